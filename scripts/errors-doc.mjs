@@ -1,0 +1,47 @@
+// Writes docs/errors.md from the tables in src/errors.ts, so the doc cannot drift
+// (test/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
+import { writeFileSync } from 'node:fs';
+import { ERROR_CODES, CLOSE_CODES } from '../src/errors.ts';
+
+const closeMeaning = {
+  normal: ['Normal closure.', 'When the server closes: the session ended (`expired`), no reconnect.'],
+  goingAway: ['Going away.', 'After a `session_expired` error: `expired`. Otherwise reconnect with backoff.'],
+  abnormal: ['Dropped without a close frame.', 'Reconnect with backoff.'],
+  draining: ['The relay is draining.', 'Back off and reconnect (another node takes the session).'],
+  sessionTimeLimit: ['Session time limit reached.', '`expired`, no reconnect.'],
+  budgetExhausted: ['Budget exhausted.', '`expired`, no reconnect.'],
+  authenticationFailed: ['Authentication failed.', '`closed`, no reconnect.'],
+  policyViolation: ['Policy violation.', '`closed`, no reconnect.'],
+};
+
+const lines = [
+  '# Errors and close codes',
+  '',
+  '<!-- Generated from src/errors.ts by scripts/errors-doc.mjs. Do not edit by hand. -->',
+  '',
+  'Every error the SDK raises or emits is a `RealtimeError` with a stable `code`. Branch on the',
+  'code (or use `isRealtimeError(error, code)`), never on the message. Errors from frames keep the',
+  'first 2 KiB of the raw text in `error.raw`; errors the server sent keep its `error` object in',
+  '`error.serverError`.',
+  '',
+  '## Error codes',
+  '',
+  '| code | meaning |',
+  '| --- | --- |',
+  ...Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`),
+  '',
+  '## Close codes',
+  '',
+  'One table for client, relay and mock server alike. Codes 4000–4999 are the application range',
+  'of RFC 6455.',
+  '',
+  '| code | name | meaning | what the client does |',
+  '| --- | --- | --- | --- |',
+  ...Object.entries(CLOSE_CODES).map(([name, code]) => {
+    const [meaning, action] = closeMeaning[name] ?? ['', ''];
+    return `| ${code} | \`${name}\` | ${meaning} | ${action} |`;
+  }),
+  '',
+];
+writeFileSync(new URL('../docs/errors.md', import.meta.url), lines.join('\n'));
+console.log('docs/errors.md written');

@@ -1,0 +1,167 @@
+/**
+ * Every default of the SDK, in one place. Options types document these with `@default`;
+ * modules resolve user options against them once, into fully-required internal types.
+ */
+
+/** The GA Realtime WebSocket endpoint. */
+export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
+
+/** The REST base of the OpenAI API (client secrets, WebRTC calls). */
+export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
+
+/** The model used when none is given. */
+export const DEFAULT_MODEL = 'gpt-realtime';
+
+/**
+ * Largest client frame accepted by serialize/parse. The API accepts an
+ * `input_audio_buffer.append` of up to 15 MiB of base64; this cap sits above it.
+ */
+export const DEFAULT_MAX_CLIENT_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Largest server frame accepted by parse. `conversation.item.retrieved` can carry a whole
+ * item's audio as base64, so this is generous.
+ */
+export const DEFAULT_MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** First reconnect delay ceiling. */
+export const DEFAULT_RECONNECT_INITIAL_DELAY_MS = 1000;
+/** Growth of the reconnect delay ceiling per attempt. */
+export const DEFAULT_RECONNECT_MULTIPLIER = 2;
+/** Largest reconnect delay ceiling. */
+export const DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
+/** Reconnect attempts before the client gives up and goes to `closed`. */
+export const DEFAULT_RECONNECT_MAX_ATTEMPTS = 10;
+
+/** How long `connect()` waits for the server to confirm the session. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * Characters of transcript replayed into a new session after a reconnect (latest items
+ * first). About 4 characters a token: ~8k tokens of context, well inside the model's window.
+ */
+export const DEFAULT_REPLAY_BUDGET_CHARS = 32_000;
+
+/** How long before `maxDurationMs` or `endAfterIdleMs` the client emits `sessionEnding`. */
+export const DEFAULT_SESSION_ENDING_WARNING_MS = 30_000;
+
+/** The upstream session cap (60 minutes today), used by `rotateBeforeMs`. */
+export const DEFAULT_UPSTREAM_SESSION_MAX_MS = 60 * 60 * 1000;
+
+/** Delay that folds several tool-registry changes into one `session.update`. */
+export const DEFAULT_TOOLS_SYNC_DEBOUNCE_MS = 25;
+
+/**
+ * How long a tool's `execute` may run before it is aborted and the model is told it timed
+ * out. Long enough for a slow HTTP API; short enough that a voice user is not left in silence.
+ */
+export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+
+/**
+ * The `tool_choice` of the follow-up response after tool outputs, when the turn was forced
+ * (`required` or a named function): without it the model would have to call a tool again,
+ * and the turn would never end.
+ */
+export const DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE = 'auto';
+
+/**
+ * Prices in US dollars per million tokens, for cost *estimates* only: list prices published
+ * by OpenAI as of 2025-08-28 (`gpt-realtime` GA launch). Override with `prices` when they
+ * change or when you have a negotiated rate.
+ */
+export const DEFAULT_PRICES_AS_OF = '2025-08-28';
+
+/** Per-million-token prices of one model, in US dollars. */
+export interface ModelPrices {
+  /** Text input tokens. */
+  textInput: number;
+  /** Cached text input tokens. */
+  cachedTextInput: number;
+  /** Text output tokens. */
+  textOutput: number;
+  /** Audio input tokens. */
+  audioInput: number;
+  /** Cached audio input tokens. */
+  cachedAudioInput: number;
+  /** Audio output tokens. */
+  audioOutput: number;
+}
+
+/** The default price table, by model name prefix (longest prefix wins). */
+export const DEFAULT_PRICES: Readonly<Record<string, ModelPrices>> = {
+  'gpt-realtime': { textInput: 4, cachedTextInput: 0.4, textOutput: 16, audioInput: 32, cachedAudioInput: 0.4, audioOutput: 64 },
+  'gpt-realtime-mini': { textInput: 0.6, cachedTextInput: 0.06, textOutput: 2.4, audioInput: 10, cachedAudioInput: 0.3, audioOutput: 20 },
+};
+
+// Relay (voxwire/server, voxwire/server/node).
+
+/** The relay's longest session before it warns and closes with 4001. */
+export const DEFAULT_RELAY_MAX_SESSION_MS = 10 * 60 * 1000;
+
+/** How long before a relay-imposed end (time limit) the client gets `voxwire.session.ending`. */
+export const DEFAULT_RELAY_ENDING_WARNING_MS = 30_000;
+
+/**
+ * A relay session with no activity (no speech detected, no text, no response either way) for
+ * this long is closed with 4001. Streaming silence is not activity.
+ */
+export const DEFAULT_RELAY_IDLE_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** Concurrent relay sessions one user may hold. */
+export const DEFAULT_RELAY_MAX_SESSIONS_PER_USER = 3;
+
+/**
+ * How long a connect that finds its user at the concurrency cap waits for a slot to free
+ * (a client's own reconnect often arrives before the relay has seen the old socket close).
+ */
+export const DEFAULT_RELAY_CONCURRENCY_GRACE_MS = 2000;
+
+/** Time to live of a concurrency slot not refreshed by its node (a crashed node's slots expire). */
+export const DEFAULT_RELAY_SLOT_TTL_MS = 30_000;
+
+/** Largest client frame the relay accepts, in bytes (about 10 s of 24 kHz PCM16 per append). */
+export const DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES = 1024 * 1024;
+
+/** Rejected client frames after which the relay ends the session with 4004. */
+export const DEFAULT_RELAY_MAX_REJECTED_FRAMES = 20;
+
+/** Bytes buffered toward one side past which the relay stops reading from the other side. */
+export const DEFAULT_RELAY_HIGH_WATER_MARK_BYTES = 1024 * 1024;
+
+/** Bytes buffered below which the relay resumes reading. */
+export const DEFAULT_RELAY_LOW_WATER_MARK_BYTES = 256 * 1024;
+
+/** How often a paused relay direction checks whether the other side has drained. */
+export const DEFAULT_RELAY_BACKPRESSURE_POLL_MS = 10;
+
+/**
+ * How often a relay session's accrued usage is charged to the budget store (and concurrency
+ * slots refreshed). Sessions sharing a budget can overshoot it by at most one interval each.
+ */
+export const DEFAULT_RELAY_CHARGE_INTERVAL_MS = 5000;
+
+/** How long the relay waits for the upstream WebSocket to open. */
+export const DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
+
+/** How often the Node relay pings clients; a client that missed a pong is dropped. */
+export const DEFAULT_RELAY_PING_INTERVAL_MS = 30_000;
+
+/** How long `relay.close()` lets sessions finish before closing them with 4000. */
+export const DEFAULT_RELAY_DRAIN_MS = 30_000;
+
+/** The path the Node relay serves WebSocket upgrades on. */
+export const DEFAULT_RELAY_PATH = '/realtime';
+
+/**
+ * Output audio tokens per second of speech, used to turn `usage` into audio seconds for
+ * budgets (OpenAI documents assistant audio as 1 token per 50 ms).
+ */
+export const DEFAULT_AUDIO_OUTPUT_TOKENS_PER_SECOND = 20;
+
+/** Bucket upper bounds of the relay-added latency histogram, in seconds. */
+export const DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+];
+
+/** Prefix of every Redis key and pub/sub channel the relay uses. */
+export const DEFAULT_RELAY_REDIS_PREFIX = 'voxwire:';

@@ -1,0 +1,29 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * One build for the five entry points. Splitting is on for both formats so code shared by
+ * entries (events, errors, codecs) exists once and `instanceof RealtimeError` holds across
+ * `voxwire` and `voxwire/server`.
+ */
+export default defineConfig([
+  {
+    entry: {
+      index: 'src/index.ts',
+      'audio/index': 'src/audio/index.ts',
+      'server/index': 'src/server/index.ts',
+      'server/node': 'src/server/node.ts',
+      'testing/index': 'src/testing/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    splitting: true,
+    sourcemap: true,
+    clean: true,
+    treeshake: true,
+    // `import.meta.url` in CJS output (the fixture loader finds its files with it).
+    shims: true,
+    target: 'es2022',
+    platform: 'neutral',
+    external: ['ws', 'ioredis', /^node:/],
+  },
+]);
