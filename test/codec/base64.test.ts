@@ -1,0 +1,279 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isRealtimeError, RealtimeError } from '../../src/errors.js';
+import {
+  base64ToPcm16,
+  decodeBase64,
+  decodeBase64Fallback,
+  encodeBase64,
+  encodeBase64Fallback,
+  pcm16ToBase64,
+} from '../../src/codec/base64.js';
+
+/** Deterministic bytes, so a failure names a reproducible length. */
+function randomBytes(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[i] = state & 255;
+  }
+  return bytes;
+}
+
+const referenceEncode = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+/** Lengths 0..300 (every tail case many times over) plus sizes around chunk and audio sizes. */
+const LENGTHS = [...Array.from({ length: 301 }, (_, i) => i), 4095, 4096, 4097, 12287, 12288, 12289, 48000, 100_001];
+
+const hasNativeBase64 =
+  typeof (Uint8Array.prototype as { toBase64?: unknown }).toBase64 === 'function' &&
+  typeof (Uint8Array as { fromBase64?: unknown }).fromBase64 === 'function';
+
+/** Inputs every path must reject (the grammar of `Uint8Array.fromBase64` with its defaults). */
+const INVALID_INPUTS: Array<[string, string]> = [
+  ['a character outside the alphabet', 'QUJ*'],
+  ['the URL-safe alphabet', 'QU-_'],
+  ['a non-ASCII character whose low byte is a base64 letter', 'QUJ\u0141'],
+  ['a Latin-1 character', 'QUJ\u00e9'],
+  ['a NUL character', 'QU\u0000D'],
+  ['a single dangling character', 'QUJDQ'],
+  ['only one character', 'Q'],
+  ['a lone padding character', '='],
+  ['only padding', '===='],
+  ['three padding characters', 'Q==='],
+  ['a single = after two characters', 'QQ='],
+  ['padding in the middle', 'QQ==QUJD'],
+  ['data after padding', 'QUI=QQ'],
+];
+
+const VALID_LENIENT: Array<[string, string, number[]]> = [
+  ['no padding (2 characters)', 'QQ', [65]],
+  ['no padding (3 characters)', 'QUI', [65, 66]],
+  ['spaces and line breaks', 'QU JD\nQU\r\nJD\t', [65, 66, 67, 65, 66, 67]],
+  ['whitespace inside padding', 'QQ= =', [65]],
+  ['the empty string', '', []],
+  ['only whitespace', ' \n', []],
+];
+
+function expectInvalidArgument(action: () => unknown, pattern?: RegExp): RealtimeError {
+  let error: unknown;
+  try {
+    action();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(isRealtimeError(error, 'VOXWIRE_INVALID_ARGUMENT'), `expected VOXWIRE_INVALID_ARGUMENT, got ${String(error)}`).toBe(true);
+  if (pattern !== undefined) expect((error as Error).message).toMatch(pattern);
+  return error as RealtimeError;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('encodeBase64 / decodeBase64 (the path this runtime picks)', () => {
+  it('matches Buffer for every length 0..300 and larger sizes', () => {
+    for (const length of LENGTHS) {
+      const bytes = randomBytes(length, length + 1);
+      const expected = referenceEncode(bytes);
+      expect(encodeBase64(bytes), `encode length ${length}`).toBe(expected);
+      expect(decodeBase64(expected), `decode length ${length}`).toEqual(bytes);
+    }
+  });
+
+  it('encodes the bytes a view covers, whatever its type and offset', () => {
+    const backing = randomBytes(64, 7);
+    const expected = referenceEncode(backing.subarray(3, 35));
+    expect(encodeBase64(backing.subarray(3, 35))).toBe(expected);
+    expect(encodeBase64(new DataView(backing.buffer, 3, 32))).toBe(expected);
+    expect(encodeBase64((backing.buffer as ArrayBuffer).slice(3, 35))).toBe(expected);
+    expect(encodeBase64(new Int16Array(backing.buffer, 4, 8))).toBe(referenceEncode(backing.subarray(4, 20)));
+  });
+
+  it('rejects values that are not bytes', () => {
+    expectInvalidArgument(() => encodeBase64('hello' as unknown as Uint8Array), /got string/);
+    expectInvalidArgument(() => encodeBase64([1, 2, 3] as unknown as Uint8Array), /got Array/);
+    expectInvalidArgument(() => decodeBase64(42 as unknown as string), /expects a string, got number/);
+  });
+
+  it.each(INVALID_INPUTS)('rejects %s', (_name, input) => {
+    expectInvalidArgument(() => decodeBase64(input), /not valid base64/);
+  });
+
+  it.each(VALID_LENIENT)('accepts %s', (_name, input, expected) => {
+    expect(Array.from(decodeBase64(input))).toEqual(expected);
+  });
+
+  it('returns a Uint8Array that owns its whole ArrayBuffer (safe to transfer)', () => {
+    for (const length of [1, 2, 3, 10, 100, 5000]) {
+      const decoded = decodeBase64(referenceEncode(randomBytes(length, 3)));
+      expect(decoded.constructor).toBe(Uint8Array);
+      expect(decoded.byteOffset).toBe(0);
+      expect(decoded.buffer.byteLength).toBe(length);
+    }
+  });
+});
+
+describe('the Buffer path', () => {
+  it('is taken when the runtime has Buffer and no native base64', () => {
+    if (hasNativeBase64) return; // the native path wins here; covered below
+    const from = vi.spyOn(Buffer, 'from');
+    encodeBase64(new Uint8Array([1, 2, 3]));
+    decodeBase64('AQID');
+    expect(from).toHaveBeenCalled();
+  });
+
+  it('falls back to the strict decoder for input Buffer would decode leniently', () => {
+    // Buffer alone would skip '*', accept '-', and read U+0141 as 'A'.
+    for (const input of ['QUJ*', 'QU-D', 'QUJ\u0141', 'QQ==QUJD']) {
+      expectInvalidArgument(() => decodeBase64(input));
+    }
+  });
+});
+
+describe('the portable fallback (no native base64, no Buffer)', () => {
+  it('encodes like Buffer for every length, with TextDecoder', () => {
+    for (const length of LENGTHS) {
+      const bytes = randomBytes(length, length + 11);
+      expect(encodeBase64Fallback(bytes), `length ${length}`).toBe(referenceEncode(bytes));
+    }
+  });
+
+  it('encodes like Buffer without TextDecoder (an AudioWorklet scope)', () => {
+    vi.stubGlobal('TextDecoder', undefined);
+    for (const length of [0, 1, 2, 3, 4, 5, 299, 300, 301, 12289, 48000]) {
+      const bytes = randomBytes(length, length + 5);
+      expect(encodeBase64Fallback(bytes), `length ${length}`).toBe(referenceEncode(bytes));
+    }
+  });
+
+  it('decodes like Buffer for every length', () => {
+    for (const length of LENGTHS) {
+      const bytes = randomBytes(length, length + 13);
+      expect(decodeBase64Fallback(referenceEncode(bytes)), `length ${length}`).toEqual(bytes);
+    }
+  });
+
+  it('ignores non-zero bits after the last byte, as fromBase64 does by default', () => {
+    expect(Array.from(decodeBase64Fallback('QR=='))).toEqual([65]);
+    expect(Array.from(decodeBase64Fallback('QUJ='))).toEqual([65, 66]);
+  });
+
+  it.each(INVALID_INPUTS)('rejects %s', (_name, input) => {
+    expectInvalidArgument(() => decodeBase64Fallback(input), /not valid base64/);
+  });
+
+  it.each(VALID_LENIENT)('accepts %s', (_name, input, expected) => {
+    expect(Array.from(decodeBase64Fallback(input))).toEqual(expected);
+  });
+
+  it('names the offending character and its index', () => {
+    expectInvalidArgument(() => decodeBase64Fallback('QUJDQU*D'), /"\*" \(U\+002A\) at index 6/);
+    expectInvalidArgument(() => decodeBase64Fallback('QQ==QUJD'), /"=" before the end at index 2/);
+  });
+
+  it('is what encodeBase64/decodeBase64 use when Buffer is absent', () => {
+    if (hasNativeBase64) return; // native would be used instead
+    const bytes = randomBytes(1001, 99);
+    const expected = referenceEncode(bytes);
+    const fromSpy = vi.spyOn(Buffer, 'from');
+    vi.stubGlobal('Buffer', undefined);
+    let encoded: string;
+    let decoded: Uint8Array;
+    try {
+      encoded = encodeBase64(bytes);
+      decoded = decodeBase64(encoded);
+      expectInvalidArgument(() => decodeBase64('QU-_'));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(fromSpy).not.toHaveBeenCalled();
+    expect(encoded).toBe(expected);
+    expect(decoded).toEqual(bytes);
+  });
+});
+
+describe('the native path (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64)', () => {
+  it('is preferred over Buffer when present, and its SyntaxError becomes VOXWIRE_INVALID_ARGUMENT', () => {
+    // Stand-ins with the native shape prove the dispatch and error wrapping on runtimes without
+    // the native methods; real native behaviour is covered by the suite above on runtimes with it.
+    const proto = Uint8Array.prototype as { toBase64?: unknown };
+    const ctor = Uint8Array as { fromBase64?: unknown };
+    const savedTo = proto.toBase64;
+    const savedFrom = ctor.fromBase64;
+    const toBase64 = vi.fn(function (this: Uint8Array) {
+      return `native:${this.length}`;
+    });
+    const syntaxError = new SyntaxError('invalid base64');
+    const fromBase64 = vi.fn((text: string) => {
+      if (text === 'bad') throw syntaxError;
+      return new Uint8Array([text.length]);
+    });
+    proto.toBase64 = toBase64;
+    ctor.fromBase64 = fromBase64;
+    try {
+      expect(encodeBase64(new Uint8Array(5))).toBe('native:5');
+      expect(Array.from(decodeBase64('abcd'))).toEqual([4]);
+      const error = expectInvalidArgument(() => decodeBase64('bad'), /invalid base64/);
+      expect(error.cause).toBe(syntaxError);
+    } finally {
+      proto.toBase64 = savedTo;
+      ctor.fromBase64 = savedFrom;
+      if (savedTo === undefined) delete proto.toBase64;
+      if (savedFrom === undefined) delete ctor.fromBase64;
+    }
+  });
+
+  it.runIf(hasNativeBase64)('agrees with the portable fallback on every accepted and rejected input', () => {
+    for (const [, input] of INVALID_INPUTS) expectInvalidArgument(() => decodeBase64(input));
+    for (const [, input, expected] of VALID_LENIENT) expect(Array.from(decodeBase64(input))).toEqual(expected);
+  });
+});
+
+describe('pcm16ToBase64 / base64ToPcm16', () => {
+  it('puts samples on the wire little-endian', () => {
+    // 1 → 01 00, -2 → FE FF, 0x1234 → 34 12
+    expect(pcm16ToBase64(new Int16Array([1, -2, 0x1234]))).toBe(Buffer.from([0x01, 0x00, 0xfe, 0xff, 0x34, 0x12]).toString('base64'));
+    expect(Array.from(base64ToPcm16(Buffer.from([0x01, 0x00, 0xfe, 0xff, 0x34, 0x12]).toString('base64')))).toEqual([1, -2, 0x1234]);
+  });
+
+  it('round-trips every int16 value', () => {
+    const all = new Int16Array(65536);
+    for (let i = 0; i < 65536; i++) all[i] = i - 32768;
+    expect(base64ToPcm16(pcm16ToBase64(all))).toEqual(all);
+  });
+
+  it('encodes only the samples a view covers', () => {
+    const backing = new Int16Array([9, 9, 100, -100, 9]);
+    expect(base64ToPcm16(pcm16ToBase64(backing.subarray(2, 4)))).toEqual(new Int16Array([100, -100]));
+  });
+
+  it('returns samples that own their whole buffer, for small and large payloads', () => {
+    // Buffer hands out small allocations from a shared pool; transferring such a buffer to a
+    // worklet would detach unrelated memory.
+    for (const length of [1, 2, 7, 100, 4000, 30000]) {
+      const samples = new Int16Array(length).map((_, i) => i * 13 - 500);
+      const decoded = base64ToPcm16(pcm16ToBase64(samples));
+      expect(decoded).toEqual(samples);
+      expect(decoded.byteOffset).toBe(0);
+      expect(decoded.buffer.byteLength).toBe(length * 2);
+    }
+  });
+
+  it('rejects an odd number of bytes', () => {
+    expectInvalidArgument(() => base64ToPcm16(Buffer.from([1, 2, 3]).toString('base64')), /3 bytes, not a whole number of 16-bit samples/);
+  });
+
+  it('rejects invalid base64 and non-Int16Array input', () => {
+    expectInvalidArgument(() => base64ToPcm16('AQ-_'), /not valid base64/);
+    expectInvalidArgument(() => pcm16ToBase64(new Float32Array(2) as unknown as Int16Array), /expects an Int16Array, got Float32Array/);
+  });
+
+  it('handles empty audio', () => {
+    expect(pcm16ToBase64(new Int16Array(0))).toBe('');
+    expect(base64ToPcm16('')).toHaveLength(0);
+  });
+});
