@@ -1,0 +1,230 @@
+/**
+ * The legacy-config shim. Tutorials still show the flat beta session config (`modalities`,
+ * `voice`, `input_audio_format: 'pcm16'`, `turn_detection`, `temperature`, ...); the GA API
+ * rejects it. `normalizeSessionConfig` accepts either shape (or a mix), translates the beta
+ * fields to their GA places, drops what GA no longer has, and reports both in one warning.
+ */
+import * as z from 'zod/mini';
+import { RealtimeError } from '../errors';
+import { noiseReductionSchema, transcriptionConfigSchema, turnDetectionSchema, voiceSchema } from './audio';
+import type { AudioFormat } from './audio';
+import { describeValue, summarizeIssues } from './issues';
+import { maxOutputTokensSchema, realtimeSessionConfigSchema, transcriptionSessionConfigSchema } from './session';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from './session';
+
+const legacyAudioFormatSchema = z.enum(['pcm16', 'g711_ulaw', 'g711_alaw']);
+
+/** Beta audio format names and the GA formats they became. */
+const LEGACY_AUDIO_FORMATS: Readonly<Record<z.infer<typeof legacyAudioFormatSchema>, AudioFormat>> = {
+  pcm16: { type: 'audio/pcm', rate: 24000 },
+  g711_ulaw: { type: 'audio/pcmu' },
+  g711_alaw: { type: 'audio/pcma' },
+};
+
+const legacyInputShape = {
+  input_audio_format: z.optional(legacyAudioFormatSchema),
+  input_audio_transcription: z.optional(z.nullable(transcriptionConfigSchema)),
+  input_audio_noise_reduction: z.optional(z.nullable(noiseReductionSchema)),
+  turn_detection: z.optional(z.nullable(turnDetectionSchema)),
+};
+
+/**
+ * What {@link normalizeSessionConfig} accepts for a realtime session: any GA realtime field
+ * (with `type` optional) and the beta flat fields.
+ */
+export const sessionConfigInputSchema = z.extend(realtimeSessionConfigSchema, {
+  type: z.optional(z.literal('realtime')),
+  ...legacyInputShape,
+  modalities: z.optional(z.array(z.enum(['text', 'audio']))),
+  voice: z.optional(voiceSchema),
+  output_audio_format: z.optional(legacyAudioFormatSchema),
+  speed: z.optional(z.number()),
+  temperature: z.optional(z.number()),
+  max_response_output_tokens: z.optional(maxOutputTokensSchema),
+});
+
+/** A realtime session config in the GA shape, the beta flat shape, or a mix of both. */
+export type SessionConfigInput = z.input<typeof sessionConfigInputSchema>;
+
+/**
+ * What {@link normalizeSessionConfig} accepts for a transcription session: GA fields and the
+ * beta input fields (`input_audio_format`, `input_audio_transcription`, `turn_detection`,
+ * `input_audio_noise_reduction`).
+ */
+export const transcriptionSessionConfigInputSchema = z.extend(transcriptionSessionConfigSchema, legacyInputShape);
+
+/** A transcription session config in the GA shape, the beta flat shape, or a mix of both. */
+export type TranscriptionSessionConfigInput = z.input<typeof transcriptionSessionConfigInputSchema>;
+
+/** The result of {@link normalizeSessionConfig}. */
+export interface NormalizedSessionConfig<Session> {
+  /** A valid GA session config, `type` filled in. */
+  session: Session;
+  /** One message listing every field translated and every field dropped; absent when none. */
+  warning?: string;
+}
+
+type Fields = Record<string, unknown>;
+
+function configError(message: string, path?: string): RealtimeError {
+  return new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', message, path === undefined ? {} : { path });
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{ ${Object.entries(value)
+      .map(([key, inner]) => `${key}: ${formatValue(inner)}`)
+      .join(', ')} }`;
+  }
+  return String(value);
+}
+
+/** Moves beta fields into a fresh GA-shaped object; never mutates the caller's config. */
+function translate(config: Fields): { session: Fields; translated: string[]; dropped: string[] } {
+  const session: Fields = {};
+  const translated: string[] = [];
+  const dropped: string[] = [];
+  const audio: { input?: Fields; output?: Fields } = {};
+  const gaAudio = config.audio as { input?: Fields; output?: Fields } | undefined;
+  if (gaAudio?.input !== undefined) audio.input = { ...gaAudio.input };
+  if (gaAudio?.output !== undefined) audio.output = { ...gaAudio.output };
+
+  const place = (legacyKey: string, target: readonly string[], value: unknown, note?: string): void => {
+    const [first = '', side, last = ''] = target;
+    let parent: Fields;
+    let key: string;
+    let taken: boolean;
+    if (first === 'audio') {
+      const audioSide = side === 'input' ? 'input' : 'output';
+      parent = audio[audioSide] ??= {};
+      key = last;
+      taken = parent[key] !== undefined;
+    } else {
+      parent = session;
+      key = first;
+      taken = config[key] !== undefined;
+    }
+    if (taken) {
+      throw configError(
+        `session config rejected: it sets both \`${legacyKey}\` (beta) and \`${target.join('.')}\` (GA); keep only the GA field`,
+        legacyKey,
+      );
+    }
+    parent[key] = value;
+    translated.push(note ?? `${legacyKey} → ${target.join('.')}`);
+  };
+
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    switch (key) {
+      case 'modalities': {
+        // GA cannot mix: ['audio'] already carries a transcript, so ['text', 'audio'] means audio.
+        const modalities = (value as string[]).includes('audio') ? ['audio'] : ['text'];
+        place(key, ['output_modalities'], modalities, `modalities ${formatValue(value)} → output_modalities ${formatValue(modalities)}`);
+        break;
+      }
+      case 'voice':
+        place(key, ['audio', 'output', 'voice'], value);
+        break;
+      case 'speed':
+        place(key, ['audio', 'output', 'speed'], value);
+        break;
+      case 'input_audio_format':
+      case 'output_audio_format': {
+        const format = LEGACY_AUDIO_FORMATS[value as keyof typeof LEGACY_AUDIO_FORMATS];
+        const side = key === 'input_audio_format' ? 'input' : 'output';
+        place(key, ['audio', side, 'format'], { ...format }, `${key} ${formatValue(value)} → audio.${side}.format ${formatValue(format)}`);
+        break;
+      }
+      case 'input_audio_transcription':
+        place(key, ['audio', 'input', 'transcription'], value);
+        break;
+      case 'input_audio_noise_reduction':
+        place(key, ['audio', 'input', 'noise_reduction'], value);
+        break;
+      case 'turn_detection':
+        place(key, ['audio', 'input', 'turn_detection'], value);
+        break;
+      case 'max_response_output_tokens':
+        place(key, ['max_output_tokens'], value);
+        break;
+      case 'temperature':
+        dropped.push('temperature (GA has no temperature setting)');
+        break;
+      case 'audio':
+        break;
+      default:
+        session[key] = value;
+    }
+  }
+  if (gaAudio !== undefined || audio.input !== undefined || audio.output !== undefined) session.audio = audio;
+  return { session, translated, dropped };
+}
+
+function validateInput(schema: z.core.$ZodType, config: unknown): void {
+  if (z.validate(schema, config)) return;
+  const result = z.safeParse(schema, config, { reportInput: true });
+  const summary = summarizeIssues(result.success ? [] : result.error.issues);
+  throw configError(`session config rejected: ${summary.message}`, summary.path);
+}
+
+/**
+ * Turns a session config in the GA shape, the legacy beta shape that tutorials show, or a mix,
+ * into a valid GA session config. Beta fields move to their GA places (`modalities` →
+ * `output_modalities`, `voice` → `audio.output.voice`, `input_audio_format: 'pcm16'` →
+ * `audio.input.format: { type: 'audio/pcm', rate: 24000 }`, `turn_detection` →
+ * `audio.input.turn_detection`, `max_response_output_tokens` → `max_output_tokens`, ...);
+ * `temperature` is dropped (GA has none). The config may be partial, as a `session.update`
+ * may be: only `type` is filled in (`'realtime'` unless given).
+ *
+ * @returns the GA config and, when anything was translated or dropped, ONE warning string
+ * listing it all (log it once; the SDK never logs by itself).
+ * @throws {@link RealtimeError} `VOXWIRE_INVALID_SESSION_CONFIG` naming the offending field
+ * when the config is not valid in either shape, or sets a beta field and its GA replacement.
+ *
+ * @example
+ * ```ts
+ * const { session, warning } = normalizeSessionConfig({ modalities: ['text', 'audio'], voice: 'marin', temperature: 0.8 });
+ * // session: { type: 'realtime', output_modalities: ['audio'], audio: { output: { voice: 'marin' } } }
+ * if (warning) logger.warn(warning);
+ * ```
+ */
+export function normalizeSessionConfig(
+  config: TranscriptionSessionConfigInput,
+): NormalizedSessionConfig<TranscriptionSessionConfig>;
+export function normalizeSessionConfig(config: SessionConfigInput): NormalizedSessionConfig<RealtimeSessionConfig>;
+export function normalizeSessionConfig(
+  config: SessionConfigInput | TranscriptionSessionConfigInput,
+): NormalizedSessionConfig<RealtimeSessionConfig | TranscriptionSessionConfig> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw configError(`session config must be an object, got ${describeValue(config)}`);
+  }
+  const type: unknown = (config as Fields).type;
+  if (type !== undefined && type !== 'realtime' && type !== 'transcription') {
+    throw configError(`session config rejected: \`type\` must be 'realtime' or 'transcription', got ${describeValue(type)}`, 'type');
+  }
+  const transcription = type === 'transcription';
+  validateInput(transcription ? transcriptionSessionConfigInputSchema : sessionConfigInputSchema, config);
+
+  const { session, translated, dropped } = translate(config as Fields);
+  session.type = transcription ? 'transcription' : 'realtime';
+  const target = transcription ? transcriptionSessionConfigSchema : realtimeSessionConfigSchema;
+  const result = z.safeParse(target, session, { reportInput: true });
+  if (!result.success) {
+    const summary = summarizeIssues(result.error.issues);
+    throw configError(`session config is not valid GA after translation: ${summary.message}`, summary.path);
+  }
+
+  const parts: string[] = [];
+  if (translated.length > 0) parts.push(`translated ${translated.join('; ')}`);
+  if (dropped.length > 0) parts.push(`dropped ${dropped.join('; ')}`);
+  const normalized: NormalizedSessionConfig<RealtimeSessionConfig | TranscriptionSessionConfig> = {
+    session: result.data as RealtimeSessionConfig | TranscriptionSessionConfig,
+  };
+  if (parts.length > 0) {
+    normalized.warning = `voxwire: legacy (beta) session config converted to GA: ${parts.join('. ')}. Use the GA shape to silence this warning.`;
+  }
+  return normalized;
+}

@@ -1,0 +1,193 @@
+/**
+ * Parsing incoming frames. Neither function ever throws: every input, however malformed,
+ * becomes a result. Valid events are the parsed JSON itself (validated, not copied): the
+ * server schemas are pure validators, so nothing is lost, unknown fields stay at every level,
+ * and a `__proto__` key stays an own data property (as `JSON.parse` creates it) instead of
+ * being assigned through the prototype setter.
+ */
+import * as z from 'zod/mini';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../defaults';
+import { RealtimeError } from '../errors';
+import { clientEventSchemas } from './client-events';
+import type { ClientEventInput, UnknownClientEvent } from './client-events';
+import { decodeUtf8, exceedsUtf8Bytes, isArrayBuffer } from './frame';
+import type { FrameData } from './frame';
+import { describeError, describeValue, summarizeIssues } from './issues';
+import { serverEventSchemas } from './server-events';
+import { createEventLookup } from './validator';
+import type { EventEntry } from './validator';
+import type { ServerEvent, UnknownServerEvent } from './server-events';
+
+/** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
+export interface ParseOptions {
+  /**
+   * Largest frame accepted, in UTF-8 bytes; a larger one is refused with
+   * `VOXWIRE_FRAME_TOO_LARGE` before it is parsed. Not applied to already-parsed objects.
+   * @default DEFAULT_MAX_SERVER_FRAME_BYTES (64 MiB) for server frames,
+   * DEFAULT_MAX_CLIENT_FRAME_BYTES (16 MiB) for client frames
+   */
+  maxFrameBytes?: number;
+}
+
+/**
+ * The outcome of parsing one frame:
+ * - `{ ok: true, known: true, event }`: a valid event of a known type;
+ * - `{ ok: true, known: false, event }`: a JSON object with a string `type` the SDK does not
+ *   know, delivered whole;
+ * - `{ ok: false, error }`: a {@link RealtimeError} with code `VOXWIRE_INVALID_JSON`,
+ *   `VOXWIRE_INVALID_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`, its `raw` holding the frame text.
+ */
+export type ParseResult<Event, Unknown = UnknownServerEvent> =
+  | { ok: true; known: true; event: Event }
+  | { ok: true; known: false; event: Unknown }
+  | { ok: false; error: RealtimeError };
+
+/** The result of {@link parseServerEvent}. */
+export type ServerEventParseResult = ParseResult<ServerEvent, UnknownServerEvent>;
+
+/** The result of {@link parseClientEvent}. */
+export type ClientEventParseResult = ParseResult<ClientEventInput, UnknownClientEvent>;
+
+// Pure: an app that only parses server frames lets its bundler drop the client schemas.
+const serverEvents = /* @__PURE__ */ createEventLookup(serverEventSchemas);
+const clientEvents = /* @__PURE__ */ createEventLookup(clientEventSchemas);
+
+type Direction = 'server' | 'client';
+
+function failure(
+  code: 'VOXWIRE_INVALID_JSON' | 'VOXWIRE_INVALID_EVENT' | 'VOXWIRE_FRAME_TOO_LARGE',
+  message: string,
+  raw: string | undefined,
+  extra: { cause?: unknown; path?: string } = {},
+): { ok: false; error: RealtimeError } {
+  const options: { raw?: string; cause?: unknown; path?: string } = { ...extra };
+  if (raw !== undefined) options.raw = raw;
+  return { ok: false, error: new RealtimeError(code, message, options) };
+}
+
+/** Best-effort text of an already-parsed frame, for `error.raw`; never throws. */
+function previewOf(value: unknown): string | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return typeof text === 'string' ? text.slice(0, 2048) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseFrame(
+  data: unknown,
+  direction: Direction,
+  lookup: (type: string) => EventEntry | undefined,
+  maxFrameBytes: number,
+): ParseResult<unknown, unknown> {
+  let text: string | undefined;
+  let value: unknown;
+  try {
+    if (typeof data === 'string') {
+      text = data;
+    } else if (typeof data === 'object' && data !== null && (ArrayBuffer.isView(data) || isArrayBuffer(data))) {
+      if (data.byteLength > maxFrameBytes) {
+        return failure(
+          'VOXWIRE_FRAME_TOO_LARGE',
+          `${direction} frame of ${data.byteLength} bytes exceeds maxFrameBytes (${maxFrameBytes})`,
+          undefined,
+        );
+      }
+      try {
+        text = decodeUtf8(data);
+      } catch (cause) {
+        return failure('VOXWIRE_INVALID_JSON', `${direction} frame is not valid UTF-8`, undefined, { cause });
+      }
+    } else if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      value = data;
+    } else {
+      return failure(
+        'VOXWIRE_INVALID_JSON',
+        `${direction} frame must be JSON text, bytes or an object, got ${describeValue(data)}`,
+        undefined,
+      );
+    }
+
+    if (text !== undefined) {
+      if (exceedsUtf8Bytes(text, maxFrameBytes)) {
+        return failure(
+          'VOXWIRE_FRAME_TOO_LARGE',
+          `${direction} frame of at least ${text.length} bytes exceeds maxFrameBytes (${maxFrameBytes})`,
+          text,
+        );
+      }
+      try {
+        value = JSON.parse(text);
+      } catch (cause) {
+        return failure('VOXWIRE_INVALID_JSON', `${direction} frame is not valid JSON: ${describeError(cause)}`, text, { cause });
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return failure(
+          'VOXWIRE_INVALID_JSON',
+          `${direction} frame must be a JSON object, got ${describeValue(value)}`,
+          text,
+        );
+      }
+    }
+
+    const event = value as Record<string, unknown>;
+    const type = event.type;
+    if (typeof type !== 'string') {
+      const message =
+        type === undefined
+          ? `${direction} event has no \`type\``
+          : `${direction} event \`type\` must be a string, got ${describeValue(type)}`;
+      return failure('VOXWIRE_INVALID_EVENT', message, text ?? previewOf(value), { path: 'type' });
+    }
+    const entry = lookup(type);
+    if (entry === undefined) return { ok: true, known: false, event };
+    // The compiled validator decides almost every frame; zod decides (and explains) the rest.
+    const valid = entry.validate === undefined ? z.validate(entry.schema, event) : entry.validate(event);
+    if (valid) return { ok: true, known: true, event };
+    const result = z.safeParse(entry.schema, event, { reportInput: true });
+    if (result.success) return { ok: true, known: true, event };
+    const summary = summarizeIssues(result.error.issues);
+    return failure('VOXWIRE_INVALID_EVENT', `invalid ${type} ${direction} event: ${summary.message}`, text ?? previewOf(value), {
+      path: summary.path,
+    });
+  } catch (cause) {
+    // A throwing getter, a Proxy or an exhausted stack in an already-parsed object: still a result.
+    return failure('VOXWIRE_INVALID_EVENT', `${direction} event could not be read: ${describeError(cause)}`, text, { cause });
+  }
+}
+
+/**
+ * Parses and validates one frame from the server. Never throws.
+ *
+ * @param data - a text frame, a binary frame (ArrayBuffer / Uint8Array / Buffer) or an
+ * already-parsed object.
+ * @returns `{ ok: true, known: true, event }` for a valid GA server event,
+ * `{ ok: true, known: false, event }` for a JSON object with an unknown string `type`, and
+ * `{ ok: false, error }` otherwise (see {@link ParseResult}).
+ *
+ * @example
+ * ```ts
+ * socket.onmessage = (message) => {
+ *   const result = parseServerEvent(message.data);
+ *   if (!result.ok) return log.warn(result.error.message);
+ *   if (result.known && result.event.type === 'response.output_audio.delta') play(result.event.delta);
+ * };
+ * ```
+ */
+export function parseServerEvent(data: FrameData, options?: ParseOptions): ServerEventParseResult {
+  const max = options?.maxFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES;
+  return parseFrame(data, 'server', serverEvents, max) as ServerEventParseResult;
+}
+
+/**
+ * Parses and validates one frame a client sent (what a relay or the mock server receives).
+ * Never throws. Client schemas are strict: an unknown field fails with a message naming it.
+ * `event_id` may be absent, as clients may omit it.
+ *
+ * @returns see {@link ParseResult}; unknown types come back as `known: false`.
+ */
+export function parseClientEvent(data: FrameData, options?: ParseOptions): ClientEventParseResult {
+  const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
+  return parseFrame(data, 'client', clientEvents, max) as ClientEventParseResult;
+}

@@ -1,0 +1,130 @@
+/**
+ * Serializing outgoing client events: validate against the strict GA schema, fill a missing
+ * `event_id`, enforce the frame-size cap, return the JSON text. Nothing invalid leaves.
+ */
+import * as z from 'zod/mini';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../defaults';
+import { RealtimeError } from '../errors';
+import { clientEventSchemas } from './client-events';
+import type { ClientEventInput } from './client-events';
+import { createEventId } from './event-id';
+import type { EventIdGenerator } from './event-id';
+import { exceedsUtf8Bytes } from './frame';
+import { describeError, describeValue, summarizeIssues } from './issues';
+import { serverEventSchemas } from './server-events';
+
+/** Options of {@link serializeClientEvent}. */
+export interface SerializeOptions {
+  /**
+   * Generates the `event_id` of an event that has none.
+   * @default createEventId (`evt_` + 16 random base-62 characters)
+   */
+  generateEventId?: EventIdGenerator;
+  /**
+   * Largest frame allowed, in UTF-8 bytes. The API accepts an `input_audio_buffer.append` of
+   * up to 15 MiB of base64; the default sits above that.
+   * @default DEFAULT_MAX_CLIENT_FRAME_BYTES (16 MiB)
+   */
+  maxFrameBytes?: number;
+}
+
+type AnySchema = z.core.$ZodType;
+
+const clientSchemaByType: ReadonlyMap<string, AnySchema> = new Map(Object.entries(clientEventSchemas));
+
+/** Hints for event types people send by mistake, keyed by the wrong type. */
+const CLIENT_TYPE_HINTS: Readonly<Record<string, string>> = {
+  'transcription_session.update':
+    "transcription_session.update is not part of the GA protocol; send session.update with session.type 'transcription'",
+};
+
+function unknownTypeMessage(type: string): string {
+  const hint = Object.hasOwn(CLIENT_TYPE_HINTS, type) ? CLIENT_TYPE_HINTS[type] : undefined;
+  if (hint !== undefined) return `unknown client event type '${type}' (${hint})`;
+  if (Object.hasOwn(serverEventSchemas, type)) return `'${type}' is a server event; clients cannot send it`;
+  return `unknown client event type ${describeValue(type)} (GA client events: ${[...clientSchemaByType.keys()].join(', ')})`;
+}
+
+function invalid(message: string, extra: { cause?: unknown; path?: string } = {}): RealtimeError {
+  return new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', message, extra);
+}
+
+function serialize(event: unknown, options: SerializeOptions | undefined): string {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw invalid(`client event must be an object, got ${describeValue(event)}`);
+  }
+  const type = (event as { type?: unknown }).type;
+  if (typeof type !== 'string') {
+    const got = type === undefined ? 'has no `type`' : `has a \`type\` of ${describeValue(type)}, not a string`;
+    throw invalid(`client event ${got}`, { path: 'type' });
+  }
+  const schema = clientSchemaByType.get(type);
+  if (schema === undefined) throw invalid(unknownTypeMessage(type), { path: 'type' });
+
+  const result = z.safeParse(schema, event);
+  if (!result.success) {
+    const detailed = z.safeParse(schema, event, { reportInput: true });
+    const summary = summarizeIssues(detailed.success ? [] : detailed.error.issues);
+    throw invalid(`${type} rejected: ${summary.message}`, { path: summary.path });
+  }
+
+  // zod's output is a fresh plain object holding exactly the validated keys, so what is sent is
+  // what was checked (a `toJSON` inherited by the caller's object cannot change it).
+  const { event_id: givenId, type: _type, ...fields } = result.data as Record<string, unknown>;
+  let eventId = givenId;
+  if (eventId === undefined) {
+    try {
+      eventId = (options?.generateEventId ?? createEventId)();
+    } catch (cause) {
+      throw invalid(`generateEventId threw: ${describeError(cause)}`, { cause, path: 'event_id' });
+    }
+    if (typeof eventId !== 'string') {
+      throw invalid(`generateEventId returned ${describeValue(eventId)}, not a string`, { path: 'event_id' });
+    }
+  }
+  // `event_id` first, then `type`, as the API's own examples write events.
+  const framed = { event_id: eventId, type, ...fields };
+
+  let text: string;
+  try {
+    text = JSON.stringify(framed);
+  } catch (cause) {
+    // Only the free-form fields (tool `parameters`, tracing `metadata`) can hold a cycle, a
+    // BigInt or absurd nesting.
+    throw invalid(`${type} rejected: it cannot be serialized as JSON (${describeError(cause)})`, {
+      cause,
+    });
+  }
+  const maxFrameBytes = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
+  if (exceedsUtf8Bytes(text, maxFrameBytes)) {
+    throw new RealtimeError(
+      'VOXWIRE_FRAME_TOO_LARGE',
+      `${type} of at least ${text.length} bytes exceeds maxFrameBytes (${maxFrameBytes}); send it in smaller pieces`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Validates an outgoing client event against the strict GA schema, fills a missing
+ * `event_id`, and returns the JSON text to send.
+ *
+ * @throws {@link RealtimeError} with code `VOXWIRE_INVALID_CLIENT_EVENT` when the event is
+ * invalid (the message names the field and the fix, e.g. "session.update rejected: unknown
+ * field `session.modalities` (GA uses `session.output_modalities`)"), or
+ * `VOXWIRE_FRAME_TOO_LARGE` when the frame exceeds `maxFrameBytes`. Nothing else.
+ *
+ * @example
+ * ```ts
+ * socket.send(serializeClientEvent({ type: 'input_audio_buffer.append', audio: base64Chunk }));
+ * ```
+ */
+export function serializeClientEvent(event: ClientEventInput, options?: SerializeOptions): string {
+  try {
+    return serialize(event, options);
+  } catch (error) {
+    if (error instanceof RealtimeError) throw error;
+    // A throwing getter or Proxy in the caller's object.
+    throw invalid(`client event could not be read: ${describeError(error)}`, { cause: error });
+  }
+}
