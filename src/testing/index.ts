@@ -1,0 +1,42 @@
+/**
+ * voxwire/testing: test voice apps without speaking. A faithful mock of the Realtime server on
+ * loopback, scripted scenarios, the recorded log with assertion helpers, an energy VAD, and
+ * fixture audio. Node only (the mock server imports `ws` and `node:http` when started).
+ *
+ * @packageDocumentation
+ */
+
+// The mock server.
+export { MockRealtimeServer } from './mock-server';
+export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock-server';
+export type { MockSession, MockSessionLink, MockTransportKind } from './mock-session';
+export type { MockSessionDefaults, MockSessionObject } from './mock-session-config';
+export type { AudioPace } from './audio-pace';
+
+// Scenarios.
+export { createScenario, defineScenario, ScenarioBuilder, ScenarioTurnBuilder } from './scenario';
+export type {
+  Scenario,
+  ScenarioTurn,
+  ScenarioReply,
+  ScenarioFunctionCall,
+  ScenarioError,
+  ScenarioDrop,
+  ScenarioLatency,
+  ScenarioUsage,
+  ScenarioAudio,
+} from './scenario';
+
+// The recorded log and assertions.
+export { EventLog } from './event-log';
+export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent } from './event-log';
+export { expectEvent, expectNoEvent, waitFor, eventTypes } from './expect';
+export type { ExpectEventOptions, EventLogSource } from './expect';
+
+// Voice activity detection (the mock's server VAD, usable on its own).
+export { EnergyVad, detectSpeech, vadLevels, semanticVadSettings } from './vad';
+export type { EnergyVadOptions, VadEvent, SpeechSegment, VadLevels, SemanticVadEagerness } from './vad';
+
+// Fixture audio.
+export { loadFixtureAudio, listFixtureAudio } from './fixtures';
+export type { FixtureAudio, FixtureAudioEntry, FixtureAudioKind, FixtureAudioListOptions, FixtureAudioLoadOptions } from './fixtures';

@@ -1,0 +1,209 @@
+/**
+ * The session object the mock reports in `session.created` / `session.updated`: a full GA
+ * realtime session with the API's defaults, and the merge a `session.update` performs on it.
+ *
+ * Defaults follow the `openai` package's documentation of the GA types: `server_vad` with
+ * threshold 0.5, `prefix_padding_ms` 300 and `silence_duration_ms` 500 ("Defaults to 500ms"),
+ * `create_response` and `interrupt_response` on, `idle_timeout_ms` null, PCM16 at 24 kHz both
+ * ways, voice `marin`, speed 1, `output_modalities: ['audio']`, `max_output_tokens: 'inf'`,
+ * transcription and noise reduction off. (Captured traffic of `gpt-realtime-2025-08-28` reports
+ * `silence_duration_ms: 200`; set it through the server's `sessionDefaults` to mimic that.)
+ */
+
+import type { RealtimeSessionConfig } from '../events/session.js';
+
+/** Turn detection as the session reports it (both kinds in one shape). */
+export interface MockTurnDetection {
+  type: 'server_vad' | 'semantic_vad';
+  threshold?: number;
+  prefix_padding_ms?: number;
+  silence_duration_ms?: number;
+  idle_timeout_ms?: number | null;
+  create_response?: boolean;
+  interrupt_response?: boolean;
+  eagerness?: 'low' | 'medium' | 'high' | 'auto';
+}
+
+/** An audio format as the session reports it. */
+export interface MockAudioFormat {
+  type: 'audio/pcm' | 'audio/pcmu' | 'audio/pcma';
+  rate?: number;
+}
+
+/** The full session object of `session.created` / `session.updated`. */
+export interface MockSessionObject {
+  type: 'realtime';
+  object: 'realtime.session';
+  id: string;
+  model: string;
+  output_modalities: Array<'text' | 'audio'>;
+  instructions: string;
+  tools: unknown[];
+  tool_choice: unknown;
+  max_output_tokens: number | 'inf';
+  tracing: unknown;
+  prompt: unknown;
+  expires_at: number;
+  audio: {
+    input: {
+      format: MockAudioFormat;
+      transcription: Record<string, unknown> | null;
+      noise_reduction: Record<string, unknown> | null;
+      turn_detection: MockTurnDetection | null;
+    };
+    output: { format: MockAudioFormat; voice: string | { id: string }; speed: number };
+  };
+  include: string[] | null;
+  [key: string]: unknown;
+}
+
+/** Session fields a server may preset for every connection (`sessionDefaults`). */
+export type MockSessionDefaults = Omit<RealtimeSessionConfig, 'type'> & { type?: 'realtime' };
+
+/** The mock's default instructions (the real API's are a paragraph about being warm and witty). */
+export const MOCK_DEFAULT_INSTRUCTIONS =
+  'You are a helpful, friendly voice assistant. Keep answers short. (voxwire mock Realtime server)';
+
+const SERVER_VAD_DEFAULTS = {
+  type: 'server_vad',
+  threshold: 0.5,
+  prefix_padding_ms: 300,
+  silence_duration_ms: 500,
+  idle_timeout_ms: null,
+  create_response: true,
+  interrupt_response: true,
+} as const satisfies MockTurnDetection;
+
+const SEMANTIC_VAD_DEFAULTS = {
+  type: 'semantic_vad',
+  eagerness: 'auto',
+  create_response: true,
+  interrupt_response: true,
+} as const satisfies MockTurnDetection;
+
+const SERVER_VAD_KEYS = Object.keys(SERVER_VAD_DEFAULTS);
+const SEMANTIC_VAD_KEYS = Object.keys(SEMANTIC_VAD_DEFAULTS);
+
+/**
+ * Fields replaced whole by an update rather than merged: formats (a `{ type: 'audio/pcmu' }`
+ * must not inherit `rate: 24000`), voices (a name or `{ id }`), tool lists and choices, and the
+ * other settings whose members only make sense together.
+ */
+const REPLACED_KEYS = new Set(['format', 'voice', 'tools', 'tool_choice', 'prompt', 'tracing', 'include', 'noise_reduction', 'truncation']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(update)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    const sameKind =
+      isPlainObject(current) && isPlainObject(value) && (key !== 'turn_detection' || current.type === value.type || value.type === undefined);
+    out[key] = sameKind && !REPLACED_KEYS.has(key) ? deepMerge(current, value) : structuredClone(value);
+  }
+  return out;
+}
+
+function normalizeFormat(format: unknown): MockAudioFormat {
+  if (isPlainObject(format) && format.type === 'audio/pcm') return { type: 'audio/pcm', rate: typeof format.rate === 'number' ? format.rate : 24000 };
+  if (isPlainObject(format) && (format.type === 'audio/pcmu' || format.type === 'audio/pcma')) return { type: format.type };
+  return { type: 'audio/pcm', rate: 24000 };
+}
+
+function normalizeTurnDetection(value: unknown): MockTurnDetection | null {
+  if (!isPlainObject(value)) return null;
+  if (value.type === 'semantic_vad') {
+    const picked = Object.fromEntries(Object.entries(value).filter(([key]) => SEMANTIC_VAD_KEYS.includes(key)));
+    return { ...SEMANTIC_VAD_DEFAULTS, ...picked } as MockTurnDetection;
+  }
+  const picked = Object.fromEntries(Object.entries(value).filter(([key]) => SERVER_VAD_KEYS.includes(key)));
+  return { ...SERVER_VAD_DEFAULTS, ...picked, type: 'server_vad' } as MockTurnDetection;
+}
+
+function normalize(session: Record<string, unknown>): MockSessionObject {
+  const audio = isPlainObject(session.audio) ? session.audio : {};
+  const input = isPlainObject(audio.input) ? audio.input : {};
+  const output = isPlainObject(audio.output) ? audio.output : {};
+  return {
+    ...session,
+    audio: {
+      ...audio,
+      input: {
+        ...input,
+        format: normalizeFormat(input.format),
+        transcription: isPlainObject(input.transcription) ? input.transcription : null,
+        noise_reduction: isPlainObject(input.noise_reduction) ? input.noise_reduction : null,
+        turn_detection: normalizeTurnDetection(input.turn_detection),
+      },
+      output: {
+        ...output,
+        format: normalizeFormat(output.format),
+        voice: (output.voice as MockSessionObject['audio']['output']['voice'] | undefined) ?? 'marin',
+        speed: typeof output.speed === 'number' ? output.speed : 1,
+      },
+    },
+  } as MockSessionObject;
+}
+
+/** Builds the session a new connection starts with. */
+export function createMockSession(init: {
+  id: string;
+  model: string;
+  expiresAtSeconds: number;
+  defaults?: MockSessionDefaults | undefined;
+}): MockSessionObject {
+  const base: Record<string, unknown> = {
+    type: 'realtime',
+    object: 'realtime.session',
+    id: init.id,
+    model: init.model,
+    output_modalities: ['audio'],
+    instructions: MOCK_DEFAULT_INSTRUCTIONS,
+    tools: [],
+    tool_choice: 'auto',
+    max_output_tokens: 'inf',
+    tracing: null,
+    prompt: null,
+    expires_at: init.expiresAtSeconds,
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        transcription: null,
+        noise_reduction: null,
+        turn_detection: { ...SERVER_VAD_DEFAULTS },
+      },
+      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'marin', speed: 1 },
+    },
+    include: null,
+  };
+  const defaults: Record<string, unknown> = { ...(init.defaults ?? {}) };
+  delete defaults.type;
+  return normalize(deepMerge(base, defaults));
+}
+
+/**
+ * Applies a `session.update` to a session, as the API does: objects merge field by field,
+ * arrays and the fields listed in {@link REPLACED_KEYS} are replaced, `null` turns a setting
+ * off, a turn detection of another `type` replaces the old one, and missing turn-detection
+ * fields take their defaults. Never mutates `session`. Identity fields (`id`, `object`,
+ * `expires_at`) cannot be changed.
+ */
+export function mergeSessionUpdate(session: MockSessionObject, update: RealtimeSessionConfig): MockSessionObject {
+  const changes: Record<string, unknown> = { ...update };
+  delete changes.type;
+  const merged = deepMerge(session, changes);
+  merged.id = session.id;
+  merged.object = session.object;
+  merged.expires_at = session.expires_at;
+  return normalize(merged);
+}
+
+/** The voice of a session, as a comparable string (`{ id }` voices by id). */
+export function voiceKey(voice: unknown): string {
+  if (typeof voice === 'string') return voice;
+  if (isPlainObject(voice) && typeof voice.id === 'string') return `id:${voice.id}`;
+  return JSON.stringify(voice);
+}

@@ -1,0 +1,60 @@
+/**
+ * Shared set-up for the mock server's tests: start servers and raw clients, stop them all after
+ * each test, and check that everything the mock sent is a valid GA server event.
+ */
+import { afterEach, expect } from 'vitest';
+import { parseServerEvent } from '../../src/events/parse.js';
+import { loadFixtureAudio } from '../../src/testing/fixtures.js';
+import { MockRealtimeServer } from '../../src/testing/mock-server.js';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock-server.js';
+import { RawClient } from './raw-client.js';
+import type { RawClientOptions } from './raw-client.js';
+
+const servers: MockRealtimeServer[] = [];
+const clients: RawClient[] = [];
+
+export async function startServer(options: MockRealtimeServerOptions = {}): Promise<{ server: MockRealtimeServer; url: string }> {
+  const server = new MockRealtimeServer({ audioPace: 'instant', ...options });
+  servers.push(server);
+  const { url } = await server.start();
+  return { server, url };
+}
+
+/** Opens a raw client (closed after the test) without waiting for anything. */
+export async function openClient(url: string, options: RawClientOptions = {}): Promise<RawClient> {
+  const client = await RawClient.connect(url, options);
+  clients.push(client);
+  return client;
+}
+
+/** Opens a raw client and waits for `session.created`. */
+export async function connect(url: string, options: RawClientOptions = {}): Promise<RawClient> {
+  const client = await openClient(url, options);
+  await client.next('session.created');
+  return client;
+}
+
+/** Sends a fixture clip as 20 ms appends. */
+export async function streamFixture(client: RawClient, name: string): Promise<void> {
+  const clip = await loadFixtureAudio(name, { chunkMs: 20 });
+  client.sendAudio(clip.chunks);
+}
+
+export function useMockServerCleanup(): void {
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    for (const server of servers.splice(0)) {
+      for (const entry of server.sent) {
+        const parsed = parseServerEvent(entry.event);
+        expect(parsed.ok && parsed.known, `${entry.event.type}: ${parsed.ok ? 'unknown type' : parsed.error.message}`).toBe(true);
+      }
+      await server.stop();
+    }
+  });
+}
+
+/** Updates the session and waits for the confirmation. */
+export async function updateSession(client: RawClient, session: Record<string, unknown>): Promise<Record<string, any>> {
+  client.send({ type: 'session.update', session: { type: 'realtime', ...session } });
+  return (await client.next('session.updated')).session;
+}
