@@ -1,0 +1,51 @@
+/**
+ * The two small interfaces through which audio plugs into the client. The audio engine
+ * (`voxwire/audio`) implements both; so can any app's own source or sink, such as a phone
+ * bridge. Samples are PCM16 at the session's format rate (24 kHz for `audio/pcm`, 8 kHz for
+ * G.711, which the client decodes to PCM16).
+ */
+
+/** A source of input audio: the client subscribes and streams each chunk to the server. */
+export interface AudioInputSource {
+  /**
+   * Registers the function that receives each captured chunk: PCM16 samples at the session's
+   * input rate (or already-encoded G.711 bytes for `audio/pcmu`/`audio/pcma`). Returns a
+   * function that unregisters it.
+   */
+  subscribe(onChunk: (chunk: Int16Array | Uint8Array) => void): () => void;
+}
+
+/** One chunk of assistant audio for a sink. */
+export interface AudioOutputChunk {
+  /** The assistant item the audio belongs to. */
+  itemId: string;
+  /** The content part index. */
+  contentIndex: number;
+  /** PCM16 samples. */
+  samples: Int16Array;
+  /** Their sample rate (24000 for `audio/pcm`, 8000 for G.711). */
+  sampleRate: number;
+}
+
+/** Where playback stood when output went silent. */
+export interface PlaybackPosition {
+  /** The item that was playing. */
+  itemId: string;
+  /** Its content part index. */
+  contentIndex: number;
+  /** Samples of that part really played, at the chunk's sample rate. */
+  playedSamples: number;
+  /** That sample rate. */
+  sampleRate: number;
+}
+
+/** A sink for assistant audio that can say how much of it was really played. */
+export interface AudioOutputSink {
+  /** Queues a chunk for playback. */
+  write(chunk: AudioOutputChunk): void;
+  /**
+   * Stops playback now (a short fade, no click), drops everything queued, and resolves with
+   * where playback stood when output went silent, or `null` when nothing was playing.
+   */
+  flush(): Promise<PlaybackPosition | null>;
+}

@@ -1,0 +1,100 @@
+import type { ConversationChange, TranscriptUpdate } from './conversation';
+import type { RealtimeError } from './errors';
+import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent } from './events';
+import type { ToolEvents } from './tools/tool-events';
+import type { UsageTotals } from './usage';
+import type { Usage } from './events';
+
+/** The client's connection state. */
+export type ClientState =
+  | { status: 'idle' }
+  | { status: 'connecting' }
+  | { status: 'connected'; sessionId: string }
+  | { status: 'reconnecting'; attempt: number; nextDelayMs: number; closeCode: number }
+  | { status: 'closed'; reason: string; error?: RealtimeError }
+  | { status: 'expired'; reason: 'session_expired' | 'server_closed' | 'time_limit' | 'budget' | 'max_duration' | 'idle' };
+
+/** Why and how the assistant was interrupted (the `interrupted` event). */
+export interface InterruptionInfo {
+  /** What triggered it: the user speaking (server VAD), or `client.interrupt()`. */
+  reason: 'speech' | 'client';
+  /** The assistant item that was playing, if any. */
+  itemId: string | undefined;
+  /** Its content part index. */
+  contentIndex: number | undefined;
+  /** Milliseconds the user really heard (the `audio_end_ms` sent with the truncate). */
+  playedMs: number | undefined;
+  /** Milliseconds of audio received for the item when it was cut. */
+  receivedMs: number | undefined;
+  /** True when a `conversation.item.truncate` was sent (something unheard was cut). */
+  truncated: boolean;
+  /** True when an active response was cancelled. */
+  cancelled: boolean;
+}
+
+/** One chunk of assistant audio (the `audio` event), PCM16. */
+export interface AudioChunkEvent {
+  /** The response that produced it. */
+  responseId: string;
+  /** The assistant item. */
+  itemId: string;
+  /** The content part index. */
+  contentIndex: number;
+  /** PCM16 samples (G.711 is decoded to PCM16 at 8 kHz). */
+  samples: Int16Array;
+  /** Their sample rate. */
+  sampleRate: number;
+}
+
+/** A warning that the session ends soon (the `sessionEnding` event). */
+export interface SessionEndingInfo {
+  /** Why: the client's own limits, or a relay's `voxwire.session.ending` warning. */
+  reason: 'max_duration' | 'idle' | 'relay';
+  /** Milliseconds left. */
+  remainingMs: number;
+}
+
+/** Usage of one response and the running total (the `usage` event). */
+export interface UsageEvent {
+  /** The response's own usage. */
+  response: Usage;
+  /** The client's running totals. */
+  total: UsageTotals;
+}
+
+/** SDK lifecycle events (short names, no dots). */
+export interface ClientLifecycleEvents {
+  /** The state changed. */
+  state: [state: ClientState, previous: ClientState];
+  /** The server confirmed the session (`session.updated` / `session.created`). */
+  session: [session: RealtimeSessionConfig];
+  /** An entry of `client.conversation` was added, updated, truncated or removed. */
+  conversation: [change: ConversationChange];
+  /** A user or assistant transcript delta or final. */
+  transcript: [update: TranscriptUpdate];
+  /** Assistant audio (WebSocket transport only; WebRTC plays media tracks). */
+  audio: [chunk: AudioChunkEvent];
+  /** The assistant was interrupted. */
+  interrupted: [info: InterruptionInfo];
+  /** A response finished and its usage was counted. */
+  usage: [usage: UsageEvent];
+  /** The session will end soon. */
+  sessionEnding: [info: SessionEndingInfo];
+  /** Something failed; the client keeps its state unless `state` says otherwise. */
+  error: [error: RealtimeError];
+  /** Every server event, known or not. */
+  '*': [event: ServerEvent | UnknownServerEvent];
+}
+
+/**
+ * Every server event by its wire name, except the wire `error` event: it is the one wire name
+ * without a dot, and it arrives as the lifecycle `error` (a `RealtimeError` whose
+ * `serverError` holds the server's object; `'*'` still carries the raw event).
+ */
+export type ClientWireEvents = { [K in Exclude<ServerEventType, 'error'>]: [event: ServerEventMap[K]] };
+
+/**
+ * The client's typed event map: wire events by wire name, lifecycle events by short name,
+ * tool events (`toolCall`, `toolResult`, `toolError`, `toolApproval`, `toolOutputs`).
+ */
+export type RealtimeClientEvents = ClientLifecycleEvents & ToolEvents & ClientWireEvents;

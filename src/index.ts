@@ -1,0 +1,137 @@
+/**
+ * voxwire: the root entry. Runs in browsers, Node ≥ 20.19, Deno, Bun and Workers; imports
+ * nothing from `node:*`, `ws` or the DOM at load.
+ *
+ * @packageDocumentation
+ */
+
+// Client.
+export { RealtimeClient } from './client';
+export type { RealtimeClientOptions, SendTextOptions, ConnectOptions } from './client';
+export type {
+  RealtimeClientEvents,
+  ClientLifecycleEvents,
+  ClientWireEvents,
+  ClientState,
+  InterruptionInfo,
+  AudioChunkEvent,
+  SessionEndingInfo,
+  UsageEvent,
+} from './client-events';
+
+// Conversation.
+export { Conversation } from './conversation';
+export type {
+  ConversationEntry,
+  ConversationEntryStatus,
+  ConversationContent,
+  ConversationChange,
+  ConversationUpdate,
+  TranscriptUpdate,
+} from './conversation';
+
+// Audio plug-in points (implemented by voxwire/audio, or your own source and sink).
+export type { AudioInputSource, AudioOutputSink, AudioOutputChunk, PlaybackPosition } from './audio-io';
+
+// Transports.
+export type {
+  Transport,
+  TransportCapabilities,
+  TransportCloseInfo,
+  TransportConnectOptions,
+  TransportEvents,
+  ApiKeyProvider,
+} from './transport/transport';
+export { WebSocketTransport } from './transport/websocket';
+export type { WebSocketTransportOptions, WebSocketLike, WebSocketInit, CreateWebSocket } from './transport/websocket';
+
+// Reconnection.
+export { exponentialBackoff, neverReconnect } from './reconnect';
+export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } from './reconnect';
+
+// Usage and cost.
+export { UsageMeter } from './usage';
+export type { UsageTotals } from './usage';
+export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from './defaults';
+export type { ModelPrices } from './defaults';
+
+// Errors.
+export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './errors';
+export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, CloseDisposition } from './errors';
+
+// Time and logging.
+export { systemClock } from './clock';
+export type { Clock } from './clock';
+export { consoleLogger, silentLogger } from './logger';
+export type { Logger } from './logger';
+
+// Events: parse, serialize, session config.
+export { parseServerEvent, parseClientEvent, serializeClientEvent, normalizeSessionConfig, createEventId } from './events';
+export type {
+  ParseOptions,
+  ParseResult,
+  ServerEventParseResult,
+  ClientEventParseResult,
+  SerializeOptions,
+  EventIdGenerator,
+  FrameData,
+  NormalizedSessionConfig,
+  SessionConfigInput,
+  TranscriptionSessionConfigInput,
+} from './events';
+
+// Events: types.
+export type {
+  ServerEvent,
+  ServerEventType,
+  ServerEventMap,
+  UnknownServerEvent,
+  ClientEvent,
+  ClientEventInput,
+  ClientEventType,
+  ClientEventMap,
+  ClientEventInputMap,
+  UnknownClientEvent,
+  RealtimeSessionConfig,
+  TranscriptionSessionConfig,
+  SessionConfig,
+  ServerSession,
+  Prompt,
+  KnownRealtimeModel,
+  KnownVoice,
+  Voice,
+  AudioFormat,
+  TurnDetection,
+  TranscriptionConfig,
+  NoiseReduction,
+  KnownTranscriptionModel,
+  ConversationItem,
+  ConversationItemInput,
+  MessageItem,
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  McpCallItem,
+  McpListToolsItem,
+  McpApprovalRequestItem,
+  McpApprovalResponseItem,
+  ContentPart,
+  ContentPartInput,
+  ItemReference,
+  ResponseCreateParams,
+  ResponseObject,
+  ResponseStatusDetails,
+  Usage,
+  ErrorObject,
+} from './events';
+
+// Events: schemas (for validating in your own code, e.g. a custom relay).
+export { serverEventSchemas, clientEventSchemas, SERVER_EVENT_TYPES, CLIENT_EVENT_TYPES, KNOWN_VOICES } from './events';
+
+// Codecs (pure, no DOM).
+export { floatToPcm16, pcm16ToFloat } from './codec/pcm16';
+export { encodeBase64, decodeBase64, pcm16ToBase64, base64ToPcm16 } from './codec/base64';
+export { encodeMulaw, decodeMulaw, encodeAlaw, decodeAlaw } from './codec/g711';
+export { describeAudioFormat, bytesToMs, msToBytes, samplesToMs, msToSamples } from './codec/audio-format';
+export type { AudioFormatLike, AudioFormatInfo } from './codec/audio-format';
+export { readWav, writeWav } from './codec/wav';
+export type { WavData } from './codec/wav';

@@ -1,0 +1,68 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { RealtimeError } from '../errors';
+import type { ClientEventInput, ServerEvent, UnknownServerEvent } from '../events';
+
+/** What a transport carries besides events. The client branches only on this. */
+export interface TransportCapabilities {
+  /**
+   * `'events'`: audio travels as base64 in `input_audio_buffer.append` and
+   * `response.output_audio.delta` (WebSocket). `'media'`: audio travels as media tracks and the
+   * server owns playback and truncation (WebRTC).
+   */
+  readonly audio: 'events' | 'media';
+}
+
+/** How a connection ended. */
+export interface TransportCloseInfo {
+  /** The WebSocket close code (1006 when the connection dropped without a close frame). */
+  code: number;
+  /** The close reason, possibly empty. */
+  reason: string;
+  /** True when the close was initiated by this side through {@link Transport.close}. */
+  initiatedLocally: boolean;
+}
+
+/** The events every transport emits. */
+export interface TransportEvents {
+  /** The connection is open; events may be sent. */
+  open: [];
+  /** A server event arrived and parsed; `known` is false for a type the SDK does not know. */
+  event: [event: ServerEvent | UnknownServerEvent, known: boolean];
+  /** The connection ended. Emitted once per successful `connect()`. */
+  close: [info: TransportCloseInfo];
+  /** A frame could not be parsed, or the connection reported an error. The connection stays as it is. */
+  error: [error: RealtimeError];
+}
+
+/** Options of one {@link Transport.connect} call. */
+export interface TransportConnectOptions {
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Moves events (and, for WebRTC, media) between the client and a Realtime server. A
+ * transport may be connected again after it closed; each `connect()` opens a new connection
+ * and asks the key provider for a fresh key.
+ */
+export interface Transport extends Pick<EventEmitter<TransportEvents>, 'on' | 'off' | 'once'> {
+  /** What the transport carries besides events. */
+  readonly capabilities: TransportCapabilities;
+  /** True between `open` and `close`. */
+  readonly isOpen: boolean;
+  /** Opens a connection; resolves when events may be sent. Rejects with a `RealtimeError`. */
+  connect(options?: TransportConnectOptions): Promise<void>;
+  /** Validates, serializes and sends a client event. Throws `RealtimeError` when invalid or not open. */
+  send(event: ClientEventInput): void;
+  /** Closes the connection. Safe to call in any state. */
+  close(code?: number, reason?: string): void;
+}
+
+/** An API key, or a function returning one, called on every (re)connect. */
+export type ApiKeyProvider = string | (() => string | Promise<string>);
+
+/** Resolves an {@link ApiKeyProvider} to a key. */
+export async function resolveApiKey(apiKey: ApiKeyProvider | undefined): Promise<string | undefined> {
+  if (apiKey === undefined) return undefined;
+  return typeof apiKey === 'function' ? await apiKey() : apiKey;
+}

@@ -1,0 +1,321 @@
+import { EventEmitter } from 'eventemitter3';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from '../defaults';
+import { CLOSE_CODES, RealtimeError } from '../errors';
+import { parseServerEvent, serializeClientEvent } from '../events';
+import type { ClientEventInput } from '../events';
+import { resolveApiKey } from './transport';
+import type {
+  ApiKeyProvider,
+  Transport,
+  TransportCapabilities,
+  TransportConnectOptions,
+  TransportEvents,
+} from './transport';
+
+/** The part of the WHATWG WebSocket API the transport uses; `ws` and browsers both provide it. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(type: 'error', listener: (event: { message?: string; error?: unknown }) => void): void;
+}
+
+/** What a {@link CreateWebSocket} hook receives. */
+export interface WebSocketInit {
+  /** Subprotocols to offer (`realtime`, `openai-insecure-api-key.<key>`, your own). */
+  protocols: string[];
+  /** Headers to send with the upgrade. Only a Node implementation such as `ws` can send them. */
+  headers: Record<string, string>;
+}
+
+/** Builds the WebSocket for one connection. Use it for msw, proxies or custom agents. */
+export type CreateWebSocket = (url: string, init: WebSocketInit) => WebSocketLike | Promise<WebSocketLike>;
+
+/** Options of {@link WebSocketTransport}. */
+export interface WebSocketTransportOptions {
+  /**
+   * Where to connect: the Realtime API, or your relay (any URL; add a query token yourself).
+   * @default 'wss://api.openai.com/v1/realtime'
+   */
+  url?: string;
+  /**
+   * The model, sent as `?model=`. Added to a custom `url` only when given explicitly.
+   * @default 'gpt-realtime'
+   */
+  model?: string;
+  /**
+   * An API key or ephemeral key (`ek_...`), or a function returning one, called on every
+   * (re)connect. Leave out for a relay that authenticates by other means.
+   */
+  apiKey?: ApiKeyProvider;
+  /** Extra subprotocols to offer, e.g. a relay's auth token. @default [] */
+  protocols?: string[];
+  /** Extra upgrade headers (Node `ws` only; browsers cannot send headers). @default {} */
+  headers?: Record<string, string>;
+  /**
+   * Builds the WebSocket. By default: the `ws` package in Node (header auth), else the global
+   * `WebSocket` (subprotocol auth).
+   */
+  createWebSocket?: CreateWebSocket;
+  /**
+   * Allows a standard (non-ephemeral) API key in a browser page. Anyone who opens the page
+   * can read it: for local demos only.
+   * @default false
+   */
+  dangerouslyAllowApiKeyInBrowser?: boolean;
+  /** Largest server frame accepted. @default 64 MiB */
+  maxServerFrameBytes?: number;
+  /** Largest client frame sent. @default 16 MiB */
+  maxClientFrameBytes?: number;
+}
+
+const OPEN = 1;
+
+function isBrowserPage(): boolean {
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
+}
+
+function isNode(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof process?.versions?.node === 'string' && !isBrowserPage();
+}
+
+interface WsModule {
+  WebSocket: new (
+    url: string,
+    protocols: string[],
+    options: { headers: Record<string, string>; perMessageDeflate: boolean },
+  ) => WebSocketLike;
+}
+
+type GlobalWebSocket = new (url: string, protocols: string[]) => WebSocketLike;
+
+/**
+ * Opens a socket the way DESIGN.md orders it: in Node, the `ws` package when installed, with
+ * the key in the Authorization header; otherwise the global WebSocket, with the key in the
+ * `openai-insecure-api-key.` subprotocol (a browser cannot set headers). Looked up on every
+ * connect, never at module load, so msw can patch the global and bundlers never pull `ws`
+ * into a browser build.
+ */
+async function openDefaultWebSocket(url: string, key: string | undefined, protocols: string[], headers: Record<string, string>): Promise<WebSocketLike> {
+  if (isNode()) {
+    const moduleName = 'ws';
+    let ws: (Partial<WsModule> & { default?: Partial<WsModule> }) | undefined;
+    try {
+      ws = (await import(/* @vite-ignore */ moduleName)) as Partial<WsModule> & { default?: Partial<WsModule> };
+    } catch {
+      // `ws` is an optional peer: fall through to the global WebSocket.
+    }
+    const Ctor = ws?.WebSocket ?? ws?.default?.WebSocket;
+    if (Ctor) {
+      const withAuth = key === undefined ? headers : { ...headers, Authorization: `Bearer ${key}` };
+      return new Ctor(url, protocols, { headers: withAuth, perMessageDeflate: false });
+    }
+  }
+  const Global = (globalThis as { WebSocket?: GlobalWebSocket }).WebSocket;
+  if (!Global) {
+    throw new RealtimeError(
+      'VOXWIRE_NO_WEBSOCKET',
+      'No WebSocket implementation found: install the `ws` package (npm install ws) or pass `createWebSocket`.',
+    );
+  }
+  return new Global(url, key === undefined ? protocols : ['realtime', `openai-insecure-api-key.${key}`, ...protocols]);
+}
+
+function textOf(data: unknown): string | ArrayBuffer | ArrayBufferView {
+  if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data;
+  // `ws` may deliver fragmented binary messages as an array of Buffers.
+  if (Array.isArray(data)) return new TextDecoder().decode(concatBytes(data as Uint8Array[]));
+  return String(data);
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The WebSocket transport: events (and base64 audio) over one socket per connection.
+ *
+ * @example
+ * ```ts
+ * const transport = new WebSocketTransport({ apiKey: () => fetchEphemeralKey() });
+ * const client = new RealtimeClient({ transport, session: { instructions: 'Be brief.' } });
+ * ```
+ */
+export class WebSocketTransport extends EventEmitter<TransportEvents> implements Transport {
+  readonly capabilities: TransportCapabilities = { audio: 'events' };
+  private readonly options: WebSocketTransportOptions;
+  /** The current connection; a superseded one (still closing) is forgotten and stays silent. */
+  private current: { socket: WebSocketLike; closingLocally: boolean } | undefined;
+
+  constructor(options: WebSocketTransportOptions = {}) {
+    super();
+    if (options.url !== undefined && typeof options.url !== 'string') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebSocketTransport: \`url\` must be a string, got ${typeof options.url}.`);
+    }
+    if (options.apiKey !== undefined && typeof options.apiKey !== 'string' && typeof options.apiKey !== 'function') {
+      throw new RealtimeError(
+        'VOXWIRE_INVALID_ARGUMENT',
+        `WebSocketTransport: \`apiKey\` must be a string or a function returning one, got ${typeof options.apiKey}.`,
+      );
+    }
+    this.options = { ...options };
+  }
+
+  get isOpen(): boolean {
+    return this.current?.socket.readyState === OPEN;
+  }
+
+  /** Bytes queued on the socket and not yet sent: watch it to apply backpressure to audio. */
+  get bufferedAmount(): number {
+    return this.current?.socket.bufferedAmount ?? 0;
+  }
+
+  /** The URL a connection uses (without credentials). */
+  get url(): string {
+    const base = this.options.url ?? DEFAULT_REALTIME_URL;
+    const model = this.options.url === undefined ? (this.options.model ?? DEFAULT_MODEL) : this.options.model;
+    if (model === undefined) return base;
+    const url = new URL(base);
+    if (!url.searchParams.has('model')) url.searchParams.set('model', model);
+    return url.toString();
+  }
+
+  async connect(options: TransportConnectOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (this.current && this.current.socket.readyState <= OPEN) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebSocketTransport.connect(): already connected or connecting; close() first.');
+    }
+    signal?.throwIfAborted();
+    const key = await resolveApiKey(this.options.apiKey);
+    if (key !== undefined && typeof key !== 'string') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${typeof key}, expected a string.`);
+    }
+    if (key !== undefined && isBrowserPage() && !key.startsWith('ek_') && !this.options.dangerouslyAllowApiKeyInBrowser) {
+      throw new RealtimeError(
+        'VOXWIRE_INSECURE_KEY',
+        'Refusing to send a standard API key from a browser page: anyone can read it. Use an ephemeral key (ek_...) from your server, a relay URL, or set `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
+      );
+    }
+
+    const headers: Record<string, string> = { ...this.options.headers };
+    const protocols = [...(this.options.protocols ?? [])];
+    let socket: WebSocketLike;
+    if (this.options.createWebSocket) {
+      // A custom factory may or may not send headers, so it is given both forms of auth.
+      if (key !== undefined) {
+        headers.Authorization = `Bearer ${key}`;
+        protocols.unshift('realtime', `openai-insecure-api-key.${key}`);
+      }
+      socket = await this.options.createWebSocket(this.url, { protocols, headers });
+    } else {
+      socket = await openDefaultWebSocket(this.url, key, protocols, headers);
+    }
+    const connection = { socket, closingLocally: false };
+    this.current = connection;
+    await this.awaitOpen(connection, signal);
+  }
+
+  private awaitOpen(connection: { socket: WebSocketLike; closingLocally: boolean }, signal: AbortSignal | undefined): Promise<void> {
+    const { socket } = connection;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let lastError: string | undefined;
+      const fail = (error: RealtimeError): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      };
+      const onAbort = (): void => {
+        fail(new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal?.reason }));
+        connection.closingLocally = true;
+        safeClose(socket);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      socket.addEventListener('open', () => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        this.emit('open');
+        resolve();
+      });
+      socket.addEventListener('message', (event) => {
+        if (this.current === connection) this.receive(event.data);
+      });
+      socket.addEventListener('error', (event) => {
+        lastError = event.message ?? (event.error instanceof Error ? event.error.message : undefined);
+        if (settled && this.current === connection) {
+          this.emit('error', new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebSocket error: ${lastError ?? 'unknown'}`, { cause: event.error }));
+        }
+      });
+      socket.addEventListener('close', (event) => {
+        if (!settled) {
+          const status = /\b(401|403)\b/.exec(lastError ?? '');
+          const code = status || event.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_CONNECTION_FAILED';
+          fail(
+            new RealtimeError(
+              code,
+              `Could not connect to ${redact(this.url)}: ${lastError ?? `closed with code ${event.code}${event.reason ? ` (${event.reason})` : ''}`}.`,
+            ),
+          );
+          return;
+        }
+        if (this.current !== connection) return;
+        this.current = undefined;
+        this.emit('close', { code: event.code, reason: event.reason, initiatedLocally: connection.closingLocally });
+      });
+    });
+  }
+
+  private receive(data: unknown): void {
+    const result = parseServerEvent(textOf(data), { maxFrameBytes: this.options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+    if (result.ok) this.emit('event', result.event, result.known);
+    else this.emit('error', result.error);
+  }
+
+  send(event: ClientEventInput): void {
+    const socket = this.current?.socket;
+    if (!socket || socket.readyState !== OPEN) {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the WebSocket is not open.`);
+    }
+    const text = serializeClientEvent(event, { maxFrameBytes: this.options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    socket.send(text);
+  }
+
+  close(code: number = CLOSE_CODES.normal, reason = ''): void {
+    const connection = this.current;
+    if (!connection) return;
+    connection.closingLocally = true;
+    safeClose(connection.socket, code, reason);
+  }
+}
+
+function safeClose(socket: WebSocketLike, code?: number, reason?: string): void {
+  try {
+    socket.close(code, reason);
+  } catch {
+    // A code outside 1000 and 3000–4999 throws synchronously in browsers: close plainly.
+    socket.close();
+  }
+}
+
+function describeType(event: unknown): string {
+  const type = (event as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : 'event';
+}
+
+function redact(url: string): string {
+  return url.replace(/([?&](?:key|token|api_key)=)[^&]+/gi, '$1***');
+}

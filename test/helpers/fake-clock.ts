@@ -1,0 +1,47 @@
+import type { Clock } from '../../src/clock';
+
+/** A manual clock: timers fire only when the test advances time. */
+export class FakeClock implements Clock {
+  private current = 0;
+  private nextHandle = 1;
+  private readonly pending = new Map<number, { at: number; callback: () => void }>();
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(callback: () => void, delayMs: number): unknown {
+    const handle = this.nextHandle++;
+    this.pending.set(handle, { at: this.current + Math.max(0, delayMs), callback });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+
+  /** Delays of the timers now pending, relative to now, in order. */
+  pendingDelays(): number[] {
+    return [...this.pending.values()].map((timer) => timer.at - this.current).sort((a, b) => a - b);
+  }
+
+  /** Advances time, firing due timers in order (including timers they schedule). */
+  async advance(ms: number): Promise<void> {
+    const until = this.current + ms;
+    for (let guard = 0; guard < 10_000; guard += 1) {
+      const due = [...this.pending.entries()].filter(([, timer]) => timer.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.pending.delete(due[0]);
+      this.current = due[1].at;
+      due[1].callback();
+      await flushMicrotasks();
+    }
+    this.current = until;
+    await flushMicrotasks();
+  }
+}
+
+/** Lets promise chains settle. */
+export async function flushMicrotasks(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i += 1) await Promise.resolve();
+}
