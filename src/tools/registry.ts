@@ -1,0 +1,182 @@
+/**
+ * The tool registry (`client.tools`): which tools the session offers the model, and one
+ * debounced notification when that set changes, so the client sends one `session.update`
+ * for a burst of `add` / `remove` calls.
+ */
+import { systemClock, type Clock } from '../clock';
+import { DEFAULT_TOOLS_SYNC_DEBOUNCE_MS } from '../defaults';
+import { RealtimeError } from '../errors';
+import type { FunctionTool } from '../events/tools';
+import { TOOL_NAME_PATTERN, type AnyTool } from './define-tool';
+import type { JsonSchemaObject } from './json-schema';
+
+/** A function tool as the session's `tools` array declares it (GA shape). */
+export type SessionFunctionTool = FunctionTool & {
+  type: 'function';
+  name: string;
+  description: string;
+  parameters: JsonSchemaObject;
+};
+
+/** Called with the session's function tools after a burst of changes. */
+export type ToolsChangeListener = (tools: SessionFunctionTool[]) => void;
+
+/** Options for {@link ToolRegistry}. */
+export interface ToolRegistryOptions {
+  /**
+   * Tools registered from the start. They count as already declared (the client puts
+   * {@link ToolRegistry.toSessionTools} in its first `session.update`), so they cause no
+   * change notification.
+   */
+  tools?: readonly AnyTool[];
+  /** Timers for the debounce. @default systemClock */
+  clock?: Clock;
+  /**
+   * Milliseconds of quiet after the last change before listeners hear of it.
+   * @default DEFAULT_TOOLS_SYNC_DEBOUNCE_MS (25)
+   */
+  syncDebounceMs?: number;
+}
+
+/**
+ * The tools the model may call, by name. Adding a tool whose name is taken replaces the old
+ * one (like `Map.set`), so a tool can be redefined with a new description or schema.
+ * Listeners registered with {@link ToolRegistry.onChange} hear once per burst of changes, and
+ * only when the declared tools really differ from what they last heard.
+ *
+ * @example
+ * ```ts
+ * client.tools.add(getWeather, getTime);
+ * client.tools.remove('get_time'); // one session.update for both changes
+ * ```
+ */
+export class ToolRegistry {
+  private readonly tools = new Map<string, AnyTool>();
+  private readonly listeners = new Set<ToolsChangeListener>();
+  private readonly clock: Clock;
+  private readonly debounceMs: number;
+  private timer: unknown = undefined;
+  private timerPending = false;
+  private lastDeclared: string;
+
+  constructor(options: ToolRegistryOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.debounceMs = options.syncDebounceMs ?? DEFAULT_TOOLS_SYNC_DEBOUNCE_MS;
+    if (!(this.debounceMs >= 0)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `ToolRegistry: \`syncDebounceMs\` must be a number >= 0, got ${String(options.syncDebounceMs)}.`);
+    }
+    for (const tool of options.tools ?? []) this.tools.set(checkTool(tool).name, tool);
+    this.lastDeclared = JSON.stringify(this.toSessionTools());
+  }
+
+  /** How many tools are registered. */
+  get size(): number {
+    return this.tools.size;
+  }
+
+  /** Registers tools (made with `defineTool`); a tool with a taken name replaces the old one. */
+  add(...tools: AnyTool[]): this {
+    // Check all first so that a bad tool in the list changes nothing.
+    for (const tool of tools) checkTool(tool);
+    for (const tool of tools) this.tools.set(tool.name, tool);
+    if (tools.length > 0) this.changed();
+    return this;
+  }
+
+  /** Unregisters a tool by name. Returns true when there was one. */
+  remove(name: string): boolean {
+    const removed = this.tools.delete(name);
+    if (removed) this.changed();
+    return removed;
+  }
+
+  /** Unregisters every tool. */
+  clear(): void {
+    if (this.tools.size === 0) return;
+    this.tools.clear();
+    this.changed();
+  }
+
+  /** The tool with this name, if registered. */
+  get(name: string): AnyTool | undefined {
+    return this.tools.get(name);
+  }
+
+  /** True when a tool with this name is registered. */
+  has(name: string): boolean {
+    return this.tools.has(name);
+  }
+
+  /** The registered tools, in registration order. */
+  list(): AnyTool[] {
+    return [...this.tools.values()];
+  }
+
+  /** The session's `tools` entries for the registered tools (GA `{ type: 'function', ... }`). */
+  toSessionTools(): SessionFunctionTool[] {
+    return this.list().map((tool) => ({ type: 'function', name: tool.name, description: tool.description, parameters: tool.parameters }));
+  }
+
+  /**
+   * Subscribes to changes of the declared tools: the listener gets the new
+   * {@link ToolRegistry.toSessionTools} once the registry has been quiet for `syncDebounceMs`.
+   * Returns a function that unsubscribes.
+   */
+  onChange(listener: ToolsChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Delivers a pending change notification now instead of after the debounce. */
+  flushChanges(): void {
+    if (!this.timerPending) return;
+    this.clock.clearTimeout(this.timer);
+    this.timerPending = false;
+    this.notify();
+  }
+
+  /** Cancels a pending notification and drops all listeners. The tools stay registered. */
+  dispose(): void {
+    if (this.timerPending) this.clock.clearTimeout(this.timer);
+    this.timerPending = false;
+    this.listeners.clear();
+  }
+
+  private changed(): void {
+    if (this.timerPending) this.clock.clearTimeout(this.timer);
+    this.timerPending = true;
+    this.timer = this.clock.setTimeout(() => {
+      this.timerPending = false;
+      this.notify();
+    }, this.debounceMs);
+  }
+
+  private notify(): void {
+    const tools = this.toSessionTools();
+    const declared = JSON.stringify(tools);
+    // An add undone by a remove within the debounce changes nothing on the server.
+    if (declared === this.lastDeclared) return;
+    this.lastDeclared = declared;
+    for (const listener of [...this.listeners]) listener(tools);
+  }
+}
+
+function checkTool(tool: AnyTool): AnyTool {
+  const candidate = tool as Partial<AnyTool> | null | undefined;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.name !== 'string' ||
+    !TOOL_NAME_PATTERN.test(candidate.name) ||
+    typeof candidate.execute !== 'function' ||
+    typeof candidate.parseArguments !== 'function' ||
+    typeof candidate.parameters !== 'object' ||
+    candidate.parameters === null
+  ) {
+    const shown = typeof candidate === 'object' && candidate !== null ? `an object named ${JSON.stringify(candidate.name)}` : String(candidate);
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `tools.add(): expected a tool made with defineTool(), got ${shown}.`);
+  }
+  return tool;
+}
