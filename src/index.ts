@@ -30,6 +30,27 @@ export type {
   TranscriptUpdate,
 } from './conversation';
 
+// Tools.
+export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool';
+export type { Tool, AnyTool, ToolDefinition, ToolParameters, InferToolArgs, ToolApprovalPolicy } from './tools/define-tool';
+export type { ToolContext, ToolApprovalContext, ToolConversationView, ToolConversationEntry } from './tools/tool-context';
+export type { StandardSchemaV1 } from './tools/standard-schema';
+export type { JsonSchemaObject } from './tools/json-schema';
+export { ToolRegistry } from './tools/registry';
+export type { ToolRegistryOptions, SessionFunctionTool, ToolsChangeListener } from './tools/registry';
+export type {
+  ToolEvents,
+  ToolEventMap,
+  ToolEventName,
+  ToolCallInfo,
+  ToolCallEvent,
+  ToolResultEvent,
+  ToolErrorEvent,
+  ToolApprovalRequest,
+  ToolOutputsEvent,
+  ToolOutputRecord,
+} from './tools/tool-events';
+
 // Audio plug-in points (implemented by voxwire/audio, or your own source and sink).
 export type { AudioInputSource, AudioOutputSink, AudioOutputChunk, PlaybackPosition } from './audio-io';
 

@@ -1,12 +1,16 @@
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * A bare WebSocket server on 127.0.0.1, port 0, for tests that need a server behaving in a
  * way the mock does not (rejecting a config, sending garbage). Returns its URL and a stopper.
  */
-export async function startLoopbackServer(onConnection: (socket: WebSocket) => void): Promise<{ url: string; stop: () => Promise<void> }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+export async function startLoopbackServer(
+  onConnection: (socket: WebSocket, request: IncomingMessage) => void,
+  options: { handleProtocols?: (protocols: Set<string>) => string | false } = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
   server.on('connection', onConnection);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as { port: number };

@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket as WsWebSocket } from 'ws';
+import type { RealtimeError } from '../../src/errors';
+import { isRealtimeError } from '../../src/errors';
+import { WebSocketTransport } from '../../src/transport/websocket';
+import type { WebSocketLike } from '../../src/transport/websocket';
+import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
+
+const stoppers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const stop of stoppers.splice(0).reverse()) await stop();
+});
+
+async function startMock(options: ConstructorParameters<typeof MockRealtimeServer>[0] = {}) {
+  const server = new MockRealtimeServer({ audioPace: 'instant', ...options });
+  const { url } = await server.start();
+  stoppers.push(() => server.stop());
+  return { server, url };
+}
+
+function track(transport: WebSocketTransport): WebSocketTransport {
+  stoppers.push(() => transport.close());
+  return transport;
+}
+
+/** A global-WebSocket-like constructor (what browsers and msw offer): no headers, protocols only. */
+const browserLike = (url: string, init: { protocols: string[] }): WebSocketLike => new WsWebSocket(url, init.protocols) as unknown as WebSocketLike;
+
+describe('WebSocketTransport', () => {
+  it('authenticates with the Authorization header through ws in Node', async () => {
+    const { server, url } = await startMock();
+    const transport = track(new WebSocketTransport({ url, apiKey: 'sk-header' }));
+    await transport.connect();
+    expect(transport.isOpen).toBe(true);
+    expect(server.connections[0]).toMatchObject({ authVia: 'header', apiKey: 'sk-header' });
+    expect(server.connections[0]?.headers['sec-websocket-extensions']).toBeUndefined();
+  });
+
+  it('offers the realtime and insecure-key subprotocols through a custom factory', async () => {
+    const { server, url } = await startMock({ auth: { apiKey: 'ek_browser' } });
+    const transport = track(new WebSocketTransport({ url, apiKey: 'ek_browser', createWebSocket: browserLike }));
+    await transport.connect();
+    expect(server.connections[0]).toMatchObject({ authVia: 'subprotocol', apiKey: 'ek_browser', protocol: 'realtime' });
+  });
+
+  it('calls the key provider on every connect', async () => {
+    const { server, url } = await startMock();
+    let calls = 0;
+    const transport = track(new WebSocketTransport({ url, apiKey: async () => `ek_${++calls}` }));
+    await transport.connect();
+    transport.close();
+    await new Promise((resolve) => transport.once('close', () => resolve(undefined)));
+    await transport.connect();
+    expect(calls).toBe(2);
+    expect(server.connections.map((c) => c.apiKey)).toEqual(['ek_1', 'ek_2']);
+  });
+
+  it('connects to a relay URL with a query token and no key at all', async () => {
+    const { server, url } = await startMock();
+    const transport = track(new WebSocketTransport({ url: `${url}?token=user-123` }));
+    await transport.connect();
+    expect(server.connections[0]?.authVia).toBe('none');
+    expect(server.connections[0]?.url).toContain('token=user-123');
+    expect(server.connections[0]?.url).not.toContain('model=');
+  });
+
+  it('offers extra subprotocols, e.g. a relay auth token', async () => {
+    let offered: string[] = [];
+    const server = await startLoopbackServer(
+      (socket) => socket.send(sessionCreated()),
+      {
+        handleProtocols: (protocols) => {
+          offered = [...protocols];
+          return 'relay-v1';
+        },
+      },
+    );
+    stoppers.push(server.stop);
+    const transport = track(new WebSocketTransport({ url: server.url, protocols: ['relay-v1', 'token.abc'] }));
+    await transport.connect();
+    expect(offered).toEqual(['relay-v1', 'token.abc']);
+  });
+
+  it('builds the default URL with the model', () => {
+    expect(new WebSocketTransport().url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime');
+    expect(new WebSocketTransport({ model: 'gpt-realtime-mini' }).url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-mini');
+  });
+
+  it('refuses a standard key in a browser page unless explicitly allowed', async () => {
+    const globals = globalThis as { window?: unknown; document?: unknown };
+    globals.window = {};
+    globals.document = {};
+    try {
+      const refused = new WebSocketTransport({ url: 'ws://127.0.0.1:9/v1/realtime', apiKey: 'sk-live-secret', createWebSocket: browserLike });
+      await expect(refused.connect()).rejects.toMatchObject({ code: 'VOXWIRE_INSECURE_KEY' });
+      const { url } = await startMock();
+      const allowed = track(new WebSocketTransport({ url, apiKey: 'sk-demo', createWebSocket: browserLike, dangerouslyAllowApiKeyInBrowser: true }));
+      await allowed.connect();
+      const ephemeral = track(new WebSocketTransport({ url, apiKey: 'ek_ok', createWebSocket: browserLike }));
+      await ephemeral.connect();
+    } finally {
+      delete globals.window;
+      delete globals.document;
+    }
+  });
+
+  it('reports a refused upgrade as an authentication failure', async () => {
+    const { url } = await startMock({ auth: { apiKey: 'right' } });
+    const transport = track(new WebSocketTransport({ url, apiKey: 'wrong' }));
+    const error = await transport.connect().catch((e: unknown) => e);
+    expect(isRealtimeError(error, 'VOXWIRE_AUTHENTICATION_FAILED')).toBe(true);
+    expect((error as Error).message).not.toContain('wrong');
+  });
+
+  it('turns malformed and oversized frames into typed errors and keeps the connection', async () => {
+    const server = await startLoopbackServer((socket) => {
+      socket.send(sessionCreated());
+      socket.send('{not json');
+      socket.send(JSON.stringify({ type: 'response.output_audio.delta', event_id: 'e', delta: 42 }));
+      socket.send(JSON.stringify({ type: 'some.future.event', event_id: 'e', payload: { a: 1 } }));
+      socket.send(JSON.stringify({ type: 'response.output_text.delta', event_id: 'e', response_id: 'r', item_id: 'i', output_index: 0, content_index: 0, delta: 'x'.repeat(2048) }));
+      socket.send(JSON.stringify({ type: 'rate_limits.updated', event_id: 'e', rate_limits: [] }));
+    });
+    stoppers.push(server.stop);
+    const transport = track(new WebSocketTransport({ url: server.url, maxServerFrameBytes: 1024 }));
+    const errors: RealtimeError[] = [];
+    const events: Array<[string, boolean]> = [];
+    transport.on('error', (error) => errors.push(error));
+    transport.on('event', (event, known) => events.push([event.type, known]));
+    await transport.connect();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(errors.map((e) => e.code)).toEqual(['VOXWIRE_INVALID_JSON', 'VOXWIRE_INVALID_EVENT', 'VOXWIRE_FRAME_TOO_LARGE']);
+    expect(errors[0]?.raw).toBe('{not json');
+    expect(events).toEqual([
+      ['session.created', true],
+      ['some.future.event', false],
+      ['rate_limits.updated', true],
+    ]);
+    expect(transport.isOpen).toBe(true);
+  });
+
+  it('validates before sending and throws when not open', async () => {
+    const { url } = await startMock();
+    const transport = track(new WebSocketTransport({ url }));
+    expect(() => transport.send({ type: 'response.cancel' })).toThrow(expect.objectContaining({ code: 'VOXWIRE_NOT_CONNECTED' }));
+    await transport.connect();
+    expect(() => transport.send({ type: 'session.update', session: { type: 'realtime', modalities: ['text'] } } as never)).toThrow(
+      expect.objectContaining({ code: 'VOXWIRE_INVALID_CLIENT_EVENT', message: expect.stringContaining('output_modalities') }),
+    );
+  });
+
+  it('aborts a connection attempt through its signal', async () => {
+    const server = await startLoopbackServer(() => undefined);
+    stoppers.push(server.stop);
+    const transport = track(new WebSocketTransport({ url: server.url }));
+    const controller = new AbortController();
+    controller.abort(new Error('user left'));
+    await expect(transport.connect({ signal: controller.signal })).rejects.toBeDefined();
+  });
+
+  it('rejects arguments of the wrong type with a clear error', () => {
+    expect(() => new WebSocketTransport({ url: 42 as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
+    expect(() => new WebSocketTransport({ apiKey: {} as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
+  });
+});
