@@ -1,0 +1,38 @@
+/**
+ * Every default of `voxwire/audio`, in one place (the root's defaults live in src/defaults.ts;
+ * these stay behind the audio subpath so the root never carries them). Options types document
+ * them with `@default`.
+ */
+
+/** Capture chunk duration: 20 ms, the size real-time voice stacks send. */
+export const DEFAULT_CAPTURE_CHUNK_MS = 20;
+/** Smallest and largest accepted capture chunk durations, in ms. */
+export const MIN_CAPTURE_CHUNK_MS = 10;
+export const MAX_CAPTURE_CHUNK_MS = 100;
+
+/** Level reports per second (capture and playback meters). */
+export const DEFAULT_LEVEL_HZ = 30;
+
+/** A microphone whose peak stays below this (about -80 dBFS) is considered silent. */
+export const SILENT_MICROPHONE_PEAK = 1e-4;
+/** How long the input must stay that quiet before the capture reports a silent microphone. */
+export const DEFAULT_SILENCE_TIMEOUT_MS = 3000;
+
+/** Input gain while ducked (-12 dB): the user can still barge in, echo is weaker. */
+export const DEFAULT_DUCKING_GAIN = 0.25;
+
+/** Audio the player waits for before it starts (grown on underruns). */
+export const DEFAULT_PREBUFFER_MS = 40;
+/** Largest prebuffer the player adapts up to. */
+export const DEFAULT_MAX_PREBUFFER_MS = 300;
+/** Flush fade-out duration (the issue's bound is 5 ms: short, but long enough not to click). */
+export const DEFAULT_FADE_MS = 5;
+export const MAX_FADE_MS = 5;
+/** How long `flush()` waits for the worklet's acknowledgement before using the last report. */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 500;
+
+/** How long `start()` waits for a context to reach `running` before asking for a gesture. */
+export const DEFAULT_RESUME_TIMEOUT_MS = 400;
+
+/** The rate of `audio/pcm` the Realtime API uses. */
+export const WIRE_PCM_RATE = 24000;

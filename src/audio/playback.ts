@@ -1,0 +1,770 @@
+/**
+ * `AudioPlayer`: plays assistant audio through one persistent AudioWorklet node and knows,
+ * to the sample, how much of each part the user heard.
+ */
+
+import { EventEmitter } from 'eventemitter3';
+import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../audio-io.js';
+import { RealtimeError } from '../errors.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle.js';
+import {
+  DEFAULT_FADE_MS,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_LEVEL_HZ,
+  DEFAULT_MAX_PREBUFFER_MS,
+  DEFAULT_PREBUFFER_MS,
+  DEFAULT_RESUME_TIMEOUT_MS,
+  MAX_FADE_MS,
+} from './defaults.js';
+import { listAudioOutputDevices, type AudioDevice, type MediaDevicesLike } from './devices.js';
+import { EchoLoopbackRoute, type CreatePeerConnection } from './echo-loopback.js';
+import { toAudioLevel, type AudioLevel } from './levels.js';
+import { MediaElementOutput, type OutputRoute } from './media-element-output.js';
+import { loadWorklet } from './worklet-loader.js';
+import {
+  PLAYBACK_PROCESSOR_NAME,
+  type PlaybackControlMessage,
+  type PlaybackProcessorMessage,
+  type PlaybackProcessorOptions,
+  type PlayedPosition,
+} from './worklets/messages.js';
+
+/** Options for {@link AudioPlayer}. */
+export interface AudioPlayerOptions {
+  /**
+   * The AudioContext to play in. Yours stays yours: voxwire never closes it.
+   * @default a new AudioContext at the platform's rate, closed by `close()`
+   */
+  context?: AudioContext;
+  /**
+   * The jitter buffer, in ms: new audio waits up to this long before it plays, unless enough
+   * is queued to start at once (this much, and at least the largest recent chunk plus half of
+   * this, so audio paced in real time in large chunks does not drain between them). Each
+   * underrun grows it by 20 ms up to `maxPrebufferMs`; ten seconds without one shrinks it back
+   * a step.
+   * @default 40
+   */
+  prebufferMs?: number;
+  /**
+   * The largest prebuffer the adaptation may reach, in ms.
+   * @default 300
+   */
+  maxPrebufferMs?: number;
+  /**
+   * Duration of the fade-out on `flush()`, in ms, from 0.1 to 5. It starts in the first
+   * render quantum after the flush reaches the worklet.
+   * @default 5
+   */
+  fadeMs?: number;
+  /**
+   * Output volume, 0..1 (a gain after the worklet; levels are measured before it).
+   * @default 1
+   */
+  volume?: number;
+  /**
+   * The output device (see `listAudioOutputDevices()`). Uses `AudioContext.setSinkId` where
+   * the browser has it, otherwise routes through a media element.
+   * @default the system default output
+   */
+  outputDeviceId?: string;
+  /**
+   * `'loopback'` routes playback through a loopback RTCPeerConnection into a media element,
+   * so Chromium's echo canceller hears it and the assistant does not interrupt itself on
+   * speakers. Costs tens of ms of latency and some CPU; see docs/audio.md.
+   * @default 'none'
+   */
+  echoMitigation?: 'none' | 'loopback';
+  /**
+   * Where the output goes instead of the speakers (a node of the same context: an analyser,
+   * a recorder). Not combinable with `outputDeviceId` or `echoMitigation`.
+   * @default context.destination
+   */
+  destination?: AudioNode;
+  /**
+   * Status and output level reports per second, from 1 to 100.
+   * @default 30
+   */
+  levelHz?: number;
+  /**
+   * How long `flush()` waits for the worklet's acknowledgement before it settles for the
+   * last periodic report (marked `stale`).
+   * @default 500
+   */
+  flushTimeoutMs?: number;
+  /**
+   * URL of `voxwire/audio/worklets/playback-processor.js` served by your app. Needed under a
+   * Content-Security-Policy that does not allow `blob:` scripts.
+   * @default the bundled copy, loaded from a Blob URL
+   */
+  workletUrl?: string | URL;
+  /**
+   * Resume a context that the system suspends or interrupts once it may run again.
+   * @default true
+   */
+  autoResume?: boolean;
+  /**
+   * How long `start()` waits for the context to run before reporting `needsUserGesture`.
+   * @default 400
+   */
+  resumeTimeoutMs?: number;
+  /**
+   * Creates the loopback's peer connections (inject in tests).
+   * @default (configuration) => new RTCPeerConnection(configuration)
+   */
+  createPeerConnection?: CreatePeerConnection;
+  /**
+   * Where to find output devices.
+   * @default navigator.mediaDevices
+   */
+  mediaDevices?: MediaDevicesLike;
+  /**
+   * Where warnings go.
+   * @default consoleLogger
+   */
+  logger?: Logger;
+}
+
+/** The player's state. */
+export type AudioPlayerState =
+  | { status: 'idle' }
+  | { status: 'starting' }
+  | {
+      status: 'ready';
+      /** The AudioContext's rate; audio is resampled to it in the worklet. */
+      contextSampleRate: number;
+    }
+  /** The browser waits for a click or key press before it plays audio: call `resume()` from one. */
+  | { status: 'needsUserGesture' }
+  /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
+  | { status: 'interrupted' }
+  | { status: 'closed' };
+
+/** What `flush()` resolves with: where playback stood when output went silent. */
+export interface AudioPlayerFlushResult extends PlaybackPosition {
+  /** Samples of the part the player had received. */
+  receivedSamples: number;
+  /** AudioContext time (s) of the first silent frame after the fade. */
+  silentAt: number;
+  /** AudioContext time (s) at which the fade began. */
+  fadeStartedAt: number;
+  /**
+   * True when the worklet did not acknowledge within `flushTimeoutMs` (the context stopped
+   * rendering mid-fade) and the figures come from its last periodic report.
+   */
+  stale: boolean;
+}
+
+/** A part that began to play (the `started` event). */
+export interface PlaybackStart {
+  itemId: string;
+  contentIndex: number;
+  /** AudioContext time (s) of its first rendered frame. */
+  contextTime: number;
+}
+
+/** An underrun (the `underrun` event). */
+export interface PlaybackUnderrun {
+  /** The part that ran dry mid-stream. */
+  itemId: string;
+  contentIndex: number;
+  /** Underruns since the player started. */
+  underruns: number;
+  /** The prebuffer after adapting, in ms. */
+  prebufferMs: number;
+}
+
+/** Counters of {@link AudioPlayer.stats}. */
+export interface PlaybackStats {
+  /** True while audio is rendering. */
+  playing: boolean;
+  /** Times the queue ran dry in the middle of a part (network or generation too slow). */
+  underruns: number;
+  /**
+   * Interarrival jitter of written chunks, in ms (the RFC 3550 estimator: smoothed difference
+   * between arrival spacing and audio duration).
+   */
+  jitterMs: number;
+  /** Audio queued in the worklet at its last report, in ms. */
+  bufferedMs: number;
+  /** The prebuffer in use, in ms. */
+  prebufferMs: number;
+  /** Chunks written. */
+  chunksWritten: number;
+  /** The context's reported output latency (base + output), in ms; 0 where unknown. */
+  outputLatencyMs: number;
+}
+
+/** Events of {@link AudioPlayer}. */
+export interface AudioPlayerEvents {
+  /** The state changed. */
+  state: [state: AudioPlayerState, previous: AudioPlayerState];
+  /** Playback started (true) or stopped: ran out of audio or was flushed (false). */
+  playing: [playing: boolean];
+  /** A part's first frame was rendered. */
+  started: [start: PlaybackStart];
+  /** The output level, about `levelHz` times a second while playing. */
+  level: [level: AudioLevel];
+  /** The queue ran dry in the middle of a part. */
+  underrun: [underrun: PlaybackUnderrun];
+  /** A flush completed. */
+  flushed: [result: AudioPlayerFlushResult | null];
+  /** Something failed in the background (the lazy start from `write`, an output device). */
+  error: [error: RealtimeError];
+}
+
+interface Graph {
+  lifecycle: AudioContextLifecycle;
+  node: AudioWorkletNode;
+  gain: GainNode;
+  route: OutputRoute | undefined;
+}
+
+interface PendingFlush {
+  resolve: (result: AudioPlayerFlushResult | null) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Plays PCM16 chunks (24 kHz from the Realtime API, or 8 kHz decoded G.711) with a small
+ * adaptive jitter buffer, resampling to the context's rate in the worklet. It is an
+ * `AudioOutputSink`: `client.attachOutput(player)` plays the assistant, and on barge-in the
+ * client's `flush()` fades out within ~5 ms and learns exactly how much was heard, which goes
+ * into `conversation.item.truncate`.
+ *
+ * @example
+ * ```ts
+ * import { AudioPlayer } from 'voxwire/audio';
+ *
+ * const player = new AudioPlayer();
+ * client.attachOutput(player);
+ * button.onclick = () => player.start(); // from a gesture, so the browser allows audio
+ * ```
+ */
+export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements AudioOutputSink {
+  private readonly options: AudioPlayerOptions;
+  private readonly logger: Logger;
+  private readonly fadeMs: number;
+  private readonly levelHz: number;
+  private currentState: AudioPlayerState = { status: 'idle' };
+  private graph: Graph | undefined;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+  /** Set when a start triggered by `write` failed: later writes wait for an explicit `start()`. */
+  private lazyStartFailed = false;
+  private queued: AudioOutputChunk[] = [];
+  private readonly pendingFlushes = new Map<number, PendingFlush>();
+  private flushSequence = 0;
+  private volumeValue: number;
+  private outputDeviceId: string | undefined;
+  private playingNow = false;
+  private lastPosition: PlayedPosition | null = null;
+  private readonly positions = new Map<string, PlayedPosition>();
+  private counters = { underruns: 0, bufferedMs: 0, prebufferMs: 0, chunksWritten: 0 };
+  private jitter = { estimateMs: 0, lastTransitMs: undefined as number | undefined, partKey: '', mediaMs: 0, firstArrivalMs: 0 };
+
+  /**
+   * @param options - See {@link AudioPlayerOptions}.
+   * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for an option out of range.
+   */
+  constructor(options: AudioPlayerOptions = {}) {
+    super();
+    this.options = options;
+    this.logger = options.logger ?? consoleLogger;
+    this.fadeMs = options.fadeMs ?? DEFAULT_FADE_MS;
+    if (!(this.fadeMs >= 0.1 && this.fadeMs <= MAX_FADE_MS)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: fadeMs must be from 0.1 to ${MAX_FADE_MS}, got ${String(this.fadeMs)}.`);
+    }
+    const prebufferMs = options.prebufferMs ?? DEFAULT_PREBUFFER_MS;
+    const maxPrebufferMs = options.maxPrebufferMs ?? DEFAULT_MAX_PREBUFFER_MS;
+    if (!(prebufferMs >= 0) || !(maxPrebufferMs >= prebufferMs)) {
+      throw new RealtimeError(
+        'VOXWIRE_INVALID_ARGUMENT',
+        `AudioPlayer: need 0 <= prebufferMs <= maxPrebufferMs, got prebufferMs ${String(prebufferMs)} and maxPrebufferMs ${String(maxPrebufferMs)}.`,
+      );
+    }
+    this.counters.prebufferMs = prebufferMs;
+    this.levelHz = options.levelHz ?? DEFAULT_LEVEL_HZ;
+    if (!(this.levelHz >= 1 && this.levelHz <= 100)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: levelHz must be from 1 to 100, got ${String(this.levelHz)}.`);
+    }
+    this.volumeValue = checkVolume(options.volume ?? 1);
+    if (options.destination !== undefined && (options.outputDeviceId !== undefined || options.echoMitigation === 'loopback')) {
+      throw new RealtimeError(
+        'VOXWIRE_INVALID_ARGUMENT',
+        'AudioPlayer: a custom destination decides where the audio goes; leave out outputDeviceId and echoMitigation with it.',
+      );
+    }
+    this.outputDeviceId = options.outputDeviceId;
+  }
+
+  /** The current state. */
+  get state(): AudioPlayerState {
+    return this.currentState;
+  }
+
+  /** True when the browser waits for a user gesture before audio can play (call `resume()` from one). */
+  get needsUserGesture(): boolean {
+    return this.currentState.status === 'needsUserGesture';
+  }
+
+  /** True while audio is rendering. */
+  get isPlaying(): boolean {
+    return this.playingNow;
+  }
+
+  /** The AudioContext in use (undefined before `start()`). */
+  get context(): AudioContext | undefined {
+    return this.graph?.lifecycle.context;
+  }
+
+  /**
+   * The node the output leaves from (after the volume), for analysers or recorders; undefined
+   * before `start()`.
+   */
+  get outputNode(): AudioNode | undefined {
+    return this.graph?.gain;
+  }
+
+  /** The media element playing the output, when one is used (loopback or device fallback). */
+  get mediaElement(): HTMLAudioElement | undefined {
+    const route = this.graph?.route;
+    return route instanceof EchoLoopbackRoute || route instanceof MediaElementOutput ? route.element : undefined;
+  }
+
+  /** The echo loopback's receiving peer connection, when `echoMitigation` is `'loopback'`. */
+  get loopbackConnection(): RTCPeerConnection | undefined {
+    const route = this.graph?.route;
+    return route instanceof EchoLoopbackRoute ? route.receiver : undefined;
+  }
+
+  /** The volume, 0..1. */
+  get volume(): number {
+    return this.volumeValue;
+  }
+
+  /** Counters for diagnostics and dashboards. */
+  get stats(): PlaybackStats {
+    const context = this.graph?.lifecycle.context as (AudioContext & { outputLatency?: number }) | undefined;
+    const latency = context === undefined ? 0 : ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
+    return {
+      playing: this.playingNow,
+      underruns: this.counters.underruns,
+      jitterMs: this.jitter.estimateMs,
+      bufferedMs: this.counters.bufferedMs,
+      prebufferMs: this.counters.prebufferMs,
+      chunksWritten: this.counters.chunksWritten,
+      outputLatencyMs: Number.isFinite(latency) ? latency : 0,
+    };
+  }
+
+  /**
+   * Samples of a part played so far, as last reported by the worklet (about 30 times a
+   * second, and exactly at flushes); undefined for a part not seen recently.
+   */
+  playedSamples(itemId: string, contentIndex: number): number | undefined {
+    return this.positions.get(partKey(itemId, contentIndex))?.playedSamples;
+  }
+
+  /**
+   * Creates the context (unless given), loads the worklet and connects the output. `write`
+   * calls it on first use; call it yourself from a user gesture so the browser allows audio.
+   * Resolves once ready, or once the state is `needsUserGesture`.
+   *
+   * @throws {RealtimeError} `VOXWIRE_AUDIO_UNSUPPORTED` when Web Audio, AudioWorklet or the
+   *   chosen routing is unavailable.
+   */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.start() after close(): create a new player.'));
+    if (this.graph !== undefined) return Promise.resolve();
+    this.lazyStartFailed = false;
+    this.starting ??= this.open().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Resumes audio after the browser asked for a gesture; call it from a click handler. */
+  async resume(): Promise<boolean> {
+    const graph = this.graph;
+    if (graph === undefined) return false;
+    await graph.route?.resume();
+    return graph.lifecycle.resume();
+  }
+
+  /**
+   * Queues a chunk. The samples are copied (the caller keeps its array); the copy's buffer is
+   * transferred to the worklet.
+   *
+   * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed chunk.
+   */
+  write(chunk: AudioOutputChunk): void {
+    if (this.closed) return;
+    const { itemId, contentIndex, samples, sampleRate } = chunk ?? ({} as AudioOutputChunk);
+    if (typeof itemId !== 'string' || !Number.isInteger(contentIndex) || contentIndex < 0) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.write: itemId must be a string and contentIndex an integer >= 0.');
+    }
+    if (!(samples instanceof Int16Array)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.write: samples must be an Int16Array of PCM16 (decode base64 with base64ToPcm16).');
+    }
+    if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer.write: sampleRate must be an integer from 1000 to 384000 Hz, got ${String(sampleRate)}.`);
+    }
+    if (samples.length === 0) return;
+    this.counters.chunksWritten += 1;
+    this.updateJitter(partKey(itemId, contentIndex), (samples.length / sampleRate) * 1000);
+    const copy = { itemId, contentIndex, samples: samples.slice(), sampleRate };
+    const graph = this.graph;
+    if (graph === undefined) {
+      if (this.lazyStartFailed) return;
+      this.queued.push(copy);
+      if (this.starting === undefined) {
+        this.start().catch((error: unknown) => {
+          this.lazyStartFailed = true;
+          this.emit('error', toError(error));
+        });
+      }
+      return;
+    }
+    this.postWrite(graph, copy);
+  }
+
+  /**
+   * Stops playback now: fades out (≤ 5 ms, starting in the first render quantum after the
+   * request reaches the worklet), drops everything queued, and resolves with the exact
+   * position when output went silent: the part cut (or the last played, when nothing was
+   * left), and how many of its samples were played. Null when nothing was queued or played
+   * since the last flush.
+   */
+  flush(): Promise<AudioPlayerFlushResult | null> {
+    const graph = this.graph;
+    if (graph === undefined) {
+      const first = this.queued[0];
+      this.queued = [];
+      const result: AudioPlayerFlushResult | null =
+        first === undefined
+          ? null
+          : {
+              itemId: first.itemId,
+              contentIndex: first.contentIndex,
+              playedSamples: 0,
+              receivedSamples: 0,
+              sampleRate: first.sampleRate,
+              silentAt: 0,
+              fadeStartedAt: 0,
+              stale: false,
+            };
+      this.emit('flushed', result);
+      return Promise.resolve(result);
+    }
+    this.flushSequence += 1;
+    const id = this.flushSequence;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settleFlushFromReport(id), this.options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+      this.pendingFlushes.set(id, { resolve, timer });
+      const immediate = graph.lifecycle.context.state !== 'running';
+      this.post(graph, { type: 'flush', id, immediate });
+    });
+  }
+
+  /** Sets the volume (0..1), with a 10 ms glide so it never clicks. */
+  setVolume(volume: number): void {
+    this.volumeValue = checkVolume(volume);
+    const graph = this.graph;
+    if (graph !== undefined) graph.gain.gain.setTargetAtTime(this.volumeValue, graph.lifecycle.context.currentTime, 0.01);
+  }
+
+  /**
+   * Sends the output to another device (`''` or undefined for the default).
+   *
+   * @throws {RealtimeError} `VOXWIRE_AUDIO_UNSUPPORTED` when the browser cannot choose outputs;
+   *   `VOXWIRE_AUDIO_DEVICE` when the device refuses.
+   */
+  async setOutputDevice(deviceId: string | undefined): Promise<void> {
+    if (this.options.destination !== undefined) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.setOutputDevice: the player plays into a custom destination; route that node yourself.');
+    }
+    this.outputDeviceId = deviceId;
+    const graph = this.graph;
+    if (graph !== undefined) await this.applyOutputDevice(graph);
+  }
+
+  /** The audio outputs (labels need microphone permission). */
+  listDevices(): Promise<AudioDevice[]> {
+    return listAudioOutputDevices(this.options.mediaDevices);
+  }
+
+  /**
+   * Stops and releases everything: pending flushes resolve with null, the node is
+   * disconnected, and the context is closed unless you passed it in.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.starting?.catch(() => undefined);
+    for (const [id, pending] of this.pendingFlushes) {
+      clearTimeout(pending.timer);
+      pending.resolve(null);
+      this.pendingFlushes.delete(id);
+    }
+    this.queued = [];
+    const graph = this.graph;
+    this.graph = undefined;
+    if (graph !== undefined) {
+      graph.node.port.onmessage = null;
+      graph.node.disconnect();
+      graph.gain.disconnect();
+      graph.route?.close();
+      await graph.lifecycle.dispose();
+    }
+    this.setPlaying(false);
+    this.setState({ status: 'closed' });
+  }
+
+  private async open(): Promise<void> {
+    this.setState({ status: 'starting' });
+    let lifecycle: AudioContextLifecycle | undefined;
+    try {
+      lifecycle = new AudioContextLifecycle({
+        context: this.options.context,
+        createContext: undefined,
+        resumeTimeoutMs: this.options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS,
+        autoResume: this.options.autoResume ?? true,
+        logger: this.logger,
+      });
+      const context = lifecycle.context;
+      await loadWorklet(context, 'playback', this.options.workletUrl);
+      const processorOptions: PlaybackProcessorOptions = {
+        prebufferMs: this.counters.prebufferMs,
+        maxPrebufferMs: this.options.maxPrebufferMs ?? DEFAULT_MAX_PREBUFFER_MS,
+        fadeMs: this.fadeMs,
+        statusIntervalFrames: Math.max(128, Math.round(context.sampleRate / this.levelHz)),
+      };
+      const node = new AudioWorkletNode(context, PLAYBACK_PROCESSOR_NAME, {
+        numberOfInputs: 0,
+        numberOfOutputs: 1,
+        outputChannelCount: [1],
+        processorOptions,
+      });
+      const gain = context.createGain();
+      gain.gain.value = this.volumeValue;
+      node.connect(gain);
+      const graph: Graph = { lifecycle, node, gain, route: undefined };
+      node.port.onmessage = (event: MessageEvent<PlaybackProcessorMessage>) => this.receive(event.data);
+      if (this.options.echoMitigation === 'loopback') {
+        graph.route = await EchoLoopbackRoute.connect(context, gain, this.options.createPeerConnection, this.logger);
+      } else {
+        gain.connect(this.options.destination ?? context.destination);
+      }
+      if (this.outputDeviceId !== undefined) await this.applyOutputDevice(graph);
+      if (this.closed) {
+        node.disconnect();
+        gain.disconnect();
+        graph.route?.close();
+        await lifecycle.dispose();
+        return;
+      }
+      this.graph = graph;
+      const queued = this.queued;
+      this.queued = [];
+      for (const chunk of queued) this.postWrite(graph, chunk);
+      lifecycle.onStatus((status) => this.onContextStatus(status));
+      const running = await lifecycle.ensureRunning();
+      if (this.graph === graph) this.onContextStatus(running ? 'running' : lifecycle.status);
+    } catch (error) {
+      await lifecycle?.dispose();
+      this.graph = undefined;
+      this.queued = [];
+      this.setState({ status: 'idle' });
+      throw toError(error);
+    }
+  }
+
+  private async applyOutputDevice(graph: Graph): Promise<void> {
+    const deviceId = this.outputDeviceId ?? '';
+    if (graph.route !== undefined) {
+      await graph.route.setSinkId(deviceId);
+      return;
+    }
+    const context = graph.lifecycle.context as AudioContext & { setSinkId?: (id: string) => Promise<void> };
+    if (typeof context.setSinkId === 'function') {
+      try {
+        await context.setSinkId(deviceId);
+      } catch (error) {
+        throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `Could not switch the audio output to ${JSON.stringify(deviceId)}.`, { cause: error });
+      }
+      return;
+    }
+    if (deviceId === '') return;
+    // No AudioContext.setSinkId: play through a media element, which can choose its device.
+    const destination = graph.lifecycle.context.createMediaStreamDestination();
+    graph.gain.disconnect();
+    graph.gain.connect(destination);
+    graph.route = new MediaElementOutput(destination.stream, this.logger);
+    await graph.route.setSinkId(deviceId);
+  }
+
+  private postWrite(graph: Graph, chunk: AudioOutputChunk): void {
+    const message: PlaybackControlMessage = {
+      type: 'write',
+      itemId: chunk.itemId,
+      contentIndex: chunk.contentIndex,
+      samples: chunk.samples,
+      sampleRate: chunk.sampleRate,
+    };
+    graph.node.port.postMessage(message, [chunk.samples.buffer as ArrayBuffer]);
+  }
+
+  private post(graph: Graph, message: PlaybackControlMessage): void {
+    graph.node.port.postMessage(message);
+  }
+
+  private receive(message: PlaybackProcessorMessage): void {
+    switch (message.type) {
+      case 'started':
+        this.setPlaying(true);
+        this.emit('started', { itemId: message.itemId, contentIndex: message.contentIndex, contextTime: message.contextTime });
+        return;
+      case 'idle':
+        this.remember(message.position);
+        this.counters.bufferedMs = 0;
+        this.setPlaying(false);
+        return;
+      case 'underrun':
+        this.counters.underruns = message.underruns;
+        this.counters.prebufferMs = message.prebufferMs;
+        this.emit('underrun', {
+          itemId: message.itemId,
+          contentIndex: message.contentIndex,
+          underruns: message.underruns,
+          prebufferMs: message.prebufferMs,
+        });
+        return;
+      case 'status':
+        this.remember(message.position);
+        this.counters.bufferedMs = message.bufferedMs;
+        this.counters.underruns = message.underruns;
+        this.counters.prebufferMs = message.prebufferMs;
+        this.setPlaying(message.playing);
+        this.emit('level', toAudioLevel(message.rms, message.peak, message.contextTime));
+        return;
+      case 'flushed': {
+        this.remember(message.position);
+        this.counters.bufferedMs = 0;
+        const result: AudioPlayerFlushResult | null =
+          message.position === null
+            ? null
+            : {
+                itemId: message.position.itemId,
+                contentIndex: message.position.contentIndex,
+                playedSamples: message.position.playedSamples,
+                receivedSamples: message.position.receivedSamples,
+                sampleRate: message.position.sampleRate,
+                silentAt: message.silentAt,
+                fadeStartedAt: message.fadeStartedAt,
+                stale: false,
+              };
+        this.lastPosition = null;
+        for (const id of message.ids) {
+          const pending = this.pendingFlushes.get(id);
+          if (pending === undefined) continue;
+          clearTimeout(pending.timer);
+          this.pendingFlushes.delete(id);
+          pending.resolve(result);
+        }
+        this.setPlaying(false);
+        this.emit('flushed', result);
+        return;
+      }
+    }
+  }
+
+  /** The worklet did not answer in time (its context stopped rendering): use the last report. */
+  private settleFlushFromReport(id: number): void {
+    const pending = this.pendingFlushes.get(id);
+    if (pending === undefined) return;
+    this.pendingFlushes.delete(id);
+    const position = this.lastPosition;
+    this.logger.warn('the playback worklet did not acknowledge a flush in time; using its last report', { id });
+    const context = this.graph?.lifecycle.context;
+    const now = context?.currentTime ?? 0;
+    pending.resolve(
+      position === null
+        ? null
+        : {
+            itemId: position.itemId,
+            contentIndex: position.contentIndex,
+            playedSamples: position.playedSamples,
+            receivedSamples: position.receivedSamples,
+            sampleRate: position.sampleRate,
+            silentAt: now,
+            fadeStartedAt: now,
+            stale: true,
+          },
+    );
+  }
+
+  private remember(position: PlayedPosition | null): void {
+    if (position === null) return;
+    this.lastPosition = position;
+    const key = partKey(position.itemId, position.contentIndex);
+    this.positions.delete(key);
+    this.positions.set(key, position);
+    if (this.positions.size > 64) this.positions.delete(this.positions.keys().next().value as string);
+  }
+
+  private updateJitter(key: string, durationMs: number): void {
+    const now = (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
+    const jitter = this.jitter;
+    if (key !== jitter.partKey) {
+      jitter.partKey = key;
+      jitter.mediaMs = 0;
+      jitter.firstArrivalMs = now;
+      jitter.lastTransitMs = undefined;
+    }
+    const transit = now - jitter.firstArrivalMs - jitter.mediaMs;
+    if (jitter.lastTransitMs !== undefined) {
+      const difference = Math.abs(transit - jitter.lastTransitMs);
+      jitter.estimateMs += (difference - jitter.estimateMs) / 16;
+    }
+    jitter.lastTransitMs = transit;
+    jitter.mediaMs += durationMs;
+  }
+
+  private onContextStatus(status: AudioContextStatus): void {
+    const graph = this.graph;
+    if (graph === undefined || this.closed) return;
+    if (status === 'running') this.setState({ status: 'ready', contextSampleRate: graph.lifecycle.context.sampleRate });
+    else if (status === 'needsUserGesture') this.setState({ status: 'needsUserGesture' });
+    else if (status === 'interrupted' || status === 'suspended') this.setState({ status: 'interrupted' });
+  }
+
+  private setPlaying(playing: boolean): void {
+    if (playing === this.playingNow) return;
+    this.playingNow = playing;
+    this.emit('playing', playing);
+  }
+
+  private setState(state: AudioPlayerState): void {
+    const previous = this.currentState;
+    if (JSON.stringify(previous) === JSON.stringify(state)) return;
+    this.currentState = state;
+    this.emit('state', state, previous);
+  }
+}
+
+function partKey(itemId: string, contentIndex: number): string {
+  return `${contentIndex}:${itemId}`;
+}
+
+function checkVolume(volume: number): number {
+  if (!(volume >= 0 && volume <= 1)) {
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: volume must be from 0 to 1, got ${String(volume)}.`);
+  }
+  return volume;
+}
+
+function toError(error: unknown): RealtimeError {
+  if (error instanceof RealtimeError) return error;
+  return new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', `AudioPlayer could not start: ${String(error)}`, { cause: error });
+}

@@ -1,0 +1,134 @@
+/**
+ * End to end in real Chromium: the page's RealtimeClient talks to the MockRealtimeServer over
+ * the WebSocket transport; the fake microphone asks the question, the mock answers with the
+ * long reply, and the user barges in (the interruption clip) while it plays. The server must
+ * cancel the response (VAD) and receive a truncate whose audio_end_ms is the worklet's
+ * acknowledged played count, agreeing within 20 ms with the AudioContext clock from the first
+ * played sample to the acknowledgement.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Resampler } from '../../src/audio/resampler';
+import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16';
+import { writeWav } from '../../src/codec/wav';
+import { loadFixtureAudio } from '../../src/testing/fixtures';
+import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { createScenario } from '../../src/testing/scenario';
+import { bundlePage, chromiumAvailable, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
+import type { BargeInResult } from './pages/e2e-page';
+import { base64ToFloat32 } from './signal';
+
+const enabled = chromiumAvailable();
+
+/** The fake microphone's script: the question, then the barge-in clip (1.5 s of quiet, then speech). */
+async function writeMicrophoneScript(directory: string): Promise<string> {
+  const question = await loadFixtureAudio('question-48k');
+  const interruption = await loadFixtureAudio('interruption');
+  const upsampler = new Resampler({ inputRate: interruption.sampleRate, outputRate: 48000 });
+  const input = pcm16ToFloat(interruption.pcm);
+  const interruption48k = floatToPcm16(Float32Array.from([...upsampler.process(input), ...upsampler.flush()]));
+  const samples = new Int16Array(question.pcm.length + interruption48k.length);
+  samples.set(question.pcm, 0);
+  samples.set(interruption48k, question.pcm.length);
+  const path = join(directory, 'question-then-interruption-48k.wav');
+  writeFileSync(path, writeWav({ sampleRate: 48000, channels: 1, samples }));
+  return path;
+}
+
+describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeServer + Chromium)', () => {
+  let directory: string;
+  let server: TestServer;
+  let mock: MockRealtimeServer;
+  let browser: LaunchedBrowser;
+  let result: BargeInResult;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'voxwire-e2e-'));
+    const microphone = await writeMicrophoneScript(directory);
+    mock = new MockRealtimeServer({
+      scenario: createScenario('barge-in').turn((turn) => turn.hears("What's the weather like in Paris today?").plays('reply-long')).build(),
+    });
+    const { url } = await mock.start();
+    server = await startTestServer();
+    await serveAudioPage(server);
+    server.serve('/e2e', { type: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><title>e2e</title><script type="module" src="/e2e.js"></script>' });
+    server.serve('/e2e.js', { type: 'text/javascript', body: await bundlePage('test/browser/pages/e2e-page.ts') });
+    browser = await launchChromium({ fakeMicrophoneWav: microphone });
+    await browser.page.goto(`${server.origin}/e2e`);
+    await browser.page.waitForFunction(() => document.title === 'ready');
+    try {
+      result = (await browser.page.evaluate(`window.vx.bargeIn(${JSON.stringify(url)})`)) as BargeInResult;
+    } catch (error) {
+      throw new Error(`the barge-in page failed: ${String(error)}\n${browser.logs.join('\n')}`);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await mock?.stop();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('connected with subprotocol auth and streamed the microphone', () => {
+    expect(result.errors).toEqual([]);
+    const connection = mock.connections[0]!;
+    expect(connection.authVia).toBe('subprotocol');
+    expect(connection.apiKey).toBe('ek_browser_test');
+    expect(result.chunksSent).toBeGreaterThan(150);
+    expect(mock.filter('input_audio_buffer.append').length).toBe(result.chunksSent);
+  });
+
+  it('cancelled the reply when the user barged in', () => {
+    const cancelledByClient = mock.filter('response.cancel').length > 0;
+    const cancelledByVad = mock.filter({ type: 'response.done', response: { status: 'cancelled' } }).length > 0;
+    expect(cancelledByClient || cancelledByVad).toBe(true);
+    expect(result.interrupted).toMatchObject({ reason: 'speech', truncated: true });
+  });
+
+  it('truncated at exactly the played count the worklet acknowledged', () => {
+    const truncates = mock.filter('conversation.item.truncate');
+    expect(truncates).toHaveLength(1);
+    const truncate = truncates[0]!.event as unknown as { item_id: string; content_index: number; audio_end_ms: number };
+    const ack = result.ack!;
+    expect(ack).toBeDefined();
+    expect(ack.stale).toBe(false);
+    expect(truncate.item_id).toBe(ack.itemId);
+    expect(truncate.content_index).toBe(ack.contentIndex);
+    expect(truncate.audio_end_ms).toBe(Math.floor((ack.playedSamples / ack.sampleRate) * 1000));
+    expect(result.interrupted!.playedMs).toBe(truncate.audio_end_ms);
+    // Something was really cut, and the mock accepted it (no error back).
+    expect(truncate.audio_end_ms).toBeLessThan(result.interrupted!.receivedMs!);
+    expect(mock.filter('conversation.item.truncated')).toHaveLength(1);
+    expect(mock.filter({ type: 'error' })).toHaveLength(0);
+  });
+
+  it('agrees within 20 ms with the AudioContext clock from the first played sample to the acknowledgement', async () => {
+    const truncate = mock.filter('conversation.item.truncate')[0]!.event as unknown as { audio_end_ms: number };
+    const clockMs = (result.ack!.silentAt - result.started!.contextTime) * 1000;
+    // The recorder on the output confirms the clock's start: the reply's first non-zero sample
+    // (after its leading digital silence) came out when the worklet said the reply started.
+    const reply = await loadFixtureAudio('reply-long');
+    let leadingZeros = 0;
+    while (reply.pcm[leadingZeros] === 0) leadingZeros += 1;
+    const rate = result.contextSampleRate;
+    const heardStart = result.tap.first / rate - leadingZeros / reply.sampleRate;
+    const tap = base64ToFloat32(result.tap.samplesBase64);
+    const silentFrame = Math.round(result.ack!.silentAt * rate) - result.tap.startFrame;
+    process.stdout.write(
+      `[e2e] audio_end_ms ${truncate.audio_end_ms}, clock ${clockMs.toFixed(2)} ms (diff ${(truncate.audio_end_ms - clockMs).toFixed(2)} ms), ` +
+        `output start per recorder vs worklet ${((heardStart - result.started!.contextTime) * 1000).toFixed(2)} ms, ` +
+        `speech_started → output silent ${result.speechStartedToSilentMs?.toFixed(1)} ms, received ${result.interrupted!.receivedMs!.toFixed(0)} ms\n`,
+    );
+    // The mock paces its 50 ms deltas in real time; the jitter buffer must not drain between them
+    // (an underrun would put silence between the clock's two ends).
+    expect(result.underruns).toBe(0);
+    expect(Math.abs(truncate.audio_end_ms - clockMs)).toBeLessThanOrEqual(20);
+    // The resampler's symmetric filter may start the output ~1.4 ms before the first sample.
+    expect(Math.abs(heardStart - result.started!.contextTime) * 1000).toBeLessThan(3);
+    // After the acknowledged moment the output is silent until the next reply starts.
+    expect(tap.subarray(silentFrame, silentFrame + Math.round(rate * 0.02)).every((value) => value === 0)).toBe(true);
+  });
+});

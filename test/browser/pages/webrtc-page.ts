@@ -1,0 +1,208 @@
+/**
+ * The WebRTC test page: a real `RealtimeClient` in Chromium over either transport, driven from
+ * Node through `window.vx`. The transport is the only thing that differs between the two
+ * (`makeTransport`): the one-line swap the SDK promises. For WebSocket the microphone goes
+ * through `MicrophoneCapture`; for WebRTC the transport sends it as a media track.
+ */
+import { z } from 'zod';
+import { RealtimeClient } from '../../../src/client';
+import type { ClientState, InterruptionInfo } from '../../../src/client-events';
+import { exponentialBackoff } from '../../../src/reconnect';
+import { defineTool } from '../../../src/tools/define-tool';
+import type { Transport } from '../../../src/transport/transport';
+import { WebRTCTransport } from '../../../src/transport/webrtc';
+import { WebSocketTransport } from '../../../src/transport/websocket';
+import { MicrophoneCapture } from '../../../src/audio/index';
+
+/** How the page connects. */
+export interface PageConfig {
+  /** `webrtc`: SDP to `sdpUrl` (createSdpHandler), or with a key from `keyUrl` to `callsUrl`. `websocket`: to `wsUrl` with a key from `keyUrl`. */
+  kind: 'webrtc' | 'websocket';
+  /** The app server's SDP endpoint (createSdpHandler). */
+  sdpUrl?: string;
+  /** The app server's ephemeral key endpoint (createClientSecretHandler). */
+  keyUrl?: string;
+  /** The mock's `/v1/realtime/calls` (ephemeral-key WebRTC). */
+  callsUrl?: string;
+  /** The mock's WebSocket URL. */
+  wsUrl?: string;
+  /** Stream the microphone (WebSocket: through MicrophoneCapture; WebRTC always sends its track). */
+  microphone?: boolean;
+  /** The transport's connection-lost grace period. */
+  graceMs?: number;
+  /** Session instructions. */
+  instructions?: string;
+  /** Turn detection off (text-only scenarios keep the microphone out of the way). */
+  manualTurns?: boolean;
+}
+
+/** What the page recorded. */
+export interface PageSnapshot {
+  states: string[];
+  state: ClientState;
+  transcripts: Array<{ role: string; text: string }>;
+  toolResults: Array<{ name: string; output: string }>;
+  interruptions: InterruptionInfo[];
+  errors: string[];
+  eventTypes: string[];
+  conversation: Array<{ role: string | undefined; type: string; text: string; sessions: number }>;
+  callIds: string[];
+  sessionInstructions: string | undefined;
+  /** The transport's close events. */
+  closes: Array<{ code: number; reason: string; initiatedLocally: boolean }>;
+}
+
+const getWeather = defineTool({
+  name: 'get_weather',
+  description: 'Get the weather for a city.',
+  parameters: z.object({ location: z.string() }),
+  execute: async ({ location }) => ({ location, celsius: 18, sky: 'sunny' }),
+});
+
+let client: RealtimeClient | undefined;
+let transport: Transport | undefined;
+let capture: MicrophoneCapture | undefined;
+let snapshot: PageSnapshot;
+
+async function fetchKey(keyUrl: string): Promise<string> {
+  const response = await fetch(keyUrl, { method: 'POST', headers: { authorization: 'Bearer app-user-token', 'content-type': 'application/json' }, body: JSON.stringify({ session: { audio: { output: { voice: 'cedar' } } } }) });
+  if (!response.ok) throw new Error(`key endpoint answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { value: string }).value;
+}
+
+function makeTransport(config: PageConfig): Transport {
+  if (config.kind === 'websocket') return new WebSocketTransport({ url: config.wsUrl!, apiKey: () => fetchKey(config.keyUrl!) });
+  const common = { connectionLostGraceMs: config.graceMs ?? 500, headers: { authorization: 'Bearer app-user-token' } };
+  if (config.sdpUrl) return new WebRTCTransport({ sdpUrl: config.sdpUrl, ...common });
+  return new WebRTCTransport({ apiKey: () => fetchKey(config.keyUrl!), sdpUrl: config.callsUrl!, connectionLostGraceMs: config.graceMs ?? 500 });
+}
+
+async function start(config: PageConfig): Promise<void> {
+  snapshot = { states: [], state: { status: 'idle' }, transcripts: [], toolResults: [], interruptions: [], errors: [], eventTypes: [], conversation: [], callIds: [], sessionInstructions: undefined, closes: [] };
+  transport = makeTransport(config);
+  client = new RealtimeClient({
+    transport,
+    reconnect: exponentialBackoff({ initialDelayMs: 100, maxDelayMs: 500, jitter: 'none' }),
+    session: {
+      type: 'realtime',
+      instructions: config.instructions ?? 'You are a test assistant.',
+      audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' }, turn_detection: config.manualTurns ? null : { type: 'server_vad' } } },
+    },
+  });
+  client.tools.add(getWeather);
+  transport.on('close', (info) => snapshot.closes.push(info));
+  client.on('state', (state) => {
+    snapshot.states.push(state.status);
+    snapshot.state = state;
+    if (state.status === 'connected' && transport instanceof WebRTCTransport && transport.callId) snapshot.callIds.push(transport.callId);
+  });
+  client.on('transcript', (update) => {
+    if (update.final) snapshot.transcripts.push({ role: update.role, text: update.text });
+  });
+  client.on('toolResult', (event) => snapshot.toolResults.push({ name: event.name, output: event.output }));
+  client.on('interrupted', (info) => snapshot.interruptions.push(info));
+  client.on('error', (error) => snapshot.errors.push(`${error.code}: ${error.message}`));
+  client.on('*', (event) => snapshot.eventTypes.push(event.type));
+  if (config.kind === 'websocket' && config.microphone) {
+    capture = new MicrophoneCapture({ echoCancellation: false, noiseSuppression: false, autoGainControl: false, workletUrl: '/worklets/capture-processor.js' });
+    client.attachInput(capture);
+  }
+  await client.connect();
+  if (capture) await capture.start();
+}
+
+function read(): PageSnapshot {
+  if (client) {
+    snapshot.conversation = client.conversation.entries.map((entry) => ({ role: entry.role, type: entry.type, text: entry.text, sessions: entry.sessions }));
+    snapshot.sessionInstructions = client.session?.instructions;
+  }
+  return JSON.parse(JSON.stringify(snapshot)) as PageSnapshot;
+}
+
+async function stop(): Promise<void> {
+  await capture?.stop().catch(() => undefined);
+  capture = undefined;
+  client?.disconnect();
+  client = undefined;
+  transport = undefined;
+}
+
+function webrtc(): WebRTCTransport {
+  if (!(transport instanceof WebRTCTransport)) throw new Error('not a WebRTC transport');
+  return transport;
+}
+
+/** Outbound RTP packets sent so far on the current peer connection. */
+async function packetsSent(): Promise<number> {
+  const pc = webrtc().peerConnection;
+  if (!pc) return -1;
+  let sent = 0;
+  (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsSent?: number }) => {
+    if (report.type === 'outbound-rtp' && report.kind === 'audio') sent += report.packetsSent ?? 0;
+  });
+  return sent;
+}
+
+/** Inbound RTP of the assistant's track: packets and the audio energy the browser decoded. */
+async function inbound(): Promise<{ packetsReceived: number; totalAudioEnergy: number; elementPaused: boolean | undefined }> {
+  const transport = webrtc();
+  const pc = transport.peerConnection;
+  let packetsReceived = 0;
+  let totalAudioEnergy = 0;
+  (await pc?.getStats())?.forEach((report: { type: string; kind?: string; packetsReceived?: number; totalAudioEnergy?: number }) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+      packetsReceived += report.packetsReceived ?? 0;
+      totalAudioEnergy += report.totalAudioEnergy ?? 0;
+    }
+  });
+  return { packetsReceived, totalAudioEnergy, elementPaused: transport.audioElement?.paused };
+}
+
+/** The loudest sample of the assistant's audio over `ms`, measured by an AnalyserNode on the remote stream. */
+async function listen(ms: number): Promise<{ peak: number; rms: number }> {
+  const stream = webrtc().remoteStream;
+  if (!stream) throw new Error('no remote stream yet');
+  const context = new AudioContext();
+  await context.resume();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 2048;
+  context.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  let peak = 0;
+  let sum = 0;
+  let count = 0;
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    analyser.getFloatTimeDomainData(samples);
+    for (const value of samples) {
+      peak = Math.max(peak, Math.abs(value));
+      sum += value * value;
+      count += 1;
+    }
+  }
+  await context.close();
+  return { peak, rms: Math.sqrt(sum / Math.max(1, count)) };
+}
+
+const vx = {
+  start,
+  read,
+  stop,
+  packetsSent,
+  inbound,
+  listen,
+  sendText: (text: string) => client!.sendText(text),
+  interrupt: async () => JSON.parse(JSON.stringify(await client!.interrupt())) as InterruptionInfo,
+  setMuted: (muted: boolean) => webrtc().setMuted(muted),
+  sendRaw: (event: Parameters<RealtimeClient['send']>[0]) => client!.send(event),
+};
+
+declare global {
+  interface Window {
+    vx: typeof vx;
+  }
+}
+
+window.vx = vx;
+document.title = 'ready';
