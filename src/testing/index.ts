@@ -40,3 +40,48 @@ export type { EnergyVadOptions, VadEvent, SpeechSegment, VadLevels, SemanticVadE
 // Fixture audio.
 export { loadFixtureAudio, listFixtureAudio } from './fixtures';
 export type { FixtureAudio, FixtureAudioEntry, FixtureAudioKind, FixtureAudioListOptions, FixtureAudioLoadOptions } from './fixtures';
+
+// msw: intercept the SDK's WebSocket in app tests without a server.
+export { realtimeHandlers, createGlobalWebSocket, ensureGlobalWebSocket } from './msw';
+export type {
+  RealtimeHandlers,
+  RealtimeHandlersOptions,
+  MswWebSocketApi,
+  MswWebSocketConnection,
+  MswWebSocketClient,
+  MswWebSocketClientEvent,
+} from './msw';
+
+// Record and replay: a production session becomes a fixture.
+export { RecordingTransport } from './record';
+export type { RecordingTransportOptions } from './record';
+export { ReplayTransport } from './replay';
+export type { ReplayTransportOptions, ReplayReceivedEvent } from './replay';
+export { scenarioFromRecording } from './scenario-from-recording';
+export type { ScenarioFromRecordingOptions } from './scenario-from-recording';
+export { parseRecording, stringifyRecording, RECORDING_FORMAT, RECORDING_VERSION } from './recording';
+export type {
+  Recording,
+  RecordingHeader,
+  RecordingEntry,
+  RecordingConnectEntry,
+  RecordingOpenEntry,
+  RecordingClientEntry,
+  RecordingServerEntry,
+  RecordingCloseEntry,
+  RecordingErrorEntry,
+} from './recording';
+
+// Ready flows every voice app must get right.
+export { sessionSetupFlow, functionCallFlow, interruptionFlow, dropAndRecoveryFlow, sessionExpiryFlow, FLOW_CALL_ID } from './flows';
+export type {
+  RealtimeFlow,
+  FlowVerifyContext,
+  FlowOptions,
+  SessionSetupFlowOptions,
+  FunctionCallFlowOptions,
+  DropAndRecoveryFlowOptions,
+  SessionExpiryFlowOptions,
+} from './flows';
+export { runFlow } from './run-flow';
+export type { FlowApp, FlowContext, FlowTeardown, RunFlowOptions, FlowResult } from './run-flow';
