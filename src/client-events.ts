@@ -54,6 +54,14 @@ export interface SessionEndingInfo {
   remainingMs: number;
 }
 
+/** Whether the assistant's audio is playing out (the `speaking` event; WebRTC and SIP, where the server owns playback). */
+export interface SpeakingInfo {
+  /** True when playback started, false when it stopped or was cleared. */
+  speaking: boolean;
+  /** The response being played. */
+  responseId: string | undefined;
+}
+
 /** Usage of one response and the running total (the `usage` event). */
 export interface UsageEvent {
   /** The response's own usage. */
@@ -76,6 +84,8 @@ export interface ClientLifecycleEvents {
   audio: [chunk: AudioChunkEvent];
   /** The assistant was interrupted. */
   interrupted: [info: InterruptionInfo];
+  /** The assistant's audio started or stopped playing out (server-owned playback: WebRTC, SIP). */
+  speaking: [info: SpeakingInfo];
   /** A response finished and its usage was counted. */
   usage: [usage: UsageEvent];
   /** The session will end soon. */

@@ -177,6 +177,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   private readonly outbox: ClientEventInput[] = [];
 
   private modelHasSpoken = false;
+  /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
+  private clearRequested = false;
   private readonly flushedItems = new Set<string>();
   private input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
   private sink: AudioOutputSink | undefined;
@@ -220,12 +222,16 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         ...(options.model === undefined ? {} : { model: options.model }),
       });
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.clock });
-    this.tools.onChange(() => {
-      if (this.phase !== 'live') return;
-      this.applySession({ type: 'realtime', tools: this.sessionTools() }).catch((error: unknown) =>
-        this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
-      );
-    });
+    this.tools.onChange(
+      () => {
+        if (this.phase !== 'live') return;
+        this.applySession({ type: 'realtime', tools: this.sessionTools() }).catch((error: unknown) =>
+          this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
+        );
+      },
+      // A tool's zod mini schema that cannot be converted: the session keeps its tools.
+      (error) => this.safeEmit('error', error),
+    );
     const host: ToolHost = {
       sendEvent: (event) => this.sendLive(event),
       requestResponse: (params) => {
@@ -408,7 +414,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   async interrupt(): Promise<InterruptionInfo> {
     const cancelled = this.cancelResponse();
     if (this.transport.capabilities.audio === 'media') {
-      this.sendLive({ type: 'output_audio_buffer.clear' });
+      this.clearRequested = this.sendLive({ type: 'output_audio_buffer.clear' });
       const info: InterruptionInfo = { reason: 'client', itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
       this.safeEmit('interrupted', info);
       return info;
@@ -474,6 +480,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   private async openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
     this.phase = 'handshake';
+    // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
+    await this.tools.prepare();
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const abort = anySignal([signal, this.lifecycle.signal]);
     const created = this.waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
@@ -557,7 +565,17 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
         this.transport.close();
         this.phase = 'backoff';
-        if (failure.code === 'VOXWIRE_AUTHENTICATION_FAILED') {
+        // Refusals that another attempt cannot change end the session (over WebRTC they arrive
+        // as the HTTP answer to the offer rather than as close codes).
+        if (failure.code === 'VOXWIRE_BUDGET_EXHAUSTED') {
+          this.end({ status: 'expired', reason: 'budget' });
+          return;
+        }
+        if (
+          failure.code === 'VOXWIRE_AUTHENTICATION_FAILED' ||
+          failure.code === 'VOXWIRE_CONCURRENCY_LIMIT' ||
+          failure.code === 'VOXWIRE_POLICY_VIOLATION'
+        ) {
           this.end({ status: 'closed', reason: failure.message, error: failure });
           return;
         }
@@ -654,10 +672,23 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       case 'output_audio_buffer.started':
         this.modelHasSpoken = true;
+        this.safeEmit('speaking', { speaking: true, responseId: (event as ServerEventMap['output_audio_buffer.started']).response_id });
         return;
-      case 'output_audio_buffer.cleared':
+      case 'output_audio_buffer.stopped':
+        this.safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.stopped']).response_id });
+        return;
+      case 'output_audio_buffer.cleared': {
+        this.safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.cleared']).response_id });
+        // Our own clear was already reported by interrupt(); a clear we did not ask for is the
+        // server cutting playback because the user spoke.
+        if (this.clearRequested) {
+          this.clearRequested = false;
+          return;
+        }
+        this.dispatcher.onInterrupt();
         this.safeEmit('interrupted', { reason: 'speech', itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled: false });
         return;
+      }
       case 'error': {
         const error = (event as ServerEventMap['error']).error;
         if (error.code === 'session_expired') this.sessionExpired = true;

@@ -16,6 +16,7 @@ export type {
   InterruptionInfo,
   AudioChunkEvent,
   SessionEndingInfo,
+  SpeakingInfo,
   UsageEvent,
 } from './client-events';
 
@@ -65,6 +66,16 @@ export type {
 } from './transport/transport';
 export { WebSocketTransport } from './transport/websocket';
 export type { WebSocketTransportOptions, WebSocketLike, WebSocketInit, CreateWebSocket } from './transport/websocket';
+export {
+  WebRTCTransport,
+  callIdFromLocation,
+  DEFAULT_WEBRTC_CALLS_URL,
+  REALTIME_DATA_CHANNEL_LABEL,
+  DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS,
+  DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS,
+  DEFAULT_WEBRTC_AUDIO_CONSTRAINTS,
+} from './transport/webrtc';
+export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/webrtc';
 
 // Reconnection.
 export { exponentialBackoff, neverReconnect } from './reconnect';

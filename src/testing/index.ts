@@ -9,6 +9,8 @@
 // The mock server.
 export { MockRealtimeServer } from './mock-server';
 export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock-server';
+export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './webrtc-endpoint';
+export type { MockWebRtcCall, SidebandSink } from './webrtc-call';
 export type { MockSession, MockSessionLink, MockTransportKind } from './mock-session';
 export type { MockSessionDefaults, MockSessionObject } from './mock-session-config';
 export type { AudioPace } from './audio-pace';

@@ -71,6 +71,8 @@ export interface ResponseHost {
    * `response.output_audio.delta`; the session passes the track writer here.
    */
   readonly writeOutputAudio: ((pcm: Int16Array, sampleRate: number) => void) | undefined;
+  /** Media transports: calls back when the audio written so far has played out (see `MockSessionLink.drainOutputAudio`). */
+  readonly drainOutputAudio?: ((onPlayed: () => void) => void) | undefined;
   /** Called before the first assistant audio of the session goes out (the voice is locked from then on). */
   onAssistantAudio(): void;
   /** Called once when the response has ended, however it ended. */
@@ -448,7 +450,10 @@ export class MockResponse {
       item.status = this.#cancelled ? 'incomplete' : 'completed';
       item.content = [{ type: 'output_audio', transcript }];
       if (this.#host.writeOutputAudio && !this.#cancelled) {
-        if (!this.#emit({ type: 'output_audio_buffer.stopped', response_id: this.id })) return undefined;
+        const stopped: WireEvent = { type: 'output_audio_buffer.stopped', response_id: this.id };
+        // The buffer stops when the audio has played out on the track, not when the last chunk was written.
+        if (this.#host.drainOutputAudio) this.#host.drainOutputAudio(() => void this.#host.emit(stopped));
+        else if (!this.#emit(stopped)) return undefined;
       }
     } else {
       for (let index = 0; index < words.length; index++) {

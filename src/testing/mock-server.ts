@@ -35,6 +35,9 @@ import type { ReplyAudioSource } from './reply-audio.js';
 import { defineScenario, isUsableCloseCode } from './scenario.js';
 import type { Scenario, ScenarioReply } from './scenario.js';
 import { ScenarioCursor } from './scenario-cursor.js';
+import type { MockWebRtcCall } from './webrtc-call.js';
+import { MockWebRtcEndpoint } from './webrtc-endpoint.js';
+import type { MockWebRtcOptions } from './webrtc-endpoint.js';
 
 /** Who may connect. Without `apiKey` every connection is accepted, with or without a key. */
 export interface MockAuthOptions {
@@ -118,6 +121,13 @@ export interface MockRealtimeServerOptions {
    * @default 0 (a free port)
    */
   port?: number;
+  /**
+   * The WebRTC endpoint (`POST /v1/realtime/calls`, `/client_secrets`, `/calls/{id}/hangup`,
+   * sideband `?call_id=`): always mounted; a call needs the `werift` and `opusscript`
+   * packages, loaded on the first offer.
+   * @default {}
+   */
+  webrtc?: MockWebRtcOptions;
 }
 
 /** A connection as the server saw it. */
@@ -158,6 +168,11 @@ export interface MockConnectionInfo {
 export interface MockServerAddress {
   /** The WebSocket URL, `ws://127.0.0.1:<port>/v1/realtime`. */
   url: string;
+  /**
+   * The REST base, `http://127.0.0.1:<port>/v1`: `baseUrl` for `createClientSecret` and the
+   * server handlers; the WebRTC offer goes to `${apiBaseUrl}/realtime/calls`.
+   */
+  apiBaseUrl: string;
   /** The port. */
   port: number;
 }
@@ -269,6 +284,7 @@ export class MockRealtimeServer {
   #address: MockServerAddress | undefined;
   #starting: Promise<MockServerAddress> | undefined;
   #stopping: Promise<void> | undefined;
+  readonly #webrtc: MockWebRtcEndpoint;
 
   constructor(options: MockRealtimeServerOptions = {}) {
     checkOptions(options);
@@ -281,6 +297,21 @@ export class MockRealtimeServer {
     if (options.log?.keepAudio !== undefined) logOptions.keepAudio = options.log.keepAudio;
     if (options.log?.maxEntries !== undefined) logOptions.maxEntries = options.log.maxEntries;
     this.log = new EventLog(logOptions);
+    this.#webrtc = new MockWebRtcEndpoint(
+      {
+        clock: this.#clock,
+        random: options.random ?? Math.random,
+        checkKey: (key) => this.#checkKey(key),
+        attach: (link, request) => this.attach(link, request),
+        stopping: () => this.#stopping !== undefined,
+      },
+      options.webrtc,
+    );
+  }
+
+  /** The WebRTC endpoint: its live calls, minted ephemeral keys. */
+  get webrtc(): MockWebRtcEndpoint {
+    return this.#webrtc;
   }
 
   /** The WebSocket URL once started (`ws://127.0.0.1:<port>/v1/realtime`). */
@@ -311,6 +342,14 @@ export class MockRealtimeServer {
   /** How far the scenario has got: turns used and left. */
   get scenarioProgress(): { used: number; remaining: number } {
     return { used: this.#cursor.used, remaining: this.#cursor.remaining };
+  }
+
+  /**
+   * Every session once: a sideband shares its call's session, and a refused connection has
+   * none.
+   */
+  #uniqueSessions(): MockSession[] {
+    return [...new Set(this.#sessions.filter((session): session is MockSession => session !== undefined))];
   }
 
   /** The session of a connection (by index), for inspecting its state. */
@@ -351,6 +390,7 @@ export class MockRealtimeServer {
       handleProtocols: (protocols: Set<string>) => (protocols.has('realtime') ? 'realtime' : false),
     });
     const server = http.createServer((request, response) => {
+      if (this.#webrtc.handle(request, response)) return;
       const body = JSON.stringify({
         error: apiError('The Realtime API is a WebSocket endpoint: connect with an Upgrade request.', null),
       });
@@ -371,7 +411,7 @@ export class MockRealtimeServer {
     });
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    this.#address = { url: `ws://127.0.0.1:${port}${REALTIME_PATH}`, port };
+    this.#address = { url: `ws://127.0.0.1:${port}${REALTIME_PATH}`, apiBaseUrl: `http://127.0.0.1:${port}/v1`, port };
     // Warm the default clip so the first reply does not wait on the file system; a failure
     // shows up on the first reply that needs it.
     void this.#audio.load(this.#options.defaultReply?.audio ?? DEFAULT_REPLY_CLIP).catch(() => undefined);
@@ -396,7 +436,8 @@ export class MockRealtimeServer {
     }
     for (const socket of this.#pendingUpgrades) socket.destroy();
     this.#pendingUpgrades.clear();
-    for (const session of this.#sessions) session.drop(1006);
+    this.#webrtc.close();
+    for (const session of this.#uniqueSessions()) session.drop(1006);
     for (const socket of this.#sockets) socket.terminate();
     this.#sockets.clear();
     const wss = this.#wss;
@@ -450,7 +491,7 @@ export class MockRealtimeServer {
       );
     }
     let dropped = 0;
-    for (const session of this.#sessions) {
+    for (const session of this.#uniqueSessions()) {
       if (session.closed) continue;
       session.drop(code, reason);
       dropped += 1;
@@ -461,7 +502,7 @@ export class MockRealtimeServer {
   /** Expires every open session now (`session_expired`, then close 1001). Returns how many. */
   expireSessions(): number {
     let expired = 0;
-    for (const session of this.#sessions) {
+    for (const session of this.#uniqueSessions()) {
       if (session.closed) continue;
       session.expire();
       expired += 1;
@@ -477,7 +518,7 @@ export class MockRealtimeServer {
    */
   send(event: WireEvent, target: { connection?: number } = {}): number {
     let sent = 0;
-    for (const session of this.#sessions) {
+    for (const session of this.#uniqueSessions()) {
       if (target.connection !== undefined && session.connection !== target.connection) continue;
       if (session.send(event)) sent += 1;
     }
@@ -497,7 +538,15 @@ export class MockRealtimeServer {
    */
   attach(
     link: MockSessionLink,
-    request: { url?: string; model?: string; callId?: string; apiKey?: string; headers?: Record<string, string | string[] | undefined> } = {},
+    request: {
+      url?: string;
+      model?: string;
+      callId?: string;
+      apiKey?: string;
+      headers?: Record<string, string | string[] | undefined>;
+      /** Session fields over the server's `sessionDefaults` (an ephemeral key's, a multipart offer's). */
+      session?: MockSessionDefaults;
+    } = {},
   ): MockSession {
     const index = this.#connections.length;
     const info: MockConnectionInfo = {
@@ -515,10 +564,10 @@ export class MockRealtimeServer {
     if (request.callId !== undefined) info.callId = request.callId;
     if (request.apiKey !== undefined) info.apiKey = request.apiKey;
     this.#connections.push(info);
-    return this.#createSession(index, link, info);
+    return this.#createSession(index, link, info, request.session);
   }
 
-  #createSession(index: number, link: MockSessionLink, info: MockConnectionInfo): MockSession {
+  #createSession(index: number, link: MockSessionLink, info: MockConnectionInfo, overrides?: MockSessionDefaults): MockSession {
     const options = this.#options;
     const scenarioExpiry = this.#cursor.scenario?.expireAfterMs;
     const session = new MockSession({
@@ -528,7 +577,7 @@ export class MockRealtimeServer {
       clock: this.#clock,
       newId: this.#newId,
       model: info.model,
-      sessionDefaults: options.sessionDefaults,
+      sessionDefaults: overrides === undefined ? options.sessionDefaults : { ...options.sessionDefaults, ...overrides },
       audioPace: options.audioPace ?? 'realtime',
       outputChunkMs: options.outputChunkMs ?? DEFAULT_OUTPUT_CHUNK_MS,
       expireAfterMs: scenarioExpiry ?? options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
@@ -615,6 +664,8 @@ export class MockRealtimeServer {
   }
 
   async #checkKey(key: string | undefined): Promise<boolean> {
+    // An ephemeral key this server minted is valid until it expires, whatever `auth` says.
+    if (key?.startsWith('ek_') && this.#webrtc.clientSecret(key) !== undefined) return true;
     const expected = this.#options.auth?.apiKey;
     if (expected === undefined) return true;
     if (typeof expected === 'function') {
@@ -673,12 +724,14 @@ export class MockRealtimeServer {
     ws.on('error', () => {
       // A protocol error (bad frame, oversized payload) is followed by 'close'; nothing to add.
     });
+    let sidebandOf: MockSession | undefined;
     ws.on('close', (code: number, reason: Buffer) => {
       this.#sockets.delete(ws);
       info.closeCode ??= code;
       info.closeReason ??= reason.toString('utf8');
       const session = this.#sessions[index];
-      if (session) session.handleClose();
+      // A sideband leaving does not end the call it joined.
+      if (session && session !== sidebandOf) session.handleClose();
       else {
         info.open = false;
         info.closedAt = this.#clock.now();
@@ -705,7 +758,43 @@ export class MockRealtimeServer {
       return;
     }
 
-    const session = this.#createSession(index, link, info);
+    if (callId !== undefined) {
+      // A sideband connection to a live WebRTC call joins that call's session: it receives every
+      // server event of the call and its client events go to the same session.
+      let call: MockWebRtcCall | undefined;
+      const adopt = (session: MockSession | undefined): void => {
+        if (!session || sidebandOf === session) return;
+        sidebandOf = session;
+        info.sessionId = session.session.id;
+        this.#sessions[index] = session;
+      };
+      const sink = {
+        send: (text: string) => {
+          // The call's session may start after the sideband joined (when the data channel opens).
+          adopt(call?.session);
+          if (ws.readyState === ws.OPEN) ws.send(text);
+        },
+        close: (code: number, reason: string) => link.close(code, reason),
+      };
+      call = this.#webrtc.joinSideband(callId, sink);
+      if (call) {
+        const joined = call;
+        adopt(joined.session);
+        ws.on('close', () => {
+          joined.removeSideband(sink);
+          info.open = false;
+          info.closedAt = this.#clock.now();
+        });
+        ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+          const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+          if (isBinary) joined.receiveFromSideband(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
+          else joined.receiveFromSideband(bytes.toString('utf8'));
+        });
+        return;
+      }
+    }
+    const secret = this.#webrtc.clientSecret(auth.apiKey);
+    const session = this.#createSession(index, link, info, secret?.session);
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (isBinary) session.receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);

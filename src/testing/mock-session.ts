@@ -64,6 +64,13 @@ export interface MockSessionLink {
   writeOutputAudio?(pcm: Int16Array, sampleRate: number): void;
   /** Media transports only: discards reply audio not yet played (`output_audio_buffer.clear`). */
   clearOutputAudio?(): void;
+  /**
+   * Media transports only: calls `onPlayed` once the reply audio written so far has finished
+   * playing out on the track (never, if it is cleared first). The session sends
+   * `output_audio_buffer.stopped` then, as the API does; without this hook it is sent when the
+   * last chunk was written.
+   */
+  drainOutputAudio?(onPlayed: () => void): void;
 }
 
 /** Everything a session is created with (the server resolves its options into this). */
@@ -687,6 +694,7 @@ export class MockSession {
         newId: (prefix) => this.#options.newId(prefix),
         conversation: this.#conversation,
         writeOutputAudio: this.#link.writeOutputAudio?.bind(this.#link),
+        drainOutputAudio: this.#link.drainOutputAudio?.bind(this.#link),
         onAssistantAudio: () => {
           if (!outOfBand) this.#assistantSpoke = true;
         },

@@ -1,0 +1,758 @@
+import { EventEmitter } from 'eventemitter3';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
+import { DEFAULT_API_BASE_URL, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL } from '../defaults';
+import { CLOSE_CODES, ERROR_CODES, RealtimeError, isRealtimeError } from '../errors';
+import type { RealtimeErrorCode, ServerErrorDetails } from '../errors';
+import { parseServerEvent, serializeClientEvent } from '../events';
+import type { ClientEventInput } from '../events';
+import { resolveApiKey } from './transport';
+import type { ApiKeyProvider, Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from './transport';
+
+/** The WebRTC endpoint of the Realtime API: the browser POSTs its SDP offer here. */
+export const DEFAULT_WEBRTC_CALLS_URL = `${DEFAULT_API_BASE_URL}/realtime/calls`;
+
+/** The label of the data channel that carries the Realtime events. */
+export const REALTIME_DATA_CHANNEL_LABEL = 'oai-events';
+
+/**
+ * How long `connect()` waits for ICE gathering before it sends the offer with the candidates
+ * found so far. Host candidates take a few ms; a STUN server that does not answer would
+ * otherwise hold the offer for many seconds (the API's ICE-lite server does not need them).
+ */
+export const DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS = 1000;
+
+/**
+ * How long the peer connection may stay `disconnected` before it counts as a drop. Browsers
+ * report `disconnected` after a few seconds without ICE consent and often recover by
+ * themselves; `failed` counts at once.
+ */
+export const DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS = 3000;
+
+/**
+ * The microphone constraints used when the transport opens the microphone itself: the same
+ * processing the capture engine asks for (`voxwire/audio`), so both transports hear alike.
+ */
+export const DEFAULT_WEBRTC_AUDIO_CONSTRAINTS: Readonly<MediaTrackConstraints> = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+/** Extra headers for the SDP request: fixed, or computed on every (re)connect. */
+export type SdpHeadersProvider = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+
+/** Options of {@link WebRTCTransport}. Give `apiKey` (an ephemeral key), `sdpUrl` (your server), or both. */
+export interface WebRTCTransportOptions {
+  /**
+   * An ephemeral key (`ek_...`, from `createClientSecretHandler` on your server) or a function
+   * returning one, called on every (re)connect: each call needs a fresh key. Sent as
+   * `Authorization: Bearer` with the SDP offer. Leave out when `sdpUrl` is your own endpoint
+   * that authenticates the user by other means (cookies, `headers`).
+   * @default undefined (no Authorization header; `sdpUrl` is then required)
+   */
+  apiKey?: ApiKeyProvider;
+  /**
+   * Where the SDP offer is POSTed: the Realtime API, or your server's endpoint
+   * (`createSdpHandler`), which forwards it with the server's key so no key reaches the browser.
+   * @default 'https://api.openai.com/v1/realtime/calls'
+   */
+  sdpUrl?: string;
+  /**
+   * The model, sent only with a standard API key (local demos), as the `session` part of a
+   * multipart offer. An ephemeral key already carries its session.
+   * @default 'gpt-realtime'
+   */
+  model?: string;
+  /** Extra headers for the SDP request (e.g. your app's session token). @default {} */
+  headers?: SdpHeadersProvider;
+  /** The `credentials` mode of the SDP request (cookies for your own endpoint). @default 'same-origin' */
+  credentials?: RequestCredentials;
+  /**
+   * The microphone. The transport never stops a stream you pass. Without it, the transport
+   * opens the microphone on connect (with `audioConstraints`) and stops it on `close()`.
+   * @default undefined (the transport opens the microphone)
+   */
+  mediaStream?: MediaStream;
+  /** Constraints used when the transport opens the microphone. @default { echoCancellation: true, noiseSuppression: true, autoGainControl: true } */
+  audioConstraints?: MediaTrackConstraints;
+  /**
+   * Where the assistant's audio plays. An element lets the app switch the output device
+   * (`setOutputDevice`). `false`: play nothing; use `remoteStream` yourself.
+   * @default a detached `<audio autoplay>` element the transport creates
+   */
+  audioElement?: HTMLAudioElement | false;
+  /**
+   * Builds the peer connection (tests, Node peers, wrappers that record stats).
+   * @default (configuration) => new RTCPeerConnection(configuration)
+   */
+  createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+  /** ICE servers. The Realtime API is reachable without STUN or TURN. @default [] */
+  iceServers?: RTCIceServer[];
+  /** The fetch used for the SDP exchange. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Opens the microphone. @default navigator.mediaDevices.getUserMedia */
+  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** How long to wait for ICE gathering before sending the offer. @default 1000 */
+  iceGatheringTimeoutMs?: number;
+  /**
+   * How long a `disconnected` peer connection may take to recover before it counts as a drop
+   * (close 1006: the client's reconnect policy runs). `failed` counts at once.
+   * @default 3000
+   */
+  connectionLostGraceMs?: number;
+  /** How long `connect()` waits for the SDP answer and then `session.created`. @default 15000 */
+  connectTimeoutMs?: number;
+  /**
+   * Allows a standard (non-ephemeral) API key in a browser page. Anyone who opens the page
+   * can read it: for local demos only.
+   * @default false
+   */
+  dangerouslyAllowApiKeyInBrowser?: boolean;
+  /** Largest server event accepted. @default 64 MiB */
+  maxServerFrameBytes?: number;
+  /** Largest client event sent (the data channel's own limit also applies). @default 16 MiB */
+  maxClientFrameBytes?: number;
+  /**
+   * Called when the assistant's audio track arrives, once per call: feed it to a level meter
+   * (it is also `transport.remoteStream`).
+   * @default undefined
+   */
+  onRemoteStream?: (stream: MediaStream) => void;
+  /** Timers for the grace period and timeouts. @default systemClock */
+  clock?: Clock;
+}
+
+/** One peer connection: a superseded one is forgotten and stays silent. */
+interface Connection {
+  readonly pc: RTCPeerConnection;
+  readonly channel: RTCDataChannel;
+  readonly sender: RTCRtpSender;
+  callId: string | undefined;
+  remoteStream: MediaStream | undefined;
+  /** `connecting` until `connect()` resolved; `open` after; `ended` once torn down. */
+  phase: 'connecting' | 'open' | 'ended';
+  graceTimer: unknown;
+  /** Fails the pending `connect()` (set while connecting). */
+  fail: ((error: RealtimeError) => void) | undefined;
+  /** Resolves the pending `connect()` when `session.created` arrives. */
+  sessionCreated: (() => void) | undefined;
+}
+
+function isBrowserPage(): boolean {
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
+}
+
+function isPositiveOrZero(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** `rtc_abc` from `Location: /v1/realtime/calls/rtc_abc` (absolute or relative). */
+export function callIdFromLocation(location: string | null): string | undefined {
+  if (!location) return undefined;
+  const path = location.split(/[?#]/)[0] ?? '';
+  const segment = path.replace(/\/+$/, '').split('/').pop();
+  return segment ? decodeURIComponent(segment) : undefined;
+}
+
+/**
+ * The WebRTC transport: the browser-direct mode. Audio flows as media tracks (the microphone
+ * out, the assistant in, played through an audio element), events flow on the `oai-events`
+ * data channel through the same parse and serialize functions as the WebSocket transport. The
+ * browser holds only a short-lived key, or none at all when `sdpUrl` points at your server.
+ * Every `connect()` makes a new call (a fresh key, a new peer connection); `connect()`
+ * resolves once the server confirmed the session with `session.created`.
+ *
+ * The only DOM globals it touches (`RTCPeerConnection`, `navigator.mediaDevices`, `document`)
+ * are read inside `connect()`, so importing it anywhere is safe.
+ *
+ * @example
+ * ```ts
+ * import { RealtimeClient, WebRTCTransport } from 'voxwire';
+ *
+ * // Your server forwards the offer (createSdpHandler): no key reaches the browser.
+ * const transport = new WebRTCTransport({ sdpUrl: '/api/realtime/sdp' });
+ * const client = new RealtimeClient({ transport, session: { instructions: 'Be brief.' } });
+ * await client.connect();
+ * await transport.setMuted(true); // stops sending audio, no renegotiation
+ * ```
+ */
+export class WebRTCTransport extends EventEmitter<TransportEvents> implements Transport {
+  readonly capabilities: TransportCapabilities = { audio: 'media' };
+  private readonly options: WebRTCTransportOptions;
+  private readonly clock: Clock;
+  private current: Connection | undefined;
+  private microphone: { stream: MediaStream; owned: boolean } | undefined;
+  private element: HTMLAudioElement | undefined;
+  private mutedState = false;
+
+  constructor(options: WebRTCTransportOptions = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: options must be an object, got ${options === null ? 'null' : typeof options}.`);
+    }
+    if (options.apiKey !== undefined && typeof options.apiKey !== 'string' && typeof options.apiKey !== 'function') {
+      throw new RealtimeError(
+        'VOXWIRE_INVALID_ARGUMENT',
+        `WebRTCTransport: \`apiKey\` must be a string or a function returning one, got ${typeof options.apiKey}.`,
+      );
+    }
+    if (options.sdpUrl !== undefined && typeof options.sdpUrl !== 'string') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`sdpUrl\` must be a string, got ${typeof options.sdpUrl}.`);
+    }
+    if (options.apiKey === undefined && options.sdpUrl === undefined) {
+      throw new RealtimeError(
+        'VOXWIRE_INVALID_ARGUMENT',
+        'WebRTCTransport: give `apiKey` (an ephemeral key from your server) or `sdpUrl` (your endpoint that forwards the offer, e.g. createSdpHandler); with neither, nobody can authenticate the call.',
+      );
+    }
+    for (const name of ['iceGatheringTimeoutMs', 'connectionLostGraceMs', 'connectTimeoutMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && !isPositiveOrZero(value)) {
+        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
+      }
+    }
+    this.options = { ...options };
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** True between `open` and `close`: the data channel is open. */
+  get isOpen(): boolean {
+    const connection = this.current;
+    return connection !== undefined && connection.phase !== 'ended' && connection.channel.readyState === 'open';
+  }
+
+  /** The id of the current call (from the SDP answer's `Location`), for a server-side sideband or hangup. */
+  get callId(): string | undefined {
+    return this.current?.callId;
+  }
+
+  /** The current peer connection (for `getStats()`), if any. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.current?.pc;
+  }
+
+  /** The assistant's audio of the current call, once its track arrived (for level meters). */
+  get remoteStream(): MediaStream | undefined {
+    return this.current?.remoteStream;
+  }
+
+  /** The microphone stream in use (yours, or the one the transport opened). */
+  get localStream(): MediaStream | undefined {
+    return this.microphone?.stream ?? this.options.mediaStream;
+  }
+
+  /** The element the assistant's audio plays through, once created. */
+  get audioElement(): HTMLAudioElement | undefined {
+    return this.element;
+  }
+
+  /** True while the microphone is muted (no RTP is sent). Survives reconnects. */
+  get muted(): boolean {
+    return this.mutedState;
+  }
+
+  /** Bytes queued on the data channel and not yet sent. */
+  get bufferedAmount(): number {
+    return this.current?.channel.bufferedAmount ?? 0;
+  }
+
+  async connect(options: TransportConnectOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (this.current && this.current.phase !== 'ended') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebRTCTransport.connect(): already connected or connecting; close() first.');
+    }
+    signal?.throwIfAborted();
+    const key = await resolveApiKey(this.options.apiKey);
+    if (key !== undefined && (typeof key !== 'string' || key === '')) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${key === '' ? 'an empty string' : typeof key}, expected a key.`);
+    }
+    const standardKey = key !== undefined && !key.startsWith('ek_');
+    if (standardKey && isBrowserPage() && !this.options.dangerouslyAllowApiKeyInBrowser) {
+      throw new RealtimeError(
+        'VOXWIRE_INSECURE_KEY',
+        'Refusing to send a standard API key from a browser page: anyone can read it. Use an ephemeral key (ek_...) from createClientSecretHandler, an `sdpUrl` that forwards the offer (createSdpHandler), or set `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
+      );
+    }
+    const fetchImpl = this.options.fetch ?? (globalThis.fetch as typeof fetch | undefined)?.bind(globalThis);
+    if (!fetchImpl) throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'WebRTCTransport: no fetch() here; pass `fetch`.');
+    const createPeerConnection = this.options.createPeerConnection ?? defaultPeerConnectionFactory();
+    const headers = await this.resolveHeaders();
+    signal?.throwIfAborted();
+
+    const stream = await this.openMicrophone(signal);
+    const track = stream.getAudioTracks()[0];
+    if (!track) {
+      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'WebRTCTransport: the microphone stream has no audio track.');
+    }
+
+    let pc: RTCPeerConnection;
+    try {
+      pc = createPeerConnection({ iceServers: this.options.iceServers ?? [] });
+    } catch (error) {
+      throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `Could not create the RTCPeerConnection: ${messageOf(error)}`, { cause: error });
+    }
+    const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv', streams: [stream] });
+    const channel = pc.createDataChannel(REALTIME_DATA_CHANNEL_LABEL);
+    const connection: Connection = {
+      pc,
+      channel,
+      sender: transceiver.sender,
+      callId: undefined,
+      remoteStream: undefined,
+      phase: 'connecting',
+      graceTimer: undefined,
+      fail: undefined,
+      sessionCreated: undefined,
+    };
+    this.current = connection;
+
+    const settled = new Promise<void>((resolve, reject) => {
+      connection.fail = (error) => {
+        connection.fail = undefined;
+        connection.sessionCreated = undefined;
+        reject(error);
+      };
+      connection.sessionCreated = () => {
+        connection.fail = undefined;
+        connection.sessionCreated = undefined;
+        resolve();
+      };
+    });
+    settled.catch(() => undefined);
+    this.wire(connection);
+    const onAbort = (): void => connection.fail?.(new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timer = this.clock.setTimeout(
+      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (session.created) within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
+    try {
+      await Promise.race([this.negotiate(connection, track, key, standardKey, headers, fetchImpl, signal), settled]);
+      await settled;
+      connection.phase = 'open';
+    } catch (error) {
+      const failure = isRealtimeError(error) ? error : new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebRTC connection failed: ${messageOf(error)}`, { cause: error });
+      connection.fail?.(failure);
+      if (this.current === connection) this.current = undefined;
+      this.teardown(connection);
+      throw failure;
+    } finally {
+      this.clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Validates, serializes and sends a client event on the data channel. */
+  send(event: ClientEventInput): void {
+    const connection = this.current;
+    if (!connection || connection.phase === 'ended' || connection.channel.readyState !== 'open') {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the data channel is not open.`);
+    }
+    const text = serializeClientEvent(event, { maxFrameBytes: this.options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    const limit = connection.pc.sctp?.maxMessageSize;
+    // SCTP refuses a message over the negotiated size by closing the channel: refuse it here instead.
+    if (typeof limit === 'number' && limit > 0 && Number.isFinite(limit) && text.length * 3 > limit) {
+      const bytes = new TextEncoder().encode(text).byteLength;
+      if (bytes > limit) {
+        throw new RealtimeError(
+          'VOXWIRE_FRAME_TOO_LARGE',
+          `Cannot send ${describeType(event)}: ${bytes} bytes exceed the data channel's maximum message size of ${limit} bytes. Send large items (images, audio) over the WebSocket transport or split them.`,
+        );
+      }
+    }
+    connection.channel.send(text);
+  }
+
+  /** Ends the call: closes the data channel and the peer connection, and stops a microphone the transport opened. */
+  close(code: number = CLOSE_CODES.normal, reason = ''): void {
+    const connection = this.current;
+    this.releaseMicrophone();
+    if (!connection) return;
+    this.current = undefined;
+    const wasOpen = connection.phase === 'open';
+    if (connection.phase === 'connecting') connection.fail?.(new RealtimeError('VOXWIRE_ABORTED', 'The transport was closed while connecting.'));
+    this.teardown(connection);
+    if (wasOpen) this.emit('close', { code, reason, initiatedLocally: true });
+  }
+
+  /**
+   * Mutes or unmutes the microphone without renegotiation: muted, the sender has no track
+   * (`replaceTrack(null)`), so no RTP leaves at all, not even silence. Kept across reconnects.
+   */
+  async setMuted(muted: boolean): Promise<void> {
+    this.mutedState = muted;
+    const connection = this.current;
+    if (!connection || connection.phase === 'ended') return;
+    const track = this.localStream?.getAudioTracks()[0] ?? null;
+    await connection.sender.replaceTrack(muted ? null : track);
+  }
+
+  /**
+   * Switches the microphone (`replaceTrack`, no renegotiation): a device id (opened with
+   * `audioConstraints`) or a stream of yours. A microphone the transport opened is stopped.
+   */
+  async switchMicrophone(input: string | MediaStream): Promise<void> {
+    let next: { stream: MediaStream; owned: boolean };
+    if (typeof input === 'string') {
+      const constraints = { ...(this.options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS), deviceId: { exact: input } };
+      next = { stream: await this.getUserMedia({ audio: constraints }), owned: true };
+    } else if (input && typeof (input as MediaStream).getAudioTracks === 'function') {
+      next = { stream: input, owned: false };
+    } else {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'switchMicrophone(): expected a device id or a MediaStream.');
+    }
+    const track = next.stream.getAudioTracks()[0];
+    if (!track) {
+      if (next.owned) stopStream(next.stream);
+      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'switchMicrophone(): the new stream has no audio track.');
+    }
+    const previous = this.microphone;
+    this.microphone = next;
+    const connection = this.current;
+    if (connection && connection.phase !== 'ended' && !this.mutedState) await connection.sender.replaceTrack(track);
+    if (previous?.owned && previous.stream !== next.stream) stopStream(previous.stream);
+  }
+
+  /** Plays the assistant on another output device (`HTMLMediaElement.setSinkId`). */
+  async setOutputDevice(deviceId: string): Promise<void> {
+    const element = this.ensureElement();
+    const setSinkId = (element as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | undefined)?.setSinkId;
+    if (!element || typeof setSinkId !== 'function') {
+      throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', 'setOutputDevice(): this browser cannot choose the output device (no HTMLMediaElement.setSinkId), or `audioElement` is false.');
+    }
+    try {
+      await setSinkId.call(element, deviceId);
+    } catch (error) {
+      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `setOutputDevice(): could not switch to ${JSON.stringify(deviceId)}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async negotiate(
+    connection: Connection,
+    track: MediaStreamTrack,
+    key: string | undefined,
+    standardKey: boolean,
+    headers: Record<string, string>,
+    fetchImpl: typeof fetch,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { pc } = connection;
+    if (!this.mutedState) await connection.sender.replaceTrack(track);
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    await this.waitForGathering(pc);
+    if (isEnded(connection)) return;
+    const offerSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
+    const url = this.options.sdpUrl ?? DEFAULT_WEBRTC_CALLS_URL;
+    const requestHeaders: Record<string, string> = { ...headers };
+    if (key !== undefined) requestHeaders.Authorization = `Bearer ${key}`;
+    let body: string | FormData;
+    if (standardKey) {
+      // A standard key has no session attached: send one with the offer (multipart), as a server would.
+      const form = new FormData();
+      form.set('sdp', offerSdp);
+      form.set('session', JSON.stringify({ type: 'realtime', model: this.options.model ?? DEFAULT_MODEL }));
+      body = form;
+    } else {
+      requestHeaders['Content-Type'] = 'application/sdp';
+      body = offerSdp;
+    }
+    let response: Response;
+    try {
+      response = await fetchImpl(url, { method: 'POST', body, headers: requestHeaders, credentials: this.options.credentials ?? 'same-origin', ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (signal?.aborted) throw new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal.reason });
+      throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `The SDP exchange with ${redact(url)} failed: ${messageOf(error)}.`, { cause: error });
+    }
+    if (!response.ok) throw await sdpExchangeError(url, response);
+    const answer = await response.text();
+    if (!/^v=0/.test(answer.trimStart())) {
+      throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `The SDP exchange with ${redact(url)} answered HTTP ${response.status} without an SDP answer.`, {
+        raw: answer,
+      });
+    }
+    connection.callId = callIdFromLocation(response.headers.get('location'));
+    if (isEnded(connection)) return;
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    this.watchDtls(connection);
+  }
+
+  /**
+   * A DTLS `close_notify` from the server (its transport goes `closed`, not `failed`) is the
+   * server ending the call: a deliberate close, whatever the peer connection reports next.
+   */
+  private watchDtls(connection: Connection): void {
+    const dtls = connection.sender.transport;
+    if (!dtls || typeof dtls.addEventListener !== 'function') return;
+    dtls.addEventListener('statechange', () => {
+      if (dtls.state !== 'closed' || this.current !== connection || connection.phase === 'ended') return;
+      if (connection.phase === 'connecting') connection.fail?.(new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'The server closed the call before the session was confirmed.'));
+      else this.end(connection, CLOSE_CODES.normal, 'the server ended the call');
+    });
+  }
+
+  /** Resolves when ICE gathering is complete, or after `iceGatheringTimeoutMs` with the candidates so far. */
+  private waitForGathering(pc: RTCPeerConnection): Promise<void> {
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.clock.clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', onChange);
+        resolve();
+      };
+      const onChange = (): void => {
+        if (pc.iceGatheringState === 'complete') done();
+      };
+      const timer = this.clock.setTimeout(done, this.options.iceGatheringTimeoutMs ?? DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS);
+      pc.addEventListener('icegatheringstatechange', onChange);
+    });
+  }
+
+  private wire(connection: Connection): void {
+    const { pc, channel } = connection;
+    channel.addEventListener('open', () => {
+      if (this.current === connection && connection.phase !== 'ended') this.emit('open');
+    });
+    channel.addEventListener('message', (event: MessageEvent) => {
+      if (this.current !== connection || connection.phase === 'ended') return;
+      this.receive(connection, event.data);
+    });
+    channel.addEventListener('close', () => {
+      if (this.current !== connection || connection.phase === 'ended') return;
+      if (connection.phase === 'connecting') {
+        connection.fail?.(new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'The Realtime data channel closed before the session was confirmed.'));
+        return;
+      }
+      // A data channel closed while the peer connection is healthy is the server ending the
+      // call (hangup, session end): a deliberate close. Otherwise the connection dropped.
+      const state = peerState(pc);
+      if (state === 'connected' || state === 'completed' || endedByServer(connection)) this.end(connection, CLOSE_CODES.normal, 'the server closed the data channel');
+      else this.end(connection, CLOSE_CODES.abnormal, `the data channel closed (peer connection ${state})`);
+    });
+    pc.addEventListener('track', (event: RTCTrackEvent) => {
+      if (this.current !== connection || connection.phase === 'ended' || event.track.kind !== 'audio') return;
+      if (connection.remoteStream) return;
+      const stream = event.streams[0] ?? new MediaStream([event.track]);
+      connection.remoteStream = stream;
+      this.play(stream);
+      try {
+        this.options.onRemoteStream?.(stream);
+      } catch (error) {
+        this.emit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', `onRemoteStream threw: ${messageOf(error)}`, { cause: error }));
+      }
+    });
+    const onState = (): void => {
+      if (this.current !== connection || connection.phase === 'ended') return;
+      const state = peerState(pc);
+      if (state === 'connected' || state === 'completed') {
+        this.clock.clearTimeout(connection.graceTimer);
+        connection.graceTimer = undefined;
+      } else if (state === 'failed' || state === 'closed') {
+        if (endedByServer(connection) && connection.phase === 'open') this.end(connection, CLOSE_CODES.normal, 'the server ended the call');
+        else this.lost(connection, `the peer connection ${state === 'failed' ? 'failed' : 'closed'}`);
+      } else if (state === 'disconnected' && connection.graceTimer === undefined) {
+        const graceMs = this.options.connectionLostGraceMs ?? DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS;
+        connection.graceTimer = this.clock.setTimeout(() => {
+          connection.graceTimer = undefined;
+          if (this.current === connection && peerState(pc) === 'disconnected') this.lost(connection, `the peer connection stayed disconnected for ${graceMs} ms`);
+        }, graceMs);
+      }
+    };
+    pc.addEventListener('connectionstatechange', onState);
+    pc.addEventListener('iceconnectionstatechange', onState);
+  }
+
+  private lost(connection: Connection, reason: string): void {
+    if (connection.phase === 'connecting') {
+      connection.fail?.(new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebRTC connection failed: ${reason}.`));
+      return;
+    }
+    this.end(connection, CLOSE_CODES.abnormal, reason);
+  }
+
+  private receive(connection: Connection, data: unknown): void {
+    const frame = typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data : String(data);
+    const result = parseServerEvent(frame, { maxFrameBytes: this.options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+    if (!result.ok) {
+      this.emit('error', result.error);
+      return;
+    }
+    this.emit('event', result.event, result.known);
+    if (result.event.type === 'session.created') connection.sessionCreated?.();
+  }
+
+  /** The connection ended without `close()`: tear down and report (a drop keeps the microphone for the reconnect). */
+  private end(connection: Connection, code: number, reason: string): void {
+    if (this.current !== connection) return;
+    this.current = undefined;
+    this.teardown(connection);
+    this.emit('close', { code, reason, initiatedLocally: false });
+  }
+
+  private teardown(connection: Connection): void {
+    if (connection.phase === 'ended') return;
+    connection.phase = 'ended';
+    this.clock.clearTimeout(connection.graceTimer);
+    connection.graceTimer = undefined;
+    try {
+      connection.channel.close();
+    } catch {
+      // Already closed.
+    }
+    try {
+      connection.pc.close();
+    } catch {
+      // Already closed.
+    }
+    if (this.element && this.element.srcObject === connection.remoteStream) this.element.srcObject = null;
+  }
+
+  private async resolveHeaders(): Promise<Record<string, string>> {
+    const headers = this.options.headers;
+    if (headers === undefined) return {};
+    const resolved = typeof headers === 'function' ? await headers() : headers;
+    if (typeof resolved !== 'object' || resolved === null) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`headers\` must be an object (or a function returning one), got ${String(resolved)}.`);
+    }
+    return { ...resolved };
+  }
+
+  private async openMicrophone(signal: AbortSignal | undefined): Promise<MediaStream> {
+    if (this.microphone) return this.microphone.stream;
+    if (this.options.mediaStream) return this.options.mediaStream;
+    const stream = await this.getUserMedia({ audio: { ...(this.options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS) } });
+    if (signal?.aborted) {
+      stopStream(stream);
+      throw new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal.reason });
+    }
+    this.microphone = { stream, owned: true };
+    return stream;
+  }
+
+  private async getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+    const open =
+      this.options.getUserMedia ??
+      (() => {
+        const devices = (globalThis as { navigator?: { mediaDevices?: MediaDevices } }).navigator?.mediaDevices;
+        return devices?.getUserMedia ? devices.getUserMedia.bind(devices) : undefined;
+      })();
+    if (!open) {
+      throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', 'WebRTCTransport: no microphone API here (navigator.mediaDevices.getUserMedia); pass `mediaStream` or `getUserMedia`.');
+    }
+    try {
+      return await open(constraints);
+    } catch (error) {
+      const name = (error as { name?: unknown } | null)?.name;
+      const hint = name === 'NotAllowedError' ? ' (permission denied)' : name === 'NotFoundError' ? ' (no microphone)' : '';
+      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `Could not open the microphone${hint}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  private releaseMicrophone(): void {
+    const microphone = this.microphone;
+    this.microphone = undefined;
+    if (microphone?.owned) stopStream(microphone.stream);
+  }
+
+  private ensureElement(): HTMLAudioElement | undefined {
+    if (this.options.audioElement === false) return undefined;
+    if (this.element) return this.element;
+    if (this.options.audioElement) {
+      this.element = this.options.audioElement;
+      return this.element;
+    }
+    const doc = (globalThis as { document?: Document }).document;
+    if (!doc) return undefined;
+    const element = doc.createElement('audio');
+    element.autoplay = true;
+    this.element = element;
+    return element;
+  }
+
+  private play(stream: MediaStream): void {
+    const element = this.ensureElement();
+    if (!element) return;
+    element.srcObject = stream;
+    const playing = element.play?.();
+    if (playing && typeof playing.catch === 'function') {
+      playing.catch((error: unknown) => {
+        if (element.srcObject !== stream) return;
+        this.emit(
+          'error',
+          new RealtimeError('VOXWIRE_AUDIO_DEVICE', `The assistant's audio could not start playing (${messageOf(error)}); call audioElement.play() after a user gesture.`, { cause: error }),
+        );
+      });
+    }
+  }
+}
+
+function defaultPeerConnectionFactory(): (configuration: RTCConfiguration) => RTCPeerConnection {
+  const Ctor = (globalThis as { RTCPeerConnection?: new (configuration: RTCConfiguration) => RTCPeerConnection }).RTCPeerConnection;
+  if (!Ctor) {
+    throw new RealtimeError(
+      'VOXWIRE_CONNECTION_FAILED',
+      'WebRTCTransport: RTCPeerConnection is not available here. It runs in browsers; elsewhere pass `createPeerConnection` (e.g. a Node WebRTC peer), or use WebSocketTransport.',
+    );
+  }
+  return (configuration) => new Ctor(configuration);
+}
+
+/** Read through a function so narrowing from before an `await` does not hide a teardown. */
+function isEnded(connection: Connection): boolean {
+  return connection.phase === 'ended';
+}
+
+/** True when the server closed DTLS on purpose (`close_notify`). */
+function endedByServer(connection: Connection): boolean {
+  return connection.sender.transport?.state === 'closed';
+}
+
+function peerState(pc: RTCPeerConnection): string {
+  return pc.connectionState ?? pc.iceConnectionState;
+}
+
+function stopStream(stream: MediaStream): void {
+  for (const track of stream.getTracks()) track.stop();
+}
+
+/** A typed error for a refused SDP exchange, keeping the server's body. */
+async function sdpExchangeError(url: string, response: Response): Promise<RealtimeError> {
+  const body = await response.text().catch(() => '');
+  let serverError: ServerErrorDetails | undefined;
+  let detail = body.trim().slice(0, 500);
+  try {
+    const parsed = JSON.parse(body) as { error?: Partial<ServerErrorDetails> } | null;
+    const error = parsed?.error;
+    if (error && typeof error.message === 'string') {
+      serverError = { type: typeof error.type === 'string' ? error.type : 'error', code: error.code ?? null, message: error.message, param: error.param ?? null };
+      detail = error.message;
+    }
+  } catch {
+    // Not JSON: the text itself is the detail.
+  }
+  const voxwireCode = typeof serverError?.code === 'string' && serverError.code in ERROR_CODES ? (serverError.code as RealtimeErrorCode) : undefined;
+  // A voxwire server (createSdpHandler) names the reason (budget, concurrency, policy); the API's own 401/403 mean the key.
+  const code: RealtimeErrorCode =
+    voxwireCode ?? (response.status === 401 || response.status === 403 ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_UPSTREAM_ERROR');
+  return new RealtimeError(code, `The SDP exchange with ${redact(url)} was refused: HTTP ${response.status}${detail ? `: ${detail}` : ''}.`, {
+    raw: body,
+    ...(serverError ? { serverError } : {}),
+  });
+}
+
+function describeType(event: unknown): string {
+  const type = (event as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : 'event';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function redact(url: string): string {
+  return url.replace(/([?&](?:key|token|api_key)=)[^&]+/gi, '$1***');
+}
