@@ -1,6 +1,8 @@
-// Writes docs/errors.md from the tables in src/errors.ts, so the doc cannot drift
+// Writes docs/errors.md from the tables in src/errors.ts (codes) and src/error-descriptions.ts
+// (what each means; documentation only, apps never ship it), so the doc cannot drift
 // (test/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
 import { writeFileSync } from 'node:fs';
+import { ERROR_DESCRIPTIONS } from '../src/error-descriptions.ts';
 import { ERROR_CODES, CLOSE_CODES } from '../src/errors.ts';
 
 const closeMeaning = {
@@ -28,7 +30,7 @@ const lines = [
   '',
   '| code | meaning |',
   '| --- | --- |',
-  ...Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`),
+  ...Object.keys(ERROR_CODES).map((code) => `| \`${code}\` | ${ERROR_DESCRIPTIONS[code]} |`),
   '',
   '## Close codes',
   '',

@@ -11,8 +11,8 @@ import type { Clock } from './clock';
 import { Conversation } from './conversation';
 import type { ConversationUpdate } from './conversation';
 import { describeAudioFormat } from './codec/audio-format';
-import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from './codec/base64';
 import { decodeAlaw, decodeMulaw } from './codec/g711';
+import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from './codec/base64';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MODEL,
@@ -153,52 +153,52 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /** The tools the model may call. Changes while connected update the session (debounced). */
   readonly tools: ToolRegistry;
 
-  private readonly options: RealtimeClientOptions;
-  private readonly logger: Logger;
-  private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly policy: ReconnectPolicy;
-  private readonly meter: UsageMeter;
-  private readonly model: string;
-  private readonly dispatcher: ToolDispatcher;
+  readonly #options: RealtimeClientOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #policy: ReconnectPolicy;
+  readonly #meter: UsageMeter;
+  readonly #model: string;
+  readonly #dispatcher: ToolDispatcher;
 
-  private currentState: ClientState = { status: 'idle' };
-  private phase: Phase = 'idle';
-  private desiredSession: RealtimeSessionConfig;
-  private confirmedSession: RealtimeSessionConfig | undefined;
-  private sessionId: string | undefined;
-  private readonly waiters = new Set<Waiter>();
-  private lifecycle = new AbortController();
-  private sessionExpired = false;
+  #currentState: ClientState = { status: 'idle' };
+  #phase: Phase = 'idle';
+  #desiredSession: RealtimeSessionConfig;
+  #confirmedSession: RealtimeSessionConfig | undefined;
+  #sessionId: string | undefined;
+  readonly #waiters = new Set<Waiter>();
+  #lifecycle = new AbortController();
+  #sessionExpired = false;
 
-  private activeResponseId: string | undefined;
-  private responseRequested: string | undefined;
-  private queuedResponse: ResponseCreateParams | undefined;
-  private readonly outbox: ClientEventInput[] = [];
+  #activeResponseId: string | undefined;
+  #responseRequested: string | undefined;
+  #queuedResponse: ResponseCreateParams | undefined;
+  readonly #outbox: ClientEventInput[] = [];
 
-  private modelHasSpoken = false;
+  #modelHasSpoken = false;
   /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
-  private clearRequested = false;
-  private readonly flushedItems = new Set<string>();
-  private input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
-  private sink: AudioOutputSink | undefined;
+  #clearRequested = false;
+  readonly #flushedItems = new Set<string>();
+  #input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
+  #sink: AudioOutputSink | undefined;
 
-  private readonly timers = new Set<unknown>();
-  private lastActivityAt = 0;
-  private idCounter = 0;
+  readonly #timers = new Set<unknown>();
+  #lastActivityAt = 0;
+  #idCounter = 0;
 
   constructor(options: RealtimeClientOptions = {}) {
     super();
     if (typeof options !== 'object' || options === null) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `RealtimeClient: options must be an object, got ${options === null ? 'null' : typeof options}.`);
     }
-    this.options = options;
-    this.logger = options.logger ?? consoleLogger;
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.model = options.model ?? DEFAULT_MODEL;
-    this.meter = new UsageMeter(options.prices);
-    this.policy =
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#model = options.model ?? DEFAULT_MODEL;
+    this.#meter = new UsageMeter(options.prices);
+    this.#policy =
       options.reconnect === false
         ? neverReconnect
         : typeof options.reconnect === 'function'
@@ -212,8 +212,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     // Misconfiguration throws here, before any network call.
     const normalized = normalizeSessionConfig(options.session ?? { type: 'realtime' });
-    if (normalized.warning) this.logger.warn(normalized.warning);
-    this.desiredSession = normalized.session;
+    if (normalized.warning) this.#logger.warn(normalized.warning);
+    this.#desiredSession = normalized.session;
     this.transport =
       options.transport ??
       new WebSocketTransport({
@@ -221,60 +221,60 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
         ...(options.model === undefined ? {} : { model: options.model }),
       });
-    this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.clock });
+    this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
     this.tools.onChange(
       () => {
-        if (this.phase !== 'live') return;
-        this.applySession({ type: 'realtime', tools: this.sessionTools() }).catch((error: unknown) =>
-          this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
+        if (this.#phase !== 'live') return;
+        this.#applySession({ type: 'realtime', tools: this.#sessionTools() }).catch((error: unknown) =>
+          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
         );
       },
       // A tool's zod mini schema that cannot be converted: the session keeps its tools.
-      (error) => this.safeEmit('error', error),
+      (error) => this.#safeEmit('error', error),
     );
     const host: ToolHost = {
-      sendEvent: (event) => this.sendLive(event),
+      sendEvent: (event) => this.#sendLive(event),
       requestResponse: (params) => {
-        if (this.phase === 'live') this.createResponse(params);
+        if (this.#phase === 'live') this.createResponse(params);
       },
       conversation: this.conversation,
       emit: (name, event) => {
         const listened = this.listenerCount(name) > 0;
-        this.safeEmit(name, event as never);
+        this.#safeEmit(name, event as never);
         return listened;
       },
-      getToolChoice: () => this.confirmedSession?.tool_choice ?? this.desiredSession.tool_choice,
+      getToolChoice: () => this.#confirmedSession?.tool_choice ?? this.#desiredSession.tool_choice,
     };
-    this.dispatcher = new ToolDispatcher({
+    this.#dispatcher = new ToolDispatcher({
       tools: this.tools,
       host,
-      clock: this.clock,
+      clock: this.#clock,
       ...(options.autoRespond === undefined ? {} : { autoRespond: options.autoRespond }),
       ...(options.toolTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.toolTimeoutMs }),
     });
-    this.transport.on('event', (event, known) => this.receive(event, known));
-    this.transport.on('close', (info) => this.onTransportClose(info));
-    this.transport.on('error', (error) => this.safeEmit('error', error));
+    this.transport.on('event', (event, known) => this.#receive(event, known));
+    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
   get state(): ClientState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /** The session as the server last confirmed it (undefined before the first confirmation). */
   get session(): RealtimeSessionConfig | undefined {
-    return this.confirmedSession;
+    return this.#confirmedSession;
   }
 
   /** Running token totals and the estimated cost, across responses and reconnects. */
   get usage(): UsageTotals {
-    return this.meter.snapshot();
+    return this.#meter.snapshot();
   }
 
   /** True while a response is being generated (or has been requested). */
   get responseActive(): boolean {
-    return this.activeResponseId !== undefined || this.responseRequested !== undefined;
+    return this.#activeResponseId !== undefined || this.#responseRequested !== undefined;
   }
 
   /**
@@ -282,27 +282,27 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * session; rejects with a `RealtimeError` (a rejected config names the field).
    */
   async connect(options: ConnectOptions = {}): Promise<void> {
-    if (this.phase === 'handshake' || this.phase === 'live' || this.phase === 'backoff') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the client is already ${this.currentState.status}; call disconnect() first.`);
+    if (this.#phase === 'handshake' || this.#phase === 'live' || this.#phase === 'backoff') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the client is already ${this.#currentState.status}; call disconnect() first.`);
     }
-    this.lifecycle = new AbortController();
-    this.sessionExpired = false;
-    this.setState({ status: 'connecting' });
+    this.#lifecycle = new AbortController();
+    this.#sessionExpired = false;
+    this.#setState({ status: 'connecting' });
     try {
-      await this.openSession(options.signal, false);
+      await this.#openSession(options.signal, false);
     } catch (error) {
       const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
-      this.phase = 'ended';
+      this.#phase = 'ended';
       this.transport.close();
-      this.setState({ status: 'closed', reason: failure.message, error: failure });
+      this.#setState({ status: 'closed', reason: failure.message, error: failure });
       throw failure;
     }
   }
 
   /** Closes the connection for good (no reconnect). Running operations are aborted. */
   disconnect(): void {
-    if (this.phase === 'idle' || this.phase === 'ended') return;
-    this.end({ status: 'closed', reason: 'disconnect() was called' });
+    if (this.#phase === 'idle' || this.#phase === 'ended') return;
+    this.#end({ status: 'closed', reason: 'disconnect() was called' });
   }
 
   /**
@@ -312,19 +312,19 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    */
   async updateSession(session: SessionConfigInput): Promise<RealtimeSessionConfig | undefined> {
     const normalized = normalizeSessionConfig(session);
-    if (normalized.warning) this.logger.warn(normalized.warning);
+    if (normalized.warning) this.#logger.warn(normalized.warning);
     const voice = normalized.session.audio?.output?.voice;
-    const currentVoice = this.confirmedSession?.audio?.output?.voice ?? this.desiredSession.audio?.output?.voice;
-    if (voice !== undefined && this.modelHasSpoken && JSON.stringify(voice) !== JSON.stringify(currentVoice)) {
+    const currentVoice = this.#confirmedSession?.audio?.output?.voice ?? this.#desiredSession.audio?.output?.voice;
+    if (voice !== undefined && this.#modelHasSpoken && JSON.stringify(voice) !== JSON.stringify(currentVoice)) {
       throw new RealtimeError(
         'VOXWIRE_VOICE_LOCKED',
         `updateSession(): cannot change the voice to ${JSON.stringify(voice)}: the model has already spoken in this session with ${JSON.stringify(currentVoice)}. Set the voice before the first response, or start a new session.`,
         { path: 'session.audio.output.voice' },
       );
     }
-    this.desiredSession = mergeSession(this.desiredSession, normalized.session);
-    if (this.phase !== 'live') return undefined;
-    return this.applySession(normalized.session);
+    this.#desiredSession = mergeSession(this.#desiredSession, normalized.session);
+    if (this.#phase !== 'live') return undefined;
+    return this.#applySession(normalized.session);
   }
 
   /**
@@ -335,9 +335,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     if (typeof text !== 'string') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `sendText(): text must be a string, got ${typeof text}.`);
     }
-    const id = this.createId('item');
-    this.touch();
-    this.enqueue({
+    const id = this.#createId('item');
+    this.#touch();
+    this.#enqueue({
       type: 'conversation.item.create',
       item: { id, type: 'message', role: options.role ?? 'user', content: [{ type: 'input_text', text }] },
     });
@@ -354,17 +354,17 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'appendInputAudio(): expected an Int16Array, Uint8Array or ArrayBuffer of PCM16 (or G.711) audio.');
     }
     const base64 = audio instanceof Int16Array ? pcm16ToBase64(audio) : encodeBase64(audio);
-    return this.sendLive({ type: 'input_audio_buffer.append', audio: base64 });
+    return this.#sendLive({ type: 'input_audio_buffer.append', audio: base64 });
   }
 
   /** Commits the input audio buffer (manual turn taking). Returns false when not connected. */
   commitInputAudio(): boolean {
-    return this.sendLive({ type: 'input_audio_buffer.commit' });
+    return this.#sendLive({ type: 'input_audio_buffer.commit' });
   }
 
   /** Clears the input audio buffer. Returns false when not connected. */
   clearInputAudio(): boolean {
-    return this.sendLive({ type: 'input_audio_buffer.clear' });
+    return this.#sendLive({ type: 'input_audio_buffer.clear' });
   }
 
   /**
@@ -372,14 +372,14 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * sent after `response.done` (several queued requests merge into one).
    */
   createResponse(response?: ResponseCreateParams): void {
-    if (this.phase === 'idle' || this.phase === 'ended') {
+    if (this.#phase === 'idle' || this.#phase === 'ended') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): the client is not connected; call connect() first.');
     }
-    if (this.responseActive || this.phase !== 'live') {
-      this.queuedResponse = { ...this.queuedResponse, ...response };
+    if (this.responseActive || this.#phase !== 'live') {
+      this.#queuedResponse = { ...this.#queuedResponse, ...response };
       return;
     }
-    this.sendResponseCreate(response);
+    this.#sendResponseCreate(response);
   }
 
   /**
@@ -388,11 +388,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * cancel was sent.
    */
   cancelResponse(): boolean {
-    this.queuedResponse = undefined;
-    this.dispatcher.onInterrupt();
-    if (!this.responseActive || this.phase !== 'live') return false;
-    const responseId = this.activeResponseId;
-    return this.sendLive(responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' });
+    this.#queuedResponse = undefined;
+    this.#dispatcher.onInterrupt();
+    if (!this.responseActive || this.#phase !== 'live') return false;
+    const responseId = this.#activeResponseId;
+    return this.#sendLive(responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' });
   }
 
   /**
@@ -401,8 +401,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    */
   truncate(itemId: string, contentIndex: number, audioEndMs: number): boolean {
     const ms = Math.max(0, Math.floor(audioEndMs));
-    const sent = this.sendLive({ type: 'conversation.item.truncate', item_id: itemId, content_index: contentIndex, audio_end_ms: ms });
-    this.emitUpdate(this.conversation.truncate(itemId, contentIndex, ms));
+    const sent = this.#sendLive({ type: 'conversation.item.truncate', item_id: itemId, content_index: contentIndex, audio_end_ms: ms });
+    this.#emitUpdate(this.conversation.truncate(itemId, contentIndex, ms));
     return sent;
   }
 
@@ -414,12 +414,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   async interrupt(): Promise<InterruptionInfo> {
     const cancelled = this.cancelResponse();
     if (this.transport.capabilities.audio === 'media') {
-      this.clearRequested = this.sendLive({ type: 'output_audio_buffer.clear' });
-      const info: InterruptionInfo = { reason: 'client', itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
-      this.safeEmit('interrupted', info);
+      this.#clearRequested = this.#sendLive({ type: 'output_audio_buffer.clear' });
+      const info = interruption('client', cancelled);
+      this.#safeEmit('interrupted', info);
       return info;
     }
-    return this.flushAndTruncate('client', cancelled);
+    return this.#flushAndTruncate('client', cancelled);
   }
 
   /** Sends any client event, validated. Sequencing rules still apply to responses. */
@@ -436,12 +436,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       case 'session.update':
         this.updateSession(event.session as SessionConfigInput).catch((error: unknown) =>
-          this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
+          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
         );
         return;
       default:
-        if (QUEUEABLE.has(event.type)) this.enqueue(event);
-        else if (!this.sendLive(event)) this.logger.warn(`send(): dropped ${event.type} while not connected (stale events are not sent late).`);
+        if (QUEUEABLE.has(event.type)) this.#enqueue(event);
+        else if (!this.#sendLive(event)) this.#logger.warn(`send(): dropped ${event.type} while not connected (stale events are not sent late).`);
     }
   }
 
@@ -450,16 +450,16 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * function that detaches it. Replaces a previously attached source.
    */
   attachInput(source: AudioInputSource): () => void {
-    this.input?.unsubscribe();
+    this.#input?.unsubscribe();
     const unsubscribe = source.subscribe((chunk) => {
-      if (this.phase === 'live') this.appendInputAudio(chunk);
+      if (this.#phase === 'live') this.appendInputAudio(chunk);
     });
     const attached = { source, unsubscribe };
-    this.input = attached;
+    this.#input = attached;
     return () => {
-      if (this.input !== attached) return;
+      if (this.#input !== attached) return;
       attached.unsubscribe();
-      this.input = undefined;
+      this.#input = undefined;
     };
   }
 
@@ -469,55 +469,55 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * what was heard. Returns a function that detaches it.
    */
   attachOutput(sink: AudioOutputSink): () => void {
-    this.sink = sink;
+    this.#sink = sink;
     return () => {
-      if (this.sink === sink) this.sink = undefined;
+      if (this.#sink === sink) this.#sink = undefined;
     };
   }
 
   // ---------------------------------------------------------------------------------------
   // Connection and session
 
-  private async openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
-    this.phase = 'handshake';
+  async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
+    this.#phase = 'handshake';
     // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
     await this.tools.prepare();
-    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const abort = anySignal([signal, this.lifecycle.signal]);
-    const created = this.waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const created = this.#waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
     created.catch(() => undefined);
     try {
       await this.transport.connect({ signal: abort });
     } catch (error) {
-      this.dropWaiters(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
+      this.#dropWaiters(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
       throw error;
     }
     const createdEvent = (await created) as ServerEventMap['session.created'];
-    this.sessionId = (createdEvent.session as { id?: string }).id;
-    this.modelHasSpoken = false;
-    this.sessionExpired = false;
-    await this.applySession({ ...this.desiredSession, tools: this.sessionTools() }, abort);
+    this.#sessionId = (createdEvent.session as { id?: string }).id;
+    this.#modelHasSpoken = false;
+    this.#sessionExpired = false;
+    await this.#applySession({ ...this.#desiredSession, tools: this.#sessionTools() }, abort);
     if (restore) {
-      for (const item of this.conversation.replayItems(this.options.replayBudgetChars ?? DEFAULT_REPLAY_BUDGET_CHARS)) {
+      for (const item of this.conversation.replayItems(this.#options.replayBudgetChars ?? DEFAULT_REPLAY_BUDGET_CHARS)) {
         this.transport.send({ type: 'conversation.item.create', item });
       }
     }
-    this.phase = 'live';
-    this.flushOutbox();
-    this.setState({ status: 'connected', sessionId: this.sessionId ?? '' });
-    this.startTimers(restore);
+    this.#phase = 'live';
+    this.#flushOutbox();
+    this.#setState({ status: 'connected', sessionId: this.#sessionId ?? '' });
+    this.#startTimers(restore);
   }
 
-  private async applySession(session: RealtimeSessionConfig, signal?: AbortSignal): Promise<RealtimeSessionConfig> {
-    const eventId = this.createId('evt');
-    const confirmed = this.waitFor(
+  async #applySession(session: RealtimeSessionConfig, signal?: AbortSignal): Promise<RealtimeSessionConfig> {
+    const eventId = this.#createId('evt');
+    const confirmed = this.#waitFor(
       (event) => {
         if (event.type === 'session.updated') return 'resolve';
         if (event.type === 'error' && (event as ServerEventMap['error']).error.event_id === eventId) return 'reject';
         return false;
       },
-      this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      signal ?? this.lifecycle.signal,
+      this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      signal ?? this.#lifecycle.signal,
       'session.updated',
     );
     this.transport.send({ type: 'session.update', event_id: eventId, session });
@@ -525,50 +525,50 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     return event.session as RealtimeSessionConfig;
   }
 
-  private onTransportClose(info: TransportCloseInfo): void {
-    this.dropWaiters(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
-    if (this.phase !== 'live') return;
+  #onTransportClose(info: TransportCloseInfo): void {
+    this.#dropWaiters(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+    if (this.#phase !== 'live') return;
     if (info.initiatedLocally) return;
-    const disposition = classifyClose(info.code, this.sessionExpired);
+    const disposition = classifyClose(info.code, this.#sessionExpired);
     if (disposition === 'expired') {
-      this.end({ status: 'expired', reason: expiryReason(info.code, this.sessionExpired) });
+      this.#end({ status: 'expired', reason: expiryReason(info.code, this.#sessionExpired) });
     } else if (disposition === 'closed') {
       const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
       const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
-      this.end({ status: 'closed', reason: error.message, error });
+      this.#end({ status: 'closed', reason: error.message, error });
     } else {
-      void this.reconnect(info);
+      void this.#reconnect(info);
     }
   }
 
-  private async reconnect(info: TransportCloseInfo): Promise<void> {
-    this.phase = 'backoff';
-    this.clearTimers();
-    this.afterDrop();
+  async #reconnect(info: TransportCloseInfo): Promise<void> {
+    this.#phase = 'backoff';
+    this.#clearTimers();
+    this.#afterDrop();
     let closeCode = info.code;
     let closeReason = info.reason;
     for (let attempt = 1; ; attempt += 1) {
-      const delay = this.policy({ attempt, closeCode, closeReason, random: this.random });
+      const delay = this.#policy({ attempt, closeCode, closeReason, random: this.#random });
       if (delay === null) {
         const error = new RealtimeError('VOXWIRE_RECONNECT_FAILED', `Gave up reconnecting after ${attempt - 1} attempt(s); last close code ${closeCode}.`);
-        this.end({ status: 'closed', reason: error.message, error });
+        this.#end({ status: 'closed', reason: error.message, error });
         return;
       }
-      this.setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
-      const waited = await this.sleep(delay);
-      if (!waited || this.ended()) return;
+      this.#setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
+      const waited = await this.#sleep(delay);
+      if (!waited || this.#ended()) return;
       try {
-        await this.openSession(undefined, true);
+        await this.#openSession(undefined, true);
         return;
       } catch (error) {
-        if (this.ended()) return;
+        if (this.#ended()) return;
         const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
         this.transport.close();
-        this.phase = 'backoff';
+        this.#phase = 'backoff';
         // Refusals that another attempt cannot change end the session (over WebRTC they arrive
         // as the HTTP answer to the offer rather than as close codes).
         if (failure.code === 'VOXWIRE_BUDGET_EXHAUSTED') {
-          this.end({ status: 'expired', reason: 'budget' });
+          this.#end({ status: 'expired', reason: 'budget' });
           return;
         }
         if (
@@ -576,10 +576,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
           failure.code === 'VOXWIRE_CONCURRENCY_LIMIT' ||
           failure.code === 'VOXWIRE_POLICY_VIOLATION'
         ) {
-          this.end({ status: 'closed', reason: failure.message, error: failure });
+          this.#end({ status: 'closed', reason: failure.message, error: failure });
           return;
         }
-        this.safeEmit('error', failure);
+        this.#safeEmit('error', failure);
         closeCode = CLOSE_CODES.abnormal;
         closeReason = failure.message;
       }
@@ -587,132 +587,132 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   /** The connection dropped: what was in flight is marked, not retried. */
-  private afterDrop(): void {
-    this.cancelToolCalls();
-    for (const change of this.conversation.markInProgressIncomplete()) this.safeEmit('conversation', change);
-    this.activeResponseId = undefined;
-    this.responseRequested = undefined;
-    if (this.sink) void this.sink.flush().catch(() => undefined);
+  #afterDrop(): void {
+    this.#cancelToolCalls();
+    for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
+    this.#activeResponseId = undefined;
+    this.#responseRequested = undefined;
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
   }
 
-  private end(state: ClientState & { status: 'closed' | 'expired' }): void {
-    this.phase = 'ended';
-    this.clearTimers();
-    this.lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The client ended: ${state.status}.`));
-    this.dropWaiters(new RealtimeError('VOXWIRE_ABORTED', 'The client was disconnected.'));
-    this.outbox.length = 0;
-    this.queuedResponse = undefined;
-    this.activeResponseId = undefined;
-    this.responseRequested = undefined;
+  #end(state: ClientState & { status: 'closed' | 'expired' }): void {
+    this.#phase = 'ended';
+    this.#clearTimers();
+    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The client ended: ${state.status}.`));
+    this.#dropWaiters(new RealtimeError('VOXWIRE_ABORTED', 'The client was disconnected.'));
+    this.#outbox.length = 0;
+    this.#queuedResponse = undefined;
+    this.#activeResponseId = undefined;
+    this.#responseRequested = undefined;
     this.transport.close();
-    this.cancelToolCalls();
-    for (const change of this.conversation.markInProgressIncomplete()) this.safeEmit('conversation', change);
-    if (this.sink) void this.sink.flush().catch(() => undefined);
-    this.setState(state);
+    this.#cancelToolCalls();
+    for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+    this.#setState(state);
   }
 
   // ---------------------------------------------------------------------------------------
   // Incoming events
 
-  private receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
-    this.safeEmit('*', event);
-    this.track(event);
-    this.emitUpdate(this.conversation.apply(event));
-    this.dispatcher.handleEvent(event);
-    if (known && event.type !== 'error') this.safeEmit(event.type as keyof RealtimeClientEvents, event as never);
-    for (const waiter of this.waiters) {
+  #receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
+    this.#safeEmit('*', event);
+    this.#track(event);
+    this.#emitUpdate(this.conversation.apply(event));
+    this.#dispatcher.handleEvent(event);
+    if (known && event.type !== 'error') this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
+    for (const waiter of this.#waiters) {
       const verdict = waiter.match(event);
       if (verdict === false) continue;
-      this.waiters.delete(waiter);
+      this.#waiters.delete(waiter);
       if (verdict === 'resolve') waiter.resolve(event);
       else waiter.reject(serverError(event as ServerEventMap['error']));
     }
   }
 
   /** Keeps response, audio and session state in step with the server. */
-  private track(event: ServerEvent | UnknownServerEvent): void {
+  #track(event: ServerEvent | UnknownServerEvent): void {
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
         const session = (event as ServerEventMap['session.updated']).session as RealtimeSessionConfig;
-        this.confirmedSession = session;
-        this.safeEmit('session', session);
+        this.#confirmedSession = session;
+        this.#safeEmit('session', session);
         return;
       }
       case 'response.created':
-        this.activeResponseId = (event as ServerEventMap['response.created']).response.id ?? 'unknown';
-        this.responseRequested = undefined;
+        this.#activeResponseId = (event as ServerEventMap['response.created']).response.id ?? 'unknown';
+        this.#responseRequested = undefined;
         return;
       case 'response.done': {
         const { response } = event as ServerEventMap['response.done'];
-        this.activeResponseId = undefined;
-        this.responseRequested = undefined;
+        this.#activeResponseId = undefined;
+        this.#responseRequested = undefined;
         if (response.usage) {
-          const total = this.meter.add(response.usage, this.model);
-          this.safeEmit('usage', { response: response.usage, total });
+          const total = this.#meter.add(response.usage, this.#model);
+          this.#safeEmit('usage', { response: response.usage, total });
         }
-        if (this.queuedResponse !== undefined && this.phase === 'live') {
-          const queued = this.queuedResponse;
-          this.queuedResponse = undefined;
-          this.sendResponseCreate(queued);
+        if (this.#queuedResponse !== undefined && this.#phase === 'live') {
+          const queued = this.#queuedResponse;
+          this.#queuedResponse = undefined;
+          this.#sendResponseCreate(queued);
         }
         return;
       }
       case 'response.output_audio.delta':
-        this.receiveAudio(event as ServerEventMap['response.output_audio.delta']);
+        this.#receiveAudio(event as ServerEventMap['response.output_audio.delta']);
         return;
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta':
       case 'conversation.item.input_audio_transcription.delta':
-        this.touch();
+        this.#touch();
         return;
       case 'input_audio_buffer.speech_started':
-        this.touch();
-        if (this.sink && this.transport.capabilities.audio === 'events') void this.onSpeechStarted();
+        this.#touch();
+        if (this.#sink && this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
         return;
       case 'output_audio_buffer.started':
-        this.modelHasSpoken = true;
-        this.safeEmit('speaking', { speaking: true, responseId: (event as ServerEventMap['output_audio_buffer.started']).response_id });
+        this.#modelHasSpoken = true;
+        this.#safeEmit('speaking', { speaking: true, responseId: (event as ServerEventMap['output_audio_buffer.started']).response_id });
         return;
       case 'output_audio_buffer.stopped':
-        this.safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.stopped']).response_id });
+        this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.stopped']).response_id });
         return;
       case 'output_audio_buffer.cleared': {
-        this.safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.cleared']).response_id });
+        this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.cleared']).response_id });
         // Our own clear was already reported by interrupt(); a clear we did not ask for is the
         // server cutting playback because the user spoke.
-        if (this.clearRequested) {
-          this.clearRequested = false;
+        if (this.#clearRequested) {
+          this.#clearRequested = false;
           return;
         }
-        this.dispatcher.onInterrupt();
-        this.safeEmit('interrupted', { reason: 'speech', itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled: false });
+        this.#dispatcher.onInterrupt();
+        this.#safeEmit('interrupted', interruption('speech', false));
         return;
       }
       case 'error': {
         const error = (event as ServerEventMap['error']).error;
-        if (error.code === 'session_expired') this.sessionExpired = true;
-        if (error.event_id !== undefined && error.event_id !== null && error.event_id === this.responseRequested) this.responseRequested = undefined;
-        this.safeEmit('error', serverError(event as ServerEventMap['error']));
+        if (error.code === 'session_expired') this.#sessionExpired = true;
+        if (error.event_id !== undefined && error.event_id !== null && error.event_id === this.#responseRequested) this.#responseRequested = undefined;
+        this.#safeEmit('error', serverError(event as ServerEventMap['error']));
         return;
       }
       case 'voxwire.session.ending': {
         const seconds = (event as { seconds_left?: unknown }).seconds_left;
         const info: SessionEndingInfo = { reason: 'relay', remainingMs: typeof seconds === 'number' ? seconds * 1000 : 0 };
-        this.safeEmit('sessionEnding', info);
+        this.#safeEmit('sessionEnding', info);
         return;
       }
       default:
     }
   }
 
-  private receiveAudio(event: ServerEventMap['response.output_audio.delta']): void {
-    this.modelHasSpoken = true;
-    this.touch();
+  #receiveAudio(event: ServerEventMap['response.output_audio.delta']): void {
+    this.#modelHasSpoken = true;
+    this.#touch();
     let samples: Int16Array;
     let sampleRate: number;
     try {
-      const format = describeAudioFormat(this.outputFormat());
+      const format = describeAudioFormat(this.#outputFormat());
       sampleRate = format.sampleRate;
       samples =
         format.encoding === 'pcm16'
@@ -721,46 +721,46 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
             ? decodeMulaw(decodeBase64(event.delta))
             : decodeAlaw(decodeBase64(event.delta));
     } catch (error) {
-      this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
+      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
       return;
     }
     this.conversation.addAudio(event.item_id, event.content_index, (samples.length / sampleRate) * 1000);
-    this.safeEmit('audio', { responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
-    if (this.sink && !this.flushedItems.has(event.item_id)) {
+    this.#safeEmit('audio', { responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+    if (this.#sink && !this.#flushedItems.has(event.item_id)) {
       try {
-        this.sink.write({ itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+        this.#sink.write({ itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
       } catch (error) {
-        this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+        this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
       }
     }
   }
 
   /** The user started speaking: the server cancels the response itself when `interrupt_response` is on. */
-  private async onSpeechStarted(): Promise<void> {
-    const serverInterrupts = this.confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
-    if (serverInterrupts) this.dispatcher.onInterrupt();
+  async #onSpeechStarted(): Promise<void> {
+    const serverInterrupts = this.#confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
+    if (serverInterrupts) this.#dispatcher.onInterrupt();
     const cancelled = serverInterrupts ? false : this.cancelResponse();
-    await this.flushAndTruncate('speech', cancelled);
+    await this.#flushAndTruncate('speech', cancelled);
   }
 
-  private async flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean): Promise<InterruptionInfo> {
-    const info: InterruptionInfo = { reason, itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
-    if (!this.sink) {
-      this.safeEmit('interrupted', info);
+  async #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean): Promise<InterruptionInfo> {
+    const info = interruption(reason, cancelled);
+    if (!this.#sink) {
+      this.#safeEmit('interrupted', info);
       return info;
     }
     let position;
     try {
-      position = await this.sink.flush();
+      position = await this.#sink.flush();
     } catch (error) {
-      this.safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
       position = null;
     }
     if (position) {
       const part = this.conversation.get(position.itemId)?.content[position.contentIndex];
       const receivedMs = part?.audioMs ?? 0;
       const playedMs = Math.floor(Math.min((position.playedSamples / position.sampleRate) * 1000, receivedMs));
-      this.flushedItems.add(position.itemId);
+      this.#flushedItems.add(position.itemId);
       info.itemId = position.itemId;
       info.contentIndex = position.contentIndex;
       info.playedMs = playedMs;
@@ -768,153 +768,153 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       // Only cut when something unheard would remain; a fully played item needs no truncate.
       if (playedMs < Math.floor(receivedMs)) info.truncated = this.truncate(position.itemId, position.contentIndex, playedMs);
     }
-    this.safeEmit('interrupted', info);
+    this.#safeEmit('interrupted', info);
     return info;
   }
 
   // ---------------------------------------------------------------------------------------
   // Sending
 
-  private sendResponseCreate(response: ResponseCreateParams | undefined): void {
-    const eventId = this.createId('evt');
-    this.responseRequested = eventId;
+  #sendResponseCreate(response: ResponseCreateParams | undefined): void {
+    const eventId = this.#createId('evt');
+    this.#responseRequested = eventId;
     this.transport.send(response && Object.keys(response).length > 0 ? { type: 'response.create', event_id: eventId, response } : { type: 'response.create', event_id: eventId });
   }
 
   /** Sends now when live; otherwise holds the event for the restored session (sent once). */
-  private enqueue(event: ClientEventInput): void {
-    if (this.phase === 'idle' || this.phase === 'ended') {
+  #enqueue(event: ClientEventInput): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${event.type}: the client is not connected; call connect() first.`);
     }
-    if (this.phase === 'live' && this.transport.isOpen) this.transport.send(event);
-    else this.outbox.push(event);
+    if (this.#phase === 'live' && this.transport.isOpen) this.transport.send(event);
+    else this.#outbox.push(event);
   }
 
   /** Sends now when live; otherwise drops (audio and truncation are meaningless later). */
-  private sendLive(event: ClientEventInput): boolean {
-    if (this.phase !== 'live' || !this.transport.isOpen) return false;
+  #sendLive(event: ClientEventInput): boolean {
+    if (this.#phase !== 'live' || !this.transport.isOpen) return false;
     this.transport.send(event);
     return true;
   }
 
-  private flushOutbox(): void {
-    const pending = this.outbox.splice(0);
+  #flushOutbox(): void {
+    const pending = this.#outbox.splice(0);
     for (const event of pending) this.transport.send(event);
-    if (this.queuedResponse !== undefined && !this.responseActive) {
-      const queued = this.queuedResponse;
-      this.queuedResponse = undefined;
-      this.sendResponseCreate(queued);
+    if (this.#queuedResponse !== undefined && !this.responseActive) {
+      const queued = this.#queuedResponse;
+      this.#queuedResponse = undefined;
+      this.#sendResponseCreate(queued);
     }
   }
 
   // ---------------------------------------------------------------------------------------
   // Limits and timers
 
-  private startTimers(restored: boolean): void {
-    this.clearTimers();
-    const warningMs = this.options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS;
-    const { maxDurationMs, endAfterIdleMs, rotateBeforeMs } = this.options;
-    if (maxDurationMs !== undefined && !restored) this.scheduleLimit('max_duration', maxDurationMs, warningMs);
+  #startTimers(restored: boolean): void {
+    this.#clearTimers();
+    const warningMs = this.#options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS;
+    const { maxDurationMs, endAfterIdleMs, rotateBeforeMs } = this.#options;
+    if (maxDurationMs !== undefined && !restored) this.#scheduleLimit('max_duration', maxDurationMs, warningMs);
     if (endAfterIdleMs !== undefined) {
-      this.lastActivityAt = this.clock.now();
-      this.scheduleIdleCheck(endAfterIdleMs, warningMs, false);
+      this.#lastActivityAt = this.#clock.now();
+      this.#scheduleIdleCheck(endAfterIdleMs, warningMs, false);
     }
     if (rotateBeforeMs !== undefined) {
-      this.schedule(() => void this.rotate(), Math.max(0, DEFAULT_UPSTREAM_SESSION_MAX_MS - rotateBeforeMs));
+      this.#schedule(() => void this.#rotate(), Math.max(0, DEFAULT_UPSTREAM_SESSION_MAX_MS - rotateBeforeMs));
     }
   }
 
-  private scheduleLimit(reason: 'max_duration', limitMs: number, warningMs: number): void {
+  #scheduleLimit(reason: 'max_duration', limitMs: number, warningMs: number): void {
     const warnAt = Math.max(0, limitMs - warningMs);
-    this.schedule(() => this.safeEmit('sessionEnding', { reason, remainingMs: limitMs - warnAt }), warnAt);
-    this.schedule(() => this.end({ status: 'expired', reason }), limitMs);
+    this.#schedule(() => this.#safeEmit('sessionEnding', { reason, remainingMs: limitMs - warnAt }), warnAt);
+    this.#schedule(() => this.#end({ status: 'expired', reason }), limitMs);
   }
 
-  private scheduleIdleCheck(idleMs: number, warningMs: number, warned: boolean): void {
-    const idleFor = this.clock.now() - this.lastActivityAt;
+  #scheduleIdleCheck(idleMs: number, warningMs: number, warned: boolean): void {
+    const idleFor = this.#clock.now() - this.#lastActivityAt;
     const warnAt = Math.max(0, idleMs - warningMs);
     if (idleFor >= idleMs) {
-      this.end({ status: 'expired', reason: 'idle' });
+      this.#end({ status: 'expired', reason: 'idle' });
       return;
     }
     if (!warned && idleFor >= warnAt) {
-      this.safeEmit('sessionEnding', { reason: 'idle', remainingMs: idleMs - idleFor });
-      this.schedule(() => this.scheduleIdleCheck(idleMs, warningMs, true), idleMs - idleFor);
+      this.#safeEmit('sessionEnding', { reason: 'idle', remainingMs: idleMs - idleFor });
+      this.#schedule(() => this.#scheduleIdleCheck(idleMs, warningMs, true), idleMs - idleFor);
       return;
     }
     // Activity since the warning resets it.
     const next = idleFor < warnAt ? warnAt - idleFor : idleMs - idleFor;
-    this.schedule(() => this.scheduleIdleCheck(idleMs, warningMs, warned && idleFor >= warnAt), next);
+    this.#schedule(() => this.#scheduleIdleCheck(idleMs, warningMs, warned && idleFor >= warnAt), next);
   }
 
   /** A planned move to a fresh session before the upstream cap, with context restored. */
-  private async rotate(): Promise<void> {
-    if (this.phase !== 'live') return;
-    this.phase = 'backoff';
-    this.clearTimers();
-    this.setState({ status: 'reconnecting', attempt: 0, nextDelayMs: 0, closeCode: CLOSE_CODES.normal });
+  async #rotate(): Promise<void> {
+    if (this.#phase !== 'live') return;
+    this.#phase = 'backoff';
+    this.#clearTimers();
+    this.#setState({ status: 'reconnecting', attempt: 0, nextDelayMs: 0, closeCode: CLOSE_CODES.normal });
     this.transport.close(CLOSE_CODES.normal, 'voxwire: rotating session');
-    this.afterDrop();
+    this.#afterDrop();
     try {
-      await this.openSession(undefined, true);
+      await this.#openSession(undefined, true);
     } catch (error) {
-      if (this.ended()) return;
-      void this.reconnect({ code: CLOSE_CODES.abnormal, reason: toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').message, initiatedLocally: false });
+      if (this.#ended()) return;
+      void this.#reconnect({ code: CLOSE_CODES.abnormal, reason: toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').message, initiatedLocally: false });
     }
   }
 
   /** Tool calls running at a drop are aborted; the new session never saw them, so no output is sent. */
-  private cancelToolCalls(): void {
-    for (const call of this.dispatcher.onDisconnect()) {
+  #cancelToolCalls(): void {
+    for (const call of this.#dispatcher.onDisconnect()) {
       const change = this.conversation.markCancelled(call.itemId);
-      if (change) this.safeEmit('conversation', change);
+      if (change) this.#safeEmit('conversation', change);
     }
   }
 
   /** The session's tools: the registry's function tools over any others the config declares (MCP). */
-  private sessionTools(): NonNullable<RealtimeSessionConfig['tools']> {
+  #sessionTools(): NonNullable<RealtimeSessionConfig['tools']> {
     const registered: SessionFunctionTool[] = this.tools.toSessionTools();
     const names = new Set(registered.map((tool) => tool.name));
-    const declared = (this.desiredSession.tools ?? []).filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name)));
+    const declared = (this.#desiredSession.tools ?? []).filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name)));
     return [...declared, ...registered];
   }
 
   /** A method, not a field read, so narrowing across an `await` cannot hide an end. */
-  private ended(): boolean {
-    return this.phase === 'ended' || this.lifecycle.signal.aborted;
+  #ended(): boolean {
+    return this.#phase === 'ended' || this.#lifecycle.signal.aborted;
   }
 
-  private touch(): void {
-    this.lastActivityAt = this.clock.now();
+  #touch(): void {
+    this.#lastActivityAt = this.#clock.now();
   }
 
-  private schedule(callback: () => void, delayMs: number): void {
-    const handle = this.clock.setTimeout(() => {
-      this.timers.delete(handle);
+  #schedule(callback: () => void, delayMs: number): void {
+    const handle = this.#clock.setTimeout(() => {
+      this.#timers.delete(handle);
       callback();
     }, delayMs);
-    this.timers.add(handle);
+    this.#timers.add(handle);
   }
 
-  private clearTimers(): void {
-    for (const handle of this.timers) this.clock.clearTimeout(handle);
-    this.timers.clear();
+  #clearTimers(): void {
+    for (const handle of this.#timers) this.#clock.clearTimeout(handle);
+    this.#timers.clear();
   }
 
   /** Waits `delayMs` on the injected clock; resolves false when the client ended meanwhile. */
-  private sleep(delayMs: number): Promise<boolean> {
+  #sleep(delayMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const signal = this.lifecycle.signal;
+      const signal = this.#lifecycle.signal;
       if (signal.aborted) return resolve(false);
-      const handle = this.clock.setTimeout(() => {
-        this.timers.delete(handle);
+      const handle = this.#clock.setTimeout(() => {
+        this.#timers.delete(handle);
         signal.removeEventListener('abort', onAbort);
         resolve(true);
       }, delayMs);
-      this.timers.add(handle);
+      this.#timers.add(handle);
       const onAbort = (): void => {
-        this.clock.clearTimeout(handle);
-        this.timers.delete(handle);
+        this.#clock.clearTimeout(handle);
+        this.#timers.delete(handle);
         resolve(false);
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -924,7 +924,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   // ---------------------------------------------------------------------------------------
   // Helpers
 
-  private waitFor(
+  #waitFor(
     match: Waiter['match'],
     timeoutMs: number,
     signal: AbortSignal | undefined,
@@ -932,9 +932,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   ): Promise<ServerEvent | UnknownServerEvent> {
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
-        this.clock.clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        this.waiters.delete(waiter);
+        this.#waiters.delete(waiter);
       };
       const waiter: Waiter = {
         match,
@@ -947,49 +947,49 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
           reject(error);
         },
       };
-      const timer = this.clock.setTimeout(
+      const timer = this.#clock.setTimeout(
         () => waiter.reject(new RealtimeError('VOXWIRE_TIMEOUT', `The server did not send ${what} within ${timeoutMs} ms.`)),
         timeoutMs,
       );
       const onAbort = (): void => waiter.reject(new RealtimeError('VOXWIRE_ABORTED', `Aborted while waiting for ${what}.`, { cause: signal?.reason }));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(waiter);
+      this.#waiters.add(waiter);
     });
   }
 
-  private dropWaiters(error: RealtimeError): void {
-    for (const waiter of [...this.waiters]) waiter.reject(error);
+  #dropWaiters(error: RealtimeError): void {
+    for (const waiter of [...this.#waiters]) waiter.reject(error);
   }
 
-  private outputFormat(): AudioFormat {
-    return this.confirmedSession?.audio?.output?.format ?? this.desiredSession.audio?.output?.format ?? { type: 'audio/pcm', rate: 24000 };
+  #outputFormat(): AudioFormat {
+    return this.#confirmedSession?.audio?.output?.format ?? this.#desiredSession.audio?.output?.format ?? { type: 'audio/pcm', rate: 24000 };
   }
 
-  private setState(state: ClientState): void {
-    const previous = this.currentState;
-    this.currentState = state;
-    this.safeEmit('state', state, previous);
+  #setState(state: ClientState): void {
+    const previous = this.#currentState;
+    this.#currentState = state;
+    this.#safeEmit('state', state, previous);
   }
 
-  private emitUpdate(update: ConversationUpdate): void {
-    for (const change of update.changes) this.safeEmit('conversation', change);
-    for (const transcript of update.transcripts) this.safeEmit('transcript', transcript);
+  #emitUpdate(update: ConversationUpdate): void {
+    for (const change of update.changes) this.#safeEmit('conversation', change);
+    for (const transcript of update.transcripts) this.#safeEmit('transcript', transcript);
   }
 
   /** An app listener that throws must not break the event loop of the connection. */
-  private safeEmit<K extends keyof RealtimeClientEvents>(name: K, ...args: RealtimeClientEvents[K]): void {
+  #safeEmit<K extends keyof RealtimeClientEvents>(name: K, ...args: RealtimeClientEvents[K]): void {
     try {
       (this.emit as (name: K, ...args: RealtimeClientEvents[K]) => boolean)(name, ...args);
     } catch (error) {
-      this.logger.error(`A listener for "${String(name)}" threw; the client carries on.`, { error });
+      this.#logger.error(`A listener for "${String(name)}" threw; the client carries on.`, { error });
     }
   }
 
-  private createId(prefix: string): string {
-    this.idCounter += 1;
-    const random = Math.floor(this.random() * 0xffffffff).toString(36);
-    return `${prefix}_vx${this.idCounter.toString(36)}${random}`.slice(0, 32);
+  #createId(prefix: string): string {
+    this.#idCounter += 1;
+    const random = Math.floor(this.#random() * 0xffffffff).toString(36);
+    return `${prefix}_vx${this.#idCounter.toString(36)}${random}`.slice(0, 32);
   }
 }
 
@@ -1010,6 +1010,10 @@ function mergeSession(base: RealtimeSessionConfig, update: RealtimeSessionConfig
     merged.audio = audio as RealtimeSessionConfig['audio'];
   }
   return merged;
+}
+
+function interruption(reason: InterruptionInfo['reason'], cancelled: boolean): InterruptionInfo {
+  return { reason, itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
 }
 
 function serverError(event: ServerEventMap['error']): RealtimeError {

@@ -83,18 +83,18 @@ const NO_UPDATE: ConversationUpdate = Object.freeze({ changes: [], transcripts: 
  * feeds it every server event; apps read `client.conversation.entries`.
  */
 export class Conversation {
-  private readonly order: ConversationEntry[] = [];
-  private readonly byId = new Map<string, ConversationEntry>();
-  private readonly replaying = new Set<string>();
+  readonly #order: ConversationEntry[] = [];
+  readonly #byId = new Map<string, ConversationEntry>();
+  readonly #replaying = new Set<string>();
 
   /** The entries in conversation order. */
   get entries(): readonly ConversationEntry[] {
-    return this.order;
+    return this.#order;
   }
 
   /** The entry with this id, if any. */
   get(id: string): ConversationEntry | undefined {
-    return this.byId.get(id);
+    return this.#byId.get(id);
   }
 
   /** Applies one server event; returns what changed (nothing for events it does not track). */
@@ -105,16 +105,16 @@ export class Conversation {
       case 'conversation.item.done':
       case 'conversation.item.retrieved': {
         const e = event as ServerEventMap['conversation.item.added'];
-        return this.upsert(e.item, e.previous_item_id, event.type === 'conversation.item.done');
+        return this.#upsert(e.item, e.previous_item_id, event.type === 'conversation.item.done');
       }
       case 'response.output_item.added':
       case 'response.output_item.done': {
         const e = event as ServerEventMap['response.output_item.done'];
-        return this.upsert(e.item, undefined, event.type === 'response.output_item.done', e.response_id);
+        return this.#upsert(e.item, undefined, event.type === 'response.output_item.done', e.response_id);
       }
       case 'conversation.item.deleted': {
         const e = event as ServerEventMap['conversation.item.deleted'];
-        return this.remove(e.item_id);
+        return this.#remove(e.item_id);
       }
       case 'conversation.item.truncated': {
         const e = event as ServerEventMap['conversation.item.truncated'];
@@ -122,29 +122,29 @@ export class Conversation {
       }
       case 'conversation.item.input_audio_transcription.delta': {
         const e = event as ServerEventMap['conversation.item.input_audio_transcription.delta'];
-        return this.appendText(e.item_id, e.content_index ?? 0, e.delta ?? '', 'user', 'input_audio');
+        return this.#appendText(e.item_id, e.content_index ?? 0, e.delta ?? '', 'user', 'input_audio');
       }
       case 'conversation.item.input_audio_transcription.completed': {
         const e = event as ServerEventMap['conversation.item.input_audio_transcription.completed'];
-        return this.finishText(e.item_id, e.content_index ?? 0, e.transcript ?? '', 'user', 'input_audio');
+        return this.#finishText(e.item_id, e.content_index ?? 0, e.transcript ?? '', 'user', 'input_audio');
       }
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta': {
         const e = event as ServerEventMap['response.output_text.delta'];
         const type = event.type === 'response.output_text.delta' ? 'output_text' : 'output_audio';
-        return this.appendText(e.item_id, e.content_index, e.delta, 'assistant', type, e.response_id);
+        return this.#appendText(e.item_id, e.content_index, e.delta, 'assistant', type, e.response_id);
       }
       case 'response.output_audio_transcript.done': {
         const e = event as ServerEventMap['response.output_audio_transcript.done'];
-        return this.finishText(e.item_id, e.content_index, e.transcript, 'assistant', 'output_audio', e.response_id);
+        return this.#finishText(e.item_id, e.content_index, e.transcript, 'assistant', 'output_audio', e.response_id);
       }
       case 'response.output_text.done': {
         const e = event as ServerEventMap['response.output_text.done'];
-        return this.finishText(e.item_id, e.content_index, e.text, 'assistant', 'output_text', e.response_id);
+        return this.#finishText(e.item_id, e.content_index, e.text, 'assistant', 'output_text', e.response_id);
       }
       case 'response.function_call_arguments.delta': {
         const e = event as ServerEventMap['response.function_call_arguments.delta'];
-        const entry = this.byId.get(e.item_id);
+        const entry = this.#byId.get(e.item_id);
         if (!entry) return NO_UPDATE;
         entry.arguments = (entry.arguments ?? '') + e.delta;
         entry.text = entry.arguments;
@@ -152,7 +152,7 @@ export class Conversation {
       }
       case 'response.function_call_arguments.done': {
         const e = event as ServerEventMap['response.function_call_arguments.done'];
-        const entry = this.byId.get(e.item_id);
+        const entry = this.#byId.get(e.item_id);
         if (!entry) return NO_UPDATE;
         entry.arguments = e.arguments;
         entry.text = e.arguments;
@@ -164,7 +164,7 @@ export class Conversation {
         if (status !== 'cancelled' && status !== 'incomplete' && status !== 'failed') return NO_UPDATE;
         const changes: ConversationChange[] = [];
         for (const item of e.response.output ?? []) {
-          const entry = item.id ? this.byId.get(item.id) : undefined;
+          const entry = item.id ? this.#byId.get(item.id) : undefined;
           if (entry && entry.status === 'in_progress') {
             entry.status = status === 'cancelled' ? 'cancelled' : 'incomplete';
             changes.push({ kind: 'updated', entry });
@@ -179,7 +179,7 @@ export class Conversation {
 
   /** Adds received audio duration to an assistant content part (the bytes themselves are not kept). */
   addAudio(itemId: string, contentIndex: number, ms: number): void {
-    const entry = this.byId.get(itemId);
+    const entry = this.#byId.get(itemId);
     if (!entry) return;
     partAt(entry, contentIndex, 'output_audio').audioMs += ms;
   }
@@ -189,7 +189,7 @@ export class Conversation {
    * boundary, and marks it truncated. Returns the change, or undefined when nothing was cut.
    */
   truncate(itemId: string, contentIndex: number, audioEndMs: number): ConversationUpdate {
-    const entry = this.byId.get(itemId);
+    const entry = this.#byId.get(itemId);
     if (!entry) return NO_UPDATE;
     const part = entry.content[contentIndex];
     if (entry.truncatedAtMs !== undefined && entry.truncatedAtMs <= audioEndMs) return NO_UPDATE;
@@ -209,7 +209,7 @@ export class Conversation {
    */
   markInProgressIncomplete(): ConversationChange[] {
     const changes: ConversationChange[] = [];
-    for (const entry of this.order) {
+    for (const entry of this.#order) {
       if (entry.status === 'in_progress') {
         entry.status = 'incomplete';
         changes.push({ kind: 'updated', entry });
@@ -220,7 +220,7 @@ export class Conversation {
 
   /** Marks a function call entry as cancelled (aborted by a drop: its output was never sent). */
   markCancelled(itemId: string): ConversationChange | undefined {
-    const entry = this.byId.get(itemId);
+    const entry = this.#byId.get(itemId);
     if (!entry || entry.status === 'cancelled') return undefined;
     entry.status = 'cancelled';
     return { kind: 'updated', entry };
@@ -233,12 +233,12 @@ export class Conversation {
    * Function calls are replayed only together with their output.
    */
   replayItems(budgetChars: number): ConversationItemInput[] {
-    const outputs = new Set(this.order.filter((e) => e.type === 'function_call_output').map((e) => e.callId));
-    const calls = new Set(this.order.filter((e) => e.type === 'function_call').map((e) => e.callId));
+    const outputs = new Set(this.#order.filter((e) => e.type === 'function_call_output').map((e) => e.callId));
+    const calls = new Set(this.#order.filter((e) => e.type === 'function_call').map((e) => e.callId));
     const picked: ConversationItemInput[] = [];
     let spent = 0;
-    for (let index = this.order.length - 1; index >= 0; index -= 1) {
-      const entry = this.order[index] as ConversationEntry;
+    for (let index = this.#order.length - 1; index >= 0; index -= 1) {
+      const entry = this.#order[index] as ConversationEntry;
       const item = toReplayItem(entry, outputs, calls);
       if (!item) continue;
       const cost = entry.text.length + (entry.name?.length ?? 0);
@@ -247,17 +247,17 @@ export class Conversation {
       picked.push(item);
     }
     picked.reverse();
-    for (const item of picked) if (item.id) this.replaying.add(item.id);
+    for (const item of picked) if (item.id) this.#replaying.add(item.id);
     return picked;
   }
 
-  private upsert(item: ConversationItem, previousItemId: string | null | undefined, done: boolean, responseId?: string): ConversationUpdate {
+  #upsert(item: ConversationItem, previousItemId: string | null | undefined, done: boolean, responseId?: string): ConversationUpdate {
     const id = item.id;
     if (!id) return NO_UPDATE;
-    const existing = this.byId.get(id);
-    if (existing && this.replaying.has(id)) {
+    const existing = this.#byId.get(id);
+    if (existing && this.#replaying.has(id)) {
       // The echo of our own replay into a new session: the entry already holds the original.
-      if (done) this.replaying.delete(id);
+      if (done) this.#replaying.delete(id);
       if (!done) existing.sessions += 1;
       return NO_UPDATE;
     }
@@ -266,22 +266,22 @@ export class Conversation {
     if (done && entry.status === 'in_progress') entry.status = 'completed';
     if (existing) return { changes: [{ kind: 'updated', entry }], transcripts: [] };
 
-    const after = previousItemId ? this.order.findIndex((e) => e.id === previousItemId) : -1;
-    if (after >= 0) this.order.splice(after + 1, 0, entry);
-    else this.order.push(entry);
-    this.byId.set(id, entry);
+    const after = previousItemId ? this.#order.findIndex((e) => e.id === previousItemId) : -1;
+    if (after >= 0) this.#order.splice(after + 1, 0, entry);
+    else this.#order.push(entry);
+    this.#byId.set(id, entry);
     return { changes: [{ kind: 'added', entry }], transcripts: [] };
   }
 
-  private remove(itemId: string): ConversationUpdate {
-    const entry = this.byId.get(itemId);
+  #remove(itemId: string): ConversationUpdate {
+    const entry = this.#byId.get(itemId);
     if (!entry) return NO_UPDATE;
-    this.byId.delete(itemId);
-    this.order.splice(this.order.indexOf(entry), 1);
+    this.#byId.delete(itemId);
+    this.#order.splice(this.#order.indexOf(entry), 1);
     return { changes: [{ kind: 'removed', entry }], transcripts: [] };
   }
 
-  private appendText(
+  #appendText(
     itemId: string,
     contentIndex: number,
     delta: string,
@@ -289,7 +289,7 @@ export class Conversation {
     type: string,
     responseId?: string,
   ): ConversationUpdate {
-    const entry = this.ensure(itemId, role, responseId);
+    const entry = this.#ensure(itemId, role, responseId);
     const part = partAt(entry, contentIndex, type);
     part.text += delta;
     entry.text = joinText(entry);
@@ -299,7 +299,7 @@ export class Conversation {
     };
   }
 
-  private finishText(
+  #finishText(
     itemId: string,
     contentIndex: number,
     text: string,
@@ -307,7 +307,7 @@ export class Conversation {
     type: string,
     responseId?: string,
   ): ConversationUpdate {
-    const entry = this.ensure(itemId, role, responseId);
+    const entry = this.#ensure(itemId, role, responseId);
     const part = partAt(entry, contentIndex, type);
     // A truncated part keeps its cut text: the final transcript describes audio nobody heard.
     if (entry.truncatedAtMs === undefined) part.text = text;
@@ -319,12 +319,12 @@ export class Conversation {
   }
 
   /** Deltas may precede the item's `added` event on some paths; create the entry then. */
-  private ensure(itemId: string, role: 'user' | 'assistant', responseId?: string): ConversationEntry {
-    const existing = this.byId.get(itemId);
+  #ensure(itemId: string, role: 'user' | 'assistant', responseId?: string): ConversationEntry {
+    const existing = this.#byId.get(itemId);
     if (existing) return existing;
     const entry = createEntry({ id: itemId, type: 'message', role } as ConversationItem, responseId);
-    this.order.push(entry);
-    this.byId.set(itemId, entry);
+    this.#order.push(entry);
+    this.#byId.set(itemId, entry);
     return entry;
   }
 }

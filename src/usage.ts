@@ -35,12 +35,12 @@ export interface UsageTotals {
 
 /** Sums `usage` from each `response.done` and prices it. */
 export class UsageMeter {
-  private readonly totals: UsageTotals;
-  private readonly prices: Readonly<Record<string, ModelPrices>>;
+  readonly #totals: UsageTotals;
+  readonly #prices: Readonly<Record<string, ModelPrices>>;
 
   constructor(prices?: Readonly<Record<string, ModelPrices>>) {
-    this.prices = prices ?? DEFAULT_PRICES;
-    this.totals = {
+    this.#prices = prices ?? DEFAULT_PRICES;
+    this.#totals = {
       responses: 0,
       inputTokens: 0,
       outputTokens: 0,
@@ -58,7 +58,7 @@ export class UsageMeter {
 
   /** A copy of the totals. */
   snapshot(): UsageTotals {
-    return { ...this.totals };
+    return { ...this.#totals };
   }
 
   /** Adds one response's usage, priced at `model`'s rates (longest matching name prefix). */
@@ -76,12 +76,12 @@ export class UsageMeter {
       outputTextTokens: output?.text_tokens ?? 0,
       outputAudioTokens: output?.audio_tokens ?? 0,
     };
-    const t = this.totals;
+    const t = this.#totals;
     t.responses += 1;
     t.inputTokens += usage.input_tokens ?? 0;
     t.outputTokens += usage.output_tokens ?? 0;
     for (const key of Object.keys(delta) as Array<keyof typeof delta>) t[key] += delta[key];
-    const price = this.priceFor(model);
+    const price = this.#priceFor(model);
     if (price) {
       const perToken = 1 / 1_000_000;
       t.estimatedCostUsd +=
@@ -96,11 +96,11 @@ export class UsageMeter {
     return this.snapshot();
   }
 
-  private priceFor(model: string): ModelPrices | undefined {
+  #priceFor(model: string): ModelPrices | undefined {
     let best: string | undefined;
-    for (const name of Object.keys(this.prices)) {
+    for (const name of Object.keys(this.#prices)) {
       if (model.startsWith(name) && (best === undefined || name.length > best.length)) best = name;
     }
-    return best === undefined ? undefined : this.prices[best];
+    return best === undefined ? undefined : this.#prices[best];
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ERROR_DESCRIPTIONS } from '../src/error-descriptions';
 import { CLOSE_CODES, ERROR_CODES, RealtimeError, classifyClose, isRealtimeError } from '../src/errors';
 
 describe('RealtimeError', () => {
@@ -21,6 +22,8 @@ describe('RealtimeError', () => {
     expect(isRealtimeError(error, 'VOXWIRE_ABORTED')).toBe(false);
     expect(isRealtimeError(new Error('plain'))).toBe(false);
     expect(isRealtimeError({ name: 'RealtimeError', code: 'VOXWIRE_TIMEOUT' })).toBe(false);
+    const inherited = Object.assign(new Error('x'), { name: 'RealtimeError', code: 'toString' });
+    expect(isRealtimeError(inherited)).toBe(false);
   });
 });
 
@@ -41,7 +44,11 @@ describe('close codes', () => {
 describe('docs/errors.md', () => {
   it('lists every error code and close code (regenerate with scripts/errors-doc.mjs)', () => {
     const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
-    for (const code of Object.keys(ERROR_CODES)) expect(doc, code).toContain(`\`${code}\``);
+    for (const [code, value] of Object.entries(ERROR_CODES)) {
+      expect(value).toBe(code);
+      expect(doc, code).toContain(`| \`${code}\` | ${ERROR_DESCRIPTIONS[code as keyof typeof ERROR_CODES]} |`);
+    }
+    expect(Object.keys(ERROR_DESCRIPTIONS)).toEqual(Object.keys(ERROR_CODES));
     for (const code of Object.values(CLOSE_CODES)) expect(doc).toContain(`| ${code} |`);
   });
 });

@@ -3,10 +3,11 @@
 // 24 kHz PCM16 each), 30 transcript deltas, the lifecycle events of a turn and one
 // `response.done` with usage. Side by side in one run:
 //   - JSON.parse alone (what tutorial code does: no validation at all);
-//   - voxwire `parseServerEvent` (zod/mini schemas, checked by closure-compiled validators:
-//     no generated code, CSP-clean);
+//   - voxwire `parseServerEvent` (validators generated at build time from the zod/mini
+//     schemas by scripts/gen-validators.mjs: plain closures, no zod at run time, no code
+//     generated at run time, CSP-clean);
 //   - voxwire's schemas checked by zod/mini's own runtime parser (JSON.parse + lookup +
-//     z.validate), i.e. without the compiled validators;
+//     z.validate), i.e. without the generated validators;
 //   - the same schemas rebuilt in classic zod, whose objects JIT-compile with `new Function`
 //     (what a CSP-unsafe build would gain);
 //   - @openai/agents-realtime's `parseRealtimeEvent` (classic zod, discriminated union).

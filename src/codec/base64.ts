@@ -45,44 +45,7 @@ function runtimeBuffer(): BufferConstructorLike | undefined {
   return typeof (candidate as { from?: unknown }).from === 'function' ? (candidate as unknown as BufferConstructorLike) : undefined;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const INVALID = 255;
 const PAD = 61; // '='
-
-let pairCodes: Uint16Array | undefined;
-let pairStrings: string[] | undefined;
-let decodeTable: Uint8Array | undefined;
-let textDecoder: { decode(input: Uint8Array): string } | undefined;
-
-/** The two base64 characters of every 12-bit value, as two ASCII bytes in memory order. */
-function getPairCodes(): Uint16Array {
-  if (pairCodes === undefined) {
-    pairCodes = new Uint16Array(4096);
-    for (let i = 0; i < 4096; i++) {
-      const high = ALPHABET.charCodeAt(i >>> 6);
-      const low = ALPHABET.charCodeAt(i & 63);
-      pairCodes[i] = IS_LITTLE_ENDIAN ? high | (low << 8) : (high << 8) | low;
-    }
-  }
-  return pairCodes;
-}
-
-/** The two base64 characters of every 12-bit value, as strings. */
-function getPairStrings(): string[] {
-  if (pairStrings === undefined) {
-    pairStrings = new Array<string>(4096);
-    for (let i = 0; i < 4096; i++) pairStrings[i] = ALPHABET.charAt(i >>> 6) + ALPHABET.charAt(i & 63);
-  }
-  return pairStrings;
-}
-
-function getDecodeTable(): Uint8Array {
-  if (decodeTable === undefined) {
-    decodeTable = new Uint8Array(128).fill(INVALID);
-    for (let i = 0; i < 64; i++) decodeTable[ALPHABET.charCodeAt(i)] = i;
-  }
-  return decodeTable;
-}
 
 function invalidBase64(detail: string, cause?: unknown): RealtimeError {
   return new RealtimeError(
@@ -172,127 +135,65 @@ function decodeCanonicalWithBuffer(buffer: BufferConstructorLike, base64: string
 }
 
 /**
- * Portable base64 encoder used when the runtime has neither native base64 nor `Buffer`.
- * Exported for tests, which must exercise it even where a faster path exists.
+ * The portable encoder, for runtimes with neither `Uint8Array.prototype.toBase64` nor
+ * `Buffer` (older Safari and Firefox): `btoa` over a binary string built 32 KiB at a time,
+ * so no call spreads a huge array onto the stack. Every main-thread runtime has `btoa`;
+ * AudioWorklet scopes do not, and the worklets never need base64.
  *
- * It looks up 12 bits at a time in a table of character pairs. With `TextDecoder` (browsers,
- * workers, Deno) the pairs go into one `Uint16Array` decoded as ASCII in a single call;
- * without it (an AudioWorklet scope) the pair strings are concatenated, which engines build
- * as ropes, never as quadratic copies.
- *
- * @internal
+ * @param bytes - The bytes to encode.
+ * @returns The base64 text.
+ * @throws {RealtimeError} `VOXWIRE_AUDIO_UNSUPPORTED` when the runtime has no `btoa`.
  */
 export function encodeBase64Fallback(bytes: Uint8Array): string {
-  const length = bytes.length;
-  const fullLength = length - (length % 3);
-  const TextDecoderClass = (globalThis as { TextDecoder?: new () => { decode(input: Uint8Array): string } }).TextDecoder;
-  let head: string;
-  if (typeof TextDecoderClass === 'function') {
-    const pairs = getPairCodes();
-    const codes = new Uint16Array((fullLength / 3) * 2);
-    let out = 0;
-    for (let i = 0; i < fullLength; i += 3) {
-      const triple = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      codes[out] = pairs[triple >>> 12]!;
-      codes[out + 1] = pairs[triple & 4095]!;
-      out += 2;
-    }
-    textDecoder ??= new TextDecoderClass();
-    head = textDecoder.decode(new Uint8Array(codes.buffer));
-  } else {
-    const pairs = getPairStrings();
-    head = '';
-    for (let i = 0; i < fullLength; i += 3) {
-      const triple = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      head += pairs[triple >>> 12]! + pairs[triple & 4095]!;
-    }
+  let binary = '';
+  for (let offset = 0; offset < bytes.length; offset += 0x8000) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(offset, offset + 0x8000) as unknown as number[]);
   }
-  const remaining = length - fullLength;
-  if (remaining === 0) return head;
-  const first = bytes[fullLength]!;
-  const second = remaining === 2 ? bytes[fullLength + 1]! : 0;
-  return (
-    head +
-    ALPHABET.charAt(first >>> 2) +
-    ALPHABET.charAt(((first & 3) << 4) | (second >>> 4)) +
-    (remaining === 2 ? ALPHABET.charAt((second & 15) << 2) : '=') +
-    '='
-  );
+  return binaryCodec('btoa')(binary);
 }
-
-const WHITESPACE = /[\t\n\f\r ]+/g;
 
 /**
- * Portable strict base64 decoder (the grammar of `Uint8Array.fromBase64` with its defaults).
- * Exported for tests, which must exercise it even where a faster path exists.
+ * The portable decoder: `atob`, whose forgiving-base64 grammar is the one `fromBase64`
+ * applies by default (standard alphabet, optional padding, ASCII whitespace ignored). On
+ * failure the message names the offending character and its index.
  *
- * @internal
+ * @param base64 - The base64 text.
+ * @returns The bytes, owning their whole buffer.
+ * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for invalid base64;
+ *   `VOXWIRE_AUDIO_UNSUPPORTED` when the runtime has no `atob`.
  */
 export function decodeBase64Fallback(base64: string): Uint8Array {
-  const decoded = decodeStrict(base64);
-  if (typeof decoded !== 'string') return decoded;
-  const compact = base64.replace(WHITESPACE, '');
-  if (compact.length === base64.length) throw invalidBase64(decoded);
-  const retried = decodeStrict(compact);
-  if (typeof retried !== 'string') return retried;
-  throw invalidBase64(retried);
-}
-
-/** Decodes whitespace-free base64, or returns why it is invalid. */
-function decodeStrict(text: string): Uint8Array | string {
-  const table = getDecodeTable();
-  const length = text.length;
-  let padding = 0;
-  if (length > 0 && text.charCodeAt(length - 1) === PAD) padding = length > 1 && text.charCodeAt(length - 2) === PAD ? 2 : 1;
-  if (padding > 0 && length % 4 !== 0) return `${length} characters with "=" padding, not a multiple of 4`;
-  const dataLength = length - padding;
-  const tail = dataLength % 4;
-  if (tail === 1) return `the last group holds a single character (${dataLength} data characters; base64 needs 2, 3 or 4 per group)`;
-  const fullLength = dataLength - tail;
-  const bytes = new Uint8Array((fullLength / 4) * 3 + (tail === 0 ? 0 : tail - 1));
-  let out = 0;
-  for (let i = 0; i < fullLength; i += 4) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2);
-    const c3 = text.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) > 127) return badCharacter(text, i);
-    const v0 = table[c0]!;
-    const v1 = table[c1]!;
-    const v2 = table[c2]!;
-    const v3 = table[c3]!;
-    if ((v0 | v1 | v2 | v3) > 63) return badCharacter(text, i);
-    const triple = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
-    bytes[out] = triple >>> 16;
-    bytes[out + 1] = (triple >>> 8) & 255;
-    bytes[out + 2] = triple & 255;
-    out += 3;
+  const atob = binaryCodec('atob');
+  let binary: string;
+  try {
+    binary = atob(base64);
+  } catch (error) {
+    throw invalidBase64(describeInvalid(base64), error);
   }
-  if (tail > 0) {
-    const c0 = text.charCodeAt(fullLength);
-    const c1 = text.charCodeAt(fullLength + 1);
-    const c2 = tail === 3 ? text.charCodeAt(fullLength + 2) : 65; // 'A' stands in for absent
-    if ((c0 | c1 | c2) > 127) return badCharacter(text, fullLength);
-    const v0 = table[c0]!;
-    const v1 = table[c1]!;
-    const v2 = table[c2]!;
-    if ((v0 | v1 | v2) > 63) return badCharacter(text, fullLength);
-    bytes[out] = (v0 << 2) | (v1 >>> 4);
-    if (tail === 3) bytes[out + 1] = ((v1 & 15) << 4) | (v2 >>> 2);
-  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
-function badCharacter(text: string, from: number): string {
-  const table = getDecodeTable();
-  for (let i = from; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 127 || table[code] === INVALID) {
-      const shown = code === PAD ? '"=" before the end' : `${JSON.stringify(text.charAt(i))} (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
-      return `${shown} at index ${i}`;
-    }
+function binaryCodec(name: 'atob' | 'btoa'): (text: string) => string {
+  const codec = (globalThis as { atob?: (text: string) => string; btoa?: (text: string) => string })[name];
+  if (typeof codec !== 'function') {
+    throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', `base64 needs Uint8Array.fromBase64/toBase64, Buffer or ${name}; this runtime has none.`);
   }
-  return `a bad character after index ${from}`;
+  return codec;
+}
+
+/** Says why `atob` refused the text: the first character outside the grammar, or the padding. */
+function describeInvalid(text: string): string {
+  const bad = /[^A-Za-z0-9+/=\t\n\f\r ]/.exec(text);
+  if (bad) {
+    const code = bad[0].charCodeAt(0);
+    return `${JSON.stringify(bad[0])} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at index ${bad.index}`;
+  }
+  const early = /=(?=[\t\n\f\r =]*[^\t\n\f\r =])/.exec(text);
+  if (early) return `"=" before the end at index ${early.index}`;
+  const data = text.replace(/[\t\n\f\r =]/g, '').length;
+  return `${data} data characters and ${text.split('=').length - 1} "=": base64 needs groups of 2, 3 or 4 characters, padded to a multiple of 4`;
 }
 
 /**

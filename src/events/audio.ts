@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { lenient, openString } from './primitives';
+import { pure } from './pure';
 
 /** The voices the GA API documents. Custom voice ids are accepted too (see {@link Voice}). */
 export const KNOWN_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
@@ -28,7 +29,7 @@ export type KnownTranscriptionModel =
  * A voice: a known voice name, another voice name or id as a string, or `{ id }` for a custom
  * voice. The voice cannot change once the model has spoken in a session.
  */
-export const voiceSchema = z.union([openString<KnownVoice>(), z.strictObject({ id: z.string() })]);
+export const voiceSchema = /* @__PURE__ */ pure(() => z.union([openString<KnownVoice>(), z.strictObject({ id: z.string() })]));
 
 /** A voice, as {@link voiceSchema} accepts it. */
 export type Voice = z.infer<typeof voiceSchema>;
@@ -38,39 +39,39 @@ export type Voice = z.infer<typeof voiceSchema>;
  * `{ type: 'audio/pcmu' }` (G.711 µ-law) or `{ type: 'audio/pcma' }` (G.711 A-law).
  * Unlike the `openai` package's types, `type` is required: a format without one says nothing.
  */
-export const audioFormatSchema = z.discriminatedUnion('type', [
+export const audioFormatSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('audio/pcm'), rate: z.optional(z.literal(24000)) }),
   z.strictObject({ type: z.literal('audio/pcmu') }),
   z.strictObject({ type: z.literal('audio/pcma') }),
-]);
+]));
 
 /** A GA audio format, as {@link audioFormatSchema} accepts it. */
 export type AudioFormat = z.infer<typeof audioFormatSchema>;
 
 /** Input noise reduction: `near_field` (headsets) or `far_field` (laptop and room microphones). */
-export const noiseReductionSchema = z.strictObject({
+export const noiseReductionSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.optional(z.enum(['near_field', 'far_field'])),
   strength: z.optional(z.number()),
-});
+}));
 
 /** Input noise reduction settings, as {@link noiseReductionSchema} accepts them. */
 export type NoiseReduction = z.infer<typeof noiseReductionSchema>;
 
 /** Input audio transcription settings (`audio.input.transcription`). */
-export const transcriptionConfigSchema = z.strictObject({
+export const transcriptionConfigSchema = /* @__PURE__ */ pure(() => z.strictObject({
   model: z.optional(openString<KnownTranscriptionModel>()),
   language: z.optional(z.string()),
   languages: z.optional(z.array(z.string())),
   prompt: z.optional(z.string()),
   keywords: z.optional(z.array(z.string())),
   delay: z.optional(z.enum(['minimal', 'low', 'medium', 'high', 'xhigh'])),
-});
+}));
 
 /** Input audio transcription settings, as {@link transcriptionConfigSchema} accepts them. */
 export type TranscriptionConfig = z.infer<typeof transcriptionConfigSchema>;
 
 /** Server voice activity detection: turns end after `silence_duration_ms` of silence. */
-export const serverVadSchema = z.strictObject({
+export const serverVadSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('server_vad'),
   threshold: z.optional(z.number()),
   prefix_padding_ms: z.optional(z.number()),
@@ -78,18 +79,18 @@ export const serverVadSchema = z.strictObject({
   idle_timeout_ms: z.optional(z.nullable(z.number())),
   create_response: z.optional(z.boolean()),
   interrupt_response: z.optional(z.boolean()),
-});
+}));
 
 /** Semantic voice activity detection: a model decides when the user has finished. */
-export const semanticVadSchema = z.strictObject({
+export const semanticVadSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('semantic_vad'),
   eagerness: z.optional(z.enum(['low', 'medium', 'high', 'auto'])),
   create_response: z.optional(z.boolean()),
   interrupt_response: z.optional(z.boolean()),
-});
+}));
 
 /** Turn detection (`audio.input.turn_detection`): `server_vad` or `semantic_vad`; `null` turns it off. */
-export const turnDetectionSchema = z.discriminatedUnion('type', [serverVadSchema, semanticVadSchema]);
+export const turnDetectionSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [serverVadSchema, semanticVadSchema]));
 
 /** Turn detection settings, as {@link turnDetectionSchema} accepts them. */
 export type TurnDetection = z.infer<typeof turnDetectionSchema>;
@@ -98,33 +99,33 @@ export type TurnDetection = z.infer<typeof turnDetectionSchema>;
  * `audio.input` of a session. `transcription` and `noise_reduction` accept `null`: the API
  * documents `null` as the way to turn them off once on (and reports them as `null`).
  */
-export const audioInputConfigSchema = z.strictObject({
+export const audioInputConfigSchema = /* @__PURE__ */ pure(() => z.strictObject({
   format: z.optional(audioFormatSchema),
   transcription: z.optional(z.nullable(transcriptionConfigSchema)),
   noise_reduction: z.optional(z.nullable(noiseReductionSchema)),
   turn_detection: z.optional(z.nullable(turnDetectionSchema)),
-});
+}));
 
 /** `audio.output` of a realtime session. */
-export const audioOutputConfigSchema = z.strictObject({
+export const audioOutputConfigSchema = /* @__PURE__ */ pure(() => z.strictObject({
   format: z.optional(audioFormatSchema),
   voice: z.optional(voiceSchema),
   speed: z.optional(z.number()),
-});
+}));
 
 // Server-side counterparts: loose (unknown fields kept), every field optional and nullable.
 
 /** A voice as the server reports it (a name, or `{ id }` for a custom voice). */
-export const serverVoiceSchema = z.union([openString<KnownVoice>(), z.looseObject({ id: z.string() })]);
+export const serverVoiceSchema = /* @__PURE__ */ pure(() => z.union([openString<KnownVoice>(), z.looseObject({ id: z.string() })]));
 
 /** An audio format as the server reports it. */
-export const serverAudioFormatSchema = z.looseObject({
+export const serverAudioFormatSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: lenient(openString<'audio/pcm' | 'audio/pcmu' | 'audio/pcma'>()),
   rate: lenient(z.number()),
-});
+}));
 
 /** Turn detection as the server reports it (either kind, in one loose shape). */
-export const serverTurnDetectionSchema = z.looseObject({
+export const serverTurnDetectionSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: lenient(openString<'server_vad' | 'semantic_vad'>()),
   threshold: lenient(z.number()),
   prefix_padding_ms: lenient(z.number()),
@@ -133,35 +134,35 @@ export const serverTurnDetectionSchema = z.looseObject({
   create_response: lenient(z.boolean()),
   interrupt_response: lenient(z.boolean()),
   eagerness: lenient(openString<'low' | 'medium' | 'high' | 'auto'>()),
-});
+}));
 
 /** Input transcription settings as the server reports them. */
-export const serverTranscriptionConfigSchema = z.looseObject({
+export const serverTranscriptionConfigSchema = /* @__PURE__ */ pure(() => z.looseObject({
   model: lenient(openString<KnownTranscriptionModel>()),
   language: lenient(z.string()),
   languages: lenient(z.array(z.string())),
   prompt: lenient(z.string()),
   keywords: lenient(z.array(z.string())),
   delay: lenient(z.string()),
-});
+}));
 
 /** Noise reduction as the server reports it. */
-export const serverNoiseReductionSchema = z.looseObject({
+export const serverNoiseReductionSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: lenient(openString<'near_field' | 'far_field'>()),
   strength: lenient(z.number()),
-});
+}));
 
 /** `audio.input` as the server reports it. */
-export const serverAudioInputConfigSchema = z.looseObject({
+export const serverAudioInputConfigSchema = /* @__PURE__ */ pure(() => z.looseObject({
   format: lenient(serverAudioFormatSchema),
   transcription: lenient(serverTranscriptionConfigSchema),
   noise_reduction: lenient(serverNoiseReductionSchema),
   turn_detection: lenient(serverTurnDetectionSchema),
-});
+}));
 
 /** `audio.output` as the server reports it. */
-export const serverAudioOutputConfigSchema = z.looseObject({
+export const serverAudioOutputConfigSchema = /* @__PURE__ */ pure(() => z.looseObject({
   format: lenient(serverAudioFormatSchema),
   voice: lenient(serverVoiceSchema),
   speed: lenient(z.number()),
-});
+}));

@@ -12,6 +12,7 @@ import { conversationItemInputSchema } from './items';
 import { nonNegativeInt } from './primitives';
 import { responseCreateParamsSchema } from './response';
 import { sessionConfigSchema } from './session';
+import { pure } from './pure';
 
 function clientEvent<const Type extends string, Shape extends z.core.$ZodLooseShape>(type: Type, shape: Shape) {
   return z.strictObject({ type: z.literal(type), event_id: z.optional(z.string()), ...shape });
@@ -21,7 +22,7 @@ function clientEvent<const Type extends string, Shape extends z.core.$ZodLooseSh
  * The schema of every GA client event, by `type`. `event_id` is optional in all of them
  * (`serializeClientEvent` fills it in).
  */
-export const clientEventSchemas = {
+export const clientEventSchemas = /* @__PURE__ */ pure(() => ({
   'session.update': clientEvent('session.update', { session: sessionConfigSchema }),
   'input_audio_buffer.append': clientEvent('input_audio_buffer.append', { audio: z.string() }),
   'input_audio_buffer.commit': clientEvent('input_audio_buffer.commit', {}),
@@ -40,7 +41,7 @@ export const clientEventSchemas = {
   'conversation.item.delete': clientEvent('conversation.item.delete', { item_id: z.string() }),
   'response.create': clientEvent('response.create', { response: z.optional(responseCreateParamsSchema) }),
   'response.cancel': clientEvent('response.cancel', { response_id: z.optional(z.string()) }),
-};
+}));
 
 type ClientEventSchemas = typeof clientEventSchemas;
 
@@ -48,7 +49,7 @@ type ClientEventSchemas = typeof clientEventSchemas;
 export type ClientEventType = keyof ClientEventSchemas;
 
 /** Every GA client event `type`, in one array. */
-export const CLIENT_EVENT_TYPES = Object.keys(clientEventSchemas) as ClientEventType[];
+export const CLIENT_EVENT_TYPES = /* @__PURE__ */ pure(() => Object.keys(clientEventSchemas) as ClientEventType[]);
 
 /** Each client event type mapped to the event a caller may pass (`event_id` optional). */
 export type ClientEventInputMap = { [Type in ClientEventType]: z.infer<ClientEventSchemas[Type]> };

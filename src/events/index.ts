@@ -13,8 +13,10 @@ export type { EventIdGenerator } from './event-id';
 export type { FrameData } from './frame';
 
 // Session config and the legacy shim.
-export { normalizeSessionConfig, sessionConfigInputSchema, transcriptionSessionConfigInputSchema } from './legacy-session';
-export type { NormalizedSessionConfig, SessionConfigInput, TranscriptionSessionConfigInput } from './legacy-session';
+export { normalizeSessionConfig } from './legacy-session';
+export type { NormalizedSessionConfig } from './legacy-session';
+export { sessionConfigInputSchema, transcriptionSessionConfigInputSchema } from './session-input';
+export type { SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 export {
   realtimeSessionConfigSchema,
   transcriptionSessionConfigSchema,

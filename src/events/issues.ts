@@ -1,12 +1,50 @@
 /**
- * Turns zod issues into one message that says which field failed, what it expected, what it
- * got, and (for shapes from the retired beta protocol) what GA calls it. zod/mini ships no
- * locale, so the SDK writes its own messages and never touches the app's zod config.
+ * Turns validation issues into one message that says which field failed, what it expected,
+ * what it got, and (for shapes from the retired beta protocol) what GA calls it. The issues
+ * come from the generated validators (`./check.ts`), which report exactly what zod would; zod's
+ * own issues fit the same type, so the mock server explains its zod failures with it too. zod
+ * ships no locale in zod/mini, so the SDK writes its own messages and never touches the app's
+ * zod config.
  */
-import type * as z from 'zod/mini';
 
-type Issue = z.core.$ZodIssue;
 type PathSegment = PropertyKey;
+
+/**
+ * One validation problem, in zod's issue format (the fields the messages use). zod/mini's
+ * `$ZodIssue` is assignable to it.
+ */
+export interface Issue {
+  /** zod's issue code: `invalid_type`, `invalid_value`, `unrecognized_keys`, `invalid_union`, ... */
+  readonly code: string;
+  /** Where, relative to the value validated (or, inside a union's `errors`, to the union). */
+  readonly path: PropertyKey[];
+  /** The offending value (`undefined` for a missing field). */
+  readonly input?: unknown;
+  /** `invalid_type`: the kind expected (`string`, `object`, `int`, `nonoptional`, ...). */
+  readonly expected?: string;
+  /** `invalid_value`: the values allowed. */
+  readonly values?: readonly unknown[];
+  /** `unrecognized_keys`: the unknown keys. */
+  readonly keys?: readonly string[];
+  /** `invalid_union`: each option's issues (empty when no discriminator matched). */
+  readonly errors?: readonly (readonly Issue[])[];
+  /** `invalid_union` of a discriminated union: the discriminator key. */
+  readonly discriminator?: string;
+  /** `invalid_union` of a discriminated union: the tags it accepts. */
+  readonly options?: readonly unknown[];
+  /** `invalid_union` of a discriminated union: zod's note. */
+  readonly note?: string;
+  /** `too_small`: the bound. */
+  readonly minimum?: number | bigint;
+  /** `too_big`: the bound. */
+  readonly maximum?: number | bigint;
+  /** `too_small` / `too_big`: whether the bound itself is allowed. */
+  readonly inclusive?: boolean;
+  /** `too_small` / `too_big` / `invalid_key`: what kind of value the bound applies to. */
+  readonly origin?: string;
+  /** zod's abort flag: `true` for issues after which validation went on (unknown keys, bounds). */
+  readonly continue?: boolean;
+}
 
 /** A validation failure reduced to what an error needs: a message and the offending path. */
 export interface IssueSummary {
@@ -126,7 +164,7 @@ function valueHint(path: readonly PathSegment[], received: unknown): string {
 
 /** Depth of the deepest issue inside an issue (unions nest their branches' issues). */
 function issueDepth(issue: Issue): number {
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+  if (issue.code === 'invalid_union' && issue.errors !== undefined && issue.errors.length > 0) {
     return issue.path.length + Math.max(0, ...issue.errors.map((branch) => Math.max(0, ...branch.map(issueDepth))));
   }
   return issue.path.length;
@@ -149,10 +187,21 @@ function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] |
   return best;
 }
 
+function expectedWords(issue: Issue): string {
+  const expected = issue.expected ?? 'a valid value';
+  return EXPECTED_WORDS[expected] ?? expected;
+}
+
 function expectation(issue: Issue): string | undefined {
-  if (issue.code === 'invalid_type') return EXPECTED_WORDS[issue.expected] ?? issue.expected;
-  if (issue.code === 'invalid_value') return quoteValues(issue.values);
+  if (issue.code === 'invalid_type') return expectedWords(issue);
+  if (issue.code === 'invalid_value') return quoteValues(issue.values ?? []);
   return undefined;
+}
+
+/** `missing field \`x\` (expected …)`, or `\`x\` must be …, got …` with the GA hint for a beta value. */
+function mismatch(field: string, path: readonly PathSegment[], wanted: string, received: unknown, missing = ''): string {
+  if (received === undefined) return `missing field ${field} (expected ${wanted})${missing}`;
+  return `${field} must be ${wanted}, got ${describeValue(received)}${valueHint(path, received)}`;
 }
 
 function describeIssue(issue: Issue, prefix: readonly PathSegment[]): { text: string; path: readonly PathSegment[] } {
@@ -161,76 +210,49 @@ function describeIssue(issue: Issue, prefix: readonly PathSegment[]): { text: st
   const field = where === '' ? 'the event' : `\`${where}\``;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const keys = issue.keys.map((key) => `\`${formatPath([...path, key])}\`${renameHint(path, key)}`).join(', ');
-      return { text: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`, path: [...path, issue.keys[0] ?? ''] };
+      const unknownKeys = issue.keys ?? [];
+      const keys = unknownKeys.map((key) => `\`${formatPath([...path, key])}\`${renameHint(path, key)}`).join(', ');
+      return { text: `unknown field${unknownKeys.length > 1 ? 's' : ''} ${keys}`, path: [...path, unknownKeys[0] ?? ''] };
     }
-    case 'invalid_type': {
-      if (issue.input === undefined) {
-        return { text: `missing field ${field} (expected ${EXPECTED_WORDS[issue.expected] ?? issue.expected})`, path };
-      }
-      const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
-      return { text: `${field} must be ${expected}, got ${describeValue(issue.input)}${valueHint(path, issue.input)}`, path };
-    }
+    case 'invalid_type':
+      return { text: mismatch(field, path, expectedWords(issue), issue.input), path };
     case 'invalid_value':
-      if (issue.input === undefined) return { text: `missing field ${field} (expected ${quoteValues(issue.values)})`, path };
-      return {
-        text: `${field} must be ${quoteValues(issue.values)}, got ${describeValue(issue.input)}${valueHint(path, issue.input)}`,
-        path,
-      };
+      return { text: mismatch(field, path, quoteValues(issue.values ?? []), issue.input), path };
     case 'invalid_union': {
-      if (issue.discriminator !== undefined && issue.errors.length === 0) {
-        const options = 'options' in issue && issue.options ? issue.options : [];
+      const errors = issue.errors ?? [];
+      if (issue.discriminator !== undefined && errors.length === 0) {
         // The issue's input is the object; the value that failed is its discriminator.
         const received = isRecord(issue.input) ? issue.input[issue.discriminator] : undefined;
-        if (received === undefined) {
-          return { text: `missing field ${field} (expected ${quoteValues(options)})${missingHint(path)}`, path };
-        }
-        return {
-          text: `${field} must be ${quoteValues(options)}, got ${describeValue(received)}${valueHint(path, received)}`,
-          path,
-        };
+        return { text: mismatch(field, path, quoteValues(issue.options ?? []), received, missingHint(path)), path };
       }
       // When every branch fails on the value itself (a number where a string or an object is
       // expected), list what each branch wanted instead of picking one.
-      const atRoot = issue.errors.every((branch) => branch.length === 1 && branch[0]?.path.length === 0);
+      const atRoot = errors.every((branch) => branch.length === 1 && branch[0]?.path.length === 0);
       if (atRoot) {
-        const wanted = issue.errors.map((branch) => (branch[0] ? expectation(branch[0]) : undefined));
-        if (wanted.every((word) => word !== undefined)) {
-          const unique = [...new Set(wanted)];
-          if (issue.input === undefined) return { text: `missing field ${field} (expected ${unique.join(' or ')})`, path };
-          return {
-            text: `${field} must be ${unique.join(' or ')}, got ${describeValue(issue.input)}${valueHint(path, issue.input)}`,
-            path,
-          };
-        }
+        const wanted = errors.map((branch) => (branch[0] ? expectation(branch[0]) : undefined));
+        if (wanted.every((word) => word !== undefined)) return { text: mismatch(field, path, [...new Set(wanted)].join(' or '), issue.input), path };
       }
-      const branch = bestBranch(issue.errors);
+      const branch = bestBranch(errors);
       const first = branch?.[0];
       if (first) return describeIssue(first, path);
       return { text: `${field} matches none of the allowed shapes`, path };
     }
     case 'too_small':
-      return {
-        text: `${field} must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${
-          issue.origin === 'array' || issue.origin === 'string' ? ' in length' : ''
-        }, got ${describeValue(issue.input)}`,
-        path,
-      };
-    case 'too_big':
-      return {
-        text: `${field} must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${
-          issue.origin === 'array' || issue.origin === 'string' ? ' in length' : ''
-        }, got ${describeValue(issue.input)}`,
-        path,
-      };
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = String(small ? issue.minimum : issue.maximum);
+      const relation = issue.inclusive === false ? (small ? '>' : '<') : small ? '≥' : '≤';
+      const unit = issue.origin === 'array' || issue.origin === 'string' ? ' in length' : '';
+      return { text: `${field} must be ${relation} ${bound}${unit}, got ${describeValue(issue.input)}`, path };
+    }
     default:
       return { text: `${field} is invalid (${issue.code})`, path };
   }
 }
 
 /**
- * Summarises zod issues (parsed with `reportInput: true`) as one message naming the first
- * offending field and its fix.
+ * Summarises issues (from the generated validators, or zod's parsed with `reportInput: true`)
+ * as one message naming the first offending field and its fix.
  */
 export function summarizeIssues(issues: readonly Issue[]): IssueSummary {
   const first = issues[0];

@@ -12,103 +12,104 @@
  */
 import * as z from 'zod/mini';
 import { lenient, openString } from './primitives';
+import { pure } from './pure';
 
-const itemStatusSchema = z.enum(['completed', 'incomplete', 'in_progress']);
+const itemStatusSchema = /* @__PURE__ */ pure(() => z.enum(['completed', 'incomplete', 'in_progress']));
 
-const clientItemCommonShape = {
+const clientItemCommonShape = /* @__PURE__ */ pure(() => ({
   id: z.optional(z.string()),
   object: z.optional(z.literal('realtime.item')),
   status: z.optional(itemStatusSchema),
-};
+}));
 
 /** A text part of a user or system message. */
-export const inputTextPartSchema = z.strictObject({ type: z.literal('input_text'), text: z.string() });
+export const inputTextPartSchema = /* @__PURE__ */ pure(() => z.strictObject({ type: z.literal('input_text'), text: z.string() }));
 
 /** A base64 audio part of a user message (in the session's input format), with an optional transcript. */
-export const inputAudioPartSchema = z.strictObject({
+export const inputAudioPartSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('input_audio'),
   audio: z.string(),
   transcript: z.optional(z.string()),
-});
+}));
 
 /** An image part of a user message, as a data URL. */
-export const inputImagePartSchema = z.strictObject({
+export const inputImagePartSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('input_image'),
   image_url: z.string(),
   detail: z.optional(z.enum(['auto', 'low', 'high'])),
-});
+}));
 
 /** A text part of an assistant message. */
-export const outputTextPartSchema = z.strictObject({ type: z.literal('output_text'), text: z.string() });
+export const outputTextPartSchema = /* @__PURE__ */ pure(() => z.strictObject({ type: z.literal('output_text'), text: z.string() }));
 
 /** An audio part of an assistant message (base64 audio and/or its transcript). */
-export const outputAudioPartSchema = z.strictObject({
+export const outputAudioPartSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('output_audio'),
   audio: z.optional(z.string()),
   transcript: z.optional(z.string()),
-});
+}));
 
 /** Any content part a client may send, discriminated on `type`. */
-export const contentPartInputSchema = z.discriminatedUnion('type', [
+export const contentPartInputSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
   inputTextPartSchema,
   inputAudioPartSchema,
   inputImagePartSchema,
   outputTextPartSchema,
   outputAudioPartSchema,
-]);
+]));
 
 /** A content part a client may send. */
 export type ContentPartInput = z.infer<typeof contentPartInputSchema>;
 
 /** A system message (instructions mid-conversation): text parts only. */
-export const systemMessageInputSchema = z.strictObject({
+export const systemMessageInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('message'),
   role: z.literal('system'),
   content: z.array(inputTextPartSchema),
   ...clientItemCommonShape,
-});
+}));
 
 /** A user message: text, audio and image parts. */
-export const userMessageInputSchema = z.strictObject({
+export const userMessageInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('message'),
   role: z.literal('user'),
   content: z.array(z.discriminatedUnion('type', [inputTextPartSchema, inputAudioPartSchema, inputImagePartSchema])),
   ...clientItemCommonShape,
-});
+}));
 
 /** An assistant message: text and audio parts. */
-export const assistantMessageInputSchema = z.strictObject({
+export const assistantMessageInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('message'),
   role: z.literal('assistant'),
   content: z.array(z.discriminatedUnion('type', [outputTextPartSchema, outputAudioPartSchema])),
   ...clientItemCommonShape,
-});
+}));
 
 /** A function call the model made (client-created items replay history). */
-export const functionCallInputSchema = z.strictObject({
+export const functionCallInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('function_call'),
   name: z.string(),
   arguments: z.string(),
   call_id: z.optional(z.string()),
   ...clientItemCommonShape,
-});
+}));
 
 /** The output of a function call, sent back to the model. */
-export const functionCallOutputInputSchema = z.strictObject({
+export const functionCallOutputInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('function_call_output'),
   call_id: z.string(),
   output: z.string(),
   ...clientItemCommonShape,
-});
+}));
 
-const mcpErrorInputSchema = z.discriminatedUnion('type', [
+const mcpErrorInputSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('protocol_error'), code: z.number(), message: z.string() }),
   z.strictObject({ type: z.literal('tool_execution_error'), message: z.string() }),
   z.strictObject({ type: z.literal('http_error'), code: z.number(), message: z.string() }),
-]);
+]));
 
 /** An MCP tool call item. */
-export const mcpCallInputSchema = z.strictObject({
+export const mcpCallInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('mcp_call'),
   id: z.string(),
   server_label: z.string(),
@@ -117,10 +118,10 @@ export const mcpCallInputSchema = z.strictObject({
   approval_request_id: z.optional(z.nullable(z.string())),
   output: z.optional(z.nullable(z.string())),
   error: z.optional(z.nullable(mcpErrorInputSchema)),
-});
+}));
 
 /** An MCP list-tools item. */
-export const mcpListToolsInputSchema = z.strictObject({
+export const mcpListToolsInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('mcp_list_tools'),
   id: z.optional(z.string()),
   server_label: z.string(),
@@ -132,28 +133,28 @@ export const mcpListToolsInputSchema = z.strictObject({
       annotations: z.optional(z.nullable(z.unknown())),
     }),
   ),
-});
+}));
 
 /** An MCP approval request item. */
-export const mcpApprovalRequestInputSchema = z.strictObject({
+export const mcpApprovalRequestInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('mcp_approval_request'),
   id: z.string(),
   server_label: z.string(),
   name: z.string(),
   arguments: z.string(),
-});
+}));
 
 /** An MCP approval response item: the client approves or rejects a request. */
-export const mcpApprovalResponseInputSchema = z.strictObject({
+export const mcpApprovalResponseInputSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('mcp_approval_response'),
   id: z.string(),
   approval_request_id: z.string(),
   approve: z.boolean(),
   reason: z.optional(z.nullable(z.string())),
-});
+}));
 
 /** Any conversation item a client may create, discriminated on `type` (messages on `role`). */
-export const conversationItemInputSchema = z.discriminatedUnion('type', [
+export const conversationItemInputSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
   z.discriminatedUnion('role', [systemMessageInputSchema, userMessageInputSchema, assistantMessageInputSchema]),
   functionCallInputSchema,
   functionCallOutputInputSchema,
@@ -161,27 +162,27 @@ export const conversationItemInputSchema = z.discriminatedUnion('type', [
   mcpListToolsInputSchema,
   mcpApprovalRequestInputSchema,
   mcpApprovalResponseInputSchema,
-]);
+]));
 
 /** A conversation item a client may create (`conversation.item.create`). */
 export type ConversationItemInput = z.infer<typeof conversationItemInputSchema>;
 
 /** A reference to an existing item, usable only in `response.create`'s `input`. */
-export const itemReferenceSchema = z.strictObject({ type: z.literal('item_reference'), id: z.string() });
+export const itemReferenceSchema = /* @__PURE__ */ pure(() => z.strictObject({ type: z.literal('item_reference'), id: z.string() }));
 
 /** A reference to an existing conversation item. */
 export type ItemReference = z.infer<typeof itemReferenceSchema>;
 
 // Server side.
 
-const serverItemCommonShape = {
+const serverItemCommonShape = /* @__PURE__ */ pure(() => ({
   id: lenient(z.string()),
   object: lenient(z.string()),
   status: lenient(openString<'completed' | 'incomplete' | 'in_progress'>()),
-};
+}));
 
 /** A content part as the server reports it, discriminated on `type` (GA and beta-era types). */
-export const contentPartSchema = z.discriminatedUnion('type', [
+export const contentPartSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('input_text'), text: lenient(z.string()) }),
   z.looseObject({ type: z.literal('input_audio'), audio: lenient(z.string()), transcript: lenient(z.string()) }),
   z.looseObject({ type: z.literal('input_image'), image_url: lenient(z.string()), detail: lenient(z.string()) }),
@@ -194,47 +195,47 @@ export const contentPartSchema = z.discriminatedUnion('type', [
     transcript: lenient(z.string()),
     format: lenient(z.string()),
   }),
-]);
+]));
 
 /** A content part as the server reports it. */
 export type ContentPart = z.infer<typeof contentPartSchema>;
 
 /** A message item as the server reports it (any role, any content part). */
-export const messageItemSchema = z.looseObject({
+export const messageItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('message'),
   role: z.enum(['user', 'assistant', 'system']),
   content: z.array(contentPartSchema),
   ...serverItemCommonShape,
-});
+}));
 
 /** A message item as the server reports it. */
 export type MessageItem = z.infer<typeof messageItemSchema>;
 
 /** A function call item as the server reports it. */
-export const functionCallItemSchema = z.looseObject({
+export const functionCallItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('function_call'),
   name: z.string(),
   arguments: z.string(),
   call_id: lenient(z.string()),
   ...serverItemCommonShape,
-});
+}));
 
 /** A function call item as the server reports it. */
 export type FunctionCallItem = z.infer<typeof functionCallItemSchema>;
 
 /** A function call output item as the server reports it. */
-export const functionCallOutputItemSchema = z.looseObject({
+export const functionCallOutputItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('function_call_output'),
   call_id: z.string(),
   output: z.string(),
   ...serverItemCommonShape,
-});
+}));
 
 /** A function call output item as the server reports it. */
 export type FunctionCallOutputItem = z.infer<typeof functionCallOutputItemSchema>;
 
 /** An MCP tool call item as the server reports it. */
-export const mcpCallItemSchema = z.looseObject({
+export const mcpCallItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('mcp_call'),
   id: z.string(),
   server_label: z.string(),
@@ -243,13 +244,13 @@ export const mcpCallItemSchema = z.looseObject({
   approval_request_id: lenient(z.string()),
   output: lenient(z.string()),
   error: lenient(z.looseObject({ type: z.string(), message: lenient(z.string()), code: lenient(z.number()) })),
-});
+}));
 
 /** An MCP tool call item as the server reports it. */
 export type McpCallItem = z.infer<typeof mcpCallItemSchema>;
 
 /** An MCP list-tools item as the server reports it. */
-export const mcpListToolsItemSchema = z.looseObject({
+export const mcpListToolsItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('mcp_list_tools'),
   id: lenient(z.string()),
   server_label: z.string(),
@@ -261,37 +262,37 @@ export const mcpListToolsItemSchema = z.looseObject({
       annotations: z.optional(z.unknown()),
     }),
   ),
-});
+}));
 
 /** An MCP list-tools item as the server reports it. */
 export type McpListToolsItem = z.infer<typeof mcpListToolsItemSchema>;
 
 /** An MCP approval request item as the server reports it. */
-export const mcpApprovalRequestItemSchema = z.looseObject({
+export const mcpApprovalRequestItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('mcp_approval_request'),
   id: z.string(),
   server_label: z.string(),
   name: z.string(),
   arguments: z.string(),
-});
+}));
 
 /** An MCP approval request item as the server reports it. */
 export type McpApprovalRequestItem = z.infer<typeof mcpApprovalRequestItemSchema>;
 
 /** An MCP approval response item as the server reports it. */
-export const mcpApprovalResponseItemSchema = z.looseObject({
+export const mcpApprovalResponseItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('mcp_approval_response'),
   id: z.string(),
   approval_request_id: z.string(),
   approve: z.boolean(),
   reason: lenient(z.string()),
-});
+}));
 
 /** An MCP approval response item as the server reports it. */
 export type McpApprovalResponseItem = z.infer<typeof mcpApprovalResponseItemSchema>;
 
 /** A conversation item as the server reports it, discriminated on `type`. */
-export const conversationItemSchema = z.discriminatedUnion('type', [
+export const conversationItemSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
   messageItemSchema,
   functionCallItemSchema,
   functionCallOutputItemSchema,
@@ -299,7 +300,7 @@ export const conversationItemSchema = z.discriminatedUnion('type', [
   mcpListToolsItemSchema,
   mcpApprovalRequestItemSchema,
   mcpApprovalResponseItemSchema,
-]);
+]));
 
 /** A conversation item as the server reports it. */
 export type ConversationItem = z.infer<typeof conversationItemSchema>;

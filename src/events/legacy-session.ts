@@ -4,57 +4,28 @@
  * rejects it. `normalizeSessionConfig` accepts either shape (or a mix), translates the beta
  * fields to their GA places, drops what GA no longer has, and reports both in one warning.
  */
-import * as z from 'zod/mini';
 import { RealtimeError } from '../errors';
-import { noiseReductionSchema, transcriptionConfigSchema, turnDetectionSchema, voiceSchema } from './audio';
 import type { AudioFormat } from './audio';
+import { runCheck } from './check';
+import type { Check } from './check';
+import {
+  realtimeSessionConfigValidator,
+  sessionConfigInputValidator,
+  transcriptionSessionConfigInputValidator,
+  transcriptionSessionConfigValidator,
+} from './generated/validators';
 import { describeValue, summarizeIssues } from './issues';
-import { maxOutputTokensSchema, realtimeSessionConfigSchema, transcriptionSessionConfigSchema } from './session';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from './session';
+import type { LegacyAudioFormat, SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 
-const legacyAudioFormatSchema = z.enum(['pcm16', 'g711_ulaw', 'g711_alaw']);
+export type { SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 
 /** Beta audio format names and the GA formats they became. */
-const LEGACY_AUDIO_FORMATS: Readonly<Record<z.infer<typeof legacyAudioFormatSchema>, AudioFormat>> = {
+const LEGACY_AUDIO_FORMATS: Readonly<Record<LegacyAudioFormat, AudioFormat>> = {
   pcm16: { type: 'audio/pcm', rate: 24000 },
   g711_ulaw: { type: 'audio/pcmu' },
   g711_alaw: { type: 'audio/pcma' },
 };
-
-const legacyInputShape = {
-  input_audio_format: z.optional(legacyAudioFormatSchema),
-  input_audio_transcription: z.optional(z.nullable(transcriptionConfigSchema)),
-  input_audio_noise_reduction: z.optional(z.nullable(noiseReductionSchema)),
-  turn_detection: z.optional(z.nullable(turnDetectionSchema)),
-};
-
-/**
- * What {@link normalizeSessionConfig} accepts for a realtime session: any GA realtime field
- * (with `type` optional) and the beta flat fields.
- */
-export const sessionConfigInputSchema = z.extend(realtimeSessionConfigSchema, {
-  type: z.optional(z.literal('realtime')),
-  ...legacyInputShape,
-  modalities: z.optional(z.array(z.enum(['text', 'audio']))),
-  voice: z.optional(voiceSchema),
-  output_audio_format: z.optional(legacyAudioFormatSchema),
-  speed: z.optional(z.number()),
-  temperature: z.optional(z.number()),
-  max_response_output_tokens: z.optional(maxOutputTokensSchema),
-});
-
-/** A realtime session config in the GA shape, the beta flat shape, or a mix of both. */
-export type SessionConfigInput = z.input<typeof sessionConfigInputSchema>;
-
-/**
- * What {@link normalizeSessionConfig} accepts for a transcription session: GA fields and the
- * beta input fields (`input_audio_format`, `input_audio_transcription`, `turn_detection`,
- * `input_audio_noise_reduction`).
- */
-export const transcriptionSessionConfigInputSchema = z.extend(transcriptionSessionConfigSchema, legacyInputShape);
-
-/** A transcription session config in the GA shape, the beta flat shape, or a mix of both. */
-export type TranscriptionSessionConfigInput = z.input<typeof transcriptionSessionConfigInputSchema>;
 
 /** The result of {@link normalizeSessionConfig}. */
 export interface NormalizedSessionConfig<Session> {
@@ -163,10 +134,10 @@ function translate(config: Fields): { session: Fields; translated: string[]; dro
   return { session, translated, dropped };
 }
 
-function validateInput(schema: z.core.$ZodType, config: unknown): void {
-  if (z.validate(schema, config)) return;
-  const result = z.safeParse(schema, config, { reportInput: true });
-  const summary = summarizeIssues(result.success ? [] : result.error.issues);
+function validateInput(validator: Check, config: unknown): void {
+  const { issues } = runCheck(validator, config);
+  if (issues.length === 0) return;
+  const summary = summarizeIssues(issues);
   throw configError(`session config rejected: ${summary.message}`, summary.path);
 }
 
@@ -206,14 +177,14 @@ export function normalizeSessionConfig(
     throw configError(`session config rejected: \`type\` must be 'realtime' or 'transcription', got ${describeValue(type)}`, 'type');
   }
   const transcription = type === 'transcription';
-  validateInput(transcription ? transcriptionSessionConfigInputSchema : sessionConfigInputSchema, config);
+  validateInput(transcription ? transcriptionSessionConfigInputValidator : sessionConfigInputValidator, config);
 
   const { session, translated, dropped } = translate(config as Fields);
   session.type = transcription ? 'transcription' : 'realtime';
-  const target = transcription ? transcriptionSessionConfigSchema : realtimeSessionConfigSchema;
-  const result = z.safeParse(target, session, { reportInput: true });
-  if (!result.success) {
-    const summary = summarizeIssues(result.error.issues);
+  // Copy mode, as zod's parse: the result holds exactly the validated keys.
+  const result = runCheck(transcription ? transcriptionSessionConfigValidator : realtimeSessionConfigValidator, session, true);
+  if (result.issues.length > 0) {
+    const summary = summarizeIssues(result.issues);
     throw configError(`session config is not valid GA after translation: ${summary.message}`, summary.path);
   }
 
@@ -221,7 +192,7 @@ export function normalizeSessionConfig(
   if (translated.length > 0) parts.push(`translated ${translated.join('; ')}`);
   if (dropped.length > 0) parts.push(`dropped ${dropped.join('; ')}`);
   const normalized: NormalizedSessionConfig<RealtimeSessionConfig | TranscriptionSessionConfig> = {
-    session: result.data as RealtimeSessionConfig | TranscriptionSessionConfig,
+    session: result.value as RealtimeSessionConfig | TranscriptionSessionConfig,
   };
   if (parts.length > 0) {
     normalized.warning = `voxwire: legacy (beta) session config converted to GA: ${parts.join('. ')}. Use the GA shape to silence this warning.`;

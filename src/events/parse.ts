@@ -1,21 +1,20 @@
 /**
  * Parsing incoming frames. Neither function ever throws: every input, however malformed,
  * becomes a result. Valid events are the parsed JSON itself (validated, not copied): the
- * server schemas are pure validators, so nothing is lost, unknown fields stay at every level,
- * and a `__proto__` key stays an own data property (as `JSON.parse` creates it) instead of
- * being assigned through the prototype setter.
+ * schemas are pure validators, so nothing is lost, unknown fields stay at every level, and a
+ * `__proto__` key stays an own data property (as `JSON.parse` creates it) instead of being
+ * assigned through the prototype setter. Validation runs the validators generated from the
+ * zod schemas (`./generated/validators.ts`), so parsing never loads zod.
  */
-import * as z from 'zod/mini';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../defaults';
 import { RealtimeError } from '../errors';
-import { clientEventSchemas } from './client-events';
+import { runCheck } from './check';
+import type { Check } from './check';
 import type { ClientEventInput, UnknownClientEvent } from './client-events';
 import { decodeUtf8, exceedsUtf8Bytes, isArrayBuffer } from './frame';
 import type { FrameData } from './frame';
+import { clientEventValidators, serverEventValidators } from './generated/validators';
 import { describeError, describeValue, summarizeIssues } from './issues';
-import { serverEventSchemas } from './server-events';
-import { createEventLookup } from './validator';
-import type { EventEntry } from './validator';
 import type { ServerEvent, UnknownServerEvent } from './server-events';
 
 /** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
@@ -48,10 +47,6 @@ export type ServerEventParseResult = ParseResult<ServerEvent, UnknownServerEvent
 /** The result of {@link parseClientEvent}. */
 export type ClientEventParseResult = ParseResult<ClientEventInput, UnknownClientEvent>;
 
-// Pure: an app that only parses server frames lets its bundler drop the client schemas.
-const serverEvents = /* @__PURE__ */ createEventLookup(serverEventSchemas);
-const clientEvents = /* @__PURE__ */ createEventLookup(clientEventSchemas);
-
 type Direction = 'server' | 'client';
 
 function failure(
@@ -78,7 +73,7 @@ function previewOf(value: unknown): string | undefined {
 function parseFrame(
   data: unknown,
   direction: Direction,
-  lookup: (type: string) => EventEntry | undefined,
+  validators: ReadonlyMap<string, Check>,
   maxFrameBytes: number,
 ): ParseResult<unknown, unknown> {
   let text: string | undefined;
@@ -140,14 +135,14 @@ function parseFrame(
           : `${direction} event \`type\` must be a string, got ${describeValue(type)}`;
       return failure('VOXWIRE_INVALID_EVENT', message, text ?? previewOf(value), { path: 'type' });
     }
-    const entry = lookup(type);
-    if (entry === undefined) return { ok: true, known: false, event };
-    // The compiled validator decides almost every frame; zod decides (and explains) the rest.
-    const valid = entry.validate === undefined ? z.validate(entry.schema, event) : entry.validate(event);
-    if (valid) return { ok: true, known: true, event };
-    const result = z.safeParse(entry.schema, event, { reportInput: true });
-    if (result.success) return { ok: true, known: true, event };
-    const summary = summarizeIssues(result.error.issues);
+    // A Map, not a record: the `type` is untrusted, and `record['constructor']` would find
+    // Object.prototype members.
+    const validator = validators.get(type);
+    if (validator === undefined) return { ok: true, known: false, event };
+    // Validation only (no copy): a valid frame is delivered as it arrived.
+    const { issues } = runCheck(validator, event);
+    if (issues.length === 0) return { ok: true, known: true, event };
+    const summary = summarizeIssues(issues);
     return failure('VOXWIRE_INVALID_EVENT', `invalid ${type} ${direction} event: ${summary.message}`, text ?? previewOf(value), {
       path: summary.path,
     });
@@ -177,7 +172,7 @@ function parseFrame(
  */
 export function parseServerEvent(data: FrameData, options?: ParseOptions): ServerEventParseResult {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES;
-  return parseFrame(data, 'server', serverEvents, max) as ServerEventParseResult;
+  return parseFrame(data, 'server', serverEventValidators, max) as ServerEventParseResult;
 }
 
 /**
@@ -189,5 +184,5 @@ export function parseServerEvent(data: FrameData, options?: ParseOptions): Serve
  */
 export function parseClientEvent(data: FrameData, options?: ParseOptions): ClientEventParseResult {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
-  return parseFrame(data, 'client', clientEvents, max) as ClientEventParseResult;
+  return parseFrame(data, 'client', clientEventValidators, max) as ClientEventParseResult;
 }

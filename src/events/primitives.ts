@@ -2,6 +2,11 @@
  * Small schema helpers shared by every event schema. Server-side schemas are pure validators
  * (no transforms, no defaults), so a value that passes is delivered as it arrived; that rule
  * is what lets `parseServerEvent` hand back the parsed frame itself instead of a copy.
+ *
+ * The zod schemas are the source of truth for the types and for the validators that
+ * `scripts/gen-validators.mjs` generates; the SDK itself never runs zod. So that an app that
+ * does not use a schema does not ship it (nor zod), every top-level schema is built as
+ * `/* @__PURE__ *\/ pure(() => ...)` (see `pure.ts`).
  */
 import * as z from 'zod/mini';
 

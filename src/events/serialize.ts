@@ -2,16 +2,15 @@
  * Serializing outgoing client events: validate against the strict GA schema, fill a missing
  * `event_id`, enforce the frame-size cap, return the JSON text. Nothing invalid leaves.
  */
-import * as z from 'zod/mini';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../defaults';
 import { RealtimeError } from '../errors';
-import { clientEventSchemas } from './client-events';
+import { runCheck } from './check';
 import type { ClientEventInput } from './client-events';
 import { createEventId } from './event-id';
 import type { EventIdGenerator } from './event-id';
 import { exceedsUtf8Bytes } from './frame';
+import { clientEventValidators, serverEventValidators } from './generated/validators';
 import { describeError, describeValue, summarizeIssues } from './issues';
-import { serverEventSchemas } from './server-events';
 
 /** Options of {@link serializeClientEvent}. */
 export interface SerializeOptions {
@@ -28,10 +27,6 @@ export interface SerializeOptions {
   maxFrameBytes?: number;
 }
 
-type AnySchema = z.core.$ZodType;
-
-const clientSchemaByType: ReadonlyMap<string, AnySchema> = new Map(Object.entries(clientEventSchemas));
-
 /** Hints for event types people send by mistake, keyed by the wrong type. */
 const CLIENT_TYPE_HINTS: Readonly<Record<string, string>> = {
   'transcription_session.update':
@@ -41,8 +36,8 @@ const CLIENT_TYPE_HINTS: Readonly<Record<string, string>> = {
 function unknownTypeMessage(type: string): string {
   const hint = Object.hasOwn(CLIENT_TYPE_HINTS, type) ? CLIENT_TYPE_HINTS[type] : undefined;
   if (hint !== undefined) return `unknown client event type '${type}' (${hint})`;
-  if (Object.hasOwn(serverEventSchemas, type)) return `'${type}' is a server event; clients cannot send it`;
-  return `unknown client event type ${describeValue(type)} (GA client events: ${[...clientSchemaByType.keys()].join(', ')})`;
+  if (serverEventValidators.has(type)) return `'${type}' is a server event; clients cannot send it`;
+  return `unknown client event type ${describeValue(type)} (GA client events: ${[...clientEventValidators.keys()].join(', ')})`;
 }
 
 function invalid(message: string, extra: { cause?: unknown; path?: string } = {}): RealtimeError {
@@ -58,19 +53,18 @@ function serialize(event: unknown, options: SerializeOptions | undefined): strin
     const got = type === undefined ? 'has no `type`' : `has a \`type\` of ${describeValue(type)}, not a string`;
     throw invalid(`client event ${got}`, { path: 'type' });
   }
-  const schema = clientSchemaByType.get(type);
-  if (schema === undefined) throw invalid(unknownTypeMessage(type), { path: 'type' });
+  const validator = clientEventValidators.get(type);
+  if (validator === undefined) throw invalid(unknownTypeMessage(type), { path: 'type' });
 
-  const result = z.safeParse(schema, event);
-  if (!result.success) {
-    const detailed = z.safeParse(schema, event, { reportInput: true });
-    const summary = summarizeIssues(detailed.success ? [] : detailed.error.issues);
+  // In copy mode the output is a fresh plain object holding exactly the validated keys, each
+  // read once, so what is sent is what was checked (a getter cannot answer differently the
+  // second time, and a `toJSON` inherited by the caller's object cannot change the frame).
+  const result = runCheck(validator, event, true);
+  if (result.issues.length > 0) {
+    const summary = summarizeIssues(result.issues);
     throw invalid(`${type} rejected: ${summary.message}`, { path: summary.path });
   }
-
-  // zod's output is a fresh plain object holding exactly the validated keys, so what is sent is
-  // what was checked (a `toJSON` inherited by the caller's object cannot change it).
-  const { event_id: givenId, type: _type, ...fields } = result.data as Record<string, unknown>;
+  const { event_id: givenId, type: _type, ...fields } = result.value as Record<string, unknown>;
   let eventId = givenId;
   if (eventId === undefined) {
     try {

@@ -12,51 +12,52 @@ import { conversationItemSchema } from './items';
 import { lenient, openString } from './primitives';
 import { responseObjectSchema } from './response';
 import { serverSessionSchema } from './session';
+import { pure } from './pure';
 
 function serverEvent<const Type extends string, Shape extends z.core.$ZodLooseShape>(type: Type, shape: Shape) {
   return z.looseObject({ type: z.literal(type), event_id: z.string(), ...shape });
 }
 
 /** The `error` object of an `error` event. `code`, `param` and `event_id` are often `null`. */
-export const errorObjectSchema = z.looseObject({
+export const errorObjectSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.string(),
   message: z.string(),
   code: lenient(z.string()),
   param: lenient(z.string()),
   event_id: lenient(z.string()),
-});
+}));
 
 /** The `error` object of an `error` event. */
 export type ErrorObject = z.infer<typeof errorObjectSchema>;
 
 /** A content part inside `response.content_part.added|done` (GA and beta-era types). */
-export const responseContentPartSchema = z.looseObject({
+export const responseContentPartSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: lenient(openString<'output_text' | 'output_audio' | 'text' | 'audio'>()),
   text: lenient(z.string()),
   audio: lenient(z.string()),
   transcript: lenient(z.string()),
-});
+}));
 
-const logprobsSchema = z.array(z.looseObject({ token: z.string(), logprob: z.number(), bytes: lenient(z.array(z.number())) }));
+const logprobsSchema = /* @__PURE__ */ pure(() => z.array(z.looseObject({ token: z.string(), logprob: z.number(), bytes: lenient(z.array(z.number())) })));
 
-const transcriptionUsageSchema = z.looseObject({
+const transcriptionUsageSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: lenient(openString<'tokens' | 'duration'>()),
   input_tokens: lenient(z.number()),
   output_tokens: lenient(z.number()),
   total_tokens: lenient(z.number()),
   input_token_details: lenient(z.looseObject({ text_tokens: lenient(z.number()), audio_tokens: lenient(z.number()) })),
   seconds: lenient(z.number()),
-});
+}));
 
-const itemField = { item_id: z.string() };
-const responseItemFields = { response_id: z.string(), item_id: z.string(), output_index: z.number() };
-const contentFields = { ...responseItemFields, content_index: z.number() };
+const itemField = /* @__PURE__ */ pure(() => ({ item_id: z.string() }));
+const responseItemFields = /* @__PURE__ */ pure(() => ({ response_id: z.string(), item_id: z.string(), output_index: z.number() }));
+const contentFields = /* @__PURE__ */ pure(() => ({ ...responseItemFields, content_index: z.number() }));
 
 /**
  * The schema of every GA server event, by `type`. The mock server validates with these; the
  * SDK looks schemas up here by `type` rather than trying union members in turn.
  */
-export const serverEventSchemas = {
+export const serverEventSchemas = /* @__PURE__ */ pure(() => ({
   error: serverEvent('error', { error: errorObjectSchema }),
   'session.created': serverEvent('session.created', { session: serverSessionSchema }),
   'session.updated': serverEvent('session.updated', { session: serverSessionSchema }),
@@ -223,7 +224,7 @@ export const serverEventSchemas = {
   }),
   'response.mcp_call.completed': serverEvent('response.mcp_call.completed', { ...itemField, output_index: z.number() }),
   'response.mcp_call.failed': serverEvent('response.mcp_call.failed', { ...itemField, output_index: z.number() }),
-};
+}));
 
 type ServerEventSchemas = typeof serverEventSchemas;
 
@@ -231,7 +232,7 @@ type ServerEventSchemas = typeof serverEventSchemas;
 export type ServerEventType = keyof ServerEventSchemas;
 
 /** Every GA server event `type`, in one array (handy for exhaustive tests and routing tables). */
-export const SERVER_EVENT_TYPES = Object.keys(serverEventSchemas) as ServerEventType[];
+export const SERVER_EVENT_TYPES = /* @__PURE__ */ pure(() => Object.keys(serverEventSchemas) as ServerEventType[]);
 
 /** Each server event type mapped to its event: `ServerEventMap['response.done']`. */
 export type ServerEventMap = { [Type in ServerEventType]: z.infer<ServerEventSchemas[Type]> };

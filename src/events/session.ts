@@ -12,6 +12,7 @@ import {
 } from './audio';
 import { lenient, openString } from './primitives';
 import { serverToolChoiceSchema, serverToolSchema, toolChoiceSchema, toolSchema } from './tools';
+import { pure } from './pure';
 
 /** The realtime models the `openai` package lists; any other model name is accepted. */
 export type KnownRealtimeModel =
@@ -30,60 +31,60 @@ export type KnownRealtimeModel =
   | 'gpt-audio-mini-2025-12-15';
 
 /** `output_modalities`: `['audio']` (audio plus its transcript, the default) or `['text']`. */
-export const outputModalitiesSchema = z.array(z.enum(['text', 'audio']));
+export const outputModalitiesSchema = /* @__PURE__ */ pure(() => z.array(z.enum(['text', 'audio'])));
 
 /** `include`: extra data the server should add to events. */
-export const includeSchema = z.array(z.enum(['item.input_audio_transcription.logprobs']));
+export const includeSchema = /* @__PURE__ */ pure(() => z.array(z.enum(['item.input_audio_transcription.logprobs'])));
 
 /** `max_output_tokens`: a positive integer, or `'inf'` for the model's maximum. */
-export const maxOutputTokensSchema = z.union([z.number(), z.literal('inf')]);
+export const maxOutputTokensSchema = /* @__PURE__ */ pure(() => z.union([z.number(), z.literal('inf')]));
 
 /**
  * A stored prompt template and its variables. Variable values are strings or Responses-API
  * input parts (`input_text`, `input_image`, `input_file`), which are passed through unchecked
  * beyond their `type`.
  */
-export const promptSchema = z.strictObject({
+export const promptSchema = /* @__PURE__ */ pure(() => z.strictObject({
   id: z.string(),
   version: z.optional(z.nullable(z.string())),
   variables: z.optional(
     z.nullable(z.record(z.string(), z.union([z.string(), z.looseObject({ type: z.string() })]))),
   ),
-});
+}));
 
 /** A prompt reference, as {@link promptSchema} accepts it. */
 export type Prompt = z.infer<typeof promptSchema>;
 
 /** Reasoning settings for reasoning-capable realtime models. */
-export const reasoningSchema = z.strictObject({
+export const reasoningSchema = /* @__PURE__ */ pure(() => z.strictObject({
   effort: z.optional(z.enum(['minimal', 'low', 'medium', 'high', 'xhigh'])),
-});
+}));
 
 /** Tracing: `'auto'`, or a workflow name / group id / metadata for the traces dashboard. */
-export const tracingSchema = z.union([
+export const tracingSchema = /* @__PURE__ */ pure(() => z.union([
   z.literal('auto'),
   z.strictObject({
     workflow_name: z.optional(z.string()),
     group_id: z.optional(z.string()),
     metadata: z.optional(z.unknown()),
   }),
-]);
+]));
 
 /** How the conversation is truncated when it outgrows the context window. */
-export const truncationSchema = z.union([
+export const truncationSchema = /* @__PURE__ */ pure(() => z.union([
   z.enum(['auto', 'disabled']),
   z.strictObject({
     type: z.literal('retention_ratio'),
     retention_ratio: z.number(),
     token_limits: z.optional(z.strictObject({ post_instructions: z.optional(z.number()) })),
   }),
-]);
+]));
 
 /**
  * A GA realtime session config, as `session.update` and the client-secret endpoint accept it.
  * Only `type` is required: a `session.update` may carry just the fields it changes.
  */
-export const realtimeSessionConfigSchema = z.strictObject({
+export const realtimeSessionConfigSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('realtime'),
   model: z.optional(openString<KnownRealtimeModel>()),
   instructions: z.optional(z.string()),
@@ -98,36 +99,36 @@ export const realtimeSessionConfigSchema = z.strictObject({
   prompt: z.optional(z.nullable(promptSchema)),
   tracing: z.optional(z.nullable(tracingSchema)),
   include: z.optional(includeSchema),
-});
+}));
 
 /** A GA realtime session config (`session.type: 'realtime'`). */
 export type RealtimeSessionConfig = z.infer<typeof realtimeSessionConfigSchema>;
 
 /** A GA transcription session config (`session.type: 'transcription'`): input audio only. */
-export const transcriptionSessionConfigSchema = z.strictObject({
+export const transcriptionSessionConfigSchema = /* @__PURE__ */ pure(() => z.strictObject({
   type: z.literal('transcription'),
   audio: z.optional(z.strictObject({ input: z.optional(audioInputConfigSchema) })),
   include: z.optional(includeSchema),
-});
+}));
 
 /** A GA transcription session config (`session.type: 'transcription'`). */
 export type TranscriptionSessionConfig = z.infer<typeof transcriptionSessionConfigSchema>;
 
 /** The `session` of a `session.update`: a realtime or a transcription session config. */
-export const sessionConfigSchema = z.discriminatedUnion('type', [realtimeSessionConfigSchema, transcriptionSessionConfigSchema]);
+export const sessionConfigSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [realtimeSessionConfigSchema, transcriptionSessionConfigSchema]));
 
 /** A GA session config of either type. */
 export type SessionConfig = z.infer<typeof sessionConfigSchema>;
 
-const serverSessionCommonShape = {
+const serverSessionCommonShape = /* @__PURE__ */ pure(() => ({
   id: lenient(z.string()),
   object: lenient(z.string()),
   expires_at: lenient(z.number()),
   include: lenient(z.array(z.string())),
-};
+}));
 
 /** A realtime session as `session.created` / `session.updated` report it. */
-export const serverRealtimeSessionSchema = z.looseObject({
+export const serverRealtimeSessionSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('realtime'),
   ...serverSessionCommonShape,
   model: lenient(openString<KnownRealtimeModel>()),
@@ -156,17 +157,17 @@ export const serverRealtimeSessionSchema = z.looseObject({
       z.looseObject({ workflow_name: lenient(z.string()), group_id: lenient(z.string()), metadata: z.optional(z.unknown()) }),
     ]),
   ),
-});
+}));
 
 /** A transcription session as `session.created` / `session.updated` report it. */
-export const serverTranscriptionSessionSchema = z.looseObject({
+export const serverTranscriptionSessionSchema = /* @__PURE__ */ pure(() => z.looseObject({
   type: z.literal('transcription'),
   ...serverSessionCommonShape,
   audio: lenient(z.looseObject({ input: lenient(serverAudioInputConfigSchema) })),
-});
+}));
 
 /** The `session` of `session.created` / `session.updated`. */
-export const serverSessionSchema = z.discriminatedUnion('type', [serverRealtimeSessionSchema, serverTranscriptionSessionSchema]);
+export const serverSessionSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [serverRealtimeSessionSchema, serverTranscriptionSessionSchema]));
 
 /** A session as the server reports it. */
 export type ServerSession = z.infer<typeof serverSessionSchema>;

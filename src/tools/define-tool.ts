@@ -4,7 +4,7 @@
  */
 import { RealtimeError } from '../errors';
 import { parseToolArguments, type ToolArgumentsResult } from './arguments';
-import { resolveToolJsonSchema, type JsonSchemaObject } from './json-schema';
+import { isDeferredJsonSchema, resolveToolJsonSchema, type DeferredJsonSchema, type JsonSchemaObject } from './json-schema';
 import type { StandardSchemaV1 } from './standard-schema';
 import type { ToolApprovalContext, ToolContext } from './tool-context';
 
@@ -37,7 +37,8 @@ export interface ToolDefinition<Parameters extends ToolParameters = ToolParamete
    * The arguments' schema: a zod 4 schema (classic or mini; converted to JSON Schema with
    * input semantics, so fields with defaults are optional), any Standard Schema validator
    * (with `jsonSchema`, unless it implements Standard JSON Schema), or a plain JSON Schema
-   * (arguments are then only JSON-parsed). The top level must be an object.
+   * (arguments are then only JSON-parsed). The top level must be an object. A zod mini schema
+   * is converted on demand, when the client declares its tools (see {@link Tool.prepare}).
    */
   parameters: Parameters;
   /**
@@ -71,8 +72,20 @@ export interface Tool<Args = unknown> {
   readonly name: string;
   /** The description the model reads. */
   readonly description: string;
-  /** The JSON Schema declared to the model as the function's `parameters`. */
+  /**
+   * The JSON Schema declared to the model as the function's `parameters`. For a zod mini
+   * schema it is converted on demand: read it once {@link Tool.prepare} has resolved (the
+   * client and the registry do this before declaring tools); before that, reading it throws a
+   * `VOXWIRE_INVALID_ARGUMENT` {@link RealtimeError}.
+   */
   readonly parameters: JsonSchemaObject;
+  /**
+   * Makes `parameters` ready. Only a zod mini schema needs it: zod mini cannot describe itself
+   * as JSON Schema, and zod's converter (~7 KB gzip) is loaded only when such a schema is used.
+   * Resolves at once for every other schema. Rejects with a `VOXWIRE_INVALID_ARGUMENT`
+   * {@link RealtimeError} naming the tool when the schema cannot be converted.
+   */
+  prepare(): Promise<void>;
   /** The tool's own time limit, if set. */
   readonly timeoutMs: number | undefined;
   /** Whether calls need approval. */
@@ -89,9 +102,34 @@ export interface Tool<Args = unknown> {
  */
 export type AnyTool = Tool<any>;
 
+/** The on-demand JSON Schema of each tool defined with a zod mini schema. */
+const deferredParameters = new WeakMap<object, DeferredJsonSchema>();
+
+/**
+ * True when the tool's `parameters` can be read now (false for a zod mini schema not yet
+ * converted, or whose conversion failed).
+ */
+export function isToolPrepared(tool: AnyTool): boolean {
+  const deferred = deferredParameters.get(tool);
+  return deferred === undefined || deferred.converted;
+}
+
+/**
+ * What identifies a tool's declaration without converting its schema (JSON-serialisable): its
+ * name, description and JSON Schema, or for a zod mini schema the schema object's key instead
+ * (a schema always converts to the same JSON Schema, and the key does not change once it has).
+ */
+export function toolDeclaration(tool: AnyTool): unknown {
+  const deferred = deferredParameters.get(tool);
+  return [tool.name, tool.description, deferred === undefined ? tool.parameters : deferred.key];
+}
+
 /**
  * Declares a tool. Checks the name and converts the schema now, so a mistake throws a
- * `VOXWIRE_INVALID_ARGUMENT` {@link RealtimeError} before anything connects.
+ * `VOXWIRE_INVALID_ARGUMENT` {@link RealtimeError} before anything connects. A zod mini schema
+ * is the exception: its conversion waits for {@link Tool.prepare}, which the client runs
+ * before declaring tools, so a schema zod cannot convert fails `connect()` (or the live tools
+ * update, as an `error` event) with that error.
  *
  * @example
  * ```ts
@@ -145,14 +183,26 @@ export function defineTool<Parameters extends ToolParameters>(definition: ToolDe
   }
   const resolved = resolveToolJsonSchema(name, parameters, jsonSchema);
   const validator = resolved.validator as StandardSchemaV1<unknown, Args> | undefined;
+  const schema = resolved.jsonSchema;
+  const deferred = isDeferredJsonSchema(schema) ? schema : undefined;
+  const declared = deferred === undefined ? Object.freeze(schema as JsonSchemaObject) : undefined;
   const tool: Tool<Args> = {
     name,
     description,
-    parameters: Object.freeze(resolved.jsonSchema),
+    get parameters(): JsonSchemaObject {
+      return declared ?? (deferred as DeferredJsonSchema).get();
+    },
+    prepare: () => (deferred === undefined ? Promise.resolve() : deferred.load()),
     timeoutMs,
     needsApproval: needsApproval as ToolApprovalPolicy<Args>,
     parseArguments: (argumentsJson) => parseToolArguments(argumentsJson, validator),
     execute: execute as (args: Args, context: ToolContext) => unknown,
   };
+  if (deferred !== undefined) {
+    deferredParameters.set(tool, deferred);
+    // Start loading zod's converter now, so connecting rarely waits for it; a failure is
+    // reported by prepare().
+    deferred.load().catch(() => undefined);
+  }
   return Object.freeze(tool);
 }

@@ -150,25 +150,25 @@ const MAX_REMEMBERED_CALLS = 10_000;
  *   `{"error": "..."}` and the app a `toolError`; the conversation goes on.
  */
 export class ToolDispatcher {
-  private readonly tools: ToolLookup;
-  private readonly host: ToolHost;
-  private readonly clock: Clock;
-  private readonly autoRespond: boolean;
-  private readonly followUpToolChoice: ToolChoice | false;
-  private readonly defaultTimeoutMs: number;
-  private readonly turns = new Map<string, Turn>();
-  private readonly seenCallIds = new Set<string>();
-  private callCount = 0;
-  private disposed = false;
+  readonly #tools: ToolLookup;
+  readonly #host: ToolHost;
+  readonly #clock: Clock;
+  readonly #autoRespond: boolean;
+  readonly #followUpToolChoice: ToolChoice | false;
+  readonly #defaultTimeoutMs: number;
+  readonly #turns = new Map<string, Turn>();
+  readonly #seenCallIds = new Set<string>();
+  #callCount = 0;
+  #disposed = false;
 
   constructor(options: ToolDispatcherOptions) {
-    this.tools = options.tools;
-    this.host = options.host;
-    this.clock = options.clock ?? systemClock;
-    this.autoRespond = options.autoRespond ?? true;
-    this.followUpToolChoice = options.followUpToolChoice ?? DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE;
-    this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    if (typeof this.defaultTimeoutMs !== 'number' || !(this.defaultTimeoutMs > 0)) {
+    this.#tools = options.tools;
+    this.#host = options.host;
+    this.#clock = options.clock ?? systemClock;
+    this.#autoRespond = options.autoRespond ?? true;
+    this.#followUpToolChoice = options.followUpToolChoice ?? DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE;
+    this.#defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    if (typeof this.#defaultTimeoutMs !== 'number' || !(this.#defaultTimeoutMs > 0)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `ToolDispatcher: \`defaultTimeoutMs\` must be a positive number (or Infinity), got ${String(options.defaultTimeoutMs)}.`);
     }
   }
@@ -176,7 +176,7 @@ export class ToolDispatcher {
   /** The calls not yet answered: running, or done and waiting for their response to end. */
   get pendingCalls(): PendingToolCall[] {
     const pending: PendingToolCall[] = [];
-    for (const turn of this.turns.values()) {
+    for (const turn of this.#turns.values()) {
       for (const call of turn.calls) pending.push({ ...describe(call), state: call.settled ? 'done' : 'running' });
     }
     return pending;
@@ -184,18 +184,18 @@ export class ToolDispatcher {
 
   /** Feeds one server event. Call it for every event, in order, after the conversation has applied it. */
   handleEvent(event: ServerEvent | UnknownServerEvent): void {
-    if (this.disposed) return;
+    if (this.#disposed) return;
     switch (event.type) {
       case 'response.function_call_arguments.done': {
         const e = event as ServerEventMap['response.function_call_arguments.done'];
-        this.dispatch({ callId: e.call_id, itemId: e.item_id, responseId: e.response_id, name: e.name, arguments: e.arguments, outputIndex: e.output_index });
+        this.#dispatch({ callId: e.call_id, itemId: e.item_id, responseId: e.response_id, name: e.name, arguments: e.arguments, outputIndex: e.output_index });
         return;
       }
       case 'response.output_item.done': {
         const e = event as ServerEventMap['response.output_item.done'];
         const item = e.item;
         if (item.type !== 'function_call' || !isComplete(item.status)) return;
-        this.dispatch({ callId: item.call_id, itemId: item.id, responseId: e.response_id, name: item.name, arguments: item.arguments, outputIndex: e.output_index });
+        this.#dispatch({ callId: item.call_id, itemId: item.id, responseId: e.response_id, name: item.name, arguments: item.arguments, outputIndex: e.output_index });
         return;
       }
       case 'response.done': {
@@ -206,17 +206,17 @@ export class ToolDispatcher {
           // A fallback for streams where the item events were lost: the output lists every call.
           (response.output ?? []).forEach((item, outputIndex) => {
             if (item.type === 'function_call' && isComplete(item.status)) {
-              this.dispatch({ callId: item.call_id, itemId: item.id, responseId, name: item.name, arguments: item.arguments, outputIndex });
+              this.#dispatch({ callId: item.call_id, itemId: item.id, responseId, name: item.name, arguments: item.arguments, outputIndex });
             }
           });
         }
-        const turn = this.turns.get(responseId);
+        const turn = this.#turns.get(responseId);
         if (!turn) return;
         turn.responseDone = true;
         // A cancelled response was interrupted (barge-in or response.cancel), even when the
         // client did not call onInterrupt(): its calls stop and no follow-up is requested.
-        if (response.status === 'cancelled') this.interruptTurn(turn);
-        this.maybeFlush(turn);
+        if (response.status === 'cancelled') this.#interruptTurn(turn);
+        this.#maybeFlush(turn);
         return;
       }
       default:
@@ -231,10 +231,10 @@ export class ToolDispatcher {
    * response is requested for these responses: the user has the turn.
    */
   onInterrupt(): void {
-    if (this.disposed) return;
-    for (const turn of [...this.turns.values()]) {
-      this.interruptTurn(turn);
-      this.maybeFlush(turn);
+    if (this.#disposed) return;
+    for (const turn of [...this.#turns.values()]) {
+      this.#interruptTurn(turn);
+      this.#maybeFlush(turn);
     }
   }
 
@@ -247,50 +247,50 @@ export class ToolDispatcher {
    */
   onDisconnect(): CancelledToolCall[] {
     const cancelled: CancelledToolCall[] = [];
-    for (const turn of this.turns.values()) {
+    for (const turn of this.#turns.values()) {
       for (const call of turn.calls) {
         cancelled.push(describe(call));
-        if (!call.settled) this.abort(call, undefined, 'the connection closed');
+        if (!call.settled) this.#abort(call, undefined, 'the connection closed');
       }
     }
-    this.turns.clear();
+    this.#turns.clear();
     return cancelled;
   }
 
   /** Aborts everything without sending or emitting anything; the dispatcher ignores events afterwards. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const turn of this.turns.values()) {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const turn of this.#turns.values()) {
       for (const call of turn.calls) {
         if (call.settled) continue;
         call.settled = true;
-        this.clearTimer(call);
+        this.#clearTimer(call);
         call.releaseApproval?.();
         call.controller.abort(new RealtimeError('VOXWIRE_ABORTED', `Tool call ${call.info.name} (${call.info.callId}) aborted: the client was disposed.`));
       }
     }
-    this.turns.clear();
-    this.seenCallIds.clear();
+    this.#turns.clear();
+    this.#seenCallIds.clear();
   }
 
-  private dispatch(call: CompletedCall): void {
+  #dispatch(call: CompletedCall): void {
     const { callId, itemId, responseId } = call;
     // Without a call_id no output can answer the call; the API always sends one.
-    if (typeof callId !== 'string' || callId === '' || this.seenCallIds.has(callId)) return;
-    this.remember(callId);
-    if (this.alreadyAnswered(callId)) return;
-    const toolChoice = this.host.getToolChoice?.(responseId);
+    if (typeof callId !== 'string' || callId === '' || this.#seenCallIds.has(callId)) return;
+    this.#remember(callId);
+    if (this.#alreadyAnswered(callId)) return;
+    const toolChoice = this.#host.getToolChoice?.(responseId);
     if (toolChoice === 'none') return;
-    let turn = this.turns.get(responseId);
+    let turn = this.#turns.get(responseId);
     if (!turn) {
       turn = { responseId, calls: [], forced: isForced(toolChoice), responseDone: false, interrupted: false };
-      this.turns.set(responseId, turn);
+      this.#turns.set(responseId, turn);
     }
     const record: CallRecord = {
       info: { callId, itemId: typeof itemId === 'string' ? itemId : callId, responseId, name: call.name, arguments: call.arguments },
       outputIndex: call.outputIndex,
-      order: this.callCount++,
+      order: this.#callCount++,
       controller: new AbortController(),
       args: undefined,
       settled: false,
@@ -303,22 +303,22 @@ export class ToolDispatcher {
     turn.calls.push(record);
     if (turn.interrupted) {
       // A call that arrives after the interruption (the server was still sending) never runs.
-      this.abort(record, CANCELLED_TOOL_OUTPUT, 'the response was interrupted');
+      this.#abort(record, CANCELLED_TOOL_OUTPUT, 'the response was interrupted');
       return;
     }
-    this.run(turn, record).catch((error: unknown) => {
+    this.#run(turn, record).catch((error: unknown) => {
       // Only a host that throws gets here (the tool's own errors are answers).
-      if (!record.settled) this.fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${record.info.name} could not run: ${messageOf(error)}`, error);
+      if (!record.settled) this.#fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${record.info.name} could not run: ${messageOf(error)}`, error);
     });
   }
 
-  private async run(turn: Turn, record: CallRecord): Promise<void> {
+  async #run(turn: Turn, record: CallRecord): Promise<void> {
     const { name } = record.info;
-    const tool = this.tools.get(name);
+    const tool = this.#tools.get(name);
     if (!tool) {
-      const known = this.tools.list().map((candidate) => candidate.name);
+      const known = this.#tools.list().map((candidate) => candidate.name);
       const available = known.length > 0 ? `Available tools: ${known.join(', ')}.` : 'No tools are available.';
-      this.fail(turn, record, 'VOXWIRE_TOOL_NOT_FOUND', `Unknown tool ${JSON.stringify(name)}. ${available}`);
+      this.#fail(turn, record, 'VOXWIRE_TOOL_NOT_FOUND', `Unknown tool ${JSON.stringify(name)}. ${available}`);
       return;
     }
 
@@ -326,7 +326,7 @@ export class ToolDispatcher {
     if (record.settled) return;
     if (!parsed.ok) {
       const what = parsed.reason === 'json' ? 'Invalid arguments' : 'Arguments failed validation';
-      this.fail(turn, record, 'VOXWIRE_TOOL_INVALID_ARGUMENTS', `${what} for ${name}: ${parsed.issues.join('; ')}`);
+      this.#fail(turn, record, 'VOXWIRE_TOOL_INVALID_ARGUMENTS', `${what} for ${name}: ${parsed.issues.join('; ')}`);
       return;
     }
     record.args = parsed.args;
@@ -334,34 +334,34 @@ export class ToolDispatcher {
     let needsApproval = tool.needsApproval;
     if (typeof needsApproval === 'function') {
       try {
-        needsApproval = await needsApproval(parsed.args, { callId: record.info.callId, conversation: this.host.conversation });
+        needsApproval = await needsApproval(parsed.args, { callId: record.info.callId, conversation: this.#host.conversation });
       } catch (error) {
-        if (!record.settled) this.fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} failed: its needsApproval check threw: ${messageOf(error)}`, error);
+        if (!record.settled) this.#fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} failed: its needsApproval check threw: ${messageOf(error)}`, error);
         return;
       }
       if (record.settled) return;
     }
     if (needsApproval === true) {
-      const decision = await this.requestApproval(record);
+      const decision = await this.#requestApproval(record);
       if (record.settled) return;
       if (!decision.approved) {
-        this.fail(turn, record, 'VOXWIRE_TOOL_REJECTED', decision.message);
+        this.#fail(turn, record, 'VOXWIRE_TOOL_REJECTED', decision.message);
         return;
       }
     }
 
-    this.emit('toolCall', { ...record.info, args: record.args });
+    this.#emit('toolCall', { ...record.info, args: record.args });
     if (record.settled) return;
-    record.startedAt = this.clock.now();
-    const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
+    record.startedAt = this.#clock.now();
+    const timeoutMs = tool.timeoutMs ?? this.#defaultTimeoutMs;
     if (Number.isFinite(timeoutMs)) {
       record.timerSet = true;
-      record.timer = this.clock.setTimeout(() => {
+      record.timer = this.#clock.setTimeout(() => {
         record.timerSet = false;
         if (record.settled) return;
         const error = new RealtimeError('VOXWIRE_TOOL_TIMEOUT', `Tool ${name} timed out after ${timeoutMs} ms.`);
         record.controller.abort(error);
-        this.fail(turn, record, error.code, error.message);
+        this.#fail(turn, record, error.code, error.message);
       }, timeoutMs);
     }
 
@@ -370,29 +370,29 @@ export class ToolDispatcher {
       itemId: record.info.itemId,
       responseId: record.info.responseId,
       signal: record.controller.signal,
-      conversation: this.host.conversation,
-      send: (event) => !record.controller.signal.aborted && !this.disposed && this.host.sendEvent(event),
+      conversation: this.#host.conversation,
+      send: (event) => !record.controller.signal.aborted && !this.#disposed && this.#host.sendEvent(event),
     };
     let result: unknown;
     try {
       result = await tool.execute(record.args, context);
     } catch (error) {
-      if (!record.settled) this.fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} failed: ${messageOf(error)}`, error);
+      if (!record.settled) this.#fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} failed: ${messageOf(error)}`, error);
       return;
     }
     // A result that arrives after a timeout, an interruption or a disconnect is dropped.
     if (record.settled) return;
     const serialized = serializeToolResult(result);
     if (!serialized.ok) {
-      this.fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} returned a value that is not JSON-serialisable (${serialized.reason}).`);
+      this.#fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} returned a value that is not JSON-serialisable (${serialized.reason}).`);
       return;
     }
-    this.settle(record, serialized.output, 'completed');
-    this.emit('toolResult', { ...record.info, args: record.args, result, output: serialized.output, durationMs: this.elapsed(record) ?? 0 });
-    this.maybeFlush(turn);
+    this.#settle(record, serialized.output, 'completed');
+    this.#emit('toolResult', { ...record.info, args: record.args, result, output: serialized.output, durationMs: this.#elapsed(record) ?? 0 });
+    this.#maybeFlush(turn);
   }
 
-  private requestApproval(record: CallRecord): Promise<{ approved: true } | { approved: false; message: string }> {
+  #requestApproval(record: CallRecord): Promise<{ approved: true } | { approved: false; message: string }> {
     const { name } = record.info;
     return new Promise((resolve) => {
       let decided = false;
@@ -405,7 +405,7 @@ export class ToolDispatcher {
       record.releaseApproval = () => decide({ approved: false, message: 'cancelled' });
       let listened: boolean | void;
       try {
-        listened = this.host.emit('toolApproval', {
+        listened = this.#host.emit('toolApproval', {
           ...record.info,
           args: record.args,
           approve: () => decide({ approved: true }),
@@ -422,49 +422,49 @@ export class ToolDispatcher {
     });
   }
 
-  private interruptTurn(turn: Turn): void {
+  #interruptTurn(turn: Turn): void {
     turn.interrupted = true;
     for (const call of turn.calls) {
-      if (!call.settled) this.abort(call, CANCELLED_TOOL_OUTPUT, 'the response was interrupted');
+      if (!call.settled) this.#abort(call, CANCELLED_TOOL_OUTPUT, 'the response was interrupted');
     }
   }
 
   /** Aborts a call: `output` is what the model gets (undefined after a disconnect: nothing). */
-  private abort(call: CallRecord, output: string | undefined, why: string): void {
+  #abort(call: CallRecord, output: string | undefined, why: string): void {
     const error = new RealtimeError('VOXWIRE_ABORTED', `Tool call ${call.info.name} (${call.info.callId}) aborted: ${why}.`);
     call.settled = true;
-    this.clearTimer(call);
+    this.#clearTimer(call);
     call.releaseApproval?.();
     call.controller.abort(error);
     if (output !== undefined) call.output = { callId: call.info.callId, itemId: call.info.itemId, name: call.info.name, output, status: 'cancelled' };
-    this.emit('toolError', { ...call.info, error, args: call.args, output, durationMs: this.elapsed(call) });
+    this.#emit('toolError', { ...call.info, error, args: call.args, output, durationMs: this.#elapsed(call) });
   }
 
-  private fail(turn: Turn, call: CallRecord, code: RealtimeErrorCode, message: string, cause?: unknown): void {
+  #fail(turn: Turn, call: CallRecord, code: RealtimeErrorCode, message: string, cause?: unknown): void {
     const error = new RealtimeError(code, message, cause === undefined ? {} : { cause });
     const output = errorToolOutput(message);
-    this.settle(call, output, 'failed');
-    this.emit('toolError', { ...call.info, error, args: call.args, output, durationMs: this.elapsed(call) });
-    this.maybeFlush(turn);
+    this.#settle(call, output, 'failed');
+    this.#emit('toolError', { ...call.info, error, args: call.args, output, durationMs: this.#elapsed(call) });
+    this.#maybeFlush(turn);
   }
 
-  private settle(call: CallRecord, output: string, status: ToolOutputRecord['status']): void {
+  #settle(call: CallRecord, output: string, status: ToolOutputRecord['status']): void {
     call.settled = true;
-    this.clearTimer(call);
+    this.#clearTimer(call);
     call.output = { callId: call.info.callId, itemId: call.info.itemId, name: call.info.name, output, status };
   }
 
   /** Sends a response's outputs, then one follow-up request, once all are in and the response is done. */
-  private maybeFlush(turn: Turn): void {
-    if (this.disposed || !turn.responseDone || this.turns.get(turn.responseId) !== turn) return;
+  #maybeFlush(turn: Turn): void {
+    if (this.#disposed || !turn.responseDone || this.#turns.get(turn.responseId) !== turn) return;
     if (!turn.calls.every((call) => call.settled)) return;
-    this.turns.delete(turn.responseId);
+    this.#turns.delete(turn.responseId);
     const ordered = [...turn.calls].sort((a, b) => a.outputIndex - b.outputIndex || a.order - b.order);
     const sent: ToolOutputRecord[] = [];
     let connected = true;
     for (const call of ordered) {
       if (!call.output) continue;
-      connected = this.host.sendEvent({
+      connected = this.#host.sendEvent({
         type: 'conversation.item.create',
         item: { type: 'function_call_output', call_id: call.output.callId, output: call.output.output },
       });
@@ -472,42 +472,42 @@ export class ToolDispatcher {
       sent.push(call.output);
     }
     if (sent.length === 0) return;
-    const responseRequested = connected && this.autoRespond && !turn.interrupted;
+    const responseRequested = connected && this.#autoRespond && !turn.interrupted;
     if (responseRequested) {
-      if (turn.forced && this.followUpToolChoice !== false) this.host.requestResponse({ tool_choice: this.followUpToolChoice });
-      else this.host.requestResponse();
+      if (turn.forced && this.#followUpToolChoice !== false) this.#host.requestResponse({ tool_choice: this.#followUpToolChoice });
+      else this.#host.requestResponse();
     }
-    this.emit('toolOutputs', { responseId: turn.responseId, outputs: sent, responseRequested });
+    this.#emit('toolOutputs', { responseId: turn.responseId, outputs: sent, responseRequested });
   }
 
-  private alreadyAnswered(callId: string): boolean {
+  #alreadyAnswered(callId: string): boolean {
     // A history replayed into a new dispatcher already holds the answer.
-    return this.host.conversation.entries.some((entry) => entry.type === 'function_call_output' && entry.callId === callId);
+    return this.#host.conversation.entries.some((entry) => entry.type === 'function_call_output' && entry.callId === callId);
   }
 
-  private remember(callId: string): void {
-    this.seenCallIds.add(callId);
-    if (this.seenCallIds.size > MAX_REMEMBERED_CALLS) {
-      const oldest = this.seenCallIds.values().next().value;
-      if (oldest !== undefined) this.seenCallIds.delete(oldest);
+  #remember(callId: string): void {
+    this.#seenCallIds.add(callId);
+    if (this.#seenCallIds.size > MAX_REMEMBERED_CALLS) {
+      const oldest = this.#seenCallIds.values().next().value;
+      if (oldest !== undefined) this.#seenCallIds.delete(oldest);
     }
   }
 
-  private clearTimer(call: CallRecord): void {
+  #clearTimer(call: CallRecord): void {
     if (!call.timerSet) return;
     call.timerSet = false;
-    this.clock.clearTimeout(call.timer);
+    this.#clock.clearTimeout(call.timer);
   }
 
-  private elapsed(call: CallRecord): number | undefined {
-    return call.startedAt === undefined ? undefined : Math.max(0, this.clock.now() - call.startedAt);
+  #elapsed(call: CallRecord): number | undefined {
+    return call.startedAt === undefined ? undefined : Math.max(0, this.#clock.now() - call.startedAt);
   }
 
   /** Emits to the app; a throwing listener never breaks dispatch. */
-  private emit<Name extends ToolEventName>(name: Name, event: ToolEventMap[Name]): void {
-    if (this.disposed) return;
+  #emit<Name extends ToolEventName>(name: Name, event: ToolEventMap[Name]): void {
+    if (this.#disposed) return;
     try {
-      this.host.emit(name, event);
+      this.#host.emit(name, event);
     } catch {
       // The host reports its listeners' errors itself; the call's answer must still go out.
     }

@@ -127,20 +127,9 @@ async function openDefaultWebSocket(url: string, key: string | undefined, protoc
 }
 
 function textOf(data: unknown): string | ArrayBuffer | ArrayBufferView {
-  if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data;
-  // `ws` may deliver fragmented binary messages as an array of Buffers.
-  if (Array.isArray(data)) return new TextDecoder().decode(concatBytes(data as Uint8Array[]));
-  return String(data);
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  // Text frames arrive as strings; ws (default binaryType) and browsers (arraybuffer) give
+  // binary ones as bytes. Anything else is refused by the parser as invalid JSON.
+  return typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data : String(data);
 }
 
 /**
@@ -154,9 +143,9 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
  */
 export class WebSocketTransport extends EventEmitter<TransportEvents> implements Transport {
   readonly capabilities: TransportCapabilities = { audio: 'events' };
-  private readonly options: WebSocketTransportOptions;
+  readonly #options: WebSocketTransportOptions;
   /** The current connection; a superseded one (still closing) is forgotten and stays silent. */
-  private current: { socket: WebSocketLike; closingLocally: boolean } | undefined;
+  #current: { socket: WebSocketLike; closingLocally: boolean } | undefined;
 
   constructor(options: WebSocketTransportOptions = {}) {
     super();
@@ -169,22 +158,22 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
         `WebSocketTransport: \`apiKey\` must be a string or a function returning one, got ${typeof options.apiKey}.`,
       );
     }
-    this.options = { ...options };
+    this.#options = { ...options };
   }
 
   get isOpen(): boolean {
-    return this.current?.socket.readyState === OPEN;
+    return this.#current?.socket.readyState === OPEN;
   }
 
   /** Bytes queued on the socket and not yet sent: watch it to apply backpressure to audio. */
   get bufferedAmount(): number {
-    return this.current?.socket.bufferedAmount ?? 0;
+    return this.#current?.socket.bufferedAmount ?? 0;
   }
 
   /** The URL a connection uses (without credentials). */
   get url(): string {
-    const base = this.options.url ?? DEFAULT_REALTIME_URL;
-    const model = this.options.url === undefined ? (this.options.model ?? DEFAULT_MODEL) : this.options.model;
+    const base = this.#options.url ?? DEFAULT_REALTIME_URL;
+    const model = this.#options.url === undefined ? (this.#options.model ?? DEFAULT_MODEL) : this.#options.model;
     if (model === undefined) return base;
     const url = new URL(base);
     if (!url.searchParams.has('model')) url.searchParams.set('model', model);
@@ -193,40 +182,40 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
 
   async connect(options: TransportConnectOptions = {}): Promise<void> {
     const { signal } = options;
-    if (this.current && this.current.socket.readyState <= OPEN) {
+    if (this.#current && this.#current.socket.readyState <= OPEN) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebSocketTransport.connect(): already connected or connecting; close() first.');
     }
     signal?.throwIfAborted();
-    const key = await resolveApiKey(this.options.apiKey);
+    const key = await resolveApiKey(this.#options.apiKey);
     if (key !== undefined && typeof key !== 'string') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${typeof key}, expected a string.`);
     }
-    if (key !== undefined && isBrowserPage() && !key.startsWith('ek_') && !this.options.dangerouslyAllowApiKeyInBrowser) {
+    if (key !== undefined && isBrowserPage() && !key.startsWith('ek_') && !this.#options.dangerouslyAllowApiKeyInBrowser) {
       throw new RealtimeError(
         'VOXWIRE_INSECURE_KEY',
         'Refusing to send a standard API key from a browser page: anyone can read it. Use an ephemeral key (ek_...) from your server, a relay URL, or set `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
       );
     }
 
-    const headers: Record<string, string> = { ...this.options.headers };
-    const protocols = [...(this.options.protocols ?? [])];
+    const headers: Record<string, string> = { ...this.#options.headers };
+    const protocols = [...(this.#options.protocols ?? [])];
     let socket: WebSocketLike;
-    if (this.options.createWebSocket) {
+    if (this.#options.createWebSocket) {
       // A custom factory may or may not send headers, so it is given both forms of auth.
       if (key !== undefined) {
         headers.Authorization = `Bearer ${key}`;
         protocols.unshift('realtime', `openai-insecure-api-key.${key}`);
       }
-      socket = await this.options.createWebSocket(this.url, { protocols, headers });
+      socket = await this.#options.createWebSocket(this.url, { protocols, headers });
     } else {
       socket = await openDefaultWebSocket(this.url, key, protocols, headers);
     }
     const connection = { socket, closingLocally: false };
-    this.current = connection;
-    await this.awaitOpen(connection, signal);
+    this.#current = connection;
+    await this.#awaitOpen(connection, signal);
   }
 
-  private awaitOpen(connection: { socket: WebSocketLike; closingLocally: boolean }, signal: AbortSignal | undefined): Promise<void> {
+  #awaitOpen(connection: { socket: WebSocketLike; closingLocally: boolean }, signal: AbortSignal | undefined): Promise<void> {
     const { socket } = connection;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -252,11 +241,11 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
         resolve();
       });
       socket.addEventListener('message', (event) => {
-        if (this.current === connection) this.receive(event.data);
+        if (this.#current === connection) this.#receive(event.data);
       });
       socket.addEventListener('error', (event) => {
         lastError = event.message ?? (event.error instanceof Error ? event.error.message : undefined);
-        if (settled && this.current === connection) {
+        if (settled && this.#current === connection) {
           this.emit('error', new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebSocket error: ${lastError ?? 'unknown'}`, { cause: event.error }));
         }
       });
@@ -272,30 +261,30 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
           );
           return;
         }
-        if (this.current !== connection) return;
-        this.current = undefined;
+        if (this.#current !== connection) return;
+        this.#current = undefined;
         this.emit('close', { code: event.code, reason: event.reason, initiatedLocally: connection.closingLocally });
       });
     });
   }
 
-  private receive(data: unknown): void {
-    const result = parseServerEvent(textOf(data), { maxFrameBytes: this.options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+  #receive(data: unknown): void {
+    const result = parseServerEvent(textOf(data), { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
     if (result.ok) this.emit('event', result.event, result.known);
     else this.emit('error', result.error);
   }
 
   send(event: ClientEventInput): void {
-    const socket = this.current?.socket;
+    const socket = this.#current?.socket;
     if (!socket || socket.readyState !== OPEN) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the WebSocket is not open.`);
     }
-    const text = serializeClientEvent(event, { maxFrameBytes: this.options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    const text = serializeClientEvent(event, { maxFrameBytes: this.#options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
     socket.send(text);
   }
 
   close(code: number = CLOSE_CODES.normal, reason = ''): void {
-    const connection = this.current;
+    const connection = this.#current;
     if (!connection) return;
     connection.closingLocally = true;
     safeClose(connection.socket, code, reason);

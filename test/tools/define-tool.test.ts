@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
 import { RealtimeError } from '../../src/errors';
@@ -47,18 +47,57 @@ describe('defineTool: schema conversion', () => {
     expect(tool.parameters).not.toHaveProperty('$schema');
   });
 
-  it('converts a zod mini schema with z.toJSONSchema (input semantics)', () => {
+  it('converts a zod mini schema with z.toJSONSchema (input semantics), on demand', async () => {
     const tool = defineTool({
       name: 'get_weather',
       description: 'Weather for a city.',
       parameters: zm.object({ location: zm.string(), unit: zm._default(zm.enum(['c', 'f']), 'c'), days: zm.optional(zm.number()) }),
       execute,
     });
+    await tool.prepare();
     expect(tool.parameters).toEqual({
       type: 'object',
       properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'], default: 'c' }, days: { type: 'number' } },
       required: ['location'],
     });
+    expect(Object.isFrozen(tool.parameters)).toBe(true);
+    await expect(tool.parseArguments('{"location":"Oslo"}')).resolves.toEqual({ ok: true, args: { location: 'Oslo', unit: 'c' } });
+  });
+
+  it('loads zod’s converter only for a zod mini schema, and says to prepare() before reading parameters', async () => {
+    // Fresh modules: no converter loaded by an earlier test.
+    vi.resetModules();
+    const fresh = await import('../../src/tools/define-tool');
+    const plain = fresh.defineTool({ name: 'echo', description: '', parameters: cityJsonSchema, execute });
+    await expect(plain.prepare()).resolves.toBeUndefined();
+    const mini = fresh.defineTool({ name: 'add', description: '', parameters: zm.object({ a: zm.number() }), execute });
+    let early: unknown;
+    try {
+      void mini.parameters;
+    } catch (error) {
+      early = error;
+    }
+    expect(early).toMatchObject({
+      name: 'RealtimeError',
+      code: 'VOXWIRE_INVALID_ARGUMENT',
+      message: 'defineTool("add"): the zod schema\'s JSON Schema is converted on demand; await tool.prepare() (or the registry\'s prepare()) before reading `parameters`.',
+    });
+    await mini.prepare();
+    expect(mini.parameters).toMatchObject({ type: 'object', properties: { a: { type: 'number' } }, required: ['a'] });
+  });
+
+  it('reports a zod mini schema zod cannot convert when it is prepared, naming the tool', async () => {
+    const when = defineTool({ name: 'when', description: '', parameters: zm.object({ at: zm.date() }), execute });
+    const error = await when.prepare().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(RealtimeError);
+    expect((error as RealtimeError).code).toBe('VOXWIRE_INVALID_ARGUMENT');
+    expect((error as RealtimeError).message).toMatch(/^defineTool\("when"\): `parameters` cannot be converted to JSON Schema \(.+\)\. Use JSON-representable types/);
+    expect(() => when.parameters).toThrow(error as Error);
+    const scalar = defineTool({ name: 'n', description: '', parameters: zm.string(), execute });
+    await expect(scalar.prepare()).rejects.toThrow('defineTool("n"): `parameters` must describe an object (JSON Schema `type: \'object\'`), got type "string"');
   });
 
   it('takes a Standard Schema validator together with its JSON Schema', async () => {

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import { RealtimeClient } from '../../src/client';
 import { silentLogger } from '../../src/logger';
 import { exponentialBackoff } from '../../src/reconnect';
@@ -211,5 +212,47 @@ describe('tools end to end over the mock server', () => {
     const session = (updates[0]?.event as unknown as ClientEventMap['session.update']).session;
     expect((((session as RealtimeSessionConfig).tools ?? []) as FunctionTool[]).map((t) => t.name)).toEqual(['extra']);
     expect(client.session?.tools?.map((t) => ('name' in t ? t.name : ''))).toEqual(['extra']);
+  });
+
+  it('declares a zod mini tool, converting its schema when the session opens', async () => {
+    const add = defineTool({
+      name: 'add',
+      description: 'Adds two numbers.',
+      parameters: zm.object({ a: zm.number(), b: zm.optional(zm.number()) }),
+      execute: ({ a, b = 0 }) => a + b,
+    });
+    const { server } = await setup({}, { tools: [add] });
+    const update = server.filter({ type: 'session.update' }, { direction: 'received' })[0]?.event as unknown as ClientEventMap['session.update'];
+    const tools = ((update.session as RealtimeSessionConfig).tools ?? []) as FunctionTool[];
+    expect(tools).toEqual([
+      { type: 'function', name: 'add', description: 'Adds two numbers.', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a'] } },
+    ]);
+  });
+
+  it('refuses to connect, before any network call, with a zod mini schema zod cannot convert', async () => {
+    const server = new MockRealtimeServer({ audioPace: 'instant' });
+    const { url } = await server.start();
+    stoppers.push(() => server.stop());
+    const when = defineTool({ name: 'when', description: 'A date.', parameters: zm.object({ at: zm.date() }), execute: () => 'ok' });
+    const client = new RealtimeClient({ url, logger: silentLogger, tools: [when] });
+    stoppers.push(() => client.disconnect());
+    const error = await client.connect().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ name: 'RealtimeError', code: 'VOXWIRE_INVALID_ARGUMENT', message: expect.stringMatching(/^defineTool\("when"\): `parameters` cannot be converted/) });
+    expect(server.connections).toHaveLength(0);
+  });
+
+  it('reports a zod mini tool added live that zod cannot convert as an error event; the session keeps its tools', async () => {
+    const { server, client } = await setup({}, { tools: [getWeather] });
+    const mark = server.mark();
+    const errors: unknown[] = [];
+    client.on('error', (error) => errors.push(error));
+    client.tools.add(defineTool({ name: 'when', description: 'A date.', parameters: zm.object({ at: zm.date() }), execute: () => 'ok' }));
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]).toMatchObject({ code: 'VOXWIRE_INVALID_ARGUMENT', message: expect.stringContaining('defineTool("when")') });
+    expect(server.filter('session.update', { direction: 'received', since: mark })).toHaveLength(0);
+    expect(client.session?.tools?.map((t) => ('name' in t ? t.name : ''))).toEqual(['get_weather']);
   });
 });

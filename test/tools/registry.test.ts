@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import { DEFAULT_TOOLS_SYNC_DEBOUNCE_MS } from '../../src/defaults';
 import { RealtimeError } from '../../src/errors';
 import { defineTool, type AnyTool } from '../../src/tools/define-tool';
@@ -119,6 +120,44 @@ describe('ToolRegistry', () => {
     clock.advance(100);
     expect(other).not.toHaveBeenCalled();
     expect(registry.has('get_weather')).toBe(true);
+  });
+
+  it('prepares zod mini schemas before declaring them', async () => {
+    const add = defineTool({ name: 'add', description: 'Adds.', parameters: zm.object({ a: zm.number(), b: zm.number() }), execute: () => 0 });
+    const registry = new ToolRegistry({ tools: [weather, add] });
+    await registry.prepare();
+    expect(registry.toSessionTools().map((tool) => tool.parameters)).toEqual([
+      { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+      { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+    ]);
+  });
+
+  it('notifies with converted zod mini schemas, and reports one zod cannot convert to onError', async () => {
+    const clock = new FakeClock();
+    const registry = new ToolRegistry({ clock });
+    const listener = vi.fn();
+    const onError = vi.fn();
+    registry.onChange(listener, onError);
+    registry.add(defineTool({ name: 'add', description: '', parameters: zm.object({ a: zm.number() }), execute: () => 0 }));
+    clock.advance(DEFAULT_TOOLS_SYNC_DEBOUNCE_MS);
+    await vi.waitFor(() => expect(listener).toHaveBeenCalledTimes(1));
+    expect(listener.mock.calls[0]?.[0]).toEqual([
+      { type: 'function', name: 'add', description: '', parameters: { type: 'object', properties: { a: { type: 'number' } }, required: ['a'] } },
+    ]);
+
+    registry.add(defineTool({ name: 'when', description: '', parameters: zm.object({ at: zm.date() }), execute: () => 0 }));
+    clock.advance(DEFAULT_TOOLS_SYNC_DEBOUNCE_MS);
+    await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]?.[0]).toBeInstanceOf(RealtimeError);
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'VOXWIRE_INVALID_ARGUMENT', message: expect.stringMatching(/^defineTool\("when"\): `parameters` cannot be converted/) });
+    await expect(registry.prepare()).rejects.toBe(onError.mock.calls[0]?.[0]);
+
+    // Removing the broken tool declares what is left.
+    registry.remove('when');
+    clock.advance(DEFAULT_TOOLS_SYNC_DEBOUNCE_MS);
+    await vi.waitFor(() => expect(listener).toHaveBeenCalledTimes(2));
+    expect(listener.mock.calls[1]?.[0].map((tool: { name: string }) => tool.name)).toEqual(['add']);
   });
 
   it('refuses a negative debounce', () => {
