@@ -40,6 +40,6 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<RealtimeErrorCode, string>> = {
   VOXWIRE_AUDIO_DEVICE: 'The microphone or output device could not be opened or was lost.',
   VOXWIRE_BUDGET_EXHAUSTED: 'A per-user budget was used up (close code 4002).',
   VOXWIRE_CONCURRENCY_LIMIT: 'A per-user concurrent-session limit was reached.',
-  VOXWIRE_UPSTREAM_ERROR: 'The upstream API answered an HTTP call with an error; the body is kept.',
+  VOXWIRE_UPSTREAM_ERROR: 'The upstream API answered an HTTP call with an error (the body is kept), or a relay lost its upstream connection.',
   VOXWIRE_EXPECTATION_FAILED: 'A voxwire/testing assertion (`expectEvent`, `expectNoEvent`) did not hold.',
 };

@@ -96,6 +96,8 @@ export async function startBrowserExample(options: BrowserExampleOptions = {}): 
     upstream,
     // A real app checks its session cookie or token here; the example lets everyone in, knowingly.
     authenticate: () => ({ userId: 'browser-example' }),
+    // Everyone shares that one identity here, so the per-user cap (3) would refuse a fourth tab.
+    limits: { maxSessionsPerUser: Infinity },
   });
   const [page, html] = await Promise.all([bundlePage(), readFile(join(HERE, 'index.html'), 'utf8')]);
   const server = createServer((request, response) => {

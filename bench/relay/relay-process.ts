@@ -1,0 +1,81 @@
+// One relay under test, alone in its process so `process.cpuUsage()` measures only the relay.
+// `node --expose-gc --import tsx bench/relay/relay-process.ts <voxwire|naive> <upstreamUrl>`;
+// it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`.
+import { silentLogger } from '../../src/logger';
+import { RelayMetrics } from '../../src/server/metrics';
+import { createRelay } from '../../src/server/node/create-relay';
+import { startNaiveRelay } from './naive-relay';
+
+const [kind, upstreamUrl] = process.argv.slice(2) as ['voxwire' | 'naive', string];
+const API_KEY = 'sk-bench-key';
+
+let url: string;
+let frames: () => number;
+let inRelay: () => { bucketsSeconds: number[]; counts: number[] } | undefined = () => undefined;
+let close: () => Promise<void>;
+
+if (kind === 'naive') {
+  const relay = await startNaiveRelay(upstreamUrl, API_KEY);
+  url = relay.url;
+  frames = relay.frames;
+  close = relay.close;
+} else {
+  // Everything on: authentication, locked fields, a voice allowlist, a token cap, limits,
+  // a per-user budget (charged every 5 s), metrics (with fine latency buckets for the report).
+  const metrics = new RelayMetrics({ latencyBucketsSeconds: [1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 500, 1000].map((us) => us / 1e6) });
+  const relay = createRelay({
+    metrics,
+    upstream: { url: upstreamUrl, apiKey: API_KEY, model: 'gpt-realtime' },
+    authenticate: (request) => {
+      const token = new URL(request.url).searchParams.get('token');
+      return token === null ? null : { userId: token };
+    },
+    policy: { session: { instructions: 'You are a helpful assistant.' }, voices: ['marin', 'cedar'], maxOutputTokens: 1024 },
+    limits: { maxDurationMs: 10 * 60_000, maxSessionsPerUser: 3 },
+    budget: { dailyLimit: 1e9 },
+    logger: silentLogger,
+  });
+  const address = await relay.listen(0, { host: '127.0.0.1' });
+  url = address.url;
+  frames = () => relay.metrics.clientFrames + relay.metrics.upstreamFrames;
+  inRelay = () => metrics.snapshot().latency;
+  close = () => relay.close({ drainMs: 0 });
+}
+
+let mark = { cpu: process.cpuUsage(), frames: 0, at: performance.now() };
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  collect?.();
+}
+
+process.on('message', (message: { type: string }) => {
+  void (async () => {
+    switch (message.type) {
+      case 'mark':
+        mark = { cpu: process.cpuUsage(), frames: frames(), at: performance.now() };
+        process.send?.({ type: 'marked' });
+        return;
+      case 'report': {
+        const cpu = process.cpuUsage(mark.cpu);
+        process.send?.({ type: 'report', cpuUs: cpu.user + cpu.system, frames: frames() - mark.frames, wallMs: performance.now() - mark.at, inRelay: inRelay() });
+        return;
+      }
+      case 'memory': {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        gc();
+        const usage = process.memoryUsage();
+        process.send?.({ type: 'memory', heapUsed: usage.heapUsed, external: usage.external, rss: usage.rss });
+        return;
+      }
+      case 'exit':
+        await close();
+        process.exit(0);
+      default:
+    }
+  })();
+});
+
+process.send?.({ type: 'ready', url });

@@ -1,0 +1,41 @@
+/**
+ * Where per-user budget spend and concurrency slots live. One node can keep them in memory
+ * ({@link MemoryBudgetStore}); several nodes behind a load balancer share them in Redis
+ * (`RedisBudgetStore` from `voxwire/server/node`). Every operation is atomic in the store, so
+ * two nodes never both admit a user's last slot.
+ */
+
+/** A concurrency slot held by one session of one user. */
+export interface BudgetSlot {
+  /** The user (the `userId` of the session's identity). */
+  userId: string;
+  /** The relay session holding the slot. */
+  sessionId: string;
+}
+
+/**
+ * The state behind relay budgets and per-user concurrency. Implement it to keep that state
+ * somewhere else (a database, Durable Objects); the relay calls it at connect, every
+ * charge interval and at close, never per frame.
+ */
+export interface BudgetStore {
+  /**
+   * Adds `amount` (audio seconds or US dollars, the relay's unit) to the total under `key`
+   * and returns the new total. `amount` 0 reads the total. A new key expires `ttlMs` after its
+   * first charge (the relay's keys are per user and day).
+   */
+  charge(key: string, amount: number, ttlMs: number): Promise<number>;
+  /**
+   * Takes a slot for `sessionId` when `userId` holds fewer than `limit` live slots; returns
+   * whether it did. A slot not refreshed for `ttlMs` is no longer live (its node died).
+   */
+  acquireSlot(userId: string, sessionId: string, limit: number, ttlMs: number): Promise<boolean>;
+  /** Extends the life of held slots by `ttlMs` from now. */
+  refreshSlots(slots: readonly BudgetSlot[], ttlMs: number): Promise<void>;
+  /** Frees a slot. Freeing a slot that is not held does nothing. */
+  releaseSlot(userId: string, sessionId: string): Promise<void>;
+  /** Live slots of a user (for dashboards and tests). */
+  countSlots(userId: string): Promise<number>;
+  /** Releases the store's resources (connections). The relay does not call it: the owner does. */
+  close?(): Promise<void>;
+}

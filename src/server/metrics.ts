@@ -1,0 +1,278 @@
+/**
+ * Relay metrics: counters, a gauge and a latency histogram kept as plain numbers (the hot
+ * path only adds to fields), exposed as Prometheus text through a Web-standard handler and as
+ * events for any other sink (StatsD, OpenTelemetry, logs).
+ */
+import { EventEmitter } from 'eventemitter3';
+import { DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS } from '../defaults';
+import { consoleLogger, type Logger } from '../logger';
+import { RELAY_END_REASONS, type RelayEndReason } from './end-reason';
+
+/** Why a client frame was refused, as metrics label it. */
+export type FrameRejectReason = 'too_large' | 'invalid' | 'not_allowed' | 'policy';
+
+/** Where a budget refusal happened: at connect, or mid-session. */
+export type BudgetRejectionStage = 'connect' | 'session';
+
+/** Why a connection was refused before or at the upgrade, as metrics label it. */
+export type ConnectionRejectReason = 'origin' | 'authentication' | 'draining' | 'concurrency' | 'budget' | 'upstream' | 'error';
+
+/** The outcome of one server-side tool call. */
+export type ToolCallOutcome = 'ok' | 'error';
+
+/** The events of {@link RelayMetrics}, for sinks other than Prometheus. */
+export interface RelayMetricsEvents {
+  /** A session opened. */
+  sessionStarted: [event: { sessionId: string; userId: string }];
+  /** A session ended. */
+  sessionEnded: [event: { sessionId: string; userId: string; reason: RelayEndReason; durationMs: number }];
+  /** A user was refused (at connect) or cut off (mid-session) by the budget. */
+  budgetRejected: [event: { userId: string; stage: BudgetRejectionStage }];
+  /**
+   * A connection was refused: `status` is the HTTP status, or 101 when the upgrade completed
+   * and the socket was closed with a close code (budget 4002, concurrency 4004).
+   */
+  connectionRejected: [event: { reason: ConnectionRejectReason; status: number }];
+  /** A client frame was refused with an `error` event. */
+  frameRejected: [event: { sessionId: string; reason: FrameRejectReason }];
+  /** A server-side tool call finished. */
+  toolCall: [event: { sessionId: string; name: string; outcome: ToolCallOutcome; durationMs: number | undefined }];
+}
+
+/** Options for {@link RelayMetrics}. */
+export interface RelayMetricsOptions {
+  /**
+   * Prefix of every metric name.
+   * @default 'voxwire_relay_'
+   */
+  prefix?: string;
+  /**
+   * Upper bounds of the latency histogram's buckets, in seconds, ascending.
+   * @default DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS (50 µs to 100 ms)
+   */
+  latencyBucketsSeconds?: readonly number[];
+  /**
+   * Labels added to every sample (for example `{ node: 'relay-1' }`).
+   * @default {}
+   */
+  labels?: Readonly<Record<string, string>>;
+  /**
+   * Where a listener that throws is reported (a sink's bug never breaks the relay).
+   * @default consoleLogger
+   */
+  logger?: Logger;
+}
+
+/** A copy of every metric, as {@link RelayMetrics.snapshot} returns it. */
+export interface RelayMetricsSnapshot {
+  /** Sessions open now. */
+  activeSessions: number;
+  /** Sessions opened since start. */
+  sessionsStarted: number;
+  /** Sessions ended, by reason. */
+  sessionsEnded: Record<RelayEndReason, number>;
+  /** Frames and bytes relayed from clients to the upstream. */
+  clientToUpstream: { frames: number; bytes: number };
+  /** Frames and bytes relayed from the upstream to clients (relay events included). */
+  upstreamToClient: { frames: number; bytes: number };
+  /** Client frames refused, by reason. */
+  framesRejected: Record<FrameRejectReason, number>;
+  /** Budget refusals, by stage. */
+  budgetRejections: Record<BudgetRejectionStage, number>;
+  /** Connections refused, by reason. */
+  connectionsRejected: Record<ConnectionRejectReason, number>;
+  /** Server-side tool calls, by outcome. */
+  toolCalls: Record<ToolCallOutcome, number>;
+  /** The relay-added latency histogram (time from a frame's arrival to its forwarding; one frame in 8 is timed). */
+  latency: { bucketsSeconds: number[]; counts: number[]; sumSeconds: number; count: number };
+}
+
+const FRAME_REJECT_REASONS: readonly FrameRejectReason[] = ['too_large', 'invalid', 'not_allowed', 'policy'];
+const BUDGET_STAGES: readonly BudgetRejectionStage[] = ['connect', 'session'];
+const CONNECTION_REJECT_REASONS: readonly ConnectionRejectReason[] = ['origin', 'authentication', 'draining', 'concurrency', 'budget', 'upstream', 'error'];
+const TOOL_OUTCOMES: readonly ToolCallOutcome[] = ['ok', 'error'];
+
+function zeroes<Key extends string>(keys: readonly Key[]): Record<Key, number> {
+  const record = {} as Record<Key, number>;
+  for (const key of keys) record[key] = 0;
+  return record;
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/**
+ * The relay's metrics. One instance per relay (pass your own to share it between relays or
+ * to listen before the relay starts). `handler` serves them in the Prometheus text format.
+ *
+ * @example
+ * ```ts
+ * const metrics = new RelayMetrics({ labels: { node: process.env.HOSTNAME ?? 'relay' } });
+ * const relay = createRelay({ ..., metrics });
+ * app.get('/metrics', (c) => metrics.handler(c.req.raw)); // Hono
+ * metrics.on('sessionEnded', ({ reason }) => statsd.increment(`relay.ended.${reason}`));
+ * ```
+ */
+export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
+  /** Sessions open now: the primary scaling metric. */
+  activeSessions = 0;
+  /** Sessions opened since start. */
+  sessionsStarted = 0;
+  /** Frames relayed from clients to the upstream. */
+  clientFrames = 0;
+  /** Bytes relayed from clients to the upstream. */
+  clientBytes = 0;
+  /** Frames sent to clients. */
+  upstreamFrames = 0;
+  /** Bytes sent to clients. */
+  upstreamBytes = 0;
+
+  private readonly prefix: string;
+  private readonly logger: Logger;
+  private readonly labelText: string;
+  private readonly buckets: number[];
+  private readonly bucketCounts: number[];
+  // A typed array, not a field: a double field would allocate a heap number on every frame.
+  private readonly latencyTotals = new Float64Array(2);
+  private readonly ended = zeroes(RELAY_END_REASONS);
+  private readonly rejectedFrames = zeroes(FRAME_REJECT_REASONS);
+  private readonly budgetRejections = zeroes(BUDGET_STAGES);
+  private readonly rejectedConnections = zeroes(CONNECTION_REJECT_REASONS);
+  private readonly toolOutcomes = zeroes(TOOL_OUTCOMES);
+
+  constructor(options: RelayMetricsOptions = {}) {
+    super();
+    this.prefix = options.prefix ?? 'voxwire_relay_';
+    this.logger = options.logger ?? consoleLogger;
+    this.buckets = [...(options.latencyBucketsSeconds ?? DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS)].sort((a, b) => a - b);
+    this.bucketCounts = new Array<number>(this.buckets.length + 1).fill(0);
+    this.labelText = Object.entries(options.labels ?? {})
+      .map(([name, value]) => `${name}="${escapeLabel(value)}"`)
+      .join(',');
+  }
+
+  /**
+   * Serves the metrics as Prometheus text (`text/plain; version=0.0.4`). A Web-standard
+   * handler: mount it on any path of any framework.
+   */
+  readonly handler = (_request?: Request): Response =>
+    new Response(this.render(), { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
+
+  /** Records the relay-added latency of one frame, in seconds. */
+  observeLatency(seconds: number): void {
+    const buckets = this.buckets;
+    let index = 0;
+    while (index < buckets.length && seconds > (buckets[index] as number)) index += 1;
+    this.bucketCounts[index] = (this.bucketCounts[index] as number) + 1;
+    const totals = this.latencyTotals;
+    totals[0] = (totals[0] as number) + seconds;
+    totals[1] = (totals[1] as number) + 1;
+  }
+
+  /** Records a session start. */
+  recordSessionStarted(sessionId: string, userId: string): void {
+    this.activeSessions += 1;
+    this.sessionsStarted += 1;
+    this.safeEmit('sessionStarted', { sessionId, userId });
+  }
+
+  /** Records a session end. */
+  recordSessionEnded(sessionId: string, userId: string, reason: RelayEndReason, durationMs: number): void {
+    this.activeSessions -= 1;
+    this.ended[reason] += 1;
+    this.safeEmit('sessionEnded', { sessionId, userId, reason, durationMs });
+  }
+
+  /** Records a refused client frame. */
+  recordFrameRejected(sessionId: string, reason: FrameRejectReason): void {
+    this.rejectedFrames[reason] += 1;
+    this.safeEmit('frameRejected', { sessionId, reason });
+  }
+
+  /** Records a budget refusal. */
+  recordBudgetRejection(userId: string, stage: BudgetRejectionStage): void {
+    this.budgetRejections[stage] += 1;
+    this.safeEmit('budgetRejected', { userId, stage });
+  }
+
+  /** Records a refused connection. */
+  recordConnectionRejected(reason: ConnectionRejectReason, status: number): void {
+    this.rejectedConnections[reason] += 1;
+    this.safeEmit('connectionRejected', { reason, status });
+  }
+
+  /** Records a finished server-side tool call. */
+  recordToolCall(sessionId: string, name: string, outcome: ToolCallOutcome, durationMs: number | undefined): void {
+    this.toolOutcomes[outcome] += 1;
+    this.safeEmit('toolCall', { sessionId, name, outcome, durationMs });
+  }
+
+  private safeEmit<Name extends keyof RelayMetricsEvents>(name: Name, ...args: RelayMetricsEvents[Name]): void {
+    try {
+      (this.emit as (name: string, ...args: unknown[]) => boolean)(name, ...args);
+    } catch (error) {
+      this.logger.error(`relay metrics: a ${name} listener threw`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** A copy of every metric. */
+  snapshot(): RelayMetricsSnapshot {
+    return {
+      activeSessions: this.activeSessions,
+      sessionsStarted: this.sessionsStarted,
+      sessionsEnded: { ...this.ended },
+      clientToUpstream: { frames: this.clientFrames, bytes: this.clientBytes },
+      upstreamToClient: { frames: this.upstreamFrames, bytes: this.upstreamBytes },
+      framesRejected: { ...this.rejectedFrames },
+      budgetRejections: { ...this.budgetRejections },
+      connectionsRejected: { ...this.rejectedConnections },
+      toolCalls: { ...this.toolOutcomes },
+      latency: { bucketsSeconds: [...this.buckets], counts: [...this.bucketCounts], sumSeconds: this.latencyTotals[0] as number, count: this.latencyTotals[1] as number },
+    };
+  }
+
+  /** The metrics in the Prometheus text exposition format. */
+  render(): string {
+    const lines: string[] = [];
+    const name = (metric: string): string => `${this.prefix}${metric}`;
+    const labels = (extra: string): string => {
+      const all = [this.labelText, extra].filter((part) => part !== '').join(',');
+      return all === '' ? '' : `{${all}}`;
+    };
+    const family = (metric: string, type: string, help: string, samples: Array<[string, number]>): void => {
+      lines.push(`# HELP ${name(metric)} ${help}`, `# TYPE ${name(metric)} ${type}`);
+      for (const [labelPart, value] of samples) lines.push(`${name(metric)}${labelPart} ${value}`);
+    };
+    const byLabel = (label: string, record: Record<string, number>): Array<[string, number]> =>
+      Object.entries(record).map(([key, value]) => [labels(`${label}="${escapeLabel(key)}"`), value]);
+
+    family('active_sessions', 'gauge', 'Relay sessions open now.', [[labels(''), this.activeSessions]]);
+    family('sessions_started_total', 'counter', 'Relay sessions opened.', [[labels(''), this.sessionsStarted]]);
+    family('sessions_ended_total', 'counter', 'Relay sessions ended, by reason.', byLabel('reason', this.ended));
+    family('frames_total', 'counter', 'Frames relayed, by direction.', [
+      [labels('direction="client_to_upstream"'), this.clientFrames],
+      [labels('direction="upstream_to_client"'), this.upstreamFrames],
+    ]);
+    family('bytes_total', 'counter', 'Bytes relayed, by direction.', [
+      [labels('direction="client_to_upstream"'), this.clientBytes],
+      [labels('direction="upstream_to_client"'), this.upstreamBytes],
+    ]);
+    family('frames_rejected_total', 'counter', 'Client frames refused with an error event, by reason.', byLabel('reason', this.rejectedFrames));
+    family('budget_rejections_total', 'counter', 'Users refused or cut off by their budget, by stage.', byLabel('stage', this.budgetRejections));
+    family('connections_rejected_total', 'counter', 'Connections refused, by reason.', byLabel('reason', this.rejectedConnections));
+    family('tool_calls_total', 'counter', 'Server-side tool calls, by outcome.', byLabel('outcome', this.toolOutcomes));
+
+    const latency = name('added_latency_seconds');
+    lines.push(`# HELP ${latency} Time a frame spends in the relay, from arrival to forwarding (one frame in 8 is timed).`, `# TYPE ${latency} histogram`);
+    let cumulative = 0;
+    this.buckets.forEach((bound, index) => {
+      cumulative += this.bucketCounts[index] as number;
+      lines.push(`${latency}_bucket${labels(`le="${bound}"`)} ${cumulative}`);
+    });
+    cumulative += this.bucketCounts[this.buckets.length] as number;
+    lines.push(`${latency}_bucket${labels('le="+Inf"')} ${cumulative}`);
+    lines.push(`${latency}_sum${labels('')} ${this.latencyTotals[0] as number}`, `${latency}_count${labels('')} ${this.latencyTotals[1] as number}`);
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * `voxwire/server/node`: the relay's Node adapter (`ws` + `node:http`) and the Redis-backed
+ * budget store and session bus for running many nodes. The runtime-agnostic pieces
+ * (`RelayMetrics`, `MemoryBudgetStore`, policy types, ...) come from `voxwire/server`.
+ * Explicit names only, grouped by topic.
+ */
+
+// The Node relay.
+export { createRelay, NodeRelay } from './node/create-relay';
+export type {
+  CreateRelayOptions,
+  RelayUpstreamOptions,
+  RelayListenOptions,
+  RelayAddress,
+  RelayCloseOptions,
+} from './node/create-relay';
+export { WsRelaySocket } from './node/ws-socket';
+export { toWebRequest } from './node/node-request';
+
+// Redis: budgets, concurrency and cross-node control.
+export { RedisBudgetStore } from './node/redis-budget-store';
+export type { RedisBudgetStoreOptions } from './node/redis-budget-store';
+export { RedisSessionBus } from './node/redis-session-bus';
+export type { RedisClientLike, RedisConnectionOptions } from './node/redis-client';

@@ -1,0 +1,570 @@
+/**
+ * The relay's Node adapter: `ws` and `node:http` around the runtime-agnostic {@link RelayCore}.
+ * It authenticates before the upgrade (refusals are plain HTTP answers: no socket), connects
+ * upstream with the server's key in the `Authorization` header (never sent to the browser),
+ * then upgrades the client and hands both sockets to the core.
+ */
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import {
+  DEFAULT_MAX_SERVER_FRAME_BYTES,
+  DEFAULT_MODEL,
+  DEFAULT_REALTIME_URL,
+  DEFAULT_RELAY_PATH,
+  DEFAULT_RELAY_PING_INTERVAL_MS,
+  DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
+} from '../../defaults';
+import { RealtimeError } from '../../errors';
+import type { ApiKeyProvider } from '../../transport/transport';
+import { RelayCore, type RelayTicket } from '../relay-core';
+import type { RelayCoreOptions, RelayIdentity } from '../relay-options';
+import type { RelaySession } from '../relay-session';
+import { toWebRequest } from './node-request';
+import { WsRelaySocket } from './ws-socket';
+
+/** Where and how the relay connects upstream. */
+export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIdentity> {
+  /**
+   * The Realtime WebSocket endpoint (`?model=` is added unless the URL has one).
+   * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime')
+   */
+  url?: string;
+  /**
+   * The server's API key, or a function returning it (called for every upstream connection,
+   * so a rotated key is picked up). Sent only in the upstream `Authorization` header.
+   */
+  apiKey: ApiKeyProvider;
+  /**
+   * The model every session uses; clients cannot change it.
+   * @default DEFAULT_MODEL ('gpt-realtime')
+   */
+  model?: string;
+  /**
+   * Extra headers for the upstream handshake (for example `OpenAI-Safety-Identifier` from
+   * the identity). `Authorization` cannot be overridden here.
+   * @default undefined
+   */
+  headers?: Readonly<Record<string, string>> | ((identity: Identity) => Readonly<Record<string, string>>);
+  /**
+   * How long to wait for the upstream handshake; the client then gets HTTP 504.
+   * @default DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS (10 s)
+   */
+  connectTimeoutMs?: number;
+}
+
+/** Options of {@link createRelay}. */
+export interface CreateRelayOptions<Identity extends RelayIdentity = RelayIdentity> extends Omit<RelayCoreOptions<Identity>, 'model'> {
+  /** The upstream Realtime API. */
+  upstream: RelayUpstreamOptions<Identity>;
+  /**
+   * The path WebSocket upgrades are served on (by `listen`, and by `attach` unless it is
+   * given its own).
+   * @default DEFAULT_RELAY_PATH ('/realtime')
+   */
+  path?: string;
+  /**
+   * How often clients are pinged; one that has not answered the previous ping is dropped
+   * (its concurrency slot freed). `Infinity` turns heartbeats off.
+   * @default DEFAULT_RELAY_PING_INTERVAL_MS (30 s)
+   */
+  pingIntervalMs?: number;
+}
+
+/** Options of {@link NodeRelay.listen}. */
+export interface RelayListenOptions {
+  /**
+   * The interface to listen on.
+   * @default undefined (all interfaces, as `server.listen` does)
+   */
+  host?: string;
+  /**
+   * A path that answers 200 (or 503 while draining), for load-balancer health checks.
+   * `null` turns it off.
+   * @default '/healthz'
+   */
+  healthPath?: string | null;
+  /**
+   * A path that serves the Prometheus metrics. Off by default: metrics are operational data;
+   * serve them on an internal port or with `relay.metrics.handler`.
+   * @default null
+   */
+  metricsPath?: string | null;
+}
+
+/** Where {@link NodeRelay.listen} listens. */
+export interface RelayAddress {
+  /** The port (the one picked when 0 was asked for). */
+  port: number;
+  /** The WebSocket URL clients connect to. */
+  url: string;
+}
+
+/** Options of {@link NodeRelay.close}. */
+export interface RelayCloseOptions {
+  /**
+   * How long sessions may go on after clients are told the relay is draining; the rest are
+   * closed with 4000 (they reconnect to another node).
+   * @default DEFAULT_RELAY_DRAIN_MS (30 s)
+   */
+  drainMs?: number;
+}
+
+interface WsModule {
+  WebSocket: typeof WebSocket;
+  WebSocketServer: typeof WebSocketServer;
+}
+
+interface ClientRecord {
+  alive: boolean;
+}
+
+const HTTP_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+/** Time clients get to answer the close handshake after a drain before they are cut off. */
+const CLOSE_HANDSHAKE_GRACE_MS = 2000;
+
+async function loadWs(): Promise<WsModule> {
+  let module: WsModule & { default?: WsModule };
+  try {
+    module = (await import('ws')) as unknown as WsModule & { default?: WsModule };
+  } catch (cause) {
+    throw new RealtimeError('VOXWIRE_NO_WEBSOCKET', 'voxwire/server/node needs the `ws` package: npm install ws', { cause });
+  }
+  return module.WebSocketServer !== undefined ? module : (module.default as WsModule);
+}
+
+function sanitizeHeader(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ');
+}
+
+/** Answers an upgrade request with a plain HTTP response and closes the socket (no WebSocket). */
+function writeHttp(socket: Duplex, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (socket.destroyed) return;
+  const all: Record<string, string> = { ...HTTP_TEXT, ...headers, connection: 'close', 'content-length': String(Buffer.byteLength(body)) };
+  const lines = Object.entries(all).map(([name, value]) => `${sanitizeHeader(name)}: ${sanitizeHeader(value)}`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+/** The checks `ws` makes before it accepts an upgrade (RFC 6455 §4.2.1). */
+function isWebSocketHandshake(request: IncomingMessage): boolean {
+  const key = request.headers['sec-websocket-key'];
+  const version = request.headers['sec-websocket-version'];
+  return (
+    request.method === 'GET' &&
+    typeof request.headers.upgrade === 'string' &&
+    request.headers.upgrade.toLowerCase() === 'websocket' &&
+    typeof key === 'string' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(key) &&
+    (version === '13' || version === '8')
+  );
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query < 0 ? raw : raw.slice(0, query);
+}
+
+function reasonText(reason: Buffer): string {
+  return reason.toString('utf8');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * An upstream socket whose frames and close are queued from the start until the session
+ * takes them over ({@link UpstreamConnection.handOver}).
+ */
+class UpstreamConnection {
+  private queue: Buffer[] = [];
+  private closedWith: { code: number; reason: string } | undefined;
+  private readonly onQueuedMessage = (data: RawData): void => {
+    this.queue.push(data as Buffer);
+  };
+  private readonly onEarlyClose = (code: number, reason: Buffer): void => {
+    this.closedWith = { code, reason: reasonText(reason) };
+  };
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', this.onQueuedMessage);
+    socket.on('close', this.onEarlyClose);
+  }
+
+  /** Delivers the queued frames (and a close that came early), then everything that follows. */
+  handOver(onFrame: (data: Buffer) => void, onClose: (code: number, reason: string) => void): void {
+    // Direct listeners from here on: no indirection on the per-frame path.
+    this.socket.off('message', this.onQueuedMessage);
+    this.socket.off('close', this.onEarlyClose);
+    const queued = this.queue;
+    this.queue = [];
+    for (const data of queued) onFrame(data);
+    if (this.closedWith !== undefined) {
+      onClose(this.closedWith.code, this.closedWith.reason);
+      return;
+    }
+    this.socket.on('message', (data: RawData) => onFrame(data as Buffer));
+    this.socket.on('close', (code: number, reason: Buffer) => onClose(code, reasonText(reason)));
+  }
+}
+
+/**
+ * The Node relay: a {@link RelayCore} with `ws` sockets. Create it with {@link createRelay}.
+ * Its events, metrics, `endSession`, `endUserSessions` and `observe` are the core's.
+ */
+export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends RelayCore<Identity> {
+  /** The path upgrades are served on by default. */
+  readonly path: string;
+
+  private readonly upstreamOptions: RelayUpstreamOptions<Identity>;
+  private readonly upstreamUrl: URL;
+  private readonly pingIntervalMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly maxClientPayload: number;
+  private readonly wsReady: Promise<{ module: WsModule; server: WebSocketServer }>;
+  private readonly clients = new Map<WebSocket, ClientRecord>();
+  private readonly pendingUpgrades = new Set<Duplex>();
+  private readonly attached: Array<{ server: Server; listener: (...args: never[]) => void }> = [];
+  private readonly coreStarted: Promise<void>;
+  private ownServer: Server | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: CreateRelayOptions<Identity>) {
+    if (typeof options !== 'object' || options === null || typeof options.upstream !== 'object' || options.upstream === null) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream` is required: { apiKey, model?, url? }.', { path: 'upstream' });
+    }
+    const { upstream } = options;
+    if (typeof upstream.apiKey !== 'string' && typeof upstream.apiKey !== 'function') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` must be a string or a function returning one (the server key never reaches the browser).', {
+        path: 'upstream.apiKey',
+      });
+    }
+    if (upstream.apiKey === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` is empty.', { path: 'upstream.apiKey' });
+    super({ ...options, model: upstream.model ?? DEFAULT_MODEL });
+    let url: URL;
+    try {
+      url = new URL(upstream.url ?? DEFAULT_REALTIME_URL);
+    } catch (cause) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createRelay(): \`upstream.url\` is not a URL: ${JSON.stringify(upstream.url)}.`, { cause, path: 'upstream.url' });
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createRelay(): \`upstream.url\` must be ws:// or wss://, got ${url.protocol}.`, { path: 'upstream.url' });
+    }
+    if (!url.searchParams.has('model')) url.searchParams.set('model', upstream.model ?? DEFAULT_MODEL);
+    this.upstreamUrl = url;
+    this.upstreamOptions = upstream;
+    this.path = options.path ?? DEFAULT_RELAY_PATH;
+    this.pingIntervalMs = options.pingIntervalMs ?? DEFAULT_RELAY_PING_INTERVAL_MS;
+    this.connectTimeoutMs = upstream.connectTimeoutMs ?? DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS;
+    // Frames up to twice the cap get an `error` event from the core; beyond that ws closes 1009.
+    this.maxClientPayload = this.settings.maxClientFrameBytes * 2;
+    this.wsReady = loadWs().then((module) => ({
+      module,
+      server: new module.WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.maxClientPayload, clientTracking: false }),
+    }));
+    // Surfaced by listen() / the first upgrade; never an unhandled rejection.
+    this.wsReady.catch(() => undefined);
+    this.coreStarted = this.start().catch((error: unknown) => {
+      this.settings.logger.error('relay: subscribing to the session bus failed; remote session control is off', { error: messageOf(error) });
+    });
+  }
+
+  /**
+   * Serves the relay on an existing HTTP server's upgrades at `path`. Upgrades on other paths
+   * are left to the server's other `upgrade` listeners (or refused with 404 when there are
+   * none).
+   */
+  attach(server: Server, options: { path?: string } = {}): void {
+    const path = options.path ?? this.path;
+    const listener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      if (pathOf(request.url) !== path) {
+        if (server.listenerCount('upgrade') <= 1) writeHttp(socket, 404, 'not found');
+        return;
+      }
+      void this.handleUpgrade(request, socket, head);
+    };
+    server.on('upgrade', listener);
+    this.attached.push({ server, listener: listener as (...args: never[]) => void });
+    this.startHeartbeat();
+  }
+
+  /**
+   * Listens on its own HTTP server. Port 0 picks a free port. Besides upgrades at `path`, the
+   * server answers the health path and (when set) the metrics path.
+   *
+   * @example
+   * ```ts
+   * const { url } = await relay.listen(8080);
+   * ```
+   */
+  async listen(port = 0, options: RelayListenOptions = {}): Promise<RelayAddress> {
+    if (this.ownServer !== undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'relay.listen(): the relay is already listening.');
+    await this.wsReady;
+    // A server tool that cannot be declared fails here, before anyone connects.
+    await this.ready();
+    const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
+    const metricsPath = options.metricsPath ?? null;
+    const server = createServer((request, response) => {
+      const path = pathOf(request.url);
+      if (healthPath !== null && path === healthPath) {
+        response.writeHead(this.draining ? 503 : 200, HTTP_TEXT).end(this.draining ? 'draining' : 'ok');
+        return;
+      }
+      if (metricsPath !== null && path === metricsPath) {
+        response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(this.metrics.render());
+        return;
+      }
+      response.writeHead(path === this.path ? 426 : 404, HTTP_TEXT).end(path === this.path ? 'WebSocket upgrade required' : 'not found');
+    });
+    server.on('clientError', (_error, socket) => socket.destroy());
+    this.ownServer = server;
+    this.attach(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return { port: actualPort, url: `ws://${shownHost}:${actualPort}${this.path}` };
+  }
+
+  /**
+   * Handles one upgrade request, for frameworks that expose the raw upgrade (`request`,
+   * `socket`, `head`). Authenticates before upgrading: a refusal is an HTTP answer and no
+   * socket.
+   */
+  async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that resets while we authenticate must not crash the process.
+    const onSocketError = (): void => undefined;
+    socket.on('error', onSocketError);
+    this.pendingUpgrades.add(socket);
+    try {
+      await this.upgrade(request, socket, head);
+    } catch (error) {
+      this.settings.logger.error('relay: an upgrade failed', { error: messageOf(error) });
+      writeHttp(socket, 500, 'relay error');
+    } finally {
+      this.pendingUpgrades.delete(socket);
+      socket.off('error', onSocketError);
+    }
+  }
+
+  /**
+   * Graceful shutdown: stops accepting (503, health check 503), tells every client with
+   * `voxwire.session.ending`, lets sessions finish for up to `drainMs`, closes the rest with
+   * 4000, stores final charges, then closes its own HTTP server (an attached one is the
+   * caller's). Safe to call more than once.
+   */
+  close(options: RelayCloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options);
+    return this.closing;
+  }
+
+  private async shutdown(options: RelayCloseOptions): Promise<void> {
+    await this.drain(options.drainMs === undefined ? {} : { drainMs: options.drainMs });
+    for (const socket of this.pendingUpgrades) socket.destroy();
+    this.pendingUpgrades.clear();
+    if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    await this.waitForClientsToClose();
+    for (const { server, listener } of this.attached) server.off('upgrade', listener as (...args: unknown[]) => void);
+    this.attached.length = 0;
+    await this.coreStarted;
+    await this.stop();
+    const server = this.ownServer;
+    if (server !== undefined) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { server: wss, module } = await this.wsReady;
+    // A request ws would refuse is refused before anything is spent on it (no auth, no upstream).
+    if (!isWebSocketHandshake(request)) {
+      writeHttp(socket, 400, 'bad WebSocket handshake');
+      return;
+    }
+    const admission = await this.admit(toWebRequest(request), { remoteAddress: request.socket.remoteAddress });
+    if (admission.status === 'rejected') {
+      writeHttp(socket, admission.httpStatus, admission.body, admission.headers);
+      return;
+    }
+    if (socket.destroyed) {
+      if (admission.status === 'accepted') this.abandon(admission.ticket);
+      return;
+    }
+    if (admission.status === 'refused') {
+      wss.handleUpgrade(request, socket, head, (client) => this.refuse(admission, new WsRelaySocket(client)));
+      return;
+    }
+
+    const { ticket } = admission;
+    let upstream: UpstreamConnection;
+    try {
+      upstream = await this.connectUpstream(module, ticket);
+    } catch (error) {
+      this.abandon(ticket);
+      const timedOut = error instanceof RealtimeError && error.code === 'VOXWIRE_TIMEOUT';
+      this.metrics.recordConnectionRejected('upstream', timedOut ? 504 : 502);
+      this.settings.logger.warn('relay: the upstream connection failed; the client got an HTTP error', { sessionId: ticket.sessionId, error: messageOf(error) });
+      writeHttp(socket, timedOut ? 504 : 502, timedOut ? 'upstream timed out' : 'upstream unavailable');
+      return;
+    }
+    if (socket.destroyed) {
+      upstream.socket.terminate();
+      this.abandon(ticket);
+      return;
+    }
+    let upgraded = false;
+    socket.once('close', () => {
+      if (upgraded) return;
+      upstream.socket.terminate();
+      this.abandon(ticket);
+    });
+    wss.handleUpgrade(request, socket, head, (client) => {
+      upgraded = true;
+      this.wire(ticket, client, upstream);
+    });
+  }
+
+  private wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
+    const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), new WsRelaySocket(upstream.socket));
+    const record: ClientRecord = { alive: true };
+    this.clients.set(client, record);
+    // The session never throws on any input; a throw here is a relay bug, and it costs this
+    // session (the client reconnects), never the process.
+    const fail = (error: unknown): void => {
+      this.settings.logger.error('relay: a session failed on an internal error; it was closed', { sessionId: session.id, error: messageOf(error) });
+      session.end('upstream_failed', { message: 'relay error' });
+    };
+    client.on('message', (data: RawData) => {
+      try {
+        session.handleClientFrame(data as Buffer);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    client.on('pong', () => {
+      record.alive = true;
+    });
+    client.on('error', (error) => this.settings.logger.debug('relay: client socket error', { sessionId: session.id, error: error.message }));
+    client.on('close', (code: number, reason: Buffer) => {
+      this.clients.delete(client);
+      session.handleClientClose(code, reasonText(reason));
+    });
+    upstream.handOver(
+      (data) => {
+        try {
+          session.handleUpstreamFrame(data);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      (code, reason) => session.handleUpstreamClose(code, reason),
+    );
+  }
+
+  /**
+   * Opens the upstream socket. Its listeners are attached at once: the upstream speaks first
+   * (`session.created` can arrive in the same chunk as the handshake), and its frames wait in
+   * a queue until the session exists.
+   */
+  private connectUpstream(module: WsModule, ticket: RelayTicket<Identity>): Promise<UpstreamConnection> {
+    const { apiKey, headers } = this.upstreamOptions;
+    return (async () => {
+      const key = typeof apiKey === 'function' ? await apiKey() : apiKey;
+      if (typeof key !== 'string' || key === '') throw new RealtimeError('VOXWIRE_AUTHENTICATION_FAILED', 'the upstream API key provider returned no key');
+      const extra = typeof headers === 'function' ? headers(ticket.identity) : (headers ?? {});
+      const socket = new module.WebSocket(this.upstreamUrl, {
+        headers: { ...extra, Authorization: `Bearer ${key}` },
+        perMessageDeflate: false,
+        maxPayload: DEFAULT_MAX_SERVER_FRAME_BYTES,
+      });
+      const connection = new UpstreamConnection(socket);
+      socket.on('error', (error) => this.settings.logger.debug('relay: upstream socket error', { sessionId: ticket.sessionId, error: error.message }));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          cleanup();
+          socket.terminate();
+          reject(new RealtimeError('VOXWIRE_TIMEOUT', `the upstream did not open within ${this.connectTimeoutMs} ms`));
+        }, this.connectTimeoutMs);
+        const onOpen = (): void => {
+          cleanup();
+          resolve();
+        };
+        const onError = (error: Error): void => {
+          cleanup();
+          socket.terminate();
+          reject(new RealtimeError('VOXWIRE_CONNECTION_FAILED', `the upstream connection failed: ${error.message}`, { cause: error }));
+        };
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          socket.off('open', onOpen);
+          socket.off('error', onError);
+        };
+        socket.on('open', onOpen);
+        socket.on('error', onError);
+      });
+      return connection;
+    })();
+  }
+
+  private startHeartbeat(): void {
+    if (this.pingTimer !== undefined || !Number.isFinite(this.pingIntervalMs)) return;
+    this.pingTimer = setInterval(() => {
+      for (const [client, record] of this.clients) {
+        if (!record.alive) {
+          client.terminate();
+          continue;
+        }
+        record.alive = false;
+        client.ping();
+      }
+    }, this.pingIntervalMs);
+    this.pingTimer.unref();
+  }
+
+  private async waitForClientsToClose(): Promise<void> {
+    if (this.clients.size === 0) return;
+    const deadline = Date.now() + CLOSE_HANDSHAKE_GRACE_MS;
+    while (this.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const client of this.clients.keys()) client.terminate();
+    this.clients.clear();
+  }
+}
+
+/**
+ * Creates the Node relay: authenticate before the upgrade, the server's key only upstream,
+ * the operator's policy, limits, budgets and metrics on every session.
+ *
+ * @example
+ * ```ts
+ * import { createRelay } from 'voxwire/server/node';
+ *
+ * const relay = createRelay({
+ *   upstream: { apiKey: process.env.OPENAI_API_KEY!, model: 'gpt-realtime' },
+ *   authenticate: async (request) => {
+ *     const user = await sessions.verify(new URL(request.url).searchParams.get('token'));
+ *     return user ? { userId: user.id, plan: user.plan } : null; // null → 401, no socket
+ *   },
+ *   origins: ['https://app.example.com'],
+ *   policy: { session: { instructions: 'You are a helpful concierge.' }, voices: ['marin', 'cedar'], maxOutputTokens: 1024 },
+ *   limits: { maxDurationMs: 10 * 60_000, maxSessionsPerUser: 2 },
+ *   budget: { dailyLimit: 30 * 60 }, // 30 minutes of audio per user per day
+ * });
+ * const { url } = await relay.listen(8080);
+ * process.on('SIGTERM', () => relay.close({ drainMs: 20_000 }));
+ * ```
+ */
+export function createRelay<Identity extends RelayIdentity = RelayIdentity>(options: CreateRelayOptions<Identity>): NodeRelay<Identity> {
+  return new NodeRelay<Identity>(options);
+}

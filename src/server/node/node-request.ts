@@ -1,0 +1,28 @@
+/**
+ * Node's `IncomingMessage` as a Web-standard `Request`, so `authenticate` is the same
+ * function in every runtime. Only the method, URL and headers are carried (an upgrade has no
+ * body).
+ */
+import type { IncomingMessage } from 'node:http';
+
+/** Builds a `Request` (method, URL, headers) from an upgrade request. */
+export function toWebRequest(incoming: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers)) {
+    if (value === undefined) continue;
+    try {
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+      else headers.set(name, value);
+    } catch {
+      // A header the Fetch API refuses (a malformed value) is left out rather than failing the connect.
+    }
+  }
+  const secure = (incoming.socket as { encrypted?: boolean }).encrypted === true;
+  let url: string;
+  try {
+    url = new URL(incoming.url ?? '/', `${secure ? 'https' : 'http'}://${incoming.headers.host ?? 'localhost'}`).href;
+  } catch {
+    url = new URL(incoming.url ?? '/', 'http://localhost').href;
+  }
+  return new Request(url, { method: incoming.method ?? 'GET', headers });
+}

@@ -1,0 +1,241 @@
+/**
+ * The relay's session policy, applied to every client event that is not an audio append:
+ * the operator's locked session fields are merged over the client's, voices are checked
+ * against an allowlist, `max_output_tokens` is capped, client tools are passed through or
+ * restricted, server-side tools are declared alongside them, and what the client may put in
+ * the conversation is checked. Pure functions over validated events: no I/O, no state.
+ */
+import type { ClientEventInput, ClientEventInputMap } from '../events';
+import type { RealtimeSessionConfig } from '../events';
+import type { SessionFunctionTool } from '../tools/registry';
+
+/**
+ * Session fields the operator owns. Whatever the client sends for these is replaced (nested
+ * objects such as `audio.output` merge field by field, the operator's fields winning). The
+ * model is not here: it is fixed by the upstream connection.
+ */
+export type RelayLockedSession = Omit<RealtimeSessionConfig, 'type' | 'model'>;
+
+/** The policy of one session, resolved from the relay's options and the user's identity. */
+export interface ResolvedSessionPolicy {
+  /** Locked session fields, or undefined for none. */
+  readonly locked: RelayLockedSession | undefined;
+  /** Voices the client may choose, or undefined for any. */
+  readonly voices: ReadonlySet<string> | undefined;
+  /** The `max_output_tokens` cap, or undefined for none. */
+  readonly maxOutputTokens: number | undefined;
+  /** Client tools: all, none, or those whose names (or MCP server labels) are listed. */
+  readonly clientTools: 'passthrough' | 'none' | ReadonlySet<string>;
+  /** Names of the relay's server-side tools. */
+  readonly serverToolNames: ReadonlySet<string>;
+  /** Declarations of the relay's server-side tools, merged into the session's `tools`. */
+  readonly serverToolDeclarations: readonly SessionFunctionTool[];
+  /** Whether the client may add `system` messages to the conversation. */
+  readonly allowSystemMessages: boolean;
+}
+
+/** The outcome of applying the policy to one client event. */
+export type PolicyResult =
+  /** Forward: `event` is the rewritten event, or undefined when the original frame stands. */
+  | { ok: true; event: ClientEventInput | undefined }
+  /** Refuse with an `error` event naming the rule; nothing is forwarded. */
+  | { ok: false; message: string; param?: string };
+
+type Json = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function setOwn(target: Json, key: string, value: unknown): void {
+  // A key from configuration could be `__proto__`; define it as data, never through the setter.
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** `base` with every field of `locked` written over it; plain objects merge recursively. */
+export function mergeLocked(base: Json, locked: Json): Json {
+  const merged: Json = { ...base };
+  for (const key of Object.keys(locked)) {
+    const lockedValue = locked[key];
+    if (lockedValue === undefined) continue;
+    const baseValue = merged[key];
+    setOwn(merged, key, isPlainObject(lockedValue) && isPlainObject(baseValue) ? mergeLocked(baseValue, lockedValue) : lockedValue);
+  }
+  return merged;
+}
+
+function voiceName(voice: unknown): string | undefined {
+  if (typeof voice === 'string') return voice;
+  if (isPlainObject(voice) && typeof voice.id === 'string') return voice.id;
+  return undefined;
+}
+
+function lockedVoice(policy: ResolvedSessionPolicy): unknown {
+  const audio = policy.locked?.audio as Json | undefined;
+  const output = audio?.output as Json | undefined;
+  return output?.voice;
+}
+
+function checkVoice(policy: ResolvedSessionPolicy, voice: unknown, param: string): PolicyResult | undefined {
+  if (voice === undefined || policy.voices === undefined || lockedVoice(policy) !== undefined) return undefined;
+  const name = voiceName(voice);
+  if (name !== undefined && policy.voices.has(name)) return undefined;
+  return {
+    ok: false,
+    message: `voice ${JSON.stringify(name ?? voice)} is not allowed on this relay (allowed: ${[...policy.voices].join(', ')})`,
+    param,
+  };
+}
+
+function toolLabel(tool: Json): string {
+  if (tool.type === 'mcp') return typeof tool.server_label === 'string' ? tool.server_label : '';
+  return typeof tool.name === 'string' ? tool.name : '';
+}
+
+/** Checks the client's tools against the policy; returns the refusal or undefined. */
+function checkClientTools(policy: ResolvedSessionPolicy, tools: readonly unknown[], param: string): PolicyResult | undefined {
+  for (const [index, tool] of tools.entries()) {
+    const label = toolLabel(tool as Json);
+    if (policy.serverToolNames.has(label)) {
+      return { ok: false, message: `tool ${JSON.stringify(label)} is a server-side tool of this relay; the client cannot declare it`, param: `${param}[${index}]` };
+    }
+    if (policy.clientTools === 'none') {
+      return { ok: false, message: `this relay does not accept client tools (got ${JSON.stringify(label)})`, param: `${param}[${index}]` };
+    }
+    if (policy.clientTools !== 'passthrough' && !policy.clientTools.has(label)) {
+      const allowed = [...policy.clientTools].join(', ') || 'none';
+      return { ok: false, message: `tool ${JSON.stringify(label)} is not allowed on this relay (allowed client tools: ${allowed})`, param: `${param}[${index}]` };
+    }
+  }
+  return undefined;
+}
+
+/** The tools to declare: locked ones (when locked) or the client's, then the server tools. */
+function declaredTools(policy: ResolvedSessionPolicy, clientTools: readonly unknown[] | undefined): unknown[] | undefined {
+  const lockedTools = policy.locked?.tools;
+  const base = lockedTools ?? clientTools;
+  if (base === undefined && lockedTools === undefined) return undefined;
+  return [...(base ?? []), ...policy.serverToolDeclarations];
+}
+
+function capTokens(policy: ResolvedSessionPolicy, value: unknown): unknown {
+  const cap = policy.maxOutputTokens;
+  if (cap === undefined || value === undefined) return value;
+  if (value === 'inf' || (typeof value === 'number' && value > cap)) return cap;
+  return value;
+}
+
+function checkItem(policy: ResolvedSessionPolicy, item: unknown, param: string, isServerCall: (callId: string) => boolean): PolicyResult | undefined {
+  if (!isPlainObject(item)) return undefined;
+  if (item.type === 'message' && item.role === 'system' && !policy.allowSystemMessages) {
+    return { ok: false, message: 'system messages are not allowed on this relay (the operator owns the instructions)', param: `${param}.role` };
+  }
+  if (item.type === 'function_call_output' && typeof item.call_id === 'string' && isServerCall(item.call_id)) {
+    return { ok: false, message: `call ${item.call_id} belongs to a server-side tool; the relay answers it`, param: `${param}.call_id` };
+  }
+  return undefined;
+}
+
+/**
+ * The `session` of the `session.update` the relay sends when a session opens, so the
+ * operator's locked fields, the token cap and the server tools are in force before the
+ * client says anything. Undefined when the policy sets nothing.
+ */
+export function initialSessionConfig(policy: ResolvedSessionPolicy): RealtimeSessionConfig | undefined {
+  let session: Json = { type: 'realtime' };
+  let any = false;
+  if (policy.locked !== undefined && Object.keys(policy.locked).length > 0) {
+    session = mergeLocked(session, policy.locked as Json);
+    any = true;
+  }
+  const tools = declaredTools(policy, policy.serverToolDeclarations.length > 0 ? [] : undefined);
+  if (tools !== undefined) {
+    session.tools = tools;
+    any = true;
+  }
+  if (policy.maxOutputTokens !== undefined) {
+    session.max_output_tokens = capTokens(policy, session.max_output_tokens ?? 'inf');
+    any = true;
+  }
+  return any ? (session as RealtimeSessionConfig) : undefined;
+}
+
+function applySessionUpdate(policy: ResolvedSessionPolicy, event: ClientEventInputMap['session.update']): PolicyResult {
+  const session = event.session as Json;
+  if (session.type !== 'realtime') {
+    return { ok: false, message: `this relay serves realtime sessions: session.type must be 'realtime', got ${JSON.stringify(session.type)}`, param: 'session.type' };
+  }
+  const audio = session.audio as Json | undefined;
+  const output = audio?.output as Json | undefined;
+  const voiceRefusal = checkVoice(policy, output?.voice, 'session.audio.output.voice');
+  if (voiceRefusal) return voiceRefusal;
+  const clientTools = session.tools as unknown[] | undefined;
+  if (clientTools !== undefined && policy.locked?.tools === undefined) {
+    const toolRefusal = checkClientTools(policy, clientTools, 'session.tools');
+    if (toolRefusal) return toolRefusal;
+  }
+
+  let next: Json = { ...session };
+  // The model is fixed by the upstream URL; a client cannot switch to another one.
+  delete next.model;
+  if (policy.locked !== undefined) next = mergeLocked(next, policy.locked as Json);
+  const tools = declaredTools(policy, clientTools);
+  if (tools !== undefined) next.tools = tools;
+  if (next.max_output_tokens !== undefined) next.max_output_tokens = capTokens(policy, next.max_output_tokens);
+
+  const changed = JSON.stringify(next) !== JSON.stringify(session);
+  return { ok: true, event: changed ? ({ ...event, session: next } as ClientEventInput) : undefined };
+}
+
+function applyResponseCreate(policy: ResolvedSessionPolicy, event: ClientEventInputMap['response.create'], isServerCall: (callId: string) => boolean): PolicyResult {
+  const response = event.response as Json | undefined;
+  if (response === undefined) return { ok: true, event: undefined };
+  const audio = response.audio as Json | undefined;
+  const output = audio?.output as Json | undefined;
+  const voiceRefusal = checkVoice(policy, output?.voice, 'response.audio.output.voice');
+  if (voiceRefusal) return voiceRefusal;
+  const clientTools = response.tools as unknown[] | undefined;
+  if (clientTools !== undefined && policy.locked?.tools === undefined) {
+    const toolRefusal = checkClientTools(policy, clientTools, 'response.tools');
+    if (toolRefusal) return toolRefusal;
+  }
+  const input = response.input as unknown[] | undefined;
+  if (input !== undefined) {
+    for (const [index, item] of input.entries()) {
+      const itemRefusal = checkItem(policy, item, `response.input[${index}]`, isServerCall);
+      if (itemRefusal) return itemRefusal;
+    }
+  }
+
+  const next: Json = { ...response };
+  const locked = policy.locked as Json | undefined;
+  // Per-response overrides would sidestep the locked session: the locked values win here too.
+  if (locked?.instructions !== undefined && next.instructions !== undefined) next.instructions = locked.instructions;
+  if (locked?.prompt !== undefined && next.prompt !== undefined) next.prompt = locked.prompt;
+  if (output?.voice !== undefined && lockedVoice(policy) !== undefined) {
+    next.audio = mergeLocked(audio as Json, { output: { voice: lockedVoice(policy) } });
+  }
+  if (clientTools !== undefined) next.tools = declaredTools(policy, clientTools);
+  if (next.max_output_tokens !== undefined) next.max_output_tokens = capTokens(policy, next.max_output_tokens);
+
+  const changed = JSON.stringify(next) !== JSON.stringify(response);
+  return { ok: true, event: changed ? ({ ...event, response: next } as ClientEventInput) : undefined };
+}
+
+/**
+ * Applies the policy to one validated client event (any type but the audio append, which
+ * the relay checks on its fast path). `isServerCall` tells whether a `call_id` belongs to a
+ * server-side tool call, which only the relay may answer.
+ */
+export function applyPolicy(policy: ResolvedSessionPolicy, event: ClientEventInput, isServerCall: (callId: string) => boolean): PolicyResult {
+  switch (event.type) {
+    case 'session.update':
+      return applySessionUpdate(policy, event);
+    case 'response.create':
+      return applyResponseCreate(policy, event, isServerCall);
+    case 'conversation.item.create':
+      return checkItem(policy, event.item, 'item', isServerCall) ?? { ok: true, event: undefined };
+    default:
+      return { ok: true, event: undefined };
+  }
+}

@@ -1,0 +1,627 @@
+/**
+ * The runtime-agnostic relay: admission (origin, authentication, budget, concurrency), the
+ * registry of live sessions, budget charging, cross-node control and graceful draining. An
+ * adapter (the Node one in `voxwire/server/node`) owns the sockets and calls into it; a
+ * Workers or Durable Objects adapter can reuse it unchanged.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { DEFAULT_RELAY_DRAIN_MS } from '../defaults';
+import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../errors';
+import type { Usage } from '../events';
+import type { ToolApprovalRequest, ToolCallEvent, ToolErrorEvent, ToolResultEvent } from '../tools/tool-events';
+import type { RelayEndReason } from './end-reason';
+import { randomId } from './ids';
+import type { ConnectionRejectReason, RelayMetrics } from './metrics';
+import type { ResolvedSessionPolicy } from './policy';
+import { resolveRelaySettings, type RelayConnectionInfo, type RelayCoreOptions, type RelayIdentity, type ResolvedRelaySettings } from './relay-options';
+import { RelaySession, type RelaySessionHooks } from './relay-session';
+import type { BudgetUnit, RelayControlMessage, RelaySessionEvent } from './session-bus';
+import type { RelaySocket } from './socket';
+import { relayErrorFrame } from './wire-events';
+
+/** Fields every relay event about a session carries. */
+export interface RelaySessionRef<Identity extends RelayIdentity = RelayIdentity> {
+  /** The session id. */
+  sessionId: string;
+  /** The session's user. */
+  userId: string;
+  /** The identity `authenticate` returned. */
+  identity: Identity;
+}
+
+/** The events of a relay (local to this node; use `observe()` for every node). */
+export interface RelayEvents<Identity extends RelayIdentity = RelayIdentity> {
+  /** A session opened on this node. */
+  sessionStarted: [event: RelaySessionRef<Identity>];
+  /** A session on this node ended. */
+  sessionEnded: [event: RelaySessionRef<Identity> & { reason: RelayEndReason; durationMs: number }];
+  /** A final user transcript or assistant transcript/text. */
+  transcript: [event: RelaySessionRef<Identity> & { role: 'user' | 'assistant'; itemId: string; text: string }];
+  /** A response finished; `charged` is what it added to the user's budget, in `unit`. */
+  usage: [event: RelaySessionRef<Identity> & { responseId: string | undefined; usage: Usage | null | undefined; charged: number; unit: BudgetUnit }];
+  /** A server-side tool call started. */
+  toolCall: [event: RelaySessionRef<Identity> & ToolCallEvent];
+  /** A server-side tool call returned. */
+  toolResult: [event: RelaySessionRef<Identity> & ToolResultEvent];
+  /** A server-side tool call failed (the model got the error as its output). */
+  toolError: [event: RelaySessionRef<Identity> & ToolErrorEvent];
+  /** A server-side tool call needs approval: call `approve()` or `reject()`. Unheard, it is rejected. */
+  toolApproval: [event: RelaySessionRef<Identity> & ToolApprovalRequest];
+}
+
+/** A connection the relay admitted, carried from {@link RelayCore.admit} to {@link RelayCore.open}. */
+export interface RelayTicket<Identity extends RelayIdentity = RelayIdentity> {
+  /** The id the session will have. */
+  readonly sessionId: string;
+  /** Who connects. */
+  readonly identity: Identity;
+  /** The session's policy. */
+  readonly policy: ResolvedSessionPolicy;
+  /** The session's time limit. */
+  readonly maxDurationMs: number;
+  /** The user's budget today, or undefined for none. */
+  readonly budgetLimit: number | undefined;
+  /** The user's spend today at admission. */
+  readonly budgetSpent: number;
+  /** Whether a concurrency slot was taken (and must be released). */
+  readonly slotHeld: boolean;
+}
+
+/**
+ * What {@link RelayCore.admit} decided:
+ * - `rejected`: answer the HTTP request with `httpStatus` and open no socket (origin,
+ *   authentication, draining, store failure);
+ * - `refused`: complete the upgrade, then {@link RelayCore.refuse} sends an `error` event and
+ *   closes with `closeCode` (budget 4002, concurrency 4004), so clients learn why and do not
+ *   reconnect in a loop;
+ * - `accepted`: connect upstream, complete the upgrade, then {@link RelayCore.open}.
+ */
+export type RelayAdmission<Identity extends RelayIdentity = RelayIdentity> =
+  | { status: 'rejected'; httpStatus: number; body: string; headers: Record<string, string>; reason: ConnectionRejectReason }
+  | { status: 'refused'; closeCode: number; errorCode: RealtimeErrorCode; message: string; reason: ConnectionRejectReason }
+  | { status: 'accepted'; ticket: RelayTicket<Identity> };
+
+/** Options of {@link RelayCore.endSession} and {@link RelayCore.endUserSessions}. */
+export interface EndSessionOptions {
+  /**
+   * The close code: one of `CLOSE_CODES` (not 1006).
+   * @default CLOSE_CODES.normal (1000: the client ends the session and does not reconnect)
+   */
+  code?: number;
+  /** Why, for the close frame and logs. @default 'session ended by operator' */
+  message?: string;
+}
+
+interface SessionEntry<Identity extends RelayIdentity> {
+  readonly session: RelaySession<Identity>;
+  readonly slotHeld: boolean;
+  flushing: Promise<void> | undefined;
+  flushAgain: boolean;
+}
+
+const BUDGET_KEY_TTL_MS = 48 * 60 * 60 * 1000;
+const SLOT_POLL_MS = 100;
+const HTTP_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+const ALLOWED_END_CODES = new Set<number>(Object.values(CLOSE_CODES).filter((code) => code !== CLOSE_CODES.abnormal));
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The relay core. Most apps use `createRelay` from `voxwire/server/node`, which wraps it;
+ * use the core directly to write an adapter for another runtime.
+ *
+ * @example
+ * ```ts
+ * const core = new RelayCore({ model: 'gpt-realtime', authenticate });
+ * await core.start();
+ * const admission = await core.admit(request, { remoteAddress });
+ * if (admission.status === 'accepted') {
+ *   const upstream = await connectUpstream();              // your runtime's WebSocket
+ *   const session = core.open(admission.ticket, clientSocket, upstream);
+ *   clientSocket.onmessage = (m) => session.handleClientFrame(m.data);
+ *   upstream.onmessage = (m) => session.handleUpstreamFrame(m.data);
+ * }
+ * ```
+ */
+export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends EventEmitter<RelayEvents<Identity>> {
+  /** The relay's metrics. */
+  readonly metrics: RelayMetrics;
+  /** This node's id in published events. */
+  readonly nodeId: string;
+  /** The resolved settings (for adapters). */
+  readonly settings: ResolvedRelaySettings<Identity>;
+
+  private readonly entries = new Map<string, SessionEntry<Identity>>();
+  private readonly settling = new Set<Promise<void>>();
+  private readonly emptyWaiters = new Set<() => void>();
+  private isDraining = false;
+  private started = false;
+  private tickTimer: unknown;
+  private unsubscribeControl: (() => Promise<void>) | undefined;
+
+  constructor(options: RelayCoreOptions<Identity>) {
+    super();
+    this.settings = resolveRelaySettings(options);
+    this.metrics = this.settings.metrics;
+    this.nodeId = this.settings.nodeId;
+  }
+
+  /** True once {@link RelayCore.drain} has begun: new connections are refused with 503. */
+  get draining(): boolean {
+    return this.isDraining;
+  }
+
+  /** Sessions open on this node. */
+  get sessionCount(): number {
+    return this.entries.size;
+  }
+
+  /** The sessions open on this node. */
+  sessions(): RelaySession<Identity>[] {
+    return [...this.entries.values()].map((entry) => entry.session);
+  }
+
+  /** The session with this id, when it runs on this node. */
+  getSession(sessionId: string): RelaySession<Identity> | undefined {
+    return this.entries.get(sessionId)?.session;
+  }
+
+  /** Starts the charge/refresh loop and subscribes to cross-node orders. Idempotent. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.scheduleTick();
+    const bus = this.settings.bus;
+    if (bus !== undefined) {
+      this.unsubscribeControl = await bus.subscribe(`${this.settings.busPrefix}control`, (message) => this.onControlMessage(message));
+    }
+  }
+
+  /**
+   * Stops the loop and unsubscribes; waits for charges in flight. Sessions are not touched:
+   * {@link RelayCore.drain} first. The store and bus are the caller's to close.
+   */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.settings.clock.clearTimeout(this.tickTimer);
+    const unsubscribe = this.unsubscribeControl;
+    this.unsubscribeControl = undefined;
+    await unsubscribe?.();
+    await Promise.allSettled([...this.settling]);
+  }
+
+  /**
+   * Resolves once the relay can serve: its server tools' declarations are ready (a zod mini
+   * schema is converted on demand). Rejects with the error of a tool that cannot be declared.
+   */
+  ready(): Promise<void> {
+    return this.settings.prepareServerTools();
+  }
+
+  /** True when a request with this `Origin` header may connect. */
+  checkOrigin(origin: string | null | undefined): boolean {
+    const origins = this.settings.origins;
+    if (origins === undefined || origin === null || origin === undefined) return true;
+    return origins.some((allowed) => {
+      if (typeof allowed === 'string') return allowed === origin;
+      allowed.lastIndex = 0;
+      return allowed.test(origin);
+    });
+  }
+
+  /**
+   * Decides whether a connection may open: draining, origin, `authenticate`, the user's
+   * budget, then a concurrency slot (waiting up to `concurrencyGraceMs` for one). Runs before
+   * the upgrade.
+   */
+  async admit(request: Request, info: RelayConnectionInfo): Promise<RelayAdmission<Identity>> {
+    const { settings, metrics } = this;
+    if (this.isDraining) return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    if (!this.checkOrigin(request.headers.get('origin'))) return this.reject('origin', 403, 'origin not allowed');
+
+    let outcome: Identity | Response | null | undefined;
+    try {
+      outcome = await settings.authenticate(request, info);
+    } catch (error) {
+      settings.logger.error('relay: authenticate() threw; the connection was refused with 500', { error: messageOf(error) });
+      return this.reject('error', 500, 'authentication error');
+    }
+    if (outcome instanceof Response) {
+      const headers: Record<string, string> = {};
+      outcome.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const body = await outcome.text().catch(() => '');
+      return this.reject('authentication', outcome.status >= 400 ? outcome.status : 403, body || 'forbidden', headers);
+    }
+    if (outcome === null || outcome === undefined || (outcome as unknown) === false) {
+      return this.reject('authentication', 401, 'authentication required', { 'www-authenticate': 'Bearer' });
+    }
+    const identity = outcome;
+    if (typeof identity !== 'object' || typeof identity.userId !== 'string' || identity.userId === '') {
+      settings.logger.error('relay: authenticate() must return an object with a non-empty string `userId`', { got: typeof identity });
+      return this.reject('error', 500, 'authentication error');
+    }
+    if (this.isDraining) return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+
+    try {
+      await settings.prepareServerTools();
+    } catch (error) {
+      settings.logger.error('relay: a server tool cannot be declared; connections are refused', { error: messageOf(error) });
+      return this.reject('error', 500, 'relay configuration error');
+    }
+    let policy: ResolvedSessionPolicy;
+    let maxDurationMs: number;
+    let maxSessions: number;
+    let budgetLimit: number | undefined;
+    try {
+      policy = settings.resolvePolicy(identity);
+      maxDurationMs = settings.maxDurationMs(identity);
+      maxSessions = settings.maxSessionsPerUser(identity);
+      budgetLimit = settings.dailyLimit(identity);
+    } catch (error) {
+      settings.logger.error('relay: resolving the policy or limits for this identity failed', { userId: identity.userId, error: messageOf(error) });
+      return this.reject('error', 500, 'relay configuration error');
+    }
+    if (budgetLimit !== undefined && !Number.isFinite(budgetLimit)) budgetLimit = undefined;
+    const userId = identity.userId;
+
+    let budgetSpent = 0;
+    if (budgetLimit !== undefined) {
+      try {
+        budgetSpent = await settings.store.charge(this.budgetKey(userId), 0, BUDGET_KEY_TTL_MS);
+      } catch (error) {
+        if (!settings.failOpen) {
+          settings.logger.error('relay: the budget store failed; the connection was refused', { error: messageOf(error) });
+          return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
+        }
+        settings.logger.warn('relay: the budget store failed; admitting (failOpen)', { error: messageOf(error) });
+      }
+      if (budgetSpent >= budgetLimit) {
+        metrics.recordBudgetRejection(userId, 'connect');
+        return this.refusal('budget', CLOSE_CODES.budgetExhausted, 'VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${userId} is used up (${budgetSpent.toFixed(2)} of ${budgetLimit} ${settings.budgetUnit})`);
+      }
+    }
+
+    const sessionId = randomId('vxs_');
+    let slotHeld = false;
+    if (Number.isFinite(maxSessions)) {
+      try {
+        slotHeld = await this.acquireSlot(userId, sessionId, maxSessions);
+      } catch (error) {
+        if (!settings.failOpen) {
+          settings.logger.error('relay: the budget store failed to take a concurrency slot; the connection was refused', { error: messageOf(error) });
+          return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
+        }
+        settings.logger.warn('relay: the budget store failed; admitting without a slot (failOpen)', { error: messageOf(error) });
+        slotHeld = true;
+      }
+      if (!slotHeld) {
+        return this.refusal('concurrency', CLOSE_CODES.policyViolation, 'VOXWIRE_CONCURRENCY_LIMIT', `user ${userId} already has ${maxSessions} open session(s), the most this relay allows; close one first`);
+      }
+    }
+    if (this.isDraining) {
+      if (slotHeld) void this.releaseSlot(userId, sessionId);
+      return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    }
+    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld } };
+  }
+
+  /** Gives back what an accepted admission took when the connection never became a session. */
+  abandon(ticket: RelayTicket<Identity>): void {
+    if (ticket.slotHeld) void this.releaseSlot(ticket.identity.userId, ticket.sessionId);
+  }
+
+  /**
+   * Completes a `refused` admission on an upgraded socket: an `error` event saying why, then
+   * the close code (4002 or 4004).
+   */
+  refuse(admission: Extract<RelayAdmission<Identity>, { status: 'refused' }>, client: RelaySocket): void {
+    // 101: the upgrade completed; the refusal is the close code.
+    this.metrics.recordConnectionRejected(admission.reason, 101);
+    client.send(relayErrorFrame(admission.errorCode, admission.message));
+    client.close(admission.closeCode, admission.errorCode === 'VOXWIRE_BUDGET_EXHAUSTED' ? 'budget exhausted' : 'concurrency limit');
+  }
+
+  /**
+   * Opens a session on two open sockets. Feed it frames and closes afterwards. If the relay
+   * started draining meanwhile, the session is warned and ended like the others.
+   */
+  open(ticket: RelayTicket<Identity>, client: RelaySocket, upstream: RelaySocket): RelaySession<Identity> {
+    const session = new RelaySession<Identity>({
+      id: ticket.sessionId,
+      identity: ticket.identity,
+      client,
+      upstream,
+      policy: ticket.policy,
+      settings: this.settings,
+      maxDurationMs: ticket.maxDurationMs,
+      budgetLimit: ticket.budgetLimit,
+      budgetSpent: ticket.budgetSpent,
+      hooks: this.hooks,
+    });
+    this.entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
+    this.metrics.recordSessionStarted(session.id, session.userId);
+    this.safeEmit('sessionStarted', this.ref(session));
+    this.publish({ type: 'session.started', ...this.eventBase(session) });
+    session.start();
+    if (this.isDraining) session.end('draining');
+    return session;
+  }
+
+  /**
+   * Ends a session on whichever node holds it: here at once, elsewhere through the bus.
+   * Resolves to true when it ran here.
+   */
+  async endSession(sessionId: string, options: EndSessionOptions = {}): Promise<boolean> {
+    const { code, message } = this.checkEndOptions(options);
+    const entry = this.entries.get(sessionId);
+    if (entry !== undefined) {
+      entry.session.end('ended_by_operator', { code, message });
+      return true;
+    }
+    await this.sendControl({ type: 'end', sessionId, code, message });
+    return false;
+  }
+
+  /** Ends every session of a user, on every node. Resolves to the number ended here. */
+  async endUserSessions(userId: string, options: EndSessionOptions = {}): Promise<number> {
+    const { code, message } = this.checkEndOptions(options);
+    const ended = this.endLocalUserSessions(userId, code, message);
+    await this.sendControl({ type: 'end', userId, code, message });
+    return ended;
+  }
+
+  /**
+   * Listens to the session events every node publishes on the bus (needs `bus` and, on the
+   * publishing nodes, `publishSessionEvents`). Resolves to a function that stops listening.
+   */
+  async observe(listener: (event: RelaySessionEvent) => void): Promise<() => Promise<void>> {
+    const bus = this.settings.bus;
+    if (bus === undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'relay.observe() needs a `bus` (a RedisSessionBus to observe every node).');
+    return bus.subscribe(`${this.settings.busPrefix}events`, (message) => {
+      let event: RelaySessionEvent;
+      try {
+        event = JSON.parse(message) as RelaySessionEvent;
+      } catch {
+        return;
+      }
+      try {
+        listener(event);
+      } catch (error) {
+        this.settings.logger.error('relay: an observe() listener threw', { error: messageOf(error) });
+      }
+    });
+  }
+
+  /**
+   * Graceful shutdown: new connections get 503, every client gets `voxwire.session.ending`
+   * with the seconds left, sessions may finish for up to `drainMs`, then the rest are closed
+   * with 4000 (clients back off and reconnect to another node). Resolves when all have ended
+   * and their final charges are stored.
+   */
+  async drain(options: { drainMs?: number } = {}): Promise<void> {
+    const drainMs = options.drainMs ?? DEFAULT_RELAY_DRAIN_MS;
+    this.isDraining = true;
+    if (this.entries.size > 0) {
+      for (const { session } of this.entries.values()) session.warnEnding(drainMs / 1000, 'draining');
+      await new Promise<void>((resolve) => {
+        let timer: unknown;
+        const done = (): void => {
+          this.settings.clock.clearTimeout(timer);
+          this.emptyWaiters.delete(done);
+          resolve();
+        };
+        this.emptyWaiters.add(done);
+        timer = this.settings.clock.setTimeout(done, drainMs);
+      });
+      for (const { session } of [...this.entries.values()]) session.end('draining');
+    }
+    await Promise.allSettled([...this.settling]);
+  }
+
+  private readonly hooks: RelaySessionHooks = {
+    onEnded: (session, reason) => this.onSessionEnded(session as RelaySession<Identity>, reason),
+    onChargeNeeded: (session) => {
+      const entry = this.entries.get(session.id);
+      if (entry) void this.flushCharge(entry);
+    },
+    onTranscript: (session, role, itemId, text) => {
+      this.safeEmit('transcript', { ...this.ref(session as RelaySession<Identity>), role, itemId, text });
+      this.publish({ type: 'transcript', ...this.eventBase(session), role, itemId, text });
+    },
+    onUsage: (session, responseId, usage, charged) => {
+      const unit = this.settings.budgetUnit;
+      this.safeEmit('usage', { ...this.ref(session as RelaySession<Identity>), responseId, usage, charged, unit });
+      this.publish({ type: 'usage', ...this.eventBase(session), responseId, usage, charged, unit });
+    },
+    onToolEvent: (session, name, event) => {
+      const ref = this.ref(session as RelaySession<Identity>);
+      if (name === 'toolResult' || name === 'toolError') {
+        const { durationMs } = event as ToolResultEvent | ToolErrorEvent;
+        this.metrics.recordToolCall(session.id, (event as ToolResultEvent).name, name === 'toolResult' ? 'ok' : 'error', durationMs);
+      }
+      if (name === 'toolApproval' && this.listenerCount('toolApproval') === 0) return false;
+      if (name === 'toolOutputs') return true;
+      // The tool events share their names with the relay's events.
+      return (this.emit as (name: string, event: unknown) => boolean)(name, { ...ref, ...event });
+    },
+  };
+
+  /** Emits to the app's listeners; one that throws is logged and never breaks a session. */
+  private safeEmit<Name extends keyof RelayEvents<Identity>>(name: Name, ...args: RelayEvents<Identity>[Name]): void {
+    try {
+      (this.emit as (name: string, ...args: unknown[]) => boolean)(name, ...args);
+    } catch (error) {
+      this.settings.logger.error(`relay: a ${String(name)} listener threw`, { error: messageOf(error) });
+    }
+  }
+
+  private onSessionEnded(session: RelaySession<Identity>, reason: RelayEndReason): void {
+    const entry = this.entries.get(session.id);
+    if (entry === undefined) return;
+    this.entries.delete(session.id);
+    const durationMs = this.settings.clock.now() - session.startedAt;
+    this.metrics.recordSessionEnded(session.id, session.userId, reason, durationMs);
+    if (reason === 'budget_exhausted') this.metrics.recordBudgetRejection(session.userId, 'session');
+    this.safeEmit('sessionEnded', { ...this.ref(session), reason, durationMs });
+    this.publish({ type: 'session.ended', ...this.eventBase(session), reason, durationMs });
+    const settle = (async () => {
+      await this.flushCharge(entry);
+      await entry.flushing;
+      if (entry.slotHeld) await this.releaseSlot(session.userId, session.id);
+    })();
+    this.track(settle);
+    if (this.entries.size === 0) for (const waiter of [...this.emptyWaiters]) waiter();
+  }
+
+  private flushCharge(entry: SessionEntry<Identity>): Promise<void> {
+    const { session } = entry;
+    if (session.budgetLimit === undefined) return Promise.resolve();
+    if (entry.flushing !== undefined) {
+      entry.flushAgain = true;
+      return entry.flushing;
+    }
+    const amount = session.takePendingCharge();
+    if (amount <= 0) return Promise.resolve();
+    const flushing = (async () => {
+      try {
+        const total = await this.settings.store.charge(this.budgetKey(session.userId), amount, BUDGET_KEY_TTL_MS);
+        session.applyBudgetTotal(total);
+      } catch (error) {
+        session.restorePendingCharge(amount);
+        this.settings.logger.warn('relay: charging the budget store failed; retrying at the next tick', { sessionId: session.id, error: messageOf(error) });
+      } finally {
+        entry.flushing = undefined;
+        if (entry.flushAgain) {
+          entry.flushAgain = false;
+          void this.flushCharge(entry);
+        }
+      }
+    })();
+    entry.flushing = flushing;
+    this.track(flushing);
+    return flushing;
+  }
+
+  private scheduleTick(): void {
+    this.tickTimer = this.settings.clock.setTimeout(() => {
+      if (!this.started) return;
+      this.tick();
+      this.scheduleTick();
+    }, this.settings.chargeIntervalMs);
+    // The loop alone must not keep a process alive (Node timers have unref; others need not).
+    (this.tickTimer as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  private tick(): void {
+    const slots: Array<{ userId: string; sessionId: string }> = [];
+    for (const entry of this.entries.values()) {
+      void this.flushCharge(entry);
+      if (entry.slotHeld) slots.push({ userId: entry.session.userId, sessionId: entry.session.id });
+    }
+    if (slots.length > 0) {
+      this.track(
+        this.settings.store.refreshSlots(slots, this.settings.slotTtlMs).catch((error: unknown) => {
+          this.settings.logger.warn('relay: refreshing concurrency slots failed', { error: messageOf(error) });
+        }),
+      );
+    }
+  }
+
+  private async acquireSlot(userId: string, sessionId: string, limit: number): Promise<boolean> {
+    const { store, clock, concurrencyGraceMs, slotTtlMs } = this.settings;
+    const deadline = clock.now() + concurrencyGraceMs;
+    for (;;) {
+      if (await store.acquireSlot(userId, sessionId, limit, slotTtlMs)) return true;
+      const left = deadline - clock.now();
+      if (left <= 0 || this.isDraining) return false;
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(SLOT_POLL_MS, left)));
+    }
+  }
+
+  private async releaseSlot(userId: string, sessionId: string): Promise<void> {
+    try {
+      await this.settings.store.releaseSlot(userId, sessionId);
+    } catch (error) {
+      this.settings.logger.warn('relay: releasing a concurrency slot failed (it lapses after slotTtlMs)', { userId, error: messageOf(error) });
+    }
+  }
+
+  private budgetKey(userId: string): string {
+    const day = new Date(this.settings.clock.now()).toISOString().slice(0, 10);
+    return `budget:${userId}:${day}`;
+  }
+
+  private reject(reason: ConnectionRejectReason, httpStatus: number, body: string, headers: Record<string, string> = {}): RelayAdmission<Identity> {
+    this.metrics.recordConnectionRejected(reason, httpStatus);
+    return { status: 'rejected', httpStatus, body, headers: { ...HTTP_TEXT, ...headers }, reason };
+  }
+
+  private refusal(reason: ConnectionRejectReason, closeCode: number, errorCode: RealtimeErrorCode, message: string): RelayAdmission<Identity> {
+    return { status: 'refused', closeCode, errorCode, message, reason };
+  }
+
+  private checkEndOptions(options: EndSessionOptions): { code: number; message: string } {
+    const code = options.code ?? CLOSE_CODES.normal;
+    if (!ALLOWED_END_CODES.has(code)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `endSession(): \`code\` must be one of CLOSE_CODES (${[...ALLOWED_END_CODES].join(', ')}), got ${String(code)}.`);
+    }
+    return { code, message: options.message ?? 'session ended by operator' };
+  }
+
+  private endLocalUserSessions(userId: string, code: number, message: string): number {
+    let ended = 0;
+    for (const { session } of [...this.entries.values()]) {
+      if (session.userId !== userId) continue;
+      session.end('ended_by_operator', { code, message });
+      ended += 1;
+    }
+    return ended;
+  }
+
+  private async sendControl(message: RelayControlMessage): Promise<void> {
+    const bus = this.settings.bus;
+    if (bus === undefined) return;
+    await bus.publish(`${this.settings.busPrefix}control`, JSON.stringify(message));
+  }
+
+  private onControlMessage(text: string): void {
+    let message: Partial<RelayControlMessage>;
+    try {
+      message = JSON.parse(text) as Partial<RelayControlMessage>;
+    } catch {
+      return;
+    }
+    if (message?.type !== 'end') return;
+    const code = typeof message.code === 'number' && ALLOWED_END_CODES.has(message.code) ? message.code : CLOSE_CODES.normal;
+    const reason = typeof message.message === 'string' ? message.message.slice(0, 100) : 'session ended by operator';
+    if (typeof message.sessionId === 'string') this.entries.get(message.sessionId)?.session.end('ended_by_operator', { code, message: reason });
+    if (typeof message.userId === 'string') this.endLocalUserSessions(message.userId, code, reason);
+  }
+
+  private publish(event: RelaySessionEvent): void {
+    const bus = this.settings.bus;
+    if (bus === undefined || !this.settings.publishSessionEvents) return;
+    this.track(
+      bus.publish(`${this.settings.busPrefix}events`, JSON.stringify(event)).catch((error: unknown) => {
+        this.settings.logger.warn('relay: publishing a session event failed', { error: messageOf(error) });
+      }),
+    );
+  }
+
+  private eventBase(session: { readonly id: string; readonly userId: string }): { sessionId: string; userId: string; nodeId: string; at: number } {
+    return { sessionId: session.id, userId: session.userId, nodeId: this.nodeId, at: Date.now() };
+  }
+
+  private ref(session: RelaySession<Identity>): RelaySessionRef<Identity> {
+    return { sessionId: session.id, userId: session.userId, identity: session.identity };
+  }
+
+  private track(promise: Promise<void>): void {
+    this.settling.add(promise);
+    void promise.finally(() => this.settling.delete(promise));
+  }
+}

@@ -1,0 +1,718 @@
+/**
+ * One relayed session: a client socket, an upstream socket, and the policy point between
+ * them. Runtime-agnostic: it sees only {@link RelaySocket}s and frames, so the same logic runs
+ * behind the Node adapter and any other.
+ *
+ * Hot path (about 50 frames a second each way per session): an `input_audio_buffer.append`
+ * is checked by a scan of the frame ({@link scanAudioAppend}: type, a base64 string within
+ * the cap, no other fields) and forwarded as the original bytes; an upstream frame whose
+ * `type` needs nothing from the relay (audio and transcript deltas) is recognised from its
+ * first bytes ({@link peekEventType}) and forwarded as is. Everything else is parsed with the
+ * SDK's schemas and passes the policy.
+ */
+import type { Clock } from '../clock';
+import { CLOSE_CODES, type RealtimeErrorCode } from '../errors';
+import { describeAudioFormat } from '../codec/audio-format';
+import { parseClientEvent, parseServerEvent, type ClientEventInput, type ResponseCreateParams, type Usage } from '../events';
+import { exceedsUtf8Bytes } from '../events/frame';
+import type { Logger } from '../logger';
+import { UsageMeter } from '../usage';
+import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
+import { closeCodeFor, type RelayEndReason } from './end-reason';
+import { peekEventType, scanAudioAppend } from './frame-scan';
+import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
+import type { FrameRejectReason, RelayMetrics } from './metrics';
+import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
+import type { RelayIdentity, ResolvedRelaySettings } from './relay-options';
+import { RelayToolRunner } from './server-tools';
+import type { RelayFrame, RelaySocket } from './socket';
+import { relayErrorFrame, sessionEndingFrame, type SessionEndingReason } from './wire-events';
+
+type Json = Record<string, unknown>;
+
+/** What a session reports to the relay that owns it. */
+export interface RelaySessionHooks {
+  /** The session ended (called once, synchronously inside {@link RelaySession.end}). */
+  onEnded(session: RelaySession, reason: RelayEndReason): void;
+  /** The session's local view says the budget may be used up: charge now, not at the next tick. */
+  onChargeNeeded(session: RelaySession): void;
+  /** A final transcript of a user or assistant item. */
+  onTranscript(session: RelaySession, role: 'user' | 'assistant', itemId: string, text: string): void;
+  /** A response finished with this usage; `charged` is what it added to the budget. */
+  onUsage(session: RelaySession, responseId: string | undefined, usage: Usage | null | undefined, charged: number): void;
+  /** A server-side tool event; returns whether anyone listened. */
+  onToolEvent<Name extends ToolEventName>(session: RelaySession, name: Name, event: ToolEventMap[Name]): boolean;
+}
+
+/** Everything a session is made from. */
+export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity> {
+  /** The session id. */
+  id: string;
+  /** Who the session belongs to. */
+  identity: Identity;
+  /** The socket toward the client. */
+  client: RelaySocket;
+  /** The socket toward the upstream API (already open). */
+  upstream: RelaySocket;
+  /** The session's policy. */
+  policy: ResolvedSessionPolicy;
+  /** The relay-wide settings. */
+  settings: ResolvedRelaySettings<Identity>;
+  /** The session's time limit (`Infinity` for none). */
+  maxDurationMs: number;
+  /** The user's budget for today (`undefined` for none). */
+  budgetLimit: number | undefined;
+  /** The user's spend when the session was admitted. */
+  budgetSpent: number;
+  /** Where the session reports. */
+  hooks: RelaySessionHooks;
+}
+
+/** Upstream event types the relay parses; every other type is forwarded untouched. */
+const INSPECTED_TYPES: ReadonlySet<string> = new Set([
+  'error',
+  'session.created',
+  'session.updated',
+  'response.created',
+  'response.done',
+  'conversation.item.input_audio_transcription.completed',
+  'response.output_audio_transcript.done',
+  'response.output_text.done',
+]);
+
+/** With server-side tools, the events that may concern a server call are parsed too. */
+const INSPECTED_TYPES_WITH_TOOLS: ReadonlySet<string> = new Set([
+  ...INSPECTED_TYPES,
+  'response.output_item.added',
+  'response.output_item.done',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.done',
+  'conversation.item.added',
+  'conversation.item.done',
+  'conversation.item.created',
+  'conversation.item.retrieved',
+  'conversation.item.truncated',
+  'conversation.item.deleted',
+  'input_audio_buffer.committed',
+]);
+
+/** Upstream events that show the conversation is alive (streamed silence is not). */
+const UPSTREAM_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
+  'input_audio_buffer.speech_started',
+  'input_audio_buffer.committed',
+  'response.created',
+  'response.done',
+]);
+
+const PCM_24K_BYTES_PER_SECOND = 48_000;
+
+/** Client events (other than audio) held at most while a mixed turn's server tools finish. */
+const MAX_HELD_CLIENT_FRAMES = 256;
+
+/** How long the client's `session.created` waits for the upstream to confirm the operator's config. */
+const INIT_TIMEOUT_MS = 5000;
+
+const clockSource = globalThis.performance;
+const now = (): number => clockSource.now();
+
+/**
+ * One frame in this many is timed for the relay-added latency histogram: the distribution is
+ * the same, and the other frames skip two clock reads. Must be a power of two.
+ */
+const LATENCY_SAMPLE_EVERY = 8;
+let frameSerial = 0;
+
+/** The arrival time of a frame that is timed, or -1 for one that is not. */
+function arrival(): number {
+  frameSerial = (frameSerial + 1) & (LATENCY_SAMPLE_EVERY - 1);
+  return frameSerial === 0 ? now() : -1;
+}
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function frameLength(frame: RelayFrame): number {
+  return typeof frame === 'string' ? frame.length : frame.byteLength;
+}
+
+/** Decoded bytes of a base64 string (its length alone; padding counted off). */
+function base64Bytes(base64: string): number {
+  let padding = 0;
+  if (base64.endsWith('==')) padding = 2;
+  else if (base64.endsWith('=')) padding = 1;
+  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
+}
+
+/**
+ * One relayed session. Created by the relay core once both sockets are open; the adapter
+ * feeds it frames and closes ({@link RelaySession.handleClientFrame} and friends).
+ */
+export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
+  /** The session id (`vxs_...`). */
+  readonly id: string;
+  /** Who the session belongs to. */
+  readonly identity: Identity;
+  /** The session's user. */
+  readonly userId: string;
+  /** When the session opened, on the relay's clock. */
+  readonly startedAt: number;
+  /** The user's budget for today, or undefined for none. */
+  readonly budgetLimit: number | undefined;
+
+  private readonly client: RelaySocket;
+  private readonly upstream: RelaySocket;
+  private readonly policy: ResolvedSessionPolicy;
+  private readonly settings: ResolvedRelaySettings<Identity>;
+  private readonly hooks: RelaySessionHooks;
+  private readonly metrics: RelayMetrics;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly maxDurationMs: number;
+  private readonly inspected: ReadonlySet<string>;
+  private readonly appendAllowed: boolean;
+  private readonly tools: RelayToolRunner | undefined;
+  private readonly usageMeter: UsageMeter | undefined;
+
+  private endedReason: RelayEndReason | undefined;
+  private lastActivityAt: number;
+  private deadlineTimer: unknown;
+  private idleTimer: unknown;
+  private pollTimer: unknown;
+  private lastWarning: SessionEndingReason | undefined;
+  private upstreamPaused = false;
+  private clientPaused = false;
+  private rejectedFrames = 0;
+  private inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
+  private pendingCharge = 0;
+  private spent: number;
+  private chargeRequested = false;
+  private initEventId: string | undefined;
+  private initTimer: unknown;
+  private heldSessionCreated: Json | undefined;
+  private upstreamExpired = false;
+  private activeResponse = false;
+  private queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
+  private relayResponseEventId: string | undefined;
+  private heldClientFrames: RelayFrame[] = [];
+
+  constructor(init: RelaySessionInit<Identity>) {
+    this.id = init.id;
+    this.identity = init.identity;
+    this.userId = init.identity.userId;
+    this.client = init.client;
+    this.upstream = init.upstream;
+    this.policy = init.policy;
+    this.settings = init.settings;
+    this.hooks = init.hooks;
+    this.metrics = init.settings.metrics;
+    this.clock = init.settings.clock;
+    this.logger = init.settings.logger;
+    this.maxDurationMs = init.maxDurationMs;
+    this.appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
+    this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
+    this.spent = init.budgetSpent;
+    this.startedAt = this.clock.now();
+    this.lastActivityAt = this.startedAt;
+    this.usageMeter = init.settings.budgetUnit === 'costUsd' ? new UsageMeter(init.settings.prices) : undefined;
+    if (init.settings.serverTools.length > 0) {
+      this.tools = new RelayToolRunner(
+        init.settings.serverTools,
+        {
+          sendUpstream: (event) => this.sendRelayEvent(event),
+          requestResponse: (params) => this.requestRelayResponse(params),
+          releaseHeldClientFrames: () => this.releaseHeldClientFrames(),
+          emit: (name, event) => this.hooks.onToolEvent(this, name, event),
+        },
+        this.clock,
+      );
+      this.inspected = INSPECTED_TYPES_WITH_TOOLS;
+    } else {
+      this.tools = undefined;
+      this.inspected = INSPECTED_TYPES;
+    }
+  }
+
+  /** Why the session ended, or undefined while it runs. */
+  get endReason(): RelayEndReason | undefined {
+    return this.endedReason;
+  }
+
+  /** True once the session has ended. */
+  get ended(): boolean {
+    return this.endedReason !== undefined;
+  }
+
+  /**
+   * Bytes queued in each direction and not yet on the network, and whether reading from the
+   * other side is paused because of them (backpressure).
+   */
+  get buffered(): { toClient: number; toUpstream: number; upstreamPaused: boolean; clientPaused: boolean } {
+    return { toClient: this.client.bufferedAmount, toUpstream: this.upstream.bufferedAmount, upstreamPaused: this.upstreamPaused, clientPaused: this.clientPaused };
+  }
+
+  /** The user's spend today as this session last learned it, plus what it has not charged yet. */
+  get budgetSpent(): number {
+    return this.spent + this.pendingCharge;
+  }
+
+  /**
+   * Starts the session: arms the time and idle limits and sends the operator's session
+   * config upstream (the client's `session.created` waits until it is in force).
+   */
+  start(): void {
+    if (Number.isFinite(this.maxDurationMs)) {
+      const warnAt = this.maxDurationMs - this.settings.endingWarningMs;
+      if (this.settings.endingWarningMs > 0 && warnAt > 0) {
+        this.deadlineTimer = this.clock.setTimeout(() => this.onWarningDue(), warnAt);
+      } else {
+        this.warnEnding(this.maxDurationMs / 1000, 'time_limit');
+        this.deadlineTimer = this.clock.setTimeout(() => this.end('time_limit'), this.maxDurationMs);
+      }
+    }
+    if (Number.isFinite(this.settings.idleTimeoutMs)) {
+      this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs);
+    }
+    const initial = initialSessionConfig(this.policy);
+    if (initial !== undefined) {
+      this.initEventId = relayEventId();
+      this.sendRelayEvent({ type: 'session.update', event_id: this.initEventId, session: initial });
+      // An upstream that never answers must not keep the client from its session.created.
+      this.initTimer = this.clock.setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
+    }
+  }
+
+  /** Feeds one frame the client sent. */
+  handleClientFrame(frame: RelayFrame): void {
+    if (this.endedReason !== undefined) return;
+    const startedAt = arrival();
+    const max = this.settings.maxClientFrameBytes;
+    if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
+      this.reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`);
+      return;
+    }
+    const audioBytes = scanAudioAppend(frame);
+    if (audioBytes >= 0) {
+      if (!this.appendAllowed) {
+        this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay');
+        return;
+      }
+      this.chargeInputAudio(audioBytes);
+      this.toUpstream(frame, startedAt);
+      return;
+    }
+    this.handleParsedClientFrame(frame, startedAt);
+  }
+
+  /** Feeds one frame the upstream sent. */
+  handleUpstreamFrame(frame: RelayFrame): void {
+    if (this.endedReason !== undefined) return;
+    const startedAt = arrival();
+    const type = peekEventType(frame);
+    if (type !== undefined && !this.inspected.has(type)) {
+      if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.markActivity();
+      this.toClient(frame, startedAt);
+      return;
+    }
+    this.handleParsedUpstreamFrame(frame, startedAt);
+  }
+
+  /** The client's socket closed. */
+  handleClientClose(_code: number, _reason: string): void {
+    this.end('client_closed');
+  }
+
+  /**
+   * The upstream socket closed. A normal close (or one after the upstream's own
+   * `session_expired`) ends the session with the same code; anything else tells the client
+   * that the upstream failed, and closes with "going away" so it reconnects.
+   */
+  handleUpstreamClose(code: number, reason: string): void {
+    if (this.endedReason !== undefined) return;
+    if (code === CLOSE_CODES.normal || this.upstreamExpired) {
+      this.end('upstream_closed', { code: code === CLOSE_CODES.normal ? CLOSE_CODES.normal : CLOSE_CODES.goingAway, message: 'upstream session ended' });
+      return;
+    }
+    const detail = reason === '' ? `code ${code}` : `code ${code}: ${reason}`;
+    this.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the upstream Realtime connection closed unexpectedly (${detail}); reconnect to continue`));
+    this.end('upstream_failed', { message: 'upstream connection lost' });
+  }
+
+  /** Tells the client the session ends in `secondsLeft` seconds (`voxwire.session.ending`). */
+  warnEnding(secondsLeft: number, reason: SessionEndingReason): void {
+    if (this.endedReason !== undefined) return;
+    this.lastWarning = reason;
+    this.sendToClient(sessionEndingFrame(secondsLeft, reason));
+  }
+
+  /**
+   * Ends the session: tells the client why (`voxwire.session.ending` for relay limits),
+   * closes both sockets (the client's with the close code of `reason`, or `options.code`),
+   * stops server-side tools and reports to the relay. Idempotent.
+   */
+  end(reason: RelayEndReason, options: { code?: number; message?: string } = {}): void {
+    if (this.endedReason !== undefined) return;
+    this.endedReason = reason;
+    this.clock.clearTimeout(this.deadlineTimer);
+    this.clock.clearTimeout(this.idleTimer);
+    this.clock.clearTimeout(this.pollTimer);
+    this.clock.clearTimeout(this.initTimer);
+    this.tools?.dispose();
+    this.heldClientFrames = [];
+    const ending = ENDING_REASONS[reason];
+    // A client already warned for this reason knows; anyone else learns why right before the close.
+    if (ending !== undefined && this.lastWarning !== ending) this.sendToClient(sessionEndingFrame(0, ending));
+    if (reason !== 'client_closed') this.client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
+    if (reason !== 'upstream_closed' && reason !== 'upstream_failed') this.upstream.close(CLOSE_CODES.normal, 'relay session ended');
+    this.hooks.onEnded(this, reason);
+  }
+
+  /** Takes the usage accrued since the last charge (the relay charges it to the store). */
+  takePendingCharge(): number {
+    const amount = this.pendingCharge;
+    this.pendingCharge = 0;
+    this.chargeRequested = false;
+    return amount;
+  }
+
+  /** Puts back a charge the store could not take (it is retried at the next tick). */
+  restorePendingCharge(amount: number): void {
+    this.pendingCharge += amount;
+  }
+
+  /**
+   * The user's total spend today, as the store answered a charge. Ends the session with
+   * `budget_exhausted` when it reaches the budget. Returns whether it did.
+   */
+  applyBudgetTotal(total: number): boolean {
+    this.spent = total;
+    if (this.budgetLimit === undefined || this.endedReason !== undefined) return false;
+    if (total < this.budgetLimit) return false;
+    this.end('budget_exhausted');
+    return true;
+  }
+
+  private onInitTimeout(): void {
+    if (this.initEventId === undefined || this.endedReason !== undefined) return;
+    this.initEventId = undefined;
+    this.logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.id });
+    const held = this.heldSessionCreated;
+    this.heldSessionCreated = undefined;
+    if (held !== undefined) this.forwardEvent('session.created', held, now());
+  }
+
+  private onWarningDue(): void {
+    const remainingMs = this.maxDurationMs - (this.clock.now() - this.startedAt);
+    this.warnEnding(remainingMs / 1000, 'time_limit');
+    this.deadlineTimer = this.clock.setTimeout(() => this.end('time_limit'), Math.max(0, remainingMs));
+  }
+
+  private onIdleCheck(): void {
+    if (this.endedReason !== undefined) return;
+    const idleFor = this.clock.now() - this.lastActivityAt;
+    if (idleFor >= this.settings.idleTimeoutMs) {
+      this.end('idle');
+      return;
+    }
+    this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs - idleFor);
+  }
+
+  private markActivity(): void {
+    this.lastActivityAt = this.clock.now();
+  }
+
+  private handleParsedClientFrame(frame: RelayFrame, startedAt: number): void {
+    const result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+    if (!result.ok) {
+      const code = result.error.code;
+      this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path });
+      return;
+    }
+    const event = result.event as Json;
+    const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    if (!result.known || !this.settings.allowedClientEvents.has(event.type as string)) {
+      this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(event.type)} is not allowed on this relay`, { param: 'type', eventId });
+      return;
+    }
+    const known = result.event;
+    if (known.type === 'input_audio_buffer.append') {
+      this.chargeInputAudio(base64Bytes(known.audio));
+      this.toUpstream(frame, startedAt);
+      return;
+    }
+    this.markActivity();
+    if (known.type === 'conversation.item.create') this.chargeItemAudio(known.item);
+    const decision = applyPolicy(this.policy, known, (callId) => this.tools?.isServerCall(callId) ?? false);
+    if (!decision.ok) {
+      this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', decision.message, { param: decision.param, eventId });
+      return;
+    }
+    const outgoing = decision.event === undefined ? frame : JSON.stringify(decision.event);
+    if (this.tools?.holdingClientFrames === true) {
+      // A mixed turn: the relay's tool outputs go first, so the client's follow-up sees them.
+      if (this.heldClientFrames.length >= MAX_HELD_CLIENT_FRAMES) {
+        this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', 'too many events while the relay finishes its tool calls; wait for them', { eventId });
+        return;
+      }
+      this.heldClientFrames.push(outgoing);
+      return;
+    }
+    this.toUpstream(outgoing, startedAt);
+  }
+
+  private handleParsedUpstreamFrame(frame: RelayFrame, startedAt: number): void {
+    const result = parseServerEvent(frame);
+    if (!result.ok) {
+      // The upstream is the authority on its own protocol: pass the frame on, the client decides.
+      this.logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.id, error: result.error.message });
+      this.toClient(frame, startedAt);
+      return;
+    }
+    const event = result.event as Json;
+    const type = event.type as string;
+    if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.markActivity();
+
+    switch (type) {
+      case 'error':
+        if (this.onUpstreamError(event)) return;
+        break;
+      case 'session.created':
+        this.trackInputFormat(event.session);
+        if (this.initEventId !== undefined) {
+          this.heldSessionCreated = event;
+          return;
+        }
+        break;
+      case 'session.updated':
+        this.trackInputFormat(event.session);
+        if (this.initEventId !== undefined) {
+          this.initEventId = undefined;
+          this.clock.clearTimeout(this.initTimer);
+          const held = this.heldSessionCreated;
+          this.heldSessionCreated = undefined;
+          // The client sees one session.created that already carries the operator's config.
+          if (held !== undefined) this.forwardEvent('session.created', { ...held, session: event.session }, startedAt);
+          return;
+        }
+        break;
+      case 'response.created':
+        this.activeResponse = true;
+        break;
+      case 'response.done':
+        this.activeResponse = false;
+        this.onResponseDone(event);
+        break;
+      case 'conversation.item.input_audio_transcription.completed':
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.hooks.onTranscript(this, 'user', event.item_id, event.transcript);
+        break;
+      case 'response.output_audio_transcript.done':
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.hooks.onTranscript(this, 'assistant', event.item_id, event.transcript);
+        break;
+      case 'response.output_text.done':
+        if (typeof event.item_id === 'string' && typeof event.text === 'string') this.hooks.onTranscript(this, 'assistant', event.item_id, event.text);
+        break;
+      default:
+    }
+    if (this.endedReason !== undefined) return;
+    this.forwardEvent(type, event, startedAt, frame);
+    if (type === 'response.done' && this.queuedResponse !== undefined && !this.activeResponse) {
+      const queued = this.queuedResponse;
+      this.queuedResponse = undefined;
+      this.requestRelayResponse(queued.params);
+    }
+  }
+
+  /** Sends an upstream event to the client after the tool filter; `original` is sent when unchanged. */
+  private forwardEvent(type: string, event: Json, startedAt: number, original?: RelayFrame): void {
+    const decision = this.tools?.filter(type, event) ?? 'forward';
+    if (decision === 'hide') return;
+    if (decision === 'forward') {
+      this.toClient(original ?? JSON.stringify(event), startedAt);
+      return;
+    }
+    this.toClient(JSON.stringify(decision.rewritten), startedAt);
+  }
+
+  /** Handles an upstream `error`; returns true when it must not reach the client. */
+  private onUpstreamError(event: Json): boolean {
+    const error = isJson(event.error) ? event.error : {};
+    if (error.code === 'session_expired') this.upstreamExpired = true;
+    const about = typeof error.event_id === 'string' ? error.event_id : undefined;
+    if (about === undefined || !about.startsWith(RELAY_EVENT_ID_PREFIX)) return false;
+    const message = typeof error.message === 'string' ? error.message : 'unknown error';
+    if (about === this.initEventId) {
+      this.initEventId = undefined;
+      this.clock.clearTimeout(this.initTimer);
+      this.logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.id, error: message });
+      this.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
+      this.end('policy_violation', { message: 'relay session config refused upstream' });
+      return true;
+    }
+    if (about === this.relayResponseEventId) this.activeResponse = false;
+    // An answer to the relay's own event (a tool output, a follow-up response): not the client's business.
+    this.logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.id, error: message });
+    return true;
+  }
+
+  private onResponseDone(event: Json): void {
+    const response = isJson(event.response) ? event.response : undefined;
+    const usage = (isJson(response?.usage) ? response.usage : undefined) as Usage | undefined;
+    let charged = 0;
+    if (usage !== undefined) {
+      if (this.usageMeter !== undefined) {
+        const before = this.usageMeter.snapshot().estimatedCostUsd;
+        charged = this.usageMeter.add(usage, this.settings.model).estimatedCostUsd - before;
+      } else {
+        const audioTokens = usage.output_token_details?.audio_tokens ?? 0;
+        charged = audioTokens / this.settings.outputAudioTokensPerSecond;
+      }
+      this.addCharge(charged);
+    }
+    const responseId = typeof response?.id === 'string' ? response.id : undefined;
+    this.hooks.onUsage(this, responseId, usage ?? null, charged);
+  }
+
+  private trackInputFormat(session: unknown): void {
+    const audio = isJson(session) && isJson(session.audio) ? session.audio : undefined;
+    const input = isJson(audio?.input) ? audio.input : undefined;
+    const format = isJson(input?.format) ? input.format : undefined;
+    if (format === undefined || typeof format.type !== 'string') return;
+    try {
+      const info = describeAudioFormat({ type: format.type, rate: typeof format.rate === 'number' ? format.rate : undefined });
+      this.inputBytesPerSecond = info.sampleRate * info.bytesPerSample;
+    } catch {
+      // An unknown format keeps the last known rate: budgets stay approximate, nothing breaks.
+    }
+  }
+
+  private chargeInputAudio(bytes: number): void {
+    if (this.usageMeter !== undefined) return;
+    this.addCharge(bytes / this.inputBytesPerSecond);
+  }
+
+  private chargeItemAudio(item: unknown): void {
+    if (!isJson(item) || !Array.isArray(item.content)) return;
+    for (const part of item.content) {
+      if (isJson(part) && part.type === 'input_audio' && typeof part.audio === 'string') this.chargeInputAudio(base64Bytes(part.audio));
+    }
+  }
+
+  private addCharge(amount: number): void {
+    if (!(amount > 0)) return;
+    this.pendingCharge += amount;
+    if (this.budgetLimit !== undefined && !this.chargeRequested && this.spent + this.pendingCharge >= this.budgetLimit) {
+      this.chargeRequested = true;
+      this.hooks.onChargeNeeded(this);
+    }
+  }
+
+  private reject(reason: FrameRejectReason, code: RealtimeErrorCode, message: string, details: { param?: string | undefined; eventId?: string | undefined } = {}): void {
+    this.metrics.recordFrameRejected(this.id, reason);
+    this.sendToClient(relayErrorFrame(code, message, details));
+    this.rejectedFrames += 1;
+    if (this.rejectedFrames > this.settings.maxRejectedFrames) {
+      this.end('policy_violation', { message: 'too many refused frames' });
+    }
+  }
+
+  /** Sends an event the relay originates upstream (tool outputs, follow-ups, the session config). */
+  private sendRelayEvent(event: ClientEventInput): boolean {
+    if (this.endedReason !== undefined) return false;
+    const withId = event.event_id === undefined ? { ...event, event_id: relayEventId() } : event;
+    this.upstream.send(JSON.stringify(withId));
+    return true;
+  }
+
+  /** A follow-up response for server tools: sent now, or after the active response is done. */
+  private requestRelayResponse(params: ResponseCreateParams | undefined): void {
+    if (this.activeResponse) {
+      this.queuedResponse = { params };
+      return;
+    }
+    // Counted as active from now on, so a second follow-up waits for this one's response.done.
+    this.activeResponse = true;
+    this.relayResponseEventId = relayEventId();
+    const event_id = this.relayResponseEventId;
+    this.sendRelayEvent(params === undefined ? { type: 'response.create', event_id } : { type: 'response.create', event_id, response: params });
+  }
+
+  private releaseHeldClientFrames(): void {
+    const held = this.heldClientFrames;
+    this.heldClientFrames = [];
+    for (const frame of held) this.toUpstream(frame, now());
+  }
+
+  private sendToClient(frame: string): void {
+    this.client.send(frame);
+    this.metrics.upstreamFrames += 1;
+    this.metrics.upstreamBytes += frame.length;
+  }
+
+  private toClient(frame: RelayFrame, startedAt: number): void {
+    const client = this.client;
+    client.send(frame);
+    const metrics = this.metrics;
+    metrics.upstreamFrames += 1;
+    metrics.upstreamBytes += frameLength(frame);
+    if (startedAt >= 0) metrics.observeLatency((now() - startedAt) / 1000);
+    if (!this.upstreamPaused && client.bufferedAmount > this.settings.highWaterMarkBytes) {
+      this.upstreamPaused = true;
+      this.upstream.pause();
+      this.schedulePoll();
+    }
+  }
+
+  private toUpstream(frame: RelayFrame, startedAt: number): void {
+    const upstream = this.upstream;
+    upstream.send(frame);
+    const metrics = this.metrics;
+    metrics.clientFrames += 1;
+    metrics.clientBytes += frameLength(frame);
+    if (startedAt >= 0) metrics.observeLatency((now() - startedAt) / 1000);
+    if (!this.clientPaused && upstream.bufferedAmount > this.settings.highWaterMarkBytes) {
+      this.clientPaused = true;
+      this.client.pause();
+      this.schedulePoll();
+    }
+  }
+
+  /** While a direction is paused, checks now and then whether the slow side has drained. */
+  private schedulePoll(): void {
+    this.clock.clearTimeout(this.pollTimer);
+    this.pollTimer = this.clock.setTimeout(() => {
+      if (this.endedReason !== undefined) return;
+      const low = this.settings.lowWaterMarkBytes;
+      if (this.upstreamPaused && this.client.bufferedAmount <= low) {
+        this.upstreamPaused = false;
+        this.upstream.resume();
+      }
+      if (this.clientPaused && this.upstream.bufferedAmount <= low) {
+        this.clientPaused = false;
+        this.client.resume();
+      }
+      if (this.upstreamPaused || this.clientPaused) this.schedulePoll();
+    }, this.settings.backpressurePollMs);
+  }
+}
+
+/** The `voxwire.session.ending` reason sent when the relay ends a session for these reasons. */
+const ENDING_REASONS: Partial<Record<RelayEndReason, SessionEndingReason>> = {
+  time_limit: 'time_limit',
+  idle: 'idle',
+  budget_exhausted: 'budget_exhausted',
+  draining: 'draining',
+  ended_by_operator: 'ended_by_operator',
+};
+
+/** The close frame's reason text for each end reason. */
+const CLOSE_MESSAGES: Record<RelayEndReason, string> = {
+  client_closed: 'client closed',
+  upstream_closed: 'upstream session ended',
+  upstream_failed: 'upstream connection lost',
+  time_limit: 'session time limit reached',
+  idle: 'session idle',
+  budget_exhausted: 'budget exhausted',
+  policy_violation: 'policy violation',
+  draining: 'relay draining, reconnect',
+  ended_by_operator: 'session ended by operator',
+};
