@@ -97,10 +97,15 @@ export interface Tool<Args = unknown> {
 }
 
 /**
- * A tool of any argument type, as registries hold them. `any` rather than `unknown`, because
- * `execute` takes its arguments contravariantly: a `Tool<{ city: string }>` must fit.
+ * A tool of any argument type, as registries hold them. Its inputs are typed `never`, because
+ * `execute` and `needsApproval` take their arguments contravariantly (a `Tool<{ city: string }>`
+ * must fit), and its `parseArguments` returns `unknown`. The dispatcher passes a tool only the
+ * arguments its own `parseArguments` validated.
  */
-export type AnyTool = Tool<any>;
+export type AnyTool = Omit<Tool<never>, 'parseArguments'> & {
+  /** JSON-parses and validates a call's `arguments`; never throws. */
+  parseArguments(argumentsJson: string): Promise<ToolArgumentsResult<unknown>>;
+};
 
 /** The on-demand JSON Schema of each tool defined with a zod mini schema. */
 const deferredParameters = new WeakMap<object, DeferredJsonSchema>();

@@ -334,7 +334,8 @@ export class ToolDispatcher {
     let needsApproval = tool.needsApproval;
     if (typeof needsApproval === 'function') {
       try {
-        needsApproval = await needsApproval(parsed.args, { callId: record.info.callId, conversation: this.#host.conversation });
+        // parsed.args came from this tool's own parseArguments, so they are its Args.
+        needsApproval = await needsApproval(parsed.args as never, { callId: record.info.callId, conversation: this.#host.conversation });
       } catch (error) {
         if (!record.settled) this.#fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} failed: its needsApproval check threw: ${messageOf(error)}`, error);
         return;
@@ -375,7 +376,7 @@ export class ToolDispatcher {
     };
     let result: unknown;
     try {
-      result = await tool.execute(record.args, context);
+      result = await tool.execute(record.args as never, context);
     } catch (error) {
       if (!record.settled) this.#fail(turn, record, 'VOXWIRE_TOOL_FAILED', `Tool ${name} failed: ${messageOf(error)}`, error);
       return;
