@@ -7,12 +7,49 @@ import type { Usage } from './events';
 
 /** The client's connection state. */
 export type ClientState =
-  | { status: 'idle' }
-  | { status: 'connecting' }
-  | { status: 'connected'; sessionId: string }
-  | { status: 'reconnecting'; attempt: number; nextDelayMs: number; closeCode: number }
-  | { status: 'closed'; reason: string; error?: RealtimeError }
-  | { status: 'expired'; reason: 'session_expired' | 'server_closed' | 'time_limit' | 'budget' | 'max_duration' | 'idle' };
+  | {
+      /** Not connected yet: `connect()` has not been called. */
+      status: 'idle';
+    }
+  | {
+      /** `connect()` is opening the transport and waiting for `session.created`. */
+      status: 'connecting';
+    }
+  | {
+      /** The session is live. */
+      status: 'connected';
+      /** The server's session id (`session.created`'s `session.id`). */
+      sessionId: string;
+    }
+  | {
+      /** The connection dropped and the reconnect policy scheduled another attempt. */
+      status: 'reconnecting';
+      /** Which attempt comes next, from 1. */
+      attempt: number;
+      /** How long the client waits before that attempt, in milliseconds. */
+      nextDelayMs: number;
+      /** The close code of the connection that dropped. */
+      closeCode: number;
+    }
+  | {
+      /** The client is done: `disconnect()` was called or the session failed for good. */
+      status: 'closed';
+      /** Why it closed, in words. */
+      reason: string;
+      /** The error that closed it, when it failed. */
+      error?: RealtimeError;
+    }
+  | {
+      /** The session ended at a limit; start a new one to continue. */
+      status: 'expired';
+      /**
+       * Which limit: the server's session expiry (`session_expired`), a server close without a
+       * more specific code (`server_closed`), a relay's time limit (`time_limit`, close code
+       * 4001) or budget (`budget`, close code 4002), or the client's own `maxDurationMs`
+       * (`max_duration`) or `endAfterIdleMs` (`idle`).
+       */
+      reason: 'session_expired' | 'server_closed' | 'time_limit' | 'budget' | 'max_duration' | 'idle';
+    };
 
 /** Why and how the assistant was interrupted (the `interrupted` event). */
 export interface InterruptionInfo {

@@ -48,10 +48,32 @@ export interface ConversationEntry {
 
 /** What changed, as emitted by the client's `conversation` event. */
 export type ConversationChange =
-  | { kind: 'added'; entry: ConversationEntry }
-  | { kind: 'updated'; entry: ConversationEntry }
-  | { kind: 'truncated'; entry: ConversationEntry; audioEndMs: number }
-  | { kind: 'removed'; entry: ConversationEntry };
+  | {
+      /** A new entry joined the conversation. */
+      kind: 'added';
+      /** The entry. */
+      entry: ConversationEntry;
+    }
+  | {
+      /** An entry's text, status or content changed. */
+      kind: 'updated';
+      /** The entry, as it is now. */
+      entry: ConversationEntry;
+    }
+  | {
+      /** An assistant entry's audio was cut short, as when the user interrupts it. */
+      kind: 'truncated';
+      /** The entry, with its text cut to what was heard. */
+      entry: ConversationEntry;
+      /** Where the audio was cut, in milliseconds from its start. */
+      audioEndMs: number;
+    }
+  | {
+      /** An entry left the conversation (`conversation.item.deleted`). */
+      kind: 'removed';
+      /** The entry that was removed. */
+      entry: ConversationEntry;
+    };
 
 /** A transcript delta or final, as emitted by the client's `transcript` event. */
 export interface TranscriptUpdate {
@@ -71,7 +93,9 @@ export interface TranscriptUpdate {
 
 /** The result of applying one server event. */
 export interface ConversationUpdate {
+  /** The entries that changed, in order. */
   changes: ConversationChange[];
+  /** The transcript deltas and finals the event carried. */
   transcripts: TranscriptUpdate[];
 }
 

@@ -7,38 +7,77 @@
 /**
  * Every error code, as an object so that `ERROR_CODES.VOXWIRE_TIMEOUT` reads like an enum and
  * `code in ERROR_CODES` checks a code. What each means is in docs/errors.md (written from
- * `src/error-descriptions.ts`, which the library never loads).
+ * `src/error-descriptions.ts`, which the library never loads) and in each key's doc comment.
  */
 export const ERROR_CODES = {
+  /** An incoming frame was not valid JSON (or not a JSON object). */
   VOXWIRE_INVALID_JSON: 'VOXWIRE_INVALID_JSON',
+  /**
+   * An incoming frame was JSON but did not match the schema of its event type (or had no
+   * `type`).
+   */
   VOXWIRE_INVALID_EVENT: 'VOXWIRE_INVALID_EVENT',
+  /** A frame exceeded the configured size cap for its direction. */
   VOXWIRE_FRAME_TOO_LARGE: 'VOXWIRE_FRAME_TOO_LARGE',
+  /** An outgoing client event failed validation before it was sent; nothing was sent. */
   VOXWIRE_INVALID_CLIENT_EVENT: 'VOXWIRE_INVALID_CLIENT_EVENT',
+  /** A session config could not be translated to a valid GA config; nothing was sent. */
   VOXWIRE_INVALID_SESSION_CONFIG: 'VOXWIRE_INVALID_SESSION_CONFIG',
+  /** A method or constructor received an argument of the wrong type or value. */
   VOXWIRE_INVALID_ARGUMENT: 'VOXWIRE_INVALID_ARGUMENT',
+  /** The Realtime server sent an `error` event; `serverError` holds it. */
   VOXWIRE_SERVER_ERROR: 'VOXWIRE_SERVER_ERROR',
+  /** The connection could not be opened (network, DNS, refused upgrade). */
   VOXWIRE_CONNECTION_FAILED: 'VOXWIRE_CONNECTION_FAILED',
+  /** The connection closed while an operation was waiting on it. */
   VOXWIRE_CONNECTION_CLOSED: 'VOXWIRE_CONNECTION_CLOSED',
+  /** An operation needs a connected session and there is none. */
   VOXWIRE_NOT_CONNECTED: 'VOXWIRE_NOT_CONNECTED',
+  /** The server refused the credentials (HTTP 401/403 or close code 4003). */
   VOXWIRE_AUTHENTICATION_FAILED: 'VOXWIRE_AUTHENTICATION_FAILED',
+  /**
+   * A standard API key was about to be used in a browser page; use an ephemeral key or opt in
+   * explicitly.
+   */
   VOXWIRE_INSECURE_KEY: 'VOXWIRE_INSECURE_KEY',
+  /** No WebSocket implementation was found (install `ws` or pass `createWebSocket`). */
   VOXWIRE_NO_WEBSOCKET: 'VOXWIRE_NO_WEBSOCKET',
+  /** The session reached its time limit or budget and ended; start a new one. */
   VOXWIRE_SESSION_EXPIRED: 'VOXWIRE_SESSION_EXPIRED',
+  /** A relay refused an event or session under its policy (close code 4004). */
   VOXWIRE_POLICY_VIOLATION: 'VOXWIRE_POLICY_VIOLATION',
+  /** The voice cannot change once the model has spoken in a session. */
   VOXWIRE_VOICE_LOCKED: 'VOXWIRE_VOICE_LOCKED',
+  /** An operation did not finish within its time limit. */
   VOXWIRE_TIMEOUT: 'VOXWIRE_TIMEOUT',
+  /** An operation was aborted through its AbortSignal or by disconnect(). */
   VOXWIRE_ABORTED: 'VOXWIRE_ABORTED',
+  /** Reconnection gave up after the reconnect policy returned no further delay. */
   VOXWIRE_RECONNECT_FAILED: 'VOXWIRE_RECONNECT_FAILED',
+  /** The model called a tool that is not registered. */
   VOXWIRE_TOOL_NOT_FOUND: 'VOXWIRE_TOOL_NOT_FOUND',
+  /** A tool call carried arguments that are not JSON or fail the tool schema. */
   VOXWIRE_TOOL_INVALID_ARGUMENTS: 'VOXWIRE_TOOL_INVALID_ARGUMENTS',
+  /** A tool threw or rejected; the model received the error as the output. */
   VOXWIRE_TOOL_FAILED: 'VOXWIRE_TOOL_FAILED',
+  /** A tool did not finish within its `timeoutMs`. */
   VOXWIRE_TOOL_TIMEOUT: 'VOXWIRE_TOOL_TIMEOUT',
+  /** A tool call that needed approval was rejected. */
   VOXWIRE_TOOL_REJECTED: 'VOXWIRE_TOOL_REJECTED',
+  /** The audio format or device is not supported here. */
   VOXWIRE_AUDIO_UNSUPPORTED: 'VOXWIRE_AUDIO_UNSUPPORTED',
+  /** The microphone or output device could not be opened or was lost. */
   VOXWIRE_AUDIO_DEVICE: 'VOXWIRE_AUDIO_DEVICE',
+  /** A per-user budget was used up (close code 4002). */
   VOXWIRE_BUDGET_EXHAUSTED: 'VOXWIRE_BUDGET_EXHAUSTED',
+  /** A per-user concurrent-session limit was reached. */
   VOXWIRE_CONCURRENCY_LIMIT: 'VOXWIRE_CONCURRENCY_LIMIT',
+  /**
+   * The upstream API answered an HTTP call with an error (the body is kept), or a relay lost
+   * its upstream connection.
+   */
   VOXWIRE_UPSTREAM_ERROR: 'VOXWIRE_UPSTREAM_ERROR',
+  /** A voxwire/testing assertion (`expectEvent`, `expectNoEvent`) did not hold. */
   VOXWIRE_EXPECTATION_FAILED: 'VOXWIRE_EXPECTATION_FAILED',
 } as const;
 
@@ -47,10 +86,15 @@ export type RealtimeErrorCode = keyof typeof ERROR_CODES;
 
 /** The `error` object of a Realtime server `error` event, as far as the SDK relies on it. */
 export interface ServerErrorDetails {
+  /** The type of error, e.g. `invalid_request_error` or `server_error`. */
   type: string;
+  /** The error code, if any. */
   code?: string | null | undefined;
+  /** A human-readable error message. */
   message: string;
+  /** The parameter the error is about, if any. */
   param?: string | null | undefined;
+  /** The `event_id` of the client event that caused the error, if any. */
   event_id?: string | null | undefined;
 }
 
@@ -79,6 +123,7 @@ const RAW_KEEP_CHARS = 2048;
  * ```
  */
 export class RealtimeError extends Error {
+  /** Always `RealtimeError`; {@link isRealtimeError} checks it. */
   override readonly name = 'RealtimeError';
   /** Stable code; see {@link ERROR_CODES}. */
   readonly code: RealtimeErrorCode;

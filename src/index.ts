@@ -38,7 +38,8 @@ export type { ToolContext, ToolApprovalContext, ToolConversationView, ToolConver
 export type { StandardSchemaV1 } from './tools/standard-schema';
 export type { JsonSchemaObject } from './tools/json-schema';
 export { ToolRegistry } from './tools/registry';
-export type { ToolRegistryOptions, SessionFunctionTool, ToolsChangeListener } from './tools/registry';
+export type { ToolRegistryOptions, SessionFunctionTool, ToolsChangeListener, ToolsErrorListener } from './tools/registry';
+export type { ToolArgumentsResult } from './tools/arguments';
 export type {
   ToolEvents,
   ToolEventMap,
@@ -154,6 +155,7 @@ export type {
   ResponseStatusDetails,
   Usage,
   ErrorObject,
+  FunctionTool,
 } from './events';
 
 // Events: schemas (for validating in your own code, e.g. a custom relay).

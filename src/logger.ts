@@ -1,8 +1,12 @@
 /** The small logger the SDK writes to. Pass your own (pino, winston, console) or `silentLogger`. */
 export interface Logger {
+  /** Detail that helps when debugging; {@link consoleLogger} discards it. */
   debug(message: string, details?: Record<string, unknown>): void;
+  /** Routine notes; {@link consoleLogger} discards them. */
   info(message: string, details?: Record<string, unknown>): void;
+  /** Something unexpected that the SDK worked around. */
   warn(message: string, details?: Record<string, unknown>): void;
+  /** A failure the SDK could not handle on its own, such as an event listener that threw. */
   error(message: string, details?: Record<string, unknown>): void;
 }
 

@@ -37,6 +37,7 @@ export interface DuckingSource {
   readonly isPlaying: boolean;
   /** Emits `playing` with true when playback starts and false when it stops. */
   on(event: 'playing', listener: (playing: boolean) => void): unknown;
+  /** Removes a listener added with `on`. */
   off(event: 'playing', listener: (playing: boolean) => void): unknown;
 }
 
@@ -149,9 +150,16 @@ export interface MicrophoneCaptureOptions {
 
 /** The capture's state. */
 export type MicrophoneCaptureState =
-  | { status: 'idle' }
-  | { status: 'starting' }
   | {
+      /** Not started: call `start()`. */
+      status: 'idle';
+    }
+  | {
+      /** Asking for the microphone and loading the worklet. */
+      status: 'starting';
+    }
+  | {
+      /** Capturing and delivering chunks. */
       status: 'capturing';
       /** The device in use (undefined when you passed the stream). */
       deviceId: string | undefined;
@@ -160,11 +168,18 @@ export type MicrophoneCaptureState =
       /** The AudioContext's rate, resampled to the wire rate in the worklet. */
       contextSampleRate: number;
     }
-  /** The browser waits for a click or key press before it runs audio: call `resume()` from one. */
-  | { status: 'needsUserGesture' }
-  /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
-  | { status: 'interrupted' }
-  | { status: 'stopped' };
+  | {
+      /** The browser waits for a click or key press before it runs audio: call `resume()` from one. */
+      status: 'needsUserGesture';
+    }
+  | {
+      /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
+      status: 'interrupted';
+    }
+  | {
+      /** Stopped: the microphone is released. */
+      status: 'stopped';
+    };
 
 /** Reported by the `silence` event. */
 export interface MicrophoneSilence {
@@ -187,7 +202,14 @@ export interface MicrophoneCaptureEvents {
   /** The list of microphones changed (a device was plugged in or out). */
   devices: [devices: AudioDevice[]];
   /** The capture switched to another microphone (by `setDevice` or after a device was lost). */
-  device: [device: { deviceId: string | undefined; label: string }];
+  device: [
+    device: {
+      /** The device now in use (undefined when you passed the stream). */
+      deviceId: string | undefined;
+      /** Its label. */
+      label: string;
+    },
+  ];
   /** Something failed after `start()` resolved (a lost device that could not be replaced). */
   error: [error: RealtimeError];
 }

@@ -14,6 +14,7 @@ export interface AudioDevice {
   label: string;
   /** Devices in one physical unit (a headset's mic and speaker) share it. */
   groupId: string;
+  /** A microphone (`audioinput`) or a speaker (`audiooutput`). */
   kind: 'audioinput' | 'audiooutput';
   /** True for the entry the browser calls `default` (Chromium lists it separately). */
   isDefault: boolean;

@@ -26,6 +26,7 @@ export type {
   MicrophoneCaptureState,
   MicrophoneSilence,
 } from './capture.js';
+export type { CaptureEncoding } from './worklets/messages.js';
 
 // Playback
 export { AudioPlayer } from './playback.js';

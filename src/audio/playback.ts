@@ -127,18 +127,32 @@ export interface AudioPlayerOptions {
 
 /** The player's state. */
 export type AudioPlayerState =
-  | { status: 'idle' }
-  | { status: 'starting' }
   | {
+      /** Not started: `start()` (or the first `write`) starts it. */
+      status: 'idle';
+    }
+  | {
+      /** Creating the AudioContext and loading the worklet. */
+      status: 'starting';
+    }
+  | {
+      /** Ready to play. */
       status: 'ready';
       /** The AudioContext's rate; audio is resampled to it in the worklet. */
       contextSampleRate: number;
     }
-  /** The browser waits for a click or key press before it plays audio: call `resume()` from one. */
-  | { status: 'needsUserGesture' }
-  /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
-  | { status: 'interrupted' }
-  | { status: 'closed' };
+  | {
+      /** The browser waits for a click or key press before it plays audio: call `resume()` from one. */
+      status: 'needsUserGesture';
+    }
+  | {
+      /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
+      status: 'interrupted';
+    }
+  | {
+      /** Closed for good. */
+      status: 'closed';
+    };
 
 /** What `flush()` resolves with: where playback stood when output went silent. */
 export interface AudioPlayerFlushResult extends PlaybackPosition {
@@ -157,7 +171,9 @@ export interface AudioPlayerFlushResult extends PlaybackPosition {
 
 /** A part that began to play (the `started` event). */
 export interface PlaybackStart {
+  /** The item the audio belongs to. */
   itemId: string;
+  /** The content part index within the item. */
   contentIndex: number;
   /** AudioContext time (s) of its first rendered frame. */
   contextTime: number;
@@ -165,8 +181,9 @@ export interface PlaybackStart {
 
 /** An underrun (the `underrun` event). */
 export interface PlaybackUnderrun {
-  /** The part that ran dry mid-stream. */
+  /** The item whose part ran dry mid-stream. */
   itemId: string;
+  /** The content part index within the item. */
   contentIndex: number;
   /** Underruns since the player started. */
   underruns: number;

@@ -37,9 +37,28 @@ export interface ParseOptions {
  *   `VOXWIRE_INVALID_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`, its `raw` holding the frame text.
  */
 export type ParseResult<Event, Unknown = UnknownServerEvent> =
-  | { ok: true; known: true; event: Event }
-  | { ok: true; known: false; event: Unknown }
-  | { ok: false; error: RealtimeError };
+  | {
+      /** The frame parsed. */
+      ok: true;
+      /** Its `type` is a known event and it matched that event's schema. */
+      known: true;
+      /** The event. */
+      event: Event;
+    }
+  | {
+      /** The frame parsed. */
+      ok: true;
+      /** Its `type` is not one the SDK knows; it is delivered whole. */
+      known: false;
+      /** The event, as it arrived. */
+      event: Unknown;
+    }
+  | {
+      /** The frame did not parse. */
+      ok: false;
+      /** Why: `VOXWIRE_INVALID_JSON`, `VOXWIRE_INVALID_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`. */
+      error: RealtimeError;
+    };
 
 /** The result of {@link parseServerEvent}. */
 export type ServerEventParseResult = ParseResult<ServerEvent, UnknownServerEvent>;

@@ -11,6 +11,7 @@ import { RealtimeError } from '../errors.js';
 
 /** Any wire event: an object with a dotted `type`. */
 export interface WireEvent {
+  /** The event's `type`. */
   type: string;
   [key: string]: unknown;
 }
@@ -26,6 +27,7 @@ interface LogEntryBase {
 
 /** A client event the mock received. */
 export interface ReceivedEntry<Event extends WireEvent = WireEvent> extends LogEntryBase {
+  /** Always `received`: the client sent it to the mock. */
   direction: 'received';
   /**
    * The event: parsed by the client-event schemas when valid; otherwise the raw JSON object
@@ -47,6 +49,7 @@ export interface ReceivedEntry<Event extends WireEvent = WireEvent> extends LogE
 
 /** A server event the mock sent. */
 export interface SentEntry<Event extends WireEvent = WireEvent> extends LogEntryBase {
+  /** Always `sent`: the mock sent it to the client. */
   direction: 'sent';
   /** The event as sent. */
   event: Event;
@@ -62,7 +65,13 @@ export type LogEntry = ReceivedEntry | SentEntry;
  * partial event matched field by field (`{ type: 'response.done', response: { status: 'cancelled' } }`;
  * nested objects match partially, arrays and primitives exactly).
  */
-export type EventMatcher = string | ((entry: LogEntry) => boolean) | ({ type?: string } & Record<string, unknown>);
+export type EventMatcher =
+  | string
+  | ((entry: LogEntry) => boolean)
+  | ({
+      /** The event type to match. */
+      type?: string;
+    } & Record<string, unknown>);
 
 /** Narrowing of a search in the log. */
 export interface LogQuery {

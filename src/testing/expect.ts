@@ -8,7 +8,12 @@ import type { EventLog, EventMatcher, LogEntry, LogQuery, WaitForOptions } from 
 import { describeMatcher, toPredicate } from './event-log.js';
 
 /** Anything holding a log: the log itself or a `MockRealtimeServer`. */
-export type EventLogSource = EventLog | { readonly log: EventLog };
+export type EventLogSource =
+  | EventLog
+  | {
+      /** The log it holds. */
+      readonly log: EventLog;
+    };
 
 /** Options of {@link expectEvent}. */
 export interface ExpectEventOptions extends LogQuery {

@@ -12,7 +12,8 @@ export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, Mo
 export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './webrtc-endpoint';
 export type { MockWebRtcCall, SidebandSink } from './webrtc-call';
 export type { MockSession, MockSessionLink, MockTransportKind } from './mock-session';
-export type { MockSessionDefaults, MockSessionObject } from './mock-session-config';
+export type { MockItem } from './mock-conversation';
+export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat } from './mock-session-config';
 export type { AudioPace } from './audio-pace';
 
 // Scenarios.
@@ -31,7 +32,7 @@ export type {
 
 // The recorded log and assertions.
 export { EventLog } from './event-log';
-export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent } from './event-log';
+export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent, EventLogOptions } from './event-log';
 export { expectEvent, expectNoEvent, waitFor, eventTypes } from './expect';
 export type { ExpectEventOptions, EventLogSource } from './expect';
 

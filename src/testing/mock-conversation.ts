@@ -6,9 +6,13 @@
 
 /** An item as the server reports it (`conversation.item.added|done|retrieved`). */
 export interface MockItem {
+  /** The item id. */
   id: string;
+  /** Always `realtime.item`. */
   object: 'realtime.item';
+  /** The item type: `message`, `function_call`, `function_call_output`, ... */
   type: string;
+  /** The item's status, when it has one. */
   status?: 'completed' | 'incomplete' | 'in_progress';
   [key: string]: unknown;
 }

@@ -53,7 +53,20 @@ export interface MockAuthOptions {
    * `error` event with code `invalid_api_key`, then closes with that code.
    * @default 'http'
    */
-  rejectWith?: 'http' | { closeCode?: number; reason?: string };
+  rejectWith?:
+    | 'http'
+    | {
+        /**
+         * The WebSocket close code.
+         * @default 4003
+         */
+        closeCode?: number;
+        /**
+         * The close reason.
+         * @default 'authentication failed'
+         */
+        reason?: string;
+      };
 }
 
 /** Options of {@link MockRealtimeServer}. Every field is optional. */
@@ -340,7 +353,12 @@ export class MockRealtimeServer {
   }
 
   /** How far the scenario has got: turns used and left. */
-  get scenarioProgress(): { used: number; remaining: number } {
+  get scenarioProgress(): {
+    /** Turns the mock has played. */
+    used: number;
+    /** Turns still to play. */
+    remaining: number;
+  } {
     return { used: this.#cursor.used, remaining: this.#cursor.remaining };
   }
 

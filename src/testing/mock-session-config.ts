@@ -14,51 +14,96 @@ import type { RealtimeSessionConfig } from '../events/session.js';
 
 /** Turn detection as the session reports it (both kinds in one shape). */
 export interface MockTurnDetection {
+  /** Server VAD (`server_vad`) or semantic VAD (`semantic_vad`). */
   type: 'server_vad' | 'semantic_vad';
+  /** `server_vad`: activation threshold, 0 to 1 (default 0.5). */
   threshold?: number;
+  /** `server_vad`: audio kept before detected speech, in ms (default 300). */
   prefix_padding_ms?: number;
+  /** `server_vad`: silence that ends a turn, in ms (default 500). */
   silence_duration_ms?: number;
+  /** `server_vad`: silence after which the model prompts the user, in ms; `null` for never. */
   idle_timeout_ms?: number | null;
+  /** Whether the end of a turn creates a response (default on). */
   create_response?: boolean;
+  /** Whether speech interrupts a response in progress (default on). */
   interrupt_response?: boolean;
+  /** `semantic_vad`: how soon the model answers (default `auto`). */
   eagerness?: 'low' | 'medium' | 'high' | 'auto';
 }
 
 /** An audio format as the session reports it. */
 export interface MockAudioFormat {
+  /** PCM16 (`audio/pcm`), G.711 µ-law (`audio/pcmu`) or G.711 A-law (`audio/pcma`). */
   type: 'audio/pcm' | 'audio/pcmu' | 'audio/pcma';
+  /** The sample rate of `audio/pcm`: 24000. */
   rate?: number;
 }
 
 /** The full session object of `session.created` / `session.updated`. */
 export interface MockSessionObject {
+  /** Always `realtime`. */
   type: 'realtime';
+  /** Always `realtime.session`. */
   object: 'realtime.session';
+  /** The session id (`sess_...`). */
   id: string;
+  /** The model the session uses. */
   model: string;
+  /** What the model answers with: `['audio']` (audio plus transcript) or `['text']`. */
   output_modalities: Array<'text' | 'audio'>;
+  /** The system instructions. */
   instructions: string;
+  /** The declared tools, as the client sent them. */
   tools: unknown[];
+  /** The tool choice, as the client sent it (`auto` by default). */
   tool_choice: unknown;
+  /** The cap on output tokens per response, or `'inf'`. */
   max_output_tokens: number | 'inf';
+  /** The tracing settings, as the client sent them. */
   tracing: unknown;
+  /** The prompt template reference, as the client sent it. */
   prompt: unknown;
+  /** When the session expires, in seconds since the epoch. */
   expires_at: number;
+  /** Input and output audio settings. */
   audio: {
+    /** Input audio settings. */
     input: {
+      /** The input audio format. */
       format: MockAudioFormat;
+      /** Input transcription settings, or `null` when off. */
       transcription: Record<string, unknown> | null;
+      /** Noise reduction settings, or `null` when off. */
       noise_reduction: Record<string, unknown> | null;
+      /** Turn detection, or `null` when the client commits turns itself. */
       turn_detection: MockTurnDetection | null;
     };
-    output: { format: MockAudioFormat; voice: string | { id: string }; speed: number };
+    /** Output audio settings. */
+    output: {
+      /** The output audio format. */
+      format: MockAudioFormat;
+      /** The voice: a name, or `{ id }` for a custom voice. */
+      voice:
+        | string
+        | {
+            /** The custom voice id. */
+            id: string;
+          };
+      /** The speaking speed, 0.25 to 1.5 (1 is normal). */
+      speed: number;
+    };
   };
+  /** Extra data the server adds to events, or `null`. */
   include: string[] | null;
   [key: string]: unknown;
 }
 
 /** Session fields a server may preset for every connection (`sessionDefaults`). */
-export type MockSessionDefaults = Omit<RealtimeSessionConfig, 'type'> & { type?: 'realtime' };
+export type MockSessionDefaults = Omit<RealtimeSessionConfig, 'type'> & {
+  /** Always `realtime` when given. */
+  type?: 'realtime';
+};
 
 /** The mock's default instructions (the real API's are a paragraph about being warm and witty). */
 export const MOCK_DEFAULT_INSTRUCTIONS =

@@ -16,7 +16,15 @@ import { RealtimeError } from '../errors.js';
  * Reply audio: the name of a fixture clip (see `loadFixtureAudio`, e.g. `'reply-weather'`), raw
  * PCM16 at 24 kHz, or PCM16 at another rate (resampled to the session's output format).
  */
-export type ScenarioAudio = string | Int16Array | { pcm: Int16Array; sampleRate: number };
+export type ScenarioAudio =
+  | string
+  | Int16Array
+  | {
+      /** PCM16 mono samples. */
+      pcm: Int16Array;
+      /** Their sample rate, in Hz. */
+      sampleRate: number;
+    };
 
 /** One function call the model makes. */
 export interface ScenarioFunctionCall {
@@ -96,11 +104,13 @@ export type ScenarioDrop = (
   | {
       /** Drop right after sending the `count`-th event of this type. */
       after: string;
+      /** Not with `after`. */
       before?: never;
     }
   | {
       /** Drop instead of sending the `count`-th event of this type. */
       before: string;
+      /** Not with `before`. */
       after?: never;
     }
 ) & {

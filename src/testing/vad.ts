@@ -63,6 +63,7 @@ export interface EnergyVadOptions {
 /** What {@link EnergyVad.push} reports. Times are milliseconds of audio since the detector started. */
 export type VadEvent =
   | {
+      /** Speech began. */
       type: 'speech_started';
       /** Start of the utterance's audio: the first voiced frame minus the prefix padding (not below 0). */
       audioStartMs: number;
@@ -70,6 +71,7 @@ export type VadEvent =
       onsetMs: number;
     }
   | {
+      /** Speech ended. */
       type: 'speech_stopped';
       /** End of the utterance's audio: the last voiced frame's end plus the silence duration. */
       audioEndMs: number;

@@ -45,7 +45,9 @@ export async function loadWerift(): Promise<WeriftModule> {
 
 /** Something a sideband connection receives events through. */
 export interface SidebandSink {
+  /** Sends one server event, as JSON text. */
   send(text: string): void;
+  /** Closes the sideband connection with a close code and reason. */
   close(code: number, reason: string): void;
 }
 

@@ -5,10 +5,16 @@
  */
 import type { StandardSchemaV1 } from './standard-schema';
 
-/** The outcome of {@link parseToolArguments}. */
+/** The outcome of parsing a tool call's arguments (`Tool.parseArguments`). */
 export type ToolArgumentsResult<Args> =
-  | { ok: true; args: Args }
   | {
+      /** The arguments parsed and passed validation. */
+      ok: true;
+      /** The validated arguments. */
+      args: Args;
+    }
+  | {
+      /** The arguments did not parse or failed validation. */
       ok: false;
       /** `json`: the string is not a JSON object; `schema`: it failed validation. */
       reason: 'json' | 'schema';

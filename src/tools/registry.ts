@@ -12,9 +12,13 @@ import type { JsonSchemaObject } from './json-schema';
 
 /** A function tool as the session's `tools` array declares it (GA shape). */
 export type SessionFunctionTool = FunctionTool & {
+  /** Always `function`. */
   type: 'function';
+  /** The tool's name, as the model calls it. */
   name: string;
+  /** The tool's description, which tells the model when to call it. */
   description: string;
+  /** The tool's arguments as a JSON Schema object (converted from a zod mini schema if need be). */
   parameters: JsonSchemaObject;
 };
 

@@ -14,13 +14,21 @@ import type {
 
 /** The part of the WHATWG WebSocket API the transport uses; `ws` and browsers both provide it. */
 export interface WebSocketLike {
+  /** `0` connecting, `1` open, `2` closing, `3` closed, as in the WHATWG WebSocket. */
   readonly readyState: number;
+  /** Bytes queued by `send()` but not yet written to the network. */
   readonly bufferedAmount: number;
+  /** Sends one text frame. */
   send(data: string): void;
+  /** Starts the closing handshake with an optional close code and reason. */
   close(code?: number, reason?: string): void;
+  /** Listens for the connection opening. */
   addEventListener(type: 'open', listener: () => void): void;
+  /** Listens for incoming frames; `data` is a string for text frames. */
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Listens for the connection closing, with its close code and reason. */
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  /** Listens for errors; implementations differ in what the event carries. */
   addEventListener(type: 'error', listener: (event: { message?: string; error?: unknown }) => void): void;
 }
 

@@ -9,7 +9,7 @@ export const CAPTURE_PROCESSOR_NAME = 'voxwire-capture';
 /** Registered name of the playback processor. */
 export const PLAYBACK_PROCESSOR_NAME = 'voxwire-playback';
 
-/** How captured audio leaves the worklet. */
+/** How captured audio leaves the worklet: PCM16 samples, or G.711 µ-law / A-law bytes. */
 export type CaptureEncoding = 'pcm16' | 'mulaw' | 'alaw';
 
 /** `processorOptions` of the capture processor. */
