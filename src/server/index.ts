@@ -23,11 +23,12 @@ export type {
   RelayLimits,
   RelayBudget,
   PerIdentity,
+  ResolvedRelaySettings,
 } from './relay-options';
 
 // Policy.
 export { applyPolicy, initialSessionConfig, mergeLocked } from './policy';
-export type { RelayLockedSession, ResolvedSessionPolicy, PolicyResult } from './policy';
+export type { RelayLockedSession, ResolvedSessionPolicy, PolicyResult, Json } from './policy';
 
 // Frames the relay sends, and how sessions end.
 export { SESSION_ENDING_EVENT_TYPE, sessionEndingFrame, relayErrorFrame } from './wire-events';
@@ -55,7 +56,7 @@ export type {
 
 // Cross-node control.
 export { MemorySessionBus } from './session-bus';
-export type { SessionBus, RelaySessionEvent, RelayControlMessage, BudgetUnit } from './session-bus';
+export type { SessionBus, RelaySessionEvent, SessionEventBase, RelayControlMessage, BudgetUnit } from './session-bus';
 
 // Browser handlers: ephemeral keys and WebRTC calls (`(Request) => Response`), and the
 // sideband that applies the relay's policy to a WebRTC call.

@@ -23,20 +23,70 @@ export type ToolCallOutcome = 'ok' | 'error';
 /** The events of {@link RelayMetrics}, for sinks other than Prometheus. */
 export interface RelayMetricsEvents {
   /** A session opened. */
-  sessionStarted: [event: { sessionId: string; userId: string }];
+  sessionStarted: [
+    event: {
+      /** The session that opened. */
+      sessionId: string;
+      /** The user the session is charged to. */
+      userId: string;
+    },
+  ];
   /** A session ended. */
-  sessionEnded: [event: { sessionId: string; userId: string; reason: RelayEndReason; durationMs: number }];
+  sessionEnded: [
+    event: {
+      /** The session that ended. */
+      sessionId: string;
+      /** The user the session was charged to. */
+      userId: string;
+      /** Why it ended. */
+      reason: RelayEndReason;
+      /** How long it lasted, from its start to its end, in milliseconds of the relay's clock. */
+      durationMs: number;
+    },
+  ];
   /** A user was refused (at connect) or cut off (mid-session) by the budget. */
-  budgetRejected: [event: { userId: string; stage: BudgetRejectionStage }];
+  budgetRejected: [
+    event: {
+      /** The user over budget. */
+      userId: string;
+      /** Whether the user was refused at connect or cut off mid-session. */
+      stage: BudgetRejectionStage;
+    },
+  ];
   /**
    * A connection was refused: `status` is the HTTP status, or 101 when the upgrade completed
    * and the socket was closed with a close code (budget 4002, concurrency 4004).
    */
-  connectionRejected: [event: { reason: ConnectionRejectReason; status: number }];
+  connectionRejected: [
+    event: {
+      /** Why the connection was refused. */
+      reason: ConnectionRejectReason;
+      /** The HTTP status of the refusal, or 101 when the socket was closed after the upgrade. */
+      status: number;
+    },
+  ];
   /** A client frame was refused with an `error` event. */
-  frameRejected: [event: { sessionId: string; reason: FrameRejectReason }];
+  frameRejected: [
+    event: {
+      /** The session whose client sent the frame. */
+      sessionId: string;
+      /** Why the frame was refused. */
+      reason: FrameRejectReason;
+    },
+  ];
   /** A server-side tool call finished. */
-  toolCall: [event: { sessionId: string; name: string; outcome: ToolCallOutcome; durationMs: number | undefined }];
+  toolCall: [
+    event: {
+      /** The session the call belongs to. */
+      sessionId: string;
+      /** The tool's name. */
+      name: string;
+      /** Whether the tool returned (`ok`) or the call failed (`error`). */
+      outcome: ToolCallOutcome;
+      /** How long `execute` ran, in milliseconds; undefined when it never started. */
+      durationMs: number | undefined;
+    },
+  ];
 }
 
 /** Options for {@link RelayMetrics}. */
@@ -72,9 +122,19 @@ export interface RelayMetricsSnapshot {
   /** Sessions ended, by reason. */
   sessionsEnded: Record<RelayEndReason, number>;
   /** Frames and bytes relayed from clients to the upstream. */
-  clientToUpstream: { frames: number; bytes: number };
+  clientToUpstream: {
+    /** Frames relayed. */
+    frames: number;
+    /** Bytes relayed. */
+    bytes: number;
+  };
   /** Frames and bytes relayed from the upstream to clients (relay events included). */
-  upstreamToClient: { frames: number; bytes: number };
+  upstreamToClient: {
+    /** Frames sent to clients. */
+    frames: number;
+    /** Bytes sent to clients. */
+    bytes: number;
+  };
   /** Client frames refused, by reason. */
   framesRejected: Record<FrameRejectReason, number>;
   /** Budget refusals, by stage. */
@@ -84,7 +144,19 @@ export interface RelayMetricsSnapshot {
   /** Server-side tool calls, by outcome. */
   toolCalls: Record<ToolCallOutcome, number>;
   /** The relay-added latency histogram (time from a frame's arrival to its forwarding; one frame in 8 is timed). */
-  latency: { bucketsSeconds: number[]; counts: number[]; sumSeconds: number; count: number };
+  latency: {
+    /** Upper bounds of the buckets, in seconds, ascending. */
+    bucketsSeconds: number[];
+    /**
+     * Timed frames per bucket (not cumulative): `counts[i]` is those above the previous bound
+     * and at most `bucketsSeconds[i]`; the extra last entry is those above the last bound.
+     */
+    counts: number[];
+    /** The sum of every timed frame's latency, in seconds. */
+    sumSeconds: number;
+    /** How many frames were timed. */
+    count: number;
+  };
 }
 
 const FRAME_REJECT_REASONS: readonly FrameRejectReason[] = ['too_large', 'invalid', 'not_allowed', 'policy'];

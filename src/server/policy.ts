@@ -37,11 +37,24 @@ export interface ResolvedSessionPolicy {
 /** The outcome of applying the policy to one client event. */
 export type PolicyResult =
   /** Forward: `event` is the rewritten event, or undefined when the original frame stands. */
-  | { ok: true; event: ClientEventInput | undefined }
+  | {
+      /** The event may be forwarded. */
+      ok: true;
+      /** The rewritten event to forward, or undefined to forward the original frame unchanged. */
+      event: ClientEventInput | undefined;
+    }
   /** Refuse with an `error` event naming the rule; nothing is forwarded. */
-  | { ok: false; message: string; param?: string };
+  | {
+      /** The event is refused. */
+      ok: false;
+      /** Why, for the `error` event sent to the client. */
+      message: string;
+      /** The path of the offending field in the client event (for example `session.tools[0]`), when there is one. */
+      param?: string;
+    };
 
-type Json = Record<string, unknown>;
+/** A JSON object as the policy handles it: string keys, values of any type. */
+export type Json = Record<string, unknown>;
 
 function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -34,11 +34,38 @@ export interface RelayEvents<Identity extends RelayIdentity = RelayIdentity> {
   /** A session opened on this node. */
   sessionStarted: [event: RelaySessionRef<Identity>];
   /** A session on this node ended. */
-  sessionEnded: [event: RelaySessionRef<Identity> & { reason: RelayEndReason; durationMs: number }];
+  sessionEnded: [
+    event: RelaySessionRef<Identity> & {
+      /** Why it ended. */
+      reason: RelayEndReason;
+      /** How long it lasted, from its start to its end, in milliseconds of the relay's clock. */
+      durationMs: number;
+    },
+  ];
   /** A final user transcript or assistant transcript/text. */
-  transcript: [event: RelaySessionRef<Identity> & { role: 'user' | 'assistant'; itemId: string; text: string }];
+  transcript: [
+    event: RelaySessionRef<Identity> & {
+      /** `user` for a transcribed input, `assistant` for the model's audio transcript or text. */
+      role: 'user' | 'assistant';
+      /** The conversation item the text belongs to. */
+      itemId: string;
+      /** The final transcript or text. */
+      text: string;
+    },
+  ];
   /** A response finished; `charged` is what it added to the user's budget, in `unit`. */
-  usage: [event: RelaySessionRef<Identity> & { responseId: string | undefined; usage: Usage | null | undefined; charged: number; unit: BudgetUnit }];
+  usage: [
+    event: RelaySessionRef<Identity> & {
+      /** The finished response's id, when `response.done` carried one. */
+      responseId: string | undefined;
+      /** The response's token usage, or null when `response.done` carried none. */
+      usage: Usage | null | undefined;
+      /** What the response added to the user's budget, in `unit` (0 without usage). */
+      charged: number;
+      /** The unit the relay's budget counts in. */
+      unit: BudgetUnit;
+    },
+  ];
   /** A server-side tool call started. */
   toolCall: [event: RelaySessionRef<Identity> & ToolCallEvent];
   /** A server-side tool call returned. */
@@ -77,9 +104,39 @@ export interface RelayTicket<Identity extends RelayIdentity = RelayIdentity> {
  * - `accepted`: connect upstream, complete the upgrade, then {@link RelayCore.open}.
  */
 export type RelayAdmission<Identity extends RelayIdentity = RelayIdentity> =
-  | { status: 'rejected'; httpStatus: number; body: string; headers: Record<string, string>; reason: ConnectionRejectReason }
-  | { status: 'refused'; closeCode: number; errorCode: RealtimeErrorCode; message: string; reason: ConnectionRejectReason }
-  | { status: 'accepted'; ticket: RelayTicket<Identity> };
+  | {
+      /** Refused before the upgrade: answer with an HTTP response. */
+      status: 'rejected';
+      /** The HTTP status to answer with (401, 403, 500, 503...). */
+      httpStatus: number;
+      /** The plain-text response body. */
+      body: string;
+      /**
+       * The response headers: `content-type`, plus `www-authenticate`, `retry-after` or the
+       * headers of the `Response` that `authenticate` returned, when they apply.
+       */
+      headers: Record<string, string>;
+      /** Why, as metrics label it. */
+      reason: ConnectionRejectReason;
+    }
+  | {
+      /** Refused after the upgrade: complete it with `RelayCore.refuse`. */
+      status: 'refused';
+      /** The close code to close the socket with (4002 budget, 4004 concurrency). */
+      closeCode: number;
+      /** The code of the `error` event sent before the close. */
+      errorCode: RealtimeErrorCode;
+      /** The message of the `error` event sent before the close. */
+      message: string;
+      /** Why, as metrics label it. */
+      reason: ConnectionRejectReason;
+    }
+  | {
+      /** Admitted: connect upstream, then pass the ticket to `RelayCore.open`. */
+      status: 'accepted';
+      /** What the session is opened with. */
+      ticket: RelayTicket<Identity>;
+    };
 
 /** Options of {@link RelayCore.endSession} and {@link RelayCore.endUserSessions}. */
 export interface EndSessionOptions {
@@ -148,7 +205,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     this.nodeId = this.settings.nodeId;
   }
 
-  /** True once {@link RelayCore.drain} has begun: new connections are refused with 503. */
+  /** True once {@link drain} has begun: new connections are refused with 503. */
   get draining(): boolean {
     return this.isDraining;
   }
@@ -181,7 +238,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   /**
    * Stops the loop and unsubscribes; waits for charges in flight. Sessions are not touched:
-   * {@link RelayCore.drain} first. The store and bus are the caller's to close.
+   * {@link drain} first. The store and bus are the caller's to close.
    */
   async stop(): Promise<void> {
     this.started = false;

@@ -261,44 +261,78 @@ export interface RelayCoreOptions<Identity extends RelayIdentity = RelayIdentity
   nodeId?: string;
 }
 
-/** The relay-wide settings, resolved once. */
+/**
+ * The relay-wide settings, resolved once from {@link RelayCoreOptions}: defaults filled in,
+ * values validated. {@link RelayCore.settings} exposes them to adapters; read them, do not
+ * build them (the relay resolves its own).
+ */
 export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
+  /** The upstream model (`RelayCoreOptions.model`). */
   readonly model: string;
+  /** The connection authenticator (`RelayCoreOptions.authenticate`). */
   readonly authenticate: RelayAuthenticate<Identity>;
+  /** Allowed browser origins, or undefined for any (`RelayCoreOptions.origins`). */
   readonly origins: readonly (string | RegExp)[] | undefined;
+  /** Time source for limits and budgets (`systemClock` unless given). */
   readonly clock: Clock;
+  /** Where the relay logs (`consoleLogger` unless given). */
   readonly logger: Logger;
+  /** The metrics sink (the one given, or a new {@link RelayMetrics}). */
   readonly metrics: RelayMetrics;
+  /** Where spend and concurrency slots live (the one given, or a new `MemoryBudgetStore`). */
   readonly store: BudgetStore;
+  /** The cross-node pub/sub, or undefined when this node runs alone. */
   readonly bus: SessionBus | undefined;
+  /** Whether session starts and ends, transcripts and usage are published on the bus. */
   readonly publishSessionEvents: boolean;
+  /** Prefix of the bus channels (`DEFAULT_RELAY_REDIS_PREFIX` unless given). */
   readonly busPrefix: string;
+  /** This node's name in published events (a random `node_` id unless given). */
   readonly nodeId: string;
+  /** Client event types a client may send (every GA client event type unless given). */
   readonly allowedClientEvents: ReadonlySet<string>;
+  /** Largest client frame accepted, in bytes. */
   readonly maxClientFrameBytes: number;
+  /** Refused client frames after which the relay ends the session. */
   readonly maxRejectedFrames: number;
+  /** The tools the relay runs itself (`policy.serverTools`). */
   readonly serverTools: readonly AnyTool[];
+  /** How long before a time-limit end the client is warned, in milliseconds. */
   readonly endingWarningMs: number;
+  /** Inactivity after which a session is closed, in milliseconds (may be `Infinity`). */
   readonly idleTimeoutMs: number;
+  /** How long a connect at the concurrency cap waits for a slot, in milliseconds. */
   readonly concurrencyGraceMs: number;
+  /** Life of a concurrency slot its node stops refreshing, in milliseconds. */
   readonly slotTtlMs: number;
+  /** Bytes queued toward one side past which the relay stops reading from the other side. */
   readonly highWaterMarkBytes: number;
+  /** Bytes queued below which reading resumes (never above `highWaterMarkBytes`). */
   readonly lowWaterMarkBytes: number;
+  /** How often a paused direction checks whether the slow side has drained, in milliseconds. */
   readonly backpressurePollMs: number;
+  /** What the budget counts (`'audioSeconds'` unless given). */
   readonly budgetUnit: BudgetUnit;
+  /** How often accrued usage is charged to the store, in milliseconds. */
   readonly chargeIntervalMs: number;
+  /** Prices for the `'costUsd'` budget, by model name prefix. */
   readonly prices: Readonly<Record<string, ModelPrices>>;
+  /** Output audio tokens per second, to turn `usage` into audio seconds. */
   readonly outputAudioTokensPerSecond: number;
+  /** Whether connections are admitted when the store fails, instead of refused with 503. */
   readonly failOpen: boolean;
   /**
    * Makes the server tools' declarations ready (a zod mini schema is converted on demand);
    * rejects when one cannot be declared. Policies are resolved only after it resolved.
    */
   prepareServerTools(): Promise<void>;
-  /** Per-identity values. */
+  /** The session policy for this identity (a locked session decided per identity is validated here). */
   resolvePolicy(identity: Identity): ResolvedSessionPolicy;
+  /** The session time limit for this identity, in milliseconds (may be `Infinity`). */
   maxDurationMs(identity: Identity): number;
+  /** The concurrent-session cap for this identity (may be `Infinity`). */
   maxSessionsPerUser(identity: Identity): number;
+  /** This identity's daily budget in `budgetUnit`, or undefined for none. */
   dailyLimit(identity: Identity): number | undefined;
 }
 

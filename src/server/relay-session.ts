@@ -247,7 +247,16 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * Bytes queued in each direction and not yet on the network, and whether reading from the
    * other side is paused because of them (backpressure).
    */
-  get buffered(): { toClient: number; toUpstream: number; upstreamPaused: boolean; clientPaused: boolean } {
+  get buffered(): {
+    /** Bytes queued on the client socket (its `bufferedAmount`). */
+    toClient: number;
+    /** Bytes queued on the upstream socket (its `bufferedAmount`). */
+    toUpstream: number;
+    /** Whether reading from the upstream is paused because the client socket is backed up. */
+    upstreamPaused: boolean;
+    /** Whether reading from the client is paused because the upstream socket is backed up. */
+    clientPaused: boolean;
+  } {
     return { toClient: this.client.bufferedAmount, toUpstream: this.upstream.bufferedAmount, upstreamPaused: this.upstreamPaused, clientPaused: this.clientPaused };
   }
 

@@ -17,8 +17,8 @@ export interface SessionBus {
   close?(): Promise<void>;
 }
 
-/** Fields every published session event carries. */
-interface SessionEventBase {
+/** Fields every published session event ({@link RelaySessionEvent}) carries. */
+export interface SessionEventBase {
   /** The relay session. */
   sessionId: string;
   /** The session's user. */
@@ -35,10 +35,40 @@ interface SessionEventBase {
  * `publishSessionEvents` is on.
  */
 export type RelaySessionEvent =
-  | (SessionEventBase & { type: 'session.started' })
-  | (SessionEventBase & { type: 'session.ended'; reason: RelayEndReason; durationMs: number })
-  | (SessionEventBase & { type: 'transcript'; role: 'user' | 'assistant'; itemId: string; text: string })
-  | (SessionEventBase & { type: 'usage'; responseId: string | undefined; usage: Usage | null | undefined; charged: number; unit: BudgetUnit });
+  | (SessionEventBase & {
+      /** A session opened. */
+      type: 'session.started';
+    })
+  | (SessionEventBase & {
+      /** A session ended. */
+      type: 'session.ended';
+      /** Why it ended. */
+      reason: RelayEndReason;
+      /** How long it lasted, from its start to its end, in milliseconds of the relay's clock. */
+      durationMs: number;
+    })
+  | (SessionEventBase & {
+      /** A final user transcript or assistant transcript/text. */
+      type: 'transcript';
+      /** `user` for a transcribed input, `assistant` for the model's audio transcript or text. */
+      role: 'user' | 'assistant';
+      /** The conversation item the text belongs to. */
+      itemId: string;
+      /** The final transcript or text. */
+      text: string;
+    })
+  | (SessionEventBase & {
+      /** A response finished. */
+      type: 'usage';
+      /** The finished response's id, when `response.done` carried one. */
+      responseId: string | undefined;
+      /** The response's token usage, or null when `response.done` carried none. */
+      usage: Usage | null | undefined;
+      /** What the response added to the user's budget, in `unit` (0 without usage). */
+      charged: number;
+      /** The unit the relay's budget counts in. */
+      unit: BudgetUnit;
+    });
 
 /** The unit a relay budget counts in. */
 export type BudgetUnit = 'audioSeconds' | 'costUsd';

@@ -12,7 +12,10 @@ const MAX_REASON_BYTES = 123;
 
 /** Wraps a `ws` WebSocket as a {@link RelaySocket}. Bytes are sent as text frames, unchanged. */
 export class WsRelaySocket implements RelaySocket {
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    /** The wrapped `ws` WebSocket. */
+    readonly socket: WebSocket,
+  ) {}
 
   /** See {@link RelaySocket.send}. Frames sent after the socket closed are dropped. */
   send(data: RelayFrame): void {
