@@ -1,27 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client';
 import type { ClientState } from '../../src/client-events';
 import { isRealtimeError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { exponentialBackoff } from '../../src/reconnect';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock-server';
+import { useCleanup } from '../helpers/cleanup';
 import { base64ToPcm16 } from '../../src/codec/base64';
 import type { ClientEventMap } from '../../src/events';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
-
-async function startMock(options: MockRealtimeServerOptions = {}): Promise<{ server: MockRealtimeServer; url: string }> {
-  const server = new MockRealtimeServer({ audioPace: 'instant', ...options });
-  const { url } = await server.start();
-  stoppers.push(() => server.stop());
-  return { server, url };
-}
+const { stoppers, startMock } = useCleanup();
 
 function newClient(url: string, extra: Partial<ConstructorParameters<typeof RealtimeClient>[0]> = {}): RealtimeClient {
   const client = new RealtimeClient({

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/audio-io';
 import { RealtimeClient } from '../../src/client';
 import type { ClientState, InterruptionInfo } from '../../src/client-events';
@@ -9,21 +9,11 @@ import { silentLogger } from '../../src/logger';
 import { exponentialBackoff } from '../../src/reconnect';
 import type { Scenario, ScenarioTurn } from '../../src/testing/scenario';
 import { MockRealtimeServer } from '../../src/testing/mock-server';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock-server';
+import { useCleanup } from '../helpers/cleanup';
 import type { Transport, TransportEvents } from '../../src/transport/transport';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
-
-async function startMock(options: MockRealtimeServerOptions = {}): Promise<{ server: MockRealtimeServer; url: string }> {
-  const server = new MockRealtimeServer({ audioPace: 'instant', ...options });
-  const { url } = await server.start();
-  stoppers.push(() => server.stop());
-  return { server, url };
-}
+const { stoppers, startMock } = useCleanup();
 
 function until<T>(subscribe: (resolve: (value: T) => void) => void, what: string, timeoutMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {

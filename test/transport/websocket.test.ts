@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import type { RealtimeError } from '../../src/errors';
 import { isRealtimeError } from '../../src/errors';
 import { WebSocketTransport } from '../../src/transport/websocket';
 import type { WebSocketLike } from '../../src/transport/websocket';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { useCleanup } from '../helpers/cleanup';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
-
-async function startMock(options: ConstructorParameters<typeof MockRealtimeServer>[0] = {}) {
-  const server = new MockRealtimeServer({ audioPace: 'instant', ...options });
-  const { url } = await server.start();
-  stoppers.push(() => server.stop());
-  return { server, url };
-}
+const { stoppers, startMock } = useCleanup();
 
 function track(transport: WebSocketTransport): WebSocketTransport {
   stoppers.push(() => transport.close());
