@@ -11,68 +11,22 @@
 // Also shown: voxwire's portable fallback (what browsers without native base64 run), and what
 // happens to the tutorial's spread at longer buffers.
 // Run: npx tsx bench/audio/codec.bench.ts  (or npm run bench -- audio)
-import { utils as agentsUtils } from '@openai/agents-realtime';
 import { base64ToPcm16, decodeBase64Fallback, encodeBase64Fallback, pcm16ToBase64 } from '../../src/codec/base64';
 import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16';
 import { machine, measure, printRatioTable } from './measure';
-
-const SAMPLE_RATE = 24000;
-
-function speechLikeSignal(samples: number): Float32Array {
-  // A few harmonics with a slow envelope and a little noise: every sample differs, nothing is
-  // silent, values stay inside [-1, 1] like real microphone data.
-  const signal = new Float32Array(samples);
-  let seed = 7;
-  for (let i = 0; i < samples; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    const t = i / SAMPLE_RATE;
-    const envelope = 0.5 + 0.4 * Math.sin(2 * Math.PI * 3 * t);
-    signal[i] =
-      envelope * (0.5 * Math.sin(2 * Math.PI * 180 * t) + 0.25 * Math.sin(2 * Math.PI * 360 * t) + 0.1 * Math.sin(2 * Math.PI * 2500 * t)) +
-      (seed / 2 ** 32 - 0.5) * 0.02;
-  }
-  return signal;
-}
-
-// ---- (a) the tutorial code ----
-
-function tutorialFloatTo16BitPcm(input: Float32Array): ArrayBuffer {
-  const buffer = new ArrayBuffer(input.length * 2);
-  const view = new DataView(buffer);
-  for (let i = 0; i < input.length; i++) {
-    const s = Math.max(-1, Math.min(1, input[i]!));
-    view.setInt16(i * 2, s < 0 ? s * 0x8000 : s * 0x7fff, true);
-  }
-  return buffer;
-}
-
-function tutorialEncode(input: Float32Array): string {
-  return btoa(String.fromCharCode(...new Uint8Array(tutorialFloatTo16BitPcm(input))));
-}
-
-function tutorialInt16ToFloat(buffer: ArrayBuffer): Float32Array {
-  const int16 = new Int16Array(buffer);
-  const float32 = new Float32Array(int16.length);
-  for (let i = 0; i < int16.length; i++) float32[i] = int16[i]! / 0x8000;
-  return float32;
-}
-
-function tutorialDecode(base64: string): Float32Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return tutorialInt16ToFloat(bytes.buffer);
-}
-
-// ---- (b) @openai/agents-realtime's helpers (with the tutorial's conversion loops) ----
-
-const agentsEncode = (input: Float32Array): string => agentsUtils.arrayBufferToBase64(tutorialFloatTo16BitPcm(input));
-const agentsDecode = (base64: string): Float32Array => tutorialInt16ToFloat(agentsUtils.base64ToArrayBuffer(base64));
-
-// ---- voxwire ----
-
-const voxwireEncode = (input: Float32Array): string => pcm16ToBase64(floatToPcm16(input));
-const voxwireDecode = (base64: string): Float32Array => pcm16ToFloat(base64ToPcm16(base64));
+import {
+  DECODE_REFERENCE,
+  ENCODE_REFERENCE,
+  SAMPLE_RATE,
+  agentsDecode,
+  agentsEncode,
+  speechLikeSignal,
+  tutorialDecode,
+  tutorialEncode,
+  tutorialFloatTo16BitPcm,
+  voxwireDecode,
+  voxwireEncode,
+} from './peers';
 
 // ---- sanity: every candidate computes the same thing ----
 
@@ -119,7 +73,7 @@ console.log(`Audio codec path, 1 s of 24 kHz mono (24,000 samples; 64,000 base64
 printRatioTable(
   'Encode: Float32 → PCM16 → base64',
   measure([
-    { name: 'voxwire `pcm16ToBase64(floatToPcm16(x))`', run: () => voxwireEncode(input) },
+    { name: ENCODE_REFERENCE, run: () => voxwireEncode(input) },
     { name: 'voxwire, reusing the PCM16 buffer', run: () => pcm16ToBase64(floatToPcm16(input, scratchPcm)) },
     {
       name: 'voxwire portable fallback (no native base64, no Buffer)',
@@ -128,13 +82,13 @@ printRatioTable(
     { name: '(a) tutorial: DataView loop + `btoa(String.fromCharCode(...bytes))`', run: () => tutorialEncode(input) },
     { name: '(b) @openai/agents-realtime `arrayBufferToBase64` + tutorial loop', run: () => agentsEncode(input) },
   ]),
-  'voxwire `pcm16ToBase64(floatToPcm16(x))`',
+  ENCODE_REFERENCE,
 );
 
 printRatioTable(
   'Decode: base64 → PCM16 → Float32',
   measure([
-    { name: 'voxwire `pcm16ToFloat(base64ToPcm16(s))`', run: () => voxwireDecode(wire) },
+    { name: DECODE_REFERENCE, run: () => voxwireDecode(wire) },
     { name: 'voxwire, reusing the Float32 buffer', run: () => pcm16ToFloat(base64ToPcm16(wire), scratchFloat) },
     {
       name: 'voxwire portable fallback (no native base64, no Buffer)',
@@ -143,7 +97,7 @@ printRatioTable(
     { name: '(a) tutorial: `atob` + charCodeAt loop + Int16 → Float32 loop', run: () => tutorialDecode(wire) },
     { name: '(b) @openai/agents-realtime `base64ToArrayBuffer` + tutorial loop', run: () => agentsDecode(wire) },
   ]),
-  'voxwire `pcm16ToFloat(base64ToPcm16(s))`',
+  DECODE_REFERENCE,
 );
 
 console.log('\nLonger buffers (one call each): the tutorial spreads every byte into one function call.\n');
