@@ -17,41 +17,10 @@ import {
 const CAPTURE_URL = '/worklets/capture-processor.js';
 const PLAYBACK_URL = '/worklets/playback-processor.js';
 
+import { TAP_PROCESSOR, TAP_SOURCE } from './tap-worklet';
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A test-only recorder: every frame reaching its input, with the context frame it was rendered at. */
-const TAP_SOURCE = `
-class VoxwireTestTap extends AudioWorkletProcessor {
-  constructor() {
-    super();
-    this.blocks = [];
-    this.startFrame = -1;
-    this.first = -1;
-    this.last = -1;
-    this.port.onmessage = () => {
-      const total = this.blocks.reduce((n, b) => n + b.length, 0);
-      const samples = new Float32Array(total);
-      let offset = 0;
-      for (const block of this.blocks) { samples.set(block, offset); offset += block.length; }
-      this.port.postMessage({ startFrame: this.startFrame, first: this.first, last: this.last, samples }, [samples.buffer]);
-    };
-  }
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (!channel) return true;
-    if (this.startFrame < 0) this.startFrame = currentFrame;
-    this.blocks.push(channel.slice());
-    for (let i = 0; i < channel.length; i++) {
-      if (channel[i] !== 0) {
-        if (this.first < 0) this.first = currentFrame + i;
-        this.last = currentFrame + i;
-      }
-    }
-    return true;
-  }
-}
-registerProcessor('voxwire-test-tap', VoxwireTestTap);
-`;
 
 interface TapDump {
   startFrame: number;
@@ -63,7 +32,7 @@ interface TapDump {
 async function createTap(context: AudioContext, source: AudioNode): Promise<() => Promise<TapDump>> {
   const url = URL.createObjectURL(new Blob([TAP_SOURCE], { type: 'text/javascript' }));
   await context.audioWorklet.addModule(url);
-  const node = new AudioWorkletNode(context, 'voxwire-test-tap', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+  const node = new AudioWorkletNode(context, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
   source.connect(node);
   return () =>
     new Promise<TapDump>((resolve) => {

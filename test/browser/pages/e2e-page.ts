@@ -8,37 +8,10 @@ import { RealtimeClient } from '../../../src/client';
 import type { InterruptionInfo } from '../../../src/client-events';
 import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStart } from '../../../src/audio/index';
 
+import { TAP_PROCESSOR, TAP_SOURCE } from './tap-worklet';
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const TAP_SOURCE = `
-class VoxwireE2eTap extends AudioWorkletProcessor {
-  constructor() {
-    super();
-    this.first = -1;
-    this.last = -1;
-    this.blocks = [];
-    this.startFrame = -1;
-    this.port.onmessage = () => {
-      const total = this.blocks.reduce((n, b) => n + b.length, 0);
-      const samples = new Float32Array(total);
-      let offset = 0;
-      for (const block of this.blocks) { samples.set(block, offset); offset += block.length; }
-      this.port.postMessage({ first: this.first, last: this.last, startFrame: this.startFrame, samples }, [samples.buffer]);
-    };
-  }
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (!channel) return true;
-    if (this.startFrame < 0) this.startFrame = currentFrame;
-    this.blocks.push(channel.slice());
-    for (let i = 0; i < channel.length; i++) {
-      if (channel[i] !== 0) { if (this.first < 0) this.first = currentFrame + i; this.last = currentFrame + i; }
-    }
-    return true;
-  }
-}
-registerProcessor('voxwire-e2e-tap', VoxwireE2eTap);
-`;
 
 /** What the barge-in scenario returns. */
 export interface BargeInResult {
@@ -79,7 +52,7 @@ async function bargeIn(url: string): Promise<BargeInResult> {
   const context = player.context!;
   const tapUrl = URL.createObjectURL(new Blob([TAP_SOURCE], { type: 'text/javascript' }));
   await context.audioWorklet.addModule(tapUrl);
-  const tap = new AudioWorkletNode(context, 'voxwire-e2e-tap', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+  const tap = new AudioWorkletNode(context, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
   player.outputNode!.connect(tap);
 
   let started: PlaybackStart | undefined;
