@@ -1,9 +1,8 @@
 import type { ConversationChange, TranscriptUpdate } from './conversation';
 import type { RealtimeError } from './errors';
-import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent } from './events';
+import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent, Usage } from './events';
 import type { ToolEvents } from './tools/tool-events';
 import type { UsageTotals } from './usage';
-import type { Usage } from './events';
 
 /** The client's connection state. */
 export type ClientState =

@@ -210,7 +210,8 @@ export class Conversation {
 
   /**
    * Cuts an entry's transcript to the fraction of its audio that was heard, at a word
-   * boundary, and marks it truncated. Returns the change, or undefined when nothing was cut.
+   * boundary, and marks it truncated. Returns no changes when the entry is unknown or already
+   * truncated at or before `audioEndMs`.
    */
   truncate(itemId: string, contentIndex: number, audioEndMs: number): ConversationUpdate {
     const entry = this.#byId.get(itemId);

@@ -62,6 +62,16 @@ describe('RealtimeClient over a media transport', () => {
     ]);
   });
 
+  it("turns the relay's voxwire.session.ending into sessionEnding", async () => {
+    const transport = new MediaTransport();
+    const client = new RealtimeClient({ transport, logger: silentLogger });
+    await client.connect();
+    const endings: unknown[] = [];
+    client.on('sessionEnding', (info) => endings.push(info));
+    transport.emit('event', { type: 'voxwire.session.ending', event_id: 'vxr_1', seconds_left: 10, reason: 'time_limit' }, false);
+    expect(endings).toEqual([{ reason: 'relay', remainingMs: 10_000 }]);
+  });
+
   it('ends as expired when a reconnect is refused for budget, and closed for concurrency', async () => {
     for (const [code, status] of [
       ['VOXWIRE_BUDGET_EXHAUSTED', 'expired'],
