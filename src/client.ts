@@ -55,7 +55,7 @@ export interface RealtimeClientOptions {
   url?: string;
   /** API key, ephemeral key, or a provider called on every (re)connect (default transport only). */
   apiKey?: ApiKeyProvider;
-  /** The model (default transport only; also selects the price table). @default 'gpt-realtime' */
+  /** The model (default transport only; also selects the price table). @default 'gpt-realtime-2.1' */
   model?: string;
   /**
    * The session config, GA shape (or the legacy flat shape, translated once with a warning).

@@ -9,8 +9,20 @@ export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
 /** The REST base of the OpenAI API (client secrets, WebRTC calls). */
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
-/** The model used when none is given. */
-export const DEFAULT_MODEL = 'gpt-realtime';
+/**
+ * The model used when none is given: `gpt-realtime-2.1`, the current Realtime model (the
+ * `openai` types mark `gpt-realtime` and `gpt-realtime-mini` for shutdown on 2027-01-20, and
+ * OpenAI's deprecations page names `gpt-realtime-2.1` as the replacement). A test holds every
+ * default against the lifecycle table in `models.ts`.
+ */
+export const DEFAULT_MODEL = 'gpt-realtime-2.1';
+
+/**
+ * The input transcription model used where voxwire picks one (demo, examples, the mock's
+ * transcription sessions): `gpt-live-transcribe`, OpenAI's replacement for live audio of
+ * `whisper-1` and the `gpt-4o-*-transcribe` models, which shut down on 2027-02-26.
+ */
+export const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-live-transcribe';
 
 /**
  * Largest client frame accepted by serialize/parse. The API accepts an
@@ -65,11 +77,11 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 export const DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE = 'auto';
 
 /**
- * Prices in US dollars per million tokens, for cost *estimates* only: list prices published
- * by OpenAI as of 2025-08-28 (`gpt-realtime` GA launch). Override with `prices` when they
- * change or when you have a negotiated rate.
+ * Prices in US dollars per million tokens, for cost *estimates* only: list prices on OpenAI's
+ * model pages as checked on 2026-12-06. Override with `prices` when they change or when you
+ * have a negotiated rate.
  */
-export const DEFAULT_PRICES_AS_OF = '2025-08-28';
+export const DEFAULT_PRICES_AS_OF = '2026-12-06';
 
 /** Per-million-token prices of one model, in US dollars. */
 export interface ModelPrices {
@@ -87,8 +99,16 @@ export interface ModelPrices {
   audioOutput: number;
 }
 
-/** The default price table, by model name prefix (longest prefix wins). */
+/**
+ * The default price table, by model name prefix (longest prefix wins). The reasoning models
+ * (`gpt-realtime-2`, `-2.1`) bill text output, reasoning included, at 24 per million.
+ */
 export const DEFAULT_PRICES: Readonly<Record<string, ModelPrices>> = {
+  'gpt-realtime-2': { textInput: 4, cachedTextInput: 0.4, textOutput: 24, audioInput: 32, cachedAudioInput: 0.4, audioOutput: 64 },
+  'gpt-realtime-2.1-mini': { textInput: 0.6, cachedTextInput: 0.06, textOutput: 2.4, audioInput: 10, cachedAudioInput: 0.3, audioOutput: 20 },
+  'gpt-realtime-1.5': { textInput: 4, cachedTextInput: 0.4, textOutput: 16, audioInput: 32, cachedAudioInput: 0.4, audioOutput: 64 },
+  // Before `gpt-realtime-2`, which would otherwise be this snapshot's longest prefix.
+  'gpt-realtime-2025-08-28': { textInput: 4, cachedTextInput: 0.4, textOutput: 16, audioInput: 32, cachedAudioInput: 0.4, audioOutput: 64 },
   'gpt-realtime': { textInput: 4, cachedTextInput: 0.4, textOutput: 16, audioInput: 32, cachedAudioInput: 0.4, audioOutput: 64 },
   'gpt-realtime-mini': { textInput: 0.6, cachedTextInput: 0.06, textOutput: 2.4, audioInput: 10, cachedAudioInput: 0.3, audioOutput: 20 },
 };

@@ -85,8 +85,12 @@ export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } fro
 // Usage and cost.
 export { UsageMeter } from './usage';
 export type { UsageTotals } from './usage';
-export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from './defaults';
+export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_REALTIME_URL } from './defaults';
 export type { ModelPrices } from './defaults';
+
+// Models and their shutdown dates.
+export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, findModel, modelLifecycle } from './models';
+export type { ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat } from './models';
 
 // Errors.
 export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './errors';

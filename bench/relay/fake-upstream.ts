@@ -14,7 +14,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   let sessions = 0;
   server.on('connection', (socket) => {
     sessions += 1;
-    const session = { type: 'realtime', object: 'realtime.session', id: `sess_${sessions}`, model: 'gpt-realtime', instructions: '' };
+    const session = { type: 'realtime', object: 'realtime.session', id: `sess_${sessions}`, model: 'gpt-realtime-2.1', instructions: '' };
     socket.send(JSON.stringify({ type: 'session.created', event_id: `evt_c${sessions}`, session }));
     socket.on('message', (data) => {
       const text = data.toString();

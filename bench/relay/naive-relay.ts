@@ -15,7 +15,7 @@ export async function startNaiveRelay(upstreamUrl: string, apiKey: string): Prom
   let frames = 0;
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (client) => {
-    const upstream = new WebSocket(`${upstreamUrl}?model=gpt-realtime`, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const upstream = new WebSocket(`${upstreamUrl}?model=gpt-realtime-2.1`, { headers: { Authorization: `Bearer ${apiKey}` } });
     let pending: Array<{ data: WebSocket.RawData; isBinary: boolean }> | undefined = [];
     upstream.on('open', () => {
       for (const { data, isBinary } of pending ?? []) upstream.send(data, { binary: isBinary });

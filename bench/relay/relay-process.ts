@@ -25,7 +25,7 @@ if (kind === 'naive') {
   const metrics = new RelayMetrics({ latencyBucketsSeconds: [1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 500, 1000].map((us) => us / 1e6) });
   const relay = createRelay({
     metrics,
-    upstream: { url: upstreamUrl, apiKey: API_KEY, model: 'gpt-realtime' },
+    upstream: { url: upstreamUrl, apiKey: API_KEY, model: 'gpt-realtime-2.1' },
     authenticate: (request) => {
       const token = new URL(request.url).searchParams.get('token');
       return token === null ? null : { userId: token };

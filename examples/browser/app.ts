@@ -36,7 +36,7 @@ const client = new RealtimeClient({
     type: 'realtime',
     instructions: 'You are a friendly voice assistant. For weather questions call get_weather, then answer in one short sentence.',
     audio: {
-      input: { transcription: { model: 'gpt-4o-mini-transcribe' }, turn_detection: { type: 'server_vad', silence_duration_ms: 500 } },
+      input: { transcription: { model: 'gpt-live-transcribe' }, turn_detection: { type: 'server_vad', silence_duration_ms: 500 } },
       output: { voice: 'marin' },
     },
   },

@@ -166,7 +166,7 @@ function sessionConfig(voice: string): SessionConfigInput {
     audio: {
       input: {
         format: { type: 'audio/pcm', rate: API_SAMPLE_RATE },
-        transcription: { model: 'gpt-4o-mini-transcribe' },
+        transcription: { model: 'gpt-live-transcribe' },
         turn_detection: { type: 'server_vad', silence_duration_ms: 500 },
       },
       output: { format: { type: 'audio/pcm', rate: API_SAMPLE_RATE }, voice },

@@ -36,7 +36,7 @@ export interface CreateClientSecretOptions {
    * @default { type: 'realtime' }
    */
   session?: SessionConfigInput;
-  /** The model, when `session` names none. @default 'gpt-realtime' */
+  /** The model, when `session` names none. @default 'gpt-realtime-2.1' */
   model?: string;
   /** Seconds until the key expires (10 to 7200). @default 600 */
   expiresAfterSeconds?: number;
@@ -113,7 +113,7 @@ export async function createClientSecret(options: CreateClientSecretOptions): Pr
 export interface ClientSecretHandlerOptions<Identity extends RelayIdentity = RelayIdentity> extends BrowserHandlerOptions<Identity> {
   /** The server's OpenAI API key, or a function returning it. */
   apiKey: ApiKeyProvider;
-  /** The model of every session. @default 'gpt-realtime' */
+  /** The model of every session. @default 'gpt-realtime-2.1' */
   model?: string;
   /** Seconds until each key expires (10 to 7200). @default 600 */
   expiresAfterSeconds?: number;

@@ -171,7 +171,7 @@ function messageOf(error: unknown): string {
  *
  * @example
  * ```ts
- * const core = new RelayCore({ model: 'gpt-realtime', authenticate });
+ * const core = new RelayCore({ model: 'gpt-realtime-2.1', authenticate });
  * await core.start();
  * const admission = await core.admit(request, { remoteAddress });
  * if (admission.status === 'accepted') {

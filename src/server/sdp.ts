@@ -51,7 +51,7 @@ export interface SdpHandlerOptions<Identity extends RelayIdentity = RelayIdentit
    * @default undefined (then `sideband` is required)
    */
   authenticate?: BrowserHandlerOptions<Identity>['authenticate'];
-  /** The model of every call. @default 'gpt-realtime' */
+  /** The model of every call. @default 'gpt-realtime-2.1' */
   model?: string;
   /** The REST base of the API (point it at a mock in tests). @default 'https://api.openai.com/v1' */
   baseUrl?: string;

@@ -61,7 +61,7 @@ export interface WebRTCTransportOptions {
   /**
    * The model, sent only with a standard API key (local demos), as the `session` part of a
    * multipart offer. An ephemeral key already carries its session.
-   * @default 'gpt-realtime'
+   * @default 'gpt-realtime-2.1'
    */
   model?: string;
   /** Extra headers for the SDP request (e.g. your app's session token). @default {} */

@@ -52,7 +52,7 @@ export interface WebSocketTransportOptions {
   url?: string;
   /**
    * The model, sent as `?model=`. Added to a custom `url` only when given explicitly.
-   * @default 'gpt-realtime'
+   * @default 'gpt-realtime-2.1'
    */
   model?: string;
   /**

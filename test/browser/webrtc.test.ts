@@ -141,7 +141,7 @@ describe.skipIf(!enabled)('sideband policy on a WebRTC call (createSdpHandler + 
 
   beforeAll(async () => {
     relay = new RelayCore({
-      model: 'gpt-realtime',
+      model: 'gpt-realtime-2.1',
       authenticate: (request) => (request.headers.get('authorization') === 'Bearer app-user-token' ? { userId: 'user-1' } : null),
       origins: [/^http:\/\/127\.0\.0\.1:\d+$/],
       policy: { session: { instructions: 'Locked by the operator.' } },

@@ -78,7 +78,7 @@ describe('npm run demo (examples/node-cli/demo.ts)', () => {
     expect(run.stdout).toMatch(/turns\s+1 spoken question\(s\), 2 response\(s\), 1 tool call\(s\) \(get_weather\)/);
     expect(run.stdout).toMatch(/first audio\s+\d+\.\d\d s after you stopped speaking/);
     expect(run.stdout).toMatch(/tokens\s+\d+ in \(\d+ audio, \d+ text, \d+ cached\) · \d+ out \(\d+ audio, \d+ text\)/);
-    expect(run.stdout).toMatch(/estimated cost\s+\$\d+\.\d{4} at gpt-realtime prices as of \d{4}-\d\d-\d\d/);
+    expect(run.stdout).toMatch(/estimated cost\s+\$\d+\.\d{4} at gpt-realtime-2.1 prices as of \d{4}-\d\d-\d\d/);
 
     // The reply WAV is the assistant's answer: the reply-weather clip the mock played, sample for sample.
     const wav = readWav(await readFile(out));

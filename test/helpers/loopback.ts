@@ -29,6 +29,6 @@ export function sessionCreated(id = 'sess_loopback'): string {
   return JSON.stringify({
     type: 'session.created',
     event_id: 'event_1',
-    session: { type: 'realtime', object: 'realtime.session', id, model: 'gpt-realtime', output_modalities: ['audio'] },
+    session: { type: 'realtime', object: 'realtime.session', id, model: 'gpt-realtime-2.1', output_modalities: ['audio'] },
   });
 }

@@ -26,15 +26,15 @@ describe('createClientSecret', () => {
     expect(secret.value).toMatch(/^ek_/);
     expect(secret.expiresAt - Date.now() / 1000).toBeGreaterThan(55);
     expect(secret.expiresAt - Date.now() / 1000).toBeLessThanOrEqual(61);
-    expect(secret.session).toMatchObject({ type: 'realtime', model: 'gpt-realtime', instructions: 'Be brief.', audio: { output: { voice: 'cedar' } } });
-    expect(mock.webrtc.clientSecret(secret.value)).toMatchObject({ model: 'gpt-realtime', session: { instructions: 'Be brief.' } });
+    expect(secret.session).toMatchObject({ type: 'realtime', model: 'gpt-realtime-2.1', instructions: 'Be brief.', audio: { output: { voice: 'cedar' } } });
+    expect(mock.webrtc.clientSecret(secret.value)).toMatchObject({ model: 'gpt-realtime-2.1', session: { instructions: 'Be brief.' } });
   });
 
   it('sends the GA request shape and accepts a legacy session once translated', async () => {
     const seen: Array<{ url: string; body: unknown; auth: string | null }> = [];
     const secret = await createClientSecret({
       apiKey: async () => 'sk-from-provider',
-      model: 'gpt-realtime-mini',
+      model: 'gpt-realtime-2.1-mini',
       session: { modalities: ['text'], voice: 'ash' } as never,
       baseUrl: 'https://api.test/v1/',
       fetch: (async (url: string, init: RequestInit) => {
@@ -47,7 +47,7 @@ describe('createClientSecret', () => {
       {
         url: 'https://api.test/v1/realtime/client_secrets',
         auth: 'Bearer sk-from-provider',
-        body: { expires_after: { anchor: 'created_at', seconds: 600 }, session: { type: 'realtime', output_modalities: ['text'], audio: { output: { voice: 'ash' } }, model: 'gpt-realtime-mini' } },
+        body: { expires_after: { anchor: 'created_at', seconds: 600 }, session: { type: 'realtime', output_modalities: ['text'], audio: { output: { voice: 'ash' } }, model: 'gpt-realtime-2.1-mini' } },
       },
     ]);
   });

@@ -51,5 +51,5 @@ export function appendFrame(ms: number): Uint8Array {
 
 /** A GA `session.created` / `session.updated`. */
 export function sessionEvent(type: 'session.created' | 'session.updated', session: Record<string, unknown> = {}): Uint8Array {
-  return frame({ type, event_id: `evt_${type}`, session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime', ...session } });
+  return frame({ type, event_id: `evt_${type}`, session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1', ...session } });
 }

@@ -18,7 +18,7 @@ export async function startRelay(
   options: Partial<CreateRelayOptions<RelayIdentity>> = {},
 ): Promise<{ relay: NodeRelay; url: string; port: number }> {
   const relay = createRelay({
-    upstream: { url: upstreamUrl, apiKey: SECRET_KEY, model: 'gpt-realtime' },
+    upstream: { url: upstreamUrl, apiKey: SECRET_KEY, model: 'gpt-realtime-2.1' },
     authenticate: (request) => {
       const token = new URL(request.url).searchParams.get('token');
       if (token === null) return null;

@@ -16,7 +16,7 @@ const info = { remoteAddress: '127.0.0.1' };
 
 function makeCore(options: Partial<RelayCoreOptions> = {}, clock = new FakeClock()): { core: RelayCore; clock: FakeClock } {
   const core = new RelayCore({
-    model: 'gpt-realtime',
+    model: 'gpt-realtime-2.1',
     authenticate: () => ({ userId: 'u1' }),
     logger: silentLogger,
     clock,

@@ -67,7 +67,7 @@ describe('createSdpHandler', () => {
         url: 'https://api.test/v1/realtime/calls',
         auth: 'Bearer sk-server',
         sdp: OFFER,
-        session: { type: 'realtime', instructions: 'Locked.', audio: { output: { voice: 'marin' } }, model: 'gpt-realtime' },
+        session: { type: 'realtime', instructions: 'Locked.', audio: { output: { voice: 'marin' } }, model: 'gpt-realtime-2.1' },
       },
     ]);
     expect(calls).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('createSdpHandler', () => {
     form.set('session', JSON.stringify({ instructions: 'Mine.', audio: { output: { voice: 'cedar' } } }));
     const accepted = await handle(new Request('https://app.example/api/sdp', { method: 'POST', headers: { authorization: 'Bearer user-token', origin }, body: form }));
     expect(accepted.status).toBe(201);
-    expect(api.forwarded[0]!.session).toEqual({ type: 'realtime', instructions: 'Locked.', audio: { output: { voice: 'cedar' } }, model: 'gpt-realtime' });
+    expect(api.forwarded[0]!.session).toEqual({ type: 'realtime', instructions: 'Locked.', audio: { output: { voice: 'cedar' } }, model: 'gpt-realtime-2.1' });
     const refusedForm = new FormData();
     refusedForm.set('sdp', OFFER);
     refusedForm.set('session', JSON.stringify({ audio: { output: { voice: 'alloy' } } }));
@@ -119,7 +119,7 @@ describe('createSdpHandler', () => {
 
   it('admits through the relay core when a sideband applies its policy: a spent budget is refused before any call', async () => {
     const relay = new RelayCore({
-      model: 'gpt-realtime',
+      model: 'gpt-realtime-2.1',
       authenticate: () => ({ userId: 'u-budget' }),
       budget: { dailyLimit: 0 },
       logger: silentLogger,
@@ -129,7 +129,7 @@ describe('createSdpHandler', () => {
     expect(response.status).toBe(402);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VOXWIRE_BUDGET_EXHAUSTED');
     expect(api.forwarded).toHaveLength(0);
-    const strangers = new RelayCore({ model: 'gpt-realtime', authenticate: () => null, logger: silentLogger });
+    const strangers = new RelayCore({ model: 'gpt-realtime-2.1', authenticate: () => null, logger: silentLogger });
     expect((await handler({ authenticate: undefined, sideband: { relay: strangers } }).handle(offer())).status).toBe(401);
   });
 

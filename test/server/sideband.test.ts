@@ -13,7 +13,7 @@ import type { RelayCoreOptions } from '../../src/server/relay-options';
 import { openSideband, sessionCorrection } from '../../src/server/sideband';
 import { startLoopbackServer } from '../helpers/loopback';
 
-const SESSION = { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime', instructions: 'Default.', audio: { output: { voice: 'marin' } }, max_output_tokens: 'inf' };
+const SESSION = { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1', instructions: 'Default.', audio: { output: { voice: 'marin' } }, max_output_tokens: 'inf' };
 
 interface Upstream {
   url: string;
@@ -77,7 +77,7 @@ function hangups() {
 
 async function open(options: Partial<RelayCoreOptions> = {}) {
   const upstream = await startUpstream();
-  const relay = new RelayCore({ model: 'gpt-realtime', authenticate: () => ({ userId: 'u1' }), logger: silentLogger, ...options });
+  const relay = new RelayCore({ model: 'gpt-realtime-2.1', authenticate: () => ({ userId: 'u1' }), logger: silentLogger, ...options });
   const ended: string[] = [];
   relay.on('sessionEnded', (event) => ended.push(event.reason));
   const admission = await relay.admit(new Request('https://app.example/sdp', { method: 'POST' }), { remoteAddress: undefined });
@@ -165,7 +165,7 @@ describe('openSideband', () => {
   });
 
   it('gives the ticket back when the sideband cannot connect', async () => {
-    const relay = new RelayCore({ model: 'gpt-realtime', authenticate: () => ({ userId: 'u2' }), logger: silentLogger, limits: { maxSessionsPerUser: 1 } });
+    const relay = new RelayCore({ model: 'gpt-realtime-2.1', authenticate: () => ({ userId: 'u2' }), logger: silentLogger, limits: { maxSessionsPerUser: 1 } });
     const admission = await relay.admit(new Request('https://app.example/sdp'), { remoteAddress: undefined });
     if (admission.status !== 'accepted') throw new Error('not admitted');
     await expect(openSideband({ relay, apiKey: 'sk', url: 'ws://127.0.0.1:9/v1/realtime' }, admission.ticket, 'rtc_x')).rejects.toMatchObject({ code: 'VOXWIRE_CONNECTION_FAILED' });

@@ -44,7 +44,7 @@ describe('MockRealtimeServer with another vendor’s client', () => {
         onResponse();
       });
     try {
-      await transport.connect({ apiKey: 'sk-test', model: 'gpt-realtime', initialSessionConfig: { instructions: 'Be brief.' } });
+      await transport.connect({ apiKey: 'sk-test', model: 'gpt-realtime-2.1', initialSessionConfig: { instructions: 'Be brief.' } });
       transport.sendMessage({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] }, {});
       await called;
       await responseCount(1);

@@ -14,7 +14,7 @@ describe('MockRealtimeServer: connecting', () => {
     expect(created.session).toMatchObject({
       type: 'realtime',
       object: 'realtime.session',
-      model: 'gpt-realtime-mini',
+      model: 'gpt-realtime-2.1-mini',
       output_modalities: ['audio'],
       tools: [],
       tool_choice: 'auto',
@@ -42,7 +42,7 @@ describe('MockRealtimeServer: connecting', () => {
     });
     expect(created.session.id).toMatch(/^sess_/);
     expect(created.session.expires_at).toBeGreaterThan(Date.now() / 1000 + 3500);
-    expect(server.connections[0]).toMatchObject({ index: 0, apiKey: 'sk-test', authVia: 'header', model: 'gpt-realtime-mini', open: true });
+    expect(server.connections[0]).toMatchObject({ index: 0, apiKey: 'sk-test', authVia: 'header', model: 'gpt-realtime-2.1-mini', open: true });
     expect(server.openConnections).toBe(1);
   });
 

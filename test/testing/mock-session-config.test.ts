@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createMockSession, mergeSessionUpdate, voiceKey } from '../../src/testing/mock-session-config.js';
 
-const base = () => createMockSession({ id: 'sess_1', model: 'gpt-realtime', expiresAtSeconds: 100 });
+const base = () => createMockSession({ id: 'sess_1', model: 'gpt-realtime-2.1', expiresAtSeconds: 100 });
 
 describe('createMockSession', () => {
   it('applies sessionDefaults over the API defaults', () => {
     const session = createMockSession({
       id: 'sess_1',
-      model: 'gpt-realtime',
+      model: 'gpt-realtime-2.1',
       expiresAtSeconds: 100,
       defaults: { instructions: 'Hi', audio: { input: { turn_detection: { type: 'server_vad', silence_duration_ms: 200 } } } },
     });

@@ -657,7 +657,7 @@ describe('other transports (the seam for WebRTC)', () => {
           cleared += 1;
         },
       },
-      { model: 'gpt-realtime', callId: 'rtc_1' },
+      { model: 'gpt-realtime-2.1', callId: 'rtc_1' },
     );
     expect(frames[0]!.type).toBe('session.created');
     const question = await loadFixtureAudio('question');

@@ -53,7 +53,7 @@ afterEach(() => {
 function mswClient(options: { url?: string; reconnect?: boolean; tools?: boolean } = {}): RealtimeClient {
   const transport = new WebSocketTransport({
     apiKey: 'sk-test-msw',
-    ...(options.url === undefined ? {} : { url: options.url, model: 'gpt-realtime' }),
+    ...(options.url === undefined ? {} : { url: options.url, model: 'gpt-realtime-2.1' }),
     createWebSocket: createGlobalWebSocket,
   });
   const client = new RealtimeClient({
@@ -80,8 +80,8 @@ describe('realtimeHandlers (msw 2, Node)', () => {
     expect(weather.mock.url).toBeUndefined();
     expect(weather.mock.connections).toHaveLength(1);
     const connection = weather.mock.connections[0]!;
-    expect(connection.url).toBe('/v1/realtime?model=gpt-realtime');
-    expect(connection.model).toBe('gpt-realtime');
+    expect(connection.url).toBe('/v1/realtime?model=gpt-realtime-2.1');
+    expect(connection.model).toBe('gpt-realtime-2.1');
     expect(connection.apiKey).toBe('sk-test-msw');
     expect(connection.authVia).toBe('subprotocol');
     expect(connection.protocol).toBe('realtime');
@@ -105,7 +105,7 @@ describe('realtimeHandlers (msw 2, Node)', () => {
     const done = relay.mock.waitFor('response.done', { direction: 'sent' });
     client.sendText('Hi');
     await done;
-    expect(relay.mock.connections.at(-1)?.url).toBe('/realtime?model=gpt-realtime');
+    expect(relay.mock.connections.at(-1)?.url).toBe('/realtime?model=gpt-realtime-2.1');
     expect(client.conversation.entries.at(-1)?.text).toBe('Hello from the relay.');
   });
 

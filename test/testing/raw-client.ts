@@ -39,7 +39,7 @@ export class RawClient {
   }
 
   static connect(url: string, options: RawClientOptions = {}): Promise<RawClient> {
-    const socket = new WebSocket(`${url}${options.query ?? '?model=gpt-realtime'}`, options.protocols ?? [], {
+    const socket = new WebSocket(`${url}${options.query ?? '?model=gpt-realtime-2.1'}`, options.protocols ?? [], {
       headers: options.headers ?? {},
     });
     const client = new RawClient(socket);

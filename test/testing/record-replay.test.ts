@@ -289,7 +289,7 @@ describe('scenarioFromRecording', () => {
       .expireAfter(1500)
       .build();
     const original = await record({ scenario });
-    await original.run.client.updateSession({ type: 'realtime', audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' } } } });
+    await original.run.client.updateSession({ type: 'realtime', audio: { input: { transcription: { model: 'gpt-live-transcribe' } } } });
     await original.run.client.connect();
     for (const chunk of question.chunks) original.run.client.send({ type: 'input_audio_buffer.append', audio: chunk });
     original.run.client.appendInputAudio(new Int16Array(24000));

@@ -168,4 +168,4 @@ export function sdpAnswer(location = '/v1/realtime/calls/rtc_test123'): Response
   return new Response(ANSWER_SDP, { status: 201, headers: { 'content-type': 'application/sdp', location } });
 }
 
-export const SESSION_CREATED = { type: 'session.created', event_id: 'event_1', session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime' } };
+export const SESSION_CREATED = { type: 'session.created', event_id: 'event_1', session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1' } };

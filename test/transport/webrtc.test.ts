@@ -246,11 +246,11 @@ describe('WebRTCTransport: connecting', () => {
       const rig = setup({ apiKey: 'sk-standard' });
       await expect(rig.transport.connect()).rejects.toMatchObject({ code: 'VOXWIRE_INSECURE_KEY' });
       expect(rig.peers).toHaveLength(0);
-      const demo = setup({ apiKey: 'sk-standard', dangerouslyAllowApiKeyInBrowser: true, model: 'gpt-realtime-mini' });
+      const demo = setup({ apiKey: 'sk-standard', dangerouslyAllowApiKeyInBrowser: true, model: 'gpt-realtime-2.1-mini' });
       rigs.push(demo);
       await connect(demo);
       const body = demo.sdp.requests[0]!.init.body as FormData;
-      expect(body.get('session')).toBe(JSON.stringify({ type: 'realtime', model: 'gpt-realtime-mini' }));
+      expect(body.get('session')).toBe(JSON.stringify({ type: 'realtime', model: 'gpt-realtime-2.1-mini' }));
       expect(String(body.get('sdp'))).toMatch(/^v=0/);
     } finally {
       delete (globalThis as Record<string, unknown>).window;
@@ -400,7 +400,7 @@ describe('WebRTCTransport under RealtimeClient', () => {
       channel.send = (text: string) => {
         send(text);
         const event = JSON.parse(text) as { type: string; session?: unknown };
-        if (event.type === 'session.update') queueMicrotask(() => channel.receive({ type: 'session.updated', event_id: 'e2', session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime' } }));
+        if (event.type === 'session.update') queueMicrotask(() => channel.receive({ type: 'session.updated', event_id: 'e2', session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1' } }));
       };
     };
     const connecting = client.connect();

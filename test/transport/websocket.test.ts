@@ -73,8 +73,8 @@ describe('WebSocketTransport', () => {
   });
 
   it('builds the default URL with the model', () => {
-    expect(new WebSocketTransport().url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime');
-    expect(new WebSocketTransport({ model: 'gpt-realtime-mini' }).url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-mini');
+    expect(new WebSocketTransport().url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1');
+    expect(new WebSocketTransport({ model: 'gpt-realtime-2.1-mini' }).url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1-mini');
   });
 
   it('refuses a standard key in a browser page unless explicitly allowed', async () => {

@@ -37,7 +37,7 @@ export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIden
   apiKey: ApiKeyProvider;
   /**
    * The model every session uses; clients cannot change it.
-   * @default DEFAULT_MODEL ('gpt-realtime')
+   * @default DEFAULT_MODEL ('gpt-realtime-2.1')
    */
   model?: string;
   /**
@@ -551,7 +551,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
  * import { createRelay } from 'voxwire/server/node';
  *
  * const relay = createRelay({
- *   upstream: { apiKey: process.env.OPENAI_API_KEY!, model: 'gpt-realtime' },
+ *   upstream: { apiKey: process.env.OPENAI_API_KEY!, model: 'gpt-realtime-2.1' },
  *   authenticate: async (request) => {
  *     const user = await sessions.verify(new URL(request.url).searchParams.get('token'));
  *     return user ? { userId: user.id, plan: user.plan } : null; // null → 401, no socket

@@ -86,7 +86,7 @@ async function start(config: PageConfig): Promise<void> {
     session: {
       type: 'realtime',
       instructions: config.instructions ?? 'You are a test assistant.',
-      audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' }, turn_detection: config.manualTurns ? null : { type: 'server_vad' } } },
+      audio: { input: { transcription: { model: 'gpt-live-transcribe' }, turn_detection: config.manualTurns ? null : { type: 'server_vad' } } },
     },
   });
   client.tools.add(getWeather);
