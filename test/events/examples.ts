@@ -1,8 +1,8 @@
 /**
  * Loaders for the event examples the tests parse: the team's fixtures (fixtures/events/) and
- * the official GA examples (../shared/protocol/events-ga.jsonl, outside the repository).
+ * the official GA examples (fixtures/protocol/events-ga.jsonl, copied into the repository).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,15 +47,11 @@ export function fixtureLines(file?: string): FixtureLine[] {
   );
 }
 
-/** Where the official examples live, per the shared protocol reference. */
-export const officialExamplesPath = join(repoRoot, '..', 'shared', 'protocol', 'events-ga.jsonl');
+/** Where the official examples live: a copy inside the repository (see fixtures/protocol/README.md). */
+export const officialExamplesPath = join(repoRoot, 'fixtures', 'protocol', 'events-ga.jsonl');
 
-/** True when the official examples are present on this machine. */
-export const officialExamplesPresent = existsSync(officialExamplesPath);
-
-/** The official GA examples (empty when the file is absent). */
+/** The official GA examples. */
 export function officialExamples(): OfficialExample[] {
-  if (!officialExamplesPresent) return [];
   return readFileSync(officialExamplesPath, 'utf8')
     .split('\n')
     .filter((text) => text.trim() !== '')

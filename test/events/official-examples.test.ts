@@ -7,16 +7,9 @@ import {
   serializeClientEvent,
 } from '../../src/events';
 import { RealtimeError } from '../../src/errors';
-import { requireComponent } from '../helpers/components';
-import { officialExamples, officialExamplesPath, officialExamplesPresent } from './examples';
+import { officialExamples } from './examples';
 
-const present = requireComponent(
-  'the official GA event examples',
-  officialExamplesPresent,
-  `Expected ${officialExamplesPath} (the shared protocol reference next to the repository).`,
-);
-
-describe.skipIf(!present)('official GA examples (../shared/protocol/events-ga.jsonl)', () => {
+describe('official GA examples (fixtures/protocol/events-ga.jsonl)', () => {
   const examples = officialExamples();
   const inUnion = examples.filter((example) => example.in_sdk_union);
 
