@@ -142,6 +142,12 @@ export const mockErrors = {
   /** A `session.update` switching between realtime and transcription. */
   sessionTypeChange: (from: string, to: string): Body =>
     invalidRequest('invalid_value', `Cannot change the session type from '${from}' to '${to}' in an existing session.`, 'session.type'),
+  /** A response event in a transcription session, which never answers. */
+  notInTranscriptionSession: (type: string): Body =>
+    invalidRequest('invalid_value', `Invalid value: '${type}'. A transcription session transcribes input audio and creates no responses.`, 'type'),
+  /** A client that speaks the retired beta interface (`OpenAI-Beta: realtime=v1`); the API's wording. */
+  betaShapeDisabled: (): Body =>
+    invalidRequest('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.'),
   /** Truncation past the audio the server sent. */
   truncateBeyondAudio: (sentMs: number, requestedMs: number): Body =>
     invalidRequest('invalid_value', `Audio content of ${sentMs}ms is already shorter than ${requestedMs}ms`, 'audio_end_ms'),

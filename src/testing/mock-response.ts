@@ -9,7 +9,9 @@
  * then `response.output_audio_transcript.delta`s interleaved with `response.output_audio.delta`s
  * (each transcript delta is sent just before the audio it describes), then
  * `response.output_audio.done`, `response.output_audio_transcript.done`,
- * `response.content_part.done`, `response.output_item.done`, `conversation.item.done`.
+ * `response.content_part.done`, `response.output_item.done`, `conversation.item.done`; after
+ * `response.done`, `rate_limits.updated` (as the API sends it). Text and transcript deltas carry
+ * an `obfuscation` string, as the API's do.
  * A function call: `response.output_item.added`, `conversation.item.added`,
  * `response.function_call_arguments.delta`s, `response.function_call_arguments.done`,
  * `response.output_item.done`, `conversation.item.done`. Out-of-band responses
@@ -64,6 +66,8 @@ export interface ResponseHost {
   now(): number;
   /** A new id. */
   newId(prefix: MockIdPrefix): string;
+  /** The `obfuscation` padding of a streamed text delta. */
+  obfuscate(delta: string): string;
   /** The session's conversation. */
   readonly conversation: MockConversation;
   /**
@@ -235,7 +239,6 @@ export class MockResponse {
       return;
     }
     if (!this.#emit({ type: 'response.created', response: this.#responseObject('in_progress', null, null) })) return;
-    if (!this.#emit(this.#rateLimits(reply))) return;
 
     let outputIndex = 0;
     const speaks = reply.text !== '' || reply.audio !== undefined || reply.functionCalls.length === 0;
@@ -263,7 +266,9 @@ export class MockResponse {
     this.#status = status;
     // Not active from here on: a response.create the client sends on seeing response.done must not conflict.
     this.#finished = true;
-    this.#emit({ type: 'response.done', response: this.#responseObject(status, details, this.#usage(reply.usage)) });
+    if (!this.#emit({ type: 'response.done', response: this.#responseObject(status, details, this.#usage(reply.usage)) })) return;
+    // The API reports the rate limits once the response is done (captured traffic and fixtures/events/).
+    this.#emit(this.#rateLimits(reply));
   }
 
   #responseObject(status: FinalStatus | 'in_progress', statusDetails: unknown, usage: unknown): Record<string, unknown> {
@@ -401,7 +406,7 @@ export class MockResponse {
         sentText += delta;
         this.#outputTextChars += delta.length;
         const type = audioMode ? 'response.output_audio_transcript.delta' : 'response.output_text.delta';
-        if (!this.#emit({ type, ...base, delta })) return false;
+        if (!this.#emit({ type, ...base, delta, obfuscation: this.#host.obfuscate(delta) })) return false;
       }
       return true;
     };

@@ -26,7 +26,8 @@ import type { AudioPace } from './audio-pace.js';
 import { paceSpeed } from './audio-pace.js';
 import { EventLog } from './event-log.js';
 import type { EventMatcher, LogEntry, LogQuery, ReceivedEntry, SentEntry, WaitForOptions, WireEvent } from './event-log.js';
-import { createIdFactory } from './mock-ids.js';
+import { createIdFactory, obfuscationFor } from './mock-ids.js';
+import { mockErrors } from './mock-errors.js';
 import { MockSession } from './mock-session.js';
 import type { MockSessionLink, MockSessionOptions } from './mock-session.js';
 import type { MockSessionDefaults } from './mock-session-config.js';
@@ -594,6 +595,8 @@ export class MockRealtimeServer {
       log: this.log,
       clock: this.#clock,
       newId: this.#newId,
+      obfuscate: (delta) => obfuscationFor(delta, options.random),
+      kind: new URL(info.url, 'http://127.0.0.1').searchParams.get('intent') === 'transcription' ? 'transcription' : 'realtime',
       model: info.model,
       sessionDefaults: overrides === undefined ? options.sessionDefaults : { ...options.sessionDefaults, ...overrides },
       audioPace: options.audioPace ?? 'realtime',
@@ -631,10 +634,7 @@ export class MockRealtimeServer {
         });
         return;
       }
-      const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
-        .split(',')
-        .map((protocol) => protocol.trim())
-        .filter((protocol) => protocol !== '');
+      const protocols = protocolsOf(request);
       const header = request.headers.authorization;
       const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
       const fromProtocol = protocols.find((protocol) => protocol.startsWith(INSECURE_KEY_PROTOCOL))?.slice(INSECURE_KEY_PROTOCOL.length);
@@ -776,6 +776,18 @@ export class MockRealtimeServer {
       return;
     }
 
+    if (speaksBeta(request.headers['openai-beta'], protocolsOf(request))) {
+      // The beta interface was switched off upstream in 2026: the API accepts the upgrade, says
+      // so in an error event and closes with 4000.
+      const event: WireEvent = { type: 'error', event_id: this.#newId('event'), error: { ...mockErrors.betaShapeDisabled(), event_id: null } };
+      ws.send(JSON.stringify(event));
+      this.log.recordSent(index, event);
+      info.closeCode = 4000;
+      info.closeReason = 'invalid_request_error.beta_api_shape_disabled';
+      ws.close(4000, 'invalid_request_error.beta_api_shape_disabled');
+      return;
+    }
+
     if (callId !== undefined) {
       // A sideband connection to a live WebRTC call joins that call's session: it receives every
       // server event of the call and its client events go to the same session.
@@ -819,6 +831,20 @@ export class MockRealtimeServer {
       else session.receive(bytes.toString('utf8'));
     });
   }
+}
+
+/** The subprotocols a client offered. */
+function protocolsOf(request: IncomingMessage): string[] {
+  return String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((protocol) => protocol.trim())
+    .filter((protocol) => protocol !== '');
+}
+
+/** Whether a client asks for the retired beta interface: `OpenAI-Beta: realtime=v1` or the `openai-beta.realtime-v1` subprotocol. */
+function speaksBeta(header: string | string[] | undefined, protocols: readonly string[]): boolean {
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  return values.some((value) => /(^|[\s,])realtime=v1\b/.test(value)) || protocols.includes('openai-beta.realtime-v1');
 }
 
 /** The `error` body of an HTTP answer, as the API words it. */

@@ -168,6 +168,11 @@ function normalizeTurnDetection(value: unknown): MockTurnDetection | null {
   return { ...SERVER_VAD_DEFAULTS, ...picked, type: 'server_vad' } as MockTurnDetection;
 }
 
+/** The API echoes the transcription settings with their defaults: no language hint, an empty prompt. */
+function withTranscriptionDefaults(transcription: Record<string, unknown>): Record<string, unknown> {
+  return { ...transcription, language: transcription.language ?? null, prompt: transcription.prompt ?? '' };
+}
+
 function normalize(session: Record<string, unknown>): MockSessionObject {
   const audio = isPlainObject(session.audio) ? session.audio : {};
   const input = isPlainObject(audio.input) ? audio.input : {};
@@ -179,7 +184,7 @@ function normalize(session: Record<string, unknown>): MockSessionObject {
       input: {
         ...input,
         format: normalizeFormat(input.format),
-        transcription: isPlainObject(input.transcription) ? input.transcription : null,
+        transcription: isPlainObject(input.transcription) ? withTranscriptionDefaults(input.transcription) : null,
         noise_reduction: isPlainObject(input.noise_reduction) ? input.noise_reduction : null,
         turn_detection: normalizeTurnDetection(input.turn_detection),
       },
@@ -212,6 +217,7 @@ export function createMockSession(init: {
     max_output_tokens: 'inf',
     tracing: null,
     prompt: null,
+    truncation: 'auto',
     expires_at: init.expiresAtSeconds,
     audio: {
       input: {
@@ -244,6 +250,45 @@ export function mergeSessionUpdate(session: MockSessionObject, update: RealtimeS
   merged.object = session.object;
   merged.expires_at = session.expires_at;
   return normalize(merged);
+}
+
+/** Kinds of session the mock holds: a conversation (`realtime`) or input transcription only. */
+export type MockSessionKind = 'realtime' | 'transcription';
+
+/** A transcription session as `session.created` / `session.updated` report it (the official example's fields). */
+export interface MockTranscriptionSessionObject {
+  /** Always `transcription`. */
+  type: 'transcription';
+  /** Always `realtime.transcription_session`. */
+  object: 'realtime.transcription_session';
+  /** The session id (`sess_...`). */
+  id: string;
+  /** When the session expires, in seconds since the epoch. */
+  expires_at: number;
+  /** Extra data the server adds to events, or `null`. */
+  include: string[] | null;
+  /** Input audio settings (a transcription session has no output). */
+  audio: {
+    /** Input audio settings; turn detection without the response-related fields. */
+    input: Omit<MockSessionObject['audio']['input'], 'turn_detection'> & { turn_detection: Record<string, unknown> | null };
+  };
+}
+
+const RESPONSE_ONLY_VAD_KEYS = ['idle_timeout_ms', 'create_response', 'interrupt_response'];
+
+/** The session as a transcription session reports it: input audio only, nothing about responses. */
+export function transcriptionSessionView(session: MockSessionObject): MockTranscriptionSessionObject {
+  const input = session.audio.input;
+  const detection = input.turn_detection;
+  const turnDetection = detection === null ? null : Object.fromEntries(Object.entries(detection).filter(([key]) => !RESPONSE_ONLY_VAD_KEYS.includes(key)));
+  return {
+    type: 'transcription',
+    object: 'realtime.transcription_session',
+    id: session.id,
+    expires_at: session.expires_at,
+    include: structuredClone(session.include),
+    audio: { input: { ...structuredClone(input), turn_detection: turnDetection } },
+  };
 }
 
 /** The voice of a session, as a comparable string (`{ id }` voices by id). */

@@ -32,8 +32,9 @@ import type { MockErrorBody } from './mock-errors.js';
 import type { MockIdPrefix } from './mock-ids.js';
 import { MockResponse, splitTextDeltas } from './mock-response.js';
 import type { InputUsage, ResolvedReply } from './mock-response.js';
-import { createMockSession, mergeSessionUpdate, voiceKey } from './mock-session-config.js';
-import type { MockAudioFormat, MockSessionDefaults, MockSessionObject } from './mock-session-config.js';
+import { createMockSession, mergeSessionUpdate, transcriptionSessionView, voiceKey } from './mock-session-config.js';
+import type { MockAudioFormat, MockSessionDefaults, MockSessionKind, MockSessionObject, MockTranscriptionSessionObject } from './mock-session-config.js';
+import { DEFAULT_TRANSCRIPTION_MODEL } from '../defaults.js';
 import { DEFAULT_REPLY_CLIP } from './reply-audio.js';
 import type { ReplyAudioSource } from './reply-audio.js';
 import type { ScenarioReply, ScenarioTurn } from './scenario.js';
@@ -81,6 +82,10 @@ export interface MockSessionOptions {
   log: EventLog;
   clock: Clock;
   newId: (prefix: MockIdPrefix) => string;
+  /** The `obfuscation` padding of a streamed text delta. */
+  obfuscate: (delta: string) => string;
+  /** The kind of session the connection starts as (`?intent=transcription` starts a transcription session). */
+  kind?: MockSessionKind;
   /** The model from the connection URL. */
   model: string;
   sessionDefaults: MockSessionDefaults | undefined;
@@ -149,6 +154,11 @@ export class MockSession {
   readonly #buffer: InputAudioBuffer;
   readonly #conversationId: string;
   #session: MockSessionObject;
+  #kind: MockSessionKind;
+  /** Input transcriptions waiting to be sent: the API sends them after the turn's `response.created`. */
+  #pendingTranscriptions: Array<() => void> = [];
+  /** The in-band response whose `response.created` releases the pending transcriptions. */
+  #transcriptionsWaitFor: MockResponse | undefined;
   #vad: EnergyVad | undefined;
   /** Session audio clock (ms) at the VAD's position 0. */
   #vadOriginMs = 0;
@@ -179,12 +189,24 @@ export class MockSession {
       expiresAtSeconds: Math.floor((options.clock.now() + expiresAfterMs) / 1000),
       defaults: options.sessionDefaults,
     });
+    this.#kind = options.kind ?? 'realtime';
+    if (this.#kind === 'transcription') this.#becomeTranscription();
     this.#configureVad();
   }
 
   /** The session as the server currently holds it (a copy). */
   get session(): MockSessionObject {
     return structuredClone(this.#session);
+  }
+
+  /** `realtime` (a conversation) or `transcription` (input transcription only, no responses). */
+  get kind(): MockSessionKind {
+    return this.#kind;
+  }
+
+  /** The session as `session.created` / `session.updated` report it. */
+  get reportedSession(): MockSessionObject | MockTranscriptionSessionObject {
+    return this.#kind === 'transcription' ? transcriptionSessionView(this.#session) : structuredClone(this.#session);
   }
 
   /** The conversation items, in order (copies). */
@@ -206,7 +228,7 @@ export class MockSession {
   start(): void {
     if (this.#started || this.#closed) return;
     this.#started = true;
-    this.#emit({ type: 'session.created', session: structuredClone(this.#session) });
+    this.#emit({ type: 'session.created', session: this.reportedSession });
     const expireAfterMs = this.#options.expireAfterMs;
     if (expireAfterMs !== undefined && Number.isFinite(expireAfterMs)) {
       this.#expiryTimer = this.#setTimer(() => this.expire(), expireAfterMs);
@@ -363,19 +385,35 @@ export class MockSession {
   #sessionUpdate(event: ClientEventOf<'session.update'>): void {
     const update = event.session;
     const eventId = event.event_id ?? null;
-    if (update.type !== this.#session.type) {
-      this.#sendError(mockErrors.sessionTypeChange(this.#session.type, update.type), eventId);
-      return;
+    if (update.type !== this.#kind) {
+      // A new session may still choose its kind (as a client that connected with `?model=` and
+      // configures a transcription session does); once anything happened, the kind is fixed.
+      if (this.#conversation.list().length > 0 || this.#lastResponseId !== undefined || this.#buffer.clockMs > 0) {
+        this.#sendError(mockErrors.sessionTypeChange(this.#kind, update.type), eventId);
+        return;
+      }
+      this.#kind = update.type;
     }
-    const newVoice = update.audio?.output?.voice;
+    const newVoice = update.type === 'realtime' ? update.audio?.output?.voice : undefined;
     if (newVoice !== undefined && this.#assistantSpoke && voiceKey(newVoice) !== voiceKey(this.#session.audio.output.voice)) {
       this.#sendError(mockErrors.voiceLocked(), eventId);
       return;
     }
-    this.#session = mergeSessionUpdate(this.#session, update);
+    this.#session = mergeSessionUpdate(this.#session, update as Parameters<typeof mergeSessionUpdate>[1]);
+    if (this.#kind === 'transcription') this.#becomeTranscription();
     this.#configureVad();
     if (this.#session.audio.input.turn_detection?.idle_timeout_ms == null) this.#clearIdleTimer();
-    this.#emit({ type: 'session.updated', session: structuredClone(this.#session) });
+    this.#emit({ type: 'session.updated', session: this.reportedSession });
+  }
+
+  /** A transcription session always transcribes and never answers. */
+  #becomeTranscription(): void {
+    const input = this.#session.audio.input;
+    if (input.transcription === null) input.transcription = { model: DEFAULT_TRANSCRIPTION_MODEL, language: null, prompt: '' };
+    if (input.turn_detection !== null) {
+      input.turn_detection.create_response = false;
+      input.turn_detection.interrupt_response = false;
+    }
   }
 
   /** Brings the VAD in line with the session's turn detection and input rate. */
@@ -489,8 +527,26 @@ export class MockSession {
     if (!this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(item) })) return;
     if (this.#session.audio.input.transcription === null) return;
     const text = transcript ?? this.#options.turns.peek()?.user ?? this.#options.userTranscript;
+    if (this.#kind === 'transcription') this.#options.turns.take();
+    this.#pendingTranscriptions.push(() => this.#sendTranscription(item, stored, text));
+    // Sent once the turn's response has been announced, or on the next tick when none starts.
+    this.#options.yieldToEventLoop(() => {
+      if (this.#transcriptionsWaitFor?.active !== true) this.#flushTranscriptions();
+    });
+  }
+
+  #flushTranscriptions(): void {
+    this.#transcriptionsWaitFor = undefined;
+    const pending = this.#pendingTranscriptions;
+    this.#pendingTranscriptions = [];
+    for (const send of pending) send();
+  }
+
+  #sendTranscription(item: MockItem, stored: StoredItem, text: string): void {
+    const itemId = item.id;
     for (const delta of splitTextDeltas(text)) {
-      if (!this.#emit({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta })) return;
+      const event = { type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta, obfuscation: this.#options.obfuscate(delta) };
+      if (!this.#emit(event)) return;
     }
     const audioTokens = Math.round(((stored.audioMs ?? 0) / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
     const outputTokens = Math.ceil(text.length / TEXT_CHARS_PER_TOKEN);
@@ -633,6 +689,10 @@ export class MockSession {
   // --- responses ----------------------------------------------------------------------------
 
   #responseCreate(event: ClientEventOf<'response.create'>): void {
+    if (this.#kind === 'transcription') {
+      this.#sendError(mockErrors.notInTranscriptionSession(event.type), event.event_id ?? null);
+      return;
+    }
     const params = event.response;
     const outOfBand = params?.conversation === 'none';
     if (!outOfBand && this.#response?.active) {
@@ -692,6 +752,7 @@ export class MockSession {
         sleep: (ms, signal) => this.#sleep(ms, signal),
         now: () => this.#options.clock.now(),
         newId: (prefix) => this.#options.newId(prefix),
+        obfuscate: (delta) => this.#options.obfuscate(delta),
         conversation: this.#conversation,
         writeOutputAudio: this.#link.writeOutputAudio?.bind(this.#link),
         drainOutputAudio: this.#link.drainOutputAudio?.bind(this.#link),
@@ -703,7 +764,10 @@ export class MockSession {
     );
     this.#lastResponseId = response.id;
     if (outOfBand) this.#outOfBand.add(response);
-    else this.#response = response;
+    else {
+      this.#response = response;
+      if (this.#pendingTranscriptions.length > 0) this.#transcriptionsWaitFor = response;
+    }
     void response.run();
   }
 
@@ -794,6 +858,8 @@ export class MockSession {
 
   #onResponseDone(response: MockResponse): void {
     this.#outOfBand.delete(response);
+    // A response that failed before it was announced must not hold the transcriptions back.
+    if (this.#transcriptionsWaitFor === response) this.#flushTranscriptions();
     if (this.#closed || response !== this.#response || response.status !== 'completed') return;
     this.#armIdleTimer(response);
   }
@@ -817,7 +883,7 @@ export class MockSession {
 
   #idleTimeout(idleMs: number): void {
     this.#idleTimer = undefined;
-    if (this.#closed || this.#speech || this.#response?.active) return;
+    if (this.#closed || this.#speech || this.#response?.active || this.#kind === 'transcription') return;
     const audioEndMs = Math.round(this.#buffer.clockMs);
     const audioStartMs = Math.round(Math.max(this.#buffer.startMs, audioEndMs - idleMs));
     const itemId = this.#options.newId('item');
@@ -851,6 +917,7 @@ export class MockSession {
     }
     this.#link.send(JSON.stringify(full));
     this.#options.log.recordSent(this.connection, full);
+    if (type === 'response.created' && this.#transcriptionsWaitFor !== undefined) this.#flushTranscriptions();
     return true;
   }
 

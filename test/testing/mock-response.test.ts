@@ -15,6 +15,7 @@ function virtualHost(): { host: ResponseHost; events: WireEvent[]; sleeps: numbe
   const newId = createIdFactory(() => 0.5);
   let counter = 0;
   const host: ResponseHost = {
+    obfuscate: () => 'pad',
     emit: (event) => {
       if (closed) return false;
       events.push(event);
@@ -80,7 +81,7 @@ describe('MockResponse', () => {
   it('reports usage from what was sent, with the input estimate and cached tokens', async () => {
     const { host, events } = virtualHost();
     await new MockResponse(init({ text: 'Hello there', audio: second }), host).run();
-    const done = events.at(-1)!;
+    const done = events.find((event) => event.type === 'response.done')!;
     expect(done).toMatchObject({
       type: 'response.done',
       response: {
@@ -126,8 +127,9 @@ describe('MockResponse', () => {
       'response.output_item.done',
       'conversation.item.done',
       'response.done',
+      'rate_limits.updated',
     ]);
-    expect(events.at(-1)).toMatchObject({ response: { status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' } } });
+    expect(events.at(-2)).toMatchObject({ response: { status: 'cancelled', status_details: { type: 'cancelled', reason: 'client_cancelled' } } });
   });
 
   it('sends an error instead of a response when the turn says so', async () => {

@@ -21,6 +21,7 @@ describe('MockRealtimeServer: connecting', () => {
       max_output_tokens: 'inf',
       tracing: null,
       prompt: null,
+      truncation: 'auto',
       include: null,
       audio: {
         input: {
@@ -114,7 +115,7 @@ describe('MockRealtimeServer: connecting', () => {
       create_response: true,
       interrupt_response: true,
     });
-    expect(updated.session.audio.input.transcription).toEqual({ model: 'gpt-4o-transcribe' });
+    expect(updated.session.audio.input.transcription).toEqual({ model: 'gpt-4o-transcribe', language: null, prompt: '' });
     expect(updated.session.audio.output).toEqual({ format: { type: 'audio/pcm', rate: 24000 }, voice: 'cedar', speed: 1 });
     expect(updated.session.tools).toHaveLength(1);
 

@@ -53,7 +53,7 @@ describe('mergeSessionUpdate', () => {
     const snapshot = structuredClone(session);
     const merged = mergeSessionUpdate(session, { type: 'realtime', audio: { input: { turn_detection: null, transcription: { model: 'whisper-1' } } } });
     expect(merged.audio.input.turn_detection).toBeNull();
-    expect(merged.audio.input.transcription).toEqual({ model: 'whisper-1' });
+    expect(merged.audio.input.transcription).toEqual({ model: 'whisper-1', language: null, prompt: '' });
     expect(mergeSessionUpdate(merged, { type: 'realtime', audio: { input: { transcription: null } } }).audio.input.transcription).toBeNull();
     expect(session).toEqual(snapshot);
   });

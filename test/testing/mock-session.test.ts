@@ -40,6 +40,7 @@ describe('server VAD on fixture audio', () => {
     expect(completed).toMatchObject({ item_id: started.item_id, content_index: 0, transcript: question.transcript });
     expect(completed.usage.input_token_details.audio_tokens).toBeGreaterThan(0);
     const done = await client.next('response.done');
+    await client.next('rate_limits.updated');
 
     const weather = await loadFixtureAudio('reply-weather');
     const deltas = client.all('response.output_audio.delta');
@@ -57,9 +58,8 @@ describe('server VAD on fixture audio', () => {
       'input_audio_buffer.committed',
       'conversation.item.added',
       'conversation.item.done',
-      'conversation.item.input_audio_transcription.completed',
       'response.created',
-      'rate_limits.updated',
+      'conversation.item.input_audio_transcription.completed',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
@@ -69,6 +69,7 @@ describe('server VAD on fixture audio', () => {
       'response.output_item.done',
       'conversation.item.done',
       'response.done',
+      'rate_limits.updated',
     ]);
     expect(done.response).toMatchObject({
       object: 'realtime.response',
