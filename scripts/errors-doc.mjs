@@ -14,6 +14,7 @@ const closeMeaning = {
   budgetExhausted: ['Budget exhausted.', '`expired`, no reconnect.'],
   authenticationFailed: ['Authentication failed.', '`closed`, no reconnect.'],
   policyViolation: ['Policy violation.', '`closed`, no reconnect.'],
+  relayMisconfigured: ["The relay's own upstream key or quota failed (not the client's fault).", '`closed`, no reconnect (retrying cannot help until an operator fixes the relay).'],
 };
 
 const lines = [

@@ -178,6 +178,24 @@ export const DEFAULT_RELAY_PATH = '/realtime';
  */
 export const DEFAULT_AUDIO_OUTPUT_TOKENS_PER_SECOND = 20;
 
+/**
+ * Input audio tokens per second of speech, for the relay's running estimate of a `'costUsd'`
+ * budget between two `response.done` (OpenAI documents user audio as 1 token per 100 ms).
+ */
+export const DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND = 10;
+
+/** Characters of text per token, for the relay's running estimate of streamed text cost. */
+export const DEFAULT_TEXT_CHARS_PER_TOKEN = 4;
+
+/**
+ * How long the relay waits for one budget-store operation (Redis) before it counts the store
+ * as unreachable: a connect during an outage is answered within about this long.
+ */
+export const DEFAULT_RELAY_STORE_TIMEOUT_MS = 2000;
+
+/** Deepest nesting of objects and arrays the relay accepts in a client event. */
+export const DEFAULT_RELAY_MAX_JSON_DEPTH = 64;
+
 /** Bucket upper bounds of the relay-added latency histogram, in seconds. */
 export const DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS: readonly number[] = [
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,

@@ -174,6 +174,12 @@ export const CLOSE_CODES = {
   authenticationFailed: 4003,
   /** The relay refused the session under its policy: do not reconnect. */
   policyViolation: 4004,
+  /**
+   * The relay's own upstream credentials or quota failed (its API key was refused, its quota
+   * is used up): not the client's fault, and reconnecting cannot help until an operator fixes
+   * it. Do not reconnect.
+   */
+  relayMisconfigured: 4005,
 } as const;
 
 /** What a client does after a close, decided only by the close code (and a preceding expiry). */
@@ -182,7 +188,7 @@ export type CloseDisposition = 'reconnect' | 'expired' | 'closed';
 /**
  * Classifies a close the server (or relay) initiated, per the shared table: 4000 and abnormal
  * closes reconnect; 1000, 4001, 4002 (and any code after a `session_expired` error) end the
- * session as expired; 4003/4004 end it as closed.
+ * session as expired; 4003/4004/4005 end it as closed.
  */
 export function classifyClose(code: number, sessionExpired = false): CloseDisposition {
   if (sessionExpired) return 'expired';
@@ -195,6 +201,7 @@ export function classifyClose(code: number, sessionExpired = false): CloseDispos
       return 'expired';
     case CLOSE_CODES.authenticationFailed:
     case CLOSE_CODES.policyViolation:
+    case CLOSE_CODES.relayMisconfigured:
       return 'closed';
     default:
       return 'reconnect';

@@ -177,3 +177,64 @@ export function peekEventType(frame: RelayFrame): string | undefined {
   for (const type of FREQUENT_TYPES) if (spells(frame, TYPE_PREFIX_LENGTH, end, type)) return type;
   return String.fromCharCode.apply(null, frame.subarray(TYPE_PREFIX_LENGTH, end) as unknown as number[]);
 }
+
+const DELTA_KEY = '"delta":"';
+const DELTA_KEY_BYTES = encoder.encode(DELTA_KEY);
+
+/**
+ * The length, in characters, of the `delta` string of an upstream delta event, found without
+ * parsing: native `indexOf` hops from quote to quote to the `"delta":"` key (a key the API
+ * writes without spaces, and which cannot occur inside a JSON string, where quotes are
+ * escaped), then to the closing quote. Base64 holds no quote, so for an audio delta the answer
+ * is exact. -1 when the frame holds no such key (the caller then counts the whole frame).
+ */
+export function deltaLength(frame: RelayFrame): number {
+  if (typeof frame === 'string') {
+    const at = frame.indexOf(DELTA_KEY);
+    if (at < 0) return -1;
+    const end = frame.indexOf('"', at + DELTA_KEY.length);
+    return end < 0 ? -1 : end - at - DELTA_KEY.length;
+  }
+  let quote = frame.indexOf(QUOTE, TYPE_PREFIX_LENGTH);
+  while (quote >= 0) {
+    let matches = true;
+    for (let offset = 1; offset < DELTA_KEY_BYTES.length; offset += 1) {
+      if (frame[quote + offset] !== DELTA_KEY_BYTES[offset]) {
+        matches = false;
+        break;
+      }
+    }
+    if (matches) {
+      const start = quote + DELTA_KEY_BYTES.length;
+      const end = frame.indexOf(QUOTE, start);
+      return end < 0 ? -1 : end - start;
+    }
+    quote = frame.indexOf(QUOTE, quote + 1);
+  }
+  return -1;
+}
+
+/** Decoded bytes of `length` characters of canonical base64 (padding assumed absent: at most 2 bytes over). */
+export function base64ByteLength(length: number): number {
+  return Math.floor((length * 3) / 4);
+}
+
+const EVENT_ID_PATTERN = /"event_id"\s*:\s*"((?:[^"\\]|\\.){1,512})"/;
+/** How far into a refused frame its `event_id` is looked for. */
+const EVENT_ID_SEARCH_CHARS = 8192;
+
+/**
+ * The top-level `event_id` of a client frame the relay refuses, read without parsing it whole
+ * (the frame may be too large, malformed or nested too deep to parse). Only for refusals: it
+ * is never on the hot path. Undefined when none is found.
+ */
+export function scanEventId(frame: RelayFrame): string | undefined {
+  const head = typeof frame === 'string' ? frame.slice(0, EVENT_ID_SEARCH_CHARS) : new TextDecoder().decode(frame.subarray(0, EVENT_ID_SEARCH_CHARS));
+  const match = EVENT_ID_PATTERN.exec(head);
+  if (match === null) return undefined;
+  try {
+    return JSON.parse(`"${match[1] as string}"`) as string;
+  } catch {
+    return undefined;
+  }
+}

@@ -143,8 +143,13 @@ function checkItem(policy: ResolvedSessionPolicy, item: unknown, param: string, 
   if (item.type === 'message' && item.role === 'system' && !policy.allowSystemMessages) {
     return { ok: false, message: 'system messages are not allowed on this relay (the operator owns the instructions)', param: `${param}.role` };
   }
+  // Only the upstream creates calls of server-side tools; a client-made one (with a made-up
+  // output after it) would put words in the relay's mouth.
+  if (item.type === 'function_call' && typeof item.name === 'string' && policy.serverToolNames.has(item.name)) {
+    return { ok: false, message: `tool ${JSON.stringify(item.name)} is a server-side tool of this relay; only the model can call it`, param: `${param}.name` };
+  }
   if (item.type === 'function_call_output' && typeof item.call_id === 'string' && isServerCall(item.call_id)) {
-    return { ok: false, message: `call ${item.call_id} belongs to a server-side tool; the relay answers it`, param: `${param}.call_id` };
+    return { ok: false, message: `call ${item.call_id} is not a call of a client tool that the model made; calls of server-side tools are the relay's to answer`, param: `${param}.call_id` };
   }
   return undefined;
 }

@@ -481,10 +481,6 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   private readonly hooks: RelaySessionHooks = {
     onEnded: (session, reason) => this.onSessionEnded(session as RelaySession<Identity>, reason),
-    onChargeNeeded: (session) => {
-      const entry = this.entries.get(session.id);
-      if (entry) void this.flushCharge(entry);
-    },
     onTranscript: (session, role, itemId, text) => {
       this.safeEmit('transcript', { ...this.ref(session as RelaySession<Identity>), role, itemId, text });
       this.publish({ type: 'transcript', ...this.eventBase(session), role, itemId, text });
@@ -542,7 +538,8 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       return entry.flushing;
     }
     const amount = session.takePendingCharge();
-    if (amount <= 0) return Promise.resolve();
+    // A reconciliation can be negative (a running estimate above the exact usage).
+    if (amount === 0) return Promise.resolve();
     const flushing = (async () => {
       try {
         const total = await this.settings.store.charge(this.budgetKey(session.userId), amount, BUDGET_KEY_TTL_MS);

@@ -11,6 +11,8 @@
  * SDK's schemas and passes the policy.
  */
 import type { Clock } from '../clock';
+import type { ModelPrices } from '../defaults';
+import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_RELAY_MAX_JSON_DEPTH, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../defaults';
 import { CLOSE_CODES, type RealtimeErrorCode } from '../errors';
 import { describeAudioFormat } from '../codec/audio-format';
 import { parseClientEvent, parseServerEvent, type ClientEventInput, type ResponseCreateParams, type Usage } from '../events';
@@ -19,7 +21,8 @@ import type { Logger } from '../logger';
 import { UsageMeter } from '../usage';
 import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
-import { peekEventType, scanAudioAppend } from './frame-scan';
+import { base64ByteLength, deltaLength, peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
+import { nestsDeeperThan } from './json-depth';
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
 import type { FrameRejectReason, RelayMetrics } from './metrics';
 import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
@@ -34,8 +37,6 @@ type Json = Record<string, unknown>;
 export interface RelaySessionHooks {
   /** The session ended (called once, synchronously inside {@link RelaySession.end}). */
   onEnded(session: RelaySession, reason: RelayEndReason): void;
-  /** The session's local view says the budget may be used up: charge now, not at the next tick. */
-  onChargeNeeded(session: RelaySession): void;
   /** A final transcript of a user or assistant item. */
   onTranscript(session: RelaySession, role: 'user' | 'assistant', itemId: string, text: string): void;
   /** A response finished with this usage; `charged` is what it added to the budget. */
@@ -105,6 +106,45 @@ const UPSTREAM_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 const PCM_24K_BYTES_PER_SECOND = 48_000;
+
+const OUTPUT_AUDIO_DELTA = 'response.output_audio.delta';
+const OUTPUT_TEXT_DELTAS: ReadonlySet<string> = new Set(['response.output_audio_transcript.delta', 'response.output_text.delta']);
+
+/**
+ * Upstream `error` codes and types that are about the relay's own key or account, never the
+ * client's doing: the client gets a relay error without the upstream's text (which quotes a
+ * masked key), and a close code that stops it retrying.
+ */
+const SERVER_KEY_ERROR_CODES: ReadonlySet<string> = new Set([
+  'invalid_api_key',
+  'insufficient_quota',
+  'billing_hard_limit_reached',
+  'account_deactivated',
+  'organization_deactivated',
+  'invalid_organization',
+  'unauthorized',
+]);
+const SERVER_KEY_ERROR_TYPES: ReadonlySet<string> = new Set(['authentication_error', 'insufficient_quota', 'permission_error']);
+/** Key material an upstream message may quote, masked or not (`sk-proj-****LEAK`). */
+const KEY_FRAGMENT = /\b(?:sk|ek|rk)-[A-Za-z0-9_*.-]{3,}/;
+
+/** US dollars per token, for the running estimate of a `'costUsd'` budget. */
+interface TokenRates {
+  audioInput: number;
+  audioOutput: number;
+  textOutput: number;
+}
+
+/** The price of one token of each kind streamed, read from the same price table as `usage`. */
+function tokenRates(prices: Readonly<Record<string, ModelPrices>>, model: string): TokenRates {
+  const costOf = (usage: Usage): number => new UsageMeter(prices).add(usage, model).estimatedCostUsd / 1_000_000;
+  const million = 1_000_000;
+  return {
+    audioInput: costOf({ input_token_details: { audio_tokens: million } } as Usage),
+    audioOutput: costOf({ output_token_details: { audio_tokens: million } } as Usage),
+    textOutput: costOf({ output_token_details: { text_tokens: million } } as Usage),
+  };
+}
 
 /** Client events (other than audio) held at most while a mixed turn's server tools finish. */
 const MAX_HELD_CLIENT_FRAMES = 256;
@@ -184,9 +224,15 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private clientPaused = false;
   private rejectedFrames = 0;
   private inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
+  private outputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
+  /** Whether deltas are charged as they pass (only when the session has a budget). */
+  private readonly chargesStream: boolean;
+  private readonly rates: TokenRates | undefined;
+  /** What was charged from streamed deltas since the last `response.done` reconciled them. */
+  private streamedSinceDone = 0;
+  private exhausted = false;
   private pendingCharge = 0;
   private spent: number;
-  private chargeRequested = false;
   private initEventId: string | undefined;
   private initTimer: unknown;
   private heldSessionCreated: Json | undefined;
@@ -215,6 +261,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.startedAt = this.clock.now();
     this.lastActivityAt = this.startedAt;
     this.usageMeter = init.settings.budgetUnit === 'costUsd' ? new UsageMeter(init.settings.prices) : undefined;
+    this.chargesStream = this.budgetLimit !== undefined;
+    this.rates = this.usageMeter !== undefined && this.chargesStream ? tokenRates(init.settings.prices, init.settings.model) : undefined;
     if (init.settings.serverTools.length > 0) {
       this.tools = new RelayToolRunner(
         init.settings.serverTools,
@@ -297,20 +345,22 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     const startedAt = arrival();
     const max = this.settings.maxClientFrameBytes;
     if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
-      this.reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`);
+      this.reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
       return;
     }
     const audioBytes = scanAudioAppend(frame);
     if (audioBytes >= 0) {
       if (!this.appendAllowed) {
-        this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay');
+        this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay', { eventId: scanEventId(frame) });
         return;
       }
       this.chargeInputAudio(audioBytes);
       this.toUpstream(frame, startedAt);
+      this.endIfExhausted();
       return;
     }
     this.handleParsedClientFrame(frame, startedAt);
+    this.endIfExhausted();
   }
 
   /** Feeds one frame the upstream sent. */
@@ -320,10 +370,18 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     const type = peekEventType(frame);
     if (type !== undefined && !this.inspected.has(type)) {
       if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.markActivity();
+      // Charged before it is forwarded: a client that leaves right after got only what was charged.
+      if (this.chargesStream) {
+        this.chargeStreamed(type, frame);
+        this.toClient(frame, startedAt);
+        this.endIfExhausted();
+        return;
+      }
       this.toClient(frame, startedAt);
       return;
     }
     this.handleParsedUpstreamFrame(frame, startedAt);
+    this.endIfExhausted();
   }
 
   /** The client's socket closed. */
@@ -380,7 +438,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   takePendingCharge(): number {
     const amount = this.pendingCharge;
     this.pendingCharge = 0;
-    this.chargeRequested = false;
     return amount;
   }
 
@@ -434,11 +491,16 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     const result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
     if (!result.ok) {
       const code = result.error.code;
-      this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path });
+      this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
       return;
     }
     const event = result.event as Json;
     const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    // Everything after this walks the event recursively (the policy, JSON.stringify).
+    if (nestsDeeperThan(event, DEFAULT_RELAY_MAX_JSON_DEPTH)) {
+      this.reject('invalid', 'VOXWIRE_INVALID_EVENT', `client event nests objects or arrays more than ${DEFAULT_RELAY_MAX_JSON_DEPTH} levels deep (a tool's \`parameters\` schema?); flatten it`, { eventId });
+      return;
+    }
     if (!result.known || !this.settings.allowedClientEvents.has(event.type as string)) {
       this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(event.type)} is not allowed on this relay`, { param: 'type', eventId });
       return;
@@ -451,12 +513,17 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     this.markActivity();
     if (known.type === 'conversation.item.create') this.chargeItemAudio(known.item);
-    const decision = applyPolicy(this.policy, known, (callId) => this.tools?.isServerCall(callId) ?? false);
+    // With server-side tools, the client answers only client-tool calls the relay has seen.
+    const tools = this.tools;
+    const decision = applyPolicy(this.policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId));
     if (!decision.ok) {
       this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', decision.message, { param: decision.param, eventId });
       return;
     }
-    const outgoing = decision.event === undefined ? frame : JSON.stringify(decision.event);
+    // Always the checked view, re-serialised: the original text may hold a duplicated key whose
+    // first copy the policy never saw (JSON.parse keeps the last), and an upstream may obey it.
+    const outgoing = JSON.stringify(decision.event ?? known);
+    if (known.type === 'conversation.item.create') tools?.noteClientCall(known.item);
     if (this.tools?.holdingClientFrames === true) {
       // A mixed turn: the relay's tool outputs go first, so the client's follow-up sees them.
       if (this.heldClientFrames.length >= MAX_HELD_CLIENT_FRAMES) {
@@ -546,6 +613,12 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private onUpstreamError(event: Json): boolean {
     const error = isJson(event.error) ? event.error : {};
     if (error.code === 'session_expired') this.upstreamExpired = true;
+    if (isServerKeyError(error)) {
+      this.logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.id, error });
+      this.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
+      this.end('upstream_failed', { code: CLOSE_CODES.relayMisconfigured, message: 'relay misconfigured' });
+      return true;
+    }
     const about = typeof error.event_id === 'string' ? error.event_id : undefined;
     if (about === undefined || !about.startsWith(RELAY_EVENT_ID_PREFIX)) return false;
     const message = typeof error.message === 'string' ? error.message : 'unknown error';
@@ -575,7 +648,9 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
         const audioTokens = usage.output_token_details?.audio_tokens ?? 0;
         charged = audioTokens / this.settings.outputAudioTokensPerSecond;
       }
-      this.addCharge(charged);
+      // The exact usage replaces the running estimate of what streamed since the last one.
+      this.addCharge(charged - this.streamedSinceDone);
+      this.streamedSinceDone = 0;
     }
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
     this.hooks.onUsage(this, responseId, usage ?? null, charged);
@@ -583,20 +658,42 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
 
   private trackInputFormat(session: unknown): void {
     const audio = isJson(session) && isJson(session.audio) ? session.audio : undefined;
-    const input = isJson(audio?.input) ? audio.input : undefined;
-    const format = isJson(input?.format) ? input.format : undefined;
-    if (format === undefined || typeof format.type !== 'string') return;
-    try {
-      const info = describeAudioFormat({ type: format.type, rate: typeof format.rate === 'number' ? format.rate : undefined });
-      this.inputBytesPerSecond = info.sampleRate * info.bytesPerSample;
-    } catch {
-      // An unknown format keeps the last known rate: budgets stay approximate, nothing breaks.
-    }
+    this.inputBytesPerSecond = bytesPerSecondOf(isJson(audio?.input) ? audio.input.format : undefined, this.inputBytesPerSecond);
+    this.outputBytesPerSecond = bytesPerSecondOf(isJson(audio?.output) ? audio.output.format : undefined, this.outputBytesPerSecond);
   }
 
   private chargeInputAudio(bytes: number): void {
-    if (this.usageMeter !== undefined) return;
-    this.addCharge(bytes / this.inputBytesPerSecond);
+    const rates = this.rates;
+    if (rates === undefined) {
+      if (this.usageMeter === undefined) this.addCharge(bytes / this.inputBytesPerSecond);
+      return;
+    }
+    // A 'costUsd' budget: an estimate now, replaced by the exact usage at the next response.done.
+    this.addStreamed((bytes / this.inputBytesPerSecond) * DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND * rates.audioInput);
+  }
+
+  /**
+   * Charges an upstream delta as it passes, from the length of its `delta` string alone (the
+   * payload is never decoded): output audio in seconds (or their price), and for a
+   * `'costUsd'` budget the text too, estimated at four characters a token.
+   */
+  private chargeStreamed(type: string, frame: RelayFrame): void {
+    if (type === OUTPUT_AUDIO_DELTA) {
+      const length = deltaLength(frame);
+      const seconds = base64ByteLength(length < 0 ? frameLength(frame) : length) / this.outputBytesPerSecond;
+      const rates = this.rates;
+      this.addStreamed(rates === undefined ? seconds : seconds * this.settings.outputAudioTokensPerSecond * rates.audioOutput);
+      return;
+    }
+    const rates = this.rates;
+    if (rates === undefined || !OUTPUT_TEXT_DELTAS.has(type)) return;
+    const length = deltaLength(frame);
+    this.addStreamed(((length < 0 ? frameLength(frame) : length) / DEFAULT_TEXT_CHARS_PER_TOKEN) * rates.textOutput);
+  }
+
+  private addStreamed(amount: number): void {
+    this.streamedSinceDone += amount;
+    this.addCharge(amount);
   }
 
   private chargeItemAudio(item: unknown): void {
@@ -606,13 +703,21 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
   }
 
+  /** Adds to what the next charge stores; a reconciliation may be negative (the estimate was high). */
   private addCharge(amount: number): void {
-    if (!(amount > 0)) return;
+    if (amount === 0 || Number.isNaN(amount)) return;
     this.pendingCharge += amount;
-    if (this.budgetLimit !== undefined && !this.chargeRequested && this.spent + this.pendingCharge >= this.budgetLimit) {
-      this.chargeRequested = true;
-      this.hooks.onChargeNeeded(this);
-    }
+    if (this.budgetLimit === undefined || this.spent + this.pendingCharge < this.budgetLimit) return;
+    // The local view suffices: totals only grow, so the store's total is at least this. The
+    // session ends once the frame at hand is forwarded (the relay then stores the final
+    // charge), not after a store round trip during which more audio would pass, nor never
+    // while the store is unreachable.
+    this.exhausted = true;
+  }
+
+  /** Ends the session when a charge used up the budget (after the frame that did it went on). */
+  private endIfExhausted(): void {
+    if (this.exhausted) this.end('budget_exhausted');
   }
 
   private reject(reason: FrameRejectReason, code: RealtimeErrorCode, message: string, details: { param?: string | undefined; eventId?: string | undefined } = {}): void {
@@ -702,6 +807,25 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       if (this.upstreamPaused || this.clientPaused) this.schedulePoll();
     }, this.settings.backpressurePollMs);
   }
+}
+
+/** The bytes a second of an audio `format` object, or `fallback` when it is absent or unknown. */
+function bytesPerSecondOf(format: unknown, fallback: number): number {
+  if (!isJson(format) || typeof format.type !== 'string') return fallback;
+  try {
+    const info = describeAudioFormat({ type: format.type, rate: typeof format.rate === 'number' ? format.rate : undefined });
+    return info.sampleRate * info.bytesPerSample;
+  } catch {
+    // An unknown format keeps the last known rate: budgets stay approximate, nothing breaks.
+    return fallback;
+  }
+}
+
+/** True when an upstream `error` is about the relay's own key, account or quota. */
+function isServerKeyError(error: Json): boolean {
+  if (typeof error.code === 'string' && SERVER_KEY_ERROR_CODES.has(error.code)) return true;
+  if (typeof error.type === 'string' && SERVER_KEY_ERROR_TYPES.has(error.type)) return true;
+  return typeof error.message === 'string' && KEY_FRAGMENT.test(error.message);
 }
 
 /** The `voxwire.session.ending` reason sent when the relay ends a session for these reasons. */

@@ -52,6 +52,8 @@ export class RelayToolRunner {
   /** Hidden item id → the nearest earlier visible item id (null at the start). */
   private readonly hiddenItems = new Map<string, string | null>();
   private readonly serverCallIds = new Set<string>();
+  /** Calls of client tools: made by the model (seen from upstream) or by the client itself. */
+  private readonly clientCallIds = new Set<string>();
   /** Responses with both client and server calls whose server outputs are not sent yet. */
   private readonly mixedTurns = new Set<string>();
   private pendingFollowUp: { params: ResponseCreateParams | undefined } | undefined;
@@ -82,6 +84,20 @@ export class RelayToolRunner {
   /** True when `callId` is a call of a server-side tool (the client may not answer it). */
   isServerCall(callId: string): boolean {
     return this.serverCallIds.has(callId);
+  }
+
+  /**
+   * True when the client may send an output for `callId`: a call of a client tool the relay
+   * saw, from the upstream or created by the client itself. An output for a call nobody
+   * made could stand in for a server-side tool's.
+   */
+  isClientCall(callId: string): boolean {
+    return this.clientCallIds.has(callId) && !this.serverCallIds.has(callId);
+  }
+
+  /** Notes a `function_call` item the client created itself (of a client tool: the policy checked). */
+  noteClientCall(item: unknown): void {
+    if (isJson(item) && item.type === 'function_call' && typeof item.call_id === 'string' && !this.isServerTool(item.name)) this.rememberClientCall(item.call_id);
   }
 
   /** True when `name` is a server-side tool. */
@@ -123,7 +139,10 @@ export class RelayToolRunner {
       case 'response.function_call_arguments.delta':
         return this.hiddenItems.has(event.item_id as string) || this.serverCallIds.has(event.call_id as string) ? 'hide' : 'forward';
       case 'response.function_call_arguments.done': {
-        if (!this.isServerTool(event.name)) return 'forward';
+        if (!this.isServerTool(event.name)) {
+          if (typeof event.call_id === 'string') this.rememberClientCall(event.call_id);
+          return 'forward';
+        }
         if (typeof event.call_id === 'string') this.serverCallIds.add(event.call_id);
         this.dispatcher.handleEvent(event as never);
         return 'hide';
@@ -138,6 +157,14 @@ export class RelayToolRunner {
     }
   }
 
+  private rememberClientCall(callId: string): void {
+    this.clientCallIds.add(callId);
+    if (this.clientCallIds.size > MAX_HIDDEN_ITEMS) {
+      const oldest = this.clientCallIds.values().next().value;
+      if (oldest !== undefined) this.clientCallIds.delete(oldest);
+    }
+  }
+
   /** Marks an item hidden when it is a server call or its output; returns whether it is. */
   private claimItem(item: unknown, previousItemId: unknown): boolean {
     if (!isJson(item)) return false;
@@ -146,6 +173,8 @@ export class RelayToolRunner {
     if (item.type === 'function_call' && this.isServerTool(item.name)) {
       hidden = true;
       if (typeof item.call_id === 'string') this.serverCallIds.add(item.call_id);
+    } else if (item.type === 'function_call' && typeof item.call_id === 'string') {
+      this.rememberClientCall(item.call_id);
     } else if (item.type === 'function_call_output' && typeof item.call_id === 'string' && this.serverCallIds.has(item.call_id)) {
       hidden = true;
     }
@@ -187,6 +216,7 @@ export class RelayToolRunner {
           continue;
         }
         clientCalls += 1;
+        if (typeof item.call_id === 'string') this.rememberClientCall(item.call_id);
       }
       if (isJson(item) && typeof item.id === 'string' && this.hiddenItems.has(item.id)) continue;
       visible.push(item);

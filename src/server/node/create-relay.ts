@@ -120,6 +120,8 @@ interface ClientRecord {
 }
 
 const HTTP_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+/** The only subprotocol the relay selects. */
+const REALTIME_SUBPROTOCOL = 'realtime';
 /** Time clients get to answer the close handshake after a drain before they are cut off. */
 const CLOSE_HANDSHAKE_GRACE_MS = 2000;
 
@@ -263,7 +265,14 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     this.maxClientPayload = this.settings.maxClientFrameBytes * 2;
     this.wsReady = loadWs().then((module) => ({
       module,
-      server: new module.WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.maxClientPayload, clientTracking: false }),
+      server: new module.WebSocketServer({
+        noServer: true,
+        perMessageDeflate: false,
+        maxPayload: this.maxClientPayload,
+        clientTracking: false,
+        // `realtime` or nothing: never echo `openai-insecure-api-key.<key>` back in the 101.
+        handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+      }),
     }));
     // Surfaced by listen() / the first upgrade; never an unhandled rejection.
     this.wsReady.catch(() => undefined);

@@ -9,6 +9,8 @@ const CONNECTING = 0;
 const TEXT = { binary: false } as const;
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 const MAX_REASON_BYTES = 123;
+/** How long a closed socket waits for the peer's close reply before it is cut off. */
+const CLOSE_REPLY_GRACE_MS = 2000;
 
 /** Wraps a `ws` WebSocket as a {@link RelaySocket}. Bytes are sent as text frames, unchanged. */
 export class WsRelaySocket implements RelaySocket {
@@ -24,11 +26,24 @@ export class WsRelaySocket implements RelaySocket {
     else this.socket.send(data, TEXT);
   }
 
-  /** See {@link RelaySocket.close}. */
+  /**
+   * See {@link RelaySocket.close}. A socket paused for backpressure is resumed first: the
+   * peer's close reply must be read, or `ws` would hold the connection for its 30 s close
+   * timeout. A peer that does not answer within {@link CLOSE_REPLY_GRACE_MS} is cut off.
+   */
   close(code: number, reason: string): void {
-    const state = this.socket.readyState;
+    const socket = this.socket;
+    const state = socket.readyState;
     if (state !== OPEN && state !== CONNECTING) return;
-    this.socket.close(code, Buffer.byteLength(reason) > MAX_REASON_BYTES ? reason.slice(0, 100) : reason);
+    if (state === CONNECTING) {
+      socket.terminate();
+      return;
+    }
+    socket.close(code, Buffer.byteLength(reason) > MAX_REASON_BYTES ? reason.slice(0, 100) : reason);
+    if (socket.isPaused) socket.resume();
+    const timer = setTimeout(() => socket.terminate(), CLOSE_REPLY_GRACE_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   }
 
   /** See {@link RelaySocket.bufferedAmount}. */
