@@ -19,6 +19,7 @@ import * as serverEvents from '../src/events/server-events.ts';
 import * as sessionInput from '../src/events/session-input.ts';
 import * as session from '../src/events/session.ts';
 import * as tools from '../src/events/tools.ts';
+import { notOneOfSource } from '../src/events/check.ts';
 
 const OUTPUT = fileURLToPath(new URL('../src/events/generated/validators.ts', import.meta.url));
 const LINE_WIDTH = 120;
@@ -130,11 +131,16 @@ function convertUncached(schema, where, memo) {
     throw new Unsupported(`${where}: ${what}`);
   };
   if (def.coerce) fail('coercion');
-  if (checks.length > 0 && def.type !== 'number') fail(`${def.type} with checks`);
+  if (checks.length > 0 && def.type !== 'number' && def.type !== 'string') fail(`${def.type} with checks`);
   switch (def.type) {
-    case 'string':
+    case 'string': {
       if (def.format !== undefined) fail('string format');
-      return leaf('string');
+      if (checks.length === 0) return leaf('string');
+      // Exactly one z.regex(...) (openUnion's generic member): matching mirrors zod's issue.
+      const [regex, ...rest] = checks.map((check) => check._zod.def);
+      if (regex?.check !== 'string_format' || regex.format !== 'regex' || rest.length > 0 || regex.when) fail('string checks other than one z.regex(...)');
+      return call('matching', [literal(regex.pattern.source), literal(regex.pattern.flags), String(regex.abort === true)]);
+    }
     case 'boolean':
       return leaf('boolean');
     case 'unknown':
@@ -184,6 +190,8 @@ function convertUncached(schema, where, memo) {
       return call(callee, [{ shape, key: '' }]);
     }
     case 'union': {
+      const openNode = openUnionNode(def, where, memo);
+      if (openNode) return openNode;
       if (typeof def.discriminator !== 'string') {
         if (def.inclusive === false) fail('exclusive union (z.xor)');
         return call('union', def.options.map((option, index) => convert(option, `${where}|${index}`, memo)));
@@ -224,10 +232,30 @@ function convertUncached(schema, where, memo) {
   }
 }
 
+/**
+ * `openUnion(key, options)` (src/events/primitives.ts) as `open(...)`, the arguments of its
+ * discriminated union: the generic member is rebuilt from the tags at load (see `open` in
+ * check.ts). Undefined when the union is not exactly that shape.
+ */
+function openUnionNode(def, where, memo) {
+  const [known, generic, ...rest] = def.options;
+  const key = known?._zod.def.discriminator;
+  if (rest.length > 0 || typeof key !== 'string' || generic?._zod.def.type !== 'object') return undefined;
+  const genericDef = generic._zod.def;
+  const fields = Object.keys(genericDef.shape);
+  if (genericDef.catchall?._zod.def.type !== 'unknown' || fields.length !== 1 || fields[0] !== key) return undefined;
+  const [regex, ...others] = checksOf(genericDef.shape[key]).map((check) => check._zod.def);
+  if (genericDef.shape[key]._zod.def.type !== 'string' || others.length > 0 || regex?.format !== 'regex' || regex.abort !== true || regex.when) return undefined;
+  const tags = known._zod.def.options.flatMap((option) => [...(option._zod.propValues?.[key] ?? [])]);
+  if (regex.pattern.source !== notOneOfSource(tags) || regex.pattern.flags !== '') return undefined;
+  const node = convert(known, where, memo);
+  return call('open', node.args);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output: a node repeated often enough becomes a shared constant.
 
-const COMBINATORS = ['looseObject', 'strictObject', 'stripObject', 'discriminated', 'union', 'array', 'record', 'lenient', 'optional', 'nullable', 'oneOf', 'intAtLeast', 'eventTable'];
+const COMBINATORS = ['looseObject', 'strictObject', 'stripObject', 'discriminated', 'union', 'array', 'record', 'lenient', 'optional', 'nullable', 'oneOf', 'intAtLeast', 'matching', 'open', 'eventTable'];
 const LEAVES = ['string', 'number', 'boolean', 'unknown'];
 
 /** The nodes a node refers to; a shape's rows (a shape inside a shape) are looked through. */

@@ -188,7 +188,7 @@ export class Conversation {
         if (status !== 'cancelled' && status !== 'incomplete' && status !== 'failed') return NO_UPDATE;
         const changes: ConversationChange[] = [];
         for (const item of e.response.output ?? []) {
-          const entry = item.id ? this.#byId.get(item.id) : undefined;
+          const entry = typeof item.id === 'string' ? this.#byId.get(item.id) : undefined;
           if (entry && entry.status === 'in_progress') {
             entry.status = status === 'cancelled' ? 'cancelled' : 'incomplete';
             changes.push({ kind: 'updated', entry });
@@ -277,7 +277,8 @@ export class Conversation {
   }
 
   #upsert(item: ConversationItem, previousItemId: string | null | undefined, done: boolean, responseId?: string): ConversationUpdate {
-    const id = item.id;
+    // An item of an unknown type carries its `id` unchecked.
+    const id = typeof item.id === 'string' ? item.id : undefined;
     if (!id) return NO_UPDATE;
     const existing = this.#byId.get(id);
     if (existing && this.#replaying.has(id)) {

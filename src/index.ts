@@ -103,7 +103,7 @@ export { consoleLogger, silentLogger } from './logger';
 export type { Logger } from './logger';
 
 // Events: parse, serialize, session config.
-export { parseServerEvent, parseClientEvent, serializeClientEvent, normalizeSessionConfig, createEventId } from './events';
+export { parseServerEvent, parseClientEvent, serializeClientEvent, normalizeSessionConfig, createEventId, hasType } from './events';
 export type {
   ParseOptions,
   ParseResult,
@@ -133,6 +133,7 @@ export type {
   TranscriptionSessionConfig,
   SessionConfig,
   ServerSession,
+  UnknownServerSession,
   Prompt,
   KnownRealtimeModel,
   KnownVoice,
@@ -143,8 +144,10 @@ export type {
   NoiseReduction,
   KnownTranscriptionModel,
   ConversationItem,
+  UnknownItem,
   ConversationItemInput,
   MessageItem,
+  ReasoningItem,
   FunctionCallItem,
   FunctionCallOutputItem,
   McpCallItem,
@@ -152,6 +155,7 @@ export type {
   McpApprovalRequestItem,
   McpApprovalResponseItem,
   ContentPart,
+  UnknownContentPart,
   ContentPartInput,
   ItemReference,
   ResponseCreateParams,

@@ -91,6 +91,23 @@ function invalidType(run: CheckRun, expected: string, value: unknown): unknown {
 /** `z.string()`. */
 export const string: Check = (value, run) => (typeof value === 'string' ? value : invalidType(run, 'string', value));
 
+/**
+ * `z.string().check(z.regex(pattern, { abort }))`: a string matching `pattern` (`openUnion`'s
+ * generic member refuses the known tags this way). `source` and `flags` rebuild the pattern.
+ */
+export function matching(source: string, flags: string, abort: boolean): Check {
+  const pattern = new RegExp(source, flags);
+  const shown = pattern.toString();
+  return (value, run) => {
+    if (typeof value !== 'string') return invalidType(run, 'string', value);
+    // A global or sticky pattern would carry state from one test to the next, as in zod.
+    pattern.lastIndex = 0;
+    if (pattern.test(value)) return value;
+    const issue = { code: 'invalid_format', format: 'regex', origin: 'string', pattern: shown, input: value };
+    return fail(run, abort ? issue : { ...issue, continue: true }, value);
+  };
+}
+
 /** `z.number()`: finite numbers only, as zod. */
 export const number: Check = (value, run) =>
   typeof value === 'number' && Number.isFinite(value) ? value : invalidType(run, 'number', value);
@@ -302,6 +319,28 @@ export function discriminated(
     if (option !== undefined) return option(value, run);
     return fail(run, { code: 'invalid_union', errors: [], discriminator: key, options: tags, input: value }, value, key);
   };
+}
+
+/**
+ * The source of a pattern matching any string except `values` (see `openUnion` in
+ * primitives.ts, which builds the zod side with the same function).
+ */
+export function notOneOfSource(values: readonly string[]): string {
+  return `^(?!(?:${values.map((value) => value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$)`;
+}
+
+/**
+ * `openUnion(key, options)` (primitives.ts): `z.union([z.discriminatedUnion(key, options),
+ * z.looseObject({ [key]: <a string none of the tags> })])`, from the arguments of
+ * {@link discriminated}. The generic member is built here from the tags, so the generated file
+ * does not spell them twice.
+ */
+export function open(
+  key: string,
+  byTag: Readonly<Record<string, Check | Readonly<Record<string, Check>>>>,
+  object?: (shape: Readonly<Record<string, Check>>) => Check,
+): Check {
+  return union(discriminated(key, byTag, object), looseObject({ [key]: matching(notOneOfSource(Object.keys(byTag)), '', true) }));
 }
 
 /**

@@ -32,6 +32,7 @@ export type {
   TranscriptionSessionConfig,
   SessionConfig,
   ServerSession,
+  UnknownServerSession,
   Prompt,
   KnownRealtimeModel,
 } from './session';
@@ -60,10 +61,19 @@ export { toolSchema, functionToolSchema, mcpToolSchema, toolChoiceSchema, MCP_CO
 export type { Tool, FunctionTool, McpTool, ToolChoice } from './tools';
 
 // Items and content parts.
-export { conversationItemSchema, conversationItemInputSchema, contentPartSchema, contentPartInputSchema, itemReferenceSchema } from './items';
+export {
+  conversationItemSchema,
+  conversationItemInputSchema,
+  contentPartSchema,
+  contentPartInputSchema,
+  itemReferenceSchema,
+  reasoningItemSchema,
+} from './items';
 export type {
   ConversationItem,
+  UnknownItem,
   MessageItem,
+  ReasoningItem,
   FunctionCallItem,
   FunctionCallOutputItem,
   McpCallItem,
@@ -71,10 +81,13 @@ export type {
   McpApprovalRequestItem,
   McpApprovalResponseItem,
   ContentPart,
+  UnknownContentPart,
   ConversationItemInput,
   ContentPartInput,
   ItemReference,
 } from './items';
+
+export { hasType } from './has-type';
 
 // Responses.
 export { responseCreateParamsSchema, responseObjectSchema, usageSchema } from './response';

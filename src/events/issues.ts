@@ -42,6 +42,10 @@ export interface Issue {
   readonly inclusive?: boolean;
   /** `too_small` / `too_big` / `invalid_key`: what kind of value the bound applies to. */
   readonly origin?: string;
+  /** `invalid_format`: the format (`regex`). */
+  readonly format?: string;
+  /** `invalid_format` of a regex: the pattern. */
+  readonly pattern?: string;
   /** zod's abort flag: `true` for issues after which validation went on (unknown keys, bounds). */
   readonly continue?: boolean;
 }

@@ -11,7 +11,8 @@
  * reads content should treat `text` like `output_text` and `audio` like `output_audio`.
  */
 import * as z from 'zod/mini';
-import { lenient, openString } from './primitives';
+import { lenient, openString, openUnion } from './primitives';
+import type { GenericMember } from './primitives';
 import { pure } from './pure';
 
 const itemStatusSchema = /* @__PURE__ */ pure(() => z.enum(['completed', 'incomplete', 'in_progress']));
@@ -312,8 +313,12 @@ const serverItemCommonShape = /* @__PURE__ */ pure(() => ({
   status: lenient(openString<'completed' | 'incomplete' | 'in_progress'>()),
 }));
 
-/** A content part as the server reports it, discriminated on `type` (GA and beta-era types). */
-export const contentPartSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
+/**
+ * A content part as the server reports it, discriminated on `type` (GA and beta-era types). A
+ * part of a type the SDK does not know (`output_image`, `refusal`, ...) is an
+ * {@link UnknownContentPart}, delivered whole.
+ */
+export const contentPartSchema = /* @__PURE__ */ pure(() => openUnion('type', [
   z.looseObject({
     /** The content type. Always `input_text`. */
     type: z.literal('input_text'),
@@ -391,12 +396,23 @@ export const contentPartSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion
  */
 export type ContentPart = z.infer<typeof contentPartSchema>;
 
+/**
+ * A content part of a type the SDK does not know (e.g. `output_image`, `refusal`): its `type`
+ * and every field, as they arrived.
+ *
+ * @useDeclaredType
+ */
+export type UnknownContentPart = GenericMember<ContentPart>;
+
 /** A message item as the server reports it (any role, any content part). */
 export const messageItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
   /** The type of the item. Always `message`. */
   type: z.literal('message'),
-  /** The role of the message sender: `user`, `assistant` or `system`. */
-  role: z.enum(['user', 'assistant', 'system']),
+  /**
+   * The role of the message sender: `user`, `assistant` or `system` (any other role, such as
+   * `developer`, is delivered as it arrived).
+   */
+  role: openString<'user' | 'assistant' | 'system'>(),
   /** The content of the message. */
   content: z.array(contentPartSchema),
   ...serverItemCommonShape,
@@ -408,6 +424,40 @@ export const messageItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
  * @useDeclaredType
  */
 export type MessageItem = z.infer<typeof messageItemSchema>;
+
+/**
+ * A reasoning item, as reasoning models (`gpt-realtime-2` and later) put in a response's output:
+ * a summary of the model's reasoning (when one was asked for) and its encrypted content. Every
+ * field is lenient: the Realtime types do not describe this item yet, so only `type` is sure.
+ */
+export const reasoningItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
+  /** The type of the item. Always `reasoning`. */
+  type: z.literal('reasoning'),
+  /** Summary parts of the reasoning (`summary_text` parts carry `text`). */
+  summary: lenient(z.array(z.looseObject({
+    /** The summary part type, e.g. `summary_text`. */
+    type: z.string(),
+    /** The summary text. */
+    text: lenient(z.string()),
+  }))),
+  /** Reasoning content parts (`reasoning_text` parts carry `text`), when the model shares them. */
+  content: lenient(z.array(z.looseObject({
+    /** The content part type, e.g. `reasoning_text`. */
+    type: z.string(),
+    /** The reasoning text. */
+    text: lenient(z.string()),
+  }))),
+  /** The reasoning, encrypted, to pass back to the model in a later request. */
+  encrypted_content: lenient(z.string()),
+  ...serverItemCommonShape,
+}));
+
+/**
+ * A reasoning item as the server reports it.
+ *
+ * @useDeclaredType
+ */
+export type ReasoningItem = z.infer<typeof reasoningItemSchema>;
 
 /** A function call item as the server reports it. */
 export const functionCallItemSchema = /* @__PURE__ */ pure(() => z.looseObject({
@@ -559,9 +609,13 @@ export const mcpApprovalResponseItemSchema = /* @__PURE__ */ pure(() => z.looseO
  */
 export type McpApprovalResponseItem = z.infer<typeof mcpApprovalResponseItemSchema>;
 
-/** A conversation item as the server reports it, discriminated on `type`. */
-export const conversationItemSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [
+/**
+ * A conversation item as the server reports it, discriminated on `type`. An item of a type the
+ * SDK does not know is an {@link UnknownItem}, delivered whole.
+ */
+export const conversationItemSchema = /* @__PURE__ */ pure(() => openUnion('type', [
   messageItemSchema,
+  reasoningItemSchema,
   functionCallItemSchema,
   functionCallOutputItemSchema,
   mcpCallItemSchema,
@@ -576,3 +630,11 @@ export const conversationItemSchema = /* @__PURE__ */ pure(() => z.discriminated
  * @useDeclaredType
  */
 export type ConversationItem = z.infer<typeof conversationItemSchema>;
+
+/**
+ * An item of a type the SDK does not know: its `type` and every field, as they arrived. It
+ * keeps its place in the conversation; nothing is read from it.
+ *
+ * @useDeclaredType
+ */
+export type UnknownItem = GenericMember<ConversationItem>;

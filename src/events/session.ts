@@ -10,7 +10,8 @@ import {
   serverAudioInputConfigSchema,
   serverAudioOutputConfigSchema,
 } from './audio';
-import { lenient, openString } from './primitives';
+import { lenient, openString, openUnion } from './primitives';
+import type { GenericMember } from './primitives';
 import { serverToolChoiceSchema, serverToolSchema, toolChoiceSchema, toolSchema } from './tools';
 import { pure } from './pure';
 
@@ -383,8 +384,11 @@ export const serverTranscriptionSessionSchema = /* @__PURE__ */ pure(() => z.loo
   })),
 }));
 
-/** The `session` of `session.created` / `session.updated`. */
-export const serverSessionSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion('type', [serverRealtimeSessionSchema, serverTranscriptionSessionSchema]));
+/**
+ * The `session` of `session.created` / `session.updated`. A session of a type the SDK does not
+ * know is an {@link UnknownServerSession}, delivered whole.
+ */
+export const serverSessionSchema = /* @__PURE__ */ pure(() => openUnion('type', [serverRealtimeSessionSchema, serverTranscriptionSessionSchema]));
 
 /**
  * A session as the server reports it.
@@ -392,3 +396,10 @@ export const serverSessionSchema = /* @__PURE__ */ pure(() => z.discriminatedUni
  * @useDeclaredType
  */
 export type ServerSession = z.infer<typeof serverSessionSchema>;
+
+/**
+ * A session of a type the SDK does not know: its `type` and every field, as they arrived.
+ *
+ * @useDeclaredType
+ */
+export type UnknownServerSession = GenericMember<ServerSession>;

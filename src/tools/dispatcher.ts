@@ -7,6 +7,7 @@
 import { systemClock, type Clock } from '../clock';
 import { DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE, DEFAULT_TOOL_TIMEOUT_MS } from '../defaults';
 import { RealtimeError, type RealtimeErrorCode } from '../errors';
+import { hasType } from '../events/has-type';
 import type { ClientEventInput } from '../events/client-events';
 import type { ResponseCreateParams } from '../events/response';
 import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
@@ -194,7 +195,7 @@ export class ToolDispatcher {
       case 'response.output_item.done': {
         const e = event as ServerEventMap['response.output_item.done'];
         const item = e.item;
-        if (item.type !== 'function_call' || !isComplete(item.status)) return;
+        if (!hasType(item, 'function_call') || !isComplete(item.status)) return;
         this.#dispatch({ callId: item.call_id, itemId: item.id, responseId: e.response_id, name: item.name, arguments: item.arguments, outputIndex: e.output_index });
         return;
       }
@@ -205,7 +206,7 @@ export class ToolDispatcher {
         if (response.status === 'completed' || response.status === undefined || response.status === null) {
           // A fallback for streams where the item events were lost: the output lists every call.
           (response.output ?? []).forEach((item, outputIndex) => {
-            if (item.type === 'function_call' && isComplete(item.status)) {
+            if (hasType(item, 'function_call') && isComplete(item.status)) {
               this.#dispatch({ callId: item.call_id, itemId: item.id, responseId, name: item.name, arguments: item.arguments, outputIndex });
             }
           });

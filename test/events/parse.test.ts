@@ -173,9 +173,14 @@ describe('parseServerEvent: malformed frames', () => {
     [{ ...audioDelta, item_id: undefined }, 'item_id', 'missing field `item_id` (expected a string)'],
     [{ type: 'error', event_id: 'e', error: { type: 'x' } }, 'error.message', 'missing field `error.message`'],
     [
-      { type: 'conversation.item.added', event_id: 'e', item: { type: 'reasoning' } },
+      { type: 'conversation.item.added', event_id: 'e', item: { content: [] } },
       'item.type',
-      "`item.type` must be one of 'message', 'function_call'",
+      "missing field `item.type` (expected one of 'message', 'reasoning', 'function_call'",
+    ],
+    [
+      { type: 'conversation.item.added', event_id: 'e', item: { type: 'function_call', name: 'f' } },
+      'item.arguments',
+      'missing field `item.arguments` (expected a string)',
     ],
     [
       { type: 'response.done', event_id: 'e', response: { usage: { total_tokens: 'many' } } },
@@ -183,9 +188,9 @@ describe('parseServerEvent: malformed frames', () => {
       '`response.usage.total_tokens` must be a number, got "many"',
     ],
     [
-      { type: 'session.created', event_id: 'e', session: { type: 'translation' } },
-      'session.type',
-      "`session.type` must be one of 'realtime', 'transcription', got \"translation\"",
+      { type: 'session.created', event_id: 'e', session: { type: 'realtime', model: 5 } },
+      'session.model',
+      '`session.model` must be a string, got 5',
     ],
   ])('refuses a known type failing its schema: %j', (event, path, message) => {
     const error = failed(parseServerEvent(JSON.stringify(event)));

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { normalizeSessionConfig, parseClientEvent, parseServerEvent, serializeClientEvent } from '../../src/events';
+import { hasType, normalizeSessionConfig, parseClientEvent, parseServerEvent, serializeClientEvent } from '../../src/events';
 import type {
   AudioFormat,
   ClientEvent,
@@ -8,6 +8,9 @@ import type {
   ClientEventParseResult,
   ContentPart,
   ConversationItem,
+  FunctionCallItem,
+  MessageItem,
+  ReasoningItem,
   RealtimeSessionConfig,
   ServerEvent,
   ServerEventMap,
@@ -15,11 +18,15 @@ import type {
   ServerEventType,
   TranscriptionSessionConfig,
   TurnDetection,
+  UnknownContentPart,
+  UnknownItem,
   UnknownServerEvent,
+  UnknownServerSession,
   Usage,
   Voice,
 } from '../../src/events';
 import type { RealtimeError } from '../../src/errors';
+import type { KnownMember } from '../../src/events/primitives';
 
 describe('public event types', () => {
   it('ServerEvent narrows on type, and the map agrees with Extract', () => {
@@ -75,9 +82,23 @@ describe('public event types', () => {
     expectTypeOf(normalizeSessionConfig({ type: 'transcription' }).session).toEqualTypeOf<TranscriptionSessionConfig>();
   });
 
-  it('server content parts include the beta-era types', () => {
-    expectTypeOf<ContentPart['type']>().toEqualTypeOf<
+  it('server content parts include the beta-era types, and any other type as a generic member', () => {
+    expectTypeOf<KnownMember<ContentPart>['type']>().toEqualTypeOf<
       'input_text' | 'input_audio' | 'input_image' | 'output_text' | 'output_audio' | 'text' | 'audio'
     >();
+    expectTypeOf<UnknownContentPart>().toEqualTypeOf<{ [field: string]: unknown; type: string }>();
+  });
+
+  it('items and sessions of unknown types are typed generic members; hasType narrows to the known one', () => {
+    expectTypeOf<UnknownItem>().toEqualTypeOf<{ [field: string]: unknown; type: string }>();
+    expectTypeOf<UnknownServerSession>().toEqualTypeOf<{ [field: string]: unknown; type: string }>();
+    expectTypeOf<KnownMember<ConversationItem>['type']>().toEqualTypeOf<
+      'message' | 'reasoning' | 'function_call' | 'function_call_output' | 'mcp_call' | 'mcp_list_tools' | 'mcp_approval_request' | 'mcp_approval_response'
+    >();
+    const item = {} as ConversationItem;
+    if (hasType(item, 'function_call')) expectTypeOf(item).toEqualTypeOf<FunctionCallItem>();
+    if (hasType(item, 'reasoning')) expectTypeOf(item).toEqualTypeOf<ReasoningItem>();
+    expectTypeOf<MessageItem['role']>().toExtend<string>();
+    expectTypeOf<'developer'>().toExtend<MessageItem['role']>();
   });
 });
