@@ -1,6 +1,7 @@
 import type { ConversationChange, TranscriptUpdate } from './conversation';
 import type { RealtimeError } from './errors';
 import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent, Usage } from './events';
+import type { ModelWarning } from './models';
 import type { ToolEvents } from './tools/tool-events';
 import type { UsageTotals } from './usage';
 
@@ -126,6 +127,12 @@ export interface ClientLifecycleEvents {
   usage: [usage: UsageEvent];
   /** The session will end soon. */
   sessionEnding: [info: SessionEndingInfo];
+  /**
+   * The session's model shuts down within 60 days (OpenAI's announced date): move to
+   * `replacement`. Emitted once per model, by the client itself or when a voxwire relay says so
+   * (`voxwire.model.deprecated`). A model past its date is refused with `VOXWIRE_MODEL_SHUT_DOWN`.
+   */
+  modelWarning: [warning: ModelWarning];
   /** Something failed; the client keeps its state unless `state` says otherwise. */
   error: [error: RealtimeError];
   /** Every server event, known or not. */

@@ -35,6 +35,7 @@ import type {
 } from './events';
 import { consoleLogger } from './logger';
 import type { Logger } from './logger';
+import type { ModelWarning } from './models';
 import { ToolDispatcher } from './tools/dispatcher';
 import type { ToolHost } from './tools/dispatcher';
 import type { AnyTool } from './tools/define-tool';
@@ -186,6 +187,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   readonly #timers = new Set<unknown>();
   #lastActivityAt = 0;
   #idCounter = 0;
+  readonly #warnedModels = new Set<string>();
 
   constructor(options: RealtimeClientOptions = {}) {
     super();
@@ -482,6 +484,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#phase = 'handshake';
     // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
     await this.tools.prepare();
+    if (!restore) await this.#checkModels();
     const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const abort = anySignal([signal, this.#lifecycle.signal]);
     const created = this.#waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
@@ -696,6 +699,14 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         this.#safeEmit('error', serverError(event as ServerEventMap['error']));
         return;
       }
+      case 'voxwire.model.deprecated': {
+        const notice = event as { model?: unknown; shutdown_date?: unknown; days_left?: unknown; replacement?: unknown; message?: unknown };
+        if (typeof notice.model !== 'string') return;
+        const { model, replacement } = notice;
+        const warning = { model, shutdownDate: String(notice.shutdown_date), daysLeft: Number(notice.days_left) || 0, replacement: typeof replacement === 'string' ? replacement : undefined };
+        this.#warnModel({ ...warning, source: 'relay' }, String(notice.message));
+        return;
+      }
       case 'voxwire.session.ending': {
         const seconds = (event as { seconds_left?: unknown }).seconds_left;
         const info: SessionEndingInfo = { reason: 'relay', remainingMs: typeof seconds === 'number' ? seconds * 1000 : 0 };
@@ -882,6 +893,37 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /** A method, not a field read, so narrowing across an `await` cannot hide an end. */
   #ended(): boolean {
     return this.#phase === 'ended' || this.#lifecycle.signal.aborted;
+  }
+
+  /**
+   * The models this session names (`model`, `session.model`, the transcription model) against
+   * OpenAI's announced shutdowns: warns once per model within 60 days, refuses one past its
+   * date before any network call. Unknown names pass.
+   */
+  async #checkModels(): Promise<void> {
+    const session = this.#desiredSession as { model?: unknown; audio?: { input?: { transcription?: { model?: unknown } | null } } };
+    const named = [
+      [this.#options.model, 'model'],
+      [session.model, 'session.model'],
+      [session.audio?.input?.transcription?.model, 'session.audio.input.transcription.model'],
+    ].filter((entry): entry is [string, string] => typeof entry[0] === 'string');
+    // The defaults have no shutdown date (test/models.test.ts), and the model table loads on
+    // demand, so an app on the defaults never ships it.
+    if (named.length === 0) return;
+    const { checkModel } = await import('./models');
+    for (const [model, path] of named) {
+      const check = checkModel(model, this.#clock.now(), 'client', path);
+      if (check.action === 'refuse') throw check.error;
+      if (check.action === 'warn') this.#warnModel(check.warning, check.message);
+    }
+  }
+
+  /** Logs and emits `modelWarning` once per model, whoever noticed it. */
+  #warnModel(warning: ModelWarning, message: string): void {
+    if (this.#warnedModels.has(warning.model)) return;
+    this.#warnedModels.add(warning.model);
+    this.#logger.warn(message, { model: warning.model, source: warning.source });
+    this.#safeEmit('modelWarning', warning);
   }
 
   #touch(): void {

@@ -42,4 +42,6 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<RealtimeErrorCode, string>> = {
   VOXWIRE_CONCURRENCY_LIMIT: 'A per-user concurrent-session limit was reached.',
   VOXWIRE_UPSTREAM_ERROR: 'The upstream API answered an HTTP call with an error (the body is kept), or a relay lost its upstream connection.',
   VOXWIRE_EXPECTATION_FAILED: 'A voxwire/testing assertion (`expectEvent`, `expectNoEvent`) did not hold.',
+  VOXWIRE_MODEL_SHUT_DOWN:
+    "The session's model is past its announced shutdown date; the message names the replacement. Refused before any network call (client) or before the session opens (relay).",
 };

@@ -79,6 +79,11 @@ export const ERROR_CODES = {
   VOXWIRE_UPSTREAM_ERROR: 'VOXWIRE_UPSTREAM_ERROR',
   /** A voxwire/testing assertion (`expectEvent`, `expectNoEvent`) did not hold. */
   VOXWIRE_EXPECTATION_FAILED: 'VOXWIRE_EXPECTATION_FAILED',
+  /**
+   * The session's model is past its announced shutdown date; the message names the
+   * replacement. Refused before any network call (client) or before the session opens (relay).
+   */
+  VOXWIRE_MODEL_SHUT_DOWN: 'VOXWIRE_MODEL_SHUT_DOWN',
 } as const;
 
 /** A stable error code; see {@link ERROR_CODES}. */

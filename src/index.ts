@@ -88,9 +88,9 @@ export type { UsageTotals } from './usage';
 export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_REALTIME_URL } from './defaults';
 export type { ModelPrices } from './defaults';
 
-// Models and their shutdown dates.
-export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, findModel, modelLifecycle } from './models';
-export type { ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat } from './models';
+// Models and their shutdown dates: the types here; the table and its checks are exported by
+// `voxwire/server` (RealtimeClient loads them on demand, so apps on the defaults never ship them).
+export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from './models';
 
 // Errors.
 export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './errors';

@@ -5,6 +5,7 @@
  * pages. A model that is not in the table is never refused: the API adds models faster than
  * voxwire is released.
  */
+import { RealtimeError } from './errors';
 
 /** A session kind a model can hold. */
 export type ModelSessionKind = 'realtime' | 'transcription' | 'translation';
@@ -71,7 +72,8 @@ const toTranscribe = { date: TRANSCRIBE_4O_SHUTDOWN, replacement: 'gpt-live-tran
  * translation session types. Replacements follow OpenAI's deprecations page (`gpt-realtime` →
  * `gpt-realtime-2.1`, `gpt-realtime-mini` → `gpt-realtime-2.1-mini`).
  */
-export const KNOWN_MODELS: readonly ModelInfo[] = [
+// Built by a pure call, so a bundle that never reads the table (an app on the defaults) drops it.
+export const KNOWN_MODELS: readonly ModelInfo[] = /* @__PURE__ */ (() => [
   realtime('gpt-realtime-2.1', 'gpt-realtime-2.1', true),
   realtime('gpt-realtime-2.1-mini', 'gpt-realtime-2.1-mini', true),
   realtime('gpt-realtime-2', 'gpt-realtime-2', true),
@@ -97,7 +99,7 @@ export const KNOWN_MODELS: readonly ModelInfo[] = [
   transcription('gpt-4o-mini-transcribe-2025-12-15', 'gpt-4o-mini-transcribe', toTranscribe),
   // Translation sessions take 24 kHz PCM16 only (openai 7.60.0, `input_audio_buffer.append`).
   { name: 'gpt-realtime-translate', family: 'gpt-realtime-translate', sessionKinds: ['translation'], reasoning: false, audioFormats: PCM_ONLY },
-];
+])();
 
 const byName = /* @__PURE__ */ new Map<string, ModelInfo>();
 
@@ -167,4 +169,56 @@ export function modelLifecycle(model: string, now: number | Date, warningDays: n
     return { status: 'shutting_down', model, info, shutdownDate: info.shutdownDate, daysLeft, replacement: info.replacement };
   }
   return { status: 'current', model, info };
+}
+
+/**
+ * A model within {@link MODEL_SHUTDOWN_WARNING_DAYS} of its announced shutdown, as the client's
+ * `modelWarning` event and the relay's `voxwire.model.deprecated` event report it.
+ */
+export interface ModelWarning {
+  /** The model the session uses. */
+  readonly model: string;
+  /** Its announced shutdown date (`YYYY-MM-DD`, UTC). */
+  readonly shutdownDate: string;
+  /** Whole days left until the shutdown (0 on its eve). */
+  readonly daysLeft: number;
+  /** The recommended replacement, when one is named. */
+  readonly replacement: string | undefined;
+  /** Who noticed: the client itself, or a voxwire relay between the client and the API. */
+  readonly source: 'client' | 'relay';
+}
+
+/** What a session does about a model on a given day: nothing, warn once, or refuse it. */
+export type ModelCheck =
+  | { readonly action: 'none' }
+  | { readonly action: 'warn'; readonly warning: ModelWarning; readonly message: string }
+  | { readonly action: 'refuse'; readonly error: RealtimeError };
+
+/**
+ * The one rule the client and the relay apply to a session's model (`?model=`, `session.model`
+ * or the transcription model): a model past its shutdown is refused with
+ * `VOXWIRE_MODEL_SHUT_DOWN` naming the replacement, one within the warning window is warned
+ * about, anything else (an unknown name included) passes.
+ */
+export function checkModel(model: string, now: number, source: ModelWarning['source'], path = 'model'): ModelCheck {
+  const lifecycle = modelLifecycle(model, now);
+  if (lifecycle.status === 'shut_down') {
+    const instead = lifecycle.replacement === undefined ? 'choose a current model' : `use \`${lifecycle.replacement}\` instead`;
+    return {
+      action: 'refuse',
+      error: new RealtimeError(
+        'VOXWIRE_MODEL_SHUT_DOWN',
+        `Model \`${model}\` was shut down on ${lifecycle.shutdownDate} (announced by OpenAI); the API no longer serves it: ${instead}.`,
+        { path },
+      ),
+    };
+  }
+  if (lifecycle.status !== 'shutting_down') return { action: 'none' };
+  const { shutdownDate, daysLeft, replacement } = lifecycle;
+  const move = replacement === undefined ? 'move to a current model' : `move to \`${replacement}\``;
+  return {
+    action: 'warn',
+    warning: { model, shutdownDate, daysLeft, replacement, source },
+    message: `Model \`${model}\` shuts down on ${shutdownDate} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, announced by OpenAI): ${move}.`,
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, DEFAULT_PRICES, DEFAULT_TRANSCRIPTION_MODEL } from '../src/defaults';
-import { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, findModel, modelLifecycle } from '../src/models';
+import { isRealtimeError } from '../src/errors';
+import { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../src/models';
 import type { KnownRealtimeModel } from '../src/events/session';
 import type { KnownTranscriptionModel } from '../src/events/audio';
 
@@ -96,5 +97,34 @@ describe('model lifecycle', () => {
     for (const model of KNOWN_MODELS.filter((m) => m.sessionKinds.includes('realtime') && !m.name.startsWith('gpt-audio'))) {
       expect(priceOf(model.name), model.name).toBeDefined();
     }
+  });
+});
+
+describe('checkModel (the rule the client and the relay share)', () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  it('refuses a model past its shutdown with VOXWIRE_MODEL_SHUT_DOWN naming the replacement', () => {
+    const check = checkModel('gpt-4o-transcribe', at('2027-02-26T00:00:00Z'), 'client', 'session.audio.input.transcription.model');
+    expect(check.action).toBe('refuse');
+    if (check.action !== 'refuse') return;
+    expect(isRealtimeError(check.error, 'VOXWIRE_MODEL_SHUT_DOWN')).toBe(true);
+    expect(check.error.path).toBe('session.audio.input.transcription.model');
+    expect(check.error.message).toBe(
+      'Model `gpt-4o-transcribe` was shut down on 2027-02-26 (announced by OpenAI); the API no longer serves it: use `gpt-live-transcribe` instead.',
+    );
+  });
+
+  it('warns within the 60-day window, with the days left and the replacement', () => {
+    expect(checkModel('gpt-realtime-mini', at('2027-01-10T12:00:00Z'), 'relay')).toEqual({
+      action: 'warn',
+      warning: { model: 'gpt-realtime-mini', shutdownDate: '2027-01-20', daysLeft: 9, replacement: 'gpt-realtime-2.1-mini', source: 'relay' },
+      message: 'Model `gpt-realtime-mini` shuts down on 2027-01-20 (in 9 days, announced by OpenAI): move to `gpt-realtime-2.1-mini`.',
+    });
+  });
+
+  it('does nothing for a current model, a model far from its shutdown, or an unknown name', () => {
+    expect(checkModel('gpt-realtime-2.1', at('2040-01-01T00:00:00Z'), 'client')).toEqual({ action: 'none' });
+    expect(checkModel('gpt-realtime', at('2026-06-01T00:00:00Z'), 'client')).toEqual({ action: 'none' });
+    expect(checkModel('gpt-realtime-9-preview', at('2040-01-01T00:00:00Z'), 'client')).toEqual({ action: 'none' });
   });
 });

@@ -26,13 +26,17 @@ export type {
   ResolvedRelaySettings,
 } from './relay-options';
 
+// Models and their announced shutdowns (also checked by the relay and RealtimeClient).
+export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../models';
+export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from '../models';
+
 // Policy.
 export { applyPolicy, initialSessionConfig, mergeLocked } from './policy';
 export type { RelayLockedSession, ResolvedSessionPolicy, PolicyResult, Json } from './policy';
 
 // Frames the relay sends, and how sessions end.
-export { SESSION_ENDING_EVENT_TYPE, sessionEndingFrame, relayErrorFrame } from './wire-events';
-export type { SessionEndingEvent, SessionEndingReason, RelayErrorDetails } from './wire-events';
+export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, sessionEndingFrame, modelDeprecatedFrame, relayErrorFrame } from './wire-events';
+export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent, RelayErrorDetails } from './wire-events';
 export { RELAY_END_REASONS, closeCodeFor } from './end-reason';
 export type { RelayEndReason } from './end-reason';
 export { scanAudioAppend, peekEventType } from './frame-scan';

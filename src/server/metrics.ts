@@ -15,7 +15,7 @@ export type FrameRejectReason = 'too_large' | 'invalid' | 'not_allowed' | 'polic
 export type BudgetRejectionStage = 'connect' | 'session';
 
 /** Why a connection was refused before or at the upgrade, as metrics label it. */
-export type ConnectionRejectReason = 'origin' | 'authentication' | 'draining' | 'concurrency' | 'budget' | 'upstream' | 'error';
+export type ConnectionRejectReason = 'origin' | 'authentication' | 'draining' | 'concurrency' | 'budget' | 'model' | 'upstream' | 'error';
 
 /** The outcome of one server-side tool call. */
 export type ToolCallOutcome = 'ok' | 'error';

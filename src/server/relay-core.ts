@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import { DEFAULT_RELAY_DRAIN_MS } from '../defaults';
 import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../errors';
 import type { Usage } from '../events';
+import { checkModel } from '../models';
 import type { ToolApprovalRequest, ToolCallEvent, ToolErrorEvent, ToolResultEvent } from '../tools/tool-events';
 import type { RelayEndReason } from './end-reason';
 import { randomId } from './ids';
@@ -92,6 +93,13 @@ export interface RelayTicket<Identity extends RelayIdentity = RelayIdentity> {
   readonly budgetSpent: number;
   /** Whether a concurrency slot was taken (and must be released). */
   readonly slotHeld: boolean;
+  /**
+   * The models the session names, with where each comes from (the upstream model, the
+   * client's `?model=`, the locked transcription model): checked against OpenAI's announced
+   * shutdowns when the session opens.
+   * @default []
+   */
+  readonly models?: ReadonlyArray<readonly [model: string, path: string]>;
 }
 
 /**
@@ -161,6 +169,27 @@ const SLOT_POLL_MS = 100;
 const HTTP_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 const ALLOWED_END_CODES = new Set<number>(Object.values(CLOSE_CODES).filter((code) => code !== CLOSE_CODES.abnormal));
 
+const REFUSAL_CLOSE_REASONS: Partial<Record<RealtimeErrorCode, string>> = {
+  VOXWIRE_BUDGET_EXHAUSTED: 'budget exhausted',
+  VOXWIRE_CONCURRENCY_LIMIT: 'concurrency limit',
+  VOXWIRE_MODEL_SHUT_DOWN: 'model shut down',
+};
+
+/** The models a session names: the relay's upstream model, the client's `?model=`, the locked transcription model. */
+function sessionModels(upstreamModel: string, request: Request, policy: ResolvedSessionPolicy): Array<[model: string, path: string]> {
+  const models: Array<[string, string]> = [[upstreamModel, 'upstream.model']];
+  let asked: string | null = null;
+  try {
+    asked = new URL(request.url).searchParams.get('model');
+  } catch {
+    // A request URL that does not parse names no model.
+  }
+  if (asked !== null && asked !== upstreamModel) models.push([asked, 'model']);
+  const transcription = (policy.locked?.audio?.input as { transcription?: { model?: unknown } | null } | undefined)?.transcription;
+  if (typeof transcription?.model === 'string') models.push([transcription.model, 'session.audio.input.transcription.model']);
+  return models;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -193,6 +222,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   private readonly entries = new Map<string, SessionEntry<Identity>>();
   private readonly settling = new Set<Promise<void>>();
   private readonly emptyWaiters = new Set<() => void>();
+  private readonly warnedModels = new Set<string>();
   private isDraining = false;
   private started = false;
   private tickTimer: unknown;
@@ -324,6 +354,14 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     }
     if (budgetLimit !== undefined && !Number.isFinite(budgetLimit)) budgetLimit = undefined;
     const userId = identity.userId;
+    const models = sessionModels(settings.model, request, policy);
+    for (const [model, path] of models) {
+      const check = checkModel(model, settings.clock.now(), 'relay', path);
+      if (check.action === 'refuse') {
+        settings.logger.warn(`relay: refused a session: ${check.error.message}`, { userId, model });
+        return this.refusal('model', CLOSE_CODES.policyViolation, 'VOXWIRE_MODEL_SHUT_DOWN', check.error.message);
+      }
+    }
 
     let budgetSpent = 0;
     if (budgetLimit !== undefined) {
@@ -363,7 +401,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       if (slotHeld) void this.releaseSlot(userId, sessionId);
       return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     }
-    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld } };
+    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld, models } };
   }
 
   /** Gives back what an accepted admission took when the connection never became a session. */
@@ -379,7 +417,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     // 101: the upgrade completed; the refusal is the close code.
     this.metrics.recordConnectionRejected(admission.reason, 101);
     client.send(relayErrorFrame(admission.errorCode, admission.message));
-    client.close(admission.closeCode, admission.errorCode === 'VOXWIRE_BUDGET_EXHAUSTED' ? 'budget exhausted' : 'concurrency limit');
+    client.close(admission.closeCode, REFUSAL_CLOSE_REASONS[admission.errorCode] ?? 'concurrency limit');
   }
 
   /**
@@ -397,6 +435,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       maxDurationMs: ticket.maxDurationMs,
       budgetLimit: ticket.budgetLimit,
       budgetSpent: ticket.budgetSpent,
+      models: ticket.models ?? [],
       hooks: this.hooks,
     });
     this.entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
@@ -481,6 +520,12 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   private readonly hooks: RelaySessionHooks = {
     onEnded: (session, reason) => this.onSessionEnded(session as RelaySession<Identity>, reason),
+    onModelWarning: (session, warning, message) => {
+      // Every client is told (voxwire.model.deprecated); the operator's log hears it once per model.
+      if (this.warnedModels.has(warning.model)) return;
+      this.warnedModels.add(warning.model);
+      this.settings.logger.warn(`relay: ${message}`, { sessionId: session.id, model: warning.model, shutdownDate: warning.shutdownDate });
+    },
     onTranscript: (session, role, itemId, text) => {
       this.safeEmit('transcript', { ...this.ref(session as RelaySession<Identity>), role, itemId, text });
       this.publish({ type: 'transcript', ...this.eventBase(session), role, itemId, text });

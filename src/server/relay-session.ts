@@ -18,6 +18,7 @@ import { describeAudioFormat } from '../codec/audio-format';
 import { parseClientEvent, parseServerEvent, type ClientEventInput, type ResponseCreateParams, type Usage } from '../events';
 import { exceedsUtf8Bytes } from '../events/frame';
 import type { Logger } from '../logger';
+import { checkModel, type ModelWarning } from '../models';
 import { UsageMeter } from '../usage';
 import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
@@ -29,7 +30,7 @@ import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from '.
 import type { RelayIdentity, ResolvedRelaySettings } from './relay-options';
 import { RelayToolRunner } from './server-tools';
 import type { RelayFrame, RelaySocket } from './socket';
-import { relayErrorFrame, sessionEndingFrame, type SessionEndingReason } from './wire-events';
+import { modelDeprecatedFrame, relayErrorFrame, sessionEndingFrame, type SessionEndingReason } from './wire-events';
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,8 @@ export interface RelaySessionHooks {
   onTranscript(session: RelaySession, role: 'user' | 'assistant', itemId: string, text: string): void;
   /** A response finished with this usage; `charged` is what it added to the budget. */
   onUsage(session: RelaySession, responseId: string | undefined, usage: Usage | null | undefined, charged: number): void;
+  /** The session's model shuts down soon; the client was told, the relay logs it (once per model). */
+  onModelWarning?(session: RelaySession, warning: ModelWarning, message: string): void;
   /** A server-side tool event; returns whether anyone listened. */
   onToolEvent<Name extends ToolEventName>(session: RelaySession, name: Name, event: ToolEventMap[Name]): boolean;
 }
@@ -65,6 +68,8 @@ export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity
   budgetLimit: number | undefined;
   /** The user's spend when the session was admitted. */
   budgetSpent: number;
+  /** The models the session names and where from, warned about when they shut down soon. @default [] */
+  models?: ReadonlyArray<readonly [model: string, path: string]>;
   /** Where the session reports. */
   hooks: RelaySessionHooks;
 }
@@ -241,6 +246,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
   private relayResponseEventId: string | undefined;
   private heldClientFrames: RelayFrame[] = [];
+  private readonly models: ReadonlyArray<readonly [model: string, path: string]>;
+  private readonly warnedModels = new Set<string>();
 
   constructor(init: RelaySessionInit<Identity>) {
     this.id = init.id;
@@ -255,6 +262,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.clock = init.settings.clock;
     this.logger = init.settings.logger;
     this.maxDurationMs = init.maxDurationMs;
+    this.models = init.models ?? [];
     this.appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
     this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
     this.spent = init.budgetSpent;
@@ -330,6 +338,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (Number.isFinite(this.settings.idleTimeoutMs)) {
       this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs);
     }
+    for (const [model, path] of this.models) this.checkSessionModel(model, path);
     const initial = initialSessionConfig(this.policy);
     if (initial !== undefined) {
       this.initEventId = relayEventId();
@@ -458,6 +467,38 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     return true;
   }
 
+  /**
+   * OpenAI's announced shutdowns, for a model the session names: refused past the date (the
+   * caller answers), warned about once per model within 60 days (`voxwire.model.deprecated`).
+   */
+  private checkSessionModel(model: string, path: string): { message: string; path: string } | undefined {
+    const check = checkModel(model, this.clock.now(), 'relay', path);
+    if (check.action === 'refuse') return { message: check.error.message, path };
+    if (check.action === 'warn' && !this.warnedModels.has(model)) {
+      this.warnedModels.add(model);
+      this.sendToClient(modelDeprecatedFrame(check.warning, check.message));
+      this.hooks.onModelWarning?.(this, check.warning, check.message);
+    }
+    return undefined;
+  }
+
+  /** The models a client's `session.update` names (`session.model`, the transcription model). */
+  private checkUpdateModels(session: Json): { message: string; path: string } | undefined {
+    const audio = isJson(session.audio) ? session.audio : undefined;
+    const input = isJson(audio?.input) ? audio.input : undefined;
+    const transcription = isJson(input?.transcription) ? input.transcription : undefined;
+    const named: Array<[unknown, string]> = [
+      [session.model, 'session.model'],
+      [transcription?.model, 'session.audio.input.transcription.model'],
+    ];
+    for (const [model, path] of named) {
+      if (typeof model !== 'string') continue;
+      const refusal = this.checkSessionModel(model, path);
+      if (refusal !== undefined) return refusal;
+    }
+    return undefined;
+  }
+
   private onInitTimeout(): void {
     if (this.initEventId === undefined || this.endedReason !== undefined) return;
     this.initEventId = undefined;
@@ -513,6 +554,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     this.markActivity();
     if (known.type === 'conversation.item.create') this.chargeItemAudio(known.item);
+    if (known.type === 'session.update') {
+      const refusal = this.checkUpdateModels(known.session as Json);
+      if (refusal !== undefined) {
+        this.reject('policy', 'VOXWIRE_MODEL_SHUT_DOWN', refusal.message, { param: refusal.path, eventId });
+        return;
+      }
+    }
     // With server-side tools, the client answers only client-tool calls the relay has seen.
     const tools = this.tools;
     const decision = applyPolicy(this.policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId));

@@ -4,6 +4,7 @@
  * session. Relay events use the `voxwire.` prefix, never OpenAI's namespaces (DESIGN.md).
  */
 import type { RealtimeErrorCode } from '../errors';
+import type { ModelWarning } from '../models';
 import { relayEventId } from './ids';
 
 /** The `type` of the relay's warning that it is about to end the session. */
@@ -64,4 +65,43 @@ export function relayErrorFrame(code: RealtimeErrorCode, message: string, detail
       event_id: details.eventId ?? null,
     },
   });
+}
+
+/** The `type` of the relay's warning that the session's model shuts down soon. */
+export const MODEL_DEPRECATED_EVENT_TYPE = 'voxwire.model.deprecated';
+
+/**
+ * Sent once per session and model when the model shuts down within 60 days (OpenAI's
+ * announced date). The voxwire client turns it into its `modelWarning` event; other clients
+ * pass it through as an unknown event.
+ */
+export interface ModelDeprecatedEvent {
+  /** Always `voxwire.model.deprecated`. */
+  type: typeof MODEL_DEPRECATED_EVENT_TYPE;
+  /** A relay event id (`vxr_...`). */
+  event_id: string;
+  /** The model the session uses. */
+  model: string;
+  /** The announced shutdown date (`YYYY-MM-DD`, UTC). */
+  shutdown_date: string;
+  /** Whole days left until the shutdown. */
+  days_left: number;
+  /** The recommended replacement, or null when none is named. */
+  replacement: string | null;
+  /** The warning in words. */
+  message: string;
+}
+
+/** The text of a `voxwire.model.deprecated` event. */
+export function modelDeprecatedFrame(warning: ModelWarning, message: string): string {
+  const event: ModelDeprecatedEvent = {
+    type: MODEL_DEPRECATED_EVENT_TYPE,
+    event_id: relayEventId(),
+    model: warning.model,
+    shutdown_date: warning.shutdownDate,
+    days_left: warning.daysLeft,
+    replacement: warning.replacement ?? null,
+    message,
+  };
+  return JSON.stringify(event);
 }

@@ -2,9 +2,14 @@ import type { Clock } from '../../src/clock';
 
 /** A manual clock: timers fire only when the test advances time. */
 export class FakeClock implements Clock {
-  private current = 0;
+  private current: number;
   private nextHandle = 1;
   private readonly pending = new Map<number, { at: number; callback: () => void }>();
+
+  /** `startMs`: where time starts, in Unix milliseconds (a date, for checks that read one). */
+  constructor(startMs = 0) {
+    this.current = startMs;
+  }
 
   now(): number {
     return this.current;
