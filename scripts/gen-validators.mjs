@@ -20,8 +20,11 @@ import * as sessionInput from '../src/events/session-input.ts';
 import * as session from '../src/events/session.ts';
 import * as tools from '../src/events/tools.ts';
 import { notOneOfSource } from '../src/events/check.ts';
+import * as translation from '../src/events/translation.ts';
 
 const OUTPUT = fileURLToPath(new URL('../src/events/generated/validators.ts', import.meta.url));
+/** Translation sessions speak their own protocol: their validators live apart, so conversation apps never load them. */
+const TRANSLATION_OUTPUT = fileURLToPath(new URL('../src/events/generated/translation-validators.ts', import.meta.url));
 const LINE_WIDTH = 120;
 
 /** The exported validators: name, JSDoc and the schema (or, for event tables, schemas by type). */
@@ -46,12 +49,17 @@ const EXPORTS = [
   },
 ];
 
+const TRANSLATION_EXPORTS = [
+  { name: 'translationServerEventValidators', server: true, doc: 'Validators of every translation server event, by `type` (see `translationServerEventSchemas`).', table: translation.translationServerEventSchemas },
+  { name: 'translationClientEventValidators', doc: 'Validators of every translation client event, by `type` (see `translationClientEventSchemas`).', table: translation.translationClientEventSchemas },
+];
+
 const isSchema = (value) => typeof value === 'object' && value !== null && '_zod' in value;
 
 /** Names for shared schemas, from the modules that export them (`usageSchema` → `usage`). */
 function exportedNames() {
   const names = new Map();
-  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput]) {
+  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput, translation]) {
     for (const [name, value] of Object.entries(module)) {
       if (isSchema(value) && !names.has(value)) names.set(value, name.replace(/Schema$/, ''));
     }
@@ -343,13 +351,13 @@ function eventRow(type, node, table) {
 }
 
 /** The generated module's source text. */
-export function generateValidators() {
-  parentCounts = countParents(EXPORTS.flatMap((entry) => (entry.table ? Object.values(entry.table) : [entry.schema])));
+export function generateValidators(exportList = EXPORTS) {
+  parentCounts = countParents(exportList.flatMap((entry) => (entry.table ? Object.values(entry.table) : [entry.schema])));
   const memo = new Map();
   const rootRefs = [];
-  const exported = EXPORTS.map((entry) => {
+  const exported = exportList.map((entry) => {
     if (entry.table) {
-      const table = entry.name === 'serverEventValidators' ? { object: 'looseObject', eventId: leaf('string') } : { object: 'strictObject', eventId: call('optional', [leaf('string')]) };
+      const table = entry.server || entry.name === 'serverEventValidators' ? { object: 'looseObject', eventId: leaf('string') } : { object: 'strictObject', eventId: call('optional', [leaf('string')]) };
       const rows = Object.entries(entry.table).map(([type, schema]) => {
         const row = eventRow(type, convert(schema, type, memo), table);
         rootRefs.push(...(row.shape ? shapeChildren(row.shape) : [row]));
@@ -429,23 +437,25 @@ export function generateValidators() {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  let source;
-  try {
-    source = generateValidators();
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    console.error(`gen-validators: unsupported schema feature at ${error.message}`);
-    process.exit(1);
-  }
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(OUTPUT, 'utf8');
-    if (current !== source) {
-      console.error('gen-validators: src/events/generated/validators.ts is stale; run node --import tsx scripts/gen-validators.mjs');
+  for (const [output, exportList] of [[OUTPUT, EXPORTS], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS]]) {
+    let source;
+    try {
+      source = generateValidators(exportList);
+    } catch (error) {
+      if (!(error instanceof Unsupported)) throw error;
+      console.error(`gen-validators: unsupported schema feature at ${error.message}`);
       process.exit(1);
     }
-    console.log('gen-validators: up to date');
-  } else {
-    writeFileSync(OUTPUT, source);
-    console.log(`gen-validators: wrote ${OUTPUT}`);
+    if (process.argv.includes('--check')) {
+      const current = readFileSync(output, 'utf8');
+      if (current !== source) {
+        console.error(`gen-validators: ${output} is stale; run node --import tsx scripts/gen-validators.mjs`);
+        process.exit(1);
+      }
+      console.log(`gen-validators: ${output} up to date`);
+    } else {
+      writeFileSync(output, source);
+      console.log(`gen-validators: wrote ${output}`);
+    }
   }
 }

@@ -21,7 +21,10 @@ import {
   DEFAULT_UPSTREAM_SESSION_MAX_MS,
 } from './defaults';
 import type { ModelPrices } from './defaults';
-import { CLOSE_CODES, RealtimeError, classifyClose, isRealtimeError } from './errors';
+import { CLOSE_CODES, RealtimeError, classifyClose } from './errors';
+import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from './session-errors';
+import { EventWaiters } from './event-waiters';
+import type { WaitVerdict } from './event-waiters';
 import { normalizeSessionConfig } from './events';
 import type {
   AudioFormat,
@@ -119,12 +122,6 @@ export interface ConnectOptions {
 
 type Phase = 'idle' | 'handshake' | 'live' | 'backoff' | 'ended';
 
-interface Waiter {
-  match: (event: ServerEvent | UnknownServerEvent) => 'resolve' | 'reject' | false;
-  resolve: (event: ServerEvent | UnknownServerEvent) => void;
-  reject: (error: RealtimeError) => void;
-}
-
 /** Events the client may hold while disconnected and send once after the session is restored. */
 const QUEUEABLE = new Set(['conversation.item.create', 'conversation.item.delete', 'conversation.item.retrieve']);
 
@@ -168,7 +165,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #desiredSession: RealtimeSessionConfig;
   #confirmedSession: RealtimeSessionConfig | undefined;
   #sessionId: string | undefined;
-  readonly #waiters = new Set<Waiter>();
+  readonly #waiters: EventWaiters<ServerEvent | UnknownServerEvent>;
   #lifecycle = new AbortController();
   #sessionExpired = false;
 
@@ -200,6 +197,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#random = options.random ?? Math.random;
     this.#model = options.model ?? DEFAULT_MODEL;
     this.#meter = new UsageMeter(options.prices);
+    this.#waiters = new EventWaiters(this.#clock);
     this.#policy =
       options.reconnect === false
         ? neverReconnect
@@ -568,18 +566,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
         this.transport.close();
         this.#phase = 'backoff';
-        // Refusals that another attempt cannot change end the session (over WebRTC they arrive
-        // as the HTTP answer to the offer rather than as close codes).
-        if (failure.code === 'VOXWIRE_BUDGET_EXHAUSTED') {
-          this.#end({ status: 'expired', reason: 'budget' });
-          return;
-        }
-        if (
-          failure.code === 'VOXWIRE_AUTHENTICATION_FAILED' ||
-          failure.code === 'VOXWIRE_CONCURRENCY_LIMIT' ||
-          failure.code === 'VOXWIRE_POLICY_VIOLATION'
-        ) {
-          this.#end({ status: 'closed', reason: failure.message, error: failure });
+        const final = finalStateAfter(failure);
+        if (final) {
+          this.#end(final);
           return;
         }
         this.#safeEmit('error', failure);
@@ -623,13 +612,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#emitUpdate(this.conversation.apply(event));
     this.#dispatcher.handleEvent(event);
     if (known && event.type !== 'error') this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
-    for (const waiter of this.#waiters) {
-      const verdict = waiter.match(event);
-      if (verdict === false) continue;
-      this.#waiters.delete(waiter);
-      if (verdict === 'resolve') waiter.resolve(event);
-      else waiter.reject(serverError(event as ServerEventMap['error']));
-    }
+    this.#waiters.offer(event, (error) => serverErrorFromEvent(error as ServerEventMap['error']));
   }
 
   /** Keeps response, audio and session state in step with the server. */
@@ -696,7 +679,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         const error = (event as ServerEventMap['error']).error;
         if (error.code === 'session_expired') this.#sessionExpired = true;
         if (error.event_id !== undefined && error.event_id !== null && error.event_id === this.#responseRequested) this.#responseRequested = undefined;
-        this.#safeEmit('error', serverError(event as ServerEventMap['error']));
+        this.#safeEmit('error', serverErrorFromEvent(event as ServerEventMap['error']));
         return;
       }
       case 'voxwire.model.deprecated': {
@@ -966,42 +949,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   // ---------------------------------------------------------------------------------------
   // Helpers
 
-  #waitFor(
-    match: Waiter['match'],
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    what: string,
-  ): Promise<ServerEvent | UnknownServerEvent> {
-    return new Promise((resolve, reject) => {
-      const cleanup = (): void => {
-        this.#clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters.delete(waiter);
-      };
-      const waiter: Waiter = {
-        match,
-        resolve: (event) => {
-          cleanup();
-          resolve(event);
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      const timer = this.#clock.setTimeout(
-        () => waiter.reject(new RealtimeError('VOXWIRE_TIMEOUT', `The server did not send ${what} within ${timeoutMs} ms.`)),
-        timeoutMs,
-      );
-      const onAbort = (): void => waiter.reject(new RealtimeError('VOXWIRE_ABORTED', `Aborted while waiting for ${what}.`, { cause: signal?.reason }));
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.add(waiter);
-    });
+  #waitFor(match: (event: ServerEvent | UnknownServerEvent) => WaitVerdict, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<ServerEvent | UnknownServerEvent> {
+    return this.#waiters.wait(match, timeoutMs, signal, what);
   }
 
   #dropWaiters(error: RealtimeError): void {
-    for (const waiter of [...this.#waiters]) waiter.reject(error);
+    this.#waiters.rejectAll(error);
   }
 
   #outputFormat(): AudioFormat {
@@ -1056,27 +1009,6 @@ function mergeSession(base: RealtimeSessionConfig, update: RealtimeSessionConfig
 
 function interruption(reason: InterruptionInfo['reason'], cancelled: boolean): InterruptionInfo {
   return { reason, itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
-}
-
-function serverError(event: ServerEventMap['error']): RealtimeError {
-  const { error } = event;
-  const code = error.code === 'session_expired' ? 'VOXWIRE_SESSION_EXPIRED' : 'VOXWIRE_SERVER_ERROR';
-  return new RealtimeError(code, `Server error${error.code ? ` ${error.code}` : ''}: ${error.message}${error.param ? ` (param: ${error.param})` : ''}`, {
-    serverError: { type: error.type, code: error.code, message: error.message, param: error.param, event_id: error.event_id },
-    ...(error.param ? { path: error.param } : {}),
-  });
-}
-
-function toRealtimeError(error: unknown, code: RealtimeError['code']): RealtimeError {
-  if (isRealtimeError(error)) return error;
-  return new RealtimeError(code, error instanceof Error ? error.message : String(error), { cause: error });
-}
-
-function expiryReason(code: number, sessionExpired: boolean): Extract<ClientState, { status: 'expired' }>['reason'] {
-  if (sessionExpired) return 'session_expired';
-  if (code === CLOSE_CODES.sessionTimeLimit) return 'time_limit';
-  if (code === CLOSE_CODES.budgetExhausted) return 'budget';
-  return 'server_closed';
 }
 
 function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {

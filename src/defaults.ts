@@ -25,6 +25,31 @@ export const DEFAULT_MODEL = 'gpt-realtime-2.1';
 export const DEFAULT_TRANSCRIPTION_MODEL = 'gpt-live-transcribe';
 
 /**
+ * The translation model (`TranslationClient`, the translation mock and key handlers):
+ * `gpt-realtime-translate`, the model OpenAI's "Realtime translation" guide names for
+ * translation sessions; the `openai` types give it no shutdown date.
+ */
+export const DEFAULT_TRANSLATION_MODEL = 'gpt-realtime-translate';
+
+/**
+ * The translation WebSocket endpoint: translation sessions connect to
+ * `/v1/realtime/translations` (`prepareRequest` in the `openai` package's
+ * `resources/realtime/translations/websocket-binding`, and OpenAI's "Realtime translation" guide).
+ */
+export const DEFAULT_TRANSLATION_URL = 'wss://api.openai.com/v1/realtime/translations';
+
+/**
+ * The translation WebRTC endpoint the browser POSTs its SDP offer to. The `openai` 7.60.0 types
+ * model only the translation client secrets (`/realtime/translations/client_secrets`); this path
+ * follows OpenAI's "Realtime translation" guide, whose browser example posts the offer to
+ * `/v1/realtime/translations/calls` with the translation client secret.
+ */
+export const DEFAULT_TRANSLATION_CALLS_URL = `${DEFAULT_API_BASE_URL}/realtime/translations/calls`;
+
+/** How long `TranslationClient.finish()` waits for `session.closed` after `session.close`. */
+export const DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS = 10_000;
+
+/**
  * Largest client frame accepted by serialize/parse. The API accepts an
  * `input_audio_buffer.append` of up to 15 MiB of base64; this cap sits above it.
  */

@@ -78,6 +78,33 @@ export {
 } from './transport/webrtc';
 export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/webrtc';
 
+// Translation sessions (live speech translation): tree-shaken away when not imported.
+export { TranslationClient } from './translation/translation-client';
+export type { TranslationClientOptions, TranslationFinishOptions } from './translation/translation-client';
+export type { TranslationClientEvents, TranslationTranscriptEvent, TranslationAudioEvent } from './translation/translation-events';
+export { translationProtocol } from './translation/translation-protocol';
+export type { TransportProtocol } from './transport/transport';
+export {
+  parseTranslationServerEvent,
+  parseTranslationClientEvent,
+  serializeTranslationClientEvent,
+  translationServerEventSchemas,
+  translationClientEventSchemas,
+  TRANSLATION_SAMPLE_RATE,
+} from './events/translation';
+export type {
+  TranslationServerEvent,
+  TranslationServerEventMap,
+  TranslationServerEventType,
+  TranslationServerEventParseResult,
+  TranslationClientEvent,
+  TranslationClientEventMap,
+  TranslationSession,
+  TranslationSessionUpdate,
+  TranslationSessionCreate,
+  UnknownTranslationServerEvent,
+} from './events/translation';
+
 // Reconnection.
 export { exponentialBackoff, neverReconnect } from './reconnect';
 export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } from './reconnect';
@@ -85,7 +112,16 @@ export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } fro
 // Usage and cost.
 export { UsageMeter } from './usage';
 export type { UsageTotals } from './usage';
-export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_REALTIME_URL } from './defaults';
+export {
+  DEFAULT_PRICES,
+  DEFAULT_PRICES_AS_OF,
+  DEFAULT_MODEL,
+  DEFAULT_TRANSCRIPTION_MODEL,
+  DEFAULT_REALTIME_URL,
+  DEFAULT_TRANSLATION_MODEL,
+  DEFAULT_TRANSLATION_URL,
+  DEFAULT_TRANSLATION_CALLS_URL,
+} from './defaults';
 export type { ModelPrices } from './defaults';
 
 // Models and their shutdown dates: the types here; the table and its checks are exported by

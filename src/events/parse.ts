@@ -89,7 +89,8 @@ function previewOf(value: unknown): string | undefined {
   }
 }
 
-function parseFrame(
+/** Parses one frame against a table of validators (the translation protocol brings its own). Never throws. */
+export function parseFrame(
   data: unknown,
   direction: Direction,
   validators: ReadonlyMap<string, Check>,

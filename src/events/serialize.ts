@@ -5,6 +5,7 @@
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../defaults';
 import { RealtimeError } from '../errors';
 import { runCheck } from './check';
+import type { Check } from './check';
 import type { ClientEventInput } from './client-events';
 import { createEventId } from './event-id';
 import type { EventIdGenerator } from './event-id';
@@ -44,7 +45,16 @@ function invalid(message: string, extra: { cause?: unknown; path?: string } = {}
   return new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', message, extra);
 }
 
-function serialize(event: unknown, options: SerializeOptions | undefined): string {
+/**
+ * Serializes with a protocol's validators (translation sessions bring their own) and its words
+ * for an unknown `type`. Throws a `RealtimeError`, or whatever a getter of the event throws.
+ */
+export function serializeWith(
+  event: unknown,
+  options: SerializeOptions | undefined,
+  validators: ReadonlyMap<string, Check> = clientEventValidators,
+  unknownType: (type: string) => string = unknownTypeMessage,
+): string {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw invalid(`client event must be an object, got ${describeValue(event)}`);
   }
@@ -53,8 +63,8 @@ function serialize(event: unknown, options: SerializeOptions | undefined): strin
     const got = type === undefined ? 'has no `type`' : `has a \`type\` of ${describeValue(type)}, not a string`;
     throw invalid(`client event ${got}`, { path: 'type' });
   }
-  const validator = clientEventValidators.get(type);
-  if (validator === undefined) throw invalid(unknownTypeMessage(type), { path: 'type' });
+  const validator = validators.get(type);
+  if (validator === undefined) throw invalid(unknownType(type), { path: 'type' });
 
   // In copy mode the output is a fresh plain object holding exactly the validated keys, each
   // read once, so what is sent is what was checked (a getter cannot answer differently the
@@ -115,7 +125,7 @@ function serialize(event: unknown, options: SerializeOptions | undefined): strin
  */
 export function serializeClientEvent(event: ClientEventInput, options?: SerializeOptions): string {
   try {
-    return serialize(event, options);
+    return serializeWith(event, options);
   } catch (error) {
     if (error instanceof RealtimeError) throw error;
     // A throwing getter or Proxy in the caller's object.

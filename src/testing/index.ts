@@ -12,6 +12,8 @@ export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, Mo
 export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './webrtc-endpoint';
 export type { MockWebRtcCall, SidebandSink } from './webrtc-call';
 export type { MockSession, MockSessionLink, MockTransportKind } from './mock-session';
+export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock-translation-session';
+export type { MockTranslationOptions, MockTranslationSessionObject } from './mock-translation-session';
 export type { MockItem } from './mock-conversation';
 export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat } from './mock-session-config';
 export type { AudioPace } from './audio-pace';

@@ -16,7 +16,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL } from '../defaults.js';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_TRANSLATION_MODEL } from '../defaults.js';
 import { RealtimeError } from '../errors.js';
 import type { ClientEventInputMap, ClientEventType } from '../events/client-events.js';
 import { summarizeIssues } from '../events/issues.js';
@@ -38,6 +38,9 @@ import type { Scenario, ScenarioReply } from './scenario.js';
 import { ScenarioCursor } from './scenario-cursor.js';
 import type { MockWebRtcCall } from './webrtc-call.js';
 import { MockWebRtcEndpoint } from './webrtc-endpoint.js';
+import { MockTranslationSession } from './mock-translation-session.js';
+import type { MockTranslationOptions } from './mock-translation-session.js';
+import type { TranslationSessionUpdate } from '../events/translation.js';
 import type { MockWebRtcOptions } from './webrtc-endpoint.js';
 
 /** Who may connect. Without `apiKey` every connection is accepted, with or without a key. */
@@ -142,6 +145,12 @@ export interface MockRealtimeServerOptions {
    * @default {}
    */
   webrtc?: MockWebRtcOptions;
+  /**
+   * What translation sessions (`/v1/realtime/translations`) "translate" every input into: canned
+   * transcripts and a clip, released frame by frame as speech arrives.
+   * @default DEFAULT_MOCK_TRANSLATION (the `question` fixture's words, in Spanish, spoken by `reply-weather`)
+   */
+  translation?: MockTranslationOptions;
 }
 
 /** A connection as the server saw it. */
@@ -192,6 +201,7 @@ export interface MockServerAddress {
 }
 
 const REALTIME_PATH = '/v1/realtime';
+const TRANSLATION_PATH = '/v1/realtime/translations';
 const DEFAULT_OUTPUT_CHUNK_MS = 50;
 const DEFAULT_EXPIRE_AFTER_MS = 60 * 60 * 1000;
 const INSECURE_KEY_PROTOCOL = 'openai-insecure-api-key.';
@@ -291,6 +301,7 @@ export class MockRealtimeServer {
   readonly #audio: ReplyAudioSource;
   readonly #connections: MockConnectionInfo[] = [];
   readonly #sessions: MockSession[] = [];
+  readonly #translationSessions: MockTranslationSession[] = [];
   readonly #sockets = new Set<WebSocket>();
   readonly #pendingUpgrades = new Set<Duplex>();
   #http: Server | undefined;
@@ -317,6 +328,7 @@ export class MockRealtimeServer {
         random: options.random ?? Math.random,
         checkKey: (key) => this.#checkKey(key),
         attach: (link, request) => this.attach(link, request),
+        attachTranslation: (link, request) => this.#createTranslationSession(this.#register(link.kind, request), link, request.model, request.session),
         stopping: () => this.#stopping !== undefined,
       },
       options.webrtc,
@@ -367,8 +379,13 @@ export class MockRealtimeServer {
    * Every session once: a sideband shares its call's session, and a refused connection has
    * none.
    */
-  #uniqueSessions(): MockSession[] {
-    return [...new Set(this.#sessions.filter((session): session is MockSession => session !== undefined))];
+  #uniqueSessions(): Array<MockSession | MockTranslationSession> {
+    return [...new Set(this.#sessions.filter((session): session is MockSession => session !== undefined)), ...this.#translationSessions];
+  }
+
+  /** The translation session of a connection (by index), for inspecting its state. */
+  translationSession(index: number): MockTranslationSession | undefined {
+    return this.#translationSessions.find((session) => session.connection === index);
   }
 
   /** The session of a connection (by index), for inspecting its state. */
@@ -567,23 +584,53 @@ export class MockRealtimeServer {
       session?: MockSessionDefaults;
     } = {},
   ): MockSession {
-    const index = this.#connections.length;
+    const info = this.#register(link.kind, { ...request, url: request.url ?? REALTIME_PATH, model: request.model ?? DEFAULT_MODEL });
+    return this.#createSession(info.index, link, info, request.session);
+  }
+
+  /** Registers a connection made over another transport (a WebRTC call) and returns its info. */
+  #register(kind: MockSessionLink['kind'], request: { url: string; model: string; callId?: string; apiKey?: string; headers?: Record<string, string | string[] | undefined> }): MockConnectionInfo {
     const info: MockConnectionInfo = {
-      index,
-      kind: link.kind,
-      url: request.url ?? REALTIME_PATH,
-      model: request.model ?? DEFAULT_MODEL,
+      index: this.#connections.length,
+      kind,
+      url: request.url,
+      model: request.model,
       authVia: 'none',
       protocol: '',
       headers: request.headers ?? {},
       sessionId: '',
       open: true,
       openedAt: this.#clock.now(),
+      ...(request.callId === undefined ? {} : { callId: request.callId }),
+      ...(request.apiKey === undefined ? {} : { apiKey: request.apiKey }),
     };
-    if (request.callId !== undefined) info.callId = request.callId;
-    if (request.apiKey !== undefined) info.apiKey = request.apiKey;
     this.#connections.push(info);
-    return this.#createSession(index, link, info, request.session);
+    return info;
+  }
+
+  #createTranslationSession(info: MockConnectionInfo, link: MockSessionLink, model: string, session: TranslationSessionUpdate | undefined): MockTranslationSession {
+    const translation = new MockTranslationSession({
+      connection: info.index,
+      link,
+      log: this.log,
+      clock: this.#clock,
+      newId: this.#newId,
+      model,
+      session,
+      translation: this.#options.translation,
+      audio: this.#audio,
+      expireAfterMs: this.#options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
+      maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
+      onClosed: () => {
+        if (!info.open) return;
+        info.open = false;
+        info.closedAt = this.#clock.now();
+      },
+    });
+    info.sessionId = translation.session.id;
+    this.#translationSessions.push(translation);
+    translation.start();
+    return translation;
   }
 
   #createSession(index: number, link: MockSessionLink, info: MockConnectionInfo, overrides?: MockSessionDefaults): MockSession {
@@ -628,7 +675,7 @@ export class MockRealtimeServer {
     socket.on('error', () => socket.destroy());
     try {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname !== REALTIME_PATH && url.pathname !== `${REALTIME_PATH}/`) {
+      if (![REALTIME_PATH, `${REALTIME_PATH}/`, TRANSLATION_PATH, `${TRANSLATION_PATH}/`].includes(url.pathname)) {
         httpReject(socket, 404, 'Not Found', {
           error: apiError(`Unknown path ${url.pathname}; the Realtime endpoint is ${REALTIME_PATH}.`, null),
         });
@@ -788,6 +835,13 @@ export class MockRealtimeServer {
       return;
     }
 
+    if (url.pathname.startsWith(TRANSLATION_PATH)) {
+      info.model = url.searchParams.get('model') ?? DEFAULT_TRANSLATION_MODEL;
+      const translation = this.#createTranslationSession(info, link, info.model, this.#webrtc.clientSecret(auth.apiKey)?.translation);
+      ws.on('close', () => translation.handleClose());
+      onFrames(ws, (data, isBinary) => translation.receive(data, isBinary));
+      return;
+    }
     if (callId !== undefined) {
       // A sideband connection to a live WebRTC call joins that call's session: it receives every
       // server event of the call and its client events go to the same session.
@@ -825,11 +879,7 @@ export class MockRealtimeServer {
     }
     const secret = this.#webrtc.clientSecret(auth.apiKey);
     const session = this.#createSession(index, link, info, secret?.session);
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      if (isBinary) session.receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
-      else session.receive(bytes.toString('utf8'));
-    });
+    onFrames(ws, (data, isBinary) => session.receive(data, isBinary));
   }
 }
 
@@ -845,6 +895,15 @@ function protocolsOf(request: IncomingMessage): string[] {
 function speaksBeta(header: string | string[] | undefined, protocols: readonly string[]): boolean {
   const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
   return values.some((value) => /(^|[\s,])realtime=v1\b/.test(value)) || protocols.includes('openai-beta.realtime-v1');
+}
+
+/** Feeds a socket's frames to a session: text as a string, binary frames as bytes. */
+function onFrames(ws: WebSocket, receive: (data: string | Uint8Array, isBinary: boolean) => void): void {
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (isBinary) receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
+    else receive(bytes.toString('utf8'), false);
+  });
 }
 
 /** The `error` body of an HTTP answer, as the API words it. */

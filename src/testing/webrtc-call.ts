@@ -14,6 +14,7 @@
 
 import type { Clock } from '../clock.js';
 import type { MockSession, MockSessionLink } from './mock-session.js';
+import { MockTranslationSession } from './mock-translation-session.js';
 import { OpusInbound, OpusOutbound } from './webrtc-opus.js';
 import type { OpusCodecFactory } from './webrtc-opus.js';
 
@@ -59,7 +60,7 @@ export interface MockWebRtcCallInit {
   clock: Clock;
   random: () => number;
   /** Creates the session once the data channel is open (the server's `attach`). */
-  attach: (link: MockSessionLink) => MockSession;
+  attach: (link: MockSessionLink) => MockSession | MockTranslationSession;
   /** Called once when the call has ended, however it ended. */
   onEnded: (call: MockWebRtcCall) => void;
   /** A call whose data channel has not opened by then is abandoned. */
@@ -118,7 +119,7 @@ export class MockWebRtcCall {
   /** Sideband frames that arrived before the session started (the data channel opens later). */
   #pendingSidebandFrames: Array<{ data: string | Uint8Array; isBinary: boolean }> = [];
   #channel: WeriftChannel | undefined;
-  #session: MockSession | undefined;
+  #session: MockSession | MockTranslationSession | undefined;
   #inbound: OpusInbound | undefined;
   #outbound: OpusOutbound | undefined;
   #setupTimer: unknown;
@@ -132,9 +133,14 @@ export class MockWebRtcCall {
     this.#pc = pc;
   }
 
-  /** The session, once the data channel opened. */
+  /** The conversation session, once the data channel opened. */
   get session(): MockSession | undefined {
-    return this.#session;
+    return this.#session instanceof MockTranslationSession ? undefined : this.#session;
+  }
+
+  /** The translation session of a `/v1/realtime/translations/calls` call, once the data channel opened. */
+  get translationSession(): MockTranslationSession | undefined {
+    return this.#session instanceof MockTranslationSession ? this.#session : undefined;
   }
 
   /** True once the call has ended. */

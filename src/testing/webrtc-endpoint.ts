@@ -12,6 +12,10 @@ import type { Clock } from '../clock.js';
 import { DEFAULT_MODEL } from '../defaults.js';
 import { parseClientEvent } from '../events/parse.js';
 import type { MockSession, MockSessionLink } from './mock-session.js';
+import type { MockTranslationSession } from './mock-translation-session.js';
+import { DEFAULT_TRANSLATION_MODEL } from '../defaults.js';
+import { parseTranslationClientEvent } from '../events/translation.js';
+import type { TranslationSessionUpdate } from '../events/translation.js';
 import { createMockSession } from './mock-session-config.js';
 import type { MockSessionDefaults, MockSessionObject } from './mock-session-config.js';
 import { validationError } from './mock-errors.js';
@@ -31,6 +35,11 @@ export interface MockWebRtcEndpointHost {
     link: MockSessionLink,
     request: { url: string; model: string; callId: string; apiKey?: string; headers: Record<string, string | string[] | undefined>; session?: MockSessionDefaults },
   ): MockSession;
+  /** Starts a translation session over a link (a `/v1/realtime/translations/calls` call). */
+  attachTranslation(
+    link: MockSessionLink,
+    request: { url: string; model: string; callId: string; apiKey?: string; headers: Record<string, string | string[] | undefined>; session?: TranslationSessionUpdate },
+  ): MockTranslationSession;
   /** True once the server is stopping. */
   stopping(): boolean;
 }
@@ -45,6 +54,8 @@ export interface MockClientSecret {
   session: MockSessionDefaults;
   /** The model of that session. */
   model: string;
+  /** Set for a translation key (`/v1/realtime/translations/client_secrets`): the translation settings it carries. */
+  translation?: TranslationSessionUpdate;
 }
 
 /** Options of the WebRTC endpoint (`MockRealtimeServerOptions.webrtc`). */
@@ -148,7 +159,10 @@ export class MockWebRtcEndpoint {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/\/+$/, '');
     const hangup = /^\/v1\/realtime\/calls\/([^/]+)\/hangup$/.exec(path);
-    const known = path === `${PREFIX}/calls` || path === `${PREFIX}/client_secrets` || hangup !== null;
+    // Translation sessions have their own client secrets and calls under /translations.
+    const translation = path.startsWith(`${PREFIX}/translations/`);
+    const base = translation ? `${PREFIX}/translations` : PREFIX;
+    const known = path === `${base}/calls` || path === `${base}/client_secrets` || hangup !== null;
     if (!known) return false;
     const cors: Record<string, string> = {
       'Access-Control-Allow-Origin': typeof request.headers.origin === 'string' ? request.headers.origin : '*',
@@ -165,9 +179,9 @@ export class MockWebRtcEndpoint {
     const answer = async (): Promise<void> => {
       if (request.method !== 'POST') throw new HttpError(405, `Use POST for ${path}.`, 'method_not_allowed');
       if (this.#host.stopping()) throw new HttpError(503, 'The mock server is stopping.', null, null, 'server_error');
-      if (path === `${PREFIX}/client_secrets`) return this.#clientSecrets(request, response, cors);
+      if (path === `${base}/client_secrets`) return this.#clientSecrets(request, response, cors, translation);
       if (hangup) return this.#hangup(request, response, cors, decodeURIComponent(hangup[1]!));
-      return this.#createCall(request, response, cors, url);
+      return this.#createCall(request, response, cors, url, translation);
     };
     answer().catch((error: unknown) => {
       const failure = error instanceof HttpError ? error : new HttpError(500, `The mock failed: ${error instanceof Error ? error.message : String(error)}`, null, null, 'server_error');
@@ -191,7 +205,7 @@ export class MockWebRtcEndpoint {
     return key;
   }
 
-  async #clientSecrets(request: IncomingMessage, response: ServerResponse, cors: Record<string, string>): Promise<void> {
+  async #clientSecrets(request: IncomingMessage, response: ServerResponse, cors: Record<string, string>, translation = false): Promise<void> {
     await this.#requireServerKey(request);
     const text = (await readBody(request)).toString('utf8');
     let body: Record<string, unknown>;
@@ -210,9 +224,10 @@ export class MockWebRtcEndpoint {
       }
       seconds = expiresAfter.seconds;
     }
+    const nowSeconds = Math.floor(this.#host.clock.now() / 1000);
+    if (translation) return this.#translationSecret(body.session, seconds, nowSeconds, response, cors);
     const session = this.#validateSession(body.session ?? { type: 'realtime' });
     const model = typeof session.model === 'string' ? session.model : DEFAULT_MODEL;
-    const nowSeconds = Math.floor(this.#host.clock.now() / 1000);
     const secret: MockClientSecret = { value: this.#newKey(), expiresAt: nowSeconds + seconds, session, model };
     this.#secrets.set(secret.value, secret);
     const full: MockSessionObject = createMockSession({ id: `sess_${this.#newKey().slice(3)}`, model, expiresAtSeconds: nowSeconds + 3600, defaults: session });
@@ -220,9 +235,39 @@ export class MockWebRtcEndpoint {
     response.end(JSON.stringify({ value: secret.value, expires_at: secret.expiresAt, session: full }));
   }
 
-  async #createCall(request: IncomingMessage, response: ServerResponse, cors: Record<string, string>, url: URL): Promise<void> {
+  /**
+   * A translation key (`RealtimeTranslationClientSecretCreateRequest`): `session` holds `model`
+   * (required) and `audio`; the answer holds the whole translation session.
+   */
+  #translationSecret(raw: unknown, seconds: number, nowSeconds: number, response: ServerResponse, cors: Record<string, string>): void {
+    const { model, ...update } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+    if (typeof model !== 'string') throw new HttpError(400, "Missing required parameter: 'session.model'.", 'missing_required_parameter', 'session.model');
+    const result = parseTranslationClientEvent(JSON.stringify({ type: 'session.update', session: update }));
+    if (!result.ok || !result.known) {
+      const body = result.ok ? undefined : validationError({ type: 'session.update', session: update }, result.error);
+      throw new HttpError(400, body?.message ?? 'Invalid session.', body?.code ?? 'invalid_value', body?.param ?? 'session');
+    }
+    const session = (result.event as { session: TranslationSessionUpdate }).session;
+    const secret: MockClientSecret = { value: this.#newKey(), expiresAt: nowSeconds + seconds, session: {}, model, translation: session };
+    this.#secrets.set(secret.value, secret);
+    const full = {
+      id: `sess_${this.#newKey().slice(3)}`,
+      type: 'translation',
+      model,
+      expires_at: nowSeconds + 3600,
+      audio: { input: { transcription: session.audio?.input?.transcription ?? null, noise_reduction: session.audio?.input?.noise_reduction ?? null }, output: { language: session.audio?.output?.language ?? 'es' } },
+    };
+    response.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ value: secret.value, expires_at: secret.expiresAt, session: full }));
+  }
+
+  async #createCall(request: IncomingMessage, response: ServerResponse, cors: Record<string, string>, url: URL, translation = false): Promise<void> {
     const key = bearerOf(request);
     const secret = this.clientSecret(key);
+    // A key opens the kind of session it was minted for.
+    if (secret && (secret.translation !== undefined) !== translation) {
+      throw new HttpError(401, `This ephemeral key was minted for a ${translation ? 'conversation' : 'translation'} session; use ${translation ? '/v1/realtime/calls' : '/v1/realtime/translations/calls'}.`, 'invalid_api_key');
+    }
     if (!secret && !(await this.#host.checkKey(key))) {
       throw new HttpError(401, key === undefined ? "You didn't provide an API key." : `Incorrect API key provided: ${redact(key)}.`, 'invalid_api_key');
     }
@@ -230,6 +275,7 @@ export class MockWebRtcEndpoint {
     const raw = await readBody(request);
     let offer: string;
     let session: MockSessionDefaults | undefined = secret?.session;
+    let translationModel: string | undefined;
     if (contentType.startsWith('multipart/form-data')) {
       let form: FormData;
       try {
@@ -248,14 +294,17 @@ export class MockWebRtcEndpoint {
         } catch {
           throw new HttpError(400, "The 'session' part is not valid JSON.", 'invalid_json', 'session');
         }
-        session = { ...secret?.session, ...this.#validateSession(parsed) };
+        // A translation call's `session` part names the model only (the `openai` types' create request).
+        if (translation) translationModel = typeof (parsed as { model?: unknown } | null)?.model === 'string' ? (parsed as { model: string }).model : undefined;
+        else session = { ...secret?.session, ...this.#validateSession(parsed) };
       }
     } else if (contentType.startsWith('application/sdp')) {
       offer = raw.toString('utf8');
     } else {
       throw new HttpError(400, `Unsupported Content-Type ${JSON.stringify(contentType)}: send application/sdp, or multipart/form-data with 'sdp' and 'session'.`, 'invalid_content_type');
     }
-    const model = (typeof session?.model === 'string' ? session.model : undefined) ?? url.searchParams.get('model') ?? secret?.model ?? DEFAULT_MODEL;
+    const model =
+      translationModel ?? (typeof session?.model === 'string' ? session.model : undefined) ?? url.searchParams.get('model') ?? secret?.model ?? (translation ? DEFAULT_TRANSLATION_MODEL : DEFAULT_MODEL);
     const modules = await this.#loadModules();
     const callId = `rtc_${this.#newKey().slice(3)}`;
     const headers = { ...request.headers };
@@ -270,15 +319,11 @@ export class MockWebRtcEndpoint {
           clock: this.#host.clock,
           random: this.#host.random,
           setupTimeoutMs: this.#options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS,
-          attach: (link) =>
-            this.#host.attach(link, {
-              url: `${PREFIX}/calls`,
-              model,
-              callId,
-              ...(key === undefined ? {} : { apiKey: key }),
-              headers,
-              ...(session === undefined ? {} : { session }),
-            }),
+          attach: (link) => {
+            const common = { model, callId, ...(key === undefined ? {} : { apiKey: key }), headers };
+            if (translation) return this.#host.attachTranslation(link, { url: `${PREFIX}/translations/calls`, ...common, ...(secret?.translation ? { session: secret.translation } : {}) });
+            return this.#host.attach(link, { url: `${PREFIX}/calls`, ...common, ...(session === undefined ? {} : { session }) });
+          },
           onEnded: (ended) => {
             if (this.#calls.get(ended.callId) === ended) this.#calls.delete(ended.callId);
           },

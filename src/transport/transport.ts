@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { RealtimeError } from '../errors';
-import type { ClientEventInput, ServerEvent, UnknownServerEvent } from '../events';
+import type { ClientEventInput, FrameData, ParseOptions, ParseResult, SerializeOptions, ServerEvent, UnknownServerEvent } from '../events';
 
 /** What a transport carries besides events. The client branches only on this. */
 export interface TransportCapabilities {
@@ -56,6 +56,26 @@ export interface Transport extends Pick<EventEmitter<TransportEvents>, 'on' | 'o
   send(event: ClientEventInput): void;
   /** Closes the connection. Safe to call in any state. */
   close(code?: number, reason?: string): void;
+}
+
+/**
+ * The wire protocol a transport speaks: how it parses server frames and serializes client
+ * events, and where it connects when no URL is given. The Realtime conversation protocol is the
+ * default; `translationProtocol` (the translation sessions of `TranslationClient`) is the other.
+ */
+export interface TransportProtocol {
+  /** Parses one server frame. Never throws. */
+  parse(data: FrameData, options: ParseOptions): ParseResult<unknown, unknown>;
+  /** Validates and serializes one client event. Throws `RealtimeError` when it is invalid. */
+  serialize(event: unknown, options: SerializeOptions): string;
+  /** The WebSocket endpoint used when no `url` is given. */
+  readonly url: string;
+  /** The WebRTC SDP endpoint used when no `sdpUrl` is given. */
+  readonly callsUrl: string;
+  /** The model used when none is given. */
+  readonly model: string;
+  /** The `session` part of a multipart SDP offer (sent with a standard key, which carries no session). */
+  callSession(model: string): Record<string, unknown>;
 }
 
 /** An API key, or a function returning one, called on every (re)connect. */

@@ -5,9 +5,9 @@ import { DEFAULT_API_BASE_URL, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CLIENT_FR
 import { CLOSE_CODES, ERROR_CODES, RealtimeError, isRealtimeError } from '../errors';
 import type { RealtimeErrorCode, ServerErrorDetails } from '../errors';
 import { parseServerEvent, serializeClientEvent } from '../events';
-import type { ClientEventInput } from '../events';
+import type { ClientEventInput, ServerEvent } from '../events';
 import { resolveApiKey } from './transport';
-import type { ApiKeyProvider, Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from './transport';
+import type { ApiKeyProvider, Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportProtocol } from './transport';
 
 /** The WebRTC endpoint of the Realtime API: the browser POSTs its SDP offer here. */
 export const DEFAULT_WEBRTC_CALLS_URL = `${DEFAULT_API_BASE_URL}/realtime/calls`;
@@ -121,6 +121,11 @@ export interface WebRTCTransportOptions {
   onRemoteStream?: (stream: MediaStream) => void;
   /** Timers for the grace period and timeouts. @default systemClock */
   clock?: Clock;
+  /**
+   * The protocol spoken: `translationProtocol` for a translation session (its SDP endpoint,
+   * model and events). @default the Realtime conversation protocol
+   */
+  protocol?: TransportProtocol;
 }
 
 /** One peer connection: a superseded one is forgotten and stays silent. */
@@ -350,7 +355,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     if (!connection || connection.phase === 'ended' || connection.channel.readyState !== 'open') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the data channel is not open.`);
     }
-    const text = serializeClientEvent(event, { maxFrameBytes: this.options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    const serialize = this.options.protocol?.serialize ?? serializeClientEvent;
+    const text = serialize(event, { maxFrameBytes: this.options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
     const limit = connection.pc.sctp?.maxMessageSize;
     // SCTP refuses a message over the negotiated size by closing the channel: refuse it here instead.
     if (typeof limit === 'number' && limit > 0 && Number.isFinite(limit) && text.length * 3 > limit) {
@@ -447,7 +453,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     await this.waitForGathering(pc);
     if (isEnded(connection)) return;
     const offerSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
-    const url = this.options.sdpUrl ?? DEFAULT_WEBRTC_CALLS_URL;
+    const protocol = this.options.protocol;
+    const url = this.options.sdpUrl ?? protocol?.callsUrl ?? DEFAULT_WEBRTC_CALLS_URL;
     const requestHeaders: Record<string, string> = { ...headers };
     if (key !== undefined) requestHeaders.Authorization = `Bearer ${key}`;
     let body: string | FormData;
@@ -455,7 +462,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       // A standard key has no session attached: send one with the offer (multipart), as a server would.
       const form = new FormData();
       form.set('sdp', offerSdp);
-      form.set('session', JSON.stringify({ type: 'realtime', model: this.options.model ?? DEFAULT_MODEL }));
+      const model = this.options.model ?? protocol?.model ?? DEFAULT_MODEL;
+      form.set('session', JSON.stringify(protocol ? protocol.callSession(model) : { type: 'realtime', model }));
       body = form;
     } else {
       requestHeaders['Content-Type'] = 'application/sdp';
@@ -576,13 +584,15 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
   private receive(connection: Connection, data: unknown): void {
     const frame = typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data : String(data);
-    const result = parseServerEvent(frame, { maxFrameBytes: this.options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+    const parse = this.options.protocol?.parse ?? parseServerEvent;
+    const result = parse(frame, { maxFrameBytes: this.options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
     if (!result.ok) {
       this.emit('error', result.error);
       return;
     }
-    this.emit('event', result.event, result.known);
-    if (result.event.type === 'session.created') connection.sessionCreated?.();
+    const event = result.event as ServerEvent;
+    this.emit('event', event, result.known);
+    if (event.type === 'session.created') connection.sessionCreated?.();
   }
 
   /** The connection ended without `close()`: tear down and report (a drop keeps the microphone for the reconnect). */

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from '../defaults';
 import { CLOSE_CODES, RealtimeError } from '../errors';
 import { parseServerEvent, serializeClientEvent } from '../events';
-import type { ClientEventInput } from '../events';
+import type { ClientEventInput, ServerEvent } from '../events';
 import { resolveApiKey } from './transport';
 import type {
   ApiKeyProvider,
@@ -10,6 +10,7 @@ import type {
   TransportCapabilities,
   TransportConnectOptions,
   TransportEvents,
+  TransportProtocol,
 } from './transport';
 
 /** The part of the WHATWG WebSocket API the transport uses; `ws` and browsers both provide it. */
@@ -79,6 +80,11 @@ export interface WebSocketTransportOptions {
   maxServerFrameBytes?: number;
   /** Largest client frame sent. @default 16 MiB */
   maxClientFrameBytes?: number;
+  /**
+   * The protocol spoken: `translationProtocol` for a translation session (its endpoint, model
+   * and events). @default the Realtime conversation protocol
+   */
+  protocol?: TransportProtocol;
 }
 
 const OPEN = 1;
@@ -180,8 +186,9 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
 
   /** The URL a connection uses (without credentials). */
   get url(): string {
-    const base = this.#options.url ?? DEFAULT_REALTIME_URL;
-    const model = this.#options.url === undefined ? (this.#options.model ?? DEFAULT_MODEL) : this.#options.model;
+    const protocol = this.#options.protocol;
+    const base = this.#options.url ?? protocol?.url ?? DEFAULT_REALTIME_URL;
+    const model = this.#options.url === undefined ? (this.#options.model ?? protocol?.model ?? DEFAULT_MODEL) : this.#options.model;
     if (model === undefined) return base;
     const url = new URL(base);
     if (!url.searchParams.has('model')) url.searchParams.set('model', model);
@@ -277,8 +284,9 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
   }
 
   #receive(data: unknown): void {
-    const result = parseServerEvent(textOf(data), { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
-    if (result.ok) this.emit('event', result.event, result.known);
+    const parse = this.#options.protocol?.parse ?? parseServerEvent;
+    const result = parse(textOf(data), { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+    if (result.ok) this.emit('event', result.event as ServerEvent, result.known);
     else this.emit('error', result.error);
   }
 
@@ -287,7 +295,8 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     if (!socket || socket.readyState !== OPEN) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the WebSocket is not open.`);
     }
-    const text = serializeClientEvent(event, { maxFrameBytes: this.#options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    const serialize = this.#options.protocol?.serialize ?? serializeClientEvent;
+    const text = serialize(event, { maxFrameBytes: this.#options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
     socket.send(text);
   }
 

@@ -1,0 +1,504 @@
+import { EventEmitter } from 'eventemitter3';
+import type { AudioInputSource, AudioOutputSink } from '../audio-io';
+import type { ClientState } from '../client-events';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
+import { base64ToPcm16, encodeBase64, pcm16ToBase64 } from '../codec/base64';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS } from '../defaults';
+import { CLOSE_CODES, RealtimeError, classifyClose } from '../errors';
+import { TRANSLATION_SAMPLE_RATE } from '../events/translation';
+import type {
+  TranslationClientEvent,
+  TranslationServerEvent,
+  TranslationServerEventMap,
+  TranslationSession,
+  TranslationSessionUpdate,
+  UnknownTranslationServerEvent,
+} from '../events/translation';
+import { EventWaiters } from '../event-waiters';
+import { consoleLogger } from '../logger';
+import type { Logger } from '../logger';
+import { exponentialBackoff, neverReconnect } from '../reconnect';
+import type { ExponentialBackoffOptions, ReconnectPolicy } from '../reconnect';
+import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from '../session-errors';
+import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
+import { WebSocketTransport } from '../transport/websocket';
+import type { TranslationClientEvents } from './translation-events';
+import { translationProtocol } from './translation-protocol';
+
+/** Options of {@link TranslationClient}. */
+export interface TranslationClientOptions {
+  /**
+   * The transport, built with `protocol: translationProtocol` (a `WebRTCTransport` for browsers).
+   * When left out, a `WebSocketTransport` speaking the translation protocol is built from `url`,
+   * `apiKey` and `model`.
+   */
+  transport?: Transport;
+  /** Where the default WebSocket transport connects. @default 'wss://api.openai.com/v1/realtime/translations' */
+  url?: string;
+  /** API key, ephemeral translation key, or a provider called on every (re)connect (default transport only). */
+  apiKey?: ApiKeyProvider;
+  /** The translation model (default transport only). @default 'gpt-realtime-translate' */
+  model?: string;
+  /** The target language (`audio.output.language`), e.g. `'es'`. @default undefined (the server's default) */
+  language?: string;
+  /**
+   * Session settings (source transcription, noise reduction, language), sent with
+   * `session.update` on connect and after every reconnect; `language` wins over
+   * `session.audio.output.language`. @default {}
+   */
+  session?: TranslationSessionUpdate;
+  /**
+   * How to reconnect after an unexpected close: a policy, options for the default exponential
+   * backoff, or `false`. The transcripts carry on across reconnects. @default exponentialBackoff()
+   */
+  reconnect?: ReconnectPolicy | ExponentialBackoffOptions | false;
+  /** How long `connect()` waits for `session.created` (and `session.updated`). @default 15000 */
+  connectTimeoutMs?: number;
+  /** Where warnings go. @default consoleLogger */
+  logger?: Logger;
+  /** Time source for backoff and timeouts. @default systemClock */
+  clock?: Clock;
+  /** Random source in [0, 1) for jitter and event ids. @default Math.random */
+  random?: () => number;
+}
+
+/** Options of {@link TranslationClient.finish}. */
+export interface TranslationFinishOptions {
+  /** How long to wait for `session.closed`. @default 10000 */
+  timeoutMs?: number;
+  /** Stops waiting (the connection is closed at once). */
+  signal?: AbortSignal;
+}
+
+type Phase = 'idle' | 'handshake' | 'live' | 'finishing' | 'backoff' | 'ended';
+type AnyEvent = TranslationServerEvent | UnknownTranslationServerEvent;
+
+/**
+ * Live speech translation (`gpt-realtime-translate`): source audio in, translated audio and
+ * transcripts out, continuously; no turns, no responses. It runs on the same transports, audio
+ * engine, relay and test kit as `RealtimeClient`: attach a `MicrophoneCapture` and an
+ * `AudioPlayer` (at 24 kHz: translation takes 24 kHz PCM16 only) exactly as there.
+ *
+ * @example
+ * ```ts
+ * import { TranslationClient } from 'voxwire';
+ *
+ * const translator = new TranslationClient({ apiKey: process.env.OPENAI_API_KEY, language: 'es' });
+ * translator.on('translatedTranscript', ({ text }) => render(text));
+ * await translator.connect();
+ * translator.appendAudio(pcm16At24kHz); // keep streaming, silence too
+ * await translator.finish();             // flushes: the last translation arrives, then the session closes
+ * ```
+ */
+export class TranslationClient extends EventEmitter<TranslationClientEvents> {
+  /** The transport in use. */
+  readonly transport: Transport;
+
+  readonly #options: TranslationClientOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #policy: ReconnectPolicy;
+  readonly #waiters: EventWaiters<AnyEvent>;
+  #desired: TranslationSessionUpdate;
+  #confirmed: TranslationSession | undefined;
+  #currentState: ClientState = { status: 'idle' };
+  #phase: Phase = 'idle';
+  #lifecycle = new AbortController();
+  #sessionExpired = false;
+  #sessionId = '';
+  #sourceText = '';
+  #translatedText = '';
+  #idCounter = 0;
+  #input: { unsubscribe: () => void } | undefined;
+  #sink: AudioOutputSink | undefined;
+
+  constructor(options: TranslationClientOptions = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `TranslationClient: options must be an object, got ${options === null ? 'null' : typeof options}.`);
+    }
+    if (options.language !== undefined && (typeof options.language !== 'string' || options.language === '')) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `TranslationClient: \`language\` must be a non-empty string such as 'es', got ${JSON.stringify(options.language)}.`, { path: 'language' });
+    }
+    const timeout = options.connectTimeoutMs;
+    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `TranslationClient: \`connectTimeoutMs\` must be a number ≥ 0, got ${String(timeout)}.`);
+    }
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#waiters = new EventWaiters(this.#clock);
+    this.#policy =
+      options.reconnect === false ? neverReconnect : typeof options.reconnect === 'function' ? options.reconnect : exponentialBackoff(options.reconnect);
+    this.#desired = withLanguage(options.session ?? {}, options.language);
+    // Misconfiguration throws here, before any network call.
+    translationProtocol.serialize({ type: 'session.update', session: this.#desired }, {});
+    this.transport =
+      options.transport ??
+      new WebSocketTransport({
+        protocol: translationProtocol,
+        ...(options.url === undefined ? {} : { url: options.url }),
+        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+        ...(options.model === undefined ? {} : { model: options.model }),
+      });
+    this.transport.on('event', (event, known) => this.#receive(event as AnyEvent, known));
+    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.transport.on('error', (error) => this.#safeEmit('error', error));
+  }
+
+  /** The connection state. */
+  get state(): ClientState {
+    return this.#currentState;
+  }
+
+  /** The session as the server last reported it. */
+  get session(): TranslationSession | undefined {
+    return this.#confirmed;
+  }
+
+  /** All source-language transcript text so far (with source transcription on). */
+  get sourceText(): string {
+    return this.#sourceText;
+  }
+
+  /** All translated transcript text so far. */
+  get translatedText(): string {
+    return this.#translatedText;
+  }
+
+  /**
+   * Connects and applies the session settings. Resolves once the server confirmed them; rejects
+   * with a `RealtimeError` (a refused setting names the field).
+   */
+  async connect(options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#phase !== 'idle' && this.#phase !== 'ended') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the translation client is already ${this.#currentState.status}; call disconnect() first.`);
+    }
+    this.#lifecycle = new AbortController();
+    this.#setState({ status: 'connecting' });
+    try {
+      await this.#openSession(options.signal);
+    } catch (error) {
+      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+      this.#phase = 'ended';
+      this.transport.close();
+      this.#setState({ status: 'closed', reason: failure.message, error: failure });
+      throw failure;
+    }
+  }
+
+  /**
+   * Changes the target language, source transcription or noise reduction. Validated before it
+   * leaves; resolves with the session the server confirmed (at once, with undefined, when not
+   * connected: the change applies on the next connect).
+   */
+  async updateSession(update: TranslationSessionUpdate): Promise<TranslationSession | undefined> {
+    translationProtocol.serialize({ type: 'session.update', session: update }, {});
+    this.#desired = mergeUpdate(this.#desired, update);
+    if (this.#phase !== 'live') return undefined;
+    return this.#applySession(update, this.#lifecycle.signal);
+  }
+
+  /** Sets the target language (a `session.update` of `audio.output.language`). */
+  setLanguage(language: string): Promise<TranslationSession | undefined> {
+    return this.updateSession({ audio: { output: { language } } });
+  }
+
+  /**
+   * Streams source audio: 24 kHz PCM16 mono, as samples or little-endian bytes. Returns false,
+   * dropping it, while not connected: stale audio is never sent late. Keep streaming silence
+   * too: the server treats resumed audio as contiguous with what came before.
+   */
+  appendAudio(audio: Int16Array | Uint8Array | ArrayBuffer): boolean {
+    if (!(audio instanceof Int16Array || audio instanceof Uint8Array || audio instanceof ArrayBuffer)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'appendAudio(): expected an Int16Array, Uint8Array or ArrayBuffer of 24 kHz PCM16 audio.');
+    }
+    if (!(audio instanceof Int16Array) && audio.byteLength % 2 !== 0) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `appendAudio(): ${audio.byteLength} bytes is not whole PCM16 samples (translation takes 24 kHz PCM16 only).`);
+    }
+    if (this.#phase !== 'live' || audio.byteLength === 0) return false;
+    const base64 = audio instanceof Int16Array ? pcm16ToBase64(audio) : encodeBase64(audio);
+    return this.#send({ type: 'session.input_audio_buffer.append', audio: base64 });
+  }
+
+  /**
+   * Streams an audio source (e.g. `MicrophoneCapture` at 24 kHz) into the session. Returns a
+   * function that detaches it; replaces a source attached before.
+   */
+  attachInput(source: AudioInputSource): () => void {
+    this.#input?.unsubscribe();
+    let warned = false;
+    const unsubscribe = source.subscribe((chunk) => {
+      if (chunk instanceof Int16Array) {
+        this.appendAudio(chunk);
+      } else if (!warned) {
+        warned = true;
+        this.#logger.warn(`TranslationClient: the input source sends encoded bytes; translation takes ${TRANSLATION_SAMPLE_RATE} Hz PCM16 only (capture with format audio/pcm).`);
+      }
+    });
+    const attached = { unsubscribe };
+    this.#input = attached;
+    return () => {
+      if (this.#input !== attached) return;
+      attached.unsubscribe();
+      this.#input = undefined;
+    };
+  }
+
+  /** Plays the translated audio through a sink (e.g. `AudioPlayer`). Returns a function that detaches it. */
+  attachOutput(sink: AudioOutputSink): () => void {
+    this.#sink = sink;
+    return () => {
+      if (this.#sink === sink) this.#sink = undefined;
+    };
+  }
+
+  /**
+   * Ends the session gracefully: sends `session.close`, lets the server flush the audio it holds
+   * and deliver the last translation, and resolves on `session.closed`. Rejects with
+   * `VOXWIRE_TIMEOUT` when it does not come in time (the connection is closed anyway).
+   */
+  async finish(options: TranslationFinishOptions = {}): Promise<void> {
+    if (this.#phase !== 'live') {
+      this.disconnect();
+      return;
+    }
+    this.#phase = 'finishing';
+    const closed = this.#waiters.wait(
+      (event) => (event.type === 'session.closed' ? 'resolve' : false),
+      options.timeoutMs ?? DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS,
+      anySignal([options.signal, this.#lifecycle.signal]),
+      'session.closed',
+    );
+    try {
+      this.#send({ type: 'session.close' });
+      await closed;
+      this.#end({ status: 'closed', reason: 'finish(): the session closed' });
+    } catch (error) {
+      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
+      this.#end({ status: 'closed', reason: failure.message, error: failure });
+      throw failure;
+    }
+  }
+
+  /** Closes the connection at once, without waiting for the last translation. No reconnect. */
+  disconnect(): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') return;
+    this.#end({ status: 'closed', reason: 'disconnect() was called' });
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  async #openSession(signal: AbortSignal | undefined): Promise<void> {
+    this.#phase = 'handshake';
+    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const created = this.#waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#timeoutMs(), abort, 'session.created');
+    created.catch(() => undefined);
+    try {
+      await this.transport.connect({ signal: abort });
+    } catch (error) {
+      this.#waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
+      throw error;
+    }
+    const event = (await created) as TranslationServerEventMap['session.created'];
+    this.#sessionId = typeof event.session.id === 'string' ? event.session.id : '';
+    this.#sessionExpired = false;
+    if (Object.keys(this.#desired).length > 0) await this.#applySession(this.#desired, abort);
+    this.#phase = 'live';
+    this.#setState({ status: 'connected', sessionId: this.#sessionId });
+  }
+
+  async #applySession(session: TranslationSessionUpdate, signal: AbortSignal): Promise<TranslationSession> {
+    const eventId = this.#createId();
+    const confirmed = this.#waiters.wait(
+      (event) => {
+        if (event.type === 'session.updated') return 'resolve';
+        if (event.type === 'error' && (event as TranslationServerEventMap['error']).error.event_id === eventId) return 'reject';
+        return false;
+      },
+      this.#timeoutMs(),
+      signal,
+      'session.updated',
+    );
+    confirmed.catch(() => undefined);
+    this.transport.send({ type: 'session.update', event_id: eventId, session } as never);
+    return ((await confirmed) as TranslationServerEventMap['session.updated']).session;
+  }
+
+  #receive(event: AnyEvent, known: boolean): void {
+    this.#safeEmit('*', event);
+    if (known) this.#track(event as TranslationServerEvent);
+    if (known && event.type !== 'error') this.#safeEmit(event.type as 'session.closed', event as never);
+    this.#waiters.offer(event, (error) => serverErrorFromEvent(error as TranslationServerEventMap['error']));
+  }
+
+  #track(event: TranslationServerEvent): void {
+    switch (event.type) {
+      case 'session.created':
+      case 'session.updated':
+        this.#confirmed = event.session;
+        this.#safeEmit('session', event.session);
+        return;
+      case 'session.input_transcript.delta':
+        this.#sourceText += event.delta;
+        this.#safeEmit('sourceTranscript', { delta: event.delta, text: this.#sourceText, elapsedMs: event.elapsed_ms ?? undefined });
+        return;
+      case 'session.output_transcript.delta':
+        this.#translatedText += event.delta;
+        this.#safeEmit('translatedTranscript', { delta: event.delta, text: this.#translatedText, elapsedMs: event.elapsed_ms ?? undefined });
+        return;
+      case 'session.output_audio.delta': {
+        let samples: Int16Array;
+        try {
+          samples = base64ToPcm16(event.delta);
+        } catch (cause) {
+          this.#safeEmit('error', new RealtimeError('VOXWIRE_INVALID_EVENT', 'session.output_audio.delta: `delta` is not base64 PCM16 audio.', { cause, raw: event.delta }));
+          return;
+        }
+        const sampleRate = event.sample_rate ?? TRANSLATION_SAMPLE_RATE;
+        this.#safeEmit('audio', { samples, sampleRate, elapsedMs: event.elapsed_ms ?? undefined });
+        try {
+          this.#sink?.write({ itemId: this.#sessionId, contentIndex: 0, samples, sampleRate });
+        } catch (cause) {
+          this.#safeEmit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'The audio sink refused a chunk of translated audio.', { cause }));
+        }
+        return;
+      }
+      case 'session.closed':
+        // The server ended the session without our `session.close` (ours is awaited in finish()).
+        if (this.#phase === 'live') this.#end({ status: 'expired', reason: 'server_closed' });
+        return;
+      case 'error':
+        if (event.error.code === 'session_expired') this.#sessionExpired = true;
+        this.#safeEmit('error', serverErrorFromEvent(event));
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onTransportClose(info: TransportCloseInfo): void {
+    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+    if (this.#phase !== 'live' || info.initiatedLocally) return;
+    const disposition = classifyClose(info.code, this.#sessionExpired);
+    if (disposition === 'expired') {
+      this.#end({ status: 'expired', reason: expiryReason(info.code, this.#sessionExpired) });
+    } else if (disposition === 'closed') {
+      const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
+      const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
+      this.#end({ status: 'closed', reason: error.message, error });
+    } else {
+      void this.#reconnect(info);
+    }
+  }
+
+  async #reconnect(info: TransportCloseInfo): Promise<void> {
+    this.#phase = 'backoff';
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+    let closeCode = info.code;
+    let closeReason = info.reason;
+    for (let attempt = 1; ; attempt += 1) {
+      const delay = this.#policy({ attempt, closeCode, closeReason, random: this.#random });
+      if (delay === null) {
+        const error = new RealtimeError('VOXWIRE_RECONNECT_FAILED', `Gave up reconnecting after ${attempt - 1} attempt(s); last close code ${closeCode}.`);
+        this.#end({ status: 'closed', reason: error.message, error });
+        return;
+      }
+      this.#setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
+      if (!(await this.#sleep(delay)) || this.#ended()) return;
+      try {
+        await this.#openSession(undefined);
+        return;
+      } catch (error) {
+        if (this.#ended()) return;
+        const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+        this.transport.close();
+        this.#phase = 'backoff';
+        const final = finalStateAfter(failure);
+        if (final) return this.#end(final);
+        this.#safeEmit('error', failure);
+        closeCode = CLOSE_CODES.abnormal;
+        closeReason = failure.message;
+      }
+    }
+  }
+
+  #end(state: ClientState & { status: 'closed' | 'expired' }): void {
+    this.#phase = 'ended';
+    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The translation client ended: ${state.status}.`));
+    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_ABORTED', 'The translation client was disconnected.'));
+    this.transport.close();
+    this.#setState(state);
+  }
+
+  /** Read through a method: narrowing from before an `await` must not hide a `disconnect()`. */
+  #ended(): boolean {
+    return this.#phase === 'ended';
+  }
+
+  #send(event: TranslationClientEvent): boolean {
+    if (!this.transport.isOpen) return false;
+    this.transport.send(event as never);
+    return true;
+  }
+
+  #timeoutMs(): number {
+    return this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  }
+
+  #sleep(delayMs: number): Promise<boolean> {
+    const signal = this.#lifecycle.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = (): void => {
+        this.#clock.clearTimeout(handle);
+        resolve(false);
+      };
+      const handle = this.#clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, delayMs);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #setState(state: ClientState): void {
+    const previous = this.#currentState;
+    this.#currentState = state;
+    this.#safeEmit('state', state, previous);
+  }
+
+  /** A listener that throws must not break the connection's event loop. */
+  #safeEmit<K extends keyof TranslationClientEvents>(name: K, ...args: TranslationClientEvents[K]): void {
+    try {
+      (this.emit as (name: K, ...args: TranslationClientEvents[K]) => boolean)(name, ...args);
+    } catch (error) {
+      this.#logger.error(`A listener for "${String(name)}" threw; the translation client carries on.`, { error });
+    }
+  }
+
+  #createId(): string {
+    this.#idCounter += 1;
+    return `evt_vxt${this.#idCounter.toString(36)}${Math.floor(this.#random() * 0xffffffff).toString(36)}`.slice(0, 32);
+  }
+}
+
+function withLanguage(session: TranslationSessionUpdate, language: string | undefined): TranslationSessionUpdate {
+  return language === undefined ? session : mergeUpdate(session, { audio: { output: { language } } });
+}
+
+/** Merges a `session.update` into the settings re-applied after a reconnect (one level deep per section). */
+function mergeUpdate(base: TranslationSessionUpdate, update: TranslationSessionUpdate): TranslationSessionUpdate {
+  if (update.audio === undefined) return base;
+  const input = update.audio.input === undefined ? base.audio?.input : { ...base.audio?.input, ...update.audio.input };
+  const output = update.audio.output === undefined ? base.audio?.output : { ...base.audio?.output, ...update.audio.output };
+  return { ...base, audio: { ...(input === undefined ? {} : { input }), ...(output === undefined ? {} : { output }) } };
+}
+
+function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return present.length === 1 ? (present[0] as AbortSignal) : AbortSignal.any(present);
+}
