@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/events/check';
 import { translationClientEventValidators, translationServerEventValidators } from '../../src/events/generated/translation-validators';
 import { parseServerEvent } from '../../src/events/parse';
+import { serializeClientEvent } from '../../src/events/serialize';
 import {
   parseTranslationClientEvent,
   parseTranslationServerEvent,
@@ -71,10 +72,12 @@ describe('translation event schemas', () => {
     expect(big.ok === false && big.error.code).toBe('VOXWIRE_FRAME_TOO_LARGE');
   });
 
-  it('is a protocol of its own: a translation session.created is not a conversation event', () => {
-    const created = examples.find((e) => e.dir === 'server' && e.type === 'session.created')!.example;
-    expect(parseServerEvent(JSON.stringify(created)).ok && (parseServerEvent(JSON.stringify(created)) as { known: boolean }).known).toBe(false);
-    expect(parseTranslationServerEvent(JSON.stringify(created))).toMatchObject({ ok: true, known: true });
+  it('is a protocol of its own: translation events are not conversation events, and back', () => {
+    const audio = examples.find((e) => e.dir === 'server' && e.type === 'session.output_audio.delta')!.example;
+    expect(parseServerEvent(JSON.stringify(audio))).toMatchObject({ ok: true, known: false });
+    expect(parseTranslationServerEvent(JSON.stringify(audio))).toMatchObject({ ok: true, known: true });
+    expect(() => serializeClientEvent({ type: 'session.input_audio_buffer.append', audio: 'AAAA' } as never)).toThrowError(RealtimeError);
+    expect(parseTranslationServerEvent('{"event_id":"e","type":"response.done","response":{}}')).toMatchObject({ ok: true, known: false });
   });
 });
 
