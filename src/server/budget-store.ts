@@ -30,7 +30,11 @@ export interface BudgetStore {
    * whether it did. A slot not refreshed for `ttlMs` is no longer live (its node died).
    */
   acquireSlot(userId: string, sessionId: string, limit: number, ttlMs: number): Promise<boolean>;
-  /** Extends the life of held slots by `ttlMs` from now. */
+  /**
+   * Extends the life of the slots of live sessions by `ttlMs` from now, putting back any the
+   * store lost (a Redis restarted without persistence), so the concurrency limit holds once
+   * the store is back.
+   */
   refreshSlots(slots: readonly BudgetSlot[], ttlMs: number): Promise<void>;
   /** Frees a slot. Freeing a slot that is not held does nothing. */
   releaseSlot(userId: string, sessionId: string): Promise<void>;

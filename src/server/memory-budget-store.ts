@@ -71,8 +71,9 @@ export class MemoryBudgetStore implements BudgetStore {
   async refreshSlots(slots: readonly BudgetSlot[], ttlMs: number): Promise<void> {
     const expiresAt = this.clock.now() + ttlMs;
     for (const { userId, sessionId } of slots) {
-      const held = this.slots.get(userId);
-      if (held?.has(sessionId)) held.set(sessionId, expiresAt);
+      const held = this.slots.get(userId) ?? new Map<string, number>();
+      held.set(sessionId, expiresAt);
+      this.slots.set(userId, held);
     }
   }
 

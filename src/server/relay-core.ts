@@ -227,6 +227,13 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   private started = false;
   private tickTimer: unknown;
   private unsubscribeControl: (() => Promise<void>) | undefined;
+  /** Budget key → what this node charged while the store was unreachable, not yet written back. */
+  private readonly ledger = new Map<string, { userId: string; amount: number }>();
+  /** Budget key → the store's last answer for it. */
+  private readonly lastTotals = new Map<string, number>();
+  private writingBack: Promise<void> | undefined;
+  private storeReachable = true;
+  private busReachable = true;
 
   constructor(options: RelayCoreOptions<Identity>) {
     super();
@@ -365,14 +372,15 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
     let budgetSpent = 0;
     if (budgetLimit !== undefined) {
+      const key = this.budgetKey(userId);
       try {
-        budgetSpent = await settings.store.charge(this.budgetKey(userId), 0, BUDGET_KEY_TTL_MS);
-      } catch (error) {
-        if (!settings.failOpen) {
-          settings.logger.error('relay: the budget store failed; the connection was refused', { error: messageOf(error) });
-          return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
-        }
-        settings.logger.warn('relay: the budget store failed; admitting (failOpen)', { error: messageOf(error) });
+        const stored = await this.storeCall(() => settings.store.charge(key, 0, BUDGET_KEY_TTL_MS));
+        this.lastTotals.set(key, stored);
+        budgetSpent = stored + this.unsynced(key);
+      } catch {
+        // The outage was logged once; failOpen decides new connections only.
+        if (!settings.failOpen) return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
+        budgetSpent = (this.lastTotals.get(key) ?? 0) + this.unsynced(key);
       }
       if (budgetSpent >= budgetLimit) {
         metrics.recordBudgetRejection(userId, 'connect');
@@ -385,13 +393,10 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     if (Number.isFinite(maxSessions)) {
       try {
         slotHeld = await this.acquireSlot(userId, sessionId, maxSessions);
-      } catch (error) {
-        if (!settings.failOpen) {
-          settings.logger.error('relay: the budget store failed to take a concurrency slot; the connection was refused', { error: messageOf(error) });
-          return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
-        }
-        settings.logger.warn('relay: the budget store failed; admitting without a slot (failOpen)', { error: messageOf(error) });
-        slotHeld = true;
+      } catch {
+        if (!settings.failOpen) return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
+        // Held to this node's own count; the slot is registered by the first refresh that reaches the store.
+        slotHeld = this.sessionsOf(userId).length < maxSessions;
       }
       if (!slotHeld) {
         return this.refusal('concurrency', CLOSE_CODES.policyViolation, 'VOXWIRE_CONCURRENCY_LIMIT', `user ${userId} already has ${maxSessions} open session(s), the most this relay allows; close one first`);
@@ -585,13 +590,18 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const amount = session.takePendingCharge();
     // A reconciliation can be negative (a running estimate above the exact usage).
     if (amount === 0) return Promise.resolve();
+    const key = this.budgetKey(session.userId);
     const flushing = (async () => {
       try {
-        const total = await this.settings.store.charge(this.budgetKey(session.userId), amount, BUDGET_KEY_TTL_MS);
-        session.applyBudgetTotal(total);
-      } catch (error) {
-        session.restorePendingCharge(amount);
-        this.settings.logger.warn('relay: charging the budget store failed; retrying at the next tick', { sessionId: session.id, error: messageOf(error) });
+        const total = await this.storeCall(() => this.settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        session.settleCharge(amount);
+        this.applyTotal(key, session.userId, total);
+      } catch {
+        // Unreachable store: the charge goes on the local ledger, written back when it returns,
+        // and the user's sessions here are held to the last known total plus the ledger.
+        session.settleCharge(amount);
+        this.addToLedger(key, session.userId, amount);
+        this.applyTotal(key, session.userId, undefined);
       } finally {
         entry.flushing = undefined;
         if (entry.flushAgain) {
@@ -622,11 +632,98 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       if (entry.slotHeld) slots.push({ userId: entry.session.userId, sessionId: entry.session.id });
     }
     if (slots.length > 0) {
-      this.track(
-        this.settings.store.refreshSlots(slots, this.settings.slotTtlMs).catch((error: unknown) => {
-          this.settings.logger.warn('relay: refreshing concurrency slots failed', { error: messageOf(error) });
+      // Re-registers slots a restarted store lost, so the limit holds once it is back.
+      this.track(this.storeCall(() => this.settings.store.refreshSlots(slots, this.settings.slotTtlMs)).catch(() => undefined));
+    }
+    if (this.ledger.size > 0 && this.writingBack === undefined) {
+      const writing = this.writeBackLedger().finally(() => {
+        this.writingBack = undefined;
+      });
+      this.writingBack = writing;
+      this.track(writing);
+    }
+    this.forgetOldTotals();
+  }
+
+  /** Writes what was charged during an outage back to the store, key by key. */
+  private async writeBackLedger(): Promise<void> {
+    for (const [key, { userId, amount }] of [...this.ledger]) {
+      this.ledger.delete(key);
+      try {
+        const total = await this.storeCall(() => this.settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        this.applyTotal(key, userId, total);
+      } catch {
+        this.addToLedger(key, userId, amount);
+        return;
+      }
+    }
+  }
+
+  private addToLedger(key: string, userId: string, amount: number): void {
+    const line = this.ledger.get(key);
+    if (line === undefined) this.ledger.set(key, { userId, amount });
+    else line.amount += amount;
+  }
+
+  /** What this node charged to `key` that the store has not taken yet. */
+  private unsynced(key: string): number {
+    return this.ledger.get(key)?.amount ?? 0;
+  }
+
+  /**
+   * Records the store's total for `key` (when it answered) and gives every session of the user
+   * on this node the total as this node knows it: the store's last answer plus the ledger.
+   */
+  private applyTotal(key: string, userId: string, stored: number | undefined): void {
+    if (stored !== undefined) this.lastTotals.set(key, stored);
+    const total = (this.lastTotals.get(key) ?? 0) + this.unsynced(key);
+    for (const session of this.sessionsOf(userId)) session.applyBudgetTotal(total);
+  }
+
+  /** The sessions of a user on this node. */
+  private sessionsOf(userId: string): RelaySession<Identity>[] {
+    const found: RelaySession<Identity>[] = [];
+    for (const { session } of this.entries.values()) if (session.userId === userId && !session.ended) found.push(session);
+    return found;
+  }
+
+  /** Totals of past days are of no use (budgets are per day). */
+  private forgetOldTotals(): void {
+    if (this.lastTotals.size === 0) return;
+    const today = this.budgetKey('').slice('budget::'.length);
+    for (const key of this.lastTotals.keys()) if (!key.endsWith(today) && !this.ledger.has(key)) this.lastTotals.delete(key);
+  }
+
+  /**
+   * One store operation, bounded by `storeTimeoutMs`. Notes whether the store is reachable:
+   * the first failure of an outage is logged (once), and so is the first success after it.
+   */
+  private async storeCall<Value>(operation: () => Promise<Value>): Promise<Value> {
+    const { clock, storeTimeoutMs, logger, failOpen } = this.settings;
+    let timer: unknown;
+    try {
+      const value = await Promise.race([
+        operation(),
+        new Promise<never>((_, reject) => {
+          timer = clock.setTimeout(() => reject(new RealtimeError('VOXWIRE_TIMEOUT', `the budget store did not answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
         }),
-      );
+      ]);
+      if (!this.storeReachable) {
+        this.storeReachable = true;
+        logger.warn('relay: the budget store is reachable again; what was charged during the outage is written back', { ledgerUsers: this.ledger.size });
+      }
+      return value;
+    } catch (error) {
+      if (this.storeReachable) {
+        this.storeReachable = false;
+        logger.error(
+          `relay: the budget store is unreachable; live sessions go on, charged to a local ledger and held to their last known budget; new connections are ${failOpen ? 'admitted (failOpen)' : 'refused with 503'} until it returns`,
+          { error: messageOf(error) },
+        );
+      }
+      throw error;
+    } finally {
+      clock.clearTimeout(timer);
     }
   }
 
@@ -634,7 +731,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const { store, clock, concurrencyGraceMs, slotTtlMs } = this.settings;
     const deadline = clock.now() + concurrencyGraceMs;
     for (;;) {
-      if (await store.acquireSlot(userId, sessionId, limit, slotTtlMs)) return true;
+      if (await this.storeCall(() => store.acquireSlot(userId, sessionId, limit, slotTtlMs))) return true;
       const left = deadline - clock.now();
       if (left <= 0 || this.isDraining) return false;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(SLOT_POLL_MS, left)));
@@ -643,9 +740,9 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   private async releaseSlot(userId: string, sessionId: string): Promise<void> {
     try {
-      await this.settings.store.releaseSlot(userId, sessionId);
-    } catch (error) {
-      this.settings.logger.warn('relay: releasing a concurrency slot failed (it lapses after slotTtlMs)', { userId, error: messageOf(error) });
+      await this.storeCall(() => this.settings.store.releaseSlot(userId, sessionId));
+    } catch {
+      // The outage is logged once; an unreleased slot lapses after slotTtlMs.
     }
   }
 
@@ -705,9 +802,17 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const bus = this.settings.bus;
     if (bus === undefined || !this.settings.publishSessionEvents) return;
     this.track(
-      bus.publish(`${this.settings.busPrefix}events`, JSON.stringify(event)).catch((error: unknown) => {
-        this.settings.logger.warn('relay: publishing a session event failed', { error: messageOf(error) });
-      }),
+      bus.publish(`${this.settings.busPrefix}events`, JSON.stringify(event)).then(
+        () => {
+          if (!this.busReachable) this.settings.logger.warn('relay: the session bus is reachable again');
+          this.busReachable = true;
+        },
+        (error: unknown) => {
+          // Once per outage, not once per event.
+          if (this.busReachable) this.settings.logger.warn('relay: publishing session events failed; they are dropped until the bus returns', { error: messageOf(error) });
+          this.busReachable = false;
+        },
+      ),
     );
   }
 

@@ -20,6 +20,7 @@ import {
   DEFAULT_RELAY_MAX_SESSIONS_PER_USER,
   DEFAULT_RELAY_REDIS_PREFIX,
   DEFAULT_RELAY_SLOT_TTL_MS,
+  DEFAULT_RELAY_STORE_TIMEOUT_MS,
   type ModelPrices,
 } from '../defaults';
 import { RealtimeError } from '../errors';
@@ -180,9 +181,10 @@ export interface RelayBudget<Identity extends RelayIdentity = RelayIdentity> {
    */
   store?: BudgetStore;
   /**
-   * What the budget counts: `'audioSeconds'` (appended input audio, measured from the audio
-   * itself, plus output audio from `usage` in `response.done`) or `'costUsd'` (the estimated
-   * cost of `usage`, from the price table).
+   * What the budget counts: `'audioSeconds'` (appended input audio and output audio, measured
+   * from the audio as it passes, output reconciled with `usage` in `response.done`) or
+   * `'costUsd'` (a running estimate of streamed audio and text, replaced by the cost of
+   * `usage` from the price table at each `response.done`).
    * @default 'audioSeconds'
    */
   unit?: BudgetUnit;
@@ -209,10 +211,20 @@ export interface RelayBudget<Identity extends RelayIdentity = RelayIdentity> {
    */
   outputAudioTokensPerSecond?: number;
   /**
-   * Admit connections when the store fails (Redis down) instead of refusing them with 503.
+   * What a **new** connection gets while the store is unreachable (Redis down): `false`
+   * refuses it with 503 (and `retry-after`); `true` admits it, held to the user's last known
+   * budget and to this node's count of the user's sessions. Live sessions are not decided
+   * by it: they always go on, charged to a local ledger against the last known budget, and
+   * the ledger is written back when the store returns (docs/server.md, "Store outages").
    * @default false
    */
   failOpen?: boolean;
+  /**
+   * How long one store operation may take before the store counts as unreachable; a connect
+   * during an outage is answered within about this long.
+   * @default DEFAULT_RELAY_STORE_TIMEOUT_MS (2 s)
+   */
+  storeTimeoutMs?: number;
 }
 
 /** Options of the runtime-agnostic relay core ({@link RelayCore}). */
@@ -319,8 +331,10 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
   readonly prices: Readonly<Record<string, ModelPrices>>;
   /** Output audio tokens per second, to turn `usage` into audio seconds. */
   readonly outputAudioTokensPerSecond: number;
-  /** Whether connections are admitted when the store fails, instead of refused with 503. */
+  /** Whether new connections are admitted when the store fails, instead of refused with 503. */
   readonly failOpen: boolean;
+  /** How long one store operation may take before the store counts as unreachable, in milliseconds. */
+  readonly storeTimeoutMs: number;
   /**
    * Makes the server tools' declarations ready (a zod mini schema is converted on demand);
    * rejects when one cannot be declared. Policies are resolved only after it resolved.
@@ -469,6 +483,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     prices: budget.prices ?? DEFAULT_PRICES,
     outputAudioTokensPerSecond: positive(budget.outputAudioTokensPerSecond, DEFAULT_AUDIO_OUTPUT_TOKENS_PER_SECOND, 'budget.outputAudioTokensPerSecond'),
     failOpen: budget.failOpen ?? false,
+    storeTimeoutMs: positive(budget.storeTimeoutMs, DEFAULT_RELAY_STORE_TIMEOUT_MS, 'budget.storeTimeoutMs'),
     prepareServerTools: () => preparing,
     resolvePolicy: (identity) => {
       if (typeof policy.session === 'function') return makePolicy(resolveLockedSession(policy.session(identity), logger));

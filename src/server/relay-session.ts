@@ -237,6 +237,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private streamedSinceDone = 0;
   private exhausted = false;
   private pendingCharge = 0;
+  private inFlightCharge = 0;
   private spent: number;
   private initEventId: string | undefined;
   private initTimer: unknown;
@@ -318,7 +319,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
 
   /** The user's spend today as this session last learned it, plus what it has not charged yet. */
   get budgetSpent(): number {
-    return this.spent + this.pendingCharge;
+    return this.spent + this.pendingCharge + this.inFlightCharge;
   }
 
   /**
@@ -439,20 +440,30 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     // A client already warned for this reason knows; anyone else learns why right before the close.
     if (ending !== undefined && this.lastWarning !== ending) this.sendToClient(sessionEndingFrame(0, ending));
     if (reason !== 'client_closed') this.client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
-    if (reason !== 'upstream_closed' && reason !== 'upstream_failed') this.upstream.close(CLOSE_CODES.normal, 'relay session ended');
+    // Always (closing a closed socket does nothing): an upstream that is still open after an
+    // internal error or a refused key must not outlive its session.
+    this.upstream.close(CLOSE_CODES.normal, 'relay session ended');
     this.hooks.onEnded(this, reason);
   }
 
-  /** Takes the usage accrued since the last charge (the relay charges it to the store). */
+  /**
+   * Takes the usage accrued since the last charge, for the relay to charge to the store. Until
+   * {@link settleCharge} it still counts in the session's view of the budget.
+   */
   takePendingCharge(): number {
     const amount = this.pendingCharge;
     this.pendingCharge = 0;
+    this.inFlightCharge += amount;
     return amount;
   }
 
-  /** Puts back a charge the store could not take (it is retried at the next tick). */
-  restorePendingCharge(amount: number): void {
-    this.pendingCharge += amount;
+  /**
+   * A charge taken by {@link takePendingCharge} is settled: stored, or (store unreachable) on
+   * the relay's local ledger; either way the total passed to {@link applyBudgetTotal} next
+   * counts it.
+   */
+  settleCharge(amount: number): void {
+    this.inFlightCharge -= amount;
   }
 
   /**
@@ -462,7 +473,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   applyBudgetTotal(total: number): boolean {
     this.spent = total;
     if (this.budgetLimit === undefined || this.endedReason !== undefined) return false;
-    if (total < this.budgetLimit) return false;
+    if (this.budgetSpent < this.budgetLimit) return false;
     this.end('budget_exhausted');
     return true;
   }
@@ -755,7 +766,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private addCharge(amount: number): void {
     if (amount === 0 || Number.isNaN(amount)) return;
     this.pendingCharge += amount;
-    if (this.budgetLimit === undefined || this.spent + this.pendingCharge < this.budgetLimit) return;
+    if (this.budgetLimit === undefined || this.budgetSpent < this.budgetLimit) return;
     // The local view suffices: totals only grow, so the store's total is at least this. The
     // session ends once the frame at hand is forwarded (the relay then stores the final
     // charge), not after a store round trip during which more audio would pass, nor never

@@ -3,7 +3,7 @@
  * bare `ws` client that records every frame it receives, as text, exactly as it arrived.
  */
 import WebSocket from 'ws';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { createRelay, type CreateRelayOptions, type NodeRelay } from '../../src/server/node/create-relay';
 import type { RelayIdentity } from '../../src/server/relay-options';
 
@@ -155,4 +155,20 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
 export async function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, body: await response.text() };
+}
+
+/** One line a {@link recordingLogger} kept. */
+export interface LoggedLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** A logger that keeps every line, for tests that check what the relay logged. */
+export function recordingLogger(): Logger & { lines: LoggedLine[] } {
+  const lines: LoggedLine[] = [];
+  const log = (level: LoggedLine['level']) => (message: string, details?: Record<string, unknown>) => {
+    lines.push({ level, message, ...(details === undefined ? {} : { details }) });
+  };
+  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

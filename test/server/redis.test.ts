@@ -4,25 +4,17 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../src/errors';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
 import type { RelaySessionEvent } from '../../src/server/session-bus';
 import { MockRealtimeServer } from '../../src/testing/mock-server';
 import { pcmChunk, RelayClient, until } from './harness';
-import { redisAvailable, startRedisServer, type RedisServerHandle } from './redis-server';
+import { useRedisServer } from './redis-server';
 
-const available = redisAvailable();
+const { available, server: redisServer } = useRedisServer();
 const NODE_SCRIPT = fileURLToPath(new URL('./relay-node.script.ts', import.meta.url));
-
-let redis: RedisServerHandle;
-beforeAll(async () => {
-  if (available) redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -99,7 +91,7 @@ async function connect(url: string, user: string): Promise<RelayClient> {
 
 describe.skipIf(!available)('RedisBudgetStore and RedisSessionBus on a real redis-server', () => {
   it('charges atomically, expires totals, and holds slots that lapse unless refreshed', async () => {
-    const store = new RedisBudgetStore({ url: redis.url, keyPrefix: 'test1:' });
+    const store = new RedisBudgetStore({ url: redisServer().url, keyPrefix: 'test1:' });
     cleanups.push(() => store.close());
     expect(await store.charge('budget:u:day', 0, 60_000)).toBe(0);
     const charges = await Promise.all(Array.from({ length: 50 }, () => store.charge('budget:u:day', 0.1, 60_000)));
@@ -122,8 +114,8 @@ describe.skipIf(!available)('RedisBudgetStore and RedisSessionBus on a real redi
   });
 
   it('carries pub/sub messages between two connections', async () => {
-    const a = new RedisSessionBus({ url: redis.url });
-    const b = new RedisSessionBus({ url: redis.url });
+    const a = new RedisSessionBus({ url: redisServer().url });
+    const b = new RedisSessionBus({ url: redisServer().url });
     cleanups.push(() => a.close(), () => b.close());
     const got: string[] = [];
     const unsubscribe = await b.subscribe('chan', (message) => got.push(message));
@@ -139,7 +131,7 @@ describe.skipIf(!available)('RedisBudgetStore and RedisSessionBus on a real redi
 describe.skipIf(!available)('two relay processes sharing one Redis', () => {
   it('never let a user exceed the daily budget beyond one charge interval, across nodes', async () => {
     const mock = await mockUpstream();
-    const config = { upstreamUrl: mock.url, redisUrl: redis.url, dailyLimit: 1, chargeIntervalMs: 100 };
+    const config = { upstreamUrl: mock.url, redisUrl: redisServer().url, dailyLimit: 1, chargeIntervalMs: 100 };
     const [one, two] = await Promise.all([RelayNode.start({ ...config, nodeId: 'one' }), RelayNode.start({ ...config, nodeId: 'two' })]);
     const a = await connect(one.url, 'budget-user');
     const b = await connect(two.url, 'budget-user');
@@ -166,7 +158,7 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
 
   it('hold the per-user concurrency cap across nodes', async () => {
     const mock = await mockUpstream();
-    const config = { upstreamUrl: mock.url, redisUrl: redis.url, maxSessionsPerUser: 1 };
+    const config = { upstreamUrl: mock.url, redisUrl: redisServer().url, maxSessionsPerUser: 1 };
     const [one, two] = await Promise.all([RelayNode.start({ ...config, nodeId: 'one' }), RelayNode.start({ ...config, nodeId: 'two' })]);
     const first = await connect(one.url, 'cap-user');
     await first.next('session.created');
@@ -188,7 +180,7 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
 
   it('end a session from any node, and show every session to observers on any node', async () => {
     const mock = await mockUpstream();
-    const config = { upstreamUrl: mock.url, redisUrl: redis.url };
+    const config = { upstreamUrl: mock.url, redisUrl: redisServer().url };
     const [one, two] = await Promise.all([RelayNode.start({ ...config, nodeId: 'one' }), RelayNode.start({ ...config, nodeId: 'two' })]);
     await one.request('observe');
     const client = await connect(two.url, 'remote-user');

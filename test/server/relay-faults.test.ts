@@ -8,10 +8,9 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { CLOSE_CODES, classifyClose } from '../../src/errors';
-import type { Logger } from '../../src/logger';
 import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
 import { defineTool } from '../../src/tools/define-tool';
-import { RelayClient, startRelay, until } from './harness';
+import { recordingLogger, RelayClient, startRelay, until } from './harness';
 import { outputAudioDelta, startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -35,15 +34,6 @@ async function connect(url: string, query = '?token=user:alice'): Promise<RelayC
   const client = await RelayClient.connect(url, query);
   cleanups.push(() => client.close());
   return client;
-}
-
-/** A logger that keeps every line. */
-function recordingLogger(): Logger & { lines: Array<{ level: string; message: string; details?: Record<string, unknown> }> } {
-  const lines: Array<{ level: string; message: string; details?: Record<string, unknown> }> = [];
-  const log = (level: string) => (message: string, details?: Record<string, unknown>) => {
-    lines.push({ level, message, ...(details === undefined ? {} : { details }) });
-  };
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 const DAY_KEY = (user: string): string => `budget:${user}:${new Date().toISOString().slice(0, 10)}`;

@@ -52,15 +52,18 @@ redis.call('PEXPIRE', KEYS[1], ttl * 2)
 return 1
 `);
 
-/** KEYS[1] slots; ARGV[1] session, ARGV[2] ttl ms. Extends a held slot. */
+/**
+ * KEYS[1] slots; ARGV[1] session, ARGV[2] ttl ms. Extends a live session's slot, and puts it
+ * back when the store lost it (a Redis restarted without persistence): the session holds it.
+ * Returns 1 when it was there, 0 when it was put back.
+ */
 const REFRESH = script(`
 ${NOW_MS}
 local ttl = tonumber(ARGV[2])
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ttl * 2)
-  return 1
-end
+local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ttl * 2)
+if held then return 1 end
 return 0
 `);
 
@@ -102,6 +105,8 @@ export class RedisBudgetStore implements BudgetStore {
 
   constructor(options: RedisBudgetStoreOptions) {
     const resolved = resolveRedisClient(options ?? {}, 'RedisBudgetStore');
+    // Errors of a client made here are the relay's to report (once per outage, from the
+    // failed operations); unheard, ioredis would print each one as unhandled.
     this.client = resolved.client;
     this.owned = resolved.owned;
     this.prefix = options.keyPrefix ?? DEFAULT_RELAY_REDIS_PREFIX;

@@ -19,6 +19,14 @@ export interface RedisClientLike {
   unsubscribe(channel: string): Promise<unknown>;
   /** Listens to messages of subscribed channels. */
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  /** Listens to connection errors (without a listener, ioredis prints each as unhandled). */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Listens for the connection becoming ready for commands. */
+  on(event: 'ready', listener: () => void): unknown;
+  /** Stops listening. */
+  off(event: 'error' | 'ready', listener: (...args: never[]) => void): unknown;
+  /** The connection state (`'ready'` when commands can be sent). */
+  readonly status?: string;
   /** A new connection with the same options (for the subscriber). */
   duplicate(): RedisClientLike;
   /** Closes the connection gracefully. */
@@ -33,16 +41,56 @@ export interface RedisConnectionOptions {
   url?: string;
 }
 
+/**
+ * Connection options for clients made from a URL. Commands fail at once while the connection
+ * is down instead of queueing (ioredis's offline queue) or being retried for about 73 s, so
+ * the relay notices an outage within `storeTimeoutMs` and never double-charges a command
+ * that runs late after the relay counted it on its local ledger.
+ */
+const URL_CLIENT_OPTIONS = { enableOfflineQueue: false, maxRetriesPerRequest: 0 } as const;
+
+/** How long a client made from a URL waits for its first connection before it is handed out anyway. */
+const FIRST_CONNECT_WAIT_MS = 3000;
+
+/** Never an unhandled error event: failures surface as rejected commands (the relay logs them once per outage). */
+function ignoreErrors(): void {}
+
+/**
+ * Resolves once `client` can take commands, or on its first error, or after
+ * `FIRST_CONNECT_WAIT_MS`: a Redis that is down at start is an outage like any other.
+ */
+export function whenReady(client: RedisClientLike): Promise<RedisClientLike> {
+  if (client.status === undefined || client.status === 'ready') return Promise.resolve(client);
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve(client);
+    };
+    const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS);
+    client.on('ready', done);
+    client.on('error', done);
+  });
+}
+
+/** Makes a client made here (or a subscriber duplicated here) quiet: errors are heard, never printed. */
+export function ownClient(client: RedisClientLike): RedisClientLike {
+  client.on('error', ignoreErrors);
+  return client;
+}
+
 /** Creates an ioredis client for `url`, importing ioredis on first use. */
 export async function createRedisClient(url: string): Promise<RedisClientLike> {
-  let module: { Redis?: new (url: string) => RedisClientLike; default?: unknown };
+  type RedisConstructor = new (url: string, options: typeof URL_CLIENT_OPTIONS) => RedisClientLike;
+  let module: { Redis?: RedisConstructor; default?: unknown };
   try {
-    module = (await import('ioredis')) as typeof module;
+    module = (await import('ioredis')) as unknown as typeof module;
   } catch (cause) {
     throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'Redis support needs the `ioredis` package (an optional peer dependency): npm install ioredis', { cause });
   }
-  const Redis = module.Redis ?? (module.default as { Redis?: new (url: string) => RedisClientLike } | undefined)?.Redis ?? (module.default as new (url: string) => RedisClientLike);
-  return new Redis(url);
+  const Redis = module.Redis ?? (module.default as { Redis?: RedisConstructor } | undefined)?.Redis ?? (module.default as RedisConstructor);
+  return whenReady(ownClient(new Redis(url, URL_CLIENT_OPTIONS)));
 }
 
 /** Resolves the connection options to a client, and whether the component owns it. */

@@ -3,7 +3,7 @@
  * and observers anywhere see what every node's sessions do.
  */
 import type { SessionBus } from '../session-bus';
-import { resolveRedisClient, type RedisClientLike, type RedisConnectionOptions } from './redis-client';
+import { ownClient, resolveRedisClient, whenReady, type RedisClientLike, type RedisConnectionOptions } from './redis-client';
 
 /**
  * Redis pub/sub for relays. Publishes on the given (or URL-made) client and subscribes on a
@@ -58,13 +58,14 @@ export class RedisSessionBus implements SessionBus {
 
   private getSubscriber(): Promise<RedisClientLike> {
     this.subscriber ??= this.publisher.then((publisher) => {
-      const subscriber = publisher.duplicate();
+      // The subscriber is always the bus's own connection, whoever owns the publisher.
+      const subscriber = ownClient(publisher.duplicate());
       subscriber.on('message', (channel, message) => {
         const set = this.listeners.get(channel);
         if (set === undefined) return;
         for (const listener of [...set]) listener(message);
       });
-      return subscriber;
+      return whenReady(subscriber);
     });
     return this.subscriber;
   }
