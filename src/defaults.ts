@@ -170,6 +170,9 @@ export const DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES = 1024 * 1024;
 /** Rejected client frames after which the relay ends the session with 4004. */
 export const DEFAULT_RELAY_MAX_REJECTED_FRAMES = 20;
 
+/** What the relay does with clients of the retired beta interface: refuse their beta fields (naming each with its GA name). */
+export const DEFAULT_RELAY_BETA_CLIENTS = 'refuse' as const;
+
 /** Bytes buffered toward one side past which the relay stops reading from the other side. */
 export const DEFAULT_RELAY_HIGH_WATER_MARK_BYTES = 1024 * 1024;
 

@@ -40,6 +40,8 @@ export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent, Rel
 export { RELAY_END_REASONS, closeCodeFor } from './end-reason';
 export type { RelayEndReason } from './end-reason';
 export { scanAudioAppend, peekEventType } from './frame-scan';
+export { LegacyBridge, RELAY_WARNING_EVENT_TYPE, betaFieldsOf, betaRefusalMessage, requestSpeaksBeta, toBetaEvent } from './legacy-bridge';
+export type { BetaClientsMode, BetaField, BridgeClientResult } from './legacy-bridge';
 
 // Budgets and concurrency.
 export { MemoryBudgetStore } from './memory-budget-store';

@@ -12,6 +12,7 @@ import { checkModel } from '../models';
 import type { ToolApprovalRequest, ToolCallEvent, ToolErrorEvent, ToolResultEvent } from '../tools/tool-events';
 import type { RelayEndReason } from './end-reason';
 import { randomId } from './ids';
+import { requestSpeaksBeta } from './legacy-bridge';
 import type { ConnectionRejectReason, RelayMetrics } from './metrics';
 import type { ResolvedSessionPolicy } from './policy';
 import { resolveRelaySettings, type RelayConnectionInfo, type RelayCoreOptions, type RelayIdentity, type ResolvedRelaySettings } from './relay-options';
@@ -100,6 +101,8 @@ export interface RelayTicket<Identity extends RelayIdentity = RelayIdentity> {
    * @default []
    */
   readonly models?: ReadonlyArray<readonly [model: string, path: string]>;
+  /** Whether the request declared the retired beta interface (header or subprotocol). */
+  readonly betaClient?: boolean;
 }
 
 /**
@@ -406,7 +409,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       if (slotHeld) void this.releaseSlot(userId, sessionId);
       return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     }
-    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld, models } };
+    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld, models, betaClient: requestSpeaksBeta(request.headers) } };
   }
 
   /** Gives back what an accepted admission took when the connection never became a session. */
@@ -442,6 +445,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       budgetSpent: ticket.budgetSpent,
       models: ticket.models ?? [],
       hooks: this.hooks,
+      betaClient: ticket.betaClient === true,
     });
     this.entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
     this.metrics.recordSessionStarted(session.id, session.userId);

@@ -16,6 +16,7 @@ import {
   DEFAULT_RELAY_LOW_WATER_MARK_BYTES,
   DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES,
   DEFAULT_RELAY_MAX_REJECTED_FRAMES,
+  DEFAULT_RELAY_BETA_CLIENTS,
   DEFAULT_RELAY_MAX_SESSION_MS,
   DEFAULT_RELAY_MAX_SESSIONS_PER_USER,
   DEFAULT_RELAY_REDIS_PREFIX,
@@ -29,6 +30,7 @@ import { consoleLogger, type Logger } from '../logger';
 import type { AnyTool } from '../tools/define-tool';
 import type { SessionFunctionTool } from '../tools/registry';
 import type { BudgetStore } from './budget-store';
+import type { BetaClientsMode } from './legacy-bridge';
 import { randomId } from './ids';
 import { MemoryBudgetStore } from './memory-budget-store';
 import { RelayMetrics } from './metrics';
@@ -118,10 +120,22 @@ export interface RelayPolicy<Identity extends RelayIdentity = RelayIdentity> {
    */
   allowSystemMessages?: boolean;
   /**
-   * Refused client frames after which the relay ends the session (close 4004).
+   * Refused client frames after which the relay ends the session (close 4004). Refusals of
+   * beta-shaped events (see `betaClients`) do not count.
    * @default DEFAULT_RELAY_MAX_REJECTED_FRAMES (20)
    */
   maxRejectedFrames?: number;
+  /**
+   * Clients that speak the retired beta interface (`OpenAI-Beta: realtime=v1`, the
+   * `openai-beta.realtime-v1` subprotocol, or a flat `session.update` with `modalities`,
+   * `voice`, `input_audio_format`, ...): `'refuse'` answers each beta-shaped event with an
+   * `error` naming every beta field and its GA name; `'translate'` speaks beta to the client
+   * and GA upstream (config and response parameters through `normalizeSessionConfig`, GA
+   * server events back under their beta names) and sends it one `voxwire.warning` saying what
+   * to migrate. The policy (locked fields, voices, caps, tools) applies to the translated events.
+   * @default DEFAULT_RELAY_BETA_CLIENTS ('refuse')
+   */
+  betaClients?: BetaClientsMode;
 }
 
 /** Session limits. */
@@ -307,6 +321,8 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
   readonly maxClientFrameBytes: number;
   /** Refused client frames after which the relay ends the session. */
   readonly maxRejectedFrames: number;
+  /** What the relay does with beta-shaped clients (`policy.betaClients`). */
+  readonly betaClients: BetaClientsMode;
   /** The tools the relay runs itself (`policy.serverTools`). */
   readonly serverTools: readonly AnyTool[];
   /** How long before a time-limit end the client is warned, in milliseconds. */
@@ -388,6 +404,14 @@ function toolDeclarations(tools: readonly AnyTool[]): SessionFunctionTool[] {
 }
 
 /** Resolves the relay's options once; throws `VOXWIRE_INVALID_ARGUMENT` on a mistake. */
+function resolveBetaClients(mode: BetaClientsMode | undefined): BetaClientsMode {
+  if (mode === undefined) return DEFAULT_RELAY_BETA_CLIENTS;
+  if (mode !== 'refuse' && mode !== 'translate') {
+    throw invalid(`relay: \`policy.betaClients\` must be 'refuse' or 'translate', got ${JSON.stringify(mode)}.`, 'policy.betaClients');
+  }
+  return mode;
+}
+
 export function resolveRelaySettings<Identity extends RelayIdentity>(options: RelayCoreOptions<Identity>): ResolvedRelaySettings<Identity> {
   if (typeof options !== 'object' || options === null) throw invalid('relay: options must be an object.');
   if (typeof options.authenticate !== 'function') {
@@ -470,6 +494,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     allowedClientEvents,
     maxClientFrameBytes: positive(policy.maxClientFrameBytes, DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES, 'policy.maxClientFrameBytes'),
     maxRejectedFrames,
+    betaClients: resolveBetaClients(policy.betaClients),
     serverTools,
     endingWarningMs,
     idleTimeoutMs: positive(limits.idleTimeoutMs, DEFAULT_RELAY_IDLE_TIMEOUT_MS, 'limits.idleTimeoutMs', true),

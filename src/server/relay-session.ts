@@ -24,6 +24,7 @@ import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
 import { base64ByteLength, deltaLength, peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
 import { nestsDeeperThan } from './json-depth';
+import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from './legacy-bridge';
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
 import type { FrameRejectReason, RelayMetrics } from './metrics';
 import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
@@ -72,6 +73,8 @@ export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity
   models?: ReadonlyArray<readonly [model: string, path: string]>;
   /** Where the session reports. */
   hooks: RelaySessionHooks;
+  /** The connection declared the retired beta interface (header or subprotocol). */
+  betaClient?: boolean;
 }
 
 /** Upstream event types the relay parses; every other type is forwarded untouched. */
@@ -218,6 +221,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private readonly appendAllowed: boolean;
   private readonly tools: RelayToolRunner | undefined;
   private readonly usageMeter: UsageMeter | undefined;
+  /** Translates a beta client both ways (`policy.betaClients: 'translate'`). */
+  private readonly bridge: LegacyBridge | undefined;
 
   private endedReason: RelayEndReason | undefined;
   private lastActivityAt: number;
@@ -272,6 +277,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.usageMeter = init.settings.budgetUnit === 'costUsd' ? new UsageMeter(init.settings.prices) : undefined;
     this.chargesStream = this.budgetLimit !== undefined;
     this.rates = this.usageMeter !== undefined && this.chargesStream ? tokenRates(init.settings.prices, init.settings.model) : undefined;
+    this.bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
     if (init.settings.serverTools.length > 0) {
       this.tools = new RelayToolRunner(
         init.settings.serverTools,
@@ -370,6 +376,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       return;
     }
     this.handleParsedClientFrame(frame, startedAt);
+    // A client that declared the beta interface is warned after its first event (so the warning can name what to migrate).
+    if (this.bridge?.active === true) this.sendBetaWarning();
     this.endIfExhausted();
   }
 
@@ -539,8 +547,17 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.lastActivityAt = this.clock.now();
   }
 
-  private handleParsedClientFrame(frame: RelayFrame, startedAt: number): void {
-    const result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+  private handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
+    let frame = original;
+    let result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+    if (!result.ok && result.error.code === 'VOXWIRE_INVALID_EVENT') {
+      const beta = this.handleBetaFrame(frame);
+      if (beta === 'refused') return;
+      if (beta !== undefined) {
+        frame = beta;
+        result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+      }
+    }
     if (!result.ok) {
       const code = result.error.code;
       this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
@@ -593,6 +610,38 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       return;
     }
     this.toUpstream(outgoing, startedAt);
+  }
+
+  /**
+   * A client frame that is not valid GA may be in the beta shape: translated (the GA frame to
+   * go on with), refused naming every beta field (`'refused'`, not counted toward the 4004
+   * close: the client is outdated, not hostile), or not beta at all (undefined).
+   */
+  private handleBetaFrame(frame: RelayFrame): RelayFrame | 'refused' | undefined {
+    const event = parseTypedObject(frame);
+    if (event === undefined) return undefined;
+    const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    if (this.bridge === undefined) {
+      const fields = betaFieldsOf(event);
+      if (fields.length === 0) return undefined;
+      this.reject('invalid', 'VOXWIRE_INVALID_EVENT', betaRefusalMessage(event.type, fields), { param: fields[0]?.path, eventId, counted: false });
+      return 'refused';
+    }
+    const translated = this.bridge.toUpstream(frame, event);
+    if (!translated.ok) {
+      this.reject('invalid', 'VOXWIRE_INVALID_EVENT', translated.message, { param: translated.param, eventId, counted: false });
+      return 'refused';
+    }
+    this.sendBetaWarning();
+    return translated.frame === frame ? undefined : translated.frame;
+  }
+
+  /** Tells a beta client, once, that it is translated and what to migrate. */
+  private sendBetaWarning(): void {
+    const warning = this.bridge?.takeWarning();
+    if (warning === undefined) return;
+    this.logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
+    this.sendToClient(warning.frame);
   }
 
   private handleParsedUpstreamFrame(frame: RelayFrame, startedAt: number): void {
@@ -779,9 +828,15 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (this.exhausted) this.end('budget_exhausted');
   }
 
-  private reject(reason: FrameRejectReason, code: RealtimeErrorCode, message: string, details: { param?: string | undefined; eventId?: string | undefined } = {}): void {
+  private reject(
+    reason: FrameRejectReason,
+    code: RealtimeErrorCode,
+    message: string,
+    details: { param?: string | undefined; eventId?: string | undefined; counted?: boolean } = {},
+  ): void {
     this.metrics.recordFrameRejected(this.id, reason);
     this.sendToClient(relayErrorFrame(code, message, details));
+    if (details.counted === false) return;
     this.rejectedFrames += 1;
     if (this.rejectedFrames > this.settings.maxRejectedFrames) {
       this.end('policy_violation', { message: 'too many refused frames' });
@@ -821,7 +876,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.metrics.upstreamBytes += frame.length;
   }
 
-  private toClient(frame: RelayFrame, startedAt: number): void {
+  private toClient(upstreamFrame: RelayFrame, startedAt: number): void {
+    const frame = this.bridge?.active === true ? this.bridge.toClient(upstreamFrame) : upstreamFrame;
     const client = this.client;
     client.send(frame);
     const metrics = this.metrics;

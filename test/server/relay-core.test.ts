@@ -176,14 +176,16 @@ describe('a relayed session', () => {
     session.handleClientFrame(appendFrame(30));
     session.handleClientFrame('{not json');
     session.handleClientFrame(JSON.stringify({ type: 'response.create' }));
+    session.handleClientFrame(JSON.stringify({ type: 'session.update', session: { type: 'realtime', instructions: 5 } }));
+    // A beta-shaped config is refused too, but an outdated client is not a hostile one: it does not count.
     session.handleClientFrame(JSON.stringify({ type: 'session.update', session: { type: 'realtime', modalities: ['text'] } }));
     const errors = client.ofType('error').map((event) => (event.error as { code: string }).code);
-    expect(errors).toEqual(['VOXWIRE_FRAME_TOO_LARGE', 'VOXWIRE_INVALID_JSON', 'VOXWIRE_POLICY_VIOLATION', 'VOXWIRE_INVALID_EVENT']);
+    expect(errors).toEqual(['VOXWIRE_FRAME_TOO_LARGE', 'VOXWIRE_INVALID_JSON', 'VOXWIRE_POLICY_VIOLATION', 'VOXWIRE_INVALID_EVENT', 'VOXWIRE_INVALID_EVENT']);
     expect(upstream.sent).toHaveLength(0);
     expect(client.closed).toBeUndefined();
     session.handleClientFrame('[]');
     expect(client.closed?.code).toBe(CLOSE_CODES.policyViolation);
-    expect(core.metrics.snapshot().framesRejected).toMatchObject({ too_large: 1, invalid: 3, not_allowed: 1 });
+    expect(core.metrics.snapshot().framesRejected).toMatchObject({ too_large: 1, invalid: 4, not_allowed: 1 });
   });
 
   it('warns before the time limit and closes with 4001 at it', async () => {
