@@ -8,7 +8,7 @@ describe('MockRealtimeServer: connecting', () => {
   it('listens on 127.0.0.1 and sends session.created with a full GA session', async () => {
     const { server, url } = await startServer();
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime$/);
-    const client = await connect(url, { query: '?model=gpt-realtime-mini', headers: { Authorization: 'Bearer sk-test' } });
+    const client = await connect(url, { query: '?model=gpt-realtime-2.1-mini', headers: { Authorization: 'Bearer sk-test' } });
     const created = await client.next('session.created');
     expect(created.event_id).toMatch(/^event_[A-Za-z0-9]{21}$/);
     expect(created.session).toMatchObject({
