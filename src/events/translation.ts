@@ -288,3 +288,15 @@ export function serializeTranslationClientEvent(event: TranslationClientEvent, o
     throw new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', `client event could not be read: ${describeError(error)}`, { cause: error });
   }
 }
+
+/**
+ * Merges translation settings section by section (`audio.input`, `audio.output`), `update`'s
+ * fields winning: what a client re-applies after a reconnect, and how a server's locked settings
+ * go over a browser's.
+ */
+export function mergeTranslationSession(base: TranslationSessionUpdate, update: TranslationSessionUpdate | undefined): TranslationSessionUpdate {
+  if (update?.audio === undefined) return base;
+  const input = update.audio.input === undefined ? base.audio?.input : { ...base.audio?.input, ...update.audio.input };
+  const output = update.audio.output === undefined ? base.audio?.output : { ...base.audio?.output, ...update.audio.output };
+  return { ...base, audio: { ...(input === undefined ? {} : { input }), ...(output === undefined ? {} : { output }) } };
+}

@@ -80,33 +80,46 @@ export async function createClientSecret(options: CreateClientSecretOptions): Pr
   }
   const normalized = normalizeSessionConfig({ ...(options.session ?? {}), type: 'realtime' } as SessionConfigInput).session;
   const session: RealtimeSessionConfig = { ...normalized, model: normalized.model ?? options.model ?? DEFAULT_MODEL };
+  return mintClientSecret('createClientSecret', '/realtime/client_secrets', { expires_after: { anchor: 'created_at', seconds }, session }, options);
+}
+
+/**
+ * POSTs a client-secret request (`/realtime/client_secrets`, `/realtime/translations/client_secrets`)
+ * with the server's key and reads the answer. `label` names the caller in errors.
+ */
+export async function mintClientSecret(
+  label: string,
+  path: string,
+  body: { expires_after: { anchor: 'created_at'; seconds: number }; session: Record<string, unknown> },
+  options: Pick<CreateClientSecretOptions, 'apiKey' | 'baseUrl' | 'fetch' | 'signal'>,
+): Promise<ClientSecret> {
   const key = await resolveApiKey(options.apiKey);
-  if (typeof key !== 'string' || key === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createClientSecret: `apiKey` is missing or empty.', { path: 'apiKey' });
+  if (typeof key !== 'string' || key === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${label}: \`apiKey\` is missing or empty.`, { path: 'apiKey' });
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const url = `${(options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '')}/realtime/client_secrets`;
+  const url = `${(options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '')}${path}`;
   let response: Response;
   try {
     response = await fetchImpl(url, {
       method: 'POST',
       headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ expires_after: { anchor: 'created_at', seconds }, session }),
+      body: JSON.stringify(body),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
-    throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `createClientSecret: ${url} could not be reached: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+    throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `${label}: ${url} could not be reached: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
   }
   if (!response.ok) {
-    const { body, message } = await upstreamErrorText(response);
+    const { body: text, message } = await upstreamErrorText(response);
     const code = response.status === 401 || response.status === 403 ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_UPSTREAM_ERROR';
-    throw new RealtimeError(code, `createClientSecret: the API refused the request (HTTP ${response.status}): ${message}`, { raw: body });
+    throw new RealtimeError(code, `${label}: the API refused the request (HTTP ${response.status}): ${message}`, { raw: text });
   }
   const json = (await response.json().catch(() => undefined)) as { value?: unknown; expires_at?: unknown; session?: unknown; client_secret?: { value?: unknown; expires_at?: unknown } } | undefined;
   const value = json?.value ?? json?.client_secret?.value;
   const expiresAt = json?.expires_at ?? json?.client_secret?.expires_at;
   if (typeof value !== 'string' || typeof expiresAt !== 'number') {
-    throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', 'createClientSecret: the API answered without `value` and `expires_at`.', { raw: JSON.stringify(json ?? null).slice(0, 2048) });
+    throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `${label}: the API answered without \`value\` and \`expires_at\`.`, { raw: JSON.stringify(json ?? null).slice(0, 2048) });
   }
-  return { value, expiresAt, session: (typeof json?.session === 'object' && json.session !== null ? json.session : session) as Record<string, unknown> };
+  return { value, expiresAt, session: (typeof json?.session === 'object' && json.session !== null ? json.session : body.session) as Record<string, unknown> };
 }
 
 /** Options of {@link createClientSecretHandler}. */

@@ -68,6 +68,8 @@ export type { SessionBus, RelaySessionEvent, SessionEventBase, RelayControlMessa
 // sideband that applies the relay's policy to a WebRTC call.
 export { createClientSecret, createClientSecretHandler, DEFAULT_CLIENT_SECRET_EXPIRES_AFTER_SECONDS } from './client-secret';
 export type { CreateClientSecretOptions, ClientSecret, ClientSecretHandlerOptions } from './client-secret';
+export { createTranslationClientSecret, createTranslationClientSecretHandler } from './translation-client-secret';
+export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './translation-client-secret';
 export { createSdpHandler } from './sdp';
 export type { SdpCall, SdpHandlerOptions } from './sdp';
 export { openSideband, hangupCall, DEFAULT_SIDEBAND_MAX_CORRECTIONS } from './sideband';

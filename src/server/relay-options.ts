@@ -26,6 +26,7 @@ import {
 } from '../defaults';
 import { RealtimeError } from '../errors';
 import { CLIENT_EVENT_TYPES, normalizeSessionConfig, type ClientEventType, type SessionConfigInput } from '../events';
+import { parseTranslationClientEvent, type TranslationSessionUpdate } from '../events/translation';
 import { consoleLogger, type Logger } from '../logger';
 import type { AnyTool } from '../tools/define-tool';
 import type { SessionFunctionTool } from '../tools/registry';
@@ -256,6 +257,18 @@ export interface RelayCoreOptions<Identity extends RelayIdentity = RelayIdentity
   origins?: readonly (string | RegExp)[];
   /** Session policy. @default {} */
   policy?: RelayPolicy<Identity>;
+  /**
+   * Relay **translation** sessions (`/v1/realtime/translations`) instead of conversations: the
+   * relay speaks the translation protocol both ways (its client events only; `policy` and
+   * `allowedClientEvents` do not apply), budgets input and output audio seconds, and sends the
+   * operator's `session` settings upstream before the client's `session.created`, refusing a
+   * client `session.update` that changes one of them.
+   * @default undefined (conversation sessions)
+   */
+  translation?: {
+    /** Translation settings the operator owns (a fixed target language...). @default undefined */
+    session?: TranslationSessionUpdate;
+  };
   /** Session limits. @default {} */
   limits?: RelayLimits<Identity>;
   /** Per-user budget and the store for budgets and concurrency. @default {} */
@@ -317,6 +330,8 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
   readonly nodeId: string;
   /** Client event types a client may send (every GA client event type unless given). */
   readonly allowedClientEvents: ReadonlySet<string>;
+  /** Set when the relay carries translation sessions: the operator's locked translation settings. */
+  readonly translation: { readonly session: TranslationSessionUpdate | undefined } | undefined;
   /** Largest client frame accepted, in bytes. */
   readonly maxClientFrameBytes: number;
   /** Refused client frames after which the relay ends the session. */
@@ -470,6 +485,13 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
   const lowWaterMarkBytes = Math.min(positive(limits.lowWaterMarkBytes, Math.min(DEFAULT_RELAY_LOW_WATER_MARK_BYTES, highWaterMarkBytes / 4), 'limits.lowWaterMarkBytes'), highWaterMarkBytes);
   const unit = budget.unit ?? 'audioSeconds';
   if (unit !== 'audioSeconds' && unit !== 'costUsd') throw invalid(`relay: \`budget.unit\` must be 'audioSeconds' or 'costUsd', got ${JSON.stringify(unit)}.`, 'budget.unit');
+  // Translation sessions report no token usage: their budget counts the audio itself.
+  if (options.translation !== undefined && unit !== 'audioSeconds') throw invalid("relay: translation sessions are budgeted in 'audioSeconds' (they report no usage to price).", 'budget.unit');
+  const translationSession = options.translation?.session;
+  if (translationSession !== undefined) {
+    const checked = parseTranslationClientEvent({ type: 'session.update', session: translationSession });
+    if (!checked.ok) throw invalid(`relay: \`translation.session\`: ${checked.error.message}`, 'translation.session');
+  }
   if (typeof limits.maxDurationMs === 'number') positive(limits.maxDurationMs, 1, 'limits.maxDurationMs', true);
   if (typeof limits.maxSessionsPerUser === 'number') positive(limits.maxSessionsPerUser, 1, 'limits.maxSessionsPerUser', true);
   const maxRejectedFrames = policy.maxRejectedFrames ?? DEFAULT_RELAY_MAX_REJECTED_FRAMES;
@@ -492,6 +514,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     busPrefix: options.busPrefix ?? DEFAULT_RELAY_REDIS_PREFIX,
     nodeId: options.nodeId ?? randomId('node_', 8),
     allowedClientEvents,
+    translation: options.translation === undefined ? undefined : { session: translationSession },
     maxClientFrameBytes: positive(policy.maxClientFrameBytes, DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES, 'policy.maxClientFrameBytes'),
     maxRejectedFrames,
     betaClients: resolveBetaClients(policy.betaClients),

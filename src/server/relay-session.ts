@@ -17,6 +17,7 @@ import { CLOSE_CODES, type RealtimeErrorCode } from '../errors';
 import { describeAudioFormat } from '../codec/audio-format';
 import { parseClientEvent, parseServerEvent, type ClientEventInput, type ResponseCreateParams, type Usage } from '../events';
 import { exceedsUtf8Bytes } from '../events/frame';
+import { parseTranslationClientEvent, parseTranslationServerEvent } from '../events/translation';
 import type { Logger } from '../logger';
 import { checkModel, type ModelWarning } from '../models';
 import { UsageMeter } from '../usage';
@@ -116,6 +117,9 @@ const UPSTREAM_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
 const PCM_24K_BYTES_PER_SECOND = 48_000;
 
 const OUTPUT_AUDIO_DELTA = 'response.output_audio.delta';
+/** A translation session's audio and transcript deltas: forwarded (and charged) without parsing. */
+const TRANSLATION_AUDIO_DELTA = 'session.output_audio.delta';
+const TRANSLATION_DELTAS: ReadonlySet<string> = new Set([TRANSLATION_AUDIO_DELTA, 'session.output_transcript.delta', 'session.input_transcript.delta']);
 const OUTPUT_TEXT_DELTAS: ReadonlySet<string> = new Set(['response.output_audio_transcript.delta', 'response.output_text.delta']);
 
 /**
@@ -346,10 +350,10 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs);
     }
     for (const [model, path] of this.models) this.checkSessionModel(model, path);
-    const initial = initialSessionConfig(this.policy);
+    const initial = this.settings.translation ? this.settings.translation.session : initialSessionConfig(this.policy);
     if (initial !== undefined) {
       this.initEventId = relayEventId();
-      this.sendRelayEvent({ type: 'session.update', event_id: this.initEventId, session: initial });
+      this.sendRelayEvent({ type: 'session.update', event_id: this.initEventId, session: initial } as ClientEventInput);
       // An upstream that never answers must not keep the client from its session.created.
       this.initTimer = this.clock.setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
     }
@@ -362,6 +366,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     const max = this.settings.maxClientFrameBytes;
     if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
       this.reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
+      return;
+    }
+    if (this.settings.translation) {
+      this.handleTranslationClientFrame(frame, startedAt);
+      this.endIfExhausted();
       return;
     }
     const audioBytes = scanAudioAppend(frame);
@@ -386,6 +395,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (this.endedReason !== undefined) return;
     const startedAt = arrival();
     const type = peekEventType(frame);
+    if (this.settings.translation) {
+      this.handleTranslationUpstreamFrame(type, frame, startedAt);
+      this.endIfExhausted();
+      return;
+    }
     if (type !== undefined && !this.inspected.has(type)) {
       if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.markActivity();
       // Charged before it is forwarded: a client that leaves right after got only what was charged.
@@ -669,15 +683,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
         break;
       case 'session.updated':
         this.trackInputFormat(event.session);
-        if (this.initEventId !== undefined) {
-          this.initEventId = undefined;
-          this.clock.clearTimeout(this.initTimer);
-          const held = this.heldSessionCreated;
-          this.heldSessionCreated = undefined;
-          // The client sees one session.created that already carries the operator's config.
-          if (held !== undefined) this.forwardEvent('session.created', { ...held, session: event.session }, startedAt);
-          return;
-        }
+        if (this.releaseHeldSessionCreated(event, startedAt)) return;
         break;
       case 'response.created':
         this.activeResponse = true;
@@ -704,6 +710,78 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       this.queuedResponse = undefined;
       this.requestRelayResponse(queued.params);
     }
+  }
+
+  /**
+   * The operator's config is in force (`session.updated` answering the relay's own update): the
+   * client sees one `session.created` that already carries it. False when nothing was held.
+   */
+  private releaseHeldSessionCreated(event: Json, startedAt: number): boolean {
+    if (this.initEventId === undefined) return false;
+    this.initEventId = undefined;
+    this.clock.clearTimeout(this.initTimer);
+    const held = this.heldSessionCreated;
+    this.heldSessionCreated = undefined;
+    if (held !== undefined) this.forwardEvent('session.created', { ...held, session: event.session }, startedAt);
+    return true;
+  }
+
+  /**
+   * A translation session's client frame: its own protocol (`session.update`,
+   * `session.input_audio_buffer.append`, `session.close`), input audio charged in seconds, the
+   * operator's locked settings kept.
+   */
+  private handleTranslationClientFrame(frame: RelayFrame, startedAt: number): void {
+    const result = parseTranslationClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+    if (!result.ok) {
+      const code = result.error.code;
+      this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
+      return;
+    }
+    const eventId = typeof result.event.event_id === 'string' ? result.event.event_id : undefined;
+    if (!result.known) {
+      this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(result.event.type)} is not part of a translation session`, { param: 'type', eventId });
+      return;
+    }
+    const event = result.event;
+    if (event.type === 'session.input_audio_buffer.append') {
+      this.chargeInputAudio(base64Bytes(event.audio));
+      this.toUpstream(frame, startedAt);
+      return;
+    }
+    this.markActivity();
+    const locked = this.settings.translation?.session?.audio;
+    const asked = event.type === 'session.update' ? event.session.audio : undefined;
+    for (const [section, field] of [['output', 'language'], ['input', 'transcription'], ['input', 'noise_reduction']] as const) {
+      const fixed = (locked?.[section] as Json | undefined)?.[field];
+      const wanted = (asked?.[section] as Json | undefined)?.[field];
+      if (fixed !== undefined && wanted !== undefined && JSON.stringify(fixed) !== JSON.stringify(wanted)) {
+        this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', `session.audio.${section}.${field} is set by this relay and cannot be changed`, { param: `session.audio.${section}.${field}`, eventId });
+        return;
+      }
+    }
+    this.toUpstream(frame, startedAt);
+  }
+
+  /** A translation session's upstream frame: deltas pass at once (audio charged), the rest as in a conversation. */
+  private handleTranslationUpstreamFrame(type: string | undefined, frame: RelayFrame, startedAt: number): void {
+    if (type !== undefined && TRANSLATION_DELTAS.has(type)) {
+      this.markActivity();
+      if (this.chargesStream && type === TRANSLATION_AUDIO_DELTA) this.chargeStreamed(OUTPUT_AUDIO_DELTA, frame);
+      this.toClient(frame, startedAt);
+      return;
+    }
+    const result = parseTranslationServerEvent(frame);
+    if (result.ok && result.known) {
+      const event = result.event as Json;
+      if (event.type === 'error' && this.onUpstreamError(event)) return;
+      if (event.type === 'session.created' && this.initEventId !== undefined) {
+        this.heldSessionCreated = event;
+        return;
+      }
+      if (event.type === 'session.updated' && this.releaseHeldSessionCreated(event, startedAt)) return;
+    }
+    this.toClient(frame, startedAt);
   }
 
   /** Sends an upstream event to the client after the tool filter; `original` is sent when unchanged. */

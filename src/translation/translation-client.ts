@@ -6,7 +6,7 @@ import type { Clock } from '../clock';
 import { base64ToPcm16, encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS } from '../defaults';
 import { CLOSE_CODES, RealtimeError, classifyClose } from '../errors';
-import { TRANSLATION_SAMPLE_RATE } from '../events/translation';
+import { TRANSLATION_SAMPLE_RATE, mergeTranslationSession } from '../events/translation';
 import type {
   TranslationClientEvent,
   TranslationServerEvent,
@@ -197,7 +197,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
    */
   async updateSession(update: TranslationSessionUpdate): Promise<TranslationSession | undefined> {
     translationProtocol.serialize({ type: 'session.update', session: update }, {});
-    this.#desired = mergeUpdate(this.#desired, update);
+    this.#desired = mergeTranslationSession(this.#desired, update);
     if (this.#phase !== 'live') return undefined;
     return this.#applySession(update, this.#lifecycle.signal);
   }
@@ -487,15 +487,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 }
 
 function withLanguage(session: TranslationSessionUpdate, language: string | undefined): TranslationSessionUpdate {
-  return language === undefined ? session : mergeUpdate(session, { audio: { output: { language } } });
-}
-
-/** Merges a `session.update` into the settings re-applied after a reconnect (one level deep per section). */
-function mergeUpdate(base: TranslationSessionUpdate, update: TranslationSessionUpdate): TranslationSessionUpdate {
-  if (update.audio === undefined) return base;
-  const input = update.audio.input === undefined ? base.audio?.input : { ...base.audio?.input, ...update.audio.input };
-  const output = update.audio.output === undefined ? base.audio?.output : { ...base.audio?.output, ...update.audio.output };
-  return { ...base, audio: { ...(input === undefined ? {} : { input }), ...(output === undefined ? {} : { output }) } };
+  return language === undefined ? session : mergeTranslationSession(session, { audio: { output: { language } } });
 }
 
 function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {

@@ -11,6 +11,8 @@ import {
   DEFAULT_MAX_SERVER_FRAME_BYTES,
   DEFAULT_MODEL,
   DEFAULT_REALTIME_URL,
+  DEFAULT_TRANSLATION_MODEL,
+  DEFAULT_TRANSLATION_URL,
   DEFAULT_RELAY_PATH,
   DEFAULT_RELAY_PING_INTERVAL_MS,
   DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -27,7 +29,8 @@ import { WsRelaySocket } from './ws-socket';
 export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIdentity> {
   /**
    * The Realtime WebSocket endpoint (`?model=` is added unless the URL has one).
-   * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime')
+   * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime'); with `translation`,
+   * DEFAULT_TRANSLATION_URL ('wss://api.openai.com/v1/realtime/translations')
    */
   url?: string;
   /**
@@ -37,7 +40,7 @@ export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIden
   apiKey: ApiKeyProvider;
   /**
    * The model every session uses; clients cannot change it.
-   * @default DEFAULT_MODEL ('gpt-realtime-2.1')
+   * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate')
    */
   model?: string;
   /**
@@ -245,17 +248,18 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       });
     }
     if (upstream.apiKey === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` is empty.', { path: 'upstream.apiKey' });
-    super({ ...options, model: upstream.model ?? DEFAULT_MODEL });
+    const model = upstream.model ?? (options.translation ? DEFAULT_TRANSLATION_MODEL : DEFAULT_MODEL);
+    super({ ...options, model });
     let url: URL;
     try {
-      url = new URL(upstream.url ?? DEFAULT_REALTIME_URL);
+      url = new URL(upstream.url ?? (options.translation ? DEFAULT_TRANSLATION_URL : DEFAULT_REALTIME_URL));
     } catch (cause) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createRelay(): \`upstream.url\` is not a URL: ${JSON.stringify(upstream.url)}.`, { cause, path: 'upstream.url' });
     }
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createRelay(): \`upstream.url\` must be ws:// or wss://, got ${url.protocol}.`, { path: 'upstream.url' });
     }
-    if (!url.searchParams.has('model')) url.searchParams.set('model', upstream.model ?? DEFAULT_MODEL);
+    if (!url.searchParams.has('model')) url.searchParams.set('model', model);
     this.upstreamUrl = url;
     this.upstreamOptions = upstream;
     this.path = options.path ?? DEFAULT_RELAY_PATH;
