@@ -630,15 +630,8 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   }
 
   private tick(): void {
-    const slots: Array<{ userId: string; sessionId: string }> = [];
-    for (const entry of this.entries.values()) {
-      void this.flushCharge(entry);
-      if (entry.slotHeld) slots.push({ userId: entry.session.userId, sessionId: entry.session.id });
-    }
-    if (slots.length > 0) {
-      // Re-registers slots a restarted store lost, so the limit holds once it is back.
-      this.track(this.storeCall(() => this.settings.store.refreshSlots(slots, this.settings.slotTtlMs)).catch(() => undefined));
-    }
+    for (const entry of this.entries.values()) void this.flushCharge(entry);
+    this.refreshSlots();
     if (this.ledger.size > 0 && this.writingBack === undefined) {
       const writing = this.writeBackLedger().finally(() => {
         this.writingBack = undefined;
@@ -647,6 +640,14 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       this.track(writing);
     }
     this.forgetOldTotals();
+  }
+
+  /** Extends the slots of live sessions, and re-registers those a restarted store lost. */
+  private refreshSlots(): void {
+    const slots: Array<{ userId: string; sessionId: string }> = [];
+    for (const entry of this.entries.values()) if (entry.slotHeld) slots.push({ userId: entry.session.userId, sessionId: entry.session.id });
+    if (slots.length === 0) return;
+    this.track(this.storeCall(() => this.settings.store.refreshSlots(slots, this.settings.slotTtlMs)).then(() => undefined, () => undefined));
   }
 
   /** Writes what was charged during an outage back to the store, key by key. */
@@ -680,8 +681,32 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    */
   private applyTotal(key: string, userId: string, stored: number | undefined): void {
     if (stored !== undefined) this.lastTotals.set(key, stored);
-    const total = (this.lastTotals.get(key) ?? 0) + this.unsynced(key);
-    for (const session of this.sessionsOf(userId)) session.applyBudgetTotal(total);
+    const sessions = this.sessionsOf(userId);
+    if (sessions.length === 0) return;
+    let total = (this.lastTotals.get(key) ?? 0) + this.unsynced(key);
+    if (!this.storeReachable) total += this.outageReserve(sessions, total - this.unsynced(key));
+    for (const session of sessions) session.applyBudgetTotal(total);
+  }
+
+  /**
+   * While the store is unreachable, the user's sessions on other nodes spend too, unseen. With
+   * a finite concurrency limit `m` (each session held a slot), this node keeps to its share of
+   * what was left at the last known total: `k/m` of it for its `k` sessions; the rest is
+   * reserved for the others, so all nodes together stay within the budget. Without a limit
+   * each node may spend what was left (docs/server.md says so).
+   */
+  private outageReserve(sessions: readonly RelaySession<Identity>[], lastKnown: number): number {
+    const first = sessions[0] as RelaySession<Identity>;
+    const limit = first.budgetLimit;
+    if (limit === undefined) return 0;
+    let maxSessions: number;
+    try {
+      maxSessions = this.settings.maxSessionsPerUser(first.identity);
+    } catch {
+      return 0;
+    }
+    if (!Number.isFinite(maxSessions) || maxSessions <= sessions.length) return 0;
+    return Math.max(0, limit - lastKnown) * (1 - sessions.length / maxSessions);
   }
 
   /** The sessions of a user on this node. */
@@ -715,6 +740,9 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       if (!this.storeReachable) {
         this.storeReachable = true;
         logger.warn('relay: the budget store is reachable again; what was charged during the outage is written back', { ledgerUsers: this.ledger.size });
+        // At once, not at the next tick: a store that restarted empty must not admit a
+        // connect into a slot a live session holds.
+        this.refreshSlots();
       }
       return value;
     } catch (error) {

@@ -53,7 +53,7 @@ describe.skipIf(!available)('budgets through a Redis outage (issue 13, 2)', () =
     const budgetStore = store('outage1:');
     await budgetStore.charge(`budget:spender:${DAY()}`, 4, 60_000);
     const logger = recordingLogger();
-    const { relay, url } = await startRelay(up.url, { logger, budget: { store: budgetStore, dailyLimit: 8, chargeIntervalMs: 100 } });
+    const { relay, url } = await startRelay(up.url, { logger, budget: { store: budgetStore, dailyLimit: 8, chargeIntervalMs: 100 }, limits: { maxSessionsPerUser: 1 } });
     cleanups.push(() => relay.close({ drainMs: 0 }));
     const client = await connect(url, 'spender');
     await client.next('session.created');

@@ -2,8 +2,6 @@
  * More than one node: the Redis budget store and session bus against a real redis-server,
  * and two relay processes sharing it for budgets, concurrency and remote session end.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../src/errors';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
@@ -12,68 +10,19 @@ import type { RelaySessionEvent } from '../../src/server/session-bus';
 import { MockRealtimeServer } from '../../src/testing/mock-server';
 import { pcmChunk, RelayClient, until } from './harness';
 import { useRedisServer } from './redis-server';
+import { RelayNode } from './relay-node';
 
 const { available, server: redisServer } = useRedisServer();
-const NODE_SCRIPT = fileURLToPath(new URL('./relay-node.script.ts', import.meta.url));
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A relay node in a child process, driven over IPC. */
-class RelayNode {
-  readonly events: Array<{ type: string; sessionId: string; userId?: string; reason?: string }> = [];
-  private nextId = 1;
-  private readonly replies = new Map<number, (value: unknown) => void>();
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {
-    child.on('message', (message: { type: string; id?: number; value?: unknown; sessionId?: string }) => {
-      if (message.type === 'reply' && message.id !== undefined) this.replies.get(message.id)?.(message.value);
-      else if (message.type === 'sessionStarted' || message.type === 'sessionEnded') this.events.push(message as RelayNode['events'][number]);
-    });
-  }
-
-  static async start(config: Record<string, unknown>): Promise<RelayNode> {
-    const child = fork(NODE_SCRIPT, [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, RELAY_NODE_CONFIG: JSON.stringify(config) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('relay node did not start')), 15_000);
-      child.once('exit', (code) => reject(new Error(`relay node exited with ${code}`)));
-      child.on('message', (message: { type: string; url?: string }) => {
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          resolve(message.url as string);
-        }
-      });
-    });
-    const node = new RelayNode(child, url);
-    cleanups.push(() => node.stop());
-    return node;
-  }
-
-  request<Value>(type: string, fields: Record<string, unknown> = {}): Promise<Value> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.replies.set(id, (value) => resolve(value as Value));
-      this.child.send({ type, id, ...fields });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || !this.child.connected) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    await Promise.race([this.request('close'), new Promise((resolve) => setTimeout(resolve, 5000))]);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+async function startNode(config: Record<string, unknown>): Promise<RelayNode> {
+  const node = await RelayNode.start(config);
+  cleanups.push(() => node.stop());
+  return node;
 }
 
 async function mockUpstream(): Promise<MockRealtimeServer> {
@@ -132,7 +81,7 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
   it('never let a user exceed the daily budget beyond one charge interval, across nodes', async () => {
     const mock = await mockUpstream();
     const config = { upstreamUrl: mock.url, redisUrl: redisServer().url, dailyLimit: 1, chargeIntervalMs: 100 };
-    const [one, two] = await Promise.all([RelayNode.start({ ...config, nodeId: 'one' }), RelayNode.start({ ...config, nodeId: 'two' })]);
+    const [one, two] = await Promise.all([startNode({ ...config, nodeId: 'one' }), startNode({ ...config, nodeId: 'two' })]);
     const a = await connect(one.url, 'budget-user');
     const b = await connect(two.url, 'budget-user');
     await a.next('session.created');
@@ -159,7 +108,7 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
   it('hold the per-user concurrency cap across nodes', async () => {
     const mock = await mockUpstream();
     const config = { upstreamUrl: mock.url, redisUrl: redisServer().url, maxSessionsPerUser: 1 };
-    const [one, two] = await Promise.all([RelayNode.start({ ...config, nodeId: 'one' }), RelayNode.start({ ...config, nodeId: 'two' })]);
+    const [one, two] = await Promise.all([startNode({ ...config, nodeId: 'one' }), startNode({ ...config, nodeId: 'two' })]);
     const first = await connect(one.url, 'cap-user');
     await first.next('session.created');
     const second = await connect(two.url, 'cap-user');
@@ -181,7 +130,7 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
   it('end a session from any node, and show every session to observers on any node', async () => {
     const mock = await mockUpstream();
     const config = { upstreamUrl: mock.url, redisUrl: redisServer().url };
-    const [one, two] = await Promise.all([RelayNode.start({ ...config, nodeId: 'one' }), RelayNode.start({ ...config, nodeId: 'two' })]);
+    const [one, two] = await Promise.all([startNode({ ...config, nodeId: 'one' }), startNode({ ...config, nodeId: 'two' })]);
     await one.request('observe');
     const client = await connect(two.url, 'remote-user');
     await client.next('session.created');

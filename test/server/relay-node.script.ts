@@ -16,23 +16,35 @@ interface NodeConfig {
   dailyLimit?: number;
   maxSessionsPerUser?: number;
   chargeIntervalMs?: number;
+  concurrencyGraceMs?: number;
+  failOpen?: boolean;
+  /** Send the user id upstream in `x-voxwire-user` (so a fake upstream can account per user). */
+  userHeader?: boolean;
+  keyPrefix?: string;
 }
 
 const config = JSON.parse(process.env.RELAY_NODE_CONFIG ?? '{}') as NodeConfig;
 const send = (message: unknown): void => {
   process.send?.(message);
 };
+// A test that looks at this process from outside asserts that nothing went unhandled.
+process.on('unhandledRejection', (error) => send({ type: 'fault', error: `unhandledRejection: ${error instanceof Error ? error.stack : String(error)}` }));
+process.on('uncaughtException', (error) => send({ type: 'fault', error: `uncaughtException: ${error.stack ?? error.message}` }));
 
-const store = new RedisBudgetStore({ url: config.redisUrl });
+const store = new RedisBudgetStore({ url: config.redisUrl, ...(config.keyPrefix === undefined ? {} : { keyPrefix: config.keyPrefix }) });
 const bus = new RedisSessionBus({ url: config.redisUrl });
 const relay = createRelay({
-  upstream: { url: config.upstreamUrl, apiKey: 'sk-node-test-key' },
+  upstream: {
+    url: config.upstreamUrl,
+    apiKey: 'sk-node-test-key',
+    ...(config.userHeader === true ? { headers: (identity: { userId: string }) => ({ 'x-voxwire-user': identity.userId }) } : {}),
+  },
   authenticate: (request) => {
     const token = new URL(request.url).searchParams.get('token');
     return token === null ? null : { userId: token };
   },
-  budget: { store, dailyLimit: config.dailyLimit, chargeIntervalMs: config.chargeIntervalMs ?? 100 },
-  limits: { maxSessionsPerUser: config.maxSessionsPerUser ?? 10, concurrencyGraceMs: 100 },
+  budget: { store, dailyLimit: config.dailyLimit, chargeIntervalMs: config.chargeIntervalMs ?? 100, failOpen: config.failOpen ?? false },
+  limits: { maxSessionsPerUser: config.maxSessionsPerUser ?? 10, concurrencyGraceMs: config.concurrencyGraceMs ?? 100 },
   bus,
   publishSessionEvents: true,
   nodeId: config.nodeId,
@@ -58,6 +70,12 @@ process.on('message', (message: { type: string; id: number; sessionId?: string; 
         stopObserving = await relay.observe((event) => observed.push(event));
         send({ type: 'reply', id: message.id, value: true });
         return;
+      case 'snapshot': {
+        const byUser: Record<string, number> = {};
+        for (const session of relay.sessions()) byUser[session.userId] = (byUser[session.userId] ?? 0) + 1;
+        send({ type: 'reply', id: message.id, value: { activeSessions: relay.metrics.snapshot().activeSessions, sessionsByUser: byUser } });
+        return;
+      }
       case 'observed':
         send({ type: 'reply', id: message.id, value: observed });
         return;
