@@ -44,7 +44,16 @@ export interface ConversationEntry {
   responseId: string | undefined;
   /** How many sessions have seen this item; more than 1 after a reconnect replayed it. */
   sessions: number;
+  /**
+   * The item as the server sent it, for item types this SDK does not know (`reasoning` on
+   * older releases, or whatever the API adds next): such an entry keeps its place, has no text,
+   * and is never replayed. Undefined for known types.
+   */
+  raw: Readonly<Record<string, unknown>> | undefined;
 }
+
+/** Item types the conversation model reads; any other type is kept whole in `raw`. */
+const KNOWN_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'mcp_call', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response']);
 
 /** What changed, as emitted by the client's `conversation` event. */
 export type ConversationChange =
@@ -371,10 +380,18 @@ function createEntry(item: ConversationItem, responseId: string | undefined): Co
     output: undefined,
     responseId,
     sessions: 1,
+    raw: KNOWN_ITEM_TYPES.has(record.type) ? undefined : (item as Record<string, unknown>),
   };
 }
 
 function mergeItem(entry: ConversationEntry, item: ConversationItem): void {
+  if (entry.raw !== undefined) {
+    // An item type we do not know: keep its latest form whole, read nothing from it.
+    entry.raw = item as Record<string, unknown>;
+    const status = (item as { status?: unknown }).status;
+    if (status === 'completed' || status === 'incomplete') entry.status = status;
+    return;
+  }
   const record = item as {
     status?: string | null;
     content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null;

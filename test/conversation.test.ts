@@ -98,4 +98,24 @@ describe('Conversation', () => {
     conversation.apply(ev({ type: 'conversation.item.added', previous_item_id: 'f', item: { id: 'o', type: 'function_call_output', call_id: 'call_1', output: '{"ok":true}' } }));
     expect(conversation.replayItems(1000).map((item) => item.type)).toEqual(['function_call', 'function_call_output']);
   });
+
+  it('keeps an item of an unknown type in its place, whole, with no text, and never replays it', () => {
+    const conversation = new Conversation();
+    conversation.apply(userText('u1', 'Hi'));
+    const reasoning = { id: 'rs1', type: 'reasoning', status: 'in_progress', summary: [], content: [{ type: 'reasoning_text', text: 'thinking' }] };
+    conversation.apply(ev({ type: 'response.output_item.added', response_id: 'r', output_index: 0, item: reasoning }));
+    const done = { ...reasoning, status: 'completed', summary: [{ type: 'summary_text', text: 'Greets back.' }] };
+    conversation.apply(ev({ type: 'response.output_item.done', response_id: 'r', output_index: 0, item: done }));
+    conversation.apply(ev({ type: 'conversation.item.added', previous_item_id: 'u1', item: { id: 'future1', type: 'image_generation_call', status: 'completed', result: 'b64' } }));
+    assistantAudioTurn(conversation, 'a1', ['Hello']);
+    expect(conversation.entries.map((e) => [e.id, e.type])).toEqual([
+      ['u1', 'message'],
+      ['future1', 'image_generation_call'],
+      ['rs1', 'reasoning'],
+      ['a1', 'message'],
+    ]);
+    expect(conversation.get('rs1')).toMatchObject({ text: '', content: [], status: 'completed', raw: done });
+    expect(conversation.get('u1')?.raw).toBeUndefined();
+    expect(conversation.replayItems(10_000).map((item) => item.id)).toEqual(['u1', 'a1']);
+  });
 });
