@@ -25,7 +25,7 @@ import { CLOSE_CODES, RealtimeError, classifyClose } from './errors';
 import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from './session-errors';
 import { EventWaiters } from './event-waiters';
 import type { WaitVerdict } from './event-waiters';
-import { normalizeSessionConfig } from './events';
+import { normalizeSessionConfig, serializeClientEvent } from './events';
 import type {
   AudioFormat,
   ClientEventInput,
@@ -34,6 +34,8 @@ import type {
   ServerEvent,
   ServerEventMap,
   SessionConfigInput,
+  TranscriptionSessionConfig,
+  TranscriptionSessionConfigInput,
   UnknownServerEvent,
 } from './events';
 import { consoleLogger } from './logger';
@@ -44,6 +46,9 @@ import type { ToolHost } from './tools/dispatcher';
 import type { AnyTool } from './tools/define-tool';
 import { ToolRegistry } from './tools/registry';
 import type { SessionFunctionTool } from './tools/registry';
+import { OutOfBandResponses } from './out-of-band';
+import type { OutOfBandResult } from './out-of-band';
+import { ResponseQueue } from './response-queue';
 import { exponentialBackoff, neverReconnect } from './reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
 import type { ApiKeyProvider, Transport, TransportCloseInfo } from './transport/transport';
@@ -63,9 +68,10 @@ export interface RealtimeClientOptions {
   model?: string;
   /**
    * The session config, GA shape (or the legacy flat shape, translated once with a warning).
-   * Applied on connect and re-applied after every reconnect. @default { type: 'realtime' }
+   * Applied on connect and re-applied after every reconnect. A `type: 'transcription'` session
+   * transcribes input audio only: no responses, no tools. @default { type: 'realtime' }
    */
-  session?: SessionConfigInput;
+  session?: SessionConfigInput | TranscriptionSessionConfigInput;
   /** Tools the model may call; more can be added later with `client.tools.add()`. @default [] */
   tools?: AnyTool[];
   /**
@@ -162,16 +168,15 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #currentState: ClientState = { status: 'idle' };
   #phase: Phase = 'idle';
-  #desiredSession: RealtimeSessionConfig;
+  #desiredSession: RealtimeSessionConfig | TranscriptionSessionConfig;
   #confirmedSession: RealtimeSessionConfig | undefined;
   #sessionId: string | undefined;
   readonly #waiters: EventWaiters<ServerEvent | UnknownServerEvent>;
   #lifecycle = new AbortController();
   #sessionExpired = false;
 
-  #activeResponseId: string | undefined;
-  #responseRequested: string | undefined;
-  #queuedResponse: ResponseCreateParams | undefined;
+  readonly #responses = new ResponseQueue((eventId, response) => this.#sendResponseCreate(eventId, response));
+  readonly #outOfBand = new OutOfBandResponses();
   readonly #outbox: ClientEventInput[] = [];
 
   #modelHasSpoken = false;
@@ -211,7 +216,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       }
     }
     // Misconfiguration throws here, before any network call.
-    const normalized = normalizeSessionConfig(options.session ?? { type: 'realtime' });
+    const normalized = normalizeSessionConfig((options.session ?? { type: 'realtime' }) as SessionConfigInput);
     if (normalized.warning) this.#logger.warn(normalized.warning);
     this.#desiredSession = normalized.session;
     this.transport =
@@ -224,7 +229,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
     this.tools.onChange(
       () => {
-        if (this.#phase !== 'live') return;
+        if (this.#phase !== 'live' || !this.#hasResponses()) return;
         this.#applySession({ type: 'realtime', tools: this.#sessionTools() }).catch((error: unknown) =>
           this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
         );
@@ -243,7 +248,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         this.#safeEmit(name, event as never);
         return listened;
       },
-      getToolChoice: () => this.#confirmedSession?.tool_choice ?? this.#desiredSession.tool_choice,
+      getToolChoice: () => this.#confirmedSession?.tool_choice ?? (this.#desiredSession as RealtimeSessionConfig).tool_choice,
     };
     this.#dispatcher = new ToolDispatcher({
       tools: this.tools,
@@ -274,7 +279,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** True while a response is being generated (or has been requested). */
   get responseActive(): boolean {
-    return this.#activeResponseId !== undefined || this.#responseRequested !== undefined;
+    return this.#responses.active;
   }
 
   /**
@@ -293,6 +298,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     } catch (error) {
       const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
       this.#phase = 'ended';
+      // Nothing the attempt started may settle later: its waiters and timers end here.
+      this.#lifecycle.abort(failure);
+      this.#dropWaiters(failure);
+      this.#clearTimers();
       this.transport.close();
       this.#setState({ status: 'closed', reason: failure.message, error: failure });
       throw failure;
@@ -314,7 +323,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const normalized = normalizeSessionConfig(session);
     if (normalized.warning) this.#logger.warn(normalized.warning);
     const voice = normalized.session.audio?.output?.voice;
-    const currentVoice = this.#confirmedSession?.audio?.output?.voice ?? this.#desiredSession.audio?.output?.voice;
+    const currentVoice = this.#confirmedSession?.audio?.output?.voice ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.voice;
     if (voice !== undefined && this.#modelHasSpoken && JSON.stringify(voice) !== JSON.stringify(currentVoice)) {
       throw new RealtimeError(
         'VOXWIRE_VOICE_LOCKED',
@@ -322,7 +331,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         { path: 'session.audio.output.voice' },
       );
     }
-    this.#desiredSession = mergeSession(this.#desiredSession, normalized.session);
+    this.#desiredSession = mergeSession(this.#desiredSession as RealtimeSessionConfig, normalized.session);
     if (this.#phase !== 'live') return undefined;
     return this.#applySession(normalized.session);
   }
@@ -341,7 +350,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       type: 'conversation.item.create',
       item: { id, type: 'message', role: options.role ?? 'user', content: [{ type: 'input_text', text }] },
     });
-    if (options.respond ?? true) this.createResponse();
+    if ((options.respond ?? true) && this.#hasResponses()) this.createResponse();
     return id;
   }
 
@@ -369,17 +378,47 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /**
    * Asks the model to respond. Never sent while a response is active: it is queued and
-   * sent after `response.done` (several queued requests merge into one).
+   * sent after `response.done` (several queued requests merge into one). An invalid request
+   * throws and leaves nothing pending.
+   *
+   * With `conversation: 'none'` the response is out-of-band: sent at once beside any
+   * in-band response, never queued or merged, never added to `conversation` nor replayed,
+   * and its events are not emitted as `transcript`. The returned promise resolves with its
+   * text, audio transcript, function calls and usage, and rejects when it fails.
+   *
+   * @example
+   * ```ts
+   * const { text } = await client.createResponse({ conversation: 'none', instructions: 'Classify the topic.', output_modalities: ['text'] });
+   * ```
    */
-  createResponse(response?: ResponseCreateParams): void {
+  createResponse(response: ResponseCreateParams & { conversation: 'none' }): Promise<OutOfBandResult>;
+  createResponse(response?: ResponseCreateParams): void;
+  createResponse(response?: ResponseCreateParams): Promise<OutOfBandResult> | void {
     if (this.#phase === 'idle' || this.#phase === 'ended') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): the client is not connected; call connect() first.');
     }
-    if (this.responseActive || this.#phase !== 'live') {
-      this.#queuedResponse = { ...this.#queuedResponse, ...response };
-      return;
+    if (!this.#hasResponses()) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createResponse(): a ${this.#desiredSession.type} session has no responses.`);
     }
-    this.#sendResponseCreate(response);
+    const eventId = this.#createId('evt');
+    if (response?.conversation === 'none') return this.#createOutOfBand(eventId, response);
+    this.#responses.request(response, eventId, this.#phase === 'live', () => {
+      serializeClientEvent({ type: 'response.create', response: response ?? {} });
+    });
+  }
+
+  #createOutOfBand(eventId: string, response: ResponseCreateParams): Promise<OutOfBandResult> {
+    if (this.#phase !== 'live' || !this.transport.isOpen) {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
+    }
+    const started = this.#outOfBand.start(eventId, response);
+    try {
+      this.transport.send({ type: 'response.create', event_id: eventId, response: started.params });
+    } catch (error) {
+      this.#outOfBand.forget(eventId);
+      throw error;
+    }
+    return started.result;
   }
 
   /**
@@ -388,10 +427,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * cancel was sent.
    */
   cancelResponse(): boolean {
-    this.#queuedResponse = undefined;
+    this.#responses.dropQueued();
     this.#dispatcher.onInterrupt();
     if (!this.responseActive || this.#phase !== 'live') return false;
-    const responseId = this.#activeResponseId;
+    const responseId = this.#responses.activeId;
     return this.#sendLive(responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' });
   }
 
@@ -429,7 +468,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     switch (event.type) {
       case 'response.create':
-        this.createResponse(event.response);
+        if (event.response?.conversation === 'none') void this.createResponse(event.response as ResponseCreateParams & { conversation: 'none' });
+        else this.createResponse(event.response);
         return;
       case 'response.cancel':
         this.cancelResponse();
@@ -497,7 +537,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#sessionId = (createdEvent.session as { id?: string }).id;
     this.#modelHasSpoken = false;
     this.#sessionExpired = false;
-    await this.#applySession({ ...this.#desiredSession, tools: this.#sessionTools() }, abort);
+    const desired = this.#desiredSession;
+    // Only a realtime session has tools and responses; a transcription session refuses them.
+    await this.#applySession(desired.type === 'realtime' ? { ...desired, tools: this.#sessionTools() } : desired, abort);
     if (restore) {
       for (const item of this.conversation.replayItems(this.#options.replayBudgetChars ?? DEFAULT_REPLAY_BUDGET_CHARS)) {
         this.transport.send({ type: 'conversation.item.create', item });
@@ -509,8 +551,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#startTimers(restore);
   }
 
-  async #applySession(session: RealtimeSessionConfig, signal?: AbortSignal): Promise<RealtimeSessionConfig> {
+  async #applySession(session: RealtimeSessionConfig | TranscriptionSessionConfig, signal?: AbortSignal): Promise<RealtimeSessionConfig> {
     const eventId = this.#createId('evt');
+    // Ends the wait at once when the send is refused, so nothing is left to reject later.
+    const refused = new AbortController();
     const confirmed = this.#waitFor(
       (event) => {
         if (event.type === 'session.updated') return 'resolve';
@@ -518,10 +562,16 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return false;
       },
       this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      signal ?? this.#lifecycle.signal,
+      anySignal([signal ?? this.#lifecycle.signal, refused.signal]),
       'session.updated',
     );
-    this.transport.send({ type: 'session.update', event_id: eventId, session });
+    confirmed.catch(() => undefined);
+    try {
+      this.transport.send({ type: 'session.update', event_id: eventId, session });
+    } catch (error) {
+      refused.abort(error);
+      throw error;
+    }
     const event = (await confirmed) as ServerEventMap['session.updated'];
     return event.session as RealtimeSessionConfig;
   }
@@ -582,8 +632,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #afterDrop(): void {
     this.#cancelToolCalls();
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
-    this.#activeResponseId = undefined;
-    this.#responseRequested = undefined;
+    this.#responses.onDisconnect();
+    this.#outOfBand.failAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', 'The connection dropped before the out-of-band response finished.'));
     if (this.#sink) void this.#sink.flush().catch(() => undefined);
   }
 
@@ -593,9 +643,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The client ended: ${state.status}.`));
     this.#dropWaiters(new RealtimeError('VOXWIRE_ABORTED', 'The client was disconnected.'));
     this.#outbox.length = 0;
-    this.#queuedResponse = undefined;
-    this.#activeResponseId = undefined;
-    this.#responseRequested = undefined;
+    this.#responses.dropQueued();
+    this.#responses.onDisconnect();
+    this.#outOfBand.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${state.status}) before the out-of-band response finished.`));
     this.transport.close();
     this.#cancelToolCalls();
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
@@ -608,6 +658,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
     this.#safeEmit('*', event);
+    if (this.#outOfBand.claim(event)) {
+      // Out-of-band: beside the conversation. Its usage still counts; nothing else is tracked.
+      if (event.type === 'response.done') this.#countUsage((event as ServerEventMap['response.done']).response.usage);
+      if (known) this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
+      return;
+    }
     this.#track(event);
     this.#emitUpdate(this.conversation.apply(event));
     this.#dispatcher.handleEvent(event);
@@ -626,22 +682,15 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       }
       case 'response.created':
-        this.#activeResponseId = (event as ServerEventMap['response.created']).response.id ?? 'unknown';
-        this.#responseRequested = undefined;
+        this.#responses.onCreated((event as ServerEventMap['response.created']).response.id ?? undefined);
         return;
       case 'response.done': {
-        const { response } = event as ServerEventMap['response.done'];
-        this.#activeResponseId = undefined;
-        this.#responseRequested = undefined;
-        if (response.usage) {
-          const total = this.#meter.add(response.usage, this.#model);
-          this.#safeEmit('usage', { response: response.usage, total });
-        }
-        if (this.#queuedResponse !== undefined && this.#phase === 'live') {
-          const queued = this.#queuedResponse;
-          this.#queuedResponse = undefined;
-          this.#sendResponseCreate(queued);
-        }
+        // Whatever the output holds (items of types this SDK does not know included), the
+        // response is over: the next request must be sent.
+        const response = (event as Partial<ServerEventMap['response.done']>).response;
+        this.#responses.onDone();
+        this.#countUsage(response?.usage);
+        if (this.#phase === 'live') this.#sendQueuedResponse();
         return;
       }
       case 'response.output_audio.delta':
@@ -678,7 +727,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       case 'error': {
         const error = (event as ServerEventMap['error']).error;
         if (error.code === 'session_expired') this.#sessionExpired = true;
-        if (error.event_id !== undefined && error.event_id !== null && error.event_id === this.#responseRequested) this.#responseRequested = undefined;
+        this.#responses.onError(error.event_id);
+        if (this.#outOfBand?.fail(error.event_id, serverErrorFromEvent(event as ServerEventMap['error']))) return;
         this.#safeEmit('error', serverErrorFromEvent(event as ServerEventMap['error']));
         return;
       }
@@ -769,10 +819,30 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   // ---------------------------------------------------------------------------------------
   // Sending
 
-  #sendResponseCreate(response: ResponseCreateParams | undefined): void {
-    const eventId = this.#createId('evt');
-    this.#responseRequested = eventId;
+  #sendResponseCreate(eventId: string, response: ResponseCreateParams | undefined): void {
     this.transport.send(response && Object.keys(response).length > 0 ? { type: 'response.create', event_id: eventId, response } : { type: 'response.create', event_id: eventId });
+  }
+
+  /** Sends the held in-band request, if any; a held request the transport refuses is reported, not retried. */
+  #sendQueuedResponse(): void {
+    if (this.#responses.active || !this.#responses.hasQueued) return;
+    const queued = this.#responses.takeQueued();
+    try {
+      this.#responses.request(queued, this.#createId('evt'), true, () => undefined);
+    } catch (error) {
+      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT'));
+    }
+  }
+
+  #countUsage(usage: ServerEventMap['response.done']['response']['usage'] | undefined): void {
+    if (!usage) return;
+    const total = this.#meter.add(usage, this.#model);
+    this.#safeEmit('usage', { response: usage, total });
+  }
+
+  /** Only a realtime session has responses and tools (a transcription session has neither). */
+  #hasResponses(): boolean {
+    return this.#desiredSession.type === 'realtime';
   }
 
   /** Sends now when live; otherwise holds the event for the restored session (sent once). */
@@ -794,11 +864,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #flushOutbox(): void {
     const pending = this.#outbox.splice(0);
     for (const event of pending) this.transport.send(event);
-    if (this.#queuedResponse !== undefined && !this.responseActive) {
-      const queued = this.#queuedResponse;
-      this.#queuedResponse = undefined;
-      this.#sendResponseCreate(queued);
-    }
+    this.#sendQueuedResponse();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -869,7 +935,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #sessionTools(): NonNullable<RealtimeSessionConfig['tools']> {
     const registered: SessionFunctionTool[] = this.tools.toSessionTools();
     const names = new Set(registered.map((tool) => tool.name));
-    const declared = (this.#desiredSession.tools ?? []).filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name)));
+    const declared = ((this.#desiredSession as RealtimeSessionConfig).tools ?? []).filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name)));
     return [...declared, ...registered];
   }
 
@@ -958,7 +1024,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   #outputFormat(): AudioFormat {
-    return this.#confirmedSession?.audio?.output?.format ?? this.#desiredSession.audio?.output?.format ?? { type: 'audio/pcm', rate: 24000 };
+    return this.#confirmedSession?.audio?.output?.format ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.format ?? { type: 'audio/pcm', rate: 24000 };
   }
 
   #setState(state: ClientState): void {

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RealtimeClient } from '../../src/client';
+import type { RealtimeClientOptions } from '../../src/client';
+import type { TranscriptUpdate } from '../../src/conversation';
+import { silentLogger } from '../../src/logger';
+import { startScriptedServer } from './scripted-server';
+import type { ScriptedServer, ScriptedServerOptions } from './scripted-server';
+
+const stoppers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const stop of stoppers.splice(0).reverse()) await stop();
+});
+
+async function serve(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
+  const server = await startScriptedServer(options);
+  stoppers.push(() => server.stop());
+  return server;
+}
+
+function newClient(url: string, extra: RealtimeClientOptions = {}): RealtimeClient {
+  const client = new RealtimeClient({ url, apiKey: 'sk-test', logger: silentLogger, reconnect: false, connectTimeoutMs: 3000, ...extra });
+  stoppers.push(() => client.disconnect());
+  return client;
+}
+
+// The official transcription-session `session.created` example and input transcription events
+// (../shared/protocol/events-ga.jsonl, openai/openai-openapi openapi.yaml).
+const transcriptionCreated = {
+  type: 'transcription',
+  object: 'realtime.transcription_session',
+  id: 'sess_Cx0TrSession0000001',
+  expires_at: 1767233035,
+  include: ['item.input_audio_transcription.logprobs'],
+  audio: {
+    input: {
+      format: { type: 'audio/pcm', rate: 24000 },
+      transcription: { model: 'gpt-4o-transcribe', prompt: '', language: 'en' },
+      noise_reduction: { type: 'near_field' },
+      turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200 },
+    },
+  },
+};
+
+describe('transcription sessions (obs. 3)', () => {
+  it('connect, send no response or tool fields, and emit user transcripts from input transcription', async () => {
+    const server = await serve({ created: transcriptionCreated });
+    const client = newClient(server.url, {
+      session: { type: 'transcription', audio: { input: { transcription: { model: 'gpt-4o-transcribe', language: 'en' } } } },
+    });
+    await client.connect();
+    const update = server.received.find((event) => event.type === 'session.update') as unknown as { session: Record<string, unknown> };
+    expect(update.session.type).toBe('transcription');
+    for (const field of ['tools', 'tool_choice', 'instructions', 'output_modalities', 'max_output_tokens']) expect(update.session).not.toHaveProperty(field);
+
+    const transcripts: TranscriptUpdate[] = [];
+    client.on('transcript', (t) => transcripts.push(t));
+    const done = new Promise<void>((resolve) => client.on('transcript', (t) => t.final && resolve()));
+    server.send({ type: 'input_audio_buffer.committed', previous_item_id: null, item_id: 'item_CCXGQ4e1ht4cOraEYcuR2' });
+    server.send({ type: 'conversation.item.input_audio_transcription.delta', item_id: 'item_CCXGQ4e1ht4cOraEYcuR2', content_index: 0, delta: 'Hey', obfuscation: 'aLxx0jTEciOGe' });
+    server.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_CCXGQ4e1ht4cOraEYcuR2', content_index: 0, transcript: 'Hey, can you hear me?', usage: { type: 'tokens', total_tokens: 22, input_tokens: 13, input_token_details: { text_tokens: 0, audio_tokens: 13 }, output_tokens: 9 } });
+    await done;
+    expect(transcripts.map((t) => [t.role, t.text, t.final])).toEqual([
+      ['user', 'Hey', false],
+      ['user', 'Hey, can you hear me?', true],
+    ]);
+    // No responses in a transcription session: asking for one is refused clearly, and nothing is sent.
+    expect(() => client.createResponse()).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
+    client.sendText('typed note');
+    await server.waitFor('conversation.item.create').catch(() => undefined);
+    expect(server.received.filter((event) => event.type === 'response.create')).toHaveLength(0);
+  });
+
+  it('a failed connect() leaves no promise to reject later (the guard fails the test otherwise)', async () => {
+    // A server that never confirms the session: connect() times out and is caught by the app.
+    const server = await serve({ onEvent: (event) => event.type === 'session.update' });
+    const client = newClient(server.url, { connectTimeoutMs: 150 });
+    await expect(client.connect()).rejects.toMatchObject({ code: 'VOXWIRE_TIMEOUT' });
+    // Longer than every internal timer the attempt started.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(client.state.status).toBe('closed');
+  });
+});
+
+describe('obs. 5: a createResponse() that throws leaves nothing pending', () => {
+  it('a beta field or an invalid parameter throws, and later requests are still sent', async () => {
+    const server = await serve({
+      onEvent: (event, reply) => {
+        if (event.type !== 'response.create') return;
+        reply({ type: 'response.created', response: { object: 'realtime.response', id: 'resp_ok', status: 'in_progress', output: [] } });
+        reply({ type: 'response.done', response: { object: 'realtime.response', id: 'resp_ok', status: 'completed', output: [], usage: null } });
+      },
+    });
+    const client = newClient(server.url);
+    await client.connect();
+    expect(() => client.createResponse({ modalities: ['text'] } as never)).toThrow(expect.objectContaining({ message: expect.stringContaining('output_modalities') }));
+    expect(() => client.createResponse({ max_output_tokens: 'lots' } as never)).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_CLIENT_EVENT' }));
+    expect(client.responseActive).toBe(false);
+    client.createResponse({ instructions: 'Say hi.' });
+    const sent = await server.waitFor('response.create');
+    expect(sent.response).toEqual({ instructions: 'Say hi.' });
+  });
+
+  it('a bad request queued behind an active response throws at once and does not poison the queue', async () => {
+    let created = 0;
+    const server = await serve({
+      onEvent: (event, reply) => {
+        if (event.type !== 'response.create') return;
+        created += 1;
+        reply({ type: 'response.created', response: { object: 'realtime.response', id: `resp_${created}`, status: 'in_progress', output: [] } });
+      },
+    });
+    const client = newClient(server.url);
+    await client.connect();
+    client.createResponse();
+    await new Promise<void>((resolve) => client.once('response.created', () => resolve()));
+    expect(() => client.createResponse({ modalities: ['text'] } as never)).toThrow();
+    client.createResponse({ instructions: 'next' });
+    server.send({ type: 'response.done', response: { object: 'realtime.response', id: 'resp_1', status: 'completed', output: [], usage: null } });
+    const second = await server.waitFor('response.create', (e) => (e.response as { instructions?: string } | undefined)?.instructions === 'next');
+    expect(second.response).toEqual({ instructions: 'next' });
+  });
+});
