@@ -46,8 +46,7 @@ import type { ToolHost } from './tools/dispatcher';
 import type { AnyTool } from './tools/define-tool';
 import { ToolRegistry } from './tools/registry';
 import type { SessionFunctionTool } from './tools/registry';
-import { OutOfBandResponses } from './out-of-band';
-import type { OutOfBandResult } from './out-of-band';
+import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
 import { ResponseQueue } from './response-queue';
 import { exponentialBackoff, neverReconnect } from './reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
@@ -176,7 +175,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #sessionExpired = false;
 
   readonly #responses = new ResponseQueue((eventId, response) => this.#sendResponseCreate(eventId, response));
-  readonly #outOfBand = new OutOfBandResponses();
+  /** Loaded on the first out-of-band request: most apps never make one, and the root bundle is budgeted. */
+  #outOfBand: OutOfBandResponses | undefined;
   readonly #outbox: ClientEventInput[] = [];
 
   #modelHasSpoken = false;
@@ -407,7 +407,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     });
   }
 
-  #createOutOfBand(eventId: string, response: ResponseCreateParams): Promise<OutOfBandResult> {
+  async #createOutOfBand(eventId: string, response: ResponseCreateParams): Promise<OutOfBandResult> {
+    if (!this.#outOfBand) {
+      const { OutOfBandResponses } = await import('./out-of-band');
+      this.#outOfBand ??= new OutOfBandResponses();
+    }
     if (this.#phase !== 'live' || !this.transport.isOpen) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
     }
@@ -633,7 +637,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#cancelToolCalls();
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
     this.#responses.onDisconnect();
-    this.#outOfBand.failAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', 'The connection dropped before the out-of-band response finished.'));
+    this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', 'The connection dropped before the out-of-band response finished.'));
     if (this.#sink) void this.#sink.flush().catch(() => undefined);
   }
 
@@ -645,7 +649,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#outbox.length = 0;
     this.#responses.dropQueued();
     this.#responses.onDisconnect();
-    this.#outOfBand.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${state.status}) before the out-of-band response finished.`));
+    this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${state.status}) before the out-of-band response finished.`));
     this.transport.close();
     this.#cancelToolCalls();
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
@@ -658,7 +662,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
     this.#safeEmit('*', event);
-    if (this.#outOfBand.claim(event)) {
+    if (this.#outOfBand?.claim(event)) {
       // Out-of-band: beside the conversation. Its usage still counts; nothing else is tracked.
       if (event.type === 'response.done') this.#countUsage((event as ServerEventMap['response.done']).response.usage);
       if (known) this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
