@@ -1,4 +1,4 @@
-import type { ConversationChange, TranscriptUpdate } from './conversation';
+import type { ConversationChange, ConversationEntry, DeliveryState, TranscriptUpdate } from './conversation';
 import type { RealtimeError } from './errors';
 import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent, Usage } from './events';
 import type { ModelWarning } from './models';
@@ -107,6 +107,16 @@ export interface UsageEvent {
   total: UsageTotals;
 }
 
+/** The delivery state of an item the client sent changed (the `delivery` event). */
+export interface DeliveryUpdate {
+  /** The item. */
+  itemId: string;
+  /** `pending` when sent, `delivered` once the server acknowledged it, `failed` when refused or the client ended first. */
+  state: DeliveryState;
+  /** Its conversation entry (whose `delivery` says the same). */
+  entry: ConversationEntry;
+}
+
 /** SDK lifecycle events (short names, no dots). */
 export interface ClientLifecycleEvents {
   /** The state changed. */
@@ -115,7 +125,9 @@ export interface ClientLifecycleEvents {
   session: [session: RealtimeSessionConfig];
   /** An entry of `client.conversation` was added, updated, truncated or removed. */
   conversation: [change: ConversationChange];
-  /** A user or assistant transcript delta or final. */
+  /** An item the client sent is pending, was delivered (acknowledged by the server), or failed. */
+  delivery: [update: DeliveryUpdate];
+  /** A user or assistant transcript delta or final (typed user text included; a truncation ends with the text heard). */
   transcript: [update: TranscriptUpdate];
   /** Assistant audio (WebSocket transport only; WebRTC plays media tracks). */
   audio: [chunk: AudioChunkEvent];

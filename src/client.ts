@@ -9,7 +9,7 @@ import type {
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import { Conversation } from './conversation';
-import type { ConversationUpdate } from './conversation';
+import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
 import { describeAudioFormat } from './codec/audio-format';
 import { decodeAlaw, decodeMulaw } from './codec/g711';
 import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from './codec/base64';
@@ -29,6 +29,7 @@ import { normalizeSessionConfig, serializeClientEvent } from './events';
 import type {
   AudioFormat,
   ClientEventInput,
+  ConversationItemInput,
   ResponseCreateParams,
   RealtimeSessionConfig,
   ServerEvent,
@@ -46,6 +47,7 @@ import type { ToolHost } from './tools/dispatcher';
 import type { AnyTool } from './tools/define-tool';
 import { ToolRegistry } from './tools/registry';
 import type { SessionFunctionTool } from './tools/registry';
+import { DeliveryJournal } from './delivery-journal';
 import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
 import { ResponseQueue } from './response-queue';
 import { exponentialBackoff, neverReconnect } from './reconnect';
@@ -128,7 +130,7 @@ export interface ConnectOptions {
 type Phase = 'idle' | 'handshake' | 'live' | 'backoff' | 'ended';
 
 /** Events the client may hold while disconnected and send once after the session is restored. */
-const QUEUEABLE = new Set(['conversation.item.create', 'conversation.item.delete', 'conversation.item.retrieve']);
+const QUEUEABLE = new Set(['conversation.item.delete', 'conversation.item.retrieve']);
 
 /**
  * A conversation with a Realtime model over a swappable transport: typed events, a
@@ -178,6 +180,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /** Loaded on the first out-of-band request: most apps never make one, and the root bundle is budgeted. */
   #outOfBand: OutOfBandResponses | undefined;
   readonly #outbox: ClientEventInput[] = [];
+  readonly #journal = new DeliveryJournal();
+  /** Server-owned playback (WebRTC, SIP): true between `output_audio_buffer.started` and its stop or clear. */
+  #serverPlaying = false;
 
   #modelHasSpoken = false;
   /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
@@ -346,10 +351,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     const id = this.#createId('item');
     this.#touch();
-    this.#enqueue({
-      type: 'conversation.item.create',
-      item: { id, type: 'message', role: options.role ?? 'user', content: [{ type: 'input_text', text }] },
-    });
+    this.#createItem({ id, type: 'message', role: options.role ?? 'user', content: [{ type: 'input_text', text }] }, undefined);
     if ((options.respond ?? true) && this.#hasResponses()) this.createResponse();
     return id;
   }
@@ -483,6 +485,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
           this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
         );
         return;
+      case 'conversation.item.create':
+        this.#createItem({ ...event.item, id: event.item.id ?? this.#createId('item') } as ConversationItemInput, event.previous_item_id ?? undefined);
+        return;
       default:
         if (QUEUEABLE.has(event.type)) this.#enqueue(event);
         else if (!this.#sendLive(event)) this.#logger.warn(`send(): dropped ${event.type} while not connected (stale events are not sent late).`);
@@ -524,6 +529,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
     this.#phase = 'handshake';
+    this.#journal.newSession();
     // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
     await this.tools.prepare();
     if (!restore) await this.#checkModels();
@@ -549,6 +555,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         this.transport.send({ type: 'conversation.item.create', item });
       }
     }
+    // Items sent but never acknowledged (a drop right after sendText) go again, once per session.
+    for (const { item, previousItemId } of this.#journal.due()) this.#writeItem(item, previousItemId);
     this.#phase = 'live';
     this.#flushOutbox();
     this.#setState({ status: 'connected', sessionId: this.#sessionId ?? '' });
@@ -647,6 +655,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The client ended: ${state.status}.`));
     this.#dropWaiters(new RealtimeError('VOXWIRE_ABORTED', 'The client was disconnected.'));
     this.#outbox.length = 0;
+    for (const itemId of this.#journal.failAll()) this.#setDelivery(itemId, 'failed');
     this.#responses.dropQueued();
     this.#responses.onDisconnect();
     this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${state.status}) before the out-of-band response finished.`));
@@ -685,6 +694,20 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         this.#safeEmit('session', session);
         return;
       }
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+      case 'conversation.item.done': {
+        const itemId = (event as { item?: { id?: unknown } }).item?.id;
+        if (typeof itemId === 'string' && this.#journal.acknowledge(itemId)) this.#setDelivery(itemId, 'delivered');
+        return;
+      }
+      case 'conversation.item.truncated': {
+        // Server-owned playback (WebRTC): the client received no audio to measure the cut by,
+        // so it asks for the server's copy, whose transcript is what the user heard.
+        const e = event as ServerEventMap['conversation.item.truncated'];
+        if (this.conversation.needsServerCut(e.item_id, e.content_index)) this.#sendLive({ type: 'conversation.item.retrieve', item_id: e.item_id });
+        return;
+      }
       case 'response.created':
         this.#responses.onCreated((event as ServerEventMap['response.created']).response.id ?? undefined);
         return;
@@ -707,23 +730,28 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       case 'input_audio_buffer.speech_started':
         this.#touch();
-        if (this.#sink && this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
+        if (this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
         return;
       case 'output_audio_buffer.started':
         this.#modelHasSpoken = true;
+        this.#serverPlaying = true;
         this.#safeEmit('speaking', { speaking: true, responseId: (event as ServerEventMap['output_audio_buffer.started']).response_id });
         return;
       case 'output_audio_buffer.stopped':
+        this.#serverPlaying = false;
         this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.stopped']).response_id });
         return;
       case 'output_audio_buffer.cleared': {
         this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.cleared']).response_id });
         // Our own clear was already reported by interrupt(); a clear we did not ask for is the
         // server cutting playback because the user spoke.
+        const wasPlaying = this.#serverPlaying;
+        this.#serverPlaying = false;
         if (this.#clearRequested) {
           this.#clearRequested = false;
           return;
         }
+        if (!wasPlaying && !this.responseActive) return;
         this.#dispatcher.onInterrupt();
         this.#safeEmit('interrupted', interruption('speech', false));
         return;
@@ -732,6 +760,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         const error = (event as ServerEventMap['error']).error;
         if (error.code === 'session_expired') this.#sessionExpired = true;
         this.#responses.onError(error.event_id);
+        const refused = this.#journal.refuse(error.event_id);
+        if (refused) this.#setDelivery(refused, 'failed');
         if (this.#outOfBand?.fail(error.event_id, serverErrorFromEvent(event as ServerEventMap['error']))) return;
         this.#safeEmit('error', serverErrorFromEvent(event as ServerEventMap['error']));
         return;
@@ -784,14 +814,20 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   /** The user started speaking: the server cancels the response itself when `interrupt_response` is on. */
+  /**
+   * The user started speaking. It interrupts only when a response was in progress or audio was
+   * still playing: a first turn, or a turn after the reply finished playing, is not an interruption.
+   */
   async #onSpeechStarted(): Promise<void> {
+    const responding = this.responseActive;
+    if (!responding && !this.#sink) return;
     const serverInterrupts = this.#confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
-    if (serverInterrupts) this.#dispatcher.onInterrupt();
+    if (serverInterrupts && responding) this.#dispatcher.onInterrupt();
     const cancelled = serverInterrupts ? false : this.cancelResponse();
-    await this.#flushAndTruncate('speech', cancelled);
+    await this.#flushAndTruncate('speech', cancelled, !responding);
   }
 
-  async #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean): Promise<InterruptionInfo> {
+  async #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean, onlyIfUnplayed = false): Promise<InterruptionInfo> {
     const info = interruption(reason, cancelled);
     if (!this.#sink) {
       this.#safeEmit('interrupted', info);
@@ -816,6 +852,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       // Only cut when something unheard would remain; a fully played item needs no truncate.
       if (playedMs < Math.floor(receivedMs)) info.truncated = this.truncate(position.itemId, position.contentIndex, playedMs);
     }
+    // Nothing was playing and nothing was being generated: the user simply took their turn.
+    if (onlyIfUnplayed && !info.truncated) return info;
     this.#safeEmit('interrupted', info);
     return info;
   }
@@ -856,6 +894,39 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     if (this.#phase === 'live' && this.transport.isOpen) this.transport.send(event);
     else this.#outbox.push(event);
+  }
+
+  /**
+   * Adds an item the client sends to the conversation (`pending`) and to the delivery journal,
+   * and writes it when live; otherwise the restored session gets it. An invalid item throws
+   * before anything is recorded.
+   */
+  #createItem(item: ConversationItemInput, previousItemId: string | undefined): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'Cannot send conversation.item.create: the client is not connected; call connect() first.');
+    }
+    const live = this.#phase === 'live' && this.transport.isOpen;
+    if (!live) serializeClientEvent({ type: 'conversation.item.create', item });
+    const eventId = live ? this.#writeItem(item, previousItemId, false) : undefined;
+    this.#journal.track(item, previousItemId);
+    if (eventId) this.#journal.markSent(item.id as string, eventId);
+    this.#emitUpdate(this.conversation.addLocal(item));
+    this.#setDelivery(item.id as string, 'pending', true);
+  }
+
+  /** Writes one `conversation.item.create`; returns its `event_id`. */
+  #writeItem(item: ConversationItemInput, previousItemId: string | undefined, journal = true): string {
+    const eventId = this.#createId('evt');
+    this.transport.send({ type: 'conversation.item.create', event_id: eventId, item, ...(previousItemId === undefined ? {} : { previous_item_id: previousItemId }) });
+    if (journal) this.#journal.markSent(item.id as string, eventId);
+    return eventId;
+  }
+
+  #setDelivery(itemId: string, state: DeliveryState, initial = false): void {
+    const change: ConversationChange | undefined = initial ? undefined : this.conversation.setDelivery(itemId, state);
+    if (change) this.#safeEmit('conversation', change);
+    const entry = this.conversation.get(itemId);
+    if (entry && (initial || change)) this.#safeEmit('delivery', { itemId, state, entry });
   }
 
   /** Sends now when live; otherwise drops (audio and truncation are meaningless later). */

@@ -3,6 +3,13 @@ import type { ConversationItem, ConversationItemInput, ServerEvent, ServerEventM
 /** Where an item stands. `incomplete`: cut off by a drop or a limit; `cancelled`: interrupted or aborted. */
 export type ConversationEntryStatus = 'in_progress' | 'completed' | 'incomplete' | 'cancelled';
 
+/**
+ * Where an item the client sent stands: `pending` until the server acknowledges it
+ * (`conversation.item.added`/`done` with its id), `delivered` after, `failed` when the server
+ * refused it or the client ended before any session acknowledged it.
+ */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
 /** One content part of an entry, text only: audio bytes are never kept, only their duration. */
 export interface ConversationContent {
   /** The wire content type (`input_text`, `input_audio`, `output_text`, `output_audio`, `input_image`...). */
@@ -50,6 +57,8 @@ export interface ConversationEntry {
    * and is never replayed. Undefined for known types.
    */
   raw: Readonly<Record<string, unknown>> | undefined;
+  /** For items this client sent: whether the server has acknowledged them. Undefined for the server's items. */
+  delivery: DeliveryState | undefined;
 }
 
 /** Item types the conversation model reads; any other type is kept whole in `raw`. */
@@ -133,10 +142,15 @@ export class Conversation {
   /** Applies one server event; returns what changed (nothing for events it does not track). */
   apply(event: ServerEvent | UnknownServerEvent): ConversationUpdate {
     switch (event.type) {
+      case 'conversation.item.retrieved': {
+        const e = event as ServerEventMap['conversation.item.retrieved'];
+        const heard = this.#adoptHeard(e.item);
+        if (heard) return heard;
+        return this.#upsert(e.item, undefined, false);
+      }
       case 'conversation.item.added':
       case 'conversation.item.created':
-      case 'conversation.item.done':
-      case 'conversation.item.retrieved': {
+      case 'conversation.item.done': {
         const e = event as ServerEventMap['conversation.item.added'];
         return this.#upsert(e.item, e.previous_item_id, event.type === 'conversation.item.done');
       }
@@ -228,13 +242,19 @@ export class Conversation {
     const part = entry.content[contentIndex];
     if (entry.truncatedAtMs !== undefined && entry.truncatedAtMs <= audioEndMs) return NO_UPDATE;
     entry.truncatedAtMs = audioEndMs;
-    if (part && part.audioMs > 0 && audioEndMs < part.audioMs) {
+    const cut = part !== undefined && part.audioMs > 0 && audioEndMs < part.audioMs;
+    if (cut) {
       part.text = cutAtWord(part.text, audioEndMs / part.audioMs);
       part.audioMs = audioEndMs;
     }
     entry.text = joinText(entry);
     if (entry.status === 'in_progress') entry.status = 'cancelled';
-    return { changes: [{ kind: 'truncated', entry, audioEndMs }], transcripts: [] };
+    // The last final transcript says what the user heard, whatever came before. Without
+    // received audio (WebRTC plays media tracks) the cut is known only from the server's copy:
+    // see the `conversation.item.retrieved` case.
+    const transcripts: TranscriptUpdate[] =
+      cut && entry.role !== 'user' ? [{ role: 'assistant', itemId, contentIndex, delta: '', text: part.text, final: true }] : [];
+    return { changes: [{ kind: 'truncated', entry, audioEndMs }], transcripts };
   }
 
   /**
@@ -273,6 +293,9 @@ export class Conversation {
     let spent = 0;
     for (let index = this.#order.length - 1; index >= 0; index -= 1) {
       const entry = this.#order[index] as ConversationEntry;
+      // Items still pending are resent by the client's delivery journal, not replayed; an
+      // answer cut off by a drop is asked for again, so its fragment is not replayed.
+      if (entry.delivery === 'pending' || entry.delivery === 'failed' || (entry.role === 'assistant' && entry.status === 'incomplete')) continue;
       const item = toReplayItem(entry, outputs, calls);
       if (!item) continue;
       const cost = entry.text.length + (entry.name?.length ?? 0);
@@ -283,6 +306,35 @@ export class Conversation {
     picked.reverse();
     for (const item of picked) if (item.id) this.#replaying.add(item.id);
     return picked;
+  }
+
+  /**
+   * Adds an item this client is sending, before the server acknowledges it: the entry is
+   * `pending` until {@link setDelivery}. A user's typed message yields a final `transcript`, as
+   * spoken text does.
+   */
+  addLocal(item: ConversationItemInput): ConversationUpdate {
+    const id = item.id as string;
+    if (this.#byId.has(id)) return NO_UPDATE;
+    const entry = createEntry(item as ConversationItem, undefined);
+    mergeItem(entry, item as ConversationItem);
+    entry.status = 'completed';
+    entry.delivery = 'pending';
+    this.#order.push(entry);
+    this.#byId.set(id, entry);
+    const transcripts: TranscriptUpdate[] =
+      entry.type === 'message' && entry.role === 'user'
+        ? entry.content.map((part, contentIndex) => ({ role: 'user' as const, itemId: id, contentIndex, delta: part.text, text: part.text, final: true }))
+        : [];
+    return { changes: [{ kind: 'added', entry }], transcripts: transcripts.filter((t) => t.text.length > 0) };
+  }
+
+  /** Sets the delivery state of an item this client sent; undefined when nothing changed. */
+  setDelivery(itemId: string, state: DeliveryState): ConversationChange | undefined {
+    const entry = this.#byId.get(itemId);
+    if (!entry || entry.delivery === undefined || entry.delivery === state) return undefined;
+    entry.delivery = state;
+    return { kind: 'updated', entry };
   }
 
   #upsert(item: ConversationItem, previousItemId: string | null | undefined, done: boolean, responseId?: string): ConversationUpdate {
@@ -306,6 +358,30 @@ export class Conversation {
     else this.#order.push(entry);
     this.#byId.set(id, entry);
     return { changes: [{ kind: 'added', entry }], transcripts: [] };
+  }
+
+  /** Whether no audio was received for this part, so a cut cannot be measured here (the server's copy says what was heard). */
+  needsServerCut(itemId: string, contentIndex: number): boolean {
+    const entry = this.#byId.get(itemId);
+    return entry !== undefined && entry.role === 'assistant' && (entry.content[contentIndex]?.audioMs ?? 0) === 0;
+  }
+
+  /** The server's copy of an item truncated without received audio: its transcript is what was heard. */
+  #adoptHeard(item: ConversationItem): ConversationUpdate | undefined {
+    const entry = item.id ? this.#byId.get(item.id) : undefined;
+    if (!entry || entry.truncatedAtMs === undefined || entry.raw !== undefined) return undefined;
+    const transcripts: TranscriptUpdate[] = [];
+    const content = ((item as { content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null }).content ?? []);
+    content.forEach((incoming, contentIndex) => {
+      const part = entry.content[contentIndex];
+      const text = incoming.transcript ?? incoming.text;
+      if (!part || part.audioMs > 0 || typeof text !== 'string' || text === part.text) return;
+      part.text = text;
+      transcripts.push({ role: 'assistant', itemId: entry.id, contentIndex, delta: '', text, final: true });
+    });
+    if (transcripts.length === 0) return NO_UPDATE;
+    entry.text = joinText(entry);
+    return { changes: [{ kind: 'truncated', entry, audioEndMs: entry.truncatedAtMs }], transcripts };
   }
 
   #remove(itemId: string): ConversationUpdate {
@@ -381,6 +457,7 @@ function createEntry(item: ConversationItem, responseId: string | undefined): Co
     responseId,
     sessions: 1,
     raw: KNOWN_ITEM_TYPES.has(record.type) ? undefined : (item as Record<string, unknown>),
+    delivery: undefined,
   };
 }
 

@@ -18,7 +18,9 @@ export type {
   SessionEndingInfo,
   SpeakingInfo,
   UsageEvent,
+  DeliveryUpdate,
 } from './client-events';
+export type { OutOfBandResult, OutOfBandFunctionCall } from './out-of-band';
 
 // Conversation.
 export { Conversation } from './conversation';
@@ -29,6 +31,7 @@ export type {
   ConversationChange,
   ConversationUpdate,
   TranscriptUpdate,
+  DeliveryState,
 } from './conversation';
 
 // Tools.
