@@ -14,6 +14,8 @@ export class ResponseQueue {
   /** The id of the response in progress (between `response.created` and `response.done`). */
   #activeId: string | undefined;
   #queued: ResponseCreateParams | undefined;
+  /** What the request in flight asked for, until its `response.done`: asked again if a drop cuts it. */
+  #inFlight: ResponseCreateParams | undefined;
   readonly #send: (eventId: string, params: ResponseCreateParams | undefined) => void;
 
   /** `send` writes one `response.create` (and throws, changing nothing, when the transport refuses it). */
@@ -49,6 +51,7 @@ export class ResponseQueue {
     }
     this.#send(eventId, params);
     this.#requested = eventId;
+    this.#inFlight = params ?? {};
   }
 
   /** `response.created` for an in-band response. */
@@ -61,11 +64,15 @@ export class ResponseQueue {
   onDone(): void {
     this.#activeId = undefined;
     this.#requested = undefined;
+    this.#inFlight = undefined;
   }
 
   /** The server refused our request (`error` with its `event_id`): nothing is active any more. */
   onError(eventId: string | null | undefined): void {
-    if (eventId !== undefined && eventId !== null && eventId === this.#requested) this.#requested = undefined;
+    if (eventId !== undefined && eventId !== null && eventId === this.#requested) {
+      this.#requested = undefined;
+      this.#inFlight = undefined;
+    }
   }
 
   /** Takes the held request (to send it now). */
@@ -75,13 +82,20 @@ export class ResponseQueue {
     return queued;
   }
 
-  /** Forgets the held request (a cancel, or the client ended). */
+  /** Forgets the held request and the one in flight (a cancel, or the client ended). */
   dropQueued(): void {
     this.#queued = undefined;
+    this.#inFlight = undefined;
   }
 
-  /** The connection dropped: whatever was active died with the session; a held request stays. */
+  /**
+   * The connection dropped: whatever was active died with the session. A request of ours that
+   * had not finished is held again, so the restored session answers it (the old session's
+   * `response.create` never reaches the new one, so this sends nothing twice to a session).
+   */
   onDisconnect(): void {
+    if (this.#inFlight !== undefined) this.#queued = { ...this.#inFlight, ...this.#queued };
+    this.#inFlight = undefined;
     this.#activeId = undefined;
     this.#requested = undefined;
   }

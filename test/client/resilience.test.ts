@@ -114,7 +114,8 @@ describe('reconnection', () => {
     });
 
     for (let run = 0; run < 50; run += 1) {
-      const turns: ScenarioTurn[] = [0, 1, 2].map((index) => ({ reply: { text: `Answer ${index}.`, audio: 'reply-weather' } }));
+      // Spare turns: an answer cut by the drop is asked for again in the restored session.
+      const turns: ScenarioTurn[] = [0, 1, 2, 3, 4].map((index) => ({ reply: { text: `Answer ${index}.`, audio: 'reply-weather' } }));
       const dropTurn = Math.floor(random() * 3);
       const before = random() < 0.5;
       const type = dropTypes[Math.floor(random() * dropTypes.length)] as string;
@@ -145,6 +146,18 @@ describe('reconnection', () => {
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         }
+        // An answer cut by a drop is asked for again after the reconnect: let it finish.
+        await until<void>(
+          (resolve) => {
+            const check = (): void => {
+              if (client.state.status === 'connected' && !client.responseActive) resolve();
+            };
+            client.on('response.done', check);
+            client.on('state', check);
+            check();
+          },
+          `the last answer of run ${run}`,
+        );
         await flushMicrotasks();
         const entries = client.conversation.entries;
         const ids = entries.map((entry) => entry.id);
