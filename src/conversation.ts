@@ -368,7 +368,8 @@ export class Conversation {
 
   /** The server's copy of an item truncated without received audio: its transcript is what was heard. */
   #adoptHeard(item: ConversationItem): ConversationUpdate | undefined {
-    const entry = item.id ? this.#byId.get(item.id) : undefined;
+    const id = (item as { id?: unknown }).id;
+    const entry = typeof id === 'string' ? this.#byId.get(id) : undefined;
     if (!entry || entry.truncatedAtMs === undefined || entry.raw !== undefined) return undefined;
     const transcripts: TranscriptUpdate[] = [];
     const content = ((item as { content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null }).content ?? []);

@@ -23,6 +23,49 @@ function newClient(url: string, extra: RealtimeClientOptions = {}): RealtimeClie
   return client;
 }
 
+// The official `response.done` example (../shared/protocol/events-ga.jsonl, from
+// openai/openai-openapi openapi.yaml), its output preceded by a reasoning item of the shape the
+// `openai` types describe for reasoning models.
+const reasoningItem = { id: 'item_reason1', type: 'reasoning', status: 'completed', summary: [{ type: 'summary_text', text: 'The user greets.' }], encrypted_content: null };
+const messageItem = { id: 'item_CCXHwGjjDUfOXbiySlK7i', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_audio', transcript: 'Loud and clear! I can hear you perfectly. How can I help you today?' }] };
+const usage = { total_tokens: 253, input_tokens: 132, output_tokens: 121, input_token_details: { text_tokens: 119, audio_tokens: 13, image_tokens: 0, cached_tokens: 64, cached_tokens_details: { text_tokens: 64, audio_tokens: 0, image_tokens: 0 } }, output_token_details: { text_tokens: 30, audio_tokens: 91 } };
+
+describe('forward compatibility: the client carries on past shapes it does not know', () => {
+  it('obs. 1: response.done whose output holds [reasoning, message] ends the response; the next sendText asks again', async () => {
+    let responses = 0;
+    const server = await serve({
+      onEvent: (event, reply) => {
+        if (event.type !== 'response.create') return;
+        responses += 1;
+        const id = `resp_${responses}`;
+        reply({ type: 'response.created', response: { object: 'realtime.response', id, status: 'in_progress', status_details: null, output: [], conversation_id: 'conv_1', output_modalities: ['audio'], usage: null, metadata: null } });
+        reply({ type: 'response.output_item.added', response_id: id, output_index: 0, item: { ...reasoningItem, status: 'in_progress' } });
+        reply({ type: 'response.output_item.done', response_id: id, output_index: 0, item: reasoningItem });
+        reply({ type: 'response.done', response: { object: 'realtime.response', id, status: 'completed', status_details: null, output: [reasoningItem, messageItem], conversation_id: 'conv_1', output_modalities: ['audio'], max_output_tokens: 'inf', usage, metadata: null } });
+      },
+    });
+    const client = newClient(server.url);
+    await client.connect();
+    client.sendText('Hello?');
+    await server.waitFor('response.create');
+    await new Promise<void>((resolve) => client.once('usage', () => resolve()));
+    expect(client.responseActive).toBe(false);
+    client.sendText('Still there?');
+    await server.waitFor('response.create', () => server.received.filter((e) => e.type === 'response.create').length === 2);
+    // The unknown item keeps its place with its raw form and no text; the tool dispatcher ignored it.
+    const entry = client.conversation.get('item_reason1');
+    expect(entry).toMatchObject({ type: 'reasoning', text: '', raw: reasoningItem });
+    expect(server.received.filter((e) => e.type === 'conversation.item.create')).toHaveLength(2);
+  });
+
+  it('obs. 2: session.created with a session type the SDK does not know does not make connect() time out', async () => {
+    const server = await serve({ created: { type: 'voice_agent', object: 'realtime.voice_agent_session', id: 'sess_future', model: 'gpt-realtime-3', new_field: { nested: true } } });
+    const client = newClient(server.url, { connectTimeoutMs: 2000 });
+    await client.connect();
+    expect(client.state).toMatchObject({ status: 'connected', sessionId: 'sess_future' });
+  });
+});
+
 // The official transcription-session `session.created` example and input transcription events
 // (../shared/protocol/events-ga.jsonl, openai/openai-openapi openapi.yaml).
 const transcriptionCreated = {
