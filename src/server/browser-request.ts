@@ -5,9 +5,9 @@
  * locked field means the same over WebSocket and WebRTC), and JSON error answers whose
  * `error.code` is a voxwire code the transports turn into a typed error.
  */
-import { DEFAULT_MODEL } from '../defaults';
+import { DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from '../defaults';
 import { RealtimeError, type RealtimeErrorCode } from '../errors';
-import { normalizeSessionConfig, type RealtimeSessionConfig, type SessionConfigInput } from '../events';
+import { normalizeSessionConfig, type RealtimeSessionConfig, type SessionConfigInput, type TranscriptionSessionConfig, type TranscriptionSessionConfigInput } from '../events';
 import { consoleLogger, type Logger } from '../logger';
 import { applyPolicy, type RelayLockedSession, type ResolvedSessionPolicy } from './policy';
 import { resolveLockedSession, type PerIdentity, type RelayAuthenticate, type RelayIdentity } from './relay-options';
@@ -175,11 +175,13 @@ export function browserSession(
   policy: ResolvedSessionPolicy,
   requested: unknown,
   model: string | undefined,
-): { ok: true; session: RealtimeSessionConfig } | { ok: false; status: number; code: RealtimeErrorCode; message: string; param?: string } {
-  let normalized: RealtimeSessionConfig;
+): { ok: true; session: RealtimeSessionConfig | TranscriptionSessionConfig } | { ok: false; status: number; code: RealtimeErrorCode; message: string; param?: string } {
+  let normalized: RealtimeSessionConfig | TranscriptionSessionConfig;
+  // A transcription session is asked for by its type; anything else is a conversation.
+  const transcription = typeof requested === 'object' && requested !== null && (requested as { type?: unknown }).type === 'transcription';
   try {
-    const input = requested === undefined || requested === null ? { type: 'realtime' } : { ...(requested as object), type: 'realtime' };
-    normalized = normalizeSessionConfig(input as SessionConfigInput).session;
+    const input = requested === undefined || requested === null ? { type: 'realtime' } : { ...(requested as object), type: transcription ? 'transcription' : 'realtime' };
+    normalized = transcription ? normalizeSessionConfig(input as TranscriptionSessionConfigInput).session : normalizeSessionConfig(input as SessionConfigInput).session;
   } catch (error) {
     const failure = error instanceof RealtimeError ? error : undefined;
     return {
@@ -192,10 +194,21 @@ export function browserSession(
   }
   const decision = applyPolicy(policy, { type: 'session.update', session: normalized }, () => false);
   if (!decision.ok) return { ok: false, status: 403, code: 'VOXWIRE_POLICY_VIOLATION', message: decision.message, ...(decision.param ? { param: decision.param } : {}) };
+  if (normalized.type === 'transcription') return { ok: true, session: withTranscriptionModel(decision.event?.type === 'session.update' ? (decision.event.session as TranscriptionSessionConfig) : normalized) };
   const applied = decision.event?.type === 'session.update' ? (decision.event.session as RealtimeSessionConfig) : normalized;
   const session: RealtimeSessionConfig = { ...applied, type: 'realtime', model: model ?? normalized.model ?? DEFAULT_MODEL };
   if (policy.maxOutputTokens !== undefined && session.max_output_tokens === undefined) session.max_output_tokens = policy.maxOutputTokens;
   return { ok: true, session };
+}
+
+/**
+ * A transcription session names its model, so the API never falls back to one of its own
+ * defaults (which may be a model with a shutdown date): `DEFAULT_TRANSCRIPTION_MODEL` unless set.
+ */
+export function withTranscriptionModel(session: TranscriptionSessionConfig): TranscriptionSessionConfig {
+  const input = session.audio?.input;
+  if (input?.transcription === null || typeof input?.transcription?.model === 'string') return session;
+  return { ...session, audio: { ...session.audio, input: { ...input, transcription: { ...input?.transcription, model: DEFAULT_TRANSCRIPTION_MODEL } } } };
 }
 
 /** Reads the browser's JSON body (`{ session }`), tolerating an empty body. */

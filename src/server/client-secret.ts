@@ -7,7 +7,7 @@
  */
 import { DEFAULT_API_BASE_URL, DEFAULT_MODEL } from '../defaults';
 import { RealtimeError } from '../errors';
-import type { RealtimeSessionConfig, SessionConfigInput } from '../events';
+import type { RealtimeSessionConfig, SessionConfigInput, TranscriptionSessionConfig, TranscriptionSessionConfigInput } from '../events';
 import { normalizeSessionConfig } from '../events';
 import { consoleLogger } from '../logger';
 import { resolveApiKey, type ApiKeyProvider } from '../transport/transport';
@@ -19,6 +19,7 @@ import {
   readJsonBody,
   resolveBrowserPolicy,
   upstreamErrorText,
+  withTranscriptionModel,
   type BrowserHandlerOptions,
 } from './browser-request';
 import type { RelayIdentity } from './relay-options';
@@ -32,10 +33,11 @@ export interface CreateClientSecretOptions {
   apiKey: ApiKeyProvider;
   /**
    * The session the key opens (GA shape, or the legacy shape translated once). Its `model`
-   * wins over `model`.
+   * wins over `model`. A `type: 'transcription'` session transcribes input audio only; its
+   * model is `audio.input.transcription.model` (`DEFAULT_TRANSCRIPTION_MODEL` unless set).
    * @default { type: 'realtime' }
    */
-  session?: SessionConfigInput;
+  session?: SessionConfigInput | TranscriptionSessionConfigInput;
   /** The model, when `session` names none. @default 'gpt-realtime-2.1' */
   model?: string;
   /** Seconds until the key expires (10 to 7200). @default 600 */
@@ -78,8 +80,14 @@ export async function createClientSecret(options: CreateClientSecretOptions): Pr
       path: 'expiresAfterSeconds',
     });
   }
-  const normalized = normalizeSessionConfig({ ...(options.session ?? {}), type: 'realtime' } as SessionConfigInput).session;
-  const session: RealtimeSessionConfig = { ...normalized, model: normalized.model ?? options.model ?? DEFAULT_MODEL };
+  const requested = options.session ?? {};
+  let session: RealtimeSessionConfig | TranscriptionSessionConfig;
+  if (requested.type === 'transcription') {
+    session = withTranscriptionModel(normalizeSessionConfig(requested as TranscriptionSessionConfigInput).session);
+  } else {
+    const normalized = normalizeSessionConfig({ ...requested, type: 'realtime' } as SessionConfigInput).session;
+    session = { ...normalized, model: normalized.model ?? options.model ?? DEFAULT_MODEL };
+  }
   return mintClientSecret('createClientSecret', '/realtime/client_secrets', { expires_after: { anchor: 'created_at', seconds }, session }, options);
 }
 
@@ -135,7 +143,7 @@ export interface ClientSecretHandlerOptions<Identity extends RelayIdentity = Rel
   /** The fetch used toward the API. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Called with every key handed out (audit logs). @default undefined */
-  onSecret?: (event: { identity: Identity; expiresAt: number; session: RealtimeSessionConfig }) => void | Promise<void>;
+  onSecret?: (event: { identity: Identity; expiresAt: number; session: RealtimeSessionConfig | TranscriptionSessionConfig }) => void | Promise<void>;
 }
 
 /**

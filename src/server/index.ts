@@ -32,7 +32,7 @@ export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudi
 
 // Policy.
 export { applyPolicy, initialSessionConfig, mergeLocked } from './policy';
-export type { RelayLockedSession, ResolvedSessionPolicy, PolicyResult, Json } from './policy';
+export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy, PolicyResult, Json } from './policy';
 
 // Frames the relay sends, and how sessions end.
 export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, sessionEndingFrame, modelDeprecatedFrame, relayErrorFrame } from './wire-events';

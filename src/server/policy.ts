@@ -32,7 +32,37 @@ export interface ResolvedSessionPolicy {
   readonly serverToolDeclarations: readonly SessionFunctionTool[];
   /** Whether the client may add `system` messages to the conversation. */
   readonly allowSystemMessages: boolean;
+  /** Session types a client may configure (`session.update`'s `session.type`); undefined for both. */
+  readonly sessionTypes?: ReadonlySet<RelaySessionType> | undefined;
 }
+
+/** The kinds of Realtime session the relay holds: a conversation, or input transcription only. */
+export type RelaySessionType = 'realtime' | 'transcription';
+
+/**
+ * Session fields that only a conversation has: a transcription session takes `audio.input` and
+ * `include` (openai 7.60.0, `RealtimeTranscriptionSessionCreateRequest`) and has no responses.
+ */
+const RESPONSE_SESSION_FIELDS: readonly string[] = [
+  'instructions',
+  'tools',
+  'tool_choice',
+  'output_modalities',
+  'max_output_tokens',
+  'prompt',
+  'tracing',
+  'truncation',
+  'reasoning',
+];
+
+/** Client events about responses and the conversation, which a transcription session does not have. */
+const RESPONSE_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'response.create',
+  'response.cancel',
+  'conversation.item.create',
+  'conversation.item.truncate',
+  'output_audio_buffer.clear',
+]);
 
 /** The outcome of applying the policy to one client event. */
 export type PolicyResult =
@@ -180,9 +210,12 @@ export function initialSessionConfig(policy: ResolvedSessionPolicy): RealtimeSes
 
 function applySessionUpdate(policy: ResolvedSessionPolicy, event: ClientEventInputMap['session.update']): PolicyResult {
   const session = event.session as Json;
-  if (session.type !== 'realtime') {
-    return { ok: false, message: `this relay serves realtime sessions: session.type must be 'realtime', got ${JSON.stringify(session.type)}`, param: 'session.type' };
+  const served = policy.sessionTypes ?? new Set<RelaySessionType>(['realtime', 'transcription']);
+  if (!served.has(session.type as RelaySessionType)) {
+    const names = [...served].map((type) => `'${type}'`).join(' or ');
+    return { ok: false, message: `this relay serves ${names} sessions: session.type must be ${names}, got ${JSON.stringify(session.type)}`, param: 'session.type' };
   }
+  if (session.type === 'transcription') return applyTranscriptionUpdate(policy, event);
   const audio = session.audio as Json | undefined;
   const output = audio?.output as Json | undefined;
   const voiceRefusal = checkVoice(policy, output?.voice, 'session.audio.output.voice');
@@ -201,6 +234,35 @@ function applySessionUpdate(policy: ResolvedSessionPolicy, event: ClientEventInp
   if (tools !== undefined) next.tools = tools;
   if (next.max_output_tokens !== undefined) next.max_output_tokens = capTokens(policy, next.max_output_tokens);
 
+  const changed = JSON.stringify(next) !== JSON.stringify(session);
+  return { ok: true, event: changed ? ({ ...event, session: next } as ClientEventInput) : undefined };
+}
+
+/**
+ * A transcription session's `session.update`: response fields are refused (the session has no
+ * responses), and the operator's locked input settings (`audio.input`, `include`) apply; the
+ * locked response fields (instructions, tools, voice...) do not, as the session has none.
+ */
+function applyTranscriptionUpdate(policy: ResolvedSessionPolicy, event: ClientEventInputMap['session.update']): PolicyResult {
+  const session = event.session as Json;
+  for (const field of RESPONSE_SESSION_FIELDS) {
+    if (session[field] !== undefined) {
+      return { ok: false, message: `a transcription session has no responses: \`${field}\` is not allowed (transcription sessions take audio.input and include)`, param: `session.${field}` };
+    }
+  }
+  const audio = isPlainObject(session.audio) ? session.audio : undefined;
+  if (audio?.output !== undefined) {
+    return { ok: false, message: 'a transcription session has no output audio: `audio.output` is not allowed', param: 'session.audio.output' };
+  }
+  const locked = policy.locked as Json | undefined;
+  const lockedAudio = isPlainObject(locked?.audio) ? locked.audio : undefined;
+  const lockedInput: Json = {};
+  if (lockedAudio?.input !== undefined) lockedInput.audio = { input: lockedAudio.input };
+  if (locked?.include !== undefined) lockedInput.include = locked.include;
+  let next: Json = { ...session };
+  // The model is fixed by the upstream URL, as in a conversation.
+  delete next.model;
+  if (Object.keys(lockedInput).length > 0) next = mergeLocked(next, lockedInput);
   const changed = JSON.stringify(next) !== JSON.stringify(session);
   return { ok: true, event: changed ? ({ ...event, session: next } as ClientEventInput) : undefined };
 }
@@ -243,9 +305,18 @@ function applyResponseCreate(policy: ResolvedSessionPolicy, event: ClientEventIn
 /**
  * Applies the policy to one validated client event (any type but the audio append, which
  * the relay checks on its fast path). `isServerCall` tells whether a `call_id` belongs to a
- * server-side tool call, which only the relay may answer.
+ * server-side tool call, which only the relay may answer. In a transcription session
+ * (`sessionType`), events about responses and the conversation are refused.
  */
-export function applyPolicy(policy: ResolvedSessionPolicy, event: ClientEventInput, isServerCall: (callId: string) => boolean): PolicyResult {
+export function applyPolicy(
+  policy: ResolvedSessionPolicy,
+  event: ClientEventInput,
+  isServerCall: (callId: string) => boolean,
+  sessionType: RelaySessionType = 'realtime',
+): PolicyResult {
+  if (sessionType === 'transcription' && RESPONSE_EVENT_TYPES.has(event.type)) {
+    return { ok: false, message: `${event.type} is not available in a transcription session (it transcribes input audio and never responds)`, param: 'type' };
+  }
   switch (event.type) {
     case 'session.update':
       return applySessionUpdate(policy, event);

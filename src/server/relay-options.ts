@@ -35,7 +35,7 @@ import type { BetaClientsMode } from './legacy-bridge';
 import { randomId } from './ids';
 import { MemoryBudgetStore } from './memory-budget-store';
 import { RelayMetrics } from './metrics';
-import type { RelayLockedSession, ResolvedSessionPolicy } from './policy';
+import type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from './policy';
 import type { BudgetUnit, SessionBus } from './session-bus';
 
 /**
@@ -120,6 +120,14 @@ export interface RelayPolicy<Identity extends RelayIdentity = RelayIdentity> {
    * @default true, or false when `session.instructions` is locked
    */
   allowSystemMessages?: boolean;
+  /**
+   * Session types a client may configure with `session.update` (`session.type`): a
+   * conversation (`'realtime'`) and input transcription only (`'transcription'`, budgeted by the
+   * input audio appended; response fields and events are refused; the locked `audio.input` and
+   * `include` apply).
+   * @default ['realtime', 'transcription']
+   */
+  sessionTypes?: readonly RelaySessionType[];
   /**
    * Refused client frames after which the relay ends the session (close 4004). Refusals of
    * beta-shaped events (see `betaClients`) do not count.
@@ -470,6 +478,10 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
 
   // A fixed locked session is validated now; one decided per identity, at each connect.
   const staticLocked = typeof policy.session === 'function' ? undefined : resolveLockedSession(policy.session, logger);
+  const sessionTypes = policy.sessionTypes === undefined ? undefined : new Set<RelaySessionType>(policy.sessionTypes);
+  for (const type of sessionTypes ?? []) {
+    if (type !== 'realtime' && type !== 'transcription') throw invalid(`relay: \`policy.sessionTypes\` lists 'realtime' and 'transcription' only, got ${JSON.stringify(type)}.`, 'policy.sessionTypes');
+  }
   const makePolicy = (locked: RelayLockedSession | undefined): ResolvedSessionPolicy => ({
     locked,
     voices,
@@ -478,6 +490,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     serverToolNames,
     serverToolDeclarations: declarations,
     allowSystemMessages: policy.allowSystemMessages ?? locked?.instructions === undefined,
+    sessionTypes,
   });
   let staticPolicy: ResolvedSessionPolicy | undefined;
 

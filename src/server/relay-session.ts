@@ -28,7 +28,7 @@ import { nestsDeeperThan } from './json-depth';
 import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from './legacy-bridge';
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
 import type { FrameRejectReason, RelayMetrics } from './metrics';
-import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
+import { applyPolicy, initialSessionConfig, type RelaySessionType, type ResolvedSessionPolicy } from './policy';
 import type { RelayIdentity, ResolvedRelaySettings } from './relay-options';
 import { RelayToolRunner } from './server-tools';
 import type { RelayFrame, RelaySocket } from './socket';
@@ -258,6 +258,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private heldClientFrames: RelayFrame[] = [];
   private readonly models: ReadonlyArray<readonly [model: string, path: string]>;
   private readonly warnedModels = new Set<string>();
+  /** A conversation, or input transcription only (then response events are refused). */
+  private sessionType: RelaySessionType = 'realtime';
 
   constructor(init: RelaySessionInit<Identity>) {
     this.id = init.id;
@@ -605,11 +607,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     // With server-side tools, the client answers only client-tool calls the relay has seen.
     const tools = this.tools;
-    const decision = applyPolicy(this.policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId));
+    const decision = applyPolicy(this.policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId), this.sessionType);
     if (!decision.ok) {
       this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', decision.message, { param: decision.param, eventId });
       return;
     }
+    // From the update on, response events are refused here; the upstream's session.updated confirms it.
+    if (known.type === 'session.update' && known.session.type === 'transcription') this.sessionType = 'transcription';
     // Always the checked view, re-serialised: the original text may hold a duplicated key whose
     // first copy the policy never saw (JSON.parse keeps the last), and an upstream may obey it.
     const outgoing = JSON.stringify(decision.event ?? known);
@@ -676,6 +680,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
         break;
       case 'session.created':
         this.trackInputFormat(event.session);
+        this.trackSessionType(event.session);
         if (this.initEventId !== undefined) {
           this.heldSessionCreated = event;
           return;
@@ -683,6 +688,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
         break;
       case 'session.updated':
         this.trackInputFormat(event.session);
+        this.trackSessionType(event.session);
         if (this.releaseHeldSessionCreated(event, startedAt)) return;
         break;
       case 'response.created':
@@ -840,6 +846,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
     this.hooks.onUsage(this, responseId, usage ?? null, charged);
+  }
+
+  private trackSessionType(session: unknown): void {
+    const type = isJson(session) ? session.type : undefined;
+    if (type === 'realtime' || type === 'transcription') this.sessionType = type;
   }
 
   private trackInputFormat(session: unknown): void {

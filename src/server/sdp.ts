@@ -7,7 +7,7 @@
  */
 import { DEFAULT_API_BASE_URL } from '../defaults';
 import { RealtimeError } from '../errors';
-import type { RealtimeSessionConfig } from '../events';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events';
 import { consoleLogger } from '../logger';
 import { callIdFromLocation } from '../transport/webrtc';
 import { resolveApiKey, type ApiKeyProvider } from '../transport/transport';
@@ -33,7 +33,7 @@ export interface SdpCall<Identity extends RelayIdentity = RelayIdentity> {
   /** Who made it. */
   identity: Identity;
   /** The session it was created with (the operator's locked fields merged in). */
-  session: RealtimeSessionConfig;
+  session: RealtimeSessionConfig | TranscriptionSessionConfig;
   /** The sideband enforcing the policy, when the handler has `sideband`. */
   sideband: Sideband<Identity> | undefined;
   /** The browser's request. */

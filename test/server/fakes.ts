@@ -1,3 +1,4 @@
+import type { ResolvedSessionPolicy } from '../../src/server/policy';
 import type { RelaySocket } from '../../src/server/socket';
 
 /** A RelaySocket that records what the relay does with it. */
@@ -52,4 +53,18 @@ export function appendFrame(ms: number): Uint8Array {
 /** A GA `session.created` / `session.updated`. */
 export function sessionEvent(type: 'session.created' | 'session.updated', session: Record<string, unknown> = {}): Uint8Array {
   return frame({ type, event_id: `evt_${type}`, session: { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1', ...session } });
+}
+
+/** A session policy that allows everything, with `overrides`. */
+export function testPolicy(overrides: Partial<ResolvedSessionPolicy> = {}): ResolvedSessionPolicy {
+  return {
+    locked: undefined,
+    voices: undefined,
+    maxOutputTokens: undefined,
+    clientTools: 'passthrough',
+    serverToolNames: new Set(),
+    serverToolDeclarations: [],
+    allowSystemMessages: true,
+    ...overrides,
+  };
 }

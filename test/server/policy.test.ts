@@ -1,23 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { ClientEventInput } from '../../src/events';
 import { defineTool } from '../../src/tools/define-tool';
 import { applyPolicy, initialSessionConfig, mergeLocked, type ResolvedSessionPolicy } from '../../src/server/policy';
+import { testPolicy } from './fakes';
 
 const lookup = defineTool({ name: 'lookup_order', description: 'Looks up an order.', parameters: z.object({ id: z.string() }), execute: () => ({}) });
+// A zod schema's JSON Schema is converted on demand: ready it before a test reads `parameters`.
+beforeAll(() => lookup.prepare());
 
-function policy(overrides: Partial<ResolvedSessionPolicy> = {}): ResolvedSessionPolicy {
-  return {
-    locked: undefined,
-    voices: undefined,
-    maxOutputTokens: undefined,
-    clientTools: 'passthrough',
-    serverToolNames: new Set(),
-    serverToolDeclarations: [],
-    allowSystemMessages: true,
-    ...overrides,
-  };
-}
+const policy = testPolicy;
 
 const noCalls = (): boolean => false;
 
@@ -90,8 +82,12 @@ describe('session.update', () => {
     expect(apply(policy({ clientTools: 'none' }), { type: 'session.update', session: { type: 'realtime', tools: [{ type: 'function', name: 'x' }] } }).ok).toBe(false);
   });
 
-  it('refuses a transcription session', () => {
-    expect(apply(policy(), { type: 'session.update', session: { type: 'transcription' } })).toMatchObject({ ok: false, param: 'session.type' });
+  it('refuses a transcription session when the relay serves conversations only', () => {
+    expect(apply(policy({ sessionTypes: new Set(['realtime']) }), { type: 'session.update', session: { type: 'transcription' } })).toMatchObject({
+      ok: false,
+      message: "this relay serves 'realtime' sessions: session.type must be 'realtime', got \"transcription\"",
+      param: 'session.type',
+    });
   });
 });
 

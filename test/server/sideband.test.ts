@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { silentLogger } from '../../src/logger';
-import type { ResolvedSessionPolicy } from '../../src/server/policy';
+import { testPolicy } from './fakes';
 import { RelayCore } from '../../src/server/relay-core';
 import type { RelayCoreOptions } from '../../src/server/relay-options';
 import { openSideband, sessionCorrection } from '../../src/server/sideband';
@@ -176,16 +176,7 @@ describe('openSideband', () => {
 });
 
 describe('sessionCorrection', () => {
-  const policy = (overrides: Partial<ResolvedSessionPolicy> = {}): ResolvedSessionPolicy => ({
-    locked: undefined,
-    voices: undefined,
-    maxOutputTokens: undefined,
-    clientTools: 'passthrough',
-    serverToolNames: new Set(),
-    serverToolDeclarations: [],
-    allowSystemMessages: true,
-    ...overrides,
-  });
+  const policy = testPolicy;
 
   it('is undefined for a compliant session', () => {
     expect(sessionCorrection(policy({ locked: { instructions: 'Default.' } }), SESSION)).toBeUndefined();
