@@ -431,8 +431,10 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   /**
    * Opens a session on two open sockets. Feed it frames and closes afterwards. If the relay
    * started draining meanwhile, the session is warned and ended like the others.
+   * `options.audioInFrames: false` says the audio flows outside the frames (a WebRTC call
+   * seen through its sideband): budgets are then charged from the speech and playback events.
    */
-  open(ticket: RelayTicket<Identity>, client: RelaySocket, upstream: RelaySocket): RelaySession<Identity> {
+  open(ticket: RelayTicket<Identity>, client: RelaySocket, upstream: RelaySocket, options: { audioInFrames?: boolean } = {}): RelaySession<Identity> {
     const session = new RelaySession<Identity>({
       id: ticket.sessionId,
       identity: ticket.identity,
@@ -446,6 +448,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       models: ticket.models ?? [],
       hooks: this.hooks,
       betaClient: ticket.betaClient === true,
+      audioInFrames: options.audioInFrames ?? true,
     });
     this.entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
     this.metrics.recordSessionStarted(session.id, session.userId);

@@ -74,6 +74,12 @@ export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity
   models?: ReadonlyArray<readonly [model: string, path: string]>;
   /** Where the session reports. */
   hooks: RelaySessionHooks;
+  /**
+   * Whether the audio travels in the frames (WebSocket: appends and deltas); false for a
+   * WebRTC call seen through its sideband, whose audio flows as media tracks.
+   * @default true
+   */
+  audioInFrames?: boolean;
   /** The connection declared the retired beta interface (header or subprotocol). */
   betaClient?: boolean;
 }
@@ -105,6 +111,19 @@ const INSPECTED_TYPES_WITH_TOOLS: ReadonlySet<string> = new Set([
   'conversation.item.deleted',
   'input_audio_buffer.committed',
 ]);
+
+/**
+ * What a sideband sees of a WebRTC call's audio, which flows as media tracks: the speech the
+ * server detected (its start and end in the input audio) and when the output audio buffer
+ * started and stopped playing.
+ */
+const MEDIA_TRACK_TYPES: readonly string[] = [
+  'input_audio_buffer.speech_started',
+  'input_audio_buffer.speech_stopped',
+  'output_audio_buffer.started',
+  'output_audio_buffer.stopped',
+  'output_audio_buffer.cleared',
+];
 
 /** Upstream events that show the conversation is alive (streamed silence is not). */
 const UPSTREAM_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
@@ -245,6 +264,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   /** What was charged from streamed deltas since the last `response.done` reconciled them. */
   private streamedSinceDone = 0;
   private exhausted = false;
+  private readonly audioInFrames: boolean;
+  /** Where the current detected speech began in the input audio (media-track sessions). */
+  private speechStartMs: number | undefined;
+  /** Since when (relay clock) output audio has played and not yet been charged (media-track sessions). */
+  private playingSince: number | undefined;
   private pendingCharge = 0;
   private inFlightCharge = 0;
   private spent: number;
@@ -300,6 +324,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       this.tools = undefined;
       this.inspected = INSPECTED_TYPES;
     }
+    this.audioInFrames = init.audioInFrames ?? true;
+    if (!this.audioInFrames && this.chargesStream) this.inspected = new Set([...this.inspected, ...MEDIA_TRACK_TYPES]);
   }
 
   /** Why the session ended, or undefined while it runs. */
@@ -475,6 +501,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * {@link settleCharge} it still counts in the session's view of the budget.
    */
   takePendingCharge(): number {
+    this.accruePlayback();
     const amount = this.pendingCharge;
     this.pendingCharge = 0;
     this.inFlightCharge += amount;
@@ -694,6 +721,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       case 'response.created':
         this.activeResponse = true;
         break;
+      case 'input_audio_buffer.speech_started':
+      case 'input_audio_buffer.speech_stopped':
+      case 'output_audio_buffer.started':
+      case 'output_audio_buffer.stopped':
+      case 'output_audio_buffer.cleared':
+        if (!this.audioInFrames) this.chargeMediaEvent(type, event);
+        break;
       case 'response.done':
         this.activeResponse = false;
         this.onResponseDone(event);
@@ -886,6 +920,45 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (rates === undefined || !OUTPUT_TEXT_DELTAS.has(type)) return;
     const length = deltaLength(frame);
     this.addStreamed(((length < 0 ? frameLength(frame) : length) / DEFAULT_TEXT_CHARS_PER_TOKEN) * rates.textOutput);
+  }
+
+  /**
+   * A WebRTC call's audio, from what its sideband sees: input speech from the detected start
+   * to end (`audio_start_ms`/`audio_end_ms`), output from when its buffer started playing to
+   * when it stopped or was cleared (charged at each charge tick while it plays). Reconciled
+   * with `response.done` like streamed deltas.
+   */
+  private chargeMediaEvent(type: string, event: Json): void {
+    switch (type) {
+      case 'input_audio_buffer.speech_started':
+        this.speechStartMs = typeof event.audio_start_ms === 'number' ? event.audio_start_ms : undefined;
+        return;
+      case 'input_audio_buffer.speech_stopped': {
+        const start = this.speechStartMs;
+        this.speechStartMs = undefined;
+        if (start !== undefined && typeof event.audio_end_ms === 'number' && event.audio_end_ms > start) {
+          this.chargeInputAudio(((event.audio_end_ms - start) / 1000) * this.inputBytesPerSecond);
+        }
+        return;
+      }
+      case 'output_audio_buffer.started':
+        this.accruePlayback();
+        this.playingSince = this.clock.now();
+        return;
+      default:
+        this.accruePlayback();
+        this.playingSince = undefined;
+    }
+  }
+
+  /** Charges the output audio played since the last accrual (media-track sessions). */
+  private accruePlayback(): void {
+    if (this.playingSince === undefined) return;
+    const now = this.clock.now();
+    const seconds = (now - this.playingSince) / 1000;
+    this.playingSince = now;
+    const rates = this.rates;
+    this.addStreamed(rates === undefined ? seconds : seconds * this.settings.outputAudioTokensPerSecond * rates.audioOutput);
   }
 
   private addStreamed(amount: number): void {

@@ -199,7 +199,8 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
     pause: () => undefined,
     resume: () => undefined,
   };
-  const session = options.relay.open(ticket, call, upstream);
+  // The call's audio flows as media tracks: the budget is charged from the speech and playback events.
+  const session = options.relay.open(ticket, call, upstream, { audioInFrames: false });
   const maxCorrections = options.maxCorrections ?? DEFAULT_SIDEBAND_MAX_CORRECTIONS;
   let corrections = 0;
   transport.on('event', (event) => {

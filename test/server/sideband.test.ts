@@ -154,6 +154,41 @@ describe('openSideband', () => {
     expect(relay.sessions()[0]!.budgetSpent).toBeCloseTo(2);
   });
 
+  it('charges the call audio it can see as it plays: detected speech and the output buffer, reconciled at response.done (issue 13, 1)', async () => {
+    const { upstream, relay } = await open({ budget: { dailyLimit: 1000, chargeIntervalMs: 20 } });
+    // The charge loop accrues what plays at each tick.
+    await relay.start();
+    stoppers.push(() => relay.stop());
+    await until(() => upstream.sockets.length === 1, 'the sideband');
+    const socket = upstream.sockets[0]!;
+    await until(() => relay.sessions().length === 1, 'the session');
+    const session = relay.sessions()[0]!;
+    // 1.5 s of detected speech.
+    socket.send(JSON.stringify({ type: 'input_audio_buffer.speech_started', event_id: 's1', audio_start_ms: 500, item_id: 'item_1' }));
+    socket.send(JSON.stringify({ type: 'input_audio_buffer.speech_stopped', event_id: 's2', audio_end_ms: 2000, item_id: 'item_1' }));
+    await until(() => session.budgetSpent >= 1.5, 'the speech charge');
+    expect(session.budgetSpent).toBeCloseTo(1.5, 5);
+    // The answer plays: charged while it plays, before any response.done.
+    const playStarted = Date.now();
+    socket.send(JSON.stringify({ type: 'output_audio_buffer.started', event_id: 'o1', response_id: 'resp_1' }));
+    await until(() => session.budgetSpent > 1.6, 'the playback charge');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.send(JSON.stringify({ type: 'output_audio_buffer.stopped', event_id: 'o2', response_id: 'resp_1' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const played = session.budgetSpent - 1.5;
+    expect(played).toBeGreaterThan(0.2);
+    expect(played).toBeLessThanOrEqual((Date.now() - playStarted) / 1000);
+    // response.done's exact usage (40 audio tokens: 2 s) replaces the played estimate.
+    socket.send(
+      JSON.stringify({
+        type: 'response.done',
+        event_id: 'e3',
+        response: { object: 'realtime.response', id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 60, input_tokens: 20, output_tokens: 40, output_token_details: { text_tokens: 0, audio_tokens: 40 } } },
+      }),
+    );
+    await until(() => Math.abs(session.budgetSpent - 3.5) < 1e-6, 'the reconciliation');
+  });
+
   it('ends without a hangup when the call is over (the sideband closed)', async () => {
     const { upstream, hangup, ended } = await open();
     await until(() => upstream.sockets.length === 1, 'the sideband');
