@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../src/codec/wav';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
+import { runExample } from './run-example';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DEMO = join(ROOT, 'examples', 'node-cli', 'demo.ts');
 
 interface DemoRun {
   code: number | null;
@@ -19,24 +16,7 @@ interface DemoRun {
 
 /** Runs the demo as `npm run demo` would (tsx, no build), piped, without an API key. */
 function runDemo(args: string[], timeoutMs = 30_000): Promise<DemoRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.OPENAI_API_KEY;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', DEMO, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`demo ${args.join(' ')} did not exit within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr, lines: stdout.split('\n') });
-    });
-  });
+  return runExample('node-cli/demo.ts', args, timeoutMs);
 }
 
 let dir: string;
