@@ -77,8 +77,8 @@ export interface ResponseHost {
   readonly writeOutputAudio: ((pcm: Int16Array, sampleRate: number) => void) | undefined;
   /** Media transports: calls back when the audio written so far has played out (see `MockSessionLink.drainOutputAudio`). */
   readonly drainOutputAudio?: ((onPlayed: () => void) => void) | undefined;
-  /** Called before the first assistant audio of the session goes out (the voice is locked from then on). */
-  onAssistantAudio(): void;
+  /** Called before the first audio of an assistant item goes out (the voice is locked from then on). */
+  onAssistantAudio(itemId: string): void;
   /** Called once when the response has ended, however it ended. */
   onResponseDone(response: MockResponse): void;
 }
@@ -431,7 +431,7 @@ export class MockResponse {
         if (!sendWords(Math.ceil(((chunk + 1) * words.length) / chunkCount))) return undefined;
         const pcm = audio.subarray(chunk * chunkSamples, Math.min(audio.length, (chunk + 1) * chunkSamples));
         if (this.#firstAudioAt === undefined) {
-          this.#host.onAssistantAudio();
+          this.#host.onAssistantAudio(item.id);
           this.#firstAudioAt = this.#host.now();
           if (this.#host.writeOutputAudio && !this.#emit({ type: 'output_audio_buffer.started', response_id: this.id })) return undefined;
         }

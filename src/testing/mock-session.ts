@@ -63,8 +63,11 @@ export interface MockSessionLink {
    * `output_audio_buffer.started|stopped` instead, as WebRTC sessions do.
    */
   writeOutputAudio?(pcm: Int16Array, sampleRate: number): void;
-  /** Media transports only: discards reply audio not yet played (`output_audio_buffer.clear`). */
-  clearOutputAudio?(): void;
+  /**
+   * Media transports only: discards reply audio not yet played (`output_audio_buffer.clear`).
+   * Returns how much was discarded, in ms (the session truncates the reply to what was played).
+   */
+  clearOutputAudio?(): number;
   /**
    * Media transports only: calls `onPlayed` once the reply audio written so far has finished
    * playing out on the track (never, if it is cleared first). The session sends
@@ -167,6 +170,9 @@ export class MockSession {
   readonly #outOfBand = new Set<MockResponse>();
   #lastResponseId: string | undefined;
   #assistantSpoke = false;
+  /** Media transports: the assistant item whose audio is in the output buffer, from `output_audio_buffer.started` to `stopped`/`cleared`. */
+  #playing: { responseId: string; itemId: string } | undefined;
+  #lastAudioItemId: string | undefined;
   #previousInputTokens = 0;
   #started = false;
   #closed = false;
@@ -474,7 +480,10 @@ export class MockSession {
       this.#speech = { itemId, audioStartMs };
       this.#clearIdleTimer();
       this.#emit({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioStartMs, item_id: itemId });
-      if (detection.interrupt_response !== false && this.#response?.active) this.#response.cancel('turn_detected');
+      if (detection.interrupt_response !== false) {
+        if (this.#response?.active) this.#response.cancel('turn_detected');
+        this.#interruptPlayback();
+      }
       return;
     }
     const speech = this.#speech;
@@ -564,6 +573,22 @@ export class MockSession {
         output_tokens: outputTokens,
       },
     });
+  }
+
+  /**
+   * Over WebRTC the server plays the reply, so a barge-in is the server's to finish, as the API
+   * does it: the output buffer is cleared (`output_audio_buffer.cleared`) and the assistant item
+   * is truncated to the audio that was played (`conversation.item.truncated`).
+   */
+  #interruptPlayback(): void {
+    const playing = this.#playing;
+    if (playing === undefined || this.#link.clearOutputAudio === undefined) return;
+    const discardedMs = this.#link.clearOutputAudio();
+    this.#emit({ type: 'output_audio_buffer.cleared', response_id: playing.responseId });
+    const stored = this.#conversation.get(playing.itemId);
+    if (stored?.sentAudioMs === undefined) return;
+    const playedMs = Math.max(0, Math.floor(stored.sentAudioMs - discardedMs));
+    this.#truncate(stored, playedMs);
   }
 
   #outputClear(event: ClientEventOf<'output_audio_buffer.clear'>): void {
@@ -671,19 +696,24 @@ export class MockSession {
       this.#sendError(mockErrors.truncateBeyondAudio(availableMs, event.audio_end_ms), eventId);
       return;
     }
-    stored.truncatedAtMs = event.audio_end_ms;
-    const fullText = stored.plannedTranscript ?? '';
-    const words = splitTextDeltas(fullText);
-    const plannedMs = stored.plannedAudioMs ?? stored.sentAudioMs;
-    const keep = plannedMs > 0 ? Math.floor((words.length * event.audio_end_ms) / plannedMs) : 0;
+    this.#truncate(stored, event.audio_end_ms);
+  }
+
+  /** Cuts an assistant audio item (its audio and transcript) at `audioEndMs` and says so. */
+  #truncate(stored: StoredItem, audioEndMs: number): void {
+    const item = stored.item;
+    stored.truncatedAtMs = audioEndMs;
+    const words = splitTextDeltas(stored.plannedTranscript ?? '');
+    const plannedMs = stored.plannedAudioMs ?? stored.sentAudioMs ?? 0;
+    const keep = plannedMs > 0 ? Math.floor((words.length * audioEndMs) / plannedMs) : 0;
     const transcript = words.slice(0, keep).join('').trimEnd();
     stored.truncatedTranscript = transcript;
     item.content = [{ type: 'output_audio', transcript }];
     if (stored.audio) {
-      const samples = Math.floor((stored.audio.sampleRate * event.audio_end_ms) / 1000);
+      const samples = Math.floor((stored.audio.sampleRate * audioEndMs) / 1000);
       this.#conversation.setAudio(item.id, { pcm: stored.audio.pcm.subarray(0, samples), sampleRate: stored.audio.sampleRate });
     }
-    this.#emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: event.audio_end_ms });
+    this.#emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
   }
 
   // --- responses ----------------------------------------------------------------------------
@@ -756,8 +786,10 @@ export class MockSession {
         conversation: this.#conversation,
         writeOutputAudio: this.#link.writeOutputAudio?.bind(this.#link),
         drainOutputAudio: this.#link.drainOutputAudio?.bind(this.#link),
-        onAssistantAudio: () => {
-          if (!outOfBand) this.#assistantSpoke = true;
+        onAssistantAudio: (itemId) => {
+          if (outOfBand) return;
+          this.#assistantSpoke = true;
+          this.#lastAudioItemId = itemId;
         },
         onResponseDone: (done) => this.#onResponseDone(done),
       },
@@ -918,6 +950,11 @@ export class MockSession {
     this.#link.send(JSON.stringify(full));
     this.#options.log.recordSent(this.connection, full);
     if (type === 'response.created' && this.#transcriptionsWaitFor !== undefined) this.#flushTranscriptions();
+    if (type === 'output_audio_buffer.started' && typeof full.response_id === 'string' && this.#lastAudioItemId !== undefined) {
+      this.#playing = { responseId: full.response_id, itemId: this.#lastAudioItemId };
+    } else if (type === 'output_audio_buffer.stopped' || type === 'output_audio_buffer.cleared') {
+      this.#playing = undefined;
+    }
     return true;
   }
 

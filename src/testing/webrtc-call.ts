@@ -253,11 +253,17 @@ export class MockWebRtcCall {
       for (const frame of pending) session.receive(frame.data, frame.isBinary);
     };
     channel.onMessage.subscribe((data) => {
-      if (this.#dead || this.#ended) return;
-      const session = this.#session;
-      if (!session) return;
-      if (typeof data === 'string') session.receive(data);
-      else session.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), true);
+      // Handled on the next turn of the event loop, outside werift's SCTP receive path: an answer
+      // sent from inside it (session.updated for a session.update) reached Chromium only after an
+      // SCTP retransmission timeout, about 1 s late, and held every later event behind it.
+      // setImmediate keeps the messages in order.
+      setImmediate(() => {
+        if (this.#dead || this.#ended) return;
+        const session = this.#session;
+        if (!session) return;
+        if (typeof data === 'string') session.receive(data);
+        else session.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), true);
+      });
     });
     channel.stateChanged.subscribe((state) => {
       if (state === 'open') start();
@@ -279,7 +285,7 @@ export class MockWebRtcCall {
       terminate: () => this.kill(),
       bufferedAmount: () => this.#channel?.bufferedAmount ?? 0,
       writeOutputAudio: (pcm, sampleRate) => this.#outbound?.write(pcm, sampleRate),
-      clearOutputAudio: () => this.#outbound?.clear(),
+      clearOutputAudio: () => this.#outbound?.clear() ?? 0,
       drainOutputAudio: (onPlayed) => {
         if (this.#outbound) this.#outbound.drain(onPlayed);
         else onPlayed();

@@ -164,12 +164,17 @@ export class OpusOutbound {
     this.#schedule();
   }
 
-  /** Discards audio not yet sent (`output_audio_buffer.clear`); pending drains never fire. */
-  clear(): void {
+  /**
+   * Discards audio not yet sent (`output_audio_buffer.clear`); pending drains never fire.
+   * @returns The audio discarded, in ms.
+   */
+  clear(): number {
+    const discardedMs = this.pendingMs;
     this.#frames.length = 0;
     this.#partial = new Int16Array(0);
     this.#framesWritten = this.#framesSent;
     this.#drains.length = 0;
+    return discardedMs;
   }
 
   /** Stops the pacer and frees the codec. */

@@ -53,6 +53,15 @@ describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium â†
     expect(rig.app.requests).toContain('POST /api/realtime/sdp');
   });
 
+  it('delivers the session.updated of the connect at once, not after an SCTP retransmission timeout', async () => {
+    const snapshot = await rig.read();
+    const sent = rig.mock.filter('session.updated').find((entry) => entry.connection === 0)!;
+    const received = snapshot.sessionEventTimes.find((entry) => entry.type === 'session.updated')!;
+    // An answer sent from inside werift's receive path reached Chromium only when SCTP retransmitted
+    // it, and SCTP's retransmission timeout is at least 1 s: a lag of 1 s or more is that bug, not load.
+    expect(received.at - sent.at).toBeLessThan(1000);
+  });
+
   it('hears the microphone over Opus RTP and completes a tool call', async () => {
     const snapshot = await rig.until((s) => s.transcripts.some((t) => t.role === 'assistant' && t.text.includes('18 degrees')), 'the reply after the tool call', 25_000);
     expect(snapshot.transcripts.find((t) => t.role === 'user')?.text).toBe("What's the weather like in Paris today?");

@@ -656,6 +656,7 @@ describe('other transports (the seam for WebRTC)', () => {
         },
         clearOutputAudio: () => {
           cleared += 1;
+          return 0;
         },
       },
       { model: 'gpt-realtime-2.1', callId: 'rtc_1' },

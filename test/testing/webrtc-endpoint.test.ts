@@ -29,6 +29,49 @@ afterAll(() => mock.stop());
 
 const post = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { method: 'POST', ...init });
 
+/** A werift peer standing in for the browser: loopback only, as the mock answers. */
+function loopbackPeer(): RTCPeerConnection {
+  const loopback = (host: string) => host === '127.0.0.1';
+  return new RTCPeerConnection({
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceFilterStunResponse: (_message: unknown, address: readonly [string, number]) => loopback(address[0]),
+    iceFilterCandidatePair: (pair: { remoteCandidate: { host: string } }) => loopback(pair.remoteCandidate.host),
+  } as ConstructorParameters<typeof RTCPeerConnection>[0]);
+}
+
+/** Sends a fixture clip as Opus RTP, paced in real time (the microphone). */
+async function sendClip(sender: { sendRtp(packet: RtpPacket): Promise<unknown> }, name: string, firstSequence = 0): Promise<void> {
+  const codecs = await loadOpusCodecFactory();
+  const encoder = codecs(24000, 'voip');
+  const clip = await loadFixtureAudio(name);
+  const frames = Math.floor(clip.pcm.length / 480);
+  const started = Date.now();
+  try {
+    for (let index = 0; index < frames; index++) {
+      const frame = clip.pcm.slice(index * 480, (index + 1) * 480);
+      const payload = Buffer.from(encoder.encode(new Uint8Array(frame.buffer), 480));
+      const sequence = firstSequence + index;
+      await sender.sendRtp(new RtpPacket(new RtpHeader({ sequenceNumber: sequence & 0xffff, timestamp: sequence * 960, marker: index === 0 }), payload));
+      const wait = started + (index + 1) * 20 - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  } finally {
+    encoder.delete();
+  }
+}
+
+async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('mock WebRTC endpoint: HTTP', () => {
   it('answers CORS preflights and exposes Location', async () => {
     const response = await fetch(`${base}/realtime/calls`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1' } });
@@ -78,16 +121,7 @@ describe('mock WebRTC endpoint: HTTP', () => {
 
 describe('mock WebRTC endpoint: a call from a Node peer', () => {
   it('runs the session over the data channel, hears Opus, plays the reply paced, joins a sideband, hangs up', async () => {
-    const loopback = (host: string) => host === '127.0.0.1';
-    const pc = new RTCPeerConnection({
-      iceServers: [],
-      iceUseIpv4: false,
-      iceUseIpv6: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-      iceFilterStunResponse: (_message: unknown, address: readonly [string, number]) => loopback(address[0]),
-      iceFilterCandidatePair: (pair: { remoteCandidate: { host: string } }) => loopback(pair.remoteCandidate.host),
-    } as ConstructorParameters<typeof RTCPeerConnection>[0]);
+    const pc = loopbackPeer();
     const sideband: WebSocket[] = [];
     try {
       const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
@@ -130,19 +164,7 @@ describe('mock WebRTC endpoint: a call from a Node peer', () => {
       expect(mock.connections.find((c) => c.callId === callId && c.kind === 'sideband')).toMatchObject({ authVia: 'header', sessionId: connection.sessionId });
 
       // The microphone: the question as Opus RTP, paced in real time.
-      const codecs = await loadOpusCodecFactory();
-      const encoder = codecs(24000, 'voip');
-      const clip = await loadFixtureAudio('question');
-      const frames = Math.floor(clip.pcm.length / 480);
-      const started = Date.now();
-      for (let index = 0; index < frames; index++) {
-        const frame = clip.pcm.slice(index * 480, (index + 1) * 480);
-        const payload = Buffer.from(encoder.encode(new Uint8Array(frame.buffer), 480));
-        await transceiver.sender.sendRtp(new RtpPacket(new RtpHeader({ sequenceNumber: index, timestamp: index * 960, marker: index === 0 }), payload));
-        const wait = started + (index + 1) * 20 - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-      encoder.delete();
+      await sendClip(transceiver.sender, 'question');
       await until(() => events.some((e) => e.type === 'input_audio_buffer.speech_stopped'), 'speech_stopped');
       await until(() => events.some((e) => e.type === 'output_audio_buffer.stopped'), 'output_audio_buffer.stopped', 15_000);
       const at = (type: string) => events.find((e) => e.type === type)!.at;
@@ -168,4 +190,67 @@ describe('mock WebRTC endpoint: a call from a Node peer', () => {
       await pc.close();
     }
   }, 30_000);
+
+  it('handles a barge-in as the API does over WebRTC: output buffer cleared, the reply truncated to what was played', async () => {
+    mock.setScenario(
+      createScenario('barge-in')
+        .turn((turn) => turn.plays('reply-long'))
+        .turn((turn) => turn.hears('Wait, sorry, stop. What about Berlin instead?').says('Berlin: 15 degrees.'))
+        .build(),
+    );
+    const pc = loopbackPeer();
+    try {
+      const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+      const channel = pc.createDataChannel('oai-events');
+      const events: Array<{ type: string; at: number; [key: string]: any }> = [];
+      channel.onMessage.subscribe((data) => events.push({ ...(JSON.parse(String(data)) as { type: string }), at: Date.now() }));
+      const packetTimes: number[] = [];
+      pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => packetTimes.push(Date.now())));
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === 'complete') resolve();
+        pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && resolve());
+      });
+      const response = await post('/realtime/calls', { headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+      await until(() => events.some((e) => e.type === 'session.created'), 'session.created');
+      channel.send(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'The forecast, please.' }] } }));
+      channel.send(JSON.stringify({ type: 'response.create' }));
+      await until(() => events.some((e) => e.type === 'output_audio_buffer.started'), 'output_audio_buffer.started');
+      const started = events.find((e) => e.type === 'output_audio_buffer.started')!;
+      await sendClip(transceiver.sender, 'interruption');
+      await until(() => events.some((e) => e.type === 'conversation.item.truncated'), 'conversation.item.truncated');
+      await until(() => events.filter((e) => e.type === 'response.done').length >= 2, 'the answer to the interruption', 15_000);
+
+      const types = events.map((e) => e.type);
+      const speech = types.indexOf('input_audio_buffer.speech_started');
+      const cleared = events.find((e) => e.type === 'output_audio_buffer.cleared')!;
+      expect(cleared).toBeDefined();
+      expect(types.indexOf('output_audio_buffer.cleared')).toBeGreaterThan(speech);
+      expect(cleared.response_id).toBe(started.response_id);
+      const cancelled = events.find((e) => e.type === 'response.done')!;
+      expect(cancelled.response).toMatchObject({ id: started.response_id, status: 'cancelled', status_details: { reason: 'turn_detected' } });
+      const truncated = events.find((e) => e.type === 'conversation.item.truncated')!;
+      const item = cancelled.response.output[0];
+      expect(truncated).toMatchObject({ item_id: item.id, content_index: 0 });
+      // What was played: from output_audio_buffer.started to the barge-in, give or take the jitter-buffer lead.
+      const playedMs = events[speech]!.at - started.at;
+      const longReply = await loadFixtureAudio('reply-long');
+      expect(truncated.audio_end_ms).toBeLessThan(longReply.durationMs);
+      expect(truncated.audio_end_ms).toBeLessThanOrEqual(playedMs + 500);
+      expect(item.content[0].transcript.length).toBeLessThan(longReply.transcript.length);
+      const stored = mock.webrtc.call(response.headers.get('location')!.split('/').pop()!)!.session!.items.find((entry) => entry.id === item.id) as unknown as { content: Array<{ transcript: string }> };
+      expect(stored.content[0]!.transcript).toBe(item.content[0].transcript);
+      // The track went quiet at the barge-in: nothing of the cleared reply arrived until the next response.
+      const nextResponse = events.filter((e) => e.type === 'response.created')[1]!;
+      // Packets already on their way may land a little after the clear; none of the rest of the reply does.
+      const lead = 1000;
+      expect(packetTimes.filter((at) => at > cleared.at + lead && at < nextResponse.at)).toEqual([]);
+      expect(packetTimes.filter((at) => at < nextResponse.at).length).toBeLessThan(longReply.durationMs / 20);
+      expect(types).not.toContain('output_audio_buffer.stopped');
+      expect(types.filter((type) => type === 'error')).toEqual([]);
+    } finally {
+      await pc.close();
+    }
+  }, 40_000);
 });

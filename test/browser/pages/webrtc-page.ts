@@ -45,6 +45,8 @@ export interface PageSnapshot {
   interruptions: InterruptionInfo[];
   errors: string[];
   eventTypes: string[];
+  /** When (Date.now(), the same clock as the test's) each session.* event reached the page. */
+  sessionEventTimes: Array<{ type: string; at: number }>;
   conversation: Array<{ role: string | undefined; type: string; text: string; sessions: number }>;
   callIds: string[];
   sessionInstructions: string | undefined;
@@ -78,7 +80,7 @@ function makeTransport(config: PageConfig): Transport {
 }
 
 async function start(config: PageConfig): Promise<void> {
-  snapshot = { states: [], state: { status: 'idle' }, transcripts: [], toolResults: [], interruptions: [], errors: [], eventTypes: [], conversation: [], callIds: [], sessionInstructions: undefined, closes: [] };
+  snapshot = { states: [], state: { status: 'idle' }, transcripts: [], toolResults: [], interruptions: [], errors: [], eventTypes: [], sessionEventTimes: [], conversation: [], callIds: [], sessionInstructions: undefined, closes: [] };
   transport = makeTransport(config);
   client = new RealtimeClient({
     transport,
@@ -102,7 +104,10 @@ async function start(config: PageConfig): Promise<void> {
   client.on('toolResult', (event) => snapshot.toolResults.push({ name: event.name, output: event.output }));
   client.on('interrupted', (info) => snapshot.interruptions.push(info));
   client.on('error', (error) => snapshot.errors.push(`${error.code}: ${error.message}`));
-  client.on('*', (event) => snapshot.eventTypes.push(event.type));
+  client.on('*', (event) => {
+    snapshot.eventTypes.push(event.type);
+    if (event.type.startsWith('session.')) snapshot.sessionEventTimes.push({ type: event.type, at: Date.now() });
+  });
   if (config.kind === 'websocket' && config.microphone) {
     capture = new MicrophoneCapture({ echoCancellation: false, noiseSuppression: false, autoGainControl: false, workletUrl: '/worklets/capture-processor.js' });
     client.attachInput(capture);
