@@ -34,6 +34,12 @@ export interface BrowserSessionPolicy<Identity extends RelayIdentity = RelayIden
    * @default 'passthrough'
    */
   clientTools?: 'passthrough' | 'none' | readonly string[];
+  /**
+   * The kind of session opened when the browser does not ask for one (`session.type`): a
+   * conversation, or `'transcription'` for an endpoint that only transcribes.
+   * @default 'realtime'
+   */
+  sessionType?: 'realtime' | 'transcription';
 }
 
 /** Options every browser-facing handler takes. */
@@ -175,12 +181,14 @@ export function browserSession(
   policy: ResolvedSessionPolicy,
   requested: unknown,
   model: string | undefined,
+  defaultType: 'realtime' | 'transcription' = 'realtime',
 ): { ok: true; session: RealtimeSessionConfig | TranscriptionSessionConfig } | { ok: false; status: number; code: RealtimeErrorCode; message: string; param?: string } {
   let normalized: RealtimeSessionConfig | TranscriptionSessionConfig;
   // A transcription session is asked for by its type; anything else is a conversation.
-  const transcription = typeof requested === 'object' && requested !== null && (requested as { type?: unknown }).type === 'transcription';
+  const asked = typeof requested === 'object' && requested !== null ? (requested as { type?: unknown }).type : undefined;
+  const transcription = asked === 'transcription' || (asked === undefined && defaultType === 'transcription');
   try {
-    const input = requested === undefined || requested === null ? { type: 'realtime' } : { ...(requested as object), type: transcription ? 'transcription' : 'realtime' };
+    const input = { ...(typeof requested === 'object' && requested !== null ? requested : {}), type: transcription ? 'transcription' : 'realtime' };
     normalized = transcription ? normalizeSessionConfig(input as TranscriptionSessionConfigInput).session : normalizeSessionConfig(input as SessionConfigInput).session;
   } catch (error) {
     const failure = error instanceof RealtimeError ? error : undefined;

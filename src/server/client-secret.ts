@@ -186,7 +186,7 @@ export function createClientSecretHandler<Identity extends RelayIdentity = Relay
       logger.error('createClientSecretHandler: the session policy for this identity is invalid', { userId: identity.userId, error: error instanceof Error ? error.message : String(error) });
       return jsonError(500, 'VOXWIRE_INVALID_SESSION_CONFIG', 'server configuration error', cors);
     }
-    const decided = browserSession(policy, body.body.session, options.model);
+    const decided = browserSession(policy, body.body.session, options.model, options.sessionType);
     if (!decided.ok) return jsonError(decided.status, decided.code, decided.message, cors, decided.param);
     let secret: ClientSecret;
     try {

@@ -142,7 +142,7 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
       giveBack();
       return jsonError(offer.status, 'VOXWIRE_INVALID_ARGUMENT', offer.message, cors);
     }
-    const decided = browserSession(policy, offer.session, options.model ?? sideband?.relay.settings.model);
+    const decided = browserSession(policy, offer.session, options.model ?? sideband?.relay.settings.model, options.sessionType);
     if (!decided.ok) {
       giveBack();
       return jsonError(decided.status, decided.code, decided.message, cors, decided.param);

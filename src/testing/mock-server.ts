@@ -643,7 +643,8 @@ export class MockRealtimeServer {
       clock: this.#clock,
       newId: this.#newId,
       obfuscate: (delta) => obfuscationFor(delta, options.random),
-      kind: new URL(info.url, 'http://127.0.0.1').searchParams.get('intent') === 'transcription' ? 'transcription' : 'realtime',
+      // `?intent=transcription`, or a transcription session from a key or a multipart offer.
+      kind: new URL(info.url, 'http://127.0.0.1').searchParams.get('intent') === 'transcription' || (overrides as { type?: string } | undefined)?.type === 'transcription' ? 'transcription' : 'realtime',
       model: info.model,
       sessionDefaults: overrides === undefined ? options.sessionDefaults : { ...options.sessionDefaults, ...overrides },
       audioPace: options.audioPace ?? 'realtime',

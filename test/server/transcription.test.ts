@@ -120,6 +120,23 @@ describe('a relayed transcription session', () => {
     expect(client.closed?.code).toBe(4002);
     expect(upstream.ofType('input_audio_buffer.append').length).toBeLessThanOrEqual(5);
   });
+
+  it('charges the speech the server detected when no audio is appended (a WebRTC call through a sideband)', async () => {
+    const { session, client } = await open(100);
+    session.handleUpstreamFrame(frame({ type: 'session.created', event_id: 'e1', session: { type: 'transcription', object: 'realtime.transcription_session', id: 'sess_1', audio: { input: {} } } }));
+    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_started', event_id: 'e2', audio_start_ms: 500, item_id: 'item_1' }));
+    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_stopped', event_id: 'e3', audio_end_ms: 2750, item_id: 'item_1' }));
+    expect(session.budgetSpent).toBeCloseTo(2.25, 6);
+    expect(client.types()).toEqual(['session.created', 'input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped']);
+  });
+
+  it('does not charge speech twice when the audio came as appends', async () => {
+    const { session } = await open(100);
+    session.handleClientFrame(appendFrame(1000));
+    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_started', event_id: 'e2', audio_start_ms: 0, item_id: 'item_1' }));
+    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_stopped', event_id: 'e3', audio_end_ms: 900, item_id: 'item_1' }));
+    expect(session.budgetSpent).toBeCloseTo(1, 6);
+  });
 });
 
 describe('ephemeral keys and WebRTC calls for transcription sessions', () => {
@@ -165,6 +182,14 @@ describe('ephemeral keys and WebRTC calls for transcription sessions', () => {
     expect([400, 403]).toContain(refused.status);
     expect(((await refused.json()) as { error: { param: string } }).error.param).toMatch(/^(session\.)?tools$/);
     expect(seen).toHaveLength(1);
+  });
+
+  it('an SDP handler with sessionType transcription opens transcription calls from a plain offer', async () => {
+    const { seen, fetch } = recordingFetch(() => new Response('v=0\r\nanswer', { status: 201, headers: { location: '/v1/realtime/calls/rtc_1' } }));
+    const handler = createSdpHandler({ apiKey: 'sk-x', baseUrl: 'https://api.test/v1', fetch, logger: silentLogger, authenticate: () => ({ userId: 'u1' }), sessionType: 'transcription' });
+    const answer = await handler(new Request('https://app.test/call', { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: 'v=0\r\noffer' }));
+    expect(answer.status).toBe(201);
+    expect(seen[0]?.body).toEqual({ type: 'transcription', audio: { input: { transcription: { model: 'gpt-live-transcribe' } } } });
   });
 
   it('the SDP handler forwards a transcription session with the offer', async () => {

@@ -34,6 +34,8 @@ export interface PageConfig {
   instructions?: string;
   /** Turn detection off (text-only scenarios keep the microphone out of the way). */
   manualTurns?: boolean;
+  /** A transcription session (input transcription only: no instructions, no tools). */
+  transcription?: boolean;
 }
 
 /** What the page recorded. */
@@ -85,13 +87,15 @@ async function start(config: PageConfig): Promise<void> {
   client = new RealtimeClient({
     transport,
     reconnect: exponentialBackoff({ initialDelayMs: 100, maxDelayMs: 500, jitter: 'none' }),
-    session: {
-      type: 'realtime',
-      instructions: config.instructions ?? 'You are a test assistant.',
-      audio: { input: { transcription: { model: 'gpt-live-transcribe' }, turn_detection: config.manualTurns ? null : { type: 'server_vad' } } },
-    },
+    session: config.transcription
+      ? { type: 'transcription', audio: { input: { transcription: { model: 'gpt-live-transcribe' }, turn_detection: { type: 'server_vad' } } } }
+      : {
+          type: 'realtime',
+          instructions: config.instructions ?? 'You are a test assistant.',
+          audio: { input: { transcription: { model: 'gpt-live-transcribe' }, turn_detection: config.manualTurns ? null : { type: 'server_vad' } } },
+        },
   });
-  client.tools.add(getWeather);
+  if (!config.transcription) client.tools.add(getWeather);
   transport.on('close', (info) => snapshot.closes.push(info));
   client.on('state', (state) => {
     snapshot.states.push(state.status);
