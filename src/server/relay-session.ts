@@ -94,9 +94,6 @@ const INSPECTED_TYPES: ReadonlySet<string> = new Set([
   'conversation.item.input_audio_transcription.completed',
   'response.output_audio_transcript.done',
   'response.output_text.done',
-  // Speech bounds: what a WebRTC call's input audio is charged by (see chargeSpeech).
-  'input_audio_buffer.speech_started',
-  'input_audio_buffer.speech_stopped',
 ]);
 
 /** With server-side tools, the events that may concern a server call are parsed too. */
@@ -287,9 +284,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private readonly warnedModels = new Set<string>();
   /** A conversation, or input transcription only (then response events are refused). */
   private sessionType: RelaySessionType = 'realtime';
-  /** Whether the client appended audio (then appends are what is charged for input). */
-  private appendsSeen = false;
-  private speechStartMs: number | undefined;
 
   constructor(init: RelaySessionInit<Identity>) {
     this.id = init.id;
@@ -724,10 +718,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
         this.trackSessionType(event.session);
         if (this.releaseHeldSessionCreated(event, startedAt)) return;
         break;
-      case 'input_audio_buffer.speech_started':
-      case 'input_audio_buffer.speech_stopped':
-        this.chargeSpeech(type, event);
-        break;
       case 'response.created':
         this.activeResponse = true;
         break;
@@ -904,33 +894,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   }
 
   private chargeInputAudio(bytes: number): void {
-    this.appendsSeen = true;
-    this.chargeInputSeconds(bytes / this.inputBytesPerSecond);
-  }
-
-  private chargeInputSeconds(seconds: number): void {
     const rates = this.rates;
     if (rates === undefined) {
-      if (this.usageMeter === undefined) this.addCharge(seconds);
+      if (this.usageMeter === undefined) this.addCharge(bytes / this.inputBytesPerSecond);
       return;
     }
     // A 'costUsd' budget: an estimate now, replaced by the exact usage at the next response.done.
-    this.addStreamed(seconds * DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND * rates.audioInput);
-  }
-
-  /**
-   * Input audio the relay never sees as appends (a WebRTC call's media track, watched through a
-   * sideband) is charged by the speech the server detected: `speech_started` to `speech_stopped`.
-   */
-  private chargeSpeech(type: string, event: Json): void {
-    if (this.appendsSeen) return;
-    if (type === 'input_audio_buffer.speech_started') {
-      this.speechStartMs = typeof event.audio_start_ms === 'number' ? event.audio_start_ms : undefined;
-      return;
-    }
-    const start = this.speechStartMs;
-    this.speechStartMs = undefined;
-    if (start !== undefined && typeof event.audio_end_ms === 'number' && event.audio_end_ms > start) this.chargeInputSeconds((event.audio_end_ms - start) / 1000);
+    this.addStreamed((bytes / this.inputBytesPerSecond) * DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND * rates.audioInput);
   }
 
   /**

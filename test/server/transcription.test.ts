@@ -121,22 +121,6 @@ describe('a relayed transcription session', () => {
     expect(upstream.ofType('input_audio_buffer.append').length).toBeLessThanOrEqual(5);
   });
 
-  it('charges the speech the server detected when no audio is appended (a WebRTC call through a sideband)', async () => {
-    const { session, client } = await open(100);
-    session.handleUpstreamFrame(frame({ type: 'session.created', event_id: 'e1', session: { type: 'transcription', object: 'realtime.transcription_session', id: 'sess_1', audio: { input: {} } } }));
-    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_started', event_id: 'e2', audio_start_ms: 500, item_id: 'item_1' }));
-    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_stopped', event_id: 'e3', audio_end_ms: 2750, item_id: 'item_1' }));
-    expect(session.budgetSpent).toBeCloseTo(2.25, 6);
-    expect(client.types()).toEqual(['session.created', 'input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped']);
-  });
-
-  it('does not charge speech twice when the audio came as appends', async () => {
-    const { session } = await open(100);
-    session.handleClientFrame(appendFrame(1000));
-    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_started', event_id: 'e2', audio_start_ms: 0, item_id: 'item_1' }));
-    session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_stopped', event_id: 'e3', audio_end_ms: 900, item_id: 'item_1' }));
-    expect(session.budgetSpent).toBeCloseTo(1, 6);
-  });
 });
 
 describe('ephemeral keys and WebRTC calls for transcription sessions', () => {
