@@ -351,7 +351,13 @@ function eventRow(type, node, table) {
 }
 
 /** The generated module's source text. */
-export function generateValidators(exportList = EXPORTS) {
+/**
+ * `pureExports`: each export reads the shared object inside a `/* @__PURE__ *\/` call, so a
+ * bundler drops the whole module when an app imports the barrel but none of its validators (a
+ * plain property read at module level counts as a side effect and would keep it). The
+ * translation validators need it: the root barrel re-exports them, conversation apps never use them.
+ */
+export function generateValidators(exportList = EXPORTS, { pureExports = false } = {}) {
   parentCounts = countParents(exportList.flatMap((entry) => (entry.table ? Object.values(entry.table) : [entry.schema])));
   const memo = new Map();
   const rootRefs = [];
@@ -412,7 +418,7 @@ export function generateValidators(exportList = EXPORTS) {
   const exports = exported.flatMap((entry) => [
     '',
     `/** ${entry.doc} */`,
-    `export const ${entry.name}: ${entry.tableNode ? 'ReadonlyMap<string, Check>' : 'Check'} = validators.${entry.name};`,
+    `export const ${entry.name}: ${entry.tableNode ? 'ReadonlyMap<string, Check>' : 'Check'} = ${pureExports ? `/* @__PURE__ */ pure(() => validators.${entry.name})` : `validators.${entry.name}`};`,
   ]);
 
   return [
@@ -437,10 +443,10 @@ export function generateValidators(exportList = EXPORTS) {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  for (const [output, exportList] of [[OUTPUT, EXPORTS], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS]]) {
+  for (const [output, exportList, options] of [[OUTPUT, EXPORTS, {}], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS, { pureExports: true }]]) {
     let source;
     try {
-      source = generateValidators(exportList);
+      source = generateValidators(exportList, options);
     } catch (error) {
       if (!(error instanceof Unsupported)) throw error;
       console.error(`gen-validators: unsupported schema feature at ${error.message}`);

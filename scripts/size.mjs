@@ -34,6 +34,12 @@ const scenarios = [
     budgetKb: 10,
     platform: 'browser',
   },
+  {
+    name: 'translation: TranslationClient + WebRTCTransport',
+    code: "export { TranslationClient, WebRTCTransport, translationProtocol } from 'voxwire';",
+    platform: 'browser',
+    forbid: [/node_modules\/zod\//],
+  },
   { name: 'voxwire (everything)', code: "export * from 'voxwire';", platform: 'browser' },
   { name: 'voxwire/server (everything)', code: "export * from 'voxwire/server';", platform: 'neutral' },
   { name: 'voxwire/testing (everything)', code: "export * from 'voxwire/testing';", platform: 'node' },

@@ -44,7 +44,8 @@ export const DEFAULT_TRANSLATION_URL = 'wss://api.openai.com/v1/realtime/transla
  * follows OpenAI's "Realtime translation" guide, whose browser example posts the offer to
  * `/v1/realtime/translations/calls` with the translation client secret.
  */
-export const DEFAULT_TRANSLATION_CALLS_URL = `${DEFAULT_API_BASE_URL}/realtime/translations/calls`;
+// A plain literal, not a template: a bundler keeps a template with a substitution even when unused.
+export const DEFAULT_TRANSLATION_CALLS_URL = 'https://api.openai.com/v1/realtime/translations/calls';
 
 /** How long `TranslationClient.finish()` waits for `session.closed` after `session.close`. */
 export const DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS = 10_000;

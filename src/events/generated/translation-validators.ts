@@ -59,7 +59,7 @@ const validators = /* @__PURE__ */ pure(() => {
 });
 
 /** Validators of every translation server event, by `type` (see `translationServerEventSchemas`). */
-export const translationServerEventValidators: ReadonlyMap<string, Check> = validators.translationServerEventValidators;
+export const translationServerEventValidators: ReadonlyMap<string, Check> = /* @__PURE__ */ pure(() => validators.translationServerEventValidators);
 
 /** Validators of every translation client event, by `type` (see `translationClientEventSchemas`). */
-export const translationClientEventValidators: ReadonlyMap<string, Check> = validators.translationClientEventValidators;
+export const translationClientEventValidators: ReadonlyMap<string, Check> = /* @__PURE__ */ pure(() => validators.translationClientEventValidators);
