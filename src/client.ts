@@ -42,8 +42,7 @@ import type {
 import { consoleLogger } from './logger';
 import type { Logger } from './logger';
 import type { ModelWarning } from './models';
-import { ToolDispatcher } from './tools/dispatcher';
-import type { ToolHost } from './tools/dispatcher';
+import type { ToolDispatcher, ToolDispatcherOptions } from './tools/dispatcher';
 import type { AnyTool } from './tools/define-tool';
 import { ToolRegistry } from './tools/registry';
 import type { SessionFunctionTool } from './tools/registry';
@@ -165,7 +164,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   readonly #policy: ReconnectPolicy;
   readonly #meter: UsageMeter;
   readonly #model: string;
-  readonly #dispatcher: ToolDispatcher;
+  /**
+   * Loaded while the first session is set up (no tool call can arrive before it is live): the
+   * dispatcher is the biggest part of the tool runtime, and the root bundle is budgeted.
+   */
+  #dispatcher: ToolDispatcher | undefined;
+  readonly #dispatcherOptions: ToolDispatcherOptions;
 
   #currentState: ClientState = { status: 'idle' };
   #phase: Phase = 'idle';
@@ -242,7 +246,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       // A tool's zod mini schema that cannot be converted: the session keeps its tools.
       (error) => this.#safeEmit('error', error),
     );
-    const host: ToolHost = {
+    const host: ToolDispatcherOptions['host'] = {
       sendEvent: (event) => this.#sendLive(event),
       requestResponse: (params) => {
         if (this.#phase === 'live') this.createResponse(params);
@@ -255,13 +259,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       },
       getToolChoice: () => this.#confirmedSession?.tool_choice ?? (this.#desiredSession as RealtimeSessionConfig).tool_choice,
     };
-    this.#dispatcher = new ToolDispatcher({
+    this.#dispatcherOptions = {
       tools: this.tools,
       host,
       clock: this.#clock,
       ...(options.autoRespond === undefined ? {} : { autoRespond: options.autoRespond }),
       ...(options.toolTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.toolTimeoutMs }),
-    });
+    };
     this.transport.on('event', (event, known) => this.#receive(event, known));
     this.transport.on('close', (info) => this.#onTransportClose(info));
     this.transport.on('error', (error) => this.#safeEmit('error', error));
@@ -434,7 +438,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    */
   cancelResponse(): boolean {
     this.#responses.dropQueued();
-    this.#dispatcher.onInterrupt();
+    this.#dispatcher?.onInterrupt();
     if (!this.responseActive || this.#phase !== 'live') return false;
     const responseId = this.#responses.activeId;
     return this.#sendLive(responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' });
@@ -554,6 +558,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       for (const item of this.conversation.replayItems(this.#options.replayBudgetChars ?? DEFAULT_REPLAY_BUDGET_CHARS)) {
         this.transport.send({ type: 'conversation.item.create', item });
       }
+    }
+    if (!this.#dispatcher) {
+      const { ToolDispatcher } = await import('./tools/dispatcher');
+      this.#dispatcher ??= new ToolDispatcher(this.#dispatcherOptions);
     }
     // Items sent but never acknowledged (a drop right after sendText) go again, once per session.
     for (const { item, previousItemId } of this.#journal.due()) this.#writeItem(item, previousItemId);
@@ -679,7 +687,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     this.#track(event);
     this.#emitUpdate(this.conversation.apply(event));
-    this.#dispatcher.handleEvent(event);
+    this.#dispatcher?.handleEvent(event);
     if (known && event.type !== 'error') this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
     this.#waiters.offer(event, (error) => serverErrorFromEvent(error as ServerEventMap['error']));
   }
@@ -752,7 +760,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
           return;
         }
         if (!wasPlaying && !this.responseActive) return;
-        this.#dispatcher.onInterrupt();
+        this.#dispatcher?.onInterrupt();
         this.#safeEmit('interrupted', interruption('speech', false));
         return;
       }
@@ -822,7 +830,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const responding = this.responseActive;
     if (!responding && !this.#sink) return;
     const serverInterrupts = this.#confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
-    if (serverInterrupts && responding) this.#dispatcher.onInterrupt();
+    if (serverInterrupts && responding) this.#dispatcher?.onInterrupt();
     const cancelled = serverInterrupts ? false : this.cancelResponse();
     await this.#flushAndTruncate('speech', cancelled, !responding);
   }
@@ -1000,7 +1008,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** Tool calls running at a drop are aborted; the new session never saw them, so no output is sent. */
   #cancelToolCalls(): void {
-    for (const call of this.#dispatcher.onDisconnect()) {
+    for (const call of this.#dispatcher?.onDisconnect() ?? []) {
       const change = this.conversation.markCancelled(call.itemId);
       if (change) this.#safeEmit('conversation', change);
     }
