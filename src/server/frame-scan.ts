@@ -181,12 +181,21 @@ export function peekEventType(frame: RelayFrame): string | undefined {
 const DELTA_KEY = '"delta":"';
 const DELTA_KEY_BYTES = encoder.encode(DELTA_KEY);
 
+/** True when the bytes right before `end` spell `"delta":"` (so a string value starts at `end`). */
+function deltaKeyEndsAt(frame: Uint8Array, end: number): boolean {
+  const start = end - DELTA_KEY_BYTES.length;
+  if (start < 0) return false;
+  for (let offset = 0; offset < DELTA_KEY_BYTES.length; offset += 1) if (frame[start + offset] !== DELTA_KEY_BYTES[offset]) return false;
+  return true;
+}
+
 /**
  * The length, in characters, of the `delta` string of an upstream delta event, found without
- * parsing: native `indexOf` hops from quote to quote to the `"delta":"` key (a key the API
- * writes without spaces, and which cannot occur inside a JSON string, where quotes are
- * escaped), then to the closing quote. Base64 holds no quote, so for an audio delta the answer
- * is exact. -1 when the frame holds no such key (the caller then counts the whole frame).
+ * parsing. The API writes `delta` last (`...,"delta":"<base64>"}`): two native `lastIndexOf`
+ * calls find it from the end. Otherwise `indexOf` hops from quote to quote to the `"delta":"`
+ * key (which cannot occur inside a JSON string, where quotes are escaped), then to its closing
+ * quote. Base64 holds no quote, so for an audio delta the answer is exact. -1 when the frame
+ * holds no such key (the caller then counts the whole frame).
  */
 export function deltaLength(frame: RelayFrame): number {
   if (typeof frame === 'string') {
@@ -195,17 +204,15 @@ export function deltaLength(frame: RelayFrame): number {
     const end = frame.indexOf('"', at + DELTA_KEY.length);
     return end < 0 ? -1 : end - at - DELTA_KEY.length;
   }
+  const closing = frame.lastIndexOf(QUOTE);
+  if (closing > 0) {
+    const opening = frame.lastIndexOf(QUOTE, closing - 1);
+    if (opening >= 0 && deltaKeyEndsAt(frame, opening + 1)) return closing - opening - 1;
+  }
   let quote = frame.indexOf(QUOTE, TYPE_PREFIX_LENGTH);
   while (quote >= 0) {
-    let matches = true;
-    for (let offset = 1; offset < DELTA_KEY_BYTES.length; offset += 1) {
-      if (frame[quote + offset] !== DELTA_KEY_BYTES[offset]) {
-        matches = false;
-        break;
-      }
-    }
-    if (matches) {
-      const start = quote + DELTA_KEY_BYTES.length;
+    const start = quote + DELTA_KEY_BYTES.length;
+    if (deltaKeyEndsAt(frame, start)) {
       const end = frame.indexOf(QUOTE, start);
       return end < 0 ? -1 : end - start;
     }

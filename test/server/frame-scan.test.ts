@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClientEvent } from '../../src/events';
-import { peekEventType, scanAudioAppend } from '../../src/server/frame-scan';
+import { deltaLength, peekEventType, scanAudioAppend } from '../../src/server/frame-scan';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const both = (text: string): [number, number] => [scanAudioAppend(text), scanAudioAppend(bytes(text))];
@@ -80,5 +80,21 @@ describe('peekEventType', () => {
     expect(peekEventType('{"type":"err\\u006fr"}')).toBeUndefined();
     expect(peekEventType('{"type":"')).toBeUndefined();
     expect(peekEventType(`{"type":"${'x'.repeat(200)}"}`)).toBeUndefined();
+  });
+});
+
+describe('deltaLength', () => {
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  it('reads the length of the delta string, last field or not, without parsing', () => {
+    const last = '{"type":"response.output_audio.delta","event_id":"e","response_id":"r","item_id":"i","output_index":0,"content_index":0,"delta":"AAAABBBB"}';
+    const middle = '{"type":"response.output_audio.delta","event_id":"e","delta":"AAAABBBBCC==","obfuscation":"xyz"}';
+    for (const text of [last, middle]) {
+      const expected = (JSON.parse(text) as { delta: string }).delta.length;
+      expect(deltaLength(text)).toBe(expected);
+      expect(deltaLength(bytes(text))).toBe(expected);
+    }
+    // A value that merely contains the words is not the key.
+    expect(deltaLength(bytes('{"type":"x","note":"say \\"delta\\":\\"no"}'))).toBe(-1);
+    expect(deltaLength('{"type":"x"}')).toBe(-1);
   });
 });

@@ -23,8 +23,8 @@ export interface RedisClientLike {
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Listens for the connection becoming ready for commands. */
   on(event: 'ready', listener: () => void): unknown;
-  /** Stops listening. */
-  off(event: 'error' | 'ready', listener: (...args: never[]) => void): unknown;
+  /** Stops listening (ioredis has it; a client without it keeps a harmless listener). */
+  off?(event: 'error' | 'ready', listener: (...args: never[]) => void): unknown;
   /** The connection state (`'ready'` when commands can be sent). */
   readonly status?: string;
   /** A new connection with the same options (for the subscriber). */
@@ -64,8 +64,8 @@ export function whenReady(client: RedisClientLike): Promise<RedisClientLike> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      client.off('ready', done);
-      client.off('error', done);
+      client.off?.('ready', done);
+      client.off?.('error', done);
       resolve(client);
     };
     const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS);
