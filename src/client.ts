@@ -231,6 +231,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.transport =
       options.transport ??
       new WebSocketTransport({
+        logger: this.#logger,
         ...(options.url === undefined ? {} : { url: options.url }),
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
         ...(options.model === undefined ? {} : { model: options.model }),

@@ -62,6 +62,12 @@ export const DEFAULT_MAX_CLIENT_FRAME_BYTES = 16 * 1024 * 1024;
  */
 export const DEFAULT_MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Strict mode for client events (serialize, parseClientEvent, transports): off, so a field,
+ * enum value or `type` newer than voxwire is sent as given with one warning instead of refused.
+ */
+export const DEFAULT_STRICT_CLIENT_EVENTS = false;
+
 /** First reconnect delay ceiling. */
 export const DEFAULT_RECONNECT_INITIAL_DELAY_MS = 1000;
 /** Growth of the reconnect delay ceiling per attempt. */

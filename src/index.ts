@@ -149,9 +149,11 @@ export type {
   ServerEventParseResult,
   ClientEventParseResult,
   SerializeOptions,
+  ClientEventWarning,
   EventIdGenerator,
   FrameData,
   NormalizedSessionConfig,
+  NormalizeSessionConfigOptions,
   SessionConfigInput,
   TranscriptionSessionConfigInput,
 } from './events';

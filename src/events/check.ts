@@ -240,7 +240,8 @@ function object(shape: Readonly<Record<string, Check>>, extra: Extra): Check {
       let unknownKeys: string[] | undefined;
       // for...in, as zod: inherited enumerable keys count too.
       for (const key in value) if (!known.has(key)) (unknownKeys ??= []).push(key);
-      if (unknownKeys) fail(run, { code: 'unrecognized_keys', keys: unknownKeys, input: value, continue: true }, value);
+      // `known` (not in zod's issue) lets the outgoing-event triage tell a misspelling from a newer field.
+      if (unknownKeys) fail(run, { code: 'unrecognized_keys', keys: unknownKeys, input: value, continue: true, known: keys }, value);
     } else if (extra === Extra.Keep && output) {
       // Never assign `__proto__`: on a plain object that would replace the output's prototype.
       for (const key in value) if (!known.has(key) && key !== '__proto__') output[key] = value[key];

@@ -8,13 +8,14 @@ export { parseServerEvent, parseClientEvent } from './parse';
 export type { ParseOptions, ParseResult, ServerEventParseResult, ClientEventParseResult } from './parse';
 export { serializeClientEvent } from './serialize';
 export type { SerializeOptions } from './serialize';
+export type { ClientEventWarning } from './issues';
 export { createEventId } from './event-id';
 export type { EventIdGenerator } from './event-id';
 export type { FrameData } from './frame';
 
 // Session config and the legacy shim.
 export { normalizeSessionConfig } from './legacy-session';
-export type { NormalizedSessionConfig } from './legacy-session';
+export type { NormalizedSessionConfig, NormalizeSessionConfigOptions } from './legacy-session';
 export { sessionConfigInputSchema, transcriptionSessionConfigInputSchema } from './session-input';
 export type { SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 export {

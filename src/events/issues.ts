@@ -42,6 +42,10 @@ export interface Issue {
   readonly inclusive?: boolean;
   /** `too_small` / `too_big` / `invalid_key`: what kind of value the bound applies to. */
   readonly origin?: string;
+  /** `unrecognized_keys` from the generated validators: the fields the object does know. */
+  readonly known?: readonly string[];
+  /** `unrecognized_keys` after triage: the known field each misspelled key meant. */
+  readonly meant?: Readonly<Record<string, string>>;
   /** `invalid_format`: the format (`regex`). */
   readonly format?: string;
   /** `invalid_format` of a regex: the pattern. */
@@ -74,6 +78,20 @@ export const BETA_FIELD_RENAMES: Readonly<Record<string, string | null>> = {
   max_response_output_tokens: 'max_output_tokens',
   temperature: null,
 };
+
+/**
+ * Misspellings of session and response fields seen in apps, and the GA field meant. Like the
+ * beta names, they are refused even outside strict mode: they are known to be wrong.
+ */
+const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
+  output_modality: 'output_modalities',
+  max_tokens: 'max_output_tokens',
+  max_output_token: 'max_output_tokens',
+  instruction: 'instructions',
+};
+
+/** Keys that are never a field: refused anywhere, in any mode. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Beta content part types and their GA names. */
 const BETA_CONTENT_TYPES: Readonly<Record<string, string>> = { text: 'output_text', audio: 'output_audio' };
@@ -137,20 +155,51 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function missingHint(path: readonly PathSegment[]): string {
-  if (formatPath(path) === 'session.type') {
-    return '; GA requires it, and normalizeSessionConfig() fills it in and translates beta fields';
-  }
-  return '';
+/** True for a key known to be wrong under `parentPath`: a beta name, a known misspelling, a prototype key. */
+function isWrongKey(parentPath: readonly PathSegment[], key: string): boolean {
+  return FORBIDDEN_KEYS.has(key) || renameHint(parentPath, key) !== '';
+}
+
+/** `\`session.voice\` (GA uses …)` for each of `keys` known to be wrong. */
+function wrongKeys(parentPath: readonly PathSegment[], keys: readonly string[]): string[] {
+  return keys.filter((key) => isWrongKey(parentPath, key)).map((key) => `\`${formatPath([...parentPath, key])}\`${renameHint(parentPath, key)}`);
+}
+
+/** For a session without `type`: the hint, and every beta field it carries, named at once. */
+function missingHint(path: readonly PathSegment[], input: unknown): string {
+  if (formatPath(path) !== 'session.type') return '';
+  const beta = isRecord(input) ? wrongKeys(path.slice(0, -1), Object.keys(input)) : [];
+  const fields = beta.length > 0 ? `; beta field${beta.length > 1 ? 's' : ''} ${beta.join(', ')}` : '';
+  return `; GA requires it, and normalizeSessionConfig() fills it in and translates beta fields${fields}`;
 }
 
 function lastKey(path: readonly PathSegment[]): PathSegment | undefined {
   return path[path.length - 1];
 }
 
+function meantHint(parentPath: readonly PathSegment[], meant: string | undefined): string {
+  return meant === undefined ? '' : ` (did you mean \`${formatPath([...parentPath, meant])}\`?)`;
+}
+
+/** The known field `key` is a slip of (one letter off, or camelCase for snake_case), if any. */
+function misspelled(key: string, known: readonly string[] | undefined): string | undefined {
+  const squash = (text: string): string => text.replace(/_/g, '').toLowerCase();
+  return known?.find((field) => squash(field) === squash(key) || (key.length > 3 && oneEditApart(field, key)));
+}
+
+/** True when one insertion, deletion or substitution turns `a` into `b`. */
+function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let start = 0;
+  while (start < a.length && a[start] === b[start]) start += 1;
+  const rest = (skipA: number, skipB: number): boolean => a.slice(start + skipA) === b.slice(start + skipB);
+  return rest(1, 1) || rest(1, 0) || rest(0, 1);
+}
+
 function renameHint(parentPath: readonly PathSegment[], key: string): string {
   const parent = lastKey(parentPath);
   if (parentPath.length !== 1 || (parent !== 'session' && parent !== 'response')) return '';
+  if (Object.hasOwn(KNOWN_MISSPELLINGS, key)) return ` (did you mean \`${formatPath([...parentPath, KNOWN_MISSPELLINGS[key] ?? key])}\`?)`;
   if (!Object.hasOwn(BETA_FIELD_RENAMES, key)) return '';
   const renamed = BETA_FIELD_RENAMES[key];
   if (renamed === null) return ` (GA has no \`${key}\`; remove it)`;
@@ -215,7 +264,7 @@ function describeIssue(issue: Issue, prefix: readonly PathSegment[]): { text: st
   switch (issue.code) {
     case 'unrecognized_keys': {
       const unknownKeys = issue.keys ?? [];
-      const keys = unknownKeys.map((key) => `\`${formatPath([...path, key])}\`${renameHint(path, key)}`).join(', ');
+      const keys = unknownKeys.map((key) => `\`${formatPath([...path, key])}\`${renameHint(path, key) || meantHint(path, issue.meant && Object.hasOwn(issue.meant, key) ? issue.meant[key] : undefined)}`).join(', ');
       return { text: `unknown field${unknownKeys.length > 1 ? 's' : ''} ${keys}`, path: [...path, unknownKeys[0] ?? ''] };
     }
     case 'invalid_type':
@@ -227,7 +276,7 @@ function describeIssue(issue: Issue, prefix: readonly PathSegment[]): { text: st
       if (issue.discriminator !== undefined && errors.length === 0) {
         // The issue's input is the object; the value that failed is its discriminator.
         const received = isRecord(issue.input) ? issue.input[issue.discriminator] : undefined;
-        return { text: mismatch(field, path, quoteValues(issue.options ?? []), received, missingHint(path)), path };
+        return { text: mismatch(field, path, quoteValues(issue.options ?? []), received, missingHint(path, issue.input)), path };
       }
       // When every branch fails on the value itself (a number where a string or an object is
       // expected), list what each branch wanted instead of picking one.
@@ -264,4 +313,82 @@ export function summarizeIssues(issues: readonly Issue[]): IssueSummary {
   const { text, path } = describeIssue(first, []);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return { message: `${text}${more}`, path: formatPath(path) };
+}
+
+/**
+ * Something an outgoing event carries that the schemas do not know (a newer field, enum value or
+ * `type`): outside strict mode it is sent as given, and reported once through this.
+ */
+export interface ClientEventWarning {
+  /** The client event's `type`, e.g. `session.update`. */
+  eventType: string;
+  /** Dotted path of the unknown field or value, e.g. `session.audio.input.turn_detection.new_knob`. */
+  path: string;
+  /** What was not known, and that it was sent as given. */
+  message: string;
+}
+
+/** The value a union or enum refused and its path, when it is a string (possibly a newer value). */
+function refusedValue(issue: Issue): [readonly PathSegment[], string] | undefined {
+  const { input, path } = issue;
+  if (issue.code === 'invalid_value') {
+    return typeof input === 'string' && (issue.values ?? []).every((value) => typeof value === 'string') ? [path, input] : undefined;
+  }
+  if (issue.code !== 'invalid_union') return undefined;
+  const errors = issue.errors ?? [];
+  if (issue.discriminator !== undefined && errors.length === 0) {
+    const tag = isRecord(input) ? input[issue.discriminator] : undefined;
+    return typeof tag === 'string' ? [path, tag] : undefined;
+  }
+  // An enum among objects (`tool_choice`), or objects none of which has this `type` (`tools`).
+  if (typeof input === 'string' && errors.some((branch) => branch.length === 1 && branch[0]?.code === 'invalid_value' && branch[0].path.length === 0)) {
+    return [path, input];
+  }
+  const tag = isRecord(input) ? input.type : undefined;
+  const noneHasIt = errors.every((branch) => branch.some((inner) => inner.code === 'invalid_value' && formatPath(inner.path) === 'type'));
+  return typeof tag === 'string' && errors.length > 0 && noneHasIt ? [[...path, 'type'], tag] : undefined;
+}
+
+/**
+ * Splits the issues of an outgoing event into what is known to be wrong (refused: beta names,
+ * known misspellings and their beta values, wrong types, missing fields) and what is only new
+ * (an unknown field, enum value or `type`: a warning each, the event sent as given).
+ */
+export function triageIssues(issues: readonly Issue[], eventType: string): { refused: Issue[]; warnings: ClientEventWarning[] } {
+  const refused: Issue[] = [];
+  const warnings: ClientEventWarning[] = [];
+  const warn = (path: readonly PathSegment[], what: string): void => {
+    const where = formatPath(path);
+    warnings.push({ eventType, path: where, message: `${eventType}: ${what} \`${where}\` is not known to voxwire; sent as given (strict mode refuses it)` });
+  };
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys ?? [];
+      const meant: Record<string, string> = {};
+      const wrong = keys.filter((key) => {
+        const field = misspelled(key, issue.known);
+        if (field !== undefined) meant[key] = field;
+        return field !== undefined || isWrongKey(issue.path, key);
+      });
+      for (const key of keys) if (!wrong.includes(key)) warn([...issue.path, key], 'field');
+      if (wrong.length > 0) refused.push({ ...issue, keys: wrong, meant });
+      continue;
+    }
+    const value = refusedValue(issue);
+    if (value !== undefined && valueHint(value[0], value[1]) === '' && !FORBIDDEN_KEYS.has(value[1])) warn(value[0], `value ${describeValue(value[1])} of`);
+    else refused.push(issue);
+  }
+  return { refused, warnings };
+}
+
+/** Calls `onWarning` with each warning; a callback that throws is ignored (it must not lose the event). */
+export function reportWarnings(warnings: readonly ClientEventWarning[], onWarning: ((warning: ClientEventWarning) => void) | undefined): void {
+  if (onWarning === undefined) return;
+  for (const warning of warnings) {
+    try {
+      onWarning(warning);
+    } catch {
+      // A reporting callback must not stop the event it reports on.
+    }
+  }
 }

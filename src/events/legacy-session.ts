@@ -14,7 +14,9 @@ import {
   transcriptionSessionConfigInputValidator,
   transcriptionSessionConfigValidator,
 } from './generated/validators';
-import { describeValue, summarizeIssues } from './issues';
+import { BETA_FIELD_RENAMES, describeError, describeValue, summarizeIssues, triageIssues } from './issues';
+import type { Issue } from './issues';
+import { DEFAULT_STRICT_CLIENT_EVENTS } from '../defaults';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from './session';
 import type { LegacyAudioFormat, SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 
@@ -134,8 +136,40 @@ function translate(config: Fields): { session: Fields; translated: string[]; dro
   return { session, translated, dropped };
 }
 
-function validateInput(validator: Check, config: unknown): void {
-  const { issues } = runCheck(validator, config);
+/** Options of {@link normalizeSessionConfig}. */
+export interface NormalizeSessionConfigOptions {
+  /**
+   * Refuse a field or value the schemas do not know. Off, it is kept as given (a newer API
+   * setting; the transport warns once when it is sent); beta names are translated and what is
+   * known to be wrong is refused either way.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
+}
+
+/**
+ * The issues that refuse `config`: all of them in strict mode, else only what is known to be
+ * wrong (judged as fields of a `session`, where the beta names and misspellings live).
+ */
+function refusing(issues: Issue[], strict: boolean): Issue[] {
+  if (strict || issues.length === 0) return issues;
+  const { refused } = triageIssues(issues.map((issue) => ({ ...issue, path: ['session', ...issue.path] })), 'session.update');
+  // The beta shape is retired, so nothing inside a beta field is newer than voxwire: a value
+  // the translation does not know would be translated wrongly, and is refused.
+  const inBetaField = (issue: Issue): boolean => typeof issue.path[0] === 'string' && Object.hasOwn(BETA_FIELD_RENAMES, issue.path[0]);
+  return [...issues.filter(inBetaField), ...refused.map((issue) => ({ ...issue, path: issue.path.slice(1) })).filter((issue) => !inBetaField(issue))];
+}
+
+function jsonCopy(session: Fields): unknown {
+  try {
+    return JSON.parse(JSON.stringify(session)) as unknown;
+  } catch (cause) {
+    throw new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', `session config cannot be serialized as JSON (${describeError(cause)})`, { cause });
+  }
+}
+
+function validateInput(validator: Check, config: unknown, strict: boolean): void {
+  const issues = refusing(runCheck(validator, config).issues, strict);
   if (issues.length === 0) return;
   const summary = summarizeIssues(issues);
   throw configError(`session config rejected: ${summary.message}`, summary.path);
@@ -164,11 +198,14 @@ function validateInput(validator: Check, config: unknown): void {
  */
 export function normalizeSessionConfig(
   config: TranscriptionSessionConfigInput,
+  options?: NormalizeSessionConfigOptions,
 ): NormalizedSessionConfig<TranscriptionSessionConfig>;
-export function normalizeSessionConfig(config: SessionConfigInput): NormalizedSessionConfig<RealtimeSessionConfig>;
+export function normalizeSessionConfig(config: SessionConfigInput, options?: NormalizeSessionConfigOptions): NormalizedSessionConfig<RealtimeSessionConfig>;
 export function normalizeSessionConfig(
   config: SessionConfigInput | TranscriptionSessionConfigInput,
+  options?: NormalizeSessionConfigOptions,
 ): NormalizedSessionConfig<RealtimeSessionConfig | TranscriptionSessionConfig> {
+  const strict = options?.strict ?? DEFAULT_STRICT_CLIENT_EVENTS;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw configError(`session config must be an object, got ${describeValue(config)}`);
   }
@@ -177,14 +214,18 @@ export function normalizeSessionConfig(
     throw configError(`session config rejected: \`type\` must be 'realtime' or 'transcription', got ${describeValue(type)}`, 'type');
   }
   const transcription = type === 'transcription';
-  validateInput(transcription ? transcriptionSessionConfigInputValidator : sessionConfigInputValidator, config);
+  validateInput(transcription ? transcriptionSessionConfigInputValidator : sessionConfigInputValidator, config, strict);
 
   const { session, translated, dropped } = translate(config as Fields);
   session.type = transcription ? 'transcription' : 'realtime';
-  // Copy mode, as zod's parse: the result holds exactly the validated keys.
-  const result = runCheck(transcription ? transcriptionSessionConfigValidator : realtimeSessionConfigValidator, session, true);
-  if (result.issues.length > 0) {
-    const summary = summarizeIssues(result.issues);
+  const gaValidator = transcription ? transcriptionSessionConfigValidator : realtimeSessionConfigValidator;
+  // Copy mode, as zod's parse: the result holds exactly the validated keys. With fields the
+  // schemas do not know (kept outside strict mode), a JSON copy of the whole config is the result.
+  let result = runCheck(gaValidator, session, true);
+  if (result.issues.length > 0 && !strict) result = runCheck(gaValidator, jsonCopy(session));
+  const issues = refusing(result.issues, strict);
+  if (issues.length > 0) {
+    const summary = summarizeIssues(issues);
     throw configError(`session config is not valid GA after translation: ${summary.message}`, summary.path);
   }
 

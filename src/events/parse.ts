@@ -6,7 +6,7 @@
  * assigned through the prototype setter. Validation runs the validators generated from the
  * zod schemas (`./generated/validators.ts`), so parsing never loads zod.
  */
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../defaults';
 import { RealtimeError } from '../errors';
 import { runCheck } from './check';
 import type { Check } from './check';
@@ -14,7 +14,8 @@ import type { ClientEventInput, UnknownClientEvent } from './client-events';
 import { decodeUtf8, exceedsUtf8Bytes, isArrayBuffer } from './frame';
 import type { FrameData } from './frame';
 import { clientEventValidators, serverEventValidators } from './generated/validators';
-import { describeError, describeValue, summarizeIssues } from './issues';
+import { describeError, describeValue, reportWarnings, summarizeIssues, triageIssues } from './issues';
+import type { ClientEventWarning } from './issues';
 import type { ServerEvent, UnknownServerEvent } from './server-events';
 
 /** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
@@ -26,6 +27,20 @@ export interface ParseOptions {
    * DEFAULT_MAX_CLIENT_FRAME_BYTES (16 MiB) for client frames
    */
   maxFrameBytes?: number;
+  /**
+   * Client frames only (server schemas are always open): refuse a field, enum value or `type`
+   * the schemas do not know. Off, such a frame is delivered as known, with one `onWarning` call
+   * per unknown thing; what is known to be wrong (beta names, misspellings, wrong types) is
+   * refused in either mode.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
+  /**
+   * Told about each unknown field or value a client frame carried (never in strict mode). Must
+   * not throw; if it does, the error is ignored.
+   * @default undefined (nothing is reported)
+   */
+  onWarning?: (warning: ClientEventWarning) => void;
 }
 
 /**
@@ -95,6 +110,7 @@ export function parseFrame(
   direction: Direction,
   validators: ReadonlyMap<string, Check>,
   maxFrameBytes: number,
+  options?: ParseOptions,
 ): ParseResult<unknown, unknown> {
   let text: string | undefined;
   let value: unknown;
@@ -160,8 +176,16 @@ export function parseFrame(
     const validator = validators.get(type);
     if (validator === undefined) return { ok: true, known: false, event };
     // Validation only (no copy): a valid frame is delivered as it arrived.
-    const { issues } = runCheck(validator, event);
+    let { issues } = runCheck(validator, event);
     if (issues.length === 0) return { ok: true, known: true, event };
+    if (direction === 'client' && !(options?.strict ?? DEFAULT_STRICT_CLIENT_EVENTS)) {
+      const triaged = triageIssues(issues, type);
+      issues = triaged.refused;
+      if (issues.length === 0) {
+        reportWarnings(triaged.warnings, options?.onWarning);
+        return { ok: true, known: true, event };
+      }
+    }
     const summary = summarizeIssues(issues);
     return failure('VOXWIRE_INVALID_EVENT', `invalid ${type} ${direction} event: ${summary.message}`, text ?? previewOf(value), {
       path: summary.path,
@@ -197,12 +221,14 @@ export function parseServerEvent(data: FrameData, options?: ParseOptions): Serve
 
 /**
  * Parses and validates one frame a client sent (what a relay or the mock server receives).
- * Never throws. Client schemas are strict: an unknown field fails with a message naming it.
- * `event_id` may be absent, as clients may omit it.
+ * Never throws. What is known to be wrong (beta names, misspellings, wrong types, missing
+ * fields) fails with a message naming the field and its GA name; a field, enum value or `type`
+ * the schemas do not know is delivered as known with one `onWarning` call each, or refused with
+ * `strict: true`. `event_id` may be absent, as clients may omit it.
  *
  * @returns see {@link ParseResult}; unknown types come back as `known: false`.
  */
 export function parseClientEvent(data: FrameData, options?: ParseOptions): ClientEventParseResult {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
-  return parseFrame(data, 'client', clientEventValidators, max) as ClientEventParseResult;
+  return parseFrame(data, 'client', clientEventValidators, max, options) as ClientEventParseResult;
 }

@@ -2,7 +2,7 @@
  * Serializing outgoing client events: validate against the strict GA schema, fill a missing
  * `event_id`, enforce the frame-size cap, return the JSON text. Nothing invalid leaves.
  */
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../defaults';
 import { RealtimeError } from '../errors';
 import { runCheck } from './check';
 import type { Check } from './check';
@@ -11,7 +11,8 @@ import { createEventId } from './event-id';
 import type { EventIdGenerator } from './event-id';
 import { exceedsUtf8Bytes } from './frame';
 import { clientEventValidators, serverEventValidators } from './generated/validators';
-import { describeError, describeValue, summarizeIssues } from './issues';
+import { describeError, describeValue, reportWarnings, summarizeIssues, triageIssues } from './issues';
+import type { ClientEventWarning } from './issues';
 
 /** Options of {@link serializeClientEvent}. */
 export interface SerializeOptions {
@@ -26,6 +27,19 @@ export interface SerializeOptions {
    * @default DEFAULT_MAX_CLIENT_FRAME_BYTES (16 MiB)
    */
   maxFrameBytes?: number;
+  /**
+   * Refuse what the schemas do not know. Off: a field, enum value or `type` the schemas do not
+   * know (a newer API feature) is sent as given, with one `onWarning` call each; what is known
+   * to be wrong (beta names, known misspellings, wrong types, missing fields) is always refused.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
+  /**
+   * Told about each unknown field or value sent as given (never called in strict mode). Must
+   * not throw; if it does, the error is ignored.
+   * @default undefined (nothing is reported)
+   */
+  onWarning?: (warning: ClientEventWarning) => void;
 }
 
 /** Hints for event types people send by mistake, keyed by the wrong type. */
@@ -69,7 +83,16 @@ export function serializeWith(
   // In copy mode the output is a fresh plain object holding exactly the validated keys, each
   // read once, so what is sent is what was checked (a getter cannot answer differently the
   // second time, and a `toJSON` inherited by the caller's object cannot change the frame).
-  const result = runCheck(validator, event, true);
+  let result = runCheck(validator, event, true);
+  let warnings: ClientEventWarning[] = [];
+  if (result.issues.length > 0 && !(options?.strict ?? DEFAULT_STRICT_CLIENT_EVENTS)) {
+    // What is new goes out as given, but the copy above holds only what the schemas know: check
+    // a JSON copy of the event itself, and send that copy, so what leaves is what was checked.
+    result = runCheck(validator, jsonCopy(event, type));
+    const triaged = triageIssues(result.issues, type);
+    result.issues = triaged.refused;
+    warnings = triaged.warnings;
+  }
   if (result.issues.length > 0) {
     const summary = summarizeIssues(result.issues);
     throw invalid(`${type} rejected: ${summary.message}`, { path: summary.path });
@@ -106,12 +129,24 @@ export function serializeWith(
       `${type} of at least ${text.length} bytes exceeds maxFrameBytes (${maxFrameBytes}); send it in smaller pieces`,
     );
   }
+  reportWarnings(warnings, options?.onWarning);
   return text;
 }
 
+/** A plain JSON copy of an event (what `JSON.stringify` would send). */
+function jsonCopy(event: unknown, type: string): unknown {
+  try {
+    return JSON.parse(JSON.stringify(event)) as unknown;
+  } catch (cause) {
+    throw invalid(`${type} rejected: it cannot be serialized as JSON (${describeError(cause)})`, { cause });
+  }
+}
+
 /**
- * Validates an outgoing client event against the strict GA schema, fills a missing
- * `event_id`, and returns the JSON text to send.
+ * Validates an outgoing client event against the GA schema, fills a missing `event_id`, and
+ * returns the JSON text to send. What is known to be wrong is refused; what is only new (a field,
+ * enum value or `type` the schemas do not know) is sent as given with one `onWarning` call each,
+ * unless `strict` is set.
  *
  * @throws {@link RealtimeError} with code `VOXWIRE_INVALID_CLIENT_EVENT` when the event is
  * invalid (the message names the field and the fix, e.g. "session.update rejected: unknown

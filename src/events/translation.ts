@@ -265,7 +265,15 @@ export function parseTranslationServerEvent(data: FrameData, options?: ParseOpti
  */
 export function parseTranslationClientEvent(data: FrameData, options?: ParseOptions): ParseResult<TranslationClientEvent, UnknownTranslationServerEvent> {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
-  return parseFrame(data, 'client', translationClientEventValidators, max) as ParseResult<TranslationClientEvent, UnknownTranslationServerEvent>;
+  return parseFrame(data, 'client', translationClientEventValidators, max, strictByDefault(options)) as ParseResult<TranslationClientEvent, UnknownTranslationServerEvent>;
+}
+
+/**
+ * Translation events stay strict unless asked otherwise: the triage of what is only new (see
+ * `triageIssues`) knows the conversation protocol's beta names, not the translation one's.
+ */
+function strictByDefault<Options extends { strict?: boolean }>(options: Options | undefined): Options & { strict: boolean } {
+  return { ...(options as Options), strict: options?.strict ?? true };
 }
 
 /**
@@ -282,7 +290,7 @@ export function parseTranslationClientEvent(data: FrameData, options?: ParseOpti
  */
 export function serializeTranslationClientEvent(event: TranslationClientEvent, options?: SerializeOptions): string {
   try {
-    return serializeWith(event, options, translationClientEventValidators, unknownTranslationType);
+    return serializeWith(event, strictByDefault(options), translationClientEventValidators, unknownTranslationType);
   } catch (error) {
     if (error instanceof RealtimeError) throw error;
     throw new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', `client event could not be read: ${describeError(error)}`, { cause: error });

@@ -189,7 +189,10 @@ export function browserSession(
   const transcription = asked === 'transcription' || (asked === undefined && defaultType === 'transcription');
   try {
     const input = { ...(typeof requested === 'object' && requested !== null ? requested : {}), type: transcription ? 'transcription' : 'realtime' };
-    normalized = transcription ? normalizeSessionConfig(input as TranscriptionSessionConfigInput).session : normalizeSessionConfig(input as SessionConfigInput).session;
+    // Strict, as the relay: a field the key handler cannot check must never pass its policy.
+    normalized = transcription
+      ? normalizeSessionConfig(input as TranscriptionSessionConfigInput, { strict: true }).session
+      : normalizeSessionConfig(input as SessionConfigInput, { strict: true }).session;
   } catch (error) {
     const failure = error instanceof RealtimeError ? error : undefined;
     return {

@@ -592,13 +592,15 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
 
   private handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
     let frame = original;
-    let result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+    // Strict until the relay's policy for fields it does not know is in place (issue 12): a
+    // field the relay cannot check must never be a way around a lock.
+    let result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes, strict: true });
     if (!result.ok && result.error.code === 'VOXWIRE_INVALID_EVENT') {
       const beta = this.handleBetaFrame(frame);
       if (beta === 'refused') return;
       if (beta !== undefined) {
         frame = beta;
-        result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+        result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes, strict: true });
       }
     }
     if (!result.ok) {

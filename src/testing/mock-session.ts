@@ -329,7 +329,8 @@ export class MockSession {
       return;
     }
     const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
-    const result = parseClientEvent(text, { maxFrameBytes: max });
+    // Strict: the API refuses an unknown parameter, so the mock does too.
+    const result = parseClientEvent(text, { maxFrameBytes: max, strict: true });
     if (result.ok && result.known) {
       const event = result.event;
       log.recordReceived(this.connection, event as unknown as WireEvent, { valid: true, bytes });

@@ -4,8 +4,10 @@ import type { Clock } from '../clock';
 import { DEFAULT_API_BASE_URL, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL } from '../defaults';
 import { CLOSE_CODES, ERROR_CODES, RealtimeError, isRealtimeError } from '../errors';
 import type { RealtimeErrorCode, ServerErrorDetails } from '../errors';
-import { parseServerEvent, serializeClientEvent } from '../events';
+import { parseServerEvent } from '../events';
 import type { ClientEventInput, ServerEvent } from '../events';
+import type { Logger } from '../logger';
+import { createClientEventSerializer } from './client-event-serializer';
 import { resolveApiKey } from './transport';
 import type { ApiKeyProvider, Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportProtocol } from './transport';
 
@@ -114,6 +116,16 @@ export interface WebRTCTransportOptions {
   /** Largest client event sent (the data channel's own limit also applies). @default 16 MiB */
   maxClientFrameBytes?: number;
   /**
+   * Refuse a client event carrying a field, enum value or `type` the schemas do not know. Off,
+   * it is sent as given and logged once per (event type, field) through `logger.warn`, so a
+   * newer API setting needs no voxwire release. Beta names and known misspellings are refused
+   * either way.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
+  /** Where warnings go (unknown fields sent as given). @default consoleLogger */
+  logger?: Logger;
+  /**
    * Called when the assistant's audio track arrives, once per call: feed it to a level meter
    * (it is also `transport.remoteStream`).
    * @default undefined
@@ -185,6 +197,7 @@ export function callIdFromLocation(location: string | null): string | undefined 
 export class WebRTCTransport extends EventEmitter<TransportEvents> implements Transport {
   readonly capabilities: TransportCapabilities = { audio: 'media' };
   private readonly options: WebRTCTransportOptions;
+  readonly #serialize: (event: ClientEventInput) => string;
   private readonly clock: Clock;
   private current: Connection | undefined;
   private microphone: { stream: MediaStream; owned: boolean } | undefined;
@@ -218,6 +231,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       }
     }
     this.options = { ...options };
+    this.#serialize = createClientEventSerializer(options);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -355,8 +369,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     if (!connection || connection.phase === 'ended' || connection.channel.readyState !== 'open') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the data channel is not open.`);
     }
-    const serialize = this.options.protocol?.serialize ?? serializeClientEvent;
-    const text = serialize(event, { maxFrameBytes: this.options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    const text = this.#serialize(event);
     const limit = connection.pc.sctp?.maxMessageSize;
     // SCTP refuses a message over the negotiated size by closing the channel: refuse it here instead.
     if (typeof limit === 'number' && limit > 0 && Number.isFinite(limit) && text.length * 3 > limit) {

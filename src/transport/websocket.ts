@@ -1,8 +1,10 @@
 import { EventEmitter } from 'eventemitter3';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from '../defaults';
 import { CLOSE_CODES, RealtimeError } from '../errors';
-import { parseServerEvent, serializeClientEvent } from '../events';
+import { parseServerEvent } from '../events';
 import type { ClientEventInput, ServerEvent } from '../events';
+import type { Logger } from '../logger';
+import { createClientEventSerializer } from './client-event-serializer';
 import { resolveApiKey } from './transport';
 import type {
   ApiKeyProvider,
@@ -85,6 +87,16 @@ export interface WebSocketTransportOptions {
    * and events). @default the Realtime conversation protocol
    */
   protocol?: TransportProtocol;
+  /**
+   * Refuse a client event carrying a field, enum value or `type` the schemas do not know. Off,
+   * it is sent as given and logged once per (event type, field) through `logger.warn`, so a
+   * newer API setting needs no voxwire release. Beta names and known misspellings are refused
+   * either way.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
+  /** Where warnings go (unknown fields sent as given). @default consoleLogger */
+  logger?: Logger;
 }
 
 const OPEN = 1;
@@ -158,6 +170,7 @@ function textOf(data: unknown): string | ArrayBuffer | ArrayBufferView {
 export class WebSocketTransport extends EventEmitter<TransportEvents> implements Transport {
   readonly capabilities: TransportCapabilities = { audio: 'events' };
   readonly #options: WebSocketTransportOptions;
+  readonly #serialize: (event: ClientEventInput) => string;
   /** The current connection; a superseded one (still closing) is forgotten and stays silent. */
   #current: { socket: WebSocketLike; closingLocally: boolean } | undefined;
 
@@ -173,6 +186,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
       );
     }
     this.#options = { ...options };
+    this.#serialize = createClientEventSerializer(options);
   }
 
   get isOpen(): boolean {
@@ -295,8 +309,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     if (!socket || socket.readyState !== OPEN) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the WebSocket is not open.`);
     }
-    const serialize = this.#options.protocol?.serialize ?? serializeClientEvent;
-    const text = serialize(event, { maxFrameBytes: this.#options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    const text = this.#serialize(event);
     socket.send(text);
   }
 

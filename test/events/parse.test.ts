@@ -369,3 +369,25 @@ describe('parseClientEvent', () => {
     expect(parseClientEvent('{"type":"session.close"}')).toEqual({ ok: true, known: false, event: { type: 'session.close' } });
   });
 });
+
+describe('parseClientEvent: strict and default modes', () => {
+  const newer = { type: 'session.update', session: { type: 'realtime', future_knob: 1, audio: { input: { turn_detection: { type: 'server_vad', future_ms: 5 } } } } };
+
+  it('delivers a field it does not know as known, with one warning each (default)', () => {
+    const warnings: unknown[] = [];
+    const result = parseClientEvent(JSON.stringify(newer), { onWarning: (warning) => warnings.push(warning) });
+    expect(result).toEqual({ ok: true, known: true, event: newer });
+    expect(warnings).toEqual([
+      { eventType: 'session.update', path: 'session.audio.input.turn_detection.future_ms', message: expect.stringContaining('sent as given') },
+      { eventType: 'session.update', path: 'session.future_knob', message: expect.stringContaining('sent as given') },
+    ]);
+  });
+
+  it('refuses it in strict mode, and refuses what is known to be wrong in either mode', () => {
+    const strict = failed(parseClientEvent(JSON.stringify(newer), { strict: true, onWarning: () => expect.unreachable() }));
+    expect(strict.code).toBe('VOXWIRE_INVALID_EVENT');
+    expect(strict.path).toBe('session.audio.input.turn_detection.future_ms');
+    const beta = failed(parseClientEvent('{"type":"session.update","session":{"type":"realtime","voice":"marin","future_knob":1}}'));
+    expect(beta.message).toBe('invalid session.update client event: unknown field `session.voice` (GA uses `session.audio.output.voice`)');
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventId, parseClientEvent, serializeClientEvent } from '../../src/events';
-import type { ClientEventInput } from '../../src/events';
+import type { ClientEventInput, ClientEventWarning } from '../../src/events';
 import { RealtimeError } from '../../src/errors';
 
 function thrown(run: () => unknown): RealtimeError {
@@ -13,8 +13,9 @@ function thrown(run: () => unknown): RealtimeError {
   throw new Error('expected a RealtimeError, nothing was thrown');
 }
 
+/** Refused in strict mode (what the strict schemas say about it). */
 function rejected(event: unknown): RealtimeError {
-  const error = thrown(() => serializeClientEvent(event as ClientEventInput));
+  const error = thrown(() => serializeClientEvent(event as ClientEventInput, { strict: true }));
   expect(error.code).toBe('VOXWIRE_INVALID_CLIENT_EVENT');
   return error;
 }
@@ -77,7 +78,7 @@ describe('serializeClientEvent: event ids', () => {
   });
 });
 
-describe('serializeClientEvent: validation messages name the field and the fix', () => {
+describe('serializeClientEvent (strict): validation messages name the field and the fix', () => {
   it.each([
     [
       { type: 'session.update', session: { type: 'realtime', modalities: ['audio'] } },
@@ -266,5 +267,103 @@ describe('serializeClientEvent: what leaves', () => {
       const text = serializeClientEvent(event, { generateEventId: () => 'evt_1' });
       expect(parseClientEvent(text)).toEqual({ ok: true, known: true, event: { ...event, event_id: 'evt_1' } });
     }
+  });
+});
+
+/** Serializes in the default mode, collecting the warnings. */
+function sentWithWarnings(event: unknown): { sent: Record<string, unknown>; warnings: ClientEventWarning[] } {
+  const warnings: ClientEventWarning[] = [];
+  const text = serializeClientEvent(event as ClientEventInput, { generateEventId: () => 'evt_1', onWarning: (warning) => warnings.push(warning) });
+  return { sent: JSON.parse(text) as Record<string, unknown>, warnings };
+}
+
+describe('serializeClientEvent (default): what is known to be wrong is refused, what is new is sent', () => {
+  it.each([
+    [{ type: 'session.update', session: { type: 'realtime', modalities: ['audio'] } }, 'unknown field `session.modalities` (GA uses `session.output_modalities`)'],
+    [{ type: 'session.update', session: { type: 'realtime', temperature: 0.8 } }, 'GA has no `temperature`; remove it'],
+    [{ type: 'session.update', session: { type: 'realtime', max_tokens: 100 } }, 'unknown field `session.max_tokens` (did you mean `session.max_output_tokens`?)'],
+    [{ type: 'response.create', response: { output_modality: ['text'] } }, '(did you mean `response.output_modalities`?)'],
+    [{ type: 'session.update', session: { type: 'realtime', audio: { output: { speeed: 1 } } } }, 'unknown field `session.audio.output.speeed` (did you mean `session.audio.output.speed`?)'],
+    [{ type: 'session.update', session: { type: 'realtime', toolChoice: 'auto' } }, 'unknown field `session.toolChoice` (did you mean `session.tool_choice`?)'],
+    [{ type: 'session.update', session: { instructions: 'hi' } }, 'missing field `session.type`'],
+    [{ type: 'session.update', session: { type: 'realtime', audio: { input: { format: 'pcm16' } } } }, "(GA uses { type: 'audio/pcm', rate: 24000 })"],
+    [{ type: 'session.update', session: { type: 'realtime', audio: { output: { format: { type: 'audio/pcm', rate: 16000 } } } } }, 'must be 24000, got 16000'],
+    [{ type: 'session.update', session: { type: 'realtime', audio: { output: { voice: 7 } } } }, 'must be a string or an object, got 7'],
+    [
+      { type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] } },
+      "(GA uses 'output_text')",
+    ],
+    [{ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: 'c', output: { ok: true } } }, '`item.output` must be a string'],
+    [{ type: 'conversation.item.truncate', item_id: 'i', content_index: 0, audio_end_ms: -1 }, '`audio_end_ms` must be ≥ 0'],
+    [{ type: 'input_audio_buffer.append' }, 'missing field `audio`'],
+    [{ type: 'input_audio_buffer.commit', constructor: 1 }, 'unknown field `constructor`'],
+    [{ type: 'session.updatee' }, 'unknown client event type "session.updatee"'],
+  ])('refuses %j', (event, message) => {
+    const error = thrown(() => serializeClientEvent(event as ClientEventInput, { onWarning: () => expect.unreachable('no warning for a refusal') }));
+    expect(error.code).toBe('VOXWIRE_INVALID_CLIENT_EVENT');
+    expect(error.message).toContain(message);
+  });
+
+  it('names every beta field at once, with or without session.type', () => {
+    const flat = { modalities: ['text', 'audio'], voice: 'marin', input_audio_format: 'pcm16', turn_detection: { type: 'server_vad' }, instructions: 'hi' };
+    for (const session of [flat, { type: 'realtime', ...flat }]) {
+      const { message } = thrown(() => serializeClientEvent({ type: 'session.update', session } as never));
+      for (const [beta, ga] of [
+        ['modalities', 'output_modalities'],
+        ['voice', 'audio.output.voice'],
+        ['input_audio_format', 'audio.input.format'],
+        ['turn_detection', 'audio.input.turn_detection'],
+      ]) {
+        expect(message).toContain(`\`session.${beta ?? ''}\` (GA uses \`session.${ga ?? ''}\`)`);
+      }
+      expect(message).not.toContain('instructions');
+    }
+  });
+
+  it.each([
+    ['a newer session field', { type: 'session.update', session: { type: 'realtime', instructions: 'hi', future_knob: { level: 2 } } }, ['session.future_knob']],
+    [
+      'a newer turn_detection field',
+      { type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', eagerness: 'high', future_ms: 5 } } } } },
+      ['session.audio.input.turn_detection.eagerness', 'session.audio.input.turn_detection.future_ms'],
+    ],
+    ['a newer turn_detection type', { type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'future_vad', x: 1 } } } } }, ['session.audio.input.turn_detection.type']],
+    ['a newer response.create parameter', { type: 'response.create', response: { instructions: 'hi', future_param: true } }, ['response.future_param']],
+    [
+      'an input_file content part',
+      { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'see' }, { type: 'input_file', file_id: 'file_1' }] } },
+      ['item.content[1].type'],
+    ],
+    ['role developer', { type: 'conversation.item.create', item: { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'x' }] } }, ['item.role']],
+    ['a newer item type', { type: 'conversation.item.create', item: { type: 'future_item', payload: 1 } }, ['item.type']],
+    ['a newer tool_choice mode', { type: 'response.create', response: { tool_choice: 'sometimes' } }, ['response.tool_choice']],
+    ['a newer tool type', { type: 'session.update', session: { type: 'realtime', tools: [{ type: 'web_search' }] } }, ['session.tools[0].type']],
+    ['a newer output modality', { type: 'session.update', session: { type: 'realtime', output_modalities: ['video'] } }, ['session.output_modalities[0]']],
+    ['a field on a function tool', { type: 'session.update', session: { type: 'realtime', tools: [{ type: 'function', name: 'f', strict: true }] } }, ['session.tools[0].strict']],
+    ['a field at the event root', { type: 'input_audio_buffer.append', audio: 'AAAA', extra: 1 }, ['extra']],
+  ])('sends %s as given with one warning each', (_name, event, paths) => {
+    const { sent, warnings } = sentWithWarnings(event);
+    expect(sent).toEqual({ event_id: 'evt_1', ...event });
+    expect(warnings.map((warning) => warning.path)).toEqual(paths);
+    for (const warning of warnings) {
+      expect(warning.eventType).toBe(event.type);
+      expect(warning.message).toContain(`\`${warning.path}\` is not known to voxwire; sent as given (strict mode refuses it)`);
+    }
+    expect(() => serializeClientEvent(event as ClientEventInput, { strict: true })).toThrow(RealtimeError);
+  });
+
+  it('a throwing onWarning does not stop the event', () => {
+    const text = serializeClientEvent({ type: 'input_audio_buffer.append', audio: 'AAAA', extra: 1 } as never, {
+      onWarning: () => {
+        throw new Error('listener bug');
+      },
+    });
+    expect(JSON.parse(text)).toMatchObject({ type: 'input_audio_buffer.append', extra: 1 });
+  });
+
+  it('sends a valid event without warnings, exactly as before', () => {
+    const { sent, warnings } = sentWithWarnings({ type: 'response.create', response: { instructions: 'hi' } });
+    expect(sent).toEqual({ event_id: 'evt_1', type: 'response.create', response: { instructions: 'hi' } });
+    expect(warnings).toEqual([]);
   });
 });

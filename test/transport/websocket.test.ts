@@ -154,3 +154,30 @@ describe('WebSocketTransport', () => {
     expect(() => new WebSocketTransport({ apiKey: {} as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
   });
 });
+
+describe('WebSocketTransport: unknown fields in client events', () => {
+  it('sends them as given and logs each (event type, path) once for its lifetime; strict refuses them', async () => {
+    const received: unknown[] = [];
+    const server = await startLoopbackServer((socket) => socket.on('message', (data) => received.push(JSON.parse(String(data)))));
+    stoppers.push(server.stop);
+    const warnings: { message: string; details: unknown }[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (message: string, details?: unknown) => warnings.push({ message, details }) };
+    const transport = track(new WebSocketTransport({ url: server.url, logger }));
+    await transport.connect();
+    const update = { type: 'session.update', session: { type: 'realtime', future_knob: 1 } } as const;
+    for (let index = 0; index < 3; index += 1) transport.send(update as never);
+    transport.send({ type: 'response.create', response: { future_param: true } } as never);
+    await expect.poll(() => received.length).toBe(4);
+    expect(received[0]).toMatchObject(update);
+    expect(received[3]).toMatchObject({ response: { future_param: true } });
+    expect(warnings.map((warning) => warning.details)).toEqual([
+      { eventType: 'session.update', path: 'session.future_knob' },
+      { eventType: 'response.create', path: 'response.future_param' },
+    ]);
+
+    const strict = track(new WebSocketTransport({ url: server.url, logger, strict: true }));
+    await strict.connect();
+    expect(() => strict.send(update as never)).toThrow(/unknown field `session.future_knob`/);
+    expect(warnings).toHaveLength(2);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * How a transport turns client events into frames: its frame cap, strict mode, and each field or
+ * value the schemas do not know logged once per (event type, path) for the transport's lifetime,
+ * so a newer API field in a `session.update` sent on every reconnect warns once, not every time.
+ */
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../defaults';
+import { serializeClientEvent } from '../events';
+import type { ClientEventInput, SerializeOptions } from '../events';
+import type { TransportProtocol } from './transport';
+import { consoleLogger } from '../logger';
+import type { Logger } from '../logger';
+
+/** The transport options it reads. */
+export interface ClientEventSerializerOptions {
+  /** Refuse unknown fields and values instead of sending them with a warning. @default the protocol's (false for conversations) */
+  strict?: boolean;
+  /** Where the warnings go. @default consoleLogger */
+  logger?: Logger;
+  /** Largest client frame sent. @default 16 MiB */
+  maxClientFrameBytes?: number;
+  /** The protocol whose `serialize` is used. @default the Realtime conversation protocol */
+  protocol?: Pick<TransportProtocol, 'serialize'>;
+}
+
+/** Returns the function a transport serializes every outgoing event with. */
+export function createClientEventSerializer(options: ClientEventSerializerOptions): (event: ClientEventInput) => string {
+  const logger = options.logger ?? consoleLogger;
+  const warned = new Set<string>();
+  const serializeOptions: SerializeOptions = {
+    maxFrameBytes: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
+    // Left out when not given, so each protocol keeps its own default.
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
+    onWarning: (warning) => {
+      const key = `${warning.eventType} ${warning.path}`;
+      if (warned.has(key)) return;
+      warned.add(key);
+      logger.warn(warning.message, { eventType: warning.eventType, path: warning.path });
+    },
+  };
+  const serialize = options.protocol?.serialize ?? serializeClientEvent;
+  return (event) => serialize(event, serializeOptions);
+}
