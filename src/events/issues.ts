@@ -331,9 +331,9 @@ export interface ClientEventWarning {
 /** The value a union or enum refused and its path, when it is a string (possibly a newer value). */
 function refusedValue(issue: Issue): [readonly PathSegment[], string] | undefined {
   const { input, path } = issue;
-  if (issue.code === 'invalid_value') {
-    return typeof input === 'string' && (issue.values ?? []).every((value) => typeof value === 'string') ? [path, input] : undefined;
-  }
+  // An enum (two values or more) may grow; a single literal (`'inf'`, `'realtime.item'`) is fixed.
+  const isEnum = (inner: Issue): boolean => inner.code === 'invalid_value' && (inner.values ?? []).length > 1 && (inner.values ?? []).every((value) => typeof value === 'string');
+  if (issue.code === 'invalid_value') return typeof input === 'string' && isEnum(issue) ? [path, input] : undefined;
   if (issue.code !== 'invalid_union') return undefined;
   const errors = issue.errors ?? [];
   if (issue.discriminator !== undefined && errors.length === 0) {
@@ -341,7 +341,7 @@ function refusedValue(issue: Issue): [readonly PathSegment[], string] | undefine
     return typeof tag === 'string' ? [path, tag] : undefined;
   }
   // An enum among objects (`tool_choice`), or objects none of which has this `type` (`tools`).
-  if (typeof input === 'string' && errors.some((branch) => branch.length === 1 && branch[0]?.code === 'invalid_value' && branch[0].path.length === 0)) {
+  if (typeof input === 'string' && errors.some((branch) => branch.length === 1 && branch[0] !== undefined && isEnum(branch[0]) && branch[0].path.length === 0)) {
     return [path, input];
   }
   const tag = isRecord(input) ? input.type : undefined;

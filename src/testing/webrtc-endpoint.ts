@@ -363,7 +363,8 @@ export class MockWebRtcEndpoint {
 
   #validateSession(session: unknown): MockSessionDefaults {
     const event = { type: 'session.update', session };
-    const result = parseClientEvent(JSON.stringify(event));
+    // Strict: the API refuses an unknown parameter, so the mock does too.
+    const result = parseClientEvent(JSON.stringify(event), { strict: true });
     if (!result.ok || !result.known) {
       if (!result.ok) {
         const body = validationError(event, result.error);
