@@ -27,7 +27,10 @@ export interface ConversationContent {
 export interface ConversationEntry {
   /** The item id (kept across reconnects: replayed items reuse it). */
   readonly id: string;
-  /** `message`, `function_call`, `function_call_output`, or an MCP item type. */
+  /**
+   * `message`, `function_call`, `function_call_output`, `reasoning` (a reasoning model's
+   * reasoning: its summary and content text in `content`, never replayed), or an MCP item type.
+   */
   readonly type: string;
   /** For messages. */
   role: 'user' | 'assistant' | 'system' | undefined;
@@ -62,7 +65,7 @@ export interface ConversationEntry {
 }
 
 /** Item types the conversation model reads; any other type is kept whole in `raw`. */
-const KNOWN_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'mcp_call', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response']);
+const KNOWN_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'mcp_call', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response']);
 
 /** What changed, as emitted by the client's `conversation` event. */
 export type ConversationChange =
@@ -470,6 +473,10 @@ function mergeItem(entry: ConversationEntry, item: ConversationItem): void {
     if (status === 'completed' || status === 'incomplete') entry.status = status;
     return;
   }
+  if (entry.type === 'reasoning') {
+    mergeReasoning(entry, item);
+    return;
+  }
   const record = item as {
     status?: string | null;
     content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null;
@@ -489,6 +496,17 @@ function mergeItem(entry: ConversationEntry, item: ConversationItem): void {
     // Never overwrite assembled deltas with the empty transcript an early event carries.
     if (typeof text === 'string' && text.length > 0 && entry.truncatedAtMs === undefined) part.text = text;
   });
+  entry.text = joinText(entry);
+}
+
+/** A reasoning item's text: its summary parts, then its content parts (`reasoning_text`), as the server last sent them. */
+function mergeReasoning(entry: ConversationEntry, item: ConversationItem): void {
+  const record = item as { status?: unknown; summary?: unknown; content?: unknown };
+  if (record.status === 'completed' || record.status === 'incomplete') entry.status = record.status;
+  const parts = [record.summary, record.content].flatMap((list) => (Array.isArray(list) ? (list as Array<{ type?: unknown; text?: unknown } | null>) : []));
+  const content = parts.filter((part) => typeof part?.text === 'string' && part.text.length > 0).map((part) => ({ type: String(part?.type), text: part?.text as string, audioMs: 0 }));
+  // An empty summary on `added` must not wipe the text a later event gave.
+  if (content.length > 0 || entry.content.length === 0) entry.content = content;
   entry.text = joinText(entry);
 }
 

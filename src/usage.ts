@@ -25,12 +25,38 @@ export interface UsageTotals {
   /** Audio output tokens. */
   outputAudioTokens: number;
   /**
+   * Reasoning tokens of reasoning models (`output_token_details.reasoning_tokens`), billed as
+   * text output. Counted in `outputTextTokens` too when the server counts them there.
+   */
+  outputReasoningTokens: number;
+  /**
    * Estimated cost in US dollars from the price table (see `pricesAsOf`). An estimate: the
    * bill is the authority.
    */
   estimatedCostUsd: number;
   /** The date of the price table used, or `'custom'` when prices were overridden. */
   pricesAsOf: string;
+}
+
+/**
+ * `output_token_details.reasoning_tokens`: the `openai` 7.60.0 Realtime types do not list it yet
+ * (the Responses API's usage does, as `output_tokens_details.reasoning_tokens`), so it is read
+ * from the loose object, and only a finite count ≥ 0 is taken.
+ */
+function reasoningTokens(output: object | undefined): number {
+  const value = (output as { reasoning_tokens?: unknown } | undefined)?.reasoning_tokens;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/**
+ * Text output to bill: reasoning is billed as text output. When `output_tokens` shows the
+ * reasoning tokens beside the text and audio ones they are added; when it shows them inside
+ * `text_tokens` (or says nothing) they are not counted twice.
+ */
+function billedTextOutput(usage: Usage, delta: { outputTextTokens: number; outputAudioTokens: number; outputReasoningTokens: number }): number {
+  const { outputTextTokens: text, outputAudioTokens: audio, outputReasoningTokens: reasoning } = delta;
+  const total = usage.output_tokens;
+  return typeof total === 'number' && text + audio + reasoning <= total ? text + reasoning : text;
 }
 
 /** Sums `usage` from each `response.done` and prices it. */
@@ -51,6 +77,7 @@ export class UsageMeter {
       cachedInputAudioTokens: 0,
       outputTextTokens: 0,
       outputAudioTokens: 0,
+      outputReasoningTokens: 0,
       estimatedCostUsd: 0,
       pricesAsOf: prices ? 'custom' : DEFAULT_PRICES_AS_OF,
     };
@@ -75,6 +102,7 @@ export class UsageMeter {
       cachedInputAudioTokens: cached?.audio_tokens ?? 0,
       outputTextTokens: output?.text_tokens ?? 0,
       outputAudioTokens: output?.audio_tokens ?? 0,
+      outputReasoningTokens: reasoningTokens(output),
     };
     const t = this.#totals;
     t.responses += 1;
@@ -90,7 +118,7 @@ export class UsageMeter {
           delta.cachedInputTextTokens * price.cachedTextInput +
           (delta.inputAudioTokens - delta.cachedInputAudioTokens) * price.audioInput +
           delta.cachedInputAudioTokens * price.cachedAudioInput +
-          delta.outputTextTokens * price.textOutput +
+          billedTextOutput(usage, delta) * price.textOutput +
           delta.outputAudioTokens * price.audioOutput);
     }
     return this.snapshot();

@@ -99,7 +99,7 @@ describe('Conversation', () => {
     expect(conversation.replayItems(1000).map((item) => item.type)).toEqual(['function_call', 'function_call_output']);
   });
 
-  it('keeps an item of an unknown type in its place, whole, with no text, and never replays it', () => {
+  it('keeps an item of an unknown type in its place, whole, with no text, and never replays it; a reasoning item is an entry with its text', () => {
     const conversation = new Conversation();
     conversation.apply(userText('u1', 'Hi'));
     const reasoning = { id: 'rs1', type: 'reasoning', status: 'in_progress', summary: [], content: [{ type: 'reasoning_text', text: 'thinking' }] };
@@ -114,8 +114,41 @@ describe('Conversation', () => {
       ['rs1', 'reasoning'],
       ['a1', 'message'],
     ]);
-    expect(conversation.get('rs1')).toMatchObject({ text: '', content: [], status: 'completed', raw: done });
+    expect(conversation.get('future1')).toMatchObject({ text: '', content: [], status: 'completed', raw: { id: 'future1', type: 'image_generation_call', status: 'completed', result: 'b64' } });
+    // Reasoning models' items show their summary, then their content text; they are not replayed.
+    expect(conversation.get('rs1')).toMatchObject({
+      text: 'Greets back. thinking',
+      content: [
+        { type: 'summary_text', text: 'Greets back.', audioMs: 0 },
+        { type: 'reasoning_text', text: 'thinking', audioMs: 0 },
+      ],
+      status: 'completed',
+      raw: undefined,
+    });
     expect(conversation.get('u1')?.raw).toBeUndefined();
     expect(conversation.replayItems(10_000).map((item) => item.id)).toEqual(['u1', 'a1']);
+  });
+});
+
+describe('reasoning items', () => {
+  it('an added reasoning item with an empty summary becomes a reasoning entry; its done event brings the text', () => {
+    const conversation = new Conversation();
+    conversation.apply(userText('u1', 'Hi'));
+    const added = conversation.apply(ev({ type: 'response.output_item.added', response_id: 'r', output_index: 0, item: { id: 'rs1', type: 'reasoning', status: 'in_progress', summary: [], encrypted_content: null } }));
+    expect(added.changes).toMatchObject([{ kind: 'added', entry: { id: 'rs1', type: 'reasoning', text: '', status: 'in_progress', responseId: 'r' } }]);
+    expect(added.transcripts).toEqual([]);
+    const done = conversation.apply(ev({ type: 'response.output_item.done', response_id: 'r', output_index: 0, item: { id: 'rs1', type: 'reasoning', status: 'completed', summary: [{ type: 'summary_text', text: 'A greeting: answer in kind.' }], encrypted_content: 'gAAA' } }));
+    expect(done.changes).toMatchObject([{ kind: 'updated', entry: { text: 'A greeting: answer in kind.', status: 'completed' } }]);
+    expect(done.transcripts).toEqual([]);
+    // A later copy without text (an echo, a retrieve) keeps the text.
+    conversation.apply(ev({ type: 'conversation.item.done', previous_item_id: 'u1', item: { id: 'rs1', type: 'reasoning', status: 'completed', summary: [] } }));
+    expect(conversation.get('rs1')?.text).toBe('A greeting: answer in kind.');
+    expect(conversation.replayItems(10_000).map((item) => item.id)).toEqual(['u1']);
+  });
+
+  it('survives malformed summary and content parts without losing the entry', () => {
+    const conversation = new Conversation();
+    conversation.apply(ev({ type: 'conversation.item.added', previous_item_id: null, item: { id: 'rs2', type: 'reasoning', summary: [null, { type: 'summary_text', text: 5 }, { type: 'summary_text', text: 'ok' }], content: 'not a list' } }));
+    expect(conversation.get('rs2')).toMatchObject({ type: 'reasoning', text: 'ok', content: [{ type: 'summary_text', text: 'ok', audioMs: 0 }] });
   });
 });

@@ -44,6 +44,8 @@ export interface ResolvedReply {
   incomplete: boolean;
   /** Usage overrides. */
   usage?: ScenarioUsage;
+  /** The summary of a reasoning item sent before the reply (a reasoning model). */
+  reasoning?: string;
 }
 
 /** Input-side token counts of a response, estimated by the session from the context. */
@@ -153,6 +155,7 @@ export class MockResponse {
   #closed = false;
   #output: MockItem[] = [];
   #outputTextChars = 0;
+  #reasoningChars = 0;
   #outputAudioMs = 0;
   #firstAudioAt: number | undefined;
   /** Audio of the items before the one streaming (a response has one message, but keep it exact). */
@@ -241,6 +244,11 @@ export class MockResponse {
     if (!this.#emit({ type: 'response.created', response: this.#responseObject('in_progress', null, null) })) return;
 
     let outputIndex = 0;
+    if (reply.reasoning !== undefined && !this.#cancelled) {
+      const item = this.#reasoningItem(outputIndex++, reply.reasoning);
+      if (item === undefined) return;
+      this.#output.push(item);
+    }
     const speaks = reply.text !== '' || reply.audio !== undefined || reply.functionCalls.length === 0;
     if (speaks && !this.#cancelled) {
       const item = await this.#streamMessage(outputIndex++, reply);
@@ -309,8 +317,10 @@ export class MockResponse {
     const cachedAudio = Math.min(cached, input.cachedAudioTokens);
     const outputText = override?.outputTextTokens ?? Math.ceil(this.#outputTextChars / TEXT_CHARS_PER_TOKEN);
     const outputAudio = override?.outputAudioTokens ?? Math.round((this.#outputAudioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_SECOND);
+    // Reasoning tokens count in output_tokens beside text and audio (billed as text output).
+    const reasoning = Math.ceil(this.#reasoningChars / TEXT_CHARS_PER_TOKEN);
     const inputTokens = inputText + inputAudio;
-    const outputTokens = outputText + outputAudio;
+    const outputTokens = outputText + outputAudio + reasoning;
     return {
       total_tokens: inputTokens + outputTokens,
       input_tokens: inputTokens,
@@ -322,7 +332,7 @@ export class MockResponse {
         cached_tokens: cached,
         cached_tokens_details: { text_tokens: cached - cachedAudio, audio_tokens: cachedAudio, image_tokens: 0 },
       },
-      output_token_details: { text_tokens: outputText, audio_tokens: outputAudio },
+      output_token_details: { text_tokens: outputText, audio_tokens: outputAudio, ...(reasoning > 0 ? { reasoning_tokens: reasoning } : {}) },
     };
   }
 
@@ -379,6 +389,20 @@ export class MockResponse {
     const index = order.findIndex((stored) => stored.item.id === item.id);
     const previous = index > 0 ? order[index - 1]!.item.id : null;
     return this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item: clone(item) });
+  }
+
+  /**
+   * A reasoning model's `reasoning` item, as the API puts it first in the output: added empty,
+   * done with its summary (and the encrypted content a later request could pass back).
+   */
+  #reasoningItem(outputIndex: number, summary: string): MockItem | undefined {
+    const item = { id: this.#host.newId('item'), object: 'realtime.item', type: 'reasoning', status: 'in_progress', summary: [], encrypted_content: null } as unknown as MockItem;
+    if (!this.#addItem(outputIndex, item, { item })) return undefined;
+    const done = item as unknown as { status: string; summary: Array<{ type: string; text: string }> };
+    done.status = 'completed';
+    done.summary = [{ type: 'summary_text', text: summary }];
+    this.#reasoningChars += summary.length;
+    return this.#finishItem(outputIndex, item) ? item : undefined;
   }
 
   async #streamMessage(outputIndex: number, reply: ResolvedReply): Promise<MockItem | undefined> {

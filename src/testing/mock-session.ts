@@ -833,6 +833,7 @@ export class MockSession {
     });
     const resolved: ResolvedReply = { text: '', functionCalls, incomplete: reply.incomplete === true };
     if (reply.usage) resolved.usage = reply.usage;
+    if (reply.reasoning !== undefined) resolved.reasoning = reply.reasoning;
     const hasMessage = reply.text !== undefined || reply.audio !== undefined || functionCalls.length === 0;
     if (!hasMessage) return resolved;
     const source = reply === this.#options.defaultReply || reply.text !== undefined || reply.audio !== undefined ? reply : this.#options.defaultReply;

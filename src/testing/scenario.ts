@@ -79,6 +79,13 @@ export interface ScenarioReply {
   incomplete?: boolean;
   /** Usage to report instead of the estimate. */
   usage?: ScenarioUsage;
+  /**
+   * Plays a reasoning model (`gpt-realtime-2` and later): a `reasoning` item with this summary
+   * comes first in the response's output, and its tokens are reported as
+   * `usage.output_token_details.reasoning_tokens`.
+   * @default undefined (no reasoning item)
+   */
+  reasoning?: string;
 }
 
 /** An `error` event to send instead of a response (no `response.created` follows). */
@@ -328,6 +335,12 @@ export class ScenarioTurnBuilder {
   /** Ends the response as `incomplete` with reason `max_output_tokens`. */
   incomplete(): this {
     this.#reply().incomplete = true;
+    return this;
+  }
+
+  /** The assistant reasons first: a `reasoning` item with this summary precedes the reply (reasoning models). */
+  reasons(summary: string): this {
+    this.#reply().reasoning = summary;
     return this;
   }
 

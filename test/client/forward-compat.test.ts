@@ -52,9 +52,9 @@ describe('forward compatibility: the client carries on past shapes it does not k
     expect(client.responseActive).toBe(false);
     client.sendText('Still there?');
     await server.waitFor('response.create', () => server.received.filter((e) => e.type === 'response.create').length === 2);
-    // The unknown item keeps its place with its raw form and no text; the tool dispatcher ignored it.
+    // The reasoning item keeps its place as a reasoning entry with its summary; the tool dispatcher ignored it.
     const entry = client.conversation.get('item_reason1');
-    expect(entry).toMatchObject({ type: 'reasoning', text: '', raw: reasoningItem });
+    expect(entry).toMatchObject({ type: 'reasoning', text: 'The user greets.', raw: undefined });
     expect(server.received.filter((e) => e.type === 'conversation.item.create')).toHaveLength(2);
   });
 
