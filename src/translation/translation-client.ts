@@ -324,7 +324,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
       'session.updated',
     );
     confirmed.catch(() => undefined);
-    this.transport.send({ type: 'session.update', event_id: eventId, session } as never);
+    this.#sendOrExplain({ type: 'session.update', event_id: eventId, session });
     return ((await confirmed) as TranslationServerEventMap['session.updated']).session;
   }
 
@@ -441,8 +441,22 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   #send(event: TranslationClientEvent): boolean {
     if (!this.transport.isOpen) return false;
-    this.transport.send(event as never);
+    this.#sendOrExplain(event);
     return true;
+  }
+
+  /** Sends through the transport; a transport built without the translation protocol is named as the cause. */
+  #sendOrExplain(event: TranslationClientEvent): void {
+    try {
+      this.transport.send(event as never);
+    } catch (error) {
+      // A valid translation event the transport refuses: it serializes for conversations (built
+      // without `protocol: translationProtocol`).
+      if (error instanceof RealtimeError && error.code === 'VOXWIRE_INVALID_CLIENT_EVENT' && speaksTranslation(event)) {
+        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `TranslationClient: the transport refused ${event.type}: it does not speak the translation protocol. Create it with \`protocol: translationProtocol\`.`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   #timeoutMs(): number {
@@ -488,6 +502,15 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
 function withLanguage(session: TranslationSessionUpdate, language: string | undefined): TranslationSessionUpdate {
   return language === undefined ? session : mergeTranslationSession(session, { audio: { output: { language } } });
+}
+
+function speaksTranslation(event: TranslationClientEvent): boolean {
+  try {
+    translationProtocol.serialize(event, {});
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {

@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/logger';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock-translation-session';
 import { TranslationClient } from '../../src/translation/translation-client';
+import { WebSocketTransport } from '../../src/transport/websocket';
 import type { ClientState } from '../../src/client-events';
 import { useCleanup } from '../helpers/cleanup';
 
@@ -144,5 +145,14 @@ describe('TranslationClient over WebSocket against the mock', () => {
     expect(errors).toContain('VOXWIRE_SESSION_EXPIRED');
     expect(() => new TranslationClient({ language: '' })).toThrowError(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
     expect(() => new TranslationClient({ session: { audio: { output: { speed: 2 } } } as never })).toThrowError(expect.objectContaining({ path: 'session.audio.output.speed' }));
+  });
+
+  it('names the missing translation protocol when given a conversation transport', async () => {
+    const { url } = await startMock();
+    const transport = new WebSocketTransport({ url: translationUrl(url) });
+    const client = new TranslationClient({ transport, language: 'es', logger: silentLogger, reconnect: false });
+    stoppers.push(() => client.disconnect());
+    await expect(client.connect()).rejects.toMatchObject({ code: 'VOXWIRE_INVALID_ARGUMENT', message: expect.stringContaining('protocol: translationProtocol') });
+    expect(client.state.status).toBe('closed');
   });
 });
