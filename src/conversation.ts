@@ -195,7 +195,7 @@ export class Conversation {
       case 'response.function_call_arguments.delta': {
         const e = event as ServerEventMap['response.function_call_arguments.delta'];
         const entry = this.#byId.get(e.item_id);
-        if (!entry) return NO_UPDATE;
+        if (!entry || entry.raw !== undefined) return NO_UPDATE;
         entry.arguments = (entry.arguments ?? '') + e.delta;
         entry.text = entry.arguments;
         return { changes: [{ kind: 'updated', entry }], transcripts: [] };
@@ -203,7 +203,7 @@ export class Conversation {
       case 'response.function_call_arguments.done': {
         const e = event as ServerEventMap['response.function_call_arguments.done'];
         const entry = this.#byId.get(e.item_id);
-        if (!entry) return NO_UPDATE;
+        if (!entry || entry.raw !== undefined) return NO_UPDATE;
         entry.arguments = e.arguments;
         entry.text = e.arguments;
         return { changes: [{ kind: 'updated', entry }], transcripts: [] };
@@ -405,6 +405,8 @@ export class Conversation {
     responseId?: string,
   ): ConversationUpdate {
     const entry = this.#ensure(itemId, role, responseId);
+    // An item of a type we do not know has no text here, whatever streams into it.
+    if (entry.raw !== undefined) return NO_UPDATE;
     const part = partAt(entry, contentIndex, type);
     part.text += delta;
     entry.text = joinText(entry);
@@ -423,6 +425,8 @@ export class Conversation {
     responseId?: string,
   ): ConversationUpdate {
     const entry = this.#ensure(itemId, role, responseId);
+    // An item of a type we do not know has no text here, whatever streams into it.
+    if (entry.raw !== undefined) return NO_UPDATE;
     const part = partAt(entry, contentIndex, type);
     // A truncated part keeps its cut text: the final transcript describes audio nobody heard.
     if (entry.truncatedAtMs === undefined) part.text = text;
