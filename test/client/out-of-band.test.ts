@@ -3,6 +3,7 @@ import { RealtimeClient } from '../../src/client';
 import type { TranscriptUpdate } from '../../src/conversation';
 import { silentLogger } from '../../src/logger';
 import { exponentialBackoff } from '../../src/reconnect';
+import { MockRealtimeServer } from '../../src/testing/mock-server';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent, ScriptedServer } from './scripted-server';
 
@@ -132,5 +133,23 @@ describe('out-of-band responses (obs. 4)', () => {
     // The refusal went to the caller, not to the app-wide error event.
     expect(errors).toHaveLength(0);
     expect(client.responseActive).toBe(false);
+  });
+
+  it('against the MockRealtimeServer: runs beside an in-band reply and stays out of the conversation', async () => {
+    const server = new MockRealtimeServer({ audioPace: 'instant', defaultReply: { text: 'In band.' } });
+    const { url } = await server.start();
+    stoppers.push(() => server.stop());
+    const client = new RealtimeClient({ url, apiKey: 'sk-test', logger: silentLogger, reconnect: false });
+    stoppers.push(() => client.disconnect());
+    await client.connect();
+    const inBand = new Promise<void>((resolve) => client.on('response.done', () => resolve()));
+    client.sendText('Hello?');
+    const result = await client.createResponse({ conversation: 'none', output_modalities: ['text'], instructions: 'Say one word.', input: [] });
+    expect(result.status).toBe('completed');
+    expect(result.text.length).toBeGreaterThan(0);
+    await inBand;
+    const ids = client.conversation.entries.map((entry) => entry.id);
+    for (const item of result.output) expect(ids).not.toContain((item as { id?: string }).id);
+    expect(server.filter('error', { direction: 'sent' })).toEqual([]);
   });
 });
