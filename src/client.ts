@@ -17,6 +17,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MODEL,
   DEFAULT_REPLAY_BUDGET_CHARS,
+  DEFAULT_STRICT_CLIENT_EVENTS,
   DEFAULT_SESSION_ENDING_WARNING_MS,
   DEFAULT_UPSTREAM_SESSION_MAX_MS,
 } from './defaults';
@@ -106,6 +107,15 @@ export interface RealtimeClientOptions {
   prices?: Readonly<Record<string, ModelPrices>>;
   /** Where warnings go. @default consoleLogger (warnings and errors only) */
   logger?: Logger;
+  /**
+   * Refuse an outgoing event that carries a field, enum value or `type` voxwire does not know.
+   * Off, such a field (a newer API feature) is sent as given with one warning through `logger`,
+   * so it needs no voxwire release; beta names and known misspellings are refused either way.
+   * Applies to the default WebSocket transport (a transport you pass has its own `strict`) and
+   * to the checks the client makes before holding a request.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
   /** Time source for backoff, limits and timeouts. @default systemClock */
   clock?: Clock;
   /** Random source in [0, 1) for jitter and ids. @default Math.random */
@@ -159,6 +169,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   readonly #options: RealtimeClientOptions;
   readonly #logger: Logger;
+  readonly #strict: boolean;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #policy: ReconnectPolicy;
@@ -207,6 +218,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger;
+    this.#strict = options.strict ?? DEFAULT_STRICT_CLIENT_EVENTS;
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#model = options.model ?? DEFAULT_MODEL;
@@ -235,6 +247,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         ...(options.url === undefined ? {} : { url: options.url }),
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
         ...(options.model === undefined ? {} : { model: options.model }),
+        strict: this.#strict,
       });
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
     this.tools.onChange(
@@ -410,7 +423,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const eventId = this.#createId('evt');
     if (response?.conversation === 'none') return this.#createOutOfBand(eventId, response);
     this.#responses.request(response, eventId, this.#phase === 'live', () => {
-      serializeClientEvent({ type: 'response.create', response: response ?? {} });
+      this.#check({ type: 'response.create', response: response ?? {} });
     });
   }
 
@@ -915,12 +928,20 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'Cannot send conversation.item.create: the client is not connected; call connect() first.');
     }
     const live = this.#phase === 'live' && this.transport.isOpen;
-    if (!live) serializeClientEvent({ type: 'conversation.item.create', item });
+    if (!live) this.#check({ type: 'conversation.item.create', item });
     const eventId = live ? this.#writeItem(item, previousItemId, false) : undefined;
     this.#journal.track(item, previousItemId);
     if (eventId) this.#journal.markSent(item.id as string, eventId);
     this.#emitUpdate(this.conversation.addLocal(item));
     this.#setDelivery(item.id as string, 'pending', true);
+  }
+
+  /**
+   * Checks an event that is held for later, as the transport will when it is sent (which warns
+   * then about fields it does not know), so a wrong request throws now with nothing held.
+   */
+  #check(event: ClientEventInput): void {
+    serializeClientEvent(event, { strict: this.#strict });
   }
 
   /** Writes one `conversation.item.create`; returns its `event_id`. */

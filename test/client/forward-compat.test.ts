@@ -163,3 +163,27 @@ describe('obs. 5: a createResponse() that throws leaves nothing pending', () => 
     expect(second.response).toEqual({ instructions: 'next' });
   });
 });
+
+describe('outgoing fields newer than voxwire (issue 12 obs. 6, client side)', () => {
+  it('are sent as given with one warning by default, and refused with strict: true', async () => {
+    const server = await serve();
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: (message: string) => warnings.push(message), error: () => undefined };
+    const client = newClient(server.url, { logger });
+    await client.connect();
+    client.createResponse({ output_modalities: ['text'], voxwire_future_param: { level: 2 } } as never);
+    const sent = await server.waitFor('response.create');
+    expect(sent.response).toEqual({ output_modalities: ['text'], voxwire_future_param: { level: 2 } });
+    server.send({ type: 'response.done', response: { object: 'realtime.response', id: 'resp_x', status: 'completed', output: [], usage: null } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    client.createResponse({ voxwire_future_param: { level: 3 } } as never);
+    await server.waitFor('response.create', () => server.received.filter((e) => e.type === 'response.create').length === 2);
+    expect(warnings.filter((w) => w.includes('voxwire_future_param'))).toHaveLength(1);
+
+    const strictServer = await serve();
+    const strict = newClient(strictServer.url, { strict: true });
+    await strict.connect();
+    expect(() => strict.createResponse({ voxwire_future_param: 1 } as never)).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_CLIENT_EVENT', message: expect.stringContaining('voxwire_future_param') }));
+    expect(strict.responseActive).toBe(false);
+  });
+});
