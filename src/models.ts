@@ -114,30 +114,41 @@ export type ModelLifecycle =
   | {
       /** A model voxwire does not know: passed through, never refused. */
       readonly status: 'unknown';
+      /** The model name asked about. */
       readonly model: string;
     }
   | {
       /** A known model with no shutdown announced, or one more than the warning window away. */
       readonly status: 'current';
+      /** The model name asked about. */
       readonly model: string;
+      /** Its table entry. */
       readonly info: ModelInfo;
     }
   | {
       /** A known model whose shutdown date is within the warning window. */
       readonly status: 'shutting_down';
+      /** The model name asked about. */
       readonly model: string;
+      /** Its table entry. */
       readonly info: ModelInfo;
+      /** The announced shutdown date (`YYYY-MM-DD`, UTC). */
       readonly shutdownDate: string;
       /** Whole days from `now` to the shutdown (0 on its eve). */
       readonly daysLeft: number;
+      /** The recommended replacement, when one is named. */
       readonly replacement: string | undefined;
     }
   | {
       /** A known model past its shutdown date: the API no longer serves it. */
       readonly status: 'shut_down';
+      /** The model name asked about. */
       readonly model: string;
+      /** Its table entry. */
       readonly info: ModelInfo;
+      /** The announced shutdown date (`YYYY-MM-DD`, UTC). */
       readonly shutdownDate: string;
+      /** The recommended replacement, when one is named. */
       readonly replacement: string | undefined;
     };
 
@@ -190,9 +201,24 @@ export interface ModelWarning {
 
 /** What a session does about a model on a given day: nothing, warn once, or refuse it. */
 export type ModelCheck =
-  | { readonly action: 'none' }
-  | { readonly action: 'warn'; readonly warning: ModelWarning; readonly message: string }
-  | { readonly action: 'refuse'; readonly error: RealtimeError };
+  | {
+      /** Nothing to do: a current model, one far from its shutdown, or an unknown name. */
+      readonly action: 'none';
+    }
+  | {
+      /** Warn once: the model shuts down within the warning window. */
+      readonly action: 'warn';
+      /** What to tell the app (`modelWarning`) or the client (`voxwire.model.deprecated`). */
+      readonly warning: ModelWarning;
+      /** The warning in words, naming the date and the replacement. */
+      readonly message: string;
+    }
+  | {
+      /** Refuse the session: the model is past its shutdown date. */
+      readonly action: 'refuse';
+      /** The `VOXWIRE_MODEL_SHUT_DOWN` error, naming the replacement. */
+      readonly error: RealtimeError;
+    };
 
 /**
  * The one rule the client and the relay apply to a session's model (`?model=`, `session.model`
