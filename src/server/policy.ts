@@ -170,8 +170,10 @@ function capTokens(policy: ResolvedSessionPolicy, value: unknown): unknown {
 
 function checkItem(policy: ResolvedSessionPolicy, item: unknown, param: string, isServerCall: (callId: string) => boolean): PolicyResult | undefined {
   if (!isPlainObject(item)) return undefined;
-  if (item.type === 'message' && item.role === 'system' && !policy.allowSystemMessages) {
-    return { ok: false, message: 'system messages are not allowed on this relay (the operator owns the instructions)', param: `${param}.role` };
+  // By role, whatever the item's type: an item type or role newer than the schemas (a
+  // `developer` message, a future message kind) must not be a way around the locked instructions.
+  if ((item.role === 'system' || item.role === 'developer') && !policy.allowSystemMessages) {
+    return { ok: false, message: `${String(item.role)} messages are not allowed on this relay (the operator owns the instructions)`, param: `${param}.role` };
   }
   // Only the upstream creates calls of server-side tools; a client-made one (with a made-up
   // output after it) would put words in the relay's mouth.

@@ -17,6 +17,7 @@ import {
   DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES,
   DEFAULT_RELAY_MAX_REJECTED_FRAMES,
   DEFAULT_RELAY_BETA_CLIENTS,
+  DEFAULT_STRICT_CLIENT_EVENTS,
   DEFAULT_RELAY_MAX_SESSION_MS,
   DEFAULT_RELAY_MAX_SESSIONS_PER_USER,
   DEFAULT_RELAY_REDIS_PREFIX,
@@ -145,6 +146,13 @@ export interface RelayPolicy<Identity extends RelayIdentity = RelayIdentity> {
    * @default DEFAULT_RELAY_BETA_CLIENTS ('refuse')
    */
   betaClients?: BetaClientsMode;
+  /**
+   * Refuse client events that carry a field, enum value or item shape the SDK's schemas do not
+   * know. Off, such an event is forwarded as given, with one `warn` through the relay's logger
+   * per field and session; the policy applies to the fields the relay knows either way.
+   * @default DEFAULT_STRICT_CLIENT_EVENTS (false)
+   */
+  strict?: boolean;
 }
 
 /** Session limits. */
@@ -346,6 +354,8 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
   readonly maxRejectedFrames: number;
   /** What the relay does with beta-shaped clients (`policy.betaClients`). */
   readonly betaClients: BetaClientsMode;
+  /** Whether unknown client fields are refused (`policy.strict`). */
+  readonly strictClientEvents: boolean;
   /** The tools the relay runs itself (`policy.serverTools`). */
   readonly serverTools: readonly AnyTool[];
   /** How long before a time-limit end the client is warned, in milliseconds. */
@@ -531,6 +541,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     maxClientFrameBytes: positive(policy.maxClientFrameBytes, DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES, 'policy.maxClientFrameBytes'),
     maxRejectedFrames,
     betaClients: resolveBetaClients(policy.betaClients),
+    strictClientEvents: policy.strict ?? DEFAULT_STRICT_CLIENT_EVENTS,
     serverTools,
     endingWarningMs,
     idleTimeoutMs: positive(limits.idleTimeoutMs, DEFAULT_RELAY_IDLE_TIMEOUT_MS, 'limits.idleTimeoutMs', true),

@@ -15,7 +15,7 @@ import type { ModelPrices } from '../defaults';
 import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_RELAY_MAX_JSON_DEPTH, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../defaults';
 import { CLOSE_CODES, type RealtimeErrorCode } from '../errors';
 import { describeAudioFormat } from '../codec/audio-format';
-import { parseClientEvent, parseServerEvent, type ClientEventInput, type ResponseCreateParams, type Usage } from '../events';
+import { parseClientEvent, parseServerEvent, type ClientEventInput, type ClientEventWarning, type ParseOptions, type ResponseCreateParams, type Usage } from '../events';
 import { exceedsUtf8Bytes } from '../events/frame';
 import { parseTranslationClientEvent, parseTranslationServerEvent } from '../events/translation';
 import type { Logger } from '../logger';
@@ -246,6 +246,10 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   private readonly usageMeter: UsageMeter | undefined;
   /** Translates a beta client both ways (`policy.betaClients: 'translate'`). */
   private readonly bridge: LegacyBridge | undefined;
+  /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported. */
+  private readonly parseOptions: ParseOptions;
+  /** Unknown client fields already warned about (once per field and session). */
+  private readonly warnedFields = new Set<string>();
 
   private endedReason: RelayEndReason | undefined;
   private lastActivityAt: number;
@@ -308,6 +312,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.chargesStream = this.budgetLimit !== undefined;
     this.rates = this.usageMeter !== undefined && this.chargesStream ? tokenRates(init.settings.prices, init.settings.model) : undefined;
     this.bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
+    this.parseOptions = {
+      maxFrameBytes: init.settings.maxClientFrameBytes,
+      strict: init.settings.strictClientEvents,
+      onWarning: (warning) => this.warnUnknownField(warning),
+    };
     if (init.settings.serverTools.length > 0) {
       this.tools = new RelayToolRunner(
         init.settings.serverTools,
@@ -592,15 +601,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
 
   private handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
     let frame = original;
-    // Strict until the relay's policy for fields it does not know is in place (issue 12): a
-    // field the relay cannot check must never be a way around a lock.
-    let result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes, strict: true });
+    let result = parseClientEvent(frame, this.parseOptions);
     if (!result.ok && result.error.code === 'VOXWIRE_INVALID_EVENT') {
       const beta = this.handleBetaFrame(frame);
       if (beta === 'refused') return;
       if (beta !== undefined) {
         frame = beta;
-        result = parseClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes, strict: true });
+        result = parseClientEvent(frame, this.parseOptions);
       }
     }
     if (!result.ok) {
@@ -681,6 +688,14 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     this.sendBetaWarning();
     return translated.frame === frame ? undefined : translated.frame;
+  }
+
+  /** A field newer than the schemas, forwarded as given: said once per field and session. */
+  private warnUnknownField(warning: ClientEventWarning): void {
+    const key = `${warning.eventType} ${warning.path}`;
+    if (this.warnedFields.has(key)) return;
+    this.warnedFields.add(key);
+    this.logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
   }
 
   /** Tells a beta client, once, that it is translated and what to migrate. */
