@@ -31,4 +31,13 @@ describe('MemoryBudgetStore', () => {
     await store.releaseSlot('u', 'unknown');
     expect(await store.countSlots('u')).toBe(1);
   });
+
+  it('puts back the slot of a live session that the store lost on refresh (the limit holds after a restart)', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryBudgetStore({ clock });
+    // A fresh store (a restart) knows no slot; the live sessions refresh theirs.
+    await store.refreshSlots([{ userId: 'u', sessionId: 's1' }, { userId: 'u', sessionId: 's2' }], 100);
+    expect(await store.countSlots('u')).toBe(2);
+    expect(await store.acquireSlot('u', 's3', 2, 100)).toBe(false);
+  });
 });
