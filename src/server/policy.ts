@@ -191,7 +191,12 @@ function checkItem(policy: ResolvedSessionPolicy, item: unknown, param: string, 
  * operator's locked fields, the token cap and the server tools are in force before the
  * client says anything. Undefined when the policy sets nothing.
  */
-export function initialSessionConfig(policy: ResolvedSessionPolicy): RealtimeSessionConfig | undefined {
+export function initialSessionConfig(policy: ResolvedSessionPolicy, sessionType: RelaySessionType = 'realtime'): RealtimeSessionConfig | undefined {
+  if (sessionType === 'transcription') {
+    // A transcription session takes only the locked input settings (no tools, no token cap).
+    const locked = transcriptionLocked(policy);
+    return Object.keys(locked).length === 0 ? undefined : ({ type: 'transcription', ...locked } as unknown as RealtimeSessionConfig);
+  }
   let session: Json = { type: 'realtime' };
   let any = false;
   if (policy.locked !== undefined && Object.keys(policy.locked).length > 0) {
@@ -240,6 +245,16 @@ function applySessionUpdate(policy: ResolvedSessionPolicy, event: ClientEventInp
   return { ok: true, event: changed ? ({ ...event, session: next } as ClientEventInput) : undefined };
 }
 
+/** The locked fields a transcription session has: `audio.input` and `include`. */
+export function transcriptionLocked(policy: ResolvedSessionPolicy): Json {
+  const locked = policy.locked as Json | undefined;
+  const lockedAudio = isPlainObject(locked?.audio) ? locked.audio : undefined;
+  const fields: Json = {};
+  if (lockedAudio?.input !== undefined) fields.audio = { input: lockedAudio.input };
+  if (locked?.include !== undefined) fields.include = locked.include;
+  return fields;
+}
+
 /**
  * A transcription session's `session.update`: response fields are refused (the session has no
  * responses), and the operator's locked input settings (`audio.input`, `include`) apply; the
@@ -256,11 +271,7 @@ function applyTranscriptionUpdate(policy: ResolvedSessionPolicy, event: ClientEv
   if (audio?.output !== undefined) {
     return { ok: false, message: 'a transcription session has no output audio: `audio.output` is not allowed', param: 'session.audio.output' };
   }
-  const locked = policy.locked as Json | undefined;
-  const lockedAudio = isPlainObject(locked?.audio) ? locked.audio : undefined;
-  const lockedInput: Json = {};
-  if (lockedAudio?.input !== undefined) lockedInput.audio = { input: lockedAudio.input };
-  if (locked?.include !== undefined) lockedInput.include = locked.include;
+  const lockedInput = transcriptionLocked(policy);
   let next: Json = { ...session };
   // The model is fixed by the upstream URL, as in a conversation.
   delete next.model;

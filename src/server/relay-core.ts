@@ -14,7 +14,7 @@ import type { RelayEndReason } from './end-reason';
 import { randomId } from './ids';
 import { requestSpeaksBeta } from './legacy-bridge';
 import type { ConnectionRejectReason, RelayMetrics } from './metrics';
-import type { ResolvedSessionPolicy } from './policy';
+import type { RelaySessionType, ResolvedSessionPolicy } from './policy';
 import { resolveRelaySettings, type RelayConnectionInfo, type RelayCoreOptions, type RelayIdentity, type ResolvedRelaySettings } from './relay-options';
 import { RelaySession, type RelaySessionHooks } from './relay-session';
 import type { BudgetUnit, RelayControlMessage, RelaySessionEvent } from './session-bus';
@@ -103,6 +103,12 @@ export interface RelayTicket<Identity extends RelayIdentity = RelayIdentity> {
   readonly models?: ReadonlyArray<readonly [model: string, path: string]>;
   /** Whether the request declared the retired beta interface (header or subprotocol). */
   readonly betaClient?: boolean;
+  /**
+   * The kind of session, when it is known before it opens (a WebRTC call the SDP handler opened
+   * as a transcription session): the operator's initial config is then of that kind.
+   * @default 'realtime' (a client may still switch with its first `session.update`)
+   */
+  readonly sessionType?: RelaySessionType;
 }
 
 /**
@@ -449,6 +455,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       hooks: this.hooks,
       betaClient: ticket.betaClient === true,
       audioInFrames: options.audioInFrames ?? true,
+      sessionType: ticket.sessionType ?? 'realtime',
     });
     this.entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
     this.metrics.recordSessionStarted(session.id, session.userId);

@@ -70,6 +70,8 @@ export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity
   budgetLimit: number | undefined;
   /** The user's spend when the session was admitted. */
   budgetSpent: number;
+  /** The kind of session when known before it opens (a WebRTC call). @default 'realtime' */
+  sessionType?: RelaySessionType;
   /** The models the session names and where from, warned about when they shut down soon. @default [] */
   models?: ReadonlyArray<readonly [model: string, path: string]>;
   /** Where the session reports. */
@@ -303,6 +305,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.logger = init.settings.logger;
     this.maxDurationMs = init.maxDurationMs;
     this.models = init.models ?? [];
+    this.sessionType = init.sessionType ?? 'realtime';
     this.appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
     this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
     this.spent = init.budgetSpent;
@@ -387,7 +390,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs);
     }
     for (const [model, path] of this.models) this.checkSessionModel(model, path);
-    const initial = this.settings.translation ? this.settings.translation.session : initialSessionConfig(this.policy);
+    const initial = this.settings.translation ? this.settings.translation.session : initialSessionConfig(this.policy, this.sessionType);
     if (initial !== undefined) {
       this.initEventId = relayEventId();
       this.sendRelayEvent({ type: 'session.update', event_id: this.initEventId, session: initial } as ClientEventInput);

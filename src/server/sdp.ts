@@ -179,7 +179,7 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
     let opened: Sideband<Identity> | undefined;
     if (sideband && ticket) {
       try {
-        opened = await openSideband({ ...sideband, apiKey: options.apiKey, baseUrl: base, fetch: fetchImpl }, ticket, callId);
+        opened = await openSideband({ ...sideband, apiKey: options.apiKey, baseUrl: base, fetch: fetchImpl }, { ...ticket, sessionType: decided.session.type }, callId);
       } catch (error) {
         // Without its sideband the call would run outside the policy: end it.
         logger.error('createSdpHandler: the sideband could not join the call; hanging it up', { callId, error: error instanceof Error ? error.message : String(error) });

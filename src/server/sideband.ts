@@ -18,7 +18,7 @@ import { CLOSE_CODES, RealtimeError } from '../errors';
 import type { ClientEventInput, RealtimeSessionConfig } from '../events';
 import { resolveApiKey, type ApiKeyProvider } from '../transport/transport';
 import { WebSocketTransport, type CreateWebSocket } from '../transport/websocket';
-import { mergeLocked, type ResolvedSessionPolicy } from './policy';
+import { mergeLocked, transcriptionLocked, type ResolvedSessionPolicy } from './policy';
 import type { RelayCore, RelayTicket } from './relay-core';
 import type { RelayIdentity } from './relay-options';
 import type { RelaySession } from './relay-session';
@@ -94,7 +94,9 @@ function voiceName(voice: unknown): string | undefined {
 export function sessionCorrection(policy: ResolvedSessionPolicy, observed: unknown): RealtimeSessionConfig | undefined {
   if (!isJson(observed)) return undefined;
   let correction: Json = {};
-  const locked = policy.locked as Json | undefined;
+  // A transcription call has only the input settings of the locked session (and no voice or cap).
+  const transcription = observed.type === 'transcription';
+  const locked = (transcription ? transcriptionLocked(policy) : policy.locked) as Json | undefined;
   if (locked !== undefined) {
     for (const key of Object.keys(locked)) {
       if (locked[key] !== undefined && !contains(observed[key], locked[key])) correction = mergeLocked(correction, { [key]: locked[key] });
@@ -112,6 +114,7 @@ export function sessionCorrection(policy: ResolvedSessionPolicy, observed: unkno
   if (cap !== undefined && (observed.max_output_tokens === 'inf' || (typeof observed.max_output_tokens === 'number' && observed.max_output_tokens > cap))) {
     correction.max_output_tokens = cap;
   }
+  if (transcription) return Object.keys(correction).length === 0 ? undefined : ({ ...correction, type: 'transcription' } as unknown as RealtimeSessionConfig);
   if (Object.keys(correction).length === 0) return undefined;
   return { ...correction, type: 'realtime' } as RealtimeSessionConfig;
 }

@@ -31,6 +31,8 @@ describe.skipIf(!enabled)('a transcription session over WebRTC through createSdp
       authenticate: (request) => (request.headers.get('authorization') === 'Bearer app-user-token' ? { userId: 'user-1' } : null),
       origins: [/^http:\/\/127\.0\.0\.1:\d+$/],
       budget: { store, dailyLimit: 600, chargeIntervalMs: 100 },
+      // Locked fields: the input settings apply to the transcription call, the instructions do not.
+      policy: { session: { instructions: 'Locked by the operator.', audio: { input: { noise_reduction: { type: 'far_field' } } } } },
       limits: { idleTimeoutMs: Number.POSITIVE_INFINITY },
       logger: silentLogger,
     });
@@ -59,6 +61,12 @@ describe.skipIf(!enabled)('a transcription session over WebRTC through createSdp
     expect(rig.mock.connections.find((connection) => connection.kind === 'sideband')).toMatchObject({ callId: call.callId });
     expect(rig.mock.session(0)!.reportedSession).toMatchObject({ type: 'transcription' });
     expect(relay.sessionCount).toBe(1);
+    // The sideband configured the call as a transcription session with the locked input settings.
+    const sidebandUpdates = rig.mock.filter('session.update', { direction: 'received' }).map((entry) => entry.event as unknown as { session: Record<string, unknown> });
+    expect(sidebandUpdates[0]?.session).toMatchObject({ type: 'transcription', audio: { input: { noise_reduction: { type: 'far_field' } } } });
+    expect(sidebandUpdates.every((update) => update.session.type === 'transcription' && update.session.instructions === undefined)).toBe(true);
+    await rig.until((s) => s.eventTypes.filter((type) => type === 'session.updated').length >= 2, 'both session updates confirmed');
+    expect(rig.mock.session(0)!.session.audio.input.noise_reduction).toEqual({ type: 'far_field' });
   });
 
   it('hears the microphone over Opus RTP and sends the transcript back; never a response', async () => {

@@ -8,7 +8,8 @@ import type { ClientEventInput } from '../../src/events';
 import { silentLogger } from '../../src/logger';
 import { createClientSecret, createClientSecretHandler } from '../../src/server/client-secret';
 import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
-import { applyPolicy } from '../../src/server/policy';
+import { applyPolicy, initialSessionConfig } from '../../src/server/policy';
+import { sessionCorrection } from '../../src/server/sideband';
 import { RelayCore } from '../../src/server/relay-core';
 import { createSdpHandler } from '../../src/server/sdp';
 import { FakeClock } from '../helpers/fake-clock';
@@ -79,6 +80,38 @@ describe('the relay policy for transcription sessions', () => {
     for (const type of ['input_audio_buffer.commit', 'input_audio_buffer.clear']) {
       expect(applyPolicy(policy(), { type } as ClientEventInput, none, 'transcription')).toEqual({ ok: true, event: undefined });
     }
+  });
+});
+
+describe("the operator's config for a session known to be a transcription session (a WebRTC call)", () => {
+  const locked = testPolicy({
+    locked: { instructions: 'Locked.', tools: [], audio: { input: { transcription: { model: 'gpt-transcribe', language: 'de' } }, output: { voice: 'marin' } } },
+    maxOutputTokens: 100,
+  });
+
+  it('the initial config is a transcription config with the locked input settings only', () => {
+    expect(initialSessionConfig(locked, 'transcription')).toEqual({ type: 'transcription', audio: { input: { transcription: { model: 'gpt-transcribe', language: 'de' } } } });
+    expect(initialSessionConfig(testPolicy({ locked: { instructions: 'Locked.' }, maxOutputTokens: 100 }), 'transcription')).toBeUndefined();
+    expect(initialSessionConfig(locked)).toMatchObject({ type: 'realtime', instructions: 'Locked.', max_output_tokens: 100 });
+  });
+
+  it('the sideband corrects only the input settings of a transcription call', () => {
+    const observed = { type: 'transcription', object: 'realtime.transcription_session', audio: { input: { transcription: { model: 'gpt-transcribe', language: 'de' } } } };
+    expect(sessionCorrection(locked, observed)).toBeUndefined();
+    expect(sessionCorrection(locked, { ...observed, audio: { input: { transcription: { model: 'gpt-transcribe', language: 'en' } } } })).toEqual({
+      type: 'transcription',
+      audio: { input: { transcription: { model: 'gpt-transcribe', language: 'de' } } },
+    });
+  });
+
+  it('a relayed session opened as a transcription session sends that config first', async () => {
+    const core = new RelayCore({ model: 'gpt-realtime-2.1', authenticate: () => ({ userId: 'u1' }), logger: silentLogger, clock: new FakeClock(), policy: { session: { instructions: 'Locked.', audio: { input: { noise_reduction: { type: 'far_field' } } } } } });
+    const admission = await core.admit(new Request('http://relay.test/realtime'), { remoteAddress: '127.0.0.1' });
+    if (admission.status !== 'accepted') throw new Error('not accepted');
+    const upstream = new FakeSocket();
+    core.open({ ...admission.ticket, sessionType: 'transcription' }, new FakeSocket(), upstream);
+    expect(upstream.events()[0]).toMatchObject({ type: 'session.update', session: { type: 'transcription', audio: { input: { noise_reduction: { type: 'far_field' } } } } });
+    expect((upstream.events()[0]?.session as Record<string, unknown>).instructions).toBeUndefined();
   });
 });
 
