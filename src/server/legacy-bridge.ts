@@ -20,9 +20,8 @@ import { BETA_FIELD_RENAMES } from '../events/issues';
 import { RealtimeError } from '../errors';
 import { peekEventType } from './frame-scan';
 import { relayEventId } from './ids';
+import type { Json } from './policy';
 import type { RelayFrame } from './socket';
-
-type Json = Record<string, unknown>;
 
 /** What the relay does with a beta-shaped client: refuse its beta fields, or translate both ways. */
 export type BetaClientsMode = 'refuse' | 'translate';
@@ -223,7 +222,14 @@ export class LegacyBridge {
    * The one warning for a client the bridge translates, or undefined when it was sent already
    * (or the client is not a beta client).
    */
-  takeWarning(): { frame: string; message: string } | undefined {
+  takeWarning():
+    | {
+        /** The `voxwire.warning` event, serialised, for the client. */
+        frame: string;
+        /** The same message, for the relay's logger. */
+        message: string;
+      }
+    | undefined {
     if (!this.#active || this.#warned) return undefined;
     this.#warned = true;
     const fields = [...this.#migrate];

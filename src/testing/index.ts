@@ -15,7 +15,7 @@ export type { MockSession, MockSessionLink, MockTransportKind } from './mock-ses
 export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock-translation-session';
 export type { MockTranslationOptions, MockTranslationSessionObject } from './mock-translation-session';
 export type { MockItem } from './mock-conversation';
-export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat } from './mock-session-config';
+export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat, MockSessionKind, MockTranscriptionSessionObject } from './mock-session-config';
 export type { AudioPace } from './audio-pace';
 
 // Scenarios.
