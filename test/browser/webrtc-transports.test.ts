@@ -7,6 +7,7 @@
  */
 import { expect } from 'vitest';
 import type { ClientEventMap } from '../../src/events';
+import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { createScenario } from '../../src/testing/scenario';
 import { describeTransportSuite } from '../helpers/transport-suite';
 import { chromiumAvailable } from './harness';
@@ -121,6 +122,31 @@ describeTransportSuite<Environment, Partial<PageConfig>>('one scenario suite, tw
           expect(rig.mock.filter('output_audio_buffer.stopped', { since })).toHaveLength(0);
         } else {
           expect(clears).toHaveLength(0);
+        }
+      },
+    },
+    {
+      name: 'hears the user barge in mid-reply (server VAD): the reply stops, cut to what was heard',
+      prepare: ({ rig }) => rig.mock.setScenario(createScenario('barge-in').turn((turn) => turn.plays('reply-long')).turn((turn) => turn.says('Berlin: 15 degrees.')).build()),
+      options: { manualTurns: true },
+      timeoutMs: 40_000,
+      async run({ rig, since }, name) {
+        await rig.call('sendText', 'Tell me the forecast for the week.');
+        await rig.until((s) => s.eventTypes.includes('response.output_audio_transcript.delta'), 'the reply to start');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        // The user speaks: injected where the microphone's audio lands in the mock, with server VAD turned on.
+        const session = rig.mock.session(rig.mock.connections.length - 1)!;
+        session.receive(JSON.stringify({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad' } } } } }));
+        const speech = await loadFixtureAudio('interruption');
+        session.appendAudio(speech.pcm, speech.sampleRate);
+        const snapshot = await rig.until((s) => s.interruptions.length >= 1, 'the interruption', 15_000);
+        expect(snapshot.interruptions[0]).toMatchObject({ reason: 'speech' });
+        expect(rig.mock.filter({ type: 'response.done', response: { status: 'cancelled' } }, { since })).toHaveLength(1);
+        if (name === 'webrtc') {
+          // Over WebRTC the server plays the reply: it clears the buffer and truncates by itself, as the API does.
+          expect(rig.mock.filter('output_audio_buffer.cleared', { since })).toHaveLength(1);
+          expect(rig.mock.filter('conversation.item.truncated', { since })).toHaveLength(1);
+          await rig.until((s) => s.eventTypes.includes('conversation.item.truncated'), 'conversation.item.truncated in the page');
         }
       },
     },
