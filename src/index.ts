@@ -209,6 +209,8 @@ export type {
 
 // Events: schemas (for validating in your own code, e.g. a custom relay).
 export { serverEventSchemas, clientEventSchemas, SERVER_EVENT_TYPES, CLIENT_EVENT_TYPES, KNOWN_VOICES } from './events';
+export { callCreateParamsSchema, callReferParamsSchema, callRejectParamsSchema } from './events';
+export type { CallCreateParams, CallReferParams, CallRejectParams } from './events';
 
 // Codecs (pure, no DOM).
 export { floatToPcm16, pcm16ToFloat } from './codec/pcm16';

@@ -38,6 +38,10 @@ export type {
   KnownRealtimeModel,
 } from './session';
 
+// Backend-mediated calls (server-forwarded WebRTC offers, SIP).
+export { callCreateParamsSchema, callReferParamsSchema, callRejectParamsSchema } from './calls';
+export type { CallCreateParams, CallReferParams, CallRejectParams } from './calls';
+
 // Audio settings.
 export {
   KNOWN_VOICES,

@@ -13,6 +13,9 @@ import ts from 'typescript';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import {
+  callCreateParamsSchema,
+  callReferParamsSchema,
+  callRejectParamsSchema,
   clientEventSchemas,
   conversationItemSchema,
   realtimeSessionConfigSchema,
@@ -188,6 +191,9 @@ describe('drift: the openai package describes nothing our runtime schemas do not
       ...check(realtimeDts, 'ConversationItem', conversationItemSchema),
       // A backend-mediated call (SIP or a server-forwarded WebRTC offer) is accepted with a session config.
       ...check(callsDts, 'CallAcceptParams', realtimeSessionConfigSchema),
+      ...check(callsDts, 'CallCreateParams', callCreateParamsSchema),
+      ...check(callsDts, 'CallReferParams', callReferParamsSchema),
+      ...check(callsDts, 'CallRejectParams', callRejectParamsSchema),
       ...check(clientSecretsDts, 'RealtimeSessionCreateResponse', serverSessionSchema),
       ...check(clientSecretsDts, 'RealtimeTranscriptionSessionCreateResponse', serverSessionSchema),
     ]).toEqual([]);

@@ -8,8 +8,12 @@ import type {
   ResponseCreateEventWithReferencesParam,
 } from 'openai/resources/realtime/realtime';
 import type { RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse } from 'openai/resources/realtime/client-secrets';
+import type { CallAcceptParams, CallCreateParams as TheirCallCreateParams, CallReferParams as TheirCallReferParams, CallRejectParams as TheirCallRejectParams } from 'openai/resources/realtime/calls';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  CallCreateParams,
+  CallReferParams,
+  CallRejectParams,
   ClientEventInputMap,
   ClientEventType,
   ConversationItem,
@@ -91,5 +95,14 @@ describe('server events: every field the openai types define is typed in our sch
   it('items and the session as the client-secret endpoint reports it', () => {
     expectTypeOf<Coverage<TheirConversationItem, ConversationItem>>().toEqualTypeOf<never>();
     expectTypeOf<Coverage<RealtimeSessionCreateResponse | RealtimeTranscriptionSessionCreateResponse, ServerSession>>().toEqualTypeOf<never>();
+  });
+});
+
+describe('backend-mediated calls: the bodies the openai types describe, our schemas accept', () => {
+  it('create, accept, refer and reject', () => {
+    expectTypeOf<Coverage<TheirCallCreateParams, CallCreateParams>>().toEqualTypeOf<never>();
+    expectTypeOf<Coverage<CallAcceptParams, RealtimeSessionConfig>>().toEqualTypeOf<never>();
+    expectTypeOf<Coverage<TheirCallReferParams, CallReferParams>>().toEqualTypeOf<never>();
+    expectTypeOf<Coverage<TheirCallRejectParams, CallRejectParams>>().toEqualTypeOf<never>();
   });
 });
