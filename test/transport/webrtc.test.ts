@@ -145,6 +145,23 @@ describe('WebRTCTransport: connecting', () => {
     expect(pc.channel!.sent).toHaveLength(1);
   });
 
+  it('sends an unknown field as given, logging each (event type, path) once; strict refuses it', async () => {
+    const warned: unknown[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (_message: string, details?: unknown) => warned.push(details) };
+    const rig = setup({ logger });
+    rigs.push(rig);
+    const pc = await connect(rig);
+    const update = { type: 'session.update', session: { type: 'realtime', future_knob: 1 } };
+    rig.transport.send(update as never);
+    rig.transport.send(update as never);
+    expect(pc.channel!.sent.map((text) => JSON.parse(text) as unknown)).toEqual([expect.objectContaining(update), expect.objectContaining(update)]);
+    expect(warned).toEqual([{ eventType: 'session.update', path: 'session.future_knob' }]);
+    const strict = setup({ logger, strict: true });
+    rigs.push(strict);
+    await connect(strict);
+    expect(() => strict.transport.send(update as never)).toThrow(/unknown field `session.future_knob`/);
+  });
+
   it('emits a typed error for a malformed frame and keeps the connection', async () => {
     const rig = setup();
     rigs.push(rig);
