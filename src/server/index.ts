@@ -72,6 +72,8 @@ export { createTranslationClientSecret, createTranslationClientSecretHandler } f
 export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './translation-client-secret';
 export { createSdpHandler } from './sdp';
 export type { SdpCall, SdpHandlerOptions } from './sdp';
+export { createTranslationSdpHandler } from './translation-sdp';
+export type { TranslationSdpCall, TranslationSdpHandlerOptions } from './translation-sdp';
 export { openSideband, hangupCall, DEFAULT_SIDEBAND_MAX_CORRECTIONS } from './sideband';
 export type { SidebandOptions, Sideband } from './sideband';
 export type { BrowserSessionPolicy, BrowserHandlerOptions } from './browser-request';

@@ -424,6 +424,48 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   }
 
   /**
+   * Charges a session the relay cannot watch (a WebRTC translation call: the API offers no
+   * sideband for it) its whole time limit up front: `amount` (in the budget's unit) is taken
+   * only when it fits in what is left of the user's budget today; otherwise nothing is charged
+   * and the answer is `'exhausted'`. When charged, the concurrency slot the admission took is
+   * held for the time limit, since the relay never sees the call end. Without a daily limit
+   * nothing is charged. `'unavailable'`: the store failed and `failOpen` is off.
+   */
+  async chargeUpfront(ticket: RelayTicket<Identity>, amount: number): Promise<'charged' | 'exhausted' | 'unavailable'> {
+    const { store, failOpen } = this.settings;
+    const userId = ticket.identity.userId;
+    if (ticket.budgetLimit !== undefined) {
+      const key = this.budgetKey(userId);
+      try {
+        const total = await this.storeCall(() => store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        this.lastTotals.set(key, total);
+        if (total + this.unsynced(key) > ticket.budgetLimit + 1e-9) {
+          // Given back at once: a concurrent call of the same user must not be refused for it.
+          this.lastTotals.set(key, await this.storeCall(() => store.charge(key, -amount, BUDGET_KEY_TTL_MS)).catch(() => total - amount));
+          this.metrics.recordBudgetRejection(userId, 'connect');
+          return 'exhausted';
+        }
+      } catch {
+        if (!failOpen) return 'unavailable';
+        this.addToLedger(key, userId, amount);
+      }
+    }
+    if (ticket.slotHeld && Number.isFinite(ticket.maxDurationMs)) {
+      // A lost slot lapses after slotTtlMs: the concurrency cap then errs on the user's side.
+      await this.storeCall(() => store.refreshSlots([{ userId, sessionId: ticket.sessionId }], ticket.maxDurationMs)).catch(() => undefined);
+    }
+    return 'charged';
+  }
+
+  /** Gives back what {@link RelayCore.chargeUpfront} took (the call could not be created) and the admission's slot. */
+  refundUpfront(ticket: RelayTicket<Identity>, amount: number): void {
+    this.abandon(ticket);
+    if (ticket.budgetLimit === undefined) return;
+    const key = this.budgetKey(ticket.identity.userId);
+    this.track(this.storeCall(() => this.settings.store.charge(key, -amount, BUDGET_KEY_TTL_MS)).then((total) => void this.lastTotals.set(key, total), () => this.addToLedger(key, ticket.identity.userId, -amount)));
+  }
+
+  /**
    * Completes a `refused` admission on an upgraded socket: an `error` event saying why, then
    * the close code (4002 or 4004).
    */

@@ -6,9 +6,9 @@
  * limits and budgets ({@link openSideband}).
  */
 import { DEFAULT_API_BASE_URL } from '../defaults';
-import { RealtimeError } from '../errors';
+import { RealtimeError, type RealtimeErrorCode } from '../errors';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events';
-import { consoleLogger } from '../logger';
+import { consoleLogger, type Logger } from '../logger';
 import { callIdFromLocation } from '../transport/webrtc';
 import { resolveApiKey, type ApiKeyProvider } from '../transport/transport';
 import {
@@ -22,7 +22,7 @@ import {
   type BrowserHandlerOptions,
 } from './browser-request';
 import type { ResolvedSessionPolicy } from './policy';
-import type { RelayTicket } from './relay-core';
+import type { RelayCore, RelayTicket } from './relay-core';
 import type { RelayIdentity } from './relay-options';
 import { openSideband, type Sideband, type SidebandOptions } from './sideband';
 
@@ -107,19 +107,9 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
     let policy: ResolvedSessionPolicy;
     let ticket: RelayTicket<Identity> | undefined;
     if (sideband) {
-      const preflight = await acceptBrowserRequest(request, { authenticate: () => ({ userId: 'preflight' }) as Identity, origins: originsOf(sideband) }, 'POST, OPTIONS');
-      if (preflight instanceof Response && request.method === 'OPTIONS') return preflight;
-      cors = corsHeadersFor(request.headers.get('origin'), originsOf(sideband)) ?? {};
-      if (preflight instanceof Response) return preflight;
-      const admission = await sideband.relay.admit(request, { remoteAddress: undefined });
-      if (admission.status === 'rejected') {
-        const code = admission.httpStatus === 401 || admission.httpStatus === 403 ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_CONNECTION_FAILED';
-        return jsonError(admission.httpStatus, code, admission.body, { ...admission.headers, ...cors });
-      }
-      if (admission.status === 'refused') {
-        return jsonError(admission.errorCode === 'VOXWIRE_BUDGET_EXHAUSTED' ? 402 : 429, admission.errorCode, admission.message, cors);
-      }
-      ticket = admission.ticket;
+      const admitted = await admitThroughRelay(request, sideband.relay);
+      if (admitted instanceof Response) return admitted;
+      ({ ticket, cors } = admitted);
       identity = ticket.identity;
       policy = ticket.policy;
     } else {
@@ -148,33 +138,12 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
       return jsonError(decided.status, decided.code, decided.message, cors, decided.param);
     }
 
-    const form = new FormData();
-    form.set('sdp', offer.sdp);
-    form.set('session', JSON.stringify(decided.session));
-    let upstream: Response;
-    try {
-      const key = await resolveApiKey(options.apiKey);
-      upstream = await fetchImpl(`${base}/realtime/calls`, { method: 'POST', headers: { Authorization: `Bearer ${key ?? ''}` }, body: form });
-    } catch (error) {
+    const forwarded = await forwardOffer({ url: `${base}/realtime/calls`, apiKey: options.apiKey, fetch: fetchImpl, logger, label: 'createSdpHandler' }, offer.sdp, decided.session, cors);
+    if (forwarded instanceof Response) {
       giveBack();
-      logger.error('createSdpHandler: the Realtime API could not be reached', { error: error instanceof Error ? error.message : String(error) });
-      return jsonError(502, 'VOXWIRE_CONNECTION_FAILED', 'the Realtime API could not be reached', cors);
+      return forwarded;
     }
-    if (!upstream.ok) {
-      giveBack();
-      const { message } = await upstreamErrorText(upstream);
-      logger.warn('createSdpHandler: the Realtime API refused the offer', { status: upstream.status, error: message });
-      // A refused server key is the operator's problem, not the browser's credentials: 502.
-      const status = upstream.status === 401 || upstream.status === 403 ? 502 : upstream.status >= 500 ? 502 : upstream.status;
-      return jsonError(status, 'VOXWIRE_UPSTREAM_ERROR', `the Realtime API refused the offer (HTTP ${upstream.status}): ${message}`, cors);
-    }
-    const answer = await upstream.text();
-    const location = upstream.headers.get('location');
-    const callId = callIdFromLocation(location);
-    if (callId === undefined) {
-      giveBack();
-      return jsonError(502, 'VOXWIRE_UPSTREAM_ERROR', 'the Realtime API answered without a call id (Location)', cors);
-    }
+    const { answer, location, callId } = forwarded;
 
     let opened: Sideband<Identity> | undefined;
     if (sideband && ticket) {
@@ -199,12 +168,69 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
   };
 }
 
-function originsOf<Identity extends RelayIdentity>(sideband: NonNullable<SdpHandlerOptions<Identity>['sideband']>): readonly (string | RegExp)[] | undefined {
-  return sideband.relay.settings.origins;
+/**
+ * Admission of a browser's request by a relay core (origin, `authenticate`, budget,
+ * concurrency): the ticket and the CORS headers, or the answer (a preflight, or a refusal:
+ * 402 `VOXWIRE_BUDGET_EXHAUSTED`, 429 `VOXWIRE_CONCURRENCY_LIMIT`...).
+ */
+export async function admitThroughRelay<Identity extends RelayIdentity>(request: Request, relay: RelayCore<Identity>): Promise<{ ticket: RelayTicket<Identity>; cors: Record<string, string> } | Response> {
+  const origins = relay.settings.origins;
+  const preflight = await acceptBrowserRequest(request, { authenticate: () => ({ userId: 'preflight' }) as Identity, origins }, 'POST, OPTIONS');
+  if (preflight instanceof Response && request.method === 'OPTIONS') return preflight;
+  const cors = corsHeadersFor(request.headers.get('origin'), origins) ?? {};
+  if (preflight instanceof Response) return preflight;
+  const admission = await relay.admit(request, { remoteAddress: undefined });
+  if (admission.status === 'rejected') {
+    const code = admission.httpStatus === 401 || admission.httpStatus === 403 ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_CONNECTION_FAILED';
+    return jsonError(admission.httpStatus, code, admission.body, { ...admission.headers, ...cors });
+  }
+  if (admission.status === 'refused') return refusedOffer(admission.errorCode, admission.message, cors);
+  return { ticket: admission.ticket, cors };
+}
+
+/** The answer to an offer a relay refused: 402 for an exhausted budget, 429 otherwise. */
+export function refusedOffer(code: RealtimeErrorCode, message: string, cors: Record<string, string>): Response {
+  return jsonError(code === 'VOXWIRE_BUDGET_EXHAUSTED' ? 402 : 429, code, message, cors);
+}
+
+/**
+ * POSTs the offer to a calls endpoint (`/realtime/calls`, `/realtime/translations/calls`) as
+ * multipart (`sdp` + `session`) with the server's key. Returns the SDP answer and the call id,
+ * or the error answer for the browser (a refused server key is the operator's problem: 502).
+ */
+export async function forwardOffer(
+  target: { url: string; apiKey: ApiKeyProvider; fetch: typeof fetch; logger: Logger; label: string },
+  sdp: string,
+  session: unknown,
+  cors: Record<string, string>,
+): Promise<{ answer: string; location: string | null; callId: string } | Response> {
+  const { label, logger } = target;
+  const form = new FormData();
+  form.set('sdp', sdp);
+  form.set('session', JSON.stringify(session));
+  let upstream: Response;
+  try {
+    const key = await resolveApiKey(target.apiKey);
+    upstream = await target.fetch(target.url, { method: 'POST', headers: { Authorization: `Bearer ${key ?? ''}` }, body: form });
+  } catch (error) {
+    logger.error(`${label}: the Realtime API could not be reached`, { error: error instanceof Error ? error.message : String(error) });
+    return jsonError(502, 'VOXWIRE_CONNECTION_FAILED', 'the Realtime API could not be reached', cors);
+  }
+  if (!upstream.ok) {
+    const { message } = await upstreamErrorText(upstream);
+    logger.warn(`${label}: the Realtime API refused the offer`, { status: upstream.status, error: message });
+    const status = upstream.status === 401 || upstream.status === 403 ? 502 : upstream.status >= 500 ? 502 : upstream.status;
+    return jsonError(status, 'VOXWIRE_UPSTREAM_ERROR', `the Realtime API refused the offer (HTTP ${upstream.status}): ${message}`, cors);
+  }
+  const answer = await upstream.text();
+  const location = upstream.headers.get('location');
+  const callId = callIdFromLocation(location);
+  if (callId === undefined) return jsonError(502, 'VOXWIRE_UPSTREAM_ERROR', 'the Realtime API answered without a call id (Location)', cors);
+  return { answer, location, callId };
 }
 
 /** The offer (and the session the browser asks for, from a multipart body). */
-async function readOffer(request: Request): Promise<{ ok: true; sdp: string; session: unknown } | { ok: false; status: number; message: string }> {
+export async function readOffer(request: Request): Promise<{ ok: true; sdp: string; session: unknown } | { ok: false; status: number; message: string }> {
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_OFFER_BYTES) return { ok: false, status: 413, message: `the offer exceeds ${MAX_OFFER_BYTES} bytes` };

@@ -7,7 +7,7 @@
  * connects with `TranslationClient` over `WebRTCTransport({ apiKey, protocol: translationProtocol })`.
  */
 import { DEFAULT_TRANSLATION_MODEL } from '../defaults';
-import { RealtimeError } from '../errors';
+import { RealtimeError, type RealtimeErrorCode } from '../errors';
 import { mergeTranslationSession, parseTranslationClientEvent } from '../events/translation';
 import type { TranslationSessionUpdate } from '../events/translation';
 import { consoleLogger } from '../logger';
@@ -58,6 +58,27 @@ export async function createTranslationClientSecret(options: CreateTranslationCl
   const settings = checkTranslationSession(label, options.session ?? {});
   const session = { model: options.model ?? DEFAULT_TRANSLATION_MODEL, ...settings };
   return mintClientSecret(label, '/realtime/translations/client_secrets', { expires_after: { anchor: 'created_at', seconds }, session }, options);
+}
+
+/**
+ * The translation settings a browser gets: what it asked for (validated with the translation
+ * schema: 400 `VOXWIRE_INVALID_SESSION_CONFIG`), the operator's `locked` settings merged over
+ * it, and a target language outside `languages` refused (403 `VOXWIRE_POLICY_VIOLATION`)
+ * unless `locked` fixes the language. Shared by the key and SDP handlers.
+ */
+export function decideTranslationSession(
+  asked: unknown,
+  locked: TranslationSessionUpdate | undefined,
+  languages: readonly string[] | undefined,
+): { ok: true; session: TranslationSessionUpdate } | { ok: false; status: number; code: RealtimeErrorCode; message: string; param?: string } {
+  const check = parseTranslationClientEvent({ type: 'session.update', session: asked });
+  if (!check.ok) return { ok: false, status: 400, code: 'VOXWIRE_INVALID_SESSION_CONFIG', message: check.error.message, ...(check.error.path === undefined ? {} : { param: check.error.path }) };
+  const session = mergeTranslationSession(asked as TranslationSessionUpdate, locked);
+  const language = session.audio?.output?.language;
+  if (locked?.audio?.output?.language === undefined && language !== undefined && languages !== undefined && !languages.includes(language)) {
+    return { ok: false, status: 403, code: 'VOXWIRE_POLICY_VIOLATION', message: `target language ${JSON.stringify(language)} is not allowed (allowed: ${languages.join(', ')})`, param: 'session.audio.output.language' };
+  }
+  return { ok: true, session };
 }
 
 /** Options of {@link createTranslationClientSecretHandler}. */
@@ -113,9 +134,6 @@ export function createTranslationClientSecretHandler<Identity extends RelayIdent
     const { identity, cors } = accepted;
     const body = await readJsonBody(request);
     if (!body.ok) return jsonError(400, 'VOXWIRE_INVALID_ARGUMENT', 'the body must be a JSON object such as { "session": { "audio": { "output": { "language": "es" } } } }', cors);
-    const asked = body.body.session ?? {};
-    const check = parseTranslationClientEvent({ type: 'session.update', session: asked });
-    if (!check.ok) return jsonError(400, 'VOXWIRE_INVALID_SESSION_CONFIG', check.error.message, cors, check.error.path);
     let locked: TranslationSessionUpdate | undefined;
     try {
       locked = typeof options.session === 'function' ? options.session(identity) : options.session;
@@ -124,11 +142,9 @@ export function createTranslationClientSecretHandler<Identity extends RelayIdent
       logger.error(`${label}: the locked session for this identity is invalid`, { userId: identity.userId, error: error instanceof Error ? error.message : String(error) });
       return jsonError(500, 'VOXWIRE_INVALID_SESSION_CONFIG', 'server configuration error', cors);
     }
-    const session = mergeTranslationSession(asked as TranslationSessionUpdate, locked);
-    const language = session.audio?.output?.language;
-    if (locked?.audio?.output?.language === undefined && language !== undefined && options.languages !== undefined && !options.languages.includes(language)) {
-      return jsonError(403, 'VOXWIRE_POLICY_VIOLATION', `target language ${JSON.stringify(language)} is not allowed (allowed: ${options.languages.join(', ')})`, cors, 'session.audio.output.language');
-    }
+    const decided = decideTranslationSession(body.body.session ?? {}, locked, options.languages);
+    if (!decided.ok) return jsonError(decided.status, decided.code, decided.message, cors, decided.param);
+    const { session } = decided;
     let secret: ClientSecret;
     try {
       secret = await createTranslationClientSecret({

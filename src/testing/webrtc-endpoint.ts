@@ -109,6 +109,21 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
+ * A translation session create request (`RealtimeTranslationSessionCreateRequest`: `model`,
+ * required, and `audio`), validated with the translation schema: a key's or a call's.
+ */
+function translationCreateRequest(raw: unknown): { model: string; session: TranslationSessionUpdate } {
+  const { model, ...update } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  if (typeof model !== 'string') throw new HttpError(400, "Missing required parameter: 'session.model'.", 'missing_required_parameter', 'session.model');
+  const result = parseTranslationClientEvent(JSON.stringify({ type: 'session.update', session: update }));
+  if (!result.ok || !result.known) {
+    const body = result.ok ? undefined : validationError({ type: 'session.update', session: update }, result.error);
+    throw new HttpError(400, body?.message ?? 'Invalid session.', body?.code ?? 'invalid_value', body?.param ?? 'session');
+  }
+  return { model, session: (result.event as { session: TranslationSessionUpdate }).session };
+}
+
+/**
  * The mock's WebRTC endpoint. The server creates it and routes `/v1/realtime/*` HTTP
  * requests to {@link MockWebRtcEndpoint.handle}; `werift` and `opusscript` are loaded on the
  * first call.
@@ -240,14 +255,7 @@ export class MockWebRtcEndpoint {
    * (required) and `audio`; the answer holds the whole translation session.
    */
   #translationSecret(raw: unknown, seconds: number, nowSeconds: number, response: ServerResponse, cors: Record<string, string>): void {
-    const { model, ...update } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
-    if (typeof model !== 'string') throw new HttpError(400, "Missing required parameter: 'session.model'.", 'missing_required_parameter', 'session.model');
-    const result = parseTranslationClientEvent(JSON.stringify({ type: 'session.update', session: update }));
-    if (!result.ok || !result.known) {
-      const body = result.ok ? undefined : validationError({ type: 'session.update', session: update }, result.error);
-      throw new HttpError(400, body?.message ?? 'Invalid session.', body?.code ?? 'invalid_value', body?.param ?? 'session');
-    }
-    const session = (result.event as { session: TranslationSessionUpdate }).session;
+    const { model, session } = translationCreateRequest(raw);
     const secret: MockClientSecret = { value: this.#newKey(), expiresAt: nowSeconds + seconds, session: {}, model, translation: session };
     this.#secrets.set(secret.value, secret);
     const full = {
@@ -276,6 +284,7 @@ export class MockWebRtcEndpoint {
     let offer: string;
     let session: MockSessionDefaults | undefined = secret?.session;
     let translationModel: string | undefined;
+    let translationSession: TranslationSessionUpdate | undefined = secret?.translation;
     if (contentType.startsWith('multipart/form-data')) {
       let form: FormData;
       try {
@@ -294,8 +303,8 @@ export class MockWebRtcEndpoint {
         } catch {
           throw new HttpError(400, "The 'session' part is not valid JSON.", 'invalid_json', 'session');
         }
-        // A translation call's `session` part names the model only (the `openai` types' create request).
-        if (translation) translationModel = typeof (parsed as { model?: unknown } | null)?.model === 'string' ? (parsed as { model: string }).model : undefined;
+        // A translation call's `session` part is a create request (`model` and `audio`), as a key's.
+        if (translation) ({ model: translationModel, session: translationSession } = translationCreateRequest(parsed));
         else session = { ...secret?.session, ...this.#validateSession(parsed) };
       }
     } else if (contentType.startsWith('application/sdp')) {
@@ -321,7 +330,7 @@ export class MockWebRtcEndpoint {
           setupTimeoutMs: this.#options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS,
           attach: (link) => {
             const common = { model, callId, ...(key === undefined ? {} : { apiKey: key }), headers };
-            if (translation) return this.#host.attachTranslation(link, { url: `${PREFIX}/translations/calls`, ...common, ...(secret?.translation ? { session: secret.translation } : {}) });
+            if (translation) return this.#host.attachTranslation(link, { url: `${PREFIX}/translations/calls`, ...common, ...(translationSession ? { session: translationSession } : {}) });
             return this.#host.attach(link, { url: `${PREFIX}/calls`, ...common, ...(session === undefined ? {} : { session }) });
           },
           onEnded: (ended) => {

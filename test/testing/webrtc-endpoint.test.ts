@@ -5,7 +5,7 @@
  * paced RTP with `output_audio_buffer.stopped` once it played out, a sideband joining the
  * call, and a hangup.
  */
-import { RTCPeerConnection, RtpHeader, RtpPacket } from 'werift';
+import { RtpHeader, RtpPacket } from 'werift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
@@ -13,6 +13,7 @@ import { MockRealtimeServer } from '../../src/testing/mock-server';
 import { createScenario } from '../../src/testing/scenario';
 import { loopbackOnlyOffer } from '../../src/testing/webrtc-call';
 import { loadOpusCodecFactory } from '../../src/testing/webrtc-opus';
+import { loopbackPeer } from '../helpers/werift-peer';
 
 const KEY = 'sk-test-endpoint';
 let mock: MockRealtimeServer;
@@ -28,20 +29,6 @@ beforeAll(async () => {
 afterAll(() => mock.stop());
 
 const post = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { method: 'POST', ...init });
-
-/** A werift peer standing in for the browser: loopback only, as the mock answers. */
-function loopbackPeer(): RTCPeerConnection {
-  const loopback = (host: string) => host === '127.0.0.1';
-  return new RTCPeerConnection({
-    iceServers: [],
-    iceUseIpv4: false,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceFilterStunResponse: (_message: unknown, address: readonly [string, number]) => loopback(address[0]),
-    iceFilterCandidatePair: (pair: { remoteCandidate: { host: string } }) => loopback(pair.remoteCandidate.host),
-  } as ConstructorParameters<typeof RTCPeerConnection>[0]);
-}
 
 /** Sends a fixture clip as Opus RTP, paced in real time (the microphone). */
 async function sendClip(sender: { sendRtp(packet: RtpPacket): Promise<unknown> }, name: string, firstSequence = 0): Promise<void> {

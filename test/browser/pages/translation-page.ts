@@ -11,9 +11,9 @@ import { WebRTCTransport } from '../../../src/transport/webrtc';
 
 /** How the page connects. */
 export interface TranslationPageConfig {
-  /** The app server's translation key endpoint. */
-  keyUrl: string;
-  /** The mock's `/v1/realtime/translations/calls`. */
+  /** The app server's translation key endpoint; without it the offer goes to `callsUrl` with the user's token (createTranslationSdpHandler). */
+  keyUrl?: string;
+  /** The mock's `/v1/realtime/translations/calls`, or the app server's SDP endpoint. */
   callsUrl: string;
   /** The target language the page asks the key endpoint for. */
   language: string;
@@ -37,7 +37,7 @@ let snapshot: TranslationPageSnapshot;
 async function start(config: TranslationPageConfig): Promise<void> {
   snapshot = { states: [], state: { status: 'idle' }, source: '', translated: '', language: undefined, errors: [], eventTypes: [] };
   const fetchKey = async (): Promise<string> => {
-    const response = await fetch(config.keyUrl, {
+    const response = await fetch(config.keyUrl!, {
       method: 'POST',
       headers: { authorization: 'Bearer app-user-token', 'content-type': 'application/json' },
       body: JSON.stringify({ session: { audio: { output: { language: config.language } } } }),
@@ -45,7 +45,10 @@ async function start(config: TranslationPageConfig): Promise<void> {
     if (!response.ok) throw new Error(`key endpoint answered ${response.status}: ${await response.text()}`);
     return ((await response.json()) as { value: string }).value;
   };
-  transport = new WebRTCTransport({ apiKey: fetchKey, sdpUrl: config.callsUrl, protocol: translationProtocol });
+  transport =
+    config.keyUrl === undefined
+      ? new WebRTCTransport({ sdpUrl: config.callsUrl, headers: { authorization: 'Bearer app-user-token' }, protocol: translationProtocol })
+      : new WebRTCTransport({ apiKey: fetchKey, sdpUrl: config.callsUrl, protocol: translationProtocol });
   client = new TranslationClient({ transport, reconnect: false });
   client.on('state', (state) => {
     snapshot.states.push(state.status);
@@ -56,7 +59,12 @@ async function start(config: TranslationPageConfig): Promise<void> {
   client.on('translatedTranscript', (event) => (snapshot.translated = event.text));
   client.on('error', (error) => snapshot.errors.push(`${error.code}: ${error.message}`));
   client.on('*', (event) => snapshot.eventTypes.push(event.type));
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    // The typed code crosses into Node in the message.
+    throw new Error(`${(error as { code?: string }).code}: ${(error as Error).message}`);
+  }
 }
 
 function read(): TranslationPageSnapshot {
