@@ -1,4 +1,4 @@
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from './emitter';
 import type { AudioInputSource, AudioOutputSink } from './audio-io';
 import type {
   ClientState,

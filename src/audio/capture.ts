@@ -3,7 +3,7 @@
  * G.711 at 8 kHz), captured and resampled in an AudioWorklet.
  */
 
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter.js';
 import type { AudioInputSource } from '../audio-io.js';
 import { describeAudioFormat, type AudioFormatLike } from '../codec/audio-format.js';
 import { RealtimeError } from '../errors.js';

@@ -3,7 +3,7 @@
  * to the sample, how much of each part the user heard.
  */
 
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter.js';
 import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../audio-io.js';
 import { RealtimeError } from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';

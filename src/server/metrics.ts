@@ -3,7 +3,7 @@
  * path only adds to fields), exposed as Prometheus text through a Web-standard handler and as
  * events for any other sink (StatsD, OpenTelemetry, logs).
  */
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter';
 import { DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS } from '../defaults';
 import { consoleLogger, type Logger } from '../logger';
 import { RELAY_END_REASONS, type RelayEndReason } from './end-reason';

@@ -4,7 +4,7 @@
  * adapter (the Node one in `voxwire/server/node`) owns the sockets and calls into it; a
  * Workers or Durable Objects adapter can reuse it unchanged.
  */
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter';
 import { DEFAULT_RELAY_DRAIN_MS } from '../defaults';
 import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../errors';
 import type { Usage } from '../events';

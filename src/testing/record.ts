@@ -6,7 +6,7 @@
  * back.
  */
 
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { RealtimeError } from '../errors.js';

@@ -6,7 +6,7 @@
  * they happened, and each reconnect gets the next recorded connection.
  */
 
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { pcm16ToBase64 } from '../codec/base64.js';

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import { DEFAULT_API_BASE_URL, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL } from '../defaults';

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'eventemitter3';
+import { EventEmitter } from '../emitter';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from '../defaults';
 import { CLOSE_CODES, RealtimeError } from '../errors';
 import { parseServerEvent } from '../events';
