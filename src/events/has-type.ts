@@ -13,9 +13,21 @@
  * if (hasType(item, 'function_call')) run(item.name, item.arguments);
  * ```
  */
-export function hasType<Value extends { type: unknown }, const Type extends string>(
+export function hasType<
+  Value extends {
+    /** The member's tag. */
+    type: unknown;
+  },
+  const Type extends string,
+>(
   value: Value,
   type: Type,
-): value is Extract<Value, { type: Type }> {
+): value is Extract<
+  Value,
+  {
+    /** The tag asked for. */
+    type: Type;
+  }
+> {
   return value.type === type;
 }

@@ -457,7 +457,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     return 'charged';
   }
 
-  /** Gives back what {@link RelayCore.chargeUpfront} took (the call could not be created) and the admission's slot. */
+  /** Gives back what `chargeUpfront` took (the call could not be created) and the admission's slot. */
   refundUpfront(ticket: RelayTicket<Identity>, amount: number): void {
     this.abandon(ticket);
     if (ticket.budgetLimit === undefined) return;

@@ -347,7 +347,12 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
   /** Client event types a client may send (every GA client event type unless given). */
   readonly allowedClientEvents: ReadonlySet<string>;
   /** Set when the relay carries translation sessions: the operator's locked translation settings. */
-  readonly translation: { readonly session: TranslationSessionUpdate | undefined } | undefined;
+  readonly translation:
+    | {
+        /** The operator's locked translation settings, applied before the client sees `session.created`. */
+        readonly session: TranslationSessionUpdate | undefined;
+      }
+    | undefined;
   /** Largest client frame accepted, in bytes. */
   readonly maxClientFrameBytes: number;
   /** Refused client frames after which the relay ends the session. */

@@ -26,7 +26,10 @@ export interface TranslationSdpCall<Identity extends RelayIdentity = RelayIdenti
   /** Who made it. */
   identity: Identity;
   /** The session it was created with (`model`, and the settings with the operator's locked ones merged in). */
-  session: TranslationSessionUpdate & { model: string };
+  session: TranslationSessionUpdate & {
+    /** The translation model the call runs on. */
+    model: string;
+  };
   /** What was charged to the user's budget up front, in audio seconds (the time limit; 0 without a daily limit). */
   chargedSeconds: number;
   /** The browser's request. */

@@ -270,7 +270,10 @@ export interface MockTranscriptionSessionObject {
   /** Input audio settings (a transcription session has no output). */
   audio: {
     /** Input audio settings; turn detection without the response-related fields. */
-    input: Omit<MockSessionObject['audio']['input'], 'turn_detection'> & { turn_detection: Record<string, unknown> | null };
+    input: Omit<MockSessionObject['audio']['input'], 'turn_detection'> & {
+      /** Turn detection as the client set it (`null`: the client commits turns itself). */
+      turn_detection: Record<string, unknown> | null;
+    };
   };
 }
 

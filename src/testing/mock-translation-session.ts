@@ -52,9 +52,13 @@ export interface MockTranslationOptions {
 
 /** The defaults of {@link MockTranslationOptions}. */
 export const DEFAULT_MOCK_TRANSLATION = {
+  /** The source-language transcript streamed back as the input is heard. */
   sourceTranscript: "What's the weather like in Paris today?",
+  /** The translated transcript. */
   translatedTranscript: '¿Qué tiempo hace hoy en París?',
+  /** The fixture clip played as translated audio. */
   audio: 'reply-weather',
+  /** The target language. */
   language: 'es',
 } as const satisfies Required<MockTranslationOptions>;
 
@@ -82,13 +86,36 @@ export interface MockTranslationSessionOptions {
 
 /** The translation session object, as `session.created|updated` report it. */
 export interface MockTranslationSessionObject {
+  /** The session id (`sess_...`). */
   id: string;
+  /** Always `translation`. */
   type: 'translation';
+  /** The translation model. */
   model: string;
+  /** When the session expires, in seconds since the epoch. */
   expires_at: number;
+  /** Input and output audio settings. */
   audio: {
-    input: { transcription: { model: string } | null; noise_reduction: { type: string; strength?: number } | null };
-    output: { language: string };
+    /** Input settings. */
+    input: {
+      /** Source-language transcription (`null`: off). */
+      transcription: {
+        /** The transcription model. */
+        model: string;
+      } | null;
+      /** Input noise reduction (`null`: off). */
+      noise_reduction: {
+        /** `near_field` or `far_field`. */
+        type: string;
+        /** Strength of the reduction. */
+        strength?: number;
+      } | null;
+    };
+    /** Output settings. */
+    output: {
+      /** The target language (ISO-639-1). */
+      language: string;
+    };
   };
 }
 

@@ -29,7 +29,7 @@ export class WsRelaySocket implements RelaySocket {
   /**
    * See {@link RelaySocket.close}. A socket paused for backpressure is resumed first: the
    * peer's close reply must be read, or `ws` would hold the connection for its 30 s close
-   * timeout. A peer that does not answer within {@link CLOSE_REPLY_GRACE_MS} is cut off.
+   * timeout. A peer that does not answer within `CLOSE_REPLY_GRACE_MS` is cut off.
    */
   close(code: number, reason: string): void {
     const socket = this.socket;
