@@ -23,7 +23,7 @@ function newClient(url: string, extra: RealtimeClientOptions = {}): RealtimeClie
   return client;
 }
 
-// The official `response.done` example (../shared/protocol/events-ga.jsonl, from
+// The official `response.done` example (fixtures/protocol/events-ga.jsonl, the official examples, from
 // openai/openai-openapi openapi.yaml), its output preceded by a reasoning item of the shape the
 // `openai` types describe for reasoning models.
 const reasoningItem = { id: 'item_reason1', type: 'reasoning', status: 'completed', summary: [{ type: 'summary_text', text: 'The user greets.' }], encrypted_content: null };
@@ -67,7 +67,7 @@ describe('forward compatibility: the client carries on past shapes it does not k
 });
 
 // The official transcription-session `session.created` example and input transcription events
-// (../shared/protocol/events-ga.jsonl, openai/openai-openapi openapi.yaml).
+// (fixtures/protocol/events-ga.jsonl, from openai/openai-openapi openapi.yaml).
 const transcriptionCreated = {
   type: 'transcription',
   object: 'realtime.transcription_session',

@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const stop of stoppers.splice(0).reverse()) await stop();
 });
 
-// Usage of the official `response.done` example (../shared/protocol/events-ga.jsonl).
+// Usage of the official `response.done` example (fixtures/protocol/events-ga.jsonl).
 const usage = { total_tokens: 253, input_tokens: 132, output_tokens: 121, input_token_details: { text_tokens: 119, audio_tokens: 13, image_tokens: 0, cached_tokens: 64, cached_tokens_details: { text_tokens: 64, audio_tokens: 0, image_tokens: 0 } }, output_token_details: { text_tokens: 30, audio_tokens: 91 } };
 
 type Reply = (frame: Record<string, unknown>) => void;
