@@ -1,9 +1,9 @@
-// Writes docs/errors.md from the tables in src/errors.ts (codes) and src/error-descriptions.ts
+// Writes docs/errors.md from the tables in src/base/errors.ts (codes) and src/base/error-descriptions.ts
 // (what each means; documentation only, apps never ship it), so the doc cannot drift
 // (test/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
 import { writeFileSync } from 'node:fs';
-import { ERROR_DESCRIPTIONS } from '../src/error-descriptions.ts';
-import { ERROR_CODES, CLOSE_CODES } from '../src/errors.ts';
+import { ERROR_DESCRIPTIONS } from '../src/base/error-descriptions.ts';
+import { ERROR_CODES, CLOSE_CODES } from '../src/base/errors.ts';
 
 const closeMeaning = {
   normal: ['Normal closure.', 'When the server closes: the session ended (`expired`), no reconnect.'],
@@ -20,7 +20,7 @@ const closeMeaning = {
 const lines = [
   '# Errors and close codes',
   '',
-  '<!-- Generated from src/errors.ts by scripts/errors-doc.mjs. Do not edit by hand. -->',
+  '<!-- Generated from src/base/errors.ts by scripts/errors-doc.mjs. Do not edit by hand. -->',
   '',
   'Every error the SDK raises or emits is a `RealtimeError` with a stable `code`. Branch on the',
   'code (or use `isRealtimeError(error, code)`), never on the message. Errors from frames keep the',

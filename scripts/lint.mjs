@@ -25,7 +25,7 @@ for (const file of files(join(root, 'src'))) {
     // Comments (JSDoc examples included) may show console and classic zod; code may not.
     if (/^\s*(\*|\/\/|\/\*)/.test(line)) return;
     if (/^\s*export\s+default\b/.test(line)) problems.push(`${at}: default export (use named exports)`);
-    if (rel !== 'src/logger.ts' && /\bconsole\.(log|warn|error|info|debug)\(/.test(line)) problems.push(`${at}: console in library code (use the logger)`);
+    if (rel !== 'src/base/logger.ts' && /\bconsole\.(log|warn|error|info|debug)\(/.test(line)) problems.push(`${at}: console in library code (use the logger)`);
     if (/from\s+['"]zod(\/v4)?['"]/.test(line)) problems.push(`${at}: classic zod import (use \`import * as z from 'zod/mini'\`)`);
     if (/import\s*\{[^}]*\bz\b[^}]*\}\s*from\s+['"]zod\/mini['"]/.test(line)) problems.push(`${at}: named { z } import defeats tree-shaking`);
   });

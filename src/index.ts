@@ -6,8 +6,8 @@
  */
 
 // Client.
-export { RealtimeClient } from './client';
-export type { RealtimeClientOptions, SendTextOptions, ConnectOptions } from './client';
+export { RealtimeClient } from './client/client';
+export type { RealtimeClientOptions, SendTextOptions, ConnectOptions } from './client/client';
 export type {
   RealtimeClientEvents,
   ClientLifecycleEvents,
@@ -19,11 +19,11 @@ export type {
   SpeakingInfo,
   UsageEvent,
   DeliveryUpdate,
-} from './client-events';
-export type { OutOfBandResult, OutOfBandFunctionCall } from './out-of-band';
+} from './client/client-events';
+export type { OutOfBandResult, OutOfBandFunctionCall } from './client/out-of-band';
 
 // Conversation.
-export { Conversation } from './conversation';
+export { Conversation } from './client/conversation';
 export type {
   ConversationEntry,
   ConversationEntryStatus,
@@ -32,7 +32,7 @@ export type {
   ConversationUpdate,
   TranscriptUpdate,
   DeliveryState,
-} from './conversation';
+} from './client/conversation';
 
 // Tools.
 export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool';
@@ -57,7 +57,7 @@ export type {
 } from './tools/tool-events';
 
 // Audio plug-in points (implemented by voxwire/audio, or your own source and sink).
-export type { AudioInputSource, AudioOutputSink, AudioOutputChunk, PlaybackPosition } from './audio-io';
+export type { AudioInputSource, AudioOutputSink, AudioOutputChunk, PlaybackPosition } from './client/audio-io';
 
 // Transports.
 export type {
@@ -109,12 +109,12 @@ export type {
 } from './events/translation';
 
 // Reconnection.
-export { exponentialBackoff, neverReconnect } from './reconnect';
-export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } from './reconnect';
+export { exponentialBackoff, neverReconnect } from './client/reconnect';
+export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } from './client/reconnect';
 
 // Usage and cost.
-export { UsageMeter } from './usage';
-export type { UsageTotals } from './usage';
+export { UsageMeter } from './base/usage';
+export type { UsageTotals } from './base/usage';
 export {
   DEFAULT_PRICES,
   DEFAULT_PRICES_AS_OF,
@@ -124,22 +124,22 @@ export {
   DEFAULT_TRANSLATION_MODEL,
   DEFAULT_TRANSLATION_URL,
   DEFAULT_TRANSLATION_CALLS_URL,
-} from './defaults';
-export type { ModelPrices } from './defaults';
+} from './base/defaults';
+export type { ModelPrices } from './base/defaults';
 
 // Models and their shutdown dates: the types here; the table and its checks are exported by
 // `voxwire/server` (RealtimeClient loads them on demand, so apps on the defaults never ship them).
-export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from './models';
+export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from './base/models';
 
 // Errors.
-export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './errors';
-export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, CloseDisposition } from './errors';
+export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './base/errors';
+export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, CloseDisposition } from './base/errors';
 
 // Time and logging.
-export { systemClock } from './clock';
-export type { Clock } from './clock';
-export { consoleLogger, silentLogger } from './logger';
-export type { Logger } from './logger';
+export { systemClock } from './base/clock';
+export type { Clock } from './base/clock';
+export { consoleLogger, silentLogger } from './base/logger';
+export type { Logger } from './base/logger';
 
 // Events: parse, serialize, session config.
 export { parseServerEvent, parseClientEvent, serializeClientEvent, normalizeSessionConfig, createEventId, hasType } from './events';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation } from '../src/conversation';
+import { Conversation } from '../src/client/conversation';
 import type { ServerEvent } from '../src/events';
 
 const ev = (event: Record<string, unknown>): ServerEvent => ({ event_id: 'e', ...event }) as unknown as ServerEvent;

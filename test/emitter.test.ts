@@ -1,6 +1,6 @@
 import { EventEmitter as EventEmitter3 } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
-import { EventEmitter } from '../src/emitter';
+import { EventEmitter } from '../src/base/emitter';
 
 type Events = { ping: [value: number]; other: [] };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_DESCRIPTIONS } from '../src/error-descriptions';
-import { CLOSE_CODES, ERROR_CODES, RealtimeError, classifyClose, isRealtimeError } from '../src/errors';
+import { ERROR_DESCRIPTIONS } from '../src/base/error-descriptions';
+import { CLOSE_CODES, ERROR_CODES, RealtimeError, classifyClose, isRealtimeError } from '../src/base/errors';
 
 describe('RealtimeError', () => {
   it('carries a stable code, a cause and the first 2 KiB of the raw frame', () => {

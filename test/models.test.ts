@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, DEFAULT_PRICES, DEFAULT_TRANSCRIPTION_MODEL } from '../src/defaults';
-import { isRealtimeError } from '../src/errors';
-import { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../src/models';
+import { DEFAULT_MODEL, DEFAULT_PRICES, DEFAULT_TRANSCRIPTION_MODEL } from '../src/base/defaults';
+import { isRealtimeError } from '../src/base/errors';
+import { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../src/base/models';
 import type { KnownRealtimeModel } from '../src/events/session';
 import type { KnownTranscriptionModel } from '../src/events/audio';
 

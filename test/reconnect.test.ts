@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exponentialBackoff, neverReconnect } from '../src/reconnect';
-import { isRealtimeError } from '../src/errors';
+import { exponentialBackoff, neverReconnect } from '../src/client/reconnect';
+import { isRealtimeError } from '../src/base/errors';
 
 const context = (attempt: number, random = () => 0.5) => ({ attempt, closeCode: 1006, closeReason: '', random });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PRICES } from '../src/defaults';
+import { DEFAULT_PRICES } from '../src/base/defaults';
 import type { Usage } from '../src/events';
-import { UsageMeter } from '../src/usage';
+import { UsageMeter } from '../src/base/usage';
 
 const price = DEFAULT_PRICES['gpt-realtime-2']!;
 const usage = (output: Record<string, unknown>, outputTokens: number | undefined): Usage =>

@@ -2,7 +2,7 @@
 // candidates as codec.bench.ts and resampler.bench.ts (same names, same inputs, same timing
 // method: warm-up, a calibrated batch of at least 150 ms, rounds in rotating order, median),
 // run by Chromium's V8 with Chromium's native `Uint8Array.prototype.toBase64`.
-import { Resampler } from '../../src/audio/resampler';
+import { Resampler } from '../../src/codec/resampler';
 import { base64ToPcm16, decodeBase64Fallback, encodeBase64Fallback, pcm16ToBase64 } from '../../src/codec/base64';
 import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16';
 import {

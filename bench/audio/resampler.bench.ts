@@ -4,7 +4,7 @@
 // For context, the same stream through linear interpolation (the tutorial approach, no
 // anti-aliasing: it fails the 60 dB alias test in test/audio/resampler.test.ts).
 // Run: npx tsx bench/audio/resampler.bench.ts  (or npm run bench -- audio)
-import { Resampler } from '../../src/audio/resampler';
+import { Resampler } from '../../src/codec/resampler';
 import { machine, measure, type Measured } from './measure';
 
 const STREAM_SECONDS = 2;

@@ -4,8 +4,8 @@
  * Run: npm run bench -- client
  */
 import { EventEmitter } from 'eventemitter3';
-import { RealtimeClient } from '../../src/client';
-import { silentLogger } from '../../src/logger';
+import { RealtimeClient } from '../../src/client/client';
+import { silentLogger } from '../../src/base/logger';
 import { parseServerEvent } from '../../src/events';
 import type { Transport, TransportEvents } from '../../src/transport/transport';
 

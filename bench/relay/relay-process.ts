@@ -1,7 +1,7 @@
 // One relay under test, alone in its process so `process.cpuUsage()` measures only the relay.
 // `node --expose-gc --import tsx bench/relay/relay-process.ts <voxwire|naive> <upstreamUrl>`;
 // it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`.
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/base/logger';
 import { RelayMetrics } from '../../src/server/metrics';
 import { createRelay } from '../../src/server/node/create-relay';
 import { startNaiveRelay } from './naive-relay';

@@ -3,11 +3,11 @@
  * G.711 at 8 kHz), captured and resampled in an AudioWorklet.
  */
 
-import { EventEmitter } from '../emitter.js';
-import type { AudioInputSource } from '../audio-io.js';
+import { EventEmitter } from '../base/emitter.js';
+import type { AudioInputSource } from '../client/audio-io.js';
 import { describeAudioFormat, type AudioFormatLike } from '../codec/audio-format.js';
-import { RealtimeError } from '../errors.js';
-import { consoleLogger, type Logger } from '../logger.js';
+import { RealtimeError } from '../base/errors.js';
+import { consoleLogger, type Logger } from '../base/logger.js';
 import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle.js';
 import {
   DEFAULT_CAPTURE_CHUNK_MS,

@@ -9,8 +9,8 @@
  *   background) or Safari `interrupted` (a phone call, Siri) is resumed once it may run again.
  */
 
-import { RealtimeError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { RealtimeError } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
 
 /**
  * Where an AudioContext stands, as voxwire sees it. `needsUserGesture`: the browser will not

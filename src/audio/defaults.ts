@@ -1,5 +1,5 @@
 /**
- * Every default of `voxwire/audio`, in one place (the root's defaults live in src/defaults.ts;
+ * Every default of `voxwire/audio`, in one place (the root's defaults live in src/base/defaults.ts;
  * these stay behind the audio subpath so the root never carries them). Options types document
  * them with `@default`.
  */

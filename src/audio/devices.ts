@@ -4,7 +4,7 @@
  * after `MicrophoneCapture.start()`.
  */
 
-import { RealtimeError } from '../errors.js';
+import { RealtimeError } from '../base/errors.js';
 
 /** One audio device. */
 export interface AudioDevice {

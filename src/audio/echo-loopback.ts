@@ -10,8 +10,8 @@
  * what the user hears by that latency. Internal.
  */
 
-import { RealtimeError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { RealtimeError } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
 import { MediaElementOutput, type OutputRoute } from './media-element-output.js';
 
 /** Creates an `RTCPeerConnection` (inject one in tests). */

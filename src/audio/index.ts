@@ -49,7 +49,7 @@ export { amplitudeToDb, LEVEL_FLOOR_DB } from './levels.js';
 export type { AudioLevel } from './levels.js';
 
 // The client's audio interfaces, implemented above
-export type { AudioInputSource, AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../audio-io.js';
+export type { AudioInputSource, AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io.js';
 
 // Wire formats
 export type { AudioFormatLike } from '../codec/audio-format.js';
@@ -60,5 +60,5 @@ export { decodeBase64, encodeBase64, base64ToPcm16, pcm16ToBase64 } from '../cod
 export { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../codec/g711.js';
 export { readWav, writeWav } from '../codec/wav.js';
 export type { WavData } from '../codec/wav.js';
-export { Resampler } from './resampler.js';
-export type { ResamplerOptions } from './resampler.js';
+export { Resampler } from '../codec/resampler.js';
+export type { ResamplerOptions } from '../codec/resampler.js';

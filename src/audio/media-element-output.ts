@@ -5,8 +5,8 @@
  * of the echo-mitigation loopback. Internal.
  */
 
-import { RealtimeError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { RealtimeError } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
 
 /** An output path that can pick a device and be torn down. @internal */
 export interface OutputRoute {

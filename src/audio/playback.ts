@@ -3,10 +3,10 @@
  * to the sample, how much of each part the user heard.
  */
 
-import { EventEmitter } from '../emitter.js';
-import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../audio-io.js';
-import { RealtimeError } from '../errors.js';
-import { consoleLogger, type Logger } from '../logger.js';
+import { EventEmitter } from '../base/emitter.js';
+import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io.js';
+import { RealtimeError } from '../base/errors.js';
+import { consoleLogger, type Logger } from '../base/logger.js';
 import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle.js';
 import {
   DEFAULT_FADE_MS,

@@ -8,7 +8,7 @@
  * passes URLs does not download them when its bundler splits chunks.
  */
 
-import { RealtimeError } from '../errors.js';
+import { RealtimeError } from '../base/errors.js';
 import { CAPTURE_PROCESSOR_NAME, PLAYBACK_PROCESSOR_NAME } from './worklets/messages.js';
 
 /** Which processor. @internal */

@@ -14,7 +14,7 @@
  * `VOXWIRE_INVALID_ARGUMENT`, never decoded into garbage.
  */
 
-import { RealtimeError } from '../errors.js';
+import { RealtimeError } from '../base/errors.js';
 import { asBytes, describe, IS_LITTLE_ENDIAN } from './bytes.js';
 
 /** The slice of Node's `Buffer` this module uses. */

@@ -3,7 +3,7 @@
  * Pure: no DOM, no `node:*`; works on bytes from `fs.readFile`, `fetch` or a `Blob`.
  */
 
-import { RealtimeError } from '../errors.js';
+import { RealtimeError } from '../base/errors.js';
 import { asBytes, describe, IS_LITTLE_ENDIAN } from './bytes.js';
 
 /** 16-bit PCM audio: what {@link readWav} returns and {@link writeWav} takes. */

@@ -4,7 +4,7 @@
  * rejects it. `normalizeSessionConfig` accepts either shape (or a mix), translates the beta
  * fields to their GA places, drops what GA no longer has, and reports both in one warning.
  */
-import { RealtimeError } from '../errors';
+import { RealtimeError } from '../base/errors';
 import type { AudioFormat } from './audio';
 import { runCheck } from './check';
 import type { Check } from './check';
@@ -16,7 +16,7 @@ import {
 } from './generated/validators';
 import { BETA_FIELD_RENAMES, describeError, describeValue, summarizeIssues, triageIssues } from './issues';
 import type { Issue } from './issues';
-import { DEFAULT_STRICT_CLIENT_EVENTS } from '../defaults';
+import { DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from './session';
 import type { LegacyAudioFormat, SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 

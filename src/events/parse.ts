@@ -6,8 +6,8 @@
  * assigned through the prototype setter. Validation runs the validators generated from the
  * zod schemas (`./generated/validators.ts`), so parsing never loads zod.
  */
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../defaults';
-import { RealtimeError } from '../errors';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
+import { RealtimeError } from '../base/errors';
 import { runCheck } from './check';
 import type { Check } from './check';
 import type { ClientEventInput, UnknownClientEvent } from './client-events';

@@ -2,8 +2,8 @@
  * Serializing outgoing client events: validate against the strict GA schema, fill a missing
  * `event_id`, enforce the frame-size cap, return the JSON text. Nothing invalid leaves.
  */
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../defaults';
-import { RealtimeError } from '../errors';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
+import { RealtimeError } from '../base/errors';
 import { runCheck } from './check';
 import type { Check } from './check';
 import type { ClientEventInput } from './client-events';

@@ -12,8 +12,8 @@
  * (`generated/translation-validators.ts`), never zod.
  */
 import * as z from 'zod/mini';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../defaults';
-import { RealtimeError } from '../errors';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../base/defaults';
+import { RealtimeError } from '../base/errors';
 import type { FrameData } from './frame';
 import { translationClientEventValidators, translationServerEventValidators } from './generated/translation-validators';
 import { describeError, describeValue } from './issues';

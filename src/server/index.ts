@@ -7,11 +7,11 @@
  */
 
 // Relay core.
-export { RelayCore } from './relay-core';
-export type { RelayEvents, RelaySessionRef, RelayTicket, RelayAdmission, EndSessionOptions } from './relay-core';
-export { RelaySession } from './relay-session';
-export type { RelaySessionHooks, RelaySessionInit } from './relay-session';
-export type { RelaySocket, RelayFrame } from './socket';
+export { RelayCore } from './core/relay-core';
+export type { RelayEvents, RelaySessionRef, RelayTicket, RelayAdmission, EndSessionOptions } from './core/relay-core';
+export { RelaySession } from './core/relay-session';
+export type { RelaySessionHooks, RelaySessionInit } from './core/relay-session';
+export type { RelaySocket, RelayFrame } from './core/socket';
 
 // Options.
 export type {
@@ -24,29 +24,29 @@ export type {
   RelayBudget,
   PerIdentity,
   ResolvedRelaySettings,
-} from './relay-options';
+} from './core/relay-options';
 
 // Models and their announced shutdowns (also checked by the relay and RealtimeClient).
-export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../models';
-export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from '../models';
+export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../base/models';
+export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from '../base/models';
 
 // Policy.
-export { applyPolicy, initialSessionConfig, mergeLocked } from './policy';
-export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy, PolicyResult, Json } from './policy';
+export { applyPolicy, initialSessionConfig, mergeLocked } from './core/policy';
+export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy, PolicyResult, Json } from './core/policy';
 
 // Frames the relay sends, and how sessions end.
-export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, sessionEndingFrame, modelDeprecatedFrame, relayErrorFrame } from './wire-events';
-export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent, RelayErrorDetails } from './wire-events';
-export { RELAY_END_REASONS, closeCodeFor } from './end-reason';
-export type { RelayEndReason } from './end-reason';
-export { scanAudioAppend, peekEventType } from './frame-scan';
-export { LegacyBridge, RELAY_WARNING_EVENT_TYPE, betaFieldsOf, betaRefusalMessage, requestSpeaksBeta, toBetaEvent } from './legacy-bridge';
-export type { BetaClientsMode, BetaField, BridgeClientResult } from './legacy-bridge';
+export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, sessionEndingFrame, modelDeprecatedFrame, relayErrorFrame } from './core/wire-events';
+export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent, RelayErrorDetails } from './core/wire-events';
+export { RELAY_END_REASONS, closeCodeFor } from './core/end-reason';
+export type { RelayEndReason } from './core/end-reason';
+export { scanAudioAppend, peekEventType } from './core/frame-scan';
+export { LegacyBridge, RELAY_WARNING_EVENT_TYPE, betaFieldsOf, betaRefusalMessage, requestSpeaksBeta, toBetaEvent } from './core/legacy-bridge';
+export type { BetaClientsMode, BetaField, BridgeClientResult } from './core/legacy-bridge';
 
 // Budgets and concurrency.
-export { MemoryBudgetStore } from './memory-budget-store';
-export type { MemoryBudgetStoreOptions } from './memory-budget-store';
-export type { BudgetStore, BudgetSlot } from './budget-store';
+export { MemoryBudgetStore } from './stores/memory-budget-store';
+export type { MemoryBudgetStoreOptions } from './stores/memory-budget-store';
+export type { BudgetStore, BudgetSlot } from './stores/budget-store';
 
 // Metrics.
 export { RelayMetrics } from './metrics';
@@ -61,19 +61,19 @@ export type {
 } from './metrics';
 
 // Cross-node control.
-export { MemorySessionBus } from './session-bus';
-export type { SessionBus, RelaySessionEvent, SessionEventBase, RelayControlMessage, BudgetUnit } from './session-bus';
+export { MemorySessionBus } from './stores/session-bus';
+export type { SessionBus, RelaySessionEvent, SessionEventBase, RelayControlMessage, BudgetUnit } from './stores/session-bus';
 
 // Browser handlers: ephemeral keys and WebRTC calls (`(Request) => Response`), and the
 // sideband that applies the relay's policy to a WebRTC call.
-export { createClientSecret, createClientSecretHandler, DEFAULT_CLIENT_SECRET_EXPIRES_AFTER_SECONDS } from './client-secret';
-export type { CreateClientSecretOptions, ClientSecret, ClientSecretHandlerOptions } from './client-secret';
-export { createTranslationClientSecret, createTranslationClientSecretHandler } from './translation-client-secret';
-export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './translation-client-secret';
-export { createSdpHandler } from './sdp';
-export type { SdpCall, SdpHandlerOptions } from './sdp';
-export { createTranslationSdpHandler } from './translation-sdp';
-export type { TranslationSdpCall, TranslationSdpHandlerOptions } from './translation-sdp';
-export { openSideband, hangupCall, DEFAULT_SIDEBAND_MAX_CORRECTIONS } from './sideband';
-export type { SidebandOptions, Sideband } from './sideband';
-export type { BrowserSessionPolicy, BrowserHandlerOptions } from './browser-request';
+export { createClientSecret, createClientSecretHandler, DEFAULT_CLIENT_SECRET_EXPIRES_AFTER_SECONDS } from './http/client-secret';
+export type { CreateClientSecretOptions, ClientSecret, ClientSecretHandlerOptions } from './http/client-secret';
+export { createTranslationClientSecret, createTranslationClientSecretHandler } from './http/translation-client-secret';
+export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './http/translation-client-secret';
+export { createSdpHandler } from './http/sdp';
+export type { SdpCall, SdpHandlerOptions } from './http/sdp';
+export { createTranslationSdpHandler } from './http/translation-sdp';
+export type { TranslationSdpCall, TranslationSdpHandlerOptions } from './http/translation-sdp';
+export { openSideband, hangupCall, DEFAULT_SIDEBAND_MAX_CORRECTIONS } from './http/sideband';
+export type { SidebandOptions, Sideband } from './http/sideband';
+export type { BrowserSessionPolicy, BrowserHandlerOptions } from './http/browser-request';

@@ -3,10 +3,10 @@
  * path only adds to fields), exposed as Prometheus text through a Web-standard handler and as
  * events for any other sink (StatsD, OpenTelemetry, logs).
  */
-import { EventEmitter } from '../emitter';
-import { DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS } from '../defaults';
-import { consoleLogger, type Logger } from '../logger';
-import { RELAY_END_REASONS, type RelayEndReason } from './end-reason';
+import { EventEmitter } from '../base/emitter';
+import { DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS } from '../base/defaults';
+import { consoleLogger, type Logger } from '../base/logger';
+import { RELAY_END_REASONS, type RelayEndReason } from './core/end-reason';
 
 /** Why a client frame was refused, as metrics label it. */
 export type FrameRejectReason = 'too_large' | 'invalid' | 'not_allowed' | 'policy';

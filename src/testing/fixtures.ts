@@ -7,7 +7,7 @@
 
 import { pcm16ToBase64 } from '../codec/base64.js';
 import { readWav } from '../codec/wav.js';
-import { RealtimeError } from '../errors.js';
+import { RealtimeError } from '../base/errors.js';
 
 /**
  * What a clip is for.

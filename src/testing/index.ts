@@ -7,19 +7,19 @@
  */
 
 // The mock server.
-export { MockRealtimeServer } from './mock-server';
-export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock-server';
-export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './webrtc-endpoint';
-export type { MockWebRtcCall, SidebandSink } from './webrtc-call';
-export type { MockSession, MockSessionLink, MockTransportKind } from './mock-session';
-export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock-translation-session';
-export type { MockTranslationOptions, MockTranslationSessionObject } from './mock-translation-session';
-export type { MockItem } from './mock-conversation';
-export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat, MockSessionKind, MockTranscriptionSessionObject } from './mock-session-config';
-export type { AudioPace } from './audio-pace';
+export { MockRealtimeServer } from './mock/server';
+export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server';
+export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './mock/webrtc-endpoint';
+export type { MockWebRtcCall, SidebandSink } from './mock/webrtc-call';
+export type { MockSession, MockSessionLink, MockTransportKind } from './mock/session';
+export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock/translation-session';
+export type { MockTranslationOptions, MockTranslationSessionObject } from './mock/translation-session';
+export type { MockItem } from './mock/conversation';
+export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat, MockSessionKind, MockTranscriptionSessionObject } from './mock/session-config';
+export type { AudioPace } from './mock/audio-pace';
 
 // Scenarios.
-export { createScenario, defineScenario, ScenarioBuilder, ScenarioTurnBuilder } from './scenario';
+export { createScenario, defineScenario, ScenarioBuilder, ScenarioTurnBuilder } from './script/scenario';
 export type {
   Scenario,
   ScenarioTurn,
@@ -30,24 +30,24 @@ export type {
   ScenarioLatency,
   ScenarioUsage,
   ScenarioAudio,
-} from './scenario';
+} from './script/scenario';
 
 // The recorded log and assertions.
-export { EventLog } from './event-log';
-export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent, EventLogOptions } from './event-log';
-export { expectEvent, expectNoEvent, waitFor, eventTypes } from './expect';
-export type { ExpectEventOptions, EventLogSource } from './expect';
+export { EventLog } from './recording/event-log';
+export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent, EventLogOptions } from './recording/event-log';
+export { expectEvent, expectNoEvent, waitFor, eventTypes } from './assert/expect';
+export type { ExpectEventOptions, EventLogSource } from './assert/expect';
 
 // Voice activity detection (the mock's server VAD, usable on its own).
-export { EnergyVad, detectSpeech, vadLevels, semanticVadSettings } from './vad';
-export type { EnergyVadOptions, VadEvent, SpeechSegment, VadLevels, SemanticVadEagerness } from './vad';
+export { EnergyVad, detectSpeech, vadLevels, semanticVadSettings } from './mock/vad';
+export type { EnergyVadOptions, VadEvent, SpeechSegment, VadLevels, SemanticVadEagerness } from './mock/vad';
 
 // Fixture audio.
 export { loadFixtureAudio, listFixtureAudio } from './fixtures';
 export type { FixtureAudio, FixtureAudioEntry, FixtureAudioKind, FixtureAudioListOptions, FixtureAudioLoadOptions } from './fixtures';
 
 // msw: intercept the SDK's WebSocket in app tests without a server.
-export { realtimeHandlers, createGlobalWebSocket, ensureGlobalWebSocket } from './msw';
+export { realtimeHandlers, createGlobalWebSocket, ensureGlobalWebSocket } from './mock/msw';
 export type {
   RealtimeHandlers,
   RealtimeHandlersOptions,
@@ -55,16 +55,16 @@ export type {
   MswWebSocketConnection,
   MswWebSocketClient,
   MswWebSocketClientEvent,
-} from './msw';
+} from './mock/msw';
 
 // Record and replay: a production session becomes a fixture.
-export { RecordingTransport } from './record';
-export type { RecordingTransportOptions } from './record';
-export { ReplayTransport } from './replay';
-export type { ReplayTransportOptions, ReplayReceivedEvent } from './replay';
-export { scenarioFromRecording } from './scenario-from-recording';
-export type { ScenarioFromRecordingOptions } from './scenario-from-recording';
-export { parseRecording, stringifyRecording, RECORDING_FORMAT, RECORDING_VERSION } from './recording';
+export { RecordingTransport } from './recording/record';
+export type { RecordingTransportOptions } from './recording/record';
+export { ReplayTransport } from './recording/replay';
+export type { ReplayTransportOptions, ReplayReceivedEvent } from './recording/replay';
+export { scenarioFromRecording } from './script/from-recording';
+export type { ScenarioFromRecordingOptions } from './script/from-recording';
+export { parseRecording, stringifyRecording, RECORDING_FORMAT, RECORDING_VERSION } from './recording/format';
 export type {
   Recording,
   RecordingHeader,
@@ -75,10 +75,10 @@ export type {
   RecordingServerEntry,
   RecordingCloseEntry,
   RecordingErrorEntry,
-} from './recording';
+} from './recording/format';
 
 // Ready flows every voice app must get right.
-export { sessionSetupFlow, functionCallFlow, interruptionFlow, dropAndRecoveryFlow, sessionExpiryFlow, FLOW_CALL_ID } from './flows';
+export { sessionSetupFlow, functionCallFlow, interruptionFlow, dropAndRecoveryFlow, sessionExpiryFlow, FLOW_CALL_ID } from './flows/flows';
 export type {
   RealtimeFlow,
   FlowVerifyContext,
@@ -87,6 +87,6 @@ export type {
   FunctionCallFlowOptions,
   DropAndRecoveryFlowOptions,
   SessionExpiryFlowOptions,
-} from './flows';
-export { runFlow } from './run-flow';
-export type { FlowApp, FlowContext, FlowTeardown, RunFlowOptions, FlowResult } from './run-flow';
+} from './flows/flows';
+export { runFlow } from './flows/run-flow';
+export type { FlowApp, FlowContext, FlowTeardown, RunFlowOptions, FlowResult } from './flows/run-flow';

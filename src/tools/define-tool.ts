@@ -2,7 +2,7 @@
  * `defineTool`: a tool is declared once (name, description, schema, `execute`) and the SDK
  * does the rest: declares it to the model, validates arguments, runs it, answers the model.
  */
-import { RealtimeError } from '../errors';
+import { RealtimeError } from '../base/errors';
 import { parseToolArguments, type ToolArgumentsResult } from './arguments';
 import { isDeferredJsonSchema, resolveToolJsonSchema, type DeferredJsonSchema, type JsonSchemaObject } from './json-schema';
 import type { StandardSchemaV1 } from './standard-schema';

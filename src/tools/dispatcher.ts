@@ -4,9 +4,9 @@
  * every call (a failure is an answer), and once the response is done sends all outputs and
  * asks for exactly one follow-up response.
  */
-import { systemClock, type Clock } from '../clock';
-import { DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE, DEFAULT_TOOL_TIMEOUT_MS } from '../defaults';
-import { RealtimeError, type RealtimeErrorCode } from '../errors';
+import { systemClock, type Clock } from '../base/clock';
+import { DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE, DEFAULT_TOOL_TIMEOUT_MS } from '../base/defaults';
+import { RealtimeError, type RealtimeErrorCode } from '../base/errors';
 import { hasType } from '../events/has-type';
 import type { ClientEventInput } from '../events/client-events';
 import type { ResponseCreateParams } from '../events/response';

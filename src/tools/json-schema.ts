@@ -5,7 +5,7 @@
  * needs zod's converter: that loads on demand, before the session's tools are declared, so
  * apps that never use such a schema never download it.
  */
-import { RealtimeError } from '../errors';
+import { RealtimeError } from '../base/errors';
 import { hasStandardJsonSchema, isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 
 /** A JSON Schema document, as a plain object. Tool parameters are always `type: 'object'`. */

@@ -3,9 +3,9 @@
  * debounced notification when that set changes, so the client sends one `session.update`
  * for a burst of `add` / `remove` calls.
  */
-import { systemClock, type Clock } from '../clock';
-import { DEFAULT_TOOLS_SYNC_DEBOUNCE_MS } from '../defaults';
-import { RealtimeError } from '../errors';
+import { systemClock, type Clock } from '../base/clock';
+import { DEFAULT_TOOLS_SYNC_DEBOUNCE_MS } from '../base/defaults';
+import { RealtimeError } from '../base/errors';
 import type { FunctionTool } from '../events/tools';
 import { TOOL_NAME_PATTERN, isToolPrepared, toolDeclaration, type AnyTool } from './define-tool';
 import type { JsonSchemaObject } from './json-schema';

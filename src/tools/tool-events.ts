@@ -4,7 +4,7 @@
  * `toolResult` or `toolError` follows; `toolCall` marks the start of `execute` (after
  * validation and approval), so a call refused before it starts has only a `toolError`.
  */
-import type { RealtimeError } from '../errors';
+import type { RealtimeError } from '../base/errors';
 
 /** Which call an event is about. */
 export interface ToolCallInfo {

@@ -1,11 +1,11 @@
-import { EventEmitter } from '../emitter';
-import type { AudioInputSource, AudioOutputSink } from '../audio-io';
-import type { ClientState } from '../client-events';
-import { systemClock } from '../clock';
-import type { Clock } from '../clock';
+import { EventEmitter } from '../base/emitter';
+import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
+import type { ClientState } from '../client/client-events';
+import { systemClock } from '../base/clock';
+import type { Clock } from '../base/clock';
 import { base64ToPcm16, encodeBase64, pcm16ToBase64 } from '../codec/base64';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS } from '../defaults';
-import { CLOSE_CODES, RealtimeError, classifyClose } from '../errors';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS } from '../base/defaults';
+import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
 import { TRANSLATION_SAMPLE_RATE, mergeTranslationSession } from '../events/translation';
 import type {
   TranslationClientEvent,
@@ -15,12 +15,12 @@ import type {
   TranslationSessionUpdate,
   UnknownTranslationServerEvent,
 } from '../events/translation';
-import { EventWaiters } from '../event-waiters';
-import { consoleLogger } from '../logger';
-import type { Logger } from '../logger';
-import { exponentialBackoff, neverReconnect } from '../reconnect';
-import type { ExponentialBackoffOptions, ReconnectPolicy } from '../reconnect';
-import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from '../session-errors';
+import { EventWaiters } from '../client/event-waiters';
+import { consoleLogger } from '../base/logger';
+import type { Logger } from '../base/logger';
+import { exponentialBackoff, neverReconnect } from '../client/reconnect';
+import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
+import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
 import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import type { TranslationClientEvents } from './translation-events';

@@ -1,5 +1,5 @@
-import type { ClientState } from '../client-events';
-import type { RealtimeError } from '../errors';
+import type { ClientState } from '../client/client-events';
+import type { RealtimeError } from '../base/errors';
 import type {
   TranslationServerEvent,
   TranslationServerEventMap,

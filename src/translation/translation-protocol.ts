@@ -4,7 +4,7 @@
  * to a translation session (`/v1/realtime/translations`, `gpt-realtime-translate`) instead of a
  * conversation. `TranslationClient` builds its default transport with it.
  */
-import { DEFAULT_TRANSLATION_CALLS_URL, DEFAULT_TRANSLATION_MODEL, DEFAULT_TRANSLATION_URL } from '../defaults';
+import { DEFAULT_TRANSLATION_CALLS_URL, DEFAULT_TRANSLATION_MODEL, DEFAULT_TRANSLATION_URL } from '../base/defaults';
 import { parseTranslationServerEvent, serializeTranslationClientEvent } from '../events/translation';
 import type { TranslationClientEvent } from '../events/translation';
 import type { TransportProtocol } from '../transport/transport';

@@ -3,12 +3,12 @@
  * value the schemas do not know logged once per (event type, path) for the transport's lifetime,
  * so a newer API field in a `session.update` sent on every reconnect warns once, not every time.
  */
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../base/defaults';
 import { serializeClientEvent } from '../events';
 import type { ClientEventInput, SerializeOptions } from '../events';
 import type { TransportProtocol } from './transport';
-import { consoleLogger } from '../logger';
-import type { Logger } from '../logger';
+import { consoleLogger } from '../base/logger';
+import type { Logger } from '../base/logger';
 
 /** The transport options it reads. */
 export interface ClientEventSerializerOptions {

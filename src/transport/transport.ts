@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { RealtimeError } from '../errors';
+import type { RealtimeError } from '../base/errors';
 import type { ClientEventInput, FrameData, ParseOptions, ParseResult, SerializeOptions, ServerEvent, UnknownServerEvent } from '../events';
 
 /** What a transport carries besides events. The client branches only on this. */

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AudioInputSource, AudioOutputSink, PlaybackPosition } from '../../src/audio-io';
+import type { AudioInputSource, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
 import {
   AudioPlayer,
   MicrophoneCapture,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureEngine, type CaptureEngineOptions } from '../../src/audio/worklets/capture-engine';
-import { Resampler } from '../../src/audio/resampler';
+import { Resampler } from '../../src/codec/resampler';
 import { floatToPcm16 } from '../../src/codec/pcm16';
 import { decodeMulaw } from '../../src/codec/g711';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AudioContextLifecycle, type AudioContextStatus } from '../../src/audio/context-lifecycle';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/base/logger';
 
 /** A context whose resume() only succeeds when `allowed` (like a browser's autoplay policy). */
 class FakeContext extends EventTarget {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AudioPlayer, MicrophoneCapture } from '../../src/audio/index';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 
 function thrown(create: () => unknown): RealtimeError {
   try {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/errors.js';
-import { Resampler } from '../../src/audio/resampler.js';
+import { isRealtimeError } from '../../src/base/errors.js';
+import { Resampler } from '../../src/codec/resampler.js';
 import { readWav } from '../../src/codec/wav.js';
 import { pcm16ToFloat } from '../../src/codec/pcm16.js';
 
@@ -387,7 +387,7 @@ describe('Resampler state', () => {
 
 describe('Resampler source', () => {
   it('imports nothing an AudioWorklet lacks: no node:*, no DOM, nothing outside src/codec, src/audio and the error class', () => {
-    const source = readFileSync(fileURLToPath(new URL('../../src/audio/resampler.ts', import.meta.url)), 'utf8');
+    const source = readFileSync(fileURLToPath(new URL('../../src/codec/resampler.ts', import.meta.url)), 'utf8');
     const imports = [...source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((match) => match[1]);
     for (const specifier of imports) {
       expect(specifier, specifier).toMatch(/^\.\.\/errors\.js$|^\.\/|^\.\.\/codec\//);

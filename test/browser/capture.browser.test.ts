@@ -4,7 +4,7 @@
  * processing off, so what comes out must be that file, resampled to 24 kHz.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Resampler } from '../../src/audio/resampler';
+import { Resampler } from '../../src/codec/resampler';
 import { pcm16ToFloat } from '../../src/codec/pcm16';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { chromiumAvailable, fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';

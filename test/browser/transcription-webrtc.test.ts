@@ -8,10 +8,10 @@
  * speech seconds the server detected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
-import { RelayCore } from '../../src/server/relay-core';
-import { createScenario } from '../../src/testing/scenario';
+import { silentLogger } from '../../src/base/logger';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
+import { RelayCore } from '../../src/server/core/relay-core';
+import { createScenario } from '../../src/testing/script/scenario';
 import { chromiumAvailable } from './harness';
 import { SERVER_KEY, startWebRtcRig, type WebRtcRig } from './webrtc-harness';
 

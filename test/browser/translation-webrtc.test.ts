@@ -7,13 +7,13 @@
  * front). The fake microphone speaks the question clip; the mock "translates" it frame by frame.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
-import { RelayCore } from '../../src/server/relay-core';
-import { createTranslationClientSecretHandler } from '../../src/server/translation-client-secret';
-import { createTranslationSdpHandler } from '../../src/server/translation-sdp';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock-translation-session';
+import { silentLogger } from '../../src/base/logger';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
+import { RelayCore } from '../../src/server/core/relay-core';
+import { createTranslationClientSecretHandler } from '../../src/server/http/translation-client-secret';
+import { createTranslationSdpHandler } from '../../src/server/http/translation-sdp';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { chromiumAvailable, fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser } from './harness';
 import type { TranslationPageConfig, TranslationPageSnapshot } from './pages/translation-page';
 import { SERVER_KEY, USER_TOKEN, startAppServer } from './webrtc-harness';

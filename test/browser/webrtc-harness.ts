@@ -8,12 +8,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { createClientSecretHandler } from '../../src/server/client-secret';
-import type { ClientSecretHandlerOptions } from '../../src/server/client-secret';
-import { createSdpHandler } from '../../src/server/sdp';
-import type { SdpHandlerOptions } from '../../src/server/sdp';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import type { MockRealtimeServerOptions, MockServerAddress } from '../../src/testing/mock-server';
+import { createClientSecretHandler } from '../../src/server/http/client-secret';
+import type { ClientSecretHandlerOptions } from '../../src/server/http/client-secret';
+import { createSdpHandler } from '../../src/server/http/sdp';
+import type { SdpHandlerOptions } from '../../src/server/http/sdp';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions, MockServerAddress } from '../../src/testing/mock/server';
 import { fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';
 

@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import type { ClientEventMap } from '../../src/events';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { createScenario } from '../../src/testing/scenario';
+import { createScenario } from '../../src/testing/script/scenario';
 import { describeTransportSuite } from '../helpers/transport-suite';
 import { chromiumAvailable } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';

@@ -6,9 +6,9 @@
  * `createClientSecretHandler`, the browser calling the mock's `/v1/realtime/calls` itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { RelayCore } from '../../src/server/relay-core';
-import { createScenario } from '../../src/testing/scenario';
+import { silentLogger } from '../../src/base/logger';
+import { RelayCore } from '../../src/server/core/relay-core';
+import { createScenario } from '../../src/testing/script/scenario';
 import { chromiumAvailable } from './harness';
 import { SERVER_KEY, startWebRtcRig, type WebRtcRig } from './webrtc-harness';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { ClientState } from '../../src/client-events';
-import { isRealtimeError } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { RealtimeClient } from '../../src/client/client';
+import type { ClientState } from '../../src/client/client-events';
+import { isRealtimeError } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { useCleanup } from '../helpers/cleanup';
 import { base64ToPcm16 } from '../../src/codec/base64';

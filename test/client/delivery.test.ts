@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { DeliveryUpdate } from '../../src/client-events';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { RealtimeClient } from '../../src/client/client';
+import type { DeliveryUpdate } from '../../src/client/client-events';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent } from './scripted-server';
 

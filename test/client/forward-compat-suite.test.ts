@@ -6,9 +6,9 @@
  * nothing stalls: afterwards a response is still requested and answered.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { RealtimeError } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
+import { RealtimeClient } from '../../src/client/client';
+import type { RealtimeError } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
 import { officialExamples } from '../events/examples';
 import { allUnknownShapes } from '../helpers/unknown-shapes';
 import { startScriptedServer } from './scripted-server';

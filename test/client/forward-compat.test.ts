@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { RealtimeClientOptions } from '../../src/client';
-import type { TranscriptUpdate } from '../../src/conversation';
-import { silentLogger } from '../../src/logger';
+import { RealtimeClient } from '../../src/client/client';
+import type { RealtimeClientOptions } from '../../src/client/client';
+import type { TranscriptUpdate } from '../../src/client/conversation';
+import { silentLogger } from '../../src/base/logger';
 import { startScriptedServer } from './scripted-server';
 import type { ScriptedServer, ScriptedServerOptions } from './scripted-server';
 

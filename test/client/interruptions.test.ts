@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/audio-io';
-import { RealtimeClient } from '../../src/client';
-import type { InterruptionInfo } from '../../src/client-events';
-import type { TranscriptUpdate } from '../../src/conversation';
+import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
+import { RealtimeClient } from '../../src/client/client';
+import type { InterruptionInfo } from '../../src/client/client-events';
+import type { TranscriptUpdate } from '../../src/client/conversation';
 import { pcm16ToBase64 } from '../../src/codec/base64';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/base/logger';
 import { WebRTCTransport } from '../../src/transport/webrtc';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 import { FakePeerConnection, FakeStream, FakeTrack, SESSION_CREATED, fakeSdpFetch, sdpAnswer } from '../transport/webrtc-fakes';

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { InterruptionInfo, SpeakingInfo } from '../../src/client-events';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeClient } from '../../src/client/client';
+import type { InterruptionInfo, SpeakingInfo } from '../../src/client/client-events';
+import { RealtimeError } from '../../src/base/errors';
 import type { ClientEventInput, ServerEvent } from '../../src/events';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import type { Transport, TransportEvents } from '../../src/transport/transport';
 
 /** An in-memory transport with server-owned playback (what WebRTC looks like to the client). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import { systemClock, type Clock } from '../../src/clock';
-import { isRealtimeError } from '../../src/errors';
-import type { Logger } from '../../src/logger';
-import type { ModelWarning } from '../../src/models';
+import { RealtimeClient } from '../../src/client/client';
+import { systemClock, type Clock } from '../../src/base/clock';
+import { isRealtimeError } from '../../src/base/errors';
+import type { Logger } from '../../src/base/logger';
+import type { ModelWarning } from '../../src/base/models';
 import { useCleanup } from '../helpers/cleanup';
 
 const { stoppers, startMock } = useCleanup();

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { TranscriptUpdate } from '../../src/conversation';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { RealtimeClient } from '../../src/client/client';
+import type { TranscriptUpdate } from '../../src/client/conversation';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent, ScriptedServer } from './scripted-server';
 

@@ -4,12 +4,12 @@
  * conversation entry, and counts and prices its tokens.
  */
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { ConversationChange } from '../../src/conversation';
-import { DEFAULT_PRICES } from '../../src/defaults';
+import { RealtimeClient } from '../../src/client/client';
+import type { ConversationChange } from '../../src/client/conversation';
+import { DEFAULT_PRICES } from '../../src/base/defaults';
 import { parseServerEvent } from '../../src/events';
-import { silentLogger } from '../../src/logger';
-import { createScenario } from '../../src/testing/scenario';
+import { silentLogger } from '../../src/base/logger';
+import { createScenario } from '../../src/testing/script/scenario';
 import { useCleanup } from '../helpers/cleanup';
 
 const { stoppers, startMock } = useCleanup();

@@ -6,10 +6,10 @@
  * request it had to refuse (no duplicate item, no second response while one was active).
  */
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { RealtimeClient } from '../../src/client/client';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
 
 const TURNS = 5;
 const RUNS = 32;

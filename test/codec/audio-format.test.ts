@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/errors.js';
+import { isRealtimeError } from '../../src/base/errors.js';
 import {
   bytesToMs,
   describeAudioFormat,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isRealtimeError, RealtimeError } from '../../src/errors.js';
+import { isRealtimeError, RealtimeError } from '../../src/base/errors.js';
 import {
   base64ToPcm16,
   decodeBase64,

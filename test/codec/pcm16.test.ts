@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/errors.js';
+import { isRealtimeError } from '../../src/base/errors.js';
 import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16.js';
 
 describe('floatToPcm16', () => {

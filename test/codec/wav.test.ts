@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError, RealtimeError } from '../../src/errors.js';
+import { isRealtimeError, RealtimeError } from '../../src/base/errors.js';
 import { readWav, writeWav, type WavData } from '../../src/codec/wav.js';
 
 /** One RIFF chunk: id, body, and whether to write the pad byte after an odd body. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseClientEvent, parseServerEvent, serializeClientEvent } from '../../src/events';
 import type { ParseResult } from '../../src/events';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 import { mutatedClient, mutatedServer, validExamples as valid } from './mutations';
 
 const PARSE_CODES = new Set(['VOXWIRE_INVALID_JSON', 'VOXWIRE_INVALID_EVENT', 'VOXWIRE_FRAME_TOO_LARGE']);

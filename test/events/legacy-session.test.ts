@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSessionConfig, serializeClientEvent } from '../../src/events';
 import type { RealtimeSessionConfig, SessionConfigInput } from '../../src/events';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 
 function rejected(config: unknown): RealtimeError {
   return thrown(() => normalizeSessionConfig(config as SessionConfigInput));

@@ -6,7 +6,7 @@ import {
   parseServerEvent,
   serializeClientEvent,
 } from '../../src/events';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 import { officialExamples } from './examples';
 
 describe('official GA examples (fixtures/protocol/events-ga.jsonl)', () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../../src/defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../../src/base/defaults';
 import { parseClientEvent, parseServerEvent } from '../../src/events';
 import type { ParseResult } from '../../src/events';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 
 const audioDelta = {
   event_id: 'event_1',

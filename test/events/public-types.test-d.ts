@@ -25,7 +25,7 @@ import type {
   Usage,
   Voice,
 } from '../../src/events';
-import type { RealtimeError } from '../../src/errors';
+import type { RealtimeError } from '../../src/base/errors';
 import type { KnownMember } from '../../src/events/primitives';
 
 describe('public event types', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventId, parseClientEvent, serializeClientEvent } from '../../src/events';
 import type { ClientEventInput, ClientEventWarning } from '../../src/events';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 
 function thrown(run: () => unknown): RealtimeError {
   try {

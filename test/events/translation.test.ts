@@ -14,7 +14,7 @@ import {
   translationServerEventSchemas,
 } from '../../src/events/translation';
 import type { TranslationClientEvent } from '../../src/events/translation';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 import { repoRoot } from './examples';
 
 interface Example {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../src/codec/wav';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock-translation-session';
+import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { runExample } from './run-example';
 
 function run(args: string[]): ReturnType<typeof runExample> {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock';
+import type { Clock } from '../../src/base/clock';
 
 /** A manual clock: timers fire only when the test advances time. */
 export class FakeClock implements Clock {

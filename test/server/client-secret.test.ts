@@ -4,11 +4,11 @@
  * session merged over the browser's choice, the voice allowlist, upstream failures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
-import { createClientSecret, createClientSecretHandler } from '../../src/server/client-secret';
-import type { ClientSecretHandlerOptions } from '../../src/server/client-secret';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { isRealtimeError } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
+import { createClientSecret, createClientSecretHandler } from '../../src/server/http/client-secret';
+import type { ClientSecretHandlerOptions } from '../../src/server/http/client-secret';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
 
 const SERVER_KEY = 'sk-test-server';
 let mock: MockRealtimeServer;

@@ -1,5 +1,5 @@
-import type { ResolvedSessionPolicy } from '../../src/server/policy';
-import type { RelaySocket } from '../../src/server/socket';
+import type { ResolvedSessionPolicy } from '../../src/server/core/policy';
+import type { RelaySocket } from '../../src/server/core/socket';
 
 /** A RelaySocket that records what the relay does with it. */
 export class FakeSocket implements RelaySocket {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClientEvent } from '../../src/events';
-import { deltaLength, peekEventType, scanAudioAppend } from '../../src/server/frame-scan';
+import { deltaLength, peekEventType, scanAudioAppend } from '../../src/server/core/frame-scan';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const both = (text: string): [number, number] => [scanAudioAppend(text), scanAudioAppend(bytes(text))];

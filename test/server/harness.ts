@@ -3,9 +3,9 @@
  * bare `ws` client that records every frame it receives, as text, exactly as it arrived.
  */
 import WebSocket from 'ws';
-import { silentLogger, type Logger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/base/logger';
 import { createRelay, type CreateRelayOptions, type NodeRelay } from '../../src/server/node/create-relay';
-import type { RelayIdentity } from '../../src/server/relay-options';
+import type { RelayIdentity } from '../../src/server/core/relay-options';
 
 export type AnyEvent = { type: string; [key: string]: any };
 

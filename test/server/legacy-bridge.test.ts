@@ -12,11 +12,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { base64ToPcm16 } from '../../src/codec/base64';
-import { CLOSE_CODES } from '../../src/errors';
-import type { Logger } from '../../src/logger';
+import { CLOSE_CODES } from '../../src/base/errors';
+import type { Logger } from '../../src/base/logger';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import { createScenario } from '../../src/testing/scenario';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import { createScenario } from '../../src/testing/script/scenario';
 import { RelayClient, SECRET_KEY, startRelay } from './harness';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { FakeClock } from '../helpers/fake-clock';
 
 describe('MemoryBudgetStore', () => {

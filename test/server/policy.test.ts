@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { ClientEventInput } from '../../src/events';
 import { defineTool } from '../../src/tools/define-tool';
-import { applyPolicy, initialSessionConfig, mergeLocked, type ResolvedSessionPolicy } from '../../src/server/policy';
+import { applyPolicy, initialSessionConfig, mergeLocked, type ResolvedSessionPolicy } from '../../src/server/core/policy';
 import { testPolicy } from './fakes';
 
 const lookup = defineTool({ name: 'lookup_order', description: 'Looks up an order.', parameters: z.object({ id: z.string() }), execute: () => ({}) });

@@ -6,7 +6,7 @@
  * outage through the relay's logger and never printed as unhandled.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CLOSE_CODES } from '../../src/errors';
+import { CLOSE_CODES } from '../../src/base/errors';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
 import { pcmChunk, recordingLogger, RelayClient, startRelay, until } from './harness';

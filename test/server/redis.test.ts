@@ -3,11 +3,11 @@
  * and two relay processes sharing it for budgets, concurrency and remote session end.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../src/errors';
+import { CLOSE_CODES } from '../../src/base/errors';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
-import type { RelaySessionEvent } from '../../src/server/session-bus';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import type { RelaySessionEvent } from '../../src/server/stores/session-bus';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { pcmChunk, RelayClient, until } from './harness';
 import { useRedisServer } from './redis-server';
 import { RelayNode } from './relay-node';

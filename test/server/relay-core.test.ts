@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { CLOSE_CODES } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
-import { RelayCore, type RelayAdmission } from '../../src/server/relay-core';
-import type { RelayCoreOptions, RelayIdentity } from '../../src/server/relay-options';
-import { MemorySessionBus } from '../../src/server/session-bus';
+import { CLOSE_CODES } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
+import { RelayCore, type RelayAdmission } from '../../src/server/core/relay-core';
+import type { RelayCoreOptions, RelayIdentity } from '../../src/server/core/relay-options';
+import { MemorySessionBus } from '../../src/server/stores/session-bus';
 import { defineTool } from '../../src/tools/define-tool';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 import { appendFrame, FakeSocket, frame, sessionEvent } from './fakes';

@@ -7,8 +7,8 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { CLOSE_CODES, classifyClose } from '../../src/errors';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
+import { CLOSE_CODES, classifyClose } from '../../src/base/errors';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { defineTool } from '../../src/tools/define-tool';
 import { recordingLogger, RelayClient, startRelay, until } from './harness';
 import { outputAudioDelta, startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';

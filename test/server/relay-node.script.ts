@@ -3,11 +3,11 @@
  * sharing budgets, concurrency slots and session control through Redis. Configured by the
  * RELAY_NODE_CONFIG environment variable (JSON); talks to the test over the IPC channel.
  */
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/base/logger';
 import { createRelay } from '../../src/server/node/create-relay';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
-import type { RelaySessionEvent } from '../../src/server/session-bus';
+import type { RelaySessionEvent } from '../../src/server/stores/session-bus';
 
 interface NodeConfig {
   nodeId: string;

@@ -6,7 +6,7 @@
  * conversation items, `conversation_id: null`) pass unchanged.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { RelayClient, SECRET_KEY, startRelay } from './harness';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];

@@ -5,7 +5,7 @@
  * does not know is never a way around a locked field or the system-message rule.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/base/logger';
 import { RelayClient, startRelay } from './harness';
 import { startScriptedUpstream, type ScriptedConnection } from './scripted-upstream';
 

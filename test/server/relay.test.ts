@@ -7,13 +7,13 @@ import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import WebSocket, { WebSocketServer } from 'ws';
-import { RealtimeClient } from '../../src/client';
-import { CLOSE_CODES } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
+import { RealtimeClient } from '../../src/client/client';
+import { CLOSE_CODES } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
 import { createRelay, type NodeRelay } from '../../src/server/node/create-relay';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import { createScenario } from '../../src/testing/scenario';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import { createScenario } from '../../src/testing/script/scenario';
 import { defineTool } from '../../src/tools/define-tool';
 import { httpGet, pcmChunk, RelayClient, SECRET_KEY, startRelay, until } from './harness';
 

@@ -5,10 +5,10 @@
  * sideband enforces its policy (budget refusal before any call is made).
  */
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { RelayCore } from '../../src/server/relay-core';
-import { createSdpHandler } from '../../src/server/sdp';
-import type { SdpCall, SdpHandlerOptions } from '../../src/server/sdp';
+import { silentLogger } from '../../src/base/logger';
+import { RelayCore } from '../../src/server/core/relay-core';
+import { createSdpHandler } from '../../src/server/http/sdp';
+import type { SdpCall, SdpHandlerOptions } from '../../src/server/http/sdp';
 
 const OFFER = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
 const ANSWER = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';

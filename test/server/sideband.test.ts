@@ -6,11 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/base/logger';
 import { testPolicy } from './fakes';
-import { RelayCore } from '../../src/server/relay-core';
-import type { RelayCoreOptions } from '../../src/server/relay-options';
-import { openSideband, sessionCorrection } from '../../src/server/sideband';
+import { RelayCore } from '../../src/server/core/relay-core';
+import type { RelayCoreOptions } from '../../src/server/core/relay-options';
+import { openSideband, sessionCorrection } from '../../src/server/http/sideband';
 import { startLoopbackServer } from '../helpers/loopback';
 
 const SESSION = { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1', instructions: 'Default.', audio: { output: { voice: 'marin' } }, max_output_tokens: 'inf' };

@@ -5,12 +5,12 @@
  * with the audio seconds appended.
  */
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import type { TranscriptUpdate } from '../../src/conversation';
-import { silentLogger } from '../../src/logger';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
+import { RealtimeClient } from '../../src/client/client';
+import type { TranscriptUpdate } from '../../src/client/conversation';
+import { silentLogger } from '../../src/base/logger';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { createScenario } from '../../src/testing/scenario';
+import { createScenario } from '../../src/testing/script/scenario';
 import { useCleanup } from '../helpers/cleanup';
 import { startRelay } from './harness';
 

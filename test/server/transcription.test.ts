@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientEventInput } from '../../src/events';
-import { silentLogger } from '../../src/logger';
-import { createClientSecret, createClientSecretHandler } from '../../src/server/client-secret';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
-import { applyPolicy, initialSessionConfig } from '../../src/server/policy';
-import { sessionCorrection } from '../../src/server/sideband';
-import { RelayCore } from '../../src/server/relay-core';
-import { createSdpHandler } from '../../src/server/sdp';
+import { silentLogger } from '../../src/base/logger';
+import { createClientSecret, createClientSecretHandler } from '../../src/server/http/client-secret';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
+import { applyPolicy, initialSessionConfig } from '../../src/server/core/policy';
+import { sessionCorrection } from '../../src/server/http/sideband';
+import { RelayCore } from '../../src/server/core/relay-core';
+import { createSdpHandler } from '../../src/server/http/sdp';
 import { FakeClock } from '../helpers/fake-clock';
 import { appendFrame, FakeSocket, frame, testPolicy } from './fakes';
 

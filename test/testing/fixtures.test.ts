@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readWav } from '../../src/codec/wav.js';
-import { RealtimeError } from '../../src/errors.js';
+import { RealtimeError } from '../../src/base/errors.js';
 import {
   listFixtureAudio,
   loadFixtureAudio,

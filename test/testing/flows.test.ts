@@ -1,11 +1,11 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RealtimeClient } from '../../src/client';
-import type { RealtimeClientOptions } from '../../src/client';
-import { isRealtimeError } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { RealtimeClient } from '../../src/client/client';
+import type { RealtimeClientOptions } from '../../src/client/client';
+import { isRealtimeError } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import { defineTool } from '../../src/tools/define-tool';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import {
@@ -15,10 +15,10 @@ import {
   interruptionFlow,
   sessionExpiryFlow,
   sessionSetupFlow,
-} from '../../src/testing/flows';
-import type { RealtimeFlow } from '../../src/testing/flows';
-import { runFlow } from '../../src/testing/run-flow';
-import type { FlowApp, RunFlowOptions } from '../../src/testing/run-flow';
+} from '../../src/testing/flows/flows';
+import type { RealtimeFlow } from '../../src/testing/flows/flows';
+import { runFlow } from '../../src/testing/flows/run-flow';
+import type { FlowApp, RunFlowOptions } from '../../src/testing/flows/run-flow';
 
 const getWeather = defineTool({
   name: 'get_weather',

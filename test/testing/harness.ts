@@ -5,8 +5,8 @@
 import { afterEach, expect } from 'vitest';
 import { parseServerEvent } from '../../src/events/parse.js';
 import { loadFixtureAudio } from '../../src/testing/fixtures.js';
-import { MockRealtimeServer } from '../../src/testing/mock-server.js';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock-server.js';
+import { MockRealtimeServer } from '../../src/testing/mock/server.js';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock/server.js';
 import { RawClient } from './raw-client.js';
 import type { RawClientOptions } from './raw-client.js';
 

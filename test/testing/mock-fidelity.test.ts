@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createScenario } from '../../src/testing/scenario.js';
+import { createScenario } from '../../src/testing/script/scenario.js';
 import { connect, openClient, startServer, streamFixture, updateSession, useMockServerCleanup } from './harness.js';
 import type { AnyEvent } from './raw-client.js';
 

@@ -5,8 +5,8 @@
  */
 import WebSocket from 'ws';
 import { loadFixtureAudio } from '../../src/testing/fixtures.js';
-import { MockRealtimeServer } from '../../src/testing/mock-server.js';
-import { createScenario } from '../../src/testing/scenario.js';
+import { MockRealtimeServer } from '../../src/testing/mock/server.js';
+import { createScenario } from '../../src/testing/script/scenario.js';
 
 const server = new MockRealtimeServer({
   audioPace: 'realtime',

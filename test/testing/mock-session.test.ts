@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base64ToPcm16 } from '../../src/codec/base64.js';
 import { loadFixtureAudio, listFixtureAudio } from '../../src/testing/fixtures.js';
-import { createScenario } from '../../src/testing/scenario.js';
+import { createScenario } from '../../src/testing/script/scenario.js';
 import { connect, startServer, streamFixture, updateSession, useMockServerCleanup } from './harness.js';
 import type { AnyEvent } from './raw-client.js';
 
@@ -147,7 +147,7 @@ describe('server VAD on fixture audio', () => {
   it('runs VAD on G.711 μ-law input at 8 kHz', async () => {
     const { encodeMulaw } = await import('../../src/codec/g711.js');
     const { encodeBase64 } = await import('../../src/codec/base64.js');
-    const { resamplePcm16 } = await import('../../src/testing/mock-audio.js');
+    const { resamplePcm16 } = await import('../../src/testing/mock/audio.js');
     const question = await loadFixtureAudio('question');
     const { url } = await startServer();
     const client = await connect(url);
@@ -664,7 +664,7 @@ describe('other transports (the seam for WebRTC)', () => {
     expect(frames[0]!.type).toBe('session.created');
     const question = await loadFixtureAudio('question');
     // Media arrives at 48 kHz from a browser; the session resamples to its input rate.
-    const { resamplePcm16 } = await import('../../src/testing/mock-audio.js');
+    const { resamplePcm16 } = await import('../../src/testing/mock/audio.js');
     session.appendAudio(resamplePcm16(question.pcm, 24000, 48000), 48000);
     await server.waitFor('response.done');
     const types = frames.map((frame) => frame.type);

@@ -2,16 +2,16 @@ import { ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { RealtimeClient } from '../../src/client';
-import type { ClientState } from '../../src/client-events';
-import { isRealtimeError } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { RealtimeClient } from '../../src/client/client';
+import type { ClientState } from '../../src/client/client-events';
+import { isRealtimeError } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import { defineTool } from '../../src/tools/define-tool';
 import { WebSocketTransport } from '../../src/transport/websocket';
-import { expectEvent } from '../../src/testing/expect';
-import { createGlobalWebSocket, ensureGlobalWebSocket, realtimeHandlers } from '../../src/testing/msw';
-import { createScenario } from '../../src/testing/scenario';
+import { expectEvent } from '../../src/testing/assert/expect';
+import { createGlobalWebSocket, ensureGlobalWebSocket, realtimeHandlers } from '../../src/testing/mock/msw';
+import { createScenario } from '../../src/testing/script/scenario';
 
 const getWeather = defineTool({
   name: 'get_weather',

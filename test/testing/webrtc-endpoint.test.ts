@@ -9,10 +9,10 @@ import { RtpHeader, RtpPacket } from 'werift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import { createScenario } from '../../src/testing/scenario';
-import { loopbackOnlyOffer } from '../../src/testing/webrtc-call';
-import { loadOpusCodecFactory } from '../../src/testing/webrtc-opus';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import { createScenario } from '../../src/testing/script/scenario';
+import { loopbackOnlyOffer } from '../../src/testing/mock/webrtc-call';
+import { loadOpusCodecFactory } from '../../src/testing/mock/webrtc-opus';
 import { loopbackPeer } from '../helpers/werift-peer';
 
 const KEY = 'sk-test-endpoint';

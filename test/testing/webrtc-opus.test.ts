@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { OpusInbound, OpusOutbound, loadOpusCodecFactory, type OpusCodecFactory, type OpusRtpFrame } from '../../src/testing/webrtc-opus';
+import { OpusInbound, OpusOutbound, loadOpusCodecFactory, type OpusCodecFactory, type OpusRtpFrame } from '../../src/testing/mock/webrtc-opus';
 import { FakeClock } from '../helpers/fake-clock';
 
 let codecs: OpusCodecFactory;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
-import { RealtimeError } from '../../src/errors';
+import { RealtimeError } from '../../src/base/errors';
 import { defineTool } from '../../src/tools/define-tool';
 import type { StandardSchemaV1 } from '../../src/tools/standard-schema';
 

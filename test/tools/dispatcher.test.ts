@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
-import { DEFAULT_TOOL_TIMEOUT_MS } from '../../src/defaults';
-import { RealtimeError } from '../../src/errors';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../../src/base/defaults';
+import { RealtimeError } from '../../src/base/errors';
 import { defineTool } from '../../src/tools/define-tool';
 import { ToolDispatcher, type ToolDispatcherOptions } from '../../src/tools/dispatcher';
 import { ToolRegistry } from '../../src/tools/registry';

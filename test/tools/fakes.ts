@@ -3,7 +3,7 @@
  * (modelled on the official examples in the protocol reference, and checked with the SDK's
  * own parser so a drift in shape fails here first).
  */
-import type { Clock } from '../../src/clock';
+import type { Clock } from '../../src/base/clock';
 import type { ClientEventInput } from '../../src/events/client-events';
 import { parseClientEvent, parseServerEvent } from '../../src/events/parse';
 import type { ResponseCreateParams } from '../../src/events/response';

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
-import { RealtimeClient } from '../../src/client';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { RealtimeClient } from '../../src/client/client';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import { defineTool } from '../../src/tools/define-tool';
 import type { ClientEventMap, ConversationItemInput, FunctionTool, RealtimeSessionConfig } from '../../src/events';
 
 type FunctionCallOutputInput = Extract<ConversationItemInput, { type: 'function_call_output' }>;
-import { MockRealtimeServer } from '../../src/testing/mock-server';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock-server';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
 
 const stoppers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
-import { DEFAULT_TOOLS_SYNC_DEBOUNCE_MS } from '../../src/defaults';
-import { RealtimeError } from '../../src/errors';
+import { DEFAULT_TOOLS_SYNC_DEBOUNCE_MS } from '../../src/base/defaults';
+import { RealtimeError } from '../../src/base/errors';
 import { defineTool, type AnyTool } from '../../src/tools/define-tool';
 import { ToolRegistry } from '../../src/tools/registry';
 import { FakeClock } from './fakes';

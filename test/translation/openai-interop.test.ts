@@ -7,11 +7,11 @@ import { OpenAIRealtimeTranslationWS } from 'openai/realtime/translations/ws';
 import { describe, expect, it } from 'vitest';
 import { pcm16ToBase64 } from '../../src/codec/base64';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock-translation-session';
+import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { useCleanup } from '../helpers/cleanup';
 
 const { stoppers, startMock } = useCleanup();
-const tlsDir = new URL('../../fixtures/tls/', import.meta.url);
+const tlsDir = new URL('../../fixtures/tls', import.meta.url);
 const cert = readFileSync(new URL('localhost-cert.pem', tlsDir), 'utf8');
 const key = readFileSync(new URL('localhost-key.pem', tlsDir), 'utf8');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { createTranslationClientSecret, createTranslationClientSecretHandler } from '../../src/server/translation-client-secret';
+import { silentLogger } from '../../src/base/logger';
+import { createTranslationClientSecret, createTranslationClientSecretHandler } from '../../src/server/http/translation-client-secret';
 import { TranslationClient } from '../../src/translation/translation-client';
 import { useCleanup } from '../helpers/cleanup';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInputSource, AudioOutputChunk, AudioOutputSink } from '../../src/audio-io';
-import { silentLogger } from '../../src/logger';
+import type { AudioInputSource, AudioOutputChunk, AudioOutputSink } from '../../src/client/audio-io';
+import { silentLogger } from '../../src/base/logger';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock-translation-session';
+import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { TranslationClient } from '../../src/translation/translation-client';
 import { WebSocketTransport } from '../../src/transport/websocket';
-import type { ClientState } from '../../src/client-events';
+import type { ClientState } from '../../src/client/client-events';
 import { useCleanup } from '../helpers/cleanup';
 
 const { stoppers, startMock } = useCleanup();

@@ -7,12 +7,12 @@
  */
 import type { RTCPeerConnection } from 'werift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { MemoryBudgetStore } from '../../src/server/memory-budget-store';
-import { RelayCore } from '../../src/server/relay-core';
-import { createTranslationSdpHandler } from '../../src/server/translation-sdp';
-import type { TranslationSdpCall } from '../../src/server/translation-sdp';
-import { MockRealtimeServer } from '../../src/testing/mock-server';
+import { silentLogger } from '../../src/base/logger';
+import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
+import { RelayCore } from '../../src/server/core/relay-core';
+import { createTranslationSdpHandler } from '../../src/server/http/translation-sdp';
+import type { TranslationSdpCall } from '../../src/server/http/translation-sdp';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { loopbackPeer } from '../helpers/werift-peer';
 
 const SERVER_KEY = 'sk-test-translation-sdp';

@@ -4,10 +4,10 @@
  * the typed errors. The real thing runs in Chromium (test/browser/webrtc*.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client';
-import { isRealtimeError } from '../../src/errors';
-import { silentLogger } from '../../src/logger';
-import { exponentialBackoff } from '../../src/reconnect';
+import { RealtimeClient } from '../../src/client/client';
+import { isRealtimeError } from '../../src/base/errors';
+import { silentLogger } from '../../src/base/logger';
+import { exponentialBackoff } from '../../src/client/reconnect';
 import type { TransportCloseInfo } from '../../src/transport/transport';
 import { WebRTCTransport, callIdFromLocation } from '../../src/transport/webrtc';
 import type { WebRTCTransportOptions } from '../../src/transport/webrtc';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
-import type { RealtimeError } from '../../src/errors';
-import { isRealtimeError } from '../../src/errors';
+import type { RealtimeError } from '../../src/base/errors';
+import { isRealtimeError } from '../../src/base/errors';
 import { WebSocketTransport } from '../../src/transport/websocket';
 import type { WebSocketLike } from '../../src/transport/websocket';
 import { useCleanup } from '../helpers/cleanup';

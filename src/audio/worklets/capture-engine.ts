@@ -6,7 +6,7 @@
 
 import { floatToPcm16 } from '../../codec/pcm16.js';
 import { encodeAlaw, encodeMulaw } from '../../codec/g711.js';
-import { Resampler } from '../resampler.js';
+import { Resampler } from '../../codec/resampler.js';
 import type { CaptureEncoding } from './messages.js';
 
 /** Construction options of {@link CaptureEngine}. */

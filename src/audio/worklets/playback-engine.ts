@@ -11,7 +11,7 @@
  */
 
 import { pcm16ToFloat } from '../../codec/pcm16.js';
-import { Resampler } from '../resampler.js';
+import { Resampler } from '../../codec/resampler.js';
 import { FloatRing } from './float-ring.js';
 import type { PlaybackProcessorMessage, PlayedPosition } from './messages.js';
 

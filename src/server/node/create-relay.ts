@@ -16,12 +16,12 @@ import {
   DEFAULT_RELAY_PATH,
   DEFAULT_RELAY_PING_INTERVAL_MS,
   DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
-} from '../../defaults';
-import { RealtimeError } from '../../errors';
+} from '../../base/defaults';
+import { RealtimeError } from '../../base/errors';
 import type { ApiKeyProvider } from '../../transport/transport';
-import { RelayCore, type RelayTicket } from '../relay-core';
-import type { RelayCoreOptions, RelayIdentity } from '../relay-options';
-import type { RelaySession } from '../relay-session';
+import { RelayCore, type RelayTicket } from '../core/relay-core';
+import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
+import type { RelaySession } from '../core/relay-session';
 import { toWebRequest } from './node-request';
 import { WsRelaySocket } from './ws-socket';
 

@@ -4,8 +4,8 @@
  * nodes' clocks never disagree about slot expiry.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_RELAY_REDIS_PREFIX } from '../../defaults';
-import type { BudgetSlot, BudgetStore } from '../budget-store';
+import { DEFAULT_RELAY_REDIS_PREFIX } from '../../base/defaults';
+import type { BudgetSlot, BudgetStore } from '../stores/budget-store';
 import { resolveRedisClient, type RedisClientLike, type RedisConnectionOptions } from './redis-client';
 
 /** Options of {@link RedisBudgetStore}. */

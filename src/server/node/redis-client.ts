@@ -3,7 +3,7 @@
  * one the app passes in (its own connection options, cluster, TLS), or one made from a URL
  * with ioredis imported on first use (ioredis is an optional peer dependency).
  */
-import { RealtimeError } from '../../errors';
+import { RealtimeError } from '../../base/errors';
 
 /** What the relay needs of a Redis client; an ioredis `Redis` fits. */
 export interface RedisClientLike {

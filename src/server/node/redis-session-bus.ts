@@ -2,7 +2,7 @@
  * The {@link SessionBus} over Redis pub/sub, so an operator can end any session from any node
  * and observers anywhere see what every node's sessions do.
  */
-import type { SessionBus } from '../session-bus';
+import type { SessionBus } from '../stores/session-bus';
 import { ownClient, resolveRedisClient, whenReady, type RedisClientLike, type RedisConnectionOptions } from './redis-client';
 
 /**

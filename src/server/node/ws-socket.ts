@@ -2,7 +2,7 @@
  * The {@link RelaySocket} over a `ws` WebSocket: what the relay core drives in Node.
  */
 import type { WebSocket } from 'ws';
-import type { RelayFrame, RelaySocket } from '../socket';
+import type { RelayFrame, RelaySocket } from '../core/socket';
 
 const OPEN = 1;
 const CONNECTING = 0;

@@ -4,8 +4,8 @@
  * microphone's speech flows through `MicrophoneCapture`, the reply through `AudioPlayer`, and
  * the user's barge-in interrupts it. A test-only recorder taps the player's output.
  */
-import { RealtimeClient } from '../../../src/client';
-import type { InterruptionInfo } from '../../../src/client-events';
+import { RealtimeClient } from '../../../src/client/client';
+import type { InterruptionInfo } from '../../../src/client/client-events';
 import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStart } from '../../../src/audio/index';
 
 import { TAP_PROCESSOR, TAP_SOURCE } from './tap-worklet';

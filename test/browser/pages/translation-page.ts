@@ -4,7 +4,7 @@
  * driven from Node through `window.vx`. The fake microphone (the question clip) goes out as the
  * call's media track; translated speech comes back on the remote track.
  */
-import type { ClientState } from '../../../src/client-events';
+import type { ClientState } from '../../../src/client/client-events';
 import { translationProtocol } from '../../../src/translation/translation-protocol';
 import { TranslationClient } from '../../../src/translation/translation-client';
 import { WebRTCTransport } from '../../../src/transport/webrtc';

@@ -5,9 +5,9 @@
  * through `MicrophoneCapture`; for WebRTC the transport sends it as a media track.
  */
 import { z } from 'zod';
-import { RealtimeClient } from '../../../src/client';
-import type { ClientState, InterruptionInfo } from '../../../src/client-events';
-import { exponentialBackoff } from '../../../src/reconnect';
+import { RealtimeClient } from '../../../src/client/client';
+import type { ClientState, InterruptionInfo } from '../../../src/client/client-events';
+import { exponentialBackoff } from '../../../src/client/reconnect';
 import { defineTool } from '../../../src/tools/define-tool';
 import type { Transport } from '../../../src/transport/transport';
 import { WebRTCTransport } from '../../../src/transport/webrtc';

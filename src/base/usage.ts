@@ -1,0 +1,134 @@
+import { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './defaults';
+import type { ModelPrices } from './defaults';
+import type { Usage } from '../events';
+
+/** Running token totals of a client, across responses and reconnects, with a cost estimate. */
+export interface UsageTotals {
+  /** Responses counted. */
+  responses: number;
+  /** Input tokens, all kinds. */
+  inputTokens: number;
+  /** Output tokens, all kinds. */
+  outputTokens: number;
+  /** Text input tokens (cached included). */
+  inputTextTokens: number;
+  /** Audio input tokens (cached included). */
+  inputAudioTokens: number;
+  /** Image input tokens. */
+  inputImageTokens: number;
+  /** Cached text input tokens. */
+  cachedInputTextTokens: number;
+  /** Cached audio input tokens. */
+  cachedInputAudioTokens: number;
+  /** Text output tokens. */
+  outputTextTokens: number;
+  /** Audio output tokens. */
+  outputAudioTokens: number;
+  /**
+   * Reasoning tokens of reasoning models (`output_token_details.reasoning_tokens`), billed as
+   * text output. Counted in `outputTextTokens` too when the server counts them there.
+   */
+  outputReasoningTokens: number;
+  /**
+   * Estimated cost in US dollars from the price table (see `pricesAsOf`). An estimate: the
+   * bill is the authority.
+   */
+  estimatedCostUsd: number;
+  /** The date of the price table used, or `'custom'` when prices were overridden. */
+  pricesAsOf: string;
+}
+
+/**
+ * `output_token_details.reasoning_tokens`: the `openai` 7.60.0 Realtime types do not list it yet
+ * (the Responses API's usage does, as `output_tokens_details.reasoning_tokens`), so it is read
+ * from the loose object, and only a finite count ≥ 0 is taken.
+ */
+function reasoningTokens(output: object | undefined): number {
+  const value = (output as { reasoning_tokens?: unknown } | undefined)?.reasoning_tokens;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/**
+ * Text output to bill: reasoning is billed as text output. When `output_tokens` shows the
+ * reasoning tokens beside the text and audio ones they are added; when it shows them inside
+ * `text_tokens` (or says nothing) they are not counted twice.
+ */
+function billedTextOutput(usage: Usage, delta: { outputTextTokens: number; outputAudioTokens: number; outputReasoningTokens: number }): number {
+  const { outputTextTokens: text, outputAudioTokens: audio, outputReasoningTokens: reasoning } = delta;
+  const total = usage.output_tokens;
+  return typeof total === 'number' && text + audio + reasoning <= total ? text + reasoning : text;
+}
+
+/** Sums `usage` from each `response.done` and prices it. */
+export class UsageMeter {
+  readonly #totals: UsageTotals;
+  readonly #prices: Readonly<Record<string, ModelPrices>>;
+
+  constructor(prices?: Readonly<Record<string, ModelPrices>>) {
+    this.#prices = prices ?? DEFAULT_PRICES;
+    this.#totals = {
+      responses: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      inputTextTokens: 0,
+      inputAudioTokens: 0,
+      inputImageTokens: 0,
+      cachedInputTextTokens: 0,
+      cachedInputAudioTokens: 0,
+      outputTextTokens: 0,
+      outputAudioTokens: 0,
+      outputReasoningTokens: 0,
+      estimatedCostUsd: 0,
+      pricesAsOf: prices ? 'custom' : DEFAULT_PRICES_AS_OF,
+    };
+  }
+
+  /** A copy of the totals. */
+  snapshot(): UsageTotals {
+    return { ...this.#totals };
+  }
+
+  /** Adds one response's usage, priced at `model`'s rates (longest matching name prefix). */
+  add(usage: Usage | null | undefined, model: string): UsageTotals {
+    if (!usage) return this.snapshot();
+    const input = usage.input_token_details ?? undefined;
+    const output = usage.output_token_details ?? undefined;
+    const cached = input?.cached_tokens_details ?? undefined;
+    const delta = {
+      inputTextTokens: input?.text_tokens ?? 0,
+      inputAudioTokens: input?.audio_tokens ?? 0,
+      inputImageTokens: input?.image_tokens ?? 0,
+      cachedInputTextTokens: cached?.text_tokens ?? 0,
+      cachedInputAudioTokens: cached?.audio_tokens ?? 0,
+      outputTextTokens: output?.text_tokens ?? 0,
+      outputAudioTokens: output?.audio_tokens ?? 0,
+      outputReasoningTokens: reasoningTokens(output),
+    };
+    const t = this.#totals;
+    t.responses += 1;
+    t.inputTokens += usage.input_tokens ?? 0;
+    t.outputTokens += usage.output_tokens ?? 0;
+    for (const key of Object.keys(delta) as Array<keyof typeof delta>) t[key] += delta[key];
+    const price = this.#priceFor(model);
+    if (price) {
+      const perToken = 1 / 1_000_000;
+      t.estimatedCostUsd +=
+        perToken *
+        ((delta.inputTextTokens - delta.cachedInputTextTokens + delta.inputImageTokens) * price.textInput +
+          delta.cachedInputTextTokens * price.cachedTextInput +
+          (delta.inputAudioTokens - delta.cachedInputAudioTokens) * price.audioInput +
+          delta.cachedInputAudioTokens * price.cachedAudioInput +
+          billedTextOutput(usage, delta) * price.textOutput +
+          delta.outputAudioTokens * price.audioOutput);
+    }
+    return this.snapshot();
+  }
+
+  #priceFor(model: string): ModelPrices | undefined {
+    let best: string | undefined;
+    for (const name of Object.keys(this.#prices)) {
+      if (model.startsWith(name) && (best === undefined || name.length > best.length)) best = name;
+    }
+    return best === undefined ? undefined : this.#prices[best];
+  }
+}

@@ -1,0 +1,1189 @@
+import { EventEmitter } from '../base/emitter';
+import type { AudioInputSource, AudioOutputSink } from './audio-io';
+import type {
+  ClientState,
+  InterruptionInfo,
+  RealtimeClientEvents,
+  SessionEndingInfo,
+} from './client-events';
+import { systemClock } from '../base/clock';
+import type { Clock } from '../base/clock';
+import { Conversation } from './conversation';
+import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
+import { describeAudioFormat } from '../codec/audio-format';
+import { decodeAlaw, decodeMulaw } from '../codec/g711';
+import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codec/base64';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MODEL,
+  DEFAULT_REPLAY_BUDGET_CHARS,
+  DEFAULT_STRICT_CLIENT_EVENTS,
+  DEFAULT_SESSION_ENDING_WARNING_MS,
+  DEFAULT_UPSTREAM_SESSION_MAX_MS,
+} from '../base/defaults';
+import type { ModelPrices } from '../base/defaults';
+import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
+import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from './session-errors';
+import { EventWaiters } from './event-waiters';
+import type { WaitVerdict } from './event-waiters';
+import { normalizeSessionConfig, serializeClientEvent } from '../events';
+import type {
+  AudioFormat,
+  ClientEventInput,
+  ConversationItemInput,
+  ResponseCreateParams,
+  RealtimeSessionConfig,
+  ServerEvent,
+  ServerEventMap,
+  SessionConfigInput,
+  TranscriptionSessionConfig,
+  TranscriptionSessionConfigInput,
+  UnknownServerEvent,
+} from '../events';
+import { consoleLogger } from '../base/logger';
+import type { Logger } from '../base/logger';
+import type { ModelWarning } from '../base/models';
+import type { ToolDispatcher, ToolDispatcherOptions } from '../tools/dispatcher';
+import type { AnyTool } from '../tools/define-tool';
+import { ToolRegistry } from '../tools/registry';
+import type { SessionFunctionTool } from '../tools/registry';
+import { DeliveryJournal } from './delivery-journal';
+import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
+import { ResponseQueue } from './response-queue';
+import { exponentialBackoff, neverReconnect } from './reconnect';
+import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
+import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
+import { WebSocketTransport } from '../transport/websocket';
+import { UsageMeter } from '../base/usage';
+import type { UsageTotals } from '../base/usage';
+
+/** Options of {@link RealtimeClient}. */
+export interface RealtimeClientOptions {
+  /** The transport. When left out, a {@link WebSocketTransport} is built from `url`, `apiKey` and `model`. */
+  transport?: Transport;
+  /** Where the default WebSocket transport connects. @default 'wss://api.openai.com/v1/realtime' */
+  url?: string;
+  /** API key, ephemeral key, or a provider called on every (re)connect (default transport only). */
+  apiKey?: ApiKeyProvider;
+  /** The model (default transport only; also selects the price table). @default 'gpt-realtime-2.1' */
+  model?: string;
+  /**
+   * The session config, GA shape (or the legacy flat shape, translated once with a warning).
+   * Applied on connect and re-applied after every reconnect. A `type: 'transcription'` session
+   * transcribes input audio only: no responses, no tools. @default { type: 'realtime' }
+   */
+  session?: SessionConfigInput | TranscriptionSessionConfigInput;
+  /** Tools the model may call; more can be added later with `client.tools.add()`. @default [] */
+  tools?: AnyTool[];
+  /**
+   * After the outputs of a response's tool calls are sent, ask for one follow-up response.
+   * With false the app decides (listen to `toolOutputs`). @default true
+   */
+  autoRespond?: boolean;
+  /** Time limit for tools that set no `timeoutMs`. @default 30000 */
+  toolTimeoutMs?: number;
+  /**
+   * How to reconnect after an unexpected close: a policy, options for the default
+   * exponential backoff, or `false` to never reconnect. @default exponentialBackoff()
+   */
+  reconnect?: ReconnectPolicy | ExponentialBackoffOptions | false;
+  /** Characters of transcript replayed into a new session after a reconnect. @default 32000 */
+  replayBudgetChars?: number;
+  /** How long `connect()` waits for the server to confirm the session. @default 15000 */
+  connectTimeoutMs?: number;
+  /** End the session cleanly after this long (off when undefined). @default undefined */
+  maxDurationMs?: number;
+  /** End the session after this long without speech or text either way (off when undefined). @default undefined */
+  endAfterIdleMs?: number;
+  /** How long before those limits `sessionEnding` is emitted. @default 30000 */
+  sessionEndingWarningMs?: number;
+  /**
+   * Before the upstream session cap (60 minutes), open a new session this long ahead and
+   * restore context, so a conversation continues past the cap (off when undefined).
+   * @default undefined
+   */
+  rotateBeforeMs?: number;
+  /** Price table for the cost estimate, by model name prefix. @default DEFAULT_PRICES */
+  prices?: Readonly<Record<string, ModelPrices>>;
+  /** Where warnings go. @default consoleLogger (warnings and errors only) */
+  logger?: Logger;
+  /**
+   * Refuse an outgoing event that carries a field, enum value or `type` voxwire does not know.
+   * Off, such a field (a newer API feature) is sent as given with one warning through `logger`,
+   * so it needs no voxwire release; beta names and known misspellings are refused either way.
+   * Applies to the default WebSocket transport (a transport you pass has its own `strict`) and
+   * to the checks the client makes before holding a request.
+   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
+   */
+  strict?: boolean;
+  /** Time source for backoff, limits and timeouts. @default systemClock */
+  clock?: Clock;
+  /** Random source in [0, 1) for jitter and ids. @default Math.random */
+  random?: () => number;
+}
+
+/** Options of {@link RealtimeClient.sendText}. */
+export interface SendTextOptions {
+  /** Ask the model to respond after adding the message. @default true */
+  respond?: boolean;
+  /** The role of the message. @default 'user' */
+  role?: 'user' | 'system';
+}
+
+/** Options of {@link RealtimeClient.connect}. */
+export interface ConnectOptions {
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal;
+}
+
+type Phase = 'idle' | 'handshake' | 'live' | 'backoff' | 'ended';
+
+/** Events the client may hold while disconnected and send once after the session is restored. */
+const QUEUEABLE = new Set(['conversation.item.delete', 'conversation.item.retrieve']);
+
+/**
+ * A conversation with a Realtime model over a swappable transport: typed events, a
+ * transcript that survives reconnects, response sequencing, interruption that truncates to
+ * what the user heard, and a cost meter.
+ *
+ * @example
+ * ```ts
+ * import { RealtimeClient } from 'voxwire';
+ *
+ * const client = new RealtimeClient({
+ *   apiKey: process.env.OPENAI_API_KEY,
+ *   session: { instructions: 'You are a helpful assistant.', audio: { output: { voice: 'marin' } } },
+ * });
+ * client.on('transcript', (t) => t.final && console.log(`${t.role}: ${t.text}`));
+ * await client.connect();
+ * client.sendText('Hello!');
+ * ```
+ */
+export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
+  /** The transport in use. */
+  readonly transport: Transport;
+  /** The conversation: ordered entries with their text; outlives connections. */
+  readonly conversation = new Conversation();
+  /** The tools the model may call. Changes while connected update the session (debounced). */
+  readonly tools: ToolRegistry;
+
+  readonly #options: RealtimeClientOptions;
+  readonly #logger: Logger;
+  readonly #strict: boolean;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #policy: ReconnectPolicy;
+  readonly #meter: UsageMeter;
+  readonly #model: string;
+  /**
+   * Loaded while the first session is set up (no tool call can arrive before it is live): the
+   * dispatcher is the biggest part of the tool runtime, and the root bundle is budgeted.
+   */
+  #dispatcher: ToolDispatcher | undefined;
+  readonly #dispatcherOptions: ToolDispatcherOptions;
+
+  #currentState: ClientState = { status: 'idle' };
+  #phase: Phase = 'idle';
+  #desiredSession: RealtimeSessionConfig | TranscriptionSessionConfig;
+  #confirmedSession: RealtimeSessionConfig | undefined;
+  #sessionId: string | undefined;
+  readonly #waiters: EventWaiters<ServerEvent | UnknownServerEvent>;
+  #lifecycle = new AbortController();
+  #sessionExpired = false;
+
+  readonly #responses = new ResponseQueue((eventId, response) => this.#sendResponseCreate(eventId, response));
+  /** Loaded on the first out-of-band request: most apps never make one, and the root bundle is budgeted. */
+  #outOfBand: OutOfBandResponses | undefined;
+  readonly #outbox: ClientEventInput[] = [];
+  readonly #journal = new DeliveryJournal();
+  /** Server-owned playback (WebRTC, SIP): true between `output_audio_buffer.started` and its stop or clear. */
+  #serverPlaying = false;
+
+  #modelHasSpoken = false;
+  /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
+  #clearRequested = false;
+  readonly #flushedItems = new Set<string>();
+  #input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
+  #sink: AudioOutputSink | undefined;
+
+  readonly #timers = new Set<unknown>();
+  #lastActivityAt = 0;
+  #idCounter = 0;
+  readonly #warnedModels = new Set<string>();
+
+  constructor(options: RealtimeClientOptions = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `RealtimeClient: options must be an object, got ${options === null ? 'null' : typeof options}.`);
+    }
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#strict = options.strict ?? DEFAULT_STRICT_CLIENT_EVENTS;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#model = options.model ?? DEFAULT_MODEL;
+    this.#meter = new UsageMeter(options.prices);
+    this.#waiters = new EventWaiters(this.#clock);
+    this.#policy =
+      options.reconnect === false
+        ? neverReconnect
+        : typeof options.reconnect === 'function'
+          ? options.reconnect
+          : exponentialBackoff(options.reconnect);
+    for (const name of ['maxDurationMs', 'endAfterIdleMs', 'rotateBeforeMs', 'connectTimeoutMs', 'replayBudgetChars'] as const) {
+      const value = options[name];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `RealtimeClient: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
+      }
+    }
+    // Misconfiguration throws here, before any network call.
+    const normalized = normalizeSessionConfig((options.session ?? { type: 'realtime' }) as SessionConfigInput);
+    if (normalized.warning) this.#logger.warn(normalized.warning);
+    this.#desiredSession = normalized.session;
+    this.transport =
+      options.transport ??
+      new WebSocketTransport({
+        logger: this.#logger,
+        ...(options.url === undefined ? {} : { url: options.url }),
+        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+        ...(options.model === undefined ? {} : { model: options.model }),
+        strict: this.#strict,
+      });
+    this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
+    this.tools.onChange(
+      () => {
+        if (this.#phase !== 'live' || !this.#hasResponses()) return;
+        this.#applySession({ type: 'realtime', tools: this.#sessionTools() }).catch((error: unknown) =>
+          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
+        );
+      },
+      // A tool's zod mini schema that cannot be converted: the session keeps its tools.
+      (error) => this.#safeEmit('error', error),
+    );
+    const host: ToolDispatcherOptions['host'] = {
+      sendEvent: (event) => this.#sendLive(event),
+      requestResponse: (params) => {
+        if (this.#phase === 'live') this.createResponse(params);
+      },
+      conversation: this.conversation,
+      emit: (name, event) => {
+        const listened = this.listenerCount(name) > 0;
+        this.#safeEmit(name, event as never);
+        return listened;
+      },
+      getToolChoice: () => this.#confirmedSession?.tool_choice ?? (this.#desiredSession as RealtimeSessionConfig).tool_choice,
+    };
+    this.#dispatcherOptions = {
+      tools: this.tools,
+      host,
+      clock: this.#clock,
+      ...(options.autoRespond === undefined ? {} : { autoRespond: options.autoRespond }),
+      ...(options.toolTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.toolTimeoutMs }),
+    };
+    this.transport.on('event', (event, known) => this.#receive(event, known));
+    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.transport.on('error', (error) => this.#safeEmit('error', error));
+  }
+
+  /** The connection state. */
+  get state(): ClientState {
+    return this.#currentState;
+  }
+
+  /** The session as the server last confirmed it (undefined before the first confirmation). */
+  get session(): RealtimeSessionConfig | undefined {
+    return this.#confirmedSession;
+  }
+
+  /** Running token totals and the estimated cost, across responses and reconnects. */
+  get usage(): UsageTotals {
+    return this.#meter.snapshot();
+  }
+
+  /** True while a response is being generated (or has been requested). */
+  get responseActive(): boolean {
+    return this.#responses.active;
+  }
+
+  /**
+   * Connects and applies the session config. Resolves when the server confirmed the
+   * session; rejects with a `RealtimeError` (a rejected config names the field).
+   */
+  async connect(options: ConnectOptions = {}): Promise<void> {
+    if (this.#phase === 'handshake' || this.#phase === 'live' || this.#phase === 'backoff') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the client is already ${this.#currentState.status}; call disconnect() first.`);
+    }
+    this.#lifecycle = new AbortController();
+    this.#sessionExpired = false;
+    this.#setState({ status: 'connecting' });
+    try {
+      await this.#openSession(options.signal, false);
+    } catch (error) {
+      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+      this.#phase = 'ended';
+      // Nothing the attempt started may settle later: its waiters and timers end here.
+      this.#lifecycle.abort(failure);
+      this.#dropWaiters(failure);
+      this.#clearTimers();
+      this.transport.close();
+      this.#setState({ status: 'closed', reason: failure.message, error: failure });
+      throw failure;
+    }
+  }
+
+  /** Closes the connection for good (no reconnect). Running operations are aborted. */
+  disconnect(): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') return;
+    this.#end({ status: 'closed', reason: 'disconnect() was called' });
+  }
+
+  /**
+   * Updates the session. The config is normalised and validated before it leaves; the voice
+   * cannot change once the model has spoken. Resolves with the session the server confirmed
+   * (or at once when not connected: the change is applied on the next connect).
+   */
+  async updateSession(session: SessionConfigInput): Promise<RealtimeSessionConfig | undefined> {
+    const normalized = normalizeSessionConfig(session);
+    if (normalized.warning) this.#logger.warn(normalized.warning);
+    const voice = normalized.session.audio?.output?.voice;
+    const currentVoice = this.#confirmedSession?.audio?.output?.voice ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.voice;
+    if (voice !== undefined && this.#modelHasSpoken && JSON.stringify(voice) !== JSON.stringify(currentVoice)) {
+      throw new RealtimeError(
+        'VOXWIRE_VOICE_LOCKED',
+        `updateSession(): cannot change the voice to ${JSON.stringify(voice)}: the model has already spoken in this session with ${JSON.stringify(currentVoice)}. Set the voice before the first response, or start a new session.`,
+        { path: 'session.audio.output.voice' },
+      );
+    }
+    this.#desiredSession = mergeSession(this.#desiredSession as RealtimeSessionConfig, normalized.session);
+    if (this.#phase !== 'live') return undefined;
+    return this.#applySession(normalized.session);
+  }
+
+  /**
+   * Adds a text message to the conversation and, unless `respond` is false, asks for a
+   * response. While reconnecting, the message is held and sent once. Returns the item id.
+   */
+  sendText(text: string, options: SendTextOptions = {}): string {
+    if (typeof text !== 'string') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `sendText(): text must be a string, got ${typeof text}.`);
+    }
+    const id = this.#createId('item');
+    this.#touch();
+    this.#createItem({ id, type: 'message', role: options.role ?? 'user', content: [{ type: 'input_text', text }] }, undefined);
+    if ((options.respond ?? true) && this.#hasResponses()) this.createResponse();
+    return id;
+  }
+
+  /**
+   * Streams input audio: PCM16 samples (or bytes) at the session's input format. Dropped,
+   * returning false, while not connected: stale audio is never sent late.
+   */
+  appendInputAudio(audio: Int16Array | Uint8Array | ArrayBuffer): boolean {
+    if (!(audio instanceof Int16Array || audio instanceof Uint8Array || audio instanceof ArrayBuffer)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'appendInputAudio(): expected an Int16Array, Uint8Array or ArrayBuffer of PCM16 (or G.711) audio.');
+    }
+    const base64 = audio instanceof Int16Array ? pcm16ToBase64(audio) : encodeBase64(audio);
+    return this.#sendLive({ type: 'input_audio_buffer.append', audio: base64 });
+  }
+
+  /** Commits the input audio buffer (manual turn taking). Returns false when not connected. */
+  commitInputAudio(): boolean {
+    return this.#sendLive({ type: 'input_audio_buffer.commit' });
+  }
+
+  /** Clears the input audio buffer. Returns false when not connected. */
+  clearInputAudio(): boolean {
+    return this.#sendLive({ type: 'input_audio_buffer.clear' });
+  }
+
+  /**
+   * Asks the model to respond. Never sent while a response is active: it is queued and
+   * sent after `response.done` (several queued requests merge into one). An invalid request
+   * throws and leaves nothing pending.
+   *
+   * With `conversation: 'none'` the response is out-of-band: sent at once beside any
+   * in-band response, never queued or merged, never added to `conversation` nor replayed,
+   * and its events are not emitted as `transcript`. The returned promise resolves with its
+   * text, audio transcript, function calls and usage, and rejects when it fails.
+   *
+   * @example
+   * ```ts
+   * const { text } = await client.createResponse({ conversation: 'none', instructions: 'Classify the topic.', output_modalities: ['text'] });
+   * ```
+   */
+  createResponse(response: ResponseCreateParams & { conversation: 'none' }): Promise<OutOfBandResult>;
+  createResponse(response?: ResponseCreateParams): void;
+  createResponse(response?: ResponseCreateParams): Promise<OutOfBandResult> | void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): the client is not connected; call connect() first.');
+    }
+    if (!this.#hasResponses()) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createResponse(): a ${this.#desiredSession.type} session has no responses.`);
+    }
+    const eventId = this.#createId('evt');
+    if (response?.conversation === 'none') return this.#createOutOfBand(eventId, response);
+    this.#responses.request(response, eventId, this.#phase === 'live', () => {
+      this.#check({ type: 'response.create', response: response ?? {} });
+    });
+  }
+
+  async #createOutOfBand(eventId: string, response: ResponseCreateParams): Promise<OutOfBandResult> {
+    if (!this.#outOfBand) {
+      const { OutOfBandResponses } = await import('./out-of-band');
+      this.#outOfBand ??= new OutOfBandResponses();
+    }
+    if (this.#phase !== 'live' || !this.transport.isOpen) {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
+    }
+    const started = this.#outOfBand.start(eventId, response);
+    try {
+      this.transport.send({ type: 'response.create', event_id: eventId, response: started.params });
+    } catch (error) {
+      this.#outOfBand.forget(eventId);
+      throw error;
+    }
+    return started.result;
+  }
+
+  /**
+   * Cancels the active response, if there is one (never sends a cancel the server would
+   * answer with `response_cancel_not_active`). Drops a queued request. Returns true when a
+   * cancel was sent.
+   */
+  cancelResponse(): boolean {
+    this.#responses.dropQueued();
+    this.#dispatcher?.onInterrupt();
+    if (!this.responseActive || this.#phase !== 'live') return false;
+    const responseId = this.#responses.activeId;
+    return this.#sendLive(responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' });
+  }
+
+  /**
+   * Truncates an assistant item's audio at `audioEndMs` (what the user heard) and cuts its
+   * transcript to match. Returns false when not connected.
+   */
+  truncate(itemId: string, contentIndex: number, audioEndMs: number): boolean {
+    const ms = Math.max(0, Math.floor(audioEndMs));
+    const sent = this.#sendLive({ type: 'conversation.item.truncate', item_id: itemId, content_index: contentIndex, audio_end_ms: ms });
+    this.#emitUpdate(this.conversation.truncate(itemId, contentIndex, ms));
+    return sent;
+  }
+
+  /**
+   * Stops the assistant: cancels the active response, flushes the output sink and
+   * truncates the item to what was really played. Over WebRTC the server owns playback:
+   * it sends `output_audio_buffer.clear` instead.
+   */
+  async interrupt(): Promise<InterruptionInfo> {
+    const cancelled = this.cancelResponse();
+    if (this.transport.capabilities.audio === 'media') {
+      this.#clearRequested = this.#sendLive({ type: 'output_audio_buffer.clear' });
+      const info = interruption('client', cancelled);
+      this.#safeEmit('interrupted', info);
+      return info;
+    }
+    return this.#flushAndTruncate('client', cancelled);
+  }
+
+  /** Sends any client event, validated. Sequencing rules still apply to responses. */
+  send(event: ClientEventInput): void {
+    if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
+      throw new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', 'send(): expected a client event object with a string `type`.');
+    }
+    switch (event.type) {
+      case 'response.create':
+        if (event.response?.conversation === 'none') void this.createResponse(event.response as ResponseCreateParams & { conversation: 'none' });
+        else this.createResponse(event.response);
+        return;
+      case 'response.cancel':
+        this.cancelResponse();
+        return;
+      case 'session.update':
+        this.updateSession(event.session as SessionConfigInput).catch((error: unknown) =>
+          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
+        );
+        return;
+      case 'conversation.item.create':
+        this.#createItem({ ...event.item, id: event.item.id ?? this.#createId('item') } as ConversationItemInput, event.previous_item_id ?? undefined);
+        return;
+      default:
+        if (QUEUEABLE.has(event.type)) this.#enqueue(event);
+        else if (!this.#sendLive(event)) this.#logger.warn(`send(): dropped ${event.type} while not connected (stale events are not sent late).`);
+    }
+  }
+
+  /**
+   * Streams an audio source into the input buffer (e.g. `MicrophoneCapture`). Returns a
+   * function that detaches it. Replaces a previously attached source.
+   */
+  attachInput(source: AudioInputSource): () => void {
+    this.#input?.unsubscribe();
+    const unsubscribe = source.subscribe((chunk) => {
+      if (this.#phase === 'live') this.appendInputAudio(chunk);
+    });
+    const attached = { source, unsubscribe };
+    this.#input = attached;
+    return () => {
+      if (this.#input !== attached) return;
+      attached.unsubscribe();
+      this.#input = undefined;
+    };
+  }
+
+  /**
+   * Plays assistant audio through a sink (e.g. `AudioPlayer`). With a sink attached, the
+   * user's speech (`input_audio_buffer.speech_started`) interrupts playback and truncates to
+   * what was heard. Returns a function that detaches it.
+   */
+  attachOutput(sink: AudioOutputSink): () => void {
+    this.#sink = sink;
+    return () => {
+      if (this.#sink === sink) this.#sink = undefined;
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connection and session
+
+  async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
+    this.#phase = 'handshake';
+    this.#journal.newSession();
+    // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
+    await this.tools.prepare();
+    if (!restore) await this.#checkModels();
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const created = this.#waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
+    created.catch(() => undefined);
+    try {
+      await this.transport.connect({ signal: abort });
+    } catch (error) {
+      this.#dropWaiters(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
+      throw error;
+    }
+    const createdEvent = (await created) as ServerEventMap['session.created'];
+    this.#sessionId = (createdEvent.session as { id?: string }).id;
+    this.#modelHasSpoken = false;
+    this.#sessionExpired = false;
+    const desired = this.#desiredSession;
+    // Only a realtime session has tools and responses; a transcription session refuses them.
+    await this.#applySession(desired.type === 'realtime' ? { ...desired, tools: this.#sessionTools() } : desired, abort);
+    if (restore) {
+      for (const item of this.conversation.replayItems(this.#options.replayBudgetChars ?? DEFAULT_REPLAY_BUDGET_CHARS)) {
+        this.transport.send({ type: 'conversation.item.create', item });
+      }
+    }
+    if (!this.#dispatcher) {
+      const { ToolDispatcher } = await import('../tools/dispatcher');
+      this.#dispatcher ??= new ToolDispatcher(this.#dispatcherOptions);
+    }
+    // Items sent but never acknowledged (a drop right after sendText) go again, once per session.
+    for (const { item, previousItemId } of this.#journal.due()) this.#writeItem(item, previousItemId);
+    this.#phase = 'live';
+    this.#flushOutbox();
+    this.#setState({ status: 'connected', sessionId: this.#sessionId ?? '' });
+    this.#startTimers(restore);
+  }
+
+  async #applySession(session: RealtimeSessionConfig | TranscriptionSessionConfig, signal?: AbortSignal): Promise<RealtimeSessionConfig> {
+    const eventId = this.#createId('evt');
+    // Ends the wait at once when the send is refused, so nothing is left to reject later.
+    const refused = new AbortController();
+    const confirmed = this.#waitFor(
+      (event) => {
+        if (event.type === 'session.updated') return 'resolve';
+        if (event.type === 'error' && (event as ServerEventMap['error']).error.event_id === eventId) return 'reject';
+        return false;
+      },
+      this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      anySignal([signal ?? this.#lifecycle.signal, refused.signal]),
+      'session.updated',
+    );
+    confirmed.catch(() => undefined);
+    try {
+      this.transport.send({ type: 'session.update', event_id: eventId, session });
+    } catch (error) {
+      refused.abort(error);
+      throw error;
+    }
+    const event = (await confirmed) as ServerEventMap['session.updated'];
+    return event.session as RealtimeSessionConfig;
+  }
+
+  #onTransportClose(info: TransportCloseInfo): void {
+    this.#dropWaiters(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+    if (this.#phase !== 'live') return;
+    if (info.initiatedLocally) return;
+    const disposition = classifyClose(info.code, this.#sessionExpired);
+    if (disposition === 'expired') {
+      this.#end({ status: 'expired', reason: expiryReason(info.code, this.#sessionExpired) });
+    } else if (disposition === 'closed') {
+      const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
+      const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
+      this.#end({ status: 'closed', reason: error.message, error });
+    } else {
+      void this.#reconnect(info);
+    }
+  }
+
+  async #reconnect(info: TransportCloseInfo): Promise<void> {
+    this.#phase = 'backoff';
+    this.#clearTimers();
+    this.#afterDrop();
+    let closeCode = info.code;
+    let closeReason = info.reason;
+    for (let attempt = 1; ; attempt += 1) {
+      const delay = this.#policy({ attempt, closeCode, closeReason, random: this.#random });
+      if (delay === null) {
+        const error = new RealtimeError('VOXWIRE_RECONNECT_FAILED', `Gave up reconnecting after ${attempt - 1} attempt(s); last close code ${closeCode}.`);
+        this.#end({ status: 'closed', reason: error.message, error });
+        return;
+      }
+      this.#setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
+      const waited = await this.#sleep(delay);
+      if (!waited || this.#ended()) return;
+      try {
+        await this.#openSession(undefined, true);
+        return;
+      } catch (error) {
+        if (this.#ended()) return;
+        const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+        this.transport.close();
+        this.#phase = 'backoff';
+        const final = finalStateAfter(failure);
+        if (final) {
+          this.#end(final);
+          return;
+        }
+        this.#safeEmit('error', failure);
+        closeCode = CLOSE_CODES.abnormal;
+        closeReason = failure.message;
+      }
+    }
+  }
+
+  /** The connection dropped: what was in flight is marked, not retried. */
+  #afterDrop(): void {
+    this.#cancelToolCalls();
+    for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
+    this.#responses.onDisconnect();
+    this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', 'The connection dropped before the out-of-band response finished.'));
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+  }
+
+  #end(state: ClientState & { status: 'closed' | 'expired' }): void {
+    this.#phase = 'ended';
+    this.#clearTimers();
+    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The client ended: ${state.status}.`));
+    this.#dropWaiters(new RealtimeError('VOXWIRE_ABORTED', 'The client was disconnected.'));
+    this.#outbox.length = 0;
+    for (const itemId of this.#journal.failAll()) this.#setDelivery(itemId, 'failed');
+    this.#responses.dropQueued();
+    this.#responses.onDisconnect();
+    this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${state.status}) before the out-of-band response finished.`));
+    this.transport.close();
+    this.#cancelToolCalls();
+    for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+    this.#setState(state);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Incoming events
+
+  #receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
+    this.#safeEmit('*', event);
+    if (this.#outOfBand?.claim(event)) {
+      // Out-of-band: beside the conversation. Its usage still counts; nothing else is tracked.
+      if (event.type === 'response.done') this.#countUsage((event as ServerEventMap['response.done']).response.usage);
+      if (known) this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
+      return;
+    }
+    this.#track(event);
+    this.#emitUpdate(this.conversation.apply(event));
+    this.#dispatcher?.handleEvent(event);
+    if (known && event.type !== 'error') this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
+    this.#waiters.offer(event, (error) => serverErrorFromEvent(error as ServerEventMap['error']));
+  }
+
+  /** Keeps response, audio and session state in step with the server. */
+  #track(event: ServerEvent | UnknownServerEvent): void {
+    switch (event.type) {
+      case 'session.created':
+      case 'session.updated': {
+        const session = (event as ServerEventMap['session.updated']).session as RealtimeSessionConfig;
+        this.#confirmedSession = session;
+        this.#safeEmit('session', session);
+        return;
+      }
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+      case 'conversation.item.done': {
+        const itemId = (event as { item?: { id?: unknown } }).item?.id;
+        if (typeof itemId === 'string' && this.#journal.acknowledge(itemId)) this.#setDelivery(itemId, 'delivered');
+        return;
+      }
+      case 'conversation.item.truncated': {
+        // Server-owned playback (WebRTC): the client received no audio to measure the cut by,
+        // so it asks for the server's copy, whose transcript is what the user heard.
+        const e = event as ServerEventMap['conversation.item.truncated'];
+        if (this.conversation.needsServerCut(e.item_id, e.content_index)) this.#sendLive({ type: 'conversation.item.retrieve', item_id: e.item_id });
+        return;
+      }
+      case 'response.created':
+        this.#responses.onCreated((event as ServerEventMap['response.created']).response.id ?? undefined);
+        return;
+      case 'response.done': {
+        // Whatever the output holds (items of types this SDK does not know included), the
+        // response is over: the next request must be sent.
+        const response = (event as Partial<ServerEventMap['response.done']>).response;
+        this.#responses.onDone();
+        this.#countUsage(response?.usage);
+        if (this.#phase === 'live') this.#sendQueuedResponse();
+        return;
+      }
+      case 'response.output_audio.delta':
+        this.#receiveAudio(event as ServerEventMap['response.output_audio.delta']);
+        return;
+      case 'response.output_audio_transcript.delta':
+      case 'response.output_text.delta':
+      case 'conversation.item.input_audio_transcription.delta':
+        this.#touch();
+        return;
+      case 'input_audio_buffer.speech_started':
+        this.#touch();
+        if (this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
+        return;
+      case 'output_audio_buffer.started':
+        this.#modelHasSpoken = true;
+        this.#serverPlaying = true;
+        this.#safeEmit('speaking', { speaking: true, responseId: (event as ServerEventMap['output_audio_buffer.started']).response_id });
+        return;
+      case 'output_audio_buffer.stopped':
+        this.#serverPlaying = false;
+        this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.stopped']).response_id });
+        return;
+      case 'output_audio_buffer.cleared': {
+        this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.cleared']).response_id });
+        // Our own clear was already reported by interrupt(); a clear we did not ask for is the
+        // server cutting playback because the user spoke.
+        const wasPlaying = this.#serverPlaying;
+        this.#serverPlaying = false;
+        if (this.#clearRequested) {
+          this.#clearRequested = false;
+          return;
+        }
+        if (!wasPlaying && !this.responseActive) return;
+        this.#dispatcher?.onInterrupt();
+        this.#safeEmit('interrupted', interruption('speech', false));
+        return;
+      }
+      case 'error': {
+        const error = (event as ServerEventMap['error']).error;
+        if (error.code === 'session_expired') this.#sessionExpired = true;
+        this.#responses.onError(error.event_id);
+        const refused = this.#journal.refuse(error.event_id);
+        if (refused) this.#setDelivery(refused, 'failed');
+        if (this.#outOfBand?.fail(error.event_id, serverErrorFromEvent(event as ServerEventMap['error']))) return;
+        this.#safeEmit('error', serverErrorFromEvent(event as ServerEventMap['error']));
+        return;
+      }
+      case 'voxwire.model.deprecated': {
+        const notice = event as { model?: unknown; shutdown_date?: unknown; days_left?: unknown; replacement?: unknown; message?: unknown };
+        if (typeof notice.model !== 'string') return;
+        const { model, replacement } = notice;
+        const warning = { model, shutdownDate: String(notice.shutdown_date), daysLeft: Number(notice.days_left) || 0, replacement: typeof replacement === 'string' ? replacement : undefined };
+        this.#warnModel({ ...warning, source: 'relay' }, String(notice.message));
+        return;
+      }
+      case 'voxwire.session.ending': {
+        const seconds = (event as { seconds_left?: unknown }).seconds_left;
+        const info: SessionEndingInfo = { reason: 'relay', remainingMs: typeof seconds === 'number' ? seconds * 1000 : 0 };
+        this.#safeEmit('sessionEnding', info);
+        return;
+      }
+      default:
+    }
+  }
+
+  #receiveAudio(event: ServerEventMap['response.output_audio.delta']): void {
+    this.#modelHasSpoken = true;
+    this.#touch();
+    let samples: Int16Array;
+    let sampleRate: number;
+    try {
+      const format = describeAudioFormat(this.#outputFormat());
+      sampleRate = format.sampleRate;
+      samples =
+        format.encoding === 'pcm16'
+          ? base64ToPcm16(event.delta)
+          : format.encoding === 'mulaw'
+            ? decodeMulaw(decodeBase64(event.delta))
+            : decodeAlaw(decodeBase64(event.delta));
+    } catch (error) {
+      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
+      return;
+    }
+    this.conversation.addAudio(event.item_id, event.content_index, (samples.length / sampleRate) * 1000);
+    this.#safeEmit('audio', { responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+    if (this.#sink && !this.#flushedItems.has(event.item_id)) {
+      try {
+        this.#sink.write({ itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+      } catch (error) {
+        this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+      }
+    }
+  }
+
+  /** The user started speaking: the server cancels the response itself when `interrupt_response` is on. */
+  /**
+   * The user started speaking. It interrupts only when a response was in progress or audio was
+   * still playing: a first turn, or a turn after the reply finished playing, is not an interruption.
+   */
+  async #onSpeechStarted(): Promise<void> {
+    const responding = this.responseActive;
+    if (!responding && !this.#sink) return;
+    const serverInterrupts = this.#confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
+    if (serverInterrupts && responding) this.#dispatcher?.onInterrupt();
+    const cancelled = serverInterrupts ? false : this.cancelResponse();
+    await this.#flushAndTruncate('speech', cancelled, !responding);
+  }
+
+  async #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean, onlyIfUnplayed = false): Promise<InterruptionInfo> {
+    const info = interruption(reason, cancelled);
+    if (!this.#sink) {
+      this.#safeEmit('interrupted', info);
+      return info;
+    }
+    let position;
+    try {
+      position = await this.#sink.flush();
+    } catch (error) {
+      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+      position = null;
+    }
+    if (position) {
+      const part = this.conversation.get(position.itemId)?.content[position.contentIndex];
+      const receivedMs = part?.audioMs ?? 0;
+      const playedMs = Math.floor(Math.min((position.playedSamples / position.sampleRate) * 1000, receivedMs));
+      this.#flushedItems.add(position.itemId);
+      info.itemId = position.itemId;
+      info.contentIndex = position.contentIndex;
+      info.playedMs = playedMs;
+      info.receivedMs = receivedMs;
+      // Only cut when something unheard would remain; a fully played item needs no truncate.
+      if (playedMs < Math.floor(receivedMs)) info.truncated = this.truncate(position.itemId, position.contentIndex, playedMs);
+    }
+    // Nothing was playing and nothing was being generated: the user simply took their turn.
+    if (onlyIfUnplayed && !info.truncated) return info;
+    this.#safeEmit('interrupted', info);
+    return info;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Sending
+
+  #sendResponseCreate(eventId: string, response: ResponseCreateParams | undefined): void {
+    this.transport.send(response && Object.keys(response).length > 0 ? { type: 'response.create', event_id: eventId, response } : { type: 'response.create', event_id: eventId });
+  }
+
+  /** Sends the held in-band request, if any; a held request the transport refuses is reported, not retried. */
+  #sendQueuedResponse(): void {
+    if (this.#responses.active || !this.#responses.hasQueued) return;
+    const queued = this.#responses.takeQueued();
+    try {
+      this.#responses.request(queued, this.#createId('evt'), true, () => undefined);
+    } catch (error) {
+      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT'));
+    }
+  }
+
+  #countUsage(usage: ServerEventMap['response.done']['response']['usage'] | undefined): void {
+    if (!usage) return;
+    const total = this.#meter.add(usage, this.#model);
+    this.#safeEmit('usage', { response: usage, total });
+  }
+
+  /** Only a realtime session has responses and tools (a transcription session has neither). */
+  #hasResponses(): boolean {
+    return this.#desiredSession.type === 'realtime';
+  }
+
+  /** Sends now when live; otherwise holds the event for the restored session (sent once). */
+  #enqueue(event: ClientEventInput): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${event.type}: the client is not connected; call connect() first.`);
+    }
+    if (this.#phase === 'live' && this.transport.isOpen) this.transport.send(event);
+    else this.#outbox.push(event);
+  }
+
+  /**
+   * Adds an item the client sends to the conversation (`pending`) and to the delivery journal,
+   * and writes it when live; otherwise the restored session gets it. An invalid item throws
+   * before anything is recorded.
+   */
+  #createItem(item: ConversationItemInput, previousItemId: string | undefined): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') {
+      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'Cannot send conversation.item.create: the client is not connected; call connect() first.');
+    }
+    const live = this.#phase === 'live' && this.transport.isOpen;
+    if (!live) this.#check({ type: 'conversation.item.create', item });
+    const eventId = live ? this.#writeItem(item, previousItemId, false) : undefined;
+    this.#journal.track(item, previousItemId);
+    if (eventId) this.#journal.markSent(item.id as string, eventId);
+    this.#emitUpdate(this.conversation.addLocal(item));
+    this.#setDelivery(item.id as string, 'pending', true);
+  }
+
+  /**
+   * Checks an event that is held for later, as the transport will when it is sent (which warns
+   * then about fields it does not know), so a wrong request throws now with nothing held.
+   */
+  #check(event: ClientEventInput): void {
+    serializeClientEvent(event, { strict: this.#strict });
+  }
+
+  /** Writes one `conversation.item.create`; returns its `event_id`. */
+  #writeItem(item: ConversationItemInput, previousItemId: string | undefined, journal = true): string {
+    const eventId = this.#createId('evt');
+    this.transport.send({ type: 'conversation.item.create', event_id: eventId, item, ...(previousItemId === undefined ? {} : { previous_item_id: previousItemId }) });
+    if (journal) this.#journal.markSent(item.id as string, eventId);
+    return eventId;
+  }
+
+  #setDelivery(itemId: string, state: DeliveryState, initial = false): void {
+    const change: ConversationChange | undefined = initial ? undefined : this.conversation.setDelivery(itemId, state);
+    if (change) this.#safeEmit('conversation', change);
+    const entry = this.conversation.get(itemId);
+    if (entry && (initial || change)) this.#safeEmit('delivery', { itemId, state, entry });
+  }
+
+  /** Sends now when live; otherwise drops (audio and truncation are meaningless later). */
+  #sendLive(event: ClientEventInput): boolean {
+    if (this.#phase !== 'live' || !this.transport.isOpen) return false;
+    this.transport.send(event);
+    return true;
+  }
+
+  #flushOutbox(): void {
+    const pending = this.#outbox.splice(0);
+    for (const event of pending) this.transport.send(event);
+    this.#sendQueuedResponse();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Limits and timers
+
+  #startTimers(restored: boolean): void {
+    this.#clearTimers();
+    const warningMs = this.#options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS;
+    const { maxDurationMs, endAfterIdleMs, rotateBeforeMs } = this.#options;
+    if (maxDurationMs !== undefined && !restored) this.#scheduleLimit('max_duration', maxDurationMs, warningMs);
+    if (endAfterIdleMs !== undefined) {
+      this.#lastActivityAt = this.#clock.now();
+      this.#scheduleIdleCheck(endAfterIdleMs, warningMs, false);
+    }
+    if (rotateBeforeMs !== undefined) {
+      this.#schedule(() => void this.#rotate(), Math.max(0, DEFAULT_UPSTREAM_SESSION_MAX_MS - rotateBeforeMs));
+    }
+  }
+
+  #scheduleLimit(reason: 'max_duration', limitMs: number, warningMs: number): void {
+    const warnAt = Math.max(0, limitMs - warningMs);
+    this.#schedule(() => this.#safeEmit('sessionEnding', { reason, remainingMs: limitMs - warnAt }), warnAt);
+    this.#schedule(() => this.#end({ status: 'expired', reason }), limitMs);
+  }
+
+  #scheduleIdleCheck(idleMs: number, warningMs: number, warned: boolean): void {
+    const idleFor = this.#clock.now() - this.#lastActivityAt;
+    const warnAt = Math.max(0, idleMs - warningMs);
+    if (idleFor >= idleMs) {
+      this.#end({ status: 'expired', reason: 'idle' });
+      return;
+    }
+    if (!warned && idleFor >= warnAt) {
+      this.#safeEmit('sessionEnding', { reason: 'idle', remainingMs: idleMs - idleFor });
+      this.#schedule(() => this.#scheduleIdleCheck(idleMs, warningMs, true), idleMs - idleFor);
+      return;
+    }
+    // Activity since the warning resets it.
+    const next = idleFor < warnAt ? warnAt - idleFor : idleMs - idleFor;
+    this.#schedule(() => this.#scheduleIdleCheck(idleMs, warningMs, warned && idleFor >= warnAt), next);
+  }
+
+  /** A planned move to a fresh session before the upstream cap, with context restored. */
+  async #rotate(): Promise<void> {
+    if (this.#phase !== 'live') return;
+    this.#phase = 'backoff';
+    this.#clearTimers();
+    this.#setState({ status: 'reconnecting', attempt: 0, nextDelayMs: 0, closeCode: CLOSE_CODES.normal });
+    this.transport.close(CLOSE_CODES.normal, 'voxwire: rotating session');
+    this.#afterDrop();
+    try {
+      await this.#openSession(undefined, true);
+    } catch (error) {
+      if (this.#ended()) return;
+      void this.#reconnect({ code: CLOSE_CODES.abnormal, reason: toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').message, initiatedLocally: false });
+    }
+  }
+
+  /** Tool calls running at a drop are aborted; the new session never saw them, so no output is sent. */
+  #cancelToolCalls(): void {
+    for (const call of this.#dispatcher?.onDisconnect() ?? []) {
+      const change = this.conversation.markCancelled(call.itemId);
+      if (change) this.#safeEmit('conversation', change);
+    }
+  }
+
+  /** The session's tools: the registry's function tools over any others the config declares (MCP). */
+  #sessionTools(): NonNullable<RealtimeSessionConfig['tools']> {
+    const registered: SessionFunctionTool[] = this.tools.toSessionTools();
+    const names = new Set(registered.map((tool) => tool.name));
+    const declared = ((this.#desiredSession as RealtimeSessionConfig).tools ?? []).filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name)));
+    return [...declared, ...registered];
+  }
+
+  /** A method, not a field read, so narrowing across an `await` cannot hide an end. */
+  #ended(): boolean {
+    return this.#phase === 'ended' || this.#lifecycle.signal.aborted;
+  }
+
+  /**
+   * The models this session names (`model`, `session.model`, the transcription model) against
+   * OpenAI's announced shutdowns: warns once per model within 60 days, refuses one past its
+   * date before any network call. Unknown names pass.
+   */
+  async #checkModels(): Promise<void> {
+    const session = this.#desiredSession as { model?: unknown; audio?: { input?: { transcription?: { model?: unknown } | null } } };
+    const named = [
+      [this.#options.model, 'model'],
+      [session.model, 'session.model'],
+      [session.audio?.input?.transcription?.model, 'session.audio.input.transcription.model'],
+    ].filter((entry): entry is [string, string] => typeof entry[0] === 'string');
+    // The defaults have no shutdown date (test/models.test.ts), and the model table loads on
+    // demand, so an app on the defaults never ships it.
+    if (named.length === 0) return;
+    const { checkModel } = await import('../base/models');
+    for (const [model, path] of named) {
+      const check = checkModel(model, this.#clock.now(), 'client', path);
+      if (check.action === 'refuse') throw check.error;
+      if (check.action === 'warn') this.#warnModel(check.warning, check.message);
+    }
+  }
+
+  /** Logs and emits `modelWarning` once per model, whoever noticed it. */
+  #warnModel(warning: ModelWarning, message: string): void {
+    if (this.#warnedModels.has(warning.model)) return;
+    this.#warnedModels.add(warning.model);
+    this.#logger.warn(message, { model: warning.model, source: warning.source });
+    this.#safeEmit('modelWarning', warning);
+  }
+
+  #touch(): void {
+    this.#lastActivityAt = this.#clock.now();
+  }
+
+  #schedule(callback: () => void, delayMs: number): void {
+    const handle = this.#clock.setTimeout(() => {
+      this.#timers.delete(handle);
+      callback();
+    }, delayMs);
+    this.#timers.add(handle);
+  }
+
+  #clearTimers(): void {
+    for (const handle of this.#timers) this.#clock.clearTimeout(handle);
+    this.#timers.clear();
+  }
+
+  /** Waits `delayMs` on the injected clock; resolves false when the client ended meanwhile. */
+  #sleep(delayMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const signal = this.#lifecycle.signal;
+      if (signal.aborted) return resolve(false);
+      const handle = this.#clock.setTimeout(() => {
+        this.#timers.delete(handle);
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, delayMs);
+      this.#timers.add(handle);
+      const onAbort = (): void => {
+        this.#clock.clearTimeout(handle);
+        this.#timers.delete(handle);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Helpers
+
+  #waitFor(match: (event: ServerEvent | UnknownServerEvent) => WaitVerdict, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<ServerEvent | UnknownServerEvent> {
+    return this.#waiters.wait(match, timeoutMs, signal, what);
+  }
+
+  #dropWaiters(error: RealtimeError): void {
+    this.#waiters.rejectAll(error);
+  }
+
+  #outputFormat(): AudioFormat {
+    return this.#confirmedSession?.audio?.output?.format ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.format ?? { type: 'audio/pcm', rate: 24000 };
+  }
+
+  #setState(state: ClientState): void {
+    const previous = this.#currentState;
+    this.#currentState = state;
+    this.#safeEmit('state', state, previous);
+  }
+
+  #emitUpdate(update: ConversationUpdate): void {
+    for (const change of update.changes) this.#safeEmit('conversation', change);
+    for (const transcript of update.transcripts) this.#safeEmit('transcript', transcript);
+  }
+
+  /** An app listener that throws must not break the event loop of the connection. */
+  #safeEmit<K extends keyof RealtimeClientEvents>(name: K, ...args: RealtimeClientEvents[K]): void {
+    try {
+      (this.emit as (name: K, ...args: RealtimeClientEvents[K]) => boolean)(name, ...args);
+    } catch (error) {
+      this.#logger.error(`A listener for "${String(name)}" threw; the client carries on.`, { error });
+    }
+  }
+
+  #createId(prefix: string): string {
+    this.#idCounter += 1;
+    const random = Math.floor(this.#random() * 0xffffffff).toString(36);
+    return `${prefix}_vx${this.#idCounter.toString(36)}${random}`.slice(0, 32);
+  }
+}
+
+function mergeSession(base: RealtimeSessionConfig, update: RealtimeSessionConfig): RealtimeSessionConfig {
+  const audio =
+    base.audio || update.audio
+      ? {
+          ...base.audio,
+          ...update.audio,
+          input: base.audio?.input || update.audio?.input ? { ...base.audio?.input, ...update.audio?.input } : undefined,
+          output: base.audio?.output || update.audio?.output ? { ...base.audio?.output, ...update.audio?.output } : undefined,
+        }
+      : undefined;
+  const merged = { ...base, ...update } as RealtimeSessionConfig;
+  if (audio) {
+    if (audio.input === undefined) delete audio.input;
+    if (audio.output === undefined) delete audio.output;
+    merged.audio = audio as RealtimeSessionConfig['audio'];
+  }
+  return merged;
+}
+
+function interruption(reason: InterruptionInfo['reason'], cancelled: boolean): InterruptionInfo {
+  return { reason, itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
+}
+
+function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length === 1) return present[0] as AbortSignal;
+  return AbortSignal.any(present);
+}

@@ -1,0 +1,552 @@
+import type { ConversationItem, ConversationItemInput, ServerEvent, ServerEventMap, UnknownServerEvent } from '../events';
+
+/** Where an item stands. `incomplete`: cut off by a drop or a limit; `cancelled`: interrupted or aborted. */
+export type ConversationEntryStatus = 'in_progress' | 'completed' | 'incomplete' | 'cancelled';
+
+/**
+ * Where an item the client sent stands: `pending` until the server acknowledges it
+ * (`conversation.item.added`/`done` with its id), `delivered` after, `failed` when the server
+ * refused it or the client ended before any session acknowledged it.
+ */
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One content part of an entry, text only: audio bytes are never kept, only their duration. */
+export interface ConversationContent {
+  /** The wire content type (`input_text`, `input_audio`, `output_text`, `output_audio`, `input_image`...). */
+  type: string;
+  /** The text, or the transcript of audio (possibly partial while deltas arrive). */
+  text: string;
+  /** Milliseconds of audio received for this part (assistant output audio). */
+  audioMs: number;
+}
+
+/**
+ * One item of the conversation as the app sees it: text and figures, no audio bytes, so an
+ * hour-long session stays small. Entries outlive connections.
+ */
+export interface ConversationEntry {
+  /** The item id (kept across reconnects: replayed items reuse it). */
+  readonly id: string;
+  /**
+   * `message`, `function_call`, `function_call_output`, `reasoning` (a reasoning model's
+   * reasoning: its summary and content text in `content`, never replayed), or an MCP item type.
+   */
+  readonly type: string;
+  /** For messages. */
+  role: 'user' | 'assistant' | 'system' | undefined;
+  /** Where the item stands. */
+  status: ConversationEntryStatus;
+  /** The content parts, text only. */
+  content: ConversationContent[];
+  /** All text of the entry joined: typed text, transcripts, or function arguments/output. */
+  text: string;
+  /** Set when the item was truncated to what the user heard. */
+  truncatedAtMs: number | undefined;
+  /** For function calls and their outputs. */
+  callId: string | undefined;
+  /** For function calls: the tool name. */
+  name: string | undefined;
+  /** For function calls: the JSON arguments (complete once `status` is `completed`). */
+  arguments: string | undefined;
+  /** For function call outputs. */
+  output: string | undefined;
+  /** The response that produced the item, for assistant items. */
+  responseId: string | undefined;
+  /** How many sessions have seen this item; more than 1 after a reconnect replayed it. */
+  sessions: number;
+  /**
+   * The item as the server sent it, for item types this SDK does not know (`reasoning` on
+   * older releases, or whatever the API adds next): such an entry keeps its place, has no text,
+   * and is never replayed. Undefined for known types.
+   */
+  raw: Readonly<Record<string, unknown>> | undefined;
+  /** For items this client sent: whether the server has acknowledged them. Undefined for the server's items. */
+  delivery: DeliveryState | undefined;
+}
+
+/** Item types the conversation model reads; any other type is kept whole in `raw`. */
+const KNOWN_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'mcp_call', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response']);
+
+/** What changed, as emitted by the client's `conversation` event. */
+export type ConversationChange =
+  | {
+      /** A new entry joined the conversation. */
+      kind: 'added';
+      /** The entry. */
+      entry: ConversationEntry;
+    }
+  | {
+      /** An entry's text, status or content changed. */
+      kind: 'updated';
+      /** The entry, as it is now. */
+      entry: ConversationEntry;
+    }
+  | {
+      /** An assistant entry's audio was cut short, as when the user interrupts it. */
+      kind: 'truncated';
+      /** The entry, with its text cut to what was heard. */
+      entry: ConversationEntry;
+      /** Where the audio was cut, in milliseconds from its start. */
+      audioEndMs: number;
+    }
+  | {
+      /** An entry left the conversation (`conversation.item.deleted`). */
+      kind: 'removed';
+      /** The entry that was removed. */
+      entry: ConversationEntry;
+    };
+
+/** A transcript delta or final, as emitted by the client's `transcript` event. */
+export interface TranscriptUpdate {
+  /** Who spoke (or typed). */
+  role: 'user' | 'assistant';
+  /** The item the text belongs to. */
+  itemId: string;
+  /** The content part index. */
+  contentIndex: number;
+  /** The new text (empty for a final without new text). */
+  delta: string;
+  /** The whole text of the part so far. */
+  text: string;
+  /** True when the part's text is complete. */
+  final: boolean;
+}
+
+/** The result of applying one server event. */
+export interface ConversationUpdate {
+  /** The entries that changed, in order. */
+  changes: ConversationChange[];
+  /** The transcript deltas and finals the event carried. */
+  transcripts: TranscriptUpdate[];
+}
+
+const NO_UPDATE: ConversationUpdate = Object.freeze({ changes: [], transcripts: [] }) as ConversationUpdate;
+
+/**
+ * The conversation model: assembles server events into ordered entries (by
+ * `previous_item_id`), keeps text only, and survives reconnects. The client owns one and
+ * feeds it every server event; apps read `client.conversation.entries`.
+ */
+export class Conversation {
+  readonly #order: ConversationEntry[] = [];
+  readonly #byId = new Map<string, ConversationEntry>();
+  readonly #replaying = new Set<string>();
+
+  /** The entries in conversation order. */
+  get entries(): readonly ConversationEntry[] {
+    return this.#order;
+  }
+
+  /** The entry with this id, if any. */
+  get(id: string): ConversationEntry | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Applies one server event; returns what changed (nothing for events it does not track). */
+  apply(event: ServerEvent | UnknownServerEvent): ConversationUpdate {
+    switch (event.type) {
+      case 'conversation.item.retrieved': {
+        const e = event as ServerEventMap['conversation.item.retrieved'];
+        const heard = this.#adoptHeard(e.item);
+        if (heard) return heard;
+        return this.#upsert(e.item, undefined, false);
+      }
+      case 'conversation.item.added':
+      case 'conversation.item.created':
+      case 'conversation.item.done': {
+        const e = event as ServerEventMap['conversation.item.added'];
+        return this.#upsert(e.item, e.previous_item_id, event.type === 'conversation.item.done');
+      }
+      case 'response.output_item.added':
+      case 'response.output_item.done': {
+        const e = event as ServerEventMap['response.output_item.done'];
+        return this.#upsert(e.item, undefined, event.type === 'response.output_item.done', e.response_id);
+      }
+      case 'conversation.item.deleted': {
+        const e = event as ServerEventMap['conversation.item.deleted'];
+        return this.#remove(e.item_id);
+      }
+      case 'conversation.item.truncated': {
+        const e = event as ServerEventMap['conversation.item.truncated'];
+        return this.truncate(e.item_id, e.content_index, e.audio_end_ms);
+      }
+      case 'conversation.item.input_audio_transcription.delta': {
+        const e = event as ServerEventMap['conversation.item.input_audio_transcription.delta'];
+        return this.#appendText(e.item_id, e.content_index ?? 0, e.delta ?? '', 'user', 'input_audio');
+      }
+      case 'conversation.item.input_audio_transcription.completed': {
+        const e = event as ServerEventMap['conversation.item.input_audio_transcription.completed'];
+        return this.#finishText(e.item_id, e.content_index ?? 0, e.transcript ?? '', 'user', 'input_audio');
+      }
+      case 'response.output_audio_transcript.delta':
+      case 'response.output_text.delta': {
+        const e = event as ServerEventMap['response.output_text.delta'];
+        const type = event.type === 'response.output_text.delta' ? 'output_text' : 'output_audio';
+        return this.#appendText(e.item_id, e.content_index, e.delta, 'assistant', type, e.response_id);
+      }
+      case 'response.output_audio_transcript.done': {
+        const e = event as ServerEventMap['response.output_audio_transcript.done'];
+        return this.#finishText(e.item_id, e.content_index, e.transcript, 'assistant', 'output_audio', e.response_id);
+      }
+      case 'response.output_text.done': {
+        const e = event as ServerEventMap['response.output_text.done'];
+        return this.#finishText(e.item_id, e.content_index, e.text, 'assistant', 'output_text', e.response_id);
+      }
+      case 'response.function_call_arguments.delta': {
+        const e = event as ServerEventMap['response.function_call_arguments.delta'];
+        const entry = this.#byId.get(e.item_id);
+        if (!entry || entry.raw !== undefined) return NO_UPDATE;
+        entry.arguments = (entry.arguments ?? '') + e.delta;
+        entry.text = entry.arguments;
+        return { changes: [{ kind: 'updated', entry }], transcripts: [] };
+      }
+      case 'response.function_call_arguments.done': {
+        const e = event as ServerEventMap['response.function_call_arguments.done'];
+        const entry = this.#byId.get(e.item_id);
+        if (!entry || entry.raw !== undefined) return NO_UPDATE;
+        entry.arguments = e.arguments;
+        entry.text = e.arguments;
+        return { changes: [{ kind: 'updated', entry }], transcripts: [] };
+      }
+      case 'response.done': {
+        const e = event as ServerEventMap['response.done'];
+        const status = e.response.status;
+        if (status !== 'cancelled' && status !== 'incomplete' && status !== 'failed') return NO_UPDATE;
+        const changes: ConversationChange[] = [];
+        for (const item of e.response.output ?? []) {
+          const entry = typeof item.id === 'string' ? this.#byId.get(item.id) : undefined;
+          if (entry && entry.status === 'in_progress') {
+            entry.status = status === 'cancelled' ? 'cancelled' : 'incomplete';
+            changes.push({ kind: 'updated', entry });
+          }
+        }
+        return { changes, transcripts: [] };
+      }
+      default:
+        return NO_UPDATE;
+    }
+  }
+
+  /** Adds received audio duration to an assistant content part (the bytes themselves are not kept). */
+  addAudio(itemId: string, contentIndex: number, ms: number): void {
+    const entry = this.#byId.get(itemId);
+    if (!entry) return;
+    partAt(entry, contentIndex, 'output_audio').audioMs += ms;
+  }
+
+  /**
+   * Cuts an entry's transcript to the fraction of its audio that was heard, at a word
+   * boundary, and marks it truncated. Returns no changes when the entry is unknown or already
+   * truncated at or before `audioEndMs`.
+   */
+  truncate(itemId: string, contentIndex: number, audioEndMs: number): ConversationUpdate {
+    const entry = this.#byId.get(itemId);
+    if (!entry) return NO_UPDATE;
+    const part = entry.content[contentIndex];
+    if (entry.truncatedAtMs !== undefined && entry.truncatedAtMs <= audioEndMs) return NO_UPDATE;
+    entry.truncatedAtMs = audioEndMs;
+    const cut = part !== undefined && part.audioMs > 0 && audioEndMs < part.audioMs;
+    if (cut) {
+      part.text = cutAtWord(part.text, audioEndMs / part.audioMs);
+      part.audioMs = audioEndMs;
+    }
+    entry.text = joinText(entry);
+    if (entry.status === 'in_progress') entry.status = 'cancelled';
+    // The last final transcript says what the user heard, whatever came before. Without
+    // received audio (WebRTC plays media tracks) the cut is known only from the server's copy:
+    // see the `conversation.item.retrieved` case.
+    const transcripts: TranscriptUpdate[] =
+      cut && entry.role !== 'user' ? [{ role: 'assistant', itemId, contentIndex, delta: '', text: part.text, final: true }] : [];
+    return { changes: [{ kind: 'truncated', entry, audioEndMs }], transcripts };
+  }
+
+  /**
+   * Marks every entry still in progress as incomplete: the connection dropped under it.
+   * Returns the entries it changed.
+   */
+  markInProgressIncomplete(): ConversationChange[] {
+    const changes: ConversationChange[] = [];
+    for (const entry of this.#order) {
+      if (entry.status === 'in_progress') {
+        entry.status = 'incomplete';
+        changes.push({ kind: 'updated', entry });
+      }
+    }
+    return changes;
+  }
+
+  /** Marks a function call entry as cancelled (aborted by a drop: its output was never sent). */
+  markCancelled(itemId: string): ConversationChange | undefined {
+    const entry = this.#byId.get(itemId);
+    if (!entry || entry.status === 'cancelled') return undefined;
+    entry.status = 'cancelled';
+    return { kind: 'updated', entry };
+  }
+
+  /**
+   * The items to replay into a new session so the model keeps its context: text only
+   * (audio cannot be replayed), latest entries first until `budgetChars` is spent, returned
+   * in conversation order. Items keep their ids so the new session's echoes are recognised.
+   * Function calls are replayed only together with their output.
+   */
+  replayItems(budgetChars: number): ConversationItemInput[] {
+    const outputs = new Set(this.#order.filter((e) => e.type === 'function_call_output').map((e) => e.callId));
+    const calls = new Set(this.#order.filter((e) => e.type === 'function_call').map((e) => e.callId));
+    const picked: ConversationItemInput[] = [];
+    let spent = 0;
+    for (let index = this.#order.length - 1; index >= 0; index -= 1) {
+      const entry = this.#order[index] as ConversationEntry;
+      // Items still pending are resent by the client's delivery journal, not replayed; an
+      // answer cut off by a drop is asked for again, so its fragment is not replayed.
+      if (entry.delivery === 'pending' || entry.delivery === 'failed' || (entry.role === 'assistant' && entry.status === 'incomplete')) continue;
+      const item = toReplayItem(entry, outputs, calls);
+      if (!item) continue;
+      const cost = entry.text.length + (entry.name?.length ?? 0);
+      if (spent + cost > budgetChars) break;
+      spent += cost;
+      picked.push(item);
+    }
+    picked.reverse();
+    for (const item of picked) if (item.id) this.#replaying.add(item.id);
+    return picked;
+  }
+
+  /**
+   * Adds an item this client is sending, before the server acknowledges it: the entry is
+   * `pending` until {@link setDelivery}. A user's typed message yields a final `transcript`, as
+   * spoken text does.
+   */
+  addLocal(item: ConversationItemInput): ConversationUpdate {
+    const id = item.id as string;
+    if (this.#byId.has(id)) return NO_UPDATE;
+    const entry = createEntry(item as ConversationItem, undefined);
+    mergeItem(entry, item as ConversationItem);
+    entry.status = 'completed';
+    entry.delivery = 'pending';
+    this.#order.push(entry);
+    this.#byId.set(id, entry);
+    const transcripts: TranscriptUpdate[] =
+      entry.type === 'message' && entry.role === 'user'
+        ? entry.content.map((part, contentIndex) => ({ role: 'user' as const, itemId: id, contentIndex, delta: part.text, text: part.text, final: true }))
+        : [];
+    return { changes: [{ kind: 'added', entry }], transcripts: transcripts.filter((t) => t.text.length > 0) };
+  }
+
+  /** Sets the delivery state of an item this client sent; undefined when nothing changed. */
+  setDelivery(itemId: string, state: DeliveryState): ConversationChange | undefined {
+    const entry = this.#byId.get(itemId);
+    if (!entry || entry.delivery === undefined || entry.delivery === state) return undefined;
+    entry.delivery = state;
+    return { kind: 'updated', entry };
+  }
+
+  #upsert(item: ConversationItem, previousItemId: string | null | undefined, done: boolean, responseId?: string): ConversationUpdate {
+    // An item of an unknown type carries its `id` unchecked.
+    const id = typeof item.id === 'string' ? item.id : undefined;
+    if (!id) return NO_UPDATE;
+    const existing = this.#byId.get(id);
+    if (existing && this.#replaying.has(id)) {
+      // The echo of our own replay into a new session: the entry already holds the original.
+      if (done) this.#replaying.delete(id);
+      if (!done) existing.sessions += 1;
+      return NO_UPDATE;
+    }
+    const entry = existing ?? createEntry(item, responseId);
+    mergeItem(entry, item);
+    if (done && entry.status === 'in_progress') entry.status = 'completed';
+    if (existing) return { changes: [{ kind: 'updated', entry }], transcripts: [] };
+
+    const after = previousItemId ? this.#order.findIndex((e) => e.id === previousItemId) : -1;
+    if (after >= 0) this.#order.splice(after + 1, 0, entry);
+    else this.#order.push(entry);
+    this.#byId.set(id, entry);
+    return { changes: [{ kind: 'added', entry }], transcripts: [] };
+  }
+
+  /** Whether no audio was received for this part, so a cut cannot be measured here (the server's copy says what was heard). */
+  needsServerCut(itemId: string, contentIndex: number): boolean {
+    const entry = this.#byId.get(itemId);
+    return entry !== undefined && entry.role === 'assistant' && (entry.content[contentIndex]?.audioMs ?? 0) === 0;
+  }
+
+  /** The server's copy of an item truncated without received audio: its transcript is what was heard. */
+  #adoptHeard(item: ConversationItem): ConversationUpdate | undefined {
+    const id = (item as { id?: unknown }).id;
+    const entry = typeof id === 'string' ? this.#byId.get(id) : undefined;
+    if (!entry || entry.truncatedAtMs === undefined || entry.raw !== undefined) return undefined;
+    const transcripts: TranscriptUpdate[] = [];
+    const content = ((item as { content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null }).content ?? []);
+    content.forEach((incoming, contentIndex) => {
+      const part = entry.content[contentIndex];
+      const text = incoming.transcript ?? incoming.text;
+      if (!part || part.audioMs > 0 || typeof text !== 'string' || text === part.text) return;
+      part.text = text;
+      transcripts.push({ role: 'assistant', itemId: entry.id, contentIndex, delta: '', text, final: true });
+    });
+    if (transcripts.length === 0) return NO_UPDATE;
+    entry.text = joinText(entry);
+    return { changes: [{ kind: 'truncated', entry, audioEndMs: entry.truncatedAtMs }], transcripts };
+  }
+
+  #remove(itemId: string): ConversationUpdate {
+    const entry = this.#byId.get(itemId);
+    if (!entry) return NO_UPDATE;
+    this.#byId.delete(itemId);
+    this.#order.splice(this.#order.indexOf(entry), 1);
+    return { changes: [{ kind: 'removed', entry }], transcripts: [] };
+  }
+
+  #appendText(
+    itemId: string,
+    contentIndex: number,
+    delta: string,
+    role: 'user' | 'assistant',
+    type: string,
+    responseId?: string,
+  ): ConversationUpdate {
+    const entry = this.#ensure(itemId, role, responseId);
+    // An item of a type we do not know has no text here, whatever streams into it.
+    if (entry.raw !== undefined) return NO_UPDATE;
+    const part = partAt(entry, contentIndex, type);
+    part.text += delta;
+    entry.text = joinText(entry);
+    return {
+      changes: [{ kind: 'updated', entry }],
+      transcripts: [{ role, itemId, contentIndex, delta, text: part.text, final: false }],
+    };
+  }
+
+  #finishText(
+    itemId: string,
+    contentIndex: number,
+    text: string,
+    role: 'user' | 'assistant',
+    type: string,
+    responseId?: string,
+  ): ConversationUpdate {
+    const entry = this.#ensure(itemId, role, responseId);
+    // An item of a type we do not know has no text here, whatever streams into it.
+    if (entry.raw !== undefined) return NO_UPDATE;
+    const part = partAt(entry, contentIndex, type);
+    // A truncated part keeps its cut text: the final transcript describes audio nobody heard.
+    if (entry.truncatedAtMs === undefined) part.text = text;
+    entry.text = joinText(entry);
+    return {
+      changes: [{ kind: 'updated', entry }],
+      transcripts: [{ role, itemId, contentIndex, delta: '', text: part.text, final: true }],
+    };
+  }
+
+  /** Deltas may precede the item's `added` event on some paths; create the entry then. */
+  #ensure(itemId: string, role: 'user' | 'assistant', responseId?: string): ConversationEntry {
+    const existing = this.#byId.get(itemId);
+    if (existing) return existing;
+    const entry = createEntry({ id: itemId, type: 'message', role } as ConversationItem, responseId);
+    this.#order.push(entry);
+    this.#byId.set(itemId, entry);
+    return entry;
+  }
+}
+
+function createEntry(item: ConversationItem, responseId: string | undefined): ConversationEntry {
+  const record = item as { id?: string; type: string; role?: ConversationEntry['role']; call_id?: string; name?: string };
+  return {
+    id: record.id as string,
+    type: record.type,
+    role: record.role,
+    status: 'in_progress',
+    content: [],
+    text: '',
+    truncatedAtMs: undefined,
+    callId: record.call_id,
+    name: record.name,
+    arguments: undefined,
+    output: undefined,
+    responseId,
+    sessions: 1,
+    raw: KNOWN_ITEM_TYPES.has(record.type) ? undefined : (item as Record<string, unknown>),
+    delivery: undefined,
+  };
+}
+
+function mergeItem(entry: ConversationEntry, item: ConversationItem): void {
+  if (entry.raw !== undefined) {
+    // An item type we do not know: keep its latest form whole, read nothing from it.
+    entry.raw = item as Record<string, unknown>;
+    const status = (item as { status?: unknown }).status;
+    if (status === 'completed' || status === 'incomplete') entry.status = status;
+    return;
+  }
+  if (entry.type === 'reasoning') {
+    mergeReasoning(entry, item);
+    return;
+  }
+  const record = item as {
+    status?: string | null;
+    content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null;
+    arguments?: string;
+    output?: string;
+    call_id?: string;
+    name?: string;
+  };
+  if (record.status === 'completed' || record.status === 'incomplete') entry.status = record.status;
+  if (record.call_id) entry.callId = record.call_id;
+  if (record.name) entry.name = record.name;
+  if (typeof record.arguments === 'string' && record.arguments.length > 0) entry.arguments = record.arguments;
+  if (typeof record.output === 'string') entry.output = record.output;
+  (record.content ?? []).forEach((incoming, index) => {
+    const part = partAt(entry, index, incoming.type ?? 'unknown');
+    const text = incoming.text ?? incoming.transcript;
+    // Never overwrite assembled deltas with the empty transcript an early event carries.
+    if (typeof text === 'string' && text.length > 0 && entry.truncatedAtMs === undefined) part.text = text;
+  });
+  entry.text = joinText(entry);
+}
+
+/** A reasoning item's text: its summary parts, then its content parts (`reasoning_text`), as the server last sent them. */
+function mergeReasoning(entry: ConversationEntry, item: ConversationItem): void {
+  const record = item as { status?: unknown; summary?: unknown; content?: unknown };
+  if (record.status === 'completed' || record.status === 'incomplete') entry.status = record.status;
+  const parts = [record.summary, record.content].flatMap((list) => (Array.isArray(list) ? (list as Array<{ type?: unknown; text?: unknown } | null>) : []));
+  const content = parts.filter((part) => typeof part?.text === 'string' && part.text.length > 0).map((part) => ({ type: String(part?.type), text: part?.text as string, audioMs: 0 }));
+  // An empty summary on `added` must not wipe the text a later event gave.
+  if (content.length > 0 || entry.content.length === 0) entry.content = content;
+  entry.text = joinText(entry);
+}
+
+function partAt(entry: ConversationEntry, index: number, type: string): ConversationContent {
+  while (entry.content.length <= index) entry.content.push({ type, text: '', audioMs: 0 });
+  return entry.content[index] as ConversationContent;
+}
+
+function joinText(entry: ConversationEntry): string {
+  if (entry.type === 'function_call') return entry.arguments ?? '';
+  if (entry.type === 'function_call_output') return entry.output ?? '';
+  return entry.content
+    .map((part) => part.text)
+    .filter((text) => text.length > 0)
+    .join(' ');
+}
+
+/** Keeps the first `fraction` of `text`, ending on a word boundary. */
+function cutAtWord(text: string, fraction: number): string {
+  if (fraction >= 1) return text;
+  if (fraction <= 0) return '';
+  const cut = Math.round(text.length * fraction);
+  const space = text.lastIndexOf(' ', cut);
+  return (space > 0 ? text.slice(0, space) : text.slice(0, cut)).trimEnd();
+}
+
+function toReplayItem(entry: ConversationEntry, outputs: Set<string | undefined>, calls: Set<string | undefined>): ConversationItemInput | undefined {
+  if (entry.type === 'function_call') {
+    if (!entry.callId || !outputs.has(entry.callId) || !entry.name) return undefined;
+    return { id: entry.id, type: 'function_call', call_id: entry.callId, name: entry.name, arguments: entry.arguments ?? '{}' };
+  }
+  if (entry.type === 'function_call_output') {
+    if (!entry.callId || !calls.has(entry.callId)) return undefined;
+    return { id: entry.id, type: 'function_call_output', call_id: entry.callId, output: entry.output ?? '' };
+  }
+  if (entry.type !== 'message' || !entry.role || entry.text.trim().length === 0) return undefined;
+  if (entry.role === 'assistant') return { id: entry.id, type: 'message', role: 'assistant', content: [{ type: 'output_text', text: entry.text }] };
+  return { id: entry.id, type: 'message', role: entry.role, content: [{ type: 'input_text', text: entry.text }] };
+}

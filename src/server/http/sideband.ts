@@ -1,0 +1,238 @@
+/**
+ * Policy for WebRTC sessions. The browser's events and audio go straight to the API, so the
+ * server cannot stand in the middle as the relay does; it joins the call instead, through a
+ * sideband WebSocket (`wss://api.openai.com/v1/realtime?call_id=...`, server key) that sees
+ * every server event of the call and may send client events into it. On that socket the
+ * relay's own {@link RelaySession} runs with the call standing in for the client: the locked
+ * session is sent when the call starts, time and idle limits, budgets, usage and transcript
+ * events, server-side tools and cross-node `endSession` all work as for a relayed session, and
+ * "closing the client" hangs up the call (`POST /v1/realtime/calls/{call_id}/hangup`).
+ *
+ * What a sideband cannot do: refuse a browser's event before it takes effect. It re-applies the
+ * locked fields whenever a `session.updated` shows the browser changed one (or chose a voice
+ * outside the allowlist), and hangs up when the call keeps drifting. Relay notices
+ * (`voxwire.session.ending`) cannot reach the browser: it sees the call end.
+ */
+import { DEFAULT_API_BASE_URL, DEFAULT_REALTIME_URL } from '../../base/defaults';
+import { CLOSE_CODES, RealtimeError } from '../../base/errors';
+import type { ClientEventInput, RealtimeSessionConfig } from '../../events';
+import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
+import { WebSocketTransport, type CreateWebSocket } from '../../transport/websocket';
+import { mergeLocked, transcriptionLocked, type ResolvedSessionPolicy } from '../core/policy';
+import type { RelayCore, RelayTicket } from '../core/relay-core';
+import type { RelayIdentity } from '../core/relay-options';
+import type { RelaySession } from '../core/relay-session';
+import type { RelayFrame, RelaySocket } from '../core/socket';
+
+/** Session corrections in a row after which a drifting call is hung up (close 4004). */
+export const DEFAULT_SIDEBAND_MAX_CORRECTIONS = 3;
+
+/** Options of {@link openSideband} (and of `createSdpHandler`'s `sideband`). */
+export interface SidebandOptions<Identity extends RelayIdentity = RelayIdentity> {
+  /**
+   * The relay core whose admission (origin, authentication, budget, concurrency), policy,
+   * limits, metrics and events apply to WebRTC calls too.
+   */
+  relay: RelayCore<Identity>;
+  /** The server's OpenAI API key, or a function returning it. */
+  apiKey: ApiKeyProvider;
+  /**
+   * The Realtime WebSocket endpoint (`?call_id=` is added).
+   * @default `baseUrl` as a WebSocket URL plus `/realtime` ('wss://api.openai.com/v1/realtime')
+   */
+  url?: string;
+  /** The REST base, for hangups. @default 'https://api.openai.com/v1' */
+  baseUrl?: string;
+  /** The fetch used for hangups. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Builds the sideband WebSocket (Workers, proxies). @default the `ws` package in Node, else the global WebSocket */
+  createWebSocket?: CreateWebSocket;
+  /**
+   * Locked-session corrections in a row after which the call is hung up for a policy violation.
+   * @default 3
+   */
+  maxCorrections?: number;
+}
+
+/** An open sideband: the relay session that enforces the policy on a call. */
+export interface Sideband<Identity extends RelayIdentity = RelayIdentity> {
+  /** The call id. */
+  readonly callId: string;
+  /** The relay session (also in `relay.sessions()`; end it with `relay.endSession(id)`). */
+  readonly session: RelaySession<Identity>;
+  /** Hangs up the call (`POST .../hangup`) and ends the session. */
+  hangup(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when every field of `expected` has the same value in `actual` (objects compared field by field). */
+function contains(actual: unknown, expected: unknown): boolean {
+  if (isJson(expected)) {
+    if (!isJson(actual)) return false;
+    return Object.keys(expected).every((key) => expected[key] === undefined || contains(actual[key], expected[key]));
+  }
+  return JSON.stringify(actual) === JSON.stringify(expected);
+}
+
+function voiceName(voice: unknown): string | undefined {
+  if (typeof voice === 'string') return voice;
+  if (isJson(voice) && typeof voice.id === 'string') return voice.id;
+  return undefined;
+}
+
+/**
+ * The `session.update` that brings an observed session back in line with the policy, or
+ * undefined when it complies: locked fields re-applied, a voice outside the allowlist
+ * replaced by the first allowed one, `max_output_tokens` capped. Tools the operator did not
+ * lock are the browser's business here (the sideband cannot see `response.create` either).
+ */
+export function sessionCorrection(policy: ResolvedSessionPolicy, observed: unknown): RealtimeSessionConfig | undefined {
+  if (!isJson(observed)) return undefined;
+  let correction: Json = {};
+  // A transcription call has only the input settings of the locked session (and no voice or cap).
+  const transcription = observed.type === 'transcription';
+  const locked = (transcription ? transcriptionLocked(policy) : policy.locked) as Json | undefined;
+  if (locked !== undefined) {
+    for (const key of Object.keys(locked)) {
+      if (locked[key] !== undefined && !contains(observed[key], locked[key])) correction = mergeLocked(correction, { [key]: locked[key] });
+    }
+  }
+  const lockedVoice = isJson(locked?.audio) && isJson((locked.audio as Json).output) ? ((locked.audio as Json).output as Json).voice : undefined;
+  const observedVoice = isJson(observed.audio) && isJson(observed.audio.output) ? observed.audio.output.voice : undefined;
+  const voices = policy.voices;
+  if (lockedVoice === undefined && voices !== undefined && observedVoice !== undefined) {
+    const name = voiceName(observedVoice);
+    const first = voices.values().next().value;
+    if ((name === undefined || !voices.has(name)) && first !== undefined) correction = mergeLocked(correction, { audio: { output: { voice: first } } });
+  }
+  const cap = policy.maxOutputTokens;
+  if (cap !== undefined && (observed.max_output_tokens === 'inf' || (typeof observed.max_output_tokens === 'number' && observed.max_output_tokens > cap))) {
+    correction.max_output_tokens = cap;
+  }
+  if (transcription) return Object.keys(correction).length === 0 ? undefined : ({ ...correction, type: 'transcription' } as unknown as RealtimeSessionConfig);
+  if (Object.keys(correction).length === 0) return undefined;
+  return { ...correction, type: 'realtime' } as RealtimeSessionConfig;
+}
+
+/** `https://host/v1` → `wss://host/v1/realtime` (the sideband lives beside the REST base). */
+function realtimeUrlOf(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/realtime`;
+}
+
+/** Hangs up a call with the server's key. Resolves true when the API ended it (404: already over). */
+export async function hangupCall(options: { apiKey: ApiKeyProvider; callId: string; baseUrl?: string; fetch?: typeof fetch; signal?: AbortSignal }): Promise<boolean> {
+  const key = await resolveApiKey(options.apiKey);
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const url = `${(options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '')}/realtime/calls/${encodeURIComponent(options.callId)}/hangup`;
+  const response = await fetchImpl(url, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key ?? ''}` },
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  await response.body?.cancel().catch(() => undefined);
+  if (response.ok) return true;
+  if (response.status === 404) return false;
+  throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `Hanging up call ${options.callId} failed: HTTP ${response.status}.`);
+}
+
+/**
+ * Joins a call through a sideband WebSocket and runs the relay's session policy on it. Call
+ * it right after the SDP answer came back (`createSdpHandler` does, when given `sideband`).
+ * The ticket comes from `relay.admit(request, info)`.
+ *
+ * @throws {RealtimeError} when the sideband cannot connect (the ticket is given back; hang
+ * the call up yourself if it must not go on without policy).
+ */
+export async function openSideband<Identity extends RelayIdentity>(options: SidebandOptions<Identity>, ticket: RelayTicket<Identity>, callId: string): Promise<Sideband<Identity>> {
+  const url = new URL(options.url ?? (options.baseUrl === undefined ? DEFAULT_REALTIME_URL : realtimeUrlOf(options.baseUrl)));
+  url.searchParams.delete('model');
+  url.searchParams.set('call_id', callId);
+  const transport = new WebSocketTransport({
+    url: url.toString(),
+    apiKey: options.apiKey,
+    ...(options.createWebSocket ? { createWebSocket: options.createWebSocket } : {}),
+  });
+  try {
+    await transport.connect();
+  } catch (error) {
+    options.relay.abandon(ticket);
+    throw error;
+  }
+  const hangupOptions = {
+    apiKey: options.apiKey,
+    callId,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
+  let upstreamClosed = false;
+  let hangingUp: Promise<void> | undefined;
+  const hangup = (): Promise<void> => {
+    hangingUp ??= hangupCall(hangupOptions).then(
+      () => undefined,
+      (error: unknown) => options.relay.settings.logger.warn('sideband: hanging up the call failed', { callId, error: error instanceof Error ? error.message : String(error) }),
+    );
+    return hangingUp;
+  };
+  // The call stands in for the relay's client socket: it cannot be written to (the browser
+  // reads the API directly), and closing it hangs the call up.
+  const call: RelaySocket = {
+    send: () => undefined,
+    close: () => {
+      if (!upstreamClosed) void hangup();
+    },
+    bufferedAmount: 0,
+    pause: () => undefined,
+    resume: () => undefined,
+  };
+  const upstream: RelaySocket = {
+    send: (frame: RelayFrame) => {
+      if (!transport.isOpen) return;
+      const text = typeof frame === 'string' ? frame : new TextDecoder().decode(frame);
+      transport.send(JSON.parse(text) as ClientEventInput);
+    },
+    close: (code: number, reason: string) => transport.close(code, reason),
+    get bufferedAmount() {
+      return transport.bufferedAmount;
+    },
+    pause: () => undefined,
+    resume: () => undefined,
+  };
+  // The call's audio flows as media tracks: the budget is charged from the speech and playback events.
+  const session = options.relay.open(ticket, call, upstream, { audioInFrames: false });
+  const maxCorrections = options.maxCorrections ?? DEFAULT_SIDEBAND_MAX_CORRECTIONS;
+  let corrections = 0;
+  transport.on('event', (event) => {
+    if (session.ended) return;
+    if (event.type === 'session.updated') {
+      const correction = sessionCorrection(ticket.policy, (event as { session?: unknown }).session);
+      if (correction === undefined) {
+        corrections = 0;
+      } else if (corrections >= maxCorrections) {
+        options.relay.settings.logger.warn('sideband: the call keeps changing locked session fields; hanging up', { callId, sessionId: session.id });
+        session.end('policy_violation', { code: CLOSE_CODES.policyViolation, message: 'locked session fields changed' });
+        return;
+      } else {
+        corrections += 1;
+        transport.send({ type: 'session.update', session: correction });
+      }
+    }
+    session.handleUpstreamFrame(JSON.stringify(event));
+  });
+  transport.on('close', (info) => {
+    upstreamClosed = true;
+    session.handleUpstreamClose(info.code, info.reason);
+  });
+  return {
+    callId,
+    session,
+    hangup: async () => {
+      await hangup();
+      session.end('ended_by_operator');
+    },
+  };
+}
