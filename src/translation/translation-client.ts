@@ -5,7 +5,7 @@ import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
 import { base64ToPcm16, encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS } from '../base/defaults';
-import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
+import { RealtimeError } from '../base/errors';
 import { TRANSLATION_SAMPLE_RATE, mergeTranslationSession } from '../events/translation';
 import type {
   TranslationClientEvent,
@@ -20,7 +20,9 @@ import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
 import { exponentialBackoff, neverReconnect } from '../client/reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
-import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
+import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
+import { anySignal, sleep } from '../client/abort';
+import { endStateAfterClose, reconnectLoop } from '../client/reconnect-loop';
 import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import type { TranslationClientEvents } from './translation-events';
@@ -383,47 +385,27 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
   #onTransportClose(info: TransportCloseInfo): void {
     this.#waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
     if (this.#phase !== 'live' || info.initiatedLocally) return;
-    const disposition = classifyClose(info.code, this.#sessionExpired);
-    if (disposition === 'expired') {
-      this.#end({ status: 'expired', reason: expiryReason(info.code, this.#sessionExpired) });
-    } else if (disposition === 'closed') {
-      const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
-      const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
-      this.#end({ status: 'closed', reason: error.message, error });
-    } else {
-      void this.#reconnect(info);
-    }
-  }
-
-  async #reconnect(info: TransportCloseInfo): Promise<void> {
+    const final = endStateAfterClose(info, this.#sessionExpired);
+    if (final) return this.#end(final);
     this.#phase = 'backoff';
     if (this.#sink) void this.#sink.flush().catch(() => undefined);
-    let closeCode = info.code;
-    let closeReason = info.reason;
-    for (let attempt = 1; ; attempt += 1) {
-      const delay = this.#policy({ attempt, closeCode, closeReason, random: this.#random });
-      if (delay === null) {
-        const error = new RealtimeError('VOXWIRE_RECONNECT_FAILED', `Gave up reconnecting after ${attempt - 1} attempt(s); last close code ${closeCode}.`);
-        this.#end({ status: 'closed', reason: error.message, error });
-        return;
-      }
-      this.#setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
-      if (!(await this.#sleep(delay)) || this.#ended()) return;
-      try {
-        await this.#openSession(undefined);
-        return;
-      } catch (error) {
-        if (this.#ended()) return;
-        const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
-        this.transport.close();
-        this.#phase = 'backoff';
-        const final = finalStateAfter(failure);
-        if (final) return this.#end(final);
-        this.#safeEmit('error', failure);
-        closeCode = CLOSE_CODES.abnormal;
-        closeReason = failure.message;
-      }
-    }
+    void reconnectLoop(
+      {
+        policy: this.#policy,
+        random: this.#random,
+        sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
+        ended: () => this.#ended(),
+        reopen: () => this.#openSession(undefined),
+        scheduled: (attempt, nextDelayMs, closeCode) => this.#setState({ status: 'reconnecting', attempt, nextDelayMs, closeCode }),
+        failed: (failure) => {
+          this.transport.close();
+          this.#phase = 'backoff';
+          this.#safeEmit('error', failure);
+        },
+        end: (state) => this.#end(state),
+      },
+      info,
+    );
   }
 
   #end(state: ClientState & { status: 'closed' | 'expired' }): void {
@@ -463,22 +445,6 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     return this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   }
 
-  #sleep(delayMs: number): Promise<boolean> {
-    const signal = this.#lifecycle.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve(false);
-      const onAbort = (): void => {
-        this.#clock.clearTimeout(handle);
-        resolve(false);
-      };
-      const handle = this.#clock.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, delayMs);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
   #setState(state: ClientState): void {
     const previous = this.#currentState;
     this.#currentState = state;
@@ -511,9 +477,4 @@ function speaksTranslation(event: TranslationClientEvent): boolean {
   } catch {
     return false;
   }
-}
-
-function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return present.length === 1 ? (present[0] as AbortSignal) : AbortSignal.any(present);
 }
