@@ -38,6 +38,11 @@ export interface TransportEvents {
 export interface TransportConnectOptions {
   /** Aborts the connection attempt. */
   signal?: AbortSignal;
+  /**
+   * Connects this once to another endpoint of the same API instead of the transport's own URL
+   * (a GPT-Live fork: `…/v1/live/sessions/{id}/fork`). WebSocket only. @default the transport's URL
+   */
+  url?: string;
 }
 
 /**
@@ -76,6 +81,24 @@ export interface TransportProtocol {
   readonly model: string;
   /** The `session` part of a multipart SDP offer (sent with a standard key, which carries no session). */
   callSession(model: string): Record<string, unknown>;
+  /**
+   * False when the WebSocket endpoint takes no `?model=` query (GPT-Live: the model goes in
+   * `session.start`). @default true
+   */
+  readonly modelInUrl?: boolean;
+  /** The server event that confirms a WebRTC session. @default 'session.created' */
+  readonly confirmation?: string;
+  /**
+   * The request that creates a call with a standard key (local demos), when it is not the
+   * multipart offer with `callSession(model)`: GPT-Live posts JSON `{session, transport}`.
+   */
+  callRequest?(offerSdp: string, model: string): { body: string; contentType: string };
+  /**
+   * Reads the answer to an SDP offer when it may be more than SDP text (GPT-Live answers JSON
+   * `{session: {id}, transport: {sdp}}`); undefined when the body holds no answer.
+   * @default the body is the SDP; the call id is the last segment of `Location`
+   */
+  readAnswer?(body: string, location: string | null): { sdp: string; callId: string | undefined } | undefined;
 }
 
 /** An API key, or a function returning one, called on every (re)connect. */

@@ -344,7 +344,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     signal?.addEventListener('abort', onAbort, { once: true });
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const timer = this.clock.setTimeout(
-      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (session.created) within ${timeoutMs} ms.`)),
+      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (${this.options.protocol?.confirmation ?? 'session.created'}) within ${timeoutMs} ms.`)),
       timeoutMs,
     );
     try {
@@ -471,11 +471,15 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     const requestHeaders: Record<string, string> = { ...headers };
     if (key !== undefined) requestHeaders.Authorization = `Bearer ${key}`;
     let body: string | FormData;
-    if (standardKey) {
+    const model = this.options.model ?? protocol?.model ?? DEFAULT_MODEL;
+    if (standardKey && protocol?.callRequest) {
+      const request = protocol.callRequest(offerSdp, model);
+      requestHeaders['Content-Type'] = request.contentType;
+      body = request.body;
+    } else if (standardKey) {
       // A standard key has no session attached: send one with the offer (multipart), as a server would.
       const form = new FormData();
       form.set('sdp', offerSdp);
-      const model = this.options.model ?? protocol?.model ?? DEFAULT_MODEL;
       form.set('session', JSON.stringify(protocol ? protocol.callSession(model) : { type: 'realtime', model }));
       body = form;
     } else {
@@ -490,15 +494,17 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `The SDP exchange with ${redact(url)} failed: ${messageOf(error)}.`, { cause: error });
     }
     if (!response.ok) throw await sdpExchangeError(url, response);
-    const answer = await response.text();
-    if (!/^v=0/.test(answer.trimStart())) {
+    const text = await response.text();
+    const location = response.headers.get('location');
+    const answer = protocol?.readAnswer ? protocol.readAnswer(text, location) : { sdp: text, callId: callIdFromLocation(location) };
+    if (!answer || !/^v=0/.test(answer.sdp.trimStart())) {
       throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `The SDP exchange with ${redact(url)} answered HTTP ${response.status} without an SDP answer.`, {
-        raw: answer,
+        raw: text,
       });
     }
-    connection.callId = callIdFromLocation(response.headers.get('location'));
+    connection.callId = answer.callId;
     if (isEnded(connection)) return;
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     this.watchDtls(connection);
   }
 
@@ -605,7 +611,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     }
     const event = result.event as ServerEvent;
     this.emit('event', event, result.known);
-    if (event.type === 'session.created') connection.sessionCreated?.();
+    if (event.type === (this.options.protocol?.confirmation ?? 'session.created')) connection.sessionCreated?.();
   }
 
   /** The connection ended without `close()`: tear down and report (a drop keeps the microphone for the reconnect). */

@@ -203,7 +203,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     const protocol = this.#options.protocol;
     const base = this.#options.url ?? protocol?.url ?? DEFAULT_REALTIME_URL;
     const model = this.#options.url === undefined ? (this.#options.model ?? protocol?.model ?? DEFAULT_MODEL) : this.#options.model;
-    if (model === undefined) return base;
+    if (model === undefined || protocol?.modelInUrl === false) return base;
     const url = new URL(base);
     if (!url.searchParams.has('model')) url.searchParams.set('model', model);
     return url.toString();
@@ -228,6 +228,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
 
     const headers: Record<string, string> = { ...this.#options.headers };
     const protocols = [...(this.#options.protocols ?? [])];
+    const url = options.url ?? this.url;
     let socket: WebSocketLike;
     if (this.#options.createWebSocket) {
       // A custom factory may or may not send headers, so it is given both forms of auth.
@@ -235,16 +236,16 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
         headers.Authorization = `Bearer ${key}`;
         protocols.unshift('realtime', `openai-insecure-api-key.${key}`);
       }
-      socket = await this.#options.createWebSocket(this.url, { protocols, headers });
+      socket = await this.#options.createWebSocket(url, { protocols, headers });
     } else {
-      socket = await openDefaultWebSocket(this.url, key, protocols, headers);
+      socket = await openDefaultWebSocket(url, key, protocols, headers);
     }
     const connection = { socket, closingLocally: false };
     this.#current = connection;
-    await this.#awaitOpen(connection, signal);
+    await this.#awaitOpen(connection, signal, url);
   }
 
-  #awaitOpen(connection: { socket: WebSocketLike; closingLocally: boolean }, signal: AbortSignal | undefined): Promise<void> {
+  #awaitOpen(connection: { socket: WebSocketLike; closingLocally: boolean }, signal: AbortSignal | undefined, url: string): Promise<void> {
     const { socket } = connection;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -285,7 +286,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
           fail(
             new RealtimeError(
               code,
-              `Could not connect to ${redact(this.url)}: ${lastError ?? `closed with code ${event.code}${event.reason ? ` (${event.reason})` : ''}`}.`,
+              `Could not connect to ${redact(url)}: ${lastError ?? `closed with code ${event.code}${event.reason ? ` (${event.reason})` : ''}`}.`,
             ),
           );
           return;
