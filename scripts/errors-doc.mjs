@@ -1,6 +1,6 @@
 // Writes docs/errors.md from the tables in src/base/errors.ts (codes) and src/base/error-descriptions.ts
 // (what each means; documentation only, apps never ship it), so the doc cannot drift
-// (test/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
+// (test/base/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
 import { writeFileSync } from 'node:fs';
 import { ERROR_DESCRIPTIONS } from '../src/base/error-descriptions.ts';
 import { ERROR_CODES, CLOSE_CODES } from '../src/base/errors.ts';

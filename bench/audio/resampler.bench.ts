@@ -2,7 +2,7 @@
 // wall time, fed the way the audio engine feeds it (128-frame render quanta from an
 // AudioWorklet, and 20 ms chunks), with the allocating `process()` API.
 // For context, the same stream through linear interpolation (the tutorial approach, no
-// anti-aliasing: it fails the 60 dB alias test in test/audio/resampler.test.ts).
+// anti-aliasing: it fails the 60 dB alias test in test/codec/resampler.test.ts).
 // Run: npx tsx bench/audio/resampler.bench.ts  (or npm run bench -- audio)
 import { Resampler } from '../../src/codec/resampler';
 import { machine, measure, type Measured } from './measure';

@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../bench/relay/fake-upstream';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { pcmChunk, until } from './harness';
-import { useRedisServer } from './redis-server';
+import { useRedisServer } from './node/redis-server';
 import { RelayNode } from './relay-node';
 
 const { available, server: redisServer } = useRedisServer();

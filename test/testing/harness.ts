@@ -7,8 +7,8 @@ import { parseServerEvent } from '../../src/events/parse.js';
 import { loadFixtureAudio } from '../../src/testing/fixtures.js';
 import { MockRealtimeServer } from '../../src/testing/mock/server.js';
 import type { MockRealtimeServerOptions } from '../../src/testing/mock/server.js';
-import { RawClient } from './raw-client.js';
-import type { RawClientOptions } from './raw-client.js';
+import { RawClient } from '../helpers/raw-client.js';
+import type { RawClientOptions } from '../helpers/raw-client.js';
 
 const servers: MockRealtimeServer[] = [];
 const clients: RawClient[] = [];

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseClientEvent } from '../../../src/events';
+import { deltaLength, peekEventType, scanAudioAppend } from '../../../src/server/core/frame-scan';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const both = (text: string): [number, number] => [scanAudioAppend(text), scanAudioAppend(bytes(text))];
+
+describe('scanAudioAppend (the append fast path)', () => {
+  it('answers the decoded byte count of a valid append, as text and as bytes', () => {
+    const audio = Buffer.alloc(960, 7).toString('base64');
+    expect(both(JSON.stringify({ type: 'input_audio_buffer.append', audio }))).toEqual([960, 960]);
+    expect(both(JSON.stringify({ event_id: 'evt_1', type: 'input_audio_buffer.append', audio }))).toEqual([960, 960]);
+    expect(both(JSON.stringify({ audio, event_id: 'evt_1', type: 'input_audio_buffer.append' }))).toEqual([960, 960]);
+    expect(both(` { "type" : "input_audio_buffer.append" ,\n "audio":"${audio}" } `)).toEqual([960, 960]);
+    expect(both('{"type":"input_audio_buffer.append","audio":""}')).toEqual([0, 0]);
+    expect(both('{"type":"input_audio_buffer.append","audio":"AAA="}')).toEqual([2, 2]);
+    expect(both('{"type":"input_audio_buffer.append","audio":"AA=="}')).toEqual([1, 1]);
+  });
+
+  it.each([
+    ['another type', '{"type":"input_audio_buffer.commit"}'],
+    ['an extra field', '{"type":"input_audio_buffer.append","audio":"AAAA","extra":1}'],
+    ['a duplicate key', '{"type":"input_audio_buffer.append","audio":"AAAA","audio":"BBBB"}'],
+    ['a duplicate type', '{"type":"input_audio_buffer.append","type":"input_audio_buffer.append","audio":"AAAA"}'],
+    ['no audio', '{"type":"input_audio_buffer.append"}'],
+    ['no type', '{"audio":"AAAA"}'],
+    ['an escaped slash in base64', '{"type":"input_audio_buffer.append","audio":"AA\\/A"}'],
+    ['unpadded base64', '{"type":"input_audio_buffer.append","audio":"AAA"}'],
+    ['a bad base64 character', '{"type":"input_audio_buffer.append","audio":"AA*A"}'],
+    ['padding in the middle', '{"type":"input_audio_buffer.append","audio":"AA==AAAA"}'],
+    ['audio that is not a string', '{"type":"input_audio_buffer.append","audio":12}'],
+    ['a non-ASCII event_id', '{"type":"input_audio_buffer.append","audio":"AAAA","event_id":"é"}'],
+    ['an escaped key', '{"t\\u0079pe":"input_audio_buffer.append","audio":"AAAA"}'],
+    ['trailing garbage', '{"type":"input_audio_buffer.append","audio":"AAAA"}x'],
+    ['a trailing comma', '{"type":"input_audio_buffer.append","audio":"AAAA",}'],
+    ['an array', '[{"type":"input_audio_buffer.append","audio":"AAAA"}]'],
+    ['a truncated frame', '{"type":"input_audio_buffer.append","audio":"AAAA"'],
+    ['an empty frame', ''],
+  ])('leaves %s to the full parse (-1)', (_name, frame) => {
+    expect(both(frame)).toEqual([-1, -1]);
+  });
+
+  it('never accepts a frame the schema refuses, and agrees with JSON.parse on what it accepts', () => {
+    const base64Char = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=*"\\é '.split(''));
+    const frames = fc.oneof(
+      fc.record({
+        type: fc.constantFrom('input_audio_buffer.append', 'input_audio_buffer.appendx', 'response.create'),
+        audio: fc.oneof(fc.string({ unit: base64Char, maxLength: 24 }), fc.integer()),
+        event_id: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
+        extra: fc.option(fc.boolean(), { nil: undefined }),
+      }).map((event) => JSON.stringify(event)),
+      fc.string({ maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(frames, (frame) => {
+        const fast = scanAudioAppend(frame);
+        expect(scanAudioAppend(bytes(frame))).toBe(fast);
+        if (fast < 0) return;
+        const parsed = parseClientEvent(frame);
+        expect(parsed.ok && parsed.known && parsed.event.type === 'input_audio_buffer.append').toBe(true);
+        const audio = (JSON.parse(frame) as { audio: string }).audio;
+        expect(Buffer.from(audio, 'base64').length).toBe(fast);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('peekEventType', () => {
+  it('reads the type of a type-first frame without parsing it', () => {
+    const frame = '{"type":"response.output_audio.delta","event_id":"e","delta":"AAAA"}';
+    expect(peekEventType(frame)).toBe('response.output_audio.delta');
+    expect(peekEventType(bytes(frame))).toBe('response.output_audio.delta');
+  });
+
+  it('answers undefined when the frame starts any other way', () => {
+    expect(peekEventType('{"event_id":"e","type":"error"}')).toBeUndefined();
+    expect(peekEventType(' {"type":"error"}')).toBeUndefined();
+    expect(peekEventType('{"type":"err\\u006fr"}')).toBeUndefined();
+    expect(peekEventType('{"type":"')).toBeUndefined();
+    expect(peekEventType(`{"type":"${'x'.repeat(200)}"}`)).toBeUndefined();
+  });
+});
+
+describe('deltaLength', () => {
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  it('reads the length of the delta string, last field or not, without parsing', () => {
+    const last = '{"type":"response.output_audio.delta","event_id":"e","response_id":"r","item_id":"i","output_index":0,"content_index":0,"delta":"AAAABBBB"}';
+    const middle = '{"type":"response.output_audio.delta","event_id":"e","delta":"AAAABBBBCC==","obfuscation":"xyz"}';
+    for (const text of [last, middle]) {
+      const expected = (JSON.parse(text) as { delta: string }).delta.length;
+      expect(deltaLength(text)).toBe(expected);
+      expect(deltaLength(bytes(text))).toBe(expected);
+    }
+    // A value that merely contains the words is not the key.
+    expect(deltaLength(bytes('{"type":"x","note":"say \\"delta\\":\\"no"}'))).toBe(-1);
+    expect(deltaLength('{"type":"x"}')).toBe(-1);
+  });
+});
