@@ -98,8 +98,15 @@ export async function serveAudioPage(server: TestServer, entry = 'test/browser/p
 
 /** Options of {@link launchChromium}. */
 export interface LaunchOptions {
-  /** A WAV file the fake microphone plays once (`%noloop`). */
+  /** A WAV file the fake microphone plays once (`%noloop`), or in a loop with `fakeMicrophoneLoop`. */
   fakeMicrophoneWav?: string;
+  /**
+   * Loop the fake microphone's file, as a speaker who keeps talking. For tests whose media path
+   * starts some time after `getUserMedia` (WebRTC: ICE and DTLS first), which on a loaded
+   * machine can take longer than the clip lasts.
+   * @default false
+   */
+  fakeMicrophoneLoop?: boolean;
   /** More Chromium switches (e.g. `--js-flags=--expose-gc` for benchmarks). */
   extraArgs?: string[];
 }
@@ -133,7 +140,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   // (test/audio/context-lifecycle.test.ts), with a context that behaves like Chromium's.
   args.push('--autoplay-policy=no-user-gesture-required');
   args.push(...(options.extraArgs ?? []));
-  if (options.fakeMicrophoneWav !== undefined) args.push(`--use-file-for-fake-audio-capture=${options.fakeMicrophoneWav}%noloop`);
+  if (options.fakeMicrophoneWav !== undefined) args.push(`--use-file-for-fake-audio-capture=${options.fakeMicrophoneWav}${options.fakeMicrophoneLoop === true ? '' : '%noloop'}`);
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {

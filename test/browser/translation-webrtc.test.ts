@@ -4,7 +4,7 @@
  * with a Node peer. The page gets there with a translation key from
  * `createTranslationClientSecretHandler` on an app server, or posts its offer to the app
  * server's `createTranslationSdpHandler` (server key, the relay's policy and budget charged up
- * front). The fake microphone speaks the question clip; the mock "translates" it frame by frame.
+ * front). The fake microphone speaks the question clip in a loop; the mock "translates" it frame by frame.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
@@ -44,7 +44,7 @@ function driver(browser: () => LaunchedBrowser) {
 
 /**
  * The mock, the page server, the app server with the routes `routes` builds, and Chromium with
- * the question clip as its microphone, on the page. Every closer goes into `closers`.
+ * the question clip looping as its microphone, on the page. Every closer goes into `closers`.
  */
 async function startRig(
   closers: Array<() => Promise<unknown>>,
@@ -58,7 +58,9 @@ async function startRig(
   await serveAudioPage(pages, 'test/browser/pages/translation-page.ts');
   const app = await startAppServer(routes({ apiBaseUrl, pageOrigin: pages.origin }));
   closers.push(() => app.close());
-  const browser = await launchChromium({ fakeMicrophoneWav: fixturePath('question-48k.wav') });
+  // Looped: the call's media starts after ICE and DTLS, which on a loaded machine can outlast
+  // one play of the clip; a translation session hears a speaker who keeps talking anyway.
+  const browser = await launchChromium({ fakeMicrophoneWav: fixturePath('question-48k.wav'), fakeMicrophoneLoop: true });
   closers.push(() => browser.close());
   await browser.context.grantPermissions(['microphone'], { origin: pages.origin });
   await browser.page.goto(`${pages.origin}/`);
