@@ -69,10 +69,10 @@ export type {
   ApiKeyProvider,
 } from './transport/transport';
 export { WebSocketTransport } from './transport/websocket';
+export { callIdFromLocation } from './events/call-id';
 export type { WebSocketTransportOptions, WebSocketLike, WebSocketInit, CreateWebSocket } from './transport/websocket';
 export {
   WebRTCTransport,
-  callIdFromLocation,
   DEFAULT_WEBRTC_CALLS_URL,
   REALTIME_DATA_CHANNEL_LABEL,
   DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS,

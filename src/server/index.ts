@@ -3,15 +3,29 @@
  * The relay core on a minimal socket interface, its policy, limits, budget stores, metrics
  * and cross-node control; the ephemeral-key and WebRTC handlers. The Node relay
  * (`createRelay`) and the Redis store live in `voxwire/server/node`. Explicit names only,
- * grouped by topic.
+ * grouped by topic. The pieces a custom relay adapter needs (the session class, frame scanning,
+ * the relay's frame builders) are in `voxwire/server/adapter`.
  */
 
 // Relay core.
 export { RelayCore } from './core/relay-core';
 export type { RelayEvents, RelaySessionRef, RelayTicket, RelayAdmission, EndSessionOptions } from './core/relay-core';
-export { RelaySession } from './core/relay-session';
-export type { RelaySessionHooks, RelaySessionInit } from './core/relay-session';
 export type { RelaySocket, RelayFrame } from './core/socket';
+
+// Dialing the upstream API on any runtime (the relay's and the sideband's connection).
+export { createUpstream, bearerAuth, webSocketUpstream, defaultUpstreamSocket, UpstreamConnection } from './upstream';
+export type {
+  Upstream,
+  UpstreamOptions,
+  UpstreamHeaders,
+  UpstreamSocket,
+  UpstreamSocketFactory,
+  UpstreamSocketHandlers,
+  UpstreamSocketInit,
+  WebSocketUpstreamOptions,
+  WebStandardWebSocket,
+  WebStandardWebSocketConstructor,
+} from './upstream';
 
 // Options.
 export type {
@@ -31,17 +45,14 @@ export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, model
 export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from '../base/models';
 
 // Policy.
-export { applyPolicy, initialSessionConfig, mergeLocked } from './core/policy';
-export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy, PolicyResult, Json } from './core/policy';
+export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from './core/policy';
 
 // Frames the relay sends, and how sessions end.
-export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, sessionEndingFrame, modelDeprecatedFrame, relayErrorFrame } from './core/wire-events';
-export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent, RelayErrorDetails } from './core/wire-events';
-export { RELAY_END_REASONS, closeCodeFor } from './core/end-reason';
+export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE } from './core/wire-events';
+export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent } from './core/wire-events';
 export type { RelayEndReason } from './core/end-reason';
-export { scanAudioAppend, peekEventType } from './core/frame-scan';
-export { LegacyBridge, RELAY_WARNING_EVENT_TYPE, betaFieldsOf, betaRefusalMessage, requestSpeaksBeta, toBetaEvent } from './core/legacy-bridge';
-export type { BetaClientsMode, BetaField, BridgeClientResult } from './core/legacy-bridge';
+export { RELAY_WARNING_EVENT_TYPE } from './core/legacy-bridge';
+export type { BetaClientsMode } from './core/legacy-bridge';
 
 // Budgets and concurrency.
 export { MemoryBudgetStore } from './stores/memory-budget-store';

@@ -14,8 +14,6 @@ export type {
   RelayAddress,
   RelayCloseOptions,
 } from './node/create-relay';
-export { WsRelaySocket } from './node/ws-socket';
-export { toWebRequest } from './node/node-request';
 
 // Redis: budgets, concurrency and cross-node control.
 export { RedisBudgetStore } from './node/redis-budget-store';

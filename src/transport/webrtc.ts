@@ -9,6 +9,7 @@ import type { ClientEventInput, ServerEvent } from '../events';
 import type { Logger } from '../base/logger';
 import { createClientEventSerializer } from './client-event-serializer';
 import { resolveApiKey } from './transport';
+import { callIdFromLocation } from '../events/call-id';
 import type { ApiKeyProvider, Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportProtocol } from './transport';
 
 /** The WebRTC endpoint of the Realtime API: the browser POSTs its SDP offer here. */
@@ -162,14 +163,6 @@ function isBrowserPage(): boolean {
 
 function isPositiveOrZero(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-/** `rtc_abc` from `Location: /v1/realtime/calls/rtc_abc` (absolute or relative). */
-export function callIdFromLocation(location: string | null): string | undefined {
-  if (!location) return undefined;
-  const path = location.split(/[?#]/)[0] ?? '';
-  const segment = path.replace(/\/+$/, '').split('/').pop();
-  return segment ? decodeURIComponent(segment) : undefined;
 }
 
 /**

@@ -15,14 +15,16 @@
  */
 import { DEFAULT_API_BASE_URL, DEFAULT_REALTIME_URL } from '../../base/defaults';
 import { CLOSE_CODES, RealtimeError } from '../../base/errors';
-import type { ClientEventInput, RealtimeSessionConfig } from '../../events';
+import type { RealtimeSessionConfig } from '../../events';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
-import { WebSocketTransport, type CreateWebSocket } from '../../transport/websocket';
+import type { CreateWebSocket } from '../../transport/websocket';
+import { peekEventType } from '../core/frame-scan';
 import { mergeLocked, transcriptionLocked, type ResolvedSessionPolicy } from '../core/policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
 import type { RelayFrame, RelaySocket } from '../core/socket';
+import { bearerAuth, createUpstream, defaultUpstreamSocket, wrapWebSocket, type UpstreamConnection, type UpstreamSocketFactory } from '../upstream';
 
 /** Session corrections in a row after which a drifting call is hung up (close 4004). */
 export const DEFAULT_SIDEBAND_MAX_CORRECTIONS = 3;
@@ -45,8 +47,23 @@ export interface SidebandOptions<Identity extends RelayIdentity = RelayIdentity>
   baseUrl?: string;
   /** The fetch used for hangups. @default globalThis.fetch */
   fetch?: typeof fetch;
-  /** Builds the sideband WebSocket (Workers, proxies). @default the `ws` package in Node, else the global WebSocket */
+  /**
+   * Builds the sideband WebSocket (Workers, proxies). It gets both forms of the key: the
+   * `Authorization` header and the `openai-insecure-api-key.` subprotocol.
+   * @default the `ws` package in Node, else the global WebSocket
+   */
   createWebSocket?: CreateWebSocket;
+  /**
+   * Opens the sideband socket, as the relay's upstream does (see `createUpstream`); wins over
+   * `createWebSocket`.
+   * @default defaultUpstreamSocket
+   */
+  createSocket?: UpstreamSocketFactory;
+  /**
+   * How long the sideband handshake may take.
+   * @default DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS (10 s)
+   */
+  connectTimeoutMs?: number;
   /**
    * Locked-session corrections in a row after which the call is hung up for a policy violation.
    * @default 3
@@ -119,6 +136,28 @@ export function sessionCorrection(policy: ResolvedSessionPolicy, observed: unkno
   return { ...correction, type: 'realtime' } as RealtimeSessionConfig;
 }
 
+const textDecoder = new TextDecoder();
+
+/** The `session` of a `session.updated` frame (undefined when the frame is not JSON). */
+function sessionOf(frame: RelayFrame): unknown {
+  try {
+    const event: unknown = JSON.parse(typeof frame === 'string' ? frame : textDecoder.decode(frame));
+    return isJson(event) ? event.session : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A `CreateWebSocket` hook as an upstream socket factory, given both forms of the key as the client transport gives them. */
+function fromCreateWebSocket(create: CreateWebSocket): UpstreamSocketFactory {
+  return async (url, init, handlers) => {
+    const protocols = [...init.protocols];
+    const bearer = /^Bearer (.+)$/.exec(init.headers.Authorization ?? '');
+    if (bearer !== null) protocols.unshift('realtime', `openai-insecure-api-key.${bearer[1]}`);
+    return wrapWebSocket(await create(url, { protocols, headers: { ...init.headers } }), handlers);
+  };
+}
+
 /** `https://host/v1` → `wss://host/v1/realtime` (the sideband lives beside the REST base). */
 function realtimeUrlOf(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/realtime`;
@@ -149,20 +188,24 @@ export async function hangupCall(options: { apiKey: ApiKeyProvider; callId: stri
  * the call up yourself if it must not go on without policy).
  */
 export async function openSideband<Identity extends RelayIdentity>(options: SidebandOptions<Identity>, ticket: RelayTicket<Identity>, callId: string): Promise<Sideband<Identity>> {
-  const url = new URL(options.url ?? (options.baseUrl === undefined ? DEFAULT_REALTIME_URL : realtimeUrlOf(options.baseUrl)));
-  url.searchParams.delete('model');
-  url.searchParams.set('call_id', callId);
-  const transport = new WebSocketTransport({
-    url: url.toString(),
-    apiKey: options.apiKey,
-    ...(options.createWebSocket ? { createWebSocket: options.createWebSocket } : {}),
-  });
+  let connection: UpstreamConnection;
   try {
-    await transport.connect();
+    // A sideband joins a call: the call has the model, so a `?model=` beside `call_id` goes.
+    const url = new URL(options.url ?? (options.baseUrl === undefined ? DEFAULT_REALTIME_URL : realtimeUrlOf(options.baseUrl)));
+    url.searchParams.delete('model');
+    url.searchParams.set('call_id', callId);
+    connection = await createUpstream({
+      url: url.toString(),
+      auth: bearerAuth(options.apiKey),
+      createSocket: options.createSocket ?? (options.createWebSocket === undefined ? defaultUpstreamSocket : fromCreateWebSocket(options.createWebSocket)),
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      clock: options.relay.settings.clock,
+    }).dial(ticket.identity);
   } catch (error) {
     options.relay.abandon(ticket);
     throw error;
   }
+  const upstream = connection.socket;
   const hangupOptions = {
     apiKey: options.apiKey,
     callId,
@@ -189,44 +232,33 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
     pause: () => undefined,
     resume: () => undefined,
   };
-  const upstream: RelaySocket = {
-    send: (frame: RelayFrame) => {
-      if (!transport.isOpen) return;
-      const text = typeof frame === 'string' ? frame : new TextDecoder().decode(frame);
-      transport.send(JSON.parse(text) as ClientEventInput);
-    },
-    close: (code: number, reason: string) => transport.close(code, reason),
-    get bufferedAmount() {
-      return transport.bufferedAmount;
-    },
-    pause: () => undefined,
-    resume: () => undefined,
-  };
   // The call's audio flows as media tracks: the budget is charged from the speech and playback events.
   const session = options.relay.open(ticket, call, upstream, { audioInFrames: false });
   const maxCorrections = options.maxCorrections ?? DEFAULT_SIDEBAND_MAX_CORRECTIONS;
   let corrections = 0;
-  transport.on('event', (event) => {
-    if (session.ended) return;
-    if (event.type === 'session.updated') {
-      const correction = sessionCorrection(ticket.policy, (event as { session?: unknown }).session);
-      if (correction === undefined) {
-        corrections = 0;
-      } else if (corrections >= maxCorrections) {
-        options.relay.settings.logger.warn('sideband: the call keeps changing locked session fields; hanging up', { callId, sessionId: session.id });
-        session.end('policy_violation', { code: CLOSE_CODES.policyViolation, message: 'locked session fields changed' });
-        return;
-      } else {
-        corrections += 1;
-        transport.send({ type: 'session.update', session: correction });
+  connection.handOver(
+    (frame) => {
+      if (session.ended) return;
+      if (peekEventType(frame) === 'session.updated') {
+        const correction = sessionCorrection(ticket.policy, sessionOf(frame));
+        if (correction === undefined) {
+          corrections = 0;
+        } else if (corrections >= maxCorrections) {
+          options.relay.settings.logger.warn('sideband: the call keeps changing locked session fields; hanging up', { callId, sessionId: session.id });
+          session.end('policy_violation', { code: CLOSE_CODES.policyViolation, message: 'locked session fields changed' });
+          return;
+        } else {
+          corrections += 1;
+          upstream.send(JSON.stringify({ type: 'session.update', session: correction }));
+        }
       }
-    }
-    session.handleUpstreamFrame(JSON.stringify(event));
-  });
-  transport.on('close', (info) => {
-    upstreamClosed = true;
-    session.handleUpstreamClose(info.code, info.reason);
-  });
+      session.handleUpstreamFrame(frame);
+    },
+    (code, reason) => {
+      upstreamClosed = true;
+      session.handleUpstreamClose(code, reason);
+    },
+  );
   return {
     callId,
     session,

@@ -8,7 +8,6 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'n
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import {
-  DEFAULT_MAX_SERVER_FRAME_BYTES,
   DEFAULT_MODEL,
   DEFAULT_REALTIME_URL,
   DEFAULT_TRANSLATION_MODEL,
@@ -17,13 +16,16 @@ import {
   DEFAULT_RELAY_PING_INTERVAL_MS,
   DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
 } from '../../base/defaults';
+import type { Clock } from '../../base/clock';
 import { RealtimeError } from '../../base/errors';
 import type { ApiKeyProvider } from '../../transport/transport';
 import { RelayCore, type RelayTicket } from '../core/relay-core';
 import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
+import { bearerAuth, createUpstream, type Upstream, type UpstreamConnection, type UpstreamHeaders, type UpstreamSocketFactory } from '../upstream';
 import { toWebRequest } from './node-request';
 import { WsRelaySocket } from './ws-socket';
+import { wsUpstream } from './ws-upstream';
 
 /** Where and how the relay connects upstream. */
 export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIdentity> {
@@ -36,8 +38,21 @@ export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIden
   /**
    * The server's API key, or a function returning it (called for every upstream connection,
    * so a rotated key is picked up). Sent only in the upstream `Authorization` header.
+   * Required unless `auth` is given.
    */
-  apiKey: ApiKeyProvider;
+  apiKey?: ApiKeyProvider;
+  /**
+   * The upstream's authentication headers, for servers that do not take a bearer key (Azure's
+   * `api-key`, a compatible server's own scheme). Called for every upstream connection.
+   * @default bearerAuth(apiKey)
+   */
+  auth?: UpstreamHeaders<Identity>;
+  /**
+   * Adds `?model=` to the URL. `false` for endpoints that take no model in the URL (GPT-Live's
+   * `/v1/live/sessions`, an Azure deployment URL).
+   * @default true
+   */
+  modelInUrl?: boolean;
   /**
    * The model every session uses; clients cannot change it.
    * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate')
@@ -118,6 +133,8 @@ interface WsModule {
   WebSocketServer: typeof WebSocketServer;
 }
 
+
+
 interface ClientRecord {
   alive: boolean;
 }
@@ -175,44 +192,28 @@ function reasonText(reason: Buffer): string {
   return reason.toString('utf8');
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** A heartbeat on the relay's clock: `tick` every `intervalMs` until stopped. */
+function startInterval(clock: Clock, intervalMs: number, tick: () => void): () => void {
+  let handle: unknown;
+  let stopped = false;
+  const schedule = (): void => {
+    handle = clock.setTimeout(() => {
+      if (stopped) return;
+      tick();
+      schedule();
+    }, intervalMs);
+    // A Node timer must not keep the process alive for a heartbeat.
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clock.clearTimeout(handle);
+  };
 }
 
-/**
- * An upstream socket whose frames and close are queued from the start until the session
- * takes them over ({@link UpstreamConnection.handOver}).
- */
-class UpstreamConnection {
-  private queue: Buffer[] = [];
-  private closedWith: { code: number; reason: string } | undefined;
-  private readonly onQueuedMessage = (data: RawData): void => {
-    this.queue.push(data as Buffer);
-  };
-  private readonly onEarlyClose = (code: number, reason: Buffer): void => {
-    this.closedWith = { code, reason: reasonText(reason) };
-  };
-
-  constructor(readonly socket: WebSocket) {
-    socket.on('message', this.onQueuedMessage);
-    socket.on('close', this.onEarlyClose);
-  }
-
-  /** Delivers the queued frames (and a close that came early), then everything that follows. */
-  handOver(onFrame: (data: Buffer) => void, onClose: (code: number, reason: string) => void): void {
-    // Direct listeners from here on: no indirection on the per-frame path.
-    this.socket.off('message', this.onQueuedMessage);
-    this.socket.off('close', this.onEarlyClose);
-    const queued = this.queue;
-    this.queue = [];
-    for (const data of queued) onFrame(data);
-    if (this.closedWith !== undefined) {
-      onClose(this.closedWith.code, this.closedWith.reason);
-      return;
-    }
-    this.socket.on('message', (data: RawData) => onFrame(data as Buffer));
-    this.socket.on('close', (code: number, reason: Buffer) => onClose(code, reasonText(reason)));
-  }
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -223,18 +224,16 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   /** The path upgrades are served on by default. */
   readonly path: string;
 
-  private readonly upstreamOptions: RelayUpstreamOptions<Identity>;
-  private readonly upstreamUrl: URL;
   private readonly pingIntervalMs: number;
-  private readonly connectTimeoutMs: number;
   private readonly maxClientPayload: number;
-  private readonly wsReady: Promise<{ module: WsModule; server: WebSocketServer }>;
+  private readonly wsReady: Promise<WebSocketServer>;
+  private readonly upstream: Upstream<Identity>;
   private readonly clients = new Map<WebSocket, ClientRecord>();
   private readonly pendingUpgrades = new Set<Duplex>();
   private readonly attached: Array<{ server: Server; listener: (...args: never[]) => void }> = [];
   private readonly coreStarted: Promise<void>;
   private ownServer: Server | undefined;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private stopHeartbeat: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: CreateRelayOptions<Identity>) {
@@ -242,7 +241,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream` is required: { apiKey, model?, url? }.', { path: 'upstream' });
     }
     const { upstream } = options;
-    if (typeof upstream.apiKey !== 'string' && typeof upstream.apiKey !== 'function') {
+    if (upstream.auth === undefined && typeof upstream.apiKey !== 'string' && typeof upstream.apiKey !== 'function') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` must be a string or a function returning one (the server key never reaches the browser).', {
         path: 'upstream.apiKey',
       });
@@ -250,35 +249,34 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     if (upstream.apiKey === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` is empty.', { path: 'upstream.apiKey' });
     const model = upstream.model ?? (options.translation ? DEFAULT_TRANSLATION_MODEL : DEFAULT_MODEL);
     super({ ...options, model });
-    let url: URL;
-    try {
-      url = new URL(upstream.url ?? (options.translation ? DEFAULT_TRANSLATION_URL : DEFAULT_REALTIME_URL));
-    } catch (cause) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createRelay(): \`upstream.url\` is not a URL: ${JSON.stringify(upstream.url)}.`, { cause, path: 'upstream.url' });
-    }
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createRelay(): \`upstream.url\` must be ws:// or wss://, got ${url.protocol}.`, { path: 'upstream.url' });
-    }
-    if (!url.searchParams.has('model')) url.searchParams.set('model', model);
-    this.upstreamUrl = url;
-    this.upstreamOptions = upstream;
+    const url = upstream.url ?? (options.translation ? DEFAULT_TRANSLATION_URL : DEFAULT_REALTIME_URL);
+    const auth = upstream.auth ?? (bearerAuth(upstream.apiKey as ApiKeyProvider) as UpstreamHeaders<Identity>);
+    // The `ws` class arrives with the lazy import; no dial happens before it (upgrades await wsReady).
+    let createSocket: UpstreamSocketFactory | undefined;
+    this.upstream = createUpstream<Identity>({
+      url,
+      query: { model: upstream.modelInUrl === false ? undefined : model },
+      auth,
+      ...(upstream.headers === undefined ? {} : { headers: upstream.headers }),
+      createSocket: (socketUrl, init, handlers) => (createSocket as UpstreamSocketFactory)(socketUrl, init, handlers),
+      connectTimeoutMs: upstream.connectTimeoutMs ?? DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
+      clock: this.settings.clock,
+    });
     this.path = options.path ?? DEFAULT_RELAY_PATH;
     this.pingIntervalMs = options.pingIntervalMs ?? DEFAULT_RELAY_PING_INTERVAL_MS;
-    this.connectTimeoutMs = upstream.connectTimeoutMs ?? DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS;
     // Frames up to twice the cap get an `error` event from the core; beyond that ws closes 1009.
     this.maxClientPayload = this.settings.maxClientFrameBytes * 2;
-    this.wsReady = loadWs().then((module) => ({
-      module,
-      server: new module.WebSocketServer({
+    this.wsReady = loadWs().then((module) => {
+      createSocket = wsUpstream(module.WebSocket);
+      return new module.WebSocketServer({
         noServer: true,
         perMessageDeflate: false,
         maxPayload: this.maxClientPayload,
         clientTracking: false,
         // `realtime` or nothing: never echo `openai-insecure-api-key.<key>` back in the 101.
         handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
-      }),
-    }));
-    // Surfaced by listen() / the first upgrade; never an unhandled rejection.
+      });
+    });
     this.wsReady.catch(() => undefined);
     this.coreStarted = this.start().catch((error: unknown) => {
       this.settings.logger.error('relay: subscribing to the session bus failed; remote session control is off', { error: messageOf(error) });
@@ -385,8 +383,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     await this.drain(options.drainMs === undefined ? {} : { drainMs: options.drainMs });
     for (const socket of this.pendingUpgrades) socket.destroy();
     this.pendingUpgrades.clear();
-    if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = undefined;
     await this.waitForClientsToClose();
     for (const { server, listener } of this.attached) server.off('upgrade', listener as (...args: unknown[]) => void);
     this.attached.length = 0;
@@ -400,7 +398,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const { server: wss, module } = await this.wsReady;
+    const wss = await this.wsReady;
     // A request ws would refuse is refused before anything is spent on it (no auth, no upstream).
     if (!isWebSocketHandshake(request)) {
       writeHttp(socket, 400, 'bad WebSocket handshake');
@@ -423,7 +421,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const { ticket } = admission;
     let upstream: UpstreamConnection;
     try {
-      upstream = await this.connectUpstream(module, ticket);
+      upstream = await this.upstream.dial(ticket.identity);
     } catch (error) {
       this.abandon(ticket);
       const timedOut = error instanceof RealtimeError && error.code === 'VOXWIRE_TIMEOUT';
@@ -450,7 +448,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   }
 
   private wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
-    const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), new WsRelaySocket(upstream.socket));
+    const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), upstream.socket);
     const record: ClientRecord = { alive: true };
     this.clients.set(client, record);
     // The session never throws on any input; a throw here is a relay bug, and it costs this
@@ -486,54 +484,9 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     );
   }
 
-  /**
-   * Opens the upstream socket. Its listeners are attached at once: the upstream speaks first
-   * (`session.created` can arrive in the same chunk as the handshake), and its frames wait in
-   * a queue until the session exists.
-   */
-  private connectUpstream(module: WsModule, ticket: RelayTicket<Identity>): Promise<UpstreamConnection> {
-    const { apiKey, headers } = this.upstreamOptions;
-    return (async () => {
-      const key = typeof apiKey === 'function' ? await apiKey() : apiKey;
-      if (typeof key !== 'string' || key === '') throw new RealtimeError('VOXWIRE_AUTHENTICATION_FAILED', 'the upstream API key provider returned no key');
-      const extra = typeof headers === 'function' ? headers(ticket.identity) : (headers ?? {});
-      const socket = new module.WebSocket(this.upstreamUrl, {
-        headers: { ...extra, Authorization: `Bearer ${key}` },
-        perMessageDeflate: false,
-        maxPayload: DEFAULT_MAX_SERVER_FRAME_BYTES,
-      });
-      const connection = new UpstreamConnection(socket);
-      socket.on('error', (error) => this.settings.logger.debug('relay: upstream socket error', { sessionId: ticket.sessionId, error: error.message }));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          cleanup();
-          socket.terminate();
-          reject(new RealtimeError('VOXWIRE_TIMEOUT', `the upstream did not open within ${this.connectTimeoutMs} ms`));
-        }, this.connectTimeoutMs);
-        const onOpen = (): void => {
-          cleanup();
-          resolve();
-        };
-        const onError = (error: Error): void => {
-          cleanup();
-          socket.terminate();
-          reject(new RealtimeError('VOXWIRE_CONNECTION_FAILED', `the upstream connection failed: ${error.message}`, { cause: error }));
-        };
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          socket.off('open', onOpen);
-          socket.off('error', onError);
-        };
-        socket.on('open', onOpen);
-        socket.on('error', onError);
-      });
-      return connection;
-    })();
-  }
-
   private startHeartbeat(): void {
-    if (this.pingTimer !== undefined || !Number.isFinite(this.pingIntervalMs)) return;
-    this.pingTimer = setInterval(() => {
+    if (this.stopHeartbeat !== undefined || !Number.isFinite(this.pingIntervalMs)) return;
+    this.stopHeartbeat = startInterval(this.settings.clock, this.pingIntervalMs, () => {
       for (const [client, record] of this.clients) {
         if (!record.alive) {
           client.terminate();
@@ -542,8 +495,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
         record.alive = false;
         client.ping();
       }
-    }, this.pingIntervalMs);
-    this.pingTimer.unref();
+    });
   }
 
   private async waitForClientsToClose(): Promise<void> {

@@ -1,8 +1,9 @@
 /**
- * The {@link RelaySocket} over a `ws` WebSocket: what the relay core drives in Node.
+ * The {@link UpstreamSocket} over a `ws` WebSocket: what the relay core drives in Node.
  */
 import type { WebSocket } from 'ws';
-import type { RelayFrame, RelaySocket } from '../core/socket';
+import type { RelayFrame } from '../core/socket';
+import type { UpstreamSocket } from '../upstream';
 
 const OPEN = 1;
 const CONNECTING = 0;
@@ -12,14 +13,14 @@ const MAX_REASON_BYTES = 123;
 /** How long a closed socket waits for the peer's close reply before it is cut off. */
 const CLOSE_REPLY_GRACE_MS = 2000;
 
-/** Wraps a `ws` WebSocket as a {@link RelaySocket}. Bytes are sent as text frames, unchanged. */
-export class WsRelaySocket implements RelaySocket {
+/** Wraps a `ws` WebSocket as a {@link UpstreamSocket}. Bytes are sent as text frames, unchanged. */
+export class WsRelaySocket implements UpstreamSocket {
   constructor(
     /** The wrapped `ws` WebSocket. */
     readonly socket: WebSocket,
   ) {}
 
-  /** See {@link RelaySocket.send}. Frames sent after the socket closed are dropped. */
+  /** See {@link UpstreamSocket.send}. Frames sent after the socket closed are dropped. */
   send(data: RelayFrame): void {
     if (this.socket.readyState !== OPEN) return;
     if (typeof data === 'string') this.socket.send(data);
@@ -27,7 +28,7 @@ export class WsRelaySocket implements RelaySocket {
   }
 
   /**
-   * See {@link RelaySocket.close}. A socket paused for backpressure is resumed first: the
+   * See {@link UpstreamSocket.close}. A socket paused for backpressure is resumed first: the
    * peer's close reply must be read, or `ws` would hold the connection for its 30 s close
    * timeout. A peer that does not answer within `CLOSE_REPLY_GRACE_MS` is cut off.
    */
@@ -46,18 +47,23 @@ export class WsRelaySocket implements RelaySocket {
     socket.once('close', () => clearTimeout(timer));
   }
 
-  /** See {@link RelaySocket.bufferedAmount}. */
+  /** See {@link UpstreamSocket.bufferedAmount}. */
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
   }
 
-  /** See {@link RelaySocket.pause}: stops reading the TCP socket. */
+  /** See {@link UpstreamSocket.pause}: stops reading the TCP socket. */
   pause(): void {
     if (this.socket.readyState === OPEN) this.socket.pause();
   }
 
-  /** See {@link RelaySocket.resume}. */
+  /** See {@link UpstreamSocket.resume}. */
   resume(): void {
     if (this.socket.readyState === OPEN) this.socket.resume();
+  }
+
+  /** Drops the connection at once, without a close handshake. */
+  terminate(): void {
+    this.socket.terminate();
   }
 }
