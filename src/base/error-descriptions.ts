@@ -44,4 +44,8 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<RealtimeErrorCode, string>> = {
   VOXWIRE_EXPECTATION_FAILED: 'A voxwire/testing assertion (`expectEvent`, `expectNoEvent`) did not hold.',
   VOXWIRE_MODEL_SHUT_DOWN:
     "The session's model is past its announced shutdown date; the message names the replacement. Refused before any network call (client) or before the session opens (relay).",
+  VOXWIRE_DELEGATION_FAILED:
+    "GPT-Live: the app's delegate handler threw, or the server refused a commentary or thinking append of a delegation (`serverError` holds why).",
+  VOXWIRE_DELEGATION_ORPHANED:
+    "GPT-Live: a delegation's result came after the session that delegated it ended (its id is valid only there); it was not sent as that delegation's answer.",
 };

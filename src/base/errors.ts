@@ -84,6 +84,16 @@ export const ERROR_CODES = {
    * replacement. Refused before any network call (client) or before the session opens (relay).
    */
   VOXWIRE_MODEL_SHUT_DOWN: 'VOXWIRE_MODEL_SHUT_DOWN',
+  /**
+   * GPT-Live: the app's delegate handler threw, or the server refused a commentary or thinking
+   * append of a delegation (`serverError` holds why).
+   */
+  VOXWIRE_DELEGATION_FAILED: 'VOXWIRE_DELEGATION_FAILED',
+  /**
+   * GPT-Live: a delegation's result came after the session that delegated it ended (its id is
+   * valid only there); it was not sent as that delegation's answer.
+   */
+  VOXWIRE_DELEGATION_ORPHANED: 'VOXWIRE_DELEGATION_ORPHANED',
 } as const;
 
 /** A stable error code; see {@link ERROR_CODES}. */
