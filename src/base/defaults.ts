@@ -50,6 +50,76 @@ export const DEFAULT_TRANSLATION_CALLS_URL = 'https://api.openai.com/v1/realtime
 /** How long `TranslationClient.finish()` waits for `session.closed` after `session.close`. */
 export const DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS = 10_000;
 
+// GPT-Live client (voxwire/live).
+
+/**
+ * The Live model `LiveClient` starts sessions with when the session names none: `gpt-live-1`,
+ * the model of the `openai` 7.60.0 Live types (no shutdown date announced).
+ */
+export const DEFAULT_LIVE_MODEL = 'gpt-live-1';
+
+/**
+ * The GPT-Live WebSocket endpoint (`LiveWS` in the `openai` package): no query; the model goes
+ * in the first message, `session.start`.
+ */
+export const DEFAULT_LIVE_URL = 'wss://api.openai.com/v1/live/sessions';
+
+/**
+ * Where a WebRTC Live session is created (`POST /v1/live/sessions`, `client.live.create` in the
+ * `openai` package). Only a server (or a local demo with a standard key) calls it: GPT-Live has
+ * no ephemeral keys.
+ */
+export const DEFAULT_LIVE_SESSIONS_URL = 'https://api.openai.com/v1/live/sessions';
+
+/** How long `LiveClient.close()` waits for `session.closed` (the server drains delegations and speech first). */
+export const DEFAULT_LIVE_CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * A gap on the session timeline, between two transcript fragments of one speaker, that starts
+ * a new turn (Pipecat groups GPT-Live transcripts with a 0.8 s gap).
+ */
+export const DEFAULT_LIVE_TURN_SILENCE_GAP_MS = 800;
+
+/** With no transcript fragment for this long (client clock), open turns end. */
+export const DEFAULT_LIVE_TURN_INACTIVITY_MS = 2000;
+
+/**
+ * Characters of transcript a reconnect seeds the new session with (`session.input`). GPT-Live
+ * takes about 8,192 tokens of startup history, at most 128 messages.
+ */
+export const DEFAULT_LIVE_HISTORY_BUDGET_CHARS = 24_000;
+
+/**
+ * Tokens per `session.commentary.append` / `session.thinking.append`: GPT-Live takes at most 500
+ * each; 450 leaves room for the estimate's error (Pipecat budgets 450 too). Longer text is split.
+ */
+export const DEFAULT_LIVE_APPEND_MAX_TOKENS = 450;
+
+/** How long an append waits for its `*.appended` acknowledgement. */
+export const DEFAULT_LIVE_APPEND_TIMEOUT_MS = 10_000;
+
+/**
+ * GPT-Live list prices in US dollars per minute of session, for cost *estimates*: OpenAI's model
+ * pages as checked on 2026-12-06 (`gpt-live-1`: $0.05/min billed per second; `gpt-live-1.1`:
+ * $0.05/min active, $0.02/min standby while inference is paused). Delegated backend work
+ * (Responses) is billed separately.
+ */
+export const DEFAULT_LIVE_PRICES_AS_OF = '2026-12-06';
+
+/** Per-minute prices of one Live model, in US dollars. */
+export interface LiveModelPrices {
+  /** A minute of active session. */
+  activePerMinute: number;
+  /** A minute of standby (inference paused), where the model has that rate. */
+  standbyPerMinute?: number;
+}
+
+/** The default Live price table, by model name prefix (longest prefix wins). */
+export const DEFAULT_LIVE_PRICES: Readonly<Record<string, LiveModelPrices>> = {
+  'gpt-live-1': { activePerMinute: 0.05 },
+  'gpt-live-1.1': { activePerMinute: 0.05, standbyPerMinute: 0.02 },
+};
+
 /**
  * Largest client frame accepted by serialize/parse. The API accepts an
  * `input_audio_buffer.append` of up to 15 MiB of base64; this cap sits above it.

@@ -8,7 +8,7 @@
 import { RealtimeError } from './errors';
 
 /** A session kind a model can hold. */
-export type ModelSessionKind = 'realtime' | 'transcription' | 'translation';
+export type ModelSessionKind = 'realtime' | 'transcription' | 'translation' | 'live';
 
 /** Wire audio formats of the Realtime API. */
 export type ModelAudioFormat = 'audio/pcm' | 'audio/pcmu' | 'audio/pcma';
@@ -99,6 +99,10 @@ export const KNOWN_MODELS: readonly ModelInfo[] = /* @__PURE__ */ (() => [
   transcription('gpt-4o-mini-transcribe-2025-12-15', 'gpt-4o-mini-transcribe', toTranscribe),
   // Translation sessions take 24 kHz PCM16 only (openai 7.60.0, `input_audio_buffer.append`).
   { name: 'gpt-realtime-translate', family: 'gpt-realtime-translate', sessionKinds: ['translation'], reasoning: false, audioFormats: PCM_ONLY },
+  // GPT-Live (`/v1/live/sessions`, not `/v1/realtime`): PCM16 at 16 or 24 kHz or G.711 on a
+  // WebSocket (openai 7.60.0 `AudioFormat`); `gpt-live-1.1` from its model page. No shutdown dates.
+  { name: 'gpt-live-1', family: 'gpt-live-1', sessionKinds: ['live'], reasoning: false, audioFormats: ALL_FORMATS },
+  { name: 'gpt-live-1.1', family: 'gpt-live-1.1', sessionKinds: ['live'], reasoning: false, audioFormats: ALL_FORMATS },
 ])();
 
 const byName = /* @__PURE__ */ new Map<string, ModelInfo>();

@@ -1,5 +1,5 @@
-import { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './defaults';
-import type { ModelPrices } from './defaults';
+import { DEFAULT_LIVE_PRICES, DEFAULT_LIVE_PRICES_AS_OF, DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './defaults';
+import type { LiveModelPrices, ModelPrices } from './defaults';
 import type { Usage } from '../events';
 
 /** Running token totals of a client, across responses and reconnects, with a cost estimate. */
@@ -125,10 +125,88 @@ export class UsageMeter {
   }
 
   #priceFor(model: string): ModelPrices | undefined {
-    let best: string | undefined;
-    for (const name of Object.keys(this.#prices)) {
-      if (model.startsWith(name) && (best === undefined || name.length > best.length)) best = name;
-    }
-    return best === undefined ? undefined : this.#prices[best];
+    return priceFor(this.#prices, model);
+  }
+}
+
+/** The entry of `table` whose name is the longest prefix of `model`. */
+function priceFor<Price>(table: Readonly<Record<string, Price>>, model: string): Price | undefined {
+  let best: string | undefined;
+  for (const name of Object.keys(table)) {
+    if (model.startsWith(name) && (best === undefined || name.length > best.length)) best = name;
+  }
+  return best === undefined ? undefined : table[best];
+}
+
+/** GPT-Live usage of a client: session seconds across reconnects, with a cost estimate. */
+export interface LiveUsageTotals {
+  /** Seconds billed so far, all sessions of the client together. */
+  seconds: number;
+  /** Seconds of the current session (its latest cumulative `session.usage.updated`). */
+  sessionSeconds: number;
+  /** Sessions counted (a reconnect starts a new one). */
+  sessions: number;
+  /** The context window's fill (0 to 1) as last reported; it can fall after compaction. */
+  contextUsageRatio: number | undefined;
+  /**
+   * Estimated cost in US dollars at the active per-minute rate (the events do not split active
+   * from standby time). An estimate: the bill is the authority.
+   */
+  estimatedCostUsd: number;
+  /** The date of the price table used, or `'custom'` when prices were overridden. */
+  pricesAsOf: string;
+}
+
+/**
+ * Prices GPT-Live usage. `session.usage.updated` is cumulative per session (totals, never
+ * increments), so each report replaces the current session's seconds; a new session (after a
+ * reconnect) starts from zero on top of the sessions before it.
+ */
+export class LiveUsageMeter {
+  readonly #prices: Readonly<Record<string, LiveModelPrices>>;
+  readonly #pricesAsOf: string;
+  #closedSeconds = 0;
+  #closedCostUsd = 0;
+  #sessionSeconds = 0;
+  #sessions = 0;
+  #ratio: number | undefined;
+  #model = '';
+
+  constructor(prices?: Readonly<Record<string, LiveModelPrices>>) {
+    this.#prices = prices ?? DEFAULT_LIVE_PRICES;
+    this.#pricesAsOf = prices ? 'custom' : DEFAULT_LIVE_PRICES_AS_OF;
+  }
+
+  /** A new session of `model` starts: what the last one used is kept. */
+  startSession(model: string): void {
+    this.#closedSeconds += this.#sessionSeconds;
+    this.#closedCostUsd += this.#cost(this.#sessionSeconds);
+    this.#sessionSeconds = 0;
+    this.#sessions += 1;
+    this.#model = model;
+  }
+
+  /** Takes a cumulative report of the current session; a smaller total than before is kept out. */
+  report(seconds: number, contextUsageRatio?: number): LiveUsageTotals {
+    if (Number.isFinite(seconds) && seconds >= this.#sessionSeconds) this.#sessionSeconds = seconds;
+    if (typeof contextUsageRatio === 'number' && Number.isFinite(contextUsageRatio)) this.#ratio = contextUsageRatio;
+    return this.snapshot();
+  }
+
+  /** A copy of the totals. */
+  snapshot(): LiveUsageTotals {
+    return {
+      seconds: this.#closedSeconds + this.#sessionSeconds,
+      sessionSeconds: this.#sessionSeconds,
+      sessions: this.#sessions,
+      contextUsageRatio: this.#ratio,
+      estimatedCostUsd: this.#closedCostUsd + this.#cost(this.#sessionSeconds),
+      pricesAsOf: this.#pricesAsOf,
+    };
+  }
+
+  #cost(seconds: number): number {
+    const price = priceFor(this.#prices, this.#model);
+    return price ? (seconds / 60) * price.activePerMinute : 0;
   }
 }

@@ -128,3 +128,12 @@ describe('checkModel (the rule the client and the relay share)', () => {
     expect(checkModel('gpt-realtime-9-preview', at('2040-01-01T00:00:00Z'), 'client')).toEqual({ action: 'none' });
   });
 });
+
+describe('GPT-Live models', () => {
+  it('knows gpt-live-1 and gpt-live-1.1 as Live models with no shutdown date', () => {
+    for (const name of ['gpt-live-1', 'gpt-live-1.1']) {
+      expect(findModel(name)).toMatchObject({ name, sessionKinds: ['live'] });
+      expect(modelLifecycle(name, Date.parse('2026-12-06T00:00:00Z')).status).toBe('current');
+    }
+  });
+});

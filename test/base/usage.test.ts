@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES } from '../../src/base/defaults';
 import type { Usage } from '../../src/events';
-import { UsageMeter } from '../../src/base/usage';
+import { LiveUsageMeter, UsageMeter } from '../../src/base/usage';
 
 const price = DEFAULT_PRICES['gpt-realtime-2']!;
 const usage = (output: Record<string, unknown>, outputTokens: number | undefined): Usage =>
@@ -31,5 +31,22 @@ describe('UsageMeter and reasoning tokens', () => {
     const totals = meter.add(usage({ text_tokens: 1, reasoning_tokens: 7 }, 8), 'gpt-realtime-2.1');
     expect(totals.outputReasoningTokens).toBe(7);
     expect(totals.responses).toBe(3);
+  });
+});
+
+describe('LiveUsageMeter: GPT-Live seconds', () => {
+  it('takes cumulative reports (never adds them up), keeps past sessions, and prices per minute by model', () => {
+    const meter = new LiveUsageMeter();
+    meter.startSession('gpt-live-1');
+    meter.report(30);
+    expect(meter.report(60, 0.2)).toMatchObject({ seconds: 60, sessionSeconds: 60, sessions: 1, estimatedCostUsd: 0.05, contextUsageRatio: 0.2, pricesAsOf: '2026-12-06' });
+    // A smaller total than before is not a reset: it is kept out.
+    expect(meter.report(10).seconds).toBe(60);
+    meter.startSession('gpt-live-1.1');
+    expect(meter.report(120)).toMatchObject({ seconds: 180, sessionSeconds: 120, sessions: 2 });
+    expect(meter.snapshot().estimatedCostUsd).toBeCloseTo(0.05 + 0.1, 10);
+    const custom = new LiveUsageMeter({ 'gpt-live': { activePerMinute: 1 } });
+    custom.startSession('gpt-live-1');
+    expect(custom.report(90)).toMatchObject({ estimatedCostUsd: 1.5, pricesAsOf: 'custom' });
   });
 });
