@@ -3,12 +3,12 @@
  * G.711 at 8 kHz), captured and resampled in an AudioWorklet.
  */
 
-import { EventEmitter } from '../base/emitter.js';
-import type { AudioInputSource } from '../client/audio-io.js';
-import { describeAudioFormat, type AudioFormatLike } from '../codec/audio-format.js';
-import { RealtimeError } from '../base/errors.js';
-import { consoleLogger, type Logger } from '../base/logger.js';
-import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle.js';
+import { EventEmitter } from '../base/emitter';
+import type { AudioInputSource } from '../client/audio-io';
+import { describeAudioFormat, type AudioFormatLike } from '../codec/audio-format';
+import { RealtimeError } from '../base/errors';
+import { consoleLogger, type Logger } from '../base/logger';
+import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle';
 import {
   DEFAULT_CAPTURE_CHUNK_MS,
   DEFAULT_DUCKING_GAIN,
@@ -19,17 +19,17 @@ import {
   MIN_CAPTURE_CHUNK_MS,
   SILENT_MICROPHONE_PEAK,
   WIRE_PCM_RATE,
-} from './defaults.js';
-import { listAudioInputDevices, resolveMediaDevices, type AudioDevice, type MediaDevicesLike } from './devices.js';
-import { toAudioLevel, type AudioLevel } from './levels.js';
-import { loadWorklet } from './worklet-loader.js';
+} from './defaults';
+import { listAudioInputDevices, resolveMediaDevices, type AudioDevice, type MediaDevicesLike } from './devices';
+import { toAudioLevel, type AudioLevel } from './levels';
+import { loadWorklet } from './worklet-loader';
 import {
   CAPTURE_PROCESSOR_NAME,
   type CaptureControlMessage,
   type CaptureEncoding,
   type CaptureProcessorMessage,
   type CaptureProcessorOptions,
-} from './worklets/messages.js';
+} from './worklets/messages';
 
 /** Something whose playback ducks the microphone (an `AudioPlayer`). */
 export interface DuckingSource {
@@ -249,27 +249,27 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   readonly encoding: CaptureEncoding;
   /** Samples per full chunk. */
   readonly chunkSamples: number;
-  private readonly options: MicrophoneCaptureOptions;
-  private readonly logger: Logger;
-  private readonly levelHz: number;
-  private readonly duckingGain: number;
-  private currentState: MicrophoneCaptureState = { status: 'idle' };
-  private pipeline: Pipeline | undefined;
-  private starting: Promise<void> | undefined;
-  private stopping: Promise<void> | undefined;
-  private isMuted: boolean;
-  private ducked = false;
-  private selectedDeviceId: string | undefined;
-  private silentSince: number | undefined;
-  private reportedSilent = false;
-  private mediaDevices: MediaDevicesLike | undefined;
-  private readonly onDeviceChange = (): void => {
-    void this.refreshDevices();
+  readonly #options: MicrophoneCaptureOptions;
+  readonly #logger: Logger;
+  readonly #levelHz: number;
+  readonly #duckingGain: number;
+  #currentState: MicrophoneCaptureState = { status: 'idle' };
+  #pipeline: Pipeline | undefined;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #isMuted: boolean;
+  #ducked = false;
+  #selectedDeviceId: string | undefined;
+  #silentSince: number | undefined;
+  #reportedSilent = false;
+  #mediaDevices: MediaDevicesLike | undefined;
+  readonly #onDeviceChange = (): void => {
+    void this.#refreshDevices();
   };
-  private readonly onTrackEnded = (): void => {
-    void this.replaceLostDevice();
+  readonly #onTrackEnded = (): void => {
+    void this.#replaceLostDevice();
   };
-  private readonly onPlaying = (playing: boolean): void => {
+  readonly #onPlaying = (playing: boolean): void => {
     this.setDucked(playing);
   };
 
@@ -280,8 +280,8 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
    */
   constructor(options: MicrophoneCaptureOptions = {}) {
     super();
-    this.options = options;
-    this.logger = options.logger ?? consoleLogger;
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger;
     const format = describeAudioFormat(options.format ?? { type: 'audio/pcm', rate: WIRE_PCM_RATE });
     this.sampleRate = format.sampleRate;
     this.encoding = format.encoding;
@@ -299,45 +299,45 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
         `MicrophoneCapture: ${chunkMs} ms at ${this.sampleRate} Hz is not a whole number of samples; pick another chunkMs.`,
       );
     }
-    this.levelHz = options.levelHz ?? DEFAULT_LEVEL_HZ;
-    if (!(this.levelHz >= 1 && this.levelHz <= 100)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: levelHz must be from 1 to 100, got ${String(this.levelHz)}.`);
+    this.#levelHz = options.levelHz ?? DEFAULT_LEVEL_HZ;
+    if (!(this.#levelHz >= 1 && this.#levelHz <= 100)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: levelHz must be from 1 to 100, got ${String(this.#levelHz)}.`);
     }
-    this.duckingGain = options.duckingGain ?? DEFAULT_DUCKING_GAIN;
-    if (!(this.duckingGain >= 0 && this.duckingGain <= 1)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: duckingGain must be from 0 to 1, got ${String(this.duckingGain)}.`);
+    this.#duckingGain = options.duckingGain ?? DEFAULT_DUCKING_GAIN;
+    if (!(this.#duckingGain >= 0 && this.#duckingGain <= 1)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: duckingGain must be from 0 to 1, got ${String(this.#duckingGain)}.`);
     }
     const silenceTimeoutMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
     if (!(silenceTimeoutMs >= 0)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: silenceTimeoutMs must be >= 0, got ${String(silenceTimeoutMs)}.`);
     }
-    this.isMuted = options.muted ?? false;
-    this.selectedDeviceId = options.deviceId;
+    this.#isMuted = options.muted ?? false;
+    this.#selectedDeviceId = options.deviceId;
   }
 
   /** The current state. */
   get state(): MicrophoneCaptureState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /** True when the browser waits for a user gesture before audio can run (call `resume()` from one). */
   get needsUserGesture(): boolean {
-    return this.currentState.status === 'needsUserGesture';
+    return this.#currentState.status === 'needsUserGesture';
   }
 
   /** True while muted (chunks carry silence; the track stays open). */
   get muted(): boolean {
-    return this.isMuted;
+    return this.#isMuted;
   }
 
   /** The AudioContext in use (undefined before `start()`). */
   get context(): AudioContext | undefined {
-    return this.pipeline?.lifecycle.context;
+    return this.#pipeline?.lifecycle.context;
   }
 
   /** The microphone stream in use (undefined before `start()`). */
   get stream(): MediaStream | undefined {
-    return this.pipeline?.stream;
+    return this.#pipeline?.stream;
   }
 
   /**
@@ -362,11 +362,11 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
    *   exists; `VOXWIRE_AUDIO_UNSUPPORTED` when the browser lacks Web Audio or AudioWorklet.
    */
   start(): Promise<void> {
-    if (this.pipeline !== undefined && this.stopping === undefined) return Promise.resolve();
-    this.starting ??= this.open().finally(() => {
-      this.starting = undefined;
+    if (this.#pipeline !== undefined && this.#stopping === undefined) return Promise.resolve();
+    this.#starting ??= this.#open().finally(() => {
+      this.#starting = undefined;
     });
-    return this.starting;
+    return this.#starting;
   }
 
   /**
@@ -375,7 +375,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
    * @returns True when audio runs.
    */
   async resume(): Promise<boolean> {
-    return (await this.pipeline?.lifecycle.resume()) ?? false;
+    return (await this.#pipeline?.lifecycle.resume()) ?? false;
   }
 
   /**
@@ -383,32 +383,32 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
    * (unless you passed the stream) and closes the context (unless you passed it).
    */
   stop(): Promise<void> {
-    if (this.stopping !== undefined) return this.stopping;
-    const pipeline = this.pipeline;
+    if (this.#stopping !== undefined) return this.#stopping;
+    const pipeline = this.#pipeline;
     if (pipeline === undefined) {
       // A start in progress: let it finish (or fail), then stop what it opened.
-      if (this.starting === undefined) return Promise.resolve();
-      return this.starting.then(
+      if (this.#starting === undefined) return Promise.resolve();
+      return this.#starting.then(
         () => this.stop(),
         () => undefined,
       );
     }
-    this.stopping = this.close(pipeline).finally(() => {
-      this.stopping = undefined;
+    this.#stopping = this.#close(pipeline).finally(() => {
+      this.#stopping = undefined;
     });
-    return this.stopping;
+    return this.#stopping;
   }
 
   /** Mutes or unmutes. Muted chunks carry digital silence, so the server's VAD ends the turn. */
   setMuted(muted: boolean): void {
-    this.isMuted = muted;
-    this.post({ type: 'mute', muted });
+    this.#isMuted = muted;
+    this.#post({ type: 'mute', muted });
   }
 
   /** Lowers the input to `duckingGain` (true) or restores it (false); `duckDuring` calls this. */
   setDucked(ducked: boolean): void {
-    this.ducked = ducked;
-    this.post({ type: 'gain', gain: ducked ? this.duckingGain : 1 });
+    this.#ducked = ducked;
+    this.#post({ type: 'gain', gain: ducked ? this.#duckingGain : 1 });
   }
 
   /**
@@ -419,50 +419,50 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
    * @throws {RealtimeError} `VOXWIRE_AUDIO_DEVICE` when the device cannot be opened.
    */
   async setDevice(deviceId: string | undefined): Promise<void> {
-    this.selectedDeviceId = deviceId;
-    const pipeline = this.pipeline;
-    if (pipeline === undefined || this.stopping !== undefined) return;
-    const stream = await this.acquireStream(deviceId);
-    if (this.pipeline !== pipeline || this.stopping !== undefined) {
+    this.#selectedDeviceId = deviceId;
+    const pipeline = this.#pipeline;
+    if (pipeline === undefined || this.#stopping !== undefined) return;
+    const stream = await this.#acquireStream(deviceId);
+    if (this.#pipeline !== pipeline || this.#stopping !== undefined) {
       for (const track of stream.getTracks()) track.stop();
       return;
     }
-    this.swapStream(pipeline, stream, true, deviceId);
+    this.#swapStream(pipeline, stream, true, deviceId);
   }
 
   /** The microphones (labels need permission: call after `start()`). */
   listDevices(): Promise<AudioDevice[]> {
-    return listAudioInputDevices(this.options.mediaDevices);
+    return listAudioInputDevices(this.#options.mediaDevices);
   }
 
-  private async open(): Promise<void> {
-    this.setState({ status: 'starting' });
+  async #open(): Promise<void> {
+    this.#setState({ status: 'starting' });
     let lifecycle: AudioContextLifecycle | undefined;
     let stream: MediaStream | undefined;
     let ownsStream = false;
     try {
       lifecycle = new AudioContextLifecycle({
-        context: this.options.context,
+        context: this.#options.context,
         createContext: undefined,
-        resumeTimeoutMs: this.options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS,
-        autoResume: this.options.autoResume ?? true,
-        logger: this.logger,
+        resumeTimeoutMs: this.#options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS,
+        autoResume: this.#options.autoResume ?? true,
+        logger: this.#logger,
       });
       const context = lifecycle.context;
-      this.mediaDevices = this.options.mediaDevices ?? (globalThis as { navigator?: { mediaDevices?: MediaDevicesLike } }).navigator?.mediaDevices;
-      const streamPromise = this.options.stream !== undefined && this.selectedDeviceId === this.options.deviceId
-        ? Promise.resolve(this.options.stream)
-        : this.acquireStream(this.selectedDeviceId);
-      const [acquired] = await Promise.all([streamPromise, loadWorklet(context, 'capture', this.options.workletUrl)]);
+      this.#mediaDevices = this.#options.mediaDevices ?? (globalThis as { navigator?: { mediaDevices?: MediaDevicesLike } }).navigator?.mediaDevices;
+      const streamPromise = this.#options.stream !== undefined && this.#selectedDeviceId === this.#options.deviceId
+        ? Promise.resolve(this.#options.stream)
+        : this.#acquireStream(this.#selectedDeviceId);
+      const [acquired] = await Promise.all([streamPromise, loadWorklet(context, 'capture', this.#options.workletUrl)]);
       stream = acquired;
-      ownsStream = stream !== this.options.stream;
+      ownsStream = stream !== this.#options.stream;
       const processorOptions: CaptureProcessorOptions = {
         targetRate: this.sampleRate,
         chunkSamples: this.chunkSamples,
         encoding: this.encoding,
-        levelIntervalFrames: Math.max(1, Math.round(context.sampleRate / this.levelHz)),
-        muted: this.isMuted,
-        gain: this.ducked ? this.duckingGain : 1,
+        levelIntervalFrames: Math.max(1, Math.round(context.sampleRate / this.#levelHz)),
+        muted: this.#isMuted,
+        gain: this.#ducked ? this.#duckingGain : 1,
       };
       // Mono by Web Audio's own downmix; no outputs, so nothing reaches the speakers.
       const node = new AudioWorkletNode(context, CAPTURE_PROCESSOR_NAME, {
@@ -485,56 +485,56 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
         source,
         stream,
         ownsStream,
-        deviceId: this.deviceIdOf(stream),
+        deviceId: this.#deviceIdOf(stream),
         stopped,
         resolveStopped,
       };
-      node.port.onmessage = (event: MessageEvent<CaptureProcessorMessage>) => this.receive(pipeline, event.data);
-      this.watchTrack(stream);
-      this.pipeline = pipeline;
-      this.silentSince = undefined;
-      this.reportedSilent = false;
-      this.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
-      this.options.duckDuring?.on('playing', this.onPlaying);
-      if (this.options.duckDuring?.isPlaying) this.setDucked(true);
-      lifecycle.onStatus((status) => this.onContextStatus(status));
+      node.port.onmessage = (event: MessageEvent<CaptureProcessorMessage>) => this.#receive(pipeline, event.data);
+      this.#watchTrack(stream);
+      this.#pipeline = pipeline;
+      this.#silentSince = undefined;
+      this.#reportedSilent = false;
+      this.#mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
+      this.#options.duckDuring?.on('playing', this.#onPlaying);
+      if (this.#options.duckDuring?.isPlaying) this.setDucked(true);
+      lifecycle.onStatus((status) => this.#onContextStatus(status));
       const running = await lifecycle.ensureRunning();
-      if (this.pipeline === pipeline) this.onContextStatus(running ? 'running' : lifecycle.status);
+      if (this.#pipeline === pipeline) this.#onContextStatus(running ? 'running' : lifecycle.status);
     } catch (error) {
       if (stream !== undefined && ownsStream) for (const track of stream.getTracks()) track.stop();
       await lifecycle?.dispose();
-      this.pipeline = undefined;
-      this.setState({ status: 'idle' });
+      this.#pipeline = undefined;
+      this.#setState({ status: 'idle' });
       throw error instanceof RealtimeError
         ? error
         : new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', `MicrophoneCapture could not start: ${describeError(error)}`, { cause: error });
     }
   }
 
-  private async close(pipeline: Pipeline): Promise<void> {
+  async #close(pipeline: Pipeline): Promise<void> {
     pipeline.node.port.postMessage({ type: 'stop' } satisfies CaptureControlMessage);
     // The worklet answers from its message handler even while the context is suspended.
     await Promise.race([pipeline.stopped, new Promise((resolve) => setTimeout(resolve, 500))]);
     pipeline.node.port.onmessage = null;
     pipeline.source.disconnect();
     pipeline.node.disconnect();
-    this.unwatchTrack(pipeline.stream);
+    this.#unwatchTrack(pipeline.stream);
     if (pipeline.ownsStream) for (const track of pipeline.stream.getTracks()) track.stop();
-    this.mediaDevices?.removeEventListener('devicechange', this.onDeviceChange);
-    this.options.duckDuring?.off('playing', this.onPlaying);
+    this.#mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
+    this.#options.duckDuring?.off('playing', this.#onPlaying);
     await pipeline.lifecycle.dispose();
-    this.pipeline = undefined;
-    this.setState({ status: 'stopped' });
+    this.#pipeline = undefined;
+    this.#setState({ status: 'stopped' });
   }
 
-  private receive(pipeline: Pipeline, message: CaptureProcessorMessage): void {
+  #receive(pipeline: Pipeline, message: CaptureProcessorMessage): void {
     switch (message.type) {
       case 'chunk':
         this.emit('chunk', message.data);
         return;
       case 'level':
         this.emit('level', toAudioLevel(message.rms, message.peak, message.contextTime));
-        this.trackSilence(message.peak, message.contextTime);
+        this.#trackSilence(message.peak, message.contextTime);
         return;
       case 'stopped':
         pipeline.resolveStopped();
@@ -542,51 +542,51 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     }
   }
 
-  private trackSilence(peak: number, contextTime: number): void {
-    const timeoutMs = this.options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+  #trackSilence(peak: number, contextTime: number): void {
+    const timeoutMs = this.#options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
     if (timeoutMs === 0) return;
     if (peak < SILENT_MICROPHONE_PEAK) {
-      this.silentSince ??= contextTime;
-      const durationMs = (contextTime - this.silentSince) * 1000;
-      if (!this.reportedSilent && durationMs >= timeoutMs) {
-        this.reportedSilent = true;
-        this.logger.warn('the microphone has been digitally silent', { durationMs: Math.round(durationMs) });
+      this.#silentSince ??= contextTime;
+      const durationMs = (contextTime - this.#silentSince) * 1000;
+      if (!this.#reportedSilent && durationMs >= timeoutMs) {
+        this.#reportedSilent = true;
+        this.#logger.warn('the microphone has been digitally silent', { durationMs: Math.round(durationMs) });
         this.emit('silence', { silent: true, durationMs });
       }
       return;
     }
-    if (this.reportedSilent) {
-      const durationMs = this.silentSince === undefined ? 0 : (contextTime - this.silentSince) * 1000;
-      this.reportedSilent = false;
+    if (this.#reportedSilent) {
+      const durationMs = this.#silentSince === undefined ? 0 : (contextTime - this.#silentSince) * 1000;
+      this.#reportedSilent = false;
       this.emit('silence', { silent: false, durationMs });
     }
-    this.silentSince = undefined;
+    this.#silentSince = undefined;
   }
 
-  private onContextStatus(status: AudioContextStatus): void {
-    const pipeline = this.pipeline;
-    if (pipeline === undefined || this.stopping !== undefined) return;
+  #onContextStatus(status: AudioContextStatus): void {
+    const pipeline = this.#pipeline;
+    if (pipeline === undefined || this.#stopping !== undefined) return;
     if (status === 'running') {
       const track = pipeline.stream.getAudioTracks()[0];
-      this.setState({
+      this.#setState({
         status: 'capturing',
         deviceId: pipeline.deviceId,
         label: track?.label ?? '',
         contextSampleRate: pipeline.lifecycle.context.sampleRate,
       });
     } else if (status === 'needsUserGesture') {
-      this.setState({ status: 'needsUserGesture' });
+      this.#setState({ status: 'needsUserGesture' });
     } else if (status === 'interrupted' || status === 'suspended') {
-      this.setState({ status: 'interrupted' });
+      this.#setState({ status: 'interrupted' });
     }
   }
 
-  private async acquireStream(deviceId: string | undefined): Promise<MediaStream> {
-    const mediaDevices = resolveMediaDevices(this.options.mediaDevices);
+  async #acquireStream(deviceId: string | undefined): Promise<MediaStream> {
+    const mediaDevices = resolveMediaDevices(this.#options.mediaDevices);
     const audio: MediaTrackConstraints = {
-      echoCancellation: this.options.echoCancellation ?? true,
-      noiseSuppression: this.options.noiseSuppression ?? true,
-      autoGainControl: this.options.autoGainControl ?? true,
+      echoCancellation: this.#options.echoCancellation ?? true,
+      noiseSuppression: this.#options.noiseSuppression ?? true,
+      autoGainControl: this.#options.autoGainControl ?? true,
       channelCount: { ideal: 1 },
     };
     if (deviceId !== undefined) audio.deviceId = { exact: deviceId };
@@ -608,38 +608,38 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     }
   }
 
-  private swapStream(pipeline: Pipeline, stream: MediaStream, ownsStream: boolean, deviceId: string | undefined): void {
+  #swapStream(pipeline: Pipeline, stream: MediaStream, ownsStream: boolean, deviceId: string | undefined): void {
     const context = pipeline.lifecycle.context;
     const source = context.createMediaStreamSource(stream);
     source.connect(pipeline.node);
     pipeline.source.disconnect();
-    this.unwatchTrack(pipeline.stream);
+    this.#unwatchTrack(pipeline.stream);
     if (pipeline.ownsStream) for (const track of pipeline.stream.getTracks()) track.stop();
     pipeline.source = source;
     pipeline.stream = stream;
     pipeline.ownsStream = ownsStream;
-    pipeline.deviceId = deviceId ?? this.deviceIdOf(stream);
-    this.watchTrack(stream);
+    pipeline.deviceId = deviceId ?? this.#deviceIdOf(stream);
+    this.#watchTrack(stream);
     const label = stream.getAudioTracks()[0]?.label ?? '';
     this.emit('device', { deviceId: pipeline.deviceId, label });
-    if (this.currentState.status === 'capturing') {
-      this.setState({ status: 'capturing', deviceId: pipeline.deviceId, label, contextSampleRate: context.sampleRate });
+    if (this.#currentState.status === 'capturing') {
+      this.#setState({ status: 'capturing', deviceId: pipeline.deviceId, label, contextSampleRate: context.sampleRate });
     }
   }
 
   /** The device was unplugged (its track ended): fall back to the default microphone. */
-  private async replaceLostDevice(): Promise<void> {
-    const pipeline = this.pipeline;
-    if (pipeline === undefined || this.stopping !== undefined) return;
-    this.logger.warn('the microphone was lost; switching to the default microphone', { deviceId: pipeline.deviceId });
+  async #replaceLostDevice(): Promise<void> {
+    const pipeline = this.#pipeline;
+    if (pipeline === undefined || this.#stopping !== undefined) return;
+    this.#logger.warn('the microphone was lost; switching to the default microphone', { deviceId: pipeline.deviceId });
     try {
-      this.selectedDeviceId = undefined;
-      const stream = await this.acquireStream(undefined);
-      if (this.pipeline !== pipeline || this.stopping !== undefined) {
+      this.#selectedDeviceId = undefined;
+      const stream = await this.#acquireStream(undefined);
+      if (this.#pipeline !== pipeline || this.#stopping !== undefined) {
         for (const track of stream.getTracks()) track.stop();
         return;
       }
-      this.swapStream(pipeline, stream, true, undefined);
+      this.#swapStream(pipeline, stream, true, undefined);
     } catch (error) {
       this.emit(
         'error',
@@ -649,35 +649,35 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     }
   }
 
-  private async refreshDevices(): Promise<void> {
+  async #refreshDevices(): Promise<void> {
     try {
       this.emit('devices', await this.listDevices());
     } catch (error) {
-      this.logger.debug('listing microphones failed', { error });
+      this.#logger.debug('listing microphones failed', { error });
     }
   }
 
-  private watchTrack(stream: MediaStream): void {
-    for (const track of stream.getAudioTracks()) track.addEventListener('ended', this.onTrackEnded);
+  #watchTrack(stream: MediaStream): void {
+    for (const track of stream.getAudioTracks()) track.addEventListener('ended', this.#onTrackEnded);
   }
 
-  private unwatchTrack(stream: MediaStream): void {
-    for (const track of stream.getAudioTracks()) track.removeEventListener('ended', this.onTrackEnded);
+  #unwatchTrack(stream: MediaStream): void {
+    for (const track of stream.getAudioTracks()) track.removeEventListener('ended', this.#onTrackEnded);
   }
 
-  private deviceIdOf(stream: MediaStream): string | undefined {
-    if (stream === this.options.stream) return undefined;
-    return stream.getAudioTracks()[0]?.getSettings().deviceId ?? this.selectedDeviceId;
+  #deviceIdOf(stream: MediaStream): string | undefined {
+    if (stream === this.#options.stream) return undefined;
+    return stream.getAudioTracks()[0]?.getSettings().deviceId ?? this.#selectedDeviceId;
   }
 
-  private post(message: CaptureControlMessage): void {
-    this.pipeline?.node.port.postMessage(message);
+  #post(message: CaptureControlMessage): void {
+    this.#pipeline?.node.port.postMessage(message);
   }
 
-  private setState(state: MicrophoneCaptureState): void {
-    const previous = this.currentState;
+  #setState(state: MicrophoneCaptureState): void {
+    const previous = this.#currentState;
     if (previous.status === state.status && JSON.stringify(previous) === JSON.stringify(state)) return;
-    this.currentState = state;
+    this.#currentState = state;
     this.emit('state', state, previous);
   }
 }

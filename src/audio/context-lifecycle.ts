@@ -9,8 +9,8 @@
  *   background) or Safari `interrupted` (a phone call, Siri) is resumed once it may run again.
  */
 
-import { RealtimeError } from '../base/errors.js';
-import type { Logger } from '../base/logger.js';
+import { RealtimeError } from '../base/errors';
+import type { Logger } from '../base/logger';
 
 /**
  * Where an AudioContext stands, as voxwire sees it. `needsUserGesture`: the browser will not
@@ -40,26 +40,26 @@ export class AudioContextLifecycle {
   readonly context: AudioContext;
   /** True when voxwire created the context (and so may close it). */
   readonly owned: boolean;
-  private readonly options: AudioContextLifecycleOptions;
-  private readonly listeners = new Set<(status: AudioContextStatus) => void>();
-  private currentStatus: AudioContextStatus;
-  private gestureArmed = false;
-  private disposed = false;
-  private resuming: Promise<boolean> | undefined;
+  readonly #options: AudioContextLifecycleOptions;
+  readonly #listeners = new Set<(status: AudioContextStatus) => void>();
+  #currentStatus: AudioContextStatus;
+  #gestureArmed = false;
+  #disposed = false;
+  #resuming: Promise<boolean> | undefined;
 
-  private readonly onStateChange = (): void => {
-    void this.handleStateChange();
+  readonly #onStateChange = (): void => {
+    void this.#handleStateChange();
   };
-  private readonly onGesture = (): void => {
+  readonly #onGesture = (): void => {
     void this.resume();
   };
-  private readonly onVisibility = (): void => {
+  readonly #onVisibility = (): void => {
     const documentLike = (globalThis as { document?: { visibilityState?: string } }).document;
-    if (documentLike?.visibilityState === 'visible' && this.context.state !== 'running') void this.tryResume();
+    if (documentLike?.visibilityState === 'visible' && this.context.state !== 'running') void this.#tryResume();
   };
 
   constructor(options: AudioContextLifecycleOptions) {
-    this.options = options;
+    this.#options = options;
     if (options.context !== undefined) {
       this.context = options.context;
       this.owned = false;
@@ -67,21 +67,21 @@ export class AudioContextLifecycle {
       this.context = createDefaultContext(options.createContext);
       this.owned = true;
     }
-    this.currentStatus = this.statusFromState();
-    this.context.addEventListener('statechange', this.onStateChange);
+    this.#currentStatus = this.#statusFromState();
+    this.context.addEventListener('statechange', this.#onStateChange);
     const documentLike = (globalThis as { document?: EventTarget }).document;
-    documentLike?.addEventListener('visibilitychange', this.onVisibility);
+    documentLike?.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   /** The current status. */
   get status(): AudioContextStatus {
-    return this.currentStatus;
+    return this.#currentStatus;
   }
 
   /** Registers a status listener; returns a function that removes it. */
   onStatus(listener: (status: AudioContextStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /**
@@ -91,126 +91,126 @@ export class AudioContextLifecycle {
    */
   async ensureRunning(): Promise<boolean> {
     if (this.context.state === 'running') {
-      this.setStatus('running');
+      this.#setStatus('running');
       return true;
     }
-    const running = await this.tryResume();
+    const running = await this.#tryResume();
     if (!running && this.context.state !== 'closed') {
-      this.setStatus('needsUserGesture');
-      this.armGesture();
+      this.#setStatus('needsUserGesture');
+      this.#armGesture();
     }
     return running;
   }
 
   /** Resumes the context; call it from a user gesture handler when the status asks for one. */
   async resume(): Promise<boolean> {
-    const running = await this.tryResume();
+    const running = await this.#tryResume();
     if (!running && this.context.state !== 'closed') {
-      this.setStatus(this.context.state === 'interrupted' ? 'interrupted' : 'needsUserGesture');
-      this.armGesture();
+      this.#setStatus(this.context.state === 'interrupted' ? 'interrupted' : 'needsUserGesture');
+      this.#armGesture();
     }
     return running;
   }
 
   /** Removes every listener; closes the context only if voxwire created it. */
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.disarmGesture();
-    this.context.removeEventListener('statechange', this.onStateChange);
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#disarmGesture();
+    this.context.removeEventListener('statechange', this.#onStateChange);
     const documentLike = (globalThis as { document?: EventTarget }).document;
-    documentLike?.removeEventListener('visibilitychange', this.onVisibility);
-    this.listeners.clear();
+    documentLike?.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#listeners.clear();
     if (this.owned && this.context.state !== 'closed') {
       try {
         await this.context.close();
       } catch (error) {
-        this.options.logger.debug('closing the AudioContext failed', { error });
+        this.#options.logger.debug('closing the AudioContext failed', { error });
       }
     }
   }
 
-  private async tryResume(): Promise<boolean> {
-    if (this.disposed || this.context.state === 'closed') return false;
+  async #tryResume(): Promise<boolean> {
+    if (this.#disposed || this.context.state === 'closed') return false;
     if (this.context.state === 'running') return true;
-    this.resuming ??= (async () => {
+    this.#resuming ??= (async () => {
       try {
         // Chromium leaves resume() pending (not rejected) until the page is allowed to play.
         const resumed = this.context.resume().then(
           () => true,
           (error: unknown) => {
-            this.options.logger.debug('AudioContext.resume() rejected', { error });
+            this.#options.logger.debug('AudioContext.resume() rejected', { error });
             return false;
           },
         );
-        await Promise.race([resumed, sleep(this.options.resumeTimeoutMs)]);
+        await Promise.race([resumed, sleep(this.#options.resumeTimeoutMs)]);
       } finally {
-        this.resuming = undefined;
+        this.#resuming = undefined;
       }
       return this.context.state === 'running';
     })();
-    return this.resuming;
+    return this.#resuming;
   }
 
-  private async handleStateChange(): Promise<void> {
-    if (this.disposed) return;
+  async #handleStateChange(): Promise<void> {
+    if (this.#disposed) return;
     const state = this.context.state as AudioContextState | 'interrupted';
     if (state === 'running') {
-      this.disarmGesture();
-      this.setStatus('running');
+      this.#disarmGesture();
+      this.#setStatus('running');
       return;
     }
     if (state === 'closed') {
-      this.disarmGesture();
-      this.setStatus('closed');
+      this.#disarmGesture();
+      this.#setStatus('closed');
       return;
     }
     if (state === 'interrupted') {
       // Safari: nothing can resume until the interruption ends (the state then returns to
       // `suspended`, handled below); a gesture or returning to the tab retries.
-      this.setStatus('interrupted');
-      this.armGesture();
+      this.#setStatus('interrupted');
+      this.#armGesture();
       return;
     }
-    this.setStatus('suspended');
-    if (!this.options.autoResume) return;
-    const running = await this.tryResume();
-    if (!running && this.context.state !== 'closed' && !this.disposed) {
-      this.setStatus((this.context.state as string) === 'interrupted' ? 'interrupted' : 'needsUserGesture');
-      this.armGesture();
+    this.#setStatus('suspended');
+    if (!this.#options.autoResume) return;
+    const running = await this.#tryResume();
+    if (!running && this.context.state !== 'closed' && !this.#disposed) {
+      this.#setStatus((this.context.state as string) === 'interrupted' ? 'interrupted' : 'needsUserGesture');
+      this.#armGesture();
     }
   }
 
-  private statusFromState(): AudioContextStatus {
+  #statusFromState(): AudioContextStatus {
     const state = this.context.state as AudioContextState | 'interrupted';
     return state === 'running' ? 'running' : state === 'closed' ? 'closed' : state === 'interrupted' ? 'interrupted' : 'suspended';
   }
 
-  private setStatus(status: AudioContextStatus): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    for (const listener of [...this.listeners]) {
+  #setStatus(status: AudioContextStatus): void {
+    if (status === this.#currentStatus) return;
+    this.#currentStatus = status;
+    for (const listener of [...this.#listeners]) {
       try {
         listener(status);
       } catch (error) {
-        this.options.logger.error('an AudioContext status listener threw', { error });
+        this.#options.logger.error('an AudioContext status listener threw', { error });
       }
     }
   }
 
-  private armGesture(): void {
-    if (this.gestureArmed || this.disposed) return;
+  #armGesture(): void {
+    if (this.#gestureArmed || this.#disposed) return;
     const target = (globalThis as { document?: EventTarget }).document;
     if (target === undefined) return;
-    this.gestureArmed = true;
-    for (const type of GESTURE_EVENTS) target.addEventListener(type, this.onGesture, { capture: true, passive: true });
+    this.#gestureArmed = true;
+    for (const type of GESTURE_EVENTS) target.addEventListener(type, this.#onGesture, { capture: true, passive: true });
   }
 
-  private disarmGesture(): void {
-    if (!this.gestureArmed) return;
-    this.gestureArmed = false;
+  #disarmGesture(): void {
+    if (!this.#gestureArmed) return;
+    this.#gestureArmed = false;
     const target = (globalThis as { document?: EventTarget }).document;
-    for (const type of GESTURE_EVENTS) target?.removeEventListener(type, this.onGesture, { capture: true });
+    for (const type of GESTURE_EVENTS) target?.removeEventListener(type, this.#onGesture, { capture: true });
   }
 }
 

@@ -4,7 +4,7 @@
  * after `MicrophoneCapture.start()`.
  */
 
-import { RealtimeError } from '../base/errors.js';
+import { RealtimeError } from '../base/errors';
 
 /** One audio device. */
 export interface AudioDevice {

@@ -10,9 +10,9 @@
  * what the user hears by that latency. Internal.
  */
 
-import { RealtimeError } from '../base/errors.js';
-import type { Logger } from '../base/logger.js';
-import { MediaElementOutput, type OutputRoute } from './media-element-output.js';
+import { RealtimeError } from '../base/errors';
+import type { Logger } from '../base/logger';
+import { MediaElementOutput, type OutputRoute } from './media-element-output';
 
 /** Creates an `RTCPeerConnection` (inject one in tests). */
 export type CreatePeerConnection = (configuration?: RTCConfiguration) => RTCPeerConnection;
@@ -25,10 +25,10 @@ export class EchoLoopbackRoute implements OutputRoute {
   readonly element: HTMLAudioElement;
   /** The receiving connection (its stats show the audio arriving). */
   readonly receiver: RTCPeerConnection;
-  private readonly sender: RTCPeerConnection;
-  private readonly destination: MediaStreamAudioDestinationNode;
-  private readonly source: AudioNode;
-  private readonly output: MediaElementOutput;
+  readonly #sender: RTCPeerConnection;
+  readonly #destination: MediaStreamAudioDestinationNode;
+  readonly #source: AudioNode;
+  readonly #output: MediaElementOutput;
 
   private constructor(parts: {
     sender: RTCPeerConnection;
@@ -37,11 +37,11 @@ export class EchoLoopbackRoute implements OutputRoute {
     source: AudioNode;
     output: MediaElementOutput;
   }) {
-    this.sender = parts.sender;
+    this.#sender = parts.sender;
     this.receiver = parts.receiver;
-    this.destination = parts.destination;
-    this.source = parts.source;
-    this.output = parts.output;
+    this.#destination = parts.destination;
+    this.#source = parts.source;
+    this.#output = parts.output;
     this.element = parts.output.element;
   }
 
@@ -100,19 +100,19 @@ export class EchoLoopbackRoute implements OutputRoute {
   }
 
   setSinkId(deviceId: string): Promise<void> {
-    return this.output.setSinkId(deviceId);
+    return this.#output.setSinkId(deviceId);
   }
 
   resume(): Promise<void> {
-    return this.output.resume();
+    return this.#output.resume();
   }
 
   close(): void {
-    this.output.close();
-    this.sender.close();
+    this.#output.close();
+    this.#sender.close();
     this.receiver.close();
     try {
-      this.source.disconnect(this.destination);
+      this.#source.disconnect(this.#destination);
     } catch {
       // Already disconnected by the player's teardown.
     }

@@ -18,18 +18,18 @@
  */
 
 // Capture
-export { MicrophoneCapture } from './capture.js';
+export { MicrophoneCapture } from './capture';
 export type {
   DuckingSource,
   MicrophoneCaptureEvents,
   MicrophoneCaptureOptions,
   MicrophoneCaptureState,
   MicrophoneSilence,
-} from './capture.js';
-export type { CaptureEncoding } from './worklets/messages.js';
+} from './capture';
+export type { CaptureEncoding } from './worklets/messages';
 
 // Playback
-export { AudioPlayer } from './playback.js';
+export { AudioPlayer } from './playback';
 export type {
   AudioPlayerEvents,
   AudioPlayerFlushResult,
@@ -38,27 +38,27 @@ export type {
   PlaybackStart,
   PlaybackStats,
   PlaybackUnderrun,
-} from './playback.js';
-export type { CreatePeerConnection } from './echo-loopback.js';
+} from './playback';
+export type { CreatePeerConnection } from './echo-loopback';
 
 // Context, devices, levels
-export type { AudioContextStatus } from './context-lifecycle.js';
-export { listAudioInputDevices, listAudioOutputDevices } from './devices.js';
-export type { AudioDevice, MediaDevicesLike } from './devices.js';
-export { amplitudeToDb, LEVEL_FLOOR_DB } from './levels.js';
-export type { AudioLevel } from './levels.js';
+export type { AudioContextStatus } from './context-lifecycle';
+export { listAudioInputDevices, listAudioOutputDevices } from './devices';
+export type { AudioDevice, MediaDevicesLike } from './devices';
+export { amplitudeToDb, LEVEL_FLOOR_DB } from './levels';
+export type { AudioLevel } from './levels';
 
 // The client's audio interfaces, implemented above
-export type { AudioInputSource, AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io.js';
+export type { AudioInputSource, AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io';
 
 // Wire formats
-export type { AudioFormatLike } from '../codec/audio-format.js';
+export type { AudioFormatLike } from '../codec/audio-format';
 
 // PCM, base64, WAV and resampling
-export { floatToPcm16, pcm16ToFloat } from '../codec/pcm16.js';
-export { decodeBase64, encodeBase64, base64ToPcm16, pcm16ToBase64 } from '../codec/base64.js';
-export { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../codec/g711.js';
-export { readWav, writeWav } from '../codec/wav.js';
-export type { WavData } from '../codec/wav.js';
-export { Resampler } from '../codec/resampler.js';
-export type { ResamplerOptions } from '../codec/resampler.js';
+export { floatToPcm16, pcm16ToFloat } from '../codec/pcm16';
+export { decodeBase64, encodeBase64, base64ToPcm16, pcm16ToBase64 } from '../codec/base64';
+export { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../codec/g711';
+export { readWav, writeWav } from '../codec/wav';
+export type { WavData } from '../codec/wav';
+export { Resampler } from '../codec/resampler';
+export type { ResamplerOptions } from '../codec/resampler';

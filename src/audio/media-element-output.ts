@@ -5,8 +5,8 @@
  * of the echo-mitigation loopback. Internal.
  */
 
-import { RealtimeError } from '../base/errors.js';
-import type { Logger } from '../base/logger.js';
+import { RealtimeError } from '../base/errors';
+import type { Logger } from '../base/logger';
 
 /** An output path that can pick a device and be torn down. @internal */
 export interface OutputRoute {
@@ -22,14 +22,14 @@ export interface OutputRoute {
 export class MediaElementOutput implements OutputRoute {
   /** The element (not attached to the document). */
   readonly element: HTMLAudioElement;
-  private readonly logger: Logger;
+  readonly #logger: Logger;
 
   constructor(stream: MediaStream, logger: Logger) {
     const documentLike = (globalThis as { document?: Document }).document;
     if (documentLike === undefined) {
       throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', 'Routing audio through a media element needs a document.');
     }
-    this.logger = logger;
+    this.#logger = logger;
     this.element = documentLike.createElement('audio');
     this.element.autoplay = true;
     this.element.srcObject = stream;
@@ -53,7 +53,7 @@ export class MediaElementOutput implements OutputRoute {
       await this.element.play();
     } catch (error) {
       // Autoplay refused: the player's resume() (from a gesture) calls this again.
-      this.logger.debug('the output media element could not start yet', { error });
+      this.#logger.debug('the output media element could not start yet', { error });
     }
   }
 

@@ -3,11 +3,11 @@
  * to the sample, how much of each part the user heard.
  */
 
-import { EventEmitter } from '../base/emitter.js';
-import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io.js';
-import { RealtimeError } from '../base/errors.js';
-import { consoleLogger, type Logger } from '../base/logger.js';
-import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle.js';
+import { EventEmitter } from '../base/emitter';
+import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io';
+import { RealtimeError } from '../base/errors';
+import { consoleLogger, type Logger } from '../base/logger';
+import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle';
 import {
   DEFAULT_FADE_MS,
   DEFAULT_FLUSH_TIMEOUT_MS,
@@ -16,19 +16,19 @@ import {
   DEFAULT_PREBUFFER_MS,
   DEFAULT_RESUME_TIMEOUT_MS,
   MAX_FADE_MS,
-} from './defaults.js';
-import { listAudioOutputDevices, type AudioDevice, type MediaDevicesLike } from './devices.js';
-import { EchoLoopbackRoute, type CreatePeerConnection } from './echo-loopback.js';
-import { toAudioLevel, type AudioLevel } from './levels.js';
-import { MediaElementOutput, type OutputRoute } from './media-element-output.js';
-import { loadWorklet } from './worklet-loader.js';
+} from './defaults';
+import { listAudioOutputDevices, type AudioDevice, type MediaDevicesLike } from './devices';
+import { EchoLoopbackRoute, type CreatePeerConnection } from './echo-loopback';
+import { toAudioLevel, type AudioLevel } from './levels';
+import { MediaElementOutput, type OutputRoute } from './media-element-output';
+import { loadWorklet } from './worklet-loader';
 import {
   PLAYBACK_PROCESSOR_NAME,
   type PlaybackControlMessage,
   type PlaybackProcessorMessage,
   type PlaybackProcessorOptions,
   type PlayedPosition,
-} from './worklets/messages.js';
+} from './worklets/messages';
 
 /** Options for {@link AudioPlayer}. */
 export interface AudioPlayerOptions {
@@ -259,26 +259,26 @@ interface PendingFlush {
  * ```
  */
 export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements AudioOutputSink {
-  private readonly options: AudioPlayerOptions;
-  private readonly logger: Logger;
-  private readonly fadeMs: number;
-  private readonly levelHz: number;
-  private currentState: AudioPlayerState = { status: 'idle' };
-  private graph: Graph | undefined;
-  private starting: Promise<void> | undefined;
-  private closed = false;
+  readonly #options: AudioPlayerOptions;
+  readonly #logger: Logger;
+  readonly #fadeMs: number;
+  readonly #levelHz: number;
+  #currentState: AudioPlayerState = { status: 'idle' };
+  #graph: Graph | undefined;
+  #starting: Promise<void> | undefined;
+  #closed = false;
   /** Set when a start triggered by `write` failed: later writes wait for an explicit `start()`. */
-  private lazyStartFailed = false;
-  private queued: AudioOutputChunk[] = [];
-  private readonly pendingFlushes = new Map<number, PendingFlush>();
-  private flushSequence = 0;
-  private volumeValue: number;
-  private outputDeviceId: string | undefined;
-  private playingNow = false;
-  private lastPosition: PlayedPosition | null = null;
-  private readonly positions = new Map<string, PlayedPosition>();
-  private counters = { underruns: 0, bufferedMs: 0, prebufferMs: 0, chunksWritten: 0 };
-  private jitter = { estimateMs: 0, lastTransitMs: undefined as number | undefined, partKey: '', mediaMs: 0, firstArrivalMs: 0 };
+  #lazyStartFailed = false;
+  #queued: AudioOutputChunk[] = [];
+  readonly #pendingFlushes = new Map<number, PendingFlush>();
+  #flushSequence = 0;
+  #volumeValue: number;
+  #outputDeviceId: string | undefined;
+  #playingNow = false;
+  #lastPosition: PlayedPosition | null = null;
+  readonly #positions = new Map<string, PlayedPosition>();
+  #counters = { underruns: 0, bufferedMs: 0, prebufferMs: 0, chunksWritten: 0 };
+  #jitter = { estimateMs: 0, lastTransitMs: undefined as number | undefined, partKey: '', mediaMs: 0, firstArrivalMs: 0 };
 
   /**
    * @param options - See {@link AudioPlayerOptions}.
@@ -286,11 +286,11 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    */
   constructor(options: AudioPlayerOptions = {}) {
     super();
-    this.options = options;
-    this.logger = options.logger ?? consoleLogger;
-    this.fadeMs = options.fadeMs ?? DEFAULT_FADE_MS;
-    if (!(this.fadeMs >= 0.1 && this.fadeMs <= MAX_FADE_MS)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: fadeMs must be from 0.1 to ${MAX_FADE_MS}, got ${String(this.fadeMs)}.`);
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#fadeMs = options.fadeMs ?? DEFAULT_FADE_MS;
+    if (!(this.#fadeMs >= 0.1 && this.#fadeMs <= MAX_FADE_MS)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: fadeMs must be from 0.1 to ${MAX_FADE_MS}, got ${String(this.#fadeMs)}.`);
     }
     const prebufferMs = options.prebufferMs ?? DEFAULT_PREBUFFER_MS;
     const maxPrebufferMs = options.maxPrebufferMs ?? DEFAULT_MAX_PREBUFFER_MS;
@@ -300,39 +300,39 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         `AudioPlayer: need 0 <= prebufferMs <= maxPrebufferMs, got prebufferMs ${String(prebufferMs)} and maxPrebufferMs ${String(maxPrebufferMs)}.`,
       );
     }
-    this.counters.prebufferMs = prebufferMs;
-    this.levelHz = options.levelHz ?? DEFAULT_LEVEL_HZ;
-    if (!(this.levelHz >= 1 && this.levelHz <= 100)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: levelHz must be from 1 to 100, got ${String(this.levelHz)}.`);
+    this.#counters.prebufferMs = prebufferMs;
+    this.#levelHz = options.levelHz ?? DEFAULT_LEVEL_HZ;
+    if (!(this.#levelHz >= 1 && this.#levelHz <= 100)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer: levelHz must be from 1 to 100, got ${String(this.#levelHz)}.`);
     }
-    this.volumeValue = checkVolume(options.volume ?? 1);
+    this.#volumeValue = checkVolume(options.volume ?? 1);
     if (options.destination !== undefined && (options.outputDeviceId !== undefined || options.echoMitigation === 'loopback')) {
       throw new RealtimeError(
         'VOXWIRE_INVALID_ARGUMENT',
         'AudioPlayer: a custom destination decides where the audio goes; leave out outputDeviceId and echoMitigation with it.',
       );
     }
-    this.outputDeviceId = options.outputDeviceId;
+    this.#outputDeviceId = options.outputDeviceId;
   }
 
   /** The current state. */
   get state(): AudioPlayerState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /** True when the browser waits for a user gesture before audio can play (call `resume()` from one). */
   get needsUserGesture(): boolean {
-    return this.currentState.status === 'needsUserGesture';
+    return this.#currentState.status === 'needsUserGesture';
   }
 
   /** True while audio is rendering. */
   get isPlaying(): boolean {
-    return this.playingNow;
+    return this.#playingNow;
   }
 
   /** The AudioContext in use (undefined before `start()`). */
   get context(): AudioContext | undefined {
-    return this.graph?.lifecycle.context;
+    return this.#graph?.lifecycle.context;
   }
 
   /**
@@ -340,37 +340,37 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    * before `start()`.
    */
   get outputNode(): AudioNode | undefined {
-    return this.graph?.gain;
+    return this.#graph?.gain;
   }
 
   /** The media element playing the output, when one is used (loopback or device fallback). */
   get mediaElement(): HTMLAudioElement | undefined {
-    const route = this.graph?.route;
+    const route = this.#graph?.route;
     return route instanceof EchoLoopbackRoute || route instanceof MediaElementOutput ? route.element : undefined;
   }
 
   /** The echo loopback's receiving peer connection, when `echoMitigation` is `'loopback'`. */
   get loopbackConnection(): RTCPeerConnection | undefined {
-    const route = this.graph?.route;
+    const route = this.#graph?.route;
     return route instanceof EchoLoopbackRoute ? route.receiver : undefined;
   }
 
   /** The volume, 0..1. */
   get volume(): number {
-    return this.volumeValue;
+    return this.#volumeValue;
   }
 
   /** Counters for diagnostics and dashboards. */
   get stats(): PlaybackStats {
-    const context = this.graph?.lifecycle.context as (AudioContext & { outputLatency?: number }) | undefined;
+    const context = this.#graph?.lifecycle.context as (AudioContext & { outputLatency?: number }) | undefined;
     const latency = context === undefined ? 0 : ((context.baseLatency ?? 0) + (context.outputLatency ?? 0)) * 1000;
     return {
-      playing: this.playingNow,
-      underruns: this.counters.underruns,
-      jitterMs: this.jitter.estimateMs,
-      bufferedMs: this.counters.bufferedMs,
-      prebufferMs: this.counters.prebufferMs,
-      chunksWritten: this.counters.chunksWritten,
+      playing: this.#playingNow,
+      underruns: this.#counters.underruns,
+      jitterMs: this.#jitter.estimateMs,
+      bufferedMs: this.#counters.bufferedMs,
+      prebufferMs: this.#counters.prebufferMs,
+      chunksWritten: this.#counters.chunksWritten,
       outputLatencyMs: Number.isFinite(latency) ? latency : 0,
     };
   }
@@ -380,7 +380,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    * second, and exactly at flushes); undefined for a part not seen recently.
    */
   playedSamples(itemId: string, contentIndex: number): number | undefined {
-    return this.positions.get(partKey(itemId, contentIndex))?.playedSamples;
+    return this.#positions.get(partKey(itemId, contentIndex))?.playedSamples;
   }
 
   /**
@@ -392,18 +392,18 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    *   chosen routing is unavailable.
    */
   start(): Promise<void> {
-    if (this.closed) return Promise.reject(new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.start() after close(): create a new player.'));
-    if (this.graph !== undefined) return Promise.resolve();
-    this.lazyStartFailed = false;
-    this.starting ??= this.open().finally(() => {
-      this.starting = undefined;
+    if (this.#closed) return Promise.reject(new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.start() after close(): create a new player.'));
+    if (this.#graph !== undefined) return Promise.resolve();
+    this.#lazyStartFailed = false;
+    this.#starting ??= this.#open().finally(() => {
+      this.#starting = undefined;
     });
-    return this.starting;
+    return this.#starting;
   }
 
   /** Resumes audio after the browser asked for a gesture; call it from a click handler. */
   async resume(): Promise<boolean> {
-    const graph = this.graph;
+    const graph = this.#graph;
     if (graph === undefined) return false;
     await graph.route?.resume();
     return graph.lifecycle.resume();
@@ -416,7 +416,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed chunk.
    */
   write(chunk: AudioOutputChunk): void {
-    if (this.closed) return;
+    if (this.#closed) return;
     const { itemId, contentIndex, samples, sampleRate } = chunk ?? ({} as AudioOutputChunk);
     if (typeof itemId !== 'string' || !Number.isInteger(contentIndex) || contentIndex < 0) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.write: itemId must be a string and contentIndex an integer >= 0.');
@@ -428,22 +428,22 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer.write: sampleRate must be an integer from 1000 to 384000 Hz, got ${String(sampleRate)}.`);
     }
     if (samples.length === 0) return;
-    this.counters.chunksWritten += 1;
-    this.updateJitter(partKey(itemId, contentIndex), (samples.length / sampleRate) * 1000);
+    this.#counters.chunksWritten += 1;
+    this.#updateJitter(partKey(itemId, contentIndex), (samples.length / sampleRate) * 1000);
     const copy = { itemId, contentIndex, samples: samples.slice(), sampleRate };
-    const graph = this.graph;
+    const graph = this.#graph;
     if (graph === undefined) {
-      if (this.lazyStartFailed) return;
-      this.queued.push(copy);
-      if (this.starting === undefined) {
+      if (this.#lazyStartFailed) return;
+      this.#queued.push(copy);
+      if (this.#starting === undefined) {
         this.start().catch((error: unknown) => {
-          this.lazyStartFailed = true;
+          this.#lazyStartFailed = true;
           this.emit('error', toError(error));
         });
       }
       return;
     }
-    this.postWrite(graph, copy);
+    this.#postWrite(graph, copy);
   }
 
   /**
@@ -454,10 +454,10 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    * since the last flush.
    */
   flush(): Promise<AudioPlayerFlushResult | null> {
-    const graph = this.graph;
+    const graph = this.#graph;
     if (graph === undefined) {
-      const first = this.queued[0];
-      this.queued = [];
+      const first = this.#queued[0];
+      this.#queued = [];
       const result: AudioPlayerFlushResult | null =
         first === undefined
           ? null
@@ -474,21 +474,21 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       this.emit('flushed', result);
       return Promise.resolve(result);
     }
-    this.flushSequence += 1;
-    const id = this.flushSequence;
+    this.#flushSequence += 1;
+    const id = this.#flushSequence;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.settleFlushFromReport(id), this.options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
-      this.pendingFlushes.set(id, { resolve, timer });
+      const timer = setTimeout(() => this.#settleFlushFromReport(id), this.#options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+      this.#pendingFlushes.set(id, { resolve, timer });
       const immediate = graph.lifecycle.context.state !== 'running';
-      this.post(graph, { type: 'flush', id, immediate });
+      this.#post(graph, { type: 'flush', id, immediate });
     });
   }
 
   /** Sets the volume (0..1), with a 10 ms glide so it never clicks. */
   setVolume(volume: number): void {
-    this.volumeValue = checkVolume(volume);
-    const graph = this.graph;
-    if (graph !== undefined) graph.gain.gain.setTargetAtTime(this.volumeValue, graph.lifecycle.context.currentTime, 0.01);
+    this.#volumeValue = checkVolume(volume);
+    const graph = this.#graph;
+    if (graph !== undefined) graph.gain.gain.setTargetAtTime(this.#volumeValue, graph.lifecycle.context.currentTime, 0.01);
   }
 
   /**
@@ -498,17 +498,17 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    *   `VOXWIRE_AUDIO_DEVICE` when the device refuses.
    */
   async setOutputDevice(deviceId: string | undefined): Promise<void> {
-    if (this.options.destination !== undefined) {
+    if (this.#options.destination !== undefined) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'AudioPlayer.setOutputDevice: the player plays into a custom destination; route that node yourself.');
     }
-    this.outputDeviceId = deviceId;
-    const graph = this.graph;
-    if (graph !== undefined) await this.applyOutputDevice(graph);
+    this.#outputDeviceId = deviceId;
+    const graph = this.#graph;
+    if (graph !== undefined) await this.#applyOutputDevice(graph);
   }
 
   /** The audio outputs (labels need microphone permission). */
   listDevices(): Promise<AudioDevice[]> {
-    return listAudioOutputDevices(this.options.mediaDevices);
+    return listAudioOutputDevices(this.#options.mediaDevices);
   }
 
   /**
@@ -516,17 +516,17 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    * disconnected, and the context is closed unless you passed it in.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.starting?.catch(() => undefined);
-    for (const [id, pending] of this.pendingFlushes) {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#starting?.catch(() => undefined);
+    for (const [id, pending] of this.#pendingFlushes) {
       clearTimeout(pending.timer);
       pending.resolve(null);
-      this.pendingFlushes.delete(id);
+      this.#pendingFlushes.delete(id);
     }
-    this.queued = [];
-    const graph = this.graph;
-    this.graph = undefined;
+    this.#queued = [];
+    const graph = this.#graph;
+    this.#graph = undefined;
     if (graph !== undefined) {
       graph.node.port.onmessage = null;
       graph.node.disconnect();
@@ -534,28 +534,28 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       graph.route?.close();
       await graph.lifecycle.dispose();
     }
-    this.setPlaying(false);
-    this.setState({ status: 'closed' });
+    this.#setPlaying(false);
+    this.#setState({ status: 'closed' });
   }
 
-  private async open(): Promise<void> {
-    this.setState({ status: 'starting' });
+  async #open(): Promise<void> {
+    this.#setState({ status: 'starting' });
     let lifecycle: AudioContextLifecycle | undefined;
     try {
       lifecycle = new AudioContextLifecycle({
-        context: this.options.context,
+        context: this.#options.context,
         createContext: undefined,
-        resumeTimeoutMs: this.options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS,
-        autoResume: this.options.autoResume ?? true,
-        logger: this.logger,
+        resumeTimeoutMs: this.#options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS,
+        autoResume: this.#options.autoResume ?? true,
+        logger: this.#logger,
       });
       const context = lifecycle.context;
-      await loadWorklet(context, 'playback', this.options.workletUrl);
+      await loadWorklet(context, 'playback', this.#options.workletUrl);
       const processorOptions: PlaybackProcessorOptions = {
-        prebufferMs: this.counters.prebufferMs,
-        maxPrebufferMs: this.options.maxPrebufferMs ?? DEFAULT_MAX_PREBUFFER_MS,
-        fadeMs: this.fadeMs,
-        statusIntervalFrames: Math.max(128, Math.round(context.sampleRate / this.levelHz)),
+        prebufferMs: this.#counters.prebufferMs,
+        maxPrebufferMs: this.#options.maxPrebufferMs ?? DEFAULT_MAX_PREBUFFER_MS,
+        fadeMs: this.#fadeMs,
+        statusIntervalFrames: Math.max(128, Math.round(context.sampleRate / this.#levelHz)),
       };
       const node = new AudioWorkletNode(context, PLAYBACK_PROCESSOR_NAME, {
         numberOfInputs: 0,
@@ -564,41 +564,41 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         processorOptions,
       });
       const gain = context.createGain();
-      gain.gain.value = this.volumeValue;
+      gain.gain.value = this.#volumeValue;
       node.connect(gain);
       const graph: Graph = { lifecycle, node, gain, route: undefined };
-      node.port.onmessage = (event: MessageEvent<PlaybackProcessorMessage>) => this.receive(event.data);
-      if (this.options.echoMitigation === 'loopback') {
-        graph.route = await EchoLoopbackRoute.connect(context, gain, this.options.createPeerConnection, this.logger);
+      node.port.onmessage = (event: MessageEvent<PlaybackProcessorMessage>) => this.#receive(event.data);
+      if (this.#options.echoMitigation === 'loopback') {
+        graph.route = await EchoLoopbackRoute.connect(context, gain, this.#options.createPeerConnection, this.#logger);
       } else {
-        gain.connect(this.options.destination ?? context.destination);
+        gain.connect(this.#options.destination ?? context.destination);
       }
-      if (this.outputDeviceId !== undefined) await this.applyOutputDevice(graph);
-      if (this.closed) {
+      if (this.#outputDeviceId !== undefined) await this.#applyOutputDevice(graph);
+      if (this.#closed) {
         node.disconnect();
         gain.disconnect();
         graph.route?.close();
         await lifecycle.dispose();
         return;
       }
-      this.graph = graph;
-      const queued = this.queued;
-      this.queued = [];
-      for (const chunk of queued) this.postWrite(graph, chunk);
-      lifecycle.onStatus((status) => this.onContextStatus(status));
+      this.#graph = graph;
+      const queued = this.#queued;
+      this.#queued = [];
+      for (const chunk of queued) this.#postWrite(graph, chunk);
+      lifecycle.onStatus((status) => this.#onContextStatus(status));
       const running = await lifecycle.ensureRunning();
-      if (this.graph === graph) this.onContextStatus(running ? 'running' : lifecycle.status);
+      if (this.#graph === graph) this.#onContextStatus(running ? 'running' : lifecycle.status);
     } catch (error) {
       await lifecycle?.dispose();
-      this.graph = undefined;
-      this.queued = [];
-      this.setState({ status: 'idle' });
+      this.#graph = undefined;
+      this.#queued = [];
+      this.#setState({ status: 'idle' });
       throw toError(error);
     }
   }
 
-  private async applyOutputDevice(graph: Graph): Promise<void> {
-    const deviceId = this.outputDeviceId ?? '';
+  async #applyOutputDevice(graph: Graph): Promise<void> {
+    const deviceId = this.#outputDeviceId ?? '';
     if (graph.route !== undefined) {
       await graph.route.setSinkId(deviceId);
       return;
@@ -617,11 +617,11 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     const destination = graph.lifecycle.context.createMediaStreamDestination();
     graph.gain.disconnect();
     graph.gain.connect(destination);
-    graph.route = new MediaElementOutput(destination.stream, this.logger);
+    graph.route = new MediaElementOutput(destination.stream, this.#logger);
     await graph.route.setSinkId(deviceId);
   }
 
-  private postWrite(graph: Graph, chunk: AudioOutputChunk): void {
+  #postWrite(graph: Graph, chunk: AudioOutputChunk): void {
     const message: PlaybackControlMessage = {
       type: 'write',
       itemId: chunk.itemId,
@@ -632,24 +632,24 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     graph.node.port.postMessage(message, [chunk.samples.buffer as ArrayBuffer]);
   }
 
-  private post(graph: Graph, message: PlaybackControlMessage): void {
+  #post(graph: Graph, message: PlaybackControlMessage): void {
     graph.node.port.postMessage(message);
   }
 
-  private receive(message: PlaybackProcessorMessage): void {
+  #receive(message: PlaybackProcessorMessage): void {
     switch (message.type) {
       case 'started':
-        this.setPlaying(true);
+        this.#setPlaying(true);
         this.emit('started', { itemId: message.itemId, contentIndex: message.contentIndex, contextTime: message.contextTime });
         return;
       case 'idle':
-        this.remember(message.position);
-        this.counters.bufferedMs = 0;
-        this.setPlaying(false);
+        this.#remember(message.position);
+        this.#counters.bufferedMs = 0;
+        this.#setPlaying(false);
         return;
       case 'underrun':
-        this.counters.underruns = message.underruns;
-        this.counters.prebufferMs = message.prebufferMs;
+        this.#counters.underruns = message.underruns;
+        this.#counters.prebufferMs = message.prebufferMs;
         this.emit('underrun', {
           itemId: message.itemId,
           contentIndex: message.contentIndex,
@@ -658,16 +658,16 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         });
         return;
       case 'status':
-        this.remember(message.position);
-        this.counters.bufferedMs = message.bufferedMs;
-        this.counters.underruns = message.underruns;
-        this.counters.prebufferMs = message.prebufferMs;
-        this.setPlaying(message.playing);
+        this.#remember(message.position);
+        this.#counters.bufferedMs = message.bufferedMs;
+        this.#counters.underruns = message.underruns;
+        this.#counters.prebufferMs = message.prebufferMs;
+        this.#setPlaying(message.playing);
         this.emit('level', toAudioLevel(message.rms, message.peak, message.contextTime));
         return;
       case 'flushed': {
-        this.remember(message.position);
-        this.counters.bufferedMs = 0;
+        this.#remember(message.position);
+        this.#counters.bufferedMs = 0;
         const result: AudioPlayerFlushResult | null =
           message.position === null
             ? null
@@ -681,15 +681,15 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
                 fadeStartedAt: message.fadeStartedAt,
                 stale: false,
               };
-        this.lastPosition = null;
+        this.#lastPosition = null;
         for (const id of message.ids) {
-          const pending = this.pendingFlushes.get(id);
+          const pending = this.#pendingFlushes.get(id);
           if (pending === undefined) continue;
           clearTimeout(pending.timer);
-          this.pendingFlushes.delete(id);
+          this.#pendingFlushes.delete(id);
           pending.resolve(result);
         }
-        this.setPlaying(false);
+        this.#setPlaying(false);
         this.emit('flushed', result);
         return;
       }
@@ -697,13 +697,13 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   }
 
   /** The worklet did not answer in time (its context stopped rendering): use the last report. */
-  private settleFlushFromReport(id: number): void {
-    const pending = this.pendingFlushes.get(id);
+  #settleFlushFromReport(id: number): void {
+    const pending = this.#pendingFlushes.get(id);
     if (pending === undefined) return;
-    this.pendingFlushes.delete(id);
-    const position = this.lastPosition;
-    this.logger.warn('the playback worklet did not acknowledge a flush in time; using its last report', { id });
-    const context = this.graph?.lifecycle.context;
+    this.#pendingFlushes.delete(id);
+    const position = this.#lastPosition;
+    this.#logger.warn('the playback worklet did not acknowledge a flush in time; using its last report', { id });
+    const context = this.#graph?.lifecycle.context;
     const now = context?.currentTime ?? 0;
     pending.resolve(
       position === null
@@ -721,18 +721,18 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     );
   }
 
-  private remember(position: PlayedPosition | null): void {
+  #remember(position: PlayedPosition | null): void {
     if (position === null) return;
-    this.lastPosition = position;
+    this.#lastPosition = position;
     const key = partKey(position.itemId, position.contentIndex);
-    this.positions.delete(key);
-    this.positions.set(key, position);
-    if (this.positions.size > 64) this.positions.delete(this.positions.keys().next().value as string);
+    this.#positions.delete(key);
+    this.#positions.set(key, position);
+    if (this.#positions.size > 64) this.#positions.delete(this.#positions.keys().next().value as string);
   }
 
-  private updateJitter(key: string, durationMs: number): void {
+  #updateJitter(key: string, durationMs: number): void {
     const now = (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
-    const jitter = this.jitter;
+    const jitter = this.#jitter;
     if (key !== jitter.partKey) {
       jitter.partKey = key;
       jitter.mediaMs = 0;
@@ -748,24 +748,24 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     jitter.mediaMs += durationMs;
   }
 
-  private onContextStatus(status: AudioContextStatus): void {
-    const graph = this.graph;
-    if (graph === undefined || this.closed) return;
-    if (status === 'running') this.setState({ status: 'ready', contextSampleRate: graph.lifecycle.context.sampleRate });
-    else if (status === 'needsUserGesture') this.setState({ status: 'needsUserGesture' });
-    else if (status === 'interrupted' || status === 'suspended') this.setState({ status: 'interrupted' });
+  #onContextStatus(status: AudioContextStatus): void {
+    const graph = this.#graph;
+    if (graph === undefined || this.#closed) return;
+    if (status === 'running') this.#setState({ status: 'ready', contextSampleRate: graph.lifecycle.context.sampleRate });
+    else if (status === 'needsUserGesture') this.#setState({ status: 'needsUserGesture' });
+    else if (status === 'interrupted' || status === 'suspended') this.#setState({ status: 'interrupted' });
   }
 
-  private setPlaying(playing: boolean): void {
-    if (playing === this.playingNow) return;
-    this.playingNow = playing;
+  #setPlaying(playing: boolean): void {
+    if (playing === this.#playingNow) return;
+    this.#playingNow = playing;
     this.emit('playing', playing);
   }
 
-  private setState(state: AudioPlayerState): void {
-    const previous = this.currentState;
+  #setState(state: AudioPlayerState): void {
+    const previous = this.#currentState;
     if (JSON.stringify(previous) === JSON.stringify(state)) return;
-    this.currentState = state;
+    this.#currentState = state;
     this.emit('state', state, previous);
   }
 }

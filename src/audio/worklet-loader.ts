@@ -8,8 +8,8 @@
  * passes URLs does not download them when its bundler splits chunks.
  */
 
-import { RealtimeError } from '../base/errors.js';
-import { CAPTURE_PROCESSOR_NAME, PLAYBACK_PROCESSOR_NAME } from './worklets/messages.js';
+import { RealtimeError } from '../base/errors';
+import { CAPTURE_PROCESSOR_NAME, PLAYBACK_PROCESSOR_NAME } from './worklets/messages';
 
 /** Which processor. @internal */
 export type WorkletKind = 'capture' | 'playback';
@@ -91,7 +91,7 @@ async function addFromUrl(context: BaseAudioContext, kind: WorkletKind, url: str
 
 async function addInline(context: BaseAudioContext, kind: WorkletKind): Promise<void> {
   const worklet = workletOf(context);
-  const { WORKLET_PROCESSORS_SOURCE } = await import('./worklets/sources.generated.js');
+  const { WORKLET_PROCESSORS_SOURCE } = await import('./worklets/sources.generated');
   const blobUrl = URL.createObjectURL(new Blob([WORKLET_PROCESSORS_SOURCE], { type: 'text/javascript' }));
   try {
     await worklet.addModule(blobUrl);

@@ -4,7 +4,7 @@
  * sample). All audio on the wire is mono. Pure arithmetic, no state.
  */
 
-import { RealtimeError } from '../base/errors.js';
+import { RealtimeError } from '../base/errors';
 
 /**
  * An audio format as it appears in `session.audio.input.format` / `output.format`. Only `type`

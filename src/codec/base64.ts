@@ -14,8 +14,8 @@
  * `VOXWIRE_INVALID_ARGUMENT`, never decoded into garbage.
  */
 
-import { RealtimeError } from '../base/errors.js';
-import { asBytes, describe, IS_LITTLE_ENDIAN } from './bytes.js';
+import { RealtimeError } from '../base/errors';
+import { asBytes, describe, IS_LITTLE_ENDIAN } from './bytes';
 
 /** The slice of Node's `Buffer` this module uses. */
 interface BufferView {

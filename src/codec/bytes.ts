@@ -2,7 +2,7 @@
  * Byte-level helpers shared inside `src/codec/` (not part of the public API).
  */
 
-import { RealtimeError } from '../base/errors.js';
+import { RealtimeError } from '../base/errors';
 
 function detectLittleEndian(): boolean {
   return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

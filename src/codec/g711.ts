@@ -8,7 +8,7 @@
  * shifted sample. Tables are built on first use (16 KiB + 4 KiB + 1 KiB), not at import.
  */
 
-import { RealtimeError } from '../base/errors.js';
+import { RealtimeError } from '../base/errors';
 
 const MULAW_BIAS = 0x84;
 const MULAW_CLIP = 0x1fff;

@@ -3,7 +3,7 @@
  * Pure and allocation-free per sample; safe to import into an AudioWorklet.
  */
 
-import { RealtimeError } from '../base/errors.js';
+import { RealtimeError } from '../base/errors';
 
 /** Full scale of signed 16-bit PCM: a float of 1.0 maps to this many steps. */
 const PCM16_SCALE = 32768;

@@ -5,7 +5,7 @@
  * code runs in Node, in a page and inside an AudioWorklet.
  */
 
-import { RealtimeError } from '../base/errors.js';
+import { RealtimeError } from '../base/errors';
 
 /** Options for {@link Resampler}. */
 export interface ResamplerOptions {
@@ -140,29 +140,29 @@ export class Resampler {
   readonly latencySamples: number;
 
   /** outputRate / inputRate reduced: `upFactor / downFactor`. */
-  private readonly upFactor: number;
-  private readonly downFactor: number;
+  readonly #upFactor: number;
+  readonly #downFactor: number;
   /** Half the filter length, in input samples. */
-  private readonly halfWidth: number;
-  private readonly taps: number;
-  private readonly bank: Float64Array;
+  readonly #halfWidth: number;
+  readonly #taps: number;
+  readonly #bank: Float64Array;
   /** Rows of the bank; equals `upFactor` in exact mode. */
-  private readonly rows: number;
-  private readonly interpolated: boolean;
-  private readonly passthrough: boolean;
+  readonly #rows: number;
+  readonly #interpolated: boolean;
+  readonly #passthrough: boolean;
 
   /**
    * Input history, oldest first: the samples the next outputs need (at the start of a stream,
    * zeros standing in for the time before it), then input not yet used.
    */
-  private buffer: Float64Array;
-  private bufferLength = 0;
+  #buffer: Float64Array;
+  #bufferLength = 0;
   /** Index in `buffer` of the input at or before the next output instant. */
-  private base = 0;
+  #base = 0;
   /** Position of the next output between `base` and `base + 1`, in units of 1 / upFactor. */
-  private phase = 0;
-  private inputCount = 0;
-  private outputCount = 0;
+  #phase = 0;
+  #inputCount = 0;
+  #outputCount = 0;
 
   /**
    * @param options - Rates in Hz; see {@link ResamplerOptions}.
@@ -182,9 +182,9 @@ export class Resampler {
     this.inputRate = inputRate;
     this.outputRate = outputRate;
     const divisor = greatestCommonDivisor(inputRate, outputRate);
-    this.upFactor = outputRate / divisor;
-    this.downFactor = inputRate / divisor;
-    this.passthrough = inputRate === outputRate;
+    this.#upFactor = outputRate / divisor;
+    this.#downFactor = inputRate / divisor;
+    this.#passthrough = inputRate === outputRate;
 
     // Kaiser's estimate of the length for the attenuation and transition band, measured in
     // input samples (the filter runs at the input rate's time scale).
@@ -192,17 +192,17 @@ export class Resampler {
     const transition = (2 * Math.PI * (1 - PASSBAND_FRACTION) * nyquist) / inputRate;
     const length = (STOPBAND_ATTENUATION_DB - 8) / (2.285 * transition) + 1;
     // An even half-width keeps the tap count a multiple of 4 for the unrolled inner loop.
-    this.halfWidth = this.passthrough ? 0 : 2 * Math.ceil(length / 4);
-    this.taps = 2 * this.halfWidth;
+    this.#halfWidth = this.#passthrough ? 0 : 2 * Math.ceil(length / 4);
+    this.#taps = 2 * this.#halfWidth;
     const cutoff = ((1 + PASSBAND_FRACTION) * nyquist) / inputRate; // centre of the transition, × 2 / inputRate
     const beta = 0.1102 * (STOPBAND_ATTENUATION_DB - 8.7);
-    this.interpolated = this.upFactor * this.taps > MAX_EXACT_COEFFICIENTS;
-    this.rows = this.passthrough ? 0 : this.interpolated ? INTERPOLATED_PHASES : this.upFactor;
-    this.bank = this.passthrough
+    this.#interpolated = this.#upFactor * this.#taps > MAX_EXACT_COEFFICIENTS;
+    this.#rows = this.#passthrough ? 0 : this.#interpolated ? INTERPOLATED_PHASES : this.#upFactor;
+    this.#bank = this.#passthrough
       ? new Float64Array(0)
-      : buildFilterBank(this.interpolated ? this.rows + 1 : this.rows, this.rows, this.halfWidth, cutoff, beta);
-    this.latencySamples = this.passthrough ? 0 : Math.ceil(((this.halfWidth + 1) * outputRate) / inputRate);
-    this.buffer = new Float64Array(SLICE_SAMPLES + 2 * this.taps);
+      : buildFilterBank(this.#interpolated ? this.#rows + 1 : this.#rows, this.#rows, this.#halfWidth, cutoff, beta);
+    this.latencySamples = this.#passthrough ? 0 : Math.ceil(((this.#halfWidth + 1) * outputRate) / inputRate);
+    this.#buffer = new Float64Array(SLICE_SAMPLES + 2 * this.#taps);
     this.reset();
   }
 
@@ -210,14 +210,14 @@ export class Resampler {
    * Clears the history, as if the resampler were new. The next sample starts a new stream.
    */
   reset(): void {
-    this.buffer.fill(0);
+    this.#buffer.fill(0);
     // Zeros stand in for the input before the stream starts, so the first output (at time 0)
     // has the full history it needs.
-    this.bufferLength = this.passthrough ? 0 : this.halfWidth - 1;
-    this.base = this.bufferLength;
-    this.phase = 0;
-    this.inputCount = 0;
-    this.outputCount = 0;
+    this.#bufferLength = this.#passthrough ? 0 : this.#halfWidth - 1;
+    this.#base = this.#bufferLength;
+    this.#phase = 0;
+    this.#inputCount = 0;
+    this.#outputCount = 0;
   }
 
   /**
@@ -227,8 +227,8 @@ export class Resampler {
    * @param inputLength - Samples the next call will receive.
    */
   outputLengthFor(inputLength: number): number {
-    if (this.passthrough) return inputLength;
-    return this.countOutputs(this.bufferLength + inputLength);
+    if (this.#passthrough) return inputLength;
+    return this.#countOutputs(this.#bufferLength + inputLength);
   }
 
   /**
@@ -246,19 +246,19 @@ export class Resampler {
     if (!(input instanceof Float32Array)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'Resampler.process expects a Float32Array of mono samples.');
     }
-    if (this.passthrough) {
-      const target = this.prepareOutput(input.length, output);
+    if (this.#passthrough) {
+      const target = this.#prepareOutput(input.length, output);
       target.set(input);
       return target;
     }
-    const target = this.prepareOutput(this.countOutputs(this.bufferLength + input.length), output);
+    const target = this.#prepareOutput(this.#countOutputs(this.#bufferLength + input.length), output);
     let written = 0;
     for (let offset = 0; offset < input.length; offset += SLICE_SAMPLES) {
       const slice = input.subarray(offset, Math.min(offset + SLICE_SAMPLES, input.length));
-      this.append(slice, slice.length);
-      written += this.emit(target, written, this.countOutputs(this.bufferLength));
+      this.#append(slice, slice.length);
+      written += this.#emit(target, written, this.#countOutputs(this.#bufferLength));
     }
-    this.inputCount += input.length;
+    this.#inputCount += input.length;
     return target;
   }
 
@@ -271,33 +271,33 @@ export class Resampler {
    * @returns The remaining samples.
    */
   flush(output?: Float32Array): Float32Array {
-    if (this.passthrough) return this.prepareOutput(0, output);
-    const expected = this.expectedTotalOutputs();
-    const count = Math.min(this.countOutputs(this.bufferLength + this.halfWidth), expected - this.outputCount);
-    const target = this.prepareOutput(count, output);
-    this.append(undefined, this.halfWidth);
-    this.emit(target, 0, count);
+    if (this.#passthrough) return this.#prepareOutput(0, output);
+    const expected = this.#expectedTotalOutputs();
+    const count = Math.min(this.#countOutputs(this.#bufferLength + this.#halfWidth), expected - this.#outputCount);
+    const target = this.#prepareOutput(count, output);
+    this.#append(undefined, this.#halfWidth);
+    this.#emit(target, 0, count);
     this.reset();
     return target;
   }
 
   /** ceil(inputCount × up / down), split so the product never loses integer precision. */
-  private expectedTotalOutputs(): number {
-    const whole = Math.floor(this.inputCount / this.downFactor);
-    const rest = this.inputCount - whole * this.downFactor;
-    return whole * this.upFactor + Math.ceil((rest * this.upFactor) / this.downFactor);
+  #expectedTotalOutputs(): number {
+    const whole = Math.floor(this.#inputCount / this.#downFactor);
+    const rest = this.#inputCount - whole * this.#downFactor;
+    return whole * this.#upFactor + Math.ceil((rest * this.#upFactor) / this.#downFactor);
   }
 
   /** Outputs computable when the buffer holds `available` samples. */
-  private countOutputs(available: number): number {
+  #countOutputs(available: number): number {
     // Output k (from now) sits at base + floor((phase + k·down) / up) and needs inputs up to
     // that index + halfWidth, so it is ready while that index <= available - 1 - halfWidth.
-    const headroom = available - 1 - this.halfWidth - this.base;
+    const headroom = available - 1 - this.#halfWidth - this.#base;
     if (headroom < 0) return 0;
-    return Math.ceil(((headroom + 1) * this.upFactor - this.phase) / this.downFactor);
+    return Math.ceil(((headroom + 1) * this.#upFactor - this.#phase) / this.#downFactor);
   }
 
-  private prepareOutput(count: number, output: Float32Array | undefined): Float32Array {
+  #prepareOutput(count: number, output: Float32Array | undefined): Float32Array {
     if (output === undefined) return new Float32Array(count);
     if (!(output instanceof Float32Array) || output.length < count) {
       throw new RealtimeError(
@@ -311,43 +311,43 @@ export class Resampler {
   }
 
   /** Appends `count` samples of `input` (or zeros when `input` is undefined) to the history. */
-  private append(input: Float32Array | undefined, count: number): void {
-    const needed = this.bufferLength + count;
-    if (needed > this.buffer.length) {
-      const grown = new Float64Array(Math.max(needed, this.buffer.length * 2));
-      grown.set(this.buffer.subarray(0, this.bufferLength));
-      this.buffer = grown;
+  #append(input: Float32Array | undefined, count: number): void {
+    const needed = this.#bufferLength + count;
+    if (needed > this.#buffer.length) {
+      const grown = new Float64Array(Math.max(needed, this.#buffer.length * 2));
+      grown.set(this.#buffer.subarray(0, this.#bufferLength));
+      this.#buffer = grown;
     }
-    if (input === undefined) this.buffer.fill(0, this.bufferLength, needed);
-    else this.buffer.set(input, this.bufferLength);
-    this.bufferLength = needed;
+    if (input === undefined) this.#buffer.fill(0, this.#bufferLength, needed);
+    else this.#buffer.set(input, this.#bufferLength);
+    this.#bufferLength = needed;
   }
 
   /** Computes `count` outputs into `target` from `offset`, then drops history no longer needed. */
-  private emit(target: Float32Array, offset: number, count: number): number {
-    if (this.interpolated) this.filterInterpolated(target, offset, count);
-    else if (this.upFactor === 1) this.filterDecimate(target, offset, count);
-    else this.filterExact(target, offset, count);
-    this.outputCount += count;
-    const drop = Math.min(this.base - this.halfWidth + 1, this.bufferLength);
+  #emit(target: Float32Array, offset: number, count: number): number {
+    if (this.#interpolated) this.#filterInterpolated(target, offset, count);
+    else if (this.#upFactor === 1) this.#filterDecimate(target, offset, count);
+    else this.#filterExact(target, offset, count);
+    this.#outputCount += count;
+    const drop = Math.min(this.#base - this.#halfWidth + 1, this.#bufferLength);
     if (drop > 0) {
-      this.buffer.copyWithin(0, drop, this.bufferLength);
-      this.bufferLength -= drop;
-      this.base -= drop;
+      this.#buffer.copyWithin(0, drop, this.#bufferLength);
+      this.#bufferLength -= drop;
+      this.#base -= drop;
     }
     return count;
   }
 
-  private filterExact(target: Float32Array, offset: number, count: number): void {
-    const buffer = this.buffer;
-    const bank = this.bank;
-    const taps = this.taps;
-    const up = this.upFactor;
-    const down = this.downFactor;
+  #filterExact(target: Float32Array, offset: number, count: number): void {
+    const buffer = this.#buffer;
+    const bank = this.#bank;
+    const taps = this.#taps;
+    const up = this.#upFactor;
+    const down = this.#downFactor;
     const baseStep = Math.floor(down / up);
     const phaseStep = down - baseStep * up;
-    let start = this.base - this.halfWidth + 1;
-    let phase = this.phase;
+    let start = this.#base - this.#halfWidth + 1;
+    let phase = this.#phase;
     for (let n = 0; n < count; n++) {
       const row = phase * taps;
       // Four accumulators break the dependency chain of one running sum (about 3× faster);
@@ -370,26 +370,26 @@ export class Resampler {
         start += 1;
       }
     }
-    this.base = start + this.halfWidth - 1;
-    this.phase = phase;
+    this.#base = start + this.#halfWidth - 1;
+    this.#phase = phase;
   }
 
   /**
    * Integer decimation (48 kHz → 24 kHz, 24 kHz → 8 kHz, ...): a single phase, whose kernel is
    * symmetric about its centre tap, so mirrored inputs are added before multiplying (half the
-   * multiplications of {@link Resampler.filterExact}).
+   * multiplications of {@link Resampler.#filterExact}).
    */
-  private filterDecimate(target: Float32Array, offset: number, count: number): void {
-    const buffer = this.buffer;
-    const bank = this.bank;
-    const halfWidth = this.halfWidth;
+  #filterDecimate(target: Float32Array, offset: number, count: number): void {
+    const buffer = this.#buffer;
+    const bank = this.#bank;
+    const halfWidth = this.#halfWidth;
     const centre = halfWidth - 1;
-    const step = this.downFactor;
+    const step = this.#downFactor;
     // Taps 0 .. 2·halfWidth - 2 are non-zero and tap j mirrors tap 2·halfWidth - 2 - j; the
     // last tap sits on the window's edge and is exactly 0.
     const mirror = 2 * halfWidth - 2;
     const centreWeight = bank[centre]!;
-    let start = this.base - centre;
+    let start = this.#base - centre;
     for (let n = 0; n < count; n++) {
       const end = start + mirror;
       let sum0 = centreWeight * buffer[start + centre]!;
@@ -403,7 +403,7 @@ export class Resampler {
       target[offset + n] = sum0 + sum1;
       start += step;
     }
-    this.base = start + centre;
+    this.#base = start + centre;
   }
 
   /**
@@ -411,17 +411,17 @@ export class Resampler {
    * {@link INTERPOLATED_PHASES} + 1 rows and each output blends the two rows around its exact
    * phase linearly (two dot products per sample).
    */
-  private filterInterpolated(target: Float32Array, offset: number, count: number): void {
-    const buffer = this.buffer;
-    const bank = this.bank;
-    const taps = this.taps;
-    const rows = this.rows;
-    const up = this.upFactor;
-    const down = this.downFactor;
+  #filterInterpolated(target: Float32Array, offset: number, count: number): void {
+    const buffer = this.#buffer;
+    const bank = this.#bank;
+    const taps = this.#taps;
+    const rows = this.#rows;
+    const up = this.#upFactor;
+    const down = this.#downFactor;
     const baseStep = Math.floor(down / up);
     const phaseStep = down - baseStep * up;
-    let start = this.base - this.halfWidth + 1;
-    let phase = this.phase;
+    let start = this.#base - this.#halfWidth + 1;
+    let phase = this.#phase;
     for (let n = 0; n < count; n++) {
       const scaled = phase * rows;
       const rowIndex = Math.floor(scaled / up);
@@ -443,7 +443,7 @@ export class Resampler {
         start += 1;
       }
     }
-    this.base = start + this.halfWidth - 1;
-    this.phase = phase;
+    this.#base = start + this.#halfWidth - 1;
+    this.#phase = phase;
   }
 }

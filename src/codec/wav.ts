@@ -3,8 +3,8 @@
  * Pure: no DOM, no `node:*`; works on bytes from `fs.readFile`, `fetch` or a `Blob`.
  */
 
-import { RealtimeError } from '../base/errors.js';
-import { asBytes, describe, IS_LITTLE_ENDIAN } from './bytes.js';
+import { RealtimeError } from '../base/errors';
+import { asBytes, describe, IS_LITTLE_ENDIAN } from './bytes';
 
 /** 16-bit PCM audio: what {@link readWav} returns and {@link writeWav} takes. */
 export interface WavData {

@@ -200,26 +200,26 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   /** Bytes sent to clients. */
   upstreamBytes = 0;
 
-  private readonly prefix: string;
-  private readonly logger: Logger;
-  private readonly labelText: string;
-  private readonly buckets: number[];
-  private readonly bucketCounts: number[];
+  readonly #prefix: string;
+  readonly #logger: Logger;
+  readonly #labelText: string;
+  readonly #buckets: number[];
+  readonly #bucketCounts: number[];
   // A typed array, not a field: a double field would allocate a heap number on every frame.
-  private readonly latencyTotals = new Float64Array(2);
-  private readonly ended = zeroes(RELAY_END_REASONS);
-  private readonly rejectedFrames = zeroes(FRAME_REJECT_REASONS);
-  private readonly budgetRejections = zeroes(BUDGET_STAGES);
-  private readonly rejectedConnections = zeroes(CONNECTION_REJECT_REASONS);
-  private readonly toolOutcomes = zeroes(TOOL_OUTCOMES);
+  readonly #latencyTotals = new Float64Array(2);
+  readonly #ended = zeroes(RELAY_END_REASONS);
+  readonly #rejectedFrames = zeroes(FRAME_REJECT_REASONS);
+  readonly #budgetRejections = zeroes(BUDGET_STAGES);
+  readonly #rejectedConnections = zeroes(CONNECTION_REJECT_REASONS);
+  readonly #toolOutcomes = zeroes(TOOL_OUTCOMES);
 
   constructor(options: RelayMetricsOptions = {}) {
     super();
-    this.prefix = options.prefix ?? 'voxwire_relay_';
-    this.logger = options.logger ?? consoleLogger;
-    this.buckets = [...(options.latencyBucketsSeconds ?? DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS)].sort((a, b) => a - b);
-    this.bucketCounts = new Array<number>(this.buckets.length + 1).fill(0);
-    this.labelText = Object.entries(options.labels ?? {})
+    this.#prefix = options.prefix ?? 'voxwire_relay_';
+    this.#logger = options.logger ?? consoleLogger;
+    this.#buckets = [...(options.latencyBucketsSeconds ?? DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS)].sort((a, b) => a - b);
+    this.#bucketCounts = new Array<number>(this.#buckets.length + 1).fill(0);
+    this.#labelText = Object.entries(options.labels ?? {})
       .map(([name, value]) => `${name}="${escapeLabel(value)}"`)
       .join(',');
   }
@@ -233,11 +233,11 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
 
   /** Records the relay-added latency of one frame, in seconds. */
   observeLatency(seconds: number): void {
-    const buckets = this.buckets;
+    const buckets = this.#buckets;
     let index = 0;
     while (index < buckets.length && seconds > (buckets[index] as number)) index += 1;
-    this.bucketCounts[index] = (this.bucketCounts[index] as number) + 1;
-    const totals = this.latencyTotals;
+    this.#bucketCounts[index] = (this.#bucketCounts[index] as number) + 1;
+    const totals = this.#latencyTotals;
     totals[0] = (totals[0] as number) + seconds;
     totals[1] = (totals[1] as number) + 1;
   }
@@ -246,45 +246,45 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   recordSessionStarted(sessionId: string, userId: string): void {
     this.activeSessions += 1;
     this.sessionsStarted += 1;
-    this.safeEmit('sessionStarted', { sessionId, userId });
+    this.#safeEmit('sessionStarted', { sessionId, userId });
   }
 
   /** Records a session end. */
   recordSessionEnded(sessionId: string, userId: string, reason: RelayEndReason, durationMs: number): void {
     this.activeSessions -= 1;
-    this.ended[reason] += 1;
-    this.safeEmit('sessionEnded', { sessionId, userId, reason, durationMs });
+    this.#ended[reason] += 1;
+    this.#safeEmit('sessionEnded', { sessionId, userId, reason, durationMs });
   }
 
   /** Records a refused client frame. */
   recordFrameRejected(sessionId: string, reason: FrameRejectReason): void {
-    this.rejectedFrames[reason] += 1;
-    this.safeEmit('frameRejected', { sessionId, reason });
+    this.#rejectedFrames[reason] += 1;
+    this.#safeEmit('frameRejected', { sessionId, reason });
   }
 
   /** Records a budget refusal. */
   recordBudgetRejection(userId: string, stage: BudgetRejectionStage): void {
-    this.budgetRejections[stage] += 1;
-    this.safeEmit('budgetRejected', { userId, stage });
+    this.#budgetRejections[stage] += 1;
+    this.#safeEmit('budgetRejected', { userId, stage });
   }
 
   /** Records a refused connection. */
   recordConnectionRejected(reason: ConnectionRejectReason, status: number): void {
-    this.rejectedConnections[reason] += 1;
-    this.safeEmit('connectionRejected', { reason, status });
+    this.#rejectedConnections[reason] += 1;
+    this.#safeEmit('connectionRejected', { reason, status });
   }
 
   /** Records a finished server-side tool call. */
   recordToolCall(sessionId: string, name: string, outcome: ToolCallOutcome, durationMs: number | undefined): void {
-    this.toolOutcomes[outcome] += 1;
-    this.safeEmit('toolCall', { sessionId, name, outcome, durationMs });
+    this.#toolOutcomes[outcome] += 1;
+    this.#safeEmit('toolCall', { sessionId, name, outcome, durationMs });
   }
 
-  private safeEmit<Name extends keyof RelayMetricsEvents>(name: Name, ...args: RelayMetricsEvents[Name]): void {
+  #safeEmit<Name extends keyof RelayMetricsEvents>(name: Name, ...args: RelayMetricsEvents[Name]): void {
     try {
       (this.emit as (name: string, ...args: unknown[]) => boolean)(name, ...args);
     } catch (error) {
-      this.logger.error(`relay metrics: a ${name} listener threw`, { error: error instanceof Error ? error.message : String(error) });
+      this.#logger.error(`relay metrics: a ${name} listener threw`, { error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -293,23 +293,23 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     return {
       activeSessions: this.activeSessions,
       sessionsStarted: this.sessionsStarted,
-      sessionsEnded: { ...this.ended },
+      sessionsEnded: { ...this.#ended },
       clientToUpstream: { frames: this.clientFrames, bytes: this.clientBytes },
       upstreamToClient: { frames: this.upstreamFrames, bytes: this.upstreamBytes },
-      framesRejected: { ...this.rejectedFrames },
-      budgetRejections: { ...this.budgetRejections },
-      connectionsRejected: { ...this.rejectedConnections },
-      toolCalls: { ...this.toolOutcomes },
-      latency: { bucketsSeconds: [...this.buckets], counts: [...this.bucketCounts], sumSeconds: this.latencyTotals[0] as number, count: this.latencyTotals[1] as number },
+      framesRejected: { ...this.#rejectedFrames },
+      budgetRejections: { ...this.#budgetRejections },
+      connectionsRejected: { ...this.#rejectedConnections },
+      toolCalls: { ...this.#toolOutcomes },
+      latency: { bucketsSeconds: [...this.#buckets], counts: [...this.#bucketCounts], sumSeconds: this.#latencyTotals[0] as number, count: this.#latencyTotals[1] as number },
     };
   }
 
   /** The metrics in the Prometheus text exposition format. */
   render(): string {
     const lines: string[] = [];
-    const name = (metric: string): string => `${this.prefix}${metric}`;
+    const name = (metric: string): string => `${this.#prefix}${metric}`;
     const labels = (extra: string): string => {
-      const all = [this.labelText, extra].filter((part) => part !== '').join(',');
+      const all = [this.#labelText, extra].filter((part) => part !== '').join(',');
       return all === '' ? '' : `{${all}}`;
     };
     const family = (metric: string, type: string, help: string, samples: Array<[string, number]>): void => {
@@ -321,7 +321,7 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
 
     family('active_sessions', 'gauge', 'Relay sessions open now.', [[labels(''), this.activeSessions]]);
     family('sessions_started_total', 'counter', 'Relay sessions opened.', [[labels(''), this.sessionsStarted]]);
-    family('sessions_ended_total', 'counter', 'Relay sessions ended, by reason.', byLabel('reason', this.ended));
+    family('sessions_ended_total', 'counter', 'Relay sessions ended, by reason.', byLabel('reason', this.#ended));
     family('frames_total', 'counter', 'Frames relayed, by direction.', [
       [labels('direction="client_to_upstream"'), this.clientFrames],
       [labels('direction="upstream_to_client"'), this.upstreamFrames],
@@ -330,21 +330,21 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       [labels('direction="client_to_upstream"'), this.clientBytes],
       [labels('direction="upstream_to_client"'), this.upstreamBytes],
     ]);
-    family('frames_rejected_total', 'counter', 'Client frames refused with an error event, by reason.', byLabel('reason', this.rejectedFrames));
-    family('budget_rejections_total', 'counter', 'Users refused or cut off by their budget, by stage.', byLabel('stage', this.budgetRejections));
-    family('connections_rejected_total', 'counter', 'Connections refused, by reason.', byLabel('reason', this.rejectedConnections));
-    family('tool_calls_total', 'counter', 'Server-side tool calls, by outcome.', byLabel('outcome', this.toolOutcomes));
+    family('frames_rejected_total', 'counter', 'Client frames refused with an error event, by reason.', byLabel('reason', this.#rejectedFrames));
+    family('budget_rejections_total', 'counter', 'Users refused or cut off by their budget, by stage.', byLabel('stage', this.#budgetRejections));
+    family('connections_rejected_total', 'counter', 'Connections refused, by reason.', byLabel('reason', this.#rejectedConnections));
+    family('tool_calls_total', 'counter', 'Server-side tool calls, by outcome.', byLabel('outcome', this.#toolOutcomes));
 
     const latency = name('added_latency_seconds');
     lines.push(`# HELP ${latency} Time a frame spends in the relay, from arrival to forwarding (one frame in 8 is timed).`, `# TYPE ${latency} histogram`);
     let cumulative = 0;
-    this.buckets.forEach((bound, index) => {
-      cumulative += this.bucketCounts[index] as number;
+    this.#buckets.forEach((bound, index) => {
+      cumulative += this.#bucketCounts[index] as number;
       lines.push(`${latency}_bucket${labels(`le="${bound}"`)} ${cumulative}`);
     });
-    cumulative += this.bucketCounts[this.buckets.length] as number;
+    cumulative += this.#bucketCounts[this.#buckets.length] as number;
     lines.push(`${latency}_bucket${labels('le="+Inf"')} ${cumulative}`);
-    lines.push(`${latency}_sum${labels('')} ${this.latencyTotals[0] as number}`, `${latency}_count${labels('')} ${this.latencyTotals[1] as number}`);
+    lines.push(`${latency}_sum${labels('')} ${this.#latencyTotals[0] as number}`, `${latency}_count${labels('')} ${this.#latencyTotals[1] as number}`);
     return `${lines.join('\n')}\n`;
   }
 }

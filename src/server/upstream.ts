@@ -123,12 +123,15 @@ export class UpstreamConnection {
   #closedWith: { code: number; reason: string } | undefined;
   #handedOver = false;
 
+  /** The socket: send frames to the upstream, close it. */
+  readonly socket: UpstreamSocket;
+  readonly #handlers: UpstreamSocketHandlers;
+
   /** @internal Built by {@link Upstream.dial}. */
-  constructor(
-    /** The socket: send frames to the upstream, close it. */
-    readonly socket: UpstreamSocket,
-    private readonly handlers: UpstreamSocketHandlers,
-  ) {}
+  constructor(socket: UpstreamSocket, handlers: UpstreamSocketHandlers) {
+    this.socket = socket;
+    this.#handlers = handlers;
+  }
 
   /** @internal Queues a frame that arrives before the hand-over. */
   queueFrame(frame: RelayFrame): void {
@@ -155,8 +158,8 @@ export class UpstreamConnection {
       return;
     }
     // From here on the factory's listener calls the session directly: one property read per frame.
-    this.handlers.onMessage = onFrame;
-    this.handlers.onClose = onClose;
+    this.#handlers.onMessage = onFrame;
+    this.#handlers.onClose = onClose;
   }
 }
 

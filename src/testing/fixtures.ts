@@ -5,9 +5,9 @@
  * imported lazily so that merely importing `voxwire/testing` in a browser does not fail.
  */
 
-import { pcm16ToBase64 } from '../codec/base64.js';
-import { readWav } from '../codec/wav.js';
-import { RealtimeError } from '../base/errors.js';
+import { pcm16ToBase64 } from '../codec/base64';
+import { readWav } from '../codec/wav';
+import { RealtimeError } from '../base/errors';
 
 /**
  * What a clip is for.

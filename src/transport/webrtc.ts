@@ -189,13 +189,13 @@ function isPositiveOrZero(value: unknown): value is number {
  */
 export class WebRTCTransport extends EventEmitter<TransportEvents> implements Transport {
   readonly capabilities: TransportCapabilities = { audio: 'media' };
-  private readonly options: WebRTCTransportOptions;
+  readonly #options: WebRTCTransportOptions;
   readonly #serialize: (event: ClientEventInput) => string;
-  private readonly clock: Clock;
-  private current: Connection | undefined;
-  private microphone: { stream: MediaStream; owned: boolean } | undefined;
-  private element: HTMLAudioElement | undefined;
-  private mutedState = false;
+  readonly #clock: Clock;
+  #current: Connection | undefined;
+  #microphone: { stream: MediaStream; owned: boolean } | undefined;
+  #element: HTMLAudioElement | undefined;
+  #mutedState = false;
 
   constructor(options: WebRTCTransportOptions = {}) {
     super();
@@ -223,76 +223,76 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
         throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
       }
     }
-    this.options = { ...options };
+    this.#options = { ...options };
     this.#serialize = createClientEventSerializer(options);
-    this.clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** True between `open` and `close`: the data channel is open. */
   get isOpen(): boolean {
-    const connection = this.current;
+    const connection = this.#current;
     return connection !== undefined && connection.phase !== 'ended' && connection.channel.readyState === 'open';
   }
 
   /** The id of the current call (from the SDP answer's `Location`), for a server-side sideband or hangup. */
   get callId(): string | undefined {
-    return this.current?.callId;
+    return this.#current?.callId;
   }
 
   /** The current peer connection (for `getStats()`), if any. */
   get peerConnection(): RTCPeerConnection | undefined {
-    return this.current?.pc;
+    return this.#current?.pc;
   }
 
   /** The assistant's audio of the current call, once its track arrived (for level meters). */
   get remoteStream(): MediaStream | undefined {
-    return this.current?.remoteStream;
+    return this.#current?.remoteStream;
   }
 
   /** The microphone stream in use (yours, or the one the transport opened). */
   get localStream(): MediaStream | undefined {
-    return this.microphone?.stream ?? this.options.mediaStream;
+    return this.#microphone?.stream ?? this.#options.mediaStream;
   }
 
   /** The element the assistant's audio plays through, once created. */
   get audioElement(): HTMLAudioElement | undefined {
-    return this.element;
+    return this.#element;
   }
 
   /** True while the microphone is muted (no RTP is sent). Survives reconnects. */
   get muted(): boolean {
-    return this.mutedState;
+    return this.#mutedState;
   }
 
   /** Bytes queued on the data channel and not yet sent. */
   get bufferedAmount(): number {
-    return this.current?.channel.bufferedAmount ?? 0;
+    return this.#current?.channel.bufferedAmount ?? 0;
   }
 
   async connect(options: TransportConnectOptions = {}): Promise<void> {
     const { signal } = options;
-    if (this.current && this.current.phase !== 'ended') {
+    if (this.#current && this.#current.phase !== 'ended') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebRTCTransport.connect(): already connected or connecting; close() first.');
     }
     signal?.throwIfAborted();
-    const key = await resolveApiKey(this.options.apiKey);
+    const key = await resolveApiKey(this.#options.apiKey);
     if (key !== undefined && (typeof key !== 'string' || key === '')) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${key === '' ? 'an empty string' : typeof key}, expected a key.`);
     }
     const standardKey = key !== undefined && !key.startsWith('ek_');
-    if (standardKey && isBrowserPage() && !this.options.dangerouslyAllowApiKeyInBrowser) {
+    if (standardKey && isBrowserPage() && !this.#options.dangerouslyAllowApiKeyInBrowser) {
       throw new RealtimeError(
         'VOXWIRE_INSECURE_KEY',
         'Refusing to send a standard API key from a browser page: anyone can read it. Use an ephemeral key (ek_...) from createClientSecretHandler, an `sdpUrl` that forwards the offer (createSdpHandler), or set `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
       );
     }
-    const fetchImpl = this.options.fetch ?? (globalThis.fetch as typeof fetch | undefined)?.bind(globalThis);
+    const fetchImpl = this.#options.fetch ?? (globalThis.fetch as typeof fetch | undefined)?.bind(globalThis);
     if (!fetchImpl) throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'WebRTCTransport: no fetch() here; pass `fetch`.');
-    const createPeerConnection = this.options.createPeerConnection ?? defaultPeerConnectionFactory();
-    const headers = await this.resolveHeaders();
+    const createPeerConnection = this.#options.createPeerConnection ?? defaultPeerConnectionFactory();
+    const headers = await this.#resolveHeaders();
     signal?.throwIfAborted();
 
-    const stream = await this.openMicrophone(signal);
+    const stream = await this.#openMicrophone(signal);
     const track = stream.getAudioTracks()[0];
     if (!track) {
       throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'WebRTCTransport: the microphone stream has no audio track.');
@@ -300,7 +300,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
     let pc: RTCPeerConnection;
     try {
-      pc = createPeerConnection({ iceServers: this.options.iceServers ?? [] });
+      pc = createPeerConnection({ iceServers: this.#options.iceServers ?? [] });
     } catch (error) {
       throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `Could not create the RTCPeerConnection: ${messageOf(error)}`, { cause: error });
     }
@@ -317,7 +317,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       fail: undefined,
       sessionCreated: undefined,
     };
-    this.current = connection;
+    this.#current = connection;
 
     const settled = new Promise<void>((resolve, reject) => {
       connection.fail = (error) => {
@@ -332,33 +332,33 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       };
     });
     settled.catch(() => undefined);
-    this.wire(connection);
+    this.#wire(connection);
     const onAbort = (): void => connection.fail?.(new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const timer = this.clock.setTimeout(
-      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (${this.options.protocol?.confirmation ?? 'session.created'}) within ${timeoutMs} ms.`)),
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timer = this.#clock.setTimeout(
+      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (${this.#options.protocol?.confirmation ?? 'session.created'}) within ${timeoutMs} ms.`)),
       timeoutMs,
     );
     try {
-      await Promise.race([this.negotiate(connection, track, key, standardKey, headers, fetchImpl, signal), settled]);
+      await Promise.race([this.#negotiate(connection, track, key, standardKey, headers, fetchImpl, signal), settled]);
       await settled;
       connection.phase = 'open';
     } catch (error) {
       const failure = isRealtimeError(error) ? error : new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebRTC connection failed: ${messageOf(error)}`, { cause: error });
       connection.fail?.(failure);
-      if (this.current === connection) this.current = undefined;
-      this.teardown(connection);
+      if (this.#current === connection) this.#current = undefined;
+      this.#teardown(connection);
       throw failure;
     } finally {
-      this.clock.clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
   /** Validates, serializes and sends a client event on the data channel. */
   send(event: ClientEventInput): void {
-    const connection = this.current;
+    const connection = this.#current;
     if (!connection || connection.phase === 'ended' || connection.channel.readyState !== 'open') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the data channel is not open.`);
     }
@@ -379,13 +379,13 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
   /** Ends the call: closes the data channel and the peer connection, and stops a microphone the transport opened. */
   close(code: number = CLOSE_CODES.normal, reason = ''): void {
-    const connection = this.current;
-    this.releaseMicrophone();
+    const connection = this.#current;
+    this.#releaseMicrophone();
     if (!connection) return;
-    this.current = undefined;
+    this.#current = undefined;
     const wasOpen = connection.phase === 'open';
     if (connection.phase === 'connecting') connection.fail?.(new RealtimeError('VOXWIRE_ABORTED', 'The transport was closed while connecting.'));
-    this.teardown(connection);
+    this.#teardown(connection);
     if (wasOpen) this.emit('close', { code, reason, initiatedLocally: true });
   }
 
@@ -394,8 +394,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
    * (`replaceTrack(null)`), so no RTP leaves at all, not even silence. Kept across reconnects.
    */
   async setMuted(muted: boolean): Promise<void> {
-    this.mutedState = muted;
-    const connection = this.current;
+    this.#mutedState = muted;
+    const connection = this.#current;
     if (!connection || connection.phase === 'ended') return;
     const track = this.localStream?.getAudioTracks()[0] ?? null;
     await connection.sender.replaceTrack(muted ? null : track);
@@ -408,8 +408,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
   async switchMicrophone(input: string | MediaStream): Promise<void> {
     let next: { stream: MediaStream; owned: boolean };
     if (typeof input === 'string') {
-      const constraints = { ...(this.options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS), deviceId: { exact: input } };
-      next = { stream: await this.getUserMedia({ audio: constraints }), owned: true };
+      const constraints = { ...(this.#options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS), deviceId: { exact: input } };
+      next = { stream: await this.#getUserMedia({ audio: constraints }), owned: true };
     } else if (input && typeof (input as MediaStream).getAudioTracks === 'function') {
       next = { stream: input, owned: false };
     } else {
@@ -420,16 +420,16 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       if (next.owned) stopStream(next.stream);
       throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'switchMicrophone(): the new stream has no audio track.');
     }
-    const previous = this.microphone;
-    this.microphone = next;
-    const connection = this.current;
-    if (connection && connection.phase !== 'ended' && !this.mutedState) await connection.sender.replaceTrack(track);
+    const previous = this.#microphone;
+    this.#microphone = next;
+    const connection = this.#current;
+    if (connection && connection.phase !== 'ended' && !this.#mutedState) await connection.sender.replaceTrack(track);
     if (previous?.owned && previous.stream !== next.stream) stopStream(previous.stream);
   }
 
   /** Plays the assistant on another output device (`HTMLMediaElement.setSinkId`). */
   async setOutputDevice(deviceId: string): Promise<void> {
-    const element = this.ensureElement();
+    const element = this.#ensureElement();
     const setSinkId = (element as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | undefined)?.setSinkId;
     if (!element || typeof setSinkId !== 'function') {
       throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', 'setOutputDevice(): this browser cannot choose the output device (no HTMLMediaElement.setSinkId), or `audioElement` is false.');
@@ -443,7 +443,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
   // ---------------------------------------------------------------------------------------
 
-  private async negotiate(
+  async #negotiate(
     connection: Connection,
     track: MediaStreamTrack,
     key: string | undefined,
@@ -453,18 +453,18 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { pc } = connection;
-    if (!this.mutedState) await connection.sender.replaceTrack(track);
+    if (!this.#mutedState) await connection.sender.replaceTrack(track);
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
-    await this.waitForGathering(pc);
+    await this.#waitForGathering(pc);
     if (isEnded(connection)) return;
     const offerSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
-    const protocol = this.options.protocol;
-    const url = this.options.sdpUrl ?? protocol?.callsUrl ?? DEFAULT_WEBRTC_CALLS_URL;
+    const protocol = this.#options.protocol;
+    const url = this.#options.sdpUrl ?? protocol?.callsUrl ?? DEFAULT_WEBRTC_CALLS_URL;
     const requestHeaders: Record<string, string> = { ...headers };
     if (key !== undefined) requestHeaders.Authorization = `Bearer ${key}`;
     let body: string | FormData;
-    const model = this.options.model ?? protocol?.model ?? DEFAULT_MODEL;
+    const model = this.#options.model ?? protocol?.model ?? DEFAULT_MODEL;
     if (standardKey && protocol?.callRequest) {
       const request = protocol.callRequest(offerSdp, model);
       requestHeaders['Content-Type'] = request.contentType;
@@ -481,7 +481,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     }
     let response: Response;
     try {
-      response = await fetchImpl(url, { method: 'POST', body, headers: requestHeaders, credentials: this.options.credentials ?? 'same-origin', ...(signal ? { signal } : {}) });
+      response = await fetchImpl(url, { method: 'POST', body, headers: requestHeaders, credentials: this.#options.credentials ?? 'same-origin', ...(signal ? { signal } : {}) });
     } catch (error) {
       if (signal?.aborted) throw new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal.reason });
       throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `The SDP exchange with ${redact(url)} failed: ${messageOf(error)}.`, { cause: error });
@@ -498,51 +498,51 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     connection.callId = answer.callId;
     if (isEnded(connection)) return;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-    this.watchDtls(connection);
+    this.#watchDtls(connection);
   }
 
   /**
    * A DTLS `close_notify` from the server (its transport goes `closed`, not `failed`) is the
    * server ending the call: a deliberate close, whatever the peer connection reports next.
    */
-  private watchDtls(connection: Connection): void {
+  #watchDtls(connection: Connection): void {
     const dtls = connection.sender.transport;
     if (!dtls || typeof dtls.addEventListener !== 'function') return;
     dtls.addEventListener('statechange', () => {
-      if (dtls.state !== 'closed' || this.current !== connection || connection.phase === 'ended') return;
+      if (dtls.state !== 'closed' || this.#current !== connection || connection.phase === 'ended') return;
       if (connection.phase === 'connecting') connection.fail?.(new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'The server closed the call before the session was confirmed.'));
-      else this.end(connection, CLOSE_CODES.normal, 'the server ended the call');
+      else this.#end(connection, CLOSE_CODES.normal, 'the server ended the call');
     });
   }
 
   /** Resolves when ICE gathering is complete, or after `iceGatheringTimeoutMs` with the candidates so far. */
-  private waitForGathering(pc: RTCPeerConnection): Promise<void> {
+  #waitForGathering(pc: RTCPeerConnection): Promise<void> {
     if (pc.iceGatheringState === 'complete') return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
-        this.clock.clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         pc.removeEventListener('icegatheringstatechange', onChange);
         resolve();
       };
       const onChange = (): void => {
         if (pc.iceGatheringState === 'complete') done();
       };
-      const timer = this.clock.setTimeout(done, this.options.iceGatheringTimeoutMs ?? DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS);
+      const timer = this.#clock.setTimeout(done, this.#options.iceGatheringTimeoutMs ?? DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS);
       pc.addEventListener('icegatheringstatechange', onChange);
     });
   }
 
-  private wire(connection: Connection): void {
+  #wire(connection: Connection): void {
     const { pc, channel } = connection;
     channel.addEventListener('open', () => {
-      if (this.current === connection && connection.phase !== 'ended') this.emit('open');
+      if (this.#current === connection && connection.phase !== 'ended') this.emit('open');
     });
     channel.addEventListener('message', (event: MessageEvent) => {
-      if (this.current !== connection || connection.phase === 'ended') return;
-      this.receive(connection, event.data);
+      if (this.#current !== connection || connection.phase === 'ended') return;
+      this.#receive(connection, event.data);
     });
     channel.addEventListener('close', () => {
-      if (this.current !== connection || connection.phase === 'ended') return;
+      if (this.#current !== connection || connection.phase === 'ended') return;
       if (connection.phase === 'connecting') {
         connection.fail?.(new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'The Realtime data channel closed before the session was confirmed.'));
         return;
@@ -550,35 +550,35 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       // A data channel closed while the peer connection is healthy is the server ending the
       // call (hangup, session end): a deliberate close. Otherwise the connection dropped.
       const state = peerState(pc);
-      if (state === 'connected' || state === 'completed' || endedByServer(connection)) this.end(connection, CLOSE_CODES.normal, 'the server closed the data channel');
-      else this.end(connection, CLOSE_CODES.abnormal, `the data channel closed (peer connection ${state})`);
+      if (state === 'connected' || state === 'completed' || endedByServer(connection)) this.#end(connection, CLOSE_CODES.normal, 'the server closed the data channel');
+      else this.#end(connection, CLOSE_CODES.abnormal, `the data channel closed (peer connection ${state})`);
     });
     pc.addEventListener('track', (event: RTCTrackEvent) => {
-      if (this.current !== connection || connection.phase === 'ended' || event.track.kind !== 'audio') return;
+      if (this.#current !== connection || connection.phase === 'ended' || event.track.kind !== 'audio') return;
       if (connection.remoteStream) return;
       const stream = event.streams[0] ?? new MediaStream([event.track]);
       connection.remoteStream = stream;
-      this.play(stream);
+      this.#play(stream);
       try {
-        this.options.onRemoteStream?.(stream);
+        this.#options.onRemoteStream?.(stream);
       } catch (error) {
         this.emit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', `onRemoteStream threw: ${messageOf(error)}`, { cause: error }));
       }
     });
     const onState = (): void => {
-      if (this.current !== connection || connection.phase === 'ended') return;
+      if (this.#current !== connection || connection.phase === 'ended') return;
       const state = peerState(pc);
       if (state === 'connected' || state === 'completed') {
-        this.clock.clearTimeout(connection.graceTimer);
+        this.#clock.clearTimeout(connection.graceTimer);
         connection.graceTimer = undefined;
       } else if (state === 'failed' || state === 'closed') {
-        if (endedByServer(connection) && connection.phase === 'open') this.end(connection, CLOSE_CODES.normal, 'the server ended the call');
-        else this.lost(connection, `the peer connection ${state === 'failed' ? 'failed' : 'closed'}`);
+        if (endedByServer(connection) && connection.phase === 'open') this.#end(connection, CLOSE_CODES.normal, 'the server ended the call');
+        else this.#lost(connection, `the peer connection ${state === 'failed' ? 'failed' : 'closed'}`);
       } else if (state === 'disconnected' && connection.graceTimer === undefined) {
-        const graceMs = this.options.connectionLostGraceMs ?? DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS;
-        connection.graceTimer = this.clock.setTimeout(() => {
+        const graceMs = this.#options.connectionLostGraceMs ?? DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS;
+        connection.graceTimer = this.#clock.setTimeout(() => {
           connection.graceTimer = undefined;
-          if (this.current === connection && peerState(pc) === 'disconnected') this.lost(connection, `the peer connection stayed disconnected for ${graceMs} ms`);
+          if (this.#current === connection && peerState(pc) === 'disconnected') this.#lost(connection, `the peer connection stayed disconnected for ${graceMs} ms`);
         }, graceMs);
       }
     };
@@ -586,39 +586,39 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     pc.addEventListener('iceconnectionstatechange', onState);
   }
 
-  private lost(connection: Connection, reason: string): void {
+  #lost(connection: Connection, reason: string): void {
     if (connection.phase === 'connecting') {
       connection.fail?.(new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebRTC connection failed: ${reason}.`));
       return;
     }
-    this.end(connection, CLOSE_CODES.abnormal, reason);
+    this.#end(connection, CLOSE_CODES.abnormal, reason);
   }
 
-  private receive(connection: Connection, data: unknown): void {
+  #receive(connection: Connection, data: unknown): void {
     const frame = typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data : String(data);
-    const parse = this.options.protocol?.parse ?? parseServerEvent;
-    const result = parse(frame, { maxFrameBytes: this.options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+    const parse = this.#options.protocol?.parse ?? parseServerEvent;
+    const result = parse(frame, { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
     if (!result.ok) {
       this.emit('error', result.error);
       return;
     }
     const event = result.event as ServerEvent;
     this.emit('event', event, result.known);
-    if (event.type === (this.options.protocol?.confirmation ?? 'session.created')) connection.sessionCreated?.();
+    if (event.type === (this.#options.protocol?.confirmation ?? 'session.created')) connection.sessionCreated?.();
   }
 
   /** The connection ended without `close()`: tear down and report (a drop keeps the microphone for the reconnect). */
-  private end(connection: Connection, code: number, reason: string): void {
-    if (this.current !== connection) return;
-    this.current = undefined;
-    this.teardown(connection);
+  #end(connection: Connection, code: number, reason: string): void {
+    if (this.#current !== connection) return;
+    this.#current = undefined;
+    this.#teardown(connection);
     this.emit('close', { code, reason, initiatedLocally: false });
   }
 
-  private teardown(connection: Connection): void {
+  #teardown(connection: Connection): void {
     if (connection.phase === 'ended') return;
     connection.phase = 'ended';
-    this.clock.clearTimeout(connection.graceTimer);
+    this.#clock.clearTimeout(connection.graceTimer);
     connection.graceTimer = undefined;
     try {
       connection.channel.close();
@@ -630,11 +630,11 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     } catch {
       // Already closed.
     }
-    if (this.element && this.element.srcObject === connection.remoteStream) this.element.srcObject = null;
+    if (this.#element && this.#element.srcObject === connection.remoteStream) this.#element.srcObject = null;
   }
 
-  private async resolveHeaders(): Promise<Record<string, string>> {
-    const headers = this.options.headers;
+  async #resolveHeaders(): Promise<Record<string, string>> {
+    const headers = this.#options.headers;
     if (headers === undefined) return {};
     const resolved = typeof headers === 'function' ? await headers() : headers;
     if (typeof resolved !== 'object' || resolved === null) {
@@ -643,21 +643,21 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     return { ...resolved };
   }
 
-  private async openMicrophone(signal: AbortSignal | undefined): Promise<MediaStream> {
-    if (this.microphone) return this.microphone.stream;
-    if (this.options.mediaStream) return this.options.mediaStream;
-    const stream = await this.getUserMedia({ audio: { ...(this.options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS) } });
+  async #openMicrophone(signal: AbortSignal | undefined): Promise<MediaStream> {
+    if (this.#microphone) return this.#microphone.stream;
+    if (this.#options.mediaStream) return this.#options.mediaStream;
+    const stream = await this.#getUserMedia({ audio: { ...(this.#options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS) } });
     if (signal?.aborted) {
       stopStream(stream);
       throw new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal.reason });
     }
-    this.microphone = { stream, owned: true };
+    this.#microphone = { stream, owned: true };
     return stream;
   }
 
-  private async getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+  async #getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
     const open =
-      this.options.getUserMedia ??
+      this.#options.getUserMedia ??
       (() => {
         const devices = (globalThis as { navigator?: { mediaDevices?: MediaDevices } }).navigator?.mediaDevices;
         return devices?.getUserMedia ? devices.getUserMedia.bind(devices) : undefined;
@@ -674,29 +674,29 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     }
   }
 
-  private releaseMicrophone(): void {
-    const microphone = this.microphone;
-    this.microphone = undefined;
+  #releaseMicrophone(): void {
+    const microphone = this.#microphone;
+    this.#microphone = undefined;
     if (microphone?.owned) stopStream(microphone.stream);
   }
 
-  private ensureElement(): HTMLAudioElement | undefined {
-    if (this.options.audioElement === false) return undefined;
-    if (this.element) return this.element;
-    if (this.options.audioElement) {
-      this.element = this.options.audioElement;
-      return this.element;
+  #ensureElement(): HTMLAudioElement | undefined {
+    if (this.#options.audioElement === false) return undefined;
+    if (this.#element) return this.#element;
+    if (this.#options.audioElement) {
+      this.#element = this.#options.audioElement;
+      return this.#element;
     }
     const doc = (globalThis as { document?: Document }).document;
     if (!doc) return undefined;
     const element = doc.createElement('audio');
     element.autoplay = true;
-    this.element = element;
+    this.#element = element;
     return element;
   }
 
-  private play(stream: MediaStream): void {
-    const element = this.ensureElement();
+  #play(stream: MediaStream): void {
+    const element = this.#ensureElement();
     if (!element) return;
     element.srcObject = stream;
     const playing = element.play?.();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/base/errors.js';
+import { isRealtimeError } from '../../src/base/errors';
 import {
   bytesToMs,
   describeAudioFormat,
@@ -7,7 +7,7 @@ import {
   msToSamples,
   samplesPerMs,
   samplesToMs,
-} from '../../src/codec/audio-format.js';
+} from '../../src/codec/audio-format';
 
 const PCM = { type: 'audio/pcm', rate: 24000 } as const;
 const PCMU = { type: 'audio/pcmu' } as const;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isRealtimeError, RealtimeError } from '../../src/base/errors.js';
+import { isRealtimeError, RealtimeError } from '../../src/base/errors';
 import {
   base64ToPcm16,
   decodeBase64,
@@ -7,7 +7,7 @@ import {
   encodeBase64,
   encodeBase64Fallback,
   pcm16ToBase64,
-} from '../../src/codec/base64.js';
+} from '../../src/codec/base64';
 
 /** Deterministic bytes, so a failure names a reproducible length. */
 function randomBytes(length: number, seed: number): Uint8Array {

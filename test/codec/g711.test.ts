@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/base/errors.js';
-import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../../src/codec/g711.js';
+import { isRealtimeError } from '../../src/base/errors';
+import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../../src/codec/g711';
 
 /*
  * The ITU-T reference: ulaw_compress / ulaw_expand / alaw_compress / alaw_expand from the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/base/errors.js';
-import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16.js';
+import { isRealtimeError } from '../../src/base/errors';
+import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16';
 
 describe('floatToPcm16', () => {
   it('scales by 32768, rounds to nearest and clamps to the int16 range', () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../src/base/errors.js';
-import { Resampler } from '../../src/codec/resampler.js';
-import { readWav } from '../../src/codec/wav.js';
-import { pcm16ToFloat } from '../../src/codec/pcm16.js';
+import { isRealtimeError } from '../../src/base/errors';
+import { Resampler } from '../../src/codec/resampler';
+import { readWav } from '../../src/codec/wav';
+import { pcm16ToFloat } from '../../src/codec/pcm16';
 
 // ---- signals and measurements (computed, never snapshots) ----
 
@@ -390,7 +390,7 @@ describe('Resampler source', () => {
     const source = readFileSync(fileURLToPath(new URL('../../src/codec/resampler.ts', import.meta.url)), 'utf8');
     const imports = [...source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((match) => match[1]);
     for (const specifier of imports) {
-      expect(specifier, specifier).toMatch(/^\.\.\/base\/errors\.js$|^\.\//);
+      expect(specifier, specifier).toMatch(/^\.\.\/base\/errors$|^\.\//);
     }
     expect(source).not.toMatch(/\b(window|document|navigator|Buffer|require)\b[.(]|\bprocess\.\w/);
   });

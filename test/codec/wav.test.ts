@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError, RealtimeError } from '../../src/base/errors.js';
-import { readWav, writeWav, type WavData } from '../../src/codec/wav.js';
+import { isRealtimeError, RealtimeError } from '../../src/base/errors';
+import { readWav, writeWav, type WavData } from '../../src/codec/wav';
 
 /** One RIFF chunk: id, body, and whether to write the pad byte after an odd body. */
 interface Chunk {

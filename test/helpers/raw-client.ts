@@ -3,7 +3,7 @@
  * event and lets a test take them in order.
  */
 import WebSocket from 'ws';
-import { parseServerEvent } from '../../src/events/parse.js';
+import { parseServerEvent } from '../../src/events/parse';
 
 export type AnyEvent = { type: string; [key: string]: any };
 

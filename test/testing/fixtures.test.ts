@@ -7,15 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readWav } from '../../src/codec/wav.js';
-import { RealtimeError } from '../../src/base/errors.js';
+import { readWav } from '../../src/codec/wav';
+import { RealtimeError } from '../../src/base/errors';
 import {
   listFixtureAudio,
   loadFixtureAudio,
   type FixtureAudioEntry,
   type FixtureAudioKind,
-} from '../../src/testing/fixtures.js';
-import { findExecutable, requireComponent } from '../helpers/components.js';
+} from '../../src/testing/fixtures';
+import { findExecutable, requireComponent } from '../helpers/components';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixtureDir = join(repoRoot, 'fixtures', 'audio');
@@ -362,7 +362,7 @@ describe('loadFixtureAudio', () => {
     });
     const bundled = (
       format === 'esm' ? await import(pathToFileURL(outfile).href) : createRequire(import.meta.url)(outfile)
-    ) as typeof import('../../src/testing/fixtures.js');
+    ) as typeof import('../../src/testing/fixtures');
     // The working directory (the repo) has the full library; the bundle must prefer its own.
     expect((await bundled.listFixtureAudio()).map((clip) => clip.name)).toEqual(['reply-weather']);
     const audio = await bundled.loadFixtureAudio('reply-weather');

@@ -3,12 +3,12 @@
  * each test, and check that everything the mock sent is a valid GA server event.
  */
 import { afterEach, expect } from 'vitest';
-import { parseServerEvent } from '../../src/events/parse.js';
-import { loadFixtureAudio } from '../../src/testing/fixtures.js';
-import { MockRealtimeServer } from '../../src/testing/mock/server.js';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock/server.js';
-import { RawClient } from '../helpers/raw-client.js';
-import type { RawClientOptions } from '../helpers/raw-client.js';
+import { parseServerEvent } from '../../src/events/parse';
+import { loadFixtureAudio } from '../../src/testing/fixtures';
+import { MockRealtimeServer } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
+import { RawClient } from '../helpers/raw-client';
+import type { RawClientOptions } from '../helpers/raw-client';
 
 const servers: MockRealtimeServer[] = [];
 const clients: RawClient[] = [];

@@ -217,15 +217,17 @@ describe('WebRTCTransport: connecting', () => {
   });
 
   it('sends the offer after the gathering timeout when gathering does not complete', async () => {
-    const rig = setup({ iceGatheringTimeoutMs: 700 });
+    // A peer connection whose ICE gathering never completes.
+    const rig: ReturnType<typeof setup> = setup({
+      iceGatheringTimeoutMs: 700,
+      createPeerConnection: (configuration) => {
+        const pc = new FakePeerConnection(configuration);
+        pc.completeGathering = false;
+        rig.peers.push(pc);
+        return pc as unknown as RTCPeerConnection;
+      },
+    });
     rigs.push(rig);
-    const original = rig.transport as unknown as { options: WebRTCTransportOptions };
-    const factory = original.options.createPeerConnection!;
-    original.options.createPeerConnection = (configuration) => {
-      const pc = factory(configuration) as unknown as FakePeerConnection;
-      pc.completeGathering = false;
-      return pc as unknown as RTCPeerConnection;
-    };
     const connecting = rig.transport.connect();
     await waitForPeer(rig);
     await flushMicrotasks();

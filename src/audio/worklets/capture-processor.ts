@@ -8,23 +8,23 @@
  * fixed-size chunks whose buffers are transferred (not copied) to the main thread.
  */
 
-import { CaptureEngine } from './capture-engine.js';
+import { CaptureEngine } from './capture-engine';
 import {
   CAPTURE_PROCESSOR_NAME,
   type CaptureControlMessage,
   type CaptureProcessorMessage,
   type CaptureProcessorOptions,
-} from './messages.js';
-import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions } from './worklet-scope.js';
+} from './messages';
+import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions } from './worklet-scope';
 
 class CaptureProcessor extends workletScope.AudioWorkletProcessor {
-  private readonly engine: CaptureEngine;
-  private stopped = false;
+  readonly #engine: CaptureEngine;
+  #stopped = false;
 
   constructor(options: ProcessorConstructionOptions) {
     super(options);
     const settings = options.processorOptions as CaptureProcessorOptions;
-    this.engine = new CaptureEngine({
+    this.#engine = new CaptureEngine({
       inputRate: workletScope.sampleRate,
       targetRate: settings.targetRate,
       chunkSamples: settings.chunkSamples,
@@ -33,42 +33,42 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
       muted: settings.muted,
       gain: settings.gain,
       onChunk: (data, sequence) => {
-        this.send({ type: 'chunk', data, sequence, contextTime: this.now() }, [data.buffer as ArrayBuffer]);
+        this.#send({ type: 'chunk', data, sequence, contextTime: this.#now() }, [data.buffer as ArrayBuffer]);
       },
-      onLevel: (rms, peak) => this.send({ type: 'level', rms, peak, contextTime: this.now() }),
+      onLevel: (rms, peak) => this.#send({ type: 'level', rms, peak, contextTime: this.#now() }),
     });
-    this.port.onmessage = (event) => this.receive(event.data as CaptureControlMessage);
+    this.port.onmessage = (event) => this.#receive(event.data as CaptureControlMessage);
   }
 
   process(inputs: Float32Array[][]): boolean {
-    if (this.stopped) return false;
-    this.engine.process(inputs[0] ?? []);
+    if (this.#stopped) return false;
+    this.#engine.process(inputs[0] ?? []);
     return true;
   }
 
-  private receive(message: CaptureControlMessage): void {
+  #receive(message: CaptureControlMessage): void {
     switch (message.type) {
       case 'mute':
-        this.engine.setMuted(message.muted);
+        this.#engine.setMuted(message.muted);
         return;
       case 'gain':
-        this.engine.setGain(message.gain);
+        this.#engine.setGain(message.gain);
         return;
       case 'stop':
-        if (this.stopped) return;
-        this.engine.finish();
-        this.stopped = true;
-        this.send({ type: 'stopped', chunks: this.engine.chunkCount });
+        if (this.#stopped) return;
+        this.#engine.finish();
+        this.#stopped = true;
+        this.#send({ type: 'stopped', chunks: this.#engine.chunkCount });
         return;
     }
   }
 
   /** Context time at the end of the current quantum. */
-  private now(): number {
+  #now(): number {
     return workletScope.currentTime + 128 / workletScope.sampleRate;
   }
 
-  private send(message: CaptureProcessorMessage, transfer?: ArrayBuffer[]): void {
+  #send(message: CaptureProcessorMessage, transfer?: ArrayBuffer[]): void {
     this.port.postMessage(message, transfer);
   }
 }

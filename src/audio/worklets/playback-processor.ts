@@ -15,17 +15,17 @@ import {
   type PlaybackControlMessage,
   type PlaybackProcessorMessage,
   type PlaybackProcessorOptions,
-} from './messages.js';
-import { PlaybackEngine } from './playback-engine.js';
-import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions } from './worklet-scope.js';
+} from './messages';
+import { PlaybackEngine } from './playback-engine';
+import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions } from './worklet-scope';
 
 class PlaybackProcessor extends workletScope.AudioWorkletProcessor {
-  private readonly engine: PlaybackEngine;
+  readonly #engine: PlaybackEngine;
 
   constructor(options: ProcessorConstructionOptions) {
     super(options);
     const settings = options.processorOptions as PlaybackProcessorOptions;
-    this.engine = new PlaybackEngine({
+    this.#engine = new PlaybackEngine({
       outputRate: workletScope.sampleRate,
       prebufferMs: settings.prebufferMs,
       maxPrebufferMs: settings.maxPrebufferMs,
@@ -33,25 +33,25 @@ class PlaybackProcessor extends workletScope.AudioWorkletProcessor {
       statusIntervalFrames: settings.statusIntervalFrames,
       post: (message: PlaybackProcessorMessage) => this.port.postMessage(message),
     });
-    this.port.onmessage = (event) => this.receive(event.data as PlaybackControlMessage);
+    this.port.onmessage = (event) => this.#receive(event.data as PlaybackControlMessage);
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const channels = outputs[0];
     const first = channels?.[0];
     if (channels === undefined || first === undefined) return true;
-    this.engine.render(first, workletScope.currentTime);
+    this.#engine.render(first, workletScope.currentTime);
     for (let c = 1; c < channels.length; c++) channels[c]!.set(first);
     return true;
   }
 
-  private receive(message: PlaybackControlMessage): void {
+  #receive(message: PlaybackControlMessage): void {
     switch (message.type) {
       case 'write':
-        this.engine.write(message.itemId, message.contentIndex, message.samples, message.sampleRate, workletScope.currentTime);
+        this.#engine.write(message.itemId, message.contentIndex, message.samples, message.sampleRate, workletScope.currentTime);
         return;
       case 'flush':
-        this.engine.flush(message.id, message.immediate, workletScope.currentTime);
+        this.#engine.flush(message.id, message.immediate, workletScope.currentTime);
         return;
     }
   }

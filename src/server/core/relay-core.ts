@@ -228,21 +228,21 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   /** The resolved settings (for adapters). */
   readonly settings: ResolvedRelaySettings<Identity>;
 
-  private readonly entries = new Map<string, SessionEntry<Identity>>();
-  private readonly settling = new Set<Promise<void>>();
-  private readonly emptyWaiters = new Set<() => void>();
-  private readonly warnedModels = new Set<string>();
-  private isDraining = false;
-  private started = false;
-  private tickTimer: unknown;
-  private unsubscribeControl: (() => Promise<void>) | undefined;
+  readonly #entries = new Map<string, SessionEntry<Identity>>();
+  readonly #settling = new Set<Promise<void>>();
+  readonly #emptyWaiters = new Set<() => void>();
+  readonly #warnedModels = new Set<string>();
+  #isDraining = false;
+  #started = false;
+  #tickTimer: unknown;
+  #unsubscribeControl: (() => Promise<void>) | undefined;
   /** Budget key → what this node charged while the store was unreachable, not yet written back. */
-  private readonly ledger = new Map<string, { userId: string; amount: number }>();
+  readonly #ledger = new Map<string, { userId: string; amount: number }>();
   /** Budget key → the store's last answer for it. */
-  private readonly lastTotals = new Map<string, number>();
-  private writingBack: Promise<void> | undefined;
-  private storeReachable = true;
-  private busReachable = true;
+  readonly #lastTotals = new Map<string, number>();
+  #writingBack: Promise<void> | undefined;
+  #storeReachable = true;
+  #busReachable = true;
 
   constructor(options: RelayCoreOptions<Identity>) {
     super();
@@ -253,32 +253,32 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   /** True once {@link drain} has begun: new connections are refused with 503. */
   get draining(): boolean {
-    return this.isDraining;
+    return this.#isDraining;
   }
 
   /** Sessions open on this node. */
   get sessionCount(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   /** The sessions open on this node. */
   sessions(): RelaySession<Identity>[] {
-    return [...this.entries.values()].map((entry) => entry.session);
+    return [...this.#entries.values()].map((entry) => entry.session);
   }
 
   /** The session with this id, when it runs on this node. */
   getSession(sessionId: string): RelaySession<Identity> | undefined {
-    return this.entries.get(sessionId)?.session;
+    return this.#entries.get(sessionId)?.session;
   }
 
   /** Starts the charge/refresh loop and subscribes to cross-node orders. Idempotent. */
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    this.scheduleTick();
+    if (this.#started) return;
+    this.#started = true;
+    this.#scheduleTick();
     const bus = this.settings.bus;
     if (bus !== undefined) {
-      this.unsubscribeControl = await bus.subscribe(`${this.settings.busPrefix}control`, (message) => this.onControlMessage(message));
+      this.#unsubscribeControl = await bus.subscribe(`${this.settings.busPrefix}control`, (message) => this.#onControlMessage(message));
     }
   }
 
@@ -287,12 +287,12 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    * {@link drain} first. The store and bus are the caller's to close.
    */
   async stop(): Promise<void> {
-    this.started = false;
-    this.settings.clock.clearTimeout(this.tickTimer);
-    const unsubscribe = this.unsubscribeControl;
-    this.unsubscribeControl = undefined;
+    this.#started = false;
+    this.settings.clock.clearTimeout(this.#tickTimer);
+    const unsubscribe = this.#unsubscribeControl;
+    this.#unsubscribeControl = undefined;
     await unsubscribe?.();
-    await Promise.allSettled([...this.settling]);
+    await Promise.allSettled([...this.#settling]);
   }
 
   /**
@@ -321,15 +321,15 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    */
   async admit(request: Request, info: RelayConnectionInfo): Promise<RelayAdmission<Identity>> {
     const { settings, metrics } = this;
-    if (this.isDraining) return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
-    if (!this.checkOrigin(request.headers.get('origin'))) return this.reject('origin', 403, 'origin not allowed');
+    if (this.#isDraining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    if (!this.checkOrigin(request.headers.get('origin'))) return this.#reject('origin', 403, 'origin not allowed');
 
     let outcome: Identity | Response | null | undefined;
     try {
       outcome = await settings.authenticate(request, info);
     } catch (error) {
       settings.logger.error('relay: authenticate() threw; the connection was refused with 500', { error: messageOf(error) });
-      return this.reject('error', 500, 'authentication error');
+      return this.#reject('error', 500, 'authentication error');
     }
     if (outcome instanceof Response) {
       const headers: Record<string, string> = {};
@@ -337,23 +337,23 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
         headers[name] = value;
       });
       const body = await outcome.text().catch(() => '');
-      return this.reject('authentication', outcome.status >= 400 ? outcome.status : 403, body || 'forbidden', headers);
+      return this.#reject('authentication', outcome.status >= 400 ? outcome.status : 403, body || 'forbidden', headers);
     }
     if (outcome === null || outcome === undefined || (outcome as unknown) === false) {
-      return this.reject('authentication', 401, 'authentication required', { 'www-authenticate': 'Bearer' });
+      return this.#reject('authentication', 401, 'authentication required', { 'www-authenticate': 'Bearer' });
     }
     const identity = outcome;
     if (typeof identity !== 'object' || typeof identity.userId !== 'string' || identity.userId === '') {
       settings.logger.error('relay: authenticate() must return an object with a non-empty string `userId`', { got: typeof identity });
-      return this.reject('error', 500, 'authentication error');
+      return this.#reject('error', 500, 'authentication error');
     }
-    if (this.isDraining) return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    if (this.#isDraining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
 
     try {
       await settings.prepareServerTools();
     } catch (error) {
       settings.logger.error('relay: a server tool cannot be declared; connections are refused', { error: messageOf(error) });
-      return this.reject('error', 500, 'relay configuration error');
+      return this.#reject('error', 500, 'relay configuration error');
     }
     let policy: ResolvedSessionPolicy;
     let maxDurationMs: number;
@@ -366,7 +366,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       budgetLimit = settings.dailyLimit(identity);
     } catch (error) {
       settings.logger.error('relay: resolving the policy or limits for this identity failed', { userId: identity.userId, error: messageOf(error) });
-      return this.reject('error', 500, 'relay configuration error');
+      return this.#reject('error', 500, 'relay configuration error');
     }
     if (budgetLimit !== undefined && !Number.isFinite(budgetLimit)) budgetLimit = undefined;
     const userId = identity.userId;
@@ -375,25 +375,25 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       const check = checkModel(model, settings.clock.now(), 'relay', path);
       if (check.action === 'refuse') {
         settings.logger.warn(`relay: refused a session: ${check.error.message}`, { userId, model });
-        return this.refusal('model', CLOSE_CODES.policyViolation, 'VOXWIRE_MODEL_SHUT_DOWN', check.error.message);
+        return this.#refusal('model', CLOSE_CODES.policyViolation, 'VOXWIRE_MODEL_SHUT_DOWN', check.error.message);
       }
     }
 
     let budgetSpent = 0;
     if (budgetLimit !== undefined) {
-      const key = this.budgetKey(userId);
+      const key = this.#budgetKey(userId);
       try {
-        const stored = await this.storeCall(() => settings.store.charge(key, 0, BUDGET_KEY_TTL_MS));
-        this.lastTotals.set(key, stored);
-        budgetSpent = stored + this.unsynced(key);
+        const stored = await this.#storeCall(() => settings.store.charge(key, 0, BUDGET_KEY_TTL_MS));
+        this.#lastTotals.set(key, stored);
+        budgetSpent = stored + this.#unsynced(key);
       } catch {
         // The outage was logged once; failOpen decides new connections only.
-        if (!settings.failOpen) return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
-        budgetSpent = (this.lastTotals.get(key) ?? 0) + this.unsynced(key);
+        if (!settings.failOpen) return this.#reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
+        budgetSpent = (this.#lastTotals.get(key) ?? 0) + this.#unsynced(key);
       }
       if (budgetSpent >= budgetLimit) {
         metrics.recordBudgetRejection(userId, 'connect');
-        return this.refusal('budget', CLOSE_CODES.budgetExhausted, 'VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${userId} is used up (${budgetSpent.toFixed(2)} of ${budgetLimit} ${settings.budgetUnit})`);
+        return this.#refusal('budget', CLOSE_CODES.budgetExhausted, 'VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${userId} is used up (${budgetSpent.toFixed(2)} of ${budgetLimit} ${settings.budgetUnit})`);
       }
     }
 
@@ -401,26 +401,26 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     let slotHeld = false;
     if (Number.isFinite(maxSessions)) {
       try {
-        slotHeld = await this.acquireSlot(userId, sessionId, maxSessions);
+        slotHeld = await this.#acquireSlot(userId, sessionId, maxSessions);
       } catch {
-        if (!settings.failOpen) return this.reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
+        if (!settings.failOpen) return this.#reject('error', 503, 'budget store unavailable', { 'retry-after': '5' });
         // Held to this node's own count; the slot is registered by the first refresh that reaches the store.
-        slotHeld = this.sessionsOf(userId).length < maxSessions;
+        slotHeld = this.#sessionsOf(userId).length < maxSessions;
       }
       if (!slotHeld) {
-        return this.refusal('concurrency', CLOSE_CODES.policyViolation, 'VOXWIRE_CONCURRENCY_LIMIT', `user ${userId} already has ${maxSessions} open session(s), the most this relay allows; close one first`);
+        return this.#refusal('concurrency', CLOSE_CODES.policyViolation, 'VOXWIRE_CONCURRENCY_LIMIT', `user ${userId} already has ${maxSessions} open session(s), the most this relay allows; close one first`);
       }
     }
-    if (this.isDraining) {
-      if (slotHeld) void this.releaseSlot(userId, sessionId);
-      return this.reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    if (this.#isDraining) {
+      if (slotHeld) void this.#releaseSlot(userId, sessionId);
+      return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     }
     return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld, models, betaClient: requestSpeaksBeta(request.headers) } };
   }
 
   /** Gives back what an accepted admission took when the connection never became a session. */
   abandon(ticket: RelayTicket<Identity>): void {
-    if (ticket.slotHeld) void this.releaseSlot(ticket.identity.userId, ticket.sessionId);
+    if (ticket.slotHeld) void this.#releaseSlot(ticket.identity.userId, ticket.sessionId);
   }
 
   /**
@@ -435,24 +435,24 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const { store, failOpen } = this.settings;
     const userId = ticket.identity.userId;
     if (ticket.budgetLimit !== undefined) {
-      const key = this.budgetKey(userId);
+      const key = this.#budgetKey(userId);
       try {
-        const total = await this.storeCall(() => store.charge(key, amount, BUDGET_KEY_TTL_MS));
-        this.lastTotals.set(key, total);
-        if (total + this.unsynced(key) > ticket.budgetLimit + 1e-9) {
+        const total = await this.#storeCall(() => store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        this.#lastTotals.set(key, total);
+        if (total + this.#unsynced(key) > ticket.budgetLimit + 1e-9) {
           // Given back at once: a concurrent call of the same user must not be refused for it.
-          this.lastTotals.set(key, await this.storeCall(() => store.charge(key, -amount, BUDGET_KEY_TTL_MS)).catch(() => total - amount));
+          this.#lastTotals.set(key, await this.#storeCall(() => store.charge(key, -amount, BUDGET_KEY_TTL_MS)).catch(() => total - amount));
           this.metrics.recordBudgetRejection(userId, 'connect');
           return 'exhausted';
         }
       } catch {
         if (!failOpen) return 'unavailable';
-        this.addToLedger(key, userId, amount);
+        this.#addToLedger(key, userId, amount);
       }
     }
     if (ticket.slotHeld && Number.isFinite(ticket.maxDurationMs)) {
       // A lost slot lapses after slotTtlMs: the concurrency cap then errs on the user's side.
-      await this.storeCall(() => store.refreshSlots([{ userId, sessionId: ticket.sessionId }], ticket.maxDurationMs)).catch(() => undefined);
+      await this.#storeCall(() => store.refreshSlots([{ userId, sessionId: ticket.sessionId }], ticket.maxDurationMs)).catch(() => undefined);
     }
     return 'charged';
   }
@@ -461,8 +461,8 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   refundUpfront(ticket: RelayTicket<Identity>, amount: number): void {
     this.abandon(ticket);
     if (ticket.budgetLimit === undefined) return;
-    const key = this.budgetKey(ticket.identity.userId);
-    this.track(this.storeCall(() => this.settings.store.charge(key, -amount, BUDGET_KEY_TTL_MS)).then((total) => void this.lastTotals.set(key, total), () => this.addToLedger(key, ticket.identity.userId, -amount)));
+    const key = this.#budgetKey(ticket.identity.userId);
+    this.#track(this.#storeCall(() => this.settings.store.charge(key, -amount, BUDGET_KEY_TTL_MS)).then((total) => void this.#lastTotals.set(key, total), () => this.#addToLedger(key, ticket.identity.userId, -amount)));
   }
 
   /**
@@ -494,17 +494,17 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       budgetLimit: ticket.budgetLimit,
       budgetSpent: ticket.budgetSpent,
       models: ticket.models ?? [],
-      hooks: this.hooks,
+      hooks: this.#hooks,
       betaClient: ticket.betaClient === true,
       audioInFrames: options.audioInFrames ?? true,
       sessionType: ticket.sessionType ?? 'realtime',
     });
-    this.entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
+    this.#entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
     this.metrics.recordSessionStarted(session.id, session.userId);
-    this.safeEmit('sessionStarted', this.ref(session));
-    this.publish({ type: 'session.started', ...this.eventBase(session) });
+    this.#safeEmit('sessionStarted', this.#ref(session));
+    this.#publish({ type: 'session.started', ...this.#eventBase(session) });
     session.start();
-    if (this.isDraining) session.end('draining');
+    if (this.#isDraining) session.end('draining');
     return session;
   }
 
@@ -513,21 +513,21 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    * Resolves to true when it ran here.
    */
   async endSession(sessionId: string, options: EndSessionOptions = {}): Promise<boolean> {
-    const { code, message } = this.checkEndOptions(options);
-    const entry = this.entries.get(sessionId);
+    const { code, message } = this.#checkEndOptions(options);
+    const entry = this.#entries.get(sessionId);
     if (entry !== undefined) {
       entry.session.end('ended_by_operator', { code, message });
       return true;
     }
-    await this.sendControl({ type: 'end', sessionId, code, message });
+    await this.#sendControl({ type: 'end', sessionId, code, message });
     return false;
   }
 
   /** Ends every session of a user, on every node. Resolves to the number ended here. */
   async endUserSessions(userId: string, options: EndSessionOptions = {}): Promise<number> {
-    const { code, message } = this.checkEndOptions(options);
-    const ended = this.endLocalUserSessions(userId, code, message);
-    await this.sendControl({ type: 'end', userId, code, message });
+    const { code, message } = this.#checkEndOptions(options);
+    const ended = this.#endLocalUserSessions(userId, code, message);
+    await this.#sendControl({ type: 'end', userId, code, message });
     return ended;
   }
 
@@ -561,43 +561,43 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    */
   async drain(options: { drainMs?: number } = {}): Promise<void> {
     const drainMs = options.drainMs ?? DEFAULT_RELAY_DRAIN_MS;
-    this.isDraining = true;
-    if (this.entries.size > 0) {
-      for (const { session } of this.entries.values()) session.warnEnding(drainMs / 1000, 'draining');
+    this.#isDraining = true;
+    if (this.#entries.size > 0) {
+      for (const { session } of this.#entries.values()) session.warnEnding(drainMs / 1000, 'draining');
       await new Promise<void>((resolve) => {
         let timer: unknown;
         const done = (): void => {
           this.settings.clock.clearTimeout(timer);
-          this.emptyWaiters.delete(done);
+          this.#emptyWaiters.delete(done);
           resolve();
         };
-        this.emptyWaiters.add(done);
+        this.#emptyWaiters.add(done);
         timer = this.settings.clock.setTimeout(done, drainMs);
       });
-      for (const { session } of [...this.entries.values()]) session.end('draining');
+      for (const { session } of [...this.#entries.values()]) session.end('draining');
     }
-    await Promise.allSettled([...this.settling]);
+    await Promise.allSettled([...this.#settling]);
   }
 
-  private readonly hooks: RelaySessionHooks = {
-    onEnded: (session, reason) => this.onSessionEnded(session as RelaySession<Identity>, reason),
+  readonly #hooks: RelaySessionHooks = {
+    onEnded: (session, reason) => this.#onSessionEnded(session as RelaySession<Identity>, reason),
     onModelWarning: (session, warning, message) => {
       // Every client is told (voxwire.model.deprecated); the operator's log hears it once per model.
-      if (this.warnedModels.has(warning.model)) return;
-      this.warnedModels.add(warning.model);
+      if (this.#warnedModels.has(warning.model)) return;
+      this.#warnedModels.add(warning.model);
       this.settings.logger.warn(`relay: ${message}`, { sessionId: session.id, model: warning.model, shutdownDate: warning.shutdownDate });
     },
     onTranscript: (session, role, itemId, text) => {
-      this.safeEmit('transcript', { ...this.ref(session as RelaySession<Identity>), role, itemId, text });
-      this.publish({ type: 'transcript', ...this.eventBase(session), role, itemId, text });
+      this.#safeEmit('transcript', { ...this.#ref(session as RelaySession<Identity>), role, itemId, text });
+      this.#publish({ type: 'transcript', ...this.#eventBase(session), role, itemId, text });
     },
     onUsage: (session, responseId, usage, charged) => {
       const unit = this.settings.budgetUnit;
-      this.safeEmit('usage', { ...this.ref(session as RelaySession<Identity>), responseId, usage, charged, unit });
-      this.publish({ type: 'usage', ...this.eventBase(session), responseId, usage, charged, unit });
+      this.#safeEmit('usage', { ...this.#ref(session as RelaySession<Identity>), responseId, usage, charged, unit });
+      this.#publish({ type: 'usage', ...this.#eventBase(session), responseId, usage, charged, unit });
     },
     onToolEvent: (session, name, event) => {
-      const ref = this.ref(session as RelaySession<Identity>);
+      const ref = this.#ref(session as RelaySession<Identity>);
       if (name === 'toolResult' || name === 'toolError') {
         const { durationMs } = event as ToolResultEvent | ToolErrorEvent;
         this.metrics.recordToolCall(session.id, (event as ToolResultEvent).name, name === 'toolResult' ? 'ok' : 'error', durationMs);
@@ -610,7 +610,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   };
 
   /** Emits to the app's listeners; one that throws is logged and never breaks a session. */
-  private safeEmit<Name extends keyof RelayEvents<Identity>>(name: Name, ...args: RelayEvents<Identity>[Name]): void {
+  #safeEmit<Name extends keyof RelayEvents<Identity>>(name: Name, ...args: RelayEvents<Identity>[Name]): void {
     try {
       (this.emit as (name: string, ...args: unknown[]) => boolean)(name, ...args);
     } catch (error) {
@@ -618,25 +618,25 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     }
   }
 
-  private onSessionEnded(session: RelaySession<Identity>, reason: RelayEndReason): void {
-    const entry = this.entries.get(session.id);
+  #onSessionEnded(session: RelaySession<Identity>, reason: RelayEndReason): void {
+    const entry = this.#entries.get(session.id);
     if (entry === undefined) return;
-    this.entries.delete(session.id);
+    this.#entries.delete(session.id);
     const durationMs = this.settings.clock.now() - session.startedAt;
     this.metrics.recordSessionEnded(session.id, session.userId, reason, durationMs);
     if (reason === 'budget_exhausted') this.metrics.recordBudgetRejection(session.userId, 'session');
-    this.safeEmit('sessionEnded', { ...this.ref(session), reason, durationMs });
-    this.publish({ type: 'session.ended', ...this.eventBase(session), reason, durationMs });
+    this.#safeEmit('sessionEnded', { ...this.#ref(session), reason, durationMs });
+    this.#publish({ type: 'session.ended', ...this.#eventBase(session), reason, durationMs });
     const settle = (async () => {
-      await this.flushCharge(entry);
+      await this.#flushCharge(entry);
       await entry.flushing;
-      if (entry.slotHeld) await this.releaseSlot(session.userId, session.id);
+      if (entry.slotHeld) await this.#releaseSlot(session.userId, session.id);
     })();
-    this.track(settle);
-    if (this.entries.size === 0) for (const waiter of [...this.emptyWaiters]) waiter();
+    this.#track(settle);
+    if (this.#entries.size === 0) for (const waiter of [...this.#emptyWaiters]) waiter();
   }
 
-  private flushCharge(entry: SessionEntry<Identity>): Promise<void> {
+  #flushCharge(entry: SessionEntry<Identity>): Promise<void> {
     const { session } = entry;
     if (session.budgetLimit === undefined) return Promise.resolve();
     if (entry.flushing !== undefined) {
@@ -646,97 +646,97 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const amount = session.takePendingCharge();
     // A reconciliation can be negative (a running estimate above the exact usage).
     if (amount === 0) return Promise.resolve();
-    const key = this.budgetKey(session.userId);
+    const key = this.#budgetKey(session.userId);
     const flushing = (async () => {
       try {
-        const total = await this.storeCall(() => this.settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        const total = await this.#storeCall(() => this.settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
         session.settleCharge(amount);
-        this.applyTotal(key, session.userId, total);
+        this.#applyTotal(key, session.userId, total);
       } catch {
         // Unreachable store: the charge goes on the local ledger, written back when it returns,
         // and the user's sessions here are held to the last known total plus the ledger.
         session.settleCharge(amount);
-        this.addToLedger(key, session.userId, amount);
-        this.applyTotal(key, session.userId, undefined);
+        this.#addToLedger(key, session.userId, amount);
+        this.#applyTotal(key, session.userId, undefined);
       } finally {
         entry.flushing = undefined;
         if (entry.flushAgain) {
           entry.flushAgain = false;
-          void this.flushCharge(entry);
+          void this.#flushCharge(entry);
         }
       }
     })();
     entry.flushing = flushing;
-    this.track(flushing);
+    this.#track(flushing);
     return flushing;
   }
 
-  private scheduleTick(): void {
-    this.tickTimer = this.settings.clock.setTimeout(() => {
-      if (!this.started) return;
-      this.tick();
-      this.scheduleTick();
+  #scheduleTick(): void {
+    this.#tickTimer = this.settings.clock.setTimeout(() => {
+      if (!this.#started) return;
+      this.#tick();
+      this.#scheduleTick();
     }, this.settings.chargeIntervalMs);
     // The loop alone must not keep a process alive (Node timers have unref; others need not).
-    (this.tickTimer as { unref?: () => void } | undefined)?.unref?.();
+    (this.#tickTimer as { unref?: () => void } | undefined)?.unref?.();
   }
 
-  private tick(): void {
-    for (const entry of this.entries.values()) void this.flushCharge(entry);
-    this.refreshSlots();
-    if (this.ledger.size > 0 && this.writingBack === undefined) {
-      const writing = this.writeBackLedger().finally(() => {
-        this.writingBack = undefined;
+  #tick(): void {
+    for (const entry of this.#entries.values()) void this.#flushCharge(entry);
+    this.#refreshSlots();
+    if (this.#ledger.size > 0 && this.#writingBack === undefined) {
+      const writing = this.#writeBackLedger().finally(() => {
+        this.#writingBack = undefined;
       });
-      this.writingBack = writing;
-      this.track(writing);
+      this.#writingBack = writing;
+      this.#track(writing);
     }
-    this.forgetOldTotals();
+    this.#forgetOldTotals();
   }
 
   /** Extends the slots of live sessions, and re-registers those a restarted store lost. */
-  private refreshSlots(): void {
+  #refreshSlots(): void {
     const slots: Array<{ userId: string; sessionId: string }> = [];
-    for (const entry of this.entries.values()) if (entry.slotHeld) slots.push({ userId: entry.session.userId, sessionId: entry.session.id });
+    for (const entry of this.#entries.values()) if (entry.slotHeld) slots.push({ userId: entry.session.userId, sessionId: entry.session.id });
     if (slots.length === 0) return;
-    this.track(this.storeCall(() => this.settings.store.refreshSlots(slots, this.settings.slotTtlMs)).then(() => undefined, () => undefined));
+    this.#track(this.#storeCall(() => this.settings.store.refreshSlots(slots, this.settings.slotTtlMs)).then(() => undefined, () => undefined));
   }
 
   /** Writes what was charged during an outage back to the store, key by key. */
-  private async writeBackLedger(): Promise<void> {
-    for (const [key, { userId, amount }] of [...this.ledger]) {
-      this.ledger.delete(key);
+  async #writeBackLedger(): Promise<void> {
+    for (const [key, { userId, amount }] of [...this.#ledger]) {
+      this.#ledger.delete(key);
       try {
-        const total = await this.storeCall(() => this.settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
-        this.applyTotal(key, userId, total);
+        const total = await this.#storeCall(() => this.settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        this.#applyTotal(key, userId, total);
       } catch {
-        this.addToLedger(key, userId, amount);
+        this.#addToLedger(key, userId, amount);
         return;
       }
     }
   }
 
-  private addToLedger(key: string, userId: string, amount: number): void {
-    const line = this.ledger.get(key);
-    if (line === undefined) this.ledger.set(key, { userId, amount });
+  #addToLedger(key: string, userId: string, amount: number): void {
+    const line = this.#ledger.get(key);
+    if (line === undefined) this.#ledger.set(key, { userId, amount });
     else line.amount += amount;
   }
 
   /** What this node charged to `key` that the store has not taken yet. */
-  private unsynced(key: string): number {
-    return this.ledger.get(key)?.amount ?? 0;
+  #unsynced(key: string): number {
+    return this.#ledger.get(key)?.amount ?? 0;
   }
 
   /**
    * Records the store's total for `key` (when it answered) and gives every session of the user
    * on this node the total as this node knows it: the store's last answer plus the ledger.
    */
-  private applyTotal(key: string, userId: string, stored: number | undefined): void {
-    if (stored !== undefined) this.lastTotals.set(key, stored);
-    const sessions = this.sessionsOf(userId);
+  #applyTotal(key: string, userId: string, stored: number | undefined): void {
+    if (stored !== undefined) this.#lastTotals.set(key, stored);
+    const sessions = this.#sessionsOf(userId);
     if (sessions.length === 0) return;
-    let total = (this.lastTotals.get(key) ?? 0) + this.unsynced(key);
-    if (!this.storeReachable) total += this.outageReserve(sessions, total - this.unsynced(key));
+    let total = (this.#lastTotals.get(key) ?? 0) + this.#unsynced(key);
+    if (!this.#storeReachable) total += this.#outageReserve(sessions, total - this.#unsynced(key));
     for (const session of sessions) session.applyBudgetTotal(total);
   }
 
@@ -747,7 +747,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    * reserved for the others, so all nodes together stay within the budget. Without a limit
    * each node may spend what was left (docs/server.md says so).
    */
-  private outageReserve(sessions: readonly RelaySession<Identity>[], lastKnown: number): number {
+  #outageReserve(sessions: readonly RelaySession<Identity>[], lastKnown: number): number {
     const first = sessions[0] as RelaySession<Identity>;
     const limit = first.budgetLimit;
     if (limit === undefined) return 0;
@@ -762,24 +762,24 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   }
 
   /** The sessions of a user on this node. */
-  private sessionsOf(userId: string): RelaySession<Identity>[] {
+  #sessionsOf(userId: string): RelaySession<Identity>[] {
     const found: RelaySession<Identity>[] = [];
-    for (const { session } of this.entries.values()) if (session.userId === userId && !session.ended) found.push(session);
+    for (const { session } of this.#entries.values()) if (session.userId === userId && !session.ended) found.push(session);
     return found;
   }
 
   /** Totals of past days are of no use (budgets are per day). */
-  private forgetOldTotals(): void {
-    if (this.lastTotals.size === 0) return;
-    const today = this.budgetKey('').slice('budget::'.length);
-    for (const key of this.lastTotals.keys()) if (!key.endsWith(today) && !this.ledger.has(key)) this.lastTotals.delete(key);
+  #forgetOldTotals(): void {
+    if (this.#lastTotals.size === 0) return;
+    const today = this.#budgetKey('').slice('budget::'.length);
+    for (const key of this.#lastTotals.keys()) if (!key.endsWith(today) && !this.#ledger.has(key)) this.#lastTotals.delete(key);
   }
 
   /**
    * One store operation, bounded by `storeTimeoutMs`. Notes whether the store is reachable:
    * the first failure of an outage is logged (once), and so is the first success after it.
    */
-  private async storeCall<Value>(operation: () => Promise<Value>): Promise<Value> {
+  async #storeCall<Value>(operation: () => Promise<Value>): Promise<Value> {
     const { clock, storeTimeoutMs, logger, failOpen } = this.settings;
     let timer: unknown;
     try {
@@ -789,17 +789,17 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
           timer = clock.setTimeout(() => reject(new RealtimeError('VOXWIRE_TIMEOUT', `the budget store did not answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
         }),
       ]);
-      if (!this.storeReachable) {
-        this.storeReachable = true;
-        logger.warn('relay: the budget store is reachable again; what was charged during the outage is written back', { ledgerUsers: this.ledger.size });
+      if (!this.#storeReachable) {
+        this.#storeReachable = true;
+        logger.warn('relay: the budget store is reachable again; what was charged during the outage is written back', { ledgerUsers: this.#ledger.size });
         // At once, not at the next tick: a store that restarted empty must not admit a
         // connect into a slot a live session holds.
-        this.refreshSlots();
+        this.#refreshSlots();
       }
       return value;
     } catch (error) {
-      if (this.storeReachable) {
-        this.storeReachable = false;
+      if (this.#storeReachable) {
+        this.#storeReachable = false;
         logger.error(
           `relay: the budget store is unreachable; live sessions go on, charged to a local ledger and held to their last known budget; new connections are ${failOpen ? 'admitted (failOpen)' : 'refused with 503'} until it returns`,
           { error: messageOf(error) },
@@ -811,40 +811,40 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     }
   }
 
-  private async acquireSlot(userId: string, sessionId: string, limit: number): Promise<boolean> {
+  async #acquireSlot(userId: string, sessionId: string, limit: number): Promise<boolean> {
     const { store, clock, concurrencyGraceMs, slotTtlMs } = this.settings;
     const deadline = clock.now() + concurrencyGraceMs;
     for (;;) {
-      if (await this.storeCall(() => store.acquireSlot(userId, sessionId, limit, slotTtlMs))) return true;
+      if (await this.#storeCall(() => store.acquireSlot(userId, sessionId, limit, slotTtlMs))) return true;
       const left = deadline - clock.now();
-      if (left <= 0 || this.isDraining) return false;
+      if (left <= 0 || this.#isDraining) return false;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(SLOT_POLL_MS, left)));
     }
   }
 
-  private async releaseSlot(userId: string, sessionId: string): Promise<void> {
+  async #releaseSlot(userId: string, sessionId: string): Promise<void> {
     try {
-      await this.storeCall(() => this.settings.store.releaseSlot(userId, sessionId));
+      await this.#storeCall(() => this.settings.store.releaseSlot(userId, sessionId));
     } catch {
       // The outage is logged once; an unreleased slot lapses after slotTtlMs.
     }
   }
 
-  private budgetKey(userId: string): string {
+  #budgetKey(userId: string): string {
     const day = new Date(this.settings.clock.now()).toISOString().slice(0, 10);
     return `budget:${userId}:${day}`;
   }
 
-  private reject(reason: ConnectionRejectReason, httpStatus: number, body: string, headers: Record<string, string> = {}): RelayAdmission<Identity> {
+  #reject(reason: ConnectionRejectReason, httpStatus: number, body: string, headers: Record<string, string> = {}): RelayAdmission<Identity> {
     this.metrics.recordConnectionRejected(reason, httpStatus);
     return { status: 'rejected', httpStatus, body, headers: { ...HTTP_TEXT, ...headers }, reason };
   }
 
-  private refusal(reason: ConnectionRejectReason, closeCode: number, errorCode: RealtimeErrorCode, message: string): RelayAdmission<Identity> {
+  #refusal(reason: ConnectionRejectReason, closeCode: number, errorCode: RealtimeErrorCode, message: string): RelayAdmission<Identity> {
     return { status: 'refused', closeCode, errorCode, message, reason };
   }
 
-  private checkEndOptions(options: EndSessionOptions): { code: number; message: string } {
+  #checkEndOptions(options: EndSessionOptions): { code: number; message: string } {
     const code = options.code ?? CLOSE_CODES.normal;
     if (!ALLOWED_END_CODES.has(code)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `endSession(): \`code\` must be one of CLOSE_CODES (${[...ALLOWED_END_CODES].join(', ')}), got ${String(code)}.`);
@@ -852,9 +852,9 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     return { code, message: options.message ?? 'session ended by operator' };
   }
 
-  private endLocalUserSessions(userId: string, code: number, message: string): number {
+  #endLocalUserSessions(userId: string, code: number, message: string): number {
     let ended = 0;
-    for (const { session } of [...this.entries.values()]) {
+    for (const { session } of [...this.#entries.values()]) {
       if (session.userId !== userId) continue;
       session.end('ended_by_operator', { code, message });
       ended += 1;
@@ -862,13 +862,13 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     return ended;
   }
 
-  private async sendControl(message: RelayControlMessage): Promise<void> {
+  async #sendControl(message: RelayControlMessage): Promise<void> {
     const bus = this.settings.bus;
     if (bus === undefined) return;
     await bus.publish(`${this.settings.busPrefix}control`, JSON.stringify(message));
   }
 
-  private onControlMessage(text: string): void {
+  #onControlMessage(text: string): void {
     let message: Partial<RelayControlMessage>;
     try {
       message = JSON.parse(text) as Partial<RelayControlMessage>;
@@ -878,38 +878,38 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     if (message?.type !== 'end') return;
     const code = typeof message.code === 'number' && ALLOWED_END_CODES.has(message.code) ? message.code : CLOSE_CODES.normal;
     const reason = typeof message.message === 'string' ? message.message.slice(0, 100) : 'session ended by operator';
-    if (typeof message.sessionId === 'string') this.entries.get(message.sessionId)?.session.end('ended_by_operator', { code, message: reason });
-    if (typeof message.userId === 'string') this.endLocalUserSessions(message.userId, code, reason);
+    if (typeof message.sessionId === 'string') this.#entries.get(message.sessionId)?.session.end('ended_by_operator', { code, message: reason });
+    if (typeof message.userId === 'string') this.#endLocalUserSessions(message.userId, code, reason);
   }
 
-  private publish(event: RelaySessionEvent): void {
+  #publish(event: RelaySessionEvent): void {
     const bus = this.settings.bus;
     if (bus === undefined || !this.settings.publishSessionEvents) return;
-    this.track(
+    this.#track(
       bus.publish(`${this.settings.busPrefix}events`, JSON.stringify(event)).then(
         () => {
-          if (!this.busReachable) this.settings.logger.warn('relay: the session bus is reachable again');
-          this.busReachable = true;
+          if (!this.#busReachable) this.settings.logger.warn('relay: the session bus is reachable again');
+          this.#busReachable = true;
         },
         (error: unknown) => {
           // Once per outage, not once per event.
-          if (this.busReachable) this.settings.logger.warn('relay: publishing session events failed; they are dropped until the bus returns', { error: messageOf(error) });
-          this.busReachable = false;
+          if (this.#busReachable) this.settings.logger.warn('relay: publishing session events failed; they are dropped until the bus returns', { error: messageOf(error) });
+          this.#busReachable = false;
         },
       ),
     );
   }
 
-  private eventBase(session: { readonly id: string; readonly userId: string }): { sessionId: string; userId: string; nodeId: string; at: number } {
+  #eventBase(session: { readonly id: string; readonly userId: string }): { sessionId: string; userId: string; nodeId: string; at: number } {
     return { sessionId: session.id, userId: session.userId, nodeId: this.nodeId, at: Date.now() };
   }
 
-  private ref(session: RelaySession<Identity>): RelaySessionRef<Identity> {
+  #ref(session: RelaySession<Identity>): RelaySessionRef<Identity> {
     return { sessionId: session.id, userId: session.userId, identity: session.identity };
   }
 
-  private track(promise: Promise<void>): void {
-    this.settling.add(promise);
-    void promise.finally(() => this.settling.delete(promise));
+  #track(promise: Promise<void>): void {
+    this.#settling.add(promise);
+    void promise.finally(() => this.#settling.delete(promise));
   }
 }

@@ -233,121 +233,121 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   /** The user's budget for today, or undefined for none. */
   readonly budgetLimit: number | undefined;
 
-  private readonly client: RelaySocket;
-  private readonly upstream: RelaySocket;
-  private readonly policy: ResolvedSessionPolicy;
-  private readonly settings: ResolvedRelaySettings<Identity>;
-  private readonly hooks: RelaySessionHooks;
-  private readonly metrics: RelayMetrics;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly maxDurationMs: number;
-  private readonly inspected: ReadonlySet<string>;
-  private readonly appendAllowed: boolean;
-  private readonly tools: RelayToolRunner | undefined;
-  private readonly usageMeter: UsageMeter | undefined;
+  readonly #client: RelaySocket;
+  readonly #upstream: RelaySocket;
+  readonly #policy: ResolvedSessionPolicy;
+  readonly #settings: ResolvedRelaySettings<Identity>;
+  readonly #hooks: RelaySessionHooks;
+  readonly #metrics: RelayMetrics;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #maxDurationMs: number;
+  readonly #inspected: ReadonlySet<string>;
+  readonly #appendAllowed: boolean;
+  readonly #tools: RelayToolRunner | undefined;
+  readonly #usageMeter: UsageMeter | undefined;
   /** Translates a beta client both ways (`policy.betaClients: 'translate'`). */
-  private readonly bridge: LegacyBridge | undefined;
+  readonly #bridge: LegacyBridge | undefined;
   /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported. */
-  private readonly parseOptions: ParseOptions;
+  readonly #parseOptions: ParseOptions;
   /** Unknown client fields already warned about (once per field and session). */
-  private readonly warnedFields = new Set<string>();
+  readonly #warnedFields = new Set<string>();
 
-  private endedReason: RelayEndReason | undefined;
-  private lastActivityAt: number;
-  private deadlineTimer: unknown;
-  private idleTimer: unknown;
-  private pollTimer: unknown;
-  private lastWarning: SessionEndingReason | undefined;
-  private upstreamPaused = false;
-  private clientPaused = false;
-  private rejectedFrames = 0;
-  private inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
-  private outputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
+  #endedReason: RelayEndReason | undefined;
+  #lastActivityAt: number;
+  #deadlineTimer: unknown;
+  #idleTimer: unknown;
+  #pollTimer: unknown;
+  #lastWarning: SessionEndingReason | undefined;
+  #upstreamPaused = false;
+  #clientPaused = false;
+  #rejectedFrames = 0;
+  #inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
+  #outputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   /** Whether deltas are charged as they pass (only when the session has a budget). */
-  private readonly chargesStream: boolean;
-  private readonly rates: TokenRates | undefined;
+  readonly #chargesStream: boolean;
+  readonly #rates: TokenRates | undefined;
   /** What was charged from streamed deltas since the last `response.done` reconciled them. */
-  private streamedSinceDone = 0;
-  private exhausted = false;
-  private readonly audioInFrames: boolean;
+  #streamedSinceDone = 0;
+  #exhausted = false;
+  readonly #audioInFrames: boolean;
   /** Where the current detected speech began in the input audio (media-track sessions). */
-  private speechStartMs: number | undefined;
+  #speechStartMs: number | undefined;
   /** Since when (relay clock) output audio has played and not yet been charged (media-track sessions). */
-  private playingSince: number | undefined;
-  private pendingCharge = 0;
-  private inFlightCharge = 0;
-  private spent: number;
-  private initEventId: string | undefined;
-  private initTimer: unknown;
-  private heldSessionCreated: Json | undefined;
-  private upstreamExpired = false;
-  private activeResponse = false;
-  private queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
-  private relayResponseEventId: string | undefined;
-  private heldClientFrames: RelayFrame[] = [];
-  private readonly models: ReadonlyArray<readonly [model: string, path: string]>;
-  private readonly warnedModels = new Set<string>();
+  #playingSince: number | undefined;
+  #pendingCharge = 0;
+  #inFlightCharge = 0;
+  #spent: number;
+  #initEventId: string | undefined;
+  #initTimer: unknown;
+  #heldSessionCreated: Json | undefined;
+  #upstreamExpired = false;
+  #activeResponse = false;
+  #queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
+  #relayResponseEventId: string | undefined;
+  #heldClientFrames: RelayFrame[] = [];
+  readonly #models: ReadonlyArray<readonly [model: string, path: string]>;
+  readonly #warnedModels = new Set<string>();
   /** A conversation, or input transcription only (then response events are refused). */
-  private sessionType: RelaySessionType = 'realtime';
+  #sessionType: RelaySessionType = 'realtime';
 
   constructor(init: RelaySessionInit<Identity>) {
     this.id = init.id;
     this.identity = init.identity;
     this.userId = init.identity.userId;
-    this.client = init.client;
-    this.upstream = init.upstream;
-    this.policy = init.policy;
-    this.settings = init.settings;
-    this.hooks = init.hooks;
-    this.metrics = init.settings.metrics;
-    this.clock = init.settings.clock;
-    this.logger = init.settings.logger;
-    this.maxDurationMs = init.maxDurationMs;
-    this.models = init.models ?? [];
-    this.sessionType = init.sessionType ?? 'realtime';
-    this.appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
+    this.#client = init.client;
+    this.#upstream = init.upstream;
+    this.#policy = init.policy;
+    this.#settings = init.settings;
+    this.#hooks = init.hooks;
+    this.#metrics = init.settings.metrics;
+    this.#clock = init.settings.clock;
+    this.#logger = init.settings.logger;
+    this.#maxDurationMs = init.maxDurationMs;
+    this.#models = init.models ?? [];
+    this.#sessionType = init.sessionType ?? 'realtime';
+    this.#appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
     this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
-    this.spent = init.budgetSpent;
-    this.startedAt = this.clock.now();
-    this.lastActivityAt = this.startedAt;
-    this.usageMeter = init.settings.budgetUnit === 'costUsd' ? new UsageMeter(init.settings.prices) : undefined;
-    this.chargesStream = this.budgetLimit !== undefined;
-    this.rates = this.usageMeter !== undefined && this.chargesStream ? tokenRates(init.settings.prices, init.settings.model) : undefined;
-    this.bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
-    this.parseOptions = {
+    this.#spent = init.budgetSpent;
+    this.startedAt = this.#clock.now();
+    this.#lastActivityAt = this.startedAt;
+    this.#usageMeter = init.settings.budgetUnit === 'costUsd' ? new UsageMeter(init.settings.prices) : undefined;
+    this.#chargesStream = this.budgetLimit !== undefined;
+    this.#rates = this.#usageMeter !== undefined && this.#chargesStream ? tokenRates(init.settings.prices, init.settings.model) : undefined;
+    this.#bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
+    this.#parseOptions = {
       maxFrameBytes: init.settings.maxClientFrameBytes,
       strict: init.settings.strictClientEvents,
-      onWarning: (warning) => this.warnUnknownField(warning),
+      onWarning: (warning) => this.#warnUnknownField(warning),
     };
     if (init.settings.serverTools.length > 0) {
-      this.tools = new RelayToolRunner(
+      this.#tools = new RelayToolRunner(
         init.settings.serverTools,
         {
-          sendUpstream: (event) => this.sendRelayEvent(event),
-          requestResponse: (params) => this.requestRelayResponse(params),
-          releaseHeldClientFrames: () => this.releaseHeldClientFrames(),
-          emit: (name, event) => this.hooks.onToolEvent(this, name, event),
+          sendUpstream: (event) => this.#sendRelayEvent(event),
+          requestResponse: (params) => this.#requestRelayResponse(params),
+          releaseHeldClientFrames: () => this.#releaseHeldClientFrames(),
+          emit: (name, event) => this.#hooks.onToolEvent(this, name, event),
         },
-        this.clock,
+        this.#clock,
       );
-      this.inspected = INSPECTED_TYPES_WITH_TOOLS;
+      this.#inspected = INSPECTED_TYPES_WITH_TOOLS;
     } else {
-      this.tools = undefined;
-      this.inspected = INSPECTED_TYPES;
+      this.#tools = undefined;
+      this.#inspected = INSPECTED_TYPES;
     }
-    this.audioInFrames = init.audioInFrames ?? true;
-    if (!this.audioInFrames && this.chargesStream) this.inspected = new Set([...this.inspected, ...MEDIA_TRACK_TYPES]);
+    this.#audioInFrames = init.audioInFrames ?? true;
+    if (!this.#audioInFrames && this.#chargesStream) this.#inspected = new Set([...this.#inspected, ...MEDIA_TRACK_TYPES]);
   }
 
   /** Why the session ended, or undefined while it runs. */
   get endReason(): RelayEndReason | undefined {
-    return this.endedReason;
+    return this.#endedReason;
   }
 
   /** True once the session has ended. */
   get ended(): boolean {
-    return this.endedReason !== undefined;
+    return this.#endedReason !== undefined;
   }
 
   /**
@@ -364,12 +364,12 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     /** Whether reading from the client is paused because the upstream socket is backed up. */
     clientPaused: boolean;
   } {
-    return { toClient: this.client.bufferedAmount, toUpstream: this.upstream.bufferedAmount, upstreamPaused: this.upstreamPaused, clientPaused: this.clientPaused };
+    return { toClient: this.#client.bufferedAmount, toUpstream: this.#upstream.bufferedAmount, upstreamPaused: this.#upstreamPaused, clientPaused: this.#clientPaused };
   }
 
   /** The user's spend today as this session last learned it, plus what it has not charged yet. */
   get budgetSpent(): number {
-    return this.spent + this.pendingCharge + this.inFlightCharge;
+    return this.#spent + this.#pendingCharge + this.#inFlightCharge;
   }
 
   /**
@@ -377,83 +377,83 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * config upstream (the client's `session.created` waits until it is in force).
    */
   start(): void {
-    if (Number.isFinite(this.maxDurationMs)) {
-      const warnAt = this.maxDurationMs - this.settings.endingWarningMs;
-      if (this.settings.endingWarningMs > 0 && warnAt > 0) {
-        this.deadlineTimer = this.clock.setTimeout(() => this.onWarningDue(), warnAt);
+    if (Number.isFinite(this.#maxDurationMs)) {
+      const warnAt = this.#maxDurationMs - this.#settings.endingWarningMs;
+      if (this.#settings.endingWarningMs > 0 && warnAt > 0) {
+        this.#deadlineTimer = this.#clock.setTimeout(() => this.#onWarningDue(), warnAt);
       } else {
-        this.warnEnding(this.maxDurationMs / 1000, 'time_limit');
-        this.deadlineTimer = this.clock.setTimeout(() => this.end('time_limit'), this.maxDurationMs);
+        this.warnEnding(this.#maxDurationMs / 1000, 'time_limit');
+        this.#deadlineTimer = this.#clock.setTimeout(() => this.end('time_limit'), this.#maxDurationMs);
       }
     }
-    if (Number.isFinite(this.settings.idleTimeoutMs)) {
-      this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs);
+    if (Number.isFinite(this.#settings.idleTimeoutMs)) {
+      this.#idleTimer = this.#clock.setTimeout(() => this.#onIdleCheck(), this.#settings.idleTimeoutMs);
     }
-    for (const [model, path] of this.models) this.checkSessionModel(model, path);
-    const initial = this.settings.translation ? this.settings.translation.session : initialSessionConfig(this.policy, this.sessionType);
+    for (const [model, path] of this.#models) this.#checkSessionModel(model, path);
+    const initial = this.#settings.translation ? this.#settings.translation.session : initialSessionConfig(this.#policy, this.#sessionType);
     if (initial !== undefined) {
-      this.initEventId = relayEventId();
-      this.sendRelayEvent({ type: 'session.update', event_id: this.initEventId, session: initial } as ClientEventInput);
+      this.#initEventId = relayEventId();
+      this.#sendRelayEvent({ type: 'session.update', event_id: this.#initEventId, session: initial } as ClientEventInput);
       // An upstream that never answers must not keep the client from its session.created.
-      this.initTimer = this.clock.setTimeout(() => this.onInitTimeout(), INIT_TIMEOUT_MS);
+      this.#initTimer = this.#clock.setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
     }
   }
 
   /** Feeds one frame the client sent. */
   handleClientFrame(frame: RelayFrame): void {
-    if (this.endedReason !== undefined) return;
+    if (this.#endedReason !== undefined) return;
     const startedAt = arrival();
-    const max = this.settings.maxClientFrameBytes;
+    const max = this.#settings.maxClientFrameBytes;
     if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
-      this.reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
+      this.#reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
       return;
     }
-    if (this.settings.translation) {
-      this.handleTranslationClientFrame(frame, startedAt);
-      this.endIfExhausted();
+    if (this.#settings.translation) {
+      this.#handleTranslationClientFrame(frame, startedAt);
+      this.#endIfExhausted();
       return;
     }
     const audioBytes = scanAudioAppend(frame);
     if (audioBytes >= 0) {
-      if (!this.appendAllowed) {
-        this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay', { eventId: scanEventId(frame) });
+      if (!this.#appendAllowed) {
+        this.#reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay', { eventId: scanEventId(frame) });
         return;
       }
-      this.chargeInputAudio(audioBytes);
-      this.toUpstream(frame, startedAt);
-      this.endIfExhausted();
+      this.#chargeInputAudio(audioBytes);
+      this.#toUpstream(frame, startedAt);
+      this.#endIfExhausted();
       return;
     }
-    this.handleParsedClientFrame(frame, startedAt);
+    this.#handleParsedClientFrame(frame, startedAt);
     // A client that declared the beta interface is warned after its first event (so the warning can name what to migrate).
-    if (this.bridge?.active === true) this.sendBetaWarning();
-    this.endIfExhausted();
+    if (this.#bridge?.active === true) this.#sendBetaWarning();
+    this.#endIfExhausted();
   }
 
   /** Feeds one frame the upstream sent. */
   handleUpstreamFrame(frame: RelayFrame): void {
-    if (this.endedReason !== undefined) return;
+    if (this.#endedReason !== undefined) return;
     const startedAt = arrival();
     const type = peekEventType(frame);
-    if (this.settings.translation) {
-      this.handleTranslationUpstreamFrame(type, frame, startedAt);
-      this.endIfExhausted();
+    if (this.#settings.translation) {
+      this.#handleTranslationUpstreamFrame(type, frame, startedAt);
+      this.#endIfExhausted();
       return;
     }
-    if (type !== undefined && !this.inspected.has(type)) {
-      if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.markActivity();
+    if (type !== undefined && !this.#inspected.has(type)) {
+      if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.#markActivity();
       // Charged before it is forwarded: a client that leaves right after got only what was charged.
-      if (this.chargesStream) {
-        this.chargeStreamed(type, frame);
-        this.toClient(frame, startedAt);
-        this.endIfExhausted();
+      if (this.#chargesStream) {
+        this.#chargeStreamed(type, frame);
+        this.#toClient(frame, startedAt);
+        this.#endIfExhausted();
         return;
       }
-      this.toClient(frame, startedAt);
+      this.#toClient(frame, startedAt);
       return;
     }
-    this.handleParsedUpstreamFrame(frame, startedAt);
-    this.endIfExhausted();
+    this.#handleParsedUpstreamFrame(frame, startedAt);
+    this.#endIfExhausted();
   }
 
   /** The client's socket closed. */
@@ -467,21 +467,21 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * that the upstream failed, and closes with "going away" so it reconnects.
    */
   handleUpstreamClose(code: number, reason: string): void {
-    if (this.endedReason !== undefined) return;
-    if (code === CLOSE_CODES.normal || this.upstreamExpired) {
+    if (this.#endedReason !== undefined) return;
+    if (code === CLOSE_CODES.normal || this.#upstreamExpired) {
       this.end('upstream_closed', { code: code === CLOSE_CODES.normal ? CLOSE_CODES.normal : CLOSE_CODES.goingAway, message: 'upstream session ended' });
       return;
     }
     const detail = reason === '' ? `code ${code}` : `code ${code}: ${reason}`;
-    this.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the upstream Realtime connection closed unexpectedly (${detail}); reconnect to continue`));
+    this.#sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the upstream Realtime connection closed unexpectedly (${detail}); reconnect to continue`));
     this.end('upstream_failed', { message: 'upstream connection lost' });
   }
 
   /** Tells the client the session ends in `secondsLeft` seconds (`voxwire.session.ending`). */
   warnEnding(secondsLeft: number, reason: SessionEndingReason): void {
-    if (this.endedReason !== undefined) return;
-    this.lastWarning = reason;
-    this.sendToClient(sessionEndingFrame(secondsLeft, reason));
+    if (this.#endedReason !== undefined) return;
+    this.#lastWarning = reason;
+    this.#sendToClient(sessionEndingFrame(secondsLeft, reason));
   }
 
   /**
@@ -490,22 +490,22 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * stops server-side tools and reports to the relay. Idempotent.
    */
   end(reason: RelayEndReason, options: { code?: number; message?: string } = {}): void {
-    if (this.endedReason !== undefined) return;
-    this.endedReason = reason;
-    this.clock.clearTimeout(this.deadlineTimer);
-    this.clock.clearTimeout(this.idleTimer);
-    this.clock.clearTimeout(this.pollTimer);
-    this.clock.clearTimeout(this.initTimer);
-    this.tools?.dispose();
-    this.heldClientFrames = [];
+    if (this.#endedReason !== undefined) return;
+    this.#endedReason = reason;
+    this.#clock.clearTimeout(this.#deadlineTimer);
+    this.#clock.clearTimeout(this.#idleTimer);
+    this.#clock.clearTimeout(this.#pollTimer);
+    this.#clock.clearTimeout(this.#initTimer);
+    this.#tools?.dispose();
+    this.#heldClientFrames = [];
     const ending = ENDING_REASONS[reason];
     // A client already warned for this reason knows; anyone else learns why right before the close.
-    if (ending !== undefined && this.lastWarning !== ending) this.sendToClient(sessionEndingFrame(0, ending));
-    if (reason !== 'client_closed') this.client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
+    if (ending !== undefined && this.#lastWarning !== ending) this.#sendToClient(sessionEndingFrame(0, ending));
+    if (reason !== 'client_closed') this.#client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
     // Always (closing a closed socket does nothing): an upstream that is still open after an
     // internal error or a refused key must not outlive its session.
-    this.upstream.close(CLOSE_CODES.normal, 'relay session ended');
-    this.hooks.onEnded(this, reason);
+    this.#upstream.close(CLOSE_CODES.normal, 'relay session ended');
+    this.#hooks.onEnded(this, reason);
   }
 
   /**
@@ -513,10 +513,10 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * {@link settleCharge} it still counts in the session's view of the budget.
    */
   takePendingCharge(): number {
-    this.accruePlayback();
-    const amount = this.pendingCharge;
-    this.pendingCharge = 0;
-    this.inFlightCharge += amount;
+    this.#accruePlayback();
+    const amount = this.#pendingCharge;
+    this.#pendingCharge = 0;
+    this.#inFlightCharge += amount;
     return amount;
   }
 
@@ -526,7 +526,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * counts it.
    */
   settleCharge(amount: number): void {
-    this.inFlightCharge -= amount;
+    this.#inFlightCharge -= amount;
   }
 
   /**
@@ -534,8 +534,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * `budget_exhausted` when it reaches the budget. Returns whether it did.
    */
   applyBudgetTotal(total: number): boolean {
-    this.spent = total;
-    if (this.budgetLimit === undefined || this.endedReason !== undefined) return false;
+    this.#spent = total;
+    if (this.budgetLimit === undefined || this.#endedReason !== undefined) return false;
     if (this.budgetSpent < this.budgetLimit) return false;
     this.end('budget_exhausted');
     return true;
@@ -545,19 +545,19 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * OpenAI's announced shutdowns, for a model the session names: refused past the date (the
    * caller answers), warned about once per model within 60 days (`voxwire.model.deprecated`).
    */
-  private checkSessionModel(model: string, path: string): { message: string; path: string } | undefined {
-    const check = checkModel(model, this.clock.now(), 'relay', path);
+  #checkSessionModel(model: string, path: string): { message: string; path: string } | undefined {
+    const check = checkModel(model, this.#clock.now(), 'relay', path);
     if (check.action === 'refuse') return { message: check.error.message, path };
-    if (check.action === 'warn' && !this.warnedModels.has(model)) {
-      this.warnedModels.add(model);
-      this.sendToClient(modelDeprecatedFrame(check.warning, check.message));
-      this.hooks.onModelWarning?.(this, check.warning, check.message);
+    if (check.action === 'warn' && !this.#warnedModels.has(model)) {
+      this.#warnedModels.add(model);
+      this.#sendToClient(modelDeprecatedFrame(check.warning, check.message));
+      this.#hooks.onModelWarning?.(this, check.warning, check.message);
     }
     return undefined;
   }
 
   /** The models a client's `session.update` names (`session.model`, the transcription model). */
-  private checkUpdateModels(session: Json): { message: string; path: string } | undefined {
+  #checkUpdateModels(session: Json): { message: string; path: string } | undefined {
     const audio = isJson(session.audio) ? session.audio : undefined;
     const input = isJson(audio?.input) ? audio.input : undefined;
     const transcription = isJson(input?.transcription) ? input.transcription : undefined;
@@ -567,106 +567,106 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     ];
     for (const [model, path] of named) {
       if (typeof model !== 'string') continue;
-      const refusal = this.checkSessionModel(model, path);
+      const refusal = this.#checkSessionModel(model, path);
       if (refusal !== undefined) return refusal;
     }
     return undefined;
   }
 
-  private onInitTimeout(): void {
-    if (this.initEventId === undefined || this.endedReason !== undefined) return;
-    this.initEventId = undefined;
-    this.logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.id });
-    const held = this.heldSessionCreated;
-    this.heldSessionCreated = undefined;
-    if (held !== undefined) this.forwardEvent('session.created', held, now());
+  #onInitTimeout(): void {
+    if (this.#initEventId === undefined || this.#endedReason !== undefined) return;
+    this.#initEventId = undefined;
+    this.#logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.id });
+    const held = this.#heldSessionCreated;
+    this.#heldSessionCreated = undefined;
+    if (held !== undefined) this.#forwardEvent('session.created', held, now());
   }
 
-  private onWarningDue(): void {
-    const remainingMs = this.maxDurationMs - (this.clock.now() - this.startedAt);
+  #onWarningDue(): void {
+    const remainingMs = this.#maxDurationMs - (this.#clock.now() - this.startedAt);
     this.warnEnding(remainingMs / 1000, 'time_limit');
-    this.deadlineTimer = this.clock.setTimeout(() => this.end('time_limit'), Math.max(0, remainingMs));
+    this.#deadlineTimer = this.#clock.setTimeout(() => this.end('time_limit'), Math.max(0, remainingMs));
   }
 
-  private onIdleCheck(): void {
-    if (this.endedReason !== undefined) return;
-    const idleFor = this.clock.now() - this.lastActivityAt;
-    if (idleFor >= this.settings.idleTimeoutMs) {
+  #onIdleCheck(): void {
+    if (this.#endedReason !== undefined) return;
+    const idleFor = this.#clock.now() - this.#lastActivityAt;
+    if (idleFor >= this.#settings.idleTimeoutMs) {
       this.end('idle');
       return;
     }
-    this.idleTimer = this.clock.setTimeout(() => this.onIdleCheck(), this.settings.idleTimeoutMs - idleFor);
+    this.#idleTimer = this.#clock.setTimeout(() => this.#onIdleCheck(), this.#settings.idleTimeoutMs - idleFor);
   }
 
-  private markActivity(): void {
-    this.lastActivityAt = this.clock.now();
+  #markActivity(): void {
+    this.#lastActivityAt = this.#clock.now();
   }
 
-  private handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
+  #handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
     let frame = original;
-    let result = parseClientEvent(frame, this.parseOptions);
+    let result = parseClientEvent(frame, this.#parseOptions);
     if (!result.ok && result.error.code === 'VOXWIRE_INVALID_EVENT') {
-      const beta = this.handleBetaFrame(frame);
+      const beta = this.#handleBetaFrame(frame);
       if (beta === 'refused') return;
       if (beta !== undefined) {
         frame = beta;
-        result = parseClientEvent(frame, this.parseOptions);
+        result = parseClientEvent(frame, this.#parseOptions);
       }
     }
     if (!result.ok) {
       const code = result.error.code;
-      this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
+      this.#reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
       return;
     }
     const event = result.event as Json;
     const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
     // Everything after this walks the event recursively (the policy, JSON.stringify).
     if (nestsDeeperThan(event, DEFAULT_RELAY_MAX_JSON_DEPTH)) {
-      this.reject('invalid', 'VOXWIRE_INVALID_EVENT', `client event nests objects or arrays more than ${DEFAULT_RELAY_MAX_JSON_DEPTH} levels deep (a tool's \`parameters\` schema?); flatten it`, { eventId });
+      this.#reject('invalid', 'VOXWIRE_INVALID_EVENT', `client event nests objects or arrays more than ${DEFAULT_RELAY_MAX_JSON_DEPTH} levels deep (a tool's \`parameters\` schema?); flatten it`, { eventId });
       return;
     }
-    if (!result.known || !this.settings.allowedClientEvents.has(event.type as string)) {
-      this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(event.type)} is not allowed on this relay`, { param: 'type', eventId });
+    if (!result.known || !this.#settings.allowedClientEvents.has(event.type as string)) {
+      this.#reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(event.type)} is not allowed on this relay`, { param: 'type', eventId });
       return;
     }
     const known = result.event;
     if (known.type === 'input_audio_buffer.append') {
-      this.chargeInputAudio(base64Bytes(known.audio));
-      this.toUpstream(frame, startedAt);
+      this.#chargeInputAudio(base64Bytes(known.audio));
+      this.#toUpstream(frame, startedAt);
       return;
     }
-    this.markActivity();
-    if (known.type === 'conversation.item.create') this.chargeItemAudio(known.item);
+    this.#markActivity();
+    if (known.type === 'conversation.item.create') this.#chargeItemAudio(known.item);
     if (known.type === 'session.update') {
-      const refusal = this.checkUpdateModels(known.session as Json);
+      const refusal = this.#checkUpdateModels(known.session as Json);
       if (refusal !== undefined) {
-        this.reject('policy', 'VOXWIRE_MODEL_SHUT_DOWN', refusal.message, { param: refusal.path, eventId });
+        this.#reject('policy', 'VOXWIRE_MODEL_SHUT_DOWN', refusal.message, { param: refusal.path, eventId });
         return;
       }
     }
     // With server-side tools, the client answers only client-tool calls the relay has seen.
-    const tools = this.tools;
-    const decision = applyPolicy(this.policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId), this.sessionType);
+    const tools = this.#tools;
+    const decision = applyPolicy(this.#policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId), this.#sessionType);
     if (!decision.ok) {
-      this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', decision.message, { param: decision.param, eventId });
+      this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', decision.message, { param: decision.param, eventId });
       return;
     }
     // From the update on, response events are refused here; the upstream's session.updated confirms it.
-    if (known.type === 'session.update' && known.session.type === 'transcription') this.sessionType = 'transcription';
+    if (known.type === 'session.update' && known.session.type === 'transcription') this.#sessionType = 'transcription';
     // Always the checked view, re-serialised: the original text may hold a duplicated key whose
     // first copy the policy never saw (JSON.parse keeps the last), and an upstream may obey it.
     const outgoing = JSON.stringify(decision.event ?? known);
     if (known.type === 'conversation.item.create') tools?.noteClientCall(known.item);
-    if (this.tools?.holdingClientFrames === true) {
+    if (this.#tools?.holdingClientFrames === true) {
       // A mixed turn: the relay's tool outputs go first, so the client's follow-up sees them.
-      if (this.heldClientFrames.length >= MAX_HELD_CLIENT_FRAMES) {
-        this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', 'too many events while the relay finishes its tool calls; wait for them', { eventId });
+      if (this.#heldClientFrames.length >= MAX_HELD_CLIENT_FRAMES) {
+        this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', 'too many events while the relay finishes its tool calls; wait for them', { eventId });
         return;
       }
-      this.heldClientFrames.push(outgoing);
+      this.#heldClientFrames.push(outgoing);
       return;
     }
-    this.toUpstream(outgoing, startedAt);
+    this.#toUpstream(outgoing, startedAt);
   }
 
   /**
@@ -674,101 +674,101 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * go on with), refused naming every beta field (`'refused'`, not counted toward the 4004
    * close: the client is outdated, not hostile), or not beta at all (undefined).
    */
-  private handleBetaFrame(frame: RelayFrame): RelayFrame | 'refused' | undefined {
+  #handleBetaFrame(frame: RelayFrame): RelayFrame | 'refused' | undefined {
     const event = parseTypedObject(frame);
     if (event === undefined) return undefined;
     const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
-    if (this.bridge === undefined) {
+    if (this.#bridge === undefined) {
       const fields = betaFieldsOf(event);
       if (fields.length === 0) return undefined;
-      this.reject('invalid', 'VOXWIRE_INVALID_EVENT', betaRefusalMessage(event.type, fields), { param: fields[0]?.path, eventId, counted: false });
+      this.#reject('invalid', 'VOXWIRE_INVALID_EVENT', betaRefusalMessage(event.type, fields), { param: fields[0]?.path, eventId, counted: false });
       return 'refused';
     }
-    const translated = this.bridge.toUpstream(frame, event);
+    const translated = this.#bridge.toUpstream(frame, event);
     if (!translated.ok) {
-      this.reject('invalid', 'VOXWIRE_INVALID_EVENT', translated.message, { param: translated.param, eventId, counted: false });
+      this.#reject('invalid', 'VOXWIRE_INVALID_EVENT', translated.message, { param: translated.param, eventId, counted: false });
       return 'refused';
     }
-    this.sendBetaWarning();
+    this.#sendBetaWarning();
     return translated.frame === frame ? undefined : translated.frame;
   }
 
   /** A field newer than the schemas, forwarded as given: said once per field and session. */
-  private warnUnknownField(warning: ClientEventWarning): void {
+  #warnUnknownField(warning: ClientEventWarning): void {
     const key = `${warning.eventType} ${warning.path}`;
-    if (this.warnedFields.has(key)) return;
-    this.warnedFields.add(key);
-    this.logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
+    if (this.#warnedFields.has(key)) return;
+    this.#warnedFields.add(key);
+    this.#logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
   }
 
   /** Tells a beta client, once, that it is translated and what to migrate. */
-  private sendBetaWarning(): void {
-    const warning = this.bridge?.takeWarning();
+  #sendBetaWarning(): void {
+    const warning = this.#bridge?.takeWarning();
     if (warning === undefined) return;
-    this.logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
-    this.sendToClient(warning.frame);
+    this.#logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
+    this.#sendToClient(warning.frame);
   }
 
-  private handleParsedUpstreamFrame(frame: RelayFrame, startedAt: number): void {
+  #handleParsedUpstreamFrame(frame: RelayFrame, startedAt: number): void {
     const result = parseServerEvent(frame);
     if (!result.ok) {
       // The upstream is the authority on its own protocol: pass the frame on, the client decides.
-      this.logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.id, error: result.error.message });
-      this.toClient(frame, startedAt);
+      this.#logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.id, error: result.error.message });
+      this.#toClient(frame, startedAt);
       return;
     }
     const event = result.event as Json;
     const type = event.type as string;
-    if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.markActivity();
+    if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.#markActivity();
 
     switch (type) {
       case 'error':
-        if (this.onUpstreamError(event)) return;
+        if (this.#onUpstreamError(event)) return;
         break;
       case 'session.created':
-        this.trackInputFormat(event.session);
-        this.trackSessionType(event.session);
-        if (this.initEventId !== undefined) {
-          this.heldSessionCreated = event;
+        this.#trackInputFormat(event.session);
+        this.#trackSessionType(event.session);
+        if (this.#initEventId !== undefined) {
+          this.#heldSessionCreated = event;
           return;
         }
         break;
       case 'session.updated':
-        this.trackInputFormat(event.session);
-        this.trackSessionType(event.session);
-        if (this.releaseHeldSessionCreated(event, startedAt)) return;
+        this.#trackInputFormat(event.session);
+        this.#trackSessionType(event.session);
+        if (this.#releaseHeldSessionCreated(event, startedAt)) return;
         break;
       case 'response.created':
-        this.activeResponse = true;
+        this.#activeResponse = true;
         break;
       case 'input_audio_buffer.speech_started':
       case 'input_audio_buffer.speech_stopped':
       case 'output_audio_buffer.started':
       case 'output_audio_buffer.stopped':
       case 'output_audio_buffer.cleared':
-        if (!this.audioInFrames) this.chargeMediaEvent(type, event);
+        if (!this.#audioInFrames) this.#chargeMediaEvent(type, event);
         break;
       case 'response.done':
-        this.activeResponse = false;
-        this.onResponseDone(event);
+        this.#activeResponse = false;
+        this.#onResponseDone(event);
         break;
       case 'conversation.item.input_audio_transcription.completed':
-        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.hooks.onTranscript(this, 'user', event.item_id, event.transcript);
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#hooks.onTranscript(this, 'user', event.item_id, event.transcript);
         break;
       case 'response.output_audio_transcript.done':
-        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.hooks.onTranscript(this, 'assistant', event.item_id, event.transcript);
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#hooks.onTranscript(this, 'assistant', event.item_id, event.transcript);
         break;
       case 'response.output_text.done':
-        if (typeof event.item_id === 'string' && typeof event.text === 'string') this.hooks.onTranscript(this, 'assistant', event.item_id, event.text);
+        if (typeof event.item_id === 'string' && typeof event.text === 'string') this.#hooks.onTranscript(this, 'assistant', event.item_id, event.text);
         break;
       default:
     }
-    if (this.endedReason !== undefined) return;
-    this.forwardEvent(type, event, startedAt, frame);
-    if (type === 'response.done' && this.queuedResponse !== undefined && !this.activeResponse) {
-      const queued = this.queuedResponse;
-      this.queuedResponse = undefined;
-      this.requestRelayResponse(queued.params);
+    if (this.#endedReason !== undefined) return;
+    this.#forwardEvent(type, event, startedAt, frame);
+    if (type === 'response.done' && this.#queuedResponse !== undefined && !this.#activeResponse) {
+      const queued = this.#queuedResponse;
+      this.#queuedResponse = undefined;
+      this.#requestRelayResponse(queued.params);
     }
   }
 
@@ -776,13 +776,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * The operator's config is in force (`session.updated` answering the relay's own update): the
    * client sees one `session.created` that already carries it. False when nothing was held.
    */
-  private releaseHeldSessionCreated(event: Json, startedAt: number): boolean {
-    if (this.initEventId === undefined) return false;
-    this.initEventId = undefined;
-    this.clock.clearTimeout(this.initTimer);
-    const held = this.heldSessionCreated;
-    this.heldSessionCreated = undefined;
-    if (held !== undefined) this.forwardEvent('session.created', { ...held, session: event.session }, startedAt);
+  #releaseHeldSessionCreated(event: Json, startedAt: number): boolean {
+    if (this.#initEventId === undefined) return false;
+    this.#initEventId = undefined;
+    this.#clock.clearTimeout(this.#initTimer);
+    const held = this.#heldSessionCreated;
+    this.#heldSessionCreated = undefined;
+    if (held !== undefined) this.#forwardEvent('session.created', { ...held, session: event.session }, startedAt);
     return true;
   }
 
@@ -791,136 +791,136 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * `session.input_audio_buffer.append`, `session.close`), input audio charged in seconds, the
    * operator's locked settings kept.
    */
-  private handleTranslationClientFrame(frame: RelayFrame, startedAt: number): void {
-    const result = parseTranslationClientEvent(frame, { maxFrameBytes: this.settings.maxClientFrameBytes });
+  #handleTranslationClientFrame(frame: RelayFrame, startedAt: number): void {
+    const result = parseTranslationClientEvent(frame, { maxFrameBytes: this.#settings.maxClientFrameBytes });
     if (!result.ok) {
       const code = result.error.code;
-      this.reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
+      this.#reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
       return;
     }
     const eventId = typeof result.event.event_id === 'string' ? result.event.event_id : undefined;
     if (!result.known) {
-      this.reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(result.event.type)} is not part of a translation session`, { param: 'type', eventId });
+      this.#reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(result.event.type)} is not part of a translation session`, { param: 'type', eventId });
       return;
     }
     const event = result.event;
     if (event.type === 'session.input_audio_buffer.append') {
-      this.chargeInputAudio(base64Bytes(event.audio));
-      this.toUpstream(frame, startedAt);
+      this.#chargeInputAudio(base64Bytes(event.audio));
+      this.#toUpstream(frame, startedAt);
       return;
     }
-    this.markActivity();
-    const locked = this.settings.translation?.session?.audio;
+    this.#markActivity();
+    const locked = this.#settings.translation?.session?.audio;
     const asked = event.type === 'session.update' ? event.session.audio : undefined;
     for (const [section, field] of [['output', 'language'], ['input', 'transcription'], ['input', 'noise_reduction']] as const) {
       const fixed = (locked?.[section] as Json | undefined)?.[field];
       const wanted = (asked?.[section] as Json | undefined)?.[field];
       if (fixed !== undefined && wanted !== undefined && JSON.stringify(fixed) !== JSON.stringify(wanted)) {
-        this.reject('policy', 'VOXWIRE_POLICY_VIOLATION', `session.audio.${section}.${field} is set by this relay and cannot be changed`, { param: `session.audio.${section}.${field}`, eventId });
+        this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', `session.audio.${section}.${field} is set by this relay and cannot be changed`, { param: `session.audio.${section}.${field}`, eventId });
         return;
       }
     }
-    this.toUpstream(frame, startedAt);
+    this.#toUpstream(frame, startedAt);
   }
 
   /** A translation session's upstream frame: deltas pass at once (audio charged), the rest as in a conversation. */
-  private handleTranslationUpstreamFrame(type: string | undefined, frame: RelayFrame, startedAt: number): void {
+  #handleTranslationUpstreamFrame(type: string | undefined, frame: RelayFrame, startedAt: number): void {
     if (type !== undefined && TRANSLATION_DELTAS.has(type)) {
-      this.markActivity();
-      if (this.chargesStream && type === TRANSLATION_AUDIO_DELTA) this.chargeStreamed(OUTPUT_AUDIO_DELTA, frame);
-      this.toClient(frame, startedAt);
+      this.#markActivity();
+      if (this.#chargesStream && type === TRANSLATION_AUDIO_DELTA) this.#chargeStreamed(OUTPUT_AUDIO_DELTA, frame);
+      this.#toClient(frame, startedAt);
       return;
     }
     const result = parseTranslationServerEvent(frame);
     if (result.ok && result.known) {
       const event = result.event as Json;
-      if (event.type === 'error' && this.onUpstreamError(event)) return;
-      if (event.type === 'session.created' && this.initEventId !== undefined) {
-        this.heldSessionCreated = event;
+      if (event.type === 'error' && this.#onUpstreamError(event)) return;
+      if (event.type === 'session.created' && this.#initEventId !== undefined) {
+        this.#heldSessionCreated = event;
         return;
       }
-      if (event.type === 'session.updated' && this.releaseHeldSessionCreated(event, startedAt)) return;
+      if (event.type === 'session.updated' && this.#releaseHeldSessionCreated(event, startedAt)) return;
     }
-    this.toClient(frame, startedAt);
+    this.#toClient(frame, startedAt);
   }
 
   /** Sends an upstream event to the client after the tool filter; `original` is sent when unchanged. */
-  private forwardEvent(type: string, event: Json, startedAt: number, original?: RelayFrame): void {
-    const decision = this.tools?.filter(type, event) ?? 'forward';
+  #forwardEvent(type: string, event: Json, startedAt: number, original?: RelayFrame): void {
+    const decision = this.#tools?.filter(type, event) ?? 'forward';
     if (decision === 'hide') return;
     if (decision === 'forward') {
-      this.toClient(original ?? JSON.stringify(event), startedAt);
+      this.#toClient(original ?? JSON.stringify(event), startedAt);
       return;
     }
-    this.toClient(JSON.stringify(decision.rewritten), startedAt);
+    this.#toClient(JSON.stringify(decision.rewritten), startedAt);
   }
 
   /** Handles an upstream `error`; returns true when it must not reach the client. */
-  private onUpstreamError(event: Json): boolean {
+  #onUpstreamError(event: Json): boolean {
     const error = isJson(event.error) ? event.error : {};
-    if (error.code === 'session_expired') this.upstreamExpired = true;
+    if (error.code === 'session_expired') this.#upstreamExpired = true;
     if (isServerKeyError(error)) {
-      this.logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.id, error });
-      this.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
+      this.#logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.id, error });
+      this.#sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
       this.end('upstream_failed', { code: CLOSE_CODES.relayMisconfigured, message: 'relay misconfigured' });
       return true;
     }
     const about = typeof error.event_id === 'string' ? error.event_id : undefined;
     if (about === undefined || !about.startsWith(RELAY_EVENT_ID_PREFIX)) return false;
     const message = typeof error.message === 'string' ? error.message : 'unknown error';
-    if (about === this.initEventId) {
-      this.initEventId = undefined;
-      this.clock.clearTimeout(this.initTimer);
-      this.logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.id, error: message });
-      this.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
+    if (about === this.#initEventId) {
+      this.#initEventId = undefined;
+      this.#clock.clearTimeout(this.#initTimer);
+      this.#logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.id, error: message });
+      this.#sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
       this.end('policy_violation', { message: 'relay session config refused upstream' });
       return true;
     }
-    if (about === this.relayResponseEventId) this.activeResponse = false;
+    if (about === this.#relayResponseEventId) this.#activeResponse = false;
     // An answer to the relay's own event (a tool output, a follow-up response): not the client's business.
-    this.logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.id, error: message });
+    this.#logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.id, error: message });
     return true;
   }
 
-  private onResponseDone(event: Json): void {
+  #onResponseDone(event: Json): void {
     const response = isJson(event.response) ? event.response : undefined;
     const usage = (isJson(response?.usage) ? response.usage : undefined) as Usage | undefined;
     let charged = 0;
     if (usage !== undefined) {
-      if (this.usageMeter !== undefined) {
-        const before = this.usageMeter.snapshot().estimatedCostUsd;
-        charged = this.usageMeter.add(usage, this.settings.model).estimatedCostUsd - before;
+      if (this.#usageMeter !== undefined) {
+        const before = this.#usageMeter.snapshot().estimatedCostUsd;
+        charged = this.#usageMeter.add(usage, this.#settings.model).estimatedCostUsd - before;
       } else {
         const audioTokens = usage.output_token_details?.audio_tokens ?? 0;
-        charged = audioTokens / this.settings.outputAudioTokensPerSecond;
+        charged = audioTokens / this.#settings.outputAudioTokensPerSecond;
       }
       // The exact usage replaces the running estimate of what streamed since the last one.
-      this.addCharge(charged - this.streamedSinceDone);
-      this.streamedSinceDone = 0;
+      this.#addCharge(charged - this.#streamedSinceDone);
+      this.#streamedSinceDone = 0;
     }
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
-    this.hooks.onUsage(this, responseId, usage ?? null, charged);
+    this.#hooks.onUsage(this, responseId, usage ?? null, charged);
   }
 
-  private trackSessionType(session: unknown): void {
+  #trackSessionType(session: unknown): void {
     const type = isJson(session) ? session.type : undefined;
-    if (type === 'realtime' || type === 'transcription') this.sessionType = type;
+    if (type === 'realtime' || type === 'transcription') this.#sessionType = type;
   }
 
-  private trackInputFormat(session: unknown): void {
+  #trackInputFormat(session: unknown): void {
     const audio = isJson(session) && isJson(session.audio) ? session.audio : undefined;
-    this.inputBytesPerSecond = bytesPerSecondOf(isJson(audio?.input) ? audio.input.format : undefined, this.inputBytesPerSecond);
-    this.outputBytesPerSecond = bytesPerSecondOf(isJson(audio?.output) ? audio.output.format : undefined, this.outputBytesPerSecond);
+    this.#inputBytesPerSecond = bytesPerSecondOf(isJson(audio?.input) ? audio.input.format : undefined, this.#inputBytesPerSecond);
+    this.#outputBytesPerSecond = bytesPerSecondOf(isJson(audio?.output) ? audio.output.format : undefined, this.#outputBytesPerSecond);
   }
 
-  private chargeInputAudio(bytes: number): void {
-    const rates = this.rates;
+  #chargeInputAudio(bytes: number): void {
+    const rates = this.#rates;
     if (rates === undefined) {
-      if (this.usageMeter === undefined) this.addCharge(bytes / this.inputBytesPerSecond);
+      if (this.#usageMeter === undefined) this.#addCharge(bytes / this.#inputBytesPerSecond);
       return;
     }
     // A 'costUsd' budget: an estimate now, replaced by the exact usage at the next response.done.
-    this.addStreamed((bytes / this.inputBytesPerSecond) * DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND * rates.audioInput);
+    this.#addStreamed((bytes / this.#inputBytesPerSecond) * DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND * rates.audioInput);
   }
 
   /**
@@ -928,18 +928,18 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * payload is never decoded): output audio in seconds (or their price), and for a
    * `'costUsd'` budget the text too, estimated at four characters a token.
    */
-  private chargeStreamed(type: string, frame: RelayFrame): void {
+  #chargeStreamed(type: string, frame: RelayFrame): void {
     if (type === OUTPUT_AUDIO_DELTA) {
       const length = deltaLength(frame);
-      const seconds = base64ByteLength(length < 0 ? frameLength(frame) : length) / this.outputBytesPerSecond;
-      const rates = this.rates;
-      this.addStreamed(rates === undefined ? seconds : seconds * this.settings.outputAudioTokensPerSecond * rates.audioOutput);
+      const seconds = base64ByteLength(length < 0 ? frameLength(frame) : length) / this.#outputBytesPerSecond;
+      const rates = this.#rates;
+      this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
       return;
     }
-    const rates = this.rates;
+    const rates = this.#rates;
     if (rates === undefined || !OUTPUT_TEXT_DELTAS.has(type)) return;
     const length = deltaLength(frame);
-    this.addStreamed(((length < 0 ? frameLength(frame) : length) / DEFAULT_TEXT_CHARS_PER_TOKEN) * rates.textOutput);
+    this.#addStreamed(((length < 0 ? frameLength(frame) : length) / DEFAULT_TEXT_CHARS_PER_TOKEN) * rates.textOutput);
   }
 
   /**
@@ -948,161 +948,161 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * when it stopped or was cleared (charged at each charge tick while it plays). Reconciled
    * with `response.done` like streamed deltas.
    */
-  private chargeMediaEvent(type: string, event: Json): void {
+  #chargeMediaEvent(type: string, event: Json): void {
     switch (type) {
       case 'input_audio_buffer.speech_started':
-        this.speechStartMs = typeof event.audio_start_ms === 'number' ? event.audio_start_ms : undefined;
+        this.#speechStartMs = typeof event.audio_start_ms === 'number' ? event.audio_start_ms : undefined;
         return;
       case 'input_audio_buffer.speech_stopped': {
-        const start = this.speechStartMs;
-        this.speechStartMs = undefined;
+        const start = this.#speechStartMs;
+        this.#speechStartMs = undefined;
         if (start !== undefined && typeof event.audio_end_ms === 'number' && event.audio_end_ms > start) {
-          this.chargeInputAudio(((event.audio_end_ms - start) / 1000) * this.inputBytesPerSecond);
+          this.#chargeInputAudio(((event.audio_end_ms - start) / 1000) * this.#inputBytesPerSecond);
         }
         return;
       }
       case 'output_audio_buffer.started':
-        this.accruePlayback();
-        this.playingSince = this.clock.now();
+        this.#accruePlayback();
+        this.#playingSince = this.#clock.now();
         return;
       default:
-        this.accruePlayback();
-        this.playingSince = undefined;
+        this.#accruePlayback();
+        this.#playingSince = undefined;
     }
   }
 
   /** Charges the output audio played since the last accrual (media-track sessions). */
-  private accruePlayback(): void {
-    if (this.playingSince === undefined) return;
-    const now = this.clock.now();
-    const seconds = (now - this.playingSince) / 1000;
-    this.playingSince = now;
-    const rates = this.rates;
-    this.addStreamed(rates === undefined ? seconds : seconds * this.settings.outputAudioTokensPerSecond * rates.audioOutput);
+  #accruePlayback(): void {
+    if (this.#playingSince === undefined) return;
+    const now = this.#clock.now();
+    const seconds = (now - this.#playingSince) / 1000;
+    this.#playingSince = now;
+    const rates = this.#rates;
+    this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
   }
 
-  private addStreamed(amount: number): void {
-    this.streamedSinceDone += amount;
-    this.addCharge(amount);
+  #addStreamed(amount: number): void {
+    this.#streamedSinceDone += amount;
+    this.#addCharge(amount);
   }
 
-  private chargeItemAudio(item: unknown): void {
+  #chargeItemAudio(item: unknown): void {
     if (!isJson(item) || !Array.isArray(item.content)) return;
     for (const part of item.content) {
-      if (isJson(part) && part.type === 'input_audio' && typeof part.audio === 'string') this.chargeInputAudio(base64Bytes(part.audio));
+      if (isJson(part) && part.type === 'input_audio' && typeof part.audio === 'string') this.#chargeInputAudio(base64Bytes(part.audio));
     }
   }
 
   /** Adds to what the next charge stores; a reconciliation may be negative (the estimate was high). */
-  private addCharge(amount: number): void {
+  #addCharge(amount: number): void {
     if (amount === 0 || Number.isNaN(amount)) return;
-    this.pendingCharge += amount;
+    this.#pendingCharge += amount;
     if (this.budgetLimit === undefined || this.budgetSpent < this.budgetLimit) return;
     // The local view suffices: totals only grow, so the store's total is at least this. The
     // session ends once the frame at hand is forwarded (the relay then stores the final
     // charge), not after a store round trip during which more audio would pass, nor never
     // while the store is unreachable.
-    this.exhausted = true;
+    this.#exhausted = true;
   }
 
   /** Ends the session when a charge used up the budget (after the frame that did it went on). */
-  private endIfExhausted(): void {
-    if (this.exhausted) this.end('budget_exhausted');
+  #endIfExhausted(): void {
+    if (this.#exhausted) this.end('budget_exhausted');
   }
 
-  private reject(
+  #reject(
     reason: FrameRejectReason,
     code: RealtimeErrorCode,
     message: string,
     details: { param?: string | undefined; eventId?: string | undefined; counted?: boolean } = {},
   ): void {
-    this.metrics.recordFrameRejected(this.id, reason);
-    this.sendToClient(relayErrorFrame(code, message, details));
+    this.#metrics.recordFrameRejected(this.id, reason);
+    this.#sendToClient(relayErrorFrame(code, message, details));
     if (details.counted === false) return;
-    this.rejectedFrames += 1;
-    if (this.rejectedFrames > this.settings.maxRejectedFrames) {
+    this.#rejectedFrames += 1;
+    if (this.#rejectedFrames > this.#settings.maxRejectedFrames) {
       this.end('policy_violation', { message: 'too many refused frames' });
     }
   }
 
   /** Sends an event the relay originates upstream (tool outputs, follow-ups, the session config). */
-  private sendRelayEvent(event: ClientEventInput): boolean {
-    if (this.endedReason !== undefined) return false;
+  #sendRelayEvent(event: ClientEventInput): boolean {
+    if (this.#endedReason !== undefined) return false;
     const withId = event.event_id === undefined ? { ...event, event_id: relayEventId() } : event;
-    this.upstream.send(JSON.stringify(withId));
+    this.#upstream.send(JSON.stringify(withId));
     return true;
   }
 
   /** A follow-up response for server tools: sent now, or after the active response is done. */
-  private requestRelayResponse(params: ResponseCreateParams | undefined): void {
-    if (this.activeResponse) {
-      this.queuedResponse = { params };
+  #requestRelayResponse(params: ResponseCreateParams | undefined): void {
+    if (this.#activeResponse) {
+      this.#queuedResponse = { params };
       return;
     }
     // Counted as active from now on, so a second follow-up waits for this one's response.done.
-    this.activeResponse = true;
-    this.relayResponseEventId = relayEventId();
-    const event_id = this.relayResponseEventId;
-    this.sendRelayEvent(params === undefined ? { type: 'response.create', event_id } : { type: 'response.create', event_id, response: params });
+    this.#activeResponse = true;
+    this.#relayResponseEventId = relayEventId();
+    const event_id = this.#relayResponseEventId;
+    this.#sendRelayEvent(params === undefined ? { type: 'response.create', event_id } : { type: 'response.create', event_id, response: params });
   }
 
-  private releaseHeldClientFrames(): void {
-    const held = this.heldClientFrames;
-    this.heldClientFrames = [];
-    for (const frame of held) this.toUpstream(frame, now());
+  #releaseHeldClientFrames(): void {
+    const held = this.#heldClientFrames;
+    this.#heldClientFrames = [];
+    for (const frame of held) this.#toUpstream(frame, now());
   }
 
-  private sendToClient(frame: string): void {
-    this.client.send(frame);
-    this.metrics.upstreamFrames += 1;
-    this.metrics.upstreamBytes += frame.length;
+  #sendToClient(frame: string): void {
+    this.#client.send(frame);
+    this.#metrics.upstreamFrames += 1;
+    this.#metrics.upstreamBytes += frame.length;
   }
 
-  private toClient(upstreamFrame: RelayFrame, startedAt: number): void {
-    const frame = this.bridge?.active === true ? this.bridge.toClient(upstreamFrame) : upstreamFrame;
-    const client = this.client;
+  #toClient(upstreamFrame: RelayFrame, startedAt: number): void {
+    const frame = this.#bridge?.active === true ? this.#bridge.toClient(upstreamFrame) : upstreamFrame;
+    const client = this.#client;
     client.send(frame);
-    const metrics = this.metrics;
+    const metrics = this.#metrics;
     metrics.upstreamFrames += 1;
     metrics.upstreamBytes += frameLength(frame);
     if (startedAt >= 0) metrics.observeLatency((now() - startedAt) / 1000);
-    if (!this.upstreamPaused && client.bufferedAmount > this.settings.highWaterMarkBytes) {
-      this.upstreamPaused = true;
-      this.upstream.pause();
-      this.schedulePoll();
+    if (!this.#upstreamPaused && client.bufferedAmount > this.#settings.highWaterMarkBytes) {
+      this.#upstreamPaused = true;
+      this.#upstream.pause();
+      this.#schedulePoll();
     }
   }
 
-  private toUpstream(frame: RelayFrame, startedAt: number): void {
-    const upstream = this.upstream;
+  #toUpstream(frame: RelayFrame, startedAt: number): void {
+    const upstream = this.#upstream;
     upstream.send(frame);
-    const metrics = this.metrics;
+    const metrics = this.#metrics;
     metrics.clientFrames += 1;
     metrics.clientBytes += frameLength(frame);
     if (startedAt >= 0) metrics.observeLatency((now() - startedAt) / 1000);
-    if (!this.clientPaused && upstream.bufferedAmount > this.settings.highWaterMarkBytes) {
-      this.clientPaused = true;
-      this.client.pause();
-      this.schedulePoll();
+    if (!this.#clientPaused && upstream.bufferedAmount > this.#settings.highWaterMarkBytes) {
+      this.#clientPaused = true;
+      this.#client.pause();
+      this.#schedulePoll();
     }
   }
 
   /** While a direction is paused, checks now and then whether the slow side has drained. */
-  private schedulePoll(): void {
-    this.clock.clearTimeout(this.pollTimer);
-    this.pollTimer = this.clock.setTimeout(() => {
-      if (this.endedReason !== undefined) return;
-      const low = this.settings.lowWaterMarkBytes;
-      if (this.upstreamPaused && this.client.bufferedAmount <= low) {
-        this.upstreamPaused = false;
-        this.upstream.resume();
+  #schedulePoll(): void {
+    this.#clock.clearTimeout(this.#pollTimer);
+    this.#pollTimer = this.#clock.setTimeout(() => {
+      if (this.#endedReason !== undefined) return;
+      const low = this.#settings.lowWaterMarkBytes;
+      if (this.#upstreamPaused && this.#client.bufferedAmount <= low) {
+        this.#upstreamPaused = false;
+        this.#upstream.resume();
       }
-      if (this.clientPaused && this.upstream.bufferedAmount <= low) {
-        this.clientPaused = false;
-        this.client.resume();
+      if (this.#clientPaused && this.#upstream.bufferedAmount <= low) {
+        this.#clientPaused = false;
+        this.#client.resume();
       }
-      if (this.upstreamPaused || this.clientPaused) this.schedulePoll();
-    }, this.settings.backpressurePollMs);
+      if (this.#upstreamPaused || this.#clientPaused) this.#schedulePoll();
+    }, this.#settings.backpressurePollMs);
   }
 }
 

@@ -47,43 +47,42 @@ function isJson(value: unknown): value is Json {
 
 /** The server-side tools of one relay session. */
 export class RelayToolRunner {
-  private readonly names: ReadonlySet<string>;
-  private readonly dispatcher: ToolDispatcher;
+  readonly #names: ReadonlySet<string>;
+  readonly #dispatcher: ToolDispatcher;
   /** Hidden item id → the nearest earlier visible item id (null at the start). */
-  private readonly hiddenItems = new Map<string, string | null>();
-  private readonly serverCallIds = new Set<string>();
+  readonly #hiddenItems = new Map<string, string | null>();
+  readonly #serverCallIds = new Set<string>();
   /** Calls of client tools: made by the model (seen from upstream) or by the client itself. */
-  private readonly clientCallIds = new Set<string>();
+  readonly #clientCallIds = new Set<string>();
   /** Responses with both client and server calls whose server outputs are not sent yet. */
-  private readonly mixedTurns = new Set<string>();
-  private pendingFollowUp: { params: ResponseCreateParams | undefined } | undefined;
+  readonly #mixedTurns = new Set<string>();
+  #pendingFollowUp: { params: ResponseCreateParams | undefined } | undefined;
 
-  constructor(
-    tools: readonly AnyTool[],
-    private readonly port: ToolRunnerPort,
-    clock: Clock,
-  ) {
+  readonly #port: ToolRunnerPort;
+
+  constructor(tools: readonly AnyTool[], port: ToolRunnerPort, clock: Clock) {
+    this.#port = port;
     const byName = new Map(tools.map((tool) => [tool.name, tool] as const));
-    this.names = new Set(byName.keys());
+    this.#names = new Set(byName.keys());
     const host: ToolHost = {
-      sendEvent: (event) => this.port.sendUpstream(event),
+      sendEvent: (event) => this.#port.sendUpstream(event),
       requestResponse: (params) => {
-        this.pendingFollowUp = { params };
+        this.#pendingFollowUp = { params };
       },
       conversation: EMPTY_CONVERSATION,
-      emit: (name, event) => this.onToolEvent(name, event),
+      emit: (name, event) => this.#onToolEvent(name, event),
     };
-    this.dispatcher = new ToolDispatcher({ tools: { get: (name) => byName.get(name), list: () => [...byName.values()] }, host, clock });
+    this.#dispatcher = new ToolDispatcher({ tools: { get: (name) => byName.get(name), list: () => [...byName.values()] }, host, clock });
   }
 
   /** True while client frames must wait for a mixed turn's server outputs. */
   get holdingClientFrames(): boolean {
-    return this.mixedTurns.size > 0;
+    return this.#mixedTurns.size > 0;
   }
 
   /** True when `callId` is a call of a server-side tool (the client may not answer it). */
   isServerCall(callId: string): boolean {
-    return this.serverCallIds.has(callId);
+    return this.#serverCallIds.has(callId);
   }
 
   /**
@@ -92,23 +91,23 @@ export class RelayToolRunner {
    * made could stand in for a server-side tool's.
    */
   isClientCall(callId: string): boolean {
-    return this.clientCallIds.has(callId) && !this.serverCallIds.has(callId);
+    return this.#clientCallIds.has(callId) && !this.#serverCallIds.has(callId);
   }
 
   /** Notes a `function_call` item the client created itself (of a client tool: the policy checked). */
   noteClientCall(item: unknown): void {
-    if (isJson(item) && item.type === 'function_call' && typeof item.call_id === 'string' && !this.isServerTool(item.name)) this.rememberClientCall(item.call_id);
+    if (isJson(item) && item.type === 'function_call' && typeof item.call_id === 'string' && !this.isServerTool(item.name)) this.#rememberClientCall(item.call_id);
   }
 
   /** True when `name` is a server-side tool. */
   isServerTool(name: unknown): boolean {
-    return typeof name === 'string' && this.names.has(name);
+    return typeof name === 'string' && this.#names.has(name);
   }
 
   /** Stops every running call; nothing more is sent. */
   dispose(): void {
-    this.dispatcher.dispose();
-    this.mixedTurns.clear();
+    this.#dispatcher.dispose();
+    this.#mixedTurns.clear();
   }
 
   /**
@@ -119,88 +118,88 @@ export class RelayToolRunner {
     switch (type) {
       case 'response.output_item.added':
       case 'response.output_item.done': {
-        if (!this.claimItem(event.item, undefined)) return 'forward';
-        if (type === 'response.output_item.done') this.dispatcher.handleEvent(event as never);
+        if (!this.#claimItem(event.item, undefined)) return 'forward';
+        if (type === 'response.output_item.done') this.#dispatcher.handleEvent(event as never);
         return 'hide';
       }
       case 'conversation.item.added':
       case 'conversation.item.done':
       case 'conversation.item.created': {
-        if (this.claimItem(event.item, event.previous_item_id)) return 'hide';
-        return this.rewritePrevious(event);
+        if (this.#claimItem(event.item, event.previous_item_id)) return 'hide';
+        return this.#rewritePrevious(event);
       }
       case 'input_audio_buffer.committed':
-        return this.rewritePrevious(event);
+        return this.#rewritePrevious(event);
       case 'conversation.item.retrieved':
-        return isJson(event.item) && this.hiddenItems.has(event.item.id as string) ? 'hide' : 'forward';
+        return isJson(event.item) && this.#hiddenItems.has(event.item.id as string) ? 'hide' : 'forward';
       case 'conversation.item.truncated':
       case 'conversation.item.deleted':
-        return this.hiddenItems.has(event.item_id as string) ? 'hide' : 'forward';
+        return this.#hiddenItems.has(event.item_id as string) ? 'hide' : 'forward';
       case 'response.function_call_arguments.delta':
-        return this.hiddenItems.has(event.item_id as string) || this.serverCallIds.has(event.call_id as string) ? 'hide' : 'forward';
+        return this.#hiddenItems.has(event.item_id as string) || this.#serverCallIds.has(event.call_id as string) ? 'hide' : 'forward';
       case 'response.function_call_arguments.done': {
         if (!this.isServerTool(event.name)) {
-          if (typeof event.call_id === 'string') this.rememberClientCall(event.call_id);
+          if (typeof event.call_id === 'string') this.#rememberClientCall(event.call_id);
           return 'forward';
         }
-        if (typeof event.call_id === 'string') this.serverCallIds.add(event.call_id);
-        this.dispatcher.handleEvent(event as never);
+        if (typeof event.call_id === 'string') this.#serverCallIds.add(event.call_id);
+        this.#dispatcher.handleEvent(event as never);
         return 'hide';
       }
       case 'response.done':
-        return this.onResponseDone(event);
+        return this.#onResponseDone(event);
       case 'session.created':
       case 'session.updated':
-        return this.stripDeclarations(event);
+        return this.#stripDeclarations(event);
       default:
         return 'forward';
     }
   }
 
-  private rememberClientCall(callId: string): void {
-    this.clientCallIds.add(callId);
-    if (this.clientCallIds.size > MAX_HIDDEN_ITEMS) {
-      const oldest = this.clientCallIds.values().next().value;
-      if (oldest !== undefined) this.clientCallIds.delete(oldest);
+  #rememberClientCall(callId: string): void {
+    this.#clientCallIds.add(callId);
+    if (this.#clientCallIds.size > MAX_HIDDEN_ITEMS) {
+      const oldest = this.#clientCallIds.values().next().value;
+      if (oldest !== undefined) this.#clientCallIds.delete(oldest);
     }
   }
 
   /** Marks an item hidden when it is a server call or its output; returns whether it is. */
-  private claimItem(item: unknown, previousItemId: unknown): boolean {
+  #claimItem(item: unknown, previousItemId: unknown): boolean {
     if (!isJson(item)) return false;
     const id = typeof item.id === 'string' ? item.id : undefined;
-    let hidden = id !== undefined && this.hiddenItems.has(id);
+    let hidden = id !== undefined && this.#hiddenItems.has(id);
     if (item.type === 'function_call' && this.isServerTool(item.name)) {
       hidden = true;
-      if (typeof item.call_id === 'string') this.serverCallIds.add(item.call_id);
+      if (typeof item.call_id === 'string') this.#serverCallIds.add(item.call_id);
     } else if (item.type === 'function_call' && typeof item.call_id === 'string') {
-      this.rememberClientCall(item.call_id);
-    } else if (item.type === 'function_call_output' && typeof item.call_id === 'string' && this.serverCallIds.has(item.call_id)) {
+      this.#rememberClientCall(item.call_id);
+    } else if (item.type === 'function_call_output' && typeof item.call_id === 'string' && this.#serverCallIds.has(item.call_id)) {
       hidden = true;
     }
-    if (hidden && id !== undefined) this.hide(id, typeof previousItemId === 'string' ? previousItemId : undefined);
+    if (hidden && id !== undefined) this.#hide(id, typeof previousItemId === 'string' ? previousItemId : undefined);
     return hidden;
   }
 
-  private hide(id: string, previousItemId: string | undefined): void {
-    const known = this.hiddenItems.get(id);
+  #hide(id: string, previousItemId: string | undefined): void {
+    const known = this.#hiddenItems.get(id);
     let visiblePrevious: string | null = previousItemId ?? known ?? null;
-    if (previousItemId !== undefined && this.hiddenItems.has(previousItemId)) visiblePrevious = this.hiddenItems.get(previousItemId) ?? null;
-    this.hiddenItems.set(id, visiblePrevious);
-    if (this.hiddenItems.size > MAX_HIDDEN_ITEMS) {
-      const oldest = this.hiddenItems.keys().next().value;
-      if (oldest !== undefined) this.hiddenItems.delete(oldest);
+    if (previousItemId !== undefined && this.#hiddenItems.has(previousItemId)) visiblePrevious = this.#hiddenItems.get(previousItemId) ?? null;
+    this.#hiddenItems.set(id, visiblePrevious);
+    if (this.#hiddenItems.size > MAX_HIDDEN_ITEMS) {
+      const oldest = this.#hiddenItems.keys().next().value;
+      if (oldest !== undefined) this.#hiddenItems.delete(oldest);
     }
   }
 
   /** A visible item that follows a hidden one points at the visible item before it. */
-  private rewritePrevious(event: Json): ToolFilterResult {
+  #rewritePrevious(event: Json): ToolFilterResult {
     const previous = event.previous_item_id;
-    if (typeof previous !== 'string' || !this.hiddenItems.has(previous)) return 'forward';
-    return { rewritten: { ...event, previous_item_id: this.hiddenItems.get(previous) ?? null } };
+    if (typeof previous !== 'string' || !this.#hiddenItems.has(previous)) return 'forward';
+    return { rewritten: { ...event, previous_item_id: this.#hiddenItems.get(previous) ?? null } };
   }
 
-  private onResponseDone(event: Json): ToolFilterResult {
+  #onResponseDone(event: Json): ToolFilterResult {
     const response = isJson(event.response) ? event.response : undefined;
     const output = Array.isArray(response?.output) ? (response.output as unknown[]) : [];
     let serverCalls = 0;
@@ -211,31 +210,31 @@ export class RelayToolRunner {
       if (isJson(item) && item.type === 'function_call') {
         if (this.isServerTool(item.name)) {
           serverCalls += 1;
-          this.claimItem(item, undefined);
+          this.#claimItem(item, undefined);
           serverItems.push(item);
           continue;
         }
         clientCalls += 1;
-        if (typeof item.call_id === 'string') this.rememberClientCall(item.call_id);
+        if (typeof item.call_id === 'string') this.#rememberClientCall(item.call_id);
       }
-      if (isJson(item) && typeof item.id === 'string' && this.hiddenItems.has(item.id)) continue;
+      if (isJson(item) && typeof item.id === 'string' && this.#hiddenItems.has(item.id)) continue;
       visible.push(item);
     }
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
     // The client answers its own calls and then asks for the next response itself; its frames
     // wait until the relay's outputs are in, so the follow-up sees every output.
-    if (serverCalls > 0 && clientCalls > 0 && responseId !== undefined) this.mixedTurns.add(responseId);
-    this.dispatcher.handleEvent({ ...event, response: { ...response, output: serverItems } } as never);
+    if (serverCalls > 0 && clientCalls > 0 && responseId !== undefined) this.#mixedTurns.add(responseId);
+    this.#dispatcher.handleEvent({ ...event, response: { ...response, output: serverItems } } as never);
     // No call of that response is left running (none dispatched, or all answered at once).
-    if (responseId !== undefined && this.mixedTurns.has(responseId) && !this.dispatcher.pendingCalls.some((call) => call.responseId === responseId)) {
-      this.mixedTurns.delete(responseId);
-      if (this.mixedTurns.size === 0) this.port.releaseHeldClientFrames();
+    if (responseId !== undefined && this.#mixedTurns.has(responseId) && !this.#dispatcher.pendingCalls.some((call) => call.responseId === responseId)) {
+      this.#mixedTurns.delete(responseId);
+      if (this.#mixedTurns.size === 0) this.#port.releaseHeldClientFrames();
     }
     if (visible.length === output.length) return 'forward';
     return { rewritten: { ...event, response: { ...response, output: visible } } };
   }
 
-  private stripDeclarations(event: Json): ToolFilterResult {
+  #stripDeclarations(event: Json): ToolFilterResult {
     const session = isJson(event.session) ? event.session : undefined;
     if (!Array.isArray(session?.tools)) return 'forward';
     const tools = session.tools as unknown[];
@@ -244,18 +243,18 @@ export class RelayToolRunner {
     return { rewritten: { ...event, session: { ...session, tools: visible } } };
   }
 
-  private onToolEvent<Name extends ToolEventName>(name: Name, event: ToolEventMap[Name]): boolean {
+  #onToolEvent<Name extends ToolEventName>(name: Name, event: ToolEventMap[Name]): boolean {
     if (name === 'toolOutputs') {
       const { responseId, responseRequested } = event as ToolEventMap['toolOutputs'];
-      const followUp = this.pendingFollowUp;
-      this.pendingFollowUp = undefined;
-      if (this.mixedTurns.delete(responseId)) {
-        if (this.mixedTurns.size === 0) this.port.releaseHeldClientFrames();
+      const followUp = this.#pendingFollowUp;
+      this.#pendingFollowUp = undefined;
+      if (this.#mixedTurns.delete(responseId)) {
+        if (this.#mixedTurns.size === 0) this.#port.releaseHeldClientFrames();
       } else if (responseRequested && followUp !== undefined) {
-        this.port.requestResponse(followUp.params);
+        this.#port.requestResponse(followUp.params);
       }
       return true;
     }
-    return this.port.emit(name, event);
+    return this.#port.emit(name, event);
   }
 }

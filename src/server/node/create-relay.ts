@@ -224,17 +224,17 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   /** The path upgrades are served on by default. */
   readonly path: string;
 
-  private readonly pingIntervalMs: number;
-  private readonly maxClientPayload: number;
-  private readonly wsReady: Promise<WebSocketServer>;
-  private readonly upstream: Upstream<Identity>;
-  private readonly clients = new Map<WebSocket, ClientRecord>();
-  private readonly pendingUpgrades = new Set<Duplex>();
-  private readonly attached: Array<{ server: Server; listener: (...args: never[]) => void }> = [];
-  private readonly coreStarted: Promise<void>;
-  private ownServer: Server | undefined;
-  private stopHeartbeat: (() => void) | undefined;
-  private closing: Promise<void> | undefined;
+  readonly #pingIntervalMs: number;
+  readonly #maxClientPayload: number;
+  readonly #wsReady: Promise<WebSocketServer>;
+  readonly #upstream: Upstream<Identity>;
+  readonly #clients = new Map<WebSocket, ClientRecord>();
+  readonly #pendingUpgrades = new Set<Duplex>();
+  readonly #attached: Array<{ server: Server; listener: (...args: never[]) => void }> = [];
+  readonly #coreStarted: Promise<void>;
+  #ownServer: Server | undefined;
+  #stopHeartbeat: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: CreateRelayOptions<Identity>) {
     if (typeof options !== 'object' || options === null || typeof options.upstream !== 'object' || options.upstream === null) {
@@ -253,7 +253,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const auth = upstream.auth ?? (bearerAuth(upstream.apiKey as ApiKeyProvider) as UpstreamHeaders<Identity>);
     // The `ws` class arrives with the lazy import; no dial happens before it (upgrades await wsReady).
     let createSocket: UpstreamSocketFactory | undefined;
-    this.upstream = createUpstream<Identity>({
+    this.#upstream = createUpstream<Identity>({
       url,
       query: { model: upstream.modelInUrl === false ? undefined : model },
       auth,
@@ -263,22 +263,22 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       clock: this.settings.clock,
     });
     this.path = options.path ?? DEFAULT_RELAY_PATH;
-    this.pingIntervalMs = options.pingIntervalMs ?? DEFAULT_RELAY_PING_INTERVAL_MS;
+    this.#pingIntervalMs = options.pingIntervalMs ?? DEFAULT_RELAY_PING_INTERVAL_MS;
     // Frames up to twice the cap get an `error` event from the core; beyond that ws closes 1009.
-    this.maxClientPayload = this.settings.maxClientFrameBytes * 2;
-    this.wsReady = loadWs().then((module) => {
+    this.#maxClientPayload = this.settings.maxClientFrameBytes * 2;
+    this.#wsReady = loadWs().then((module) => {
       createSocket = wsUpstream(module.WebSocket);
       return new module.WebSocketServer({
         noServer: true,
         perMessageDeflate: false,
-        maxPayload: this.maxClientPayload,
+        maxPayload: this.#maxClientPayload,
         clientTracking: false,
         // `realtime` or nothing: never echo `openai-insecure-api-key.<key>` back in the 101.
         handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
       });
     });
-    this.wsReady.catch(() => undefined);
-    this.coreStarted = this.start().catch((error: unknown) => {
+    this.#wsReady.catch(() => undefined);
+    this.#coreStarted = this.start().catch((error: unknown) => {
       this.settings.logger.error('relay: subscribing to the session bus failed; remote session control is off', { error: messageOf(error) });
     });
   }
@@ -298,8 +298,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       void this.handleUpgrade(request, socket, head);
     };
     server.on('upgrade', listener);
-    this.attached.push({ server, listener: listener as (...args: never[]) => void });
-    this.startHeartbeat();
+    this.#attached.push({ server, listener: listener as (...args: never[]) => void });
+    this.#startHeartbeat();
   }
 
   /**
@@ -312,8 +312,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
    * ```
    */
   async listen(port = 0, options: RelayListenOptions = {}): Promise<RelayAddress> {
-    if (this.ownServer !== undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'relay.listen(): the relay is already listening.');
-    await this.wsReady;
+    if (this.#ownServer !== undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'relay.listen(): the relay is already listening.');
+    await this.#wsReady;
     // A server tool that cannot be declared fails here, before anyone connects.
     await this.ready();
     const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
@@ -331,7 +331,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       response.writeHead(path === this.path ? 426 : 404, HTTP_TEXT).end(path === this.path ? 'WebSocket upgrade required' : 'not found');
     });
     server.on('clientError', (_error, socket) => socket.destroy());
-    this.ownServer = server;
+    this.#ownServer = server;
     this.attach(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -356,14 +356,14 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     // A client that resets while we authenticate must not crash the process.
     const onSocketError = (): void => undefined;
     socket.on('error', onSocketError);
-    this.pendingUpgrades.add(socket);
+    this.#pendingUpgrades.add(socket);
     try {
-      await this.upgrade(request, socket, head);
+      await this.#upgrade(request, socket, head);
     } catch (error) {
       this.settings.logger.error('relay: an upgrade failed', { error: messageOf(error) });
       writeHttp(socket, 500, 'relay error');
     } finally {
-      this.pendingUpgrades.delete(socket);
+      this.#pendingUpgrades.delete(socket);
       socket.off('error', onSocketError);
     }
   }
@@ -375,30 +375,30 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
    * caller's). Safe to call more than once.
    */
   close(options: RelayCloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options);
-    return this.closing;
+    this.#closing ??= this.#shutdown(options);
+    return this.#closing;
   }
 
-  private async shutdown(options: RelayCloseOptions): Promise<void> {
+  async #shutdown(options: RelayCloseOptions): Promise<void> {
     await this.drain(options.drainMs === undefined ? {} : { drainMs: options.drainMs });
-    for (const socket of this.pendingUpgrades) socket.destroy();
-    this.pendingUpgrades.clear();
-    this.stopHeartbeat?.();
-    this.stopHeartbeat = undefined;
-    await this.waitForClientsToClose();
-    for (const { server, listener } of this.attached) server.off('upgrade', listener as (...args: unknown[]) => void);
-    this.attached.length = 0;
-    await this.coreStarted;
+    for (const socket of this.#pendingUpgrades) socket.destroy();
+    this.#pendingUpgrades.clear();
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = undefined;
+    await this.#waitForClientsToClose();
+    for (const { server, listener } of this.#attached) server.off('upgrade', listener as (...args: unknown[]) => void);
+    this.#attached.length = 0;
+    await this.#coreStarted;
     await this.stop();
-    const server = this.ownServer;
+    const server = this.#ownServer;
     if (server !== undefined) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   }
 
-  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const wss = await this.wsReady;
+  async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const wss = await this.#wsReady;
     // A request ws would refuse is refused before anything is spent on it (no auth, no upstream).
     if (!isWebSocketHandshake(request)) {
       writeHttp(socket, 400, 'bad WebSocket handshake');
@@ -421,7 +421,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const { ticket } = admission;
     let upstream: UpstreamConnection;
     try {
-      upstream = await this.upstream.dial(ticket.identity);
+      upstream = await this.#upstream.dial(ticket.identity);
     } catch (error) {
       this.abandon(ticket);
       const timedOut = error instanceof RealtimeError && error.code === 'VOXWIRE_TIMEOUT';
@@ -443,14 +443,14 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     });
     wss.handleUpgrade(request, socket, head, (client) => {
       upgraded = true;
-      this.wire(ticket, client, upstream);
+      this.#wire(ticket, client, upstream);
     });
   }
 
-  private wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
+  #wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
     const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), upstream.socket);
     const record: ClientRecord = { alive: true };
-    this.clients.set(client, record);
+    this.#clients.set(client, record);
     // The session never throws on any input; a throw here is a relay bug, and it costs this
     // session (the client reconnects), never the process.
     const fail = (error: unknown): void => {
@@ -469,7 +469,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     });
     client.on('error', (error) => this.settings.logger.debug('relay: client socket error', { sessionId: session.id, error: error.message }));
     client.on('close', (code: number, reason: Buffer) => {
-      this.clients.delete(client);
+      this.#clients.delete(client);
       session.handleClientClose(code, reasonText(reason));
     });
     upstream.handOver(
@@ -484,10 +484,10 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     );
   }
 
-  private startHeartbeat(): void {
-    if (this.stopHeartbeat !== undefined || !Number.isFinite(this.pingIntervalMs)) return;
-    this.stopHeartbeat = startInterval(this.settings.clock, this.pingIntervalMs, () => {
-      for (const [client, record] of this.clients) {
+  #startHeartbeat(): void {
+    if (this.#stopHeartbeat !== undefined || !Number.isFinite(this.#pingIntervalMs)) return;
+    this.#stopHeartbeat = startInterval(this.settings.clock, this.#pingIntervalMs, () => {
+      for (const [client, record] of this.#clients) {
         if (!record.alive) {
           client.terminate();
           continue;
@@ -498,12 +498,12 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     });
   }
 
-  private async waitForClientsToClose(): Promise<void> {
-    if (this.clients.size === 0) return;
+  async #waitForClientsToClose(): Promise<void> {
+    if (this.#clients.size === 0) return;
     const deadline = Date.now() + CLOSE_HANDSHAKE_GRACE_MS;
-    while (this.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    for (const client of this.clients.keys()) client.terminate();
-    this.clients.clear();
+    while (this.#clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const client of this.#clients.keys()) client.terminate();
+    this.#clients.clear();
   }
 }
 

@@ -99,59 +99,59 @@ return 1
  * ```
  */
 export class RedisBudgetStore implements BudgetStore {
-  private readonly client: Promise<RedisClientLike>;
-  private readonly owned: boolean;
-  private readonly prefix: string;
+  readonly #client: Promise<RedisClientLike>;
+  readonly #owned: boolean;
+  readonly #prefix: string;
 
   constructor(options: RedisBudgetStoreOptions) {
     const resolved = resolveRedisClient(options ?? {}, 'RedisBudgetStore');
     // Errors of a client made here are the relay's to report (once per outage, from the
     // failed operations); unheard, ioredis would print each one as unhandled.
-    this.client = resolved.client;
-    this.owned = resolved.owned;
-    this.prefix = options.keyPrefix ?? DEFAULT_RELAY_REDIS_PREFIX;
+    this.#client = resolved.client;
+    this.#owned = resolved.owned;
+    this.#prefix = options.keyPrefix ?? DEFAULT_RELAY_REDIS_PREFIX;
   }
 
   /** See {@link BudgetStore.charge}. */
   async charge(key: string, amount: number, ttlMs: number): Promise<number> {
-    const total = await this.run(CHARGE, [`${this.prefix}${key}`], [amount, Math.ceil(ttlMs)]);
+    const total = await this.#run(CHARGE, [`${this.#prefix}${key}`], [amount, Math.ceil(ttlMs)]);
     return Number(total);
   }
 
   /** See {@link BudgetStore.acquireSlot}. */
   async acquireSlot(userId: string, sessionId: string, limit: number, ttlMs: number): Promise<boolean> {
     if (!Number.isFinite(limit)) return true;
-    return Number(await this.run(ACQUIRE, [this.slotsKey(userId)], [sessionId, limit, Math.ceil(ttlMs)])) === 1;
+    return Number(await this.#run(ACQUIRE, [this.#slotsKey(userId)], [sessionId, limit, Math.ceil(ttlMs)])) === 1;
   }
 
   /** See {@link BudgetStore.refreshSlots}. */
   async refreshSlots(slots: readonly BudgetSlot[], ttlMs: number): Promise<void> {
-    await Promise.all(slots.map(({ userId, sessionId }) => this.run(REFRESH, [this.slotsKey(userId)], [sessionId, Math.ceil(ttlMs)])));
+    await Promise.all(slots.map(({ userId, sessionId }) => this.#run(REFRESH, [this.#slotsKey(userId)], [sessionId, Math.ceil(ttlMs)])));
   }
 
   /** See {@link BudgetStore.releaseSlot}. */
   async releaseSlot(userId: string, sessionId: string): Promise<void> {
-    await this.run(RELEASE, [this.slotsKey(userId)], [sessionId]);
+    await this.#run(RELEASE, [this.#slotsKey(userId)], [sessionId]);
   }
 
   /** See {@link BudgetStore.countSlots}. */
   async countSlots(userId: string): Promise<number> {
-    return Number(await this.run(COUNT, [this.slotsKey(userId)], []));
+    return Number(await this.#run(COUNT, [this.#slotsKey(userId)], []));
   }
 
   /** Quits the connection when the store made it from a URL; a client passed in is the app's. */
   async close(): Promise<void> {
-    if (!this.owned) return;
-    const client = await this.client.catch(() => undefined);
+    if (!this.#owned) return;
+    const client = await this.#client.catch(() => undefined);
     await client?.quit().catch(() => undefined);
   }
 
-  private slotsKey(userId: string): string {
-    return `${this.prefix}slots:${userId}`;
+  #slotsKey(userId: string): string {
+    return `${this.#prefix}slots:${userId}`;
   }
 
-  private async run(code: Script, keys: string[], args: Array<string | number>): Promise<unknown> {
-    const client = await this.client;
+  async #run(code: Script, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const client = await this.#client;
     try {
       return await client.evalsha(code.sha, keys.length, ...keys, ...args);
     } catch (error) {

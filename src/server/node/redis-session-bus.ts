@@ -11,62 +11,62 @@ import { ownClient, resolveRedisClient, whenReady, type RedisClientLike, type Re
  * else). `close()` quits the subscriber, and the publisher when it made it.
  */
 export class RedisSessionBus implements SessionBus {
-  private readonly publisher: Promise<RedisClientLike>;
-  private readonly owned: boolean;
-  private subscriber: Promise<RedisClientLike> | undefined;
-  private readonly listeners = new Map<string, Set<(message: string) => void>>();
+  readonly #publisher: Promise<RedisClientLike>;
+  readonly #owned: boolean;
+  #subscriber: Promise<RedisClientLike> | undefined;
+  readonly #listeners = new Map<string, Set<(message: string) => void>>();
 
   constructor(options: RedisConnectionOptions) {
     const resolved = resolveRedisClient(options ?? {}, 'RedisSessionBus');
-    this.publisher = resolved.client;
-    this.owned = resolved.owned;
+    this.#publisher = resolved.client;
+    this.#owned = resolved.owned;
   }
 
   /** See {@link SessionBus.publish}. */
   async publish(channel: string, message: string): Promise<void> {
-    await (await this.publisher).publish(channel, message);
+    await (await this.#publisher).publish(channel, message);
   }
 
   /** See {@link SessionBus.subscribe}. */
   async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
-    const subscriber = await this.getSubscriber();
-    let set = this.listeners.get(channel);
+    const subscriber = await this.#getSubscriber();
+    let set = this.#listeners.get(channel);
     if (set === undefined) {
       set = new Set();
-      this.listeners.set(channel, set);
+      this.#listeners.set(channel, set);
       await subscriber.subscribe(channel);
     }
     set.add(listener);
     return async () => {
-      const current = this.listeners.get(channel);
+      const current = this.#listeners.get(channel);
       if (current === undefined || !current.delete(listener) || current.size > 0) return;
-      this.listeners.delete(channel);
+      this.#listeners.delete(channel);
       await subscriber.unsubscribe(channel).catch(() => undefined);
     };
   }
 
   /** Quits the subscriber connection (and the publisher when the bus made it from a URL). */
   async close(): Promise<void> {
-    this.listeners.clear();
-    const subscriber = await this.subscriber?.catch(() => undefined);
+    this.#listeners.clear();
+    const subscriber = await this.#subscriber?.catch(() => undefined);
     await subscriber?.quit().catch(() => undefined);
-    if (this.owned) {
-      const publisher = await this.publisher.catch(() => undefined);
+    if (this.#owned) {
+      const publisher = await this.#publisher.catch(() => undefined);
       await publisher?.quit().catch(() => undefined);
     }
   }
 
-  private getSubscriber(): Promise<RedisClientLike> {
-    this.subscriber ??= this.publisher.then((publisher) => {
+  #getSubscriber(): Promise<RedisClientLike> {
+    this.#subscriber ??= this.#publisher.then((publisher) => {
       // The subscriber is always the bus's own connection, whoever owns the publisher.
       const subscriber = ownClient(publisher.duplicate());
       subscriber.on('message', (channel, message) => {
-        const set = this.listeners.get(channel);
+        const set = this.#listeners.get(channel);
         if (set === undefined) return;
         for (const listener of [...set]) listener(message);
       });
       return whenReady(subscriber);
     });
-    return this.subscriber;
+    return this.#subscriber;
   }
 }

@@ -29,29 +29,29 @@ const SWEEP_EVERY = 1024;
  * ```
  */
 export class MemoryBudgetStore implements BudgetStore {
-  private readonly clock: Clock;
-  private readonly totals = new Map<string, Total>();
-  private readonly slots = new Map<string, Map<string, number>>();
-  private chargesSinceSweep = 0;
+  readonly #clock: Clock;
+  readonly #totals = new Map<string, Total>();
+  readonly #slots = new Map<string, Map<string, number>>();
+  #chargesSinceSweep = 0;
 
   constructor(options: MemoryBudgetStoreOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** See {@link BudgetStore.charge}. */
   async charge(key: string, amount: number, ttlMs: number): Promise<number> {
-    const now = this.clock.now();
-    this.chargesSinceSweep += 1;
-    if (this.chargesSinceSweep >= SWEEP_EVERY) this.sweep(now);
-    let total = this.totals.get(key);
+    const now = this.#clock.now();
+    this.#chargesSinceSweep += 1;
+    if (this.#chargesSinceSweep >= SWEEP_EVERY) this.#sweep(now);
+    let total = this.#totals.get(key);
     if (total !== undefined && total.expiresAt <= now) {
-      this.totals.delete(key);
+      this.#totals.delete(key);
       total = undefined;
     }
     if (amount === 0) return total?.value ?? 0;
     if (total === undefined) {
       total = { value: 0, expiresAt: now + ttlMs };
-      this.totals.set(key, total);
+      this.#totals.set(key, total);
     }
     total.value += amount;
     return total.value;
@@ -59,47 +59,47 @@ export class MemoryBudgetStore implements BudgetStore {
 
   /** See {@link BudgetStore.acquireSlot}. */
   async acquireSlot(userId: string, sessionId: string, limit: number, ttlMs: number): Promise<boolean> {
-    const now = this.clock.now();
-    const held = this.liveSlots(userId, now);
+    const now = this.#clock.now();
+    const held = this.#liveSlots(userId, now);
     if (!held.has(sessionId) && held.size >= limit) return false;
     held.set(sessionId, now + ttlMs);
-    this.slots.set(userId, held);
+    this.#slots.set(userId, held);
     return true;
   }
 
   /** See {@link BudgetStore.refreshSlots}. */
   async refreshSlots(slots: readonly BudgetSlot[], ttlMs: number): Promise<void> {
-    const expiresAt = this.clock.now() + ttlMs;
+    const expiresAt = this.#clock.now() + ttlMs;
     for (const { userId, sessionId } of slots) {
-      const held = this.slots.get(userId) ?? new Map<string, number>();
+      const held = this.#slots.get(userId) ?? new Map<string, number>();
       held.set(sessionId, expiresAt);
-      this.slots.set(userId, held);
+      this.#slots.set(userId, held);
     }
   }
 
   /** See {@link BudgetStore.releaseSlot}. */
   async releaseSlot(userId: string, sessionId: string): Promise<void> {
-    const held = this.slots.get(userId);
+    const held = this.#slots.get(userId);
     if (!held) return;
     held.delete(sessionId);
-    if (held.size === 0) this.slots.delete(userId);
+    if (held.size === 0) this.#slots.delete(userId);
   }
 
   /** See {@link BudgetStore.countSlots}. */
   async countSlots(userId: string): Promise<number> {
-    const held = this.liveSlots(userId, this.clock.now());
-    if (held.size === 0) this.slots.delete(userId);
+    const held = this.#liveSlots(userId, this.#clock.now());
+    if (held.size === 0) this.#slots.delete(userId);
     return held.size;
   }
 
-  private liveSlots(userId: string, now: number): Map<string, number> {
-    const held = this.slots.get(userId) ?? new Map<string, number>();
+  #liveSlots(userId: string, now: number): Map<string, number> {
+    const held = this.#slots.get(userId) ?? new Map<string, number>();
     for (const [sessionId, expiresAt] of held) if (expiresAt <= now) held.delete(sessionId);
     return held;
   }
 
-  private sweep(now: number): void {
-    this.chargesSinceSweep = 0;
-    for (const [key, total] of this.totals) if (total.expiresAt <= now) this.totals.delete(key);
+  #sweep(now: number): void {
+    this.#chargesSinceSweep = 0;
+    for (const [key, total] of this.#totals) if (total.expiresAt <= now) this.#totals.delete(key);
   }
 }

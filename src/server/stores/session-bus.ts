@@ -92,11 +92,11 @@ export interface RelayControlMessage {
  * stand-in for Redis in tests.
  */
 export class MemorySessionBus implements SessionBus {
-  private readonly channels = new Map<string, Set<(message: string) => void>>();
+  readonly #channels = new Map<string, Set<(message: string) => void>>();
 
   /** See {@link SessionBus.publish}. Listeners run on a later microtask, as with a network bus. */
   async publish(channel: string, message: string): Promise<void> {
-    const listeners = this.channels.get(channel);
+    const listeners = this.#channels.get(channel);
     if (!listeners) return;
     await Promise.resolve();
     for (const listener of [...listeners]) listener(message);
@@ -104,15 +104,15 @@ export class MemorySessionBus implements SessionBus {
 
   /** See {@link SessionBus.subscribe}. */
   async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
-    let listeners = this.channels.get(channel);
+    let listeners = this.#channels.get(channel);
     if (!listeners) {
       listeners = new Set();
-      this.channels.set(channel, listeners);
+      this.#channels.set(channel, listeners);
     }
     listeners.add(listener);
     return async () => {
       listeners.delete(listener);
-      if (listeners.size === 0) this.channels.delete(channel);
+      if (listeners.size === 0) this.#channels.delete(channel);
     };
   }
 }

@@ -3,9 +3,9 @@
  * reject) a {@link RealtimeError} whose message lists what was recorded instead.
  */
 
-import { RealtimeError } from '../../base/errors.js';
-import type { EventLog, EventMatcher, LogEntry, LogQuery, WaitForOptions } from '../recording/event-log.js';
-import { describeMatcher, toPredicate } from '../recording/event-log.js';
+import { RealtimeError } from '../../base/errors';
+import type { EventLog, EventMatcher, LogEntry, LogQuery, WaitForOptions } from '../recording/event-log';
+import { describeMatcher, toPredicate } from '../recording/event-log';
 
 /** Anything holding a log: the log itself or a `MockRealtimeServer`. */
 export type EventLogSource =

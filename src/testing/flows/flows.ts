@@ -6,12 +6,12 @@
  * app built on voxwire's `RealtimeClient`, on another SDK, or behind your relay.
  */
 
-import { RealtimeError, isRealtimeError } from '../../base/errors.js';
-import { matchesPartial } from '../recording/event-log.js';
-import type { EventMatcher, LogEntry, WaitForOptions, WireEvent } from '../recording/event-log.js';
-import type { MockRealtimeServer, MockRealtimeServerOptions } from '../mock/server.js';
-import { defineScenario } from '../script/scenario.js';
-import type { Scenario } from '../script/scenario.js';
+import { RealtimeError, isRealtimeError } from '../../base/errors';
+import { matchesPartial } from '../recording/event-log';
+import type { EventMatcher, LogEntry, WaitForOptions, WireEvent } from '../recording/event-log';
+import type { MockRealtimeServer, MockRealtimeServerOptions } from '../mock/server';
+import { defineScenario } from '../script/scenario';
+import type { Scenario } from '../script/scenario';
 
 /** What a flow's check gets. */
 export interface FlowVerifyContext {

@@ -4,10 +4,10 @@
  * and checks what it did on the wire.
  */
 
-import { RealtimeError, isRealtimeError } from '../../base/errors.js';
-import type { RealtimeFlow } from './flows.js';
-import { MockRealtimeServer } from '../mock/server.js';
-import type { MockRealtimeServerOptions } from '../mock/server.js';
+import { RealtimeError, isRealtimeError } from '../../base/errors';
+import type { RealtimeFlow } from './flows';
+import { MockRealtimeServer } from '../mock/server';
+import type { MockRealtimeServerOptions } from '../mock/server';
 
 /** What your app gets in {@link runFlow}. */
 export interface FlowContext {

@@ -3,7 +3,7 @@
  * than it plays; tests usually want it much faster, demos want it at the speed it is heard.
  */
 
-import { RealtimeError } from '../../base/errors.js';
+import { RealtimeError } from '../../base/errors';
 
 /**
  * Pace of `response.output_audio.delta` events:

@@ -5,9 +5,9 @@
  * Encoding and decoding use the shared codec; only the resampler lives here.
  */
 
-import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../../codec/base64.js';
-import { type AudioFormatLike, describeAudioFormat } from '../../codec/audio-format.js';
-import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../../codec/g711.js';
+import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../../codec/base64';
+import { type AudioFormatLike, describeAudioFormat } from '../../codec/audio-format';
+import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../../codec/g711';
 
 /** PCM16 samples with their rate. */
 export interface PcmAudio {

@@ -9,8 +9,8 @@
  */
 
 import * as z from 'zod/mini';
-import { clientEventSchemas } from '../../events/client-events.js';
-import type { RealtimeError } from '../../base/errors.js';
+import { clientEventSchemas } from '../../events/client-events';
+import type { RealtimeError } from '../../base/errors';
 
 /** The `error` object of an `error` server event. */
 export interface MockErrorBody {

@@ -4,7 +4,7 @@
  * API's `audio_start_ms` / `audio_end_ms` use).
  */
 
-import { concatPcm16 } from './audio.js';
+import { concatPcm16 } from './audio';
 
 interface Chunk {
   /** Absolute sample index (at the current rate) of the chunk's first sample. */

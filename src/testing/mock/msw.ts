@@ -14,13 +14,13 @@
  * so importing `voxwire/testing` never requires msw.
  */
 
-import { DEFAULT_REALTIME_URL } from '../../base/defaults.js';
-import { RealtimeError } from '../../base/errors.js';
-import type { CreateWebSocket, WebSocketLike } from '../../transport/websocket.js';
-import { MockRealtimeServer } from './server.js';
-import type { MockRealtimeServerOptions } from './server.js';
-import type { MockSession, MockSessionLink } from './session.js';
-import type { Scenario } from '../script/scenario.js';
+import { DEFAULT_REALTIME_URL } from '../../base/defaults';
+import { RealtimeError } from '../../base/errors';
+import type { CreateWebSocket, WebSocketLike } from '../../transport/websocket';
+import { MockRealtimeServer } from './server';
+import type { MockRealtimeServerOptions } from './server';
+import type { MockSession, MockSessionLink } from './session';
+import type { Scenario } from '../script/scenario';
 
 /** A `message` event (with `data`) or a `close` event (with `code` and `reason`) of an msw client. */
 export interface MswWebSocketClientEvent {

@@ -3,8 +3,8 @@
  * scenario passes in directly.
  */
 
-import { loadFixtureAudio } from '../fixtures.js';
-import type { ScenarioAudio } from '../script/scenario.js';
+import { loadFixtureAudio } from '../fixtures';
+import type { ScenarioAudio } from '../script/scenario';
 
 /** Reply audio ready to stream, with the transcript a fixture clip carries. */
 export interface ReplyClip {

@@ -22,15 +22,15 @@
  * `status: 'cancelled'` and `status_details.reason` `turn_detected` or `client_cancelled`.
  */
 
-import type { AudioPace } from './audio-pace.js';
-import { paceSpeed } from './audio-pace.js';
-import type { WireEvent } from '../recording/event-log.js';
-import { encodeWireAudio } from './audio.js';
-import type { MockConversation, MockItem, StoredItem } from './conversation.js';
-import type { MockErrorBody } from './errors.js';
-import type { MockIdPrefix } from './ids.js';
-import type { MockAudioFormat } from './session-config.js';
-import type { ScenarioDrop, ScenarioTurn, ScenarioUsage } from '../script/scenario.js';
+import type { AudioPace } from './audio-pace';
+import { paceSpeed } from './audio-pace';
+import type { WireEvent } from '../recording/event-log';
+import { encodeWireAudio } from './audio';
+import type { MockConversation, MockItem, StoredItem } from './conversation';
+import type { MockErrorBody } from './errors';
+import type { MockIdPrefix } from './ids';
+import type { MockAudioFormat } from './session-config';
+import type { ScenarioDrop, ScenarioTurn, ScenarioUsage } from '../script/scenario';
 
 /** A reply ready to stream: text, audio at the output rate, function calls. */
 export interface ResolvedReply {

@@ -10,7 +10,7 @@
  * `silence_duration_ms: 200`; set it through the server's `sessionDefaults` to mimic that.)
  */
 
-import type { RealtimeSessionConfig } from '../../events/session.js';
+import type { RealtimeSessionConfig } from '../../events/session';
 
 /** Turn detection as the session reports it (both kinds in one shape). */
 export interface MockTurnDetection {

@@ -16,31 +16,31 @@
  * gets an `error` event of the API's shape and the session goes on.
  */
 
-import type { Clock } from '../../base/clock.js';
-import { exceedsUtf8Bytes } from '../../events/frame.js';
-import { parseClientEvent } from '../../events/parse.js';
-import type { ClientEventInputMap } from '../../events/client-events.js';
-import type { MockRealtimeServer } from './server.js';
-import type { AudioPace } from './audio-pace.js';
-import type { EventLog, WireEvent } from '../recording/event-log.js';
-import { InputAudioBuffer } from './input-audio-buffer.js';
-import { decodeWireAudio, encodeWireAudio, resamplePcm16 } from './audio.js';
-import { MockConversation } from './conversation.js';
-import type { InsertPosition, MockItem, StoredItem } from './conversation.js';
-import { mockErrors, validationError } from './errors.js';
-import type { MockErrorBody } from './errors.js';
-import type { MockIdPrefix } from './ids.js';
-import { MockResponse, splitTextDeltas } from './response.js';
-import type { InputUsage, ResolvedReply } from './response.js';
-import { createMockSession, mergeSessionUpdate, transcriptionSessionView, voiceKey } from './session-config.js';
-import type { MockAudioFormat, MockSessionDefaults, MockSessionKind, MockSessionObject, MockTranscriptionSessionObject } from './session-config.js';
-import { DEFAULT_TRANSCRIPTION_MODEL } from '../../base/defaults.js';
-import { DEFAULT_REPLY_CLIP } from './reply-audio.js';
-import type { ReplyAudioSource } from './reply-audio.js';
-import type { ScenarioReply, ScenarioTurn } from '../script/scenario.js';
-import type { ScenarioCursor, TakenTurn } from '../script/scenario-cursor.js';
-import { EnergyVad, semanticVadSettings } from './vad.js';
-import type { VadEvent } from './vad.js';
+import type { Clock } from '../../base/clock';
+import { exceedsUtf8Bytes } from '../../events/frame';
+import { parseClientEvent } from '../../events/parse';
+import type { ClientEventInputMap } from '../../events/client-events';
+import type { MockRealtimeServer } from './server';
+import type { AudioPace } from './audio-pace';
+import type { EventLog, WireEvent } from '../recording/event-log';
+import { InputAudioBuffer } from './input-audio-buffer';
+import { decodeWireAudio, encodeWireAudio, resamplePcm16 } from './audio';
+import { MockConversation } from './conversation';
+import type { InsertPosition, MockItem, StoredItem } from './conversation';
+import { mockErrors, validationError } from './errors';
+import type { MockErrorBody } from './errors';
+import type { MockIdPrefix } from './ids';
+import { MockResponse, splitTextDeltas } from './response';
+import type { InputUsage, ResolvedReply } from './response';
+import { createMockSession, mergeSessionUpdate, transcriptionSessionView, voiceKey } from './session-config';
+import type { MockAudioFormat, MockSessionDefaults, MockSessionKind, MockSessionObject, MockTranscriptionSessionObject } from './session-config';
+import { DEFAULT_TRANSCRIPTION_MODEL } from '../../base/defaults';
+import { DEFAULT_REPLY_CLIP } from './reply-audio';
+import type { ReplyAudioSource } from './reply-audio';
+import type { ScenarioReply, ScenarioTurn } from '../script/scenario';
+import type { ScenarioCursor, TakenTurn } from '../script/scenario-cursor';
+import { EnergyVad, semanticVadSettings } from './vad';
+import type { VadEvent } from './vad';
 
 /** How a session is connected. */
 export type MockTransportKind = 'websocket' | 'webrtc' | 'sideband';

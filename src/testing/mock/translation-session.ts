@@ -12,18 +12,18 @@
  * `session.output_audio.delta` events.
  */
 
-import type { Clock } from '../../base/clock.js';
-import { base64ToPcm16, pcm16ToBase64 } from '../../codec/base64.js';
-import { TRANSLATION_SAMPLE_RATE, parseTranslationClientEvent } from '../../events/translation.js';
-import type { TranslationClientEventMap, TranslationSessionUpdate } from '../../events/translation.js';
-import type { EventLog, WireEvent } from '../recording/event-log.js';
-import { resamplePcm16 } from './audio.js';
-import { mockErrors, validationError } from './errors.js';
-import type { MockErrorBody } from './errors.js';
-import type { MockIdPrefix } from './ids.js';
-import type { MockSessionLink } from './session.js';
-import type { ReplyAudioSource, ReplyClip } from './reply-audio.js';
-import type { ScenarioAudio } from '../script/scenario.js';
+import type { Clock } from '../../base/clock';
+import { base64ToPcm16, pcm16ToBase64 } from '../../codec/base64';
+import { TRANSLATION_SAMPLE_RATE, parseTranslationClientEvent } from '../../events/translation';
+import type { TranslationClientEventMap, TranslationSessionUpdate } from '../../events/translation';
+import type { EventLog, WireEvent } from '../recording/event-log';
+import { resamplePcm16 } from './audio';
+import { mockErrors, validationError } from './errors';
+import type { MockErrorBody } from './errors';
+import type { MockIdPrefix } from './ids';
+import type { MockSessionLink } from './session';
+import type { ReplyAudioSource, ReplyClip } from './reply-audio';
+import type { ScenarioAudio } from '../script/scenario';
 
 /** What the mock "translates" every input into (`MockRealtimeServerOptions.translation`). */
 export interface MockTranslationOptions {

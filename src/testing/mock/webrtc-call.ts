@@ -12,11 +12,11 @@
  * address, nor resolves mDNS names).
  */
 
-import type { Clock } from '../../base/clock.js';
-import type { MockSession, MockSessionLink } from './session.js';
-import { MockTranslationSession } from './translation-session.js';
-import { OpusInbound, OpusOutbound } from './webrtc-opus.js';
-import type { OpusCodecFactory } from './webrtc-opus.js';
+import type { Clock } from '../../base/clock';
+import type { MockSession, MockSessionLink } from './session';
+import { MockTranslationSession } from './translation-session';
+import { OpusInbound, OpusOutbound } from './webrtc-opus';
+import type { OpusCodecFactory } from './webrtc-opus';
 
 type Werift = typeof import('werift');
 type WeriftPeer = InstanceType<Werift['RTCPeerConnection']>;

@@ -8,21 +8,21 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../../base/clock.js';
-import { DEFAULT_MODEL } from '../../base/defaults.js';
-import { parseClientEvent } from '../../events/parse.js';
-import type { MockSession, MockSessionLink } from './session.js';
-import type { MockTranslationSession } from './translation-session.js';
-import { DEFAULT_TRANSLATION_MODEL } from '../../base/defaults.js';
-import { parseTranslationClientEvent } from '../../events/translation.js';
-import type { TranslationSessionUpdate } from '../../events/translation.js';
-import { createMockSession } from './session-config.js';
-import type { MockSessionDefaults, MockSessionObject } from './session-config.js';
-import { validationError } from './errors.js';
-import { MockWebRtcCall, OfferError, loadWerift } from './webrtc-call.js';
-import type { SidebandSink, WeriftModule } from './webrtc-call.js';
-import { loadOpusCodecFactory } from './webrtc-opus.js';
-import type { OpusCodecFactory } from './webrtc-opus.js';
+import type { Clock } from '../../base/clock';
+import { DEFAULT_MODEL } from '../../base/defaults';
+import { parseClientEvent } from '../../events/parse';
+import type { MockSession, MockSessionLink } from './session';
+import type { MockTranslationSession } from './translation-session';
+import { DEFAULT_TRANSLATION_MODEL } from '../../base/defaults';
+import { parseTranslationClientEvent } from '../../events/translation';
+import type { TranslationSessionUpdate } from '../../events/translation';
+import { createMockSession } from './session-config';
+import type { MockSessionDefaults, MockSessionObject } from './session-config';
+import { validationError } from './errors';
+import { MockWebRtcCall, OfferError, loadWerift } from './webrtc-call';
+import type { SidebandSink, WeriftModule } from './webrtc-call';
+import { loadOpusCodecFactory } from './webrtc-opus';
+import type { OpusCodecFactory } from './webrtc-opus';
 
 /** What the endpoint needs from the server it is mounted on. */
 export interface MockWebRtcEndpointHost {

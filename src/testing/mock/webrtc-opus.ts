@@ -9,8 +9,8 @@
  * so `voxwire/testing` imports without it.
  */
 
-import type { Clock } from '../../base/clock.js';
-import { resamplePcm16 } from './audio.js';
+import type { Clock } from '../../base/clock';
+import { resamplePcm16 } from './audio';
 
 /** The part of `opusscript` the endpoint uses. */
 export interface OpusCodec {

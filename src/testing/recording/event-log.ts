@@ -5,9 +5,9 @@
  * (`server.received`, `server.sent`) or wait on it ({@link EventLog.waitFor}).
  */
 
-import type { Clock } from '../../base/clock.js';
-import { systemClock } from '../../base/clock.js';
-import { RealtimeError } from '../../base/errors.js';
+import type { Clock } from '../../base/clock';
+import { systemClock } from '../../base/clock';
+import { RealtimeError } from '../../base/errors';
 
 /** Any wire event: an object with a dotted `type`. */
 export interface WireEvent {

@@ -21,8 +21,8 @@
  * ```
  */
 
-import { RealtimeError } from '../../base/errors.js';
-import type { WireEvent } from './event-log.js';
+import { RealtimeError } from '../../base/errors';
+import type { WireEvent } from './event-log';
 
 /** The value of {@link RecordingHeader.format}. */
 export const RECORDING_FORMAT = 'voxwire-recording';

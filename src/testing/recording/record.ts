@@ -6,16 +6,16 @@
  * back.
  */
 
-import { EventEmitter } from '../../base/emitter.js';
-import type { Clock } from '../../base/clock.js';
-import { systemClock } from '../../base/clock.js';
-import { RealtimeError } from '../../base/errors.js';
-import type { ClientEventInput } from '../../events/client-events.js';
-import type { ServerEvent, UnknownServerEvent } from '../../events/server-events.js';
-import type { Transport, TransportCapabilities, TransportCloseInfo, TransportConnectOptions, TransportEvents } from '../../transport/transport.js';
-import type { WireEvent } from './event-log.js';
-import { AUDIO_FIELDS, RECORDING_FORMAT, RECORDING_VERSION, stringifyRecording } from './format.js';
-import type { Recording, RecordingEntry, RecordingHeader } from './format.js';
+import { EventEmitter } from '../../base/emitter';
+import type { Clock } from '../../base/clock';
+import { systemClock } from '../../base/clock';
+import { RealtimeError } from '../../base/errors';
+import type { ClientEventInput } from '../../events/client-events';
+import type { ServerEvent, UnknownServerEvent } from '../../events/server-events';
+import type { Transport, TransportCapabilities, TransportCloseInfo, TransportConnectOptions, TransportEvents } from '../../transport/transport';
+import type { WireEvent } from './event-log';
+import { AUDIO_FIELDS, RECORDING_FORMAT, RECORDING_VERSION, stringifyRecording } from './format';
+import type { Recording, RecordingEntry, RecordingHeader } from './format';
 
 /** Options of {@link RecordingTransport}. */
 export interface RecordingTransportOptions {

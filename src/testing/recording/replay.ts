@@ -6,20 +6,20 @@
  * they happened, and each reconnect gets the next recorded connection.
  */
 
-import { EventEmitter } from '../../base/emitter.js';
-import type { Clock } from '../../base/clock.js';
-import { systemClock } from '../../base/clock.js';
-import { pcm16ToBase64 } from '../../codec/base64.js';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../../base/defaults.js';
-import { ERROR_CODES, RealtimeError } from '../../base/errors.js';
-import type { RealtimeErrorCode } from '../../base/errors.js';
-import { parseServerEvent } from '../../events/parse.js';
-import { serializeClientEvent } from '../../events/serialize.js';
-import type { ClientEventInput } from '../../events/client-events.js';
-import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from '../../transport/transport.js';
-import type { WireEvent } from './event-log.js';
-import { AUDIO_FIELDS, parseRecording } from './format.js';
-import type { Recording, RecordingEntry, RecordingServerEntry } from './format.js';
+import { EventEmitter } from '../../base/emitter';
+import type { Clock } from '../../base/clock';
+import { systemClock } from '../../base/clock';
+import { pcm16ToBase64 } from '../../codec/base64';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../../base/defaults';
+import { ERROR_CODES, RealtimeError } from '../../base/errors';
+import type { RealtimeErrorCode } from '../../base/errors';
+import { parseServerEvent } from '../../events/parse';
+import { serializeClientEvent } from '../../events/serialize';
+import type { ClientEventInput } from '../../events/client-events';
+import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from '../../transport/transport';
+import type { WireEvent } from './event-log';
+import { AUDIO_FIELDS, parseRecording } from './format';
+import type { Recording, RecordingEntry, RecordingServerEntry } from './format';
 
 /** Options of {@link ReplayTransport}. */
 export interface ReplayTransportOptions {

@@ -6,13 +6,13 @@
  * things slightly differently (other ids, other timing) and still get a faithful conversation.
  */
 
-import { base64ToPcm16, decodeBase64 } from '../../codec/base64.js';
-import { decodeAlaw, decodeMulaw } from '../../codec/g711.js';
-import type { WireEvent } from '../recording/event-log.js';
-import { parseRecording } from '../recording/format.js';
-import type { Recording, RecordingEntry } from '../recording/format.js';
-import { defineScenario, isUsableCloseCode } from './scenario.js';
-import type { Scenario, ScenarioDrop, ScenarioFunctionCall, ScenarioTurn, ScenarioUsage } from './scenario.js';
+import { base64ToPcm16, decodeBase64 } from '../../codec/base64';
+import { decodeAlaw, decodeMulaw } from '../../codec/g711';
+import type { WireEvent } from '../recording/event-log';
+import { parseRecording } from '../recording/format';
+import type { Recording, RecordingEntry } from '../recording/format';
+import { defineScenario, isUsableCloseCode } from './scenario';
+import type { Scenario, ScenarioDrop, ScenarioFunctionCall, ScenarioTurn, ScenarioUsage } from './scenario';
 
 /** Options of {@link scenarioFromRecording}. */
 export interface ScenarioFromRecordingOptions {

@@ -3,7 +3,7 @@
  * that reconnects continues with the next unused turn rather than starting over.
  */
 
-import type { Scenario, ScenarioTurn } from './scenario.js';
+import type { Scenario, ScenarioTurn } from './scenario';
 
 /** What {@link ScenarioCursor.take} hands a new response. */
 export interface TakenTurn {

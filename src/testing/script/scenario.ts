@@ -10,7 +10,7 @@
  * spoken answer), unless {@link Scenario.whenExhausted} says `'error'`.
  */
 
-import { RealtimeError } from '../../base/errors.js';
+import { RealtimeError } from '../../base/errors';
 
 /**
  * Reply audio: the name of a fixture clip (see `loadFixtureAudio`, e.g. `'reply-weather'`), raw

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWireAudio, encodeWireAudio, resamplePcm16 } from '../../../src/testing/mock/audio.js';
+import { decodeWireAudio, encodeWireAudio, resamplePcm16 } from '../../../src/testing/mock/audio';
 
 describe('mock audio helpers', () => {
   it('round-trips PCM16 and G.711 through the wire formats', () => {

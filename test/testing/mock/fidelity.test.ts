@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createScenario } from '../../../src/testing/script/scenario.js';
-import { connect, openClient, startServer, streamFixture, updateSession, useMockServerCleanup } from '../harness.js';
-import type { AnyEvent } from '../../helpers/raw-client.js';
+import { createScenario } from '../../../src/testing/script/scenario';
+import { connect, openClient, startServer, streamFixture, updateSession, useMockServerCleanup } from '../harness';
+import type { AnyEvent } from '../../helpers/raw-client';
 
 useMockServerCleanup();
 

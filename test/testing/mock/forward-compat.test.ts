@@ -6,9 +6,9 @@
  * next event is answered as usual, and the mock never reports a failure of its own.
  */
 import { describe, expect, it } from 'vitest';
-import { officialExamples } from '../../events/examples.js';
-import { allUnknownShapes, unknownShapeVariants, type JsonObject } from '../../helpers/unknown-shapes.js';
-import { connect, startServer, useMockServerCleanup } from '../harness.js';
+import { officialExamples } from '../../events/examples';
+import { allUnknownShapes, unknownShapeVariants, type JsonObject } from '../../helpers/unknown-shapes';
+import { connect, startServer, useMockServerCleanup } from '../harness';
 
 useMockServerCleanup();
 

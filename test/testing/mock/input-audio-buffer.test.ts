@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputAudioBuffer } from '../../../src/testing/mock/input-audio-buffer.js';
+import { InputAudioBuffer } from '../../../src/testing/mock/input-audio-buffer';
 
 function ramp(length: number, start = 0): Int16Array {
   return Int16Array.from({ length }, (_, index) => (start + index) % 30000);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WireEvent } from '../../../src/testing/recording/event-log.js';
-import { MockConversation } from '../../../src/testing/mock/conversation.js';
-import { createIdFactory } from '../../../src/testing/mock/ids.js';
-import { MockResponse, splitTextDeltas } from '../../../src/testing/mock/response.js';
-import type { MockResponseInit, ResolvedReply, ResponseHost } from '../../../src/testing/mock/response.js';
+import type { WireEvent } from '../../../src/testing/recording/event-log';
+import { MockConversation } from '../../../src/testing/mock/conversation';
+import { createIdFactory } from '../../../src/testing/mock/ids';
+import { MockResponse, splitTextDeltas } from '../../../src/testing/mock/response';
+import type { MockResponseInit, ResolvedReply, ResponseHost } from '../../../src/testing/mock/response';
 
 /** A host on a virtual clock: sleeps advance time instantly and are recorded. */
 function virtualHost(): { host: ResponseHost; events: WireEvent[]; sleeps: number[]; drops: Array<[number, string]>; now: () => number } {

@@ -4,9 +4,9 @@
  * it, and reports what is still alive. The process must then exit on its own.
  */
 import WebSocket from 'ws';
-import { loadFixtureAudio } from '../../../src/testing/fixtures.js';
-import { MockRealtimeServer } from '../../../src/testing/mock/server.js';
-import { createScenario } from '../../../src/testing/script/scenario.js';
+import { loadFixtureAudio } from '../../../src/testing/fixtures';
+import { MockRealtimeServer } from '../../../src/testing/mock/server';
+import { createScenario } from '../../../src/testing/script/scenario';
 
 const server = new MockRealtimeServer({
   audioPace: 'realtime',

@@ -10,12 +10,12 @@ import { OpenAIRealtimeWebSocket } from '@openai/agents-realtime';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/base/logger.js';
-import { createRelay } from '../../../src/server/node/create-relay.js';
-import { loadFixtureAudio } from '../../../src/testing/fixtures.js';
-import type { MockRealtimeServer, MockRealtimeServerOptions } from '../../../src/testing/mock/server.js';
-import { createScenario } from '../../../src/testing/script/scenario.js';
-import { startServer, useMockServerCleanup } from '../harness.js';
+import { silentLogger } from '../../../src/base/logger';
+import { createRelay } from '../../../src/server/node/create-relay';
+import { loadFixtureAudio } from '../../../src/testing/fixtures';
+import type { MockRealtimeServer, MockRealtimeServerOptions } from '../../../src/testing/mock/server';
+import { createScenario } from '../../../src/testing/script/scenario';
+import { startServer, useMockServerCleanup } from '../harness';
 
 useMockServerCleanup();
 

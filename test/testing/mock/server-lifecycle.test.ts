@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MockRealtimeServer } from '../../../src/testing/mock/server.js';
+import { MockRealtimeServer } from '../../../src/testing/mock/server';
 
 describe('MockRealtimeServer lifecycle', () => {
   it('stop() closes every socket, timer and stream: the process exits on its own', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openClient as connect, startServer, useMockServerCleanup } from '../harness.js';
-import type { RawClient } from '../../helpers/raw-client.js';
+import { openClient as connect, startServer, useMockServerCleanup } from '../harness';
+import type { RawClient } from '../../helpers/raw-client';
 
 useMockServerCleanup();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMockSession, mergeSessionUpdate, voiceKey } from '../../../src/testing/mock/session-config.js';
+import { createMockSession, mergeSessionUpdate, voiceKey } from '../../../src/testing/mock/session-config';
 
 const base = () => createMockSession({ id: 'sess_1', model: 'gpt-realtime-2.1', expiresAtSeconds: 100 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToPcm16 } from '../../../src/codec/base64.js';
-import { loadFixtureAudio, listFixtureAudio } from '../../../src/testing/fixtures.js';
-import { createScenario } from '../../../src/testing/script/scenario.js';
-import { connect, startServer, streamFixture, updateSession, useMockServerCleanup } from '../harness.js';
-import type { AnyEvent } from '../../helpers/raw-client.js';
+import { base64ToPcm16 } from '../../../src/codec/base64';
+import { loadFixtureAudio, listFixtureAudio } from '../../../src/testing/fixtures';
+import { createScenario } from '../../../src/testing/script/scenario';
+import { connect, startServer, streamFixture, updateSession, useMockServerCleanup } from '../harness';
+import type { AnyEvent } from '../../helpers/raw-client';
 
 useMockServerCleanup();
 
@@ -145,9 +145,9 @@ describe('server VAD on fixture audio', () => {
   });
 
   it('runs VAD on G.711 μ-law input at 8 kHz', async () => {
-    const { encodeMulaw } = await import('../../../src/codec/g711.js');
-    const { encodeBase64 } = await import('../../../src/codec/base64.js');
-    const { resamplePcm16 } = await import('../../../src/testing/mock/audio.js');
+    const { encodeMulaw } = await import('../../../src/codec/g711');
+    const { encodeBase64 } = await import('../../../src/codec/base64');
+    const { resamplePcm16 } = await import('../../../src/testing/mock/audio');
     const question = await loadFixtureAudio('question');
     const { url } = await startServer();
     const client = await connect(url);
@@ -664,7 +664,7 @@ describe('other transports (the seam for WebRTC)', () => {
     expect(frames[0]!.type).toBe('session.created');
     const question = await loadFixtureAudio('question');
     // Media arrives at 48 kHz from a browser; the session resamples to its input rate.
-    const { resamplePcm16 } = await import('../../../src/testing/mock/audio.js');
+    const { resamplePcm16 } = await import('../../../src/testing/mock/audio');
     session.appendAudio(resamplePcm16(question.pcm, 24000, 48000), 48000);
     await server.waitFor('response.done');
     const types = frames.map((frame) => frame.type);
@@ -685,8 +685,8 @@ describe('other transports (the seam for WebRTC)', () => {
 
 describe('output formats', () => {
   it('streams reply audio as G.711 μ-law at 8 kHz when the session asks for audio/pcmu', async () => {
-    const { decodeMulaw } = await import('../../../src/codec/g711.js');
-    const { decodeBase64 } = await import('../../../src/codec/base64.js');
+    const { decodeMulaw } = await import('../../../src/codec/g711');
+    const { decodeBase64 } = await import('../../../src/codec/base64');
     const weather = await loadFixtureAudio('reply-weather');
     const { url } = await startServer({ scenario: createScenario().turn((t) => t.plays('reply-weather')).build() });
     const client = await connect(url);

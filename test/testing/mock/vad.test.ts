@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listFixtureAudio, loadFixtureAudio } from '../../../src/testing/fixtures.js';
-import { detectSpeech, EnergyVad, semanticVadSettings, vadLevels } from '../../../src/testing/mock/vad.js';
-import type { VadEvent } from '../../../src/testing/mock/vad.js';
+import { listFixtureAudio, loadFixtureAudio } from '../../../src/testing/fixtures';
+import { detectSpeech, EnergyVad, semanticVadSettings, vadLevels } from '../../../src/testing/mock/vad';
+import type { VadEvent } from '../../../src/testing/mock/vad';
 
 const RATE = 24000;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../../src/base/errors.js';
-import { EventLog, matchesPartial } from '../../../src/testing/recording/event-log.js';
-import { eventTypes, expectEvent, expectNoEvent, waitFor } from '../../../src/testing/assert/expect.js';
+import { isRealtimeError } from '../../../src/base/errors';
+import { EventLog, matchesPartial } from '../../../src/testing/recording/event-log';
+import { eventTypes, expectEvent, expectNoEvent, waitFor } from '../../../src/testing/assert/expect';
 
 function filled(): EventLog {
   const log = new EventLog();

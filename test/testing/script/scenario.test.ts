@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isRealtimeError } from '../../../src/base/errors.js';
-import { createScenario, defineScenario, isUsableCloseCode } from '../../../src/testing/script/scenario.js';
-import type { Scenario } from '../../../src/testing/script/scenario.js';
-import { ScenarioCursor } from '../../../src/testing/script/scenario-cursor.js';
+import { isRealtimeError } from '../../../src/base/errors';
+import { createScenario, defineScenario, isUsableCloseCode } from '../../../src/testing/script/scenario';
+import type { Scenario } from '../../../src/testing/script/scenario';
+import { ScenarioCursor } from '../../../src/testing/script/scenario-cursor';
 
 describe('createScenario', () => {
   it('builds the same plain data one would write by hand', () => {
