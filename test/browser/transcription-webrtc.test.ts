@@ -42,6 +42,9 @@ describe.skipIf(!enabled)('a transcription session over WebRTC through createSdp
     rig = await startWebRtcRig({
       mock: { scenario: createScenario('transcribe').turn((turn) => turn.hears(QUESTION).plays('reply-weather')).build() },
       sdp: { sideband: { relay }, sessionType: 'transcription' },
+      // The call's media starts after ICE and DTLS, which on a loaded machine can outlast one play
+      // of the clip: the speaker repeats the question until it is heard.
+      microphoneLoop: true,
     });
     await rig.call('start', rig.config('webrtc-sdp', { transcription: true }));
   }, 60_000);
@@ -71,11 +74,14 @@ describe.skipIf(!enabled)('a transcription session over WebRTC through createSdp
 
   it('hears the microphone over Opus RTP and sends the transcript back; never a response', async () => {
     const snapshot = await rig.until((s) => s.transcripts.some((t) => t.role === 'user' && t.text === QUESTION), 'the user transcript', 25_000);
-    expect(snapshot.transcripts).toEqual([{ role: 'user', text: QUESTION }]);
+    // Each utterance heard is the question, transcribed whole, and only the user speaks.
+    expect(snapshot.transcripts.length).toBeGreaterThanOrEqual(1);
+    expect(snapshot.transcripts.every((t) => t.role === 'user' && t.text === QUESTION)).toBe(true);
     expect(snapshot.eventTypes).toContain('conversation.item.input_audio_transcription.delta');
     expect(snapshot.eventTypes).not.toContain('response.created');
     expect(rig.mock.filter('response.created')).toHaveLength(0);
-    expect(transcripts).toEqual([`user: ${QUESTION}`]);
+    expect(transcripts.length).toBeGreaterThanOrEqual(1);
+    expect(transcripts.every((line) => line === `user: ${QUESTION}`)).toBe(true);
   });
 
   it("charges the user's budget with the speech seconds", async () => {

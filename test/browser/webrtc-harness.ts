@@ -83,6 +83,8 @@ export interface WebRtcRigOptions {
   sdp?: Partial<SdpHandlerOptions>;
   /** Extra options of the key handler. */
   key?: Partial<ClientSecretHandlerOptions>;
+  /** Loop the fake microphone (see `LaunchOptions.fakeMicrophoneLoop`). @default false */
+  microphoneLoop?: boolean;
 }
 
 /** A running rig. */
@@ -123,7 +125,7 @@ export async function startWebRtcRig(options: WebRtcRigOptions = {}): Promise<We
     const key = createClientSecretHandler({ apiKey: SERVER_KEY, baseUrl: address.apiBaseUrl, authenticate, origins: [pages.origin], voices: ['cedar', 'marin'], ...options.key });
     const app = await startAppServer({ '/api/realtime/sdp': sdp, '/api/realtime/key': key });
     closers.push(() => app.close());
-    const browser = await launchChromium({ fakeMicrophoneWav: fixturePath('question-48k.wav') });
+    const browser = await launchChromium({ fakeMicrophoneWav: fixturePath('question-48k.wav'), fakeMicrophoneLoop: options.microphoneLoop === true });
     closers.push(() => browser.close());
     // Microphone permission before any offer: without it Chromium hides host candidates behind mDNS names.
     await browser.context.grantPermissions(['microphone'], { origin: pages.origin });
