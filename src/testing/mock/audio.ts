@@ -1,39 +1,7 @@
 /**
- * Audio as the mock server handles it: client audio decoded from the session's input format
- * into PCM16 (for the VAD and for retrieval), reply audio encoded into the session's output
- * format, and the sample-rate conversion between fixture clips (24 kHz) and G.711 (8 kHz).
- * Encoding and decoding use the shared codec; only the resampler lives here.
+ * Audio as the mock server handles it: the sample-rate conversion between fixture clips
+ * (24 kHz) and G.711 (8 kHz). Decoding and encoding by format live in `codec/wire-audio`.
  */
-
-import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../../codec/base64';
-import { type AudioFormatLike, describeAudioFormat } from '../../codec/audio-format';
-import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../../codec/g711';
-
-/** PCM16 samples with their rate. */
-export interface PcmAudio {
-  pcm: Int16Array;
-  sampleRate: number;
-}
-
-/**
- * Decodes an `input_audio_buffer.append` payload in `format` into PCM16 at the format's rate.
- *
- * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` when the base64 is malformed or PCM16
- *   bytes are not whole samples; `VOXWIRE_AUDIO_UNSUPPORTED` for an unknown format.
- */
-export function decodeWireAudio(base64: string, format: AudioFormatLike): PcmAudio {
-  const info = describeAudioFormat(format);
-  if (info.encoding === 'pcm16') return { pcm: base64ToPcm16(base64), sampleRate: info.sampleRate };
-  const codes = decodeBase64(base64);
-  return { pcm: info.encoding === 'mulaw' ? decodeMulaw(codes) : decodeAlaw(codes), sampleRate: info.sampleRate };
-}
-
-/** Encodes PCM16 (at the format's rate) as the base64 payload of `format`. */
-export function encodeWireAudio(pcm: Int16Array, format: AudioFormatLike): string {
-  const info = describeAudioFormat(format);
-  if (info.encoding === 'pcm16') return pcm16ToBase64(pcm);
-  return encodeBase64(info.encoding === 'mulaw' ? encodeMulaw(pcm) : encodeAlaw(pcm));
-}
 
 /**
  * Converts PCM16 between sample rates. Downsampling averages the source samples each output

@@ -25,7 +25,7 @@
 import type { AudioPace } from './audio-pace';
 import { paceSpeed } from './audio-pace';
 import type { WireEvent } from '../recording/event-log';
-import { encodeWireAudio } from './audio';
+import { encodeWireAudio } from '../../codec/wire-audio';
 import type { MockConversation, MockItem, StoredItem } from './conversation';
 import type { MockErrorBody } from './errors';
 import type { MockIdPrefix } from './ids';

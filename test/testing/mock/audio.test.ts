@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWireAudio, encodeWireAudio, resamplePcm16 } from '../../../src/testing/mock/audio';
+import { resamplePcm16 } from '../../../src/testing/mock/audio';
 
 describe('mock audio helpers', () => {
-  it('round-trips PCM16 and G.711 through the wire formats', () => {
-    const pcm = Int16Array.from({ length: 160 }, (_, index) => Math.round(8000 * Math.sin(index / 5)));
-    expect(decodeWireAudio(encodeWireAudio(pcm, { type: 'audio/pcm', rate: 24000 }), { type: 'audio/pcm' })).toEqual({ pcm, sampleRate: 24000 });
-    for (const type of ['audio/pcmu', 'audio/pcma'] as const) {
-      const decoded = decodeWireAudio(encodeWireAudio(pcm, { type }), { type });
-      expect(decoded.sampleRate).toBe(8000);
-      decoded.pcm.forEach((sample, index) => expect(Math.abs(sample - pcm[index]!)).toBeLessThan(400));
-    }
-  });
-
   it('resamples down by averaging and up by interpolation, keeping duration', () => {
     const pcm = Int16Array.from({ length: 24000 }, (_, index) => (index % 3) * 300);
     const down = resamplePcm16(pcm, 24000, 8000);
