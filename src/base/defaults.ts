@@ -308,3 +308,16 @@ export const DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS: readonly number[] = [
 
 /** Prefix of every Redis key and pub/sub channel the relay uses. */
 export const DEFAULT_RELAY_REDIS_PREFIX = 'voxwire:';
+
+/**
+ * How far a webhook's `webhook-timestamp` may be from the clock, in seconds, before the delivery
+ * is refused as a replay: five minutes, the Standard Webhooks recommendation and the `openai`
+ * package's `webhooks.verifySignature` default.
+ */
+export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/**
+ * The SIP status an incoming call is rejected with when the app does not say: 603 Decline, the
+ * Realtime API's own default for `POST /v1/realtime/calls/{call_id}/reject`.
+ */
+export const DEFAULT_SIP_REJECT_STATUS = 603;

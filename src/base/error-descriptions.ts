@@ -48,4 +48,6 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<RealtimeErrorCode, string>> = {
     "GPT-Live: the app's delegate handler threw, or the server refused a commentary or thinking append of a delegation (`serverError` holds why).",
   VOXWIRE_DELEGATION_ORPHANED:
     "GPT-Live: a delegation's result came after the session that delegated it ended (its id is valid only there); it was not sent as that delegation's answer.",
+  VOXWIRE_WEBHOOK_INVALID:
+    'A webhook delivery failed verification: a missing `webhook-*` header, a timestamp outside the replay window, or no signature that matches the body under the secret.',
 };

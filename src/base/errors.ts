@@ -94,6 +94,11 @@ export const ERROR_CODES = {
    * valid only there); it was not sent as that delegation's answer.
    */
   VOXWIRE_DELEGATION_ORPHANED: 'VOXWIRE_DELEGATION_ORPHANED',
+  /**
+   * A webhook delivery failed verification: a missing `webhook-*` header, a timestamp outside
+   * the replay window, or no signature that matches the body under the secret.
+   */
+  VOXWIRE_WEBHOOK_INVALID: 'VOXWIRE_WEBHOOK_INVALID',
 } as const;
 
 /** A stable error code; see {@link ERROR_CODES}. */

@@ -88,3 +88,11 @@ export type { TranslationSdpCall, TranslationSdpHandlerOptions } from './http/tr
 export { openSideband, hangupCall, DEFAULT_SIDEBAND_MAX_CORRECTIONS } from './http/sideband';
 export type { SidebandOptions, Sideband } from './http/sideband';
 export type { BrowserSessionPolicy, BrowserHandlerOptions } from './http/browser-request';
+
+// Phone calls: SIP on the Realtime API (webhooks, call control, a sideband per call).
+export { createSipCallHandler, IncomingSipCall } from './telephony/sip-calls';
+export type { SipCallHandlerOptions, SipAcceptOptions, AcceptedSipCall, IncomingSipCallEvents, SipDtmf, UntrustedSipHeader } from './telephony/sip-calls';
+export { verifyWebhook, signWebhook } from './telephony/webhook-signature';
+export type { WebhookVerifyOptions, VerifiedWebhook } from './telephony/webhook-signature';
+export { postCallAction, callActionUrl, bearerHeaders } from './telephony/call-control';
+export type { CallApi, CallAction, CallControlOptions } from './telephony/call-control';

@@ -11,6 +11,8 @@ export { MockRealtimeServer } from './mock/server';
 export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server';
 export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './mock/webrtc-endpoint';
 export type { MockWebRtcCall, SidebandSink } from './mock/webrtc-call';
+export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';
+export type { MockSipCall, MockSipCallState, MockSipInterruption } from './mock/sip-call';
 export type { MockSession, MockSessionLink, MockTransportKind } from './mock/session';
 export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock/translation-session';
 export type { MockTranslationOptions, MockTranslationSessionObject } from './mock/translation-session';

@@ -185,11 +185,11 @@ const REFUSAL_CLOSE_REASONS: Partial<Record<RealtimeErrorCode, string>> = {
 };
 
 /** The models a session names: the relay's upstream model, the client's `?model=`, the locked transcription model. */
-function sessionModels(upstreamModel: string, request: Request, policy: ResolvedSessionPolicy): Array<[model: string, path: string]> {
+function sessionModels(upstreamModel: string, request: Request | undefined, policy: ResolvedSessionPolicy): Array<[model: string, path: string]> {
   const models: Array<[string, string]> = [[upstreamModel, 'upstream.model']];
   let asked: string | null = null;
   try {
-    asked = new URL(request.url).searchParams.get('model');
+    if (request !== undefined) asked = new URL(request.url).searchParams.get('model');
   } catch {
     // A request URL that does not parse names no model.
   }
@@ -320,7 +320,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    * the upgrade.
    */
   async admit(request: Request, info: RelayConnectionInfo): Promise<RelayAdmission<Identity>> {
-    const { settings, metrics } = this;
+    const { settings } = this;
     if (this.#isDraining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     if (!this.checkOrigin(request.headers.get('origin'))) return this.#reject('origin', 403, 'origin not allowed');
 
@@ -342,8 +342,17 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     if (outcome === null || outcome === undefined || (outcome as unknown) === false) {
       return this.#reject('authentication', 401, 'authentication required', { 'www-authenticate': 'Bearer' });
     }
-    const identity = outcome;
-    if (typeof identity !== 'object' || typeof identity.userId !== 'string' || identity.userId === '') {
+    return this.admitIdentity(outcome, request);
+  }
+
+  /**
+   * Admission of a user the server identified itself (a phone call from a verified webhook):
+   * the same draining, budget, concurrency and model checks as {@link admit}, without an HTTP
+   * request to authenticate. `request`, when given, is read for `?model=` and beta headers.
+   */
+  async admitIdentity(identity: Identity, request?: Request): Promise<RelayAdmission<Identity>> {
+    const { settings, metrics } = this;
+    if (typeof identity !== 'object' || identity === null || typeof identity.userId !== 'string' || identity.userId === '') {
       settings.logger.error('relay: authenticate() must return an object with a non-empty string `userId`', { got: typeof identity });
       return this.#reject('error', 500, 'authentication error');
     }
@@ -415,7 +424,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       if (slotHeld) void this.#releaseSlot(userId, sessionId);
       return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     }
-    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld, models, betaClient: requestSpeaksBeta(request.headers) } };
+    return { status: 'accepted', ticket: { sessionId, identity, policy, maxDurationMs, budgetLimit, budgetSpent, slotHeld, models, betaClient: request !== undefined && requestSpeaksBeta(request.headers) } };
   }
 
   /** Gives back what an accepted admission took when the connection never became a session. */

@@ -19,6 +19,7 @@ import type { RealtimeSessionConfig } from '../../events';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 import type { CreateWebSocket } from '../../transport/websocket';
 import { peekEventType } from '../core/frame-scan';
+import { postCallAction } from '../telephony/call-control';
 import { mergeLocked, transcriptionLocked, type ResolvedSessionPolicy } from '../core/policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
@@ -69,6 +70,12 @@ export interface SidebandOptions<Identity extends RelayIdentity = RelayIdentity>
    * @default 3
    */
   maxCorrections?: number;
+  /**
+   * Sees every server frame of the call after the policy did, with its `type` (DTMF digits,
+   * `input_audio_buffer.dtmf_event_received`, on SIP calls). Errors it throws are logged.
+   * @default undefined
+   */
+  onServerFrame?: (type: string | undefined, frame: RelayFrame) => void;
 }
 
 /** An open sideband: the relay session that enforces the policy on a call. */
@@ -165,18 +172,8 @@ function realtimeUrlOf(baseUrl: string): string {
 
 /** Hangs up a call with the server's key. Resolves true when the API ended it (404: already over). */
 export async function hangupCall(options: { apiKey: ApiKeyProvider; callId: string; baseUrl?: string; fetch?: typeof fetch; signal?: AbortSignal }): Promise<boolean> {
-  const key = await resolveApiKey(options.apiKey);
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const url = `${(options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, '')}/realtime/calls/${encodeURIComponent(options.callId)}/hangup`;
-  const response = await fetchImpl(url, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${key ?? ''}` },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  await response.body?.cancel().catch(() => undefined);
-  if (response.ok) return true;
-  if (response.status === 404) return false;
-  throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `Hanging up call ${options.callId} failed: HTTP ${response.status}.`);
+  const control = { apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
+  return postCallAction(control, 'realtime', options.callId, 'hangup', undefined, options.signal);
 }
 
 /**
@@ -239,7 +236,8 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
   connection.handOver(
     (frame) => {
       if (session.ended) return;
-      if (peekEventType(frame) === 'session.updated') {
+      const type = peekEventType(frame);
+      if (type === 'session.updated') {
         const correction = sessionCorrection(ticket.policy, sessionOf(frame));
         if (correction === undefined) {
           corrections = 0;
@@ -253,6 +251,13 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
         }
       }
       session.handleUpstreamFrame(frame);
+      if (options.onServerFrame !== undefined) {
+        try {
+          options.onServerFrame(type, frame);
+        } catch (error) {
+          options.relay.settings.logger.warn('sideband: onServerFrame threw', { callId, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
     },
     (code, reason) => {
       upstreamClosed = true;

@@ -37,6 +37,8 @@ import { defineScenario, isUsableCloseCode } from '../script/scenario';
 import type { Scenario, ScenarioReply } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import type { MockWebRtcCall } from './webrtc-call';
+import type { MockSipCall } from './sip-call';
+import { MockSipEndpoint } from './sip-endpoint';
 import { MockWebRtcEndpoint } from './webrtc-endpoint';
 import { MockTranslationSession } from './translation-session';
 import type { MockTranslationOptions } from './translation-session';
@@ -310,6 +312,7 @@ export class MockRealtimeServer {
   #starting: Promise<MockServerAddress> | undefined;
   #stopping: Promise<void> | undefined;
   readonly #webrtc: MockWebRtcEndpoint;
+  readonly #sip: MockSipEndpoint;
 
   constructor(options: MockRealtimeServerOptions = {}) {
     checkOptions(options);
@@ -333,6 +336,12 @@ export class MockRealtimeServer {
       },
       options.webrtc,
     );
+    this.#sip = new MockSipEndpoint({ clock: this.#clock, checkKey: (key) => this.#checkKey(key), attach: (link, request) => this.attach(link, request) });
+  }
+
+  /** The SIP side: place calls (a signed webhook to the app), see their state and what the caller heard. */
+  get sip(): MockSipEndpoint {
+    return this.#sip;
   }
 
   /** The WebRTC endpoint: its live calls, minted ephemeral keys. */
@@ -426,7 +435,7 @@ export class MockRealtimeServer {
       handleProtocols: (protocols: Set<string>) => (protocols.has('realtime') ? 'realtime' : false),
     });
     const server = http.createServer((request, response) => {
-      if (this.#webrtc.handle(request, response)) return;
+      if (this.#sip.handle(request, response) || this.#webrtc.handle(request, response)) return;
       const body = JSON.stringify({
         error: apiError('The Realtime API is a WebSocket endpoint: connect with an Upgrade request.', null),
       });
@@ -473,6 +482,7 @@ export class MockRealtimeServer {
     for (const socket of this.#pendingUpgrades) socket.destroy();
     this.#pendingUpgrades.clear();
     this.#webrtc.close();
+    this.#sip.close();
     for (const session of this.#uniqueSessions()) session.drop(1006);
     for (const socket of this.#sockets) socket.terminate();
     this.#sockets.clear();
@@ -846,7 +856,7 @@ export class MockRealtimeServer {
     if (callId !== undefined) {
       // A sideband connection to a live WebRTC call joins that call's session: it receives every
       // server event of the call and its client events go to the same session.
-      let call: MockWebRtcCall | undefined;
+      let call: MockWebRtcCall | MockSipCall | undefined;
       const adopt = (session: MockSession | undefined): void => {
         if (!session || sidebandOf === session) return;
         sidebandOf = session;
@@ -861,7 +871,7 @@ export class MockRealtimeServer {
         },
         close: (code: number, reason: string) => link.close(code, reason),
       };
-      call = this.#webrtc.joinSideband(callId, sink);
+      call = this.#webrtc.joinSideband(callId, sink) ?? this.#sip.joinSideband(callId, sink);
       if (call) {
         const joined = call;
         adopt(joined.session);

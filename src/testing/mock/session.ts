@@ -44,7 +44,7 @@ import { EnergyVad, semanticVadSettings } from './vad';
 import type { VadEvent } from './vad';
 
 /** How a session is connected. */
-export type MockTransportKind = 'websocket' | 'webrtc' | 'sideband';
+export type MockTransportKind = 'websocket' | 'webrtc' | 'sideband' | 'sip';
 
 /** What a session needs from its transport. */
 export interface MockSessionLink {

@@ -73,7 +73,8 @@ const DEFAULT_SETUP_TIMEOUT_MS = 30_000;
 const DEFAULT_SECRET_SECONDS = 600;
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-class HttpError extends Error {
+/** An HTTP error answer of the mock's REST endpoints, in the API's `error` shape. */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -85,7 +86,8 @@ class HttpError extends Error {
   }
 }
 
-function bearerOf(request: IncomingMessage): string | undefined {
+/** The bearer key of a request, if any. */
+export function bearerOf(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string' || !/^Bearer\s+/i.test(header)) return undefined;
   const key = header.replace(/^Bearer\s+/i, '').trim();

@@ -1,0 +1,236 @@
+/**
+ * The SIP side of the mock Realtime API: it "places a call" (posts a signed
+ * `realtime.call.incoming` webhook to the app, and `live.transport.incoming` for the same
+ * INVITE when asked) and answers the calls endpoints the app uses on it:
+ * `POST /v1/realtime/calls/{call_id}/accept` (the session, validated strictly as the API does),
+ * `/reject` (`status_code`, 603 when omitted), `/refer` (`target_uri`) and `/hangup`. Webhooks
+ * are signed the Standard Webhooks way with `node:crypto`, independently of the server kit's
+ * verifier.
+ */
+
+import { createHmac, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../../base/clock';
+import { DEFAULT_MODEL } from '../../base/defaults';
+import { parseClientEvent } from '../../events/parse';
+import { validationError } from './errors';
+import type { MockSession, MockSessionLink } from './session';
+import type { MockSessionDefaults } from './session-config';
+import { MockSipCall } from './sip-call';
+import type { SidebandSink } from './webrtc-call';
+import { bearerOf, HttpError } from './webrtc-endpoint';
+
+/** What the endpoint needs from the server it is mounted on. */
+export interface MockSipEndpointHost {
+  clock: Clock;
+  /** True when a standard key may use the API (the server's `auth`). */
+  checkKey(key: string | undefined): Promise<boolean>;
+  /** Starts a session over a link (the server's `attach`). */
+  attach(link: MockSessionLink, request: { url: string; model: string; callId: string; headers: Record<string, string | string[] | undefined>; session?: MockSessionDefaults }): MockSession;
+}
+
+/** Options of {@link MockSipEndpoint.placeCall}. */
+export interface MockPlaceCallOptions {
+  /** The app's webhook URL. */
+  webhookUrl: string;
+  /** The webhook endpoint's secret (`whsec_<base64>`) the mock signs with. */
+  webhookSecret: string;
+  /** The caller's `From` header. @default '"Test Caller" <sip:+15550100@example.com>;tag=mock' */
+  from?: string;
+  /** The `To` header. @default '<sip:+15550199@sip.api.openai.com>' */
+  to?: string;
+  /** More INVITE headers, after From, To and Call-ID. @default [] */
+  sipHeaders?: ReadonlyArray<{ name: string; value: string }>;
+  /**
+   * Also offer the call on GPT-Live (`live.transport.incoming`, another id, the same INVITE),
+   * as the API does for projects with both: only one handler may act on it.
+   * @default false
+   */
+  alsoLive?: boolean;
+  /** Deliver each webhook this many times (a retry after a lost acknowledgement). @default 1 */
+  deliveries?: number;
+}
+
+/** What the app answered to each webhook delivery. */
+export interface MockWebhookDelivery {
+  type: string;
+  webhookId: string;
+  status: number;
+  body: string;
+}
+
+const CALL_PATH = /^\/v1\/realtime\/calls\/([^/]+)\/(accept|reject|refer|hangup)$/;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'payload_too_large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON.', 'invalid_json');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'The body must be a JSON object.', 'invalid_type');
+  return body as Record<string, unknown>;
+}
+
+/** Standard Webhooks signing, with node:crypto. */
+function sign(secret: string, id: string, timestamp: number, body: string): string {
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+function randomToken(length: number): string {
+  return randomBytes(length).toString('hex').slice(0, length);
+}
+
+/** The mock's SIP calls. The server routes `/v1/realtime/calls/{id}/...` requests here first. */
+export class MockSipEndpoint {
+  readonly #host: MockSipEndpointHost;
+  readonly #calls = new Map<string, MockSipCall>();
+  /** Every webhook delivery and the app's answer, in order. */
+  readonly deliveries: MockWebhookDelivery[] = [];
+
+  constructor(host: MockSipEndpointHost) {
+    this.#host = host;
+  }
+
+  /** Calls not ended. */
+  get calls(): MockSipCall[] {
+    return [...this.#calls.values()].filter((call) => call.state !== 'ended' && call.state !== 'rejected');
+  }
+
+  /** A call by id (ringing or live). */
+  call(callId: string): MockSipCall | undefined {
+    return this.#calls.get(callId);
+  }
+
+  /**
+   * Places a call: posts the signed webhook(s) to the app and returns the ringing call. Wait for
+   * `call.waitFor('accepted')`, then `call.say(...)`.
+   */
+  async placeCall(options: MockPlaceCallOptions): Promise<MockSipCall> {
+    const callId = `rtc_${randomToken(32)}`;
+    const call = new MockSipCall({
+      callId,
+      clock: this.#host.clock,
+      attach: (link, session) =>
+        this.#host.attach(link, { url: '/v1/realtime/calls', model: typeof session.model === 'string' ? session.model : DEFAULT_MODEL, callId, headers: {}, session: session as MockSessionDefaults }),
+      onEnded: () => undefined,
+    });
+    this.#calls.set(callId, call);
+    const sipHeaders = [
+      { name: 'From', value: options.from ?? '"Test Caller" <sip:+15550100@example.com>;tag=mock' },
+      { name: 'To', value: options.to ?? '<sip:+15550199@sip.api.openai.com>' },
+      { name: 'Call-ID', value: `${randomToken(16)}@mock.invalid` },
+      ...(options.sipHeaders ?? []),
+    ];
+    const nowSeconds = Math.floor(this.#host.clock.now() / 1000);
+    const events = [{ id: `evt_${randomToken(24)}`, object: 'event', type: 'realtime.call.incoming', created_at: nowSeconds, data: { call_id: callId, sip_headers: sipHeaders, sip_media_security: 'srtp' } }];
+    if (options.alsoLive) {
+      events.push({ id: `evt_${randomToken(24)}`, object: 'event', type: 'live.transport.incoming', created_at: nowSeconds, data: { session_id: `live_${randomToken(24)}`, sip_headers: sipHeaders, type: 'sip' } as never });
+    }
+    // Both offers go out at once, as the API fires them: the app must not act on both.
+    await Promise.all(events.map((event) => this.deliver(options, event)));
+    return call;
+  }
+
+  /** Posts one signed webhook `deliveries` times (the same webhook-id each time). */
+  async deliver(options: Pick<MockPlaceCallOptions, 'webhookUrl' | 'webhookSecret' | 'deliveries'>, event: Record<string, unknown>): Promise<void> {
+    const body = JSON.stringify(event);
+    const webhookId = `wh_${randomToken(32)}`;
+    for (let attempt = 0; attempt < (options.deliveries ?? 1); attempt++) {
+      const timestamp = Math.floor(this.#host.clock.now() / 1000);
+      const response = await fetch(options.webhookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)',
+          'webhook-id': webhookId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': sign(options.webhookSecret, webhookId, timestamp, body),
+        },
+        body,
+      });
+      this.deliveries.push({ type: String(event.type), webhookId, status: response.status, body: await response.text() });
+    }
+  }
+
+  /** Joins a sideband to an accepted call; undefined for an unknown one. */
+  joinSideband(callId: string, sink: SidebandSink): MockSipCall | undefined {
+    const call = this.#calls.get(callId);
+    if (!call || call.state !== 'accepted') return undefined;
+    call.addSideband(sink);
+    return call;
+  }
+
+  /** Ends every call (server stop). */
+  close(): void {
+    for (const call of this.#calls.values()) call.end();
+    this.#calls.clear();
+  }
+
+  /** Handles a calls-endpoint request for a SIP call; returns false to let the server route it on. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname.replace(/\/+$/, '');
+    const match = CALL_PATH.exec(path);
+    if (!match) return false;
+    const callId = decodeURIComponent(match[1]!);
+    const action = match[2]!;
+    // A WebRTC call's hangup is the WebRTC endpoint's.
+    if (action === 'hangup' && !this.#calls.has(callId)) return false;
+    const answer = async (): Promise<void> => {
+      if (request.method !== 'POST') throw new HttpError(405, `Use POST for ${path}.`, 'method_not_allowed');
+      const key = bearerOf(request);
+      if (key?.startsWith('ek_') || !(await this.#host.checkKey(key))) throw new HttpError(401, key === undefined ? "You didn't provide an API key." : 'Incorrect API key provided.', 'invalid_api_key');
+      const body = await readJson(request);
+      const call = this.#calls.get(callId);
+      if (!call || call.state === 'ended' || call.state === 'rejected') throw new HttpError(404, 'No session found for the provided call_id', 'call_id_not_found', 'call_id');
+      if (action === 'accept') {
+        if (call.state !== 'ringing') throw new HttpError(400, 'The call was already accepted.', 'call_already_accepted');
+        call.accept(this.#validateSession(body));
+      } else if (action === 'reject') {
+        if (call.state !== 'ringing') throw new HttpError(400, 'Only a ringing call can be rejected.', 'call_not_ringing');
+        const status = body.status_code ?? 603;
+        if (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 699) throw new HttpError(400, "Invalid 'status_code': a SIP status from 300 to 699.", 'invalid_value', 'status_code');
+        call.reject(status);
+      } else if (action === 'refer') {
+        if (call.state !== 'accepted') throw new HttpError(400, 'Only an active call can be transferred.', 'call_not_active');
+        if (typeof body.target_uri !== 'string' || body.target_uri.trim() === '') throw new HttpError(400, "Missing required parameter: 'target_uri'.", 'missing_required_parameter', 'target_uri');
+        call.referTarget = body.target_uri;
+        call.end();
+      } else {
+        call.end();
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end('{}');
+    };
+    answer().catch((error: unknown) => {
+      const failure = error instanceof HttpError ? error : new HttpError(500, `The mock failed: ${error instanceof Error ? error.message : String(error)}`, null, null, 'server_error');
+      if (response.headersSent) return void response.destroy();
+      response.writeHead(failure.status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } }));
+    });
+    return true;
+  }
+
+  /** The accept body: a GA session (`type: 'realtime'` required), strictly, as the API checks it. */
+  #validateSession(body: Record<string, unknown>): Record<string, unknown> {
+    if (body.type !== 'realtime') throw new HttpError(400, "Invalid value for 'type': expected 'realtime'.", 'invalid_value', 'type');
+    const event = { type: 'session.update', session: body };
+    const result = parseClientEvent(JSON.stringify(event), { strict: true });
+    if (!result.ok) {
+      const failure = validationError(event, result.error);
+      throw new HttpError(400, failure.message, failure.code ?? null, failure.param ?? null);
+    }
+    return body;
+  }
+}
