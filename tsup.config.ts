@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 /**
- * One build for the five entry points. Splitting is on for both formats so code shared by
+ * One build for the six entry points. Splitting is on for both formats so code shared by
  * entries (events, errors, codecs) exists once and `instanceof RealtimeError` holds across
  * `voxwire` and `voxwire/server`.
  */
@@ -10,6 +10,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'audio/index': 'src/audio/index.ts',
+      'live/index': 'src/live/index.ts',
       'server/index': 'src/server/index.ts',
       'server/adapter': 'src/server/adapter.ts',
       'server/node': 'src/server/node.ts',

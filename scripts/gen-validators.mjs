@@ -21,10 +21,15 @@ import * as session from '../src/events/session.ts';
 import * as tools from '../src/events/tools.ts';
 import { notOneOfSource } from '../src/events/check.ts';
 import * as translation from '../src/events/translation.ts';
+import * as liveSession from '../src/events/live/session.ts';
+import * as liveClientEvents from '../src/events/live/client-events.ts';
+import * as liveServerEvents from '../src/events/live/server-events.ts';
 
 const OUTPUT = fileURLToPath(new URL('../src/events/generated/validators.ts', import.meta.url));
 /** Translation sessions speak their own protocol: their validators live apart, so conversation apps never load them. */
 const TRANSLATION_OUTPUT = fileURLToPath(new URL('../src/events/generated/translation-validators.ts', import.meta.url));
+/** GPT-Live is a third protocol: its validators live apart too (the `voxwire/live` entry loads them, the root never does). */
+const LIVE_OUTPUT = fileURLToPath(new URL('../src/events/generated/live-validators.ts', import.meta.url));
 const LINE_WIDTH = 120;
 
 /** The exported validators: name, JSDoc and the schema (or, for event tables, schemas by type). */
@@ -54,12 +59,19 @@ const TRANSLATION_EXPORTS = [
   { name: 'translationClientEventValidators', doc: 'Validators of every translation client event, by `type` (see `translationClientEventSchemas`).', table: translation.translationClientEventSchemas },
 ];
 
+/** Live `event_id`s may be `null` (client) or absent (server audio deltas): `eventId: 'lenient'`. */
+const LIVE_EXPORTS = [
+  { name: 'liveServerEventValidators', server: true, eventId: 'lenient', doc: 'Validators of every GPT-Live server event, by `type` (see `liveServerEventSchemas`).', table: liveServerEvents.liveServerEventSchemas },
+  { name: 'liveClientEventValidators', eventId: 'lenient', doc: 'Validators of every GPT-Live client event, by `type` (see `liveClientEventSchemas`).', table: liveClientEvents.liveClientEventSchemas },
+  { name: 'liveSessionConfigValidator', doc: 'Validates a GPT-Live startup session config (`liveSessionConfigSchema`).', schema: liveSession.liveSessionConfigSchema },
+];
+
 const isSchema = (value) => typeof value === 'object' && value !== null && '_zod' in value;
 
 /** Names for shared schemas, from the modules that export them (`usageSchema` → `usage`). */
 function exportedNames() {
   const names = new Map();
-  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput, translation]) {
+  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput, translation, liveSession, liveClientEvents, liveServerEvents]) {
     for (const [name, value] of Object.entries(module)) {
       if (isSchema(value) && !names.has(value)) names.set(value, name.replace(/Schema$/, ''));
     }
@@ -363,7 +375,9 @@ export function generateValidators(exportList = EXPORTS, { pureExports = false }
   const rootRefs = [];
   const exported = exportList.map((entry) => {
     if (entry.table) {
-      const table = entry.server || entry.name === 'serverEventValidators' ? { object: 'looseObject', eventId: leaf('string') } : { object: 'strictObject', eventId: call('optional', [leaf('string')]) };
+      const object = entry.server || entry.name === 'serverEventValidators' ? 'looseObject' : 'strictObject';
+      const eventId = entry.eventId === 'lenient' ? call('lenient', [leaf('string')]) : object === 'looseObject' ? leaf('string') : call('optional', [leaf('string')]);
+      const table = { object, eventId };
       const rows = Object.entries(entry.table).map(([type, schema]) => {
         const row = eventRow(type, convert(schema, type, memo), table);
         rootRefs.push(...(row.shape ? shapeChildren(row.shape) : [row]));
@@ -410,7 +424,8 @@ export function generateValidators(exportList = EXPORTS, { pureExports = false }
 
   const body = order.map((node) => `  const ${names.get(node.key)} = ${render(node, names, '  ', true)};`);
   const results = exported.map((entry) => {
-    if (!entry.tableNode) return `    ${entry.name}: ${render(entry.node, names, '    ', true)},`;
+    // A schema an event also uses is already a shared constant: name it, do not write it twice.
+    if (!entry.tableNode) return `    ${entry.name}: ${names.get(entry.node.key) ?? render(entry.node, names, '    ', true)},`;
     const [object, eventId, { rows }] = entry.tableNode.args;
     const lines = rows.map(([type, row]) => `      [${literal(type)}, ${renderArg(row, names, '      ')}],`);
     return [`    ${entry.name}: eventTable(${object}, ${render(eventId, names, '    ')}, [`, ...lines, '    ]),'].join('\n');
@@ -443,7 +458,7 @@ export function generateValidators(exportList = EXPORTS, { pureExports = false }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  for (const [output, exportList, options] of [[OUTPUT, EXPORTS, {}], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS, { pureExports: true }]]) {
+  for (const [output, exportList, options] of [[OUTPUT, EXPORTS, {}], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS, { pureExports: true }], [LIVE_OUTPUT, LIVE_EXPORTS, { pureExports: true }]]) {
     let source;
     try {
       source = generateValidators(exportList, options);

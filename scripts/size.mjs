@@ -44,6 +44,13 @@ const scenarios = [
     platform: 'browser',
     forbid: [/node_modules\/zod\//],
   },
+  {
+    // GPT-Live's wire protocol alone: it must not load the Realtime validators or zod (issue 14).
+    name: 'voxwire/live protocol (parse + serialize)',
+    code: "export { parseLiveServerEvent, serializeLiveClientEvent } from 'voxwire/live';",
+    platform: 'browser',
+    forbid: [/node_modules\/zod\//],
+  },
   { name: 'voxwire (everything)', code: "export * from 'voxwire';", platform: 'browser' },
   { name: 'voxwire/server (everything)', code: "export * from 'voxwire/server';", platform: 'neutral' },
   { name: 'voxwire/testing (everything)', code: "export * from 'voxwire/testing';", platform: 'node' },

@@ -14,7 +14,9 @@ import {
   transcriptionSessionConfigInputValidator,
   transcriptionSessionConfigValidator,
 } from '../../src/events/generated/validators';
+import { liveClientEventValidators, liveServerEventValidators, liveSessionConfigValidator } from '../../src/events/generated/live-validators';
 import { summarizeIssues } from '../../src/events/issues';
+import { liveClientEventSchemas, liveServerEventSchemas, liveSessionConfigSchema } from '../../src/events/live';
 import type { Issue } from '../../src/events/issues';
 import { realtimeSessionConfigSchema, transcriptionSessionConfigSchema } from '../../src/events/session';
 import { sessionConfigInputSchema, transcriptionSessionConfigInputSchema } from '../../src/events/session-input';
@@ -34,7 +36,13 @@ const sessionPairs: Pair[] = [
   { name: 'realtime session input', schema: sessionConfigInputSchema, validate: sessionConfigInputValidator },
   { name: 'transcription session input', schema: transcriptionSessionConfigInputSchema, validate: transcriptionSessionConfigInputValidator },
 ];
-const pairs = [...eventPairs, ...sessionPairs];
+/** GPT-Live's own tables (issue 14), held to zod the same way. */
+const livePairs: Pair[] = [
+  ...Object.entries(liveServerEventSchemas).map(([type, schema]) => ({ name: `live server ${type}`, schema, validate: liveServerEventValidators.get(type) as Check })),
+  ...Object.entries(liveClientEventSchemas).map(([type, schema]) => ({ name: `live client ${type}`, schema, validate: liveClientEventValidators.get(type) as Check })),
+  { name: 'live session', schema: liveSessionConfigSchema, validate: liveSessionConfigValidator },
+];
+const pairs = [...eventPairs, ...sessionPairs, ...livePairs];
 const pairByEvent = new Map(eventPairs.map((pair) => [pair.name, pair]));
 
 /** An issue reduced to what zod and the generated validators both report (zod adds `message`). */
