@@ -11,7 +11,7 @@ import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-ses
 import { useCleanup } from '../helpers/cleanup';
 
 const { stoppers, startMock } = useCleanup();
-const tlsDir = new URL('../../fixtures/tls', import.meta.url);
+const tlsDir = new URL('../../fixtures/tls/', import.meta.url);
 const cert = readFileSync(new URL('localhost-cert.pem', tlsDir), 'utf8');
 const key = readFileSync(new URL('localhost-key.pem', tlsDir), 'utf8');
 
