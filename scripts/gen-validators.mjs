@@ -24,6 +24,7 @@ import * as translation from '../src/events/translation.ts';
 import * as liveSession from '../src/events/live/session.ts';
 import * as liveClientEvents from '../src/events/live/client-events.ts';
 import * as liveServerEvents from '../src/events/live/server-events.ts';
+import * as voxwireEvents from '../src/events/voxwire-events.ts';
 
 const OUTPUT = fileURLToPath(new URL('../src/events/generated/validators.ts', import.meta.url));
 /** Translation sessions speak their own protocol: their validators live apart, so conversation apps never load them. */
@@ -35,6 +36,12 @@ const LINE_WIDTH = 120;
 /** The exported validators: name, JSDoc and the schema (or, for event tables, schemas by type). */
 const EXPORTS = [
   { name: 'serverEventValidators', doc: 'Validators of every GA server event, by `type` (see `serverEventSchemas`).', table: serverEvents.serverEventSchemas },
+  {
+    name: 'voxwireEventValidators',
+    server: true,
+    doc: "Validators of the relay's own wire events, by `type` (see `voxwireEventSchemas`).",
+    table: voxwireEvents.voxwireEventSchemas,
+  },
   { name: 'clientEventValidators', doc: 'Validators of every GA client event, by `type` (see `clientEventSchemas`).', table: clientEvents.clientEventSchemas },
   { name: 'realtimeSessionConfigValidator', doc: 'Validates a GA realtime session config (`realtimeSessionConfigSchema`).', schema: session.realtimeSessionConfigSchema },
   {
@@ -71,7 +78,7 @@ const isSchema = (value) => typeof value === 'object' && value !== null && '_zod
 /** Names for shared schemas, from the modules that export them (`usageSchema` → `usage`). */
 function exportedNames() {
   const names = new Map();
-  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput, translation, liveSession, liveClientEvents, liveServerEvents]) {
+  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput, translation, liveSession, liveClientEvents, liveServerEvents, voxwireEvents]) {
     for (const [name, value] of Object.entries(module)) {
       if (isSchema(value) && !names.has(value)) names.set(value, name.replace(/Schema$/, ''));
     }

@@ -159,7 +159,10 @@ export const DEFAULT_REPLAY_BUDGET_CHARS = 32_000;
 /** How long before `maxDurationMs` or `endAfterIdleMs` the client emits `sessionEnding`. */
 export const DEFAULT_SESSION_ENDING_WARNING_MS = 30_000;
 
-/** The upstream session cap (60 minutes today), used by `rotateBeforeMs`. */
+/**
+ * The upstream session cap (60 minutes today): the one place it is written. The client's
+ * `rotateBeforeMs` counts back from it, the mock expires sessions at it.
+ */
 export const DEFAULT_UPSTREAM_SESSION_MAX_MS = 60 * 60 * 1000;
 
 /** Delay that folds several tool-registry changes into one `session.update`. */

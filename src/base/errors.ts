@@ -227,3 +227,76 @@ export function classifyClose(code: number, sessionExpired = false): CloseDispos
       return 'reconnect';
   }
 }
+
+/**
+ * Why a session ended, in the one vocabulary client, relay and mock share (metrics labels,
+ * the relay's events, `voxwire.session.ending`, the client's `expired` state):
+ * - `client_closed`: the client closed its socket (or it dropped, or missed a heartbeat);
+ * - `upstream_closed`: the upstream ended the session normally (including its own expiry);
+ * - `upstream_failed`: the upstream connection dropped or errored; the client reconnects;
+ * - `time_limit`, `idle`: a session limit (the relay's or the client's own; close 4001);
+ * - `budget_exhausted`: the user's budget ran out (close 4002);
+ * - `policy_violation`: too many refused frames, or the operator's session config was
+ *   refused upstream (close 4004);
+ * - `draining`: the relay shut down (close 4000, the client reconnects elsewhere);
+ * - `ended_by_operator`: the operator ended the session (`relay.endSession()`).
+ */
+export type SessionEndReason =
+  | 'client_closed'
+  | 'upstream_closed'
+  | 'upstream_failed'
+  | 'time_limit'
+  | 'idle'
+  | 'budget_exhausted'
+  | 'policy_violation'
+  | 'draining'
+  | 'ended_by_operator';
+
+/** The reasons the relay announces ahead of the close with `voxwire.session.ending`. */
+export type SessionEndingReason = 'time_limit' | 'idle' | 'budget_exhausted' | 'draining' | 'ended_by_operator';
+
+/** Why a client session is `expired` (its state's `reason`): a server expiry, a plain server close, or a limit. */
+export type SessionExpiredReason = 'session_expired' | 'server_closed' | 'time_limit' | 'idle' | 'budget_exhausted';
+
+/** One row of {@link SESSION_END_REASONS}. */
+export interface SessionEndRow {
+  /** The close code the client gets. */
+  readonly closeCode: number;
+  /** True when the relay announces the end with `voxwire.session.ending` first. */
+  readonly announced: boolean;
+  /** What the client does: reconnect, close for good, or expire with this reason. */
+  readonly client: 'reconnect' | 'closed' | SessionExpiredReason;
+}
+
+/**
+ * The one table: end reason ↔ close code ↔ what the client does (docs/errors.md). The relay
+ * closes with `closeCode`; the client classifies the code ({@link classifyClose}) and, for an
+ * announced reason that closed with its own code, expires with that reason (an idle end is
+ * `idle`, not `time_limit`, though both close with 4001).
+ */
+export const SESSION_END_REASONS: Readonly<Record<SessionEndReason, SessionEndRow>> = {
+  client_closed: { closeCode: CLOSE_CODES.normal, announced: false, client: 'closed' },
+  upstream_closed: { closeCode: CLOSE_CODES.normal, announced: false, client: 'server_closed' },
+  // A dropped upstream is not the client's fault: "going away" makes it reconnect (the client
+  // only treats 1001 as the end when a session_expired error came first).
+  upstream_failed: { closeCode: CLOSE_CODES.goingAway, announced: false, client: 'reconnect' },
+  time_limit: { closeCode: CLOSE_CODES.sessionTimeLimit, announced: true, client: 'time_limit' },
+  idle: { closeCode: CLOSE_CODES.sessionTimeLimit, announced: true, client: 'idle' },
+  budget_exhausted: { closeCode: CLOSE_CODES.budgetExhausted, announced: true, client: 'budget_exhausted' },
+  policy_violation: { closeCode: CLOSE_CODES.policyViolation, announced: false, client: 'closed' },
+  draining: { closeCode: CLOSE_CODES.draining, announced: true, client: 'reconnect' },
+  ended_by_operator: { closeCode: CLOSE_CODES.normal, announced: true, client: 'server_closed' },
+};
+
+/**
+ * Why a session that closed for good expired: the reason the relay announced when it closed
+ * with that reason's own code, else what the close code says.
+ */
+export function expiryReasonOf(code: number, sessionExpired: boolean, announced?: string): SessionExpiredReason {
+  if (sessionExpired) return 'session_expired';
+  const row = announced === undefined ? undefined : SESSION_END_REASONS[announced as SessionEndReason];
+  if (row !== undefined && row.closeCode === code && row.client !== 'reconnect' && row.client !== 'closed') return row.client;
+  if (code === CLOSE_CODES.sessionTimeLimit) return 'time_limit';
+  if (code === CLOSE_CODES.budgetExhausted) return 'budget_exhausted';
+  return 'server_closed';
+}

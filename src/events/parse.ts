@@ -13,10 +13,11 @@ import type { Check } from './check';
 import type { ClientEventInput, UnknownClientEvent } from './client-events';
 import { decodeUtf8, exceedsUtf8Bytes, isArrayBuffer } from './frame';
 import type { FrameData } from './frame';
-import { clientEventValidators, serverEventValidators } from './generated/validators';
+import { clientEventValidators, serverEventValidators, voxwireEventValidators } from './generated/validators';
 import { describeError, describeValue, reportWarnings, summarizeIssues, triageIssues } from './issues';
 import type { ClientEventWarning } from './issues';
 import type { ServerEvent, UnknownServerEvent } from './server-events';
+import type { VoxwireEventMap, VoxwireEventType } from './voxwire-events';
 
 /** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
 export interface ParseOptions {
@@ -231,4 +232,15 @@ export function parseServerEvent(data: FrameData, options?: ParseOptions): Serve
 export function parseClientEvent(data: FrameData, options?: ParseOptions): ClientEventParseResult {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
   return parseFrame(data, 'client', clientEventValidators, max, options) as ClientEventParseResult;
+}
+
+/**
+ * A relay `voxwire.*` event (delivered as an unknown server event: it is not OpenAI's) checked
+ * against its schema, or undefined when it is another type or malformed (the caller passes it
+ * on whole).
+ */
+export function readVoxwireEvent<Type extends VoxwireEventType>(event: { type: string }, type: Type): VoxwireEventMap[Type] | undefined {
+  if (event.type !== type) return undefined;
+  const check = voxwireEventValidators.get(type) as Check;
+  return runCheck(check, event).issues.length === 0 ? (event as unknown as VoxwireEventMap[Type]) : undefined;
 }

@@ -48,10 +48,11 @@ export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudi
 export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from './core/policy';
 
 // Frames the relay sends, and how sessions end.
-export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE } from './core/wire-events';
-export type { SessionEndingEvent, SessionEndingReason, ModelDeprecatedEvent } from './core/wire-events';
+export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, RELAY_WARNING_EVENT_TYPE } from '../events/voxwire-events';
+export type { SessionEndingEvent, ModelDeprecatedEvent, RelayWarningEvent } from '../events/voxwire-events';
+export { SESSION_END_REASONS } from '../base/errors';
+export type { SessionEndingReason, SessionEndReason, SessionEndRow, SessionExpiredReason } from '../base/errors';
 export type { RelayEndReason } from './core/end-reason';
-export { RELAY_WARNING_EVENT_TYPE } from './core/legacy-bridge';
 export type { BetaClientsMode } from './core/legacy-bridge';
 
 // Budgets and concurrency.

@@ -10,6 +10,7 @@ import {
   clientEventValidators,
   realtimeSessionConfigValidator,
   serverEventValidators,
+  voxwireEventValidators,
   sessionConfigInputValidator,
   transcriptionSessionConfigInputValidator,
   transcriptionSessionConfigValidator,
@@ -17,6 +18,7 @@ import {
 import { liveClientEventValidators, liveServerEventValidators, liveSessionConfigValidator } from '../../src/events/generated/live-validators';
 import { summarizeIssues } from '../../src/events/issues';
 import { liveClientEventSchemas, liveServerEventSchemas, liveSessionConfigSchema } from '../../src/events/live';
+import { voxwireEventSchemas } from '../../src/events/voxwire-events';
 import type { Issue } from '../../src/events/issues';
 import { realtimeSessionConfigSchema, transcriptionSessionConfigSchema } from '../../src/events/session';
 import { sessionConfigInputSchema, transcriptionSessionConfigInputSchema } from '../../src/events/session-input';
@@ -29,6 +31,7 @@ type Pair = { name: string; schema: z.core.$ZodType; validate: Check };
 const eventPairs: Pair[] = [
   ...Object.entries(serverEventSchemas).map(([type, schema]) => ({ name: `server ${type}`, schema, validate: serverEventValidators.get(type) as Check })),
   ...Object.entries(clientEventSchemas).map(([type, schema]) => ({ name: `client ${type}`, schema, validate: clientEventValidators.get(type) as Check })),
+  ...Object.entries(voxwireEventSchemas).map(([type, schema]) => ({ name: `relay ${type}`, schema, validate: voxwireEventValidators.get(type) as Check })),
 ];
 const sessionPairs: Pair[] = [
   { name: 'realtime session', schema: realtimeSessionConfigSchema, validate: realtimeSessionConfigValidator },

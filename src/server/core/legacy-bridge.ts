@@ -18,6 +18,7 @@
 import { normalizeSessionConfig } from '../../events/legacy-session';
 import { BETA_FIELD_RENAMES } from '../../events/issues';
 import { RealtimeError } from '../../base/errors';
+import { RELAY_WARNING_EVENT_TYPE } from '../../events/voxwire-events';
 import { peekEventType } from './frame-scan';
 import { relayEventId } from './ids';
 import type { Json } from './policy';
@@ -25,9 +26,6 @@ import type { RelayFrame } from './socket';
 
 /** What the relay does with a beta-shaped client: refuse its beta fields, or translate both ways. */
 export type BetaClientsMode = 'refuse' | 'translate';
-
-/** The `type` of the relay's one-time warning to a translated beta client. */
-export const RELAY_WARNING_EVENT_TYPE = 'voxwire.warning';
 
 /** A beta field found in a client event, with the GA field that replaced it (`null`: none). */
 export interface BetaField {

@@ -13,7 +13,7 @@
 import type { Clock } from '../../base/clock';
 import type { ModelPrices } from '../../base/defaults';
 import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_RELAY_MAX_JSON_DEPTH, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../../base/defaults';
-import { CLOSE_CODES, type RealtimeErrorCode } from '../../base/errors';
+import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
 import { describeAudioFormat } from '../../codec/audio-format';
 import { parseClientEvent, parseServerEvent, type ClientEventInput, type ClientEventWarning, type ParseOptions, type ResponseCreateParams, type Usage } from '../../events';
 import { exceedsUtf8Bytes } from '../../events/frame';
@@ -32,7 +32,7 @@ import { applyPolicy, initialSessionConfig, type RelaySessionType, type Resolved
 import type { RelayIdentity, ResolvedRelaySettings } from './relay-options';
 import { RelayToolRunner } from './server-tools';
 import type { RelayFrame, RelaySocket } from './socket';
-import { modelDeprecatedFrame, relayErrorFrame, sessionEndingFrame, type SessionEndingReason } from './wire-events';
+import { modelDeprecatedFrame, relayErrorFrame, sessionEndingFrame } from './wire-events';
 
 type Json = Record<string, unknown>;
 
@@ -498,9 +498,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#clock.clearTimeout(this.#initTimer);
     this.#tools?.dispose();
     this.#heldClientFrames = [];
-    const ending = ENDING_REASONS[reason];
     // A client already warned for this reason knows; anyone else learns why right before the close.
-    if (ending !== undefined && this.#lastWarning !== ending) this.#sendToClient(sessionEndingFrame(0, ending));
+    if (SESSION_END_REASONS[reason].announced && this.#lastWarning !== reason) this.#sendToClient(sessionEndingFrame(0, reason as SessionEndingReason));
     if (reason !== 'client_closed') this.#client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
     // Always (closing a closed socket does nothing): an upstream that is still open after an
     // internal error or a refused key must not outlive its session.
@@ -1124,15 +1123,6 @@ function isServerKeyError(error: Json): boolean {
   if (typeof error.type === 'string' && SERVER_KEY_ERROR_TYPES.has(error.type)) return true;
   return typeof error.message === 'string' && KEY_FRAGMENT.test(error.message);
 }
-
-/** The `voxwire.session.ending` reason sent when the relay ends a session for these reasons. */
-const ENDING_REASONS: Partial<Record<RelayEndReason, SessionEndingReason>> = {
-  time_limit: 'time_limit',
-  idle: 'idle',
-  budget_exhausted: 'budget_exhausted',
-  draining: 'draining',
-  ended_by_operator: 'ended_by_operator',
-};
 
 /** The close frame's reason text for each end reason. */
 const CLOSE_MESSAGES: Record<RelayEndReason, string> = {

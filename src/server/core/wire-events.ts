@@ -1,32 +1,13 @@
 /**
  * The frames the relay itself sends to a client: an `error` event (the GA shape, so every
  * client parses it) when it refuses a frame, and `voxwire.session.ending` before it ends a
- * session. Relay events use the `voxwire.` prefix, never OpenAI's namespaces (DESIGN.md).
+ * session. Relay events use the `voxwire.` prefix, never OpenAI's namespaces (DESIGN.md); their
+ * schemas are in src/events/voxwire-events.ts, which the client reads them with.
  */
-import type { RealtimeErrorCode } from '../../base/errors';
+import type { RealtimeErrorCode, SessionEndingReason } from '../../base/errors';
 import type { ModelWarning } from '../../base/models';
+import { MODEL_DEPRECATED_EVENT_TYPE, SESSION_ENDING_EVENT_TYPE, type ModelDeprecatedEvent, type SessionEndingEvent } from '../../events/voxwire-events';
 import { relayEventId } from './ids';
-
-/** The `type` of the relay's warning that it is about to end the session. */
-export const SESSION_ENDING_EVENT_TYPE = 'voxwire.session.ending';
-
-/** Why the relay is ending a session, as `voxwire.session.ending` and metrics report it. */
-export type SessionEndingReason = 'time_limit' | 'idle' | 'budget_exhausted' | 'draining' | 'ended_by_operator';
-
-/**
- * Sent to the client before the relay ends its session: `seconds_left` until the close
- * (0 when it follows at once). The voxwire client turns it into its `sessionEnding` event.
- */
-export interface SessionEndingEvent {
-  /** Always `voxwire.session.ending`. */
-  type: typeof SESSION_ENDING_EVENT_TYPE;
-  /** A relay event id (`vxr_...`). */
-  event_id: string;
-  /** Whole seconds until the relay closes the connection. */
-  seconds_left: number;
-  /** Why the session is ending. */
-  reason: SessionEndingReason;
-}
 
 /** The text of a `voxwire.session.ending` event. */
 export function sessionEndingFrame(secondsLeft: number, reason: SessionEndingReason): string {
@@ -65,31 +46,6 @@ export function relayErrorFrame(code: RealtimeErrorCode, message: string, detail
       event_id: details.eventId ?? null,
     },
   });
-}
-
-/** The `type` of the relay's warning that the session's model shuts down soon. */
-export const MODEL_DEPRECATED_EVENT_TYPE = 'voxwire.model.deprecated';
-
-/**
- * Sent once per session and model when the model shuts down within 60 days (OpenAI's
- * announced date). The voxwire client turns it into its `modelWarning` event; other clients
- * pass it through as an unknown event.
- */
-export interface ModelDeprecatedEvent {
-  /** Always `voxwire.model.deprecated`. */
-  type: typeof MODEL_DEPRECATED_EVENT_TYPE;
-  /** A relay event id (`vxr_...`). */
-  event_id: string;
-  /** The model the session uses. */
-  model: string;
-  /** The announced shutdown date (`YYYY-MM-DD`, UTC). */
-  shutdown_date: string;
-  /** Whole days left until the shutdown. */
-  days_left: number;
-  /** The recommended replacement, or null when none is named. */
-  replacement: string | null;
-  /** The warning in words. */
-  message: string;
 }
 
 /** The text of a `voxwire.model.deprecated` event. */

@@ -16,7 +16,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../../base/clock';
 import { systemClock } from '../../base/clock';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_TRANSLATION_MODEL } from '../../base/defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_TRANSLATION_MODEL, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
 import type { ClientEventInputMap, ClientEventType } from '../../events/client-events';
 import { summarizeIssues } from '../../events/issues';
@@ -108,7 +108,7 @@ export interface MockRealtimeServerOptions {
   /**
    * Each session expires this long after it connected (`session_expired`, then close 1001),
    * unless the scenario sets its own `expireAfterMs`.
-   * @default 3_600_000 (60 minutes, as the API)
+   * @default DEFAULT_UPSTREAM_SESSION_MAX_MS (60 minutes, as the API)
    */
   expireAfterMs?: number;
   /**
@@ -205,7 +205,7 @@ export interface MockServerAddress {
 const REALTIME_PATH = '/v1/realtime';
 const TRANSLATION_PATH = '/v1/realtime/translations';
 const DEFAULT_OUTPUT_CHUNK_MS = 50;
-const DEFAULT_EXPIRE_AFTER_MS = 60 * 60 * 1000;
+const DEFAULT_EXPIRE_AFTER_MS = DEFAULT_UPSTREAM_SESSION_MAX_MS;
 const INSECURE_KEY_PROTOCOL = 'openai-insecure-api-key.';
 /** A client that leaves this much unread is dropped (it stopped reading). */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;

@@ -35,7 +35,7 @@ import { MockResponse, splitTextDeltas } from './response';
 import type { InputUsage, ResolvedReply } from './response';
 import { createMockSession, mergeSessionUpdate, transcriptionSessionView, voiceKey } from './session-config';
 import type { MockAudioFormat, MockSessionDefaults, MockSessionKind, MockSessionObject, MockTranscriptionSessionObject } from './session-config';
-import { DEFAULT_TRANSCRIPTION_MODEL } from '../../base/defaults';
+import { DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
 import { DEFAULT_REPLY_CLIP } from './reply-audio';
 import type { ReplyAudioSource } from './reply-audio';
 import type { ScenarioReply, ScenarioTurn } from '../script/scenario';
@@ -189,7 +189,7 @@ export class MockSession {
     this.#conversation = new MockConversation(options.maxRetainedAudioMs);
     this.#buffer = new InputAudioBuffer(options.maxInputBufferMs);
     this.#conversationId = options.newId('conv');
-    const expiresAfterMs = options.expireAfterMs ?? 60 * 60 * 1000;
+    const expiresAfterMs = options.expireAfterMs ?? DEFAULT_UPSTREAM_SESSION_MAX_MS;
     this.#session = createMockSession({
       id: options.newId('sess'),
       model: options.model,
@@ -254,7 +254,7 @@ export class MockSession {
   expire(): void {
     if (this.#closed) return;
     this.#abandonResponses();
-    this.#sendError(mockErrors.sessionExpired(this.#options.expireAfterMs ?? 60 * 60 * 1000), null);
+    this.#sendError(mockErrors.sessionExpired(this.#options.expireAfterMs ?? DEFAULT_UPSTREAM_SESSION_MAX_MS), null);
     this.#link.close(1001, 'Session expired');
     this.handleClose();
   }

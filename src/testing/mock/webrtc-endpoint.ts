@@ -9,7 +9,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../base/clock';
-import { DEFAULT_MODEL } from '../../base/defaults';
+import { DEFAULT_MODEL, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
 import { parseClientEvent } from '../../events/parse';
 import type { MockSession, MockSessionLink } from './session';
 import type { MockTranslationSession } from './translation-session';
@@ -247,7 +247,7 @@ export class MockWebRtcEndpoint {
     const model = typeof session.model === 'string' ? session.model : DEFAULT_MODEL;
     const secret: MockClientSecret = { value: this.#newKey(), expiresAt: nowSeconds + seconds, session, model };
     this.#secrets.set(secret.value, secret);
-    const full: MockSessionObject = createMockSession({ id: `sess_${this.#newKey().slice(3)}`, model, expiresAtSeconds: nowSeconds + 3600, defaults: session });
+    const full: MockSessionObject = createMockSession({ id: `sess_${this.#newKey().slice(3)}`, model, expiresAtSeconds: nowSeconds + DEFAULT_UPSTREAM_SESSION_MAX_MS / 1000, defaults: session });
     response.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
     response.end(JSON.stringify({ value: secret.value, expires_at: secret.expiresAt, session: full }));
   }
@@ -264,7 +264,7 @@ export class MockWebRtcEndpoint {
       id: `sess_${this.#newKey().slice(3)}`,
       type: 'translation',
       model,
-      expires_at: nowSeconds + 3600,
+      expires_at: nowSeconds + DEFAULT_UPSTREAM_SESSION_MAX_MS / 1000,
       audio: { input: { transcription: session.audio?.input?.transcription ?? null, noise_reduction: session.audio?.input?.noise_reduction ?? null }, output: { language: session.audio?.output?.language ?? 'es' } },
     };
     response.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
