@@ -20,6 +20,11 @@ export type { MockItem } from './mock/conversation';
 export type { MockSessionDefaults, MockSessionObject, MockTurnDetection, MockAudioFormat, MockSessionKind, MockTranscriptionSessionObject } from './mock/session-config';
 export type { AudioPace } from './mock/audio-pace';
 
+// The GPT-Live mock server (issue 14).
+export { MockLiveServer } from './mock/live-server';
+export type { MockLiveServerOptions, MockLiveServerAddress, MockLiveConnectionInfo } from './mock/live-server';
+export type { MockLiveSession } from './mock/live-session';
+
 // Scenarios.
 export { createScenario, defineScenario, ScenarioBuilder, ScenarioTurnBuilder } from './script/scenario';
 export type {

@@ -214,7 +214,8 @@ export class EventLog {
       bytes: details.bytes,
     };
     if (details.errorCode !== undefined) entry.errorCode = details.errorCode;
-    if (event.type === 'input_audio_buffer.append' && typeof event.audio === 'string') {
+    // Live (issue 14) streams input as `session.input_audio.append`.
+    if ((event.type === 'input_audio_buffer.append' || event.type === 'session.input_audio.append') && typeof event.audio === 'string') {
       entry.audioBytes = base64ByteLength(event.audio);
       if (!this.#keepAudio) entry.event = { ...event, audio: AUDIO_PLACEHOLDER };
     }
@@ -225,7 +226,7 @@ export class EventLog {
   /** Records a sent server event. */
   recordSent(connection: number, event: WireEvent): SentEntry {
     const entry: SentEntry = { direction: 'sent', seq: this.#nextSeq++, connection, at: this.#clock.now(), event };
-    if (event.type === 'response.output_audio.delta' && typeof event.delta === 'string') {
+    if ((event.type === 'response.output_audio.delta' || event.type === 'session.output_audio.delta') && typeof event.delta === 'string') {
       entry.audioBytes = base64ByteLength(event.delta);
       if (!this.#keepAudio) entry.event = { ...event, delta: AUDIO_PLACEHOLDER };
     }

@@ -1,0 +1,521 @@
+/**
+ * One GPT-Live session of {@link MockLiveServer}: `session.start` checked with the server's
+ * strictness, continuous input audio on a session timeline, the energy VAD deciding when the
+ * user spoke, a full-duplex speaker that keeps talking unless its policy yields to user speech,
+ * transcript fragments placed on the audio timeline, the three delegation modes with scripted
+ * backend results, cumulative usage and `session.closed` reasons.
+ *
+ * Scenario turns map onto Live in the simplest way: each detected user utterance takes the next
+ * turn; `turn.user` is heard (input transcript fragments over the utterance), `turn.reply` is
+ * spoken (output transcript fragments over the clip). A reply with `functionCalls` delegates
+ * instead: the delegation's answer (function outputs + `response.create`, a commentary append,
+ * or a decision) takes the next turn, which is spoken as the result.
+ */
+import type { Clock } from '../../base/clock';
+import { wireAudioDecoder, wireAudioEncoder } from '../../codec/wire-audio';
+import type { WireAudioDecoder, WireAudioEncoder } from '../../codec/wire-audio';
+import { checkLiveSessionConfig } from '../../events/live/parse';
+import type { LiveClientEvent, LiveClientEventMap } from '../../events/live/client-events';
+import type { LiveCloseReason } from '../../events/live/server-events';
+import type { LiveSessionConfig, LiveSessionUpdate } from '../../events/live/session';
+import type { WireEvent } from '../recording/event-log';
+import type { ScenarioCursor } from '../script/scenario-cursor';
+import type { ScenarioFunctionCall, ScenarioReply, ScenarioTurn } from '../script/scenario';
+import { resamplePcm16 } from './audio';
+import type { ReplyAudioSource } from './reply-audio';
+import { DEFAULT_REPLY_CLIP } from './reply-audio';
+import { EnergyVad } from './vad';
+
+/** What the session needs from its server and connection. */
+export interface MockLiveSessionLink {
+  /** Sends one server event (already complete, `event_id` included). */
+  send(event: WireEvent): void;
+  /** Closes the connection. */
+  close(code: number, reason: string): void;
+  /** A fresh id with a prefix (`event`, `call`, ...). */
+  newId(prefix: string): string;
+}
+
+/** Settings shared by every session of a server. */
+export interface MockLiveSessionSettings {
+  clock: Clock;
+  cursor: ScenarioCursor;
+  audio: ReplyAudioSource;
+  /** Speed-up of the reply audio (`Infinity`: as fast as possible). */
+  speed: number;
+  outputChunkMs: number;
+  expireAfterMs: number;
+  usageIntervalMs: number;
+  /** `yield`: the speaker stops when the VAD hears the user; `ignore`: it keeps talking. */
+  bargeIn: 'yield' | 'ignore';
+  userTranscript: string;
+  defaultReply: ScenarioReply;
+  /** Set for a WebRTC session: started by the HTTP request, no `session.start`. */
+  startedWith?: LiveSessionConfig;
+}
+
+/** A delegation waiting for its answer. */
+interface PendingDelegation {
+  id: string;
+  target: 'client' | 'responses' | 'decisions';
+  responseId?: string;
+  callIds: string[];
+  outputs: Map<string, unknown>;
+}
+
+/** Milliseconds a transcript fragment covers (Live fragments sit on 200 ms frames). */
+const FRAGMENT_MS = 200;
+/** The longest fixture a client may play, in ms. */
+const MAX_FIXTURE_MS = 30_000;
+/** The token cap of an append, estimated at four characters a token. */
+const MAX_APPEND_TOKENS = 500;
+
+/** The Live models the mock accepts (the API refuses Realtime models on `/v1/live/sessions`). */
+const LIVE_MODEL = /^gpt-live-/;
+
+/** A Live mock session; see the file comment. */
+export class MockLiveSession {
+  /** The connection index in the server's log. */
+  readonly connection: number;
+  /** The session id (`live_…`). */
+  readonly id: string;
+  readonly #link: MockLiveSessionLink;
+  readonly #settings: MockLiveSessionSettings;
+  readonly #openedAt: number;
+  #config: LiveSessionConfig | undefined;
+  #decoder: WireAudioDecoder | undefined;
+  #encoder: WireAudioEncoder | undefined;
+  #vad: EnergyVad | undefined;
+  /** Input audio received, in ms: the session timeline. */
+  #timelineMs = 0;
+  #muted = false;
+  /** Where the current utterance began on the timeline. */
+  #utteranceStartMs = 0;
+  #speaking: { stop: () => void } | undefined;
+  /** The speech playing or queued last (the `ignore` policy queues answers behind it). */
+  #speech: Promise<void> = Promise.resolve();
+  #pending: PendingDelegation | undefined;
+  #closed = false;
+  #timers: unknown[] = [];
+  /** Function outputs received per call id, for inspection. */
+  readonly functionOutputs = new Map<string, unknown>();
+
+  constructor(connection: number, link: MockLiveSessionLink, settings: MockLiveSessionSettings) {
+    this.connection = connection;
+    this.#link = link;
+    this.#settings = settings;
+    this.id = `live_${link.newId('sess').replace(/^sess_/, '')}`;
+    this.#openedAt = settings.clock.now();
+    if (settings.startedWith !== undefined) this.#begin(settings.startedWith, undefined);
+  }
+
+  /** The config the session started with (after `session.update`s), once started. */
+  get config(): LiveSessionConfig | undefined {
+    return this.#config;
+  }
+
+  /** Whether the model is speaking now. */
+  get speaking(): boolean {
+    return this.#speaking !== undefined;
+  }
+
+  /** The session timeline: ms of input audio received. */
+  get timelineMs(): number {
+    return this.#timelineMs;
+  }
+
+  /** Whether `session.closed` was sent or the connection went away. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Handles one valid client event. */
+  handle(event: LiveClientEvent): void {
+    if (this.#closed) return;
+    const clientId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    if (this.#config === undefined) {
+      if (event.type === 'session.start') return this.#start(event, clientId);
+      return this.error('invalid_request_error', 'session_not_started', `The first message must be session.start, got ${event.type}.`, null, clientId);
+    }
+    switch (event.type) {
+      case 'session.start':
+        return this.error('invalid_request_error', 'session_already_started', 'The session has already started.', null, clientId);
+      case 'session.update':
+        return this.#update(event, clientId);
+      case 'session.input_audio.append':
+        return this.#append(event.audio, clientId);
+      case 'session.input_audio.mute':
+        this.#muted = true;
+        return this.#emit({ type: 'session.input_audio.muted' }, clientId);
+      case 'session.input_audio.unmute':
+        this.#muted = false;
+        return this.#emit({ type: 'session.input_audio.unmuted' }, clientId);
+      case 'session.output_audio.fixture.play':
+        return this.#fixture(event.audio, clientId);
+      case 'session.instructions.append':
+      case 'session.thinking.append':
+      case 'session.commentary.append':
+        return this.#context(event, clientId);
+      case 'response.item.create':
+        return this.#responseItem(event, clientId);
+      case 'response.create':
+        return this.#responseCreate(clientId);
+      case 'decision.create':
+      case 'decision.item.create':
+      case 'decision.item.delete':
+        return this.#decision(event, clientId);
+      case 'session.close':
+        return this.close('close_requested', clientId);
+      case 'transport.dtmf.send':
+        return this.error('invalid_request_error', 'invalid_transport', 'transport.dtmf.send is only available on the sideband of a SIP session.', 'type', clientId);
+    }
+  }
+
+  /** Sends an `error` event; the session goes on. */
+  error(type: string, code: string, message: string, param: string | null, clientId: string | undefined): void {
+    const error: Record<string, unknown> = { type, code, message };
+    if (param !== null) error.param = param;
+    if (clientId !== undefined) error.client_event_id = clientId;
+    this.#emit({ type: 'error', error }, undefined);
+  }
+
+  /** Ends the session: stops speaking, sends `session.closed` with the final usage, closes. */
+  close(reason: LiveCloseReason, clientId?: string): void {
+    if (this.#closed) return;
+    this.#speaking?.stop();
+    this.#emit({ type: 'session.closed', reason, session: this.#resource(), usage: { seconds: this.#seconds() } }, clientId);
+    this.#closed = true;
+    this.#clearTimers();
+    this.#link.close(1000, reason);
+  }
+
+  /** The connection went away without `session.close`: stop every timer. */
+  dispose(): void {
+    this.#closed = true;
+    this.#speaking?.stop();
+    this.#clearTimers();
+  }
+
+  #clearTimers(): void {
+    for (const timer of this.#timers) this.#settings.clock.clearTimeout(timer as ReturnType<Clock['setTimeout']>);
+    this.#timers = [];
+  }
+
+  #emit(fields: Record<string, unknown> & { type: string }, clientId: string | undefined): void {
+    if (this.#closed) return;
+    const event: WireEvent = { event_id: this.#link.newId('event'), ...fields };
+    if (clientId !== undefined) event.client_event_id = clientId;
+    this.#link.send(event);
+  }
+
+  #seconds(): number {
+    return Math.round((this.#settings.clock.now() - this.#openedAt) / 10) / 100;
+  }
+
+  #resource(): Record<string, unknown> {
+    const config = this.#config ?? { model: 'gpt-live-1' };
+    return {
+      ...config,
+      id: this.id,
+      status: 'active',
+      expires_at: Math.floor((this.#openedAt + this.#settings.expireAfterMs) / 1000),
+      audio: { ...config.audio, output: { voice: 'marin', ...config.audio?.output } },
+      delegation: config.delegation ?? { type: 'client', acknowledgement_delay_ms: 0 },
+    };
+  }
+
+  #start(event: LiveClientEventMap['session.start'], clientId: string | undefined): void {
+    const problem = checkLiveSessionConfig(event.session);
+    if (problem !== undefined) {
+      const unknown = /^unknown field/.test(problem.message);
+      const param = `session.${problem.path}`;
+      const message = unknown ? `Unknown parameter: '${param}'.` : `Invalid value for '${param}': ${problem.message}.`;
+      this.error('invalid_request_error', unknown ? 'unknown_parameter' : 'invalid_value', message, param, clientId);
+      return;
+    }
+    this.#begin(event.session, clientId);
+  }
+
+  #begin(config: LiveSessionConfig, clientId: string | undefined): void {
+    if (!LIVE_MODEL.test(config.model)) {
+      this.error('invalid_request_error', 'invalid_model', `Model '${config.model}' is not supported on /v1/live/sessions.`, 'session.model', clientId);
+      return;
+    }
+    this.#config = structuredClone(config);
+    const format = config.audio?.format ?? { type: 'audio/pcm' as const, rate: 24000 as const };
+    this.#decoder = wireAudioDecoder(format);
+    this.#encoder = wireAudioEncoder(format);
+    this.#vad = new EnergyVad({ sampleRate: this.#decoder.info.sampleRate });
+    this.#emit({ type: 'session.started', session: this.#resource() }, clientId);
+    const data = config.client?.data_channel;
+    if (data !== undefined) {
+      const list = (value: unknown) => (value === undefined || value === 'all' ? 'all' : JSON.stringify(value));
+      this.#emit({ type: 'info', code: 'data_channel_permissions', message: `allowed_client_events=${list(data.allowed_client_events)}; allowed_server_events=${list(data.allowed_server_events)}` }, undefined);
+    }
+    this.#every(this.#settings.usageIntervalMs, () => this.#emit({ type: 'session.usage.updated', usage: { seconds: this.#seconds() }, context_window: { usage_ratio: Math.min(1, this.#timelineMs / 3_600_000) } }, undefined));
+    this.#timers.push(this.#settings.clock.setTimeout(() => this.close('expired'), this.#settings.expireAfterMs));
+  }
+
+  #every(ms: number, run: () => void): void {
+    const tick = () => {
+      if (this.#closed) return;
+      run();
+      this.#timers.push(this.#settings.clock.setTimeout(tick, ms));
+    };
+    this.#timers.push(this.#settings.clock.setTimeout(tick, ms));
+  }
+
+  #update(event: LiveClientEventMap['session.update'], clientId: string | undefined): void {
+    const config = this.#config!;
+    const update: LiveSessionUpdate = event.session;
+    const current = config.delegation?.type ?? 'client';
+    if (update.delegation != null && update.delegation.type !== current) {
+      this.error('invalid_request_error', 'invalid_value', `The delegation type cannot change (the session delegates to '${current}').`, 'session.delegation.type', clientId);
+      return;
+    }
+    if (update.delegation != null && config.delegation != null) {
+      const merged = { ...config.delegation, ...update.delegation } as Record<string, unknown>;
+      const nested = current === 'responses' ? 'responses' : current === 'decisions' ? 'decisions' : undefined;
+      const before = config.delegation as unknown as Record<string, object | undefined>;
+      const after = update.delegation as unknown as Record<string, object | undefined>;
+      if (nested !== undefined) merged[nested] = { ...before[nested], ...after[nested] };
+      config.delegation = merged as LiveSessionConfig['delegation'];
+    } else if (update.delegation != null) {
+      config.delegation = update.delegation as LiveSessionConfig['delegation'];
+    }
+    if (update.triggers !== undefined) config.triggers = update.triggers;
+    this.#emit({ type: 'session.updated', session: this.#resource() }, clientId);
+  }
+
+  #append(audio: string, clientId: string | undefined): void {
+    let pcm: Int16Array;
+    try {
+      pcm = this.#decoder!.decode(audio);
+    } catch {
+      return this.error('invalid_request_error', 'invalid_audio', 'Audio must be base64 raw audio in the session format with an even number of bytes for PCM.', 'audio', clientId);
+    }
+    const rate = this.#decoder!.info.sampleRate;
+    this.#timelineMs += (pcm.length * 1000) / rate;
+    // Muted input reaches the model as silence.
+    for (const vadEvent of this.#vad!.push(this.#muted ? new Int16Array(pcm.length) : pcm)) {
+      if (vadEvent.type === 'speech_started') {
+        this.#utteranceStartMs = vadEvent.onsetMs;
+        if (this.#speaking !== undefined && this.#settings.bargeIn === 'yield') this.#speaking.stop();
+        continue;
+      }
+      this.#heard(this.#utteranceStartMs, vadEvent.speechEndMs);
+    }
+  }
+
+  /** An utterance ended: report what was heard on the timeline, then answer with the next turn. */
+  #heard(startMs: number, endMs: number): void {
+    if (this.#pending !== undefined) return;
+    const taken = this.#settings.cursor.take();
+    if (taken.exhaustedStrict) {
+      this.error('invalid_request_error', 'scenario_exhausted', 'MockLiveServer: the scenario has no turn left.', null, undefined);
+      return;
+    }
+    const turn: ScenarioTurn = taken.turn ?? { reply: this.#settings.defaultReply };
+    this.#fragments('session.input_transcript.delta', turn.user ?? this.#settings.userTranscript, Math.max(0, startMs), Math.max(startMs + FRAGMENT_MS, endMs));
+    this.#play(turn);
+  }
+
+  /** Plays a turn: an error, a delegation, or speech. */
+  #play(turn: ScenarioTurn): void {
+    if (turn.error !== undefined) {
+      this.error(turn.error.type ?? 'invalid_request_error', turn.error.code ?? 'server_error', turn.error.message, turn.error.param ?? null, undefined);
+      return;
+    }
+    const reply = turn.reply ?? this.#settings.defaultReply;
+    if (reply.functionCalls !== undefined && reply.functionCalls.length > 0) {
+      this.#delegate(reply.functionCalls);
+      return;
+    }
+    void this.#speak(reply);
+  }
+
+  /** Transcript fragments of `text` spread over [startMs, endMs] in 200 ms frames. */
+  #fragments(type: 'session.input_transcript.delta' | 'session.output_transcript.delta', text: string, startMs: number, endMs: number): void {
+    for (const fragment of fragmentsOf(text, startMs, endMs)) this.#emit({ type, delta: fragment.text, start_ms: fragment.startMs, end_ms: fragment.endMs }, undefined);
+  }
+
+  /** Speaks a reply: output audio in chunks, each chunk's transcript fragment with it. Stops on barge-in when the policy yields. */
+  #speak(reply: ScenarioReply, from?: Int16Array): Promise<void> {
+    // Full duplex without yielding: a new answer waits for the current one to end. A fixture
+    // (and the yielding policy) interrupts.
+    const after = from === undefined && this.#settings.bargeIn === 'ignore' ? this.#speech : Promise.resolve();
+    const speech = after.then(() => this.#speakNow(reply, from));
+    this.#speech = speech;
+    return speech;
+  }
+
+  async #speakNow(reply: ScenarioReply, from?: Int16Array): Promise<void> {
+    this.#speaking?.stop();
+    let stopped = false;
+    const speaking = { stop: () => (stopped = true) };
+    this.#speaking = speaking;
+    try {
+      const clip = from !== undefined ? { pcm: from, sampleRate: 24000, transcript: '' } : await this.#settings.audio.load(reply.audio ?? (reply.text === undefined ? (this.#settings.defaultReply.audio ?? DEFAULT_REPLY_CLIP) : DEFAULT_REPLY_CLIP));
+      const text = from !== undefined ? '' : (reply.text ?? (reply.audio === undefined && this.#settings.defaultReply.text !== undefined ? this.#settings.defaultReply.text : (clip.transcript ?? '')));
+      const rate = this.#encoder!.info.sampleRate;
+      const pcm = resamplePcm16(clip.pcm, clip.sampleRate, rate);
+      const startMs = this.#timelineMs;
+      const totalMs = (pcm.length * 1000) / rate;
+      const fragments = fragmentsOf(text, startMs, startMs + totalMs);
+      const chunk = Math.max(1, Math.round((rate * this.#settings.outputChunkMs) / 1000));
+      for (let offset = 0; offset < pcm.length; offset += chunk) {
+        if (stopped || this.#closed) return;
+        const chunkEndMs = startMs + ((offset + chunk) * 1000) / rate;
+        while (fragments.length > 0 && fragments[0]!.startMs < chunkEndMs) {
+          const fragment = fragments.shift()!;
+          this.#emit({ type: 'session.output_transcript.delta', delta: fragment.text, start_ms: fragment.startMs, end_ms: fragment.endMs }, undefined);
+        }
+        // Primary WebSocket output audio carries no event_id and no timestamps.
+        if (!this.#closed) this.#link.send({ type: 'session.output_audio.delta', delta: this.#encoder!.encode(pcm.subarray(offset, offset + chunk)) });
+        await this.#pace(this.#settings.outputChunkMs);
+      }
+    } catch (cause) {
+      this.error('server_error', 'server_error', `MockLiveServer could not load the reply audio: ${String(cause)}`, null, undefined);
+    } finally {
+      if (this.#speaking === speaking) this.#speaking = undefined;
+    }
+  }
+
+  #pace(ms: number): Promise<void> {
+    const wait = Number.isFinite(this.#settings.speed) ? ms / this.#settings.speed : 0;
+    return new Promise((resolve) => {
+      if (wait === 0) {
+        setImmediate(resolve);
+        return;
+      }
+      this.#timers.push(this.#settings.clock.setTimeout(resolve, wait));
+    });
+  }
+
+  #delegate(calls: readonly ScenarioFunctionCall[]): void {
+    const target = this.#config!.delegation?.type ?? 'client';
+    const pending: PendingDelegation = { id: `del_${this.#link.newId('call').replace(/^call_/, '')}`, target, callIds: [], outputs: new Map() };
+    this.#pending = pending;
+    const delegation: Record<string, unknown> = { id: pending.id, type: 'delegation', target };
+    if (target === 'responses') {
+      pending.responseId = `resp_${this.#link.newId('call').replace(/^call_/, '')}`;
+      delegation.response_id = pending.responseId;
+    }
+    this.#emit({ type: 'session.delegation.created', delegation, offset_ms: Math.round(this.#timelineMs) }, undefined);
+    if (target === 'responses') {
+      const nested = (event: Record<string, unknown>) => this.#emit({ type: 'response.event', delegation_id: pending.id, event }, undefined);
+      nested({ type: 'response.created', sequence_number: 0, response: { id: pending.responseId, object: 'response', status: 'in_progress', output: [] } });
+      calls.forEach((call, index) => {
+        const callId = call.callId ?? this.#link.newId('call');
+        pending.callIds.push(callId);
+        const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+        const item = { id: `fc_${callId}`, type: 'function_call', status: 'completed', call_id: callId, name: call.name, arguments: args };
+        nested({ type: 'response.output_item.added', sequence_number: 1 + index * 2, output_index: index, item: { ...item, status: 'in_progress', arguments: '' } });
+        nested({ type: 'response.output_item.done', sequence_number: 2 + index * 2, output_index: index, item });
+      });
+    } else if (target === 'decisions') {
+      const answers = calls.map((call) => ({ name: call.name, value: typeof call.arguments === 'string' ? call.arguments : (call.arguments ?? {}) }));
+      this.#emit({ type: 'decision.event', delegation_id: pending.id, event: { type: 'decision.completed', decision: { id: `dec_${pending.id}`, answers } }, source_event_id: null, source_event_type: null, trigger_id: null }, undefined);
+      this.#pending = undefined;
+      this.#next();
+    }
+  }
+
+  /** The delegation was answered: speak the next turn as its result. */
+  #next(): void {
+    const taken = this.#settings.cursor.take();
+    this.#play(taken.turn ?? { reply: this.#settings.defaultReply });
+  }
+
+  #context(event: LiveClientEventMap['session.commentary.append'] | LiveClientEventMap['session.thinking.append'] | LiveClientEventMap['session.instructions.append'], clientId: string | undefined): void {
+    if (Math.ceil(event.content.length / 4) > MAX_APPEND_TOKENS) {
+      return this.error('invalid_request_error', 'string_above_max_length', `content is limited to ${MAX_APPEND_TOKENS} tokens.`, 'content', clientId);
+    }
+    const delegation = this.#config!.delegation?.type ?? 'client';
+    if (event.delegation_id !== null && delegation === 'responses') {
+      return this.error('invalid_request_error', 'invalid_value', 'delegation_id must be null with Responses delegation.', 'delegation_id', clientId);
+    }
+    const at = Math.round(this.#timelineMs);
+    const acked = event.type.replace(/append$/, 'appended');
+    this.#emit({ type: acked, start_ms: at, end_ms: at }, clientId);
+    const pending = this.#pending;
+    if (event.type === 'session.commentary.append' && pending !== undefined && pending.target === 'client' && event.delegation_id === pending.id) {
+      this.#pending = undefined;
+      const taken = this.#settings.cursor.take();
+      // No scripted turn: the model says the commentary in its own words (here: verbatim).
+      this.#play(taken.turn ?? { reply: { text: event.content } });
+    }
+  }
+
+  #responseItem(event: LiveClientEventMap['response.item.create'], clientId: string | undefined): void {
+    if (this.#config!.delegation?.type !== 'responses') {
+      return this.error('invalid_request_error', 'invalid_request', 'response.item.create requires Responses delegation.', 'type', clientId);
+    }
+    const item = event.item as { type?: unknown; call_id?: unknown; output?: unknown };
+    if (item.type === 'function_call_output' && typeof item.call_id === 'string') {
+      this.functionOutputs.set(item.call_id, item.output);
+      this.#pending?.outputs.set(item.call_id, item.output);
+    }
+  }
+
+  #responseCreate(clientId: string | undefined): void {
+    if (this.#config!.delegation?.type !== 'responses') {
+      return this.error('invalid_request_error', 'invalid_request', 'response.create requires Responses delegation.', 'type', clientId);
+    }
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    const missing = pending.callIds.filter((callId) => !pending.outputs.has(callId));
+    if (missing.length > 0) {
+      return this.error('invalid_request_error', 'missing_tool_output', `No output for function call(s) ${missing.join(', ')}.`, null, clientId);
+    }
+    this.#pending = undefined;
+    const taken = this.#settings.cursor.take();
+    const turn = taken.turn ?? { reply: this.#settings.defaultReply };
+    const text = turn.reply?.text ?? '';
+    const nested = (fields: Record<string, unknown>) => this.#emit({ type: 'response.event', delegation_id: pending.id, event: fields }, undefined);
+    if (text !== '') nested({ type: 'response.output_text.done', sequence_number: 100, output_index: pending.callIds.length, content_index: 0, text });
+    nested({ type: 'response.completed', sequence_number: 101, response: { id: pending.responseId, object: 'response', status: 'completed', usage: { input_tokens: 120, output_tokens: 24, total_tokens: 144 } } });
+    this.#play(turn);
+  }
+
+  #decision(event: LiveClientEvent, clientId: string | undefined): void {
+    if (event.type === 'decision.item.create') {
+      const item = { id: typeof event.item.id === 'string' ? event.item.id : this.#link.newId('item'), ...event.item };
+      return this.#emit({ type: 'decision.item.created', item }, clientId);
+    }
+    if (event.type === 'decision.item.delete') return this.#emit({ type: 'decision.item.deleted', item_id: event.item_id }, clientId);
+    if (this.#config!.delegation?.type !== 'decisions' && (this.#config!.triggers ?? []).length === 0) {
+      return this.error('invalid_request_error', 'invalid_request', 'decision.create requires Decisions delegation or triggers.', 'type', clientId);
+    }
+    this.#emit({ type: 'decision.event', delegation_id: null, event: { type: 'decision.completed', decision: { answers: [] } }, source_event_id: null, source_event_type: null, trigger_id: null }, clientId);
+  }
+
+  #fixture(audio: string, clientId: string | undefined): void {
+    let pcm: Int16Array;
+    try {
+      pcm = wireAudioDecoder({ type: 'audio/pcm', rate: 24000 }).decode(audio);
+    } catch {
+      return this.error('invalid_request_error', 'invalid_audio', 'Fixture audio must be base64 mono PCM16 at 24 kHz.', 'audio', clientId);
+    }
+    if ((pcm.length * 1000) / 24000 > MAX_FIXTURE_MS) {
+      return this.error('invalid_request_error', 'invalid_value', 'Fixture audio is limited to 30 seconds.', 'audio', clientId);
+    }
+    this.#emit({ type: 'session.output_audio.fixture.playing' }, clientId);
+    void this.#speak({}, pcm).then(() => this.#emit({ type: 'session.output_audio.fixture.played' }, clientId));
+  }
+}
+
+/** Splits text into word groups spread evenly over [startMs, endMs], one per 200 ms frame at most. */
+export function fragmentsOf(text: string, startMs: number, endMs: number): Array<{ text: string; startMs: number; endMs: number }> {
+  const words = text.split(/(?<=\s)/).filter((word) => word !== '');
+  if (words.length === 0) return [];
+  const frames = Math.max(1, Math.min(words.length, Math.floor((endMs - startMs) / FRAGMENT_MS)));
+  const span = (endMs - startMs) / frames;
+  const out: Array<{ text: string; startMs: number; endMs: number }> = [];
+  for (let frame = 0; frame < frames; frame++) {
+    const from = Math.floor((frame * words.length) / frames);
+    const to = Math.floor(((frame + 1) * words.length) / frames);
+    out.push({ text: words.slice(from, to).join(''), startMs: Math.round(startMs + frame * span), endMs: Math.round(startMs + (frame + 1) * span) });
+  }
+  return out;
+}

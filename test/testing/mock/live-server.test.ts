@@ -1,0 +1,268 @@
+/**
+ * MockLiveServer (issue 14) over real loopback WebSockets. The `openai` package's own `LiveWS`
+ * client holds a session against it (third-party conformance): start, a spoken question, a
+ * Responses delegation answered with `response.item.create` + `response.create`, the spoken
+ * result, close. Every event the mock sent must be a valid known Live server event.
+ */
+import OpenAI from 'openai';
+import { LiveWS } from 'openai/resources/live/ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { pcm16ToBase64 } from '../../../src/codec/base64';
+import { parseLiveServerEvent } from '../../../src/events/live/parse';
+import { loadFixtureAudio } from '../../../src/testing/fixtures';
+import { MockLiveServer } from '../../../src/testing/mock/live-server';
+import type { MockLiveServerOptions } from '../../../src/testing/mock/live-server';
+import { createScenario } from '../../../src/testing/script/scenario';
+
+const KEY = 'sk-live-mock-key';
+type AnyEvent = { type: string; [key: string]: any };
+
+const servers: MockLiveServer[] = [];
+const sockets: Array<{ close(): void }> = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  for (const server of servers.splice(0)) {
+    // Everything the mock sent is a known, valid Live server event.
+    for (const entry of server.log.sent) {
+      const result = parseLiveServerEvent({ ...entry.event, ...(entry.event.type === 'session.output_audio.delta' ? { delta: 'AAAA' } : {}) });
+      expect(result, JSON.stringify(entry.event).slice(0, 200)).toMatchObject({ ok: true, known: true });
+    }
+    await server.stop();
+  }
+});
+
+async function start(options: MockLiveServerOptions = {}): Promise<{ server: MockLiveServer; url: string; apiBaseUrl: string }> {
+  const server = new MockLiveServer({ apiKey: KEY, audioPace: 'instant', ...options });
+  servers.push(server);
+  const address = await server.start();
+  return { server, ...address };
+}
+
+/** Collects events and waits for the next one of a type (after the last one waited for). */
+function inbox() {
+  const events: AnyEvent[] = [];
+  let cursor = 0;
+  let wake: (() => void) | undefined;
+  return {
+    events,
+    push(event: AnyEvent): void {
+      events.push(event);
+      wake?.();
+    },
+    async next(type: string, match: (event: AnyEvent) => boolean = () => true, timeoutMs = 15_000): Promise<AnyEvent> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = events.findIndex((event, at) => at >= cursor && event.type === type && match(event));
+        if (index >= 0) {
+          cursor = index + 1;
+          return events[index]!;
+        }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${type}; got ${events.map((event) => event.type).join(', ')}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+  };
+}
+
+/** The question fixture followed by a second of silence, as 100 ms base64 chunks of 24 kHz PCM16. */
+async function spokenQuestion(): Promise<string[]> {
+  const { pcm } = await loadFixtureAudio('question');
+  const audio = new Int16Array(pcm.length + 24000);
+  audio.set(pcm);
+  const chunks: string[] = [];
+  for (let offset = 0; offset < audio.length; offset += 2400) chunks.push(pcm16ToBase64(audio.subarray(offset, offset + 2400)));
+  return chunks;
+}
+
+const lookupTool = { type: 'function', name: 'lookup_order', description: 'Find an order.', parameters: { type: 'object', properties: { order: { type: 'string' } } } } as const;
+
+describe('MockLiveServer with the openai package LiveWS client', () => {
+  it('holds a session: start, speech, a Responses delegation answered with response.item.create + response.create, the spoken result, close', async () => {
+    const { server, apiBaseUrl } = await start({
+      scenario: createScenario()
+        .turn((t) => t.hears('Where is order 4417?').calls('lookup_order', { order: '4417' }, { callId: 'call_4417' }))
+        .turn((t) => t.says('Order 4417 shipped yesterday.'))
+        .build(),
+    });
+    const client = new OpenAI({ apiKey: KEY, baseURL: apiBaseUrl });
+    const live = new LiveWS(client);
+    sockets.push(live);
+    const box = inbox();
+    live.on('event', (event) => box.push(event as AnyEvent));
+    live.on('error', (error) => box.push({ type: 'client.error', error }));
+    await new Promise<void>((resolve, reject) => {
+      live.socket.once('open', () => resolve());
+      live.socket.once('error', reject);
+    });
+    live.send({
+      type: 'session.start',
+      event_id: 'evt_start',
+      session: { model: 'gpt-live-1', instructions: 'Be brief.', audio: { format: { type: 'audio/pcm', rate: 24000 } }, delegation: { type: 'responses', responses: { model: 'gpt-5.2', tools: [lookupTool] } } },
+    });
+    const started = await box.next('session.started');
+    expect(started).toMatchObject({ client_event_id: 'evt_start', session: { model: 'gpt-live-1', status: 'active', id: expect.stringMatching(/^live_/) } });
+
+    for (const chunk of await spokenQuestion()) live.send({ type: 'session.input_audio.append', audio: chunk });
+    const heard = await box.next('session.input_transcript.delta');
+    expect(heard.start_ms).toBeGreaterThanOrEqual(0);
+    expect(heard.end_ms).toBeGreaterThan(heard.start_ms);
+    const delegation = await box.next('session.delegation.created');
+    expect(delegation.delegation).toMatchObject({ target: 'responses', type: 'delegation', response_id: expect.stringMatching(/^resp_/) });
+    const call = await box.next('response.event', (event) => event.event.type === 'response.output_item.done');
+    expect(call).toMatchObject({ delegation_id: delegation.delegation.id, event: { item: { type: 'function_call', name: 'lookup_order', call_id: 'call_4417' } } });
+    expect(JSON.parse(call.event.item.arguments)).toEqual({ order: '4417' });
+
+    live.send({ type: 'response.item.create', item: { type: 'function_call_output', call_id: 'call_4417', output: '{"status":"shipped"}' } });
+    live.send({ type: 'response.create' });
+    await box.next('response.event', (event) => event.event.type === 'response.completed');
+    const said: string[] = [];
+    for (;;) {
+      const delta = await box.next('session.output_transcript.delta');
+      said.push(delta.delta);
+      if (said.join('') === 'Order 4417 shipped yesterday.') break;
+    }
+    expect(box.events.some((event) => event.type === 'session.output_audio.delta')).toBe(true);
+    expect(server.sessions[0]!.functionOutputs.get('call_4417')).toBe('{"status":"shipped"}');
+
+    live.send({ type: 'session.close', event_id: 'evt_close' });
+    const closed = await box.next('session.closed');
+    expect(closed).toMatchObject({ reason: 'close_requested', client_event_id: 'evt_close', usage: { seconds: expect.any(Number) } });
+    expect(box.events.filter((event) => event.type === 'client.error')).toEqual([]);
+  });
+});
+
+/** A raw `ws` client: what the mock's strictness tests need. */
+async function raw(url: string, headers: Record<string, string> = { Authorization: `Bearer ${KEY}` }) {
+  const socket = new WebSocket(url, { headers });
+  sockets.push(socket);
+  const box = inbox();
+  socket.on('message', (data) => box.push(JSON.parse(data.toString()) as AnyEvent));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { socket, box, send: (event: object) => socket.send(JSON.stringify(event)) };
+}
+
+function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { headers });
+    socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+describe('MockLiveServer strictness and lifecycle', () => {
+  it('refuses a bad key, a query string, and anything before session.start; refuses unknown session fields with the real code', async () => {
+    const { url } = await start();
+    expect(await upgradeStatus(url, { Authorization: 'Bearer sk-wrong' })).toBe(401);
+    expect(await upgradeStatus(`${url}?model=gpt-live-1`, { Authorization: `Bearer ${KEY}` })).toBe(400);
+    const { box, send } = await raw(url);
+    send({ type: 'session.input_audio.mute', event_id: 'early' });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'session_not_started', client_event_id: 'early' } });
+    send({ type: 'session.start', event_id: 's1', session: { model: 'gpt-live-1', voice: 'marin' } });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'unknown_parameter', param: 'session.voice', client_event_id: 's1' } });
+    send({ type: 'session.start', event_id: 's2', session: { model: 'gpt-realtime-2.1' } });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'invalid_model', param: 'session.model' } });
+    send({ type: 'session.start', event_id: 's3', session: { model: 'gpt-live-1', client: { data_channel: { allowed_client_events: ['session.close'] } } } });
+    await box.next('session.started');
+    expect(await box.next('info')).toMatchObject({ code: 'data_channel_permissions' });
+    send({ type: 'session.update', event_id: 'u1', session: { instructions: 'new' } });
+    expect(await box.next('error')).toMatchObject({ error: { param: 'session.instructions', client_event_id: 'u1' } });
+    send({ type: 'session.update', event_id: 'u2', session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } } });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'invalid_value', param: 'session.delegation.type' } });
+    send({ type: 'response.create', event_id: 'r1' });
+    expect(await box.next('error')).toMatchObject({ error: { message: 'response.create requires Responses delegation.', client_event_id: 'r1' } });
+    // Three bytes: not whole PCM16 samples.
+    send({ type: 'session.input_audio.append', audio: 'AAAA' });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'invalid_audio' } });
+    send({ type: 'input_audio_buffer.commit' });
+    expect(await box.next('error')).toMatchObject({ error: { message: expect.stringContaining('Realtime event') } });
+    send({ type: 'session.input_audio.mute', event_id: 'm1' });
+    expect(await box.next('session.input_audio.muted')).toMatchObject({ client_event_id: 'm1' });
+  });
+
+  it('client delegation: the commentary append for the delegation is acknowledged on the timeline and spoken', async () => {
+    const { url, server } = await start({ scenario: createScenario().turn((t) => t.hears('Book a table.').calls('book')).build() });
+    const { box, send } = await raw(url);
+    send({ type: 'session.start', session: { model: 'gpt-live-1' } });
+    await box.next('session.started');
+    for (const chunk of await spokenQuestion()) send({ type: 'session.input_audio.append', audio: chunk });
+    const created = await box.next('session.delegation.created');
+    expect(created.delegation).toMatchObject({ target: 'client' });
+    expect(created.delegation.response_id).toBeUndefined();
+    expect(created.offset_ms).toBeGreaterThan(0);
+    send({ type: 'session.commentary.append', event_id: 'c1', content: 'Your table for two is booked at eight.', delegation_id: created.delegation.id });
+    const appended = await box.next('session.commentary.appended');
+    expect(appended).toMatchObject({ client_event_id: 'c1' });
+    expect(appended.start_ms).toBe(appended.end_ms);
+    const said: string[] = [];
+    while (said.join('') !== 'Your table for two is booked at eight.') said.push((await box.next('session.output_transcript.delta')).delta);
+    expect(server.scenarioProgress).toEqual({ used: 1, remaining: 0 });
+  });
+
+  it('decisions delegation: the scripted decision arrives as decision.event, then the next turn is spoken', async () => {
+    const { url } = await start({ scenario: createScenario().turn((t) => t.calls('wants_refund', { value: true })).turn((t) => t.says('I will start the refund.')).build() });
+    const { box, send } = await raw(url);
+    send({ type: 'session.start', session: { model: 'gpt-live-1', delegation: { type: 'decisions', decisions: { model: 'gpt-5.2-mini', questions: [{ type: 'predicate', instructions: 'Does the caller want a refund?' }] } } } });
+    await box.next('session.started');
+    for (const chunk of await spokenQuestion()) send({ type: 'session.input_audio.append', audio: chunk });
+    expect((await box.next('session.delegation.created')).delegation.target).toBe('decisions');
+    expect(await box.next('decision.event')).toMatchObject({ event: { type: 'decision.completed', decision: { answers: [{ name: 'wants_refund', value: { value: true } }] } } });
+    expect((await box.next('session.output_transcript.delta')).delta).toBe('I ');
+  });
+
+  it('full duplex: yields to user speech under the yield policy, keeps talking under ignore', async () => {
+    const outputMs = async (bargeIn: 'yield' | 'ignore'): Promise<{ spoken: number; clip: number }> => {
+      // Real time, so that the user's speech lands while the reply is playing.
+      const { url, server } = await start({ bargeIn, audioPace: 'realtime', scenario: createScenario().turn((t) => t.plays('reply-weather')).turn((t) => t.says('ok')).build() });
+      const { box, send } = await raw(url);
+      send({ type: 'session.start', session: { model: 'gpt-live-1' } });
+      await box.next('session.started');
+      const question = await spokenQuestion();
+      for (const chunk of question) send({ type: 'session.input_audio.append', audio: chunk });
+      await box.next('session.output_audio.delta');
+      // The user speaks again over the reply.
+      for (const chunk of question) send({ type: 'session.input_audio.append', audio: chunk });
+      // The second utterance was heard (and, under 'yield', cut the reply short).
+      await box.next('session.input_transcript.delta');
+      // The answer to it: after the cut (yield) or after the whole reply (ignore).
+      await box.next('session.output_transcript.delta', (event) => event.delta === 'ok');
+      const clip = await loadFixtureAudio('reply-weather');
+      const first = server.log.sent.findIndex((entry) => entry.event.type === 'session.output_transcript.delta' && entry.event.delta === 'ok');
+      const replyDeltas = server.log.sent.slice(0, first < 0 ? undefined : first).filter((entry) => entry.event.type === 'session.output_audio.delta');
+      return { spoken: replyDeltas.reduce((sum, entry) => sum + (entry.audioBytes ?? 0) / 48, 0), clip: (clip.pcm.length * 1000) / 24000 };
+    };
+    const yielded = await outputMs('yield');
+    expect(yielded.spoken).toBeLessThan(yielded.clip - 100);
+    const ignored = await outputMs('ignore');
+    expect(ignored.spoken).toBeGreaterThanOrEqual(ignored.clip - 1);
+  });
+
+  it('reports cumulative usage, ends expired sessions with session.closed, and lets a sideband attach', async () => {
+    const { url, server } = await start({ usageIntervalMs: 40, expireAfterMs: 400 });
+    const { box, send } = await raw(url);
+    send({ type: 'session.start', session: { model: 'gpt-live-1' } });
+    const started = await box.next('session.started');
+    const sideband = await raw(`${url}/${started.session.id as string}/attach`);
+    expect(await upgradeStatus(`${url}/live_missing/attach`, { Authorization: `Bearer ${KEY}` })).toBe(404);
+    sideband.send({ type: 'session.thinking.append', event_id: 'sb1', content: 'The caller is verified.', delegation_id: null });
+    expect(await sideband.box.next('session.thinking.appended')).toMatchObject({ client_event_id: 'sb1' });
+    const first = await box.next('session.usage.updated');
+    const second = await box.next('session.usage.updated');
+    expect(second.usage.seconds).toBeGreaterThanOrEqual(first.usage.seconds);
+    const closed = await box.next('session.closed');
+    expect(closed).toMatchObject({ reason: 'expired', session: { id: started.session.id } });
+    expect(closed.usage.seconds).toBeGreaterThanOrEqual(second.usage.seconds);
+    expect(await sideband.box.next('session.closed')).toMatchObject({ reason: 'expired' });
+    expect(server.connections.map((connection) => connection.kind)).toEqual(['primary', 'sideband']);
+  });
+});
