@@ -5,16 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AudioPlayer, MicrophoneCapture } from '../../src/audio/index';
 import { RealtimeError } from '../../src/base/errors';
-
-function thrown(create: () => unknown): RealtimeError {
-  try {
-    create();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RealtimeError);
-    return error as RealtimeError;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../helpers/index.js';
 
 describe('MicrophoneCapture options', () => {
   it('derives chunk size and rate from the format', () => {

@@ -3,8 +3,9 @@
  * the WebSocket transport; the fake microphone asks the question, the mock answers with the
  * long reply, and the user barges in (the interruption clip) while it plays. The server must
  * cancel the response (VAD) and receive a truncate whose audio_end_ms is the worklet's
- * acknowledged played count, agreeing within 20 ms with the AudioContext clock from the first
- * played sample to the acknowledgement.
+ * acknowledged played count, and which agrees within 20 ms with the reply audio really rendered,
+ * measured on the recorded output (underrun silence excluded, so a loaded machine that starves
+ * the player still passes: what must hold is that the truncate names what the user heard).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,9 +106,10 @@ describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeSer
     expect(mock.filter({ type: 'error' })).toHaveLength(0);
   });
 
-  it('agrees within 20 ms with the AudioContext clock from the first played sample to the acknowledgement', async () => {
+  it('agrees within 20 ms with the reply audio the recorder heard, underrun silence excluded', async () => {
     const truncate = mock.filter('conversation.item.truncate')[0]!.event as unknown as { audio_end_ms: number };
-    const clockMs = (result.ack!.silentAt - result.started!.contextTime) * 1000;
+    const ack = result.ack!;
+    const clockMs = (ack.silentAt - result.started!.contextTime) * 1000;
     // The recorder on the output confirms the clock's start: the reply's first non-zero sample
     // (after its leading digital silence) came out when the worklet said the reply started.
     const reply = await loadFixtureAudio('reply-long');
@@ -116,19 +118,69 @@ describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeSer
     const rate = result.contextSampleRate;
     const heardStart = result.tap.first / rate - leadingZeros / reply.sampleRate;
     const tap = base64ToFloat32(result.tap.samplesBase64);
-    const silentFrame = Math.round(result.ack!.silentAt * rate) - result.tap.startFrame;
+    const silentFrame = Math.round(ack.silentAt * rate) - result.tap.startFrame;
+    const fadeFrame = Math.round(ack.fadeStartedAt * rate) - result.tap.startFrame;
+
+    // What was rendered of the reply: the recorded output from its first non-zero frame to the
+    // fade, with every stretch of digital silence (an underrun's, or the reply's own pauses)
+    // taken out, matched against the reply resampled to the context rate with the same
+    // stretches taken out; then the fade's frames, which count as played.
+    const heardFrames = framesOutsideSilence(tap.subarray(result.tap.first - result.tap.startFrame, fadeFrame));
+    const resampler = new Resampler({ inputRate: reply.sampleRate, outputRate: rate });
+    const spoken = pcm16ToFloat(reply.pcm.subarray(leadingZeros));
+    const reference = Float32Array.from([...resampler.process(spoken), ...resampler.flush()]);
+    const fadeMs = (ack.silentAt - ack.fadeStartedAt) * 1000;
+    const renderedMs = (leadingZeros / reply.sampleRate) * 1000 + (positionAfter(reference, heardFrames) / rate) * 1000 + fadeMs;
+    // The clock runs from the reply's first sample (its leading silence included) to the acknowledgement.
+    const gapMs = clockMs - renderedMs;
     process.stdout.write(
-      `[e2e] audio_end_ms ${truncate.audio_end_ms}, clock ${clockMs.toFixed(2)} ms (diff ${(truncate.audio_end_ms - clockMs).toFixed(2)} ms), ` +
+      `[e2e] audio_end_ms ${truncate.audio_end_ms}, rendered ${renderedMs.toFixed(2)} ms (diff ${(truncate.audio_end_ms - renderedMs).toFixed(2)} ms), ` +
+        `clock ${clockMs.toFixed(2)} ms, underruns ${result.underruns} (silence in the reply's span ${gapMs.toFixed(1)} ms), ` +
         `output start per recorder vs worklet ${((heardStart - result.started!.contextTime) * 1000).toFixed(2)} ms, ` +
         `speech_started → output silent ${result.speechStartedToSilentMs?.toFixed(1)} ms, received ${result.interrupted!.receivedMs!.toFixed(0)} ms\n`,
     );
-    // The mock paces its 50 ms deltas in real time; the jitter buffer must not drain between them
-    // (an underrun would put silence between the clock's two ends).
-    expect(result.underruns).toBe(0);
-    expect(Math.abs(truncate.audio_end_ms - clockMs)).toBeLessThanOrEqual(20);
+    expect(Math.abs(truncate.audio_end_ms - renderedMs)).toBeLessThanOrEqual(20);
+    // No more can have played than the time that passed (underruns only add time).
+    expect(truncate.audio_end_ms).toBeLessThanOrEqual(clockMs + 20);
     // The resampler's symmetric filter may start the output ~1.4 ms before the first sample.
     expect(Math.abs(heardStart - result.started!.contextTime) * 1000).toBeLessThan(3);
     // After the acknowledged moment the output is silent until the next reply starts.
     expect(tap.subarray(silentFrame, silentFrame + Math.round(rate * 0.02)).every((value) => value === 0)).toBe(true);
   });
 });
+
+/** A stretch of exact zeros at least this long is silence (an underrun inserts whole render quanta). */
+const SILENCE_RUN_FRAMES = 128;
+
+/** Frames of `samples` outside runs of at least {@link SILENCE_RUN_FRAMES} exact zeros. */
+function framesOutsideSilence(samples: Float32Array): number {
+  let frames = 0;
+  let zeros = 0;
+  for (const sample of samples) {
+    if (sample === 0) {
+      zeros += 1;
+      continue;
+    }
+    frames += zeros < SILENCE_RUN_FRAMES ? zeros + 1 : 1;
+    zeros = 0;
+  }
+  return frames + (zeros < SILENCE_RUN_FRAMES ? zeros : 0);
+}
+
+/** The frame of `reference` after which `frames` frames outside silence have gone by. */
+function positionAfter(reference: Float32Array, frames: number): number {
+  let counted = 0;
+  let zeros = 0;
+  for (let index = 0; index < reference.length; index += 1) {
+    if (reference[index] === 0) {
+      zeros += 1;
+      continue;
+    }
+    const pending = zeros < SILENCE_RUN_FRAMES ? zeros : 0;
+    if (counted + pending >= frames) return index - zeros + (frames - counted);
+    counted += pending + 1;
+    zeros = 0;
+    if (counted === frames) return index + 1;
+  }
+  return reference.length;
+}

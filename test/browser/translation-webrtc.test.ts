@@ -17,6 +17,7 @@ import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-ses
 import { chromiumAvailable, fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser } from './harness';
 import type { TranslationPageConfig, TranslationPageSnapshot } from './pages/translation-page';
 import { SERVER_KEY, USER_TOKEN, startAppServer } from './webrtc-harness';
+import { until as untilHolds } from '../helpers/index.js';
 
 const enabled = chromiumAvailable();
 
@@ -29,15 +30,16 @@ function driver(browser: () => LaunchedBrowser) {
       throw new Error(`page vx.${name} failed: ${error instanceof Error ? error.message : String(error)}\n${browser().logs.slice(-30).join('\n')}`);
     }
   };
-  const until = async (predicate: (snapshot: TranslationPageSnapshot) => boolean, what: string, timeoutMs = 20_000): Promise<TranslationPageSnapshot> => {
-    const deadline = Date.now() + timeoutMs;
-    let last = await call<TranslationPageSnapshot>('read');
-    while (!predicate(last)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}\n${browser().logs.slice(-20).join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      last = await call<TranslationPageSnapshot>('read');
-    }
-    return last;
+  const until = (predicate: (snapshot: TranslationPageSnapshot) => boolean, what: string, timeoutMs = 20_000): Promise<TranslationPageSnapshot> => {
+    let last: TranslationPageSnapshot | undefined;
+    return untilHolds(
+      async () => {
+        last = await call<TranslationPageSnapshot>('read');
+        return predicate(last) && last;
+      },
+      what,
+      { timeoutMs, intervalMs: 100, detail: () => `${JSON.stringify(last)}\n${browser().logs.slice(-20).join('\n')}` },
+    );
   };
   return { call, until };
 }

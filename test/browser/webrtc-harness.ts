@@ -16,6 +16,7 @@ import { MockRealtimeServer } from '../../src/testing/mock/server';
 import type { MockRealtimeServerOptions, MockServerAddress } from '../../src/testing/mock/server';
 import { fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';
+import { until } from '../helpers/index.js';
 
 /** The server key the app server holds (the mock accepts only it, and keys it minted). */
 export const SERVER_KEY = 'sk-test-webrtc-server-key';
@@ -158,17 +159,20 @@ export async function startWebRtcRig(options: WebRtcRigOptions = {}): Promise<We
       },
       call,
       read,
-      async until(predicate, what, timeoutMs = 15_000) {
-        const deadline = Date.now() + timeoutMs;
-        let last = await read();
-        while (!predicate(last)) {
-          if (Date.now() > deadline) {
-            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; page state: ${JSON.stringify({ states: last.states, closes: last.closes, transcripts: last.transcripts, errors: last.errors, events: last.eventTypes.slice(-15) })}\n${browser.logs.slice(-20).join('\n')}`);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          last = await read();
-        }
-        return last;
+      until(predicate, what, timeoutMs = 15_000) {
+        let last: PageSnapshot | undefined;
+        return until(
+          async () => {
+            last = await read();
+            return predicate(last) && last;
+          },
+          what,
+          {
+            timeoutMs,
+            intervalMs: 100,
+            detail: () => `page state: ${JSON.stringify({ states: last?.states, closes: last?.closes, transcripts: last?.transcripts, errors: last?.errors, events: last?.eventTypes.slice(-15) })}\n${browser.logs.slice(-20).join('\n')}`,
+          },
+        );
       },
       close,
     };

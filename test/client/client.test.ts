@@ -3,9 +3,10 @@ import { RealtimeClient } from '../../src/client/client';
 import type { ClientState } from '../../src/client/client-events';
 import { isRealtimeError } from '../../src/base/errors';
 import { silentLogger } from '../../src/base/logger';
+import { DEFAULT_PRICES } from '../../src/base/defaults';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { useCleanup } from '../helpers/cleanup';
+import { useCleanup } from '../helpers/index.js';
 import { base64ToPcm16 } from '../../src/codec/base64';
 import type { ClientEventMap } from '../../src/events';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
@@ -84,8 +85,20 @@ describe('RealtimeClient over WebSocket', () => {
     expect(entries[1]?.status).toBe('completed');
     expect(entries[1]?.content[0]?.audioMs).toBeGreaterThan(2000);
     expect(client.usage.responses).toBe(1);
-    expect(client.usage.outputAudioTokens).toBeGreaterThan(0);
-    expect(client.usage.estimatedCostUsd).toBeGreaterThan(0);
+    // The client's totals are what the mock's response.done reported (about 20 output audio
+    // tokens a second of the reply clip), and the cost is priced from them.
+    const weather = await loadFixtureAudio('reply-weather');
+    const reported = server.filter({ type: 'response.done' }, { direction: 'sent' })[0]!.event as unknown as { response: { usage: { output_token_details: { audio_tokens: number } } } };
+    expect(reported.response.usage.output_token_details.audio_tokens).toBe(Math.round((weather.durationMs / 1000) * 20));
+    expect(client.usage.outputAudioTokens).toBe(reported.response.usage.output_token_details.audio_tokens);
+    // One uncached response priced at gpt-realtime-2's list prices (the default model's row).
+    const usage = client.usage;
+    const price = DEFAULT_PRICES['gpt-realtime-2']!;
+    expect(usage.cachedInputTextTokens + usage.cachedInputAudioTokens).toBe(0);
+    expect(usage.estimatedCostUsd).toBeCloseTo(
+      (usage.inputTextTokens * price.textInput + usage.inputAudioTokens * price.audioInput + usage.outputTextTokens * price.textOutput + usage.outputAudioTokens * price.audioOutput) / 1_000_000,
+      12,
+    );
     expect(server.filter({ type: 'response.create' }, { direction: 'received' })).toHaveLength(1);
   });
 

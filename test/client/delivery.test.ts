@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
 import type { DeliveryUpdate } from '../../src/client/client-events';
 import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent } from './scripted-server';
+import { useCleanup } from '../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 type Reply = (frame: Record<string, unknown>) => void;
 

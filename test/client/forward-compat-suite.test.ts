@@ -5,18 +5,16 @@
  * Nothing is dropped (each frame reaches `'*'`, none becomes an `error`), nothing throws, and
  * nothing stalls: afterwards a response is still requested and answered.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
 import type { RealtimeError } from '../../src/base/errors';
 import { silentLogger } from '../../src/base/logger';
 import { officialExamples } from '../events/examples';
 import { allUnknownShapes } from '../helpers/unknown-shapes';
 import { startScriptedServer } from './scripted-server';
+import { useCleanup } from '../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 describe('forward compatibility: the client with unknown nested shapes in every known event', () => {
   it('drops nothing, throws nothing and still answers afterwards', async () => {

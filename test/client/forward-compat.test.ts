@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
 import type { RealtimeClientOptions } from '../../src/client/client';
 import type { TranscriptUpdate } from '../../src/client/conversation';
 import { silentLogger } from '../../src/base/logger';
 import { startScriptedServer } from './scripted-server';
 import type { ScriptedServer, ScriptedServerOptions } from './scripted-server';
+import { useCleanup } from '../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 async function serve(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const server = await startScriptedServer(options);

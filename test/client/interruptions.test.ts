@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
 import { RealtimeClient } from '../../src/client/client';
 import type { InterruptionInfo } from '../../src/client/client-events';
@@ -10,11 +10,9 @@ import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 import { FakePeerConnection, FakeStream, FakeTrack, SESSION_CREATED, fakeSdpFetch, sdpAnswer } from '../transport/webrtc-fakes';
 import { startScriptedServer } from './scripted-server';
 import type { ScriptedServer } from './scripted-server';
+import { useCleanup } from '../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 /** A sink that has played `playedFraction` of what it was given when flushed (null when given nothing). */
 class FractionSink implements AudioOutputSink {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
 import type { TranscriptUpdate } from '../../src/client/conversation';
 import { silentLogger } from '../../src/base/logger';
@@ -6,11 +6,9 @@ import { exponentialBackoff } from '../../src/client/reconnect';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent, ScriptedServer } from './scripted-server';
+import { useCleanup } from '../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 // Usage of the official `response.done` example (fixtures/protocol/events-ga.jsonl).
 const usage = { total_tokens: 253, input_tokens: 132, output_tokens: 121, input_token_details: { text_tokens: 119, audio_tokens: 13, image_tokens: 0, cached_tokens: 64, cached_tokens_details: { text_tokens: 64, audio_tokens: 0, image_tokens: 0 } }, output_token_details: { text_tokens: 30, audio_tokens: 91 } };

@@ -10,6 +10,8 @@ import { RealtimeClient } from '../../src/client/client';
 import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
+import { until } from '../helpers/index.js';
+import type { UntilOptions } from '../helpers/index.js';
 
 const TURNS = 5;
 const RUNS = 32;
@@ -27,25 +29,20 @@ function seeded(seed: number): () => number {
 
 type DropPoint = { turn: number; afterSend: true } | { turn: number; afterSend: false; afterEvents: number };
 
-/** Resolves once `condition()` holds, re-checked on every client event; rejects after `timeoutMs`. */
-function until(client: RealtimeClient, condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (!condition()) return;
-      clearTimeout(timer);
-      client.off('*', check);
-      client.off('state', check);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      client.off('*', check);
-      client.off('state', check);
-      reject(new Error(`timed out waiting for ${what} (state ${client.state.status})`));
-    }, timeoutMs);
-    client.on('*', check);
-    client.on('state', check);
-    check();
-  });
+/** Re-checks an {@link until} on every client event and state change, and names the state on a timeout. */
+function onClientEvents(client: RealtimeClient): UntilOptions {
+  return {
+    timeoutMs: 8000,
+    detail: () => `state ${client.state.status}`,
+    wake: (check) => {
+      client.on('*', check);
+      client.on('state', check);
+      return () => {
+        client.off('*', check);
+        client.off('state', check);
+      };
+    },
+  };
 }
 
 function finalTranscript(client: RealtimeClient): string[] {
@@ -72,7 +69,7 @@ async function converse(drops: DropPoint[]): Promise<{ transcript: string[]; dro
       const answered = (): boolean => client.state.status === 'connected' && !client.responseActive && client.conversation.entries.filter((e) => e.role === 'assistant' && e.status === 'completed').length === turn + 1;
       client.sendText(`Question ${turn}?`);
       if (planned.some((drop) => drop.afterSend) && server.dropConnections() > 0) dropped += 1;
-      await until(client, answered, `the answer to question ${turn}`);
+      await until(answered, `the answer to question ${turn}`, onClientEvents(client));
       client.off('*', countEvents);
     }
     return { transcript: finalTranscript(client), dropped, server, client };

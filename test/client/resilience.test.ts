@@ -9,21 +9,11 @@ import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import type { Scenario, ScenarioTurn } from '../../src/testing/script/scenario';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import { useCleanup } from '../helpers/cleanup';
+import { once, useCleanup } from '../helpers/index.js';
 import type { Transport, TransportEvents } from '../../src/transport/transport';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 
 const { stoppers, startMock } = useCleanup();
-
-function until<T>(subscribe: (resolve: (value: T) => void) => void, what: string, timeoutMs = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-    subscribe((value) => {
-      clearTimeout(timer);
-      resolve(value);
-    });
-  });
-}
 
 /** A transport whose connections always fail, counting attempts. */
 class RefusingTransport extends EventEmitter<TransportEvents> implements Transport {
@@ -56,7 +46,7 @@ describe('reconnection', () => {
     client.on('state', (state) => states.push(state));
     // Every reconnect attempt is refused at the HTTP upgrade from here on.
     await server.stop();
-    await until<void>((resolve) => client.once('state', () => resolve()), 'reconnecting');
+    await once<void>((resolve) => client.once('state', () => resolve()), 'reconnecting');
     for (let i = 0; i < 6; i += 1) {
       await clock.advance(40_000);
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -82,11 +72,11 @@ describe('reconnection', () => {
     stoppers.push(() => client.disconnect());
     await client.connect();
     server.dropConnections();
-    await until<void>((resolve) => client.on('state', (s) => s.status === 'reconnecting' && resolve()), 'reconnecting');
+    await once<void>((resolve) => client.on('state', (s) => s.status === 'reconnecting' && resolve()), 'reconnecting');
     const id = client.sendText('said while offline', { respond: false });
     expect(client.appendInputAudio(new Int16Array(480))).toBe(false);
     expect(client.commitInputAudio()).toBe(false);
-    const connected = until<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), 'connected');
+    const connected = once<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), 'connected');
     await clock.advance(1000);
     await connected;
     await server.waitFor({ type: 'conversation.item.create', item: { id } }, { direction: 'received' });
@@ -128,7 +118,7 @@ describe('reconnection', () => {
       try {
         await client.connect();
         for (let turn = 0; turn < 3; turn += 1) {
-          const settled = until<void>(
+          const settled = once<void>(
             (resolve) => {
               const onDone = (): void => resolve();
               client.once('response.done', onDone);
@@ -141,13 +131,13 @@ describe('reconnection', () => {
           client.sendText(`question ${turn}`);
           await settled;
           if (client.state.status !== 'connected') {
-            await until<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), `reconnect in run ${run}`);
+            await once<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), `reconnect in run ${run}`);
             // A question sent before the drop may not have been answered: give it time.
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         }
         // An answer cut by a drop is asked for again after the reconnect: let it finish.
-        await until<void>(
+        await once<void>(
           (resolve) => {
             const check = (): void => {
               if (client.state.status === 'connected' && !client.responseActive) resolve();
@@ -231,7 +221,7 @@ describe('interruption', () => {
     stoppers.push(() => client.disconnect());
     client.attachOutput(new WallClockSink());
     await client.connect();
-    const interrupted = until<InterruptionInfo>((resolve) => client.once('interrupted', resolve), 'interrupted');
+    const interrupted = once<InterruptionInfo>((resolve) => client.once('interrupted', resolve), 'interrupted');
     client.sendText('tell me a long story');
     await server.waitFor('response.output_audio.delta', { direction: 'sent', nth: 6 });
     const { loadFixtureAudio } = await import('../../src/testing/fixtures');
@@ -291,7 +281,7 @@ describe('limits', () => {
     const id = client.sendText('remember me', { respond: false });
     await server.waitFor({ type: 'conversation.item.create' }, { direction: 'received' });
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const reconnected = until<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), 'connected after rotation');
+    const reconnected = once<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), 'connected after rotation');
     await clock.advance(59 * 60_000);
     await reconnected;
     expect(server.connections).toHaveLength(2);

@@ -130,10 +130,16 @@ describe('src/events/generated/validators.ts', () => {
 
 describe('generated validators agree with zod (verdict, issues, message, copied output)', () => {
   it('on every valid example', () => {
+    const unmatched: string[] = [];
     for (const { dir, event } of validExamples) {
       const pair = pairByEvent.get(`${dir} ${event.type}`);
       if (pair) agree(pair, event);
+      else unmatched.push(`${dir} ${event.type}`);
     }
+    // Every example has a schema and a validator except the two beta-era transcription-session
+    // examples the official file still holds (no GA schema): a type whose lookup drifts fails
+    // here instead of being skipped.
+    expect([...new Set(unmatched)].sort()).toEqual(['client transcription_session.update', 'server transcription_session.updated']);
   });
 
   it('on mutations of valid events, for the schema of their type and of another type', () => {

@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { normalizeSessionConfig, serializeClientEvent } from '../../src/events';
 import type { RealtimeSessionConfig, SessionConfigInput } from '../../src/events';
 import { RealtimeError } from '../../src/base/errors';
+import { thrown } from '../helpers/index.js';
 
 function rejected(config: unknown): RealtimeError {
-  return thrown(() => normalizeSessionConfig(config as SessionConfigInput));
-}
-
-function thrown(run: () => unknown): RealtimeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RealtimeError);
-    expect((error as RealtimeError).code).toBe('VOXWIRE_INVALID_SESSION_CONFIG');
-    return error as RealtimeError;
-  }
-  throw new Error('expected VOXWIRE_INVALID_SESSION_CONFIG');
+  return thrown(() => normalizeSessionConfig(config as SessionConfigInput), 'VOXWIRE_INVALID_SESSION_CONFIG');
 }
 
 describe('normalizeSessionConfig', () => {
@@ -175,7 +165,7 @@ describe('normalizeSessionConfig', () => {
       type: 'realtime',
       audio: { input: { turn_detection: { type: 'server_vad', future_ms: 5 } } },
     });
-    const error = thrown(() => normalizeSessionConfig({ voic: 'sage' } as SessionConfigInput, { strict: true }));
+    const error = thrown(() => normalizeSessionConfig({ voic: 'sage' } as SessionConfigInput, { strict: true }), 'VOXWIRE_INVALID_SESSION_CONFIG');
     expect(error.message).toBe('session config rejected: unknown field `voic`');
     expect(error.path).toBe('voic');
   });

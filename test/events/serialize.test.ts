@@ -2,16 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventId, parseClientEvent, serializeClientEvent } from '../../src/events';
 import type { ClientEventInput, ClientEventWarning } from '../../src/events';
 import { RealtimeError } from '../../src/base/errors';
-
-function thrown(run: () => unknown): RealtimeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RealtimeError);
-    return error as RealtimeError;
-  }
-  throw new Error('expected a RealtimeError, nothing was thrown');
-}
+import { thrown } from '../helpers/index.js';
 
 /** Refused in strict mode (what the strict schemas say about it). */
 function rejected(event: unknown): RealtimeError {

@@ -8,10 +8,10 @@ import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
  * and stops it after the test.
  */
 export function useCleanup(): {
-  stoppers: Array<() => Promise<void> | void>;
+  stoppers: Array<() => unknown>;
   startMock: (options?: MockRealtimeServerOptions) => Promise<{ server: MockRealtimeServer; url: string }>;
 } {
-  const stoppers: Array<() => Promise<void> | void> = [];
+  const stoppers: Array<() => unknown> = [];
   afterEach(async () => {
     for (const stop of stoppers.splice(0).reverse()) await stop();
   });

@@ -11,19 +11,17 @@
  * Seeded randomness: a failure prints its seed; FAULT_SEED=<seed> replays the same choices.
  */
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../bench/relay/fake-upstream';
 import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
-import { pcmChunk, until } from './harness';
+import { pcmChunk } from './harness';
 import { useRedisServer } from './node/redis-server';
 import { RelayNode } from './relay-node';
+import { until, useCleanup } from '../helpers/index.js';
 
 const { available, server: redisServer } = useRedisServer();
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
 function seeded(seed: number): () => number {
@@ -129,7 +127,7 @@ describe.skipIf(!available)('fault suite: two relays, one Redis, random disconne
       socket.close(1000);
       await new Promise((resolve) => socket.once('close', resolve));
     }
-    await until(() => upstream.openConnections === 0, 5000, 'the warm-up upstreams to close');
+    await until(() => upstream.openConnections === 0, 'the warm-up upstreams to close', { timeoutMs: 5000 });
     await sleep(300);
     const baselineFds = nodes.map((node) => node.openFds());
 
@@ -171,7 +169,7 @@ describe.skipIf(!available)('fault suite: two relays, one Redis, random disconne
     await Promise.all([...loops, faults]);
 
     // Quiescence: every session over, every final charge stored.
-    await until(() => upstream.openConnections === 0, 15_000, 'every upstream connection to close');
+    await until(() => upstream.openConnections === 0, 'every upstream connection to close', { timeoutMs: 15_000 });
     for (const node of nodes) {
       let active = -1;
       for (let poll = 0; poll < 100 && active !== 0; poll += 1) {

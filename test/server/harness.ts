@@ -1,13 +1,13 @@
 /**
- * Loopback plumbing for the relay's integration tests: a relay in front of an upstream, and a
- * bare `ws` client that records every frame it receives, as text, exactly as it arrived.
+ * Loopback plumbing for the relay's integration tests: a relay in front of an upstream, and the
+ * raw test client (test/helpers) pointed at it.
  */
-import WebSocket from 'ws';
 import { silentLogger, type Logger } from '../../src/base/logger';
 import { createRelay, type CreateRelayOptions, type NodeRelay } from '../../src/server/node/create-relay';
 import type { RelayIdentity } from '../../src/server/core/relay-options';
+import { RawClient } from '../helpers/index.js';
 
-export type AnyEvent = { type: string; [key: string]: any };
+export type { AnyEvent } from '../helpers/index.js';
 
 /** The server key used upstream in the tests; no frame to a client may contain it. */
 export const SECRET_KEY = 'sk-test-SECRET-relay-key-0123456789';
@@ -33,106 +33,11 @@ export async function startRelay(
   return { relay, url, port };
 }
 
-/** A bare client recording every frame (text) and the close. */
-export class RelayClient {
-  readonly frames: string[] = [];
-  readonly events: AnyEvent[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  closeInfo: { code: number; reason: string } | undefined;
-  private cursor = 0;
-  private readonly waiters = new Set<() => void>();
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const text = data.toString();
-      this.frames.push(text);
-      this.events.push(JSON.parse(text) as AnyEvent);
-      for (const wake of [...this.waiters]) wake();
-    });
-    this.closed = new Promise((resolve) => {
-      socket.on('close', (code, reason) => {
-        this.closeInfo = { code, reason: reason.toString() };
-        resolve(this.closeInfo);
-        for (const wake of [...this.waiters]) wake();
-      });
-    });
-  }
-
-  /** Connects; rejects with `statusCode` when the upgrade is refused. */
-  static connect(url: string, query = '?token=user:alice', headers: Record<string, string> = {}): Promise<RelayClient> {
-    const socket = new WebSocket(`${url}${query}`, { headers, perMessageDeflate: false });
-    const client = new RelayClient(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(client));
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { statusCode: response.statusCode, body })));
-        socket.on('error', () => undefined);
-      });
-    });
-  }
-
-  send(event: AnyEvent): void {
-    this.socket.send(JSON.stringify(event));
-  }
-
-  sendRaw(data: string): void {
-    this.socket.send(data);
-  }
-
-  /** Events of a type received so far. */
-  all(type: string): AnyEvent[] {
-    return this.events.filter((event) => event.type === type);
-  }
-
-  /** The next event (after the last one taken) matching `match`. */
-  next(match: string | ((event: AnyEvent) => boolean), timeoutMs = 5000): Promise<AnyEvent> {
-    const predicate = typeof match === 'string' ? (event: AnyEvent) => event.type === match : match;
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        for (let index = this.cursor; index < this.events.length; index += 1) {
-          const event = this.events[index] as AnyEvent;
-          if (predicate(event)) {
-            this.cursor = index + 1;
-            resolve(event);
-            return true;
-          }
-        }
-        return false;
-      };
-      if (check()) return;
-      const timer = setTimeout(() => {
-        this.waiters.delete(wake);
-        reject(new Error(`timed out waiting for ${typeof match === 'string' ? match : 'a matching event'}; got ${this.events.map((event) => event.type).join(', ')}`));
-      }, timeoutMs);
-      const wake = (): void => {
-        if (check()) {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-        } else if (this.closeInfo !== undefined) {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          reject(new Error(`closed (${this.closeInfo.code} ${this.closeInfo.reason}) while waiting; got ${this.events.map((event) => event.type).join(', ')}`));
-        }
-      };
-      this.waiters.add(wake);
-    });
-  }
-
-  /** Closes (a client that does not answer the handshake within a second is cut off). */
-  async close(): Promise<{ code: number; reason: string }> {
-    if (this.closeInfo === undefined) {
-      this.socket.resume();
-      this.socket.close(1000);
-      const timer = setTimeout(() => this.socket.terminate(), 1000);
-      await this.closed;
-      clearTimeout(timer);
-    }
-    return this.closed;
-  }
-}
+/** The raw test client pointed at a relay: authenticated as `?token=user:alice` unless told otherwise. */
+export const RelayClient = {
+  connect: (url: string, query = '?token=user:alice', headers: Record<string, string> = {}): Promise<RawClient> => RawClient.connect(url, { query, headers }),
+};
+export type RelayClient = RawClient;
 
 /** Base64 of `ms` milliseconds of 24 kHz PCM16 (a quiet tone, so it is not all zeros). */
 export function pcmChunk(ms: number, seed = 0): string {
@@ -140,15 +45,6 @@ export function pcmChunk(ms: number, seed = 0): string {
   const buffer = Buffer.alloc(samples * 2);
   for (let index = 0; index < samples; index += 1) buffer.writeInt16LE(Math.round(200 * Math.sin((index + seed) / 10)), index * 2);
   return buffer.toString('base64');
-}
-
-/** Polls until `check` is true (bounded). */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Plain HTTP GET against the relay. */

@@ -4,18 +4,16 @@
  * chunk with an audio delta (50 frames a second back). It stops by itself after a few seconds.
  * Throughput and latency figures belong to bench/relay; this checks that nothing is lost.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { pcmChunk, RelayClient, startRelay, until } from './harness';
+import { pcmChunk, RelayClient, startRelay } from './harness';
+import { until, useCleanup } from '../helpers/index.js';
 
 const SESSIONS = 20;
 const SECONDS = 3;
 const CHUNK_MS = 20;
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 async function echoUpstream(): Promise<string> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
@@ -59,7 +57,7 @@ describe('load (bounded, loopback)', () => {
       const due = started + (tick + 1) * CHUNK_MS;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
     }
-    await until(() => clients.every((client) => client.all('response.output_audio.delta').length === perSession), 10_000, 'every echo');
+    await until(() => clients.every((client) => client.all('response.output_audio.delta').length === perSession), 'every echo', { timeoutMs: 10_000 });
 
     for (const [index, client] of clients.entries()) {
       const ids = client.all('response.output_audio.delta').map((event) => event.event_id as string);

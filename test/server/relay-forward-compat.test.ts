@@ -4,17 +4,15 @@
  * content parts, roles, statuses and session types: test/helpers/unknown-shapes.ts), passes the
  * relay whole and in order, and the usage of every `response.done` is still counted.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Usage } from '../../src/events';
 import { officialExamples } from '../events/examples';
 import { allUnknownShapes, unknownShapeVariants, type JsonObject } from '../helpers/unknown-shapes';
 import { RelayClient, startRelay } from './harness';
 import { startScriptedUpstream } from './scripted-upstream';
+import { useCleanup } from '../helpers/index.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 describe('relay: forward compatibility of server events', () => {
   it('forwards every known server event with unknown nested shapes whole, in order, and counts the usage of each response.done', async () => {

@@ -5,14 +5,12 @@
  * `system` items in its `input` are refused; its `metadata` and the API's answer (no
  * conversation items, `conversation_id: null`) pass unchanged.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { RelayClient, SECRET_KEY, startRelay } from './harness';
+import { useCleanup } from '../helpers/index.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 const LOCKED = 'Only talk about the weather.';
 

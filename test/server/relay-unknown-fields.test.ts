@@ -4,15 +4,13 @@
  * session; `policy.strict: true` refuses it instead. The policy still holds: a field the relay
  * does not know is never a way around a locked field or the system-message rule.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/base/logger';
 import { RelayClient, startRelay } from './harness';
 import { startScriptedUpstream, type ScriptedConnection } from './scripted-upstream';
+import { useCleanup } from '../helpers/index.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 async function setUp(policy: Record<string, unknown> = {}): Promise<{ client: RelayClient; upstream: ScriptedConnection; warnings: Array<{ message: string; details: Record<string, unknown> | undefined }> }> {
   const scripted = await startScriptedUpstream();

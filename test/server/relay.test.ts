@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { connect as netConnect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import WebSocket, { WebSocketServer } from 'ws';
 import { RealtimeClient } from '../../src/client/client';
@@ -15,12 +15,10 @@ import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { createScenario } from '../../src/testing/script/scenario';
 import { defineTool } from '../../src/tools/define-tool';
-import { httpGet, pcmChunk, RelayClient, SECRET_KEY, startRelay, until } from './harness';
+import { httpGet, pcmChunk, RelayClient, SECRET_KEY, startRelay } from './harness';
+import { until, useCleanup } from '../helpers/index.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 async function mockUpstream(options: ConstructorParameters<typeof MockRealtimeServer>[0] = {}): Promise<MockRealtimeServer> {
   const mock = new MockRealtimeServer({ audioPace: 'instant', auth: { apiKey: SECRET_KEY }, ...options });
@@ -163,7 +161,7 @@ describe('limits', () => {
     const closed = await client.closed;
     expect(closed).toEqual({ code: CLOSE_CODES.sessionTimeLimit, reason: 'session time limit reached' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1100);
-    await until(() => mock.openConnections === 0, 2000, 'the upstream to close');
+    await until(() => mock.openConnections === 0, 'the upstream to close', { timeoutMs: 2000 });
   });
 
   it('closes an idle session with 4001', async () => {
@@ -243,10 +241,10 @@ describe('backpressure', () => {
 
     const client = await connect(url);
     client.socket.pause();
-    await until(() => relay.sessions()[0]?.buffered.upstreamPaused === true, 5000, 'the relay to pause the upstream');
+    await until(() => relay.sessions()[0]?.buffered.upstreamPaused === true, 'the relay to pause the upstream', { timeoutMs: 5000 });
     // Once paused, the relay reads nothing more: its count of relayed frames stays put while
     // the upstream's own send buffer fills.
-    await until(() => (upstreamSocket?.bufferedAmount ?? 0) >= 1024 * 1024, 5000, "the upstream's buffer to fill");
+    await until(() => (upstreamSocket?.bufferedAmount ?? 0) >= 1024 * 1024, "the upstream's buffer to fill", { timeoutMs: 5000 });
     const relayedAtPause = relay.metrics.upstreamFrames;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(relay.metrics.upstreamFrames - relayedAtPause).toBeLessThanOrEqual(2);
@@ -257,7 +255,7 @@ describe('backpressure', () => {
     expect(buffered).toBeLessThanOrEqual(highWaterMarkBytes + 64 * 1024 + delta.length + 200);
 
     client.socket.resume();
-    await until(() => client.all('response.output_audio.delta').length === frameCount, 15_000, 'every delta to arrive');
+    await until(() => client.all('response.output_audio.delta').length === frameCount, 'every delta to arrive', { timeoutMs: 15_000 });
     const ids = client.all('response.output_audio.delta').map((event) => Number(String(event.event_id).slice(1)));
     expect(ids).toEqual(Array.from({ length: frameCount }, (_, index) => index));
   });
@@ -273,7 +271,7 @@ describe('upstream failures and shutdown', () => {
     client.on('error', (error) => errors.push(error.serverError?.code ?? error.code));
     await client.connect();
     expect(mock.dropConnections()).toBe(1);
-    await until(() => mock.connections.length === 2 && client.state.status === 'connected', 10_000, 'the client to reconnect');
+    await until(() => mock.connections.length === 2 && client.state.status === 'connected', 'the client to reconnect', { timeoutMs: 10_000 });
     expect(errors).toContain('VOXWIRE_UPSTREAM_ERROR');
   });
 

@@ -42,7 +42,7 @@ export async function streamFixture(client: RawClient, name: string): Promise<vo
 
 export function useMockServerCleanup(): void {
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
+    for (const client of clients.splice(0)) client.terminate();
     for (const server of servers.splice(0)) {
       for (const entry of server.sent) {
         const parsed = parseServerEvent(entry.event);

@@ -4,18 +4,9 @@ import * as zm from 'zod/mini';
 import { RealtimeError } from '../../src/base/errors';
 import { defineTool } from '../../src/tools/define-tool';
 import type { StandardSchemaV1 } from '../../src/tools/standard-schema';
+import { thrown } from '../helpers/index.js';
 
 const execute = () => 'ok';
-
-function thrown(run: () => unknown): RealtimeError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RealtimeError);
-    return error as RealtimeError;
-  }
-  throw new Error('expected a throw');
-}
 
 /** A hand-written Standard Schema (no library): `{ city: string }`. */
 const citySchema: StandardSchemaV1<{ city: string }> = {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import * as zm from 'zod/mini';
 import { RealtimeClient } from '../../src/client/client';
@@ -10,11 +10,9 @@ import type { ClientEventMap, ConversationItemInput, FunctionTool, RealtimeSessi
 type FunctionCallOutputInput = Extract<ConversationItemInput, { type: 'function_call_output' }>;
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
+import { useCleanup } from '../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 async function setup(options: MockRealtimeServerOptions, clientOptions: Partial<ConstructorParameters<typeof RealtimeClient>[0]> = {}) {
   const server = new MockRealtimeServer({ audioPace: 'instant', ...options });

@@ -1,10 +1,12 @@
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 import type { RealtimeError } from '../../src/base/errors';
 import { isRealtimeError } from '../../src/base/errors';
 import { WebSocketTransport } from '../../src/transport/websocket';
 import type { WebSocketLike } from '../../src/transport/websocket';
-import { useCleanup } from '../helpers/cleanup';
+import { until, useCleanup } from '../helpers/index.js';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
 
 const { stoppers, startMock } = useCleanup();
@@ -145,8 +147,35 @@ describe('WebSocketTransport', () => {
     stoppers.push(server.stop);
     const transport = track(new WebSocketTransport({ url: server.url }));
     const controller = new AbortController();
-    controller.abort(new Error('user left'));
-    await expect(transport.connect({ signal: controller.signal })).rejects.toBeDefined();
+    const reason = new Error('user left');
+    controller.abort(reason);
+    // Aborted before it starts: rejects with the signal's reason itself, as fetch does.
+    await expect(transport.connect({ signal: controller.signal })).rejects.toBe(reason);
+    expect(transport.isOpen).toBe(false);
+  });
+
+  it('aborts a connection attempt in flight: VOXWIRE_ABORTED with the reason as its cause', async () => {
+    // A TCP listener that never answers the upgrade, so the attempt is still pending.
+    const silent = createServer(() => undefined);
+    const sockets = new Set<Socket>();
+    silent.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    stoppers.push(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      silent.close(() => resolve());
+    }));
+    const { port } = silent.address() as AddressInfo;
+    const transport = track(new WebSocketTransport({ url: `ws://127.0.0.1:${port}/v1/realtime` }));
+    const controller = new AbortController();
+    const attempt = transport.connect({ signal: controller.signal });
+    await until(() => sockets.size === 1, 'the upgrade request to arrive');
+    const reason = new Error('user left');
+    controller.abort(reason);
+    const error = (await attempt.then(() => undefined, (caught: unknown) => caught)) as RealtimeError;
+    expect(isRealtimeError(error, 'VOXWIRE_ABORTED')).toBe(true);
+    expect(error.message).toBe('Connection attempt aborted.');
+    expect(error.cause).toBe(reason);
+    expect(transport.isOpen).toBe(false);
   });
 
   it('rejects arguments of the wrong type with a clear error', () => {

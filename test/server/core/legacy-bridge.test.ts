@@ -9,7 +9,7 @@
  * without it, its config is refused with every beta field named at once, and those refusals do
  * not count toward the 4004 close.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { base64ToPcm16 } from '../../../src/codec/base64';
 import { CLOSE_CODES } from '../../../src/base/errors';
@@ -18,11 +18,9 @@ import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../../src/testing/mock/server';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { RelayClient, SECRET_KEY, startRelay } from '../harness';
+import { useCleanup } from '../../helpers/index.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 const QUESTION = "What's the weather like in Paris today?";
 

@@ -4,7 +4,7 @@
  * go to a recording fetch. (The whole chain with a real call runs in Chromium:
  * test/browser/webrtc.test.ts.)
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { silentLogger } from '../../../src/base/logger';
 import { testPolicy } from '../fakes';
@@ -12,6 +12,7 @@ import { RelayCore } from '../../../src/server/core/relay-core';
 import type { RelayCoreOptions } from '../../../src/server/core/relay-options';
 import { openSideband, sessionCorrection } from '../../../src/server/http/sideband';
 import { startLoopbackServer } from '../../helpers/loopback';
+import { until, useCleanup } from '../../helpers/index.js';
 
 const SESSION = { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1', instructions: 'Default.', audio: { output: { voice: 'marin' } }, max_output_tokens: 'inf' };
 
@@ -24,10 +25,7 @@ interface Upstream {
   stop(): Promise<void>;
 }
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 /** The API's side of a sideband: answers session.update with session.updated, as the API does. */
 async function startUpstream(): Promise<Upstream> {
@@ -88,14 +86,6 @@ async function open(options: Partial<RelayCoreOptions> = {}) {
   return { upstream, relay, sideband, hangup, ended };
 }
 
-const until = async (predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
 describe('openSideband', () => {
   it('joins the call with the server key and sends the locked session at once', async () => {
     const { upstream, relay, sideband } = await open({ policy: { session: { instructions: 'Locked.' } } });
@@ -126,7 +116,7 @@ describe('openSideband', () => {
 
   it('hangs up at the time limit', async () => {
     const { hangup, ended } = await open({ limits: { maxDurationMs: 150, endingWarningMs: 0 } });
-    await until(() => ended.length === 1, 'the time limit', 3000);
+    await until(() => ended.length === 1, 'the time limit', { timeoutMs: 3000 });
     expect(ended).toEqual(['time_limit']);
     await until(() => hangup.calls.length === 1, 'the hangup');
   });

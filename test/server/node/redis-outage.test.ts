@@ -9,9 +9,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../../../src/base/errors';
 import { RedisBudgetStore } from '../../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../../src/server/node/redis-session-bus';
-import { pcmChunk, recordingLogger, RelayClient, startRelay, until } from '../harness';
+import { pcmChunk, recordingLogger, RelayClient, startRelay } from '../harness';
 import { useRedisServer } from './redis-server';
 import { startScriptedUpstream, type ScriptedUpstream } from '../scripted-upstream';
+import { until } from '../../helpers/index.js';
 
 const { available, server: redisServer } = useRedisServer();
 
@@ -81,7 +82,7 @@ describe.skipIf(!available)('budgets through a Redis outage (issue 13, 2)', () =
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(total).toBeCloseTo(appendedSeconds, 5);
-    await until(() => logger.lines.some((line) => line.message.includes('budget store is reachable again')), 5000, 'the recovery log');
+    await until(() => logger.lines.some((line) => line.message.includes('budget store is reachable again')), 'the recovery log', { timeoutMs: 5000 });
     expect(logger.lines.filter((line) => line.message.includes('budget store is unreachable'))).toHaveLength(1);
     expect(unhandledRedisLines(consoleError)).toEqual([]);
   });

@@ -2,22 +2,20 @@
  * More than one node: the Redis budget store and session bus against a real redis-server,
  * and two relay processes sharing it for budgets, concurrency and remote session end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../../src/base/errors';
 import { RedisBudgetStore } from '../../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../../src/server/node/redis-session-bus';
 import type { RelaySessionEvent } from '../../../src/server/stores/session-bus';
 import { MockRealtimeServer } from '../../../src/testing/mock/server';
-import { pcmChunk, RelayClient, until } from '../harness';
+import { pcmChunk, RelayClient } from '../harness';
 import { useRedisServer } from './redis-server';
 import { RelayNode } from '../relay-node';
+import { until, useCleanup } from '../../helpers/index.js';
 
 const { available, server: redisServer } = useRedisServer();
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { stoppers: cleanups } = useCleanup();
 
 async function startNode(config: Record<string, unknown>): Promise<RelayNode> {
   const node = await RelayNode.start(config);
@@ -69,7 +67,7 @@ describe.skipIf(!available)('RedisBudgetStore and RedisSessionBus on a real redi
     const got: string[] = [];
     const unsubscribe = await b.subscribe('chan', (message) => got.push(message));
     await a.publish('chan', 'hello');
-    await until(() => got.length === 1, 2000, 'the message');
+    await until(() => got.length === 1, 'the message', { timeoutMs: 2000 });
     await unsubscribe();
     await a.publish('chan', 'ignored');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -115,7 +113,7 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
     expect((await second.next('error')).error.code).toBe('VOXWIRE_CONCURRENCY_LIMIT');
     expect((await second.closed).code).toBe(CLOSE_CODES.policyViolation);
     await first.close();
-    await until(() => one.events.some((event) => event.type === 'sessionEnded'), 5000, 'node one to end the session');
+    await until(() => one.events.some((event) => event.type === 'sessionEnded'), 'node one to end the session', { timeoutMs: 5000 });
     // The slot is released right after the final charge: a fresh connect on the other node gets it.
     let third: RelayClient | undefined;
     for (let attempt = 0; attempt < 20 && third === undefined; attempt += 1) {
@@ -137,13 +135,13 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
     client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hello' }] } });
     client.send({ type: 'response.create' });
     await client.next('response.done', 10_000);
-    await until(() => two.events.some((event) => event.type === 'sessionStarted'), 2000, 'node two to report the session');
+    await until(() => two.events.some((event) => event.type === 'sessionStarted'), 'node two to report the session', { timeoutMs: 2000 });
     const sessionId = two.events.find((event) => event.type === 'sessionStarted')?.sessionId as string;
 
     expect(await one.request<boolean>('endSession', { sessionId })).toBe(false);
     expect(await client.closed).toEqual({ code: CLOSE_CODES.normal, reason: 'ended from another node' });
     expect(client.all('voxwire.session.ending')).toEqual([expect.objectContaining({ reason: 'ended_by_operator' })]);
-    await until(() => two.events.some((event) => event.type === 'sessionEnded' && event.reason === 'ended_by_operator'), 2000, 'node two to end it');
+    await until(() => two.events.some((event) => event.type === 'sessionEnded' && event.reason === 'ended_by_operator'), 'node two to end it', { timeoutMs: 2000 });
 
     let observed: RelaySessionEvent[] = [];
     for (let poll = 0; poll < 30 && !observed.some((event) => event.type === 'session.ended'); poll += 1) {

@@ -9,21 +9,19 @@ import { createConnection } from 'node:net';
 import { OpenAIRealtimeWebSocket } from '@openai/agents-realtime';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/base/logger';
 import { createRelay } from '../../../src/server/node/create-relay';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import type { MockRealtimeServer, MockRealtimeServerOptions } from '../../../src/testing/mock/server';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { startServer, useMockServerCleanup } from '../harness';
+import { useCleanup } from '../../helpers/index';
 
 useMockServerCleanup();
 
 const KEY = 'sk-interop-upstream-key';
-const stoppers: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 type Target = 'mock' | 'relay';
 type AnyEvent = { type: string; [key: string]: any };

@@ -38,7 +38,16 @@ describe('server VAD on fixture audio', () => {
     expect(userItem.item).toMatchObject({ id: started.item_id, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: null }] });
     const completed = await client.next('conversation.item.input_audio_transcription.completed');
     expect(completed).toMatchObject({ item_id: started.item_id, content_index: 0, transcript: question.transcript });
-    expect(completed.usage.input_token_details.audio_tokens).toBeGreaterThan(0);
+    // About 10 input audio tokens a second of the committed item (speech_started to speech_stopped).
+    const committedAudioTokens = Math.round((stopped.audio_end_ms - started.audio_start_ms) / 100);
+    expect(committedAudioTokens).toBeGreaterThan(10);
+    expect(completed.usage).toEqual({
+      type: 'tokens',
+      input_tokens: committedAudioTokens,
+      input_token_details: { text_tokens: 0, audio_tokens: committedAudioTokens },
+      output_tokens: Math.ceil(question.transcript.length / 4),
+      total_tokens: committedAudioTokens + Math.ceil(question.transcript.length / 4),
+    });
     const done = await client.next('response.done');
     await client.next('rate_limits.updated');
 
@@ -80,8 +89,11 @@ describe('server VAD on fixture audio', () => {
       output: [{ type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: weather.transcript }] }],
     });
     const usage = done.response.usage;
-    expect(usage.input_token_details.audio_tokens).toBeGreaterThan(0);
-    expect(usage.input_token_details.text_tokens).toBeGreaterThan(0);
+    // The context the model read: the committed audio, and the instructions and tools as text
+    // (about 4 characters a token).
+    const created = client.all('session.created')[0]!;
+    expect(usage.input_token_details.audio_tokens).toBe(committedAudioTokens);
+    expect(usage.input_token_details.text_tokens).toBe(Math.ceil((created.session.instructions.length + JSON.stringify(created.session.tools).length) / 4));
     expect(usage.output_token_details.audio_tokens).toBe(Math.round((weather.durationMs / 1000) * 20));
     expect(usage.output_token_details.text_tokens).toBe(Math.ceil(weather.transcript.length / 4));
     expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
@@ -226,7 +238,9 @@ describe('responses', () => {
     client.send({ type: 'response.create' });
     const second = await client.next('response.done');
     expect(second.response.output[0].content[0].transcript).toBe("It's 18 degrees and sunny in Paris.");
-    expect(second.response.usage.input_token_details.cached_tokens).toBeGreaterThan(0);
+    // The second response re-reads the first one's context: cached in whole 64-token blocks.
+    expect(first.response.usage.input_tokens).toBeGreaterThan(64);
+    expect(second.response.usage.input_token_details.cached_tokens).toBe(Math.floor(first.response.usage.input_tokens / 64) * 64);
     expect(server.scenarioProgress.remaining).toBe(0);
   });
 

@@ -14,6 +14,7 @@ import { createScenario } from '../../../src/testing/script/scenario';
 import { loopbackOnlyOffer } from '../../../src/testing/mock/webrtc-call';
 import { loadOpusCodecFactory } from '../../../src/testing/mock/webrtc-opus';
 import { loopbackPeer } from '../../helpers/werift-peer';
+import { until } from '../../helpers/index.js';
 
 const KEY = 'sk-test-endpoint';
 let mock: MockRealtimeServer;
@@ -48,14 +49,6 @@ async function sendClip(sender: { sendRtp(packet: RtpPacket): Promise<unknown> }
     }
   } finally {
     encoder.delete();
-  }
-}
-
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -134,16 +127,9 @@ describe('mock WebRTC endpoint: a call from a Node peer', () => {
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
       ws.send(JSON.stringify({ type: 'session.update', session: { type: 'realtime', instructions: 'From the sideband.' } }));
       await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
-      const deadline = (ms: number) => Date.now() + ms;
-      const until = async (predicate: () => boolean, what: string, ms = 10_000) => {
-        const end = deadline(ms);
-        while (!predicate()) {
-          if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${events.map((e) => e.type).join(',')}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      };
-      await until(() => events.some((e) => e.type === 'session.created'), 'session.created');
-      await until(() => events.some((e) => e.type === 'session.updated'), "the sideband's update");
+      const seen = { detail: () => events.map((e) => e.type).join(',') };
+      await until(() => events.some((e) => e.type === 'session.created'), 'session.created', { ...seen, timeoutMs: 10_000 });
+      await until(() => events.some((e) => e.type === 'session.updated'), "the sideband's update", { ...seen, timeoutMs: 10_000 });
       expect(sidebandEvents).toContain('session.created');
       expect(mock.webrtc.call(callId)!.session!.session.instructions).toBe('From the sideband.');
       const connection = mock.connections.find((c) => c.callId === callId && c.kind === 'webrtc')!;
@@ -152,8 +138,8 @@ describe('mock WebRTC endpoint: a call from a Node peer', () => {
 
       // The microphone: the question as Opus RTP, paced in real time.
       await sendClip(transceiver.sender, 'question');
-      await until(() => events.some((e) => e.type === 'input_audio_buffer.speech_stopped'), 'speech_stopped');
-      await until(() => events.some((e) => e.type === 'output_audio_buffer.stopped'), 'output_audio_buffer.stopped', 15_000);
+      await until(() => events.some((e) => e.type === 'input_audio_buffer.speech_stopped'), 'speech_stopped', { ...seen, timeoutMs: 10_000 });
+      await until(() => events.some((e) => e.type === 'output_audio_buffer.stopped'), 'output_audio_buffer.stopped', { ...seen, timeoutMs: 15_000 });
       const at = (type: string) => events.find((e) => e.type === type)!.at;
       const reply = await loadFixtureAudio('reply-weather');
       const playedMs = at('output_audio_buffer.stopped') - at('output_audio_buffer.started');
@@ -200,14 +186,14 @@ describe('mock WebRTC endpoint: a call from a Node peer', () => {
       });
       const response = await post('/realtime/calls', { headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
       await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
-      await until(() => events.some((e) => e.type === 'session.created'), 'session.created');
+      await until(() => events.some((e) => e.type === 'session.created'), 'session.created', { timeoutMs: 10_000 });
       channel.send(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'The forecast, please.' }] } }));
       channel.send(JSON.stringify({ type: 'response.create' }));
-      await until(() => events.some((e) => e.type === 'output_audio_buffer.started'), 'output_audio_buffer.started');
+      await until(() => events.some((e) => e.type === 'output_audio_buffer.started'), 'output_audio_buffer.started', { timeoutMs: 10_000 });
       const started = events.find((e) => e.type === 'output_audio_buffer.started')!;
       await sendClip(transceiver.sender, 'interruption');
-      await until(() => events.some((e) => e.type === 'conversation.item.truncated'), 'conversation.item.truncated');
-      await until(() => events.filter((e) => e.type === 'response.done').length >= 2, 'the answer to the interruption', 15_000);
+      await until(() => events.some((e) => e.type === 'conversation.item.truncated'), 'conversation.item.truncated', { timeoutMs: 10_000 });
+      await until(() => events.filter((e) => e.type === 'response.done').length >= 2, 'the answer to the interruption', { timeoutMs: 15_000 });
 
       const types = events.map((e) => e.type);
       const speech = types.indexOf('input_audio_buffer.speech_started');

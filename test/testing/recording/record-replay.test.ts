@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RealtimeClient } from '../../../src/client/client';
 import type { ClientState } from '../../../src/client/client-events';
@@ -20,11 +20,10 @@ import { createScenario } from '../../../src/testing/script/scenario';
 import type { Scenario } from '../../../src/testing/script/scenario';
 import { scenarioFromRecording } from '../../../src/testing/script/from-recording';
 import type { Transport } from '../../../src/transport/transport';
+import { until, useCleanup } from '../../helpers/index.js';
+import type { UntilOptions } from '../../helpers/index.js';
 
-const stoppers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const stop of stoppers.splice(0).reverse()) await stop();
-});
+const { stoppers } = useCleanup();
 
 const getWeather = defineTool({
   name: 'get_weather',
@@ -62,23 +61,16 @@ function newClient(transport: Transport): AppRun {
   return run;
 }
 
-function until(run: AppRun, predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = (): void => {
-      if (predicate()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}; states: ${JSON.stringify(run.states)}`));
-      setTimeout(check, 5);
-    };
-    check();
-  });
+/** Names the run's states when an {@link until} times out. */
+function statesOf(run: AppRun): UntilOptions {
+  return { detail: () => `states: ${JSON.stringify(run.states)}` };
 }
 
 /** The weather conversation: connect, ask, wait for the spoken answer. */
 async function askForWeather(run: AppRun): Promise<void> {
   await run.client.connect();
   run.client.sendText("What's the weather in Paris?");
-  await until(run, () => run.transcripts.length === 1, 'the answer');
+  await until(() => run.transcripts.length === 1, 'the answer', statesOf(run));
 }
 
 async function startMock(options: MockRealtimeServerOptions): Promise<MockRealtimeServer> {
@@ -105,7 +97,7 @@ describe('RecordingTransport', () => {
     const { recorder, run, server } = await record({ scenario: weatherScenario() }, { onLine: (line) => lines.push(line) });
     await askForWeather(run);
     run.client.disconnect();
-    await until(run, () => run.states.at(-1)?.status === 'closed', 'the close');
+    await until(() => run.states.at(-1)?.status === 'closed', 'the close', statesOf(run));
     await new Promise((resolve) => setTimeout(resolve, 20));
 
     const recording = recorder.recording;
@@ -200,10 +192,10 @@ describe('record → replay', () => {
     const original = await record({ scenario });
     await original.run.client.connect();
     original.run.client.sendText('Hello?');
-    await until(original.run, () => original.run.states.some((state) => state.status === 'reconnecting'), 'the drop');
-    await until(original.run, () => original.run.client.state.status === 'connected', 'the reconnect');
+    await until(() => original.run.states.some((state) => state.status === 'reconnecting'), 'the drop', statesOf(original.run));
+    await until(() => original.run.client.state.status === 'connected', 'the reconnect', statesOf(original.run));
     original.run.client.sendText('Still there?');
-    await until(original.run, () => original.run.transcripts.includes('Welcome back.'), 'the second answer');
+    await until(() => original.run.transcripts.includes('Welcome back.'), 'the second answer', statesOf(original.run));
     const recording = original.recorder.recording;
     expect(recording.entries.filter((entry) => entry.kind === 'close').map((entry) => (entry as { code: number }).code)).toEqual([1006]);
 
@@ -212,12 +204,12 @@ describe('record → replay', () => {
     const again = newClient(replay);
     await again.client.connect();
     again.client.sendText('Hello?');
-    await until(again, () => again.states.some((state) => state.status === 'reconnecting'), 'the replayed drop');
+    await until(() => again.states.some((state) => state.status === 'reconnecting'), 'the replayed drop', statesOf(again));
     expect(again.states.find((state) => state.status === 'reconnecting')).toMatchObject({ closeCode: 1006 });
-    await until(again, () => again.client.state.status === 'connected', 'the replayed reconnect');
+    await until(() => again.client.state.status === 'connected', 'the replayed reconnect', statesOf(again));
     expect(replay.remainingConnections).toBe(0);
     again.client.sendText('Still there?');
-    await until(again, () => again.transcripts.includes('Welcome back.'), 'the replayed second answer');
+    await until(() => again.transcripts.includes('Welcome back.'), 'the replayed second answer', statesOf(again));
     // On the second connection the client restored its session and replayed the conversation.
     const secondConnection = replay.received.filter((entry) => entry.connection === 1).map((entry) => entry.event.type);
     expect(secondConnection[0]).toBe('session.update');
@@ -233,7 +225,7 @@ describe('record → replay', () => {
     again.client.on('error', (error) => errors.push(`${error.code}: ${error.message}`));
     await again.client.connect();
     // The app never asks; the replay waits for a conversation.item.create, then plays on.
-    await until(again, () => errors.length > 0, 'the divergence report');
+    await until(() => errors.length > 0, 'the divergence report', statesOf(again));
     expect(errors[0]).toMatch(/^VOXWIRE_TIMEOUT: ReplayTransport: the recording shows the app sending conversation\.item\.create/);
   });
 
@@ -293,11 +285,11 @@ describe('scenarioFromRecording', () => {
     await original.run.client.connect();
     for (const chunk of question.chunks) original.run.client.send({ type: 'input_audio_buffer.append', audio: chunk });
     original.run.client.appendInputAudio(new Int16Array(24000));
-    await until(original.run, () => original.run.states.some((state) => state.status === 'reconnecting'), 'the drop');
-    await until(original.run, () => original.run.client.state.status === 'connected', 'the reconnect');
+    await until(() => original.run.states.some((state) => state.status === 'reconnecting'), 'the drop', statesOf(original.run));
+    await until(() => original.run.client.state.status === 'connected', 'the reconnect', statesOf(original.run));
     original.run.client.sendText('Again?');
-    await until(original.run, () => original.run.transcripts.includes('Welcome back.'), 'the second answer');
-    await until(original.run, () => original.run.client.state.status === 'expired', 'the expiry', 4000);
+    await until(() => original.run.transcripts.includes('Welcome back.'), 'the second answer', statesOf(original.run));
+    await until(() => original.run.client.state.status === 'expired', 'the expiry', { ...statesOf(original.run), timeoutMs: 4000 });
 
     const converted = scenarioFromRecording(original.recorder.recording);
     expect(converted.turns).toHaveLength(2);
