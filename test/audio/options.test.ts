@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AudioPlayer, MicrophoneCapture } from '../../src/audio/index';
 import { RealtimeError } from '../../src/base/errors';
-import { thrown } from '../helpers/index.js';
+import { thrown } from '../helpers/index';
 
 describe('MicrophoneCapture options', () => {
   it('derives chunk size and rate from the format', () => {

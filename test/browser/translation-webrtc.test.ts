@@ -17,7 +17,7 @@ import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-ses
 import { chromiumAvailable, fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser } from './harness';
 import type { TranslationPageConfig, TranslationPageSnapshot } from './pages/translation-page';
 import { SERVER_KEY, USER_TOKEN, startAppServer } from './webrtc-harness';
-import { until as untilHolds } from '../helpers/index.js';
+import { until as untilHolds } from '../helpers/index';
 
 const enabled = chromiumAvailable();
 

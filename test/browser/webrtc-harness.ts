@@ -16,7 +16,7 @@ import { MockRealtimeServer } from '../../src/testing/mock/server';
 import type { MockRealtimeServerOptions, MockServerAddress } from '../../src/testing/mock/server';
 import { fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';
-import { until } from '../helpers/index.js';
+import { until } from '../helpers/index';
 
 /** The server key the app server holds (the mock accepts only it, and keys it minted). */
 export const SERVER_KEY = 'sk-test-webrtc-server-key';

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/base/logger';
 import { DEFAULT_PRICES } from '../../src/base/defaults';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 import { base64ToPcm16 } from '../../src/codec/base64';
 import type { ClientEventMap } from '../../src/events';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent } from './scripted-server';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers } = useCleanup();
 

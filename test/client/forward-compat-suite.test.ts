@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/base/logger';
 import { officialExamples } from '../events/examples';
 import { allUnknownShapes } from '../helpers/unknown-shapes';
 import { startScriptedServer } from './scripted-server';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers } = useCleanup();
 

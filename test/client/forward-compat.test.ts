@@ -5,7 +5,7 @@ import type { TranscriptUpdate } from '../../src/client/conversation';
 import { silentLogger } from '../../src/base/logger';
 import { startScriptedServer } from './scripted-server';
 import type { ScriptedServer, ScriptedServerOptions } from './scripted-server';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers } = useCleanup();
 

@@ -10,7 +10,7 @@ import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 import { FakePeerConnection, FakeStream, FakeTrack, SESSION_CREATED, fakeSdpFetch, sdpAnswer } from '../transport/webrtc-fakes';
 import { startScriptedServer } from './scripted-server';
 import type { ScriptedServer } from './scripted-server';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers } = useCleanup();
 

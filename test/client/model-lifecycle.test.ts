@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../../src/base/clock';
 import { isRealtimeError } from '../../src/base/errors';
 import type { Logger } from '../../src/base/logger';
 import type { ModelWarning } from '../../src/base/models';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 

@@ -6,7 +6,7 @@ import { exponentialBackoff } from '../../src/client/reconnect';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { startScriptedServer } from './scripted-server';
 import type { ReceivedEvent, ScriptedServer } from './scripted-server';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers } = useCleanup();
 

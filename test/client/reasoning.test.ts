@@ -10,7 +10,7 @@ import { DEFAULT_PRICES } from '../../src/base/defaults';
 import { parseServerEvent } from '../../src/events';
 import { silentLogger } from '../../src/base/logger';
 import { createScenario } from '../../src/testing/script/scenario';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 const SUMMARY = 'The user asks about the weather in Paris; answer briefly.';

@@ -10,8 +10,8 @@ import { RealtimeClient } from '../../src/client/client';
 import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import { until } from '../helpers/index.js';
-import type { UntilOptions } from '../helpers/index.js';
+import { until } from '../helpers/index';
+import type { UntilOptions } from '../helpers/index';
 
 const TURNS = 5;
 const RUNS = 32;

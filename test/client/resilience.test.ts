@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import type { Scenario, ScenarioTurn } from '../../src/testing/script/scenario';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import { once, useCleanup } from '../helpers/index.js';
+import { once, useCleanup } from '../helpers/index';
 import type { Transport, TransportEvents } from '../../src/transport/transport';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeSessionConfig, serializeClientEvent } from '../../src/events';
 import type { RealtimeSessionConfig, SessionConfigInput } from '../../src/events';
 import { RealtimeError } from '../../src/base/errors';
-import { thrown } from '../helpers/index.js';
+import { thrown } from '../helpers/index';
 
 function rejected(config: unknown): RealtimeError {
   return thrown(() => normalizeSessionConfig(config as SessionConfigInput), 'VOXWIRE_INVALID_SESSION_CONFIG');

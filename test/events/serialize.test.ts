@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventId, parseClientEvent, serializeClientEvent } from '../../src/events';
 import type { ClientEventInput, ClientEventWarning } from '../../src/events';
 import { RealtimeError } from '../../src/base/errors';
-import { thrown } from '../helpers/index.js';
+import { thrown } from '../helpers/index';
 
 /** Refused in strict mode (what the strict schemas say about it). */
 function rejected(event: unknown): RealtimeError {

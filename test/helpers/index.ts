@@ -4,11 +4,11 @@
  * `useCleanup` (stop what a test started, and start a mock), and the raw WebSocket client.
  */
 import { expect } from 'vitest';
-import { RealtimeError } from '../../src/base/errors.js';
+import { RealtimeError } from '../../src/base/errors';
 
-export { useCleanup } from './cleanup.js';
-export { RawClient } from './raw-client.js';
-export type { AnyEvent, RawClientOptions } from './raw-client.js';
+export { useCleanup } from './cleanup';
+export { RawClient } from './raw-client';
+export type { AnyEvent, RawClientOptions } from './raw-client';
 
 /**
  * Runs `run`, expects it to throw a {@link RealtimeError} (with `code` when given) and returns

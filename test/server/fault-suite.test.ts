@@ -17,7 +17,7 @@ import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { pcmChunk } from './harness';
 import { useRedisServer } from './node/redis-server';
 import { RelayNode } from './relay-node';
-import { until, useCleanup } from '../helpers/index.js';
+import { until, useCleanup } from '../helpers/index';
 
 const { available, server: redisServer } = useRedisServer();
 

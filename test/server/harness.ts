@@ -5,9 +5,9 @@
 import { silentLogger, type Logger } from '../../src/base/logger';
 import { createRelay, type CreateRelayOptions, type NodeRelay } from '../../src/server/node/create-relay';
 import type { RelayIdentity } from '../../src/server/core/relay-options';
-import { RawClient } from '../helpers/index.js';
+import { RawClient } from '../helpers/index';
 
-export type { AnyEvent } from '../helpers/index.js';
+export type { AnyEvent } from '../helpers/index';
 
 /** The server key used upstream in the tests; no frame to a client may contain it. */
 export const SECRET_KEY = 'sk-test-SECRET-relay-key-0123456789';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { pcmChunk, RelayClient, startRelay } from './harness';
-import { until, useCleanup } from '../helpers/index.js';
+import { until, useCleanup } from '../helpers/index';
 
 const SESSIONS = 20;
 const SECONDS = 3;

@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/base/logger';
 import type { ModelWarning } from '../../src/base/models';
 import { RelayCore } from '../../src/server/core/relay-core';
 import type { RelayCoreOptions } from '../../src/server/core/relay-options';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 import { FakeClock } from '../helpers/fake-clock';
 import { FakeSocket, frame } from './fakes';
 import { startRelay } from './harness';

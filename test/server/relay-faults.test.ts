@@ -12,7 +12,7 @@ import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { defineTool } from '../../src/tools/define-tool';
 import { recordingLogger, RelayClient, startRelay } from './harness';
 import { outputAudioDelta, startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';
-import { until, useCleanup } from '../helpers/index.js';
+import { until, useCleanup } from '../helpers/index';
 
 const { stoppers: cleanups } = useCleanup();
 

@@ -10,7 +10,7 @@ import { officialExamples } from '../events/examples';
 import { allUnknownShapes, unknownShapeVariants, type JsonObject } from '../helpers/unknown-shapes';
 import { RelayClient, startRelay } from './harness';
 import { startScriptedUpstream } from './scripted-upstream';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers: cleanups } = useCleanup();
 

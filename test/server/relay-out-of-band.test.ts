@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { RelayClient, SECRET_KEY, startRelay } from './harness';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers: cleanups } = useCleanup();
 

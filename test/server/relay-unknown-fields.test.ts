@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/base/logger';
 import { RelayClient, startRelay } from './harness';
 import { startScriptedUpstream, type ScriptedConnection } from './scripted-upstream';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers: cleanups } = useCleanup();
 

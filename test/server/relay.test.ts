@@ -16,7 +16,7 @@ import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { createScenario } from '../../src/testing/script/scenario';
 import { defineTool } from '../../src/tools/define-tool';
 import { httpGet, pcmChunk, RelayClient, SECRET_KEY, startRelay } from './harness';
-import { until, useCleanup } from '../helpers/index.js';
+import { until, useCleanup } from '../helpers/index';
 
 const { stoppers: cleanups } = useCleanup();
 

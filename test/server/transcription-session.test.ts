@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/base/logger';
 import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { createScenario } from '../../src/testing/script/scenario';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 import { startRelay } from './harness';
 
 const { stoppers, startMock } = useCleanup();

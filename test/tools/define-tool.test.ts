@@ -4,7 +4,7 @@ import * as zm from 'zod/mini';
 import { RealtimeError } from '../../src/base/errors';
 import { defineTool } from '../../src/tools/define-tool';
 import type { StandardSchemaV1 } from '../../src/tools/standard-schema';
-import { thrown } from '../helpers/index.js';
+import { thrown } from '../helpers/index';
 
 const execute = () => 'ok';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { pcm16ToBase64 } from '../../src/codec/base64';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 const tlsDir = new URL('../../fixtures/tls/', import.meta.url);

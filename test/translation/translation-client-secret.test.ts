@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
 import { createTranslationClientSecret, createTranslationClientSecretHandler } from '../../src/server/http/translation-client-secret';
 import { TranslationClient } from '../../src/translation/translation-client';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 

@@ -6,7 +6,7 @@ import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-ses
 import { TranslationClient } from '../../src/translation/translation-client';
 import { WebSocketTransport } from '../../src/transport/websocket';
 import type { ClientState } from '../../src/client/client-events';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 

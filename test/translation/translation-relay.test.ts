@@ -7,7 +7,7 @@ import type { CreateRelayOptions } from '../../src/server/node/create-relay';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { TranslationClient } from '../../src/translation/translation-client';
-import { useCleanup } from '../helpers/index.js';
+import { useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 

@@ -6,7 +6,7 @@ import type { RealtimeError } from '../../src/base/errors';
 import { isRealtimeError } from '../../src/base/errors';
 import { WebSocketTransport } from '../../src/transport/websocket';
 import type { WebSocketLike } from '../../src/transport/websocket';
-import { until, useCleanup } from '../helpers/index.js';
+import { until, useCleanup } from '../helpers/index';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
 
 const { stoppers, startMock } = useCleanup();

@@ -18,7 +18,7 @@ import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../../src/testing/mock/server';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { RelayClient, SECRET_KEY, startRelay } from '../harness';
-import { useCleanup } from '../../helpers/index.js';
+import { useCleanup } from '../../helpers/index';
 
 const { stoppers: cleanups } = useCleanup();
 

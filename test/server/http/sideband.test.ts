@@ -12,7 +12,7 @@ import { RelayCore } from '../../../src/server/core/relay-core';
 import type { RelayCoreOptions } from '../../../src/server/core/relay-options';
 import { openSideband, sessionCorrection } from '../../../src/server/http/sideband';
 import { startLoopbackServer } from '../../helpers/loopback';
-import { until, useCleanup } from '../../helpers/index.js';
+import { until, useCleanup } from '../../helpers/index';
 
 const SESSION = { type: 'realtime', object: 'realtime.session', id: 'sess_1', model: 'gpt-realtime-2.1', instructions: 'Default.', audio: { output: { voice: 'marin' } }, max_output_tokens: 'inf' };
 

@@ -12,7 +12,7 @@ import { RedisSessionBus } from '../../../src/server/node/redis-session-bus';
 import { pcmChunk, recordingLogger, RelayClient, startRelay } from '../harness';
 import { useRedisServer } from './redis-server';
 import { startScriptedUpstream, type ScriptedUpstream } from '../scripted-upstream';
-import { until } from '../../helpers/index.js';
+import { until } from '../../helpers/index';
 
 const { available, server: redisServer } = useRedisServer();
 

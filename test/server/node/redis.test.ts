@@ -11,7 +11,7 @@ import { MockRealtimeServer } from '../../../src/testing/mock/server';
 import { pcmChunk, RelayClient } from '../harness';
 import { useRedisServer } from './redis-server';
 import { RelayNode } from '../relay-node';
-import { until, useCleanup } from '../../helpers/index.js';
+import { until, useCleanup } from '../../helpers/index';
 
 const { available, server: redisServer } = useRedisServer();
 

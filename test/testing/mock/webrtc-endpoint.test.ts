@@ -14,7 +14,7 @@ import { createScenario } from '../../../src/testing/script/scenario';
 import { loopbackOnlyOffer } from '../../../src/testing/mock/webrtc-call';
 import { loadOpusCodecFactory } from '../../../src/testing/mock/webrtc-opus';
 import { loopbackPeer } from '../../helpers/werift-peer';
-import { until } from '../../helpers/index.js';
+import { until } from '../../helpers/index';
 
 const KEY = 'sk-test-endpoint';
 let mock: MockRealtimeServer;

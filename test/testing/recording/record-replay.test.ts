@@ -20,8 +20,8 @@ import { createScenario } from '../../../src/testing/script/scenario';
 import type { Scenario } from '../../../src/testing/script/scenario';
 import { scenarioFromRecording } from '../../../src/testing/script/from-recording';
 import type { Transport } from '../../../src/transport/transport';
-import { until, useCleanup } from '../../helpers/index.js';
-import type { UntilOptions } from '../../helpers/index.js';
+import { until, useCleanup } from '../../helpers/index';
+import type { UntilOptions } from '../../helpers/index';
 
 const { stoppers } = useCleanup();
 
