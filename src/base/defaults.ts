@@ -324,3 +324,12 @@ export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
  * Realtime API's own default for `POST /v1/realtime/calls/{call_id}/reject`.
  */
 export const DEFAULT_SIP_REJECT_STATUS = 603;
+
+/**
+ * Reply audio per playback mark on a phone media stream, in ms (`MediaStreamCall`): a barge-in
+ * truncates the reply exactly to this (five 20 ms packets, one mark message per 800 bytes).
+ */
+export const DEFAULT_MEDIA_STREAM_MARK_INTERVAL_MS = 100;
+
+/** The path the Node media-stream server accepts the provider's WebSocket on. */
+export const DEFAULT_MEDIA_STREAM_PATH = '/media-stream';

@@ -97,3 +97,10 @@ export { verifyWebhook, signWebhook } from './telephony/webhook-signature';
 export type { WebhookVerifyOptions, VerifiedWebhook } from './telephony/webhook-signature';
 export { postCallAction, callActionUrl, bearerHeaders } from './telephony/call-control';
 export type { CallApi, CallAction, CallControlOptions } from './telephony/call-control';
+
+// Phone calls: provider media streams (Twilio Media Streams, other providers by adapter) bridged in G.711.
+export { MediaStreamCall } from './telephony/media-stream-bridge';
+export type { MediaStreamBridgeOptions, MediaStreamCallEvents, MediaStreamInterruption, MediaStreamStart, TelephonySocket } from './telephony/media-stream-bridge';
+export type { TelephonyAdapter, TelephonyAudioFormat, TelephonyEvent } from './telephony/telephony-adapter';
+export { twilioMediaStreams, createTwilioVoiceHandler, connectStreamTwiml, twilioSignature } from './telephony/twilio';
+export type { TwilioVoiceHandlerOptions } from './telephony/twilio';

@@ -15,6 +15,10 @@ export type {
   RelayCloseOptions,
 } from './node/create-relay';
 
+// The phone bridge: a provider's media WebSocket (Twilio Media Streams) on `ws`.
+export { createMediaStreamServer, MediaStreamServer } from './node/media-stream-server';
+export type { MediaStreamServerOptions } from './node/media-stream-server';
+
 // Redis: budgets, concurrency and cross-node control.
 export { RedisBudgetStore } from './node/redis-budget-store';
 export type { RedisBudgetStoreOptions } from './node/redis-budget-store';

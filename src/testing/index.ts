@@ -13,6 +13,9 @@ export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './
 export type { MockWebRtcCall, SidebandSink } from './mock/webrtc-call';
 export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';
 export type { MockSipCall, MockSipCallState, MockSipInterruption } from './mock/sip-call';
+export { TwilioSimulator } from './mock/twilio-simulator';
+export type { TwilioSimulatorOptions, TwilioOutbound } from './mock/twilio-simulator';
+export type { PlayoutClear } from './mock/playout';
 export type { MockSession, MockSessionLink, MockTransportKind } from './mock/session';
 export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock/translation-session';
 export type { MockTranslationOptions, MockTranslationSessionObject } from './mock/translation-session';

@@ -10,6 +10,7 @@
 
 import type { Clock } from '../../base/clock';
 import type { MockSession, MockSessionLink } from './session';
+import { Playout } from './playout';
 import type { SidebandSink } from './webrtc-call';
 
 /** Where a placed call is. */
@@ -57,13 +58,8 @@ export class MockSipCall {
   #waiters: Array<{ states: readonly MockSipCallState[]; resolve: () => void }> = [];
   // The caller's side of the line.
   #speech: Array<{ pcm: Int16Array; sampleRate: number; offset: number; done: () => void }> = [];
-  // The earpiece: reply audio waiting to be played, in samples at `#outRate`.
-  #outQueue: Int16Array[] = [];
-  #outQueuedSamples = 0;
-  #outRate = 24000;
-  #playedSinceStartMs = 0;
-  #heardMs = 0;
-  #drainCallbacks: Array<() => void> = [];
+  /** The caller's earpiece. */
+  readonly #earpiece = new Playout(24000);
   #ticker: unknown;
   #startedAt = 0;
   #ticks = 0;
@@ -85,7 +81,7 @@ export class MockSipCall {
 
   /** Ms of assistant audio the caller has heard, over the whole call. */
   get heardMs(): number {
-    return this.#heardMs;
+    return this.#earpiece.heardMs;
   }
 
   /** Resolves when the call reaches one of `states` (at once if it is there). */
@@ -185,25 +181,13 @@ export class MockSipCall {
       },
       close: () => this.end(),
       terminate: () => this.end(),
-      writeOutputAudio: (pcm, sampleRate) => {
-        if (sampleRate !== this.#outRate && this.#outQueuedSamples === 0) this.#outRate = sampleRate;
-        if (this.#outQueuedSamples === 0 && this.#drainCallbacks.length === 0) this.#playedSinceStartMs = 0;
-        this.#outQueue.push(pcm);
-        this.#outQueuedSamples += pcm.length;
-      },
+      writeOutputAudio: (pcm, sampleRate) => this.#earpiece.write(pcm.length, sampleRate),
       clearOutputAudio: () => {
-        const discardedMs = (this.#outQueuedSamples / this.#outRate) * 1000;
-        this.interruptions.push({ playedMs: this.#playedSinceStartMs, discardedMs });
-        this.#outQueue = [];
-        this.#outQueuedSamples = 0;
-        this.#drainCallbacks = [];
-        this.#playedSinceStartMs = 0;
+        const { playedMs, discardedMs } = this.#earpiece.clear();
+        this.interruptions.push({ playedMs, discardedMs });
         return discardedMs;
       },
-      drainOutputAudio: (onPlayed) => {
-        if (this.#outQueuedSamples === 0) onPlayed();
-        else this.#drainCallbacks.push(onPlayed);
-      },
+      drainOutputAudio: (onPlayed) => this.#earpiece.onDrained(onPlayed),
     };
   }
 
@@ -249,25 +233,6 @@ export class MockSipCall {
 
   /** 20 ms of the earpiece: what plays is heard; the rest waits. */
   #playPacket(): void {
-    let wanted = Math.round((this.#outRate * PACKET_MS) / 1000);
-    let played = 0;
-    while (wanted > 0 && this.#outQueue.length > 0) {
-      const head = this.#outQueue[0]!;
-      const take = Math.min(wanted, head.length);
-      if (take === head.length) this.#outQueue.shift();
-      else this.#outQueue[0] = head.subarray(take);
-      wanted -= take;
-      played += take;
-    }
-    if (played === 0) return;
-    this.#outQueuedSamples -= played;
-    const playedMs = (played / this.#outRate) * 1000;
-    this.#playedSinceStartMs += playedMs;
-    this.#heardMs += playedMs;
-    if (this.#outQueuedSamples === 0) {
-      const callbacks = this.#drainCallbacks;
-      this.#drainCallbacks = [];
-      for (const callback of callbacks) callback();
-    }
+    this.#earpiece.play(PACKET_MS);
   }
 }
