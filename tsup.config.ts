@@ -19,7 +19,9 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     splitting: true,
-    sourcemap: true,
+    // No source maps in the package: the output is not minified (stack traces already read as
+    // the source), and maps were a third of the install (issue 17).
+    sourcemap: false,
     clean: true,
     treeshake: true,
     // `import.meta.url` in CJS output (the fixture loader finds its files with it).

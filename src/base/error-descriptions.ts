@@ -24,6 +24,8 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<RealtimeErrorCode, string>> = {
   VOXWIRE_AUTHENTICATION_FAILED: 'The server refused the credentials (HTTP 401/403 or close code 4003).',
   VOXWIRE_INSECURE_KEY:
     'A standard API key was about to be used in a browser page; use an ephemeral key or opt in explicitly.',
+  VOXWIRE_MISSING_API_KEY:
+    'A connection to the OpenAI API was about to open with no key; pass `apiKey` (an ephemeral key in a browser) or point `url` at your relay.',
   VOXWIRE_NO_WEBSOCKET: 'No WebSocket implementation was found (install `ws` or pass `createWebSocket`).',
   VOXWIRE_SESSION_EXPIRED: 'The session reached its time limit or budget and ended; start a new one.',
   VOXWIRE_POLICY_VIOLATION: 'A relay refused an event or session under its policy (close code 4004).',

@@ -40,6 +40,12 @@ export const ERROR_CODES = {
    * explicitly.
    */
   VOXWIRE_INSECURE_KEY: 'VOXWIRE_INSECURE_KEY',
+  /**
+   * A connection to the OpenAI API was about to open with no key (no `apiKey`, and no custom
+   * URL, `createWebSocket`, header or subprotocol that could carry one); refused before any
+   * network call.
+   */
+  VOXWIRE_MISSING_API_KEY: 'VOXWIRE_MISSING_API_KEY',
   /** No WebSocket implementation was found (install `ws` or pass `createWebSocket`). */
   VOXWIRE_NO_WEBSOCKET: 'VOXWIRE_NO_WEBSOCKET',
   /** The session reached its time limit or budget and ended; start a new one. */

@@ -63,7 +63,11 @@ export interface RealtimeClientOptions {
   transport?: Transport;
   /** Where the default WebSocket transport connects. @default 'wss://api.openai.com/v1/realtime' */
   url?: string;
-  /** API key, ephemeral key, or a provider called on every (re)connect (default transport only). */
+  /**
+   * API key, ephemeral key, or a provider called on every (re)connect (default transport only).
+   * Required for the OpenAI API itself: without it `connect()` rejects with
+   * `VOXWIRE_MISSING_API_KEY` before any network call; a relay `url` may leave it out.
+   */
   apiKey?: ApiKeyProvider;
   /** The model (default transport only; also selects the price table). @default 'gpt-realtime-2.1' */
   model?: string;

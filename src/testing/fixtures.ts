@@ -1,6 +1,6 @@
 /**
  * The fixture audio library: speech clips generated from text (fixtures/audio/, see its
- * README), loaded as PCM16 and as base64 chunks ready for `input_audio_buffer.append`, so
+ * README; published separately as `voxwire-fixture-audio`), loaded as PCM16 and as base64 chunks ready for `input_audio_buffer.append`, so
  * tests can "speak" without a microphone. Node only: the files are read with `node:fs`,
  * imported lazily so that merely importing `voxwire/testing` in a browser does not fail.
  */
@@ -105,8 +105,9 @@ export interface FixtureAudio extends FixtureAudioEntry {
 export interface FixtureAudioListOptions {
   /**
    * Directory holding `manifest.json` and the clips.
-   * @default the first `fixtures/audio/` found walking up from this module's file (the voxwire
-   *   package), then from the working directory
+   * @default a `fixtures/audio/` above this module's file (a repository checkout), else the
+   *   installed `voxwire-fixture-audio` package, else a `fixtures/audio/` above the working
+   *   directory
    */
   dir?: string;
 }
@@ -125,15 +126,28 @@ export interface FixtureAudioLoadOptions extends FixtureAudioListOptions {
 const DEFAULT_CHUNK_MS = 20;
 const MANIFEST_FILE = 'manifest.json';
 
+/**
+ * The npm package that holds the clips. They are not in `voxwire` itself, so that production
+ * installs do not carry 4 MB of test audio; `npm install --save-dev voxwire-fixture-audio`
+ * brings them (its files are this repository's fixtures/audio/).
+ */
+const FIXTURE_AUDIO_PACKAGE = 'voxwire-fixture-audio';
+
 type NodeModules = {
   fs: typeof import('node:fs/promises');
   path: typeof import('node:path');
   url: typeof import('node:url');
+  createRequire: typeof import('node:module').createRequire;
 };
 
 async function nodeModules(): Promise<NodeModules> {
-  const [fs, path, url] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]);
-  return { fs, path, url };
+  const [fs, path, url, module] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('node:url'),
+    import('node:module'),
+  ]);
+  return { fs, path, url, createRequire: module.createRequire };
 }
 
 function invalid(message: string, cause?: unknown): RealtimeError {
@@ -159,25 +173,46 @@ async function isFile(fs: NodeModules['fs'], file: string): Promise<boolean> {
   }
 }
 
+/** The first `fixtures/audio/` holding a manifest, walking up from `start`. */
+async function fixturesAbove(node: NodeModules, start: string): Promise<string | undefined> {
+  let directory = node.path.resolve(start);
+  for (;;) {
+    const candidate = node.path.join(directory, 'fixtures', 'audio');
+    if (await isFile(node.fs, node.path.join(candidate, MANIFEST_FILE))) return candidate;
+    const parent = node.path.dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+  }
+}
+
+/** The directory of the installed fixture package, resolved as `start` would import it. */
+function fixturePackageFrom(node: NodeModules, start: string): string | undefined {
+  try {
+    const manifest = node.createRequire(node.path.join(start, 'noop.js')).resolve(`${FIXTURE_AUDIO_PACKAGE}/${MANIFEST_FILE}`);
+    return node.path.dirname(manifest);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Finds `fixtures/audio/` by walking up from a start directory: the bundler may put this code
- * in `dist/` or in a chunk at any depth, and tests run it from `src/testing/`.
+ * Finds the clips: a `fixtures/audio/` above this module's file (a checkout of the voxwire
+ * repository, where tests run it from `src/testing/` or a bundled chunk at any depth), then
+ * the installed fixture package, then a `fixtures/audio/` above the working directory.
  */
 async function findFixtureDirectory(node: NodeModules): Promise<string> {
-  const starts = [moduleDirectory(node), process.cwd()].filter((start): start is string => start !== undefined);
-  for (const start of starts) {
-    let directory = node.path.resolve(start);
-    for (;;) {
-      const candidate = node.path.join(directory, 'fixtures', 'audio');
-      if (await isFile(node.fs, node.path.join(candidate, MANIFEST_FILE))) return candidate;
-      const parent = node.path.dirname(directory);
-      if (parent === directory) break;
-      directory = parent;
-    }
-  }
+  const own = moduleDirectory(node);
+  const cwd = process.cwd();
+  const found =
+    (own === undefined ? undefined : await fixturesAbove(node, own)) ??
+    (own === undefined ? undefined : fixturePackageFrom(node, own)) ??
+    fixturePackageFrom(node, cwd) ??
+    (await fixturesAbove(node, cwd));
+  if (found !== undefined) return found;
   throw invalid(
-    `fixture audio not found: no fixtures/audio/${MANIFEST_FILE} above ${starts.join(' or ')}. ` +
-      'Pass { dir } pointing at the directory that holds manifest.json (the voxwire package ships it as fixtures/audio/).',
+    `fixture audio not found: the clips are in the separate package ${FIXTURE_AUDIO_PACKAGE}, which is not installed ` +
+      `(looked from ${[own, cwd].filter((start) => start !== undefined).join(' and ')}). ` +
+      `Install it with \`npm install --save-dev ${FIXTURE_AUDIO_PACKAGE}\`, or pass { dir } pointing at a directory that holds ${MANIFEST_FILE}.`,
   );
 }
 

@@ -24,6 +24,26 @@ export type ToolParameters = StandardSchemaV1 | JsonSchemaObject;
  */
 export type InferToolArgs<Parameters> = Parameters extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Parameters> : Record<string, unknown>;
 
+/**
+ * A zod 3 schema, told apart by shape: zod 3 types have `_def` and a `_parse` method, zod 4
+ * (classic and mini) has `_zod` instead. zod 3 implements Standard Schema, so it would fit
+ * {@link ToolParameters}, but it cannot describe itself as JSON Schema.
+ */
+export interface Zod3SchemaLike {
+  /** zod 3's definition object. */
+  readonly _def: unknown;
+  /** zod 3's internal parser (zod 4 has none). */
+  _parse(input: never): unknown;
+}
+
+/**
+ * What a zod 3 schema in `parameters` meets at compile time: this message as the type it must
+ * also be, so the error says what to pass instead. `unknown` (no constraint) for anything else.
+ */
+export type RejectZod3<Parameters> = Parameters extends Zod3SchemaLike
+  ? 'A zod 3 schema cannot describe itself as JSON Schema: pass a zod 4 schema (zod >= 4, or zod/mini), or a plain JSON Schema object as parameters'
+  : unknown;
+
 /** `needsApproval`: always, never, or decided per call from the validated arguments. */
 export type ToolApprovalPolicy<Args> = boolean | ((args: Args, context: ToolApprovalContext) => boolean | Promise<boolean>);
 
@@ -39,8 +59,9 @@ export interface ToolDefinition<Parameters extends ToolParameters = ToolParamete
    * (with `jsonSchema`, unless it implements Standard JSON Schema), or a plain JSON Schema
    * (arguments are then only JSON-parsed). The top level must be an object. A zod mini schema
    * is converted on demand, when the client declares its tools (see {@link Tool.prepare}).
+   * A zod 3 schema is refused (by the types, and at run time): it has no JSON Schema.
    */
-  parameters: Parameters;
+  parameters: Parameters & RejectZod3<Parameters>;
   /**
    * The JSON Schema to declare, for a Standard Schema validator that cannot describe
    * itself. Takes precedence over any conversion. Not allowed with a plain JSON Schema.

@@ -140,9 +140,11 @@ export function resolveToolJsonSchema(toolName: string, parameters: unknown, jso
       return { jsonSchema: checkObjectSchema(where, converted, '`parameters`'), validator: parameters, source: 'standard-json-schema' };
     }
     if ('_zod' in parameters) return { jsonSchema: deferZodConversion(where, parameters), validator: parameters, source: 'zod' };
+    // A zod schema without `_zod` is zod 3: neither it nor zod 4's converter can make its JSON Schema.
+    const vendor = parameters['~standard'].vendor === 'zod' ? 'zod 3' : parameters['~standard'].vendor;
     throw new RealtimeError(
       'VOXWIRE_INVALID_ARGUMENT',
-      `${where}: the ${parameters['~standard'].vendor} schema in \`parameters\` cannot describe itself as JSON Schema; pass its JSON Schema as \`jsonSchema\` too.`,
+      `${where}: the ${vendor} schema in \`parameters\` cannot describe itself as JSON Schema; ${vendor === 'zod 3' ? 'pass a zod 4 schema (zod >= 4, or zod/mini) or a plain JSON Schema object as `parameters`, or ' : ''}pass its JSON Schema as \`jsonSchema\` too.`,
     );
   }
   if (jsonSchema !== undefined) {

@@ -60,7 +60,9 @@ export interface WebSocketTransportOptions {
   model?: string;
   /**
    * An API key or ephemeral key (`ek_...`), or a function returning one, called on every
-   * (re)connect. Leave out for a relay that authenticates by other means.
+   * (re)connect. Leave out for a relay that authenticates by other means; left out with the
+   * OpenAI API's own URL, `connect()` refuses with `VOXWIRE_MISSING_API_KEY` before any
+   * network call.
    */
   apiKey?: ApiKeyProvider;
   /** Extra subprotocols to offer, e.g. a relay's auth token. @default [] */
@@ -132,7 +134,7 @@ async function openDefaultWebSocket(url: string, key: string | undefined, protoc
     const moduleName = 'ws';
     let ws: (Partial<WsModule> & { default?: Partial<WsModule> }) | undefined;
     try {
-      ws = (await import(/* @vite-ignore */ moduleName)) as Partial<WsModule> & { default?: Partial<WsModule> };
+      ws = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName)) as Partial<WsModule> & { default?: Partial<WsModule> };
     } catch {
       // `ws` is an optional peer: fall through to the global WebSocket.
     }
@@ -229,6 +231,12 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     const headers: Record<string, string> = { ...this.#options.headers };
     const protocols = [...(this.#options.protocols ?? [])];
     const url = options.url ?? this.url;
+    // Without a key the API can only refuse (401). A caller who builds the socket or sets the
+    // upgrade's headers or subprotocols may carry credentials there: that is left alone.
+    const { createWebSocket, headers: ownHeaders, protocols: ownProtocols } = this.#options;
+    if (key === undefined && !createWebSocket && !ownHeaders && !ownProtocols && url.startsWith('wss://api.openai.com/')) {
+      throw new RealtimeError('VOXWIRE_MISSING_API_KEY', `No apiKey for ${url}. Use your API key in Node, an ephemeral key (ek_...) from your server, or a relay URL.`);
+    }
     let socket: WebSocketLike;
     if (this.#options.createWebSocket) {
       // A custom factory may or may not send headers, so it is given both forms of auth.

@@ -257,7 +257,7 @@ export async function ensureGlobalWebSocket(): Promise<'native' | 'ws'> {
   let WebSocketClass: unknown;
   try {
     const moduleName = 'ws';
-    const module = (await import(/* @vite-ignore */ moduleName)) as { WebSocket?: unknown; default?: { WebSocket?: unknown } };
+    const module = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName)) as { WebSocket?: unknown; default?: { WebSocket?: unknown } };
     WebSocketClass = module.WebSocket ?? module.default?.WebSocket;
   } catch (cause) {
     throw new RealtimeError('VOXWIRE_NO_WEBSOCKET', 'ensureGlobalWebSocket: no global WebSocket and the `ws` package is not installed (npm install --save-dev ws).', { cause });

@@ -37,7 +37,7 @@ export interface WeriftModule {
 export async function loadWerift(): Promise<WeriftModule> {
   const moduleName = 'werift';
   try {
-    const loaded = (await import(/* @vite-ignore */ moduleName)) as WeriftModule & { default?: WeriftModule };
+    const loaded = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName)) as WeriftModule & { default?: WeriftModule };
     return typeof loaded.RTCPeerConnection === 'function' ? loaded : (loaded.default as WeriftModule);
   } catch (cause) {
     throw new Error('The mock WebRTC endpoint needs the `werift` package (a WebRTC peer for Node): npm install --save-dev werift', { cause });

@@ -44,7 +44,7 @@ export async function loadOpusCodecFactory(): Promise<OpusCodecFactory> {
   const moduleName = 'opusscript';
   let loaded: { default?: OpusScriptModule } & Partial<OpusScriptModule>;
   try {
-    loaded = (await import(/* @vite-ignore */ moduleName)) as { default?: OpusScriptModule } & Partial<OpusScriptModule>;
+    loaded = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName)) as { default?: OpusScriptModule } & Partial<OpusScriptModule>;
   } catch (cause) {
     throw new Error('The mock WebRTC endpoint needs the `opusscript` package (Opus codec): npm install --save-dev opusscript', { cause });
   }
