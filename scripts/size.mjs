@@ -26,8 +26,10 @@ const scenarios = [
     // The goal is 25 KB. Forward compatibility, the delivery journal, out-of-band responses,
     // reasoning entries and outgoing-field triage (issues 11-13) took the app to 26.46 KB; a
     // smaller event emitter won 1 KB back. 25.5 holds today's 25.44 KB so that nothing grows
-    // further; issue 12 stays open until the 25 KB goal is met again.
-    budgetKb: 25.5,
+    // further; issue 12 stays open until the 25 KB goal is met again. Issue 17 added 0.1 KB:
+    // refusing a key-less connection to the API up front (VOXWIRE_MISSING_API_KEY) and naming
+    // zod 3 with what to pass instead, both on the connect/defineTool path.
+    budgetKb: 25.6,
     platform: 'browser',
     forbid: [/node_modules\/zod\//],
   },

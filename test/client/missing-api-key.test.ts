@@ -4,11 +4,11 @@
  * reconnect loop. A relay URL or a custom socket factory is left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { RealtimeClient } from '../../src/client/client.js';
-import { RealtimeError } from '../../src/base/errors.js';
-import { WebSocketTransport } from '../../src/transport/websocket.js';
-import type { WebSocketLike } from '../../src/transport/websocket.js';
-import { useCleanup } from '../helpers/cleanup.js';
+import { RealtimeClient } from '../../src/client/client';
+import { RealtimeError } from '../../src/base/errors';
+import { WebSocketTransport } from '../../src/transport/websocket';
+import type { WebSocketLike } from '../../src/transport/websocket';
+import { useCleanup } from '../helpers/cleanup';
 
 const { stoppers, startMock } = useCleanup();
 
