@@ -392,7 +392,7 @@ export const defaultUpstreamSocket: UpstreamSocketFactory = async (url, init, ha
     const moduleName = 'ws';
     let ws: { WebSocket?: WsConstructor; default?: { WebSocket?: WsConstructor } } | undefined;
     try {
-      ws = (await import(/* @vite-ignore */ moduleName)) as typeof ws;
+      ws = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName)) as typeof ws;
     } catch {
       // `ws` is an optional peer: fall through to the global WebSocket.
     }

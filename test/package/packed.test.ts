@@ -20,9 +20,10 @@ const work = mkdtempSync(join(tmpdir(), 'voxwire-packed-'));
 /**
  * Unpacked bytes of the production install (everything in the tarball: the ESM and CJS
  * builds, their declarations, the worklets). Measured 3.27 MB after issue 17 (11.8 MB before:
- * 4.2 MB of test WAVs, 4.3 MB of source maps); the budget leaves room to grow by about a tenth.
+ * 4.2 MB of test WAVs, 4.3 MB of source maps); voxwire/live then added 0.4 MB (3.67 MB). The
+ * budget leaves room to grow by about a tenth.
  */
-const INSTALL_BUDGET_BYTES = 3_600_000;
+const INSTALL_BUDGET_BYTES = 4_000_000;
 
 interface PackedFile {
   path: string;

@@ -24,7 +24,7 @@ export interface RedisClientLike {
   /** Listens for the connection becoming ready for commands. */
   on(event: 'ready', listener: () => void): unknown;
   /** Stops listening (ioredis has it; a client without it keeps a harmless listener). */
-  off?(event: 'error' | 'ready', listener: (...args: never[]) => void): unknown;
+  off?(event: 'error' | 'ready', listener: (...args: unknown[]) => void): unknown;
   /** The connection state (`'ready'` when commands can be sent). */
   readonly status?: string;
   /** A new connection with the same options (for the subscriber). */
