@@ -165,6 +165,9 @@ export const DEFAULT_SESSION_ENDING_WARNING_MS = 30_000;
  */
 export const DEFAULT_UPSTREAM_SESSION_MAX_MS = 60 * 60 * 1000;
 
+/** The audio format of a session that names none: PCM16 at 24 kHz, as the API assumes. */
+export const DEFAULT_AUDIO_FORMAT: { readonly type: 'audio/pcm'; readonly rate: 24000 } = { type: 'audio/pcm', rate: 24000 };
+
 /** Delay that folds several tool-registry changes into one `session.update`. */
 export const DEFAULT_TOOLS_SYNC_DEBOUNCE_MS = 25;
 

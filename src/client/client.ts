@@ -10,10 +10,10 @@ import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
 import { Conversation } from './conversation';
 import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
-import { describeAudioFormat } from '../codec/audio-format';
-import { decodeAlaw, decodeMulaw } from '../codec/g711';
-import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codec/base64';
+import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
+import { SessionLimits } from '../base/session-limits';
 import {
+  DEFAULT_AUDIO_FORMAT,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MODEL,
   DEFAULT_REPLAY_BUDGET_CHARS,
@@ -22,8 +22,10 @@ import {
   DEFAULT_UPSTREAM_SESSION_MAX_MS,
 } from '../base/defaults';
 import type { ModelPrices } from '../base/defaults';
-import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
-import { expiryReason, finalStateAfter, serverErrorFromEvent, toRealtimeError } from './session-errors';
+import { CLOSE_CODES, RealtimeError } from '../base/errors';
+import { serverErrorFromEvent, toRealtimeError } from './session-errors';
+import { anySignal, sleep } from './abort';
+import { endStateAfterClose, reconnectLoop } from './reconnect-loop';
 import { EventWaiters } from './event-waiters';
 import type { WaitVerdict } from './event-waiters';
 import { normalizeSessionConfig, serializeClientEvent } from '../events';
@@ -50,8 +52,10 @@ import type { SessionFunctionTool } from '../tools/registry';
 import { DeliveryJournal } from './delivery-journal';
 import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
 import { ResponseQueue } from './response-queue';
+import { OutputAudio, interruption } from './output-audio';
 import { exponentialBackoff, neverReconnect } from './reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
+import { isKnownEvent } from '../transport/transport';
 import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import { UsageMeter } from '../base/usage';
@@ -191,7 +195,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #desiredSession: RealtimeSessionConfig | TranscriptionSessionConfig;
   #confirmedSession: RealtimeSessionConfig | undefined;
   #sessionId: string | undefined;
-  readonly #waiters: EventWaiters<ServerEvent | UnknownServerEvent>;
+  readonly #waiters: EventWaiters<ServerEvent>;
   #lifecycle = new AbortController();
   #sessionExpired = false;
 
@@ -206,12 +210,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #modelHasSpoken = false;
   /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
   #clearRequested = false;
-  readonly #flushedItems = new Set<string>();
   #input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
-  #sink: AudioOutputSink | undefined;
+  readonly #output: OutputAudio;
 
   readonly #timers = new Set<unknown>();
-  #lastActivityAt = 0;
+  readonly #limits: SessionLimits;
   #idCounter = 0;
   readonly #warnedModels = new Set<string>();
 
@@ -228,6 +231,20 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#model = options.model ?? DEFAULT_MODEL;
     this.#meter = new UsageMeter(options.prices);
     this.#waiters = new EventWaiters(this.#clock);
+    this.#output = new OutputAudio({
+      conversation: this.conversation,
+      emitAudio: (chunk) => this.#safeEmit('audio', chunk),
+      emitError: (error) => this.#safeEmit('error', error),
+      truncate: (itemId, contentIndex, ms) => this.truncate(itemId, contentIndex, ms),
+    });
+    this.#limits = new SessionLimits({
+      clock: this.#clock,
+      maxDurationMs: options.maxDurationMs,
+      idleMs: options.endAfterIdleMs,
+      warningMs: options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS,
+      onWarning: (reason, remainingMs) => this.#safeEmit('sessionEnding', { reason, remainingMs }),
+      onEnd: (reason) => this.#end({ status: 'expired', reason }),
+    });
     this.#policy =
       options.reconnect === false
         ? neverReconnect
@@ -540,10 +557,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * what was heard. Returns a function that detaches it.
    */
   attachOutput(sink: AudioOutputSink): () => void {
-    this.#sink = sink;
-    return () => {
-      if (this.#sink === sink) this.#sink = undefined;
-    };
+    return this.#output.attach(sink);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -565,8 +579,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       this.#dropWaiters(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
       throw error;
     }
-    const createdEvent = (await created) as ServerEventMap['session.created'];
-    this.#sessionId = (createdEvent.session as { id?: string }).id;
+    const createdEvent = await created;
+    const sessionId = createdEvent.type === 'session.created' ? createdEvent.session.id : undefined;
+    this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined;
     this.#modelHasSpoken = false;
     this.#sessionExpired = false;
     const desired = this.#desiredSession;
@@ -596,7 +611,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const confirmed = this.#waitFor(
       (event) => {
         if (event.type === 'session.updated') return 'resolve';
-        if (event.type === 'error' && (event as ServerEventMap['error']).error.event_id === eventId) return 'reject';
+        if (event.type === 'error' && event.error.event_id === eventId) return 'reject';
         return false;
       },
       this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -610,60 +625,39 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       refused.abort(error);
       throw error;
     }
-    const event = (await confirmed) as ServerEventMap['session.updated'];
-    return event.session as RealtimeSessionConfig;
+    const event = await confirmed;
+    return (event.type === 'session.updated' ? event.session : this.#desiredSession) as RealtimeSessionConfig;
   }
 
   #onTransportClose(info: TransportCloseInfo): void {
     this.#dropWaiters(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
-    if (this.#phase !== 'live') return;
-    if (info.initiatedLocally) return;
-    const disposition = classifyClose(info.code, this.#sessionExpired);
-    if (disposition === 'expired') {
-      this.#end({ status: 'expired', reason: expiryReason(info.code, this.#sessionExpired) });
-    } else if (disposition === 'closed') {
-      const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
-      const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
-      this.#end({ status: 'closed', reason: error.message, error });
-    } else {
-      void this.#reconnect(info);
-    }
+    if (this.#phase !== 'live' || info.initiatedLocally) return;
+    const final = endStateAfterClose(info, this.#sessionExpired);
+    if (final) this.#end(final);
+    else void this.#reconnect(info);
   }
 
-  async #reconnect(info: TransportCloseInfo): Promise<void> {
+  #reconnect(info: TransportCloseInfo): Promise<void> {
     this.#phase = 'backoff';
     this.#clearTimers();
     this.#afterDrop();
-    let closeCode = info.code;
-    let closeReason = info.reason;
-    for (let attempt = 1; ; attempt += 1) {
-      const delay = this.#policy({ attempt, closeCode, closeReason, random: this.#random });
-      if (delay === null) {
-        const error = new RealtimeError('VOXWIRE_RECONNECT_FAILED', `Gave up reconnecting after ${attempt - 1} attempt(s); last close code ${closeCode}.`);
-        this.#end({ status: 'closed', reason: error.message, error });
-        return;
-      }
-      this.#setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
-      const waited = await this.#sleep(delay);
-      if (!waited || this.#ended()) return;
-      try {
-        await this.#openSession(undefined, true);
-        return;
-      } catch (error) {
-        if (this.#ended()) return;
-        const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
-        this.transport.close();
-        this.#phase = 'backoff';
-        const final = finalStateAfter(failure);
-        if (final) {
-          this.#end(final);
-          return;
-        }
-        this.#safeEmit('error', failure);
-        closeCode = CLOSE_CODES.abnormal;
-        closeReason = failure.message;
-      }
-    }
+    return reconnectLoop(
+      {
+        policy: this.#policy,
+        random: this.#random,
+        sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
+        ended: () => this.#ended(),
+        reopen: () => this.#openSession(undefined, true),
+        scheduled: (attempt, nextDelayMs, closeCode) => this.#setState({ status: 'reconnecting', attempt, nextDelayMs, closeCode }),
+        failed: (failure) => {
+          this.transport.close();
+          this.#phase = 'backoff';
+          this.#safeEmit('error', failure);
+        },
+        end: (state) => this.#end(state),
+      },
+      info,
+    );
   }
 
   /** The connection dropped: what was in flight is marked, not retried. */
@@ -672,7 +666,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
     this.#responses.onDisconnect();
     this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', 'The connection dropped before the out-of-band response finished.'));
-    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+    this.#output.drop();
   }
 
   #end(state: ClientState & { status: 'closed' | 'expired' }): void {
@@ -688,7 +682,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.transport.close();
     this.#cancelToolCalls();
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
-    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+    this.#output.drop();
     this.#setState(state);
   }
 
@@ -697,25 +691,31 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
     this.#safeEmit('*', event);
-    if (this.#outOfBand?.claim(event)) {
+    if (this.#outOfBand?.claim(event, known)) {
       // Out-of-band: beside the conversation. Its usage still counts; nothing else is tracked.
-      if (event.type === 'response.done') this.#countUsage((event as ServerEventMap['response.done']).response.usage);
-      if (known) this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
+      if (isKnownEvent(event, known)) {
+        if (event.type === 'response.done') this.#countUsage(event.response.usage);
+        this.#safeEmit(event.type, event as never);
+      }
       return;
     }
-    this.#track(event);
-    this.#emitUpdate(this.conversation.apply(event));
-    this.#dispatcher?.handleEvent(event);
-    if (known && event.type !== 'error') this.#safeEmit(event.type as keyof RealtimeClientEvents, event as never);
-    this.#waiters.offer(event, (error) => serverErrorFromEvent(error as ServerEventMap['error']));
+    if (isKnownEvent(event, known)) {
+      this.#track(event);
+      this.#emitUpdate(this.conversation.apply(event));
+      this.#dispatcher?.handleEvent(event);
+      if (event.type !== 'error') this.#safeEmit(event.type, event as never);
+      this.#waiters.offer(event, waitRejection);
+    } else {
+      this.#trackRelay(event);
+    }
   }
 
   /** Keeps response, audio and session state in step with the server. */
-  #track(event: ServerEvent | UnknownServerEvent): void {
+  #track(event: ServerEvent): void {
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
-        const session = (event as ServerEventMap['session.updated']).session as RealtimeSessionConfig;
+        const session = event.session as RealtimeSessionConfig;
         this.#confirmedSession = session;
         this.#safeEmit('session', session);
         return;
@@ -730,24 +730,22 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       case 'conversation.item.truncated': {
         // Server-owned playback (WebRTC): the client received no audio to measure the cut by,
         // so it asks for the server's copy, whose transcript is what the user heard.
-        const e = event as ServerEventMap['conversation.item.truncated'];
-        if (this.conversation.needsServerCut(e.item_id, e.content_index)) this.#sendLive({ type: 'conversation.item.retrieve', item_id: e.item_id });
+        if (this.conversation.needsServerCut(event.item_id, event.content_index)) this.#sendLive({ type: 'conversation.item.retrieve', item_id: event.item_id });
         return;
       }
       case 'response.created':
-        this.#responses.onCreated((event as ServerEventMap['response.created']).response.id ?? undefined);
+        this.#responses.onCreated(event.response.id ?? undefined);
         return;
       case 'response.done': {
         // Whatever the output holds (items of types this SDK does not know included), the
         // response is over: the next request must be sent.
-        const response = (event as Partial<ServerEventMap['response.done']>).response;
         this.#responses.onDone();
-        this.#countUsage(response?.usage);
+        this.#countUsage(event.response?.usage);
         if (this.#phase === 'live') this.#sendQueuedResponse();
         return;
       }
       case 'response.output_audio.delta':
-        this.#receiveAudio(event as ServerEventMap['response.output_audio.delta']);
+        this.#receiveAudio(event);
         return;
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta':
@@ -761,14 +759,14 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       case 'output_audio_buffer.started':
         this.#modelHasSpoken = true;
         this.#serverPlaying = true;
-        this.#safeEmit('speaking', { speaking: true, responseId: (event as ServerEventMap['output_audio_buffer.started']).response_id });
+        this.#safeEmit('speaking', { speaking: true, responseId: event.response_id });
         return;
       case 'output_audio_buffer.stopped':
         this.#serverPlaying = false;
-        this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.stopped']).response_id });
+        this.#safeEmit('speaking', { speaking: false, responseId: event.response_id });
         return;
       case 'output_audio_buffer.cleared': {
-        this.#safeEmit('speaking', { speaking: false, responseId: (event as ServerEventMap['output_audio_buffer.cleared']).response_id });
+        this.#safeEmit('speaking', { speaking: false, responseId: event.response_id });
         // Our own clear was already reported by interrupt(); a clear we did not ask for is the
         // server cutting playback because the user spoke.
         const wasPlaying = this.#serverPlaying;
@@ -783,15 +781,23 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       }
       case 'error': {
-        const error = (event as ServerEventMap['error']).error;
+        const { error } = event;
         if (error.code === 'session_expired') this.#sessionExpired = true;
         this.#responses.onError(error.event_id);
         const refused = this.#journal.refuse(error.event_id);
         if (refused) this.#setDelivery(refused, 'failed');
-        if (this.#outOfBand?.fail(error.event_id, serverErrorFromEvent(event as ServerEventMap['error']))) return;
-        this.#safeEmit('error', serverErrorFromEvent(event as ServerEventMap['error']));
+        const failure = serverErrorFromEvent(event);
+        if (this.#outOfBand?.fail(error.event_id, failure)) return;
+        this.#safeEmit('error', failure);
         return;
       }
+      default:
+    }
+  }
+
+  /** The relay's own events (`voxwire.*`), which the Realtime schemas do not describe. */
+  #trackRelay(event: UnknownServerEvent): void {
+    switch (event.type) {
       case 'voxwire.model.deprecated': {
         const notice = event as { model?: unknown; shutdown_date?: unknown; days_left?: unknown; replacement?: unknown; message?: unknown };
         if (typeof notice.model !== 'string') return;
@@ -813,30 +819,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #receiveAudio(event: ServerEventMap['response.output_audio.delta']): void {
     this.#modelHasSpoken = true;
     this.#touch();
-    let samples: Int16Array;
-    let sampleRate: number;
-    try {
-      const format = describeAudioFormat(this.#outputFormat());
-      sampleRate = format.sampleRate;
-      samples =
-        format.encoding === 'pcm16'
-          ? base64ToPcm16(event.delta)
-          : format.encoding === 'mulaw'
-            ? decodeMulaw(decodeBase64(event.delta))
-            : decodeAlaw(decodeBase64(event.delta));
-    } catch (error) {
-      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
-      return;
-    }
-    this.conversation.addAudio(event.item_id, event.content_index, (samples.length / sampleRate) * 1000);
-    this.#safeEmit('audio', { responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
-    if (this.#sink && !this.#flushedItems.has(event.item_id)) {
-      try {
-        this.#sink.write({ itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
-      } catch (error) {
-        this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
-      }
-    }
+    this.#output.receive(event, this.#outputFormat());
   }
 
   /** The user started speaking: the server cancels the response itself when `interrupt_response` is on. */
@@ -846,42 +829,15 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    */
   async #onSpeechStarted(): Promise<void> {
     const responding = this.responseActive;
-    if (!responding && !this.#sink) return;
+    if (!responding && !this.#output.attached) return;
     const serverInterrupts = this.#confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
     if (serverInterrupts && responding) this.#dispatcher?.onInterrupt();
     const cancelled = serverInterrupts ? false : this.cancelResponse();
     await this.#flushAndTruncate('speech', cancelled, !responding);
   }
 
-  async #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean, onlyIfUnplayed = false): Promise<InterruptionInfo> {
-    const info = interruption(reason, cancelled);
-    if (!this.#sink) {
-      this.#safeEmit('interrupted', info);
-      return info;
-    }
-    let position;
-    try {
-      position = await this.#sink.flush();
-    } catch (error) {
-      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
-      position = null;
-    }
-    if (position) {
-      const part = this.conversation.get(position.itemId)?.content[position.contentIndex];
-      const receivedMs = part?.audioMs ?? 0;
-      const playedMs = Math.floor(Math.min((position.playedSamples / position.sampleRate) * 1000, receivedMs));
-      this.#flushedItems.add(position.itemId);
-      info.itemId = position.itemId;
-      info.contentIndex = position.contentIndex;
-      info.playedMs = playedMs;
-      info.receivedMs = receivedMs;
-      // Only cut when something unheard would remain; a fully played item needs no truncate.
-      if (playedMs < Math.floor(receivedMs)) info.truncated = this.truncate(position.itemId, position.contentIndex, playedMs);
-    }
-    // Nothing was playing and nothing was being generated: the user simply took their turn.
-    if (onlyIfUnplayed && !info.truncated) return info;
-    this.#safeEmit('interrupted', info);
-    return info;
+  #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean, onlyIfUnplayed = false): Promise<InterruptionInfo> {
+    return this.#output.flushAndTruncate(interruption(reason, cancelled), (info) => this.#safeEmit('interrupted', info), onlyIfUnplayed);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -981,39 +937,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #startTimers(restored: boolean): void {
     this.#clearTimers();
-    const warningMs = this.#options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS;
-    const { maxDurationMs, endAfterIdleMs, rotateBeforeMs } = this.#options;
-    if (maxDurationMs !== undefined && !restored) this.#scheduleLimit('max_duration', maxDurationMs, warningMs);
-    if (endAfterIdleMs !== undefined) {
-      this.#lastActivityAt = this.#clock.now();
-      this.#scheduleIdleCheck(endAfterIdleMs, warningMs, false);
-    }
+    this.#limits.start({ idleOnly: restored });
+    const { rotateBeforeMs } = this.#options;
     if (rotateBeforeMs !== undefined) {
       this.#schedule(() => void this.#rotate(), Math.max(0, DEFAULT_UPSTREAM_SESSION_MAX_MS - rotateBeforeMs));
     }
-  }
-
-  #scheduleLimit(reason: 'max_duration', limitMs: number, warningMs: number): void {
-    const warnAt = Math.max(0, limitMs - warningMs);
-    this.#schedule(() => this.#safeEmit('sessionEnding', { reason, remainingMs: limitMs - warnAt }), warnAt);
-    this.#schedule(() => this.#end({ status: 'expired', reason }), limitMs);
-  }
-
-  #scheduleIdleCheck(idleMs: number, warningMs: number, warned: boolean): void {
-    const idleFor = this.#clock.now() - this.#lastActivityAt;
-    const warnAt = Math.max(0, idleMs - warningMs);
-    if (idleFor >= idleMs) {
-      this.#end({ status: 'expired', reason: 'idle' });
-      return;
-    }
-    if (!warned && idleFor >= warnAt) {
-      this.#safeEmit('sessionEnding', { reason: 'idle', remainingMs: idleMs - idleFor });
-      this.#schedule(() => this.#scheduleIdleCheck(idleMs, warningMs, true), idleMs - idleFor);
-      return;
-    }
-    // Activity since the warning resets it.
-    const next = idleFor < warnAt ? warnAt - idleFor : idleMs - idleFor;
-    this.#schedule(() => this.#scheduleIdleCheck(idleMs, warningMs, warned && idleFor >= warnAt), next);
   }
 
   /** A planned move to a fresh session before the upstream cap, with context restored. */
@@ -1085,7 +1013,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   #touch(): void {
-    this.#lastActivityAt = this.#clock.now();
+    this.#limits.touch();
   }
 
   #schedule(callback: () => void, delayMs: number): void {
@@ -1097,34 +1025,15 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   #clearTimers(): void {
+    this.#limits.stop();
     for (const handle of this.#timers) this.#clock.clearTimeout(handle);
     this.#timers.clear();
-  }
-
-  /** Waits `delayMs` on the injected clock; resolves false when the client ended meanwhile. */
-  #sleep(delayMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const signal = this.#lifecycle.signal;
-      if (signal.aborted) return resolve(false);
-      const handle = this.#clock.setTimeout(() => {
-        this.#timers.delete(handle);
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, delayMs);
-      this.#timers.add(handle);
-      const onAbort = (): void => {
-        this.#clock.clearTimeout(handle);
-        this.#timers.delete(handle);
-        resolve(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   // ---------------------------------------------------------------------------------------
   // Helpers
 
-  #waitFor(match: (event: ServerEvent | UnknownServerEvent) => WaitVerdict, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<ServerEvent | UnknownServerEvent> {
+  #waitFor(match: (event: ServerEvent) => WaitVerdict, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<ServerEvent> {
     return this.#waiters.wait(match, timeoutMs, signal, what);
   }
 
@@ -1133,7 +1042,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   #outputFormat(): AudioFormat {
-    return this.#confirmedSession?.audio?.output?.format ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.format ?? { type: 'audio/pcm', rate: 24000 };
+    return this.#confirmedSession?.audio?.output?.format ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.format ?? DEFAULT_AUDIO_FORMAT;
   }
 
   #setState(state: ClientState): void {
@@ -1182,12 +1091,7 @@ function mergeSession(base: RealtimeSessionConfig, update: RealtimeSessionConfig
   return merged;
 }
 
-function interruption(reason: InterruptionInfo['reason'], cancelled: boolean): InterruptionInfo {
-  return { reason, itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
-}
-
-function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length === 1) return present[0] as AbortSignal;
-  return AbortSignal.any(present);
+/** A wait rejected by an event: only an `error` event rejects one. */
+function waitRejection(event: ServerEvent): RealtimeError {
+  return event.type === 'error' ? serverErrorFromEvent(event) : new RealtimeError('VOXWIRE_SERVER_ERROR', `Unexpected ${event.type}.`);
 }

@@ -144,9 +144,12 @@ export class Conversation {
 
   /** Applies one server event; returns what changed (nothing for events it does not track). */
   apply(event: ServerEvent | UnknownServerEvent): ConversationUpdate {
-    switch (event.type) {
+    // A parsed event whose type the SDK does not know carries none of the types below, so one
+    // narrowing here types every case.
+    const known = event as ServerEvent;
+    switch (known.type) {
       case 'conversation.item.retrieved': {
-        const e = event as ServerEventMap['conversation.item.retrieved'];
+        const e = known;
         const heard = this.#adoptHeard(e.item);
         if (heard) return heard;
         return this.#upsert(e.item, undefined, false);
@@ -154,46 +157,46 @@ export class Conversation {
       case 'conversation.item.added':
       case 'conversation.item.created':
       case 'conversation.item.done': {
-        const e = event as ServerEventMap['conversation.item.added'];
-        return this.#upsert(e.item, e.previous_item_id, event.type === 'conversation.item.done');
+        const e = known;
+        return this.#upsert(e.item, e.previous_item_id, known.type === 'conversation.item.done');
       }
       case 'response.output_item.added':
       case 'response.output_item.done': {
-        const e = event as ServerEventMap['response.output_item.done'];
-        return this.#upsert(e.item, undefined, event.type === 'response.output_item.done', e.response_id);
+        const e = known;
+        return this.#upsert(e.item, undefined, known.type === 'response.output_item.done', e.response_id);
       }
       case 'conversation.item.deleted': {
-        const e = event as ServerEventMap['conversation.item.deleted'];
+        const e = known;
         return this.#remove(e.item_id);
       }
       case 'conversation.item.truncated': {
-        const e = event as ServerEventMap['conversation.item.truncated'];
+        const e = known;
         return this.truncate(e.item_id, e.content_index, e.audio_end_ms);
       }
       case 'conversation.item.input_audio_transcription.delta': {
-        const e = event as ServerEventMap['conversation.item.input_audio_transcription.delta'];
+        const e = known;
         return this.#appendText(e.item_id, e.content_index ?? 0, e.delta ?? '', 'user', 'input_audio');
       }
       case 'conversation.item.input_audio_transcription.completed': {
-        const e = event as ServerEventMap['conversation.item.input_audio_transcription.completed'];
+        const e = known;
         return this.#finishText(e.item_id, e.content_index ?? 0, e.transcript ?? '', 'user', 'input_audio');
       }
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta': {
-        const e = event as ServerEventMap['response.output_text.delta'];
-        const type = event.type === 'response.output_text.delta' ? 'output_text' : 'output_audio';
+        const e = known;
+        const type = known.type === 'response.output_text.delta' ? 'output_text' : 'output_audio';
         return this.#appendText(e.item_id, e.content_index, e.delta, 'assistant', type, e.response_id);
       }
       case 'response.output_audio_transcript.done': {
-        const e = event as ServerEventMap['response.output_audio_transcript.done'];
+        const e = known;
         return this.#finishText(e.item_id, e.content_index, e.transcript, 'assistant', 'output_audio', e.response_id);
       }
       case 'response.output_text.done': {
-        const e = event as ServerEventMap['response.output_text.done'];
+        const e = known;
         return this.#finishText(e.item_id, e.content_index, e.text, 'assistant', 'output_text', e.response_id);
       }
       case 'response.function_call_arguments.delta': {
-        const e = event as ServerEventMap['response.function_call_arguments.delta'];
+        const e = known;
         const entry = this.#byId.get(e.item_id);
         if (!entry || entry.raw !== undefined) return NO_UPDATE;
         entry.arguments = (entry.arguments ?? '') + e.delta;
@@ -201,7 +204,7 @@ export class Conversation {
         return { changes: [{ kind: 'updated', entry }], transcripts: [] };
       }
       case 'response.function_call_arguments.done': {
-        const e = event as ServerEventMap['response.function_call_arguments.done'];
+        const e = known;
         const entry = this.#byId.get(e.item_id);
         if (!entry || entry.raw !== undefined) return NO_UPDATE;
         entry.arguments = e.arguments;
@@ -209,7 +212,7 @@ export class Conversation {
         return { changes: [{ kind: 'updated', entry }], transcripts: [] };
       }
       case 'response.done': {
-        const e = event as ServerEventMap['response.done'];
+        const e = known;
         const status = e.response.status;
         if (status !== 'cancelled' && status !== 'incomplete' && status !== 'failed') return NO_UPDATE;
         const changes: ConversationChange[] = [];

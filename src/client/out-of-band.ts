@@ -80,9 +80,9 @@ export class OutOfBandResponses {
 
   /**
    * Takes an event that belongs to an out-of-band response in flight (true), or leaves it to
-   * the conversation (false).
+   * the conversation (false). `known` is the transport's flag: only a known event is read further.
    */
-  claim(event: ServerEvent | UnknownServerEvent): boolean {
+  claim(event: ServerEvent | UnknownServerEvent, known: boolean): boolean {
     if (this.#byEventId.size === 0) return false;
     const record = event as { type: string; response_id?: unknown; response?: { id?: unknown; metadata?: unknown } };
     if (record.type === 'response.created') {
@@ -96,15 +96,18 @@ export class OutOfBandResponses {
     const responseId = typeof record.response_id === 'string' ? record.response_id : typeof record.response?.id === 'string' ? record.response.id : undefined;
     const pending = responseId === undefined ? undefined : this.#byResponseId.get(responseId);
     if (!pending) return false;
-    switch (record.type) {
+    if (!known) return true;
+    // Known: one of the typed events, so each case below is narrowed by its type.
+    const typed = event as ServerEvent;
+    switch (typed.type) {
       case 'response.output_text.delta':
-        pending.text += (event as ServerEventMap['response.output_text.delta']).delta;
+        pending.text += typed.delta;
         break;
       case 'response.output_audio_transcript.delta':
-        pending.audioTranscript += (event as ServerEventMap['response.output_audio_transcript.delta']).delta;
+        pending.audioTranscript += typed.delta;
         break;
       case 'response.done':
-        this.#finish(pending, (event as ServerEventMap['response.done']).response);
+        this.#finish(pending, typed.response);
         break;
       default:
     }

@@ -184,23 +184,23 @@ export class ToolDispatcher {
   }
 
   /** Feeds one server event. Call it for every event, in order, after the conversation has applied it. */
-  handleEvent(event: ServerEvent | UnknownServerEvent): void {
+  handleEvent(event: ServerEvent): void {
     if (this.#disposed) return;
     switch (event.type) {
       case 'response.function_call_arguments.done': {
-        const e = event as ServerEventMap['response.function_call_arguments.done'];
+        const e = event;
         this.#dispatch({ callId: e.call_id, itemId: e.item_id, responseId: e.response_id, name: e.name, arguments: e.arguments, outputIndex: e.output_index });
         return;
       }
       case 'response.output_item.done': {
-        const e = event as ServerEventMap['response.output_item.done'];
+        const e = event;
         const item = e.item;
         if (!hasType(item, 'function_call') || !isComplete(item.status)) return;
         this.#dispatch({ callId: item.call_id, itemId: item.id, responseId: e.response_id, name: item.name, arguments: item.arguments, outputIndex: e.output_index });
         return;
       }
       case 'response.done': {
-        const { response } = event as ServerEventMap['response.done'];
+        const { response } = event;
         const responseId = response.id;
         if (typeof responseId !== 'string') return;
         if (response.status === 'completed' || response.status === undefined || response.status === null) {

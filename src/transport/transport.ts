@@ -101,6 +101,21 @@ export interface TransportProtocol {
   readAnswer?(body: string, location: string | null): { sdp: string; callId: string | undefined } | undefined;
 }
 
+/**
+ * Narrows a transport's `event` by its `known` flag: a known event is one of the protocol's
+ * typed events, so a `switch` on its `type` narrows each case without a cast.
+ *
+ * @example
+ * ```ts
+ * transport.on('event', (event, known) => {
+ *   if (isKnownEvent(event, known) && event.type === 'response.done') console.log(event.response.usage);
+ * });
+ * ```
+ */
+export function isKnownEvent(event: ServerEvent | UnknownServerEvent, known: boolean): event is ServerEvent {
+  return known;
+}
+
 /** An API key, or a function returning one, called on every (re)connect. */
 export type ApiKeyProvider = string | (() => string | Promise<string>);
 

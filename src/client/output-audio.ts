@@ -1,0 +1,131 @@
+/**
+ * The assistant's audio on its way to the user: wire audio decoded by the session's output
+ * format, counted into the conversation, handed to the app (`audio`) and to an attached sink;
+ * and, when the user cuts in, the sink flushed and the item truncated to what was really heard.
+ */
+
+import type { AudioFormat, ServerEventMap } from '../events';
+import type { RealtimeError } from '../base/errors';
+import { wireAudioDecoder } from '../codec/wire-audio';
+import type { WireAudioDecoder } from '../codec/wire-audio';
+import type { AudioOutputSink } from './audio-io';
+import type { AudioChunkEvent, InterruptionInfo } from './client-events';
+import type { Conversation } from './conversation';
+import { toRealtimeError } from './session-errors';
+
+type AudioDelta = ServerEventMap['response.output_audio.delta'];
+
+/** What {@link OutputAudio} needs from the client. */
+export interface OutputAudioHost {
+  readonly conversation: Conversation;
+  /** Emits `audio` to the app. */
+  emitAudio(chunk: AudioChunkEvent): void;
+  /** Reports an error (`error` event) without breaking the connection. */
+  emitError(error: RealtimeError): void;
+  /** Sends `conversation.item.truncate` and cuts the transcript; false when not connected. */
+  truncate(itemId: string, contentIndex: number, audioEndMs: number): boolean;
+}
+
+/** An interruption with nothing measured yet. */
+export function interruption(reason: InterruptionInfo['reason'], cancelled: boolean): InterruptionInfo {
+  return { reason, itemId: undefined, contentIndex: undefined, playedMs: undefined, receivedMs: undefined, truncated: false, cancelled };
+}
+
+/** Decodes, routes and, on interruption, flushes and truncates the assistant's audio. */
+export class OutputAudio {
+  readonly #host: OutputAudioHost;
+  #sink: AudioOutputSink | undefined;
+  /** Items flushed by an interruption: their remaining audio is not played. */
+  readonly #flushedItems = new Set<string>();
+  /** The decoder of the current output format (described once per format, not per delta). */
+  #decoder: { format: AudioFormat; decoder: WireAudioDecoder } | undefined;
+
+  constructor(host: OutputAudioHost) {
+    this.#host = host;
+  }
+
+  /** True while a sink is attached. */
+  get attached(): boolean {
+    return this.#sink !== undefined;
+  }
+
+  /** Attaches a sink (replacing the previous one); returns a function that detaches it. */
+  attach(sink: AudioOutputSink): () => void {
+    this.#sink = sink;
+    return () => {
+      if (this.#sink === sink) this.#sink = undefined;
+    };
+  }
+
+  /** One `response.output_audio.delta` in `format`. Decoding errors are reported, never thrown. */
+  receive(event: AudioDelta, format: AudioFormat): void {
+    if (this.#decoder?.format !== format) {
+      try {
+        this.#decoder = { format, decoder: wireAudioDecoder(format) };
+      } catch (error) {
+        this.#host.emitError(toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
+        return;
+      }
+    }
+    this.#play(event, this.#decoder.decoder);
+  }
+
+  /**
+   * Stops playback and truncates the playing item to what the user heard. With
+   * `onlyIfUnplayed`, returns without a truncate when everything received was already played.
+   */
+  async flushAndTruncate(info: InterruptionInfo, emit: (info: InterruptionInfo) => void, onlyIfUnplayed = false): Promise<InterruptionInfo> {
+    if (!this.#sink) {
+      emit(info);
+      return info;
+    }
+    let position;
+    try {
+      position = await this.#sink.flush();
+    } catch (error) {
+      this.#host.emitError(toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+      position = null;
+    }
+    if (position) {
+      const part = this.#host.conversation.get(position.itemId)?.content[position.contentIndex];
+      const receivedMs = part?.audioMs ?? 0;
+      const playedMs = Math.floor(Math.min((position.playedSamples / position.sampleRate) * 1000, receivedMs));
+      this.#flushedItems.add(position.itemId);
+      info.itemId = position.itemId;
+      info.contentIndex = position.contentIndex;
+      info.playedMs = playedMs;
+      info.receivedMs = receivedMs;
+      // Only cut when something unheard would remain; a fully played item needs no truncate.
+      if (playedMs < Math.floor(receivedMs)) info.truncated = this.#host.truncate(position.itemId, position.contentIndex, playedMs);
+    }
+    // Nothing was playing and nothing was being generated: the user simply took their turn.
+    if (onlyIfUnplayed && !info.truncated) return info;
+    emit(info);
+    return info;
+  }
+
+  /** The connection dropped or ended: what is queued is dropped (nothing measures it any more). */
+  drop(): void {
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+  }
+
+  #play(event: AudioDelta, decoder: WireAudioDecoder): void {
+    let samples: Int16Array;
+    try {
+      samples = decoder.decode(event.delta);
+    } catch (error) {
+      this.#host.emitError(toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
+      return;
+    }
+    const { sampleRate } = decoder.info;
+    this.#host.conversation.addAudio(event.item_id, event.content_index, (samples.length / sampleRate) * 1000);
+    this.#host.emitAudio({ responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+    if (this.#sink && !this.#flushedItems.has(event.item_id)) {
+      try {
+        this.#sink.write({ itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+      } catch (error) {
+        this.#host.emitError(toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+      }
+    }
+  }
+}
