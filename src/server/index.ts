@@ -83,6 +83,8 @@ export type { CreateClientSecretOptions, ClientSecret, ClientSecretHandlerOption
 export { createTranslationClientSecret, createTranslationClientSecretHandler } from './http/translation-client-secret';
 export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './http/translation-client-secret';
 export { createSdpHandler } from './http/sdp';
+export { createLiveSessionHandler, DEFAULT_LIVE_BROWSER_CLIENT_EVENTS } from './http/live-session';
+export type { LiveSessionHandlerOptions, LiveWebRtcSession } from './http/live-session';
 export type { SdpCall, SdpHandlerOptions } from './http/sdp';
 export { createTranslationSdpHandler } from './http/translation-sdp';
 export type { TranslationSdpCall, TranslationSdpHandlerOptions } from './http/translation-sdp';

@@ -5,7 +5,6 @@
  * (the API offers no sideband for translation calls) and holds a concurrency slot; a call the
  * budget has no room for is refused with 402 `VOXWIRE_BUDGET_EXHAUSTED`, before the API is asked.
  */
-import type { RTCPeerConnection } from 'werift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
 import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
@@ -13,7 +12,7 @@ import { RelayCore } from '../../src/server/core/relay-core';
 import { createTranslationSdpHandler } from '../../src/server/http/translation-sdp';
 import type { TranslationSdpCall } from '../../src/server/http/translation-sdp';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import { loopbackPeer } from '../helpers/werift-peer';
+import { gatheredOffer } from '../helpers/werift-peer';
 
 const SERVER_KEY = 'sk-test-translation-sdp';
 const origin = 'https://app.example';
@@ -25,18 +24,7 @@ interface Forwarded {
   session: Record<string, unknown>;
 }
 
-/** A werift offer (loopback only, as the mock answers), gathered. */
-async function realOffer(): Promise<{ sdp: string; pc: RTCPeerConnection; close(): Promise<void> }> {
-  const pc = loopbackPeer();
-  pc.addTransceiver('audio', { direction: 'sendrecv' });
-  pc.createDataChannel('oai-events');
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === 'complete') resolve();
-    pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && resolve());
-  });
-  return { sdp: pc.localDescription!.sdp, pc, close: () => pc.close() };
-}
+const realOffer = gatheredOffer;
 
 describe('createTranslationSdpHandler (Node ↔ mock translations/calls)', () => {
   let mock: MockRealtimeServer;

@@ -7,7 +7,7 @@
  *
  * Node only: `ws` and `node:http` are imported when the server starts.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Clock } from '../../base/clock';
@@ -24,6 +24,12 @@ import { defineScenario } from '../script/scenario';
 import type { Scenario, ScenarioReply } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import { paceSpeed } from './audio-pace';
+import { checkLiveSessionConfig } from '../../events/live/parse';
+import type { MockSessionLink } from './session';
+import { MockWebRtcCall, loadWerift } from './webrtc-call';
+import type { WeriftModule } from './webrtc-call';
+import { loadOpusCodecFactory } from './webrtc-opus';
+import type { OpusCodecFactory } from './webrtc-opus';
 import type { AudioPace } from './audio-pace';
 import { createIdFactory } from './ids';
 import type { MockIdPrefix } from './ids';
@@ -105,8 +111,8 @@ export interface MockLiveServerAddress {
 export interface MockLiveConnectionInfo {
   /** Position in the log's `connection` numbering, from 0. */
   index: number;
-  /** `primary` (`/v1/live/sessions`) or `sideband` (`/{id}/attach`). */
-  kind: 'primary' | 'sideband';
+  /** `primary` (a `/v1/live/sessions` WebSocket), `webrtc` (a `POST /v1/live/sessions` call) or `sideband` (`/{id}/attach`). */
+  kind: 'primary' | 'webrtc' | 'sideband';
   /** The session it belongs to, once known. */
   sessionId: string;
   /** The key presented. */
@@ -115,6 +121,12 @@ export interface MockLiveConnectionInfo {
   open: boolean;
   /** The close code. */
   closeCode?: number;
+}
+
+/** A session and the WebSockets (primary and sidebands) that receive its events. */
+interface SessionEntry {
+  session: MockLiveSession;
+  sockets: Map<WebSocket, number>;
 }
 
 const LIVE_PATH = '/v1/live/sessions';
@@ -162,7 +174,9 @@ export class MockLiveServer {
   readonly #cursor: ScenarioCursor;
   readonly #audio: FixtureReplyAudio;
   readonly #connections: MockLiveConnectionInfo[] = [];
-  readonly #sessions = new Map<string, { session: MockLiveSession; sockets: Map<WebSocket, number> }>();
+  readonly #sessions = new Map<string, SessionEntry>();
+  readonly #calls = new Set<MockWebRtcCall>();
+  #modules: Promise<{ werift: WeriftModule; codecs: OpusCodecFactory }> | undefined;
   readonly #sockets = new Set<WebSocket>();
   #http: Server | undefined;
   #wss: WebSocketServer | undefined;
@@ -236,6 +250,10 @@ export class MockLiveServer {
     const WebSocketServerClass = ws.WebSocketServer ?? (ws as unknown as { default: typeof import('ws') }).default.WebSocketServer;
     this.#wss = new WebSocketServerClass({ noServer: true, maxPayload: DEFAULT_MAX_CLIENT_FRAME_BYTES * 2, perMessageDeflate: false });
     const server = http.createServer((request, response) => {
+      if (request.method === 'POST' && request.url === LIVE_PATH) {
+        void this.#createWebRtc(request, response);
+        return;
+      }
       response.writeHead(request.url?.startsWith(LIVE_PATH) ? 426 : 404, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ error: { type: 'invalid_request_error', code: null, param: null, message: 'Live WebSocket sessions need an Upgrade request.' } }));
     });
@@ -254,6 +272,113 @@ export class MockLiveServer {
     this.#address = { url: `ws://127.0.0.1:${port}${LIVE_PATH}`, apiBaseUrl: `http://127.0.0.1:${port}/v1`, port };
     void this.#audio.load(this.#options.defaultReply?.audio ?? DEFAULT_REPLY_CLIP).catch(() => undefined);
     return this.#address;
+  }
+
+  /**
+   * `POST /v1/live/sessions` `{ session, transport: { type: 'webrtc', sdp } }`, as a server
+   * forwards a browser's offer: answered 201 `{ session: { id }, transport: { type, sdp } }`;
+   * the session starts with the request (no `session.start` on the data channel).
+   */
+  async #createWebRtc(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const fail = (status: number, code: string, message: string, param: string | null = null): void => {
+      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ error: { type: 'invalid_request_error', code, message, param } }));
+    };
+    const header = request.headers.authorization;
+    const key = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+    if (!this.#checkKey(key)) return fail(401, 'invalid_api_key', 'Incorrect API key provided.');
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    let body: { session?: unknown; transport?: { type?: unknown; sdp?: unknown }; [field: string]: unknown };
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+    } catch {
+      return fail(400, 'invalid_json', 'The request body is not valid JSON.');
+    }
+    const extra = Object.keys(body).find((field) => field !== 'session' && field !== 'transport');
+    if (extra !== undefined) return fail(400, 'unknown_parameter', `Unknown parameter: '${extra}'.`, extra);
+    if (body.transport?.type !== 'webrtc' || typeof body.transport.sdp !== 'string') return fail(400, 'missing_required_parameter', "Missing required parameter: 'transport.sdp'.", 'transport.sdp');
+    const problem = checkLiveSessionConfig(body.session);
+    if (problem !== undefined) {
+      const unknown = /^unknown field/.test(problem.message);
+      return fail(400, unknown ? 'unknown_parameter' : 'invalid_value', unknown ? `Unknown parameter: 'session.${problem.path}'.` : problem.message, `session.${problem.path}`);
+    }
+    const config = body.session as LiveSessionConfig;
+    if (config.audio?.format !== undefined) return fail(400, 'invalid_value', 'WebRTC negotiates its audio format: omit session.audio.format.', 'session.audio.format');
+    let modules: { werift: WeriftModule; codecs: OpusCodecFactory };
+    try {
+      this.#modules ??= Promise.all([loadWerift(), loadOpusCodecFactory()]).then(([werift, codecs]) => ({ werift, codecs }));
+      modules = await this.#modules;
+    } catch (error) {
+      this.#modules = undefined;
+      return fail(501, 'not_implemented', error instanceof Error ? error.message : String(error));
+    }
+    const index = this.#connections.length;
+    const info: MockLiveConnectionInfo = { index, kind: 'webrtc', sessionId: '', open: true, ...(key === undefined ? {} : { apiKey: key }) };
+    let created: MockLiveSession | undefined;
+    // The id is in the answer, before the data channel opens and the session starts.
+    const sessionId = `live_${this.#newId('sess').slice(5)}`;
+    this.#connections.push(info);
+    try {
+      const { call, answer } = await MockWebRtcCall.answer(
+        {
+          callId: `rtc_${this.#newId('call').slice(5)}`,
+          werift: modules.werift,
+          codecs: modules.codecs,
+          clock: this.#clock,
+          random: this.#options.random ?? Math.random,
+          setupTimeoutMs: 30_000,
+          attach: (link) => {
+            const session = this.#open(index, { link, config, id: sessionId }).session;
+            created = session;
+            return session;
+          },
+          onEnded: () => {
+            info.open = false;
+            this.#calls.delete(call);
+          },
+        },
+        body.transport.sdp,
+      );
+      this.#calls.add(call);
+      info.sessionId = created?.id ?? sessionId;
+      response.writeHead(201, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ session: { id: sessionId }, transport: { type: 'webrtc', sdp: answer } }));
+    } catch (error) {
+      fail(400, 'invalid_offer', error instanceof Error ? error.message : String(error), 'transport.sdp');
+    }
+  }
+
+  /**
+   * A new session: over WebSocket (its sockets, sidebands included, get every event), or over a
+   * WebRTC call (events on the data channel, audio on the track; sidebands as well).
+   */
+  #open(index: number, call?: { link: MockSessionLink; config: LiveSessionConfig; id: string }): SessionEntry {
+    const sockets = new Map<WebSocket, number>();
+    const link = call?.link;
+    const session = new MockLiveSession(
+      index,
+      {
+        send: (event) => {
+          if (link !== undefined) {
+            this.log.recordSent(index, event);
+            link.send(JSON.stringify(event));
+          }
+          for (const [target, connection] of sockets) this.#send(target, connection, event);
+        },
+        close: (code, reason) => {
+          link?.close(code, reason);
+          for (const target of sockets.keys()) target.close(code, reason);
+        },
+        newId: (prefix) => this.#newId(prefix as MockIdPrefix),
+        record: (event, details) => this.log.recordReceived(index, event, details),
+        ...(link?.writeOutputAudio === undefined ? {} : { writeOutputAudio: (pcm: Int16Array, rate: number) => link.writeOutputAudio?.(pcm, rate) }),
+      },
+      this.#sessionSettings(call?.config, call?.id),
+    );
+    const entry = { session, sockets };
+    this.#sessions.set(session.id, entry);
+    return entry;
   }
 
   #checkKey(key: string | undefined): boolean {
@@ -286,59 +411,11 @@ export class MockLiveServer {
     const index = this.#connections.length;
     const info: MockLiveConnectionInfo = { index, kind: attachTo === undefined ? 'primary' : 'sideband', sessionId: attachTo ?? '', open: true, ...(key === undefined ? {} : { apiKey: key }) };
     this.#connections.push(info);
-    let entry = attachTo === undefined ? undefined : this.#sessions.get(attachTo);
-    if (entry === undefined) {
-      const sockets = new Map<WebSocket, number>();
-      const session = new MockLiveSession(
-        index,
-        {
-          send: (event) => {
-            for (const [target, connection] of sockets) this.#send(target, connection, event);
-          },
-          close: (code, reason) => {
-            for (const target of sockets.keys()) target.close(code, reason);
-          },
-          newId: (prefix) => this.#newId(prefix as MockIdPrefix),
-        },
-        this.#sessionSettings(),
-      );
-      entry = { session, sockets };
-      this.#sessions.set(session.id, entry);
-      info.sessionId = session.id;
-    }
+    const entry = attachTo === undefined ? this.#open(index) : this.#sessions.get(attachTo)!;
+    info.sessionId = entry.session.id;
     entry.sockets.set(socket, index);
     const session = entry.session;
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      const text = isBinary ? data : data.toString('utf8');
-      const result = parseLiveClientEvent(text, { strict: true });
-      if (!result.ok) {
-        const parsed = (() => {
-          try {
-            return JSON.parse(data.toString('utf8')) as { type?: unknown; event_id?: unknown };
-          } catch {
-            return undefined;
-          }
-        })();
-        const clientId = typeof parsed?.event_id === 'string' ? parsed.event_id : undefined;
-        this.log.recordReceived(index, { type: typeof parsed?.type === 'string' ? parsed.type : '(invalid)' }, { valid: false, bytes: data.byteLength, errorCode: result.error.code });
-        const unknown = /unknown field/.test(result.error.message);
-        const param = result.error.path ?? null;
-        session.error('invalid_request_error', parsed === undefined ? 'invalid_json' : unknown ? 'unknown_parameter' : 'invalid_value', result.error.message, param, clientId);
-        return;
-      }
-      const event = result.event as WireEvent;
-      this.log.recordReceived(index, event, { valid: result.known, bytes: data.byteLength });
-      if (!result.known) {
-        const clientId = typeof event.event_id === 'string' ? event.event_id : undefined;
-        session.error('invalid_request_error', 'invalid_value', `Invalid value: '${event.type}'. Supported client events: session.start, session.update, session.input_audio.append, ...`, 'type', clientId);
-        return;
-      }
-      if (attachTo !== undefined && (event.type === 'session.start' || event.type === 'session.input_audio.append')) {
-        session.error('invalid_request_error', 'invalid_value', `${event.type} is not accepted on a sideband connection.`, 'type', typeof event.event_id === 'string' ? event.event_id : undefined);
-        return;
-      }
-      session.handle(result.event as LiveClientEvent);
-    });
+    socket.on('message', (data: Buffer, isBinary: boolean) => session.receive(isBinary ? new Uint8Array(data) : data.toString('utf8'), isBinary, attachTo !== undefined));
     socket.on('close', (code: number) => {
       info.open = false;
       info.closeCode = code;
@@ -350,7 +427,7 @@ export class MockLiveServer {
     socket.on('error', () => undefined);
   }
 
-  #sessionSettings(startedWith?: LiveSessionConfig): ConstructorParameters<typeof MockLiveSession>[2] {
+  #sessionSettings(startedWith?: LiveSessionConfig, id?: string): ConstructorParameters<typeof MockLiveSession>[2] {
     const options = this.#options;
     return {
       clock: this.#clock,
@@ -364,6 +441,7 @@ export class MockLiveServer {
       userTranscript: options.userTranscript ?? '(speech)',
       defaultReply: options.defaultReply ?? { audio: DEFAULT_REPLY_CLIP },
       ...(startedWith === undefined ? {} : { startedWith }),
+      ...(id === undefined ? {} : { id }),
     };
   }
 
@@ -398,6 +476,8 @@ export class MockLiveServer {
     } catch {
       // Nothing more to close.
     }
+    for (const call of this.#calls) call.kill();
+    this.#calls.clear();
     for (const { session } of this.#sessions.values()) session.dispose();
     for (const socket of this.#sockets) socket.terminate();
     this.#sockets.clear();

@@ -14,7 +14,7 @@
 import type { Clock } from '../../base/clock';
 import { wireAudioDecoder, wireAudioEncoder } from '../../codec/wire-audio';
 import type { WireAudioDecoder, WireAudioEncoder } from '../../codec/wire-audio';
-import { checkLiveSessionConfig } from '../../events/live/parse';
+import { checkLiveSessionConfig, parseLiveClientEvent } from '../../events/live/parse';
 import type { LiveClientEvent, LiveClientEventMap } from '../../events/live/client-events';
 import type { LiveCloseReason } from '../../events/live/server-events';
 import type { LiveSessionConfig, LiveSessionUpdate } from '../../events/live/session';
@@ -34,6 +34,10 @@ export interface MockLiveSessionLink {
   close(code: number, reason: string): void;
   /** A fresh id with a prefix (`event`, `call`, ...). */
   newId(prefix: string): string;
+  /** Records a received client frame in the log. */
+  record(event: WireEvent, details: { valid: boolean; bytes: number; errorCode?: string }): void;
+  /** Media transports (WebRTC): plays reply audio on the track instead of sending deltas. */
+  writeOutputAudio?(pcm: Int16Array, sampleRate: number): void;
 }
 
 /** Settings shared by every session of a server. */
@@ -52,6 +56,8 @@ export interface MockLiveSessionSettings {
   defaultReply: ScenarioReply;
   /** Set for a WebRTC session: started by the HTTP request, no `session.start`. */
   startedWith?: LiveSessionConfig;
+  /** The session id, when the server gave it out before the session started (WebRTC). */
+  id?: string;
 }
 
 /** A delegation waiting for its answer. */
@@ -104,7 +110,7 @@ export class MockLiveSession {
     this.connection = connection;
     this.#link = link;
     this.#settings = settings;
-    this.id = `live_${link.newId('sess').replace(/^sess_/, '')}`;
+    this.id = settings.id ?? `live_${link.newId('sess').replace(/^sess_/, '')}`;
     this.#openedAt = settings.clock.now();
     if (settings.startedWith !== undefined) this.#begin(settings.startedWith, undefined);
   }
@@ -127,6 +133,52 @@ export class MockLiveSession {
   /** Whether `session.closed` was sent or the connection went away. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * One client frame, parsed with the server's strictness (an unknown field is refused with
+   * `unknown_parameter`, an unknown type with `invalid_value`); a sideband may not start the
+   * session nor send audio.
+   */
+  receive(data: string | Uint8Array, isBinary = false, sideband = false): void {
+    const bytes = typeof data === 'string' ? data.length : data.byteLength;
+    const result = parseLiveClientEvent(isBinary || typeof data !== 'string' ? data : data, { strict: true });
+    if (!result.ok) {
+      const parsed = readLoosely(data);
+      const clientId = typeof parsed?.event_id === 'string' ? parsed.event_id : undefined;
+      this.#link.record({ type: typeof parsed?.type === 'string' ? parsed.type : '(invalid)' }, { valid: false, bytes, errorCode: result.error.code });
+      const code = parsed === undefined ? 'invalid_json' : /unknown field/.test(result.error.message) ? 'unknown_parameter' : 'invalid_value';
+      return this.error('invalid_request_error', code, result.error.message, result.error.path ?? null, clientId);
+    }
+    const event = result.event as WireEvent;
+    const clientId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    this.#link.record(event, { valid: result.known, bytes });
+    if (!result.known) {
+      return this.error('invalid_request_error', 'invalid_value', `Invalid value: '${event.type}'. Supported client events: session.start, session.update, session.input_audio.append, ...`, 'type', clientId);
+    }
+    // A WebRTC frontend may send only what `client.data_channel.allowed_client_events` allows (sidebands are trusted).
+    const allowed = sideband ? undefined : this.#settings.startedWith?.client?.data_channel.allowed_client_events;
+    if (allowed !== undefined && allowed !== 'all' && !allowed.includes(event.type)) {
+      return this.error('invalid_request_error', 'event_not_allowed', `The data channel may not send ${event.type} (client.data_channel.allowed_client_events).`, 'type', clientId);
+    }
+    if ((sideband || this.#settings.startedWith !== undefined) && event.type === 'session.start') {
+      return this.error('invalid_request_error', 'invalid_value', 'session.start is not accepted here: the session already started.', 'type', clientId);
+    }
+    if ((sideband || this.#settings.startedWith !== undefined) && event.type === 'session.input_audio.append') {
+      return this.error('invalid_request_error', 'invalid_value', 'session.input_audio.append is for the primary WebSocket only; WebRTC audio travels on the media track.', 'type', clientId);
+    }
+    this.handle(result.event as LiveClientEvent);
+  }
+
+  /** Microphone audio from a media track (WebRTC). */
+  appendAudio(pcm: Int16Array, sampleRate: number): void {
+    if (this.#closed || this.#config === undefined) return;
+    this.#hear(resamplePcm16(pcm, sampleRate, this.#decoder!.info.sampleRate));
+  }
+
+  /** The call ended. */
+  handleClose(): void {
+    this.dispose();
   }
 
   /** Handles one valid client event. */
@@ -294,6 +346,11 @@ export class MockLiveSession {
     } catch {
       return this.error('invalid_request_error', 'invalid_audio', 'Audio must be base64 raw audio in the session format with an even number of bytes for PCM.', 'audio', clientId);
     }
+    this.#hear(pcm);
+  }
+
+  /** Input on the timeline, through the VAD. */
+  #hear(pcm: Int16Array): void {
     const rate = this.#decoder!.info.sampleRate;
     this.#timelineMs += (pcm.length * 1000) / rate;
     // Muted input reaches the model as silence.
@@ -370,8 +427,10 @@ export class MockLiveSession {
           const fragment = fragments.shift()!;
           this.#emit({ type: 'session.output_transcript.delta', delta: fragment.text, start_ms: fragment.startMs, end_ms: fragment.endMs }, undefined);
         }
-        // Primary WebSocket output audio carries no event_id and no timestamps.
-        if (!this.#closed) this.#link.send({ type: 'session.output_audio.delta', delta: this.#encoder!.encode(pcm.subarray(offset, offset + chunk)) });
+        // Primary WebSocket output audio carries no event_id and no timestamps; WebRTC plays it as media.
+        const samples = pcm.subarray(offset, offset + chunk);
+        if (this.#link.writeOutputAudio !== undefined) this.#link.writeOutputAudio(samples, rate);
+        else if (!this.#closed) this.#link.send({ type: 'session.output_audio.delta', delta: this.#encoder!.encode(samples) });
         await this.#pace(this.#settings.outputChunkMs);
       }
     } catch (cause) {
@@ -518,4 +577,14 @@ export function fragmentsOf(text: string, startMs: number, endMs: number): Array
     out.push({ text: words.slice(from, to).join(''), startMs: Math.round(startMs + frame * span), endMs: Math.round(startMs + (frame + 1) * span) });
   }
   return out;
+}
+
+/** The `type` and `event_id` of a frame that failed to parse, when it is JSON at all. */
+function readLoosely(data: string | Uint8Array): { type?: unknown; event_id?: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    return typeof value === 'object' && value !== null ? (value as { type?: unknown; event_id?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -13,7 +13,8 @@
  */
 
 import type { Clock } from '../../base/clock';
-import type { MockSession, MockSessionLink } from './session';
+import { MockSession } from './session';
+import type { MockSessionLink } from './session';
 import { MockTranslationSession } from './translation-session';
 import { OpusInbound, OpusOutbound } from './webrtc-opus';
 import type { OpusCodecFactory } from './webrtc-opus';
@@ -52,6 +53,21 @@ export interface SidebandSink {
   close(code: number, reason: string): void;
 }
 
+/**
+ * What a call needs from the session it carries: a Realtime or translation session, or a
+ * GPT-Live one (`MockLiveServer`'s WebRTC sessions).
+ */
+export interface MockCallSession {
+  /** A client frame from the data channel or a sideband. */
+  receive(data: string | Uint8Array, isBinary?: boolean): void;
+  /** Decoded microphone audio from the media track. */
+  appendAudio(pcm: Int16Array, sampleRate: number): void;
+  /** True once the session ended. */
+  readonly closed: boolean;
+  /** The call ended. */
+  handleClose(): void;
+}
+
 /** Everything a call is made from. */
 export interface MockWebRtcCallInit {
   callId: string;
@@ -60,7 +76,7 @@ export interface MockWebRtcCallInit {
   clock: Clock;
   random: () => number;
   /** Creates the session once the data channel is open (the server's `attach`). */
-  attach: (link: MockSessionLink) => MockSession | MockTranslationSession;
+  attach: (link: MockSessionLink) => MockSession | MockTranslationSession | MockCallSession;
   /** Called once when the call has ended, however it ended. */
   onEnded: (call: MockWebRtcCall) => void;
   /** A call whose data channel has not opened by then is abandoned. */
@@ -119,7 +135,7 @@ export class MockWebRtcCall {
   /** Sideband frames that arrived before the session started (the data channel opens later). */
   #pendingSidebandFrames: Array<{ data: string | Uint8Array; isBinary: boolean }> = [];
   #channel: WeriftChannel | undefined;
-  #session: MockSession | MockTranslationSession | undefined;
+  #session: MockSession | MockTranslationSession | MockCallSession | undefined;
   #inbound: OpusInbound | undefined;
   #outbound: OpusOutbound | undefined;
   #setupTimer: unknown;
@@ -135,7 +151,12 @@ export class MockWebRtcCall {
 
   /** The conversation session, once the data channel opened. */
   get session(): MockSession | undefined {
-    return this.#session instanceof MockTranslationSession ? undefined : this.#session;
+    return this.#session instanceof MockSession ? this.#session : undefined;
+  }
+
+  /** The GPT-Live session of a `MockLiveServer` call, once the data channel opened. */
+  get liveSession(): MockCallSession | undefined {
+    return this.#session instanceof MockSession || this.#session instanceof MockTranslationSession ? undefined : this.#session;
   }
 
   /** The translation session of a `/v1/realtime/translations/calls` call, once the data channel opened. */
