@@ -1,0 +1,884 @@
+import { EventEmitter } from '../base/emitter';
+import { systemClock } from '../base/clock';
+import type { Clock } from '../base/clock';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_LIVE_APPEND_MAX_TOKENS,
+  DEFAULT_LIVE_APPEND_TIMEOUT_MS,
+  DEFAULT_LIVE_CLOSE_TIMEOUT_MS,
+  DEFAULT_LIVE_HISTORY_BUDGET_CHARS,
+  DEFAULT_LIVE_MODEL,
+  DEFAULT_LIVE_TURN_INACTIVITY_MS,
+  DEFAULT_LIVE_TURN_SILENCE_GAP_MS,
+  DEFAULT_STRICT_CLIENT_EVENTS,
+} from '../base/defaults';
+import type { LiveModelPrices } from '../base/defaults';
+import { RealtimeError } from '../base/errors';
+import { consoleLogger } from '../base/logger';
+import type { Logger } from '../base/logger';
+import type { ModelWarning } from '../base/models';
+import { LiveUsageMeter } from '../base/usage';
+import type { LiveUsageTotals } from '../base/usage';
+import { anySignal, sleep } from '../client/abort';
+import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
+import type { ClientState } from '../client/client-events';
+import { EventWaiters } from '../client/event-waiters';
+import { exponentialBackoff, neverReconnect } from '../client/reconnect';
+import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
+import { endStateAfterClose, reconnectLoop } from '../client/reconnect-loop';
+import type { EndState } from '../client/reconnect-loop';
+import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
+import { describeAudioFormat } from '../codec/audio-format';
+import type { AudioFormatLike } from '../codec/audio-format';
+import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codec/base64';
+import { decodeAlaw, decodeMulaw } from '../codec/g711';
+import type {
+  LiveClientEvent,
+  LiveForkSessionConfig,
+  LiveServerEvent,
+  LiveServerEventMap,
+  LiveSessionConfig,
+  LiveSessionResource,
+  LiveSessionUpdate,
+  UnknownLiveServerEvent,
+} from '../events/live';
+import type { AnyTool } from '../tools/define-tool';
+import { ToolRegistry } from '../tools/registry';
+import type { ToolConversationEntry, ToolConversationView } from '../tools/tool-context';
+import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
+import { WebSocketTransport } from '../transport/websocket';
+import type { LiveAppended, LiveClientEvents, LiveDelegationInfo, LiveInterruption } from './live-client-events';
+import { LiveDelegateRunner, splitForAppend } from './live-delegate';
+import type { LiveDelegateHandler, LiveOrphanedResults } from './live-delegate';
+import { liveProtocol } from './live-protocol';
+import type { LiveToolDelegation } from './live-tool-delegation';
+import { LiveTranscript } from './live-transcript';
+import type { LiveTranscriptMarker } from './live-transcript';
+
+/** The session a `LiveClient` starts: a Live startup config whose `model` may be left out. */
+export type LiveClientSession = Omit<LiveSessionConfig, 'model'> & {
+  /** The Live model. @default 'gpt-live-1' */
+  model?: LiveSessionConfig['model'];
+};
+
+/** Options of {@link LiveClient}. */
+export interface LiveClientOptions {
+  /**
+   * The transport, built with `protocol: liveProtocol`: a `WebRTCTransport` whose `sdpUrl` is
+   * your server (it creates the session with its key; GPT-Live has no ephemeral keys). When left
+   * out, a `WebSocketTransport` speaking Live is built from `url` and `apiKey`.
+   */
+  transport?: Transport;
+  /** Where the default WebSocket transport connects: the API or your relay. @default 'wss://api.openai.com/v1/live/sessions' */
+  url?: string;
+  /** API key, or a provider called on every (re)connect (default transport only; Node or a relay). */
+  apiKey?: ApiKeyProvider;
+  /**
+   * The startup config, fixed for the session's life (`session.start` on a WebSocket; over
+   * WebRTC your server sends it). Only `delegation` and `triggers` can change later
+   * ({@link LiveClient.updateDelegation}). @default { model: 'gpt-live-1' }
+   */
+  session?: LiveClientSession;
+  /**
+   * Function tools for Responses delegation (made with `defineTool`, as for `RealtimeClient`):
+   * declared in `session.delegation.responses.tools`, run here when the Responses model calls
+   * them. Needs `session.delegation: { type: 'responses', responses: { model } }`. @default []
+   */
+  tools?: AnyTool[];
+  /** Works out client delegations (`delegation` omitted or `{ type: 'client' }`): returns text to speak or to think. */
+  delegate?: LiveDelegateHandler;
+  /**
+   * A client delegation's answer that arrives after its session ended (a reconnect happened
+   * meanwhile): `drop` it, or append it to the new session as `thinking` (no delegation id).
+   * @default 'drop'
+   */
+  orphanedResults?: LiveOrphanedResults;
+  /**
+   * How a reconnect continues the conversation (GPT-Live has no resume): `history` starts a new
+   * session seeded with the transcript as `input`; `fork` forks the stored session (needs
+   * `session.store: true`; falls back to `history` when the fork is refused).
+   * @default 'fork' with `session.store: true`, else 'history'
+   */
+  resume?: 'history' | 'fork';
+  /** Characters of transcript a `history` reconnect seeds the new session with. @default 24000 */
+  historyBudgetChars?: number;
+  /**
+   * How to reconnect after an unexpected close: a policy, options for the default exponential
+   * backoff, or `false`. @default exponentialBackoff()
+   */
+  reconnect?: ReconnectPolicy | ExponentialBackoffOptions | false;
+  /**
+   * Stop local playback when the user speaks over the assistant (a user transcript fragment
+   * while its audio still plays). GPT-Live decides itself whether to yield; this only drops what
+   * the client still had queued. @default true
+   */
+  stopPlaybackOnSpeech?: boolean;
+  /** A timeline gap between fragments of one speaker that starts a new turn. @default 800 */
+  turnSilenceGapMs?: number;
+  /** With no transcript fragment for this long, open turns end. @default 2000 */
+  turnInactivityMs?: number;
+  /** How long `connect()` waits for `session.started`. @default 15000 */
+  connectTimeoutMs?: number;
+  /** How long `close()` waits for `session.closed`. @default 10000 */
+  closeTimeoutMs?: number;
+  /** How long an append waits for its acknowledgement. @default 10000 */
+  appendTimeoutMs?: number;
+  /** Time limit for tools that set no `timeoutMs`. @default 30000 */
+  toolTimeoutMs?: number;
+  /** Per-minute price table for the cost estimate, by model name prefix. @default DEFAULT_LIVE_PRICES */
+  prices?: Readonly<Record<string, LiveModelPrices>>;
+  /**
+   * Refuse an outgoing event with a field or `type` voxwire does not know (default transport).
+   * Off, it is sent with one warning. @default false
+   */
+  strict?: boolean;
+  /** Where warnings go. @default consoleLogger */
+  logger?: Logger;
+  /** Time source for backoff, timeouts and turn inactivity. @default systemClock */
+  clock?: Clock;
+  /** Random source in [0, 1) for jitter and event ids. @default Math.random */
+  random?: () => number;
+}
+
+/** Options of {@link LiveClient.close}. */
+export interface LiveCloseOptions {
+  /** How long to wait for `session.closed`. @default the client's `closeTimeoutMs` */
+  timeoutMs?: number;
+}
+
+/** Options of the append methods. */
+export interface LiveAppendOptions {
+  /** The delegation the text answers (required by the server for commentary and thinking). @default null */
+  delegationId?: string | null;
+}
+
+type Phase = 'idle' | 'handshake' | 'live' | 'closing' | 'backoff' | 'ended';
+type AnyLiveEvent = LiveServerEvent | UnknownLiveServerEvent;
+
+/** Codes after which no new session can succeed (LiveKit treats them as fatal too). */
+const FATAL_ERROR_CODES = new Set(['insufficient_quota', 'invalid_api_key', 'account_deactivated', 'billing_hard_limit_reached']);
+
+/**
+ * A conversation with GPT-Live (`/v1/live/sessions`): a full-duplex voice model that owns
+ * turn-taking and barge-in and delegates reasoning and tools to a backend. It runs on the same
+ * transports, audio engine, tool registry and reconnect policy as `RealtimeClient`; what differs
+ * is the protocol: the config is fixed at start, audio streams continuously (silence too),
+ * transcripts come as timeline fragments (grouped here into turns), tool calls arrive nested in
+ * a Responses stream, and a reconnect is a new session seeded with the transcript (or a fork).
+ *
+ * @example
+ * ```ts
+ * import { LiveClient } from 'voxwire/live';
+ * import { defineTool } from 'voxwire';
+ *
+ * const client = new LiveClient({
+ *   apiKey: process.env.OPENAI_API_KEY,
+ *   session: { instructions: 'Be brief.', delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } },
+ *   tools: [getWeather],
+ * });
+ * client.on('turn', (turn) => console.log(`${turn.speaker}: ${turn.text}`));
+ * await client.connect();
+ * client.attachInput(microphone);   // keep streaming, silence too
+ * client.attachOutput(player);      // a jitter-buffered AudioPlayer
+ * ```
+ */
+export class LiveClient extends EventEmitter<LiveClientEvents> {
+  /** The transport in use. */
+  readonly transport: Transport;
+  /** The transcript: fragments grouped into turns; outlives connections. */
+  readonly transcript: LiveTranscript;
+  /** The function tools of Responses delegation. Changes while connected update the session. */
+  readonly tools: ToolRegistry;
+
+  readonly #options: LiveClientOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #policy: ReconnectPolicy;
+  readonly #waiters: EventWaiters<AnyLiveEvent>;
+  readonly #meter: LiveUsageMeter;
+  readonly #desired: LiveSessionConfig;
+  readonly #delegate: LiveDelegateRunner | undefined;
+  #toolDelegation: LiveToolDelegation | undefined;
+  #currentState: ClientState = { status: 'idle' };
+  #phase: Phase = 'idle';
+  #lifecycle = new AbortController();
+  #confirmed: LiveSessionResource | undefined;
+  #sessionId = '';
+  #previousSessionId: string | undefined;
+  #generation = 0;
+  #sessionExpired = false;
+  #forkRefused = false;
+  #idCounter = 0;
+  #input: { unsubscribe: () => void } | undefined;
+  #sink: AudioOutputSink | undefined;
+  /** Client-clock time until which the assistant's received audio still plays (WebSocket). */
+  #playingUntil = 0;
+  #speechSegment = 0;
+  #delegationMarker: LiveTranscriptMarker = { length: 0, open: new Map() };
+  readonly #warned = new Set<string>();
+
+  constructor(options: LiveClientOptions = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `LiveClient: options must be an object, got ${options === null ? 'null' : typeof options}.`);
+    }
+    for (const name of ['connectTimeoutMs', 'closeTimeoutMs', 'appendTimeoutMs', 'historyBudgetChars', 'turnSilenceGapMs', 'turnInactivityMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
+        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `LiveClient: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
+      }
+    }
+    if (options.delegate !== undefined && typeof options.delegate !== 'function') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `LiveClient: \`delegate\` must be a function, got ${typeof options.delegate}.`);
+    }
+    this.#options = options;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#policy = options.reconnect === false ? neverReconnect : typeof options.reconnect === 'function' ? options.reconnect : exponentialBackoff(options.reconnect);
+    this.#waiters = new EventWaiters(this.#clock);
+    this.#meter = new LiveUsageMeter(options.prices);
+    this.#desired = { ...options.session, model: options.session?.model ?? DEFAULT_LIVE_MODEL } as LiveSessionConfig;
+    this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
+    const delegationType = this.#desired.delegation?.type ?? 'client';
+    // Misconfiguration throws here, before any network call.
+    if (this.tools.size > 0 && delegationType !== 'responses') {
+      throw new RealtimeError(
+        'VOXWIRE_INVALID_ARGUMENT',
+        `LiveClient: tools run under Responses delegation; set \`session.delegation: { type: 'responses', responses: { model } }\` (this session delegates to ${JSON.stringify(delegationType)}, which has no tool channel: run tools in your \`delegate\` handler).`,
+        { path: 'session.delegation' },
+      );
+    }
+    if (options.delegate && delegationType !== 'client') {
+      this.#logger.warn(`LiveClient: \`delegate\` is only called for client delegations; this session delegates to ${JSON.stringify(delegationType)}.`);
+    }
+    liveProtocol.serialize({ type: 'session.start', session: this.#desired }, { strict: options.strict ?? DEFAULT_STRICT_CLIENT_EVENTS, onWarning: (warning) => this.#logger.warn(warning.message) });
+    this.transcript = new LiveTranscript({
+      silenceGapMs: options.turnSilenceGapMs ?? DEFAULT_LIVE_TURN_SILENCE_GAP_MS,
+      inactivityMs: options.turnInactivityMs ?? DEFAULT_LIVE_TURN_INACTIVITY_MS,
+      clock: this.#clock,
+      onChange: (change) => {
+        if (change.kind === 'delta') this.#safeEmit('transcript', { turn: change.turn, delta: change.delta });
+        else this.#safeEmit('turn', change.turn);
+      },
+    });
+    this.#delegate = options.delegate
+      ? new LiveDelegateRunner(
+          options.delegate,
+          {
+            generation: () => this.#generation,
+            append: (kind, text, delegationId) => this.#append(kind, text, delegationId),
+            report: (result) => {
+              if (result.error && result.status === 'failed') this.#safeEmit('error', result.error);
+              this.#safeEmit('delegationResult', result);
+            },
+          },
+          this.#clock,
+          options.orphanedResults ?? 'drop',
+        )
+      : undefined;
+    this.tools.onChange(
+      () => {
+        if (this.#phase !== 'live') return;
+        this.updateDelegation({ delegation: { type: 'responses', responses: { tools: this.#delegationTools() } } }).catch((error: unknown) =>
+          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT')),
+        );
+      },
+      (error) => this.#safeEmit('error', error),
+    );
+    this.transport =
+      options.transport ??
+      new WebSocketTransport({
+        protocol: liveProtocol,
+        logger: this.#logger,
+        strict: options.strict ?? DEFAULT_STRICT_CLIENT_EVENTS,
+        ...(options.url === undefined ? {} : { url: options.url }),
+        ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+      });
+    this.transport.on('event', (event, known) => this.#receive(event as AnyLiveEvent, known));
+    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.transport.on('error', (error) => this.#safeEmit('error', error));
+  }
+
+  /** The connection state. */
+  get state(): ClientState {
+    return this.#currentState;
+  }
+
+  /** The session as the server last reported it (`session.started`, `session.updated`). */
+  get session(): LiveSessionResource | undefined {
+    return this.#confirmed;
+  }
+
+  /** Session seconds across reconnects, with the estimated cost. */
+  get usage(): LiveUsageTotals {
+    return this.#meter.snapshot();
+  }
+
+  /**
+   * Connects and starts the session: over a WebSocket it sends `session.start` and waits for
+   * `session.started`; over WebRTC your server already started it. Rejects with a
+   * `RealtimeError` (a refused config names the field).
+   */
+  async connect(options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#phase !== 'idle' && this.#phase !== 'ended') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the client is already ${this.#currentState.status}; call disconnect() first.`);
+    }
+    this.#lifecycle = new AbortController();
+    this.#setState({ status: 'connecting' });
+    try {
+      await this.#checkModel();
+      await this.#openSession(options.signal, false);
+    } catch (error) {
+      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+      this.#end({ status: 'closed', reason: failure.message, error: failure });
+      throw failure;
+    }
+  }
+
+  /**
+   * Ends the session gracefully: sends `session.close`, lets the server finish (it drains
+   * delegations and speech) and resolves on `session.closed`, with the final usage counted.
+   * Rejects with `VOXWIRE_TIMEOUT` when it does not come in time (the connection closes anyway).
+   */
+  async close(options: LiveCloseOptions = {}): Promise<void> {
+    if (this.#phase !== 'live') {
+      this.disconnect();
+      return;
+    }
+    this.#phase = 'closing';
+    const closed = this.#waiters.wait(
+      (event) => (event.type === 'session.closed' ? 'resolve' : false),
+      options.timeoutMs ?? this.#options.closeTimeoutMs ?? DEFAULT_LIVE_CLOSE_TIMEOUT_MS,
+      this.#lifecycle.signal,
+      'session.closed',
+    );
+    try {
+      this.transport.send({ type: 'session.close' } as never);
+      const event = (await closed) as LiveServerEventMap['session.closed'];
+      this.#end({ status: 'closed', reason: `close(): the session closed (${event.reason})` });
+    } catch (error) {
+      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
+      this.#end({ status: 'closed', reason: failure.message, error: failure });
+      throw failure;
+    }
+  }
+
+  /** Closes the connection at once, without waiting for the server to finish. No reconnect. */
+  disconnect(): void {
+    if (this.#phase === 'idle' || this.#phase === 'ended') return;
+    this.#end({ status: 'closed', reason: 'disconnect() was called' });
+  }
+
+  /**
+   * Streams input audio in the session format (PCM16 samples, or G.711 bytes). Returns false,
+   * dropping it, while not connected or over WebRTC (the microphone travels as a media track).
+   * Keep streaming silence too: GPT-Live listens continuously and has no commit.
+   */
+  appendInputAudio(audio: Int16Array | Uint8Array | ArrayBuffer): boolean {
+    if (!(audio instanceof Int16Array || audio instanceof Uint8Array || audio instanceof ArrayBuffer)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'appendInputAudio(): expected an Int16Array, Uint8Array or ArrayBuffer of audio in the session format.');
+    }
+    if (this.#phase !== 'live' || audio.byteLength === 0 || this.transport.capabilities.audio !== 'events') return false;
+    return this.#send({ type: 'session.input_audio.append', audio: audio instanceof Int16Array ? pcm16ToBase64(audio) : encodeBase64(audio) });
+  }
+
+  /**
+   * Streams an audio source (e.g. `MicrophoneCapture` at the session rate) into the session, as
+   * `RealtimeClient.attachInput` does. Returns a function that detaches it.
+   */
+  attachInput(source: AudioInputSource): () => void {
+    this.#input?.unsubscribe();
+    if (this.transport.capabilities.audio !== 'events') this.#warnOnce('input-media', 'LiveClient.attachInput(): over WebRTC the microphone travels as the media track; the attached source is not sent.');
+    const unsubscribe = source.subscribe((chunk) => {
+      this.appendInputAudio(chunk);
+    });
+    const attached = { unsubscribe };
+    this.#input = attached;
+    return () => {
+      if (this.#input !== attached) return;
+      attached.unsubscribe();
+      this.#input = undefined;
+    };
+  }
+
+  /**
+   * Plays the model's speech through a sink (e.g. an `AudioPlayer`, whose jitter buffer absorbs
+   * uneven arrival). When the user speaks over the assistant, what is still queued is dropped
+   * (`stopPlaybackOnSpeech`). Returns a function that detaches it.
+   */
+  attachOutput(sink: AudioOutputSink): () => void {
+    this.#sink = sink;
+    return () => {
+      if (this.#sink === sink) this.#sink = undefined;
+    };
+  }
+
+  /**
+   * Stops local playback now: what an attached sink still had queued is dropped. The model is
+   * not told (GPT-Live has no cancel or truncate); it decides itself whether to keep talking.
+   */
+  async interrupt(): Promise<LiveInterruption> {
+    return this.#stopPlayback('client');
+  }
+
+  /** Mutes the microphone on the server side (`session.input_audio.mute`). Returns false when not connected. */
+  mute(): boolean {
+    return this.#send({ type: 'session.input_audio.mute' });
+  }
+
+  /** Unmutes it (`session.input_audio.unmute`). Returns false when not connected. */
+  unmute(): boolean {
+    return this.#send({ type: 'session.input_audio.unmute' });
+  }
+
+  /**
+   * Appends developer instructions (they survive compaction and reach later delegations); split
+   * into pieces of at most 500 tokens. Resolves once every piece is acknowledged. The startup
+   * `instructions` cannot change: this adds to them.
+   */
+  appendInstructions(text: string, options: LiveAppendOptions = {}): Promise<LiveAppended[]> {
+    return this.#append('instructions', text, options.delegationId ?? null);
+  }
+
+  /** Appends silent context (`session.thinking.append`), split into ≤ 500-token pieces; resolves once acknowledged. */
+  appendThinking(text: string, options: LiveAppendOptions = {}): Promise<LiveAppended[]> {
+    return this.#append('thinking', text, options.delegationId ?? null);
+  }
+
+  /** Appends text the model should say in its own words (`session.commentary.append`); resolves once acknowledged. */
+  appendCommentary(text: string, options: LiveAppendOptions = {}): Promise<LiveAppended[]> {
+    return this.#append('commentary', text, options.delegationId ?? null);
+  }
+
+  /**
+   * Changes what can change mid-session: delegation settings (not its type) and triggers
+   * (`session.update`). Resolves with the session the server confirmed.
+   */
+  async updateDelegation(update: LiveSessionUpdate): Promise<LiveSessionResource> {
+    if (this.#phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'updateDelegation(): the client is not connected.');
+    const eventId = this.#createId();
+    const confirmed = this.#waitForAnswer(eventId, 'session.updated', this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    this.transport.send({ type: 'session.update', event_id: eventId, session: update } as never);
+    return ((await confirmed) as LiveServerEventMap['session.updated']).session;
+  }
+
+  /** Sends any Live client event, validated by the transport. Returns false when not connected. */
+  send(event: LiveClientEvent): boolean {
+    if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
+      throw new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', 'send(): expected a Live client event object with a string `type`.');
+    }
+    return this.#send(event);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connection and session
+
+  async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
+    this.#phase = 'handshake';
+    await this.tools.prepare();
+    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const fork = restore && this.#resume() === 'fork' && !this.#forkRefused && this.#previousSessionId !== undefined ? this.#forkUrl(this.#previousSessionId) : undefined;
+    const started = this.#waiters.wait(
+      // A startup error means `session.started` never comes.
+      (event) => (event.type === 'session.started' ? 'resolve' : event.type === 'error' ? 'reject' : false),
+      this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      abort,
+      'session.started',
+    );
+    started.catch(() => undefined);
+    try {
+      await this.transport.connect({ signal: abort, ...(fork ? { url: fork } : {}) });
+      // Over WebRTC the HTTP request started the session; on a WebSocket the first message does.
+      if (this.transport.capabilities.audio === 'events') {
+        this.transport.send({ type: 'session.start', session: fork ? this.#forkConfig() : this.#startConfig(restore) } as never);
+      }
+    } catch (error) {
+      this.#waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
+      throw error;
+    }
+    let event: LiveServerEventMap['session.started'];
+    try {
+      event = (await started) as LiveServerEventMap['session.started'];
+    } catch (error) {
+      // A refused fork (stored session gone, not stored): the next attempt seeds history instead.
+      if (fork && toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').code === 'VOXWIRE_SERVER_ERROR') this.#forkRefused = true;
+      throw error;
+    }
+    this.#sessionId = typeof event.session.id === 'string' ? event.session.id : '';
+    this.#previousSessionId = this.#sessionId || undefined;
+    this.#generation += 1;
+    this.#sessionExpired = false;
+    this.#playingUntil = 0;
+    this.#meter.startSession(typeof event.session.model === 'string' ? event.session.model : this.#desired.model);
+    if (this.tools.size > 0 || this.#desired.delegation?.type === 'responses') await this.#loadToolDelegation();
+    this.#phase = 'live';
+    this.#setState({ status: 'connected', sessionId: this.#sessionId });
+  }
+
+  /** The startup config: the app's, with the registry's tools and, after a drop, the transcript as history. */
+  #startConfig(restore: boolean): LiveSessionConfig {
+    const config: LiveSessionConfig = { ...this.#desired };
+    const delegation = config.delegation;
+    if (delegation?.type === 'responses') config.delegation = { ...delegation, responses: { ...delegation.responses, tools: this.#delegationTools() } };
+    if (restore) {
+      const input = this.transcript.toInput(this.#options.historyBudgetChars ?? DEFAULT_LIVE_HISTORY_BUDGET_CHARS, this.#desired.input ?? []);
+      if (input.length > 0) config.input = input;
+    }
+    return config;
+  }
+
+  /** A fork inherits the stored session; only what may differ is sent. */
+  #forkConfig(): LiveForkSessionConfig {
+    const config: LiveForkSessionConfig = { store: true };
+    const format = this.#desired.audio?.format;
+    if (format) config.audio = { format };
+    if (this.#desired.delegation?.type === 'responses') config.delegation = { type: 'responses', responses: { tools: this.#delegationTools() } };
+    return config;
+  }
+
+  #resume(): 'history' | 'fork' {
+    return this.#options.resume ?? (this.#desired.store === true ? 'fork' : 'history');
+  }
+
+  /** `…/v1/live/sessions/{id}/fork` beside the transport's endpoint (WebSocket only). */
+  #forkUrl(sessionId: string): string | undefined {
+    const base = (this.transport as { url?: unknown }).url;
+    if (typeof base !== 'string') return undefined;
+    const url = new URL(base);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(sessionId)}/fork`;
+    return url.toString();
+  }
+
+  /** The session's tools: others the config declares (hosted tools), then the registry's function tools. */
+  #delegationTools(): NonNullable<Extract<LiveSessionConfig['delegation'], { type: 'responses' }>['responses']['tools']> {
+    const registered = this.tools.toSessionTools().map(({ type, name, description, parameters }) => ({ type, name, description, parameters }));
+    const names = new Set(registered.map((tool) => tool.name));
+    const delegation = this.#desired.delegation;
+    const declared = delegation?.type === 'responses' ? (delegation.responses.tools ?? []) : [];
+    return [...declared.filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name))), ...registered];
+  }
+
+  async #loadToolDelegation(): Promise<void> {
+    if (this.#toolDelegation) return;
+    const { LiveToolDelegation } = await import('./live-tool-delegation');
+    this.#toolDelegation ??= new LiveToolDelegation({
+      tools: this.tools,
+      clock: this.#clock,
+      ...(this.#options.toolTimeoutMs === undefined ? {} : { defaultTimeoutMs: this.#options.toolTimeoutMs }),
+      host: {
+        send: (event) => this.#send(event),
+        emit: (name, event) => {
+          const listened = this.listenerCount(name) > 0;
+          this.#safeEmit(name, event as never);
+          return listened;
+        },
+        conversation: this.#conversationView(),
+      },
+    });
+  }
+
+  /**
+   * The models this session names against OpenAI's announced shutdowns: warns once within 60
+   * days, refuses one past its date. The table loads on demand.
+   */
+  async #checkModel(): Promise<void> {
+    const { checkModel } = await import('../base/models');
+    const check = checkModel(this.#desired.model, this.#clock.now(), 'client', 'session.model');
+    if (check.action === 'refuse') throw check.error;
+    if (check.action === 'warn') this.#warnModel(check.warning, check.message);
+  }
+
+  #warnModel(warning: ModelWarning, message: string): void {
+    if (this.#warned.has(`model:${warning.model}`)) return;
+    this.#warned.add(`model:${warning.model}`);
+    this.#logger.warn(message, { model: warning.model });
+    this.#safeEmit('modelWarning', warning);
+  }
+
+  #onTransportClose(info: TransportCloseInfo): void {
+    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+    if (this.#phase !== 'live' || info.initiatedLocally) return;
+    this.#afterSession();
+    const final = endStateAfterClose(info, this.#sessionExpired);
+    if (final) return this.#end(final);
+    this.#phase = 'backoff';
+    void reconnectLoop(
+      {
+        policy: this.#policy,
+        random: this.#random,
+        sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
+        ended: () => this.#ended(),
+        reopen: () => this.#openSession(undefined, true),
+        scheduled: (attempt, nextDelayMs, closeCode) => this.#setState({ status: 'reconnecting', attempt, nextDelayMs, closeCode }),
+        failed: (failure) => {
+          this.transport.close();
+          this.#phase = 'backoff';
+          this.#safeEmit('error', failure);
+        },
+        end: (state) => this.#end(state),
+      },
+      info,
+    );
+  }
+
+  /** A session is over: its turns end, its tool calls stop, queued speech is dropped. */
+  #afterSession(): void {
+    this.transcript.endAll('session_end');
+    this.#toolDelegation?.onSessionEnd();
+    this.#playingUntil = 0;
+    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+  }
+
+  #end(state: EndState): void {
+    const wasLive = this.#phase === 'live' || this.#phase === 'closing';
+    this.#phase = 'ended';
+    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The Live client ended: ${state.status}.`));
+    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_ABORTED', 'The Live client was disconnected.'));
+    this.transport.close();
+    if (wasLive) this.#afterSession();
+    this.transcript.endAll('session_end');
+    this.#setState(state);
+  }
+
+  /** Read through a method: narrowing from before an `await` must not hide a `disconnect()`. */
+  #ended(): boolean {
+    return this.#phase === 'ended';
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Incoming events
+
+  #receive(event: AnyLiveEvent, known: boolean): void {
+    this.#safeEmit('*', event);
+    if (known) this.#track(event as LiveServerEvent);
+    if (known && event.type !== 'error') this.#safeEmit(event.type as 'info', event as never);
+    this.#waiters.offer(event, (error) => this.#serverError(error as LiveServerEventMap['error']));
+  }
+
+  #track(event: LiveServerEvent): void {
+    switch (event.type) {
+      case 'session.started':
+      case 'session.updated':
+        this.#confirmed = event.session;
+        this.#safeEmit('session', event.session);
+        return;
+      case 'session.output_audio.delta':
+        this.#receiveAudio(event.delta);
+        return;
+      case 'session.input_transcript.delta':
+        this.transcript.add('user', event, this.#sessionId);
+        if (event.delta.trim() !== '' && this.#clock.now() < this.#playingUntil && (this.#options.stopPlaybackOnSpeech ?? true)) void this.#stopPlayback('speech');
+        return;
+      case 'session.output_transcript.delta':
+        this.transcript.add('assistant', event, this.#sessionId);
+        return;
+      case 'session.delegation.created':
+        this.#onDelegation(event);
+        return;
+      case 'response.event':
+        this.#toolDelegation?.handle(event);
+        return;
+      case 'session.usage.updated':
+        this.#safeEmit('usage', this.#meter.report(event.usage.seconds, event.context_window?.usage_ratio ?? undefined));
+        return;
+      case 'session.closed':
+        this.#safeEmit('usage', this.#meter.report(event.usage.seconds));
+        this.#onSessionClosed(event.reason);
+        return;
+      case 'error': {
+        const error = this.#serverError(event);
+        this.#safeEmit('error', error);
+        if (FATAL_ERROR_CODES.has(event.error.code) && this.#phase === 'live') this.#end({ status: 'closed', reason: error.message, error });
+        return;
+      }
+      default:
+    }
+  }
+
+  /** The server ended the session (our own `session.close` is awaited in `close()`). */
+  #onSessionClosed(reason: string): void {
+    if (this.#phase !== 'live') return;
+    // A lost connection is a drop like any other: the transport's close reconnects.
+    if (reason === 'connection_lost') return;
+    if (reason === 'expired') {
+      this.#sessionExpired = true;
+      this.#end({ status: 'expired', reason: 'session_expired' });
+      return;
+    }
+    this.#end({ status: 'closed', reason: `The server closed the session (${reason}).` });
+  }
+
+  #onDelegation(event: LiveServerEventMap['session.delegation.created']): void {
+    const info: LiveDelegationInfo = {
+      id: event.delegation.id,
+      target: event.delegation.target,
+      responseId: event.delegation.response_id ?? undefined,
+      offsetMs: event.offset_ms,
+      sessionId: this.#sessionId,
+    };
+    const marker = this.#delegationMarker;
+    this.#delegationMarker = this.transcript.mark();
+    this.#safeEmit('delegation', info);
+    if (info.target !== 'client' || !this.#delegate) return;
+    void this.#delegate.run(info, this.transcript.since(marker), this.#lifecycle.signal);
+  }
+
+  #receiveAudio(delta: string): void {
+    let samples: Int16Array;
+    let sampleRate: number;
+    try {
+      const format = describeAudioFormat(this.#outputFormat());
+      sampleRate = format.sampleRate;
+      samples = format.encoding === 'pcm16' ? base64ToPcm16(delta) : format.encoding === 'mulaw' ? decodeMulaw(decodeBase64(delta)) : decodeAlaw(decodeBase64(delta));
+    } catch (cause) {
+      this.#safeEmit('error', new RealtimeError('VOXWIRE_INVALID_EVENT', 'session.output_audio.delta: `delta` is not audio in the session format.', { cause, raw: delta }));
+      return;
+    }
+    const now = this.#clock.now();
+    this.#playingUntil = Math.max(this.#playingUntil, now) + (samples.length / sampleRate) * 1000;
+    this.#safeEmit('audio', { samples, sampleRate });
+    try {
+      this.#sink?.write({ itemId: `${this.#sessionId}:${this.#speechSegment}`, contentIndex: 0, samples, sampleRate });
+    } catch (cause) {
+      this.#safeEmit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'The audio sink refused a chunk of model speech.', { cause }));
+    }
+  }
+
+  /** The session's WebSocket audio format: the server's word, else what was asked for, else 24 kHz PCM16. */
+  #outputFormat(): AudioFormatLike {
+    const confirmed = this.#confirmed?.audio?.format;
+    if (confirmed && typeof confirmed.type === 'string') return { type: confirmed.type, rate: confirmed.rate ?? undefined };
+    return this.#desired.audio?.format ?? { type: 'audio/pcm', rate: 24000 };
+  }
+
+  async #stopPlayback(reason: LiveInterruption['reason']): Promise<LiveInterruption> {
+    this.#playingUntil = 0;
+    // Later audio is a new stretch of speech for the sink (its position restarts).
+    this.#speechSegment += 1;
+    let flushed = false;
+    let playedMs: number | undefined;
+    if (this.#sink && this.transport.capabilities.audio === 'events') {
+      try {
+        const position = await this.#sink.flush();
+        flushed = true;
+        if (position) playedMs = Math.floor((position.playedSamples / position.sampleRate) * 1000);
+      } catch (cause) {
+        this.#safeEmit('error', toRealtimeError(cause, 'VOXWIRE_AUDIO_DEVICE'));
+      }
+    }
+    const info: LiveInterruption = { reason, flushed, playedMs };
+    this.#safeEmit('interrupted', info);
+    return info;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Sending
+
+  /** Sends now when live; otherwise drops (audio and context are meaningless later). */
+  #send(event: LiveClientEvent): boolean {
+    if (this.#phase !== 'live' && this.#phase !== 'closing') return false;
+    if (!this.transport.isOpen) return false;
+    this.transport.send(event as never);
+    return true;
+  }
+
+  /** Appends text in ≤ 500-token pieces and resolves with every acknowledgement. */
+  async #append(kind: 'instructions' | 'thinking' | 'commentary', text: string, delegationId: string | null): Promise<LiveAppended[]> {
+    if (typeof text !== 'string') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `append ${kind}: text must be a string, got ${typeof text}.`);
+    if (this.#phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot append ${kind}: the client is not connected.`);
+    const type = `session.${kind}.append` as const;
+    const acknowledgements: Array<Promise<AnyLiveEvent>> = [];
+    for (const content of splitForAppend(text, DEFAULT_LIVE_APPEND_MAX_TOKENS)) {
+      const eventId = this.#createId();
+      const acknowledged = this.#waitForAnswer(eventId, `session.${kind}.appended`, this.#options.appendTimeoutMs ?? DEFAULT_LIVE_APPEND_TIMEOUT_MS);
+      try {
+        this.transport.send({ type, event_id: eventId, content, delegation_id: delegationId } as never);
+      } catch (error) {
+        acknowledged.catch(() => undefined);
+        throw error;
+      }
+      acknowledgements.push(acknowledged);
+    }
+    const events = (await Promise.all(acknowledgements)) as Array<LiveServerEventMap['session.thinking.appended']>;
+    return events.map((event) => ({ startMs: event.start_ms, endMs: event.end_ms }));
+  }
+
+  /** Waits for `type` answering `eventId`, or the `error` that names it. */
+  #waitForAnswer(eventId: string, type: string, timeoutMs: number): Promise<AnyLiveEvent> {
+    const answer = this.#waiters.wait(
+      (event) => {
+        if (event.type === 'error') {
+          const error = event as LiveServerEventMap['error'];
+          return (error.error.client_event_id ?? error.client_event_id) === eventId ? 'reject' : false;
+        }
+        return event.type === type && (event as { client_event_id?: unknown }).client_event_id === eventId ? 'resolve' : false;
+      },
+      timeoutMs,
+      this.#lifecycle.signal,
+      type,
+    );
+    return answer;
+  }
+
+  #serverError(event: LiveServerEventMap['error']): RealtimeError {
+    const { error } = event;
+    return serverErrorFromEvent({
+      error: { type: error.type, code: error.code, message: error.message, param: error.param ?? null, event_id: error.client_event_id ?? event.client_event_id ?? null },
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Helpers
+
+  /** The transcript as tools see a conversation: one message entry per turn. */
+  #conversationView(): ToolConversationView {
+    const entry = (turn: LiveClient['transcript']['turns'][number]): ToolConversationEntry => ({
+      id: turn.id,
+      type: 'message',
+      role: turn.speaker,
+      status: turn.final ? 'completed' : 'in_progress',
+      text: turn.text,
+      callId: undefined,
+      name: undefined,
+      arguments: undefined,
+    });
+    const transcript = this.transcript;
+    return {
+      get entries() {
+        return transcript.turns.map(entry);
+      },
+      get: (id) => {
+        const turn = transcript.turns.find((candidate) => candidate.id === id);
+        return turn ? entry(turn) : undefined;
+      },
+    };
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#logger.warn(message);
+  }
+
+  #setState(state: ClientState): void {
+    const previous = this.#currentState;
+    this.#currentState = state;
+    this.#safeEmit('state', state, previous);
+  }
+
+  /** A listener that throws must not break the connection's event loop. */
+  #safeEmit<K extends keyof LiveClientEvents>(name: K, ...args: LiveClientEvents[K]): void {
+    try {
+      (this.emit as (name: K, ...args: LiveClientEvents[K]) => boolean)(name, ...args);
+    } catch (error) {
+      this.#logger.error(`A listener for "${String(name)}" threw; the Live client carries on.`, { error });
+    }
+  }
+
+  #createId(): string {
+    this.#idCounter += 1;
+    return `evt_vxl${this.#idCounter.toString(36)}${Math.floor(this.#random() * 0xffffffff).toString(36)}`.slice(0, 32);
+  }
+}

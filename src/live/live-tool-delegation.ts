@@ -1,0 +1,128 @@
+/**
+ * Responses delegation with the same tools as `RealtimeClient`: GPT-Live hands the task to a
+ * Responses model, whose function calls arrive nested in `response.event`. They run through the
+ * same `ToolDispatcher` (validation, approval, timeouts, errors as outputs, concurrent calls),
+ * and its answers go back the Live way: one `response.item.create` per call, then ONE
+ * `response.create` once every call of the response is answered.
+ */
+import type { Clock } from '../base/clock';
+import type { ClientEventInput } from '../events/client-events';
+import type { LiveClientEvent, LiveServerEventMap } from '../events/live';
+import type { ServerEvent } from '../events/server-events';
+import { ToolDispatcher } from '../tools/dispatcher';
+import type { CancelledToolCall, PendingToolCall, ToolLookup } from '../tools/dispatcher';
+import type { ToolConversationView } from '../tools/tool-context';
+import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
+
+/** What the delegation needs from `LiveClient`. */
+export interface LiveToolDelegationHost {
+  /** Sends a Live client event now; false, sending nothing, when not connected. */
+  send(event: LiveClientEvent): boolean;
+  /** Emits a tool event to the app; false when nobody listens. */
+  emit<Name extends ToolEventName>(name: Name, event: ToolEventMap[Name]): boolean;
+  /** The transcript, read-only, for `context.conversation`. */
+  readonly conversation: ToolConversationView;
+}
+
+/** Options of {@link LiveToolDelegation}. */
+export interface LiveToolDelegationOptions {
+  /** The tools (the client's registry). */
+  tools: ToolLookup;
+  /** The client. */
+  host: LiveToolDelegationHost;
+  /** Timers. */
+  clock: Clock;
+  /** Time limit for tools that set no `timeoutMs`. @default 30000 */
+  defaultTimeoutMs?: number;
+}
+
+/** Nested Responses events that end a response. */
+const TERMINAL: Record<string, string> = {
+  'response.completed': 'completed',
+  'response.done': 'completed',
+  // A response that did not complete answers nothing more: its running calls stop.
+  'response.failed': 'cancelled',
+  'response.incomplete': 'cancelled',
+  'response.cancelled': 'cancelled',
+};
+
+/**
+ * Feeds the nested Responses stream of a Live session to a {@link ToolDispatcher}, translating
+ * both ways. Barge-in is not an interruption here: GPT-Live does not cancel backend work when
+ * the user speaks, so calls keep running; only the end of the session stops them.
+ */
+export class LiveToolDelegation {
+  readonly #dispatcher: ToolDispatcher;
+  /** The nested response id of each delegation, from its `response.created`. */
+  readonly #responses = new Map<string, string>();
+
+  constructor(options: LiveToolDelegationOptions) {
+    const { host } = options;
+    this.#dispatcher = new ToolDispatcher({
+      tools: options.tools,
+      clock: options.clock,
+      ...(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs }),
+      host: {
+        sendEvent: (event) => host.send(toLive(event)),
+        requestResponse: () => {
+          host.send({ type: 'response.create' });
+        },
+        conversation: host.conversation,
+        emit: (name, event) => host.emit(name, event),
+      },
+    });
+  }
+
+  /** Calls not answered yet. */
+  get pendingCalls(): PendingToolCall[] {
+    return this.#dispatcher.pendingCalls;
+  }
+
+  /** Takes one `response.event`. */
+  handle(event: LiveServerEventMap['response.event']): void {
+    const nested = event.event as { type: string; response?: { id?: unknown; status?: unknown; output?: unknown }; item?: unknown; output_index?: unknown; response_id?: unknown };
+    const delegationId = typeof event.delegation_id === 'string' ? event.delegation_id : '';
+    const ownId = typeof nested.response?.id === 'string' ? nested.response.id : typeof nested.response_id === 'string' ? nested.response_id : undefined;
+    if (nested.type === 'response.created' && ownId !== undefined) this.#responses.set(delegationId, ownId);
+    const responseId = ownId ?? this.#responses.get(delegationId) ?? (delegationId || 'response');
+    if (nested.type === 'response.output_item.done') {
+      this.#dispatcher.handleEvent({
+        type: 'response.output_item.done',
+        event_id: '',
+        response_id: responseId,
+        output_index: typeof nested.output_index === 'number' ? nested.output_index : 0,
+        item: nested.item,
+      } as ServerEvent);
+      return;
+    }
+    const status = TERMINAL[nested.type];
+    if (status === undefined) return;
+    this.#responses.delete(delegationId);
+    this.#dispatcher.handleEvent({
+      type: 'response.done',
+      event_id: '',
+      response: { id: responseId, status, output: Array.isArray(nested.response?.output) ? nested.response.output : [] },
+    } as unknown as ServerEvent);
+  }
+
+  /** The session ended: running calls are aborted, nothing is sent (the next session never saw them). */
+  onSessionEnd(): CancelledToolCall[] {
+    this.#responses.clear();
+    return this.#dispatcher.onDisconnect();
+  }
+
+  /** Aborts everything; events are ignored afterwards. */
+  dispose(): void {
+    this.#dispatcher.dispose();
+  }
+}
+
+/** The dispatcher's Realtime answer, in Live terms: a call output becomes `response.item.create`. */
+function toLive(event: ClientEventInput): LiveClientEvent {
+  if (event.type === 'conversation.item.create' && event.item.type === 'function_call_output') {
+    const { call_id: callId, output } = event.item as { call_id: string; output: string };
+    return { type: 'response.item.create', item: { type: 'function_call_output', call_id: callId, output } };
+  }
+  // A tool's own `context.send(...)` of a Live event passes as given (the transport validates it).
+  return event as unknown as LiveClientEvent;
+}

@@ -1,0 +1,281 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import { silentLogger } from '../../src/base/logger';
+import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
+import { pcm16ToBase64 } from '../../src/codec/base64';
+import { LiveClient } from '../../src/live/live-client';
+import type { LiveClientOptions } from '../../src/live/live-client';
+import { defineTool } from '../../src/tools/define-tool';
+import { startScriptedLiveServer } from './scripted-live-server';
+import type { ScriptedLiveServer } from './scripted-live-server';
+
+const stoppers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const stop of stoppers.splice(0).reverse()) await stop();
+});
+
+async function setup(options: Partial<LiveClientOptions> = {}, server?: ScriptedLiveServer): Promise<{ server: ScriptedLiveServer; client: LiveClient }> {
+  const live = server ?? (await startScriptedLiveServer());
+  if (!server) stoppers.push(() => live.stop());
+  const client = new LiveClient({ url: live.url, logger: silentLogger, reconnect: { initialDelayMs: 10, maxDelayMs: 10, jitter: 'none' }, ...options });
+  stoppers.push(() => client.disconnect());
+  return { server: live, client };
+}
+
+/** A sink that records what it was given and what a flush found playing. */
+class RecordingSink implements AudioOutputSink {
+  readonly chunks: AudioOutputChunk[] = [];
+  flushes = 0;
+  write(chunk: AudioOutputChunk): void {
+    this.chunks.push(chunk);
+  }
+  async flush(): Promise<PlaybackPosition | null> {
+    this.flushes += 1;
+    const last = this.chunks.at(-1);
+    return last ? { itemId: last.itemId, contentIndex: 0, playedSamples: 2400, sampleRate: last.sampleRate } : null;
+  }
+}
+
+function next<T>(client: LiveClient, name: Parameters<LiveClient['once']>[0]): Promise<T> {
+  return new Promise((resolve) => client.once(name, ((value: T) => resolve(value)) as never));
+}
+
+const tenMsOfSpeech = pcm16ToBase64(new Int16Array(240).fill(1000));
+
+describe('LiveClient over WebSocket', () => {
+  it('starts with session.start on a URL without ?model=, then holds a spoken exchange with a delegated tool call and a barge-in', async () => {
+    const started: string[] = [];
+    const getWeather = defineTool({
+      name: 'get_weather',
+      description: 'Weather for a city.',
+      parameters: z.object({ city: z.string() }),
+      execute: async ({ city }) => {
+        started.push(city);
+        // Both calls are running before either finishes: they run concurrently.
+        await vi.waitFor(() => expect(started).toHaveLength(2));
+        return { city, sky: 'clear' };
+      },
+    });
+    const { server, client } = await setup({
+      session: { instructions: 'Be brief.', delegation: { type: 'responses', responses: { model: 'gpt-5.2', tools: [{ type: 'web_search' }] } } },
+      tools: [getWeather],
+    });
+    const sink = new RecordingSink();
+    client.attachOutput(sink);
+    await client.connect();
+
+    const start = await server.waitFor('session.start');
+    expect(start.path).toBe('/v1/live/sessions');
+    const session = start.session as { model: string; delegation: { responses: { tools: Array<{ type: string; name?: string }> } } };
+    expect(session.model).toBe('gpt-live-1');
+    // Hosted tools the config declares stay; the registry's function tools join them.
+    expect(session.delegation.responses.tools.map((tool) => tool.name ?? tool.type)).toEqual(['web_search', 'get_weather']);
+    expect(client.state).toEqual({ status: 'connected', sessionId: 'live_scripted1' });
+
+    // Audio streams continuously.
+    expect(client.appendInputAudio(new Int16Array(240))).toBe(true);
+    await server.waitFor('session.input_audio.append');
+
+    // The user asks; fragments become a user turn.
+    const userTurnEnded = next<{ speaker: string; text: string; endReason: string }>(client, 'turn');
+    server.send({ type: 'session.input_transcript.delta', delta: 'Weather in Paris ', start_ms: 0, end_ms: 200 });
+    server.send({ type: 'session.input_transcript.delta', delta: 'and Rome?', start_ms: 200, end_ms: 400 });
+
+    // The model delegates; the Responses model calls the tool twice.
+    server.send({ type: 'session.delegation.created', delegation: { id: 'del_1', type: 'delegation', target: 'responses', response_id: 'resp_1' }, offset_ms: 400 });
+    server.send({ type: 'response.event', delegation_id: 'del_1', event: { type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } } });
+    for (const [index, city] of ['Paris', 'Rome'].entries()) {
+      server.send({
+        type: 'response.event',
+        delegation_id: 'del_1',
+        event: { type: 'response.output_item.done', output_index: index, item: { type: 'function_call', id: `fc_${index}`, call_id: `call_${city}`, name: 'get_weather', arguments: JSON.stringify({ city }), status: 'completed' } },
+      });
+    }
+    server.send({ type: 'response.event', delegation_id: 'del_1', event: { type: 'response.completed', response: { id: 'resp_1', status: 'completed' } } });
+    await server.waitFor('response.create');
+    const answers = server.received.filter((event) => event.type === 'response.item.create' || event.type === 'response.create');
+    expect(answers.map((event) => event.type)).toEqual(['response.item.create', 'response.item.create', 'response.create']);
+    expect(answers.slice(0, 2).map((event) => event.item)).toEqual([
+      { type: 'function_call_output', call_id: 'call_Paris', output: '{"city":"Paris","sky":"clear"}' },
+      { type: 'function_call_output', call_id: 'call_Rome', output: '{"city":"Rome","sky":"clear"}' },
+    ]);
+
+    // The model speaks: the user's turn ends on the speaker change; audio goes to the sink.
+    server.send({ type: 'session.output_transcript.delta', delta: 'Paris is clear, ', start_ms: 900, end_ms: 1100 });
+    for (let index = 0; index < 50; index += 1) server.send({ type: 'session.output_audio.delta', delta: tenMsOfSpeech });
+    expect(await userTurnEnded).toMatchObject({ speaker: 'user', text: 'Weather in Paris and Rome?', endReason: 'speaker_change' });
+    await vi.waitFor(() => expect(sink.chunks).toHaveLength(50));
+    expect(sink.chunks[0]).toMatchObject({ sampleRate: 24000, itemId: 'live_scripted1:0' });
+
+    // The user speaks over it: local playback stops (there is no truncate in Live).
+    const interrupted = next<{ reason: string; flushed: boolean; playedMs: number }>(client, 'interrupted');
+    server.send({ type: 'session.input_transcript.delta', delta: 'Thanks!', start_ms: 1150, end_ms: 1350 });
+    expect(await interrupted).toEqual({ reason: 'speech', flushed: true, playedMs: 100 });
+    expect(sink.flushes).toBe(1);
+    // Nothing was sent to cancel anything: Live has no such event.
+    expect(server.received.map((event) => event.type)).not.toContain('response.cancel');
+    expect(client.transcript.turns.map((turn) => [turn.speaker, turn.text])).toEqual([
+      ['user', 'Weather in Paris and Rome?'],
+      ['assistant', 'Paris is clear, '],
+      ['user', 'Thanks!'],
+    ]);
+
+    // Usage is cumulative seconds, priced per minute.
+    const usage = next<{ seconds: number; estimatedCostUsd: number }>(client, 'usage');
+    server.send({ type: 'session.usage.updated', usage: { seconds: 30 }, context_window: { usage_ratio: 0.1 } });
+    expect(await usage).toMatchObject({ seconds: 30, estimatedCostUsd: 0.025, contextUsageRatio: 0.1 });
+
+    await client.close();
+    expect(client.state).toMatchObject({ status: 'closed' });
+    expect(client.usage.seconds).toBe(42);
+  });
+
+  it('passes unknown events and unknown nested response.event types through', async () => {
+    const { server, client } = await setup();
+    const seen: unknown[] = [];
+    const nested: unknown[] = [];
+    const errors: unknown[] = [];
+    client.on('*', (event) => seen.push(event));
+    client.on('response.event', (event) => nested.push(event.event));
+    client.on('error', (error) => errors.push(error));
+    await client.connect();
+    server.send({ type: 'session.brand_new_event', payload: { deep: [1, 2] } });
+    server.send({ type: 'response.event', delegation_id: 'del_9', event: { type: 'response.future_thing.delta', delta: { x: 1 } } });
+    server.send({ type: 'info', code: 'done_marker', message: 'end' });
+    await vi.waitFor(() => expect(seen.some((event) => (event as { type: string }).type === 'info')).toBe(true));
+    expect(seen).toContainEqual(expect.objectContaining({ type: 'session.brand_new_event', payload: { deep: [1, 2] } }));
+    expect(nested).toEqual([{ type: 'response.future_thing.delta', delta: { x: 1 } }]);
+    expect(errors).toEqual([]);
+    expect(client.state.status).toBe('connected');
+  });
+
+  it('answers a client delegation with the transcript since the last one, as commentary acknowledged by the server', async () => {
+    const requests: Array<{ text: string; delegationId: string }> = [];
+    const { server, client } = await setup({
+      delegate: ({ text, delegation }) => {
+        requests.push({ text, delegationId: delegation.id });
+        return { think: 'Order 42 shipped Monday.', speak: 'Your order shipped on Monday.' };
+      },
+    });
+    await client.connect();
+    server.send({ type: 'session.input_transcript.delta', delta: 'Where is my order?', start_ms: 0, end_ms: 400 });
+    server.send({ type: 'session.delegation.created', delegation: { id: 'del_a', type: 'delegation', target: 'client' }, offset_ms: 400 });
+    const result = await next<{ status: string; appended: unknown[] }>(client, 'delegationResult');
+    expect(result).toMatchObject({ status: 'delivered', appended: [{ startMs: 100, endMs: 100 }, { startMs: 200, endMs: 200 }] });
+    const thinking = server.received.find((event) => event.type === 'session.thinking.append');
+    const commentary = server.received.find((event) => event.type === 'session.commentary.append');
+    expect(thinking).toMatchObject({ content: 'Order 42 shipped Monday.', delegation_id: 'del_a' });
+    expect(commentary).toMatchObject({ content: 'Your order shipped on Monday.', delegation_id: 'del_a' });
+
+    // The second delegation sees only what was said since the first.
+    server.send({ type: 'session.output_transcript.delta', delta: 'It shipped Monday.', start_ms: 600, end_ms: 900 });
+    server.send({ type: 'session.input_transcript.delta', delta: 'And the invoice?', start_ms: 1000, end_ms: 1300 });
+    server.send({ type: 'session.delegation.created', delegation: { id: 'del_b', type: 'delegation', target: 'client' }, offset_ms: 1300 });
+    await next(client, 'delegationResult');
+    expect(requests).toEqual([
+      { text: 'user: Where is my order?', delegationId: 'del_a' },
+      { text: 'assistant: It shipped Monday.\nuser: And the invoice?', delegationId: 'del_b' },
+    ]);
+  });
+
+  it('splits long appends into pieces of at most 450 estimated tokens', async () => {
+    const { server, client } = await setup();
+    await client.connect();
+    const long = Array.from({ length: 900 }, (_, index) => `word${index}`).join(' ');
+    const appended = await client.appendInstructions(long);
+    const pieces = server.received.filter((event) => event.type === 'session.instructions.append').map((event) => event.content as string);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(appended).toHaveLength(pieces.length);
+    expect(pieces.join('')).toBe(long);
+    for (const piece of pieces) expect(Math.ceil(piece.length / 3)).toBeLessThanOrEqual(450);
+  });
+
+  it('rejects an append the server refuses, naming the server error', async () => {
+    const { client } = await setup(
+      {},
+      await (async () => {
+        const server = await startScriptedLiveServer({
+          onEvent: (event, reply) => {
+            if (event.type !== 'session.commentary.append') return false;
+            reply({ type: 'error', error: { type: 'invalid_request_error', code: 'unknown_delegation', message: 'No such delegation.', client_event_id: event.event_id } });
+            return true;
+          },
+        });
+        stoppers.push(() => server.stop());
+        return server;
+      })(),
+    );
+    await client.connect();
+    await expect(client.appendCommentary('Hello', { delegationId: 'del_gone' })).rejects.toMatchObject({ code: 'VOXWIRE_SERVER_ERROR', serverError: { code: 'unknown_delegation' } });
+    expect(client.state.status).toBe('connected');
+  });
+
+  it('after a drop, starts a new session seeded with the transcript as input history', async () => {
+    const { server, client } = await setup({ session: { input: [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Customer: Ada.' }] }] } });
+    await client.connect();
+    server.send({ type: 'session.input_transcript.delta', delta: 'My name is Ada.', start_ms: 0, end_ms: 300 });
+    server.send({ type: 'session.output_transcript.delta', delta: 'Hello Ada!', start_ms: 500, end_ms: 800 });
+    await vi.waitFor(() => expect(client.transcript.length).toBe(2));
+    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+    server.drop();
+    await reconnected;
+    const starts = server.received.filter((event) => event.type === 'session.start');
+    expect(starts).toHaveLength(2);
+    expect((starts[1]?.session as { input: unknown }).input).toEqual([
+      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'Customer: Ada.' }] },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'My name is Ada.' }] },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello Ada!' }] },
+    ]);
+    expect(client.state).toEqual({ status: 'connected', sessionId: 'live_scripted2' });
+    expect(client.transcript.turns.every((turn) => turn.final)).toBe(true);
+  });
+
+  it('after a drop, forks the stored session when the app asked for store: true', async () => {
+    const { server, client } = await setup({ session: { store: true } });
+    await client.connect();
+    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+    server.drop();
+    await reconnected;
+    const starts = server.received.filter((event) => event.type === 'session.start');
+    expect(starts.map((event) => event.path)).toEqual(['/v1/live/sessions', '/v1/live/sessions/live_scripted1/fork']);
+    expect(starts[1]?.session).toEqual({ store: true });
+  });
+
+  it('does not send a late client-delegation answer under the id of a session that ended; appends it as thinking when asked', async () => {
+    let release: (() => void) | undefined;
+    const { server, client } = await setup({
+      orphanedResults: 'thinking',
+      delegate: () => new Promise<string>((resolve) => (release = () => resolve('The answer is 7.'))),
+    });
+    await client.connect();
+    server.send({ type: 'session.delegation.created', delegation: { id: 'del_old', type: 'delegation', target: 'client' }, offset_ms: 0 });
+    await vi.waitFor(() => expect(release).toBeDefined());
+    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+    server.drop();
+    await reconnected;
+    release?.();
+    const result = await next<{ status: string; error: { code: string } }>(client, 'delegationResult');
+    expect(result).toMatchObject({ status: 'orphaned', error: { code: 'VOXWIRE_DELEGATION_ORPHANED' } });
+    expect(server.received.filter((event) => event.type === 'session.commentary.append')).toEqual([]);
+    expect(server.received.find((event) => event.type === 'session.thinking.append')).toMatchObject({ content: 'The answer is 7.', delegation_id: null });
+  });
+
+  it('refuses tools without Responses delegation before any network call', () => {
+    const tool = defineTool({ name: 'noop', description: 'Nothing.', parameters: z.object({}), execute: () => 'ok' });
+    expect(() => new LiveClient({ tools: [tool], logger: silentLogger })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT', path: 'session.delegation' }));
+  });
+
+  it('rejects connect() with the server error when session.start is refused', async () => {
+    const server = await startScriptedLiveServer({
+      onEvent: (event, reply) => {
+        if (event.type !== 'session.start') return false;
+        reply({ type: 'error', error: { type: 'invalid_request_error', code: 'model_not_found', message: 'No such model.', param: 'session.model' } });
+        return true;
+      },
+    });
+    stoppers.push(() => server.stop());
+    const { client } = await setup({ session: { model: 'gpt-live-9' } }, server);
+    await expect(client.connect()).rejects.toMatchObject({ code: 'VOXWIRE_SERVER_ERROR', serverError: { code: 'model_not_found' } });
+    expect(client.state).toMatchObject({ status: 'closed' });
+  });
+});
