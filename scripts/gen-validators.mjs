@@ -71,6 +71,7 @@ const LIVE_EXPORTS = [
   { name: 'liveServerEventValidators', server: true, eventId: 'lenient', doc: 'Validators of every GPT-Live server event, by `type` (see `liveServerEventSchemas`).', table: liveServerEvents.liveServerEventSchemas },
   { name: 'liveClientEventValidators', eventId: 'lenient', doc: 'Validators of every GPT-Live client event, by `type` (see `liveClientEventSchemas`).', table: liveClientEvents.liveClientEventSchemas },
   { name: 'liveSessionConfigValidator', doc: 'Validates a GPT-Live startup session config (`liveSessionConfigSchema`).', schema: liveSession.liveSessionConfigSchema },
+  { name: 'liveForkStartEventValidator', doc: "Validates a fork's `session.start` (`liveForkStartEventSchema`).", schema: liveClientEvents.liveForkStartEventSchema },
 ];
 
 const isSchema = (value) => typeof value === 'object' && value !== null && '_zod' in value;

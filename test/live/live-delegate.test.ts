@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTokens, splitForAppend } from '../../src/live/live-delegate';
-import { readLiveAnswer } from '../../src/live/live-protocol';
 
 describe('splitForAppend: the 500-token append limit', () => {
   it('keeps short text whole and splits long text at whitespace, losing nothing', () => {
@@ -16,13 +15,5 @@ describe('splitForAppend: the 500-token append limit', () => {
     expect(estimateTokens('你好世界')).toBe(4);
     const pieces = splitForAppend('字'.repeat(1000), 450);
     expect(pieces.map((piece) => piece.length)).toEqual([450, 450, 100]);
-  });
-});
-
-describe('readLiveAnswer', () => {
-  it('reads the JSON of POST /v1/live/sessions and plain SDP from an app server', () => {
-    expect(readLiveAnswer('{"session":{"id":"live_1"},"transport":{"type":"webrtc","sdp":"v=0\\r\\n"}}', null)).toEqual({ sdp: 'v=0\r\n', callId: 'live_1' });
-    expect(readLiveAnswer('v=0\r\n', '/api/live/sessions/live_2')).toEqual({ sdp: 'v=0\r\n', callId: 'live_2' });
-    expect(readLiveAnswer('{"error":{"message":"no"}}', null)).toBeUndefined();
   });
 });

@@ -34,6 +34,13 @@ const validators = /* @__PURE__ */ pure(() => {
     triggers: optionalUnknown,
   });
   const liveNestedResponseEvent = looseObject({ type: string });
+  const optionalLiveAudioFormat = optional(discriminated('type', { 'audio/pcm': { rate: oneOf(16000, 24000) }, 'audio/pcmu': { rate: number }, 'audio/pcma': { rate: number } }, strictObject));
+  const optionalLiveClientConfig = optional(strictObject({
+    data_channel: strictObject({
+      allowed_client_events: optional(union(oneOf('all'), array(string))),
+      allowed_server_events: optional(union(oneOf('all'), array(strictObject({ type: string, response_event: optional(string) })))),
+    }),
+  }));
   const optionalNumber = optional(number);
   const shared1 = lenient(strictObject({
     effort: lenient(oneOf('none', 'minimal', 'low', 'medium', 'high', 'xhigh')),
@@ -59,15 +66,10 @@ const validators = /* @__PURE__ */ pure(() => {
   const liveSessionConfig = strictObject({
     model: string,
     audio: optional(strictObject({
-      format: optional(discriminated('type', { 'audio/pcm': { rate: oneOf(16000, 24000) }, 'audio/pcmu': { rate: number }, 'audio/pcma': { rate: number } }, strictObject)),
+      format: optionalLiveAudioFormat,
       output: optional(strictObject({ voice: optional(union(string, strictObject({ id: string }))) })),
     })),
-    client: optional(strictObject({
-      data_channel: strictObject({
-        allowed_client_events: optional(union(oneOf('all'), array(string))),
-        allowed_server_events: optional(union(oneOf('all'), array(strictObject({ type: string, response_event: optional(string) })))),
-      }),
-    })),
+    client: optionalLiveClientConfig,
     delegation: lenient(discriminated('type', {
       client: { acknowledgement_delay_ms: optionalNumber },
       responses: {
@@ -114,6 +116,17 @@ const validators = /* @__PURE__ */ pure(() => {
     store: optional(boolean),
     triggers: optionalArrayOfLiveTrigger,
   });
+  const shared4 = optional(strictObject({
+    model: optional(string),
+    instructions: lenientString,
+    max_output_tokens: lenientNumber,
+    parallel_tool_calls: lenientBoolean,
+    reasoning: shared1,
+    service_tier: shared2,
+    text: lenient(strictObject({ verbosity: lenient(oneOf('low', 'medium', 'high')) })),
+    tool_choice: optional(union(oneOf('auto', 'none', 'required'), liveNestedResponseEvent)),
+    tools: shared3,
+  }));
   return {
     liveServerEventValidators: eventTable(looseObject, lenientString, [
       ['session.started', { client_event_id: lenientString, session: liveSessionResource }],
@@ -178,20 +191,7 @@ const validators = /* @__PURE__ */ pure(() => {
         session: strictObject({
           delegation: lenient(discriminated('type', {
             client: { acknowledgement_delay_ms: optionalNumber },
-            responses: {
-              responses: optional(strictObject({
-                model: optional(string),
-                instructions: lenientString,
-                max_output_tokens: lenientNumber,
-                parallel_tool_calls: lenientBoolean,
-                reasoning: shared1,
-                service_tier: shared2,
-                text: lenient(strictObject({ verbosity: lenient(oneOf('low', 'medium', 'high')) })),
-                tool_choice: optional(union(oneOf('auto', 'none', 'required'), liveNestedResponseEvent)),
-                tools: shared3,
-              })),
-              acknowledgement_delay_ms: optionalNumber,
-            },
+            responses: { responses: shared4, acknowledgement_delay_ms: optionalNumber },
             decisions: {
               decisions: optional(strictObject({ model: optional(string), questions: optional(arrayOfLiveNestedResponseEvent) })),
               acknowledgement_delay_ms: optionalNumber,
@@ -238,6 +238,16 @@ const validators = /* @__PURE__ */ pure(() => {
       ['transport.dtmf.send', { event: string }],
     ]),
     liveSessionConfigValidator: liveSessionConfig,
+    liveForkStartEventValidator: strictObject({
+      type: oneOf('session.start'),
+      event_id: lenientString,
+      session: strictObject({
+        audio: optional(strictObject({ format: optionalLiveAudioFormat })),
+        client: optionalLiveClientConfig,
+        delegation: optional(strictObject({ type: oneOf('responses'), responses: shared4, acknowledgement_delay_ms: optionalNumber })),
+        store: optional(boolean),
+      }),
+    }),
   };
 });
 
@@ -249,3 +259,6 @@ export const liveClientEventValidators: ReadonlyMap<string, Check> = /* @__PURE_
 
 /** Validates a GPT-Live startup session config (`liveSessionConfigSchema`). */
 export const liveSessionConfigValidator: Check = /* @__PURE__ */ pure(() => validators.liveSessionConfigValidator);
+
+/** Validates a fork's `session.start` (`liveForkStartEventSchema`). */
+export const liveForkStartEventValidator: Check = /* @__PURE__ */ pure(() => validators.liveForkStartEventValidator);

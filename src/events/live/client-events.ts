@@ -11,7 +11,7 @@
 import * as z from 'zod/mini';
 import { openUnion } from '../primitives';
 import { pure } from '../pure';
-import { liveSessionConfigSchema, liveSessionUpdateSchema } from './session';
+import { liveForkSessionConfigSchema, liveSessionConfigSchema, liveSessionUpdateSchema } from './session';
 
 function clientEvent<const Type extends string, Shape extends z.core.$ZodLooseShape>(type: Type, shape: Shape) {
   return z.strictObject({
@@ -87,6 +87,16 @@ const easyInputMessage = () => z.strictObject({
  * Responses API to validate.
  */
 export const liveResponseInputItemSchema = /* @__PURE__ */ pure(() => z.union([openUnion('type', [liveFunctionCallOutputSchema]), easyInputMessage()]));
+
+/**
+ * The first message on a fork's WebSocket (`…/v1/live/sessions/{id}/fork`, `ForkSessionStartEvent`
+ * in the `openai` types): `session.start` with the fork's overrides instead of a startup config.
+ * It names no model: the fork inherits the stored session's.
+ */
+export const liveForkStartEventSchema = /* @__PURE__ */ pure(() => clientEvent('session.start', {
+  /** What the fork changes (an empty object inherits everything). */
+  session: liveForkSessionConfigSchema,
+}));
 
 /** Every Live client event, by `type`. */
 export const liveClientEventSchemas = /* @__PURE__ */ pure(() => ({

@@ -13,7 +13,7 @@ import { runCheck } from '../check';
 import { createEventId } from '../event-id';
 import { exceedsUtf8Bytes } from '../frame';
 import type { FrameData } from '../frame';
-import { liveClientEventValidators, liveServerEventValidators, liveSessionConfigValidator } from '../generated/live-validators';
+import { liveClientEventValidators, liveForkStartEventValidator, liveServerEventValidators, liveSessionConfigValidator } from '../generated/live-validators';
 import { describeError, describeValue, reportWarnings, summarizeIssues } from '../issues';
 import type { ClientEventWarning } from '../issues';
 import { parseFrame } from '../parse';
@@ -137,12 +137,26 @@ export function serializeLiveClientEvent(event: LiveClientEvent | UnknownLiveCli
       if (wrong !== undefined) throw invalid(wrong.message, wrong.path);
       const type = (event as { type?: unknown }).type;
       if (typeof type === 'string' && !liveClientEventValidators.has(type)) return serializeUnknown(event, type, options);
+      // A fork's `session.start` carries overrides, not a startup config: it names no model.
+      if (type === 'session.start' && isForkStart(event)) return serializeWith(event, options, new Map([['session.start', liveForkStartEventValidator]]), unknownLiveType);
     }
     return serializeWith(event, options, liveClientEventValidators, unknownLiveType);
   } catch (error) {
     if (error instanceof RealtimeError) throw error;
     throw invalid(`client event could not be read: ${describeError(error)}`, undefined, error);
   }
+}
+
+/** The fields a fork's `session.start` may carry (`ForkSessionConfig`). */
+const FORK_FIELDS = new Set(['audio', 'client', 'delegation', 'store']);
+
+/**
+ * A `session.start` whose session names no model and only fork fields: the first message on a
+ * fork's connection. Anything else is a startup config (and a missing model is its error).
+ */
+function isForkStart(event: object): boolean {
+  const session = (event as { session?: unknown }).session;
+  return typeof session === 'object' && session !== null && Object.keys(session).every((key) => FORK_FIELDS.has(key));
 }
 
 /** A `type` the schemas do not know: refused in strict mode, else sent whole with one warning. */
