@@ -61,3 +61,39 @@ export type {
   UnknownLiveClientEvent,
   UnknownLiveServerEvent,
 } from '../events/live';
+
+// The client: a GPT-Live conversation on the shared transports, audio engine, tools and reconnect policy.
+export { LiveClient } from './live-client';
+export type { LiveAppendOptions, LiveClientOptions, LiveClientSession, LiveCloseOptions } from './live-client';
+export type {
+  LiveAppended,
+  LiveAudioEvent,
+  LiveClientEvents,
+  LiveClientLifecycleEvents,
+  LiveClientWireEvents,
+  LiveDelegationInfo,
+  LiveDelegationResult,
+  LiveInterruption,
+  LiveTranscriptDelta,
+} from './live-client-events';
+export { liveProtocol, readLiveAnswer } from './live-protocol';
+
+// Transcript turns and client delegation.
+export { LiveTranscript } from './live-transcript';
+export type {
+  LiveSpeaker,
+  LiveTranscriptChange,
+  LiveTranscriptFragment,
+  LiveTranscriptMarker,
+  LiveTranscriptOptions,
+  LiveTurn,
+  LiveTurnEndReason,
+} from './live-transcript';
+export { estimateTokens, splitForAppend } from './live-delegate';
+export type { LiveDelegateHandler, LiveDelegationReply, LiveDelegationRequest, LiveOrphanedResults } from './live-delegate';
+
+// Usage in seconds, priced per minute.
+export { LiveUsageMeter } from '../base/usage';
+export type { LiveUsageTotals } from '../base/usage';
+export { DEFAULT_LIVE_MODEL, DEFAULT_LIVE_PRICES, DEFAULT_LIVE_PRICES_AS_OF } from '../base/defaults';
+export type { LiveModelPrices } from '../base/defaults';
