@@ -36,7 +36,7 @@ export interface LiveToolDelegationOptions {
   defaultTimeoutMs?: number;
 }
 
-/** Nested Responses events that end a response. */
+/** Nested Responses events that end a response (after its outputs were sent and `response.create`). */
 const TERMINAL: Record<string, string> = {
   'response.completed': 'completed',
   'response.done': 'completed',
@@ -55,6 +55,8 @@ export class LiveToolDelegation {
   readonly #dispatcher: ToolDispatcher;
   /** The nested response id of each delegation, from its `response.created`. */
   readonly #responses = new Map<string, string>();
+  /** Function call items added but not done yet, by response. */
+  readonly #calls = new Map<string, Set<string>>();
 
   constructor(options: LiveToolDelegationOptions) {
     const { host } = options;
@@ -85,6 +87,12 @@ export class LiveToolDelegation {
     const ownId = typeof nested.response?.id === 'string' ? nested.response.id : typeof nested.response_id === 'string' ? nested.response_id : undefined;
     if (nested.type === 'response.created' && ownId !== undefined) this.#responses.set(delegationId, ownId);
     const responseId = ownId ?? this.#responses.get(delegationId) ?? (delegationId || 'response');
+    const item = nested.item as { type?: unknown; id?: unknown; call_id?: unknown } | undefined;
+    const callKey = item?.type === 'function_call' ? String(item.id ?? item.call_id) : undefined;
+    if (nested.type === 'response.output_item.added' && callKey !== undefined) {
+      this.#streaming(responseId).add(callKey);
+      return;
+    }
     if (nested.type === 'response.output_item.done') {
       this.#dispatcher.handleEvent({
         type: 'response.output_item.done',
@@ -93,21 +101,38 @@ export class LiveToolDelegation {
         output_index: typeof nested.output_index === 'number' ? nested.output_index : 0,
         item: nested.item,
       } as ServerEvent);
+      if (callKey === undefined) return;
+      const streaming = this.#streaming(responseId);
+      streaming.delete(callKey);
+      // The delegated response waits for the outputs (it completes only after response.create):
+      // once no call of it is still streaming, its calls are all known, so the outputs go out
+      // (and the one response.create) as soon as every call has its answer.
+      if (streaming.size === 0) this.#end(responseId, 'completed', []);
       return;
     }
     const status = TERMINAL[nested.type];
     if (status === undefined) return;
     this.#responses.delete(delegationId);
-    this.#dispatcher.handleEvent({
-      type: 'response.done',
-      event_id: '',
-      response: { id: responseId, status, output: Array.isArray(nested.response?.output) ? nested.response.output : [] },
-    } as unknown as ServerEvent);
+    this.#calls.delete(responseId);
+    this.#end(responseId, status, Array.isArray(nested.response?.output) ? nested.response.output : []);
+  }
+
+  /** The function calls of a response still streaming (added, not done). */
+  #streaming(responseId: string): Set<string> {
+    let calls = this.#calls.get(responseId);
+    if (!calls) this.#calls.set(responseId, (calls = new Set()));
+    return calls;
+  }
+
+  /** Tells the dispatcher a response's calls are all known (`status` completed) or that it stopped. */
+  #end(responseId: string, status: string, output: unknown[]): void {
+    this.#dispatcher.handleEvent({ type: 'response.done', event_id: '', response: { id: responseId, status, output } } as unknown as ServerEvent);
   }
 
   /** The session ended: running calls are aborted, nothing is sent (the next session never saw them). */
   onSessionEnd(): CancelledToolCall[] {
     this.#responses.clear();
+    this.#calls.clear();
     return this.#dispatcher.onDisconnect();
   }
 

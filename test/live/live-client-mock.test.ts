@@ -1,0 +1,124 @@
+/**
+ * LiveClient against MockLiveServer over a real loopback WebSocket: a spoken exchange in which
+ * the model delegates to the Responses backend, whose function call runs through the same
+ * `defineTool` registry, and the user then barges in on the spoken answer.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { silentLogger } from '../../src/base/logger';
+import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
+import { LiveClient } from '../../src/live/live-client';
+import type { LiveInterruption } from '../../src/live/live-client-events';
+import { loadFixtureAudio } from '../../src/testing/fixtures';
+import { MockLiveServer } from '../../src/testing/mock/live-server';
+import { createScenario } from '../../src/testing/script/scenario';
+import { defineTool } from '../../src/tools/define-tool';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A sink that keeps what it is given and counts flushes. */
+class RecordingSink implements AudioOutputSink {
+  readonly chunks: AudioOutputChunk[] = [];
+  flushes = 0;
+  write(chunk: AudioOutputChunk): void {
+    this.chunks.push(chunk);
+  }
+  async flush(): Promise<PlaybackPosition | null> {
+    this.flushes += 1;
+    return null;
+  }
+}
+
+/** Streams `pcm` then silence in 100 ms chunks, as a microphone would, until stopped (bounded). */
+function stream(client: LiveClient, pcm: Int16Array): { stop: () => void; done: Promise<void> } {
+  let stopped = false;
+  const done = (async () => {
+    for (let offset = 0; offset < pcm.length && !stopped; offset += 2400) {
+      client.appendInputAudio(pcm.subarray(offset, offset + 2400));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (let index = 0; index < 400 && !stopped; index += 1) {
+      client.appendInputAudio(new Int16Array(2400));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  return { stop: () => (stopped = true), done };
+}
+
+describe('LiveClient against MockLiveServer (WebSocket)', () => {
+  it('holds a spoken exchange with a delegated tool call, then the user barges in on the answer', async () => {
+    const server = new MockLiveServer({
+      apiKey: 'sk-live-test',
+      audioPace: 2,
+      scenario: createScenario()
+        .turn((t) => t.hears("What's the weather like in Paris today?").calls('get_weather', { location: 'Paris' }, { callId: 'call_paris' }))
+        .turn((t) => t.plays('reply-long', 'In Paris it is sunny and eighteen degrees, a fine day for a long walk along the river.'))
+        .turn((t) => t.hears('Thanks!').says('You are welcome.'))
+        .build(),
+    });
+    const { url } = await server.start();
+    cleanups.push(() => server.stop());
+
+    const calls: unknown[] = [];
+    const getWeather = defineTool({
+      name: 'get_weather',
+      description: 'Current weather for a city.',
+      parameters: z.object({ location: z.string() }),
+      execute: async ({ location }) => {
+        calls.push(location);
+        return { location, sky: 'sunny', celsius: 18 };
+      },
+    });
+    const client = new LiveClient({
+      url,
+      apiKey: 'sk-live-test',
+      logger: silentLogger,
+      session: { audio: { format: { type: 'audio/pcm', rate: 24000 } }, delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } },
+      tools: [getWeather],
+    });
+    cleanups.push(() => client.disconnect());
+    const sink = new RecordingSink();
+    client.attachOutput(sink);
+    const interruptions: LiveInterruption[] = [];
+    client.on('interrupted', (info) => interruptions.push(info));
+    const errors: unknown[] = [];
+    client.on('error', (error) => errors.push(error));
+    await client.connect();
+    expect(client.state.status).toBe('connected');
+
+    const { pcm: question } = await loadFixtureAudio('question');
+    const asking = stream(client, question);
+    cleanups.push(() => asking.stop());
+
+    // The backend's function call ran here, was answered, and the result is spoken.
+    await vi.waitFor(() => expect(calls).toEqual(['Paris']), { timeout: 20_000 });
+    await vi.waitFor(() => expect(server.sessions[0]?.functionOutputs.get('call_paris')).toBe('{"location":"Paris","sky":"sunny","celsius":18}'), { timeout: 20_000 });
+    await vi.waitFor(() => expect(client.transcript.turns.some((turn) => turn.speaker === 'assistant' && turn.text.startsWith('In Paris'))).toBe(true), { timeout: 20_000 });
+    expect(sink.chunks.length).toBeGreaterThan(0);
+    asking.stop();
+    await asking.done;
+
+    // The user speaks over the answer: the mock's model yields, and the client stops local playback.
+    const interrupting = stream(client, question);
+    cleanups.push(() => interrupting.stop());
+    await vi.waitFor(() => expect(interruptions.length).toBeGreaterThan(0), { timeout: 20_000 });
+    interrupting.stop();
+    expect(interruptions[0]).toMatchObject({ reason: 'speech', flushed: true });
+    expect(sink.flushes).toBeGreaterThan(0);
+
+    const turns = client.transcript.turns;
+    expect(turns[0]).toMatchObject({ speaker: 'user', text: "What's the weather like in Paris today?" });
+    expect(turns.some((turn) => turn.speaker === 'assistant' && turn.text.startsWith('In Paris'))).toBe(true);
+    // The answer was cut short: not all of it was said.
+    const answer = turns.find((turn) => turn.speaker === 'assistant' && turn.text.startsWith('In Paris'));
+    expect(answer?.text).not.toBe('In Paris it is sunny and eighteen degrees, a fine day for a long walk along the river.');
+    expect(errors).toEqual([]);
+
+    await client.close();
+    expect(client.state).toMatchObject({ status: 'closed' });
+    expect(client.usage.seconds).toBeGreaterThan(0);
+  }, 60_000);
+});
