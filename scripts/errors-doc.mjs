@@ -3,7 +3,7 @@
 // (test/base/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
 import { writeFileSync } from 'node:fs';
 import { ERROR_DESCRIPTIONS } from '../src/base/error-descriptions.ts';
-import { ERROR_CODES, CLOSE_CODES } from '../src/base/errors.ts';
+import { ERROR_CODES, CLOSE_CODES, SESSION_END_REASONS } from '../src/base/errors.ts';
 
 const closeMeaning = {
   normal: ['Normal closure.', 'When the server closes: the session ended (`expired`), no reconnect.'],
@@ -43,6 +43,20 @@ const lines = [
   ...Object.entries(CLOSE_CODES).map(([name, code]) => {
     const [meaning, action] = closeMeaning[name] ?? ['', ''];
     return `| ${code} | \`${name}\` | ${meaning} | ${action} |`;
+  }),
+  '',
+  '## End reasons',
+  '',
+  'Why a session ended, in one vocabulary: the relay\'s `sessionEnded` event and metrics, its',
+  '`voxwire.session.ending` event, and the client\'s `expired` state and `sessionEnding` event use',
+  'these words (`SESSION_END_REASONS`). Two reasons can share a close code; the client tells them',
+  'apart by the `voxwire.session.ending` the relay announced first.',
+  '',
+  '| reason | close code | announced (`voxwire.session.ending`) | what the client does |',
+  '| --- | --- | --- | --- |',
+  ...Object.entries(SESSION_END_REASONS).map(([reason, row]) => {
+    const client = row.client === 'reconnect' ? 'reconnect' : row.client === 'closed' ? '`closed`' : `\`expired\`, reason \`${row.client}\``;
+    return `| \`${reason}\` | ${row.closeCode} | ${row.announced ? 'yes' : 'no'} | ${client} |`;
   }),
   '',
 ];

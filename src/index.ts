@@ -133,7 +133,7 @@ export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudi
 
 // Errors.
 export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './base/errors';
-export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, CloseDisposition } from './base/errors';
+export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, CloseDisposition, SessionEndingReason, SessionExpiredReason } from './base/errors';
 
 // Time and logging.
 export { systemClock } from './base/clock';

@@ -2,9 +2,31 @@ import type { Clock } from './clock';
 
 /**
  * Which limit ended (or is about to end) a session: its maximum duration, or a stretch without
- * activity. The client reports these as `max_duration` / `idle`.
+ * activity. The same words as the end reasons of `SESSION_END_REASONS` (src/base/errors.ts),
+ * whether the client's own limit or the relay's fired.
  */
-export type SessionLimitKind = 'max_duration' | 'idle';
+export type SessionLimitKind = 'time_limit' | 'idle';
+
+/**
+ * The server events that count as activity for the idle limit, in the client and the relay
+ * alike: the user speaking (speech detected, a buffer committed, their transcript streaming)
+ * and the assistant answering (a response starting, its audio, transcript or text streaming,
+ * its playback starting or stopping, the response finishing). A user listening to a long
+ * answer is not idle. Streamed input audio is not activity (a microphone streams silence
+ * too); every other client event is (the owner touches for those).
+ */
+export const SESSION_ACTIVITY_EVENT_TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'input_audio_buffer.speech_started',
+  'input_audio_buffer.committed',
+  'conversation.item.input_audio_transcription.delta',
+  'response.created',
+  'response.output_audio.delta',
+  'response.output_audio_transcript.delta',
+  'response.output_text.delta',
+  'output_audio_buffer.started',
+  'output_audio_buffer.stopped',
+  'response.done',
+]);
 
 /** Options of {@link SessionLimits}. */
 export interface SessionLimitsOptions {
@@ -50,8 +72,8 @@ export class SessionLimits {
     const { maxDurationMs, idleMs, warningMs } = this.#options;
     if (isLimit(maxDurationMs) && !options.idleOnly) {
       const warnAt = Math.max(0, maxDurationMs - warningMs);
-      this.#schedule(() => this.#options.onWarning('max_duration', maxDurationMs - warnAt), warnAt);
-      this.#schedule(() => this.#reach('max_duration'), maxDurationMs);
+      this.#schedule(() => this.#options.onWarning('time_limit', maxDurationMs - warnAt), warnAt);
+      this.#schedule(() => this.#reach('time_limit'), maxDurationMs);
     }
     if (isLimit(idleMs)) {
       this.#lastActivityAt = this.#options.clock.now();

@@ -1,5 +1,5 @@
 import type { ConversationChange, ConversationEntry, DeliveryState, TranscriptUpdate } from './conversation';
-import type { RealtimeError } from '../base/errors';
+import type { RealtimeError, SessionEndingReason, SessionExpiredReason } from '../base/errors';
 import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent, Usage } from '../events';
 import type { ModelWarning } from '../base/models';
 import type { ToolEvents } from '../tools/tool-events';
@@ -44,11 +44,12 @@ export type ClientState =
       status: 'expired';
       /**
        * Which limit: the server's session expiry (`session_expired`), a server close without a
-       * more specific code (`server_closed`), a relay's time limit (`time_limit`, close code
-       * 4001) or budget (`budget`, close code 4002), or the client's own `maxDurationMs`
-       * (`max_duration`) or `endAfterIdleMs` (`idle`).
+       * more specific code (`server_closed`), a time limit (`time_limit`: the relay's, close
+       * code 4001, or the client's own `maxDurationMs`), an idle end (`idle`: the relay's,
+       * also 4001 and told apart by its `voxwire.session.ending`, or `endAfterIdleMs`), or the
+       * user's budget (`budget_exhausted`, close code 4002). The words of `SESSION_END_REASONS`.
        */
-      reason: 'session_expired' | 'server_closed' | 'time_limit' | 'budget' | 'max_duration' | 'idle';
+      reason: SessionExpiredReason;
     };
 
 /** Why and how the assistant was interrupted (the `interrupted` event). */
@@ -85,8 +86,14 @@ export interface AudioChunkEvent {
 
 /** A warning that the session ends soon (the `sessionEnding` event). */
 export interface SessionEndingInfo {
-  /** Why: the client's own limits, or a relay's `voxwire.session.ending` warning. */
-  reason: 'max_duration' | 'idle' | 'relay';
+  /**
+   * Why, in the words of `SESSION_END_REASONS`: `time_limit` or `idle` (the client's own
+   * limits, or the relay's), or what the relay announced (`budget_exhausted`, `draining`,
+   * `ended_by_operator`; a newer relay's reason passes as it is).
+   */
+  reason: SessionEndingReason | (string & {});
+  /** Who ends the session: the client's own limits, or the relay (`voxwire.session.ending`). */
+  source: 'client' | 'relay';
   /** Milliseconds left. */
   remainingMs: number;
 }

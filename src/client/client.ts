@@ -11,7 +11,7 @@ import type { Clock } from '../base/clock';
 import { Conversation } from './conversation';
 import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
 import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
-import { SessionLimits } from '../base/session-limits';
+import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../base/session-limits';
 import {
   DEFAULT_AUDIO_FORMAT,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -29,6 +29,7 @@ import { endStateAfterClose, reconnectLoop } from './reconnect-loop';
 import { EventWaiters } from './event-waiters';
 import type { WaitVerdict } from './event-waiters';
 import { normalizeSessionConfig, serializeClientEvent } from '../events';
+import { readVoxwireEvent } from '../events/parse';
 import type {
   AudioFormat,
   ClientEventInput,
@@ -198,6 +199,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   readonly #waiters: EventWaiters<ServerEvent>;
   #lifecycle = new AbortController();
   #sessionExpired = false;
+  /** The reason of the relay's last `voxwire.session.ending` in this session. */
+  #relayEnding: string | undefined;
 
   readonly #responses = new ResponseQueue((eventId, response) => this.#sendResponseCreate(eventId, response));
   /** Loaded on the first out-of-band request: most apps never make one, and the root bundle is budgeted. */
@@ -242,7 +245,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       maxDurationMs: options.maxDurationMs,
       idleMs: options.endAfterIdleMs,
       warningMs: options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS,
-      onWarning: (reason, remainingMs) => this.#safeEmit('sessionEnding', { reason, remainingMs }),
+      onWarning: (reason, remainingMs) => this.#safeEmit('sessionEnding', { reason, source: 'client', remainingMs }),
       onEnd: (reason) => this.#end({ status: 'expired', reason }),
     });
     this.#policy =
@@ -336,6 +339,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     this.#lifecycle = new AbortController();
     this.#sessionExpired = false;
+    this.#relayEnding = undefined;
     this.#setState({ status: 'connecting' });
     try {
       await this.#openSession(options.signal, false);
@@ -584,6 +588,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined;
     this.#modelHasSpoken = false;
     this.#sessionExpired = false;
+    this.#relayEnding = undefined;
     const desired = this.#desiredSession;
     // Only a realtime session has tools and responses; a transcription session refuses them.
     await this.#applySession(desired.type === 'realtime' ? { ...desired, tools: this.#sessionTools() } : desired, abort);
@@ -632,7 +637,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #onTransportClose(info: TransportCloseInfo): void {
     this.#dropWaiters(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
     if (this.#phase !== 'live' || info.initiatedLocally) return;
-    const final = endStateAfterClose(info, this.#sessionExpired);
+    const final = endStateAfterClose(info, this.#sessionExpired, this.#relayEnding);
     if (final) this.#end(final);
     else void this.#reconnect(info);
   }
@@ -712,6 +717,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** Keeps response, audio and session state in step with the server. */
   #track(event: ServerEvent): void {
+    // One rule with the relay for what keeps a session from idling (src/base/session-limits.ts).
+    if (SESSION_ACTIVITY_EVENT_TYPES.has(event.type)) this.#touch();
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
@@ -747,13 +754,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       case 'response.output_audio.delta':
         this.#receiveAudio(event);
         return;
-      case 'response.output_audio_transcript.delta':
-      case 'response.output_text.delta':
-      case 'conversation.item.input_audio_transcription.delta':
-        this.#touch();
-        return;
       case 'input_audio_buffer.speech_started':
-        this.#touch();
         if (this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
         return;
       case 'output_audio_buffer.started':
@@ -807,8 +808,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       }
       case 'voxwire.session.ending': {
-        const seconds = (event as { seconds_left?: unknown }).seconds_left;
-        const info: SessionEndingInfo = { reason: 'relay', remainingMs: typeof seconds === 'number' ? seconds * 1000 : 0 };
+        const ending = readVoxwireEvent(event, 'voxwire.session.ending');
+        if (ending === undefined) return;
+        // Kept for the close that follows: an idle end closes 4001 like a time limit.
+        this.#relayEnding = ending.reason;
+        const info: SessionEndingInfo = { reason: ending.reason, source: 'relay', remainingMs: ending.seconds_left * 1000 };
         this.#safeEmit('sessionEnding', info);
         return;
       }
@@ -818,7 +822,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #receiveAudio(event: ServerEventMap['response.output_audio.delta']): void {
     this.#modelHasSpoken = true;
-    this.#touch();
     this.#output.receive(event, this.#outputFormat());
   }
 

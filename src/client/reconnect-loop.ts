@@ -17,9 +17,9 @@ export type EndState = ClientState & { status: 'closed' | 'expired' };
  * the relay's time-limit and budget codes expire the session, authentication and policy codes
  * close it, anything else (1006, 4000 draining) is a drop.
  */
-export function endStateAfterClose(info: TransportCloseInfo, sessionExpired: boolean): EndState | undefined {
+export function endStateAfterClose(info: TransportCloseInfo, sessionExpired: boolean, announced?: string): EndState | undefined {
   const disposition = classifyClose(info.code, sessionExpired);
-  if (disposition === 'expired') return { status: 'expired', reason: expiryReason(info.code, sessionExpired) };
+  if (disposition === 'expired') return { status: 'expired', reason: expiryReason(info.code, sessionExpired, announced) };
   if (disposition !== 'closed') return undefined;
   const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
   const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);

@@ -4,8 +4,8 @@
  * reason. Shared by `RealtimeClient` and `TranslationClient`, which end sessions alike.
  */
 import type { ClientState } from './client-events';
-import { CLOSE_CODES, RealtimeError, isRealtimeError } from '../base/errors';
-import type { RealtimeErrorCode, ServerErrorDetails } from '../base/errors';
+import { RealtimeError, expiryReasonOf, isRealtimeError } from '../base/errors';
+import type { RealtimeErrorCode, ServerErrorDetails, SessionExpiredReason } from '../base/errors';
 
 /** A server `error` event's `error` object as a `RealtimeError` (`VOXWIRE_SESSION_EXPIRED` for `session_expired`). */
 export function serverErrorFromEvent(event: { error: ServerErrorDetails }): RealtimeError {
@@ -23,12 +23,13 @@ export function toRealtimeError(error: unknown, code: RealtimeErrorCode): Realti
   return new RealtimeError(code, error instanceof Error ? error.message : String(error), { cause: error });
 }
 
-/** Why a session that closed for good expired, from its close code. */
-export function expiryReason(code: number, sessionExpired: boolean): Extract<ClientState, { status: 'expired' }>['reason'] {
-  if (sessionExpired) return 'session_expired';
-  if (code === CLOSE_CODES.sessionTimeLimit) return 'time_limit';
-  if (code === CLOSE_CODES.budgetExhausted) return 'budget';
-  return 'server_closed';
+/**
+ * Why a session that closed for good expired: from its close code, or the reason the relay
+ * announced with `voxwire.session.ending` when it closed with that reason's code (the one
+ * table, `SESSION_END_REASONS`).
+ */
+export function expiryReason(code: number, sessionExpired: boolean, announced?: string): SessionExpiredReason {
+  return expiryReasonOf(code, sessionExpired, announced);
 }
 
 /**
@@ -37,7 +38,7 @@ export function expiryReason(code: number, sessionExpired: boolean): Extract<Cli
  * undefined to keep trying.
  */
 export function finalStateAfter(failure: RealtimeError): (ClientState & { status: 'closed' | 'expired' }) | undefined {
-  if (failure.code === 'VOXWIRE_BUDGET_EXHAUSTED') return { status: 'expired', reason: 'budget' };
+  if (failure.code === 'VOXWIRE_BUDGET_EXHAUSTED') return { status: 'expired', reason: 'budget_exhausted' };
   if (failure.code === 'VOXWIRE_AUTHENTICATION_FAILED' || failure.code === 'VOXWIRE_CONCURRENCY_LIMIT' || failure.code === 'VOXWIRE_POLICY_VIOLATION') {
     return { status: 'closed', reason: failure.message, error: failure };
   }

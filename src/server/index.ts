@@ -37,8 +37,8 @@ export type {
   RelayLimits,
   RelayBudget,
   PerIdentity,
-  ResolvedRelaySettings,
 } from './core/relay-options';
+export type { ResolvedRelaySettings } from './core/relay-settings';
 
 // Models and their announced shutdowns (also checked by the relay and RealtimeClient).
 export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../base/models';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_DESCRIPTIONS } from '../../src/base/error-descriptions';
-import { CLOSE_CODES, ERROR_CODES, RealtimeError, classifyClose, isRealtimeError } from '../../src/base/errors';
+import { CLOSE_CODES, ERROR_CODES, RealtimeError, SESSION_END_REASONS, classifyClose, expiryReasonOf, isRealtimeError } from '../../src/base/errors';
 
 describe('RealtimeError', () => {
   it('carries a stable code, a cause and the first 2 KiB of the raw frame', () => {
@@ -50,5 +50,24 @@ describe('docs/errors.md', () => {
     }
     expect(Object.keys(ERROR_DESCRIPTIONS)).toEqual(Object.keys(ERROR_CODES));
     for (const code of Object.values(CLOSE_CODES)) expect(doc).toContain(`| ${code} |`);
+  });
+});
+
+describe('SESSION_END_REASONS (issue 19, 2: one table, end reason ↔ close code ↔ client)', () => {
+  it('agrees with classifyClose: what the client does after each close code is what the row says', () => {
+    for (const [reason, row] of Object.entries(SESSION_END_REASONS)) {
+      if (reason === 'client_closed') continue; // the client's own close: no server close to classify
+      const disposition = classifyClose(row.closeCode);
+      expect({ reason, disposition }).toEqual({ reason, disposition: row.client === 'reconnect' || row.client === 'closed' ? row.client : 'expired' });
+    }
+  });
+
+  it('keeps an announced reason that closed with its own code, and falls back to the code otherwise', () => {
+    expect(expiryReasonOf(CLOSE_CODES.sessionTimeLimit, false, 'idle')).toBe('idle');
+    expect(expiryReasonOf(CLOSE_CODES.sessionTimeLimit, false)).toBe('time_limit');
+    expect(expiryReasonOf(CLOSE_CODES.sessionTimeLimit, false, 'budget_exhausted')).toBe('time_limit');
+    expect(expiryReasonOf(CLOSE_CODES.budgetExhausted, false)).toBe('budget_exhausted');
+    expect(expiryReasonOf(CLOSE_CODES.normal, false, 'a_reason_from_a_newer_relay')).toBe('server_closed');
+    expect(expiryReasonOf(CLOSE_CODES.goingAway, true, 'idle')).toBe('session_expired');
   });
 });

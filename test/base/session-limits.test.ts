@@ -22,9 +22,9 @@ describe('SessionLimits', () => {
     await clock.advance(49_999);
     expect(log).toEqual([]);
     await clock.advance(1);
-    expect(log).toEqual([['warning', 'max_duration', 10_000]]);
+    expect(log).toEqual([['warning', 'time_limit', 10_000]]);
     await clock.advance(10_000);
-    expect(log).toEqual([['warning', 'max_duration', 10_000], ['end', 'max_duration']]);
+    expect(log).toEqual([['warning', 'time_limit', 10_000], ['end', 'time_limit']]);
     expect(clock.pendingDelays()).toEqual([]);
   });
 

@@ -69,7 +69,7 @@ describe('RealtimeClient over a media transport', () => {
     const endings: unknown[] = [];
     client.on('sessionEnding', (info) => endings.push(info));
     transport.emit('event', { type: 'voxwire.session.ending', event_id: 'vxr_1', seconds_left: 10, reason: 'time_limit' }, false);
-    expect(endings).toEqual([{ reason: 'relay', remainingMs: 10_000 }]);
+    expect(endings).toEqual([{ reason: 'time_limit', source: 'relay', remainingMs: 10_000 }]);
   });
 
   it('ends as expired when a reconnect is refused for budget, and closed for concurrency', async () => {

@@ -247,10 +247,10 @@ describe('limits', () => {
     client.on('sessionEnding', (info) => endings.push(info));
     await client.connect();
     await clock.advance(90_000);
-    expect(endings).toEqual([{ reason: 'max_duration', remainingMs: 30_000 }]);
+    expect(endings).toEqual([{ reason: 'time_limit', source: 'client', remainingMs: 30_000 }]);
     expect(client.state.status).toBe('connected');
     await clock.advance(30_000);
-    expect(client.state).toEqual({ status: 'expired', reason: 'max_duration' });
+    expect(client.state).toEqual({ status: 'expired', reason: 'time_limit' });
   });
 
   it('endAfterIdleMs ends a silent session and activity postpones it', async () => {
@@ -267,7 +267,7 @@ describe('limits', () => {
     expect(client.state.status).toBe('connected');
     expect(endings).toEqual([]);
     await clock.advance(20_000);
-    expect(endings).toEqual([{ reason: 'idle', remainingMs: 10_000 }]);
+    expect(endings).toEqual([{ reason: 'idle', source: 'client', remainingMs: 10_000 }]);
     await clock.advance(10_000);
     expect(client.state).toEqual({ status: 'expired', reason: 'idle' });
   });

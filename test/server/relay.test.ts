@@ -17,6 +17,7 @@ import { createScenario } from '../../src/testing/script/scenario';
 import { defineTool } from '../../src/tools/define-tool';
 import { httpGet, pcmChunk, RelayClient, SECRET_KEY, startRelay } from './harness';
 import { until, useCleanup } from '../helpers/index';
+import { FakeClock } from '../helpers/fake-clock';
 
 const { stoppers: cleanups } = useCleanup();
 
@@ -171,6 +172,47 @@ describe('limits', () => {
     client.send({ type: 'input_audio_buffer.append', audio: pcmChunk(20) });
     expect((await client.closed).code).toBe(CLOSE_CODES.sessionTimeLimit);
     expect(client.all('voxwire.session.ending')).toEqual([expect.objectContaining({ reason: 'idle', seconds_left: 0 })]);
+  });
+
+  it("reaches a RealtimeClient as idle, not time_limit, though both close with 4001 (issue 19, 2)", async () => {
+    const mock = await mockUpstream();
+    const { url } = await relayFor(mock, { limits: { idleTimeoutMs: 300 } });
+    const client = new RealtimeClient({ url: `${url}?token=u1`, logger: silentLogger, reconnect: false });
+    cleanups.push(() => client.disconnect());
+    const endings: unknown[] = [];
+    client.on('sessionEnding', (info) => endings.push(info));
+    await client.connect();
+    await until(() => client.state.status === 'expired', 'the idle end');
+    expect(client.state).toEqual({ status: 'expired', reason: 'idle' });
+    expect(endings).toEqual([{ reason: 'idle', source: 'relay', remainingMs: 0 }]);
+  });
+
+  it('counts the assistant speaking as activity, as the client does: a long answer outlives the idle limit (issue 19, 2)', async () => {
+    // The relay's limits run on a fake clock; the upstream streams one answer, delta by delta.
+    const upstream = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+    const sockets: WebSocket[] = [];
+    upstream.on('connection', (socket) => {
+      sockets.push(socket);
+      socket.send(JSON.stringify({ type: 'session.created', event_id: 'e0', session: { type: 'realtime', id: 'sess_1', model: 'gpt-realtime-2.1' } }));
+    });
+    await new Promise<void>((resolve) => upstream.once('listening', () => resolve()));
+    const { port } = upstream.address() as { port: number };
+    const clock = new FakeClock(Date.parse('2026-12-01T00:00:00Z'));
+    const started = await startRelay(`ws://127.0.0.1:${port}/v1/realtime`, { limits: { idleTimeoutMs: 300 }, clock });
+    cleanups.push(() => started.relay.close({ drainMs: 0 }));
+    const client = await connect(started.url);
+    await client.next('session.created');
+    for (let delta = 1; delta <= 10; delta += 1) {
+      sockets[0]?.send(JSON.stringify({ type: 'response.output_audio.delta', event_id: `d${delta}`, response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0, delta: pcmChunk(20, delta) }));
+      await until(() => client.all('response.output_audio.delta').length === delta, `delta ${delta}`);
+      await clock.advance(200);
+    }
+    // 2 s of the relay's time with the assistant speaking and nobody else: still open.
+    expect(client.closeInfo).toBeUndefined();
+    // Once the answer stops, the session idles out as before.
+    await clock.advance(300);
+    expect((await client.closed).code).toBe(CLOSE_CODES.sessionTimeLimit);
   });
 
   it('cuts a user off mid-session when the budget runs out (4002), and refuses the next connect', async () => {

@@ -90,7 +90,7 @@ describe('a translation session through the relay', () => {
       client.appendAudio(question.pcm.subarray(index, index + 4800));
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    expect(await expired).toEqual({ status: 'expired', reason: 'budget' });
+    expect(await expired).toEqual({ status: 'expired', reason: 'budget_exhausted' });
     expect(CLOSE_CODES.budgetExhausted).toBe(4002);
   });
 

@@ -13,6 +13,7 @@
 import type { Clock } from '../../base/clock';
 import type { ModelPrices } from '../../base/defaults';
 import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_RELAY_MAX_JSON_DEPTH, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../../base/defaults';
+import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../../base/session-limits';
 import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
 import { describeAudioFormat } from '../../codec/audio-format';
 import { parseClientEvent, parseServerEvent, type ClientEventInput, type ClientEventWarning, type ParseOptions, type ResponseCreateParams, type Usage } from '../../events';
@@ -29,7 +30,8 @@ import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
 import type { FrameRejectReason, RelayMetrics } from '../metrics';
 import { applyPolicy, initialSessionConfig, type RelaySessionType, type ResolvedSessionPolicy } from './policy';
-import type { RelayIdentity, ResolvedRelaySettings } from './relay-options';
+import type { RelayIdentity } from './relay-options';
+import type { ResolvedRelaySettings } from './relay-settings';
 import { RelayToolRunner } from './server-tools';
 import type { RelayFrame, RelaySocket } from './socket';
 import { modelDeprecatedFrame, relayErrorFrame, sessionEndingFrame } from './wire-events';
@@ -126,14 +128,6 @@ const MEDIA_TRACK_TYPES: readonly string[] = [
   'output_audio_buffer.stopped',
   'output_audio_buffer.cleared',
 ];
-
-/** Upstream events that show the conversation is alive (streamed silence is not). */
-const UPSTREAM_ACTIVITY_TYPES: ReadonlySet<string> = new Set([
-  'input_audio_buffer.speech_started',
-  'input_audio_buffer.committed',
-  'response.created',
-  'response.done',
-]);
 
 const PCM_24K_BYTES_PER_SECOND = 48_000;
 
@@ -254,9 +248,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   readonly #warnedFields = new Set<string>();
 
   #endedReason: RelayEndReason | undefined;
-  #lastActivityAt: number;
-  #deadlineTimer: unknown;
-  #idleTimer: unknown;
+  /** The time and idle limits, when either is finite (armed by {@link start}). */
+  #limits: SessionLimits | undefined;
   #pollTimer: unknown;
   #lastWarning: SessionEndingReason | undefined;
   #upstreamPaused = false;
@@ -310,7 +303,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
     this.#spent = init.budgetSpent;
     this.startedAt = this.#clock.now();
-    this.#lastActivityAt = this.startedAt;
     this.#usageMeter = init.settings.budgetUnit === 'costUsd' ? new UsageMeter(init.settings.prices) : undefined;
     this.#chargesStream = this.budgetLimit !== undefined;
     this.#rates = this.#usageMeter !== undefined && this.#chargesStream ? tokenRates(init.settings.prices, init.settings.model) : undefined;
@@ -377,17 +369,20 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * config upstream (the client's `session.created` waits until it is in force).
    */
   start(): void {
-    if (Number.isFinite(this.#maxDurationMs)) {
-      const warnAt = this.#maxDurationMs - this.#settings.endingWarningMs;
-      if (this.#settings.endingWarningMs > 0 && warnAt > 0) {
-        this.#deadlineTimer = this.#clock.setTimeout(() => this.#onWarningDue(), warnAt);
-      } else {
-        this.warnEnding(this.#maxDurationMs / 1000, 'time_limit');
-        this.#deadlineTimer = this.#clock.setTimeout(() => this.end('time_limit'), this.#maxDurationMs);
-      }
-    }
-    if (Number.isFinite(this.#settings.idleTimeoutMs)) {
-      this.#idleTimer = this.#clock.setTimeout(() => this.#onIdleCheck(), this.#settings.idleTimeoutMs);
+    if (Number.isFinite(this.#maxDurationMs) || Number.isFinite(this.#settings.idleTimeoutMs)) {
+      this.#limits = new SessionLimits({
+        clock: this.#clock,
+        maxDurationMs: this.#maxDurationMs,
+        idleMs: this.#settings.idleTimeoutMs,
+        warningMs: this.#settings.endingWarningMs,
+        // The relay announces its time limit ahead; an idle end is announced as it happens
+        // (activity would make an early idle warning a false alarm for a relayed client).
+        onWarning: (kind, remainingMs) => {
+          if (kind === 'time_limit') this.warnEnding(remainingMs / 1000, kind);
+        },
+        onEnd: (kind) => this.end(kind),
+      });
+      this.#limits.start();
     }
     for (const [model, path] of this.#models) this.#checkSessionModel(model, path);
     const initial = this.#settings.translation ? this.#settings.translation.session : initialSessionConfig(this.#policy, this.#sessionType);
@@ -441,7 +436,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       return;
     }
     if (type !== undefined && !this.#inspected.has(type)) {
-      if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.#markActivity();
+      if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#markActivity();
       // Charged before it is forwarded: a client that leaves right after got only what was charged.
       if (this.#chargesStream) {
         this.#chargeStreamed(type, frame);
@@ -492,8 +487,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   end(reason: RelayEndReason, options: { code?: number; message?: string } = {}): void {
     if (this.#endedReason !== undefined) return;
     this.#endedReason = reason;
-    this.#clock.clearTimeout(this.#deadlineTimer);
-    this.#clock.clearTimeout(this.#idleTimer);
+    this.#limits?.stop();
     this.#clock.clearTimeout(this.#pollTimer);
     this.#clock.clearTimeout(this.#initTimer);
     this.#tools?.dispose();
@@ -581,24 +575,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (held !== undefined) this.#forwardEvent('session.created', held, now());
   }
 
-  #onWarningDue(): void {
-    const remainingMs = this.#maxDurationMs - (this.#clock.now() - this.startedAt);
-    this.warnEnding(remainingMs / 1000, 'time_limit');
-    this.#deadlineTimer = this.#clock.setTimeout(() => this.end('time_limit'), Math.max(0, remainingMs));
-  }
-
-  #onIdleCheck(): void {
-    if (this.#endedReason !== undefined) return;
-    const idleFor = this.#clock.now() - this.#lastActivityAt;
-    if (idleFor >= this.#settings.idleTimeoutMs) {
-      this.end('idle');
-      return;
-    }
-    this.#idleTimer = this.#clock.setTimeout(() => this.#onIdleCheck(), this.#settings.idleTimeoutMs - idleFor);
-  }
-
   #markActivity(): void {
-    this.#lastActivityAt = this.#clock.now();
+    this.#limits?.touch();
   }
 
   #handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
@@ -718,7 +696,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     const event = result.event as Json;
     const type = event.type as string;
-    if (UPSTREAM_ACTIVITY_TYPES.has(type)) this.#markActivity();
+    if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#markActivity();
 
     switch (type) {
       case 'error':

@@ -10,7 +10,8 @@ import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
 import { normalizeSessionConfig, type RealtimeSessionConfig, type SessionConfigInput, type TranscriptionSessionConfig, type TranscriptionSessionConfigInput } from '../../events';
 import { consoleLogger, type Logger } from '../../base/logger';
 import { applyPolicy, type RelayLockedSession, type ResolvedSessionPolicy } from '../core/policy';
-import { resolveLockedSession, type PerIdentity, type RelayAuthenticate, type RelayIdentity } from '../core/relay-options';
+import type { PerIdentity, RelayAuthenticate, RelayIdentity } from '../core/relay-options';
+import { resolveLockedSession } from '../core/relay-settings';
 
 /** The operator's session policy for sessions a browser starts through a handler. */
 export interface BrowserSessionPolicy<Identity extends RelayIdentity = RelayIdentity> {
