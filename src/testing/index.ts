@@ -8,7 +8,7 @@
 
 // The mock server.
 export { MockRealtimeServer } from './mock/server';
-export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server';
+export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server-options';
 export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './mock/webrtc-endpoint';
 export type { MockWebRtcCall, SidebandSink } from './mock/webrtc-call';
 export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';
@@ -16,7 +16,8 @@ export type { MockSipCall, MockSipCallState, MockSipInterruption } from './mock/
 export { TwilioSimulator } from './mock/twilio-simulator';
 export type { TwilioSimulatorOptions, TwilioOutbound } from './mock/twilio-simulator';
 export type { PlayoutClear } from './mock/playout';
-export type { MockSession, MockSessionLink, MockTransportKind } from './mock/session';
+export type { MockSession } from './mock/session';
+export type { MockSessionLink, MockTransportKind } from './mock/session-link';
 export { MockTranslationSession, DEFAULT_MOCK_TRANSLATION } from './mock/translation-session';
 export type { MockTranslationOptions, MockTranslationSessionObject } from './mock/translation-session';
 export type { MockItem } from './mock/conversation';

@@ -13,7 +13,7 @@ import type { ClientSecretHandlerOptions } from '../../src/server/http/client-se
 import { createSdpHandler } from '../../src/server/http/sdp';
 import type { SdpHandlerOptions } from '../../src/server/http/sdp';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import type { MockRealtimeServerOptions, MockServerAddress } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions, MockServerAddress } from '../../src/testing/mock/server-options';
 import { fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';
 import { until } from '../helpers/index';

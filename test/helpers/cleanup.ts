@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock/server-options';
 
 /**
  * Registers an afterEach that runs everything pushed onto `stoppers`, newest first, and gives a

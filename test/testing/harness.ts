@@ -6,7 +6,7 @@ import { afterEach, expect } from 'vitest';
 import { parseServerEvent } from '../../src/events/parse';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock/server-options';
 import { RawClient } from '../helpers/raw-client';
 import type { RawClientOptions } from '../helpers/raw-client';
 

@@ -9,7 +9,7 @@ import type { ClientEventMap, ConversationItemInput, FunctionTool, RealtimeSessi
 
 type FunctionCallOutputInput = Extract<ConversationItemInput, { type: 'function_call_output' }>;
 import { MockRealtimeServer } from '../../src/testing/mock/server';
-import type { MockRealtimeServerOptions } from '../../src/testing/mock/server';
+import type { MockRealtimeServerOptions } from '../../src/testing/mock/server-options';
 import { useCleanup } from '../helpers/index';
 
 const { stoppers } = useCleanup();

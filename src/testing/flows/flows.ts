@@ -9,7 +9,8 @@
 import { RealtimeError, isRealtimeError } from '../../base/errors';
 import { matchesPartial } from '../recording/event-log';
 import type { EventMatcher, LogEntry, WaitForOptions, WireEvent } from '../recording/event-log';
-import type { MockRealtimeServer, MockRealtimeServerOptions } from '../mock/server';
+import type { MockRealtimeServer } from '../mock/server';
+import type { MockRealtimeServerOptions } from '../mock/server-options';
 import { defineScenario } from '../script/scenario';
 import type { Scenario } from '../script/scenario';
 

@@ -7,7 +7,7 @@
 import { RealtimeError, isRealtimeError } from '../../base/errors';
 import type { RealtimeFlow } from './flows';
 import { MockRealtimeServer } from '../mock/server';
-import type { MockRealtimeServerOptions } from '../mock/server';
+import type { MockRealtimeServerOptions } from '../mock/server-options';
 
 /** What your app gets in {@link runFlow}. */
 export interface FlowContext {

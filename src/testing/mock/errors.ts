@@ -146,6 +146,9 @@ export const mockErrors = {
   notInTranscriptionSession: (type: string): Body =>
     invalidRequest('invalid_value', `Invalid value: '${type}'. A transcription session transcribes input audio and creates no responses.`, 'type'),
   /** A client that speaks the retired beta interface (`OpenAI-Beta: realtime=v1`); the API's wording. */
+  /** No key, or a key the server does not accept (the HTTP 401 body, or the `error` event of `rejectWith: { closeCode }`). */
+  invalidApiKey: (apiKey: string | undefined): Body =>
+    invalidRequest('invalid_api_key', apiKey === undefined ? "You didn't provide an API key." : `Incorrect API key provided: ${redact(apiKey)}.`),
   betaShapeDisabled: (): Body =>
     invalidRequest('beta_api_shape_disabled', 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.'),
   /** Truncation past the audio the server sent. */
@@ -198,4 +201,20 @@ export function describeDuration(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
   if (ms >= 1000) return `${Number((ms / 1000).toFixed(3))} seconds`;
   return `${ms} ms`;
+}
+
+/** Whether a client asks for the retired beta interface: `OpenAI-Beta: realtime=v1` or the `openai-beta.realtime-v1` subprotocol. */
+export function speaksBeta(header: string | string[] | undefined, protocols: readonly string[]): boolean {
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  return values.some((value) => /(^|[\s,])realtime=v1\b/.test(value)) || protocols.includes('openai-beta.realtime-v1');
+}
+
+/** The `error` body of an HTTP answer, as the API words it. */
+export function apiError(message: string, code: string | null): Record<string, unknown> {
+  return { message, type: 'invalid_request_error', param: null, code };
+}
+
+/** A key as the API prints it in an error: its first 3 and last 4 characters. */
+export function redact(key: string): string {
+  return key.length <= 8 ? '****' : `${key.slice(0, 3)}****${key.slice(-4)}`;
 }

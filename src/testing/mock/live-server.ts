@@ -25,7 +25,7 @@ import type { Scenario, ScenarioReply } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import { paceSpeed } from './audio-pace';
 import { checkLiveSessionConfig } from '../../events/live/parse';
-import type { MockSessionLink } from './session';
+import type { MockSessionLink } from './session-link';
 import { MockWebRtcCall, loadWerift } from './webrtc-call';
 import type { WeriftModule } from './webrtc-call';
 import { loadOpusCodecFactory } from './webrtc-opus';

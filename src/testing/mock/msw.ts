@@ -18,8 +18,9 @@ import { DEFAULT_REALTIME_URL } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
 import type { CreateWebSocket, WebSocketLike } from '../../transport/websocket';
 import { MockRealtimeServer } from './server';
-import type { MockRealtimeServerOptions } from './server';
-import type { MockSession, MockSessionLink } from './session';
+import type { MockRealtimeServerOptions } from './server-options';
+import type { MockSession } from './session';
+import type { MockSessionLink } from './session-link';
 import type { Scenario } from '../script/scenario';
 
 /** A `message` event (with `data`) or a `close` event (with `code` and `reason`) of an msw client. */

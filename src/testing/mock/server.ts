@@ -10,260 +10,51 @@
  * starts, so importing `voxwire/testing` elsewhere does not fail.
  */
 
-import type { IncomingMessage, Server } from 'node:http';
-import * as z from 'zod/mini';
-import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { Clock } from '../../base/clock';
 import { systemClock } from '../../base/clock';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_TRANSLATION_MODEL, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
 import type { ClientEventInputMap, ClientEventType } from '../../events/client-events';
-import { summarizeIssues } from '../../events/issues';
 import type { ServerEventMap, ServerEventType } from '../../events/server-events';
-import { realtimeSessionConfigSchema } from '../../events/session';
-import type { AudioPace } from './audio-pace';
-import { paceSpeed } from './audio-pace';
+import type { TranslationSessionUpdate } from '../../events/translation';
 import { EventLog } from '../recording/event-log';
 import type { EventMatcher, LogEntry, LogQuery, ReceivedEntry, SentEntry, WaitForOptions, WireEvent } from '../recording/event-log';
+import { defineScenario, isUsableCloseCode } from '../script/scenario';
+import type { Scenario } from '../script/scenario';
+import { ScenarioCursor } from '../script/scenario-cursor';
+import { apiError, mockErrors, speaksBeta } from './errors';
+import { MockHost, nodeYield, onFrames, protocolsOf, webSocketLink } from './host';
+import type { MockCredentials, MockHttpRefusal } from './host';
+import { MockConnections } from './connections';
 import { createIdFactory, obfuscationFor } from './ids';
-import { mockErrors } from './errors';
-import { MockSession } from './session';
-import type { MockSessionLink, MockSessionOptions } from './session';
-import type { MockSessionDefaults } from './session-config';
 import { DEFAULT_REPLY_CLIP, FixtureReplyAudio } from './reply-audio';
 import type { ReplyAudioSource } from './reply-audio';
-import { defineScenario, isUsableCloseCode } from '../script/scenario';
-import type { Scenario, ScenarioReply } from '../script/scenario';
-import { ScenarioCursor } from '../script/scenario-cursor';
-import type { MockWebRtcCall } from './webrtc-call';
+import { checkOptions } from './server-options';
+import type { MockAuthOptions, MockConnectionInfo, MockRealtimeServerOptions, MockServerAddress } from './server-options';
+import { MockSession } from './session';
+import type { MockSessionDefaults } from './session-config';
+import type { MockSessionLink } from './session-link';
+import { MockTranslationSession } from './translation-session';
 import type { MockSipCall } from './sip-call';
 import { MockSipEndpoint } from './sip-endpoint';
+import type { MockWebRtcCall } from './webrtc-call';
 import { MockWebRtcEndpoint } from './webrtc-endpoint';
-import { MockTranslationSession } from './translation-session';
-import type { MockTranslationOptions } from './translation-session';
-import type { TranslationSessionUpdate } from '../../events/translation';
-import type { MockWebRtcOptions } from './webrtc-endpoint';
-
-/** Who may connect. Without `apiKey` every connection is accepted, with or without a key. */
-export interface MockAuthOptions {
-  /**
-   * The accepted key(s), or a predicate over the key the client presented (`undefined` when it
-   * presented none). The key is read from `Authorization: Bearer <key>` or from the
-   * `openai-insecure-api-key.<key>` subprotocol.
-   */
-  apiKey?: string | readonly string[] | ((key: string | undefined) => boolean | Promise<boolean>);
-  /**
-   * How a refused connection is turned away: `'http'` answers the upgrade with HTTP 401 and an
-   * `invalid_api_key` JSON body (as the API does); `{ closeCode }` accepts the WebSocket, sends an
-   * `error` event with code `invalid_api_key`, then closes with that code.
-   * @default 'http'
-   */
-  rejectWith?:
-    | 'http'
-    | {
-        /**
-         * The WebSocket close code.
-         * @default 4003
-         */
-        closeCode?: number;
-        /**
-         * The close reason.
-         * @default 'authentication failed'
-         */
-        reason?: string;
-      };
-}
-
-/** Options of {@link MockRealtimeServer}. Every field is optional. */
-export interface MockRealtimeServerOptions {
-  /** The scripted conversation. Without one the server is a plain assistant (see `defaultReply`). */
-  scenario?: Scenario;
-  /** Session fields every connection starts with, over the API's defaults (e.g. `{ instructions }`). */
-  sessionDefaults?: MockSessionDefaults;
-  /**
-   * Pace of reply audio: `'realtime'`, a speed-up factor, or `'instant'`.
-   * @default 'realtime'
-   */
-  audioPace?: AudioPace;
-  /**
-   * Duration of each `response.output_audio.delta`.
-   * @default 50
-   */
-  outputChunkMs?: number;
-  /** Key checks; see {@link MockAuthOptions}. @default any connection is accepted */
-  auth?: MockAuthOptions;
-  /**
-   * Open connections allowed at once; further upgrades get HTTP 429.
-   * @default Infinity
-   */
-  maxConnections?: number;
-  /**
-   * Largest client frame, in bytes. A larger frame (up to twice this) is answered with an `error`
-   * (code `payload_too_large`) and the session goes on; beyond that `ws` closes the
-   * connection with 1009.
-   * @default 16 MiB (DEFAULT_MAX_CLIENT_FRAME_BYTES)
-   */
-  maxFrameBytes?: number;
-  /**
-   * Each session expires this long after it connected (`session_expired`, then close 1001),
-   * unless the scenario sets its own `expireAfterMs`.
-   * @default DEFAULT_UPSTREAM_SESSION_MAX_MS (60 minutes, as the API)
-   */
-  expireAfterMs?: number;
-  /**
-   * What the assistant says when no scenario turn says otherwise.
-   * @default { audio: 'reply-greeting' } (the greeting fixture and its transcript)
-   */
-  defaultReply?: ScenarioReply;
-  /**
-   * The input transcription reported for committed audio when no scenario turn gives one
-   * (the mock does not recognise speech).
-   * @default '(speech)'
-   */
-  userTranscript?: string;
-  /** Where the fixture clips are. @default the directory `loadFixtureAudio` finds */
-  fixturesDir?: string;
-  /** The recorded log. */
-  log?: {
-    /** Keep base64 audio in the log. @default false */
-    keepAudio?: boolean;
-    /** Entries kept. @default 100000 */
-    maxEntries?: number;
-  };
-  /** Timers and timestamps (a fake clock makes expiry and idle timeouts testable). @default the system clock */
-  clock?: Clock;
-  /** Random source for ids, in [0, 1). @default Math.random */
-  random?: () => number;
-  /**
-   * Port on 127.0.0.1 (the server never listens on other interfaces).
-   * @default 0 (a free port)
-   */
-  port?: number;
-  /**
-   * The WebRTC endpoint (`POST /v1/realtime/calls`, `/client_secrets`, `/calls/{id}/hangup`,
-   * sideband `?call_id=`): always mounted; a call needs the `werift` and `opusscript`
-   * packages, loaded on the first offer.
-   * @default {}
-   */
-  webrtc?: MockWebRtcOptions;
-  /**
-   * What translation sessions (`/v1/realtime/translations`) "translate" every input into: canned
-   * transcripts and a clip, released frame by frame as speech arrives.
-   * @default DEFAULT_MOCK_TRANSLATION (the `question` fixture's words, in Spanish, spoken by `reply-weather`)
-   */
-  translation?: MockTranslationOptions;
-}
-
-/** A connection as the server saw it. */
-export interface MockConnectionInfo {
-  /** Position in {@link MockRealtimeServer.connections}, from 0; the `connection` of log entries. */
-  index: number;
-  /** The transport. */
-  kind: MockSessionLink['kind'];
-  /** Path and query the client connected to. */
-  url: string;
-  /** `model` from the query (or the default model). */
-  model: string;
-  /** `call_id` from the query, for sideband connections. */
-  callId?: string;
-  /** The key the client presented, if any. */
-  apiKey?: string;
-  /** How it presented the key. */
-  authVia: 'header' | 'subprotocol' | 'none';
-  /** The subprotocol the server selected (`'realtime'`), or `''`. */
-  protocol: string;
-  /** The request headers. */
-  headers: Record<string, string | string[] | undefined>;
-  /** The session's id (`sess_...`). */
-  sessionId: string;
-  /** Whether the connection is still open. */
-  open: boolean;
-  /** When it opened (server clock). */
-  openedAt: number;
-  /** When it closed. */
-  closedAt?: number;
-  /** The close code (1006 for a dropped connection). */
-  closeCode?: number;
-  /** The close reason. */
-  closeReason?: string;
-}
-
-/** Where the server listens, once started. */
-export interface MockServerAddress {
-  /** The WebSocket URL, `ws://127.0.0.1:<port>/v1/realtime`. */
-  url: string;
-  /**
-   * The REST base, `http://127.0.0.1:<port>/v1`: `baseUrl` for `createClientSecret` and the
-   * server handlers; the WebRTC offer goes to `${apiBaseUrl}/realtime/calls`.
-   */
-  apiBaseUrl: string;
-  /** The port. */
-  port: number;
-}
 
 const REALTIME_PATH = '/v1/realtime';
 const TRANSLATION_PATH = '/v1/realtime/translations';
 const DEFAULT_OUTPUT_CHUNK_MS = 50;
 const DEFAULT_EXPIRE_AFTER_MS = DEFAULT_UPSTREAM_SESSION_MAX_MS;
-const INSECURE_KEY_PROTOCOL = 'openai-insecure-api-key.';
 /** A client that leaves this much unread is dropped (it stopped reading). */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 const MAX_INPUT_BUFFER_MS = 15 * 60 * 1000;
 const MAX_RETAINED_AUDIO_MS = 10 * 60 * 1000;
 
-function resolveNodeYield(clock: Clock): MockSessionOptions['yieldToEventLoop'] {
-  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-  const clearImmediate = (globalThis as { clearImmediate?: (handle: unknown) => void }).clearImmediate;
-  if (typeof immediate === 'function' && typeof clearImmediate === 'function') {
-    return (callback) => {
-      const handle = immediate(callback);
-      return () => clearImmediate(handle);
-    };
-  }
-  return (callback) => {
-    const handle = clock.setTimeout(callback, 0);
-    return () => clock.clearTimeout(handle);
-  };
-}
-
-function httpReject(socket: Duplex, status: number, statusText: string, body: unknown): void {
-  const text = JSON.stringify(body);
-  try {
-    socket.end(
-      `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-    );
-  } catch {
-    // The client already went away.
-  }
-  socket.destroy();
-}
-
-function checkOptions(options: MockRealtimeServerOptions): void {
-  const invalid = (message: string): RealtimeError => new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MockRealtimeServer: ${message}`);
-  if (options.audioPace !== undefined) paceSpeed(options.audioPace);
-  const positive = (value: unknown, name: string): void => {
-    if (value !== undefined && (typeof value !== 'number' || !(value > 0))) throw invalid(`${name} must be a number > 0, got ${JSON.stringify(value)}.`);
-  };
-  positive(options.outputChunkMs, 'outputChunkMs');
-  positive(options.maxConnections, 'maxConnections');
-  positive(options.maxFrameBytes, 'maxFrameBytes');
-  if (options.expireAfterMs !== undefined && (typeof options.expireAfterMs !== 'number' || options.expireAfterMs < 0)) {
-    throw invalid(`expireAfterMs must be a number >= 0, got ${JSON.stringify(options.expireAfterMs)}.`);
-  }
-  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
-    throw invalid(`port must be an integer 0-65535, got ${JSON.stringify(options.port)}.`);
-  }
-  if (options.scenario !== undefined) defineScenario(options.scenario);
-  if (options.sessionDefaults !== undefined) {
-    // Checked as a `session` so messages name fields as `session.x` and hint at GA renames.
-    const result = z.safeParse(
-      z.object({ session: realtimeSessionConfigSchema }),
-      { session: { ...options.sessionDefaults, type: 'realtime' } },
-      { reportInput: true },
-    );
-    if (!result.success) throw invalid(`sessionDefaults: ${summarizeIssues(result.error.issues).message}.`);
-  }
+/** What an admitted upgrade carries from the key check to the connection. */
+interface Admission {
+  accepted: boolean;
+  rejectWith: MockAuthOptions['rejectWith'];
 }
 
 /**
@@ -301,13 +92,8 @@ export class MockRealtimeServer {
   readonly #newId: (prefix: Parameters<ReturnType<typeof createIdFactory>>[0]) => string;
   readonly #cursor: ScenarioCursor;
   readonly #audio: ReplyAudioSource;
-  readonly #connections: MockConnectionInfo[] = [];
-  readonly #sessions: MockSession[] = [];
-  readonly #translationSessions: MockTranslationSession[] = [];
-  readonly #sockets = new Set<WebSocket>();
-  readonly #pendingUpgrades = new Set<Duplex>();
-  #http: Server | undefined;
-  #wss: WebSocketServer | undefined;
+  readonly #connections: MockConnections<MockSession | MockTranslationSession>;
+  readonly #host: MockHost<Admission>;
   #address: MockServerAddress | undefined;
   #starting: Promise<MockServerAddress> | undefined;
   #stopping: Promise<void> | undefined;
@@ -321,17 +107,31 @@ export class MockRealtimeServer {
     this.#newId = createIdFactory(options.random);
     this.#cursor = new ScenarioCursor(options.scenario);
     this.#audio = new FixtureReplyAudio(options.fixturesDir);
+    this.#connections = new MockConnections(this.#clock);
     const logOptions: ConstructorParameters<typeof EventLog>[0] = { clock: this.#clock };
     if (options.log?.keepAudio !== undefined) logOptions.keepAudio = options.log.keepAudio;
     if (options.log?.maxEntries !== undefined) logOptions.maxEntries = options.log.maxEntries;
     this.log = new EventLog(logOptions);
+    this.#host = new MockHost<Admission>(
+      {
+        port: options.port ?? 0,
+        maxPayload: (options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES) * 2,
+        selectProtocol: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
+        name: 'MockRealtimeServer',
+      },
+      {
+        request: (request, response) => this.#onRequest(request, response),
+        admit: (request, url, credentials) => this.#admit(url, credentials),
+        connection: (ws, request, url, credentials, admission) => this.#accept(ws, request, url, credentials, admission),
+      },
+    );
     this.#webrtc = new MockWebRtcEndpoint(
       {
         clock: this.#clock,
         random: options.random ?? Math.random,
         checkKey: (key) => this.#checkKey(key),
         attach: (link, request) => this.attach(link, request),
-        attachTranslation: (link, request) => this.#createTranslationSession(this.#register(link.kind, request), link, request.model, request.session),
+        attachTranslation: (link, request) => this.#createTranslationSession(this.#connections.register(link.kind, request), link, request.model, request.session),
         stopping: () => this.#stopping !== undefined,
       },
       options.webrtc,
@@ -366,12 +166,12 @@ export class MockRealtimeServer {
 
   /** Every connection accepted so far, open or closed. */
   get connections(): readonly MockConnectionInfo[] {
-    return this.#connections;
+    return this.#connections.list;
   }
 
   /** How many connections are open now. */
   get openConnections(): number {
-    return this.#connections.filter((connection) => connection.open).length;
+    return this.#connections.openCount;
   }
 
   /** How far the scenario has got: turns used and left. */
@@ -384,22 +184,16 @@ export class MockRealtimeServer {
     return { used: this.#cursor.used, remaining: this.#cursor.remaining };
   }
 
-  /**
-   * Every session once: a sideband shares its call's session, and a refused connection has
-   * none.
-   */
-  #uniqueSessions(): Array<MockSession | MockTranslationSession> {
-    return [...new Set(this.#sessions.filter((session): session is MockSession => session !== undefined)), ...this.#translationSessions];
-  }
-
   /** The translation session of a connection (by index), for inspecting its state. */
   translationSession(index: number): MockTranslationSession | undefined {
-    return this.#translationSessions.find((session) => session.connection === index);
+    const session = this.#connections.session(index);
+    return session instanceof MockTranslationSession && session.connection === index ? session : undefined;
   }
 
   /** The session of a connection (by index), for inspecting its state. */
   session(index: number): MockSession | undefined {
-    return this.#sessions[index];
+    const session = this.#connections.session(index);
+    return session instanceof MockSession ? session : undefined;
   }
 
   /**
@@ -419,43 +213,7 @@ export class MockRealtimeServer {
   }
 
   async #start(): Promise<MockServerAddress> {
-    let ws: typeof import('ws');
-    try {
-      ws = await import('ws');
-    } catch (cause) {
-      throw new RealtimeError('VOXWIRE_NO_WEBSOCKET', 'MockRealtimeServer needs the `ws` package: npm install --save-dev ws', { cause });
-    }
-    const http = await import('node:http');
-    const WebSocketServerClass = ws.WebSocketServer ?? (ws as unknown as { default: typeof import('ws') }).default.WebSocketServer;
-    const maxFrameBytes = this.#options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
-    this.#wss = new WebSocketServerClass({
-      noServer: true,
-      maxPayload: maxFrameBytes * 2,
-      perMessageDeflate: false,
-      handleProtocols: (protocols: Set<string>) => (protocols.has('realtime') ? 'realtime' : false),
-    });
-    const server = http.createServer((request, response) => {
-      if (this.#sip.handle(request, response) || this.#webrtc.handle(request, response)) return;
-      const body = JSON.stringify({
-        error: apiError('The Realtime API is a WebSocket endpoint: connect with an Upgrade request.', null),
-      });
-      response.writeHead(request.url?.startsWith(REALTIME_PATH) ? 426 : 404, { 'Content-Type': 'application/json' });
-      response.end(body);
-    });
-    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      void this.#onUpgrade(request, socket, head);
-    });
-    server.on('clientError', (_error, socket) => socket.destroy());
-    this.#http = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#options.port ?? 0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const port = await this.#host.start();
     this.#address = { url: `ws://127.0.0.1:${port}${REALTIME_PATH}`, apiBaseUrl: `http://127.0.0.1:${port}/v1`, port };
     // Warm the default clip so the first reply does not wait on the file system; a failure
     // shows up on the first reply that needs it.
@@ -479,20 +237,11 @@ export class MockRealtimeServer {
     } catch {
       // A failed start leaves nothing running beyond what is closed below.
     }
-    for (const socket of this.#pendingUpgrades) socket.destroy();
-    this.#pendingUpgrades.clear();
+    this.#host.beginStop();
     this.#webrtc.close();
     this.#sip.close();
-    for (const session of this.#uniqueSessions()) session.drop(1006);
-    for (const socket of this.#sockets) socket.terminate();
-    this.#sockets.clear();
-    const wss = this.#wss;
-    const http = this.#http;
-    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
-    if (http) {
-      (http as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    }
+    this.#connections.dropAll(1006, '');
+    await this.#host.close();
     this.log.rejectWaiters('MockRealtimeServer stopped');
   }
 
@@ -536,24 +285,12 @@ export class MockRealtimeServer {
         `dropConnections: ${code} is not a close code a server may send; use 1006 (terminate), 1000-1003, 1007-1014 or 3000-4999.`,
       );
     }
-    let dropped = 0;
-    for (const session of this.#uniqueSessions()) {
-      if (session.closed) continue;
-      session.drop(code, reason);
-      dropped += 1;
-    }
-    return dropped;
+    return this.#connections.dropAll(code, reason);
   }
 
   /** Expires every open session now (`session_expired`, then close 1001). Returns how many. */
   expireSessions(): number {
-    let expired = 0;
-    for (const session of this.#uniqueSessions()) {
-      if (session.closed) continue;
-      session.expire();
-      expired += 1;
-    }
-    return expired;
+    return this.#connections.expireAll();
   }
 
   /**
@@ -563,12 +300,7 @@ export class MockRealtimeServer {
    * @returns How many connections it was sent to.
    */
   send(event: WireEvent, target: { connection?: number } = {}): number {
-    let sent = 0;
-    for (const session of this.#uniqueSessions()) {
-      if (target.connection !== undefined && session.connection !== target.connection) continue;
-      if (session.send(event)) sent += 1;
-    }
-    return sent;
+    return this.#connections.send(event, target);
   }
 
   /** Plays another scenario (or none) from its first turn, for connections old and new. */
@@ -594,28 +326,8 @@ export class MockRealtimeServer {
       session?: MockSessionDefaults;
     } = {},
   ): MockSession {
-    const info = this.#register(link.kind, { ...request, url: request.url ?? REALTIME_PATH, model: request.model ?? DEFAULT_MODEL });
+    const info = this.#connections.register(link.kind, { ...request, url: request.url ?? REALTIME_PATH, model: request.model ?? DEFAULT_MODEL });
     return this.#createSession(info.index, link, info, request.session);
-  }
-
-  /** Registers a connection made over another transport (a WebRTC call) and returns its info. */
-  #register(kind: MockSessionLink['kind'], request: { url: string; model: string; callId?: string; apiKey?: string; headers?: Record<string, string | string[] | undefined> }): MockConnectionInfo {
-    const info: MockConnectionInfo = {
-      index: this.#connections.length,
-      kind,
-      url: request.url,
-      model: request.model,
-      authVia: 'none',
-      protocol: '',
-      headers: request.headers ?? {},
-      sessionId: '',
-      open: true,
-      openedAt: this.#clock.now(),
-      ...(request.callId === undefined ? {} : { callId: request.callId }),
-      ...(request.apiKey === undefined ? {} : { apiKey: request.apiKey }),
-    };
-    this.#connections.push(info);
-    return info;
   }
 
   #createTranslationSession(info: MockConnectionInfo, link: MockSessionLink, model: string, session: TranslationSessionUpdate | undefined): MockTranslationSession {
@@ -631,14 +343,9 @@ export class MockRealtimeServer {
       audio: this.#audio,
       expireAfterMs: this.#options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
       maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
-      onClosed: () => {
-        if (!info.open) return;
-        info.open = false;
-        info.closedAt = this.#clock.now();
-      },
+      onClosed: () => this.#connections.markClosed(info),
     });
-    info.sessionId = translation.session.id;
-    this.#translationSessions.push(translation);
+    this.#connections.setSession(info.index, translation);
     translation.start();
     return translation;
   }
@@ -668,75 +375,42 @@ export class MockRealtimeServer {
       maxBufferedBytes: MAX_BUFFERED_BYTES,
       maxInputBufferMs: MAX_INPUT_BUFFER_MS,
       maxRetainedAudioMs: MAX_RETAINED_AUDIO_MS,
-      yieldToEventLoop: resolveNodeYield(this.#clock),
-      onClosed: () => {
-        if (!info.open) return;
-        info.open = false;
-        info.closedAt = this.#clock.now();
-      },
+      yieldToEventLoop: nodeYield(this.#clock),
+      onClosed: () => this.#connections.markClosed(info),
     });
-    info.sessionId = session.session.id;
-    this.#sessions[index] = session;
+    this.#connections.setSession(index, session);
     session.start();
     return session;
   }
 
-  async #onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    this.#pendingUpgrades.add(socket);
-    socket.on('error', () => socket.destroy());
-    try {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (![REALTIME_PATH, `${REALTIME_PATH}/`, TRANSLATION_PATH, `${TRANSLATION_PATH}/`].includes(url.pathname)) {
-        httpReject(socket, 404, 'Not Found', {
-          error: apiError(`Unknown path ${url.pathname}; the Realtime endpoint is ${REALTIME_PATH}.`, null),
-        });
-        return;
-      }
-      const protocols = protocolsOf(request);
-      const header = request.headers.authorization;
-      const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
-      const fromProtocol = protocols.find((protocol) => protocol.startsWith(INSECURE_KEY_PROTOCOL))?.slice(INSECURE_KEY_PROTOCOL.length);
-      const apiKey = bearer ?? fromProtocol;
-      const authVia: MockConnectionInfo['authVia'] = bearer !== undefined ? 'header' : fromProtocol !== undefined ? 'subprotocol' : 'none';
+  /** Plain HTTP: the WebRTC endpoint's routes; anything else is told to upgrade (426) or not found. */
+  #onRequest(request: IncomingMessage, response: ServerResponse): void {
+    if (this.#sip.handle(request, response) || this.#webrtc.handle(request, response)) return;
+    const body = JSON.stringify({
+      error: apiError('The Realtime API is a WebSocket endpoint: connect with an Upgrade request.', null),
+    });
+    response.writeHead(request.url?.startsWith(REALTIME_PATH) ? 426 : 404, { 'Content-Type': 'application/json' });
+    response.end(body);
+  }
 
-      const accepted = await this.#checkKey(apiKey);
-      if (this.#stopping || socket.destroyed) {
-        socket.destroy();
-        return;
-      }
-      const rejectWith = this.#options.auth?.rejectWith ?? 'http';
-      if (!accepted && rejectWith === 'http') {
-        httpReject(socket, 401, 'Unauthorized', {
-          error: {
-            message: apiKey === undefined ? "You didn't provide an API key." : `Incorrect API key provided: ${redact(apiKey)}.`,
-            type: 'invalid_request_error',
-            param: null,
-            code: 'invalid_api_key',
-          },
-        });
-        return;
-      }
-      const maxConnections = this.#options.maxConnections ?? Number.POSITIVE_INFINITY;
-      if (this.openConnections >= maxConnections) {
-        httpReject(socket, 429, 'Too Many Requests', {
-          error: apiError(`Too many concurrent sessions (the mock allows ${maxConnections}).`, 'rate_limit_exceeded'),
-        });
-        return;
-      }
-      const wss = this.#wss!;
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        this.#pendingUpgrades.delete(socket);
-        if (this.#stopping) {
-          ws.terminate();
-          return;
-        }
-        this.#accept(ws, request, url, { apiKey, authVia, accepted, rejectWith });
-      });
-    } catch {
-      socket.destroy();
-    } finally {
-      this.#pendingUpgrades.delete(socket);
+  /** An upgrade, as the API decides it: the path, the key, the concurrency limit. */
+  async #admit(url: URL, credentials: MockCredentials): Promise<{ refuse: MockHttpRefusal } | { admit: Admission }> {
+    if (![REALTIME_PATH, `${REALTIME_PATH}/`, TRANSLATION_PATH, `${TRANSLATION_PATH}/`].includes(url.pathname)) {
+      return { refuse: { status: 404, statusText: 'Not Found', body: { error: apiError(`Unknown path ${url.pathname}; the Realtime endpoint is ${REALTIME_PATH}.`, null) } } };
     }
+    const { apiKey } = credentials;
+    const accepted = await this.#checkKey(apiKey);
+    const rejectWith = this.#options.auth?.rejectWith ?? 'http';
+    if (!accepted && rejectWith === 'http') {
+      return { refuse: { status: 401, statusText: 'Unauthorized', body: { error: mockErrors.invalidApiKey(apiKey) } } };
+    }
+    const maxConnections = this.#options.maxConnections ?? Number.POSITIVE_INFINITY;
+    if (this.openConnections >= maxConnections) {
+      return {
+        refuse: { status: 429, statusText: 'Too Many Requests', body: { error: apiError(`Too many concurrent sessions (the mock allows ${maxConnections}).`, 'rate_limit_exceeded') } },
+      };
+    }
+    return { admit: { accepted, rejectWith } };
   }
 
   async #checkKey(key: string | undefined): Promise<boolean> {
@@ -755,79 +429,38 @@ export class MockRealtimeServer {
     return typeof expected === 'string' ? key === expected : expected.includes(key);
   }
 
-  #accept(
-    ws: WebSocket,
-    request: IncomingMessage,
-    url: URL,
-    auth: { apiKey: string | undefined; authVia: MockConnectionInfo['authVia']; accepted: boolean; rejectWith: MockAuthOptions['rejectWith'] },
-  ): void {
-    this.#sockets.add(ws);
+  #accept(ws: WebSocket, request: IncomingMessage, url: URL, credentials: MockCredentials, admission: Admission): void {
+    const auth = { ...credentials, ...admission };
     const callId = url.searchParams.get('call_id') ?? undefined;
-    const index = this.#connections.length;
-    const info: MockConnectionInfo = {
-      index,
-      kind: callId === undefined ? 'websocket' : 'sideband',
+    const info = this.#connections.register(callId === undefined ? 'websocket' : 'sideband', {
       url: `${url.pathname}${url.search}`,
       model: url.searchParams.get('model') ?? DEFAULT_MODEL,
       authVia: auth.authVia,
       protocol: ws.protocol,
       headers: { ...request.headers },
-      sessionId: '',
-      open: true,
-      openedAt: this.#clock.now(),
-    };
-    if (callId !== undefined) info.callId = callId;
-    if (auth.apiKey !== undefined) info.apiKey = auth.apiKey;
-    this.#connections.push(info);
-    const link: MockSessionLink = {
-      kind: info.kind,
-      send: (text) => {
-        if (ws.readyState === ws.OPEN) ws.send(text);
-      },
-      close: (code, reason) => {
-        info.closeCode ??= code;
-        info.closeReason ??= reason;
-        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
-      },
-      terminate: () => {
-        info.closeCode ??= 1006;
-        info.closeReason ??= '';
-        ws.terminate();
-      },
-      bufferedAmount: () => ws.bufferedAmount,
-    };
+      ...(callId === undefined ? {} : { callId }),
+      ...(auth.apiKey === undefined ? {} : { apiKey: auth.apiKey }),
+    });
+    const index = info.index;
+    const link = webSocketLink(ws, info.kind, info);
 
     ws.on('error', () => {
       // A protocol error (bad frame, oversized payload) is followed by 'close'; nothing to add.
     });
     let sidebandOf: MockSession | undefined;
     ws.on('close', (code: number, reason: Buffer) => {
-      this.#sockets.delete(ws);
       info.closeCode ??= code;
       info.closeReason ??= reason.toString('utf8');
-      const session = this.#sessions[index];
+      const session = this.#connections.session(index);
       // A sideband leaving does not end the call it joined.
       if (session && session !== sidebandOf) session.handleClose();
-      else {
-        info.open = false;
-        info.closedAt = this.#clock.now();
-      }
+      else this.#connections.markClosed(info);
     });
 
     if (!auth.accepted) {
       // rejectWith: { closeCode }: the upgrade succeeded, the session never starts.
       const close = typeof auth.rejectWith === 'object' ? auth.rejectWith : {};
-      const event: WireEvent = {
-        type: 'error',
-        event_id: this.#newId('event'),
-        error: {
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-          message: auth.apiKey === undefined ? "You didn't provide an API key." : `Incorrect API key provided: ${redact(auth.apiKey)}.`,
-          param: null,
-          event_id: null,
-        },
-      };
+      const event: WireEvent = { type: 'error', event_id: this.#newId('event'), error: { ...mockErrors.invalidApiKey(auth.apiKey), event_id: null } };
       ws.send(JSON.stringify(event));
       this.log.recordSent(index, event);
       ws.close(close.closeCode ?? 4003, close.reason ?? 'authentication failed');
@@ -860,8 +493,7 @@ export class MockRealtimeServer {
       const adopt = (session: MockSession | undefined): void => {
         if (!session || sidebandOf === session) return;
         sidebandOf = session;
-        info.sessionId = session.session.id;
-        this.#sessions[index] = session;
+        this.#connections.setSession(index, session);
       };
       const sink = {
         send: (text: string) => {
@@ -877,14 +509,9 @@ export class MockRealtimeServer {
         adopt(joined.session);
         ws.on('close', () => {
           joined.removeSideband(sink);
-          info.open = false;
-          info.closedAt = this.#clock.now();
+          this.#connections.markClosed(info);
         });
-        ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-          const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-          if (isBinary) joined.receiveFromSideband(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
-          else joined.receiveFromSideband(bytes.toString('utf8'));
-        });
+        onFrames(ws, (data, isBinary) => joined.receiveFromSideband(data, isBinary));
         return;
       }
     }
@@ -892,36 +519,4 @@ export class MockRealtimeServer {
     const session = this.#createSession(index, link, info, secret?.session);
     onFrames(ws, (data, isBinary) => session.receive(data, isBinary));
   }
-}
-
-/** The subprotocols a client offered. */
-function protocolsOf(request: IncomingMessage): string[] {
-  return String(request.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((protocol) => protocol.trim())
-    .filter((protocol) => protocol !== '');
-}
-
-/** Whether a client asks for the retired beta interface: `OpenAI-Beta: realtime=v1` or the `openai-beta.realtime-v1` subprotocol. */
-function speaksBeta(header: string | string[] | undefined, protocols: readonly string[]): boolean {
-  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
-  return values.some((value) => /(^|[\s,])realtime=v1\b/.test(value)) || protocols.includes('openai-beta.realtime-v1');
-}
-
-/** Feeds a socket's frames to a session: text as a string, binary frames as bytes. */
-function onFrames(ws: WebSocket, receive: (data: string | Uint8Array, isBinary: boolean) => void): void {
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    if (isBinary) receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), true);
-    else receive(bytes.toString('utf8'), false);
-  });
-}
-
-/** The `error` body of an HTTP answer, as the API words it. */
-function apiError(message: string, code: string | null): Record<string, unknown> {
-  return { message, type: 'invalid_request_error', param: null, code };
-}
-
-function redact(key: string): string {
-  return key.length <= 8 ? '****' : `${key.slice(0, 3)}****${key.slice(-4)}`;
 }

@@ -29,6 +29,7 @@ import { resamplePcm16 } from './audio';
 import { MockConversation } from './conversation';
 import type { InsertPosition, MockItem, StoredItem } from './conversation';
 import { mockErrors, validationError } from './errors';
+import { MockChannel } from './session-channel';
 import type { MockErrorBody } from './errors';
 import type { MockIdPrefix } from './ids';
 import { MockResponse, splitTextDeltas } from './response';
@@ -43,40 +44,7 @@ import type { ScenarioCursor, TakenTurn } from '../script/scenario-cursor';
 import { EnergyVad, semanticVadSettings } from './vad';
 import type { VadEvent } from './vad';
 
-/** How a session is connected. */
-export type MockTransportKind = 'websocket' | 'webrtc' | 'sideband' | 'sip';
-
-/** What a session needs from its transport. */
-export interface MockSessionLink {
-  /** The transport. `output_audio_buffer.clear` is refused on `websocket`, as the API does. */
-  readonly kind: MockTransportKind;
-  /** Sends one serialised server event. */
-  send(text: string): void;
-  /** Closes with a close frame. */
-  close(code: number, reason: string): void;
-  /** Drops the connection without a close frame (the client sees 1006). */
-  terminate(): void;
-  /** Bytes queued but not yet sent, for backpressure. */
-  bufferedAmount?(): number;
-  /**
-   * Media transports only: plays reply audio on the outbound track. When present, the session
-   * sends no `response.output_audio.delta` events (the audio travels as media) and reports
-   * `output_audio_buffer.started|stopped` instead, as WebRTC sessions do.
-   */
-  writeOutputAudio?(pcm: Int16Array, sampleRate: number): void;
-  /**
-   * Media transports only: discards reply audio not yet played (`output_audio_buffer.clear`).
-   * Returns how much was discarded, in ms (the session truncates the reply to what was played).
-   */
-  clearOutputAudio?(): number;
-  /**
-   * Media transports only: calls `onPlayed` once the reply audio written so far has finished
-   * playing out on the track (never, if it is cleared first). The session sends
-   * `output_audio_buffer.stopped` then, as the API does; without this hook it is sent when the
-   * last chunk was written.
-   */
-  drainOutputAudio?(onPlayed: () => void): void;
-}
+import type { MockSessionLink } from './session-link';
 
 /** Everything a session is created with (the server resolves its options into this). */
 export interface MockSessionOptions {
@@ -176,16 +144,14 @@ export class MockSession {
   #lastAudioItemId: string | undefined;
   #previousInputTokens = 0;
   #started = false;
-  #closed = false;
-  #expiryTimer: unknown;
+  readonly #channel: MockChannel;
   #idleTimer: unknown;
-  readonly #timers = new Set<unknown>();
-  readonly #sleepers = new Set<() => void>();
 
   constructor(options: MockSessionOptions) {
     this.connection = options.connection;
     this.#options = options;
     this.#link = options.link;
+    this.#channel = new MockChannel({ ...options, onEnding: () => this.#abandonResponses(), onSent: (event) => this.#onSent(event) });
     this.#conversation = new MockConversation(options.maxRetainedAudioMs);
     this.#buffer = new InputAudioBuffer(options.maxInputBufferMs);
     this.#conversationId = options.newId('conv');
@@ -228,23 +194,20 @@ export class MockSession {
 
   /** True once the session has ended. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#channel.closed;
   }
 
   /** Sends `session.created` and starts the expiry clock. Call once, when the transport is open. */
   start(): void {
-    if (this.#started || this.#closed) return;
+    if (this.#started || this.#channel.closed) return;
     this.#started = true;
-    this.#emit({ type: 'session.created', session: this.reportedSession });
-    const expireAfterMs = this.#options.expireAfterMs;
-    if (expireAfterMs !== undefined && Number.isFinite(expireAfterMs)) {
-      this.#expiryTimer = this.#setTimer(() => this.expire(), expireAfterMs);
-    }
+    this.#channel.emit({ type: 'session.created', session: this.reportedSession });
+    this.#channel.expireAfter(this.#options.expireAfterMs, () => this.expire());
   }
 
   /** Sends any server event (the session fills in `event_id` when missing). False once closed. */
   send(event: WireEvent): boolean {
-    return this.#emit(event);
+    return this.#channel.emit(event);
   }
 
   /**
@@ -252,32 +215,17 @@ export class MockSession {
    * `session_expired`, then a close with 1001.
    */
   expire(): void {
-    if (this.#closed) return;
-    this.#abandonResponses();
-    this.#sendError(mockErrors.sessionExpired(this.#options.expireAfterMs ?? DEFAULT_UPSTREAM_SESSION_MAX_MS), null);
-    this.#link.close(1001, 'Session expired');
-    this.handleClose();
+    this.#channel.expire(this.#options.expireAfterMs ?? DEFAULT_UPSTREAM_SESSION_MAX_MS);
   }
 
   /** Ends the connection: 1006 terminates it (no close frame), any other code closes it. */
   drop(code = 1006, reason = ''): void {
-    if (this.#closed) return;
-    this.#abandonResponses();
-    if (code === 1006) this.#link.terminate();
-    else this.#link.close(code, reason);
-    this.handleClose();
+    this.#channel.drop(code, reason);
   }
 
   /** Tells the session its transport closed (from either side). Stops every timer and stream. */
   handleClose(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#abandonResponses();
-    for (const timer of this.#timers) this.#options.clock.clearTimeout(timer);
-    this.#timers.clear();
-    for (const wake of [...this.#sleepers]) wake();
-    this.#sleepers.clear();
-    this.#options.onClosed?.();
+    this.#channel.close();
   }
 
   /**
@@ -287,21 +235,7 @@ export class MockSession {
    * @param isBinary - Whether it arrived as a binary frame (refused: the API speaks JSON text).
    */
   receive(data: string | Uint8Array, isBinary = false): void {
-    if (this.#closed) return;
-    try {
-      this.#receive(data, isBinary);
-    } catch (error) {
-      // The mock must survive anything a client sends; report its own failure on the wire.
-      this.#sendError(
-        {
-          type: 'server_error',
-          code: 'server_error',
-          message: `voxwire mock failed to handle the event: ${error instanceof Error ? error.message : String(error)}`,
-          param: null,
-        },
-        null,
-      );
-    }
+    this.#channel.guard(() => this.#receive(data, isBinary));
   }
 
   /**
@@ -309,7 +243,7 @@ export class MockSession {
    * `input_audio_buffer.append`, VAD included.
    */
   appendAudio(pcm: Int16Array, sampleRate: number): void {
-    if (this.#closed) return;
+    if (this.#channel.closed) return;
     const rate = formatRate(this.#session.audio.input.format);
     this.#appendAudio(sampleRate === rate ? pcm : resamplePcm16(pcm, sampleRate, rate), rate);
   }
@@ -318,15 +252,14 @@ export class MockSession {
     const log = this.#options.log;
     const bytes = typeof data === 'string' ? data.length : data.byteLength;
     if (isBinary) {
-      log.recordReceived(this.connection, { type: '(binary frame)' }, { valid: false, bytes, errorCode: 'invalid_event' });
-      this.#sendError(mockErrors.binaryFrame(), null);
+      this.#channel.refuseBinary(bytes);
       return;
     }
     const max = this.#options.maxFrameBytes;
     if (typeof data === 'string' ? exceedsUtf8Bytes(data, max) : data.byteLength > max) {
       const error = mockErrors.frameTooLarge(bytes, max);
       log.recordReceived(this.connection, { type: '(frame too large)' }, { valid: false, bytes, errorCode: error.code ?? '' });
-      this.#sendError(error, null);
+      this.#channel.sendError(error, null);
       return;
     }
     const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
@@ -358,7 +291,7 @@ export class MockSession {
     }
     const recorded: WireEvent = object && typeof object.type === 'string' ? (object as WireEvent) : { type: '(invalid)' };
     log.recordReceived(this.connection, recorded, { valid: false, bytes, errorCode: error.code ?? '' });
-    this.#sendError(error, clientEventId);
+    this.#channel.sendError(error, clientEventId);
   }
 
   #dispatch(event: ClientEventInputMap[keyof ClientEventInputMap]): void {
@@ -397,21 +330,21 @@ export class MockSession {
       // A new session may still choose its kind (as a client that connected with `?model=` and
       // configures a transcription session does); once anything happened, the kind is fixed.
       if (this.#conversation.list().length > 0 || this.#lastResponseId !== undefined || this.#buffer.clockMs > 0) {
-        this.#sendError(mockErrors.sessionTypeChange(this.#kind, update.type), eventId);
+        this.#channel.sendError(mockErrors.sessionTypeChange(this.#kind, update.type), eventId);
         return;
       }
       this.#kind = update.type;
     }
     const newVoice = update.type === 'realtime' ? update.audio?.output?.voice : undefined;
     if (newVoice !== undefined && this.#assistantSpoke && voiceKey(newVoice) !== voiceKey(this.#session.audio.output.voice)) {
-      this.#sendError(mockErrors.voiceLocked(), eventId);
+      this.#channel.sendError(mockErrors.voiceLocked(), eventId);
       return;
     }
     this.#session = mergeSessionUpdate(this.#session, update as Parameters<typeof mergeSessionUpdate>[1]);
     if (this.#kind === 'transcription') this.#becomeTranscription();
     this.#configureVad();
     if (this.#session.audio.input.turn_detection?.idle_timeout_ms == null) this.#clearIdleTimer();
-    this.#emit({ type: 'session.updated', session: this.reportedSession });
+    this.#channel.emit({ type: 'session.updated', session: this.reportedSession });
   }
 
   /** A transcription session always transcribes and never answers. */
@@ -457,7 +390,7 @@ export class MockSession {
     try {
       decoded = decodeWireAudio(event.audio, this.#session.audio.input.format);
     } catch (error) {
-      this.#sendError(mockErrors.invalidAudio(error instanceof Error ? error.message : String(error)), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.invalidAudio(error instanceof Error ? error.message : String(error)), event.event_id ?? null);
       return;
     }
     this.#appendAudio(decoded.pcm, decoded.sampleRate);
@@ -468,7 +401,7 @@ export class MockSession {
     this.#buffer.append(pcm, sampleRate);
     if (!this.#vad) return;
     for (const vadEvent of this.#vad.push(pcm)) {
-      if (this.#closed) return;
+      if (this.#channel.closed) return;
       this.#onVad(vadEvent);
     }
   }
@@ -481,7 +414,7 @@ export class MockSession {
       const itemId = this.#options.newId('item');
       this.#speech = { itemId, audioStartMs };
       this.#clearIdleTimer();
-      this.#emit({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioStartMs, item_id: itemId });
+      this.#channel.emit({ type: 'input_audio_buffer.speech_started', audio_start_ms: audioStartMs, item_id: itemId });
       if (detection.interrupt_response !== false) {
         if (this.#response?.active) this.#response.cancel('turn_detected');
         this.#interruptPlayback();
@@ -492,7 +425,7 @@ export class MockSession {
     if (!speech) return;
     this.#speech = undefined;
     const audioEndMs = Math.round(Math.min(this.#buffer.clockMs, this.#vadOriginMs + event.audioEndMs));
-    this.#emit({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioEndMs, item_id: speech.itemId });
+    this.#channel.emit({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: audioEndMs, item_id: speech.itemId });
     const pcm = this.#buffer.take(speech.audioStartMs, audioEndMs);
     this.#commitAudio(pcm, this.#buffer.sampleRate, speech.itemId, undefined);
     // With a response still running (interrupt_response off) the API may not start another; the
@@ -503,7 +436,7 @@ export class MockSession {
   #inputCommit(event: ClientEventOf<'input_audio_buffer.commit'>): void {
     const bufferedMs = this.#buffer.bufferedMs;
     if (bufferedMs < MIN_COMMIT_MS) {
-      this.#sendError(mockErrors.commitEmpty(bufferedMs), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.commitEmpty(bufferedMs), event.event_id ?? null);
       return;
     }
     const itemId = this.#speech?.itemId ?? this.#options.newId('item');
@@ -517,7 +450,7 @@ export class MockSession {
     this.#buffer.clear();
     this.#vad?.resetSpeech();
     this.#speech = undefined;
-    this.#emit({ type: 'input_audio_buffer.cleared' });
+    this.#channel.emit({ type: 'input_audio_buffer.cleared' });
   }
 
   /** Turns committed audio into a user item, with its transcription when the session asks for one. */
@@ -533,9 +466,9 @@ export class MockSession {
     const stored: StoredItem = { item, audioMs: sampleRate > 0 ? (pcm.length * 1000) / sampleRate : 0 };
     if (pcm.length > 0 && sampleRate > 0) stored.audio = { pcm, sampleRate };
     const previous = this.#conversation.insert(stored, 'end');
-    if (!this.#emit({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId })) return;
-    if (!this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item: structuredClone(item) })) return;
-    if (!this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(item) })) return;
+    if (!this.#channel.emit({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId })) return;
+    if (!this.#channel.emit({ type: 'conversation.item.added', previous_item_id: previous, item: structuredClone(item) })) return;
+    if (!this.#channel.emit({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(item) })) return;
     if (this.#session.audio.input.transcription === null) return;
     const text = transcript ?? this.#options.turns.peek()?.user ?? this.#options.userTranscript;
     if (this.#kind === 'transcription') this.#options.turns.take();
@@ -557,12 +490,12 @@ export class MockSession {
     const itemId = item.id;
     for (const delta of splitTextDeltas(text)) {
       const event = { type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta, obfuscation: this.#options.obfuscate(delta) };
-      if (!this.#emit(event)) return;
+      if (!this.#channel.emit(event)) return;
     }
     const audioTokens = Math.round(((stored.audioMs ?? 0) / 1000) * INPUT_AUDIO_TOKENS_PER_SECOND);
     const outputTokens = Math.ceil(text.length / TEXT_CHARS_PER_TOKEN);
     (item.content as Array<Record<string, unknown>>)[0]!.transcript = text;
-    this.#emit({
+    this.#channel.emit({
       type: 'conversation.item.input_audio_transcription.completed',
       item_id: itemId,
       content_index: 0,
@@ -586,7 +519,7 @@ export class MockSession {
     const playing = this.#playing;
     if (playing === undefined || this.#link.clearOutputAudio === undefined) return;
     const discardedMs = this.#link.clearOutputAudio();
-    this.#emit({ type: 'output_audio_buffer.cleared', response_id: playing.responseId });
+    this.#channel.emit({ type: 'output_audio_buffer.cleared', response_id: playing.responseId });
     const stored = this.#conversation.get(playing.itemId);
     if (stored?.sentAudioMs === undefined) return;
     const playedMs = Math.max(0, Math.floor(stored.sentAudioMs - discardedMs));
@@ -595,11 +528,11 @@ export class MockSession {
 
   #outputClear(event: ClientEventOf<'output_audio_buffer.clear'>): void {
     if (this.#link.kind === 'websocket') {
-      this.#sendError(mockErrors.outputBufferWebRtcOnly(), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.outputBufferWebRtcOnly(), event.event_id ?? null);
       return;
     }
     this.#link.clearOutputAudio?.();
-    this.#emit({ type: 'output_audio_buffer.cleared', response_id: this.#lastResponseId ?? null });
+    this.#channel.emit({ type: 'output_audio_buffer.cleared', response_id: this.#lastResponseId ?? null });
   }
 
   // --- conversation -------------------------------------------------------------------------
@@ -608,26 +541,26 @@ export class MockSession {
     const eventId = event.event_id ?? null;
     const previousId = event.previous_item_id;
     if (previousId !== undefined && previousId !== 'root' && !this.#conversation.has(previousId)) {
-      this.#sendError(mockErrors.previousItemNotFound(previousId), eventId);
+      this.#channel.sendError(mockErrors.previousItemNotFound(previousId), eventId);
       return;
     }
     const input = event.item as Record<string, unknown>;
     const id = typeof input.id === 'string' ? input.id : this.#options.newId('item');
     if (this.#conversation.has(id)) {
-      this.#sendError(mockErrors.duplicateItemId(id), eventId);
+      this.#channel.sendError(mockErrors.duplicateItemId(id), eventId);
       return;
     }
     let stored: StoredItem;
     try {
       stored = this.#toStoredItem(input, id);
     } catch (error) {
-      this.#sendError(mockErrors.invalidAudio(error instanceof Error ? error.message : String(error)), eventId);
+      this.#channel.sendError(mockErrors.invalidAudio(error instanceof Error ? error.message : String(error)), eventId);
       return;
     }
     const position: InsertPosition = previousId === undefined ? 'end' : previousId === 'root' ? 'root' : { after: previousId };
     const previous = this.#conversation.insert(stored, position);
-    if (!this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item: structuredClone(stored.item) })) return;
-    this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(stored.item) });
+    if (!this.#channel.emit({ type: 'conversation.item.added', previous_item_id: previous, item: structuredClone(stored.item) })) return;
+    this.#channel.emit({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(stored.item) });
   }
 
   /** A client item as the server reports it: id, `object`, `status`; audio kept aside, not echoed. */
@@ -652,7 +585,7 @@ export class MockSession {
   #itemRetrieve(event: ClientEventOf<'conversation.item.retrieve'>): void {
     const stored = this.#conversation.get(event.item_id);
     if (!stored) {
-      this.#sendError(mockErrors.itemNotFound(event.item_id), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.itemNotFound(event.item_id), event.event_id ?? null);
       return;
     }
     const item = structuredClone(stored.item);
@@ -666,36 +599,36 @@ export class MockSession {
         part.audio = encodeWireAudio(stored.audio.pcm, sameRate ? format : { type: 'audio/pcm', rate: stored.audio.sampleRate });
       }
     }
-    this.#emit({ type: 'conversation.item.retrieved', item });
+    this.#channel.emit({ type: 'conversation.item.retrieved', item });
   }
 
   #itemDelete(event: ClientEventOf<'conversation.item.delete'>): void {
     if (!this.#conversation.delete(event.item_id)) {
-      this.#sendError(mockErrors.itemNotFound(event.item_id), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.itemNotFound(event.item_id), event.event_id ?? null);
       return;
     }
-    this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
+    this.#channel.emit({ type: 'conversation.item.deleted', item_id: event.item_id });
   }
 
   #itemTruncate(event: ClientEventOf<'conversation.item.truncate'>): void {
     const eventId = event.event_id ?? null;
     const stored = this.#conversation.get(event.item_id);
     if (!stored) {
-      this.#sendError(mockErrors.itemNotFound(event.item_id), eventId);
+      this.#channel.sendError(mockErrors.itemNotFound(event.item_id), eventId);
       return;
     }
     const item = stored.item;
     if (item.type !== 'message' || item.role !== 'assistant' || stored.sentAudioMs === undefined || stored.sentAudioMs <= 0) {
-      this.#sendError(mockErrors.truncateNotAudio(), eventId);
+      this.#channel.sendError(mockErrors.truncateNotAudio(), eventId);
       return;
     }
     if (event.content_index !== 0) {
-      this.#sendError(mockErrors.noSuchContent(item.id, event.content_index), eventId);
+      this.#channel.sendError(mockErrors.noSuchContent(item.id, event.content_index), eventId);
       return;
     }
     const availableMs = Math.floor(Math.min(stored.sentAudioMs, stored.truncatedAtMs ?? Number.POSITIVE_INFINITY));
     if (event.audio_end_ms > availableMs) {
-      this.#sendError(mockErrors.truncateBeyondAudio(availableMs, event.audio_end_ms), eventId);
+      this.#channel.sendError(mockErrors.truncateBeyondAudio(availableMs, event.audio_end_ms), eventId);
       return;
     }
     this.#truncate(stored, event.audio_end_ms);
@@ -715,25 +648,25 @@ export class MockSession {
       const samples = Math.floor((stored.audio.sampleRate * audioEndMs) / 1000);
       this.#conversation.setAudio(item.id, { pcm: stored.audio.pcm.subarray(0, samples), sampleRate: stored.audio.sampleRate });
     }
-    this.#emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
+    this.#channel.emit({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
   }
 
   // --- responses ----------------------------------------------------------------------------
 
   #responseCreate(event: ClientEventOf<'response.create'>): void {
     if (this.#kind === 'transcription') {
-      this.#sendError(mockErrors.notInTranscriptionSession(event.type), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.notInTranscriptionSession(event.type), event.event_id ?? null);
       return;
     }
     const params = event.response;
     const outOfBand = params?.conversation === 'none';
     if (!outOfBand && this.#response?.active) {
-      this.#sendError(mockErrors.activeResponse(this.#response.id), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.activeResponse(this.#response.id), event.event_id ?? null);
       return;
     }
     if (outOfBand && this.#outOfBand.size >= MAX_OUT_OF_BAND_RESPONSES) {
       const [oldest] = this.#outOfBand;
-      this.#sendError(mockErrors.activeResponse(oldest!.id), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.activeResponse(oldest!.id), event.event_id ?? null);
       return;
     }
     this.#startResponse(params, event.event_id ?? null);
@@ -746,7 +679,7 @@ export class MockSession {
     );
     const target = wanted === undefined ? (this.#response?.active ? this.#response : candidates[0]) : candidates.find((r) => r.id === wanted);
     if (!target || !target.cancel('client_cancelled')) {
-      this.#sendError(mockErrors.cancelNotActive(), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.cancelNotActive(), event.event_id ?? null);
     }
   }
 
@@ -779,9 +712,9 @@ export class MockSession {
         clientEventId,
       },
       {
-        emit: (event) => this.#emit(event),
+        emit: (event) => this.#channel.emit(event),
         drop: (code, reason) => this.drop(code, reason),
-        sleep: (ms, signal) => this.#sleep(ms, signal),
+        sleep: (ms, signal) => this.#channel.sleep(ms, signal),
         now: () => this.#options.clock.now(),
         newId: (prefix) => this.#options.newId(prefix),
         obfuscate: (delta) => this.#options.obfuscate(delta),
@@ -895,7 +828,7 @@ export class MockSession {
     this.#outOfBand.delete(response);
     // A response that failed before it was announced must not hold the transcriptions back.
     if (this.#transcriptionsWaitFor === response) this.#flushTranscriptions();
-    if (this.#closed || response !== this.#response || response.status !== 'completed') return;
+    if (this.#channel.closed || response !== this.#response || response.status !== 'completed') return;
     this.#armIdleTimer(response);
   }
 
@@ -907,22 +840,22 @@ export class MockSession {
     if (typeof idleMs !== 'number' || idleMs <= 0) return;
     this.#clearIdleTimer();
     const playbackLeftMs = Math.max(0, (response.playbackEndsAt ?? 0) - this.#options.clock.now());
-    this.#idleTimer = this.#setTimer(() => this.#idleTimeout(idleMs), playbackLeftMs + idleMs);
+    this.#idleTimer = this.#channel.setTimer(() => this.#idleTimeout(idleMs), playbackLeftMs + idleMs);
   }
 
   #clearIdleTimer(): void {
     if (this.#idleTimer === undefined) return;
-    this.#clearTimer(this.#idleTimer);
+    this.#channel.clearTimer(this.#idleTimer);
     this.#idleTimer = undefined;
   }
 
   #idleTimeout(idleMs: number): void {
     this.#idleTimer = undefined;
-    if (this.#closed || this.#speech || this.#response?.active || this.#kind === 'transcription') return;
+    if (this.#channel.closed || this.#speech || this.#response?.active || this.#kind === 'transcription') return;
     const audioEndMs = Math.round(this.#buffer.clockMs);
     const audioStartMs = Math.round(Math.max(this.#buffer.startMs, audioEndMs - idleMs));
     const itemId = this.#options.newId('item');
-    this.#emit({ type: 'input_audio_buffer.timeout_triggered', audio_start_ms: audioStartMs, audio_end_ms: audioEndMs, item_id: itemId });
+    this.#channel.emit({ type: 'input_audio_buffer.timeout_triggered', audio_start_ms: audioStartMs, audio_end_ms: audioEndMs, item_id: itemId });
     const sampleRate = this.#buffer.sampleRate;
     const pcm = this.#buffer.take(audioStartMs, audioEndMs);
     this.#buffer.clear();
@@ -939,65 +872,14 @@ export class MockSession {
     this.#outOfBand.clear();
   }
 
-  /** Sends an event with a fresh `event_id`, records it, enforces backpressure. */
-  #emit(event: WireEvent): boolean {
-    if (this.#closed) return false;
-    const { type, event_id: givenId, ...rest } = event;
-    const full: WireEvent = { type, event_id: typeof givenId === 'string' ? givenId : this.#options.newId('event'), ...rest };
-    const buffered = this.#link.bufferedAmount?.() ?? 0;
-    if (buffered > this.#options.maxBufferedBytes) {
-      // The client stopped reading; holding ever more frames in memory would only end worse.
-      this.drop(1006, '');
-      return false;
-    }
-    this.#link.send(JSON.stringify(full));
-    this.#options.log.recordSent(this.connection, full);
+  /** What the session learns from an event it sent: the turn's transcriptions go out after `response.created`; playback starts and stops. */
+  #onSent(event: WireEvent): void {
+    const type = event.type;
     if (type === 'response.created' && this.#transcriptionsWaitFor !== undefined) this.#flushTranscriptions();
-    if (type === 'output_audio_buffer.started' && typeof full.response_id === 'string' && this.#lastAudioItemId !== undefined) {
-      this.#playing = { responseId: full.response_id, itemId: this.#lastAudioItemId };
+    if (type === 'output_audio_buffer.started' && typeof event.response_id === 'string' && this.#lastAudioItemId !== undefined) {
+      this.#playing = { responseId: event.response_id, itemId: this.#lastAudioItemId };
     } else if (type === 'output_audio_buffer.stopped' || type === 'output_audio_buffer.cleared') {
       this.#playing = undefined;
     }
-    return true;
-  }
-
-  #sendError(body: Omit<MockErrorBody, 'event_id'>, clientEventId: string | null): void {
-    this.#emit({ type: 'error', error: { ...body, event_id: clientEventId } });
-  }
-
-  #setTimer(callback: () => void, delayMs: number): unknown {
-    const handle = this.#options.clock.setTimeout(() => {
-      this.#timers.delete(handle);
-      if (!this.#closed) callback();
-    }, delayMs);
-    this.#timers.add(handle);
-    return handle;
-  }
-
-  #clearTimer(handle: unknown): void {
-    this.#options.clock.clearTimeout(handle);
-    this.#timers.delete(handle);
-  }
-
-  #sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-    if (this.#closed || signal.aborted) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      let cancelTimer: () => void;
-      const finish = (completed: boolean): void => {
-        this.#sleepers.delete(wake);
-        signal.removeEventListener('abort', wake);
-        cancelTimer();
-        resolve(completed && !this.#closed && !signal.aborted);
-      };
-      const wake = (): void => finish(false);
-      if (ms <= 0) {
-        cancelTimer = this.#options.yieldToEventLoop(() => finish(true));
-      } else {
-        const handle = this.#setTimer(() => finish(true), ms);
-        cancelTimer = () => this.#clearTimer(handle);
-      }
-      this.#sleepers.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
-    });
   }
 }

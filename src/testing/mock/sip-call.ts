@@ -9,7 +9,8 @@
  */
 
 import type { Clock } from '../../base/clock';
-import type { MockSession, MockSessionLink } from './session';
+import type { MockSession } from './session';
+import type { MockSessionLink } from './session-link';
 import { Playout } from './playout';
 import type { SidebandSink } from './webrtc-call';
 

@@ -19,9 +19,10 @@ import type { TranslationClientEventMap, TranslationSessionUpdate } from '../../
 import type { EventLog, WireEvent } from '../recording/event-log';
 import { resamplePcm16 } from './audio';
 import { mockErrors, validationError } from './errors';
+import { MockChannel } from './session-channel';
 import type { MockErrorBody } from './errors';
 import type { MockIdPrefix } from './ids';
-import type { MockSessionLink } from './session';
+import type { MockSessionLink } from './session-link';
 import type { ReplyAudioSource, ReplyClip } from './reply-audio';
 import type { ScenarioAudio } from '../script/scenario';
 
@@ -152,12 +153,13 @@ export class MockTranslationSession {
   #inputMs = 0;
   #started = false;
   #closing = false;
-  #closed = false;
-  #expiryTimer: unknown;
+  readonly #channel: MockChannel;
 
   constructor(options: MockTranslationSessionOptions) {
     this.connection = options.connection;
     this.#options = options;
+    // The translation session's options carry the channel's (connection, link, log, clock, ids, onClosed).
+    this.#channel = new MockChannel(options);
     const canned = { ...DEFAULT_MOCK_TRANSLATION, ...options.translation };
     this.#source = words(canned.sourceTranscript);
     this.#translated = words(canned.translatedTranscript);
@@ -174,7 +176,7 @@ export class MockTranslationSession {
         this.#clip = clip.sampleRate === TRANSLATION_SAMPLE_RATE ? clip : { ...clip, pcm: resamplePcm16(clip.pcm, clip.sampleRate, TRANSLATION_SAMPLE_RATE), sampleRate: TRANSLATION_SAMPLE_RATE };
         this.#answer();
       },
-      (error: unknown) => this.#sendError({ type: 'server_error', code: 'server_error', message: `voxwire mock: the translation audio could not be loaded: ${String(error)}`, param: null }, null),
+      (error: unknown) => this.#channel.sendError({ type: 'server_error', code: 'server_error', message: `voxwire mock: the translation audio could not be loaded: ${String(error)}`, param: null }, null),
     );
   }
 
@@ -190,61 +192,45 @@ export class MockTranslationSession {
 
   /** True once the session has ended. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#channel.closed;
   }
 
   /** Sends `session.created` and starts the expiry clock. */
   start(): void {
-    if (this.#started || this.#closed) return;
+    if (this.#started || this.#channel.closed) return;
     this.#started = true;
-    this.#emit({ type: 'session.created', session: this.session });
-    if (Number.isFinite(this.#options.expireAfterMs)) {
-      this.#expiryTimer = this.#options.clock.setTimeout(() => this.expire(), this.#options.expireAfterMs);
-    }
+    this.#channel.emit({ type: 'session.created', session: this.session });
+    this.#channel.expireAfter(this.#options.expireAfterMs, () => this.expire());
   }
 
   /** Sends any server event (`event_id` filled in). False once closed. */
   send(event: WireEvent): boolean {
-    return this.#emit(event);
+    return this.#channel.emit(event);
   }
 
   /** Ends the session at its maximum duration: `session_expired`, then close 1001. */
   expire(): void {
-    if (this.#closed) return;
-    this.#sendError(mockErrors.sessionExpired(this.#options.expireAfterMs), null);
-    this.#options.link.close(1001, 'Session expired');
-    this.handleClose();
+    this.#channel.expire(this.#options.expireAfterMs);
   }
 
   /** Ends the connection: 1006 terminates it (no close frame), any other code closes it. */
   drop(code = 1006, reason = ''): void {
-    if (this.#closed) return;
-    if (code === 1006) this.#options.link.terminate();
-    else this.#options.link.close(code, reason);
-    this.handleClose();
+    this.#channel.drop(code, reason);
   }
 
   /** Tells the session its transport closed. */
   handleClose(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#options.clock.clearTimeout(this.#expiryTimer);
-    this.#options.onClosed?.();
+    this.#channel.close();
   }
 
   /** Handles one client frame. Never throws: invalid frames get `error` events. */
   receive(data: string | Uint8Array, isBinary = false): void {
-    if (this.#closed) return;
-    try {
-      this.#receive(data, isBinary);
-    } catch (error) {
-      this.#sendError({ type: 'server_error', code: 'server_error', message: `voxwire mock failed to handle the event: ${error instanceof Error ? error.message : String(error)}`, param: null }, null);
-    }
+    this.#channel.guard(() => this.#receive(data, isBinary));
   }
 
   /** Source audio that arrived as media (WebRTC): the same path as `session.input_audio_buffer.append`. */
   appendAudio(pcm: Int16Array, sampleRate: number): void {
-    if (this.#closed || this.#closing) return;
+    if (this.#channel.closed || this.#closing) return;
     const samples = sampleRate === TRANSLATION_SAMPLE_RATE ? pcm : resamplePcm16(pcm, sampleRate, TRANSLATION_SAMPLE_RATE);
     this.#inputMs += (samples.length * 1000) / TRANSLATION_SAMPLE_RATE;
     const all = new Int16Array(this.#pending.length + samples.length);
@@ -262,8 +248,7 @@ export class MockTranslationSession {
     const log = this.#options.log;
     const bytes = typeof data === 'string' ? data.length : data.byteLength;
     if (isBinary) {
-      log.recordReceived(this.connection, { type: '(binary frame)' }, { valid: false, bytes, errorCode: 'invalid_event' });
-      this.#sendError(mockErrors.binaryFrame(), null);
+      this.#channel.refuseBinary(bytes);
       return;
     }
     const result = parseTranslationClientEvent(data, { maxFrameBytes: this.#options.maxFrameBytes });
@@ -281,21 +266,21 @@ export class MockTranslationSession {
     else if (raw === undefined || typeof raw.type !== 'string') error = mockErrors.missingType();
     else error = validationError(raw, result.error);
     log.recordReceived(this.connection, raw && typeof raw.type === 'string' ? (raw as WireEvent) : { type: '(invalid)' }, { valid: false, bytes, errorCode: error.code ?? '' });
-    this.#sendError(error, clientEventId);
+    this.#channel.sendError(error, clientEventId);
   }
 
   #dispatch(event: TranslationClientEventMap[keyof TranslationClientEventMap]): void {
     switch (event.type) {
       case 'session.update':
         this.#apply(event.session);
-        this.#emit({ type: 'session.updated', session: this.session });
+        this.#channel.emit({ type: 'session.updated', session: this.session });
         return;
       case 'session.input_audio_buffer.append': {
         let pcm: Int16Array;
         try {
           pcm = base64ToPcm16(event.audio);
         } catch {
-          this.#sendError(mockErrors.invalidAudio('expected base64 24 kHz PCM16 mono'), event.event_id ?? null);
+          this.#channel.sendError(mockErrors.invalidAudio('expected base64 24 kHz PCM16 mono'), event.event_id ?? null);
           return;
         }
         this.appendAudio(pcm, TRANSLATION_SAMPLE_RATE);
@@ -322,7 +307,7 @@ export class MockTranslationSession {
   /** Answers every speech frame heard so far (once the canned clip is loaded). */
   #answer(): void {
     if (this.#clip === undefined) return;
-    while (this.#answeredFrames < this.#speechFrames && !this.#closed) {
+    while (this.#answeredFrames < this.#speechFrames && !this.#channel.closed) {
       this.#answeredFrames += 1;
       this.#step(1);
     }
@@ -337,17 +322,17 @@ export class MockTranslationSession {
     this.#elapsedMs += FRAME_MS * frames;
     if (this.#session.audio.input.transcription !== null) {
       const delta = this.#source.splice(0, frames).join('');
-      if (delta !== '') this.#emit({ type: 'session.input_transcript.delta', delta, elapsed_ms });
+      if (delta !== '') this.#channel.emit({ type: 'session.input_transcript.delta', delta, elapsed_ms });
     }
     const text = this.#translated.splice(0, frames).join('');
-    if (text !== '') this.#emit({ type: 'session.output_transcript.delta', delta: text, elapsed_ms });
+    if (text !== '') this.#channel.emit({ type: 'session.output_transcript.delta', delta: text, elapsed_ms });
     const end = Math.min(clip.pcm.length, this.#clipOffset + FRAME_SAMPLES * frames);
     if (end <= this.#clipOffset) return;
     const chunk = clip.pcm.subarray(this.#clipOffset, end);
     this.#clipOffset = end;
     const link = this.#options.link;
     if (link.writeOutputAudio) link.writeOutputAudio(chunk, TRANSLATION_SAMPLE_RATE);
-    else this.#emit({ type: 'session.output_audio.delta', delta: pcm16ToBase64(chunk), sample_rate: TRANSLATION_SAMPLE_RATE, channels: 1, format: 'pcm16', elapsed_ms });
+    else this.#channel.emit({ type: 'session.output_audio.delta', delta: pcm16ToBase64(chunk), sample_rate: TRANSLATION_SAMPLE_RATE, channels: 1, format: 'pcm16', elapsed_ms });
   }
 
   /** `session.close`: the rest of the translation, then `session.closed`, then a normal close. */
@@ -358,31 +343,18 @@ export class MockTranslationSession {
 
   #flush(): void {
     const clip = this.#clip;
-    if (clip === undefined || this.#closed) return;
+    if (clip === undefined || this.#channel.closed) return;
     const left = Math.max(this.#source.length, this.#translated.length, Math.ceil((clip.pcm.length - this.#clipOffset) / FRAME_SAMPLES));
     // Nothing was said: there is nothing to translate.
     if (this.#speechFrames > 0 && left > 0) this.#step(left);
     const finish = (): void => {
-      this.#emit({ type: 'session.closed' });
+      this.#channel.emit({ type: 'session.closed' });
       this.#options.link.close(1000, 'session closed');
       this.handleClose();
     };
     // Over WebRTC the audio is still playing out: close once the track has played it.
     if (this.#options.link.drainOutputAudio) this.#options.link.drainOutputAudio(finish);
     else finish();
-  }
-
-  #emit(event: WireEvent): boolean {
-    if (this.#closed) return false;
-    const { type, event_id: givenId, ...rest } = event;
-    const full: WireEvent = { type, event_id: typeof givenId === 'string' ? givenId : this.#options.newId('event'), ...rest };
-    this.#options.link.send(JSON.stringify(full));
-    this.#options.log.recordSent(this.connection, full);
-    return true;
-  }
-
-  #sendError(body: Omit<MockErrorBody, 'event_id'>, clientEventId: string | null): void {
-    this.#emit({ type: 'error', error: { ...body, event_id: clientEventId } });
   }
 }
 

@@ -14,7 +14,7 @@
 
 import type { Clock } from '../../base/clock';
 import { MockSession } from './session';
-import type { MockSessionLink } from './session';
+import type { MockSessionLink } from './session-link';
 import { MockTranslationSession } from './translation-session';
 import { OpusInbound, OpusOutbound } from './webrtc-opus';
 import type { OpusCodecFactory } from './webrtc-opus';

@@ -10,7 +10,7 @@ import { defineTool } from '../../../src/tools/define-tool';
 import { WebSocketTransport } from '../../../src/transport/websocket';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../../src/testing/mock/server';
-import type { MockRealtimeServerOptions } from '../../../src/testing/mock/server';
+import type { MockRealtimeServerOptions } from '../../../src/testing/mock/server-options';
 import { RecordingTransport } from '../../../src/testing/recording/record';
 import type { RecordingTransportOptions } from '../../../src/testing/recording/record';
 import { parseRecording, stringifyRecording } from '../../../src/testing/recording/format';
