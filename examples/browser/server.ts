@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 // In your own app these come from 'voxwire/server/node' and 'voxwire/testing'.
 import { createRelay } from '../../src/server/node';
 import type { NodeRelay } from '../../src/server/node';
@@ -27,6 +27,10 @@ import type { AudioPace, Scenario } from '../../src/testing/index';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** How many weather questions in a row the mock answers with the tool and the spoken reply. */
 const SCRIPTED_QUESTIONS = 50;
+/** How long stopping may take before the process exits anyway. */
+const STOP_TIMEOUT_MS = 5_000;
+/** How often the process checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 500;
 
 /** Options of {@link startBrowserExample}. */
 export interface BrowserExampleOptions {
@@ -66,7 +70,8 @@ function weatherScenario(): Scenario {
   return builder.build();
 }
 
-async function bundlePage(): Promise<string> {
+/** The page's script and its source map, served apart: an inline map made app.js 3.7 MB. */
+async function bundlePage(): Promise<{ script: string; sourceMap: string }> {
   const result = await build({
     entryPoints: [join(HERE, 'app.ts')],
     bundle: true,
@@ -74,10 +79,16 @@ async function bundlePage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    sourcemap: 'inline',
+    // Minified, with the map apart: the page loads a few hundred KB, devtools still show app.ts.
+    minify: true,
+    // `linked`: app.js ends with `//# sourceMappingURL=app.js.map`, which devtools fetch only when open.
+    sourcemap: 'linked',
+    outdir: join(HERE, 'out'),
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  const script = result.outputFiles.find((file) => file.path.endsWith('.js'))!.text;
+  const sourceMap = result.outputFiles.find((file) => file.path.endsWith('.js.map'))!.text;
+  return { script, sourceMap };
 }
 
 /** Starts the page, the relay and (without a key) the mock server. */
@@ -105,7 +116,9 @@ export async function startBrowserExample(options: BrowserExampleOptions = {}): 
     if (path === '/' || path === '/index.html') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
     } else if (path === '/app.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(page.script);
+    } else if (path === '/app.js.map') {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(page.sourceMap);
     } else {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
     }
@@ -144,11 +157,23 @@ async function main(): Promise<void> {
         : '  relay → OpenAI Realtime API (OPENAI_API_KEY is set: sessions are billed)\n') +
       '  press Ctrl+C to stop\n',
   );
+  // The page is bundled: esbuild's service process is not needed any more.
+  await stopEsbuild();
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // Bounded: a close that hangs must not leave the process behind.
+    setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
     void example.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
+  // `npm run` passes a SIGTERM to its shell, which does not pass it on: when the process that
+  // started this one goes away, stop too, rather than run on as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, PARENT_CHECK_MS).unref();
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
