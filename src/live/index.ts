@@ -42,6 +42,7 @@ export type {
   LiveClientEventParseResult,
   LiveClientEventType,
   LiveCloseReason,
+  LiveConfigProblem,
   LiveDataChannelConfig,
   LiveErrorObject,
   LiveForkSessionConfig,

@@ -10,7 +10,7 @@
 export { MockRealtimeServer } from './mock/server';
 export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server-options';
 export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './mock/webrtc-endpoint';
-export type { MockWebRtcCall, SidebandSink } from './mock/webrtc-call';
+export type { MockWebRtcCall, MockCallSession, SidebandSink } from './mock/webrtc-call';
 export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';
 export type { MockSipCall, MockSipCallState, MockSipInterruption } from './mock/sip-call';
 export { TwilioSimulator } from './mock/twilio-simulator';

@@ -59,26 +59,26 @@ export const liveFunctionCallOutputSchema = /* @__PURE__ */ pure(() => z.strictO
     type: z.string(),
   }))),
   /** Optional status. */
-  status: z.optional(z.nullable(z.enum(['in_progress', 'completed', 'incomplete']))),
+  status: z.optional(z.nullable(z.literal(['in_progress', 'completed', 'incomplete']))),
 }));
 
 /** A Responses "easy" input message: `{ role, content }`, `type` optional. */
 const easyInputMessage = () => z.strictObject({
   /** `user`, `assistant`, `system` or `developer`. */
-  role: z.enum(['user', 'assistant', 'system', 'developer']),
+  role: z.literal(['user', 'assistant', 'system', 'developer']),
   /** Text, or content parts (passed through). */
   content: z.union([z.string(), z.array(z.looseObject({
     /** The part type (`input_text`, ...). */
     type: z.string(),
   }))]),
   /** `commentary` or `final_answer` (assistant messages). */
-  phase: z.optional(z.nullable(z.enum(['commentary', 'final_answer']))),
+  phase: z.optional(z.nullable(z.literal(['commentary', 'final_answer']))),
   /** Always `message` when given. */
   type: z.optional(z.literal('message')),
   /** Optional item ID. */
   id: z.optional(z.nullable(z.string())),
   /** Optional status. */
-  status: z.optional(z.nullable(z.enum(['in_progress', 'completed', 'incomplete']))),
+  status: z.optional(z.nullable(z.literal(['in_progress', 'completed', 'incomplete']))),
 });
 
 /**

@@ -44,4 +44,4 @@ export type {
   UnknownLiveServerEvent,
 } from './server-events';
 export { assertLiveSessionConfig, checkLiveSessionConfig, parseLiveClientEvent, parseLiveServerEvent, serializeLiveClientEvent } from './parse';
-export type { LiveClientEventParseResult, LiveServerEventParseResult } from './parse';
+export type { LiveClientEventParseResult, LiveConfigProblem, LiveServerEventParseResult } from './parse';

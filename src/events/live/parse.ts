@@ -123,7 +123,7 @@ export function parseLiveClientEvent(data: FrameData, options?: ParseOptions): L
  * field, value or `type` the schemas do not know is sent as given with one `onWarning` call
  * each, unless `strict` is set.
  *
- * @throws {@link RealtimeError} `VOXWIRE_INVALID_CLIENT_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`.
+ * @throws `RealtimeError` `VOXWIRE_INVALID_CLIENT_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`.
  *
  * @example
  * ```ts
@@ -178,12 +178,20 @@ function serializeUnknown(event: object, type: string, options: SerializeOptions
   return text;
 }
 
+/** What is wrong with a Live session config. */
+export interface LiveConfigProblem {
+  /** The first problem, naming the field and what it expected. */
+  message: string;
+  /** Dotted path of the offending field, relative to the config (`audio.format.rate`). */
+  path: string;
+}
+
 /**
  * Checks a Live startup config (what `session.start` carries, or the `session` of a WebRTC
  * session creation) the way the server does: an unknown field or a wrong value is an error.
  * Returns `undefined` when it is valid, else the message and the dotted path.
  */
-export function checkLiveSessionConfig(config: unknown): { message: string; path: string } | undefined {
+export function checkLiveSessionConfig(config: unknown): LiveConfigProblem | undefined {
   try {
     const { issues } = runCheck(liveSessionConfigValidator, config);
     return issues.length === 0 ? undefined : summarizeIssues(issues);
@@ -192,7 +200,7 @@ export function checkLiveSessionConfig(config: unknown): { message: string; path
   }
 }
 
-/** The Live startup config, validated: returns it typed, or throws `VOXWIRE_INVALID_CLIENT_EVENT`. */
+/** The Live startup config, validated: returns it typed, or throws a `RealtimeError` `VOXWIRE_INVALID_CLIENT_EVENT`. */
 export function assertLiveSessionConfig(config: unknown): LiveSessionConfig {
   const problem = checkLiveSessionConfig(config);
   if (problem !== undefined) throw invalid(`Live session config rejected: ${problem.message}`, problem.path);

@@ -92,7 +92,7 @@ export const liveFunctionToolSchema = /* @__PURE__ */ pure(() => z.strictObject(
   strict: z.optional(z.nullable(z.boolean())),
 }));
 
-const serviceTier = () => z.enum(['auto', 'default', 'fast_tier_temp_pilot', 'flex', 'priority', 'ultrafast']);
+const serviceTier = () => z.literal(['auto', 'default', 'fast_tier_temp_pilot', 'flex', 'priority', 'ultrafast']);
 
 /**
  * The Responses backend settings shared by start and update. Hosted tools (web search, file
@@ -109,19 +109,19 @@ const responsesFields = () => ({
   /** Reasoning settings of each delegated request. */
   reasoning: z.optional(z.nullable(z.strictObject({
     /** Reasoning effort. */
-    effort: z.optional(z.nullable(z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']))),
+    effort: z.optional(z.nullable(z.literal(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']))),
     /** Reasoning summary. */
-    summary: z.optional(z.nullable(z.enum(['concise', 'detailed', 'auto']))),
+    summary: z.optional(z.nullable(z.literal(['concise', 'detailed', 'auto']))),
   }))),
   /** Service tier of delegated requests. */
   service_tier: z.optional(z.nullable(serviceTier())),
   /** Text settings of delegated requests. */
   text: z.optional(z.nullable(z.strictObject({
     /** Verbosity. */
-    verbosity: z.optional(z.nullable(z.enum(['low', 'medium', 'high']))),
+    verbosity: z.optional(z.nullable(z.literal(['low', 'medium', 'high']))),
   }))),
   /** Which tool the backend uses: `auto`, `none`, `required`, or a tool choice object (passed through). */
-  tool_choice: z.optional(z.union([z.enum(['auto', 'none', 'required']), z.looseObject({
+  tool_choice: z.optional(z.union([z.literal(['auto', 'none', 'required']), z.looseObject({
     /** The tool choice kind (`function`, `mcp`, `allowed_tools`, ...). */
     type: z.string(),
   })])),
@@ -215,7 +215,7 @@ export const liveTriggerSchema = /* @__PURE__ */ pure(() => z.strictObject({
   /** Always `decisions`. */
   type: z.literal('decisions'),
   /** The transcript event type that fires it. */
-  event_type: z.enum(['session.input_transcript.delta', 'session.output_transcript.delta']),
+  event_type: z.literal(['session.input_transcript.delta', 'session.output_transcript.delta']),
   /** The questions to evaluate. */
   decisions: z.strictObject({
     /** Decision API questions, passed through. */
@@ -227,7 +227,7 @@ const historyFields = () => ({
   /** Optional identifier of the history message. */
   id: z.optional(z.nullable(z.string())),
   /** The message's status; Live uses its text either way. */
-  status: z.optional(z.nullable(z.enum(['incomplete', 'completed']))),
+  status: z.optional(z.nullable(z.literal(['incomplete', 'completed']))),
   /** Always `message`. */
   type: z.optional(z.literal('message')),
 });
@@ -266,7 +266,7 @@ export const liveInitialItemSchema = /* @__PURE__ */ pure(() => z.discriminatedU
       /** The message text. */
       text: z.string(),
       /** `text` (may be omitted) or `output_text`. */
-      type: z.optional(z.enum(['text', 'output_text'])),
+      type: z.optional(z.literal(['text', 'output_text'])),
     })),
     ...historyFields(),
   }),
