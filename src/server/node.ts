@@ -13,7 +13,7 @@ export type {
   RelayListenOptions,
   RelayAddress,
   RelayCloseOptions,
-} from './node/create-relay';
+} from './node/create-relay-options';
 
 // The phone bridge: a provider's media WebSocket (Twilio Media Streams) on `ws`.
 export { createMediaStreamServer, MediaStreamServer } from './node/media-stream-server';

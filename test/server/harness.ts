@@ -3,7 +3,8 @@
  * raw test client (test/helpers) pointed at it.
  */
 import { silentLogger, type Logger } from '../../src/base/logger';
-import { createRelay, type CreateRelayOptions, type NodeRelay } from '../../src/server/node/create-relay';
+import { createRelay, type NodeRelay } from '../../src/server/node/create-relay';
+import type { CreateRelayOptions } from '../../src/server/node/create-relay-options';
 import type { RelayIdentity } from '../../src/server/core/relay-options';
 import { RawClient } from '../helpers/index';
 

@@ -3,7 +3,7 @@ import { CLOSE_CODES } from '../../src/base/errors';
 import { silentLogger } from '../../src/base/logger';
 import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { createRelay } from '../../src/server/node/create-relay';
-import type { CreateRelayOptions } from '../../src/server/node/create-relay';
+import type { CreateRelayOptions } from '../../src/server/node/create-relay-options';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { TranslationClient } from '../../src/translation/translation-client';

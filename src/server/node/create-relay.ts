@@ -4,7 +4,7 @@
  * upstream with the server's key in the `Authorization` header (never sent to the browser),
  * then upgrades the client and hands both sockets to the core.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import {
@@ -26,107 +26,8 @@ import { bearerAuth, createUpstream, type Upstream, type UpstreamConnection, typ
 import { toWebRequest } from './node-request';
 import { WsRelaySocket } from './ws-socket';
 import { wsUpstream } from './ws-upstream';
-
-/** Where and how the relay connects upstream. */
-export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIdentity> {
-  /**
-   * The Realtime WebSocket endpoint (`?model=` is added unless the URL has one).
-   * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime'); with `translation`,
-   * DEFAULT_TRANSLATION_URL ('wss://api.openai.com/v1/realtime/translations')
-   */
-  url?: string;
-  /**
-   * The server's API key, or a function returning it (called for every upstream connection,
-   * so a rotated key is picked up). Sent only in the upstream `Authorization` header.
-   * Required unless `auth` is given.
-   */
-  apiKey?: ApiKeyProvider;
-  /**
-   * The upstream's authentication headers, for servers that do not take a bearer key (Azure's
-   * `api-key`, a compatible server's own scheme). Called for every upstream connection.
-   * @default bearerAuth(apiKey)
-   */
-  auth?: UpstreamHeaders<Identity>;
-  /**
-   * Adds `?model=` to the URL. `false` for endpoints that take no model in the URL (GPT-Live's
-   * `/v1/live/sessions`, an Azure deployment URL).
-   * @default true
-   */
-  modelInUrl?: boolean;
-  /**
-   * The model every session uses; clients cannot change it.
-   * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate')
-   */
-  model?: string;
-  /**
-   * Extra headers for the upstream handshake (for example `OpenAI-Safety-Identifier` from
-   * the identity). `Authorization` cannot be overridden here.
-   * @default undefined
-   */
-  headers?: Readonly<Record<string, string>> | ((identity: Identity) => Readonly<Record<string, string>>);
-  /**
-   * How long to wait for the upstream handshake; the client then gets HTTP 504.
-   * @default DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS (10 s)
-   */
-  connectTimeoutMs?: number;
-}
-
-/** Options of {@link createRelay}. */
-export interface CreateRelayOptions<Identity extends RelayIdentity = RelayIdentity> extends Omit<RelayCoreOptions<Identity>, 'model'> {
-  /** The upstream Realtime API. */
-  upstream: RelayUpstreamOptions<Identity>;
-  /**
-   * The path WebSocket upgrades are served on (by `listen`, and by `attach` unless it is
-   * given its own).
-   * @default DEFAULT_RELAY_PATH ('/realtime')
-   */
-  path?: string;
-  /**
-   * How often clients are pinged; one that has not answered the previous ping is dropped
-   * (its concurrency slot freed). `Infinity` turns heartbeats off.
-   * @default DEFAULT_RELAY_PING_INTERVAL_MS (30 s)
-   */
-  pingIntervalMs?: number;
-}
-
-/** Options of {@link NodeRelay.listen}. */
-export interface RelayListenOptions {
-  /**
-   * The interface to listen on.
-   * @default undefined (all interfaces, as `server.listen` does)
-   */
-  host?: string;
-  /**
-   * A path that answers 200 (or 503 while draining), for load-balancer health checks.
-   * `null` turns it off.
-   * @default '/healthz'
-   */
-  healthPath?: string | null;
-  /**
-   * A path that serves the Prometheus metrics. Off by default: metrics are operational data;
-   * serve them on an internal port or with `relay.metrics.handler`.
-   * @default null
-   */
-  metricsPath?: string | null;
-}
-
-/** Where {@link NodeRelay.listen} listens. */
-export interface RelayAddress {
-  /** The port (the one picked when 0 was asked for). */
-  port: number;
-  /** The WebSocket URL clients connect to. */
-  url: string;
-}
-
-/** Options of {@link NodeRelay.close}. */
-export interface RelayCloseOptions {
-  /**
-   * How long sessions may go on after clients are told the relay is draining; the rest are
-   * closed with 4000 (they reconnect to another node).
-   * @default DEFAULT_RELAY_DRAIN_MS (30 s)
-   */
-  drainMs?: number;
-}
+import type { CreateRelayOptions, RelayAddress, RelayCloseOptions, RelayListenOptions } from './create-relay-options';
+import { HTTP_TEXT, isWebSocketHandshake, pathOf, writeHttp } from './upgrade-http';
 
 interface WsModule {
   WebSocket: typeof WebSocket;
@@ -139,7 +40,6 @@ interface ClientRecord {
   alive: boolean;
 }
 
-const HTTP_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 /** The only subprotocol the relay selects. */
 const REALTIME_SUBPROTOCOL = 'realtime';
 /** Time clients get to answer the close handshake after a drain before they are cut off. */
@@ -153,39 +53,6 @@ async function loadWs(): Promise<WsModule> {
     throw new RealtimeError('VOXWIRE_NO_WEBSOCKET', 'voxwire/server/node needs the `ws` package: npm install ws', { cause });
   }
   return module.WebSocketServer !== undefined ? module : (module.default as WsModule);
-}
-
-function sanitizeHeader(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ');
-}
-
-/** Answers an upgrade request with a plain HTTP response and closes the socket (no WebSocket). */
-function writeHttp(socket: Duplex, status: number, body: string, headers: Record<string, string> = {}): void {
-  if (socket.destroyed) return;
-  const all: Record<string, string> = { ...HTTP_TEXT, ...headers, connection: 'close', 'content-length': String(Buffer.byteLength(body)) };
-  const lines = Object.entries(all).map(([name, value]) => `${sanitizeHeader(name)}: ${sanitizeHeader(value)}`);
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
-}
-
-/** The checks `ws` makes before it accepts an upgrade (RFC 6455 §4.2.1). */
-function isWebSocketHandshake(request: IncomingMessage): boolean {
-  const key = request.headers['sec-websocket-key'];
-  const version = request.headers['sec-websocket-version'];
-  return (
-    request.method === 'GET' &&
-    typeof request.headers.upgrade === 'string' &&
-    request.headers.upgrade.toLowerCase() === 'websocket' &&
-    typeof key === 'string' &&
-    /^[+/0-9A-Za-z]{22}==$/.test(key) &&
-    (version === '13' || version === '8')
-  );
-}
-
-function pathOf(url: string | undefined): string {
-  const raw = url ?? '/';
-  const query = raw.indexOf('?');
-  return query < 0 ? raw : raw.slice(0, query);
 }
 
 function reasonText(reason: Buffer): string {

@@ -1,0 +1,108 @@
+/**
+ * The options of the Node relay (`createRelay`): the upstream it dials, the path it serves,
+ * its heartbeat, and how it listens and closes.
+ */
+import type { ApiKeyProvider } from '../../transport/transport';
+import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
+import type { UpstreamHeaders } from '../upstream';
+
+/** Where and how the relay connects upstream. */
+export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIdentity> {
+  /**
+   * The Realtime WebSocket endpoint (`?model=` is added unless the URL has one).
+   * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime'); with `translation`,
+   * DEFAULT_TRANSLATION_URL ('wss://api.openai.com/v1/realtime/translations')
+   */
+  url?: string;
+  /**
+   * The server's API key, or a function returning it (called for every upstream connection,
+   * so a rotated key is picked up). Sent only in the upstream `Authorization` header.
+   * Required unless `auth` is given.
+   */
+  apiKey?: ApiKeyProvider;
+  /**
+   * The upstream's authentication headers, for servers that do not take a bearer key (Azure's
+   * `api-key`, a compatible server's own scheme). Called for every upstream connection.
+   * @default bearerAuth(apiKey)
+   */
+  auth?: UpstreamHeaders<Identity>;
+  /**
+   * Adds `?model=` to the URL. `false` for endpoints that take no model in the URL (GPT-Live's
+   * `/v1/live/sessions`, an Azure deployment URL).
+   * @default true
+   */
+  modelInUrl?: boolean;
+  /**
+   * The model every session uses; clients cannot change it.
+   * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate')
+   */
+  model?: string;
+  /**
+   * Extra headers for the upstream handshake (for example `OpenAI-Safety-Identifier` from
+   * the identity). `Authorization` cannot be overridden here.
+   * @default undefined
+   */
+  headers?: Readonly<Record<string, string>> | ((identity: Identity) => Readonly<Record<string, string>>);
+  /**
+   * How long to wait for the upstream handshake; the client then gets HTTP 504.
+   * @default DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS (10 s)
+   */
+  connectTimeoutMs?: number;
+}
+
+/** Options of {@link createRelay}. */
+export interface CreateRelayOptions<Identity extends RelayIdentity = RelayIdentity> extends Omit<RelayCoreOptions<Identity>, 'model'> {
+  /** The upstream Realtime API. */
+  upstream: RelayUpstreamOptions<Identity>;
+  /**
+   * The path WebSocket upgrades are served on (by `listen`, and by `attach` unless it is
+   * given its own).
+   * @default DEFAULT_RELAY_PATH ('/realtime')
+   */
+  path?: string;
+  /**
+   * How often clients are pinged; one that has not answered the previous ping is dropped
+   * (its concurrency slot freed). `Infinity` turns heartbeats off.
+   * @default DEFAULT_RELAY_PING_INTERVAL_MS (30 s)
+   */
+  pingIntervalMs?: number;
+}
+
+/** Options of {@link NodeRelay.listen}. */
+export interface RelayListenOptions {
+  /**
+   * The interface to listen on.
+   * @default undefined (all interfaces, as `server.listen` does)
+   */
+  host?: string;
+  /**
+   * A path that answers 200 (or 503 while draining), for load-balancer health checks.
+   * `null` turns it off.
+   * @default '/healthz'
+   */
+  healthPath?: string | null;
+  /**
+   * A path that serves the Prometheus metrics. Off by default: metrics are operational data;
+   * serve them on an internal port or with `relay.metrics.handler`.
+   * @default null
+   */
+  metricsPath?: string | null;
+}
+
+/** Where {@link NodeRelay.listen} listens. */
+export interface RelayAddress {
+  /** The port (the one picked when 0 was asked for). */
+  port: number;
+  /** The WebSocket URL clients connect to. */
+  url: string;
+}
+
+/** Options of {@link NodeRelay.close}. */
+export interface RelayCloseOptions {
+  /**
+   * How long sessions may go on after clients are told the relay is draining; the rest are
+   * closed with 4000 (they reconnect to another node).
+   * @default DEFAULT_RELAY_DRAIN_MS (30 s)
+   */
+  drainMs?: number;
+}
