@@ -11,6 +11,7 @@ export default defineConfig([
       index: 'src/index.ts',
       'audio/index': 'src/audio/index.ts',
       'live/index': 'src/live/index.ts',
+      'events/index': 'src/events/index.ts',
       'server/index': 'src/server/index.ts',
       'server/adapter': 'src/server/adapter.ts',
       'server/node': 'src/server/node.ts',

@@ -2,18 +2,18 @@
  * Builds voxwire's AudioWorklet processors (src/audio/worklets/*-processor.ts) as standalone
  * scripts, each with everything it imports (the resampler, the PCM/G.711 codecs) bundled in.
  *
- * Run directly (`npx tsx scripts/build-worklets.ts`) it regenerates
+ * Run directly (`npx tsx scripts/build-worklets.ts`, part of `npm run generate`) it regenerates
  * src/audio/worklets/sources.generated.ts, the minified copy of both processors that
- * `voxwire/audio` loads as a Blob URL when the app gives no `workletUrl`;
- * test/audio/worklet-sources.test.ts fails when that file is stale.
+ * `voxwire/audio` loads as a Blob URL when the app gives no `workletUrl`; with `--check` it
+ * exits 1 when that file is stale (`npm run generate:check`).
  *
- * With `--dist` (after tsup) it also writes the published assets,
+ * With `--dist` (after tsup, in `npm run build`) it writes only the published assets,
  * dist/audio/worklets/capture-processor.js and playback-processor.js (the package's
  * `./audio/worklets/*` export): self-contained, unminified, for apps that serve them
  * under a strict Content-Security-Policy. The browser tests load the same builds.
  */
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,15 +99,27 @@ export async function generateInlineSources(): Promise<string> {
 export const DIST_WORKLETS_DIR = 'dist/audio/worklets';
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = await generateInlineSources();
-  writeFileSync(join(repositoryRoot, GENERATED_SOURCES_PATH), text);
-  process.stdout.write(`build-worklets: wrote ${GENERATED_SOURCES_PATH} (${text.length} bytes)\n`);
   if (process.argv.includes('--dist')) {
+    // The build's step: dist/ only. The committed src/ file is `npm run generate`'s to write.
     mkdirSync(join(repositoryRoot, DIST_WORKLETS_DIR), { recursive: true });
     for (const name of Object.keys(WORKLET_ENTRIES) as WorkletName[]) {
       const code = await buildWorklet(name, { minify: false });
       writeFileSync(join(repositoryRoot, DIST_WORKLETS_DIR, `${name}.js`), code);
       process.stdout.write(`build-worklets: wrote ${DIST_WORKLETS_DIR}/${name}.js (${code.length} bytes)\n`);
+    }
+  } else {
+    const text = await generateInlineSources();
+    const path = join(repositoryRoot, GENERATED_SOURCES_PATH);
+    if (process.argv.includes('--check')) {
+      const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      if (current !== text) {
+        process.stderr.write(`build-worklets: ${GENERATED_SOURCES_PATH} is stale; run \`npm run generate\`\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`build-worklets: ${GENERATED_SOURCES_PATH} is current\n`);
+    } else {
+      writeFileSync(path, text);
+      process.stdout.write(`build-worklets: wrote ${GENERATED_SOURCES_PATH} (${text.length} bytes)\n`);
     }
   }
 }

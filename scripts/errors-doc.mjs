@@ -1,7 +1,8 @@
 // Writes docs/errors.md from the tables in src/base/errors.ts (codes) and src/base/error-descriptions.ts
 // (what each means; documentation only, apps never ship it), so the doc cannot drift
-// (test/base/errors.test.ts checks it is current). Run: node --import tsx scripts/errors-doc.mjs
-import { writeFileSync } from 'node:fs';
+// (`npm run generate:check` and test/base/errors.test.ts check it is current).
+// Run `npm run generate`, or node --import tsx scripts/errors-doc.mjs [--check].
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ERROR_DESCRIPTIONS } from '../src/base/error-descriptions.ts';
 import { ERROR_CODES, CLOSE_CODES, SESSION_END_REASONS } from '../src/base/errors.ts';
 
@@ -60,5 +61,15 @@ const lines = [
   }),
   '',
 ];
-writeFileSync(new URL('../docs/errors.md', import.meta.url), lines.join('\n'));
-console.log('docs/errors.md written');
+const output = new URL('../docs/errors.md', import.meta.url);
+const text = lines.join('\n');
+if (process.argv.includes('--check')) {
+  if (!existsSync(output) || readFileSync(output, 'utf8') !== text) {
+    console.error('errors-doc: docs/errors.md is stale; run `npm run generate`');
+    process.exit(1);
+  }
+  console.log('errors-doc: docs/errors.md is current');
+} else {
+  writeFileSync(output, text);
+  console.log('docs/errors.md written');
+}

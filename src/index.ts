@@ -87,26 +87,17 @@ export type { TranslationClientOptions, TranslationFinishOptions } from './trans
 export type { TranslationClientEvents, TranslationTranscriptEvent, TranslationAudioEvent } from './translation/translation-events';
 export { translationProtocol } from './translation/translation-protocol';
 export type { TransportProtocol } from './transport/transport';
-export {
-  parseTranslationServerEvent,
-  parseTranslationClientEvent,
-  serializeTranslationClientEvent,
-  translationServerEventSchemas,
-  translationClientEventSchemas,
-  TRANSLATION_SAMPLE_RATE,
-} from './events/translation';
 export type {
   TranslationServerEvent,
   TranslationServerEventMap,
   TranslationServerEventType,
-  TranslationServerEventParseResult,
   TranslationClientEvent,
   TranslationClientEventMap,
   TranslationSession,
   TranslationSessionUpdate,
   TranslationSessionCreate,
-  UnknownTranslationServerEvent,
 } from './events/translation';
+export type { TranslationServerEventParseResult, UnknownTranslationServerEvent } from './events/translation-parse';
 
 // Reconnection.
 export { exponentialBackoff, neverReconnect } from './client/reconnect';
@@ -141,22 +132,10 @@ export type { Clock } from './base/clock';
 export { consoleLogger, silentLogger } from './base/logger';
 export type { Logger } from './base/logger';
 
-// Events: parse, serialize, session config.
-export { parseServerEvent, parseClientEvent, serializeClientEvent, normalizeSessionConfig, createEventId, hasType } from './events';
-export type {
-  ParseOptions,
-  ParseResult,
-  ServerEventParseResult,
-  ClientEventParseResult,
-  SerializeOptions,
-  ClientEventWarning,
-  EventIdGenerator,
-  FrameData,
-  NormalizedSessionConfig,
-  NormalizeSessionConfigOptions,
-  SessionConfigInput,
-  TranscriptionSessionConfigInput,
-} from './events';
+// Events: narrowing. Parse, serialize, schemas and the wire constants live in `voxwire/events`.
+export { hasType } from './events/has-type';
+export type { SessionConfigInput, TranscriptionSessionConfigInput } from './events/session-input';
+export type { ClientEventWarning } from './events/issues';
 
 // Events: types.
 export type {
@@ -164,12 +143,17 @@ export type {
   ServerEventType,
   ServerEventMap,
   UnknownServerEvent,
+  ErrorObject,
+} from './events/server-events';
+export type {
   ClientEvent,
   ClientEventInput,
   ClientEventType,
   ClientEventMap,
   ClientEventInputMap,
   UnknownClientEvent,
+} from './events/client-events';
+export type {
   RealtimeSessionConfig,
   TranscriptionSessionConfig,
   SessionConfig,
@@ -177,6 +161,8 @@ export type {
   UnknownServerSession,
   Prompt,
   KnownRealtimeModel,
+} from './events/session';
+export type {
   KnownVoice,
   Voice,
   AudioFormat,
@@ -184,6 +170,8 @@ export type {
   TranscriptionConfig,
   NoiseReduction,
   KnownTranscriptionModel,
+} from './events/audio';
+export type {
   ConversationItem,
   UnknownItem,
   ConversationItemInput,
@@ -199,24 +187,6 @@ export type {
   UnknownContentPart,
   ContentPartInput,
   ItemReference,
-  ResponseCreateParams,
-  ResponseObject,
-  ResponseStatusDetails,
-  Usage,
-  ErrorObject,
-  FunctionTool,
-} from './events';
-
-// Events: schemas (for validating in your own code, e.g. a custom relay).
-export { serverEventSchemas, clientEventSchemas, SERVER_EVENT_TYPES, CLIENT_EVENT_TYPES, KNOWN_VOICES } from './events';
-export { callCreateParamsSchema, callReferParamsSchema, callRejectParamsSchema } from './events';
-export type { CallCreateParams, CallReferParams, CallRejectParams } from './events';
-
-// Codecs (pure, no DOM).
-export { floatToPcm16, pcm16ToFloat } from './codec/pcm16';
-export { encodeBase64, decodeBase64, pcm16ToBase64, base64ToPcm16 } from './codec/base64';
-export { encodeMulaw, decodeMulaw, encodeAlaw, decodeAlaw } from './codec/g711';
-export { describeAudioFormat, bytesToMs, msToBytes, samplesToMs, msToSamples } from './codec/audio-format';
-export type { AudioFormatLike, AudioFormatInfo } from './codec/audio-format';
-export { readWav, writeWav } from './codec/wav';
-export type { WavData } from './codec/wav';
+} from './events/items';
+export type { ResponseCreateParams, ResponseObject, ResponseStatusDetails, Usage } from './events/response';
+export type { FunctionTool } from './events/tools';

@@ -4,11 +4,10 @@
  * calls as they run. It talks to the relay on the same origin (`/realtime`), which keeps the
  * API key on the server.
  */
-// In your own app these come from 'voxwire' and 'voxwire/audio'.
-import { RealtimeClient } from '../../src/index';
-import type { ClientState } from '../../src/index';
-import { AudioPlayer, MicrophoneCapture } from '../../src/audio/index';
-import type { AudioLevel } from '../../src/audio/index';
+import { RealtimeClient } from 'voxwire';
+import type { ClientState } from 'voxwire';
+import { AudioPlayer, MicrophoneCapture } from 'voxwire/audio';
+import type { AudioLevel } from 'voxwire/audio';
 import { getWeather } from '../node-cli/weather-tool';
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {

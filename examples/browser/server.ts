@@ -18,11 +18,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, stop as stopEsbuild } from 'esbuild';
-// In your own app these come from 'voxwire/server/node' and 'voxwire/testing'.
-import { createRelay } from '../../src/server/node';
-import type { NodeRelay } from '../../src/server/node';
-import { MockRealtimeServer, createScenario } from '../../src/testing/index';
-import type { AudioPace, Scenario } from '../../src/testing/index';
+import { createRelay } from 'voxwire/server/node';
+import type { NodeRelay } from 'voxwire/server/node';
+import { MockRealtimeServer, createScenario } from 'voxwire/testing';
+import type { AudioPace, Scenario } from 'voxwire/testing';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** How many weather questions in a row the mock answers with the tool and the spoken reply. */

@@ -20,11 +20,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-// In your own app these come from 'voxwire' and 'voxwire/testing'.
-import { DEFAULT_MODEL, KNOWN_VOICES, RealtimeClient, writeWav } from '../../src/index';
-import type { ClientState, Logger, ResponseObject, SessionConfigInput } from '../../src/index';
-import { MockRealtimeServer, createScenario } from '../../src/testing/index';
-import type { Scenario } from '../../src/testing/index';
+import { DEFAULT_MODEL, RealtimeClient } from 'voxwire';
+import type { ClientState, Logger, ResponseObject, SessionConfigInput } from 'voxwire';
+import { writeWav } from 'voxwire/audio';
+import { KNOWN_VOICES } from 'voxwire/events';
+import { MockRealtimeServer, createScenario } from 'voxwire/testing';
+import type { Scenario } from 'voxwire/testing';
 import { API_SAMPLE_RATE, CHUNK_MS, InputAudioError, loadDefaultInput, loadInputFile, silence, streamAudio } from './input-audio';
 import type { InputAudio } from './input-audio';
 import { Terminal } from './terminal';

@@ -4,10 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-// In your own app these come from 'voxwire', 'voxwire/audio' and 'voxwire/testing'.
-import { readWav } from '../../src/index';
-import { Resampler } from '../../src/audio/index';
-import { listFixtureAudio, loadFixtureAudio } from '../../src/testing/index';
+import { Resampler, readWav } from 'voxwire/audio';
+import { listFixtureAudio, loadFixtureAudio } from 'voxwire/testing';
 
 /** The Realtime API's PCM rate (`audio/pcm` at 24 kHz). */
 export const API_SAMPLE_RATE = 24_000;

@@ -18,10 +18,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-// In your own app these come from 'voxwire' and 'voxwire/testing'.
-import { DEFAULT_TRANSLATION_MODEL, TranslationClient, writeWav } from '../../src/index';
-import type { Logger } from '../../src/index';
-import { MockRealtimeServer } from '../../src/testing/index';
+import { DEFAULT_TRANSLATION_MODEL, TranslationClient } from 'voxwire';
+import type { Logger } from 'voxwire';
+import { writeWav } from 'voxwire/audio';
+import { MockRealtimeServer } from 'voxwire/testing';
 import { API_SAMPLE_RATE, InputAudioError, loadDefaultInput, loadInputFile, silence, streamAudio } from './input-audio';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

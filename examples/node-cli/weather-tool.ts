@@ -3,8 +3,7 @@
  * so the demo runs offline and gives the same answer every time.
  */
 import { z } from 'zod';
-// In your own app: import { defineTool } from 'voxwire';
-import { defineTool } from '../../src/index';
+import { defineTool } from 'voxwire';
 
 const CANNED_WEATHER: Record<string, { celsius: number; sky: string }> = {
   paris: { celsius: 18, sky: 'sunny' },

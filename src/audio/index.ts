@@ -1,6 +1,7 @@
 /**
- * `voxwire/audio`: the browser audio engine. AudioWorklet capture and playback, level
- * meters, devices, and the PCM/base64/WAV helpers and resampler it is built on.
+ * `voxwire/audio`: the browser audio engine (AudioWorklet capture and playback, level meters,
+ * devices) and the one home of the codecs it is built on: PCM16, base64, G.711, WAV, audio
+ * format arithmetic and the resampler. The codecs are pure (no DOM) and load in Node too.
  *
  * @example
  * ```ts
@@ -52,7 +53,8 @@ export type { AudioLevel } from './levels';
 export type { AudioInputSource, AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io';
 
 // Wire formats
-export type { AudioFormatLike } from '../codec/audio-format';
+export { describeAudioFormat, bytesToMs, msToBytes, samplesToMs, msToSamples } from '../codec/audio-format';
+export type { AudioFormatLike, AudioFormatInfo } from '../codec/audio-format';
 
 // PCM, base64, WAV and resampling
 export { floatToPcm16, pcm16ToFloat } from '../codec/pcm16';

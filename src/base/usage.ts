@@ -1,6 +1,6 @@
 import { DEFAULT_LIVE_PRICES, DEFAULT_LIVE_PRICES_AS_OF, DEFAULT_PRICES, DEFAULT_PRICES_AS_OF } from './defaults';
 import type { LiveModelPrices, ModelPrices } from './defaults';
-import type { Usage } from '../events';
+import type { Usage } from '../events/response';
 
 /** Running token totals of a client, across responses and reconnects, with a cost estimate. */
 export interface UsageTotals {

@@ -1,6 +1,8 @@
 import type { ConversationChange, ConversationEntry, DeliveryState, TranscriptUpdate } from './conversation';
 import type { RealtimeError, SessionEndingReason, SessionExpiredReason } from '../base/errors';
-import type { RealtimeSessionConfig, ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent, Usage } from '../events';
+import type { RealtimeSessionConfig } from '../events/session';
+import type { ServerEvent, ServerEventMap, ServerEventType, UnknownServerEvent } from '../events/server-events';
+import type { Usage } from '../events/response';
 import type { ModelWarning } from '../base/models';
 import type { ToolEvents } from '../tools/tool-events';
 import type { UsageTotals } from '../base/usage';

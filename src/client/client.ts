@@ -28,21 +28,16 @@ import { anySignal, sleep } from './abort';
 import { endStateAfterClose, reconnectLoop } from './reconnect-loop';
 import { EventWaiters } from './event-waiters';
 import type { WaitVerdict } from './event-waiters';
-import { normalizeSessionConfig, serializeClientEvent } from '../events';
+import { normalizeSessionConfig } from '../events/legacy-session';
+import { serializeClientEvent } from '../events/serialize';
 import { readVoxwireEvent } from '../events/parse';
-import type {
-  AudioFormat,
-  ClientEventInput,
-  ConversationItemInput,
-  ResponseCreateParams,
-  RealtimeSessionConfig,
-  ServerEvent,
-  ServerEventMap,
-  SessionConfigInput,
-  TranscriptionSessionConfig,
-  TranscriptionSessionConfigInput,
-  UnknownServerEvent,
-} from '../events';
+import type { AudioFormat } from '../events/audio';
+import type { ClientEventInput } from '../events/client-events';
+import type { ConversationItemInput } from '../events/items';
+import type { ResponseCreateParams } from '../events/response';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
+import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
+import type { SessionConfigInput, TranscriptionSessionConfigInput } from '../events/session-input';
 import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
 import type { ModelWarning } from '../base/models';

@@ -1,4 +1,4 @@
-import type { ConversationItemInput } from '../events';
+import type { ConversationItemInput } from '../events/items';
 
 interface JournalEntry {
   item: ConversationItemInput;

@@ -1,5 +1,7 @@
 import { RealtimeError } from '../base/errors';
-import type { ConversationItem, ResponseCreateParams, ServerEvent, ServerEventMap, UnknownServerEvent, Usage } from '../events';
+import type { ConversationItem } from '../events/items';
+import type { ResponseCreateParams, Usage } from '../events/response';
+import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
 
 /** A function call an out-of-band response made (it is not run: the caller decides). */
 export interface OutOfBandFunctionCall {

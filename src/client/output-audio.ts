@@ -4,7 +4,8 @@
  * and, when the user cuts in, the sink flushed and the item truncated to what was really heard.
  */
 
-import type { AudioFormat, ServerEventMap } from '../events';
+import type { AudioFormat } from '../events/audio';
+import type { ServerEventMap } from '../events/server-events';
 import type { RealtimeError } from '../base/errors';
 import { wireAudioDecoder } from '../codec/wire-audio';
 import type { WireAudioDecoder } from '../codec/wire-audio';

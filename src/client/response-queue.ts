@@ -1,4 +1,4 @@
-import type { ResponseCreateParams } from '../events';
+import type { ResponseCreateParams } from '../events/response';
 
 /**
  * In-band response sequencing: the API allows one response at a time in the conversation

@@ -230,7 +230,12 @@ export function pcm16ToBase64(samples: Int16Array): string {
  *
  * @example
  * ```ts
- * player.enqueue(base64ToPcm16(event.delta));
+ * import { AudioPlayer, base64ToPcm16 } from 'voxwire/audio';
+ *
+ * const player = new AudioPlayer();
+ * client.on('response.output_audio.delta', (event) => {
+ *   player.write({ samples: base64ToPcm16(event.delta), sampleRate: 24000, itemId: event.item_id, contentIndex: event.content_index });
+ * });
  * ```
  */
 export function base64ToPcm16(base64: string): Int16Array {

@@ -44,7 +44,9 @@ export interface WireAudioEncoder {
  * @example
  * ```ts
  * const decoder = wireAudioDecoder({ type: 'audio/pcmu' });
- * const samples = decoder.decode(event.delta); // 8 kHz PCM16
+ * client.on('response.output_audio.delta', (event) => {
+ *   const samples = decoder.decode(event.delta); // 8 kHz PCM16
+ * });
  * ```
  */
 export function wireAudioDecoder(format: AudioFormatLike): WireAudioDecoder {

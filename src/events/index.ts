@@ -1,6 +1,20 @@
 /**
- * The GA event protocol: schemas, inferred types, parse / serialize and the legacy-config
- * shim. Explicit names only, grouped by topic; the root barrel re-exports from here.
+ * `voxwire/events`: the GA event protocol for code that validates events itself (a custom
+ * relay, a proxy, tests): the zod schemas, the inferred types, parse / serialize, the
+ * legacy-config shim and the translation protocol. The root entry (`voxwire`) exports the
+ * event types a client app needs but none of this, so importing the root never loads zod.
+ * Inside src/ no module imports this barrel: each imports the module that owns the name.
+ *
+ * @example
+ * ```ts
+ * import { parseServerEvent, serverEventSchemas } from 'voxwire/events';
+ *
+ * const result = parseServerEvent(frame);
+ * if (result.ok && result.known) console.log(result.event.type);
+ * const valid = serverEventSchemas['response.done'].safeParse(JSON.parse(frame)).success;
+ * ```
+ *
+ * @packageDocumentation
  */
 
 // Parse and serialize.
@@ -112,3 +126,23 @@ export type {
   ClientEventInputMap,
   UnknownClientEvent,
 } from './client-events';
+
+// Translation sessions (their own protocol).
+export {
+  parseTranslationServerEvent,
+  parseTranslationClientEvent,
+  serializeTranslationClientEvent,
+  TRANSLATION_SAMPLE_RATE,
+} from './translation-parse';
+export { translationServerEventSchemas, translationClientEventSchemas } from './translation';
+export type {
+  TranslationServerEvent,
+  TranslationServerEventMap,
+  TranslationServerEventType,
+  TranslationClientEvent,
+  TranslationClientEventMap,
+  TranslationSession,
+  TranslationSessionUpdate,
+  TranslationSessionCreate,
+} from './translation';
+export type { TranslationServerEventParseResult, UnknownTranslationServerEvent } from './translation-parse';

@@ -6,15 +6,15 @@ import type { Clock } from '../base/clock';
 import { base64ToPcm16, encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
-import { TRANSLATION_SAMPLE_RATE, mergeTranslationSession } from '../events/translation';
+import { TRANSLATION_SAMPLE_RATE, mergeTranslationSession } from '../events/translation-parse';
 import type {
   TranslationClientEvent,
   TranslationServerEvent,
   TranslationServerEventMap,
   TranslationSession,
   TranslationSessionUpdate,
-  UnknownTranslationServerEvent,
 } from '../events/translation';
+import type { UnknownTranslationServerEvent } from '../events/translation-parse';
 import { EventWaiters } from '../client/event-waiters';
 import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';

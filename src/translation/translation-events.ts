@@ -5,8 +5,8 @@ import type {
   TranslationServerEventMap,
   TranslationServerEventType,
   TranslationSession,
-  UnknownTranslationServerEvent,
 } from '../events/translation';
+import type { UnknownTranslationServerEvent } from '../events/translation-parse';
 
 /** A piece of transcript (the `sourceTranscript` and `translatedTranscript` events). */
 export interface TranslationTranscriptEvent {

@@ -5,7 +5,7 @@
  * conversation. `TranslationClient` builds its default transport with it.
  */
 import { DEFAULT_TRANSLATION_CALLS_URL, DEFAULT_TRANSLATION_MODEL, DEFAULT_TRANSLATION_URL } from '../base/defaults';
-import { parseTranslationServerEvent, serializeTranslationClientEvent } from '../events/translation';
+import { parseTranslationServerEvent, serializeTranslationClientEvent } from '../events/translation-parse';
 import type { TranslationClientEvent } from '../events/translation';
 import type { TransportProtocol } from '../transport/transport';
 

@@ -4,8 +4,9 @@
  * so a newer API field in a `session.update` sent on every reconnect warns once, not every time.
  */
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../base/defaults';
-import { serializeClientEvent } from '../events';
-import type { ClientEventInput, SerializeOptions } from '../events';
+import { serializeClientEvent } from '../events/serialize';
+import type { ClientEventInput } from '../events/client-events';
+import type { SerializeOptions } from '../events/serialize';
 import type { TransportProtocol } from './transport';
 import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';

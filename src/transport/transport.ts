@@ -1,6 +1,10 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { RealtimeError } from '../base/errors';
-import type { ClientEventInput, FrameData, ParseOptions, ParseResult, SerializeOptions, ServerEvent, UnknownServerEvent } from '../events';
+import type { ClientEventInput } from '../events/client-events';
+import type { FrameData } from '../events/frame';
+import type { ParseOptions, ParseResult } from '../events/parse';
+import type { SerializeOptions } from '../events/serialize';
+import type { ServerEvent, UnknownServerEvent } from '../events/server-events';
 
 /** What a transport carries besides events. The client branches only on this. */
 export interface TransportCapabilities {

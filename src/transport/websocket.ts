@@ -1,8 +1,9 @@
 import { EventEmitter } from '../base/emitter';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from '../base/defaults';
 import { CLOSE_CODES, RealtimeError } from '../base/errors';
-import { parseServerEvent } from '../events';
-import type { ClientEventInput, ServerEvent } from '../events';
+import { parseServerEvent } from '../events/parse';
+import type { ClientEventInput } from '../events/client-events';
+import type { ServerEvent } from '../events/server-events';
 import type { Logger } from '../base/logger';
 import { createClientEventSerializer } from './client-event-serializer';
 import { resolveApiKey } from './transport';

@@ -10,9 +10,8 @@ import {
   parseTranslationClientEvent,
   parseTranslationServerEvent,
   serializeTranslationClientEvent,
-  translationClientEventSchemas,
-  translationServerEventSchemas,
-} from '../../src/events/translation';
+} from '../../src/events/translation-parse';
+import { translationClientEventSchemas, translationServerEventSchemas } from '../../src/events/translation';
 import type { TranslationClientEvent } from '../../src/events/translation';
 import { RealtimeError } from '../../src/base/errors';
 import { repoRoot } from './examples';

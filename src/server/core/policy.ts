@@ -5,8 +5,8 @@
  * restricted, server-side tools are declared alongside them, and what the client may put in
  * the conversation is checked. Pure functions over validated events: no I/O, no state.
  */
-import type { ClientEventInput, ClientEventInputMap } from '../../events';
-import type { RealtimeSessionConfig } from '../../events';
+import type { ClientEventInput, ClientEventInputMap } from '../../events/client-events';
+import type { RealtimeSessionConfig } from '../../events/session';
 import type { SessionFunctionTool } from '../../tools/registry';
 
 /**

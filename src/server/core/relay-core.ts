@@ -7,7 +7,7 @@
 import { EventEmitter } from '../../base/emitter';
 import { DEFAULT_RELAY_DRAIN_MS } from '../../base/defaults';
 import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../../base/errors';
-import type { Usage } from '../../events';
+import type { Usage } from '../../events/response';
 import { checkModel } from '../../base/models';
 import type { ToolApprovalRequest, ToolCallEvent, ToolErrorEvent, ToolResultEvent } from '../../tools/tool-events';
 import type { RelayEndReason } from './end-reason';

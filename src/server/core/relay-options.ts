@@ -4,7 +4,8 @@
  */
 import type { Clock } from '../../base/clock';
 import type { ModelPrices } from '../../base/defaults';
-import type { ClientEventType, SessionConfigInput } from '../../events';
+import type { ClientEventType } from '../../events/client-events';
+import type { SessionConfigInput } from '../../events/session-input';
 import type { TranslationSessionUpdate } from '../../events/translation';
 import type { Logger } from '../../base/logger';
 import type { AnyTool } from '../../tools/define-tool';

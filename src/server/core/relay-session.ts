@@ -16,9 +16,12 @@ import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_RELAY_MAX_JSON_DEPTH, DE
 import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../../base/session-limits';
 import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
 import { describeAudioFormat } from '../../codec/audio-format';
-import { parseClientEvent, parseServerEvent, type ClientEventInput, type ClientEventWarning, type ParseOptions, type ResponseCreateParams, type Usage } from '../../events';
+import { parseClientEvent, parseServerEvent, type ParseOptions } from '../../events/parse';
+import type { ClientEventInput } from '../../events/client-events';
+import type { ClientEventWarning } from '../../events/issues';
+import type { ResponseCreateParams, Usage } from '../../events/response';
 import { exceedsUtf8Bytes } from '../../events/frame';
-import { parseTranslationClientEvent, parseTranslationServerEvent } from '../../events/translation';
+import { parseTranslationClientEvent, parseTranslationServerEvent } from '../../events/translation-parse';
 import type { Logger } from '../../base/logger';
 import { checkModel, type ModelWarning } from '../../base/models';
 import { UsageMeter } from '../../base/usage';

@@ -25,8 +25,11 @@ import {
   type ModelPrices,
 } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
-import { CLIENT_EVENT_TYPES, normalizeSessionConfig, type ClientEventType, type SessionConfigInput } from '../../events';
-import { parseTranslationClientEvent, type TranslationSessionUpdate } from '../../events/translation';
+import { CLIENT_EVENT_TYPES, type ClientEventType } from '../../events/client-events';
+import { normalizeSessionConfig } from '../../events/legacy-session';
+import type { SessionConfigInput } from '../../events/session-input';
+import { parseTranslationClientEvent } from '../../events/translation-parse';
+import type { TranslationSessionUpdate } from '../../events/translation';
 import { consoleLogger, type Logger } from '../../base/logger';
 import type { AnyTool } from '../../tools/define-tool';
 import type { SessionFunctionTool } from '../../tools/registry';

@@ -7,7 +7,8 @@
  * the same session pass through untouched.
  */
 import type { Clock } from '../../base/clock';
-import type { ClientEventInput, ResponseCreateParams } from '../../events';
+import type { ClientEventInput } from '../../events/client-events';
+import type { ResponseCreateParams } from '../../events/response';
 import type { AnyTool } from '../../tools/define-tool';
 import { ToolDispatcher, type ToolHost } from '../../tools/dispatcher';
 import type { ToolConversationView } from '../../tools/tool-context';

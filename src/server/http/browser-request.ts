@@ -7,7 +7,9 @@
  */
 import { DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL } from '../../base/defaults';
 import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
-import { normalizeSessionConfig, type RealtimeSessionConfig, type SessionConfigInput, type TranscriptionSessionConfig, type TranscriptionSessionConfigInput } from '../../events';
+import { normalizeSessionConfig } from '../../events/legacy-session';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../../events/session';
+import type { SessionConfigInput, TranscriptionSessionConfigInput } from '../../events/session-input';
 import { consoleLogger, type Logger } from '../../base/logger';
 import { applyPolicy, type RelayLockedSession, type ResolvedSessionPolicy } from '../core/policy';
 import type { PerIdentity, RelayAuthenticate, RelayIdentity } from '../core/relay-options';

@@ -7,8 +7,9 @@
  */
 import { DEFAULT_API_BASE_URL, DEFAULT_MODEL } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
-import type { RealtimeSessionConfig, SessionConfigInput, TranscriptionSessionConfig, TranscriptionSessionConfigInput } from '../../events';
-import { normalizeSessionConfig } from '../../events';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../../events/session';
+import type { SessionConfigInput, TranscriptionSessionConfigInput } from '../../events/session-input';
+import { normalizeSessionConfig } from '../../events/legacy-session';
 import { consoleLogger } from '../../base/logger';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 import {

@@ -7,7 +7,7 @@
  */
 import { DEFAULT_API_BASE_URL } from '../../base/defaults';
 import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
-import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../../events';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../../events/session';
 import { consoleLogger, type Logger } from '../../base/logger';
 import { callIdFromLocation } from '../../events/call-id';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';

@@ -15,7 +15,7 @@
  */
 import { DEFAULT_API_BASE_URL, DEFAULT_REALTIME_URL } from '../../base/defaults';
 import { CLOSE_CODES, RealtimeError } from '../../base/errors';
-import type { RealtimeSessionConfig } from '../../events';
+import type { RealtimeSessionConfig } from '../../events/session';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 import type { CreateWebSocket } from '../../transport/websocket';
 import { peekEventType } from '../core/frame-scan';

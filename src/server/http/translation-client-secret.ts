@@ -8,7 +8,7 @@
  */
 import { DEFAULT_TRANSLATION_MODEL } from '../../base/defaults';
 import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
-import { mergeTranslationSession, parseTranslationClientEvent } from '../../events/translation';
+import { mergeTranslationSession, parseTranslationClientEvent } from '../../events/translation-parse';
 import type { TranslationSessionUpdate } from '../../events/translation';
 import { consoleLogger } from '../../base/logger';
 import { acceptBrowserRequest, jsonError, readJsonBody } from './browser-request';

@@ -4,7 +4,7 @@
  * over a pub/sub channel: in memory for one process ({@link MemorySessionBus}), on Redis for
  * many (`RedisSessionBus` from `voxwire/server/node`).
  */
-import type { Usage } from '../../events';
+import type { Usage } from '../../events/response';
 import type { RelayEndReason } from '../core/end-reason';
 
 /** A publish/subscribe transport carrying text messages on named channels. */

@@ -15,7 +15,8 @@
 import { DEFAULT_MEDIA_STREAM_MARK_INTERVAL_MS } from '../../base/defaults';
 import { EventEmitter } from '../../base/emitter';
 import { RealtimeError } from '../../base/errors';
-import type { ClientEventInput, SessionConfigInput } from '../../events';
+import type { ClientEventInput } from '../../events/client-events';
+import type { SessionConfigInput } from '../../events/session-input';
 import { decodeBase64, encodeBase64 } from '../../codec/base64';
 import { peekEventType } from '../core/frame-scan';
 import type { RelayCore } from '../core/relay-core';

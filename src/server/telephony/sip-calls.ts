@@ -12,7 +12,7 @@
 import { DEFAULT_MODEL, DEFAULT_SIP_REJECT_STATUS, DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from '../../base/defaults';
 import { EventEmitter } from '../../base/emitter';
 import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
-import type { SessionConfigInput } from '../../events';
+import type { SessionConfigInput } from '../../events/session-input';
 import { consoleLogger, type Logger } from '../../base/logger';
 import type { ApiKeyProvider } from '../../transport/transport';
 import { browserSession, jsonError } from '../http/browser-request';

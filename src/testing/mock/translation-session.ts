@@ -14,7 +14,7 @@
 
 import type { Clock } from '../../base/clock';
 import { base64ToPcm16, pcm16ToBase64 } from '../../codec/base64';
-import { TRANSLATION_SAMPLE_RATE, parseTranslationClientEvent } from '../../events/translation';
+import { TRANSLATION_SAMPLE_RATE, parseTranslationClientEvent } from '../../events/translation-parse';
 import type { TranslationClientEventMap, TranslationSessionUpdate } from '../../events/translation';
 import type { EventLog, WireEvent } from '../recording/event-log';
 import { resamplePcm16 } from './audio';

@@ -15,7 +15,7 @@ import type { MockSession } from './session';
 import type { MockSessionLink } from './session-link';
 import type { MockTranslationSession } from './translation-session';
 import { DEFAULT_TRANSLATION_MODEL } from '../../base/defaults';
-import { parseTranslationClientEvent } from '../../events/translation';
+import { parseTranslationClientEvent } from '../../events/translation-parse';
 import type { TranslationSessionUpdate } from '../../events/translation';
 import { createMockSession } from './session-config';
 import type { MockSessionDefaults, MockSessionObject } from './session-config';
