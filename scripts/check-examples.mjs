@@ -1,5 +1,6 @@
-// Type-checks the code users copy: every ```ts block in a JSDoc `@example` under src/ and in
-// the guides (docs/*.md, README.md, examples/**/README.md). Each block becomes its own module
+// Type-checks the code users copy from the API reference: every ```ts block in a JSDoc
+// `@example` under src/, and in the examples' READMEs (examples/**/README.md); the guides
+// (README.md, docs/*.md) are scripts/check-docs.ts's. Each block becomes its own module
 // under .tmp/examples/ and tsc checks them all with the repository's settings, where `voxwire`
 // and its subpaths mean the sources (tsconfig.json `paths`).
 //
@@ -74,7 +75,7 @@ function jsdocExamples(file) {
 
 const sources = [
   ...walk(join(root, 'src'), (path) => path.endsWith('.ts')).map((file) => ({ file, examples: jsdocExamples(file) })),
-  ...[join(root, 'README.md'), ...walk(join(root, 'docs'), (path) => path.endsWith('.md')), ...walk(join(root, 'examples'), (path) => path.endsWith('.md'))].map(
+  ...walk(join(root, 'examples'), (path) => path.endsWith('.md')).map(
     (file) => ({ file, examples: blocks(readFileSync(file, 'utf8'), false) }),
   ),
 ];
