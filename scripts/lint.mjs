@@ -4,7 +4,8 @@
 // Lines of src/: no default exports, no console in library code, zod only as
 //   `import * as z from 'zod/mini'`.
 // Style, everywhere TypeScript lives (src, test, bench, examples, scripts): relative imports
-//   carry no `.js` suffix; class members are `#private`, never TypeScript `private`.
+//   carry no `.js` suffix; class members are `#private`, never TypeScript `private`; examples
+//   import `voxwire` and its subpaths (a tsconfig `paths` alias), never ../src.
 // The import graph of src/ (every static, dynamic and type-only import):
 //   - folders depend one way (FOLDER_RULES below), so base knows nothing of events, codec
 //     nothing of transports, tools nothing of the client; audio plugs in through
@@ -141,6 +142,11 @@ for (const file of styleFiles) {
   for (const { specifier, line } of imports) {
     if (/^\.{1,2}\//.test(specifier) && /\.js$/.test(specifier) && resolveSpecifier(file, specifier.replace(/\.js$/, ''))) {
       problems.push(`${rel}:${line}: relative import '${specifier}' has a .js suffix (write '${specifier.replace(/\.js$/, '')}')`);
+    }
+  }
+  if (rel.startsWith('examples/')) {
+    for (const { specifier, line, target } of imports) {
+      if (target !== undefined && relative(root, target).startsWith('src/')) problems.push(`${rel}:${line}: an example imports '${specifier}' (import 'voxwire' or a subpath, as a user's code does)`);
     }
   }
   if (!rel.startsWith('src/')) continue;

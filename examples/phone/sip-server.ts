@@ -12,9 +12,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod/mini';
-import { defineTool } from '../../src/index';
-import { createSipCallHandler, RelayCore, type IncomingSipCall } from '../../src/server/index';
-import { createScenario, loadFixtureAudio, MockRealtimeServer } from '../../src/testing/index';
+import { defineTool } from 'voxwire';
+import { createSipCallHandler, RelayCore, type IncomingSipCall } from 'voxwire/server';
+import { createScenario, loadFixtureAudio, MockRealtimeServer } from 'voxwire/testing';
 
 /** The tool the phone agent runs on the server: the caller never sees its data. */
 export const lookupOrder = defineTool({

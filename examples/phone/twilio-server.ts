@@ -11,9 +11,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTwilioVoiceHandler, RelayCore } from '../../src/server/index';
-import { createMediaStreamServer } from '../../src/server/node';
-import { createScenario, loadFixtureAudio, MockRealtimeServer, TwilioSimulator } from '../../src/testing/index';
+import { createTwilioVoiceHandler, RelayCore } from 'voxwire/server';
+import { createMediaStreamServer } from 'voxwire/server/node';
+import { createScenario, loadFixtureAudio, MockRealtimeServer, TwilioSimulator } from 'voxwire/testing';
 import { lookupOrder } from './sip-server';
 
 /** Starts the voice webhook and the Media Streams bridge on one HTTP server. */
