@@ -76,7 +76,8 @@ describe('RealtimeClient over WebSocket', () => {
     client.sendText('Weather in Paris?');
     expect(await final).toBe('Paris is sunny.');
     await server.waitFor('response.done', { direction: 'sent' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Sent is not yet received: wait (bounded) until the client has taken the response.done in.
+    await expect.poll(() => client.usage.responses, { timeout: 10_000 }).toBe(1);
     const entries = client.conversation.entries;
     expect(entries.map((e) => [e.role, e.text])).toEqual([
       ['user', 'Weather in Paris?'],
