@@ -1,19 +1,20 @@
 /**
- * Assertions over the mock server's recorded log, usable with any test runner: they throw (or
- * reject) a {@link RealtimeError} whose message lists what was recorded instead.
+ * Assertions over a recorded log of wire events (the mock server's, a recording, a fixture
+ * file), usable with any test runner: they throw (or reject) a {@link RealtimeError} whose
+ * message lists what was recorded instead.
  */
 
 import { RealtimeError } from '../../base/errors';
 import type { EventLog, EventMatcher, LogEntry, LogQuery, WaitForOptions } from '../recording/event-log';
 import { describeMatcher, toPredicate } from '../recording/event-log';
+import { toEventLog } from '../recording/read-log';
+import type { WireLogSource } from '../recording/read-log';
 
-/** Anything holding a log: the log itself or a `MockRealtimeServer`. */
-export type EventLogSource =
-  | EventLog
-  | {
-      /** The log it holds. */
-      readonly log: EventLog;
-    };
+/**
+ * Anything holding a log of wire events: the log itself, a `MockRealtimeServer`, a recording,
+ * fixture lines or their JSONL text (read with {@link toEventLog}).
+ */
+export type EventLogSource = WireLogSource;
 
 /** Options of {@link expectEvent}. */
 export interface ExpectEventOptions extends LogQuery {
@@ -22,7 +23,7 @@ export interface ExpectEventOptions extends LogQuery {
 }
 
 function logOf(source: EventLogSource): EventLog {
-  return 'log' in source ? source.log : source;
+  return toEventLog(source);
 }
 
 function recent(log: EventLog, query: LogQuery): string {
