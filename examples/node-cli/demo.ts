@@ -17,40 +17,44 @@
  * Run `npm run demo -- --help` for every option.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL, RealtimeClient } from 'voxwire';
 import type { ClientState, Logger, ResponseObject, SessionConfigInput } from 'voxwire';
 import { writeWav } from 'voxwire/audio';
 import { KNOWN_VOICES } from 'voxwire/events';
+import { DEFAULT_LIVE_MODEL } from 'voxwire/live';
 import { MockRealtimeServer, createScenario } from 'voxwire/testing';
 import type { Scenario } from 'voxwire/testing';
 import { API_SAMPLE_RATE, CHUNK_MS, InputAudioError, loadDefaultInput, loadInputFile, silence, streamAudio } from './input-audio';
 import type { InputAudio } from './input-audio';
 import { Terminal } from './terminal';
 import { getWeather } from './weather-tool';
+import { DemoError, FAST_SPEED, concat, displayPath, seconds } from './demo-shared';
+import { runLive } from './live';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_OUT = resolve(HERE, 'out', 'reply.wav');
-/** How fast `--fast` streams audio both ways (the tests use it). */
-const FAST_SPEED = 20;
 /** An open microphone keeps sending after the speaker stops; the server's VAD needs that silence. */
 const TRAILING_SILENCE_MS = 2000;
 
 const USAGE = `Usage: npm run demo -- [options]
 
-Holds a voice conversation with a Realtime model: streams a spoken question, runs the
-get_weather tool the model calls, and writes the spoken answer to a WAV file.
+Holds a voice conversation with a Realtime model (or GPT-Live with --api live): streams a
+spoken question, runs the get_weather tool the model calls (GPT-Live: its Responses backend),
+and writes the spoken answer to a WAV file.
 
 Options:
+  --api <name>           realtime (default) or live: GPT-Live (gpt-live-1, /v1/live/sessions),
+                         which delegates the tool call to a Responses model
   --input <file.wav>     The question to "say": a 16-bit PCM WAV of any rate (resampled to
                          24 kHz). Default: fixtures/audio/question.wav
   --voice <name>         The assistant's voice: ${KNOWN_VOICES.join(', ')}.
                          Default: marin
   --transport <name>     websocket (default) or webrtc (needs a browser: see examples/browser)
   --out <file.wav>       Where to write the reply. Default: examples/node-cli/out/reply.wav
-  --model <name>         The model, with OPENAI_API_KEY. Default: ${DEFAULT_MODEL}
+  --model <name>         The model, with OPENAI_API_KEY. Default: ${DEFAULT_MODEL} (live: ${DEFAULT_LIVE_MODEL})
   --mock                 Use the in-process mock server even when OPENAI_API_KEY is set
   --simulate-drop        Mock only: drop the connection in the middle of the answer, to watch
                          the client reconnect and recover
@@ -58,20 +62,11 @@ Options:
   -h, --help             Show this help
 
 Environment:
-  OPENAI_API_KEY         When set, talk to the real Realtime API instead of the mock server.`;
+  OPENAI_API_KEY         When set, talk to the real API instead of the mock server.`;
 
-/** A failure with a message for the user; the exit code says what kind. */
-class DemoError extends Error {
-  override readonly name = 'DemoError';
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
-interface DemoOptions {
+export interface DemoOptions {
+  /** Which OpenAI voice API: the Realtime API or GPT-Live. */
+  api: 'realtime' | 'live';
   input: string | undefined;
   voice: string;
   transport: 'websocket' | 'webrtc';
@@ -92,7 +87,8 @@ function parseOptions(argv: string[]): DemoOptions | 'help' {
         voice: { type: 'string', default: 'marin' },
         transport: { type: 'string', default: 'websocket' },
         out: { type: 'string' },
-        model: { type: 'string', default: DEFAULT_MODEL },
+        api: { type: 'string', default: 'realtime' },
+        model: { type: 'string' },
         mock: { type: 'boolean', default: false },
         'simulate-drop': { type: 'boolean', default: false },
         fast: { type: 'boolean', default: false },
@@ -107,18 +103,22 @@ function parseOptions(argv: string[]): DemoOptions | 'help' {
   const { values } = parsed;
   if (values.help) return 'help';
   const voice = values.voice;
-  if (!(KNOWN_VOICES as readonly string[]).includes(voice)) {
+  if (values.api !== 'live' && !(KNOWN_VOICES as readonly string[]).includes(voice)) {
     throw new DemoError(`Unknown voice "${voice}". The Realtime voices are: ${KNOWN_VOICES.join(', ')}.`, 2);
+  }
+  if (values.api !== 'realtime' && values.api !== 'live') {
+    throw new DemoError(`Unknown API "${values.api}": use realtime or live.`, 2);
   }
   if (values.transport !== 'websocket' && values.transport !== 'webrtc') {
     throw new DemoError(`Unknown transport "${values.transport}": use websocket or webrtc.`, 2);
   }
   return {
+    api: values.api,
     input: values.input,
     voice,
     transport: values.transport,
     out: values.out === undefined ? DEFAULT_OUT : resolve(values.out),
-    model: values.model,
+    model: values.model ?? (values.api === 'live' ? DEFAULT_LIVE_MODEL : DEFAULT_MODEL),
     mock: values.mock,
     simulateDrop: values['simulate-drop'],
     fast: values.fast,
@@ -175,24 +175,6 @@ function sessionConfig(voice: string): SessionConfigInput {
   };
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-function displayPath(path: string): string {
-  const fromCwd = relative(process.cwd(), path);
-  return fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
-}
-
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 function describeState(state: ClientState, target: string): string {
   switch (state.status) {
@@ -212,6 +194,7 @@ function describeState(state: ClientState, target: string): string {
 async function run(options: DemoOptions, ui: Terminal, signal: AbortSignal): Promise<void> {
   const { palette } = ui;
   if (options.transport === 'webrtc') throw webrtcUnavailable();
+  if (options.api === 'live') return runLive(options, ui, signal);
   const apiKey = process.env.OPENAI_API_KEY;
   const useMock = options.mock || apiKey === undefined || apiKey === '';
   if (options.simulateDrop && !useMock) throw new DemoError('--simulate-drop works with the mock server only (unset OPENAI_API_KEY or add --mock).', 2);

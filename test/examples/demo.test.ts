@@ -28,6 +28,32 @@ afterAll(async () => {
 });
 
 describe('npm run demo (examples/node-cli/demo.ts)', () => {
+  it('--api live: holds the conversation with the mock GPT-Live server; the delegated get_weather runs here; reply WAV, usage in seconds, exit 0', async () => {
+    const out = join(dir, 'live-reply.wav');
+    const run = await runDemo(['--api', 'live', '--fast', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const index = (line: string | RegExp): number => run.lines.findIndex((candidate) => (typeof line === 'string' ? candidate === line : line.test(candidate)));
+    const expected = [
+      /^server voxwire mock GPT-Live server at ws:\/\/127\.0\.0\.1:\d+\/v1\/live\/sessions/,
+      /^delegated to the responses backend \(del_/,
+      'tool: get_weather({"location":"Paris"})',
+      /^tool: get_weather → \{"location":"Paris","celsius":18,"sky":"sunny",.*\}/,
+      "assistant: It's 18 degrees and sunny in Paris.",
+      'summary',
+    ];
+    const positions = expected.map(index);
+    expect(positions.every((position) => position >= 0), `missing lines in:\n${run.stdout}`).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(run.lines).toContain("you: What's the weather like in Paris today?");
+    expect(run.stdout).toMatch(/usage\s+\d+\.\d s of session · estimated \$\d+\.\d{4} at gpt-live-1 prices as of \d{4}-\d\d-\d\d/);
+    // The reply WAV is the answer the mock spoke: the reply-weather clip, sample for sample.
+    const wav = readWav(await readFile(out));
+    const reply = await loadFixtureAudio('reply-weather');
+    expect(wav.samples.length).toBe(reply.pcm.length);
+    expect(Buffer.from(wav.samples.buffer, wav.samples.byteOffset, wav.samples.byteLength).equals(Buffer.from(reply.pcm.buffer, reply.pcm.byteOffset, reply.pcm.byteLength))).toBe(true);
+  });
+
   it('holds the whole conversation with the mock server: transcript, tool call, reply WAV, summary, exit 0', async () => {
     const out = join(dir, 'reply.wav');
     const run = await runDemo(['--fast', '--out', out]);
