@@ -7,7 +7,7 @@
 
 // Client.
 export { RealtimeClient } from './client/client';
-export type { RealtimeClientOptions, SendTextOptions, ConnectOptions } from './client/client';
+export type { RealtimeClientOptions, SendTextOptions, ConnectOptions } from './client/client-options';
 export type {
   RealtimeClientEvents,
   ClientLifecycleEvents,

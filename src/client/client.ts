@@ -1,144 +1,43 @@
 import { EventEmitter } from '../base/emitter';
-import type { AudioInputSource, AudioOutputSink } from './audio-io';
-import type {
-  ClientState,
-  InterruptionInfo,
-  RealtimeClientEvents,
-  SessionEndingInfo,
-} from './client-events';
-import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
-import { Conversation } from './conversation';
-import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
-import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
-import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../base/session-limits';
-import {
-  DEFAULT_AUDIO_FORMAT,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_MODEL,
-  DEFAULT_REPLAY_BUDGET_CHARS,
-  DEFAULT_STRICT_CLIENT_EVENTS,
-  DEFAULT_SESSION_ENDING_WARNING_MS,
-  DEFAULT_UPSTREAM_SESSION_MAX_MS,
-} from '../base/defaults';
-import type { ModelPrices } from '../base/defaults';
+import { DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../base/defaults';
 import { CLOSE_CODES, RealtimeError } from '../base/errors';
-import { serverErrorFromEvent, toRealtimeError } from './session-errors';
-import { anySignal, sleep } from './abort';
-import { endStateAfterClose, reconnectLoop } from './reconnect-loop';
-import { EventWaiters } from './event-waiters';
-import type { WaitVerdict } from './event-waiters';
-import { normalizeSessionConfig } from '../events/legacy-session';
-import { serializeClientEvent } from '../events/serialize';
-import { readVoxwireEvent } from '../events/parse';
-import type { AudioFormat } from '../events/audio';
-import type { ClientEventInput } from '../events/client-events';
-import type { ConversationItemInput } from '../events/items';
-import type { ResponseCreateParams } from '../events/response';
-import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
-import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
-import type { SessionConfigInput, TranscriptionSessionConfigInput } from '../events/session-input';
-import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
 import type { ModelWarning } from '../base/models';
-import type { ToolDispatcher, ToolDispatcherOptions } from '../tools/dispatcher';
-import type { AnyTool } from '../tools/define-tool';
-import { ToolRegistry } from '../tools/registry';
-import type { SessionFunctionTool } from '../tools/registry';
-import { DeliveryJournal } from './delivery-journal';
-import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
-import { ResponseQueue } from './response-queue';
-import { OutputAudio, interruption } from './output-audio';
-import { exponentialBackoff, neverReconnect } from './reconnect';
-import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
-import { isKnownEvent } from '../transport/transport';
-import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
-import { WebSocketTransport } from '../transport/websocket';
+import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../base/session-limits';
 import { UsageMeter } from '../base/usage';
 import type { UsageTotals } from '../base/usage';
-
-/** Options of {@link RealtimeClient}. */
-export interface RealtimeClientOptions {
-  /** The transport. When left out, a {@link WebSocketTransport} is built from `url`, `apiKey` and `model`. */
-  transport?: Transport;
-  /** Where the default WebSocket transport connects. @default 'wss://api.openai.com/v1/realtime' */
-  url?: string;
-  /**
-   * API key, ephemeral key, or a provider called on every (re)connect (default transport only).
-   * Required for the OpenAI API itself: without it `connect()` rejects with
-   * `VOXWIRE_MISSING_API_KEY` before any network call; a relay `url` may leave it out.
-   */
-  apiKey?: ApiKeyProvider;
-  /** The model (default transport only; also selects the price table). @default 'gpt-realtime-2.1' */
-  model?: string;
-  /**
-   * The session config, GA shape (or the legacy flat shape, translated once with a warning).
-   * Applied on connect and re-applied after every reconnect. A `type: 'transcription'` session
-   * transcribes input audio only: no responses, no tools. @default { type: 'realtime' }
-   */
-  session?: SessionConfigInput | TranscriptionSessionConfigInput;
-  /** Tools the model may call; more can be added later with `client.tools.add()`. @default [] */
-  tools?: AnyTool[];
-  /**
-   * After the outputs of a response's tool calls are sent, ask for one follow-up response.
-   * With false the app decides (listen to `toolOutputs`). @default true
-   */
-  autoRespond?: boolean;
-  /** Time limit for tools that set no `timeoutMs`. @default 30000 */
-  toolTimeoutMs?: number;
-  /**
-   * How to reconnect after an unexpected close: a policy, options for the default
-   * exponential backoff, or `false` to never reconnect. @default exponentialBackoff()
-   */
-  reconnect?: ReconnectPolicy | ExponentialBackoffOptions | false;
-  /** Characters of transcript replayed into a new session after a reconnect. @default 32000 */
-  replayBudgetChars?: number;
-  /** How long `connect()` waits for the server to confirm the session. @default 15000 */
-  connectTimeoutMs?: number;
-  /** End the session cleanly after this long (off when undefined). @default undefined */
-  maxDurationMs?: number;
-  /** End the session after this long without speech or text either way (off when undefined). @default undefined */
-  endAfterIdleMs?: number;
-  /** How long before those limits `sessionEnding` is emitted. @default 30000 */
-  sessionEndingWarningMs?: number;
-  /**
-   * Before the upstream session cap (60 minutes), open a new session this long ahead and
-   * restore context, so a conversation continues past the cap (off when undefined).
-   * @default undefined
-   */
-  rotateBeforeMs?: number;
-  /** Price table for the cost estimate, by model name prefix. @default DEFAULT_PRICES */
-  prices?: Readonly<Record<string, ModelPrices>>;
-  /** Where warnings go. @default consoleLogger (warnings and errors only) */
-  logger?: Logger;
-  /**
-   * Refuse an outgoing event that carries a field, enum value or `type` voxwire does not know.
-   * Off, such a field (a newer API feature) is sent as given with one warning through `logger`,
-   * so it needs no voxwire release; beta names and known misspellings are refused either way.
-   * Applies to the default WebSocket transport (a transport you pass has its own `strict`) and
-   * to the checks the client makes before holding a request.
-   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
-   */
-  strict?: boolean;
-  /** Time source for backoff, limits and timeouts. @default systemClock */
-  clock?: Clock;
-  /** Random source in [0, 1) for jitter and ids. @default Math.random */
-  random?: () => number;
-}
-
-/** Options of {@link RealtimeClient.sendText}. */
-export interface SendTextOptions {
-  /** Ask the model to respond after adding the message. @default true */
-  respond?: boolean;
-  /** The role of the message. @default 'user' */
-  role?: 'user' | 'system';
-}
-
-/** Options of {@link RealtimeClient.connect}. */
-export interface ConnectOptions {
-  /** Aborts the connection attempt. */
-  signal?: AbortSignal;
-}
+import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
+import type { ClientEventInput } from '../events/client-events';
+import type { ConversationItemInput } from '../events/items';
+import { normalizeSessionConfig } from '../events/legacy-session';
+import { readVoxwireEvent } from '../events/parse';
+import type { ResponseCreateParams } from '../events/response';
+import { serializeClientEvent } from '../events/serialize';
+import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
+import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
+import type { SessionConfigInput } from '../events/session-input';
+import type { ToolDispatcher, ToolDispatcherOptions } from '../tools/dispatcher';
+import { ToolRegistry } from '../tools/registry';
+import { isKnownEvent } from '../transport/transport';
+import type { Transport, TransportCloseInfo } from '../transport/transport';
+import { WebSocketTransport } from '../transport/websocket';
+import { anySignal, sleep } from './abort';
+import type { AudioInputSource, AudioOutputSink } from './audio-io';
+import type { ClientState, InterruptionInfo, RealtimeClientEvents, SessionEndingInfo } from './client-events';
+import { resolveClientOptions } from './client-options';
+import type { ConnectOptions, RealtimeClientOptions, ResolvedClientOptions, SendTextOptions } from './client-options';
+import { Conversation } from './conversation';
+import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
+import { DeliveryJournal } from './delivery-journal';
+import { EventWaiters } from './event-waiters';
+import type { WaitVerdict } from './event-waiters';
+import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
+import { OutputAudio, interruption } from './output-audio';
+import { endStateAfterClose, reconnectLoop } from './reconnect-loop';
+import { ResponseQueue } from './response-queue';
+import { serverErrorFromEvent, toRealtimeError } from './session-errors';
+import { SessionState } from './session-state';
 
 type Phase = 'idle' | 'handshake' | 'live' | 'backoff' | 'ended';
 
@@ -171,14 +70,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /** The tools the model may call. Changes while connected update the session (debounced). */
   readonly tools: ToolRegistry;
 
-  readonly #options: RealtimeClientOptions;
+  readonly #config: ResolvedClientOptions;
   readonly #logger: Logger;
-  readonly #strict: boolean;
   readonly #clock: Clock;
-  readonly #random: () => number;
-  readonly #policy: ReconnectPolicy;
   readonly #meter: UsageMeter;
-  readonly #model: string;
   /**
    * Loaded while the first session is set up (no tool call can arrive before it is live): the
    * dispatcher is the biggest part of the tool runtime, and the root bundle is budgeted.
@@ -188,8 +83,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #currentState: ClientState = { status: 'idle' };
   #phase: Phase = 'idle';
-  #desiredSession: RealtimeSessionConfig | TranscriptionSessionConfig;
-  #confirmedSession: RealtimeSessionConfig | undefined;
+  readonly #session: SessionState;
   #sessionId: string | undefined;
   readonly #waiters: EventWaiters<ServerEvent>;
   #lifecycle = new AbortController();
@@ -205,7 +99,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /** Server-owned playback (WebRTC, SIP): true between `output_audio_buffer.started` and its stop or clear. */
   #serverPlaying = false;
 
-  #modelHasSpoken = false;
   /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
   #clearRequested = false;
   #input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
@@ -218,15 +111,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   constructor(options: RealtimeClientOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `RealtimeClient: options must be an object, got ${options === null ? 'null' : typeof options}.`);
-    }
-    this.#options = options;
-    this.#logger = options.logger ?? consoleLogger;
-    this.#strict = options.strict ?? DEFAULT_STRICT_CLIENT_EVENTS;
-    this.#clock = options.clock ?? systemClock;
-    this.#random = options.random ?? Math.random;
-    this.#model = options.model ?? DEFAULT_MODEL;
+    const config = resolveClientOptions(options);
+    this.#config = config;
+    this.#logger = config.logger;
+    this.#clock = config.clock;
     this.#meter = new UsageMeter(options.prices);
     this.#waiters = new EventWaiters(this.#clock);
     this.#output = new OutputAudio({
@@ -239,26 +127,14 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       clock: this.#clock,
       maxDurationMs: options.maxDurationMs,
       idleMs: options.endAfterIdleMs,
-      warningMs: options.sessionEndingWarningMs ?? DEFAULT_SESSION_ENDING_WARNING_MS,
+      warningMs: config.sessionEndingWarningMs,
       onWarning: (reason, remainingMs) => this.#safeEmit('sessionEnding', { reason, source: 'client', remainingMs }),
       onEnd: (reason) => this.#end({ status: 'expired', reason }),
     });
-    this.#policy =
-      options.reconnect === false
-        ? neverReconnect
-        : typeof options.reconnect === 'function'
-          ? options.reconnect
-          : exponentialBackoff(options.reconnect);
-    for (const name of ['maxDurationMs', 'endAfterIdleMs', 'rotateBeforeMs', 'connectTimeoutMs', 'replayBudgetChars'] as const) {
-      const value = options[name];
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `RealtimeClient: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
-      }
-    }
     // Misconfiguration throws here, before any network call.
     const normalized = normalizeSessionConfig((options.session ?? { type: 'realtime' }) as SessionConfigInput);
     if (normalized.warning) this.#logger.warn(normalized.warning);
-    this.#desiredSession = normalized.session;
+    this.#session = new SessionState(normalized.session);
     this.transport =
       options.transport ??
       new WebSocketTransport({
@@ -266,13 +142,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         ...(options.url === undefined ? {} : { url: options.url }),
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
         ...(options.model === undefined ? {} : { model: options.model }),
-        strict: this.#strict,
+        strict: config.strict,
       });
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
     this.tools.onChange(
       () => {
         if (this.#phase !== 'live' || !this.#hasResponses()) return;
-        this.#applySession({ type: 'realtime', tools: this.#sessionTools() }).catch((error: unknown) =>
+        this.#applySession({ type: 'realtime', tools: this.#session.tools(this.tools.toSessionTools()) }).catch((error: unknown) =>
           this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
         );
       },
@@ -290,7 +166,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         this.#safeEmit(name, event as never);
         return listened;
       },
-      getToolChoice: () => this.#confirmedSession?.tool_choice ?? (this.#desiredSession as RealtimeSessionConfig).tool_choice,
+      getToolChoice: () => this.#session.toolChoice,
     };
     this.#dispatcherOptions = {
       tools: this.tools,
@@ -311,7 +187,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** The session as the server last confirmed it (undefined before the first confirmation). */
   get session(): RealtimeSessionConfig | undefined {
-    return this.#confirmedSession;
+    return this.#session.confirmed;
   }
 
   /** Running token totals and the estimated cost, across responses and reconnects. */
@@ -365,16 +241,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   async updateSession(session: SessionConfigInput): Promise<RealtimeSessionConfig | undefined> {
     const normalized = normalizeSessionConfig(session);
     if (normalized.warning) this.#logger.warn(normalized.warning);
-    const voice = normalized.session.audio?.output?.voice;
-    const currentVoice = this.#confirmedSession?.audio?.output?.voice ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.voice;
-    if (voice !== undefined && this.#modelHasSpoken && JSON.stringify(voice) !== JSON.stringify(currentVoice)) {
-      throw new RealtimeError(
-        'VOXWIRE_VOICE_LOCKED',
-        `updateSession(): cannot change the voice to ${JSON.stringify(voice)}: the model has already spoken in this session with ${JSON.stringify(currentVoice)}. Set the voice before the first response, or start a new session.`,
-        { path: 'session.audio.output.voice' },
-      );
-    }
-    this.#desiredSession = mergeSession(this.#desiredSession as RealtimeSessionConfig, normalized.session);
+    this.#session.merge(normalized.session);
     if (this.#phase !== 'live') return undefined;
     return this.#applySession(normalized.session);
   }
@@ -438,7 +305,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): the client is not connected; call connect() first.');
     }
     if (!this.#hasResponses()) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createResponse(): a ${this.#desiredSession.type} session has no responses.`);
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `createResponse(): a ${this.#session.desired.type} session has no responses.`);
     }
     const eventId = this.#createId('evt');
     if (response?.conversation === 'none') return this.#createOutOfBand(eventId, response);
@@ -568,7 +435,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
     await this.tools.prepare();
     if (!restore) await this.#checkModels();
-    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const timeoutMs = this.#config.connectTimeoutMs;
     const abort = anySignal([signal, this.#lifecycle.signal]);
     const created = this.#waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
     created.catch(() => undefined);
@@ -581,14 +448,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const createdEvent = await created;
     const sessionId = createdEvent.type === 'session.created' ? createdEvent.session.id : undefined;
     this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined;
-    this.#modelHasSpoken = false;
+    this.#session.modelHasSpoken = false;
     this.#sessionExpired = false;
     this.#relayEnding = undefined;
-    const desired = this.#desiredSession;
     // Only a realtime session has tools and responses; a transcription session refuses them.
-    await this.#applySession(desired.type === 'realtime' ? { ...desired, tools: this.#sessionTools() } : desired, abort);
+    await this.#applySession(this.#session.opening(this.tools.toSessionTools()), abort);
     if (restore) {
-      for (const item of this.conversation.replayItems(this.#options.replayBudgetChars ?? DEFAULT_REPLAY_BUDGET_CHARS)) {
+      for (const item of this.conversation.replayItems(this.#config.replayBudgetChars)) {
         this.transport.send({ type: 'conversation.item.create', item });
       }
     }
@@ -614,7 +480,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         if (event.type === 'error' && event.error.event_id === eventId) return 'reject';
         return false;
       },
-      this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      this.#config.connectTimeoutMs,
       anySignal([signal ?? this.#lifecycle.signal, refused.signal]),
       'session.updated',
     );
@@ -626,7 +492,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       throw error;
     }
     const event = await confirmed;
-    return (event.type === 'session.updated' ? event.session : this.#desiredSession) as RealtimeSessionConfig;
+    return (event.type === 'session.updated' ? event.session : this.#session.desired) as RealtimeSessionConfig;
   }
 
   #onTransportClose(info: TransportCloseInfo): void {
@@ -643,8 +509,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#afterDrop();
     return reconnectLoop(
       {
-        policy: this.#policy,
-        random: this.#random,
+        policy: this.#config.policy,
+        random: this.#config.random,
         sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
         ended: () => this.#ended(),
         reopen: () => this.#openSession(undefined, true),
@@ -718,7 +584,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       case 'session.created':
       case 'session.updated': {
         const session = event.session as RealtimeSessionConfig;
-        this.#confirmedSession = session;
+        this.#session.confirmed = session;
         this.#safeEmit('session', session);
         return;
       }
@@ -753,7 +619,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         if (this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
         return;
       case 'output_audio_buffer.started':
-        this.#modelHasSpoken = true;
+        this.#session.modelHasSpoken = true;
         this.#serverPlaying = true;
         this.#safeEmit('speaking', { speaking: true, responseId: event.response_id });
         return;
@@ -816,8 +682,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   #receiveAudio(event: ServerEventMap['response.output_audio.delta']): void {
-    this.#modelHasSpoken = true;
-    this.#output.receive(event, this.#outputFormat());
+    this.#session.modelHasSpoken = true;
+    this.#output.receive(event, this.#session.outputFormat);
   }
 
   /** The user started speaking: the server cancels the response itself when `interrupt_response` is on. */
@@ -828,7 +694,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   async #onSpeechStarted(): Promise<void> {
     const responding = this.responseActive;
     if (!responding && !this.#output.attached) return;
-    const serverInterrupts = this.#confirmedSession?.audio?.input?.turn_detection?.interrupt_response !== false;
+    const serverInterrupts = this.#session.confirmed?.audio?.input?.turn_detection?.interrupt_response !== false;
     if (serverInterrupts && responding) this.#dispatcher?.onInterrupt();
     const cancelled = serverInterrupts ? false : this.cancelResponse();
     await this.#flushAndTruncate('speech', cancelled, !responding);
@@ -858,13 +724,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #countUsage(usage: ServerEventMap['response.done']['response']['usage'] | undefined): void {
     if (!usage) return;
-    const total = this.#meter.add(usage, this.#model);
+    const total = this.#meter.add(usage, this.#config.model);
     this.#safeEmit('usage', { response: usage, total });
   }
 
   /** Only a realtime session has responses and tools (a transcription session has neither). */
   #hasResponses(): boolean {
-    return this.#desiredSession.type === 'realtime';
+    return this.#session.hasResponses;
   }
 
   /** Sends now when live; otherwise holds the event for the restored session (sent once). */
@@ -899,7 +765,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * then about fields it does not know), so a wrong request throws now with nothing held.
    */
   #check(event: ClientEventInput): void {
-    serializeClientEvent(event, { strict: this.#strict });
+    serializeClientEvent(event, { strict: this.#config.strict });
   }
 
   /** Writes one `conversation.item.create`; returns its `event_id`. */
@@ -936,7 +802,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #startTimers(restored: boolean): void {
     this.#clearTimers();
     this.#limits.start({ idleOnly: restored });
-    const { rotateBeforeMs } = this.#options;
+    const { rotateBeforeMs } = this.#config.options;
     if (rotateBeforeMs !== undefined) {
       this.#schedule(() => void this.#rotate(), Math.max(0, DEFAULT_UPSTREAM_SESSION_MAX_MS - rotateBeforeMs));
     }
@@ -966,14 +832,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
   }
 
-  /** The session's tools: the registry's function tools over any others the config declares (MCP). */
-  #sessionTools(): NonNullable<RealtimeSessionConfig['tools']> {
-    const registered: SessionFunctionTool[] = this.tools.toSessionTools();
-    const names = new Set(registered.map((tool) => tool.name));
-    const declared = ((this.#desiredSession as RealtimeSessionConfig).tools ?? []).filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name)));
-    return [...declared, ...registered];
-  }
-
   /** A method, not a field read, so narrowing across an `await` cannot hide an end. */
   #ended(): boolean {
     return this.#phase === 'ended' || this.#lifecycle.signal.aborted;
@@ -985,9 +843,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * date before any network call. Unknown names pass.
    */
   async #checkModels(): Promise<void> {
-    const session = this.#desiredSession as { model?: unknown; audio?: { input?: { transcription?: { model?: unknown } | null } } };
+    const session = this.#session.desired as { model?: unknown; audio?: { input?: { transcription?: { model?: unknown } | null } } };
     const named = [
-      [this.#options.model, 'model'],
+      [this.#config.options.model, 'model'],
       [session.model, 'session.model'],
       [session.audio?.input?.transcription?.model, 'session.audio.input.transcription.model'],
     ].filter((entry): entry is [string, string] => typeof entry[0] === 'string');
@@ -1039,10 +897,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#waiters.rejectAll(error);
   }
 
-  #outputFormat(): AudioFormat {
-    return this.#confirmedSession?.audio?.output?.format ?? (this.#desiredSession as RealtimeSessionConfig).audio?.output?.format ?? DEFAULT_AUDIO_FORMAT;
-  }
-
   #setState(state: ClientState): void {
     const previous = this.#currentState;
     this.#currentState = state;
@@ -1065,28 +919,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #createId(prefix: string): string {
     this.#idCounter += 1;
-    const random = Math.floor(this.#random() * 0xffffffff).toString(36);
+    const random = Math.floor(this.#config.random() * 0xffffffff).toString(36);
     return `${prefix}_vx${this.#idCounter.toString(36)}${random}`.slice(0, 32);
   }
-}
-
-function mergeSession(base: RealtimeSessionConfig, update: RealtimeSessionConfig): RealtimeSessionConfig {
-  const audio =
-    base.audio || update.audio
-      ? {
-          ...base.audio,
-          ...update.audio,
-          input: base.audio?.input || update.audio?.input ? { ...base.audio?.input, ...update.audio?.input } : undefined,
-          output: base.audio?.output || update.audio?.output ? { ...base.audio?.output, ...update.audio?.output } : undefined,
-        }
-      : undefined;
-  const merged = { ...base, ...update } as RealtimeSessionConfig;
-  if (audio) {
-    if (audio.input === undefined) delete audio.input;
-    if (audio.output === undefined) delete audio.output;
-    merged.audio = audio as RealtimeSessionConfig['audio'];
-  }
-  return merged;
 }
 
 /** A wait rejected by an event: only an `error` event rejects one. */

@@ -1,5 +1,5 @@
 import type { ConversationItem, ConversationItemInput } from '../events/items';
-import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
+import type { ServerEvent, UnknownServerEvent } from '../events/server-events';
 
 /** Where an item stands. `incomplete`: cut off by a drop or a limit; `cancelled`: interrupted or aborted. */
 export type ConversationEntryStatus = 'in_progress' | 'completed' | 'incomplete' | 'cancelled';

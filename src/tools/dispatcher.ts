@@ -10,7 +10,7 @@ import { RealtimeError, type RealtimeErrorCode } from '../base/errors';
 import { hasType } from '../events/has-type';
 import type { ClientEventInput } from '../events/client-events';
 import type { ResponseCreateParams } from '../events/response';
-import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
+import type { ServerEvent } from '../events/server-events';
 import type { ToolChoice } from '../events/tools';
 import type { AnyTool } from './define-tool';
 import type { ToolContext, ToolConversationView } from './tool-context';

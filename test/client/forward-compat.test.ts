@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
-import type { RealtimeClientOptions } from '../../src/client/client';
+import type { RealtimeClientOptions } from '../../src/client/client-options';
 import type { TranscriptUpdate } from '../../src/client/conversation';
 import { silentLogger } from '../../src/base/logger';
 import { startScriptedServer } from './scripted-server';

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RealtimeClient } from '../../../src/client/client';
-import type { RealtimeClientOptions } from '../../../src/client/client';
+import type { RealtimeClientOptions } from '../../../src/client/client-options';
 import { isRealtimeError } from '../../../src/base/errors';
 import { silentLogger } from '../../../src/base/logger';
 import { exponentialBackoff } from '../../../src/client/reconnect';
