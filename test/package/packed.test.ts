@@ -20,10 +20,12 @@ const work = mkdtempSync(join(tmpdir(), 'voxwire-packed-'));
 /**
  * Unpacked bytes of the production install (everything in the tarball: the ESM and CJS
  * builds, their declarations, the worklets). Measured 3.27 MB after issue 17 (11.8 MB before:
- * 4.2 MB of test WAVs, 4.3 MB of source maps); voxwire/live then added 0.4 MB (3.67 MB). The
- * budget leaves room to grow by about a tenth.
+ * 4.2 MB of test WAVs, 4.3 MB of source maps); voxwire/live, the telephony bridge and the Live
+ * session handler then took it to 4.06 MB (2.29 MB of JavaScript, 1.77 MB of declarations). The
+ * budget leaves room to grow by about a tenth; what it is there to catch is test audio or
+ * source maps coming back (megabytes), asserted by name above it too.
  */
-const INSTALL_BUDGET_BYTES = 4_000_000;
+const INSTALL_BUDGET_BYTES = 4_500_000;
 
 interface PackedFile {
   path: string;
