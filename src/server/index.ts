@@ -49,7 +49,7 @@ export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from
 
 // Frames the relay sends, and how sessions end.
 export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, RELAY_WARNING_EVENT_TYPE } from '../events/voxwire-events';
-export type { SessionEndingEvent, ModelDeprecatedEvent, RelayWarningEvent } from '../events/voxwire-events';
+export type { SessionEndingEvent, ModelDeprecatedEvent, RelayWarningEvent, VoxwireEventMap, VoxwireEventType } from '../events/voxwire-events';
 export { SESSION_END_REASONS } from '../base/errors';
 export type { SessionEndingReason, SessionEndReason, SessionEndRow, SessionExpiredReason } from '../base/errors';
 export type { RelayEndReason } from './core/end-reason';
