@@ -85,6 +85,8 @@ export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandl
 export { createSdpHandler } from './http/sdp';
 export { createLiveSessionHandler, DEFAULT_LIVE_BROWSER_CLIENT_EVENTS } from './http/live-session';
 export type { LiveSessionHandlerOptions, LiveWebRtcSession } from './http/live-session';
+export { attachLiveSideband } from './http/live-sideband';
+export type { LiveSideband, LiveSidebandOptions } from './http/live-sideband';
 export type { SdpCall, SdpHandlerOptions } from './http/sdp';
 export { createTranslationSdpHandler } from './http/translation-sdp';
 export type { TranslationSdpCall, TranslationSdpHandlerOptions } from './http/translation-sdp';
