@@ -371,7 +371,8 @@ export class MockLiveServer {
           for (const target of sockets.keys()) target.close(code, reason);
         },
         newId: (prefix) => this.#newId(prefix as MockIdPrefix),
-        record: (event, details) => this.log.recordReceived(index, event, details),
+        // A sideband's frames are logged under its own connection.
+        record: (event, details, connection) => this.log.recordReceived(connection ?? index, event, details),
         ...(link?.writeOutputAudio === undefined ? {} : { writeOutputAudio: (pcm: Int16Array, rate: number) => link.writeOutputAudio?.(pcm, rate) }),
       },
       this.#sessionSettings(call?.config, call?.id),
@@ -415,7 +416,7 @@ export class MockLiveServer {
     info.sessionId = entry.session.id;
     entry.sockets.set(socket, index);
     const session = entry.session;
-    socket.on('message', (data: Buffer, isBinary: boolean) => session.receive(isBinary ? new Uint8Array(data) : data.toString('utf8'), isBinary, attachTo !== undefined));
+    socket.on('message', (data: Buffer, isBinary: boolean) => entry.session.receive(isBinary ? new Uint8Array(data) : data.toString('utf8'), isBinary, attachTo !== undefined, index));
     socket.on('close', (code: number) => {
       info.open = false;
       info.closeCode = code;

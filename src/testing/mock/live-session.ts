@@ -35,7 +35,7 @@ export interface MockLiveSessionLink {
   /** A fresh id with a prefix (`event`, `call`, ...). */
   newId(prefix: string): string;
   /** Records a received client frame in the log. */
-  record(event: WireEvent, details: { valid: boolean; bytes: number; errorCode?: string }): void;
+  record(event: WireEvent, details: { valid: boolean; bytes: number; errorCode?: string }, connection?: number): void;
   /** Media transports (WebRTC): plays reply audio on the track instead of sending deltas. */
   writeOutputAudio?(pcm: Int16Array, sampleRate: number): void;
 }
@@ -140,19 +140,19 @@ export class MockLiveSession {
    * `unknown_parameter`, an unknown type with `invalid_value`); a sideband may not start the
    * session nor send audio.
    */
-  receive(data: string | Uint8Array, isBinary = false, sideband = false): void {
+  receive(data: string | Uint8Array, isBinary = false, sideband = false, connection?: number): void {
     const bytes = typeof data === 'string' ? data.length : data.byteLength;
     const result = parseLiveClientEvent(isBinary || typeof data !== 'string' ? data : data, { strict: true });
     if (!result.ok) {
       const parsed = readLoosely(data);
       const clientId = typeof parsed?.event_id === 'string' ? parsed.event_id : undefined;
-      this.#link.record({ type: typeof parsed?.type === 'string' ? parsed.type : '(invalid)' }, { valid: false, bytes, errorCode: result.error.code });
+      this.#link.record({ type: typeof parsed?.type === 'string' ? parsed.type : '(invalid)' }, { valid: false, bytes, errorCode: result.error.code }, connection);
       const code = parsed === undefined ? 'invalid_json' : /unknown field/.test(result.error.message) ? 'unknown_parameter' : 'invalid_value';
       return this.error('invalid_request_error', code, result.error.message, result.error.path ?? null, clientId);
     }
     const event = result.event as WireEvent;
     const clientId = typeof event.event_id === 'string' ? event.event_id : undefined;
-    this.#link.record(event, { valid: result.known, bytes });
+    this.#link.record(event, { valid: result.known, bytes }, connection);
     if (!result.known) {
       return this.error('invalid_request_error', 'invalid_value', `Invalid value: '${event.type}'. Supported client events: session.start, session.update, session.input_audio.append, ...`, 'type', clientId);
     }

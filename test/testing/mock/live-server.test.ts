@@ -256,6 +256,7 @@ describe('MockLiveServer strictness and lifecycle', () => {
     expect(await upgradeStatus(`${url}/live_missing/attach`, { Authorization: `Bearer ${KEY}` })).toBe(404);
     sideband.send({ type: 'session.thinking.append', event_id: 'sb1', content: 'The caller is verified.', delegation_id: null });
     expect(await sideband.box.next('session.thinking.appended')).toMatchObject({ client_event_id: 'sb1' });
+    expect(server.log.received.find((entry) => entry.event.event_id === 'sb1')?.connection).toBe(1);
     const first = await box.next('session.usage.updated');
     const second = await box.next('session.usage.updated');
     expect(second.usage.seconds).toBeGreaterThanOrEqual(first.usage.seconds);
