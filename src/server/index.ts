@@ -84,7 +84,7 @@ export { createTranslationClientSecret, createTranslationClientSecretHandler } f
 export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './http/translation-client-secret';
 export { createSdpHandler } from './http/sdp';
 export { createLiveSessionHandler, DEFAULT_LIVE_BROWSER_CLIENT_EVENTS } from './http/live-session';
-export type { LiveSessionHandlerOptions, LiveWebRtcSession } from './http/live-session';
+export type { LiveSessionHandlerOptions, LiveWebRTCSession } from './http/live-session';
 export { attachLiveSideband } from './http/live-sideband';
 export type { LiveSideband, LiveSidebandOptions } from './http/live-sideband';
 export type { SdpCall, SdpHandlerOptions } from './http/sdp';

@@ -9,8 +9,8 @@
 // The mock server.
 export { MockRealtimeServer } from './mock/server';
 export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server-options';
-export type { MockWebRtcEndpoint, MockWebRtcOptions, MockClientSecret } from './mock/webrtc-endpoint';
-export type { MockWebRtcCall, MockCallSession, SidebandSink } from './mock/webrtc-call';
+export type { MockWebRTCEndpoint, MockWebRTCOptions, MockClientSecret } from './mock/webrtc-endpoint';
+export type { MockWebRTCCall, MockCallSession, SidebandSink } from './mock/webrtc-call';
 export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';
 export type { MockSipCall, MockSipCallState, MockSipInterruption } from './mock/sip-call';
 export { TwilioSimulator } from './mock/twilio-simulator';

@@ -13,13 +13,13 @@ import { MemoryBudgetStore } from '../../src/server/stores/memory-budget-store';
 import { RelayCore } from '../../src/server/core/relay-core';
 import { createScenario } from '../../src/testing/script/scenario';
 import { chromiumAvailable } from './harness';
-import { SERVER_KEY, startWebRtcRig, type WebRtcRig } from './webrtc-harness';
+import { SERVER_KEY, startWebRTCRig, type WebRTCRig } from './webrtc-harness';
 
 const enabled = chromiumAvailable();
 const QUESTION = "What's the weather like in Paris today?";
 
 describe.skipIf(!enabled)('a transcription session over WebRTC through createSdpHandler and the relay (Chromium ↔ mock Node peer)', () => {
-  let rig: WebRtcRig;
+  let rig: WebRTCRig;
   let relay: RelayCore;
   const store = new MemoryBudgetStore();
   const transcripts: string[] = [];
@@ -39,7 +39,7 @@ describe.skipIf(!enabled)('a transcription session over WebRTC through createSdp
     relay.on('transcript', (event) => transcripts.push(`${event.role}: ${event.text}`));
     relay.on('sessionEnded', (event) => ended.push(event.reason));
     await relay.start();
-    rig = await startWebRtcRig({
+    rig = await startWebRTCRig({
       mock: { scenario: createScenario('transcribe').turn((turn) => turn.hears(QUESTION).plays('reply-weather')).build() },
       sdp: { sideband: { relay }, sessionType: 'transcription' },
       // The call's media starts after ICE and DTLS, which on a loaded machine can outlast one play

@@ -77,8 +77,8 @@ export async function startAppServer(routes: Record<string, (request: Request) =
   };
 }
 
-/** Options of {@link startWebRtcRig}. */
-export interface WebRtcRigOptions {
+/** Options of {@link startWebRTCRig}. */
+export interface WebRTCRigOptions {
   mock?: MockRealtimeServerOptions;
   /** Extra options of the SDP handler (e.g. `sideband`). */
   sdp?: Partial<SdpHandlerOptions>;
@@ -89,7 +89,7 @@ export interface WebRtcRigOptions {
 }
 
 /** A running rig. */
-export interface WebRtcRig {
+export interface WebRTCRig {
   mock: MockRealtimeServer;
   address: MockServerAddress;
   app: Awaited<ReturnType<typeof startAppServer>>;
@@ -110,7 +110,7 @@ export interface WebRtcRig {
 const authenticate = (request: Request) => (request.headers.get('authorization') === `Bearer ${USER_TOKEN}` ? { userId: 'user-1' } : null);
 
 /** Starts the mock, the app server, the page server and Chromium. Always `close()` it. */
-export async function startWebRtcRig(options: WebRtcRigOptions = {}): Promise<WebRtcRig> {
+export async function startWebRTCRig(options: WebRTCRigOptions = {}): Promise<WebRTCRig> {
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);

@@ -12,10 +12,10 @@ import { createScenario } from '../../src/testing/script/scenario';
 import { describeTransportSuite } from '../helpers/transport-suite';
 import { chromiumAvailable } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';
-import { startWebRtcRig, type WebRtcRig } from './webrtc-harness';
+import { startWebRTCRig, type WebRTCRig } from './webrtc-harness';
 
 interface Environment {
-  rig: WebRtcRig;
+  rig: WebRTCRig;
   /** The mock's log position when the scenario's client connected. */
   since: number;
   /** The mock's connection count then. */
@@ -42,7 +42,7 @@ function transport(name: string, kind: Kind) {
 
 describeTransportSuite<Environment, Partial<PageConfig>>('one scenario suite, two transports (Chromium ↔ mock)', {
   enabled: chromiumAvailable(),
-  setup: async () => ({ rig: await startWebRtcRig(), since: 0, firstConnection: 0 }),
+  setup: async () => ({ rig: await startWebRTCRig(), since: 0, firstConnection: 0 }),
   teardown: async (environment) => {
     await environment?.rig.close();
   },

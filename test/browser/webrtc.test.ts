@@ -10,16 +10,16 @@ import { silentLogger } from '../../src/base/logger';
 import { RelayCore } from '../../src/server/core/relay-core';
 import { createScenario } from '../../src/testing/script/scenario';
 import { chromiumAvailable } from './harness';
-import { SERVER_KEY, startWebRtcRig, type WebRtcRig } from './webrtc-harness';
+import { SERVER_KEY, startWebRTCRig, type WebRTCRig } from './webrtc-harness';
 
 const enabled = chromiumAvailable();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium â†” mock Node peer)', () => {
-  let rig: WebRtcRig;
+  let rig: WebRTCRig;
 
   beforeAll(async () => {
-    rig = await startWebRtcRig({
+    rig = await startWebRTCRig({
       mock: {
         scenario: createScenario('webrtc')
           .turn((turn) => turn.hears("What's the weather like in Paris today?").calls('get_weather', { location: 'Paris' }))
@@ -117,10 +117,10 @@ describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium â†
 });
 
 describe.skipIf(!enabled)('WebRTCTransport with an ephemeral key from createClientSecretHandler', () => {
-  let rig: WebRtcRig;
+  let rig: WebRTCRig;
 
   beforeAll(async () => {
-    rig = await startWebRtcRig({ mock: { scenario: createScenario('ek').turn((turn) => turn.plays('reply-weather')).build() } });
+    rig = await startWebRTCRig({ mock: { scenario: createScenario('ek').turn((turn) => turn.plays('reply-weather')).build() } });
     await rig.call('start', rig.config('webrtc-ek', { manualTurns: true }));
   }, 60_000);
 
@@ -144,7 +144,7 @@ describe.skipIf(!enabled)('WebRTCTransport with an ephemeral key from createClie
 });
 
 describe.skipIf(!enabled)('sideband policy on a WebRTC call (createSdpHandler + RelayCore)', () => {
-  let rig: WebRtcRig;
+  let rig: WebRTCRig;
   let relay: RelayCore;
   const ended: Array<{ reason: string }> = [];
 
@@ -159,7 +159,7 @@ describe.skipIf(!enabled)('sideband policy on a WebRTC call (createSdpHandler + 
     });
     relay.on('sessionEnded', (event) => ended.push({ reason: event.reason }));
     await relay.start();
-    rig = await startWebRtcRig({ sdp: { sideband: { relay } } });
+    rig = await startWebRTCRig({ sdp: { sideband: { relay } } });
     await rig.call('start', rig.config('webrtc-sdp', { manualTurns: true }));
   }, 60_000);
 

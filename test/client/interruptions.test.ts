@@ -110,7 +110,7 @@ describe('obs. 7: interruptions only when something was interrupted (WebSocket)'
 });
 
 describe('obs. 7 over WebRTC (server-owned playback)', () => {
-  async function connectWebRtc(): Promise<{ client: RealtimeClient; pc: FakePeerConnection; interrupted: InterruptionInfo[]; transcripts: TranscriptUpdate[]; sent: () => Array<{ type: string; item_id?: string }> }> {
+  async function connectWebRTC(): Promise<{ client: RealtimeClient; pc: FakePeerConnection; interrupted: InterruptionInfo[]; transcripts: TranscriptUpdate[]; sent: () => Array<{ type: string; item_id?: string }> }> {
     const clock = new FakeClock();
     const peers: FakePeerConnection[] = [];
     const transport = new WebRTCTransport({
@@ -150,7 +150,7 @@ describe('obs. 7 over WebRTC (server-owned playback)', () => {
   }
 
   it('no interruption on a plain turn; a barge-in interrupts and the final transcript is the cut text from the server', async () => {
-    const { pc, interrupted, transcripts, sent } = await connectWebRtc();
+    const { pc, interrupted, transcripts, sent } = await connectWebRTC();
     const channel = pc.channel!;
     // A first turn: the user speaks, nothing plays.
     channel.receive({ type: 'input_audio_buffer.speech_started', event_id: 'e', audio_start_ms: 10, item_id: 'item_u1' });

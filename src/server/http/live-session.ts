@@ -23,7 +23,7 @@ import { readOffer } from './sdp';
 export const DEFAULT_LIVE_BROWSER_CLIENT_EVENTS: readonly string[] = ['session.input_audio.mute', 'session.input_audio.unmute', 'session.close'];
 
 /** A Live session the handler created. */
-export interface LiveWebRtcSession<Identity extends RelayIdentity = RelayIdentity> {
+export interface LiveWebRTCSession<Identity extends RelayIdentity = RelayIdentity> {
   /** The session id (`live_…`): attach a sideband with it (`attachLiveSideband`). */
   sessionId: string;
   /** Who created it. */
@@ -60,7 +60,7 @@ export interface LiveSessionHandlerOptions<Identity extends RelayIdentity = Rela
   /** The fetch used toward the API. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Called with every session created (start a sideband, record the id). @default undefined */
-  onSession?: (session: LiveWebRtcSession<Identity>) => void | Promise<void>;
+  onSession?: (session: LiveWebRTCSession<Identity>) => void | Promise<void>;
 }
 
 /**

@@ -178,7 +178,7 @@ export const mockErrors = {
   /** Audio that is not valid base64 (or not whole samples) in the session's input format. */
   invalidAudio: (detail: string): Body => invalidRequest('invalid_value', `Invalid audio data: ${detail}`, 'audio'),
   /** `output_audio_buffer.clear` on a WebSocket session. */
-  outputBufferWebRtcOnly: (): Body =>
+  outputBufferWebRTCOnly: (): Body =>
     invalidRequest(
       'invalid_value',
       "Invalid value: 'output_audio_buffer.clear'. The output audio buffer exists only in WebRTC and SIP sessions; " +

@@ -26,7 +26,7 @@ import { ScenarioCursor } from '../script/scenario-cursor';
 import { paceSpeed } from './audio-pace';
 import { checkLiveSessionConfig } from '../../events/live/parse';
 import type { MockSessionLink } from './session-link';
-import { MockWebRtcCall, loadWerift } from './webrtc-call';
+import { MockWebRTCCall, loadWerift } from './webrtc-call';
 import type { WeriftModule } from './webrtc-call';
 import { loadOpusCodecFactory } from './webrtc-opus';
 import type { OpusCodecFactory } from './webrtc-opus';
@@ -175,7 +175,7 @@ export class MockLiveServer {
   readonly #audio: FixtureReplyAudio;
   readonly #connections: MockLiveConnectionInfo[] = [];
   readonly #sessions = new Map<string, SessionEntry>();
-  readonly #calls = new Set<MockWebRtcCall>();
+  readonly #calls = new Set<MockWebRTCCall>();
   #modules: Promise<{ werift: WeriftModule; codecs: OpusCodecFactory }> | undefined;
   readonly #sockets = new Set<WebSocket>();
   #http: Server | undefined;
@@ -251,7 +251,7 @@ export class MockLiveServer {
     this.#wss = new WebSocketServerClass({ noServer: true, maxPayload: DEFAULT_MAX_CLIENT_FRAME_BYTES * 2, perMessageDeflate: false });
     const server = http.createServer((request, response) => {
       if (request.method === 'POST' && request.url === LIVE_PATH) {
-        void this.#createWebRtc(request, response);
+        void this.#createWebRTC(request, response);
         return;
       }
       response.writeHead(request.url?.startsWith(LIVE_PATH) ? 426 : 404, { 'Content-Type': 'application/json' });
@@ -279,7 +279,7 @@ export class MockLiveServer {
    * forwards a browser's offer: answered 201 `{ session: { id }, transport: { type, sdp } }`;
    * the session starts with the request (no `session.start` on the data channel).
    */
-  async #createWebRtc(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async #createWebRTC(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const fail = (status: number, code: string, message: string, param: string | null = null): void => {
       response.writeHead(status, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ error: { type: 'invalid_request_error', code, message, param } }));
@@ -320,7 +320,7 @@ export class MockLiveServer {
     const sessionId = `live_${this.#newId('sess').slice(5)}`;
     this.#connections.push(info);
     try {
-      const { call, answer } = await MockWebRtcCall.answer(
+      const { call, answer } = await MockWebRTCCall.answer(
         {
           callId: `rtc_${this.#newId('call').slice(5)}`,
           werift: modules.werift,

@@ -14,7 +14,7 @@ import type { MockSessionDefaults } from './session-config';
 import type { MockSessionLink } from './session-link';
 import type { MockRealtimeServer } from './server';
 import type { MockTranslationOptions } from './translation-session';
-import type { MockWebRtcOptions } from './webrtc-endpoint';
+import type { MockWebRTCOptions } from './webrtc-endpoint';
 import { defineScenario } from '../script/scenario';
 import type { Scenario, ScenarioReply } from '../script/scenario';
 
@@ -119,7 +119,7 @@ export interface MockRealtimeServerOptions {
    * packages, loaded on the first offer.
    * @default {}
    */
-  webrtc?: MockWebRtcOptions;
+  webrtc?: MockWebRTCOptions;
   /**
    * What translation sessions (`/v1/realtime/translations`) "translate" every input into: canned
    * transcripts and a clip, released frame by frame as speech arrives.

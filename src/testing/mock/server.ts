@@ -39,8 +39,8 @@ import type { MockSessionLink } from './session-link';
 import { MockTranslationSession } from './translation-session';
 import type { MockSipCall } from './sip-call';
 import { MockSipEndpoint } from './sip-endpoint';
-import type { MockWebRtcCall } from './webrtc-call';
-import { MockWebRtcEndpoint } from './webrtc-endpoint';
+import type { MockWebRTCCall } from './webrtc-call';
+import { MockWebRTCEndpoint } from './webrtc-endpoint';
 
 const REALTIME_PATH = '/v1/realtime';
 const TRANSLATION_PATH = '/v1/realtime/translations';
@@ -97,7 +97,7 @@ export class MockRealtimeServer {
   #address: MockServerAddress | undefined;
   #starting: Promise<MockServerAddress> | undefined;
   #stopping: Promise<void> | undefined;
-  readonly #webrtc: MockWebRtcEndpoint;
+  readonly #webrtc: MockWebRTCEndpoint;
   readonly #sip: MockSipEndpoint;
 
   constructor(options: MockRealtimeServerOptions = {}) {
@@ -125,7 +125,7 @@ export class MockRealtimeServer {
         connection: (ws, request, url, credentials, admission) => this.#accept(ws, request, url, credentials, admission),
       },
     );
-    this.#webrtc = new MockWebRtcEndpoint(
+    this.#webrtc = new MockWebRTCEndpoint(
       {
         clock: this.#clock,
         random: options.random ?? Math.random,
@@ -145,7 +145,7 @@ export class MockRealtimeServer {
   }
 
   /** The WebRTC endpoint: its live calls, minted ephemeral keys. */
-  get webrtc(): MockWebRtcEndpoint {
+  get webrtc(): MockWebRTCEndpoint {
     return this.#webrtc;
   }
 
@@ -489,7 +489,7 @@ export class MockRealtimeServer {
     if (callId !== undefined) {
       // A sideband connection to a live WebRTC call joins that call's session: it receives every
       // server event of the call and its client events go to the same session.
-      let call: MockWebRtcCall | MockSipCall | undefined;
+      let call: MockWebRTCCall | MockSipCall | undefined;
       const adopt = (session: MockSession | undefined): void => {
         if (!session || sidebandOf === session) return;
         sidebandOf = session;

@@ -528,7 +528,7 @@ export class MockSession {
 
   #outputClear(event: ClientEventOf<'output_audio_buffer.clear'>): void {
     if (this.#link.kind === 'websocket') {
-      this.#channel.sendError(mockErrors.outputBufferWebRtcOnly(), event.event_id ?? null);
+      this.#channel.sendError(mockErrors.outputBufferWebRTCOnly(), event.event_id ?? null);
       return;
     }
     this.#link.clearOutputAudio?.();

@@ -69,7 +69,7 @@ export interface MockCallSession {
 }
 
 /** Everything a call is made from. */
-export interface MockWebRtcCallInit {
+export interface MockWebRTCCallInit {
   callId: string;
   werift: WeriftModule;
   codecs: OpusCodecFactory;
@@ -78,7 +78,7 @@ export interface MockWebRtcCallInit {
   /** Creates the session once the data channel is open (the server's `attach`). */
   attach: (link: MockSessionLink) => MockSession | MockTranslationSession | MockCallSession;
   /** Called once when the call has ended, however it ended. */
-  onEnded: (call: MockWebRtcCall) => void;
+  onEnded: (call: MockWebRTCCall) => void;
   /** A call whose data channel has not opened by then is abandoned. */
   setupTimeoutMs: number;
 }
@@ -126,10 +126,10 @@ export function loopbackOnlyOffer(sdp: string): string {
 }
 
 /** One call: the peer, its session, its sidebands. */
-export class MockWebRtcCall {
+export class MockWebRTCCall {
   /** The call id (`rtc_...`), as in the `Location` of the SDP answer. */
   readonly callId: string;
-  readonly #init: MockWebRtcCallInit;
+  readonly #init: MockWebRTCCallInit;
   readonly #pc: WeriftPeer;
   readonly #sidebands = new Set<SidebandSink>();
   /** Sideband frames that arrived before the session started (the data channel opens later). */
@@ -143,7 +143,7 @@ export class MockWebRtcCall {
   #dead = false;
   #ended = false;
 
-  private constructor(init: MockWebRtcCallInit, pc: WeriftPeer) {
+  private constructor(init: MockWebRTCCallInit, pc: WeriftPeer) {
     this.callId = init.callId;
     this.#init = init;
     this.#pc = pc;
@@ -174,7 +174,7 @@ export class MockWebRtcCall {
    *
    * @throws {OfferError} when the offer cannot be answered on loopback.
    */
-  static async answer(init: MockWebRtcCallInit, offerSdp: string): Promise<{ call: MockWebRtcCall; answer: string }> {
+  static async answer(init: MockWebRTCCallInit, offerSdp: string): Promise<{ call: MockWebRTCCall; answer: string }> {
     const sdp = loopbackOnlyOffer(offerSdp);
     const werift = init.werift as unknown as Werift;
     const pc = new werift.RTCPeerConnection({
@@ -191,7 +191,7 @@ export class MockWebRtcCall {
         video: [],
       },
     } as ConstructorParameters<Werift['RTCPeerConnection']>[0]);
-    const call = new MockWebRtcCall(init, pc);
+    const call = new MockWebRTCCall(init, pc);
     try {
       await call.#negotiate(sdp);
     } catch (error) {

@@ -20,13 +20,13 @@ import type { TranslationSessionUpdate } from '../../events/translation';
 import { createMockSession } from './session-config';
 import type { MockSessionDefaults, MockSessionObject } from './session-config';
 import { validationError } from './errors';
-import { MockWebRtcCall, OfferError, loadWerift } from './webrtc-call';
+import { MockWebRTCCall, OfferError, loadWerift } from './webrtc-call';
 import type { SidebandSink, WeriftModule } from './webrtc-call';
 import { loadOpusCodecFactory } from './webrtc-opus';
 import type { OpusCodecFactory } from './webrtc-opus';
 
 /** What the endpoint needs from the server it is mounted on. */
-export interface MockWebRtcEndpointHost {
+export interface MockWebRTCEndpointHost {
   clock: Clock;
   random: () => number;
   /** True when a standard (non-ephemeral) key may use the API (the server's `auth`). */
@@ -60,7 +60,7 @@ export interface MockClientSecret {
 }
 
 /** Options of the WebRTC endpoint (`MockRealtimeServerOptions.webrtc`). */
-export interface MockWebRtcOptions {
+export interface MockWebRTCOptions {
   /**
    * A call whose data channel has not opened this long after the answer is abandoned.
    * @default 30000
@@ -128,28 +128,28 @@ function translationCreateRequest(raw: unknown): { model: string; session: Trans
 
 /**
  * The mock's WebRTC endpoint. The server creates it and routes `/v1/realtime/*` HTTP
- * requests to {@link MockWebRtcEndpoint.handle}; `werift` and `opusscript` are loaded on the
+ * requests to {@link MockWebRTCEndpoint.handle}; `werift` and `opusscript` are loaded on the
  * first call.
  */
-export class MockWebRtcEndpoint {
-  readonly #host: MockWebRtcEndpointHost;
-  readonly #options: MockWebRtcOptions;
-  readonly #calls = new Map<string, MockWebRtcCall>();
+export class MockWebRTCEndpoint {
+  readonly #host: MockWebRTCEndpointHost;
+  readonly #options: MockWebRTCOptions;
+  readonly #calls = new Map<string, MockWebRTCCall>();
   readonly #secrets = new Map<string, MockClientSecret>();
   #modules: Promise<{ werift: WeriftModule; codecs: OpusCodecFactory }> | undefined;
 
-  constructor(host: MockWebRtcEndpointHost, options: MockWebRtcOptions = {}) {
+  constructor(host: MockWebRTCEndpointHost, options: MockWebRTCOptions = {}) {
     this.#host = host;
     this.#options = options;
   }
 
   /** Calls in progress. */
-  get calls(): MockWebRtcCall[] {
+  get calls(): MockWebRTCCall[] {
     return [...this.#calls.values()].filter((call) => !call.ended);
   }
 
   /** A live call by id. */
-  call(callId: string): MockWebRtcCall | undefined {
+  call(callId: string): MockWebRTCCall | undefined {
     const call = this.#calls.get(callId);
     return call && !call.ended ? call : undefined;
   }
@@ -320,10 +320,10 @@ export class MockWebRtcEndpoint {
     const modules = await this.#loadModules();
     const callId = `rtc_${this.#newKey().slice(3)}`;
     const headers = { ...request.headers };
-    let call: MockWebRtcCall;
+    let call: MockWebRTCCall;
     let answer: string;
     try {
-      ({ call, answer } = await MockWebRtcCall.answer(
+      ({ call, answer } = await MockWebRTCCall.answer(
         {
           callId,
           werift: modules.werift,
@@ -366,7 +366,7 @@ export class MockWebRtcEndpoint {
   }
 
   /** Joins a sideband connection to a live call (before or after its data channel opened); undefined for an unknown call. */
-  joinSideband(callId: string, sink: SidebandSink): MockWebRtcCall | undefined {
+  joinSideband(callId: string, sink: SidebandSink): MockWebRTCCall | undefined {
     const call = this.call(callId);
     if (!call) return undefined;
     call.addSideband(sink);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/base/logger';
 import { createLiveSessionHandler } from '../../../src/server/http/live-session';
-import type { LiveWebRtcSession } from '../../../src/server/http/live-session';
+import type { LiveWebRTCSession } from '../../../src/server/http/live-session';
 import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import { gatheredOffer } from '../../helpers/werift-peer';
 
@@ -21,7 +21,7 @@ describe('createLiveSessionHandler (Node ↔ MockLiveServer POST /v1/live/sessio
   let mock: MockLiveServer;
   let base: string;
   const forwarded: Array<{ url: string; auth: string | null; body: Record<string, any> }> = [];
-  const created: LiveWebRtcSession[] = [];
+  const created: LiveWebRTCSession[] = [];
   const closers: Array<() => Promise<void>> = [];
   let handle: (request: Request) => Promise<Response>;
 
