@@ -108,3 +108,7 @@ export type { MediaStreamBridgeOptions, MediaStreamCallEvents, MediaStreamInterr
 export type { TelephonyAdapter, TelephonyAudioFormat, TelephonyEvent } from './telephony/telephony-adapter';
 export { twilioMediaStreams, createTwilioVoiceHandler, connectStreamTwiml, twilioSignature } from './telephony/twilio';
 export type { TwilioVoiceHandlerOptions } from './telephony/twilio';
+
+// Azure OpenAI (GA endpoints, api-key or Entra ID) and other GA-compatible servers.
+export { azureOpenAI } from './azure';
+export type { AzureOpenAI, AzureOpenAIOptions } from './azure';

@@ -24,6 +24,7 @@ import {
   type BrowserHandlerOptions,
 } from './browser-request';
 import type { RelayIdentity } from '../core/relay-options';
+import { bearerHeaders } from '../telephony/call-control';
 
 /** How long an ephemeral key stays valid, in seconds (the API accepts 10 to 7200). */
 export const DEFAULT_CLIENT_SECRET_EXPIRES_AFTER_SECONDS = 600;
@@ -49,6 +50,12 @@ export interface CreateClientSecretOptions {
   fetch?: typeof fetch;
   /** Aborts the request. @default undefined */
   signal?: AbortSignal;
+  /**
+   * How the key is sent: `Authorization: Bearer` for OpenAI and most compatible servers; Azure
+   * OpenAI's API keys go in `api-key` (`azureOpenAI().authHeaders`).
+   * @default (key) => ({ Authorization: `Bearer ${key}` })
+   */
+  authHeaders?: (key: string) => Record<string, string>;
 }
 
 /** An ephemeral key. */
@@ -100,7 +107,7 @@ export async function mintClientSecret(
   label: string,
   path: string,
   body: { expires_after: { anchor: 'created_at'; seconds: number }; session: Record<string, unknown> },
-  options: Pick<CreateClientSecretOptions, 'apiKey' | 'baseUrl' | 'fetch' | 'signal'>,
+  options: Pick<CreateClientSecretOptions, 'apiKey' | 'baseUrl' | 'fetch' | 'signal' | 'authHeaders'>,
 ): Promise<ClientSecret> {
   const key = await resolveApiKey(options.apiKey);
   if (typeof key !== 'string' || key === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${label}: \`apiKey\` is missing or empty.`, { path: 'apiKey' });
@@ -110,7 +117,7 @@ export async function mintClientSecret(
   try {
     response = await fetchImpl(url, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      headers: { ...(options.authHeaders ?? bearerHeaders)(key), 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -143,6 +150,8 @@ export interface ClientSecretHandlerOptions<Identity extends RelayIdentity = Rel
   baseUrl?: string;
   /** The fetch used toward the API. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** How the key is sent (Azure: `api-key`). @default (key) => ({ Authorization: `Bearer ${key}` }) */
+  authHeaders?: (key: string) => Record<string, string>;
   /** Called with every key handed out (audit logs). @default undefined */
   onSecret?: (event: { identity: Identity; expiresAt: number; session: RealtimeSessionConfig | TranscriptionSessionConfig }) => void | Promise<void>;
 }
@@ -197,6 +206,7 @@ export function createClientSecretHandler<Identity extends RelayIdentity = Relay
         expiresAfterSeconds: seconds,
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(options.authHeaders === undefined ? {} : { authHeaders: options.authHeaders }),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

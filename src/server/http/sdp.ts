@@ -25,6 +25,7 @@ import type { ResolvedSessionPolicy } from '../core/policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import { openSideband, type Sideband, type SidebandOptions } from './sideband';
+import { bearerHeaders, postCallAction } from '../telephony/call-control';
 
 /** A call the handler created. */
 export interface SdpCall<Identity extends RelayIdentity = RelayIdentity> {
@@ -57,13 +58,15 @@ export interface SdpHandlerOptions<Identity extends RelayIdentity = RelayIdentit
   baseUrl?: string;
   /** The fetch used toward the API. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** How the key is sent (Azure: `api-key`). @default (key) => ({ Authorization: `Bearer ${key}` }) */
+  authHeaders?: (key: string) => Record<string, string>;
   /**
    * Joins every call through a sideband and applies the relay core's policy, limits and
    * budgets to it. With it, admission is the relay's (`relay.admit`): its `authenticate`,
    * `origins`, locked session and voices are used, not this handler's.
    * @default undefined (no sideband)
    */
-  sideband?: Omit<SidebandOptions<Identity>, 'apiKey' | 'baseUrl' | 'fetch'>;
+  sideband?: Omit<SidebandOptions<Identity>, 'apiKey' | 'baseUrl' | 'fetch' | 'authHeaders'>;
   /** Called with every call created (record the call id, start your own sideband). @default undefined */
   onCall?: (call: SdpCall<Identity>) => void | Promise<void>;
 }
@@ -138,7 +141,7 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
       return jsonError(decided.status, decided.code, decided.message, cors, decided.param);
     }
 
-    const forwarded = await forwardOffer({ url: `${base}/realtime/calls`, apiKey: options.apiKey, fetch: fetchImpl, logger, label: 'createSdpHandler' }, offer.sdp, decided.session, cors);
+    const forwarded = await forwardOffer({ url: `${base}/realtime/calls`, apiKey: options.apiKey, fetch: fetchImpl, logger, label: 'createSdpHandler', ...(options.authHeaders ? { authHeaders: options.authHeaders } : {}) }, offer.sdp, decided.session, cors);
     if (forwarded instanceof Response) {
       giveBack();
       return forwarded;
@@ -148,11 +151,11 @@ export function createSdpHandler<Identity extends RelayIdentity = RelayIdentity>
     let opened: Sideband<Identity> | undefined;
     if (sideband && ticket) {
       try {
-        opened = await openSideband({ ...sideband, apiKey: options.apiKey, baseUrl: base, fetch: fetchImpl }, { ...ticket, sessionType: decided.session.type }, callId);
+        opened = await openSideband({ ...sideband, apiKey: options.apiKey, baseUrl: base, fetch: fetchImpl, ...(options.authHeaders ? { authHeaders: options.authHeaders } : {}) }, { ...ticket, sessionType: decided.session.type }, callId);
       } catch (error) {
         // Without its sideband the call would run outside the policy: end it.
         logger.error('createSdpHandler: the sideband could not join the call; hanging it up', { callId, error: error instanceof Error ? error.message : String(error) });
-        await fetchImpl(`${base}/realtime/calls/${encodeURIComponent(callId)}/hangup`, { method: 'POST', headers: { Authorization: `Bearer ${(await resolveApiKey(options.apiKey)) ?? ''}` } }).catch(() => undefined);
+        await postCallAction({ apiKey: options.apiKey, baseUrl: base, fetch: fetchImpl, ...(options.authHeaders ? { authHeaders: options.authHeaders } : {}) }, 'realtime', callId, 'hangup').catch(() => undefined);
         return jsonError(502, 'VOXWIRE_UPSTREAM_ERROR', 'the call could not be put under the server policy', cors);
       }
     }
@@ -199,7 +202,7 @@ export function refusedOffer(code: RealtimeErrorCode, message: string, cors: Rec
  * or the error answer for the browser (a refused server key is the operator's problem: 502).
  */
 export async function forwardOffer(
-  target: { url: string; apiKey: ApiKeyProvider; fetch: typeof fetch; logger: Logger; label: string },
+  target: { url: string; apiKey: ApiKeyProvider; fetch: typeof fetch; logger: Logger; label: string; authHeaders?: (key: string) => Record<string, string> },
   sdp: string,
   session: unknown,
   cors: Record<string, string>,
@@ -211,7 +214,7 @@ export async function forwardOffer(
   let upstream: Response;
   try {
     const key = await resolveApiKey(target.apiKey);
-    upstream = await target.fetch(target.url, { method: 'POST', headers: { Authorization: `Bearer ${key ?? ''}` }, body: form });
+    upstream = await target.fetch(target.url, { method: 'POST', headers: (target.authHeaders ?? bearerHeaders)(key ?? ''), body: form });
   } catch (error) {
     logger.error(`${label}: the Realtime API could not be reached`, { error: error instanceof Error ? error.message : String(error) });
     return jsonError(502, 'VOXWIRE_CONNECTION_FAILED', 'the Realtime API could not be reached', cors);

@@ -48,6 +48,8 @@ export interface SidebandOptions<Identity extends RelayIdentity = RelayIdentity>
   baseUrl?: string;
   /** The fetch used for hangups. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** How the key is sent, on the socket and on hangups (Azure: `api-key`). @default (key) => ({ Authorization: `Bearer ${key}` }) */
+  authHeaders?: (key: string) => Record<string, string>;
   /**
    * Builds the sideband WebSocket (Workers, proxies). It gets both forms of the key: the
    * `Authorization` header and the `openai-insecure-api-key.` subprotocol.
@@ -171,8 +173,8 @@ function realtimeUrlOf(baseUrl: string): string {
 }
 
 /** Hangs up a call with the server's key. Resolves true when the API ended it (404: already over). */
-export async function hangupCall(options: { apiKey: ApiKeyProvider; callId: string; baseUrl?: string; fetch?: typeof fetch; signal?: AbortSignal }): Promise<boolean> {
-  const control = { apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
+export async function hangupCall(options: { apiKey: ApiKeyProvider; callId: string; baseUrl?: string; fetch?: typeof fetch; signal?: AbortSignal; authHeaders?: (key: string) => Record<string, string> }): Promise<boolean> {
+  const control = { apiKey: options.apiKey, ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...(options.authHeaders === undefined ? {} : { authHeaders: options.authHeaders }) };
   return postCallAction(control, 'realtime', options.callId, 'hangup', undefined, options.signal);
 }
 
@@ -193,7 +195,7 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
     url.searchParams.set('call_id', callId);
     connection = await createUpstream({
       url: url.toString(),
-      auth: bearerAuth(options.apiKey),
+      auth: options.authHeaders === undefined ? bearerAuth(options.apiKey) : async () => (options.authHeaders as (key: string) => Record<string, string>)((await resolveApiKey(options.apiKey)) ?? ''),
       createSocket: options.createSocket ?? (options.createWebSocket === undefined ? defaultUpstreamSocket : fromCreateWebSocket(options.createWebSocket)),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
       clock: options.relay.settings.clock,
@@ -206,6 +208,7 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
   const hangupOptions = {
     apiKey: options.apiKey,
     callId,
+    ...(options.authHeaders === undefined ? {} : { authHeaders: options.authHeaders }),
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   };

@@ -90,7 +90,7 @@ export interface SipCallHandlerOptions<Identity extends RelayIdentity = RelayIde
    */
   relay?: RelayCore<Identity>;
   /** Sideband settings (`url`, `createWebSocket`, `maxCorrections`). @default {} */
-  sideband?: Omit<SidebandOptions<Identity>, 'relay' | 'apiKey' | 'baseUrl' | 'fetch' | 'onServerFrame'>;
+  sideband?: Omit<SidebandOptions<Identity>, 'relay' | 'apiKey' | 'baseUrl' | 'fetch' | 'authHeaders' | 'onServerFrame'>;
   /**
    * The identity a call is charged to when `accept` is given none. The headers are the
    * caller's: a `From` number is fine as a budget bucket, not as proof of who calls.
@@ -380,6 +380,7 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
               apiKey: options.apiKey,
               ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
               ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+              ...(options.authHeaders === undefined ? {} : { authHeaders: options.authHeaders }),
               onServerFrame: (type, frame) => {
                 if (type !== 'input_audio_buffer.dtmf_event_received') return;
                 const dtmf = dtmfOf(frame);
