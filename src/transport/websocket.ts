@@ -123,6 +123,20 @@ interface WsModule {
 
 type GlobalWebSocket = new (url: string, protocols: string[]) => WebSocketLike;
 
+type LoadedWs = (Partial<WsModule> & { default?: Partial<WsModule> }) | undefined;
+let wsLoading: Promise<LoadedWs> | undefined;
+
+/**
+ * Loads the `ws` package once per process (undefined when it is not installed). Started when a
+ * transport is created, so the first `connect()` does not wait for the import (~40 ms in Node).
+ */
+function loadWs(): Promise<LoadedWs> {
+  const moduleName = 'ws';
+  // `ws` is an optional peer: without it the global WebSocket is used.
+  wsLoading ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName) as Promise<LoadedWs>).catch(() => undefined);
+  return wsLoading;
+}
+
 /**
  * Opens a socket the way DESIGN.md orders it: in Node, the `ws` package when installed, with
  * the key in the Authorization header; otherwise the global WebSocket, with the key in the
@@ -132,13 +146,7 @@ type GlobalWebSocket = new (url: string, protocols: string[]) => WebSocketLike;
  */
 async function openDefaultWebSocket(url: string, key: string | undefined, protocols: string[], headers: Record<string, string>): Promise<WebSocketLike> {
   if (isNode()) {
-    const moduleName = 'ws';
-    let ws: (Partial<WsModule> & { default?: Partial<WsModule> }) | undefined;
-    try {
-      ws = (await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName)) as Partial<WsModule> & { default?: Partial<WsModule> };
-    } catch {
-      // `ws` is an optional peer: fall through to the global WebSocket.
-    }
+    const ws = await loadWs();
     const Ctor = ws?.WebSocket ?? ws?.default?.WebSocket;
     if (Ctor) {
       const withAuth = key === undefined ? headers : { ...headers, Authorization: `Bearer ${key}` };
@@ -190,6 +198,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     }
     this.#options = { ...options };
     this.#serialize = createClientEventSerializer(options);
+    if (options.createWebSocket === undefined && isNode()) void loadWs();
   }
 
   get isOpen(): boolean {
