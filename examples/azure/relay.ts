@@ -9,8 +9,8 @@
  * 'https://cognitiveservices.azure.com/.default')` from `@azure/identity` instead of `apiKey`.
  */
 import { createServer } from 'node:http';
-import { azureOpenAI, createClientSecretHandler } from '../../src/server/index';
-import { createRelay } from '../../src/server/node';
+import { azureOpenAI, createClientSecretHandler } from 'voxwire/server';
+import { createRelay } from 'voxwire/server/node';
 
 const azure = azureOpenAI({
   endpoint: process.env.AZURE_OPENAI_ENDPOINT ?? 'my-resource',
