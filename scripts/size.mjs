@@ -92,8 +92,10 @@ async function measure(scenario) {
     metafile: true,
     external: ['ws', 'ioredis', 'node:*'],
     logLevel: 'silent',
-    // Resolve the package through its own exports map, as an app would.
+    // Resolve the package through its own exports map, as an app would: the repository's
+    // tsconfig maps `voxwire` to src/ for the examples, and esbuild would follow those paths.
     conditions: ['import', 'default'],
+    tsconfigRaw: {},
   });
   const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
   const outputs = result.metafile.outputs;
