@@ -186,7 +186,7 @@ function validateInput(validator: Check, config: unknown, strict: boolean): void
  *
  * @returns the GA config and, when anything was translated or dropped, ONE warning string
  * listing it all (log it once; the SDK never logs by itself).
- * @throws {@link RealtimeError} `VOXWIRE_INVALID_SESSION_CONFIG` naming the offending field
+ * @throws `RealtimeError` (from `voxwire`) `VOXWIRE_INVALID_SESSION_CONFIG` naming the offending field
  * when the config is not valid in either shape, or sets a beta field and its GA replacement.
  *
  * @example

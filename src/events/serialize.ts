@@ -148,7 +148,7 @@ function jsonCopy(event: unknown, type: string): unknown {
  * enum value or `type` the schemas do not know) is sent as given with one `onWarning` call each,
  * unless `strict` is set.
  *
- * @throws {@link RealtimeError} with code `VOXWIRE_INVALID_CLIENT_EVENT` when the event is
+ * @throws `RealtimeError` (from `voxwire`) with code `VOXWIRE_INVALID_CLIENT_EVENT` when the event is
  * invalid (the message names the field and the fix, e.g. "session.update rejected: unknown
  * field `session.modalities` (GA uses `session.output_modalities`)"), or
  * `VOXWIRE_FRAME_TOO_LARGE` when the frame exceeds `maxFrameBytes`. Nothing else.

@@ -72,7 +72,7 @@ function strictByDefault<Options extends { strict?: boolean }>(options: Options 
  * `event_id` and returns the JSON text, as {@link serializeClientEvent} does for conversations.
  * A conversation-only event is refused with the translation equivalent named.
  *
- * @throws {@link RealtimeError} `VOXWIRE_INVALID_CLIENT_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`.
+ * @throws `RealtimeError` (from `voxwire`) `VOXWIRE_INVALID_CLIENT_EVENT` or `VOXWIRE_FRAME_TOO_LARGE`.
  *
  * @example
  * ```ts
