@@ -27,7 +27,16 @@ export interface LiveDelegationRequest {
  * The answer of a delegate handler: a string is spoken (commentary); an object may give text
  * to speak, to think (silent context), or both; nothing means nothing to add.
  */
-export type LiveDelegationReply = string | { speak?: string; think?: string } | undefined | void;
+export type LiveDelegationReply =
+  | string
+  | {
+      /** Text the voice model says (`session.commentary.append`). */
+      speak?: string;
+      /** Text the voice model thinks with (`session.thinking.append`). */
+      think?: string;
+    }
+  | undefined
+  | void;
 
 /** Works out a client delegation. */
 export type LiveDelegateHandler = (request: LiveDelegationRequest) => LiveDelegationReply | Promise<LiveDelegationReply>;

@@ -15,7 +15,17 @@ import { callIdFromLocation } from '../events/call-id';
  * (`{session: {id}, transport: {sdp}}`), or plain SDP from an app server that unwrapped it
  * (the session id then in `Location`).
  */
-export function readLiveAnswer(body: string, location: string | null): { sdp: string; callId: string | undefined } | undefined {
+export function readLiveAnswer(
+  body: string,
+  location: string | null,
+):
+  | {
+      /** The SDP answer. */
+      sdp: string;
+      /** The Live session's id (`live_…`), when the answer names it. */
+      callId: string | undefined;
+    }
+  | undefined {
   const text = body.trimStart();
   if (!text.startsWith('{')) return { sdp: body, callId: callIdFromLocation(location) };
   try {

@@ -46,7 +46,14 @@ export interface AzureOpenAI {
   /** The handshake headers for `createRelay({ upstream: { url, model, auth } })`, `createUpstream` and the media-stream server. */
   readonly auth: UpstreamHeaders;
   /** `createRelay`'s `upstream` option in one piece. */
-  readonly upstream: { url: string; model: string; auth: UpstreamHeaders };
+  readonly upstream: {
+    /** The deployment's realtime WebSocket URL. */
+    url: string;
+    /** The deployment name, sent as `model`. */
+    model: string;
+    /** The `api-key` or Entra bearer header. */
+    auth: UpstreamHeaders;
+  };
 }
 
 /** `https://name.openai.azure.com` from a name or an endpoint URL (path and query dropped). */

@@ -96,13 +96,25 @@ export interface TransportProtocol {
    * The request that creates a call with a standard key (local demos), when it is not the
    * multipart offer with `callSession(model)`: GPT-Live posts JSON `{session, transport}`.
    */
-  callRequest?(offerSdp: string, model: string): { body: string; contentType: string };
+  callRequest?(offerSdp: string, model: string): {
+    /** The request body to post. */
+    body: string;
+    /** Its `Content-Type`. */
+    contentType: string;
+  };
   /**
    * Reads the answer to an SDP offer when it may be more than SDP text (GPT-Live answers JSON
    * `{session: {id}, transport: {sdp}}`); undefined when the body holds no answer.
    * @default the body is the SDP; the call id is the last segment of `Location`
    */
-  readAnswer?(body: string, location: string | null): { sdp: string; callId: string | undefined } | undefined;
+  readAnswer?(body: string, location: string | null):
+    | {
+        /** The SDP answer. */
+        sdp: string;
+        /** The call's id, when the answer names it. */
+        callId: string | undefined;
+      }
+    | undefined;
 }
 
 /**

@@ -60,11 +60,21 @@ export interface MediaStreamCallEvents {
   /** The stream started and the relay session is open. */
   started: [start: MediaStreamStart];
   /** The caller pressed a key. */
-  dtmf: [dtmf: { digit: string }];
+  dtmf: [
+    dtmf: {
+      /** The key: `0`-`9`, `*`, `#`. */
+      digit: string;
+    },
+  ];
   /** The caller barged in over queued audio: cleared and truncated. */
   interrupted: [interruption: MediaStreamInterruption];
   /** The call's session ended (stop, hangup, limits, refusal). */
-  ended: [ended: { reason: string }];
+  ended: [
+    ended: {
+      /** Why it ended (the relay's end reason, or `stop`). */
+      reason: string;
+    },
+  ];
 }
 
 /** Options of a {@link MediaStreamCall} (and of the Node `createMediaStreamServer`). */

@@ -14,8 +14,11 @@ export type TelephonyAudioFormat = 'audio/pcmu' | 'audio/pcma';
 export type TelephonyEvent =
   /** The stream is up: its id (echoed in every outbound message), the call's, and the app's parameters. */
   | {
+      /** The event. */
       type: 'start';
+      /** The stream's id, echoed in every outbound message. */
       streamId: string;
+      /** The provider's id of the call, when it says. */
       callId: string | undefined;
       /** Parameters the app attached when it answered the call (Twilio `<Parameter>`). */
       parameters: Readonly<Record<string, string>>;
@@ -23,15 +26,38 @@ export type TelephonyEvent =
       format: TelephonyAudioFormat | undefined;
     }
   /** Caller audio, base64 G.711 as the provider sent it. */
-  | { type: 'media'; payload: string }
+  | {
+      /** The event. */
+      type: 'media';
+      /** Base64 G.711 audio. */
+      payload: string;
+    }
   /** A mark came back: the audio sent before it has played (or was cleared). */
-  | { type: 'mark'; name: string }
+  | {
+      /** The event. */
+      type: 'mark';
+      /** The mark's name, as sent. */
+      name: string;
+    }
   /** The caller pressed a key. */
-  | { type: 'dtmf'; digit: string }
+  | {
+      /** The event. */
+      type: 'dtmf';
+      /** The key: `0`-`9`, `*`, `#`. */
+      digit: string;
+    }
   /** The stream ended (the call hung up, or the app's TwiML moved on). */
-  | { type: 'stop' }
+  | {
+      /** The event. */
+      type: 'stop';
+    }
   /** Anything else (`connected`, a newer event): kept whole, ignored by the bridge. */
-  | { type: 'other'; event: unknown };
+  | {
+      /** The event. */
+      type: 'other';
+      /** The provider's message, whole. */
+      event: unknown;
+    };
 
 /** A provider's media WebSocket protocol. */
 export interface TelephonyAdapter {

@@ -41,6 +41,7 @@ const MAX_CATCH_UP_PACKETS = 50;
 
 /** A placed call. */
 export class MockSipCall {
+  /** The call's id (`rtc_…`), as in the webhook. */
   readonly callId: string;
   /** The SIP status the app rejected with. */
   rejectStatus: number | undefined;

@@ -41,7 +41,12 @@ export interface MockPlaceCallOptions {
   /** The `To` header. @default '<sip:+15550199@sip.api.openai.com>' */
   to?: string;
   /** More INVITE headers, after From, To and Call-ID. @default [] */
-  sipHeaders?: ReadonlyArray<{ name: string; value: string }>;
+  sipHeaders?: ReadonlyArray<{
+    /** Header name. */
+    name: string;
+    /** Header value. */
+    value: string;
+  }>;
   /**
    * Also offer the call on GPT-Live (`live.transport.incoming`, another id, the same INVITE),
    * as the API does for projects with both: only one handler may act on it.
@@ -54,9 +59,13 @@ export interface MockPlaceCallOptions {
 
 /** What the app answered to each webhook delivery. */
 export interface MockWebhookDelivery {
+  /** The webhook event type (`realtime.call.incoming`, `live.transport.incoming`). */
   type: string;
+  /** Its `webhook-id` header. */
   webhookId: string;
+  /** The HTTP status the app answered. */
   status: number;
+  /** The body the app answered. */
   body: string;
 }
 

@@ -28,7 +28,36 @@ export interface TwilioSimulatorOptions {
 }
 
 /** A message the bridge sent, as received. */
-export type TwilioOutbound = { event: 'media'; streamSid: string; media: { payload: string } } | { event: 'mark'; streamSid: string; mark: { name: string } } | { event: 'clear'; streamSid: string } | Record<string, unknown>;
+export type TwilioOutbound =
+  | {
+      /** Play audio. */
+      event: 'media';
+      /** The stream. */
+      streamSid: string;
+      /** The audio. */
+      media: {
+        /** Base64 µ-law. */
+        payload: string;
+      };
+    }
+  | {
+      /** Place a mark. */
+      event: 'mark';
+      /** The stream. */
+      streamSid: string;
+      /** The mark. */
+      mark: {
+        /** Its name, echoed when the audio before it has played. */
+        name: string;
+      };
+    }
+  | {
+      /** Drop the audio not yet played. */
+      event: 'clear';
+      /** The stream. */
+      streamSid: string;
+    }
+  | Record<string, unknown>;
 
 const PACKET_MS = 20;
 const PACKET_BYTES = 160;
@@ -42,7 +71,9 @@ function sid(prefix: string): string {
 
 /** Twilio's side of one bidirectional Media Stream. */
 export class TwilioSimulator {
+  /** The stream's sid (`MZ…`). */
   readonly streamSid = sid('MZ');
+  /** The call's sid (`CA…`). */
   readonly callSid: string;
   /** Every message the bridge sent, in order. */
   readonly received: TwilioOutbound[] = [];
@@ -98,7 +129,12 @@ export class TwilioSimulator {
   }
 
   /** Resolves when the bridge closes the stream. */
-  get closed(): Promise<{ code: number; reason: string }> {
+  get closed(): Promise<{
+    /** The WebSocket close code. */
+    code: number;
+    /** The close reason. */
+    reason: string;
+  }> {
     return this.#closed;
   }
 

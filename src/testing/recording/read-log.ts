@@ -27,7 +27,15 @@ export interface WireLogLine {
  * one as `log`, such as a `MockRealtimeServer`), a parsed `Recording`, fixture lines, or the
  * JSONL text of a recording or a fixture file.
  */
-export type WireLogSource = EventLog | { readonly log: EventLog } | Recording | readonly WireLogLine[] | string;
+export type WireLogSource =
+  | EventLog
+  | {
+      /** The mock server's log (a `MockRealtimeServer` or `MockLiveServer`). */
+      readonly log: EventLog;
+    }
+  | Recording
+  | readonly WireLogLine[]
+  | string;
 
 /**
  * Reads a log of wire events into an {@link EventLog}. An `EventLog` is returned as is; the other
