@@ -87,9 +87,7 @@ const OVERSIZED_MODULES = {
   'src/server/core/relay-core.ts': 950,
   'src/testing/mock/session.ts': 900,
   'src/live/live-client.ts': 900,
-  'src/audio/playback.ts': 800,
   'src/transport/webrtc.ts': 800,
-  'src/audio/capture.ts': 700,
   'src/events/items.ts': 650,
 };
 

@@ -5,10 +5,11 @@
 
 import { EventEmitter } from '../base/emitter';
 import type { AudioInputSource } from '../client/audio-io';
-import { describeAudioFormat, type AudioFormatLike } from '../codec/audio-format';
+import { describeAudioFormat } from '../codec/audio-format';
 import { RealtimeError } from '../base/errors';
 import { consoleLogger, type Logger } from '../base/logger';
 import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle';
+import type { MicrophoneCaptureEvents, MicrophoneCaptureOptions, MicrophoneCaptureState } from './capture-types';
 import {
   DEFAULT_CAPTURE_CHUNK_MS,
   DEFAULT_DUCKING_GAIN,
@@ -17,11 +18,11 @@ import {
   DEFAULT_SILENCE_TIMEOUT_MS,
   MAX_CAPTURE_CHUNK_MS,
   MIN_CAPTURE_CHUNK_MS,
-  SILENT_MICROPHONE_PEAK,
   WIRE_PCM_RATE,
 } from './defaults';
-import { listAudioInputDevices, resolveMediaDevices, type AudioDevice, type MediaDevicesLike } from './devices';
-import { toAudioLevel, type AudioLevel } from './levels';
+import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice, type MediaDevicesLike } from './devices';
+import { toAudioLevel } from './levels';
+import { SilenceWatch } from './silence-watch';
 import { loadWorklet } from './worklet-loader';
 import {
   CAPTURE_PROCESSOR_NAME,
@@ -30,189 +31,6 @@ import {
   type CaptureProcessorMessage,
   type CaptureProcessorOptions,
 } from './worklets/messages';
-
-/** Something whose playback ducks the microphone (an `AudioPlayer`). */
-export interface DuckingSource {
-  /** True while it is playing. */
-  readonly isPlaying: boolean;
-  /** Emits `playing` with true when playback starts and false when it stops. */
-  on(event: 'playing', listener: (playing: boolean) => void): unknown;
-  /** Removes a listener added with `on`. */
-  off(event: 'playing', listener: (playing: boolean) => void): unknown;
-}
-
-/** Options for {@link MicrophoneCapture}. */
-export interface MicrophoneCaptureOptions {
-  /**
-   * The AudioContext to capture in. Yours stays yours: voxwire never closes it. Give the
-   * capture and the player the same context to save resources. Firefox refuses to connect a
-   * microphone to a context created with a different `sampleRate`, so create it without one.
-   * @default a new AudioContext at the platform's rate, closed by `stop()`
-   */
-  context?: AudioContext;
-  /**
-   * A microphone stream you acquired yourself. voxwire never stops its tracks; the audio
-   * processing options below are then yours to set.
-   * @default a stream from getUserMedia with the options below
-   */
-  stream?: MediaStream;
-  /**
-   * The microphone to open (see `listAudioInputDevices()`).
-   * @default the system default microphone
-   */
-  deviceId?: string;
-  /**
-   * Ask the browser to cancel echo from the speakers. Note: Chromium's canceller does not
-   * hear Web Audio output; see `AudioPlayer`'s `echoMitigation`.
-   * @default true
-   */
-  echoCancellation?: boolean;
-  /**
-   * Ask the browser to suppress steady background noise.
-   * @default true
-   */
-  noiseSuppression?: boolean;
-  /**
-   * Ask the browser to normalise the input level.
-   * @default true
-   */
-  autoGainControl?: boolean;
-  /**
-   * The wire format of the chunks: `{ type: 'audio/pcm', rate: 24000 }` gives PCM16 `Int16Array`
-   * chunks at 24 kHz; `audio/pcmu` / `audio/pcma` give G.711 `Uint8Array` chunks at 8 kHz. Match
-   * the session's `audio.input.format`.
-   * @default { type: 'audio/pcm', rate: 24000 }
-   */
-  format?: AudioFormatLike;
-  /**
-   * Duration of each chunk, in whole ms from 10 to 100. Shorter is lower latency; longer is
-   * fewer events on the wire.
-   * @default 20
-   */
-  chunkMs?: number;
-  /**
-   * Level reports per second (the `level` event), from 1 to 100.
-   * @default 30
-   */
-  levelHz?: number;
-  /**
-   * After this many ms of digital silence (peak under -80 dBFS) the capture emits
-   * `silence` with `silent: true` (a muted headset, a dead device, a missing OS permission).
-   * 0 turns detection off.
-   * @default 3000
-   */
-  silenceTimeoutMs?: number;
-  /**
-   * Start muted.
-   * @default false
-   */
-  muted?: boolean;
-  /**
-   * Lower the microphone while this player is playing (input ducking): less of the
-   * assistant's own voice reaches the server from speakers, at the cost of a quieter user
-   * during barge-in. See docs/audio.md.
-   * @default no ducking
-   */
-  duckDuring?: DuckingSource;
-  /**
-   * The input gain while ducked, 0..1.
-   * @default 0.25 (-12 dB)
-   */
-  duckingGain?: number;
-  /**
-   * URL of `voxwire/audio/worklets/capture-processor.js` served by your app. Needed under a
-   * Content-Security-Policy that does not allow `blob:` scripts.
-   * @default the bundled copy, loaded from a Blob URL
-   */
-  workletUrl?: string | URL;
-  /**
-   * Resume a context that the system suspends or interrupts once it may run again. Turn off
-   * if your app suspends the context itself on purpose.
-   * @default true
-   */
-  autoResume?: boolean;
-  /**
-   * How long `start()` waits for the context to run before reporting `needsUserGesture`.
-   * @default 400
-   */
-  resumeTimeoutMs?: number;
-  /**
-   * Where to find microphones (inject a fake in tests).
-   * @default navigator.mediaDevices
-   */
-  mediaDevices?: MediaDevicesLike;
-  /**
-   * Where warnings go.
-   * @default consoleLogger
-   */
-  logger?: Logger;
-}
-
-/** The capture's state. */
-export type MicrophoneCaptureState =
-  | {
-      /** Not started: call `start()`. */
-      status: 'idle';
-    }
-  | {
-      /** Asking for the microphone and loading the worklet. */
-      status: 'starting';
-    }
-  | {
-      /** Capturing and delivering chunks. */
-      status: 'capturing';
-      /** The device in use (undefined when you passed the stream). */
-      deviceId: string | undefined;
-      /** Its label. */
-      label: string;
-      /** The AudioContext's rate, resampled to the wire rate in the worklet. */
-      contextSampleRate: number;
-    }
-  | {
-      /** The browser waits for a click or key press before it runs audio: call `resume()` from one. */
-      status: 'needsUserGesture';
-    }
-  | {
-      /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
-      status: 'interrupted';
-    }
-  | {
-      /** Stopped: the microphone is released. */
-      status: 'stopped';
-    };
-
-/** Reported by the `silence` event. */
-export interface MicrophoneSilence {
-  /** True when the input has been digitally silent for `silenceTimeoutMs`; false when sound returns. */
-  silent: boolean;
-  /** How long the input had been silent, in ms. */
-  durationMs: number;
-}
-
-/** Events of {@link MicrophoneCapture}. */
-export interface MicrophoneCaptureEvents {
-  /** The state changed. */
-  state: [state: MicrophoneCaptureState, previous: MicrophoneCaptureState];
-  /** One chunk in the wire format (also delivered to `subscribe` callbacks). */
-  chunk: [chunk: Int16Array | Uint8Array];
-  /** The input level, about `levelHz` times a second (measured before mute and ducking). */
-  level: [level: AudioLevel];
-  /** The microphone went digitally silent, or came back. */
-  silence: [info: MicrophoneSilence];
-  /** The list of microphones changed (a device was plugged in or out). */
-  devices: [devices: AudioDevice[]];
-  /** The capture switched to another microphone (by `setDevice` or after a device was lost). */
-  device: [
-    device: {
-      /** The device now in use (undefined when you passed the stream). */
-      deviceId: string | undefined;
-      /** Its label. */
-      label: string;
-    },
-  ];
-  /** Something failed after `start()` resolved (a lost device that could not be replaced). */
-  error: [error: RealtimeError];
-}
 
 interface Pipeline {
   lifecycle: AudioContextLifecycle;
@@ -260,8 +78,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   #isMuted: boolean;
   #ducked = false;
   #selectedDeviceId: string | undefined;
-  #silentSince: number | undefined;
-  #reportedSilent = false;
+  readonly #silence: SilenceWatch;
   #mediaDevices: MediaDevicesLike | undefined;
   readonly #onDeviceChange = (): void => {
     void this.#refreshDevices();
@@ -311,6 +128,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     if (!(silenceTimeoutMs >= 0)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: silenceTimeoutMs must be >= 0, got ${String(silenceTimeoutMs)}.`);
     }
+    this.#silence = new SilenceWatch(silenceTimeoutMs);
     this.#isMuted = options.muted ?? false;
     this.#selectedDeviceId = options.deviceId;
   }
@@ -492,8 +310,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
       node.port.onmessage = (event: MessageEvent<CaptureProcessorMessage>) => this.#receive(pipeline, event.data);
       this.#watchTrack(stream);
       this.#pipeline = pipeline;
-      this.#silentSince = undefined;
-      this.#reportedSilent = false;
+      this.#silence.reset();
       this.#mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
       this.#options.duckDuring?.on('playing', this.#onPlaying);
       if (this.#options.duckDuring?.isPlaying) this.setDucked(true);
@@ -534,7 +351,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
         return;
       case 'level':
         this.emit('level', toAudioLevel(message.rms, message.peak, message.contextTime));
-        this.#trackSilence(message.peak, message.contextTime);
+        this.#announceSilence(message.peak, message.contextTime);
         return;
       case 'stopped':
         pipeline.resolveStopped();
@@ -542,25 +359,11 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     }
   }
 
-  #trackSilence(peak: number, contextTime: number): void {
-    const timeoutMs = this.#options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
-    if (timeoutMs === 0) return;
-    if (peak < SILENT_MICROPHONE_PEAK) {
-      this.#silentSince ??= contextTime;
-      const durationMs = (contextTime - this.#silentSince) * 1000;
-      if (!this.#reportedSilent && durationMs >= timeoutMs) {
-        this.#reportedSilent = true;
-        this.#logger.warn('the microphone has been digitally silent', { durationMs: Math.round(durationMs) });
-        this.emit('silence', { silent: true, durationMs });
-      }
-      return;
-    }
-    if (this.#reportedSilent) {
-      const durationMs = this.#silentSince === undefined ? 0 : (contextTime - this.#silentSince) * 1000;
-      this.#reportedSilent = false;
-      this.emit('silence', { silent: false, durationMs });
-    }
-    this.#silentSince = undefined;
+  #announceSilence(peak: number, contextTime: number): void {
+    const change = this.#silence.observe(peak, contextTime);
+    if (change === undefined) return;
+    if (change.silent) this.#logger.warn('the microphone has been digitally silent', { durationMs: Math.round(change.durationMs) });
+    this.emit('silence', change);
   }
 
   #onContextStatus(status: AudioContextStatus): void {
@@ -581,31 +384,16 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     }
   }
 
-  async #acquireStream(deviceId: string | undefined): Promise<MediaStream> {
-    const mediaDevices = resolveMediaDevices(this.#options.mediaDevices);
-    const audio: MediaTrackConstraints = {
-      echoCancellation: this.#options.echoCancellation ?? true,
-      noiseSuppression: this.#options.noiseSuppression ?? true,
-      autoGainControl: this.#options.autoGainControl ?? true,
-      channelCount: { ideal: 1 },
-    };
-    if (deviceId !== undefined) audio.deviceId = { exact: deviceId };
-    try {
-      return await mediaDevices.getUserMedia({ audio });
-    } catch (error) {
-      const name = (error as { name?: unknown })?.name;
-      const reason =
-        name === 'NotAllowedError' || name === 'SecurityError'
-          ? 'microphone permission was denied; ask the user to allow it in the browser (and OS) settings'
-          : name === 'NotFoundError' || name === 'OverconstrainedError'
-            ? deviceId === undefined
-              ? 'no microphone was found'
-              : `the microphone ${JSON.stringify(deviceId)} was not found; list devices again`
-            : name === 'NotReadableError'
-              ? 'the microphone is in use by another application or failed'
-              : describeError(error);
-      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `MicrophoneCapture could not open the microphone: ${reason}.`, { cause: error });
-    }
+  #acquireStream(deviceId: string | undefined): Promise<MediaStream> {
+    return openMicrophone(
+      this.#options.mediaDevices,
+      {
+        echoCancellation: this.#options.echoCancellation ?? true,
+        noiseSuppression: this.#options.noiseSuppression ?? true,
+        autoGainControl: this.#options.autoGainControl ?? true,
+      },
+      deviceId,
+    );
   }
 
   #swapStream(pipeline: Pipeline, stream: MediaStream, ownsStream: boolean, deviceId: string | undefined): void {
@@ -680,9 +468,4 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     this.#currentState = state;
     this.emit('state', state, previous);
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

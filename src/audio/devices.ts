@@ -77,3 +77,49 @@ export function listAudioInputDevices(mediaDevices?: MediaDevicesLike): Promise<
 export function listAudioOutputDevices(mediaDevices?: MediaDevicesLike): Promise<AudioDevice[]> {
   return list('audiooutput', mediaDevices);
 }
+
+/** The microphone processing a capture asks for. */
+export interface MicrophoneConstraints {
+  echoCancellation: boolean;
+  noiseSuppression: boolean;
+  autoGainControl: boolean;
+}
+
+/**
+ * Opens a microphone (undefined `deviceId`: the default one), turning the browser's refusals
+ * into errors that say what to do.
+ *
+ * @throws {RealtimeError} `VOXWIRE_AUDIO_DEVICE` when permission is denied, the device is
+ *   missing or busy; `VOXWIRE_AUDIO_UNSUPPORTED` without media devices.
+ */
+export async function openMicrophone(
+  mediaDevices: MediaDevicesLike | undefined,
+  constraints: MicrophoneConstraints,
+  deviceId: string | undefined,
+): Promise<MediaStream> {
+  const resolved = resolveMediaDevices(mediaDevices);
+  const audio: MediaTrackConstraints = { ...constraints, channelCount: { ideal: 1 } };
+  if (deviceId !== undefined) audio.deviceId = { exact: deviceId };
+  try {
+    return await resolved.getUserMedia({ audio });
+  } catch (error) {
+    const name = (error as { name?: unknown })?.name;
+    const reason =
+      name === 'NotAllowedError' || name === 'SecurityError'
+        ? 'microphone permission was denied; ask the user to allow it in the browser (and OS) settings'
+        : name === 'NotFoundError' || name === 'OverconstrainedError'
+          ? deviceId === undefined
+            ? 'no microphone was found'
+            : `the microphone ${JSON.stringify(deviceId)} was not found; list devices again`
+          : name === 'NotReadableError'
+            ? 'the microphone is in use by another application or failed'
+            : describeError(error);
+    throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `MicrophoneCapture could not open the microphone: ${reason}.`, { cause: error });
+  }
+}
+
+/** An error's name and message, for messages that wrap it. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

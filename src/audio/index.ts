@@ -26,7 +26,7 @@ export type {
   MicrophoneCaptureOptions,
   MicrophoneCaptureState,
   MicrophoneSilence,
-} from './capture';
+} from './capture-types';
 export type { CaptureEncoding } from './worklets/messages';
 
 // Playback
@@ -39,7 +39,7 @@ export type {
   PlaybackStart,
   PlaybackStats,
   PlaybackUnderrun,
-} from './playback';
+} from './playback-types';
 export type { CreatePeerConnection } from './echo-loopback';
 
 // Context, devices, levels

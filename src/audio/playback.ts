@@ -4,243 +4,26 @@
  */
 
 import { EventEmitter } from '../base/emitter';
-import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io';
+import type { AudioOutputChunk, AudioOutputSink } from '../client/audio-io';
 import { RealtimeError } from '../base/errors';
 import { consoleLogger, type Logger } from '../base/logger';
-import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle';
-import {
-  DEFAULT_FADE_MS,
-  DEFAULT_FLUSH_TIMEOUT_MS,
-  DEFAULT_LEVEL_HZ,
-  DEFAULT_MAX_PREBUFFER_MS,
-  DEFAULT_PREBUFFER_MS,
-  DEFAULT_RESUME_TIMEOUT_MS,
-  MAX_FADE_MS,
-} from './defaults';
-import { listAudioOutputDevices, type AudioDevice, type MediaDevicesLike } from './devices';
-import { EchoLoopbackRoute, type CreatePeerConnection } from './echo-loopback';
-import { toAudioLevel, type AudioLevel } from './levels';
-import { MediaElementOutput, type OutputRoute } from './media-element-output';
-import { loadWorklet } from './worklet-loader';
-import {
-  PLAYBACK_PROCESSOR_NAME,
-  type PlaybackControlMessage,
-  type PlaybackProcessorMessage,
-  type PlaybackProcessorOptions,
-  type PlayedPosition,
-} from './worklets/messages';
+import type { AudioContextStatus } from './context-lifecycle';
+import { DEFAULT_FADE_MS, DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_LEVEL_HZ, DEFAULT_MAX_PREBUFFER_MS, DEFAULT_PREBUFFER_MS, MAX_FADE_MS } from './defaults';
+import { listAudioOutputDevices, type AudioDevice } from './devices';
+import { EchoLoopbackRoute } from './echo-loopback';
+import { toAudioLevel } from './levels';
+import { MediaElementOutput } from './media-element-output';
+import { applyOutputDevice, closePlaybackGraph, openPlaybackGraph, type PlaybackGraph } from './playback-graph';
+import { ArrivalJitter, flushResultOf, PlayedPositions } from './playback-positions';
+import type { AudioPlayerEvents, AudioPlayerFlushResult, AudioPlayerOptions, AudioPlayerState, PlaybackStats } from './playback-types';
+import type { PlaybackControlMessage, PlaybackProcessorMessage } from './worklets/messages';
 
-/** Options for {@link AudioPlayer}. */
-export interface AudioPlayerOptions {
-  /**
-   * The AudioContext to play in. Yours stays yours: voxwire never closes it.
-   * @default a new AudioContext at the platform's rate, closed by `close()`
-   */
-  context?: AudioContext;
-  /**
-   * The jitter buffer, in ms: new audio waits up to this long before it plays, unless enough
-   * is queued to start at once (this much, and at least the largest recent chunk plus half of
-   * this, so audio paced in real time in large chunks does not drain between them). Each
-   * underrun grows it by 20 ms up to `maxPrebufferMs`; ten seconds without one shrinks it back
-   * a step.
-   * @default 40
-   */
-  prebufferMs?: number;
-  /**
-   * The largest prebuffer the adaptation may reach, in ms.
-   * @default 300
-   */
-  maxPrebufferMs?: number;
-  /**
-   * Duration of the fade-out on `flush()`, in ms, from 0.1 to 5. It starts in the first
-   * render quantum after the flush reaches the worklet.
-   * @default 5
-   */
-  fadeMs?: number;
-  /**
-   * Output volume, 0..1 (a gain after the worklet; levels are measured before it).
-   * @default 1
-   */
-  volume?: number;
-  /**
-   * The output device (see `listAudioOutputDevices()`). Uses `AudioContext.setSinkId` where
-   * the browser has it, otherwise routes through a media element.
-   * @default the system default output
-   */
-  outputDeviceId?: string;
-  /**
-   * `'loopback'` routes playback through a loopback RTCPeerConnection into a media element,
-   * so Chromium's echo canceller hears it and the assistant does not interrupt itself on
-   * speakers. Costs tens of ms of latency and some CPU; see docs/audio.md.
-   * @default 'none'
-   */
-  echoMitigation?: 'none' | 'loopback';
-  /**
-   * Where the output goes instead of the speakers (a node of the same context: an analyser,
-   * a recorder). Not combinable with `outputDeviceId` or `echoMitigation`.
-   * @default context.destination
-   */
-  destination?: AudioNode;
-  /**
-   * Status and output level reports per second, from 1 to 100.
-   * @default 30
-   */
-  levelHz?: number;
-  /**
-   * How long `flush()` waits for the worklet's acknowledgement before it settles for the
-   * last periodic report (marked `stale`).
-   * @default 500
-   */
-  flushTimeoutMs?: number;
-  /**
-   * URL of `voxwire/audio/worklets/playback-processor.js` served by your app. Needed under a
-   * Content-Security-Policy that does not allow `blob:` scripts.
-   * @default the bundled copy, loaded from a Blob URL
-   */
-  workletUrl?: string | URL;
-  /**
-   * Resume a context that the system suspends or interrupts once it may run again.
-   * @default true
-   */
-  autoResume?: boolean;
-  /**
-   * How long `start()` waits for the context to run before reporting `needsUserGesture`.
-   * @default 400
-   */
-  resumeTimeoutMs?: number;
-  /**
-   * Creates the loopback's peer connections (inject in tests).
-   * @default (configuration) => new RTCPeerConnection(configuration)
-   */
-  createPeerConnection?: CreatePeerConnection;
-  /**
-   * Where to find output devices.
-   * @default navigator.mediaDevices
-   */
-  mediaDevices?: MediaDevicesLike;
-  /**
-   * Where warnings go.
-   * @default consoleLogger
-   */
-  logger?: Logger;
-}
-
-/** The player's state. */
-export type AudioPlayerState =
-  | {
-      /** Not started: `start()` (or the first `write`) starts it. */
-      status: 'idle';
-    }
-  | {
-      /** Creating the AudioContext and loading the worklet. */
-      status: 'starting';
-    }
-  | {
-      /** Ready to play. */
-      status: 'ready';
-      /** The AudioContext's rate; audio is resampled to it in the worklet. */
-      contextSampleRate: number;
-    }
-  | {
-      /** The browser waits for a click or key press before it plays audio: call `resume()` from one. */
-      status: 'needsUserGesture';
-    }
-  | {
-      /** The system suspended audio (Safari `interrupted`, the device taken); it resumes by itself. */
-      status: 'interrupted';
-    }
-  | {
-      /** Closed for good. */
-      status: 'closed';
-    };
-
-/** What `flush()` resolves with: where playback stood when output went silent. */
-export interface AudioPlayerFlushResult extends PlaybackPosition {
-  /** Samples of the part the player had received. */
-  receivedSamples: number;
-  /** AudioContext time (s) of the first silent frame after the fade. */
-  silentAt: number;
-  /** AudioContext time (s) at which the fade began. */
-  fadeStartedAt: number;
-  /**
-   * True when the worklet did not acknowledge within `flushTimeoutMs` (the context stopped
-   * rendering mid-fade) and the figures come from its last periodic report.
-   */
-  stale: boolean;
-}
-
-/** A part that began to play (the `started` event). */
-export interface PlaybackStart {
-  /** The item the audio belongs to. */
-  itemId: string;
-  /** The content part index within the item. */
-  contentIndex: number;
-  /** AudioContext time (s) of its first rendered frame. */
-  contextTime: number;
-}
-
-/** An underrun (the `underrun` event). */
-export interface PlaybackUnderrun {
-  /** The item whose part ran dry mid-stream. */
-  itemId: string;
-  /** The content part index within the item. */
-  contentIndex: number;
-  /** Underruns since the player started. */
-  underruns: number;
-  /** The prebuffer after adapting, in ms. */
-  prebufferMs: number;
-}
-
-/** Counters of {@link AudioPlayer.stats}. */
-export interface PlaybackStats {
-  /** True while audio is rendering. */
-  playing: boolean;
-  /** Times the queue ran dry in the middle of a part (network or generation too slow). */
-  underruns: number;
-  /**
-   * Interarrival jitter of written chunks, in ms (the RFC 3550 estimator: smoothed difference
-   * between arrival spacing and audio duration).
-   */
-  jitterMs: number;
-  /** Audio queued in the worklet at its last report, in ms. */
-  bufferedMs: number;
-  /** The prebuffer in use, in ms. */
-  prebufferMs: number;
-  /** Chunks written. */
-  chunksWritten: number;
-  /** The context's reported output latency (base + output), in ms; 0 where unknown. */
-  outputLatencyMs: number;
-}
-
-/** Events of {@link AudioPlayer}. */
-export interface AudioPlayerEvents {
-  /** The state changed. */
-  state: [state: AudioPlayerState, previous: AudioPlayerState];
-  /** Playback started (true) or stopped: ran out of audio or was flushed (false). */
-  playing: [playing: boolean];
-  /** A part's first frame was rendered. */
-  started: [start: PlaybackStart];
-  /** The output level, about `levelHz` times a second while playing. */
-  level: [level: AudioLevel];
-  /** The queue ran dry in the middle of a part. */
-  underrun: [underrun: PlaybackUnderrun];
-  /** A flush completed. */
-  flushed: [result: AudioPlayerFlushResult | null];
-  /** Something failed in the background (the lazy start from `write`, an output device). */
-  error: [error: RealtimeError];
-}
-
-interface Graph {
-  lifecycle: AudioContextLifecycle;
-  node: AudioWorkletNode;
-  gain: GainNode;
-  route: OutputRoute | undefined;
-}
 
 interface PendingFlush {
   resolve: (result: AudioPlayerFlushResult | null) => void;
   timer: ReturnType<typeof setTimeout>;
 }
+
 
 /**
  * Plays PCM16 chunks (24 kHz from the Realtime API, or 8 kHz decoded G.711) with a small
@@ -264,7 +47,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   readonly #fadeMs: number;
   readonly #levelHz: number;
   #currentState: AudioPlayerState = { status: 'idle' };
-  #graph: Graph | undefined;
+  #graph: PlaybackGraph | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
   /** Set when a start triggered by `write` failed: later writes wait for an explicit `start()`. */
@@ -275,10 +58,9 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   #volumeValue: number;
   #outputDeviceId: string | undefined;
   #playingNow = false;
-  #lastPosition: PlayedPosition | null = null;
-  readonly #positions = new Map<string, PlayedPosition>();
+  readonly #positions = new PlayedPositions();
   #counters = { underruns: 0, bufferedMs: 0, prebufferMs: 0, chunksWritten: 0 };
-  #jitter = { estimateMs: 0, lastTransitMs: undefined as number | undefined, partKey: '', mediaMs: 0, firstArrivalMs: 0 };
+  readonly #jitter = new ArrivalJitter();
 
   /**
    * @param options - See {@link AudioPlayerOptions}.
@@ -380,7 +162,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
    * second, and exactly at flushes); undefined for a part not seen recently.
    */
   playedSamples(itemId: string, contentIndex: number): number | undefined {
-    return this.#positions.get(partKey(itemId, contentIndex))?.playedSamples;
+    return this.#positions.get(itemId, contentIndex)?.playedSamples;
   }
 
   /**
@@ -429,7 +211,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     }
     if (samples.length === 0) return;
     this.#counters.chunksWritten += 1;
-    this.#updateJitter(partKey(itemId, contentIndex), (samples.length / sampleRate) * 1000);
+    this.#jitter.update(itemId, contentIndex, (samples.length / sampleRate) * 1000);
     const copy = { itemId, contentIndex, samples: samples.slice(), sampleRate };
     const graph = this.#graph;
     if (graph === undefined) {
@@ -503,7 +285,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     }
     this.#outputDeviceId = deviceId;
     const graph = this.#graph;
-    if (graph !== undefined) await this.#applyOutputDevice(graph);
+    if (graph !== undefined) await applyOutputDevice(graph, deviceId ?? '', this.#logger);
   }
 
   /** The audio outputs (labels need microphone permission). */
@@ -527,69 +309,38 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     this.#queued = [];
     const graph = this.#graph;
     this.#graph = undefined;
-    if (graph !== undefined) {
-      graph.node.port.onmessage = null;
-      graph.node.disconnect();
-      graph.gain.disconnect();
-      graph.route?.close();
-      await graph.lifecycle.dispose();
-    }
+    if (graph !== undefined) await closePlaybackGraph(graph);
     this.#setPlaying(false);
     this.#setState({ status: 'closed' });
   }
 
   async #open(): Promise<void> {
     this.#setState({ status: 'starting' });
-    let lifecycle: AudioContextLifecycle | undefined;
+    let graph: PlaybackGraph | undefined;
     try {
-      lifecycle = new AudioContextLifecycle({
-        context: this.#options.context,
-        createContext: undefined,
-        resumeTimeoutMs: this.#options.resumeTimeoutMs ?? DEFAULT_RESUME_TIMEOUT_MS,
-        autoResume: this.#options.autoResume ?? true,
-        logger: this.#logger,
-      });
-      const context = lifecycle.context;
-      await loadWorklet(context, 'playback', this.#options.workletUrl);
-      const processorOptions: PlaybackProcessorOptions = {
+      graph = await openPlaybackGraph(this.#options, {
         prebufferMs: this.#counters.prebufferMs,
-        maxPrebufferMs: this.#options.maxPrebufferMs ?? DEFAULT_MAX_PREBUFFER_MS,
         fadeMs: this.#fadeMs,
-        statusIntervalFrames: Math.max(128, Math.round(context.sampleRate / this.#levelHz)),
-      };
-      const node = new AudioWorkletNode(context, PLAYBACK_PROCESSOR_NAME, {
-        numberOfInputs: 0,
-        numberOfOutputs: 1,
-        outputChannelCount: [1],
-        processorOptions,
+        levelHz: this.#levelHz,
+        volume: this.#volumeValue,
+        outputDeviceId: this.#outputDeviceId,
+        logger: this.#logger,
+        onMessage: (message) => this.#receive(message),
       });
-      const gain = context.createGain();
-      gain.gain.value = this.#volumeValue;
-      node.connect(gain);
-      const graph: Graph = { lifecycle, node, gain, route: undefined };
-      node.port.onmessage = (event: MessageEvent<PlaybackProcessorMessage>) => this.#receive(event.data);
-      if (this.#options.echoMitigation === 'loopback') {
-        graph.route = await EchoLoopbackRoute.connect(context, gain, this.#options.createPeerConnection, this.#logger);
-      } else {
-        gain.connect(this.#options.destination ?? context.destination);
-      }
-      if (this.#outputDeviceId !== undefined) await this.#applyOutputDevice(graph);
       if (this.#closed) {
-        node.disconnect();
-        gain.disconnect();
-        graph.route?.close();
-        await lifecycle.dispose();
+        await closePlaybackGraph(graph);
         return;
       }
       this.#graph = graph;
       const queued = this.#queued;
       this.#queued = [];
       for (const chunk of queued) this.#postWrite(graph, chunk);
+      const { lifecycle } = graph;
       lifecycle.onStatus((status) => this.#onContextStatus(status));
       const running = await lifecycle.ensureRunning();
       if (this.#graph === graph) this.#onContextStatus(running ? 'running' : lifecycle.status);
     } catch (error) {
-      await lifecycle?.dispose();
+      await graph?.lifecycle.dispose();
       this.#graph = undefined;
       this.#queued = [];
       this.#setState({ status: 'idle' });
@@ -597,31 +348,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     }
   }
 
-  async #applyOutputDevice(graph: Graph): Promise<void> {
-    const deviceId = this.#outputDeviceId ?? '';
-    if (graph.route !== undefined) {
-      await graph.route.setSinkId(deviceId);
-      return;
-    }
-    const context = graph.lifecycle.context as AudioContext & { setSinkId?: (id: string) => Promise<void> };
-    if (typeof context.setSinkId === 'function') {
-      try {
-        await context.setSinkId(deviceId);
-      } catch (error) {
-        throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `Could not switch the audio output to ${JSON.stringify(deviceId)}.`, { cause: error });
-      }
-      return;
-    }
-    if (deviceId === '') return;
-    // No AudioContext.setSinkId: play through a media element, which can choose its device.
-    const destination = graph.lifecycle.context.createMediaStreamDestination();
-    graph.gain.disconnect();
-    graph.gain.connect(destination);
-    graph.route = new MediaElementOutput(destination.stream, this.#logger);
-    await graph.route.setSinkId(deviceId);
-  }
-
-  #postWrite(graph: Graph, chunk: AudioOutputChunk): void {
+  #postWrite(graph: PlaybackGraph, chunk: AudioOutputChunk): void {
     const message: PlaybackControlMessage = {
       type: 'write',
       itemId: chunk.itemId,
@@ -632,7 +359,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     graph.node.port.postMessage(message, [chunk.samples.buffer as ArrayBuffer]);
   }
 
-  #post(graph: Graph, message: PlaybackControlMessage): void {
+  #post(graph: PlaybackGraph, message: PlaybackControlMessage): void {
     graph.node.port.postMessage(message);
   }
 
@@ -643,7 +370,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         this.emit('started', { itemId: message.itemId, contentIndex: message.contentIndex, contextTime: message.contextTime });
         return;
       case 'idle':
-        this.#remember(message.position);
+        this.#positions.remember(message.position);
         this.#counters.bufferedMs = 0;
         this.#setPlaying(false);
         return;
@@ -658,7 +385,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         });
         return;
       case 'status':
-        this.#remember(message.position);
+        this.#positions.remember(message.position);
         this.#counters.bufferedMs = message.bufferedMs;
         this.#counters.underruns = message.underruns;
         this.#counters.prebufferMs = message.prebufferMs;
@@ -666,22 +393,10 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         this.emit('level', toAudioLevel(message.rms, message.peak, message.contextTime));
         return;
       case 'flushed': {
-        this.#remember(message.position);
+        this.#positions.remember(message.position);
         this.#counters.bufferedMs = 0;
-        const result: AudioPlayerFlushResult | null =
-          message.position === null
-            ? null
-            : {
-                itemId: message.position.itemId,
-                contentIndex: message.position.contentIndex,
-                playedSamples: message.position.playedSamples,
-                receivedSamples: message.position.receivedSamples,
-                sampleRate: message.position.sampleRate,
-                silentAt: message.silentAt,
-                fadeStartedAt: message.fadeStartedAt,
-                stale: false,
-              };
-        this.#lastPosition = null;
+        const result = flushResultOf(message.position, message.silentAt, message.fadeStartedAt, false);
+        this.#positions.last = null;
         for (const id of message.ids) {
           const pending = this.#pendingFlushes.get(id);
           if (pending === undefined) continue;
@@ -701,51 +416,9 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     const pending = this.#pendingFlushes.get(id);
     if (pending === undefined) return;
     this.#pendingFlushes.delete(id);
-    const position = this.#lastPosition;
     this.#logger.warn('the playback worklet did not acknowledge a flush in time; using its last report', { id });
-    const context = this.#graph?.lifecycle.context;
-    const now = context?.currentTime ?? 0;
-    pending.resolve(
-      position === null
-        ? null
-        : {
-            itemId: position.itemId,
-            contentIndex: position.contentIndex,
-            playedSamples: position.playedSamples,
-            receivedSamples: position.receivedSamples,
-            sampleRate: position.sampleRate,
-            silentAt: now,
-            fadeStartedAt: now,
-            stale: true,
-          },
-    );
-  }
-
-  #remember(position: PlayedPosition | null): void {
-    if (position === null) return;
-    this.#lastPosition = position;
-    const key = partKey(position.itemId, position.contentIndex);
-    this.#positions.delete(key);
-    this.#positions.set(key, position);
-    if (this.#positions.size > 64) this.#positions.delete(this.#positions.keys().next().value as string);
-  }
-
-  #updateJitter(key: string, durationMs: number): void {
-    const now = (globalThis as { performance?: { now(): number } }).performance?.now() ?? Date.now();
-    const jitter = this.#jitter;
-    if (key !== jitter.partKey) {
-      jitter.partKey = key;
-      jitter.mediaMs = 0;
-      jitter.firstArrivalMs = now;
-      jitter.lastTransitMs = undefined;
-    }
-    const transit = now - jitter.firstArrivalMs - jitter.mediaMs;
-    if (jitter.lastTransitMs !== undefined) {
-      const difference = Math.abs(transit - jitter.lastTransitMs);
-      jitter.estimateMs += (difference - jitter.estimateMs) / 16;
-    }
-    jitter.lastTransitMs = transit;
-    jitter.mediaMs += durationMs;
+    const now = this.#graph?.lifecycle.context.currentTime ?? 0;
+    pending.resolve(flushResultOf(this.#positions.last, now, now, true));
   }
 
   #onContextStatus(status: AudioContextStatus): void {
@@ -768,10 +441,6 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     this.#currentState = state;
     this.emit('state', state, previous);
   }
-}
-
-function partKey(itemId: string, contentIndex: number): string {
-  return `${contentIndex}:${itemId}`;
 }
 
 function checkVolume(volume: number): number {
