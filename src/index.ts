@@ -14,10 +14,10 @@ export type {
   ClientWireEvents,
   ClientState,
   InterruptionInfo,
-  AudioChunkEvent,
+  AudioChunkInfo,
   SessionEndingInfo,
   SpeakingInfo,
-  UsageEvent,
+  UsageInfo,
   DeliveryUpdate,
 } from './client/client-events';
 export type { OutOfBandResult, OutOfBandFunctionCall } from './client/out-of-band';
@@ -47,12 +47,12 @@ export type {
   ToolEvents,
   ToolEventMap,
   ToolEventName,
+  ToolCallRef,
   ToolCallInfo,
-  ToolCallEvent,
-  ToolResultEvent,
-  ToolErrorEvent,
+  ToolResultInfo,
+  ToolErrorInfo,
   ToolApprovalRequest,
-  ToolOutputsEvent,
+  ToolOutputsInfo,
   ToolOutputRecord,
 } from './tools/tool-events';
 
@@ -84,7 +84,7 @@ export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/web
 // Translation sessions (live speech translation): tree-shaken away when not imported.
 export { TranslationClient } from './translation/translation-client';
 export type { TranslationClientOptions, TranslationFinishOptions } from './translation/translation-client';
-export type { TranslationClientEvents, TranslationTranscriptEvent, TranslationAudioEvent } from './translation/translation-events';
+export type { TranslationClientEvents, TranslationTranscriptInfo, TranslationAudioInfo } from './translation/translation-events';
 export { translationProtocol } from './translation/translation-protocol';
 export type { TransportProtocol } from './transport/transport';
 export type {

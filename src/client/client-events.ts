@@ -73,7 +73,7 @@ export interface InterruptionInfo {
 }
 
 /** One chunk of assistant audio (the `audio` event), PCM16. */
-export interface AudioChunkEvent {
+export interface AudioChunkInfo {
   /** The response that produced it. */
   responseId: string;
   /** The assistant item. */
@@ -109,7 +109,7 @@ export interface SpeakingInfo {
 }
 
 /** Usage of one response and the running total (the `usage` event). */
-export interface UsageEvent {
+export interface UsageInfo {
   /** The response's own usage. */
   response: Usage;
   /** The client's running totals. */
@@ -139,13 +139,13 @@ export interface ClientLifecycleEvents {
   /** A user or assistant transcript delta or final (typed user text included; a truncation ends with the text heard). */
   transcript: [update: TranscriptUpdate];
   /** Assistant audio (WebSocket transport only; WebRTC plays media tracks). */
-  audio: [chunk: AudioChunkEvent];
+  audio: [chunk: AudioChunkInfo];
   /** The assistant was interrupted. */
   interrupted: [info: InterruptionInfo];
   /** The assistant's audio started or stopped playing out (server-owned playback: WebRTC, SIP). */
   speaking: [info: SpeakingInfo];
   /** A response finished and its usage was counted. */
-  usage: [usage: UsageEvent];
+  usage: [usage: UsageInfo];
   /** The session will end soon. */
   sessionEnding: [info: SessionEndingInfo];
   /**
@@ -172,3 +172,10 @@ export type ClientWireEvents = { [K in Exclude<ServerEventType, 'error'>]: [even
  * tool events (`toolCall`, `toolResult`, `toolError`, `toolApproval`, `toolOutputs`).
  */
 export type RealtimeClientEvents = ClientLifecycleEvents & ToolEvents & ClientWireEvents;
+
+// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
+// code inside the repository written before the rename; no entry point exports them.
+/** @deprecated Renamed to {@link AudioChunkInfo}. */
+export type AudioChunkEvent = AudioChunkInfo;
+/** @deprecated Renamed to {@link UsageInfo}. */
+export type UsageEvent = UsageInfo;

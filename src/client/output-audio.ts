@@ -10,7 +10,7 @@ import type { RealtimeError } from '../base/errors';
 import { wireAudioDecoder } from '../codec/wire-audio';
 import type { WireAudioDecoder } from '../codec/wire-audio';
 import type { AudioOutputSink } from './audio-io';
-import type { AudioChunkEvent, InterruptionInfo } from './client-events';
+import type { AudioChunkInfo, InterruptionInfo } from './client-events';
 import type { Conversation } from './conversation';
 import { toRealtimeError } from './session-errors';
 
@@ -20,7 +20,7 @@ type AudioDelta = ServerEventMap['response.output_audio.delta'];
 export interface OutputAudioHost {
   readonly conversation: Conversation;
   /** Emits `audio` to the app. */
-  emitAudio(chunk: AudioChunkEvent): void;
+  emitAudio(chunk: AudioChunkInfo): void;
   /** Reports an error (`error` event) without breaking the connection. */
   emitError(error: RealtimeError): void;
   /** Sends `conversation.item.truncate` and cuts the transcript; false when not connected. */

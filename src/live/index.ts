@@ -68,7 +68,7 @@ export { LiveClient } from './live-client';
 export type { LiveAppendOptions, LiveClientOptions, LiveClientSession, LiveCloseOptions } from './live-client';
 export type {
   LiveAppended,
-  LiveAudioEvent,
+  LiveAudioInfo,
   LiveClientEvents,
   LiveClientLifecycleEvents,
   LiveClientWireEvents,

@@ -15,7 +15,7 @@ export interface LiveTranscriptDelta {
 }
 
 /** A chunk of model speech, decoded (the `audio` event; WebSocket only). */
-export interface LiveAudioEvent {
+export interface LiveAudioInfo {
   /** PCM16 mono samples (G.711 is decoded). */
   samples: Int16Array;
   /** Their sample rate: the session format's (16000 or 24000; 8000 for G.711). */
@@ -91,7 +91,7 @@ export interface LiveClientLifecycleEvents {
   /** A turn ended (speaker change, silence, inactivity, session end). */
   turn: [turn: LiveTurn];
   /** Model speech, decoded (WebSocket; over WebRTC it plays from the remote track). */
-  audio: [chunk: LiveAudioEvent];
+  audio: [chunk: LiveAudioInfo];
   /** Local playback was stopped: the user spoke over the assistant, or `interrupt()`. */
   interrupted: [info: LiveInterruption];
   /** The model delegated work. */
@@ -117,3 +117,8 @@ export type LiveClientWireEvents = { [Type in Exclude<LiveServerEventType, 'erro
  * `RealtimeClient`), and every known Live server event by its wire name.
  */
 export type LiveClientEvents = LiveClientLifecycleEvents & ToolEvents & LiveClientWireEvents;
+
+// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
+// code inside the repository written before the rename; no entry point exports them.
+/** @deprecated Renamed to {@link LiveAudioInfo}. */
+export type LiveAudioEvent = LiveAudioInfo;

@@ -74,7 +74,7 @@ export type {
 export { RecordingTransport } from './recording/record';
 export type { RecordingTransportOptions } from './recording/record';
 export { ReplayTransport } from './recording/replay';
-export type { ReplayTransportOptions, ReplayReceivedEvent } from './recording/replay';
+export type { ReplayTransportOptions, ReplayReceivedInfo } from './recording/replay';
 export { scenarioFromRecording } from './script/from-recording';
 export type { ScenarioFromRecordingOptions } from './script/from-recording';
 export { parseRecording, stringifyRecording, RECORDING_FORMAT, RECORDING_VERSION } from './recording/format';

@@ -14,7 +14,7 @@ import type { ServerEvent } from '../events/server-events';
 import type { ToolChoice } from '../events/tools';
 import type { AnyTool } from './define-tool';
 import type { ToolContext, ToolConversationView } from './tool-context';
-import type { ToolCallInfo, ToolEventMap, ToolEventName, ToolOutputRecord } from './tool-events';
+import type { ToolCallRef, ToolEventMap, ToolEventName, ToolOutputRecord } from './tool-events';
 import { CANCELLED_TOOL_OUTPUT, errorToolOutput, serializeToolResult } from './tool-output';
 
 /** The session's `tool_choice` as the host knows it (from the config it sent or the server). */
@@ -101,7 +101,7 @@ export interface PendingToolCall extends CancelledToolCall {
 }
 
 interface CallRecord {
-  readonly info: ToolCallInfo;
+  readonly info: ToolCallRef;
   readonly outputIndex: number;
   readonly order: number;
   readonly controller: AbortController;

@@ -7,7 +7,7 @@
 import type { RealtimeError } from '../base/errors';
 
 /** Which call an event is about. */
-export interface ToolCallInfo {
+export interface ToolCallRef {
   /** The call's `call_id`. */
   callId: string;
   /** The `function_call` item's id. */
@@ -21,13 +21,13 @@ export interface ToolCallInfo {
 }
 
 /** `toolCall`: `execute` is starting, with validated arguments. */
-export interface ToolCallEvent extends ToolCallInfo {
+export interface ToolCallInfo extends ToolCallRef {
   /** The validated (typed by the tool's schema) arguments. */
   args: unknown;
 }
 
 /** `toolResult`: `execute` returned. */
-export interface ToolResultEvent extends ToolCallInfo {
+export interface ToolResultInfo extends ToolCallRef {
   /** The validated arguments. */
   args: unknown;
   /** What `execute` returned. */
@@ -39,7 +39,7 @@ export interface ToolResultEvent extends ToolCallInfo {
 }
 
 /** `toolError`: the call failed, timed out, was rejected or was cancelled. */
-export interface ToolErrorEvent extends ToolCallInfo {
+export interface ToolErrorInfo extends ToolCallRef {
   /**
    * What went wrong. Codes: `VOXWIRE_TOOL_NOT_FOUND`, `VOXWIRE_TOOL_INVALID_ARGUMENTS`,
    * `VOXWIRE_TOOL_FAILED` (`cause` holds the thrown value), `VOXWIRE_TOOL_TIMEOUT`,
@@ -62,7 +62,7 @@ export interface ToolErrorEvent extends ToolCallInfo {
  * (later calls are ignored). The call is also settled, as cancelled, by an interruption or a
  * disconnect; with no `toolApproval` listener at all, calls are rejected.
  */
-export interface ToolApprovalRequest extends ToolCallInfo {
+export interface ToolApprovalRequest extends ToolCallRef {
   /** The validated arguments the tool would run with. */
   args: unknown;
   /** Runs the tool. */
@@ -91,7 +91,7 @@ export interface ToolOutputRecord {
  * the follow-up response (false with `autoRespond: false`, after an interruption, or when the
  * connection was gone). With `autoRespond: false` this is the moment to respond yourself.
  */
-export interface ToolOutputsEvent {
+export interface ToolOutputsInfo {
   /** The response whose calls were answered. */
   responseId: string;
   /** The outputs, in the order of the response's output items. */
@@ -103,15 +103,15 @@ export interface ToolOutputsEvent {
 /** Each tool event name mapped to its payload. */
 export interface ToolEventMap {
   /** `execute` is starting. */
-  toolCall: ToolCallEvent;
+  toolCall: ToolCallInfo;
   /** `execute` returned; its output is queued for the model. */
-  toolResult: ToolResultEvent;
+  toolResult: ToolResultInfo;
   /** The call failed, timed out, was rejected or cancelled. */
-  toolError: ToolErrorEvent;
+  toolError: ToolErrorInfo;
   /** A call needs approval. */
   toolApproval: ToolApprovalRequest;
   /** A response's calls were all answered. */
-  toolOutputs: ToolOutputsEvent;
+  toolOutputs: ToolOutputsInfo;
 }
 
 /** A tool event name. */
@@ -119,3 +119,14 @@ export type ToolEventName = keyof ToolEventMap;
 
 /** The tool events in eventemitter3's map shape, for the client's typed event map. */
 export type ToolEvents = { [Name in ToolEventName]: [event: ToolEventMap[Name]] };
+
+// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
+// code inside the repository written before the rename; no entry point exports them.
+/** @deprecated Renamed to {@link ToolCallInfo}. */
+export type ToolCallEvent = ToolCallInfo;
+/** @deprecated Renamed to {@link ToolResultInfo}. */
+export type ToolResultEvent = ToolResultInfo;
+/** @deprecated Renamed to {@link ToolErrorInfo}. */
+export type ToolErrorEvent = ToolErrorInfo;
+/** @deprecated Renamed to {@link ToolOutputsInfo}. */
+export type ToolOutputsEvent = ToolOutputsInfo;

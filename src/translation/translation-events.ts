@@ -9,7 +9,7 @@ import type {
 import type { UnknownTranslationServerEvent } from '../events/translation-parse';
 
 /** A piece of transcript (the `sourceTranscript` and `translatedTranscript` events). */
-export interface TranslationTranscriptEvent {
+export interface TranslationTranscriptInfo {
   /** The new text, append-only: the server's delta as it came (no space is inserted). */
   delta: string;
   /** All the text of this side so far, across reconnects. */
@@ -19,7 +19,7 @@ export interface TranslationTranscriptEvent {
 }
 
 /** A chunk of translated audio (the `audio` event). */
-export interface TranslationAudioEvent {
+export interface TranslationAudioInfo {
   /** PCM16 mono samples. */
   samples: Int16Array;
   /** Their sample rate (24000). */
@@ -38,11 +38,11 @@ export type TranslationClientEvents = {
   /** The server confirmed the session (`session.created`, `session.updated`). */
   session: [session: TranslationSession];
   /** Source-language transcript text (needs `audio.input.transcription` in the session). */
-  sourceTranscript: [event: TranslationTranscriptEvent];
+  sourceTranscript: [event: TranslationTranscriptInfo];
   /** Translated transcript text. */
-  translatedTranscript: [event: TranslationTranscriptEvent];
+  translatedTranscript: [event: TranslationTranscriptInfo];
   /** Translated audio, decoded (WebSocket; over WebRTC it plays from the remote track). */
-  audio: [event: TranslationAudioEvent];
+  audio: [event: TranslationAudioInfo];
   /** A server `error`, a frame that did not parse, or a transport error. The session goes on. */
   error: [error: RealtimeError];
   /** Every server event, known or not, as it arrived. */
@@ -50,3 +50,10 @@ export type TranslationClientEvents = {
 } & {
   [Type in Exclude<TranslationServerEventType, 'error'>]: [event: TranslationServerEventMap[Type]];
 };
+
+// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
+// code inside the repository written before the rename; no entry point exports them.
+/** @deprecated Renamed to {@link TranslationAudioInfo}. */
+export type TranslationAudioEvent = TranslationAudioInfo;
+/** @deprecated Renamed to {@link TranslationTranscriptInfo}. */
+export type TranslationTranscriptEvent = TranslationTranscriptInfo;

@@ -5,9 +5,9 @@ import type {
   InterruptionInfo,
   RealtimeError,
   ServerEventMap,
-  ToolCallEvent,
+  ToolCallInfo,
   TranscriptUpdate,
-  UsageEvent,
+  UsageInfo,
 } from '../../src/index';
 import { RealtimeClient, WebSocketTransport, defineTool } from '../../src/index';
 import { z } from 'zod';
@@ -26,12 +26,12 @@ describe('RealtimeClient public types', () => {
     });
     client.on('transcript', (update) => expectTypeOf(update).toEqualTypeOf<TranscriptUpdate>());
     client.on('interrupted', (info) => expectTypeOf(info).toEqualTypeOf<InterruptionInfo>());
-    client.on('usage', (usage) => expectTypeOf(usage).toEqualTypeOf<UsageEvent>());
+    client.on('usage', (usage) => expectTypeOf(usage).toEqualTypeOf<UsageInfo>());
     client.on('error', (error) => {
       expectTypeOf(error).toEqualTypeOf<RealtimeError>();
       expectTypeOf(error.code).toBeString();
     });
-    client.on('toolCall', (event) => expectTypeOf(event).toEqualTypeOf<ToolCallEvent>());
+    client.on('toolCall', (event) => expectTypeOf(event).toEqualTypeOf<ToolCallInfo>());
   });
 
   it('types wire events by their wire name, except error (which is the lifecycle error)', () => {

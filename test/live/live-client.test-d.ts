@@ -3,7 +3,7 @@ import type { RealtimeError } from '../../src/base/errors';
 import type { LiveUsageTotals } from '../../src/base/usage';
 import type { ClientState } from '../../src/client/client-events';
 import type { LiveServerEventMap, LiveSessionResource } from '../../src/events/live';
-import type { ToolCallEvent } from '../../src/tools/tool-events';
+import type { ToolCallInfo } from '../../src/tools/tool-events';
 import type { LiveAppended, LiveDelegationResult, LiveInterruption, LiveTranscriptDelta, LiveTurn } from '../../src/live/index';
 import { LiveClient } from '../../src/live/index';
 
@@ -22,7 +22,7 @@ describe('LiveClient public types', () => {
     client.on('delegationResult', (result) => expectTypeOf(result).toEqualTypeOf<LiveDelegationResult>());
     client.on('usage', (usage) => expectTypeOf(usage).toEqualTypeOf<LiveUsageTotals>());
     client.on('error', (error) => expectTypeOf(error).toEqualTypeOf<RealtimeError>());
-    client.on('toolCall', (event) => expectTypeOf(event).toEqualTypeOf<ToolCallEvent>());
+    client.on('toolCall', (event) => expectTypeOf(event).toEqualTypeOf<ToolCallInfo>());
     client.on('session.delegation.created', (event) => expectTypeOf(event).toEqualTypeOf<LiveServerEventMap['session.delegation.created']>());
     client.on('response.event', (event) => expectTypeOf(event.event.type).toBeString());
     client.on('*', (event) => expectTypeOf(event.type).toBeString());

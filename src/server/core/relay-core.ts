@@ -9,7 +9,7 @@ import { DEFAULT_RELAY_DRAIN_MS } from '../../base/defaults';
 import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../../base/errors';
 import type { Usage } from '../../events/response';
 import { checkModel } from '../../base/models';
-import type { ToolApprovalRequest, ToolCallEvent, ToolErrorEvent, ToolResultEvent } from '../../tools/tool-events';
+import type { ToolApprovalRequest, ToolCallInfo, ToolErrorInfo, ToolResultInfo } from '../../tools/tool-events';
 import type { RelayEndReason } from './end-reason';
 import { randomId } from './ids';
 import { requestSpeaksBeta } from './legacy-bridge';
@@ -70,11 +70,11 @@ export interface RelayEvents<Identity extends RelayIdentity = RelayIdentity> {
     },
   ];
   /** A server-side tool call started. */
-  toolCall: [event: RelaySessionRef<Identity> & ToolCallEvent];
+  toolCall: [event: RelaySessionRef<Identity> & ToolCallInfo];
   /** A server-side tool call returned. */
-  toolResult: [event: RelaySessionRef<Identity> & ToolResultEvent];
+  toolResult: [event: RelaySessionRef<Identity> & ToolResultInfo];
   /** A server-side tool call failed (the model got the error as its output). */
-  toolError: [event: RelaySessionRef<Identity> & ToolErrorEvent];
+  toolError: [event: RelaySessionRef<Identity> & ToolErrorInfo];
   /** A server-side tool call needs approval: call `approve()` or `reject()`. Unheard, it is rejected. */
   toolApproval: [event: RelaySessionRef<Identity> & ToolApprovalRequest];
 }
@@ -609,8 +609,8 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     onToolEvent: (session, name, event) => {
       const ref = this.#ref(session as RelaySession<Identity>);
       if (name === 'toolResult' || name === 'toolError') {
-        const { durationMs } = event as ToolResultEvent | ToolErrorEvent;
-        this.metrics.recordToolCall(session.id, (event as ToolResultEvent).name, name === 'toolResult' ? 'ok' : 'error', durationMs);
+        const { durationMs } = event as ToolResultInfo | ToolErrorInfo;
+        this.metrics.recordToolCall(session.id, (event as ToolResultInfo).name, name === 'toolResult' ? 'ok' : 'error', durationMs);
       }
       if (name === 'toolApproval' && this.listenerCount('toolApproval') === 0) return false;
       if (name === 'toolOutputs') return true;

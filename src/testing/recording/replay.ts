@@ -48,7 +48,7 @@ export interface ReplayTransportOptions {
 }
 
 /** A client event the app sent during a replay. */
-export interface ReplayReceivedEvent {
+export interface ReplayReceivedInfo {
   /** The recorded connection it was sent on. */
   connection: number;
   /** The event as the app passed it to `send()`. */
@@ -105,7 +105,7 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
   /** The recording being played. */
   readonly recording: Recording;
   /** What the app sent, in order, across connections. */
-  readonly received: ReplayReceivedEvent[] = [];
+  readonly received: ReplayReceivedInfo[] = [];
   readonly capabilities: TransportCapabilities;
   readonly #options: ReplayTransportOptions;
   readonly #clock: Clock;
@@ -296,3 +296,8 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
     });
   }
 }
+
+// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
+// code inside the repository written before the rename; no entry point exports them.
+/** @deprecated Renamed to {@link ReplayReceivedInfo}. */
+export type ReplayReceivedEvent = ReplayReceivedInfo;
