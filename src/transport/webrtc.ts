@@ -185,7 +185,7 @@ function isPositiveOrZero(value: unknown): value is number {
  * const transport = new WebRTCTransport({ sdpUrl: '/api/realtime/sdp' });
  * const client = new RealtimeClient({ transport, session: { instructions: 'Be brief.' } });
  * await client.connect();
- * await transport.setMuted(true); // stops sending audio, no renegotiation
+ * transport.setMuted(true); // stops sending audio, no renegotiation
  * ```
  */
 export class WebRTCTransport extends EventEmitter<TransportEvents> implements Transport {
@@ -393,13 +393,17 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
   /**
    * Mutes or unmutes the microphone without renegotiation: muted, the sender has no track
    * (`replaceTrack(null)`), so no RTP leaves at all, not even silence. Kept across reconnects.
+   * Synchronous like `MicrophoneCapture.setMuted`: the state changes now and the track follows;
+   * a refused `replaceTrack` is reported as an `error` event (`VOXWIRE_AUDIO_DEVICE`).
    */
-  async setMuted(muted: boolean): Promise<void> {
+  setMuted(muted: boolean): void {
     this.#mutedState = muted;
     const connection = this.#current;
     if (!connection || connection.phase === 'ended') return;
     const track = this.localStream?.getAudioTracks()[0] ?? null;
-    await connection.sender.replaceTrack(muted ? null : track);
+    connection.sender.replaceTrack(muted ? null : track).catch((error: unknown) => {
+      this.emit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', `WebRTCTransport: could not ${muted ? 'mute' : 'unmute'} the microphone (replaceTrack failed).`, { cause: error }));
+    });
   }
 
   /**

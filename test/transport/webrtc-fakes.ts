@@ -56,7 +56,10 @@ export class FakeSender {
   readonly replaced: Array<FakeTrack | null> = [];
   track: FakeTrack | null = null;
   transport: FakeDtls | null = null;
+  /** Set to make the next `replaceTrack` reject, as a browser does for an ended track. */
+  refuse: Error | undefined;
   async replaceTrack(track: FakeTrack | null): Promise<void> {
+    if (this.refuse !== undefined) throw this.refuse;
     this.replaced.push(track);
     this.track = track;
   }

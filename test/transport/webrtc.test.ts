@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
-import { isRealtimeError } from '../../src/base/errors';
+import { isRealtimeError, type RealtimeError } from '../../src/base/errors';
 import { silentLogger } from '../../src/base/logger';
 import { exponentialBackoff } from '../../src/client/reconnect';
 import type { TransportCloseInfo } from '../../src/transport/transport';
@@ -334,18 +334,33 @@ describe('WebRTCTransport: health, closing, media', () => {
     rig.transport.close();
   });
 
+  it('mutes synchronously, like MicrophoneCapture; a refused replaceTrack is an error event, not an unhandled rejection', async () => {
+    const rig = setup();
+    const pc = await connect(rig);
+    const errors: RealtimeError[] = [];
+    rig.transport.on('error', (error) => errors.push(error));
+    pc.sender.refuse = new Error('InvalidStateError');
+    const returned: unknown = rig.transport.setMuted(true);
+    expect(returned).toBeUndefined();
+    expect(rig.transport.muted).toBe(true);
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]!.code).toBe('VOXWIRE_AUDIO_DEVICE');
+    expect(errors[0]!.cause).toBe(pc.sender.refuse);
+  });
+
   it('mutes with replaceTrack(null), keeps the mute across reconnects, and switches devices with replaceTrack', async () => {
     const rig = setup();
     const pc = await connect(rig);
     const mic = rig.opened[0]!.tracks[0]!;
-    await rig.transport.setMuted(true);
+    rig.transport.setMuted(true);
     expect(rig.transport.muted).toBe(true);
     expect(pc.sender.replaced).toEqual([mic, null]);
     pc.setState('failed');
     const next = await connect(rig);
     // Muted before the offer: no track is ever attached.
     expect(next.sender.replaced).toEqual([]);
-    await rig.transport.setMuted(false);
+    rig.transport.setMuted(false);
+    await Promise.resolve();
     expect(next.sender.replaced).toEqual([mic]);
     const other = new FakeStream(new FakeTrack('usb-mic'));
     await rig.transport.switchMicrophone(other as unknown as MediaStream);
