@@ -277,8 +277,15 @@ export const DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
 /** How often the Node relay pings clients; a client that missed a pong is dropped. */
 export const DEFAULT_RELAY_PING_INTERVAL_MS = 30_000;
 
-/** How long `relay.close()` lets sessions finish before closing them with 4000. */
-export const DEFAULT_RELAY_DRAIN_MS = 30_000;
+/**
+ * How long a relay drain (`relay.drain()`, `relay.close()`, SIGTERM) lets sessions finish before
+ * closing them with 4000: under Kubernetes' default 30 s grace period, with time left to store
+ * the final charges and finish the close handshakes before SIGKILL.
+ */
+export const DEFAULT_RELAY_DRAIN_MS = 25_000;
+
+/** The signals that drain the Node relay (`createRelay`'s `drainOnSignals`): what orchestrators send to stop. */
+export const DEFAULT_RELAY_DRAIN_SIGNALS = ['SIGTERM'] as const;
 
 /** The path the Node relay serves WebSocket upgrades on. */
 export const DEFAULT_RELAY_PATH = '/realtime';

@@ -11,6 +11,7 @@
 export { RelayCore } from './core/relay-core';
 export type { RelayEvents, RelaySessionRef, RelayTicket, RelayAdmission, EndSessionOptions } from './core/relay-core';
 export type { RelaySocket, RelayFrame } from './core/socket';
+export type { RelayDrainState, RelayDrainOptions, RelayHealth } from './core/drain';
 
 // Dialing the upstream API on any runtime (the relay's and the sideband's connection).
 export { createUpstream, bearerAuth, webSocketUpstream, defaultUpstreamSocket, UpstreamConnection } from './upstream';

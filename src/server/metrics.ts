@@ -161,7 +161,7 @@ export interface RelayMetricsSnapshot {
 
 const FRAME_REJECT_REASONS: readonly FrameRejectReason[] = ['too_large', 'invalid', 'not_allowed', 'policy'];
 const BUDGET_STAGES: readonly BudgetRejectionStage[] = ['connect', 'session'];
-const CONNECTION_REJECT_REASONS: readonly ConnectionRejectReason[] = ['origin', 'authentication', 'draining', 'concurrency', 'budget', 'upstream', 'error'];
+const CONNECTION_REJECT_REASONS: readonly ConnectionRejectReason[] = ['origin', 'authentication', 'draining', 'concurrency', 'budget', 'model', 'upstream', 'error'];
 const TOOL_OUTCOMES: readonly ToolCallOutcome[] = ['ok', 'error'];
 
 function zeroes<Key extends string>(keys: readonly Key[]): Record<Key, number> {
@@ -191,6 +191,8 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   activeSessions = 0;
   /** Sessions opened since start. */
   sessionsStarted = 0;
+  /** 1 while the relay drains (refusing new sessions, closing live ones at its deadline), else 0. */
+  draining: 0 | 1 = 0;
   /** Frames relayed from clients to the upstream. */
   clientFrames = 0;
   /** Bytes relayed from clients to the upstream. */
@@ -240,6 +242,11 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     const totals = this.#latencyTotals;
     totals[0] = (totals[0] as number) + seconds;
     totals[1] = (totals[1] as number) + 1;
+  }
+
+  /** Records whether the relay is draining (see `RelayCore.drain`). */
+  setDraining(draining: boolean): void {
+    this.draining = draining ? 1 : 0;
   }
 
   /** Records a session start. */
@@ -320,6 +327,7 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       Object.entries(record).map(([key, value]) => [labels(`${label}="${escapeLabel(key)}"`), value]);
 
     family('active_sessions', 'gauge', 'Relay sessions open now.', [[labels(''), this.activeSessions]]);
+    family('draining', 'gauge', 'Whether the relay is draining (1) or serving (0).', [[labels(''), this.draining]]);
     family('sessions_started_total', 'counter', 'Relay sessions opened.', [[labels(''), this.sessionsStarted]]);
     family('sessions_ended_total', 'counter', 'Relay sessions ended, by reason.', byLabel('reason', this.#ended));
     family('frames_total', 'counter', 'Frames relayed, by direction.', [

@@ -29,6 +29,16 @@ describe('RelayMetrics', () => {
     expect(metrics.handler().headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
+  it('counts every connection-reject reason from zero (a refused shut-down model included) and shows draining', () => {
+    const metrics = new RelayMetrics();
+    expect(metrics.render()).toContain('voxwire_relay_connections_rejected_total{reason="model"} 0');
+    metrics.recordConnectionRejected('model', 101);
+    metrics.setDraining(true);
+    expect(metrics.snapshot().connectionsRejected.model).toBe(1);
+    expect(metrics.render()).toContain('voxwire_relay_connections_rejected_total{reason="model"} 1');
+    expect(metrics.render()).toContain('# TYPE voxwire_relay_draining gauge\nvoxwire_relay_draining 1');
+  });
+
   it('emits events for other sinks', () => {
     const metrics = new RelayMetrics();
     const seen: string[] = [];

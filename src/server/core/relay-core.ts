@@ -5,11 +5,11 @@
  * Workers or Durable Objects adapter can reuse it unchanged.
  */
 import { EventEmitter } from '../../base/emitter';
-import { DEFAULT_RELAY_DRAIN_MS } from '../../base/defaults';
 import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../../base/errors';
 import type { Usage } from '../../events/response';
 import { checkModel } from '../../base/models';
 import type { ToolApprovalRequest, ToolCallInfo, ToolErrorInfo, ToolResultInfo } from '../../tools/tool-events';
+import { healthOf, RelayDrain, type RelayDrainOptions, type RelayDrainState, type RelayHealth } from './drain';
 import type { RelayEndReason } from './end-reason';
 import { randomId } from './ids';
 import { requestSpeaksBeta } from './legacy-bridge';
@@ -75,6 +75,8 @@ export interface RelayEvents<Identity extends RelayIdentity = RelayIdentity> {
   toolResult: [event: RelaySessionRef<Identity> & ToolResultInfo];
   /** A server-side tool call failed (the model got the error as its output). */
   toolError: [event: RelaySessionRef<Identity> & ToolErrorInfo];
+  /** The relay began draining, hastened its deadline, or finished draining (see {@link RelayCore.drain}). */
+  drain: [state: RelayDrainState];
   /** A server-side tool call needs approval: call `approve()` or `reject()`. Unheard, it is rejected. */
   toolApproval: [event: RelaySessionRef<Identity> & ToolApprovalRequest];
 }
@@ -231,9 +233,8 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   readonly #entries = new Map<string, SessionEntry<Identity>>();
   readonly #settling = new Set<Promise<void>>();
-  readonly #emptyWaiters = new Set<() => void>();
   readonly #warnedModels = new Set<string>();
-  #isDraining = false;
+  readonly #drain: RelayDrain;
   #started = false;
   #tickTimer: unknown;
   #unsubscribeControl: (() => Promise<void>) | undefined;
@@ -250,12 +251,40 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     this.settings = resolveRelaySettings(options);
     this.metrics = this.settings.metrics;
     this.nodeId = this.settings.nodeId;
+    this.#drain = new RelayDrain({
+      clock: this.settings.clock,
+      openSessions: () => [...this.#entries.values()].map((entry) => entry.session),
+      settle: () => Promise.allSettled([...this.#settling]).then(() => undefined),
+      onState: (state) => {
+        this.metrics.setDraining(state.status !== 'serving');
+        this.#safeEmit('drain', state);
+      },
+    });
   }
 
   /** True once {@link drain} has begun: new connections are refused with 503. */
   get draining(): boolean {
-    return this.#isDraining;
+    return this.#drain.draining;
   }
+
+  /** Where the relay is in its drain: serving, draining (with the deadline), or drained. */
+  get drainState(): RelayDrainState {
+    return this.#drain.state;
+  }
+
+  /**
+   * What a load balancer's health check should get: 200 `ok` while serving, 503 `draining`
+   * (with `retry-after`) once a drain has begun, so the balancer sends new sessions elsewhere.
+   */
+  health(): RelayHealth {
+    return healthOf(this.#drain.state);
+  }
+
+  /** {@link health} as a Web-standard handler: mount it on the path your balancer checks. */
+  readonly healthHandler = (_request?: Request): Response => {
+    const { status, body, headers } = this.health();
+    return new Response(body, { status, headers });
+  };
 
   /** Sessions open on this node. */
   get sessionCount(): number {
@@ -322,7 +351,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    */
   async admit(request: Request, info: RelayConnectionInfo): Promise<RelayAdmission<Identity>> {
     const { settings } = this;
-    if (this.#isDraining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    if (this.#drain.draining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     if (!this.checkOrigin(request.headers.get('origin'))) return this.#reject('origin', 403, 'origin not allowed');
 
     let outcome: Identity | Response | null | undefined;
@@ -357,7 +386,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       settings.logger.error('relay: authenticate() must return an object with a non-empty string `userId`', { got: typeof identity });
       return this.#reject('error', 500, 'authentication error');
     }
-    if (this.#isDraining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
+    if (this.#drain.draining) return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
 
     try {
       await settings.prepareServerTools();
@@ -421,7 +450,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
         return this.#refusal('concurrency', CLOSE_CODES.policyViolation, 'VOXWIRE_CONCURRENCY_LIMIT', `user ${userId} already has ${maxSessions} open session(s), the most this relay allows; close one first`);
       }
     }
-    if (this.#isDraining) {
+    if (this.#drain.draining) {
       if (slotHeld) void this.#releaseSlot(userId, sessionId);
       return this.#reject('draining', 503, 'relay is draining; connect to another node', { 'retry-after': '1' });
     }
@@ -514,7 +543,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     this.#safeEmit('sessionStarted', this.#ref(session));
     this.#publish({ type: 'session.started', ...this.#eventBase(session) });
     session.start();
-    if (this.#isDraining) session.end('draining');
+    if (this.#drain.draining) session.end('draining');
     return session;
   }
 
@@ -564,29 +593,16 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   }
 
   /**
-   * Graceful shutdown: new connections get 503, every client gets `voxwire.session.ending`
-   * with the seconds left, sessions may finish for up to `drainMs`, then the rest are closed
-   * with 4000 (clients back off and reconnect to another node). Resolves when all have ended
-   * and their final charges are stored.
+   * Graceful drain: new connections get 503 (and {@link health} 503), every client gets
+   * `voxwire.session.ending` with the seconds left, sessions may finish for up to `drainMs`,
+   * then the rest are closed with 4000 (clients back off and reconnect to another node).
+   * Resolves when all have ended and their final charges are stored. Calling it again only
+   * hastens it: an earlier deadline warns again and closes sooner, a later one changes nothing.
    */
-  async drain(options: { drainMs?: number } = {}): Promise<void> {
-    const drainMs = options.drainMs ?? DEFAULT_RELAY_DRAIN_MS;
-    this.#isDraining = true;
-    if (this.#entries.size > 0) {
-      for (const { session } of this.#entries.values()) session.warnEnding(drainMs / 1000, 'draining');
-      await new Promise<void>((resolve) => {
-        let timer: unknown;
-        const done = (): void => {
-          this.settings.clock.clearTimeout(timer);
-          this.#emptyWaiters.delete(done);
-          resolve();
-        };
-        this.#emptyWaiters.add(done);
-        timer = this.settings.clock.setTimeout(done, drainMs);
-      });
-      for (const { session } of [...this.#entries.values()]) session.end('draining');
-    }
-    await Promise.allSettled([...this.#settling]);
+  drain(options: RelayDrainOptions = {}): Promise<void> {
+    const drainMs = options.drainMs ?? this.settings.drainMs;
+    if (!(drainMs >= 0)) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `relay.drain(): \`drainMs\` must be a number >= 0, got ${String(drainMs)}.`, { path: 'drainMs' });
+    return this.#drain.begin(drainMs);
   }
 
   readonly #hooks: RelaySessionHooks = {
@@ -643,7 +659,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       if (entry.slotHeld) await this.#releaseSlot(session.userId, session.id);
     })();
     this.#track(settle);
-    if (this.#entries.size === 0) for (const waiter of [...this.#emptyWaiters]) waiter();
+    this.#drain.sessionEnded(this.#entries.size);
   }
 
   #flushCharge(entry: SessionEntry<Identity>): Promise<void> {
@@ -827,7 +843,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     for (;;) {
       if (await this.#storeCall(() => store.acquireSlot(userId, sessionId, limit, slotTtlMs))) return true;
       const left = deadline - clock.now();
-      if (left <= 0 || this.#isDraining) return false;
+      if (left <= 0 || this.#drain.draining) return false;
       await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(SLOT_POLL_MS, left)));
     }
   }

@@ -290,4 +290,12 @@ export interface RelayCoreOptions<Identity extends RelayIdentity = RelayIdentity
   busPrefix?: string;
   /** This node's name in published events. @default a random id */
   nodeId?: string;
+  /**
+   * How long a drain (`relay.drain()`, `relay.close()`, SIGTERM on Node) lets live sessions
+   * finish after warning them with `voxwire.session.ending`; the rest are then closed with 4000
+   * and reconnect to another node. Keep it below the platform's grace period (Kubernetes'
+   * `terminationGracePeriodSeconds`, 30 s by default) minus a few seconds.
+   * @default DEFAULT_RELAY_DRAIN_MS (25 s)
+   */
+  drainMs?: number;
 }

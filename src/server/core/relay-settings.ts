@@ -22,6 +22,7 @@ import {
   DEFAULT_RELAY_REDIS_PREFIX,
   DEFAULT_RELAY_SLOT_TTL_MS,
   DEFAULT_RELAY_STORE_TIMEOUT_MS,
+  DEFAULT_RELAY_DRAIN_MS,
   type ModelPrices,
 } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
@@ -71,6 +72,8 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
   readonly busPrefix: string;
   /** This node's name in published events (a random `node_` id unless given). */
   readonly nodeId: string;
+  /** How long a drain lets live sessions finish before closing them with 4000, in milliseconds. */
+  readonly drainMs: number;
   /** Client event types a client may send (every GA client event type unless given). */
   readonly allowedClientEvents: ReadonlySet<string>;
   /** Set when the relay carries translation sessions: the operator's locked translation settings. */
@@ -253,6 +256,8 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
   if (!(maxRejectedFrames >= 0)) throw invalid('relay: `policy.maxRejectedFrames` must be a number >= 0.', 'policy.maxRejectedFrames');
   const endingWarningMs = limits.endingWarningMs ?? DEFAULT_RELAY_ENDING_WARNING_MS;
   if (!(endingWarningMs >= 0)) throw invalid('relay: `limits.endingWarningMs` must be a number >= 0.', 'limits.endingWarningMs');
+  const drainMs = options.drainMs ?? DEFAULT_RELAY_DRAIN_MS;
+  if (!(drainMs >= 0)) throw invalid('relay: `drainMs` must be a number >= 0.', 'drainMs');
   const concurrencyGraceMs = limits.concurrencyGraceMs ?? DEFAULT_RELAY_CONCURRENCY_GRACE_MS;
   if (!(concurrencyGraceMs >= 0)) throw invalid('relay: `limits.concurrencyGraceMs` must be a number >= 0.', 'limits.concurrencyGraceMs');
 
@@ -268,6 +273,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     publishSessionEvents: options.publishSessionEvents ?? false,
     busPrefix: options.busPrefix ?? DEFAULT_RELAY_REDIS_PREFIX,
     nodeId: options.nodeId ?? randomId('node_', 8),
+    drainMs,
     allowedClientEvents,
     translation: options.translation === undefined ? undefined : { session: translationSession },
     maxClientFrameBytes: positive(policy.maxClientFrameBytes, DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES, 'policy.maxClientFrameBytes'),

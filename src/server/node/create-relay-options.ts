@@ -66,6 +66,16 @@ export interface CreateRelayOptions<Identity extends RelayIdentity = RelayIdenti
    * @default DEFAULT_RELAY_PING_INTERVAL_MS (30 s)
    */
   pingIntervalMs?: number;
+  /**
+   * Signals that drain the relay (`relay.close()`: stop admitting, warn clients, close the rest
+   * with 4000 after `drainMs`), installed when it starts serving (`listen` or `attach`) and
+   * removed when it closes. A second signal closes the live sessions at once. When the relay
+   * has closed and nothing else listens to the signal, the signal is raised again so the
+   * process exits as it would have. Your own listener for the signal keeps the exit yours.
+   * `false` installs none (call `relay.close()` yourself).
+   * @default DEFAULT_RELAY_DRAIN_SIGNALS (['SIGTERM'])
+   */
+  drainOnSignals?: readonly NodeJS.Signals[] | false;
 }
 
 /** Options of {@link NodeRelay.listen}. */
@@ -102,7 +112,7 @@ export interface RelayCloseOptions {
   /**
    * How long sessions may go on after clients are told the relay is draining; the rest are
    * closed with 4000 (they reconnect to another node).
-   * @default DEFAULT_RELAY_DRAIN_MS (30 s)
+   * @default the relay's `drainMs` option (DEFAULT_RELAY_DRAIN_MS, 25 s)
    */
   drainMs?: number;
 }

@@ -13,6 +13,7 @@ import {
   DEFAULT_TRANSLATION_MODEL,
   DEFAULT_TRANSLATION_URL,
   DEFAULT_RELAY_PATH,
+  DEFAULT_RELAY_DRAIN_SIGNALS,
   DEFAULT_RELAY_PING_INTERVAL_MS,
   DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
 } from '../../base/defaults';
@@ -28,6 +29,7 @@ import { WsRelaySocket } from './ws-socket';
 import { wsUpstream } from './ws-upstream';
 import type { CreateRelayOptions, RelayAddress, RelayCloseOptions, RelayListenOptions } from './create-relay-options';
 import { HTTP_TEXT, isWebSocketHandshake, pathOf, writeHttp } from './upgrade-http';
+import { drainOnSignals } from './shutdown-signals';
 
 interface WsModule {
   WebSocket: typeof WebSocket;
@@ -102,6 +104,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   #ownServer: Server | undefined;
   #stopHeartbeat: (() => void) | undefined;
   #closing: Promise<void> | undefined;
+  readonly #signals: readonly NodeJS.Signals[];
+  #stopSignals: (() => void) | undefined;
 
   constructor(options: CreateRelayOptions<Identity>) {
     if (typeof options !== 'object' || options === null || typeof options.upstream !== 'object' || options.upstream === null) {
@@ -131,6 +135,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     });
     this.path = options.path ?? DEFAULT_RELAY_PATH;
     this.#pingIntervalMs = options.pingIntervalMs ?? DEFAULT_RELAY_PING_INTERVAL_MS;
+    this.#signals = options.drainOnSignals === false ? [] : (options.drainOnSignals ?? DEFAULT_RELAY_DRAIN_SIGNALS);
     // Frames up to twice the cap get an `error` event from the core; beyond that ws closes 1009.
     this.#maxClientPayload = this.settings.maxClientFrameBytes * 2;
     this.#wsReady = loadWs().then((module) => {
@@ -167,6 +172,9 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     server.on('upgrade', listener);
     this.#attached.push({ server, listener: listener as (...args: never[]) => void });
     this.#startHeartbeat();
+    if (this.#stopSignals === undefined && this.#signals.length > 0 && this.#closing === undefined) {
+      this.#stopSignals = drainOnSignals(this.#signals, { close: () => this.close(), hurry: () => void this.drain({ drainMs: 0 }) });
+    }
   }
 
   /**
@@ -188,7 +196,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const server = createServer((request, response) => {
       const path = pathOf(request.url);
       if (healthPath !== null && path === healthPath) {
-        response.writeHead(this.draining ? 503 : 200, HTTP_TEXT).end(this.draining ? 'draining' : 'ok');
+        const health = this.health();
+        response.writeHead(health.status, health.headers).end(health.body);
         return;
       }
       if (metricsPath !== null && path === metricsPath) {
@@ -236,18 +245,22 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   }
 
   /**
-   * Graceful shutdown: stops accepting (503, health check 503), tells every client with
-   * `voxwire.session.ending`, lets sessions finish for up to `drainMs`, closes the rest with
-   * 4000, stores final charges, then closes its own HTTP server (an attached one is the
-   * caller's). Safe to call more than once.
+   * Graceful shutdown: the core's {@link RelayCore.drain} (stops accepting, health check 503,
+   * tells every client with `voxwire.session.ending`, lets sessions finish for up to `drainMs`,
+   * closes the rest with 4000, stores final charges), then closes its own HTTP server (an
+   * attached one is the caller's). Safe to call more than once; a later call with a shorter
+   * `drainMs` hastens the drain under way. A `drainOnSignals` signal calls it.
    */
   close(options: RelayCloseOptions = {}): Promise<void> {
-    this.#closing ??= this.#shutdown(options);
+    if (this.#closing === undefined) this.#closing = this.#shutdown(options);
+    else if (options.drainMs !== undefined) void this.drain({ drainMs: options.drainMs });
     return this.#closing;
   }
 
   async #shutdown(options: RelayCloseOptions): Promise<void> {
     await this.drain(options.drainMs === undefined ? {} : { drainMs: options.drainMs });
+    this.#stopSignals?.();
+    this.#stopSignals = undefined;
     for (const socket of this.#pendingUpgrades) socket.destroy();
     this.#pendingUpgrades.clear();
     this.#stopHeartbeat?.();
@@ -393,8 +406,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
  *   limits: { maxDurationMs: 10 * 60_000, maxSessionsPerUser: 2 },
  *   budget: { dailyLimit: 30 * 60 }, // 30 minutes of audio per user per day
  * });
- * const { url } = await relay.listen(8080);
- * process.on('SIGTERM', () => relay.close({ drainMs: 20_000 }));
+ * const { url } = await relay.listen(8080); // SIGTERM drains it (drainOnSignals), then the process exits
  * ```
  */
 export function createRelay<Identity extends RelayIdentity = RelayIdentity>(options: CreateRelayOptions<Identity>): NodeRelay<Identity> {
