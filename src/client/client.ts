@@ -1,9 +1,9 @@
 import { EventEmitter } from '../base/emitter';
 import type { Clock } from '../base/clock';
-import { DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../base/defaults';
+import { DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../base/defaults';
 import { CLOSE_CODES, RealtimeError } from '../base/errors';
 import type { Logger } from '../base/logger';
-import type { ModelWarning } from '../base/models';
+import type { ModelWarning } from '../base/model-lifecycle';
 import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../base/session-limits';
 import { UsageMeter } from '../base/usage';
 import type { UsageTotals } from '../base/usage';
@@ -17,7 +17,7 @@ import { serializeClientEvent } from '../events/serialize';
 import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
 import type { SessionConfigInput } from '../events/session-input';
-import type { ToolDispatcher, ToolDispatcherOptions } from '../tools/dispatcher';
+import type { DispatcherCore, DispatcherCoreOptions } from '../tools/dispatcher-core';
 import { ToolRegistry } from '../tools/registry';
 import { isKnownEvent } from '../transport/transport';
 import type { Transport, TransportCloseInfo } from '../transport/transport';
@@ -78,8 +78,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * Loaded while the first session is set up (no tool call can arrive before it is live): the
    * dispatcher is the biggest part of the tool runtime, and the root bundle is budgeted.
    */
-  #dispatcher: ToolDispatcher | undefined;
-  readonly #dispatcherOptions: ToolDispatcherOptions;
+  #dispatcher: DispatcherCore | undefined;
+  readonly #dispatcherOptions: DispatcherCoreOptions;
 
   #currentState: ClientState = { status: 'idle' };
   #phase: Phase = 'idle';
@@ -155,7 +155,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       // A tool's zod mini schema that cannot be converted: the session keeps its tools.
       (error) => this.#safeEmit('error', error),
     );
-    const host: ToolDispatcherOptions['host'] = {
+    const host: DispatcherCoreOptions['host'] = {
       sendEvent: (event) => this.#sendLive(event),
       requestResponse: (params) => {
         if (this.#phase === 'live') this.createResponse(params);
@@ -172,8 +172,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       tools: this.tools,
       host,
       clock: this.#clock,
-      ...(options.autoRespond === undefined ? {} : { autoRespond: options.autoRespond }),
-      ...(options.toolTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.toolTimeoutMs }),
+      autoRespond: options.autoRespond ?? true,
+      followUpToolChoice: DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE,
+      defaultTimeoutMs: options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+      errorClass: RealtimeError,
     };
     this.transport.on('event', (event, known) => this.#receive(event, known));
     this.transport.on('close', (info) => this.#onTransportClose(info));
@@ -317,7 +319,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   async #createOutOfBand(eventId: string, response: ResponseCreateParams): Promise<OutOfBandResult> {
     if (!this.#outOfBand) {
       const { OutOfBandResponses } = await import('./out-of-band');
-      this.#outOfBand ??= new OutOfBandResponses();
+      this.#outOfBand ??= new OutOfBandResponses(RealtimeError);
     }
     if (this.#phase !== 'live' || !this.transport.isOpen) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
@@ -459,8 +461,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       }
     }
     if (!this.#dispatcher) {
-      const { ToolDispatcher } = await import('../tools/dispatcher');
-      this.#dispatcher ??= new ToolDispatcher(this.#dispatcherOptions);
+      const { DispatcherCore } = await import('../tools/dispatcher-core');
+      this.#dispatcher ??= new DispatcherCore(this.#dispatcherOptions);
     }
     // Items sent but never acknowledged (a drop right after sendText) go again, once per session.
     for (const { item, previousItemId } of this.#journal.due()) this.#writeItem(item, previousItemId);
@@ -852,10 +854,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     // The defaults have no shutdown date (test/models.test.ts), and the model table loads on
     // demand, so an app on the defaults never ships it.
     if (named.length === 0) return;
-    const { checkModel } = await import('../base/models');
+    const { judgeModel } = await import('../base/model-lifecycle');
     for (const [model, path] of named) {
-      const check = checkModel(model, this.#clock.now(), 'client', path);
-      if (check.action === 'refuse') throw check.error;
+      const check = judgeModel(model, this.#clock.now(), 'client');
+      if (check.action === 'refuse') throw new RealtimeError('VOXWIRE_MODEL_SHUT_DOWN', check.message, { path });
       if (check.action === 'warn') this.#warnModel(check.warning, check.message);
     }
   }

@@ -1,4 +1,4 @@
-import { RealtimeError } from '../base/errors';
+import type { RealtimeError } from '../base/errors';
 import type { ConversationItem } from '../events/items';
 import type { ResponseCreateParams, Usage } from '../events/response';
 import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
@@ -53,8 +53,17 @@ interface Pending {
  * reach the conversation, the tool dispatcher or the in-band response queue.
  */
 export class OutOfBandResponses {
+  readonly #Error: typeof RealtimeError;
   readonly #byEventId = new Map<string, Pending>();
   readonly #byResponseId = new Map<string, Pending>();
+
+  /**
+   * `errorClass` is `RealtimeError`, passed in by the client: this module loads on demand and
+   * imports nothing at run time, so its chunk shares no code with the root bundle's load.
+   */
+  constructor(errorClass: typeof RealtimeError) {
+    this.#Error = errorClass;
+  }
 
   /** True when a response is in flight. */
   get size(): number {
@@ -158,7 +167,7 @@ export class OutOfBandResponses {
     if (status === 'failed') {
       const details = response.status_details as { error?: { code?: string; message?: string } } | null | undefined;
       pending.reject(
-        new RealtimeError('VOXWIRE_SERVER_ERROR', `Out-of-band response ${response.id ?? ''} failed${details?.error?.message ? `: ${details.error.message}` : ''}.`, {
+        new this.#Error('VOXWIRE_SERVER_ERROR', `Out-of-band response ${response.id ?? ''} failed${details?.error?.message ? `: ${details.error.message}` : ''}.`, {
           serverError: { type: 'response_failed', code: details?.error?.code ?? null, message: details?.error?.message ?? 'response failed', param: null, event_id: pending.eventId },
         }),
       );

@@ -16,7 +16,7 @@ import type { LiveModelPrices } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
 import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
-import type { ModelWarning } from '../base/models';
+import type { ModelWarning } from '../base/model-lifecycle';
 import { LiveUsageMeter } from '../base/usage';
 import type { LiveUsageTotals } from '../base/usage';
 import { anySignal, sleep } from '../client/abort';
@@ -584,9 +584,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * days, refuses one past its date. The table loads on demand.
    */
   async #checkModel(): Promise<void> {
-    const { checkModel } = await import('../base/models');
-    const check = checkModel(this.#desired.model, this.#clock.now(), 'client', 'session.model');
-    if (check.action === 'refuse') throw check.error;
+    const { judgeModel } = await import('../base/model-lifecycle');
+    const check = judgeModel(this.#desired.model, this.#clock.now(), 'client');
+    if (check.action === 'refuse') throw new RealtimeError('VOXWIRE_MODEL_SHUT_DOWN', check.message, { path: 'session.model' });
     if (check.action === 'warn') this.#warnModel(check.warning, check.message);
   }
 

@@ -10,7 +10,7 @@ import type { ClientEventInput } from '../events/client-events';
 import type { LiveClientEvent, LiveServerEventMap } from '../events/live';
 import type { ServerEvent } from '../events/server-events';
 import { ToolDispatcher } from '../tools/dispatcher';
-import type { CancelledToolCall, PendingToolCall, ToolLookup } from '../tools/dispatcher';
+import type { CancelledToolCall, PendingToolCall, ToolLookup } from '../tools/tool-host';
 import type { ToolConversationView } from '../tools/tool-context';
 import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
 
