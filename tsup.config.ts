@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 /**
- * One build for the six entry points. Splitting is on for both formats so code shared by
+ * One build for the entry points. Splitting is on for both formats so code shared by
  * entries (events, errors, codecs) exists once and `instanceof RealtimeError` holds across
  * `voxwire` and `voxwire/server`.
  */
@@ -16,6 +16,7 @@ export default defineConfig([
       'server/adapter': 'src/server/adapter.ts',
       'server/node': 'src/server/node.ts',
       'testing/index': 'src/testing/index.ts',
+      'react/index': 'src/react/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -29,6 +30,6 @@ export default defineConfig([
     shims: true,
     target: 'es2022',
     platform: 'neutral',
-    external: ['ws', 'ioredis', /^node:/],
+    external: ['ws', 'ioredis', 'react', /^node:/],
   },
 ]);

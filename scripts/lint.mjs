@@ -39,6 +39,8 @@ const FOLDER_RULES = {
   audio: ['base', 'codec', 'client/audio-io'],
   server: ['base', 'events', 'codec', 'transport', 'tools'],
   testing: ['base', 'events', 'codec', 'transport', 'tools', 'server'],
+  // voxwire/react binds the client (RealtimeClient or LiveClient, types only) and the audio engine.
+  react: ['base', 'client', 'live', 'tools', 'audio'],
 };
 /**
  * Known exceptions, each with its reason. Keep this list short: fix the import instead when
@@ -63,7 +65,16 @@ const ENTRY_RULES = {
   './server/adapter': { forbid: [/^src\/(audio|client)\//, /^(node:|ws$|ioredis$)/], why: 'relay internals for adapters, Web-standard like voxwire/server' },
   './server/node': { forbid: [/^src\/(audio|client)\//], why: 'the Node relay never carries the browser client' },
   './testing': { forbid: [/^src\/(audio|client)\//], why: 'the mock speaks the wire protocol; it never imports client internals' },
+  './react': {
+    forbid: [/^src\/(server|testing|live|events)\//, /^(node:|ws$|ioredis$|zod(\/|$))/],
+    why: 'the React bindings load the client and the audio engine they bind, nothing else',
+  },
 };
+/**
+ * React is an optional peer dependency: no entry but voxwire/react may load it (or the
+ * bindings), so an app without React never needs it installed.
+ */
+const REACT_ONLY = { entry: './react', forbid: [/^react(-dom)?(\/|$)/, /^src\/react\//], why: 'React is an optional peer: only voxwire/react may load it' };
 
 function files(dir, test) {
   if (!existsSync(dir)) return [];
@@ -188,7 +199,7 @@ const folderOf = (rel) => {
   const parts = rel.split('/');
   return parts.length > 2 ? parts[1] : undefined;
 };
-const ENTRY_FILES = new Set(['src/index.ts', 'src/audio/index.ts', 'src/events/index.ts', 'src/server/index.ts', 'src/server/node.ts', 'src/server/adapter.ts', 'src/testing/index.ts', 'src/live/index.ts']);
+const ENTRY_FILES = new Set(['src/index.ts', 'src/audio/index.ts', 'src/events/index.ts', 'src/server/index.ts', 'src/server/node.ts', 'src/server/adapter.ts', 'src/testing/index.ts', 'src/live/index.ts', 'src/react/index.ts']);
 const graph = new Map();
 for (const file of sourceFiles) {
   const from = srcRel(file);
@@ -261,10 +272,15 @@ let rootModules = 0;
 for (const [subpath, target] of Object.entries(packageJson.exports)) {
   const entry = sourceOfEntry(target);
   if (entry === undefined) continue;
-  const rules = ENTRY_RULES[subpath];
-  if (rules === undefined) {
-    if (subpath !== './events' && subpath !== './live') problems.push(`entry ${subpath}: no rule in ENTRY_RULES (scripts/lint.mjs) says what it must not load`);
+  let rules = ENTRY_RULES[subpath];
+  if (rules === undefined && subpath !== './events' && subpath !== './live') {
+    problems.push(`entry ${subpath}: no rule in ENTRY_RULES (scripts/lint.mjs) says what it must not load`);
     continue;
+  }
+  if (subpath !== REACT_ONLY.entry) {
+    const own = rules ?? { forbid: [], why: '' };
+    rules = { ...own, forbid: [...own.forbid, ...REACT_ONLY.forbid], forbidAnywhere: [...(own.forbidAnywhere ?? []), ...REACT_ONLY.forbid] };
+    rules.why = own.why === '' ? REACT_ONLY.why : `${own.why}; ${REACT_ONLY.why}`;
   }
   const result = await build({
     entryPoints: [join(root, entry)],

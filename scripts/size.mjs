@@ -15,10 +15,12 @@ import { gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const APP = 'app: RealtimeClient + WebSocketTransport + defineTool';
 const LIVE_APP = 'live app: LiveClient + WebSocketTransport + defineTool';
+const AUDIO_APP = 'voxwire/audio on top (MicrophoneCapture + AudioPlayer)';
 
 /**
  * Each scenario is what an app imports; `budgetKb` is min+gzip at load, `over` names a
- * baseline, `forbid` lists modules that must not load at start.
+ * baseline, `forbid` lists modules that must not load at start, `external` packages the app
+ * brings itself (not counted).
  */
 const scenarios = [
   {
@@ -41,11 +43,22 @@ const scenarios = [
     forbid: [/node_modules\/zod\//],
   },
   {
-    name: 'voxwire/audio on top (MicrophoneCapture + AudioPlayer)',
+    name: AUDIO_APP,
     code: "export { RealtimeClient, WebSocketTransport, defineTool } from 'voxwire'; export { MicrophoneCapture, AudioPlayer } from 'voxwire/audio';",
     over: APP,
     budgetKb: 10,
     platform: 'browser',
+  },
+  {
+    // The React bindings (issue 17): every name of voxwire/react on top of the same app without
+    // them (client, tools, microphone and player), React itself external as in any React app.
+    name: 'voxwire/react on top (provider + every hook)',
+    code: "export { RealtimeClient, WebSocketTransport, defineTool } from 'voxwire'; export { MicrophoneCapture, AudioPlayer } from 'voxwire/audio'; export * from 'voxwire/react';",
+    over: AUDIO_APP,
+    budgetKb: 3,
+    platform: 'browser',
+    external: ['react'],
+    forbid: [/node_modules\/zod\//],
   },
   {
     name: 'translation: TranslationClient + WebRTCTransport',
@@ -97,7 +110,7 @@ async function measure(scenario) {
     outdir,
     write: false,
     metafile: true,
-    external: ['ws', 'ioredis', 'node:*'],
+    external: ['ws', 'ioredis', 'node:*', ...(scenario.external ?? [])],
     logLevel: 'silent',
     // Resolve the package through its own exports map, as an app would: the repository's
     // tsconfig maps `voxwire` to src/ for the examples, and esbuild would follow those paths.

@@ -19,7 +19,8 @@ try {
   const consumer = join(work, 'consumer');
   run('mkdir', ['-p', consumer], work);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball, 'ws'], consumer);
+  // react: the optional peer of voxwire/react, which an app using the bindings has.
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball, 'ws', 'react'], consumer);
 
   const entries = JSON.parse(readFileSync(join(root, 'scripts/smoke-entries.json'), 'utf8'));
   writeFileSync(
