@@ -10,7 +10,7 @@
 import { RealtimeError, isRealtimeError } from '../base/errors';
 import type { ClientState, SpeakingInfo } from '../client/client-events';
 import type { ConversationChange, ConversationEntry, TranscriptUpdate } from '../client/conversation';
-import type { ToolCallEvent, ToolErrorEvent, ToolResultEvent } from '../tools/tool-events';
+import type { ToolCallInfo, ToolErrorInfo, ToolResultInfo } from '../tools/tool-events';
 import type { LiveTranscriptDelta } from '../live/live-client-events';
 import type { LiveTurn } from '../live/live-transcript';
 // Through the voxwire/audio barrel: the bindings then reach what that entry reaches, so the
@@ -236,9 +236,9 @@ export class VoiceStore<Client extends VoiceClient = VoiceClient> {
     this.#on(client, 'input_audio_buffer.speech_started', () => this.#speaking('user', true));
     this.#on(client, 'input_audio_buffer.speech_stopped', () => this.#speaking('user', false));
     this.#on(client, 'speaking', (info: SpeakingInfo) => this.#speaking('assistant', info.speaking));
-    this.#on(client, 'toolCall', (call: ToolCallEvent) => this.#onTool(call, 'running'));
-    this.#on(client, 'toolResult', (result: ToolResultEvent) => this.#onTool(result, 'done', result.output, undefined, result.durationMs));
-    this.#on(client, 'toolError', (failure: ToolErrorEvent) => this.#onTool(failure, 'failed', failure.output, failure.error, failure.durationMs));
+    this.#on(client, 'toolCall', (call: ToolCallInfo) => this.#onTool(call, 'running'));
+    this.#on(client, 'toolResult', (result: ToolResultInfo) => this.#onTool(result, 'done', result.output, undefined, result.durationMs));
+    this.#on(client, 'toolError', (failure: ToolErrorInfo) => this.#onTool(failure, 'failed', failure.output, failure.error, failure.durationMs));
     if (capture !== undefined) {
       this.#on(capture, 'level', (input: AudioLevel) => this.#update({ levels: { ...this.#snapshot.levels, input } }));
       this.#on(capture, 'state', (state: MicrophoneCaptureState) => {
@@ -345,7 +345,7 @@ export class VoiceStore<Client extends VoiceClient = VoiceClient> {
     this.#update({ speaking: Object.freeze({ ...this.#snapshot.speaking, [who]: speaking }) });
   }
 
-  #onTool(call: ToolCallEvent | ToolResultEvent | ToolErrorEvent, status: ToolActivity['status'], output?: string, error?: RealtimeError, durationMs?: number): void {
+  #onTool(call: ToolCallInfo | ToolResultInfo | ToolErrorInfo, status: ToolActivity['status'], output?: string, error?: RealtimeError, durationMs?: number): void {
     const activity: ToolActivity = Object.freeze({ callId: call.callId, name: call.name, arguments: call.arguments, status, output, error, durationMs });
     const tools = this.#snapshot.tools;
     const index = tools.findIndex((known) => known.callId === call.callId);
