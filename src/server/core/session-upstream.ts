@@ -1,0 +1,295 @@
+/**
+ * The upstream side of a relayed session: what the relay reads from the upstream's frames
+ * (errors about its own key, the operator's config taking effect, responses starting and
+ * finishing with their usage, final transcripts, a WebRTC call's speech and playback) and the
+ * events the relay itself sends upstream (the operator's session config, server-tool outputs
+ * and follow-up responses). Frames whose type needs nothing from the relay pass untouched.
+ */
+import type { Clock } from '../../base/clock';
+import { SESSION_ACTIVITY_EVENT_TYPES } from '../../base/session-limits';
+import { CLOSE_CODES } from '../../base/errors';
+import type { Logger } from '../../base/logger';
+import type { ClientEventInput } from '../../events/client-events';
+import { parseServerEvent } from '../../events/parse';
+import type { ResponseCreateParams, Usage } from '../../events/response';
+import { parseTranslationServerEvent } from '../../events/translation-parse';
+import type { RelayEndReason } from './end-reason';
+import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
+import type { RelaySessionType } from './policy';
+import type { ResolvedRelaySettings } from './relay-settings';
+import type { RelayToolRunner } from './server-tools';
+import type { SessionCharges } from './session-charges';
+import { INIT_TIMEOUT_MS, INSPECTED_TYPES, INSPECTED_TYPES_WITH_TOOLS, isJson, isServerKeyError, MEDIA_TRACK_TYPES, now, OUTPUT_AUDIO_DELTA, TRANSLATION_AUDIO_DELTA, TRANSLATION_DELTAS, type Json } from './session-frames';
+import type { RelayFrame } from './socket';
+import { relayErrorFrame } from './wire-events';
+
+/** What the upstream side needs from its session. */
+export interface UpstreamFramesHost {
+  /** The session id (for logs). */
+  readonly id: string;
+  /** True once the session has ended. */
+  isEnded(): boolean;
+  /** Ends the session. */
+  end(reason: RelayEndReason, options?: { code?: number; message?: string }): void;
+  /** Counts as activity for the idle limit. */
+  markActivity(): void;
+  /** Forwards an upstream frame to the client (translated for a beta client). */
+  toClient(frame: RelayFrame, startedAt: number): void;
+  /** Sends a frame the relay wrote to the client. */
+  sendToClient(frame: string): void;
+  /** Sends a frame the relay wrote upstream. */
+  sendUpstream(frame: string): void;
+  /** The upstream confirmed the kind of session. */
+  sessionTypeSeen(type: RelaySessionType): void;
+  /** A final transcript of a user or assistant item. */
+  transcript(role: 'user' | 'assistant', itemId: string, text: string): void;
+  /** A response finished with this usage; `charged` is what it added to the budget. */
+  usage(responseId: string | undefined, usage: Usage | null | undefined, charged: number): void;
+}
+
+/** The settings the upstream side reads. */
+type UpstreamSettings = Pick<ResolvedRelaySettings<never>, 'translation' | 'clock' | 'logger'>;
+
+/** A session's upstream frames and the events the relay sends upstream itself. */
+export class UpstreamFrames {
+  readonly #host: UpstreamFramesHost;
+  readonly #charges: SessionCharges;
+  readonly #tools: RelayToolRunner | undefined;
+  readonly #translation: UpstreamSettings['translation'];
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #audioInFrames: boolean;
+  readonly #inspected: ReadonlySet<string>;
+  #initEventId: string | undefined;
+  #initTimer: unknown;
+  #heldSessionCreated: Json | undefined;
+  #expired = false;
+  #activeResponse = false;
+  #queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
+  #relayResponseEventId: string | undefined;
+
+  constructor(host: UpstreamFramesHost, settings: UpstreamSettings, charges: SessionCharges, tools: RelayToolRunner | undefined, audioInFrames: boolean) {
+    this.#host = host;
+    this.#charges = charges;
+    this.#tools = tools;
+    this.#translation = settings.translation;
+    this.#clock = settings.clock;
+    this.#logger = settings.logger;
+    this.#audioInFrames = audioInFrames;
+    const inspected = tools === undefined ? INSPECTED_TYPES : INSPECTED_TYPES_WITH_TOOLS;
+    this.#inspected = !audioInFrames && charges.streams ? new Set([...inspected, ...MEDIA_TRACK_TYPES]) : inspected;
+  }
+
+  /** True once the upstream said `session_expired` (its close then ends the session normally). */
+  get expired(): boolean {
+    return this.#expired;
+  }
+
+  /** Sends the operator's session config; the client's `session.created` waits until it is in force. */
+  configure(session: unknown): void {
+    this.#initEventId = relayEventId();
+    this.sendRelayEvent({ type: 'session.update', event_id: this.#initEventId, session } as ClientEventInput);
+    // An upstream that never answers must not keep the client from its session.created.
+    this.#initTimer = this.#clock.setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
+  }
+
+  /** Stops waiting for the config (the session ended). */
+  stop(): void {
+    this.#clock.clearTimeout(this.#initTimer);
+  }
+
+  /** Feeds one upstream frame (the session has not ended). */
+  handle(frame: RelayFrame, type: string | undefined, startedAt: number): void {
+    if (this.#translation) {
+      this.#handleTranslation(type, frame, startedAt);
+      return;
+    }
+    if (type !== undefined && !this.#inspected.has(type)) {
+      if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#host.markActivity();
+      // Charged before it is forwarded: a client that leaves right after got only what was charged.
+      if (this.#charges.streams) this.#charges.chargeStreamed(type, frame);
+      this.#host.toClient(frame, startedAt);
+      return;
+    }
+    this.#handleParsed(frame, startedAt);
+  }
+
+  #handleParsed(frame: RelayFrame, startedAt: number): void {
+    const result = parseServerEvent(frame);
+    if (!result.ok) {
+      // The upstream is the authority on its own protocol: pass the frame on, the client decides.
+      this.#logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.#host.id, error: result.error.message });
+      this.#host.toClient(frame, startedAt);
+      return;
+    }
+    const event = result.event as Json;
+    const type = event.type as string;
+    if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#host.markActivity();
+
+    switch (type) {
+      case 'error':
+        if (this.#onUpstreamError(event)) return;
+        break;
+      case 'session.created':
+        this.#charges.trackFormats(event.session);
+        this.#trackSessionType(event.session);
+        if (this.#initEventId !== undefined) {
+          this.#heldSessionCreated = event;
+          return;
+        }
+        break;
+      case 'session.updated':
+        this.#charges.trackFormats(event.session);
+        this.#trackSessionType(event.session);
+        if (this.#releaseHeldSessionCreated(event, startedAt)) return;
+        break;
+      case 'response.created':
+        this.#activeResponse = true;
+        break;
+      case 'input_audio_buffer.speech_started':
+      case 'input_audio_buffer.speech_stopped':
+      case 'output_audio_buffer.started':
+      case 'output_audio_buffer.stopped':
+      case 'output_audio_buffer.cleared':
+        if (!this.#audioInFrames) this.#charges.chargeMediaEvent(type, event);
+        break;
+      case 'response.done':
+        this.#activeResponse = false;
+        this.#onResponseDone(event);
+        break;
+      case 'conversation.item.input_audio_transcription.completed':
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#host.transcript('user', event.item_id, event.transcript);
+        break;
+      case 'response.output_audio_transcript.done':
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#host.transcript('assistant', event.item_id, event.transcript);
+        break;
+      case 'response.output_text.done':
+        if (typeof event.item_id === 'string' && typeof event.text === 'string') this.#host.transcript('assistant', event.item_id, event.text);
+        break;
+      default:
+    }
+    if (this.#host.isEnded()) return;
+    this.#forwardEvent(type, event, startedAt, frame);
+    if (type === 'response.done' && this.#queuedResponse !== undefined && !this.#activeResponse) {
+      const queued = this.#queuedResponse;
+      this.#queuedResponse = undefined;
+      this.requestRelayResponse(queued.params);
+    }
+  }
+
+  /**
+   * The operator's config is in force (`session.updated` answering the relay's own update): the
+   * client sees one `session.created` that already carries it. False when nothing was held.
+   */
+  #releaseHeldSessionCreated(event: Json, startedAt: number): boolean {
+    if (this.#initEventId === undefined) return false;
+    this.#initEventId = undefined;
+    this.#clock.clearTimeout(this.#initTimer);
+    const held = this.#heldSessionCreated;
+    this.#heldSessionCreated = undefined;
+    if (held !== undefined) this.#forwardEvent('session.created', { ...held, session: event.session }, startedAt);
+    return true;
+  }
+
+  /** A translation session's upstream frame: deltas pass at once (audio charged), the rest as in a conversation. */
+  #handleTranslation(type: string | undefined, frame: RelayFrame, startedAt: number): void {
+    if (type !== undefined && TRANSLATION_DELTAS.has(type)) {
+      this.#host.markActivity();
+      if (this.#charges.streams && type === TRANSLATION_AUDIO_DELTA) this.#charges.chargeStreamed(OUTPUT_AUDIO_DELTA, frame);
+      this.#host.toClient(frame, startedAt);
+      return;
+    }
+    const result = parseTranslationServerEvent(frame);
+    if (result.ok && result.known) {
+      const event = result.event as Json;
+      if (event.type === 'error' && this.#onUpstreamError(event)) return;
+      if (event.type === 'session.created' && this.#initEventId !== undefined) {
+        this.#heldSessionCreated = event;
+        return;
+      }
+      if (event.type === 'session.updated' && this.#releaseHeldSessionCreated(event, startedAt)) return;
+    }
+    this.#host.toClient(frame, startedAt);
+  }
+
+  /** Sends an upstream event to the client after the tool filter; `original` is sent when unchanged. */
+  #forwardEvent(type: string, event: Json, startedAt: number, original?: RelayFrame): void {
+    const decision = this.#tools?.filter(type, event) ?? 'forward';
+    if (decision === 'hide') return;
+    if (decision === 'forward') {
+      this.#host.toClient(original ?? JSON.stringify(event), startedAt);
+      return;
+    }
+    this.#host.toClient(JSON.stringify(decision.rewritten), startedAt);
+  }
+
+  /** Handles an upstream `error`; returns true when it must not reach the client. */
+  #onUpstreamError(event: Json): boolean {
+    const error = isJson(event.error) ? event.error : {};
+    if (error.code === 'session_expired') this.#expired = true;
+    if (isServerKeyError(error)) {
+      this.#logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.#host.id, error });
+      this.#host.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
+      this.#host.end('upstream_failed', { code: CLOSE_CODES.relayMisconfigured, message: 'relay misconfigured' });
+      return true;
+    }
+    const about = typeof error.event_id === 'string' ? error.event_id : undefined;
+    if (about === undefined || !about.startsWith(RELAY_EVENT_ID_PREFIX)) return false;
+    const message = typeof error.message === 'string' ? error.message : 'unknown error';
+    if (about === this.#initEventId) {
+      this.#initEventId = undefined;
+      this.#clock.clearTimeout(this.#initTimer);
+      this.#logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.#host.id, error: message });
+      this.#host.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
+      this.#host.end('policy_violation', { message: 'relay session config refused upstream' });
+      return true;
+    }
+    if (about === this.#relayResponseEventId) this.#activeResponse = false;
+    // An answer to the relay's own event (a tool output, a follow-up response): not the client's business.
+    this.#logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.#host.id, error: message });
+    return true;
+  }
+
+  #onResponseDone(event: Json): void {
+    const response = isJson(event.response) ? event.response : undefined;
+    const usage = (isJson(response?.usage) ? response.usage : undefined) as Usage | undefined;
+    const charged = this.#charges.chargeResponse(usage);
+    const responseId = typeof response?.id === 'string' ? response.id : undefined;
+    this.#host.usage(responseId, usage ?? null, charged);
+  }
+
+  #trackSessionType(session: unknown): void {
+    const type = isJson(session) ? session.type : undefined;
+    if (type === 'realtime' || type === 'transcription') this.#host.sessionTypeSeen(type);
+  }
+
+  #onInitTimeout(): void {
+    if (this.#initEventId === undefined || this.#host.isEnded()) return;
+    this.#initEventId = undefined;
+    this.#logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.#host.id });
+    const held = this.#heldSessionCreated;
+    this.#heldSessionCreated = undefined;
+    if (held !== undefined) this.#forwardEvent('session.created', held, now());
+  }
+
+  /** Sends an event the relay originates upstream (tool outputs, follow-ups, the session config). */
+  sendRelayEvent(event: ClientEventInput): boolean {
+    if (this.#host.isEnded()) return false;
+    const withId = event.event_id === undefined ? { ...event, event_id: relayEventId() } : event;
+    this.#host.sendUpstream(JSON.stringify(withId));
+    return true;
+  }
+
+  /** A follow-up response for server tools: sent now, or after the active response is done. */
+  requestRelayResponse(params: ResponseCreateParams | undefined): void {
+    if (this.#activeResponse) {
+      this.#queuedResponse = { params };
+      return;
+    }
+    // Counted as active from now on, so a second follow-up waits for this one's response.done.
+    this.#activeResponse = true;
+    this.#relayResponseEventId = relayEventId();
+    const event_id = this.#relayResponseEventId;
+    this.sendRelayEvent(params === undefined ? { type: 'response.create', event_id } : { type: 'response.create', event_id, response: params });
+  }
+}
