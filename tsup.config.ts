@@ -14,6 +14,7 @@ export default defineConfig([
       'events/index': 'src/events/index.ts',
       'server/index': 'src/server/index.ts',
       'server/adapter': 'src/server/adapter.ts',
+      'server/cloudflare': 'src/server/cloudflare.ts',
       'server/node': 'src/server/node.ts',
       'testing/index': 'src/testing/index.ts',
       'react/index': 'src/react/index.ts',

@@ -63,6 +63,10 @@ const ENTRY_RULES = {
   './audio': { forbid: [/^src\/(server|testing|live)\//, /^(node:|ws$|ioredis$|zod(\/|$))/], why: 'browser audio and pure codecs only' },
   './server': { forbid: [/^src\/(audio|client)\//, /^(node:|ws$|ioredis$)/], why: 'the Web-standard server core runs on Deno, Bun and Workers' },
   './server/adapter': { forbid: [/^src\/(audio|client)\//, /^(node:|ws$|ioredis$)/], why: 'relay internals for adapters, Web-standard like voxwire/server' },
+  './server/cloudflare': {
+    forbid: [/^src\/(audio|client|testing)\//, /^src\/server\/node\//, /^(node:|ws$|ioredis$)/],
+    why: 'the Durable Objects relay runs on workerd: Web-standard APIs only, no Node module',
+  },
   './server/node': { forbid: [/^src\/(audio|client)\//], why: 'the Node relay never carries the browser client' },
   './testing': { forbid: [/^src\/(audio|client)\//], why: 'the mock speaks the wire protocol; it never imports client internals' },
   './react': {

@@ -86,6 +86,8 @@ const scenarios = [
   },
   { name: 'voxwire (everything)', code: "export * from 'voxwire';", platform: 'browser' },
   { name: 'voxwire/server (everything)', code: "export * from 'voxwire/server';", platform: 'neutral' },
+  // What a Worker deploys (issue 15): the Durable Objects relay and the relay core it reuses.
+  { name: 'voxwire/server/cloudflare (everything)', code: "export * from 'voxwire/server/cloudflare';", platform: 'neutral' },
   { name: 'voxwire/testing (everything)', code: "export * from 'voxwire/testing';", platform: 'node' },
 ];
 

@@ -170,6 +170,41 @@ function zeroes<Key extends string>(keys: readonly Key[]): Record<Key, number> {
   return record;
 }
 
+/** Adds `change`'s counts to `into`, key by key (keys `into` does not list are kept too). */
+function addCounts(into: Record<string, number>, change: Readonly<Record<string, number>>): void {
+  for (const [key, value] of Object.entries(change)) if (Number.isFinite(value)) into[key] = (into[key] ?? 0) + value;
+}
+
+function subtractCounts<Key extends string>(current: Record<Key, number>, before: Record<Key, number>): Record<Key, number> {
+  const result = { ...current };
+  for (const key of Object.keys(result) as Key[]) result[key] -= before[key] ?? 0;
+  return result;
+}
+
+/**
+ * What changed between two snapshots of one {@link RelayMetrics} (`current` minus `before`),
+ * for {@link RelayMetrics.add} elsewhere.
+ */
+export function metricsChange(current: RelayMetricsSnapshot, before: RelayMetricsSnapshot): RelayMetricsSnapshot {
+  return {
+    activeSessions: current.activeSessions - before.activeSessions,
+    sessionsStarted: current.sessionsStarted - before.sessionsStarted,
+    sessionsEnded: subtractCounts(current.sessionsEnded, before.sessionsEnded),
+    clientToUpstream: { frames: current.clientToUpstream.frames - before.clientToUpstream.frames, bytes: current.clientToUpstream.bytes - before.clientToUpstream.bytes },
+    upstreamToClient: { frames: current.upstreamToClient.frames - before.upstreamToClient.frames, bytes: current.upstreamToClient.bytes - before.upstreamToClient.bytes },
+    framesRejected: subtractCounts(current.framesRejected, before.framesRejected),
+    budgetRejections: subtractCounts(current.budgetRejections, before.budgetRejections),
+    connectionsRejected: subtractCounts(current.connectionsRejected, before.connectionsRejected),
+    toolCalls: subtractCounts(current.toolCalls, before.toolCalls),
+    latency: {
+      bucketsSeconds: current.latency.bucketsSeconds,
+      counts: current.latency.counts.map((count, index) => count - (before.latency.counts[index] ?? 0)),
+      sumSeconds: current.latency.sumSeconds - before.latency.sumSeconds,
+      count: current.latency.count - before.latency.count,
+    },
+  };
+}
+
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
@@ -309,6 +344,33 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       toolCalls: { ...this.#toolOutcomes },
       latency: { bucketsSeconds: [...this.#buckets], counts: [...this.#bucketCounts], sumSeconds: this.#latencyTotals[0] as number, count: this.#latencyTotals[1] as number },
     };
+  }
+
+  /**
+   * Adds another relay's counts: a {@link RelayMetricsSnapshot}, or what changed between two
+   * ({@link metricsChange}). That is how one place serves the metrics of many relays (the
+   * Durable Objects relay's session objects report to one object). Latency counts are added
+   * when the bucket bounds match this instance's.
+   */
+  add(change: RelayMetricsSnapshot): void {
+    this.activeSessions += change.activeSessions;
+    this.sessionsStarted += change.sessionsStarted;
+    this.clientFrames += change.clientToUpstream.frames;
+    this.clientBytes += change.clientToUpstream.bytes;
+    this.upstreamFrames += change.upstreamToClient.frames;
+    this.upstreamBytes += change.upstreamToClient.bytes;
+    addCounts(this.#ended, change.sessionsEnded);
+    addCounts(this.#rejectedFrames, change.framesRejected);
+    addCounts(this.#budgetRejections, change.budgetRejections);
+    addCounts(this.#rejectedConnections, change.connectionsRejected);
+    addCounts(this.#toolOutcomes, change.toolCalls);
+    const { latency } = change;
+    if (latency.bucketsSeconds.length !== this.#buckets.length || latency.bucketsSeconds.some((bound, index) => bound !== this.#buckets[index])) return;
+    latency.counts.forEach((count, index) => {
+      if (index < this.#bucketCounts.length) this.#bucketCounts[index] = (this.#bucketCounts[index] as number) + count;
+    });
+    this.#latencyTotals[0] = (this.#latencyTotals[0] as number) + latency.sumSeconds;
+    this.#latencyTotals[1] = (this.#latencyTotals[1] as number) + latency.count;
   }
 
   /** The metrics in the Prometheus text exposition format. */

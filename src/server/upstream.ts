@@ -304,7 +304,7 @@ function webCloseCode(code: number): number {
 }
 
 /** A frame as a `WebSocket` delivers it: text as is, bytes as a view. */
-function frameOf(data: unknown): RelayFrame {
+export function frameOf(data: unknown): RelayFrame {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -5,6 +5,7 @@
  * slots are taken, refreshed and released. Every store call is bounded by `storeTimeoutMs`.
  */
 import { RealtimeError } from '../../base/errors';
+import { budgetKeyOf } from '../stores/budget-store';
 import type { RelayIdentity } from './relay-options';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelaySession } from './relay-session';
@@ -296,7 +297,6 @@ export class RelayBudgets<Identity extends RelayIdentity = RelayIdentity> {
   }
 
   budgetKey(userId: string): string {
-    const day = new Date(this.#settings.clock.now()).toISOString().slice(0, 10);
-    return `budget:${userId}:${day}`;
+    return budgetKeyOf(userId, this.#settings.clock.now());
   }
 }

@@ -2,53 +2,10 @@
  * The options of the Node relay (`createRelay`): the upstream it dials, the path it serves,
  * its heartbeat, and how it listens and closes.
  */
-import type { ApiKeyProvider } from '../../transport/transport';
 import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
-import type { UpstreamHeaders } from '../upstream';
+import type { RelayUpstreamOptions } from '../relay-upstream';
 
-/** Where and how the relay connects upstream. */
-export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIdentity> {
-  /**
-   * The Realtime WebSocket endpoint (`?model=` is added unless the URL has one).
-   * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime'); with `translation`,
-   * DEFAULT_TRANSLATION_URL ('wss://api.openai.com/v1/realtime/translations')
-   */
-  url?: string;
-  /**
-   * The server's API key, or a function returning it (called for every upstream connection,
-   * so a rotated key is picked up). Sent only in the upstream `Authorization` header.
-   * Required unless `auth` is given.
-   */
-  apiKey?: ApiKeyProvider;
-  /**
-   * The upstream's authentication headers, for servers that do not take a bearer key (Azure's
-   * `api-key`, a compatible server's own scheme). Called for every upstream connection.
-   * @default bearerAuth(apiKey)
-   */
-  auth?: UpstreamHeaders<Identity>;
-  /**
-   * Adds `?model=` to the URL. `false` for endpoints that take no model in the URL (GPT-Live's
-   * `/v1/live/sessions`, an Azure deployment URL).
-   * @default true
-   */
-  modelInUrl?: boolean;
-  /**
-   * The model every session uses; clients cannot change it.
-   * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate')
-   */
-  model?: string;
-  /**
-   * Extra headers for the upstream handshake (for example `OpenAI-Safety-Identifier` from
-   * the identity). `Authorization` cannot be overridden here.
-   * @default undefined
-   */
-  headers?: Readonly<Record<string, string>> | ((identity: Identity) => Readonly<Record<string, string>>);
-  /**
-   * How long to wait for the upstream handshake; the client then gets HTTP 504.
-   * @default DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS (10 s)
-   */
-  connectTimeoutMs?: number;
-}
+export type { RelayUpstreamOptions } from '../relay-upstream';
 
 /** Options of {@link createRelay}. */
 export interface CreateRelayOptions<Identity extends RelayIdentity = RelayIdentity> extends Omit<RelayCoreOptions<Identity>, 'model'> {

@@ -7,23 +7,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import {
-  DEFAULT_MODEL,
-  DEFAULT_REALTIME_URL,
-  DEFAULT_TRANSLATION_MODEL,
-  DEFAULT_TRANSLATION_URL,
-  DEFAULT_RELAY_PATH,
-  DEFAULT_RELAY_DRAIN_SIGNALS,
-  DEFAULT_RELAY_PING_INTERVAL_MS,
-  DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
-} from '../../base/defaults';
+import { DEFAULT_RELAY_DRAIN_SIGNALS, DEFAULT_RELAY_PATH, DEFAULT_RELAY_PING_INTERVAL_MS } from '../../base/defaults';
 import type { Clock } from '../../base/clock';
 import { RealtimeError } from '../../base/errors';
-import type { ApiKeyProvider } from '../../transport/transport';
 import { RelayCore, type RelayTicket } from '../core/relay-core';
 import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
-import { bearerAuth, createUpstream, type Upstream, type UpstreamConnection, type UpstreamHeaders, type UpstreamSocketFactory } from '../upstream';
+import type { Upstream, UpstreamConnection, UpstreamSocketFactory } from '../upstream';
+import { checkRelayUpstream, createRelayUpstream } from '../relay-upstream';
 import { toWebRequest } from './node-request';
 import { WsRelaySocket } from './ws-socket';
 import { wsUpstream } from './ws-upstream';
@@ -108,29 +99,14 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   #stopSignals: (() => void) | undefined;
 
   constructor(options: CreateRelayOptions<Identity>) {
-    if (typeof options !== 'object' || options === null || typeof options.upstream !== 'object' || options.upstream === null) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream` is required: { apiKey, model?, url? }.', { path: 'upstream' });
-    }
-    const { upstream } = options;
-    if (upstream.auth === undefined && typeof upstream.apiKey !== 'string' && typeof upstream.apiKey !== 'function') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` must be a string or a function returning one (the server key never reaches the browser).', {
-        path: 'upstream.apiKey',
-      });
-    }
-    if (upstream.apiKey === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createRelay(): `upstream.apiKey` is empty.', { path: 'upstream.apiKey' });
-    const model = upstream.model ?? (options.translation ? DEFAULT_TRANSLATION_MODEL : DEFAULT_MODEL);
+    const model = checkRelayUpstream('createRelay()', typeof options === 'object' && options !== null ? options : {});
     super({ ...options, model });
-    const url = upstream.url ?? (options.translation ? DEFAULT_TRANSLATION_URL : DEFAULT_REALTIME_URL);
-    const auth = upstream.auth ?? (bearerAuth(upstream.apiKey as ApiKeyProvider) as UpstreamHeaders<Identity>);
     // The `ws` class arrives with the lazy import; no dial happens before it (upgrades await wsReady).
     let createSocket: UpstreamSocketFactory | undefined;
-    this.#upstream = createUpstream<Identity>({
-      url,
-      query: { model: upstream.modelInUrl === false ? undefined : model },
-      auth,
-      ...(upstream.headers === undefined ? {} : { headers: upstream.headers }),
+    this.#upstream = createRelayUpstream(options.upstream, {
+      model,
+      translation: Boolean(options.translation),
       createSocket: (socketUrl, init, handlers) => (createSocket as UpstreamSocketFactory)(socketUrl, init, handlers),
-      connectTimeoutMs: upstream.connectTimeoutMs ?? DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS,
       clock: this.settings.clock,
     });
     this.path = options.path ?? DEFAULT_RELAY_PATH;

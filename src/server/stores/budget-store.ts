@@ -43,3 +43,18 @@ export interface BudgetStore {
   /** Releases the store's resources (connections). The relay does not call it: the owner does. */
   close?(): Promise<void>;
 }
+
+/** The store key of a user's spend on the UTC day of `now` (epoch milliseconds). */
+export function budgetKeyOf(userId: string, now: number): string {
+  return `budget:${userId}:${new Date(now).toISOString().slice(0, 10)}`;
+}
+
+const BUDGET_KEY = /^budget:([\s\S]*):\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The user a key of {@link budgetKeyOf} belongs to (a store that keeps each user's state in one
+ * place routes by it); undefined for any other key.
+ */
+export function budgetKeyOwner(key: string): string | undefined {
+  return BUDGET_KEY.exec(key)?.[1];
+}
