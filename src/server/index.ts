@@ -62,7 +62,7 @@ export type { MemoryBudgetStoreOptions } from './stores/memory-budget-store';
 export type { BudgetStore, BudgetSlot } from './stores/budget-store';
 
 // Metrics.
-export { RelayMetrics } from './metrics';
+export { RelayMetrics, metricsChange } from './metrics';
 export type {
   RelayMetricsOptions,
   RelayMetricsEvents,

@@ -25,6 +25,7 @@ const METRICS_KEY = 'metrics';
 
 /** The class of the hub object of one relay (`createCloudflareRelay` makes it). */
 export type HubObjectClass = new (state: DurableObjectStateLike, env: unknown) => {
+  /** Answers the calls of the Worker and the session objects. */
   fetch(request: Request): Promise<Response>;
 };
 

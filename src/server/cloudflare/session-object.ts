@@ -48,7 +48,9 @@ function messageOf(error: unknown): string {
 
 /** The class of the session objects of one relay (`createCloudflareRelay` makes it). */
 export type SessionObjectClass = new (state: DurableObjectStateLike, env: unknown) => {
+  /** Opens the session (the Worker forwards the admitted upgrade) or answers the hub's drain. */
   fetch(request: Request): Promise<Response>;
+  /** The object's alarm: the session's time limit and its warning. */
   alarm(): Promise<void>;
 };
 
