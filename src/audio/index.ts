@@ -49,6 +49,16 @@ export type { AudioDevice, MediaDevicesLike } from './devices';
 export { amplitudeToDb, LEVEL_FLOOR_DB } from './levels';
 export type { AudioLevel } from './levels';
 
+// Diagnostics: what stops a call from hearing or being heard, before and during it
+export { checkAudio } from './diagnose/check-audio';
+export type { AudioCheckReport, CaptureCheck, CheckAudioOptions, MicrophonePermission, PermissionsLike } from './diagnose/check-audio';
+export { AUDIO_PROBLEM_CODES } from './diagnose/problems';
+export type { AudioHealthEvent, AudioProblem, AudioProblemCode, AudioProblemSeverity } from './diagnose/problems';
+export type { WorkletCheck, WorkletLoadResult, WorkletUrls } from './diagnose/worklet-check';
+export type { EchoCheckResult } from './diagnose/echo-check';
+export { analyzeInputSignal, createEchoProbe, measureEcho, recommendEchoMitigation } from './diagnose/signal';
+export type { EchoMeasurement, EchoRecommendation, InputSignalStats, MeasureEchoOptions } from './diagnose/signal';
+
 // The client's audio interfaces, implemented above
 export type { AudioInputSource, AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../client/audio-io';
 

@@ -109,6 +109,12 @@ export interface LaunchOptions {
   fakeMicrophoneLoop?: boolean;
   /** More Chromium switches (e.g. `--js-flags=--expose-gc` for benchmarks). */
   extraArgs?: string[];
+  /**
+   * A profile where the microphone permission is denied (as a user who clicked Block): no
+   * auto-accepting fake prompt, and the permission set to `denied` for every origin.
+   * @default false
+   */
+  denyMicrophone?: boolean;
 }
 
 /** A launched browser with one page. */
@@ -131,7 +137,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
-    '--use-fake-ui-for-media-stream',
+    ...(options.denyMicrophone === true ? [] : ['--use-fake-ui-for-media-stream']),
     '--use-fake-device-for-media-stream',
     '--allow-loopback-in-peer-connection',
   ];
@@ -155,6 +161,11 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   }
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
+  if (options.denyMicrophone === true) {
+    const session = await context.newCDPSession(page);
+    await session.send('Browser.setPermission', { permission: { name: 'microphone' }, setting: 'denied' });
+    await session.detach();
+  }
   const logs: string[] = [];
   page.on('console', (message) => logs.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => logs.push(`[pageerror] ${error.message}`));
