@@ -56,6 +56,32 @@ async function raw(token: string): Promise<RawClient> {
   return client;
 }
 
+/** A request to one of the Worker's HTTP routes. */
+function route(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+  const { token, ...rest } = init;
+  return fetch(new URL(path, baseUrl), { ...rest, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+}
+
+/** The live sessions the hub lists. */
+async function liveSessions(): Promise<Array<{ sessionId: string; userId: string }>> {
+  const response = await route('/admin/sessions', { token: ADMIN_TOKEN });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Array<{ sessionId: string; userId: string }>;
+}
+
+/** Waits until the hub lists no live session of `userId` (its object stored the final charge and freed its slot first). */
+function sessionsGone(userId: string): Promise<true> {
+  return until(async () => (await liveSessions()).every((session) => session.userId !== userId), `the sessions of ${userId} to end`, { timeoutMs: 20_000, intervalMs: 50 });
+}
+
+/** One sample of the Prometheus text (0 when absent). */
+async function sample(name: string): Promise<number> {
+  const response = await route('/metrics', { token: METRICS_TOKEN });
+  expect(response.status).toBe(200);
+  const line = (await response.text()).split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(name.length + 1));
+}
+
 describe.skipIf(!present)('the relay on Durable Objects (workerd)', () => {
   beforeAll(async () => {
     mock = new MockRealtimeServer({ audioPace: 'instant', auth: { apiKey: SECRET_KEY } });
@@ -126,5 +152,109 @@ describe.skipIf(!present)('the relay on Durable Objects (workerd)', () => {
     expect(client.conversation.entries.find((entry) => entry.role === 'user')?.text).toBe("What's the weather like in Paris today?");
     // One upstream connection, dialed by the session object with the server's key (the mock checks it).
     expect(mock.connections.length - connectionsBefore).toBe(1);
+  }, 60_000);
+  it('keeps one budget and one concurrency cap per user across session objects (the user object)', async () => {
+    const token = 'bob;budget=2;sessions=1';
+    const first = await raw(token);
+    await first.next('session.created', 20_000);
+    // A second session of bob while the first is open: over the cap of 1, told why, closed 4004.
+    const second = await raw(token);
+    expect(await second.next('error', 20_000)).toMatchObject({ error: { code: 'VOXWIRE_CONCURRENCY_LIMIT' } });
+    expect((await second.closed).code).toBe(CLOSE_CODES.policyViolation);
+
+    // 1.5 s of 2: the first session stays; its spend lands in bob's object when it closes.
+    first.sendAudio(Array.from({ length: 15 }, (_, index) => pcmChunk(100, index * 2400)));
+    await until(() => mock.received.filter((entry) => entry.event.type === 'input_audio_buffer.append').length >= 15, 'the audio to reach the upstream', { timeoutMs: 20_000 });
+    await first.close();
+    await sessionsGone('bob');
+
+    // Another object, the same budget: 1.5 s spent before it opened, 1 s more crosses 2 s.
+    const third = await raw(token);
+    await third.next('session.created', 20_000);
+    third.sendAudio(Array.from({ length: 10 }, (_, index) => pcmChunk(100, index * 2400)));
+    expect(await third.next('voxwire.session.ending', 20_000)).toMatchObject({ reason: 'budget_exhausted', seconds_left: 0 });
+    expect((await third.closed).code).toBe(CLOSE_CODES.budgetExhausted);
+    await sessionsGone('bob');
+
+    // The budget is spent for today: the next connect is refused before any upstream is dialed.
+    const connections = mock.connections.length;
+    const fourth = await raw(token);
+    expect(await fourth.next('error', 20_000)).toMatchObject({ error: { code: 'VOXWIRE_BUDGET_EXHAUSTED' } });
+    expect((await fourth.closed).code).toBe(CLOSE_CODES.budgetExhausted);
+    expect(mock.connections.length).toBe(connections);
+    // The user's slot was freed by every session that ended.
+    expect(await liveSessions()).toEqual([]);
+  }, 90_000);
+
+  it("ends a session at its time limit on the object's alarm: voxwire.session.ending, then 4001", async () => {
+    const client = await raw('carol;maxMs=2500');
+    await client.next('session.created', 20_000);
+    // Warned endingWarningMs (1 s) before the limit, with the seconds left.
+    expect(await client.next('voxwire.session.ending', 20_000)).toMatchObject({ reason: 'time_limit', seconds_left: 1 });
+    expect(await client.closed).toEqual({ code: CLOSE_CODES.sessionTimeLimit, reason: expect.any(String) });
+    await sessionsGone('carol');
+  }, 60_000);
+
+  it('tells the client when the upstream drops; the voxwire client reconnects through the Worker to a new object', async () => {
+    mock.setScenario(undefined);
+    const client = new RealtimeClient({ url: relayUrl('dana'), logger: silentLogger, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } });
+    stoppers.push(() => client.disconnect());
+    const errors: string[] = [];
+    client.on('error', (error) => errors.push(error.serverError?.code ?? error.code));
+    await client.connect();
+    const [before] = await liveSessions();
+    const connections = mock.connections.length;
+    expect(mock.dropConnections()).toBe(1);
+    await until(() => mock.connections.length === connections + 1 && client.state.status === 'connected', 'the client to reconnect', {
+      timeoutMs: 30_000,
+      detail: () => `state ${client.state.status}, connections ${mock.connections.length}`,
+    });
+    expect(errors).toContain('VOXWIRE_UPSTREAM_ERROR');
+    const after = await until(async () => {
+      const live = await liveSessions();
+      return live.length === 1 && live[0]?.sessionId !== before?.sessionId && live;
+    }, 'the new session object to be the only live one', { timeoutMs: 20_000, intervalMs: 50 });
+    expect(after[0]).toMatchObject({ userId: 'dana' });
+    await client.disconnect();
+    await sessionsGone('dana');
+  }, 60_000);
+
+  it('drains on an admin call: every live session object warns, then closes with 4000 at the deadline', async () => {
+    const erin = await raw('erin');
+    const frank = await raw('frank');
+    await erin.next('session.created', 20_000);
+    await frank.next('session.created', 20_000);
+    expect((await route('/admin/drain?drainMs=1500', { method: 'POST' })).status).toBe(401);
+    const response = await route('/admin/drain?drainMs=1500', { method: 'POST', token: ADMIN_TOKEN });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ draining: 2 });
+    for (const client of [erin, frank]) {
+      expect(await client.next('voxwire.session.ending', 20_000)).toMatchObject({ reason: 'draining', seconds_left: 2 });
+      expect((await client.closed).code).toBe(CLOSE_CODES.draining);
+    }
+    await sessionsGone('erin');
+    await sessionsGone('frank');
+  }, 60_000);
+
+  it('serves the Prometheus metrics of every object behind a token', async () => {
+    expect((await route('/metrics')).status).toBe(401);
+    expect((await route('/metrics', { token: 'wrong' })).status).toBe(401);
+    const started = await sample('voxwire_relay_sessions_started_total');
+    const refused = await sample('voxwire_relay_connections_rejected_total{reason="authentication"}');
+    await expect(raw('')).rejects.toMatchObject({ statusCode: 401 });
+    const client = await raw('gina');
+    await client.next('session.created', 20_000);
+    await until(async () => (await sample('voxwire_relay_active_sessions')) === 1, 'the live session in the gauge', { timeoutMs: 20_000, intervalMs: 50 });
+    await client.close();
+    await sessionsGone('gina');
+    await until(async () => (await sample('voxwire_relay_connections_rejected_total{reason="authentication"}')) === refused + 1, 'the refusal counted', { timeoutMs: 20_000, intervalMs: 50 });
+    expect(await sample('voxwire_relay_sessions_started_total')).toBe(started + 1);
+    expect(await sample('voxwire_relay_active_sessions')).toBe(0);
+    // What the earlier tests did, each counted once by the object where it happened.
+    expect(await sample('voxwire_relay_sessions_ended_total{reason="time_limit"}')).toBe(1);
+    expect(await sample('voxwire_relay_sessions_ended_total{reason="draining"}')).toBe(2);
+    expect(await sample('voxwire_relay_sessions_ended_total{reason="budget_exhausted"}')).toBe(1);
+    expect(await sample('voxwire_relay_connections_rejected_total{reason="concurrency"}')).toBe(1);
+    expect(await sample('voxwire_relay_frames_total{direction="client_to_upstream"}')).toBeGreaterThan(25);
   }, 60_000);
 });
