@@ -17,6 +17,10 @@
  * - RELAY_DRAIN_MS: how long SIGTERM lets sessions finish (25000).
  * - RELAY_DAILY_LIMIT_SECONDS, RELAY_MAX_SESSIONS_PER_USER, RELAY_CHARGE_INTERVAL_MS: budget,
  *   concurrency and how often usage is charged to Redis (unset: no budget, 3, 5000).
+ * - RELAY_SLOT_TTL_MS, RELAY_CONCURRENCY_GRACE_MS: how long a dead node's concurrency slots
+ *   live, and how long a connect at the cap waits for one (10000, 11000: a user whose node died
+ *   reconnects, waiting for the dead slot to lapse, instead of being refused with 4004; keep
+ *   both under the client's connectTimeoutMs, 15 s, and the TTL above the charge interval).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -68,7 +72,11 @@ const relay = createRelay({
     const userId = verifyToken(new URL(request.url).searchParams.get('token'));
     return userId === null ? null : { userId };
   },
-  limits: { maxSessionsPerUser: numberFrom('RELAY_MAX_SESSIONS_PER_USER') ?? 3 },
+  limits: {
+    maxSessionsPerUser: numberFrom('RELAY_MAX_SESSIONS_PER_USER') ?? 3,
+    slotTtlMs: numberFrom('RELAY_SLOT_TTL_MS') ?? 10_000,
+    concurrencyGraceMs: numberFrom('RELAY_CONCURRENCY_GRACE_MS') ?? 11_000,
+  },
   budget: {
     ...(store === undefined ? {} : { store }),
     dailyLimit: numberFrom('RELAY_DAILY_LIMIT_SECONDS'),

@@ -18,7 +18,8 @@ export function redisAvailable(): boolean {
   return requireComponent('redis-server', redisServerPath !== undefined, 'Install it with `apt-get install redis-server` (.ci/run does).');
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (another process may take it before it is used: callers retry). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
