@@ -41,6 +41,19 @@ export interface BrowserExampleOptions {
   apiKey?: string | undefined;
   /** How fast the mock speaks. @default 'realtime' */
   audioPace?: AudioPace;
+  /**
+   * The page's files by URL path (`/` is the page). The React example passes its Vite build.
+   * @default this example's index.html and app.ts, bundled by esbuild
+   */
+  page?: () => Promise<ReadonlyMap<string, PageFile>>;
+}
+
+/** A file of the page, by URL path. */
+export interface PageFile {
+  /** Its content. */
+  body: string | Uint8Array;
+  /** Its Content-Type. */
+  type: string;
 }
 
 /** A running example: the page's URL, and the pieces behind it. */
@@ -69,7 +82,17 @@ function weatherScenario(): Scenario {
   return builder.build();
 }
 
-/** The page's script and its source map, served apart: an inline map made app.js 3.7 MB. */
+/** This example's page: index.html, and app.js with its source map apart (an inline map made app.js 3.7 MB). */
+async function plainPage(): Promise<ReadonlyMap<string, PageFile>> {
+  const [page, html] = await Promise.all([bundlePage(), readFile(join(HERE, 'index.html'), 'utf8')]);
+  return new Map([
+    ['/', { type: 'text/html; charset=utf-8', body: html }],
+    ['/app.js', { type: 'text/javascript; charset=utf-8', body: page.script }],
+    ['/app.js.map', { type: 'application/json; charset=utf-8', body: page.sourceMap }],
+  ]);
+}
+
+/** The page's script and its source map. */
 async function bundlePage(): Promise<{ script: string; sourceMap: string }> {
   const result = await build({
     entryPoints: [join(HERE, 'app.ts')],
@@ -109,15 +132,12 @@ export async function startBrowserExample(options: BrowserExampleOptions = {}): 
     // Everyone shares that one identity here, so the per-user cap (3) would refuse a fourth tab.
     limits: { maxSessionsPerUser: Infinity },
   });
-  const [page, html] = await Promise.all([bundlePage(), readFile(join(HERE, 'index.html'), 'utf8')]);
+  const files = await (options.page ?? plainPage)();
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === '/' || path === '/index.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
-    } else if (path === '/app.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(page.script);
-    } else if (path === '/app.js.map') {
-      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(page.sourceMap);
+    const file = files.get(path === '/index.html' ? '/' : path);
+    if (file !== undefined) {
+      response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
     } else {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
     }
@@ -144,13 +164,17 @@ export async function startBrowserExample(options: BrowserExampleOptions = {}): 
   };
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs an example from the command line (`--port`, `--host`) until Ctrl+C, or until the
+ * process that started it goes away. The React example runs through this too.
+ */
+export async function runExample(name: string, start: (options: BrowserExampleOptions) => Promise<BrowserExample>): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string', default: '5173' }, host: { type: 'string', default: '127.0.0.1' } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}.`);
-  const example = await startBrowserExample({ port, host: values.host });
+  const example = await start({ port, host: values.host });
   process.stdout.write(
-    `voxwire browser example: open ${example.url}\n` +
+    `voxwire ${name}: open ${example.url}\n` +
       (example.mock
         ? `  relay → voxwire mock Realtime server (${example.mock.url}); set OPENAI_API_KEY to talk to the real API\n`
         : '  relay → OpenAI Realtime API (OPENAI_API_KEY is set: sessions are billed)\n') +
@@ -176,7 +200,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((error: unknown) => {
+  runExample('browser example', startBrowserExample).catch((error: unknown) => {
     process.stderr.write(`browser example failed: ${(error as Error).message}\n`);
     process.exitCode = 1;
   });

@@ -1,0 +1,10 @@
+/** The React example's entry: the app under StrictMode (one client, one socket all the same). */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
