@@ -1,4 +1,4 @@
-// Type-checks every fenced TypeScript block (```ts or ```typescript) in README.md and
+// Type-checks every fenced TypeScript block (```ts, ```typescript or ```tsx) in README.md and
 // docs/*.md against the sources, as an app would import them (`voxwire`, `voxwire/server`, ...
 // map to src/ through the `exports` of package.json). Each block is a module of its own, so it
 // must import what it uses. A block that is deliberately an excerpt says so in its info string,
@@ -23,6 +23,8 @@ export interface DocBlock {
   line: number;
   /** True for ```ts partial. */
   partial: boolean;
+  /** True for ```tsx (React components: checked as a .tsx module). */
+  jsx: boolean;
   code: string;
 }
 
@@ -99,7 +101,7 @@ export function extractBlocks(file: string, markdown: string): DocBlock[] {
   const blocks: DocBlock[] = [];
   const lines = markdown.split('\n');
   for (let index = 0; index < lines.length; index += 1) {
-    const open = /^(\s*)(`{3,}|~{3,})\s*(ts|typescript)\b(.*)$/.exec(lines[index]!);
+    const open = /^(\s*)(`{3,}|~{3,})\s*(tsx|ts|typescript)\b(.*)$/.exec(lines[index]!);
     if (!open) {
       // Skip other fenced blocks whole, so a ``` inside one is not taken for an opening.
       const other = /^\s*(`{3,}|~{3,})/.exec(lines[index]!);
@@ -110,7 +112,7 @@ export function extractBlocks(file: string, markdown: string): DocBlock[] {
       }
       continue;
     }
-    const [, indent, fence, , rest] = open;
+    const [, indent, fence, language, rest] = open;
     const body: string[] = [];
     const start = index + 2;
     index += 1;
@@ -118,7 +120,7 @@ export function extractBlocks(file: string, markdown: string): DocBlock[] {
       body.push(lines[index]!.startsWith(indent!) ? lines[index]!.slice(indent!.length) : lines[index]!);
       index += 1;
     }
-    blocks.push({ file, line: start, partial: /\bpartial\b/.test(rest ?? ''), code: body.join('\n') });
+    blocks.push({ file, line: start, partial: /\bpartial\b/.test(rest ?? ''), jsx: language === 'tsx', code: body.join('\n') });
   }
   return blocks;
 }
@@ -148,7 +150,7 @@ export function checkDocs(root = repositoryRoot): { blocks: DocBlock[]; diagnost
   const virtual = new Map<string, DocBlock>();
   blocks.forEach((block, index) => {
     // Inside the repository (so node_modules resolves), under a folder that does not exist.
-    virtual.set(join(root, '.docs-check', `${index}-${block.file.replace(/[/.]/g, '_')}.ts`), block);
+    virtual.set(join(root, '.docs-check', `${index}-${block.file.replace(/[/.]/g, '_')}.${block.jsx ? 'tsx' : 'ts'}`), block);
   });
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
@@ -161,6 +163,7 @@ export function checkDocs(root = repositoryRoot): { blocks: DocBlock[]; diagnost
     skipLibCheck: true,
     resolveJsonModule: true,
     esModuleInterop: true,
+    jsx: ts.JsxEmit.ReactJSX,
     noEmit: true,
     moduleDetection: ts.ModuleDetectionKind.Force,
     baseUrl: root,
