@@ -4,13 +4,9 @@
  * object dials with `fetch` + `Upgrade: websocket`; clients are voxwire's `RealtimeClient` and
  * the raw test client over loopback.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RealtimeClient } from '../../../src/client/client';
@@ -23,27 +19,18 @@ import { defineTool } from '../../../src/tools/define-tool';
 import { requireComponent } from '../../helpers/components';
 import { RawClient, until, useCleanup } from '../../helpers/index';
 import { pcmChunk, SECRET_KEY } from '../harness';
+import { startWorker, workerdPresent, type RunningWorker } from './workerd';
 
 const METRICS_TOKEN = 'metrics-token-0123';
 const ADMIN_TOKEN = 'admin-token-4567';
-
-function workerdPresent(): boolean {
-  try {
-    createRequire(import.meta.url).resolve('workerd');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const present = requireComponent('workerd (through miniflare)', workerdPresent(), 'npm install (miniflare 3 ships workerd as an npm binary)');
 
 const { stoppers } = useCleanup();
 
-let mf: Miniflare | undefined;
+let worker: RunningWorker | undefined;
 let mock: MockRealtimeServer;
 let baseUrl: URL;
-let bundleDir: string | undefined;
 
 /** The relay's WebSocket URL for a token (`user[;maxMs=..][;budget=..][;sessions=..]`). */
 function relayUrl(token: string): string {
@@ -86,37 +73,17 @@ describe.skipIf(!present)('the relay on Durable Objects (workerd)', () => {
   beforeAll(async () => {
     mock = new MockRealtimeServer({ audioPace: 'instant', auth: { apiKey: SECRET_KEY } });
     await mock.start();
-    bundleDir = mkdtempSync(join(tmpdir(), 'voxwire-cf-'));
-    const script = join(bundleDir, 'worker.mjs');
-    await build({
-      entryPoints: [fileURLToPath(new URL('relay-worker.ts', import.meta.url))],
-      outfile: script,
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      mainFields: ['module', 'main'],
-      conditions: ['workerd', 'worker', 'import'],
-      logLevel: 'silent',
-    });
-    const { Miniflare } = await import('miniflare');
-    mf = new Miniflare({
-      modules: true,
-      scriptPath: script,
-      modulesRoot: bundleDir,
+    worker = await startWorker(fileURLToPath(new URL('relay-worker.ts', import.meta.url)), {
       compatibilityDate: '2025-07-01',
       durableObjects: { VOXWIRE_SESSIONS: 'VoxwireSession', VOXWIRE_USERS: 'VoxwireUser', VOXWIRE_HUB: 'VoxwireHub' },
       bindings: { OPENAI_API_KEY: SECRET_KEY, UPSTREAM_URL: mock.url as string, METRICS_TOKEN, ADMIN_TOKEN },
-      host: '127.0.0.1',
-      port: 0,
     });
-    baseUrl = await mf.ready;
+    baseUrl = worker.url;
   }, 120_000);
 
   afterAll(async () => {
-    await mf?.dispose();
+    await worker?.stop();
     await mock?.stop();
-    if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
   }, 60_000);
 
   it('relays a spoken turn with a tool call: RealtimeClient → Worker → session object → upstream', async () => {
@@ -256,5 +223,54 @@ describe.skipIf(!present)('the relay on Durable Objects (workerd)', () => {
     expect(await sample('voxwire_relay_sessions_ended_total{reason="budget_exhausted"}')).toBe(1);
     expect(await sample('voxwire_relay_connections_rejected_total{reason="concurrency"}')).toBe(1);
     expect(await sample('voxwire_relay_frames_total{direction="client_to_upstream"}')).toBeGreaterThan(25);
+  }, 60_000);
+});
+
+/** The Durable Object bindings, entry and compatibility date of examples/cloudflare/wrangler.toml. */
+function wranglerConfig(): { main: string; compatibilityDate: string; durableObjects: Record<string, string>; migrated: string[] } {
+  const toml = readFileSync(fileURLToPath(new URL('../../../examples/cloudflare/wrangler.toml', import.meta.url)), 'utf8');
+  const value = (name: string): string => new RegExp(`^${name} = "([^"]+)"`, 'm').exec(toml)?.[1] ?? '';
+  const durableObjects: Record<string, string> = {};
+  for (const [, name, className] of toml.matchAll(/\[\[durable_objects\.bindings\]\]\s*\nname = "([^"]+)"\s*\nclass_name = "([^"]+)"/g)) durableObjects[name as string] = className as string;
+  const migrated = [.../new_sqlite_classes = \[([^\]]*)\]/.exec(toml)?.[1]?.matchAll(/"([^"]+)"/g) ?? []].map((match) => match[1] as string);
+  return { main: value('main'), compatibilityDate: value('compatibility_date'), durableObjects, migrated };
+}
+
+describe.skipIf(!present)('examples/cloudflare as deployed (workerd)', () => {
+  let example: RunningWorker | undefined;
+  let upstream: MockRealtimeServer;
+  const AUTH_SECRET = 'example-auth-secret';
+
+  beforeAll(async () => {
+    upstream = new MockRealtimeServer({ audioPace: 'instant', auth: { apiKey: SECRET_KEY } });
+    await upstream.start();
+    const config = wranglerConfig();
+    expect(Object.keys(config.durableObjects).sort()).toEqual(['VOXWIRE_HUB', 'VOXWIRE_SESSIONS', 'VOXWIRE_USERS']);
+    expect(config.migrated.sort()).toEqual(Object.values(config.durableObjects).sort());
+    example = await startWorker(fileURLToPath(new URL(`../../../examples/cloudflare/${config.main}`, import.meta.url)), {
+      compatibilityDate: config.compatibilityDate,
+      durableObjects: config.durableObjects,
+      bindings: { OPENAI_API_KEY: SECRET_KEY, AUTH_SECRET, REALTIME_URL: upstream.url as string, ADMIN_TOKEN },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await example?.stop();
+    await upstream?.stop();
+  }, 60_000);
+
+  it('admits a token signed with AUTH_SECRET, refuses others, and relays with the secret key', async () => {
+    const url = `ws://${(example as RunningWorker).url.host}/realtime`;
+    const signature = createHmac('sha256', AUTH_SECRET).update('hana').digest('base64url');
+    await expect(RawClient.connect(url, { query: `?token=hana.${signature.slice(1)}x` })).rejects.toMatchObject({ statusCode: 401 });
+    const client = await RawClient.connect(url, { query: `?token=hana.${signature}` });
+    stoppers.push(() => client.close());
+    const created = await client.next('session.created', 20_000);
+    expect(created.session).toMatchObject({ instructions: 'You are a helpful voice assistant. Keep answers short.' });
+    expect(upstream.connections).toHaveLength(1);
+    // Metrics are off without METRICS_TOKEN; the admin routes answer with ADMIN_TOKEN.
+    expect((await fetch(new URL('/metrics', (example as RunningWorker).url))).status).toBe(404);
+    const sessions = await fetch(new URL('/admin/sessions', (example as RunningWorker).url), { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(await sessions.json()).toEqual([expect.objectContaining({ userId: 'hana' })]);
   }, 60_000);
 });
