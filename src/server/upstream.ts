@@ -180,6 +180,34 @@ function upstreamUrl(options: Pick<UpstreamOptions, 'url' | 'query'>): URL {
   return url;
 }
 
+/**
+ * `pending`, or `VOXWIRE_TIMEOUT` when it takes longer than `timeoutMs`; a socket that arrives
+ * after that is cut off.
+ */
+function beforeDeadline(pending: Promise<UpstreamSocket>, clock: Clock, timeoutMs: number, message: string): Promise<UpstreamSocket> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = clock.setTimeout(() => {
+      late = true;
+      reject(new RealtimeError('VOXWIRE_TIMEOUT', message));
+    }, Math.max(0, timeoutMs));
+    pending.then(
+      (socket) => {
+        if (late) socket.terminate();
+        else {
+          clock.clearTimeout(timer);
+          resolve(socket);
+        }
+      },
+      (error: unknown) => {
+        if (late) return;
+        clock.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -229,9 +257,12 @@ export function createUpstream<Context = unknown>(options: UpstreamOptions<Conte
       settle = (error) => {
         if (early === undefined) early = error ?? null;
       };
+      const deadline = clock.now() + connectTimeoutMs;
+      const timeoutMessage = `the upstream did not open within ${connectTimeoutMs} ms`;
       let socket: UpstreamSocket;
       try {
-        socket = await options.createSocket(href, { headers: { ...extra, ...auth }, protocols }, handlers);
+        // The deadline covers an asynchronous factory too (a Worker's `fetch` with `Upgrade: websocket`).
+        socket = await beforeDeadline(Promise.resolve(options.createSocket(href, { headers: { ...extra, ...auth }, protocols }, handlers)), clock, deadline - clock.now(), timeoutMessage);
       } catch (error) {
         throw error instanceof RealtimeError ? error : new RealtimeError('VOXWIRE_CONNECTION_FAILED', `the upstream connection failed: ${messageOf(error)}`, { cause: error });
       }
@@ -255,7 +286,7 @@ export function createUpstream<Context = unknown>(options: UpstreamOptions<Conte
           settle(early ?? undefined);
           return;
         }
-        timer = clock.setTimeout(() => settle(new RealtimeError('VOXWIRE_TIMEOUT', `the upstream did not open within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+        timer = clock.setTimeout(() => settle(new RealtimeError('VOXWIRE_TIMEOUT', timeoutMessage)), Math.max(0, deadline - clock.now()));
       });
     },
   };

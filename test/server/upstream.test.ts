@@ -124,6 +124,33 @@ describe('createUpstream', () => {
     expect(terminated).toBe(1);
   });
 
+  it('times out an asynchronous factory too (a Worker dials with fetch) and cuts off a socket that comes late', async () => {
+    const clock = new FakeClock();
+    let terminated = 0;
+    let deliver: (socket: UpstreamSocket) => void = () => undefined;
+    const late: UpstreamSocket = { send: () => undefined, close: () => undefined, bufferedAmount: 0, pause: () => undefined, resume: () => undefined, terminate: () => (terminated += 1) };
+    const upstream = createUpstream({
+      url: 'wss://example.test/v1/realtime',
+      auth: bearerAuth('sk-x'),
+      createSocket: () => new Promise<UpstreamSocket>((resolve) => (deliver = resolve)),
+      connectTimeoutMs: 3000,
+      clock,
+    });
+    const dialing = upstream.dial(undefined).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(clock.pendingDelays()).toEqual([3000]);
+    await clock.advance(3000);
+    const error = (await dialing) as RealtimeError;
+    expect(error.code).toBe('VOXWIRE_TIMEOUT');
+    expect(error.message).toBe('the upstream did not open within 3000 ms');
+    deliver(late);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(terminated).toBe(1);
+  });
+
   it('fails with typed errors: no key from the provider, a refused handshake, a URL that is not ws(s)', async () => {
     const noKey = createUpstream({ url: 'wss://example.test/', auth: bearerAuth(async () => ''), createSocket: webSocketUpstream({ WebSocket: WebStandard }) });
     await expect(noKey.dial(undefined)).rejects.toMatchObject({ code: 'VOXWIRE_AUTHENTICATION_FAILED' });
