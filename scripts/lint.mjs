@@ -97,9 +97,9 @@ function files(dir, test) {
  */
 const MAX_MODULE_LINES = 600;
 const OVERSIZED_MODULES = {
-  'src/client/client.ts': 1100,
+  'src/client/client.ts': 870,
   'src/testing/mock/session.ts': 900,
-  'src/live/live-client.ts': 900,
+  'src/live/live-client.ts': 830,
   'src/transport/webrtc.ts': 800,
   'src/events/items.ts': 650,
 };

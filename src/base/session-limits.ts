@@ -32,7 +32,7 @@ export const SESSION_ACTIVITY_EVENT_TYPES: ReadonlySet<string> = /* @__PURE__ */
 export interface SessionLimitsOptions {
   /** Time source for the timers. */
   clock: Clock;
-  /** End the session this long after {@link SessionLimits.start} (off when undefined or not finite). */
+  /** End the session this long after the first {@link SessionLimits.start} (off when undefined or not finite). */
   maxDurationMs?: number | undefined;
   /** End the session after this long without {@link SessionLimits.touch} (off when undefined or not finite). */
   idleMs?: number | undefined;
@@ -46,8 +46,11 @@ export interface SessionLimitsOptions {
 
 /** Options of {@link SessionLimits.start}. */
 export interface SessionLimitsStartOptions {
-  /** Arm the idle limit only (a restored connection keeps no duration limit). @default false */
-  idleOnly?: boolean;
+  /**
+   * A restored connection of the same session: the maximum duration keeps counting from the
+   * first start (what is left of it is armed), instead of starting over. @default false
+   */
+  resume?: boolean;
 }
 
 /**
@@ -60,6 +63,9 @@ export class SessionLimits {
   readonly #timers = new Set<unknown>();
   #lastActivityAt = 0;
   #running = false;
+  /** When the maximum duration started counting (the first start, not a resume). */
+  #durationStartedAt = 0;
+  #durationWarned = false;
 
   constructor(options: SessionLimitsOptions) {
     this.#options = options;
@@ -69,11 +75,21 @@ export class SessionLimits {
   start(options: SessionLimitsStartOptions = {}): void {
     this.stop();
     this.#running = true;
-    const { maxDurationMs, idleMs, warningMs } = this.#options;
-    if (isLimit(maxDurationMs) && !options.idleOnly) {
-      const warnAt = Math.max(0, maxDurationMs - warningMs);
-      this.#schedule(() => this.#options.onWarning('time_limit', maxDurationMs - warnAt), warnAt);
-      this.#schedule(() => this.#reach('time_limit'), maxDurationMs);
+    const { maxDurationMs, idleMs, warningMs, clock } = this.#options;
+    if (!options.resume) {
+      this.#durationStartedAt = clock.now();
+      this.#durationWarned = false;
+    }
+    if (isLimit(maxDurationMs)) {
+      const remainingMs = Math.max(0, maxDurationMs - (clock.now() - this.#durationStartedAt));
+      const warnIn = Math.max(0, remainingMs - warningMs);
+      if (!this.#durationWarned) {
+        this.#schedule(() => {
+          this.#durationWarned = true;
+          this.#options.onWarning('time_limit', remainingMs - warnIn);
+        }, warnIn);
+      }
+      this.#schedule(() => this.#reach('time_limit'), remainingMs);
     }
     if (isLimit(idleMs)) {
       this.#lastActivityAt = this.#options.clock.now();

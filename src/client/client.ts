@@ -20,12 +20,14 @@ import type { SessionConfigInput } from '../events/session-input';
 import type { DispatcherCore, DispatcherCoreOptions } from '../tools/dispatcher-core';
 import { ToolRegistry } from '../tools/registry';
 import { isKnownEvent } from '../transport/transport';
-import type { Transport, TransportCloseInfo } from '../transport/transport';
+import type { Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
-import { anySignal, sleep } from './abort';
+import { anySignal } from './abort';
 import type { AudioInputSource, AudioOutputSink } from './audio-io';
 import type { ClientState, InterruptionInfo, RealtimeClientEvents, SessionEndingInfo } from './client-events';
 import { resolveClientOptions } from './client-options';
+import { Connection, safeEmitter } from './connection';
+import type { SafeEmit } from './connection';
 import type { ConnectOptions, RealtimeClientOptions, ResolvedClientOptions, SendTextOptions } from './client-options';
 import { Conversation } from './conversation';
 import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
@@ -34,12 +36,9 @@ import { EventWaiters } from './event-waiters';
 import type { WaitVerdict } from './event-waiters';
 import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
 import { OutputAudio, interruption } from './output-audio';
-import { endStateAfterClose, reconnectLoop } from './reconnect-loop';
 import { ResponseQueue } from './response-queue';
 import { serverErrorFromEvent, toRealtimeError } from './session-errors';
 import { SessionState } from './session-state';
-
-type Phase = 'idle' | 'handshake' | 'live' | 'backoff' | 'ended';
 
 /** Events the client may hold while disconnected and send once after the session is restored. */
 const QUEUEABLE = new Set(['conversation.item.delete', 'conversation.item.retrieve']);
@@ -81,15 +80,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   #dispatcher: DispatcherCore | undefined;
   readonly #dispatcherOptions: DispatcherCoreOptions;
 
-  #currentState: ClientState = { status: 'idle' };
-  #phase: Phase = 'idle';
+  readonly #connection: Connection;
+  readonly #safeEmit: SafeEmit<RealtimeClientEvents>;
   readonly #session: SessionState;
   #sessionId: string | undefined;
   readonly #waiters: EventWaiters<ServerEvent>;
-  #lifecycle = new AbortController();
-  #sessionExpired = false;
-  /** The reason of the relay's last `voxwire.session.ending` in this session. */
-  #relayEnding: string | undefined;
 
   readonly #responses = new ResponseQueue((eventId, response) => this.#sendResponseCreate(eventId, response));
   /** Loaded on the first out-of-band request: most apps never make one, and the root bundle is budgeted. */
@@ -114,6 +109,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const config = resolveClientOptions(options);
     this.#config = config;
     this.#logger = config.logger;
+    this.#safeEmit = safeEmitter(this, this.#logger, 'client');
     this.#clock = config.clock;
     this.#meter = new UsageMeter(options.prices);
     this.#waiters = new EventWaiters(this.#clock);
@@ -129,7 +125,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       idleMs: options.endAfterIdleMs,
       warningMs: config.sessionEndingWarningMs,
       onWarning: (reason, remainingMs) => this.#safeEmit('sessionEnding', { reason, source: 'client', remainingMs }),
-      onEnd: (reason) => this.#end({ status: 'expired', reason }),
+      onEnd: (reason) => this.#connection.end({ status: 'expired', reason }),
     });
     // Misconfiguration throws here, before any network call.
     const normalized = normalizeSessionConfig((options.session ?? { type: 'realtime' }) as SessionConfigInput);
@@ -144,10 +140,26 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         ...(options.model === undefined ? {} : { model: options.model }),
         strict: config.strict,
       });
+    this.#connection = new Connection({
+      transport: this.transport,
+      waiters: this.#waiters,
+      clock: this.#clock,
+      random: config.random,
+      policy: config.policy,
+      label: 'client',
+      open: (signal, restore) => this.#openSession(signal, restore),
+      emit: this.#safeEmit,
+      dropped: () => {
+        this.#clearTimers();
+        this.#afterDrop();
+      },
+      ending: () => this.#release(),
+      failedToConnect: () => this.#clearTimers(),
+    });
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
     this.tools.onChange(
       () => {
-        if (this.#phase !== 'live' || !this.#hasResponses()) return;
+        if (this.#connection.phase !== 'live' || !this.#hasResponses()) return;
         this.#applySession({ type: 'realtime', tools: this.#session.tools(this.tools.toSessionTools()) }).catch((error: unknown) =>
           this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
         );
@@ -158,7 +170,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const host: DispatcherCoreOptions['host'] = {
       sendEvent: (event) => this.#sendLive(event),
       requestResponse: (params) => {
-        if (this.#phase === 'live') this.createResponse(params);
+        if (this.#connection.phase === 'live') this.createResponse(params);
       },
       conversation: this.conversation,
       emit: (name, event) => {
@@ -178,13 +190,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       errorClass: RealtimeError,
     };
     this.transport.on('event', (event, known) => this.#receive(event, known));
-    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.transport.on('close', (info) => this.#connection.onClose(info));
     this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
   get state(): ClientState {
-    return this.#currentState;
+    return this.#connection.state;
   }
 
   /** The session as the server last confirmed it (undefined before the first confirmation). */
@@ -207,32 +219,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * session; rejects with a `RealtimeError` (a rejected config names the field).
    */
   async connect(options: ConnectOptions = {}): Promise<void> {
-    if (this.#phase === 'handshake' || this.#phase === 'live' || this.#phase === 'backoff') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the client is already ${this.#currentState.status}; call disconnect() first.`);
-    }
-    this.#lifecycle = new AbortController();
-    this.#sessionExpired = false;
-    this.#relayEnding = undefined;
-    this.#setState({ status: 'connecting' });
-    try {
-      await this.#openSession(options.signal, false);
-    } catch (error) {
-      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
-      this.#phase = 'ended';
-      // Nothing the attempt started may settle later: its waiters and timers end here.
-      this.#lifecycle.abort(failure);
-      this.#dropWaiters(failure);
-      this.#clearTimers();
-      this.transport.close();
-      this.#setState({ status: 'closed', reason: failure.message, error: failure });
-      throw failure;
-    }
+    return this.#connection.connect(options.signal);
   }
 
   /** Closes the connection for good (no reconnect). Running operations are aborted. */
   disconnect(): void {
-    if (this.#phase === 'idle' || this.#phase === 'ended') return;
-    this.#end({ status: 'closed', reason: 'disconnect() was called' });
+    this.#connection.disconnect();
   }
 
   /**
@@ -244,7 +236,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const normalized = normalizeSessionConfig(session);
     if (normalized.warning) this.#logger.warn(normalized.warning);
     this.#session.merge(normalized.session);
-    if (this.#phase !== 'live') return undefined;
+    if (this.#connection.phase !== 'live') return undefined;
     return this.#applySession(normalized.session);
   }
 
@@ -303,7 +295,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   createResponse(response: ResponseCreateParams & { conversation: 'none' }): Promise<OutOfBandResult>;
   createResponse(response?: ResponseCreateParams): void;
   createResponse(response?: ResponseCreateParams): Promise<OutOfBandResult> | void {
-    if (this.#phase === 'idle' || this.#phase === 'ended') {
+    if (this.#connection.phase === 'idle' || this.#connection.phase === 'ended') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): the client is not connected; call connect() first.');
     }
     if (!this.#hasResponses()) {
@@ -311,7 +303,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     const eventId = this.#createId('evt');
     if (response?.conversation === 'none') return this.#createOutOfBand(eventId, response);
-    this.#responses.request(response, eventId, this.#phase === 'live', () => {
+    this.#responses.request(response, eventId, this.#connection.phase === 'live', () => {
       this.#check({ type: 'response.create', response: response ?? {} });
     });
   }
@@ -321,7 +313,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       const { OutOfBandResponses } = await import('./out-of-band');
       this.#outOfBand ??= new OutOfBandResponses(RealtimeError);
     }
-    if (this.#phase !== 'live' || !this.transport.isOpen) {
+    if (this.#connection.phase !== 'live' || !this.transport.isOpen) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
     }
     const started = this.#outOfBand.start(eventId, response);
@@ -342,7 +334,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   cancelResponse(): boolean {
     this.#responses.dropQueued();
     this.#dispatcher?.onInterrupt();
-    if (!this.responseActive || this.#phase !== 'live') return false;
+    if (!this.responseActive || this.#connection.phase !== 'live') return false;
     const responseId = this.#responses.activeId;
     return this.#sendLive(responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' });
   }
@@ -408,7 +400,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   attachInput(source: AudioInputSource): () => void {
     this.#input?.unsubscribe();
     const unsubscribe = source.subscribe((chunk) => {
-      if (this.#phase === 'live') this.appendInputAudio(chunk);
+      if (this.#connection.phase === 'live') this.appendInputAudio(chunk);
     });
     const attached = { source, unsubscribe };
     this.#input = attached;
@@ -432,13 +424,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   // Connection and session
 
   async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
-    this.#phase = 'handshake';
     this.#journal.newSession();
     // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
     await this.tools.prepare();
     if (!restore) await this.#checkModels();
     const timeoutMs = this.#config.connectTimeoutMs;
-    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const abort = anySignal([signal, this.#connection.signal]);
     const created = this.#waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
     created.catch(() => undefined);
     try {
@@ -451,8 +442,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const sessionId = createdEvent.type === 'session.created' ? createdEvent.session.id : undefined;
     this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined;
     this.#session.modelHasSpoken = false;
-    this.#sessionExpired = false;
-    this.#relayEnding = undefined;
+    this.#connection.sessionExpired = false;
+    this.#connection.relayEnding = undefined;
     // Only a realtime session has tools and responses; a transcription session refuses them.
     await this.#applySession(this.#session.opening(this.tools.toSessionTools()), abort);
     if (restore) {
@@ -466,9 +457,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
     // Items sent but never acknowledged (a drop right after sendText) go again, once per session.
     for (const { item, previousItemId } of this.#journal.due()) this.#writeItem(item, previousItemId);
-    this.#phase = 'live';
+    this.#connection.phase = 'live';
     this.#flushOutbox();
-    this.#setState({ status: 'connected', sessionId: this.#sessionId ?? '' });
+    this.#connection.setState({ status: 'connected', sessionId: this.#sessionId ?? '' });
     this.#startTimers(restore);
   }
 
@@ -483,7 +474,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return false;
       },
       this.#config.connectTimeoutMs,
-      anySignal([signal ?? this.#lifecycle.signal, refused.signal]),
+      anySignal([signal ?? this.#connection.signal, refused.signal]),
       'session.updated',
     );
     confirmed.catch(() => undefined);
@@ -497,37 +488,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     return (event.type === 'session.updated' ? event.session : this.#session.desired) as RealtimeSessionConfig;
   }
 
-  #onTransportClose(info: TransportCloseInfo): void {
-    this.#dropWaiters(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
-    if (this.#phase !== 'live' || info.initiatedLocally) return;
-    const final = endStateAfterClose(info, this.#sessionExpired, this.#relayEnding);
-    if (final) this.#end(final);
-    else void this.#reconnect(info);
-  }
-
-  #reconnect(info: TransportCloseInfo): Promise<void> {
-    this.#phase = 'backoff';
-    this.#clearTimers();
-    this.#afterDrop();
-    return reconnectLoop(
-      {
-        policy: this.#config.policy,
-        random: this.#config.random,
-        sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
-        ended: () => this.#ended(),
-        reopen: () => this.#openSession(undefined, true),
-        scheduled: (attempt, nextDelayMs, closeCode) => this.#setState({ status: 'reconnecting', attempt, nextDelayMs, closeCode }),
-        failed: (failure) => {
-          this.transport.close();
-          this.#phase = 'backoff';
-          this.#safeEmit('error', failure);
-        },
-        end: (state) => this.#end(state),
-      },
-      info,
-    );
-  }
-
   /** The connection dropped: what was in flight is marked, not retried. */
   #afterDrop(): void {
     this.#cancelToolCalls();
@@ -537,21 +497,17 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#output.drop();
   }
 
-  #end(state: ClientState & { status: 'closed' | 'expired' }): void {
-    this.#phase = 'ended';
+  /** The client ends: nothing held is sent later, and what was in flight is marked. */
+  #release(): void {
     this.#clearTimers();
-    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The client ended: ${state.status}.`));
-    this.#dropWaiters(new RealtimeError('VOXWIRE_ABORTED', 'The client was disconnected.'));
     this.#outbox.length = 0;
     for (const itemId of this.#journal.failAll()) this.#setDelivery(itemId, 'failed');
     this.#responses.dropQueued();
     this.#responses.onDisconnect();
-    this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${state.status}) before the out-of-band response finished.`));
-    this.transport.close();
+    this.#outOfBand?.failAll(new RealtimeError('VOXWIRE_ABORTED', `The client ended (${this.#connection.state.status}) before the out-of-band response finished.`));
     this.#cancelToolCalls();
     for (const change of this.conversation.markInProgressIncomplete()) this.#safeEmit('conversation', change);
     this.#output.drop();
-    this.#setState(state);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -611,7 +567,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         // response is over: the next request must be sent.
         this.#responses.onDone();
         this.#countUsage(event.response?.usage);
-        if (this.#phase === 'live') this.#sendQueuedResponse();
+        if (this.#connection.phase === 'live') this.#sendQueuedResponse();
         return;
       }
       case 'response.output_audio.delta':
@@ -646,7 +602,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       }
       case 'error': {
         const { error } = event;
-        if (error.code === 'session_expired') this.#sessionExpired = true;
+        if (error.code === 'session_expired') this.#connection.sessionExpired = true;
         this.#responses.onError(error.event_id);
         const refused = this.#journal.refuse(error.event_id);
         if (refused) this.#setDelivery(refused, 'failed');
@@ -674,7 +630,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         const ending = readVoxwireEvent(event, 'voxwire.session.ending');
         if (ending === undefined) return;
         // Kept for the close that follows: an idle end closes 4001 like a time limit.
-        this.#relayEnding = ending.reason;
+        this.#connection.relayEnding = ending.reason;
         const info: SessionEndingInfo = { reason: ending.reason, source: 'relay', remainingMs: ending.seconds_left * 1000 };
         this.#safeEmit('sessionEnding', info);
         return;
@@ -737,10 +693,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** Sends now when live; otherwise holds the event for the restored session (sent once). */
   #enqueue(event: ClientEventInput): void {
-    if (this.#phase === 'idle' || this.#phase === 'ended') {
+    if (this.#connection.phase === 'idle' || this.#connection.phase === 'ended') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${event.type}: the client is not connected; call connect() first.`);
     }
-    if (this.#phase === 'live' && this.transport.isOpen) this.transport.send(event);
+    if (this.#connection.phase === 'live' && this.transport.isOpen) this.transport.send(event);
     else this.#outbox.push(event);
   }
 
@@ -750,10 +706,10 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * before anything is recorded.
    */
   #createItem(item: ConversationItemInput, previousItemId: string | undefined): void {
-    if (this.#phase === 'idle' || this.#phase === 'ended') {
+    if (this.#connection.phase === 'idle' || this.#connection.phase === 'ended') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'Cannot send conversation.item.create: the client is not connected; call connect() first.');
     }
-    const live = this.#phase === 'live' && this.transport.isOpen;
+    const live = this.#connection.phase === 'live' && this.transport.isOpen;
     if (!live) this.#check({ type: 'conversation.item.create', item });
     const eventId = live ? this.#writeItem(item, previousItemId, false) : undefined;
     this.#journal.track(item, previousItemId);
@@ -787,7 +743,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** Sends now when live; otherwise drops (audio and truncation are meaningless later). */
   #sendLive(event: ClientEventInput): boolean {
-    if (this.#phase !== 'live' || !this.transport.isOpen) return false;
+    if (this.#connection.phase !== 'live' || !this.transport.isOpen) return false;
     this.transport.send(event);
     return true;
   }
@@ -803,7 +759,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   #startTimers(restored: boolean): void {
     this.#clearTimers();
-    this.#limits.start({ idleOnly: restored });
+    this.#limits.start({ resume: restored });
     const { rotateBeforeMs } = this.#config.options;
     if (rotateBeforeMs !== undefined) {
       this.#schedule(() => void this.#rotate(), Math.max(0, DEFAULT_UPSTREAM_SESSION_MAX_MS - rotateBeforeMs));
@@ -812,17 +768,18 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** A planned move to a fresh session before the upstream cap, with context restored. */
   async #rotate(): Promise<void> {
-    if (this.#phase !== 'live') return;
-    this.#phase = 'backoff';
+    const connection = this.#connection;
+    if (connection.phase !== 'live') return;
+    connection.phase = 'backoff';
     this.#clearTimers();
-    this.#setState({ status: 'reconnecting', attempt: 0, nextDelayMs: 0, closeCode: CLOSE_CODES.normal });
-    this.transport.close(CLOSE_CODES.normal, 'voxwire: rotating session');
     this.#afterDrop();
+    connection.setState({ status: 'reconnecting', attempt: 0, nextDelayMs: 0, closeCode: CLOSE_CODES.normal });
+    this.transport.close(CLOSE_CODES.normal, 'voxwire: rotating session');
     try {
-      await this.#openSession(undefined, true);
+      await connection.reopen();
     } catch (error) {
-      if (this.#ended()) return;
-      void this.#reconnect({ code: CLOSE_CODES.abnormal, reason: toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').message, initiatedLocally: false });
+      if (connection.ended()) return;
+      void connection.reconnect({ code: CLOSE_CODES.abnormal, reason: toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').message, initiatedLocally: false });
     }
   }
 
@@ -832,11 +789,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       const change = this.conversation.markCancelled(call.itemId);
       if (change) this.#safeEmit('conversation', change);
     }
-  }
-
-  /** A method, not a field read, so narrowing across an `await` cannot hide an end. */
-  #ended(): boolean {
-    return this.#phase === 'ended' || this.#lifecycle.signal.aborted;
   }
 
   /**
@@ -899,24 +851,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#waiters.rejectAll(error);
   }
 
-  #setState(state: ClientState): void {
-    const previous = this.#currentState;
-    this.#currentState = state;
-    this.#safeEmit('state', state, previous);
-  }
-
   #emitUpdate(update: ConversationUpdate): void {
     for (const change of update.changes) this.#safeEmit('conversation', change);
     for (const transcript of update.transcripts) this.#safeEmit('transcript', transcript);
-  }
-
-  /** An app listener that throws must not break the event loop of the connection. */
-  #safeEmit<K extends keyof RealtimeClientEvents>(name: K, ...args: RealtimeClientEvents[K]): void {
-    try {
-      (this.emit as (name: K, ...args: RealtimeClientEvents[K]) => boolean)(name, ...args);
-    } catch (error) {
-      this.#logger.error(`A listener for "${String(name)}" threw; the client carries on.`, { error });
-    }
   }
 
   #createId(prefix: string): string {

@@ -11,6 +11,7 @@ import {
   DEFAULT_LIVE_TURN_INACTIVITY_MS,
   DEFAULT_LIVE_TURN_SILENCE_GAP_MS,
   DEFAULT_STRICT_CLIENT_EVENTS,
+  DEFAULT_TOOL_TIMEOUT_MS,
 } from '../base/defaults';
 import type { LiveModelPrices } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
@@ -19,14 +20,13 @@ import type { Logger } from '../base/logger';
 import type { ModelWarning } from '../base/model-lifecycle';
 import { LiveUsageMeter } from '../base/usage';
 import type { LiveUsageTotals } from '../base/usage';
-import { anySignal, sleep } from '../client/abort';
+import { anySignal } from '../client/abort';
 import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
 import type { ClientState } from '../client/client-events';
 import { EventWaiters } from '../client/event-waiters';
-import { exponentialBackoff, neverReconnect } from '../client/reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
-import { endStateAfterClose, reconnectLoop } from '../client/reconnect-loop';
-import type { EndState } from '../client/reconnect-loop';
+import { Connection, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import type { SafeEmit } from '../client/connection';
 import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
 import { describeAudioFormat } from '../codec/audio-format';
 import type { AudioFormatLike } from '../codec/audio-format';
@@ -45,7 +45,7 @@ import type {
 import type { AnyTool } from '../tools/define-tool';
 import { ToolRegistry } from '../tools/registry';
 import type { ToolConversationEntry, ToolConversationView } from '../tools/tool-context';
-import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
+import type { ApiKeyProvider, Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import type { LiveAppended, LiveClientEvents, LiveDelegationInfo, LiveInterruption } from './live-client-events';
 import { LiveDelegateRunner, splitForAppend } from './live-delegate';
@@ -152,7 +152,6 @@ export interface LiveAppendOptions {
   delegationId?: string | null;
 }
 
-type Phase = 'idle' | 'handshake' | 'live' | 'closing' | 'backoff' | 'ended';
 type AnyLiveEvent = LiveServerEvent | UnknownLiveServerEvent;
 
 /** Codes after which no new session can succeed (LiveKit treats them as fatal too). */
@@ -194,20 +193,17 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #random: () => number;
-  readonly #policy: ReconnectPolicy;
+  readonly #connection: Connection;
+  readonly #safeEmit: SafeEmit<LiveClientEvents>;
   readonly #waiters: EventWaiters<AnyLiveEvent>;
   readonly #meter: LiveUsageMeter;
   readonly #desired: LiveSessionConfig;
   readonly #delegate: LiveDelegateRunner | undefined;
   #toolDelegation: LiveToolDelegation | undefined;
-  #currentState: ClientState = { status: 'idle' };
-  #phase: Phase = 'idle';
-  #lifecycle = new AbortController();
   #confirmed: LiveSessionResource | undefined;
   #sessionId = '';
   #previousSessionId: string | undefined;
   #generation = 0;
-  #sessionExpired = false;
   #forkRefused = false;
   #idCounter = 0;
   #input: { unsubscribe: () => void } | undefined;
@@ -234,9 +230,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     }
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger;
+    this.#safeEmit = safeEmitter(this, this.#logger, 'Live client');
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#policy = options.reconnect === false ? neverReconnect : typeof options.reconnect === 'function' ? options.reconnect : exponentialBackoff(options.reconnect);
     this.#waiters = new EventWaiters(this.#clock);
     this.#meter = new LiveUsageMeter(options.prices);
     this.#desired = { ...options.session, model: options.session?.model ?? DEFAULT_LIVE_MODEL } as LiveSessionConfig;
@@ -280,7 +276,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       : undefined;
     this.tools.onChange(
       () => {
-        if (this.#phase !== 'live') return;
+        if (this.#connection.phase !== 'live') return;
         this.updateDelegation({ delegation: { type: 'responses', responses: { tools: this.#delegationTools() } } }).catch((error: unknown) =>
           this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT')),
         );
@@ -297,13 +293,29 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
         ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
       });
     this.transport.on('event', (event, known) => this.#receive(event as AnyLiveEvent, known));
-    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.#connection = new Connection({
+      transport: this.transport,
+      waiters: this.#waiters,
+      clock: this.#clock,
+      random: this.#random,
+      policy: reconnectPolicyOf(options.reconnect),
+      label: 'Live client',
+      open: (signal, restore) => this.#openSession(signal, restore),
+      emit: this.#safeEmit,
+      dropped: () => this.#afterSession(),
+      ending: (wasLive) => {
+        if (wasLive) this.#afterSession();
+        this.transcript.endAll('session_end');
+      },
+      failedToConnect: () => this.transcript.endAll('session_end'),
+    });
+    this.transport.on('close', (info) => this.#connection.onClose(info));
     this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
   get state(): ClientState {
-    return this.#currentState;
+    return this.#connection.state;
   }
 
   /** The session as the server last reported it (`session.started`, `session.updated`). */
@@ -322,19 +334,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * `RealtimeError` (a refused config names the field).
    */
   async connect(options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (this.#phase !== 'idle' && this.#phase !== 'ended') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the client is already ${this.#currentState.status}; call disconnect() first.`);
-    }
-    this.#lifecycle = new AbortController();
-    this.#setState({ status: 'connecting' });
-    try {
-      await this.#checkModel();
-      await this.#openSession(options.signal, false);
-    } catch (error) {
-      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
-      this.#end({ status: 'closed', reason: failure.message, error: failure });
-      throw failure;
-    }
+    return this.#connection.connect(options.signal);
   }
 
   /**
@@ -343,32 +343,31 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * Rejects with `VOXWIRE_TIMEOUT` when it does not come in time (the connection closes anyway).
    */
   async close(options: LiveCloseOptions = {}): Promise<void> {
-    if (this.#phase !== 'live') {
+    if (this.#connection.phase !== 'live') {
       this.disconnect();
       return;
     }
-    this.#phase = 'closing';
+    this.#connection.phase = 'closing';
     const closed = this.#waiters.wait(
       (event) => (event.type === 'session.closed' ? 'resolve' : false),
       options.timeoutMs ?? this.#options.closeTimeoutMs ?? DEFAULT_LIVE_CLOSE_TIMEOUT_MS,
-      this.#lifecycle.signal,
+      this.#connection.signal,
       'session.closed',
     );
     try {
       this.transport.send({ type: 'session.close' } as never);
       const event = (await closed) as LiveServerEventMap['session.closed'];
-      this.#end({ status: 'closed', reason: `close(): the session closed (${event.reason})` });
+      this.#connection.end({ status: 'closed', reason: `close(): the session closed (${event.reason})` });
     } catch (error) {
       const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
-      this.#end({ status: 'closed', reason: failure.message, error: failure });
+      this.#connection.end({ status: 'closed', reason: failure.message, error: failure });
       throw failure;
     }
   }
 
   /** Closes the connection at once, without waiting for the server to finish. No reconnect. */
   disconnect(): void {
-    if (this.#phase === 'idle' || this.#phase === 'ended') return;
-    this.#end({ status: 'closed', reason: 'disconnect() was called' });
+    this.#connection.disconnect();
   }
 
   /**
@@ -380,7 +379,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     if (!(audio instanceof Int16Array || audio instanceof Uint8Array || audio instanceof ArrayBuffer)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'appendInputAudio(): expected an Int16Array, Uint8Array or ArrayBuffer of audio in the session format.');
     }
-    if (this.#phase !== 'live' || audio.byteLength === 0 || this.transport.capabilities.audio !== 'events') return false;
+    if (this.#connection.phase !== 'live' || audio.byteLength === 0 || this.transport.capabilities.audio !== 'events') return false;
     return this.#send({ type: 'session.input_audio.append', audio: audio instanceof Int16Array ? pcm16ToBase64(audio) : encodeBase64(audio) });
   }
 
@@ -457,7 +456,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * (`session.update`). Resolves with the session the server confirmed.
    */
   async updateDelegation(update: LiveSessionUpdate): Promise<LiveSessionResource> {
-    if (this.#phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'updateDelegation(): the client is not connected.');
+    if (this.#connection.phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'updateDelegation(): the client is not connected.');
     const eventId = this.#createId();
     const confirmed = this.#waitForAnswer(eventId, 'session.updated', this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.transport.send({ type: 'session.update', event_id: eventId, session: update } as never);
@@ -476,9 +475,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   // Connection and session
 
   async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
-    this.#phase = 'handshake';
+    if (!restore) await this.#checkModel();
     await this.tools.prepare();
-    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const abort = anySignal([signal, this.#connection.signal]);
     const fork = restore && this.#resume() === 'fork' && !this.#forkRefused && this.#previousSessionId !== undefined ? this.#forkUrl(this.#previousSessionId) : undefined;
     const started = this.#waiters.wait(
       // A startup error means `session.started` never comes.
@@ -509,12 +508,12 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#sessionId = typeof event.session.id === 'string' ? event.session.id : '';
     this.#previousSessionId = this.#sessionId || undefined;
     this.#generation += 1;
-    this.#sessionExpired = false;
+    this.#connection.sessionExpired = false;
     this.#playingUntil = 0;
     this.#meter.startSession(typeof event.session.model === 'string' ? event.session.model : this.#desired.model);
     if (this.tools.size > 0 || this.#desired.delegation?.type === 'responses') await this.#loadToolDelegation();
-    this.#phase = 'live';
-    this.#setState({ status: 'connected', sessionId: this.#sessionId });
+    this.#connection.phase = 'live';
+    this.#connection.setState({ status: 'connected', sessionId: this.#sessionId });
   }
 
   /** The startup config: the app's, with the registry's tools and, after a drop, the transcript as history. */
@@ -566,7 +565,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#toolDelegation ??= new LiveToolDelegation({
       tools: this.tools,
       clock: this.#clock,
-      ...(this.#options.toolTimeoutMs === undefined ? {} : { defaultTimeoutMs: this.#options.toolTimeoutMs }),
+      defaultTimeoutMs: this.#options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+      errorClass: RealtimeError,
       host: {
         send: (event) => this.#send(event),
         emit: (name, event) => {
@@ -597,54 +597,12 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#safeEmit('modelWarning', warning);
   }
 
-  #onTransportClose(info: TransportCloseInfo): void {
-    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
-    if (this.#phase !== 'live' || info.initiatedLocally) return;
-    this.#afterSession();
-    const final = endStateAfterClose(info, this.#sessionExpired);
-    if (final) return this.#end(final);
-    this.#phase = 'backoff';
-    void reconnectLoop(
-      {
-        policy: this.#policy,
-        random: this.#random,
-        sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
-        ended: () => this.#ended(),
-        reopen: () => this.#openSession(undefined, true),
-        scheduled: (attempt, nextDelayMs, closeCode) => this.#setState({ status: 'reconnecting', attempt, nextDelayMs, closeCode }),
-        failed: (failure) => {
-          this.transport.close();
-          this.#phase = 'backoff';
-          this.#safeEmit('error', failure);
-        },
-        end: (state) => this.#end(state),
-      },
-      info,
-    );
-  }
-
   /** A session is over: its turns end, its tool calls stop, queued speech is dropped. */
   #afterSession(): void {
     this.transcript.endAll('session_end');
     this.#toolDelegation?.onSessionEnd();
     this.#playingUntil = 0;
     if (this.#sink) void this.#sink.flush().catch(() => undefined);
-  }
-
-  #end(state: EndState): void {
-    const wasLive = this.#phase === 'live' || this.#phase === 'closing';
-    this.#phase = 'ended';
-    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The Live client ended: ${state.status}.`));
-    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_ABORTED', 'The Live client was disconnected.'));
-    this.transport.close();
-    if (wasLive) this.#afterSession();
-    this.transcript.endAll('session_end');
-    this.#setState(state);
-  }
-
-  /** Read through a method: narrowing from before an `await` must not hide a `disconnect()`. */
-  #ended(): boolean {
-    return this.#phase === 'ended';
   }
 
   // ---------------------------------------------------------------------------------------
@@ -690,7 +648,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       case 'error': {
         const error = this.#serverError(event);
         this.#safeEmit('error', error);
-        if (FATAL_ERROR_CODES.has(event.error.code) && this.#phase === 'live') this.#end({ status: 'closed', reason: error.message, error });
+        if (FATAL_ERROR_CODES.has(event.error.code) && this.#connection.phase === 'live') this.#connection.end({ status: 'closed', reason: error.message, error });
         return;
       }
       default:
@@ -699,15 +657,15 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
 
   /** The server ended the session (our own `session.close` is awaited in `close()`). */
   #onSessionClosed(reason: string): void {
-    if (this.#phase !== 'live') return;
+    if (this.#connection.phase !== 'live') return;
     // A lost connection is a drop like any other: the transport's close reconnects.
     if (reason === 'connection_lost') return;
     if (reason === 'expired') {
-      this.#sessionExpired = true;
-      this.#end({ status: 'expired', reason: 'session_expired' });
+      this.#connection.sessionExpired = true;
+      this.#connection.end({ status: 'expired', reason: 'session_expired' });
       return;
     }
-    this.#end({ status: 'closed', reason: `The server closed the session (${reason}).` });
+    this.#connection.end({ status: 'closed', reason: `The server closed the session (${reason}).` });
   }
 
   #onDelegation(event: LiveServerEventMap['session.delegation.created']): void {
@@ -722,7 +680,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#delegationMarker = this.transcript.mark();
     this.#safeEmit('delegation', info);
     if (info.target !== 'client' || !this.#delegate) return;
-    void this.#delegate.run(info, this.transcript.since(marker), this.#lifecycle.signal);
+    void this.#delegate.run(info, this.transcript.since(marker), this.#connection.signal);
   }
 
   #receiveAudio(delta: string): void {
@@ -778,7 +736,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
 
   /** Sends now when live; otherwise drops (audio and context are meaningless later). */
   #send(event: LiveClientEvent): boolean {
-    if (this.#phase !== 'live' && this.#phase !== 'closing') return false;
+    if (this.#connection.phase !== 'live' && this.#connection.phase !== 'closing') return false;
     if (!this.transport.isOpen) return false;
     this.transport.send(event as never);
     return true;
@@ -787,7 +745,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   /** Appends text in ≤ 500-token pieces and resolves with every acknowledgement. */
   async #append(kind: 'instructions' | 'thinking' | 'commentary', text: string, delegationId: string | null): Promise<LiveAppended[]> {
     if (typeof text !== 'string') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `append ${kind}: text must be a string, got ${typeof text}.`);
-    if (this.#phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot append ${kind}: the client is not connected.`);
+    if (this.#connection.phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot append ${kind}: the client is not connected.`);
     const type = `session.${kind}.append` as const;
     const acknowledgements: Array<Promise<AnyLiveEvent>> = [];
     for (const content of splitForAppend(text, DEFAULT_LIVE_APPEND_MAX_TOKENS)) {
@@ -816,7 +774,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
         return event.type === type && (event as { client_event_id?: unknown }).client_event_id === eventId ? 'resolve' : false;
       },
       timeoutMs,
-      this.#lifecycle.signal,
+      this.#connection.signal,
       type,
     );
     return answer;
@@ -860,21 +818,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
     this.#logger.warn(message);
-  }
-
-  #setState(state: ClientState): void {
-    const previous = this.#currentState;
-    this.#currentState = state;
-    this.#safeEmit('state', state, previous);
-  }
-
-  /** A listener that throws must not break the connection's event loop. */
-  #safeEmit<K extends keyof LiveClientEvents>(name: K, ...args: LiveClientEvents[K]): void {
-    try {
-      (this.emit as (name: K, ...args: LiveClientEvents[K]) => boolean)(name, ...args);
-    } catch (error) {
-      this.#logger.error(`A listener for "${String(name)}" threw; the Live client carries on.`, { error });
-    }
   }
 
   #createId(): string {

@@ -6,10 +6,11 @@
  * `response.create` once every call of the response is answered.
  */
 import type { Clock } from '../base/clock';
+import type { RealtimeError } from '../base/errors';
 import type { ClientEventInput } from '../events/client-events';
 import type { LiveClientEvent, LiveServerEventMap } from '../events/live';
 import type { ServerEvent } from '../events/server-events';
-import { ToolDispatcher } from '../tools/dispatcher';
+import { DispatcherCore } from '../tools/dispatcher-core';
 import type { CancelledToolCall, PendingToolCall, ToolLookup } from '../tools/tool-host';
 import type { ToolConversationView } from '../tools/tool-context';
 import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
@@ -32,8 +33,13 @@ export interface LiveToolDelegationOptions {
   host: LiveToolDelegationHost;
   /** Timers. */
   clock: Clock;
-  /** Time limit for tools that set no `timeoutMs`. @default 30000 */
-  defaultTimeoutMs?: number;
+  /** Time limit for tools that set no `timeoutMs` (the client resolves its `toolTimeoutMs`). */
+  defaultTimeoutMs: number;
+  /**
+   * `RealtimeError`, passed in: this module loads on demand and imports nothing from src/base at
+   * run time, so its chunk shares no code with the Live app's load (dispatcher-core.ts says why).
+   */
+  errorClass: typeof RealtimeError;
 }
 
 /** Nested Responses events that end a response (after its outputs were sent and `response.create`). */
@@ -47,12 +53,12 @@ const TERMINAL: Record<string, string> = {
 };
 
 /**
- * Feeds the nested Responses stream of a Live session to a {@link ToolDispatcher}, translating
+ * Feeds the nested Responses stream of a Live session to a `DispatcherCore` (the tool dispatcher's engine), translating
  * both ways. Barge-in is not an interruption here: GPT-Live does not cancel backend work when
  * the user speaks, so calls keep running; only the end of the session stops them.
  */
 export class LiveToolDelegation {
-  readonly #dispatcher: ToolDispatcher;
+  readonly #dispatcher: DispatcherCore;
   /** The nested response id of each delegation, from its `response.created`. */
   readonly #responses = new Map<string, string>();
   /** Function call items added but not done yet, by response. */
@@ -60,10 +66,14 @@ export class LiveToolDelegation {
 
   constructor(options: LiveToolDelegationOptions) {
     const { host } = options;
-    this.#dispatcher = new ToolDispatcher({
+    this.#dispatcher = new DispatcherCore({
       tools: options.tools,
       clock: options.clock,
-      ...(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs }),
+      defaultTimeoutMs: options.defaultTimeoutMs,
+      errorClass: options.errorClass,
+      autoRespond: true,
+      // No turn is forced here (the host reports no tool_choice) and the follow-up `response.create` carries none.
+      followUpToolChoice: false,
       host: {
         sendEvent: (event) => host.send(toLive(event)),
         requestResponse: () => {

@@ -18,12 +18,12 @@ import type { UnknownTranslationServerEvent } from '../events/translation-parse'
 import { EventWaiters } from '../client/event-waiters';
 import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
-import { exponentialBackoff, neverReconnect } from '../client/reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
 import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
-import { anySignal, sleep } from '../client/abort';
-import { endStateAfterClose, reconnectLoop } from '../client/reconnect-loop';
-import type { ApiKeyProvider, Transport, TransportCloseInfo } from '../transport/transport';
+import { anySignal } from '../client/abort';
+import { Connection, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import type { SafeEmit } from '../client/connection';
+import type { ApiKeyProvider, Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import type { TranslationClientEvents } from './translation-events';
 import { translationProtocol } from './translation-protocol';
@@ -73,7 +73,6 @@ export interface TranslationFinishOptions {
   signal?: AbortSignal;
 }
 
-type Phase = 'idle' | 'handshake' | 'live' | 'finishing' | 'backoff' | 'ended';
 type AnyEvent = TranslationServerEvent | UnknownTranslationServerEvent;
 
 /**
@@ -99,16 +98,12 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   readonly #options: TranslationClientOptions;
   readonly #logger: Logger;
-  readonly #clock: Clock;
   readonly #random: () => number;
-  readonly #policy: ReconnectPolicy;
   readonly #waiters: EventWaiters<AnyEvent>;
+  readonly #connection: Connection;
+  readonly #safeEmit: SafeEmit<TranslationClientEvents>;
   #desired: TranslationSessionUpdate;
   #confirmed: TranslationSession | undefined;
-  #currentState: ClientState = { status: 'idle' };
-  #phase: Phase = 'idle';
-  #lifecycle = new AbortController();
-  #sessionExpired = false;
   #sessionId = '';
   #sourceText = '';
   #translatedText = '';
@@ -130,11 +125,10 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     }
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger;
-    this.#clock = options.clock ?? systemClock;
+    this.#safeEmit = safeEmitter(this, this.#logger, 'translation client');
+    const clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#waiters = new EventWaiters(this.#clock);
-    this.#policy =
-      options.reconnect === false ? neverReconnect : typeof options.reconnect === 'function' ? options.reconnect : exponentialBackoff(options.reconnect);
+    this.#waiters = new EventWaiters(clock);
     this.#desired = withLanguage(options.session ?? {}, options.language);
     // Misconfiguration throws here, before any network call.
     translationProtocol.serialize({ type: 'session.update', session: this.#desired }, {});
@@ -147,13 +141,25 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
         ...(options.model === undefined ? {} : { model: options.model }),
       });
     this.transport.on('event', (event, known) => this.#receive(event as AnyEvent, known));
-    this.transport.on('close', (info) => this.#onTransportClose(info));
+    this.#connection = new Connection({
+      transport: this.transport,
+      waiters: this.#waiters,
+      clock,
+      random: this.#random,
+      policy: reconnectPolicyOf(options.reconnect),
+      label: 'translation client',
+      open: (signal) => this.#openSession(signal),
+      emit: this.#safeEmit,
+      // Audio the sink still holds belongs to the session that dropped.
+      dropped: () => void this.#sink?.flush().catch(() => undefined),
+    });
+    this.transport.on('close', (info) => this.#connection.onClose(info));
     this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
   get state(): ClientState {
-    return this.#currentState;
+    return this.#connection.state;
   }
 
   /** The session as the server last reported it. */
@@ -176,20 +182,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
    * with a `RealtimeError` (a refused setting names the field).
    */
   async connect(options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (this.#phase !== 'idle' && this.#phase !== 'ended') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the translation client is already ${this.#currentState.status}; call disconnect() first.`);
-    }
-    this.#lifecycle = new AbortController();
-    this.#setState({ status: 'connecting' });
-    try {
-      await this.#openSession(options.signal);
-    } catch (error) {
-      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
-      this.#phase = 'ended';
-      this.transport.close();
-      this.#setState({ status: 'closed', reason: failure.message, error: failure });
-      throw failure;
-    }
+    return this.#connection.connect(options.signal);
   }
 
   /**
@@ -200,8 +193,8 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
   async updateSession(update: TranslationSessionUpdate): Promise<TranslationSession | undefined> {
     translationProtocol.serialize({ type: 'session.update', session: update }, {});
     this.#desired = mergeTranslationSession(this.#desired, update);
-    if (this.#phase !== 'live') return undefined;
-    return this.#applySession(update, this.#lifecycle.signal);
+    if (this.#connection.phase !== 'live') return undefined;
+    return this.#applySession(update, this.#connection.signal);
   }
 
   /** Sets the target language (a `session.update` of `audio.output.language`). */
@@ -221,7 +214,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     if (!(audio instanceof Int16Array) && audio.byteLength % 2 !== 0) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `appendAudio(): ${audio.byteLength} bytes is not whole PCM16 samples (translation takes 24 kHz PCM16 only).`);
     }
-    if (this.#phase !== 'live' || audio.byteLength === 0) return false;
+    if (this.#connection.phase !== 'live' || audio.byteLength === 0) return false;
     const base64 = audio instanceof Int16Array ? pcm16ToBase64(audio) : encodeBase64(audio);
     return this.#send({ type: 'session.input_audio_buffer.append', audio: base64 });
   }
@@ -264,39 +257,37 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
    * `VOXWIRE_TIMEOUT` when it does not come in time (the connection is closed anyway).
    */
   async finish(options: TranslationFinishOptions = {}): Promise<void> {
-    if (this.#phase !== 'live') {
+    if (this.#connection.phase !== 'live') {
       this.disconnect();
       return;
     }
-    this.#phase = 'finishing';
+    this.#connection.phase = 'closing';
     const closed = this.#waiters.wait(
       (event) => (event.type === 'session.closed' ? 'resolve' : false),
       options.timeoutMs ?? DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS,
-      anySignal([options.signal, this.#lifecycle.signal]),
+      anySignal([options.signal, this.#connection.signal]),
       'session.closed',
     );
     try {
       this.#send({ type: 'session.close' });
       await closed;
-      this.#end({ status: 'closed', reason: 'finish(): the session closed' });
+      this.#connection.end({ status: 'closed', reason: 'finish(): the session closed' });
     } catch (error) {
       const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
-      this.#end({ status: 'closed', reason: failure.message, error: failure });
+      this.#connection.end({ status: 'closed', reason: failure.message, error: failure });
       throw failure;
     }
   }
 
   /** Closes the connection at once, without waiting for the last translation. No reconnect. */
   disconnect(): void {
-    if (this.#phase === 'idle' || this.#phase === 'ended') return;
-    this.#end({ status: 'closed', reason: 'disconnect() was called' });
+    this.#connection.disconnect();
   }
 
   // ---------------------------------------------------------------------------------------
 
   async #openSession(signal: AbortSignal | undefined): Promise<void> {
-    this.#phase = 'handshake';
-    const abort = anySignal([signal, this.#lifecycle.signal]);
+    const abort = anySignal([signal, this.#connection.signal]);
     const created = this.#waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#timeoutMs(), abort, 'session.created');
     created.catch(() => undefined);
     try {
@@ -307,10 +298,10 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     }
     const event = (await created) as TranslationServerEventMap['session.created'];
     this.#sessionId = typeof event.session.id === 'string' ? event.session.id : '';
-    this.#sessionExpired = false;
+    this.#connection.sessionExpired = false;
     if (Object.keys(this.#desired).length > 0) await this.#applySession(this.#desired, abort);
-    this.#phase = 'live';
-    this.#setState({ status: 'connected', sessionId: this.#sessionId });
+    this.#connection.phase = 'live';
+    this.#connection.setState({ status: 'connected', sessionId: this.#sessionId });
   }
 
   async #applySession(session: TranslationSessionUpdate, signal: AbortSignal): Promise<TranslationSession> {
@@ -371,54 +362,15 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
       }
       case 'session.closed':
         // The server ended the session without our `session.close` (ours is awaited in finish()).
-        if (this.#phase === 'live') this.#end({ status: 'expired', reason: 'server_closed' });
+        if (this.#connection.phase === 'live') this.#connection.end({ status: 'expired', reason: 'server_closed' });
         return;
       case 'error':
-        if (event.error.code === 'session_expired') this.#sessionExpired = true;
+        if (event.error.code === 'session_expired') this.#connection.sessionExpired = true;
         this.#safeEmit('error', serverErrorFromEvent(event));
         return;
       default:
         return;
     }
-  }
-
-  #onTransportClose(info: TransportCloseInfo): void {
-    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
-    if (this.#phase !== 'live' || info.initiatedLocally) return;
-    const final = endStateAfterClose(info, this.#sessionExpired);
-    if (final) return this.#end(final);
-    this.#phase = 'backoff';
-    if (this.#sink) void this.#sink.flush().catch(() => undefined);
-    void reconnectLoop(
-      {
-        policy: this.#policy,
-        random: this.#random,
-        sleep: (delayMs) => sleep(this.#clock, this.#lifecycle.signal, delayMs),
-        ended: () => this.#ended(),
-        reopen: () => this.#openSession(undefined),
-        scheduled: (attempt, nextDelayMs, closeCode) => this.#setState({ status: 'reconnecting', attempt, nextDelayMs, closeCode }),
-        failed: (failure) => {
-          this.transport.close();
-          this.#phase = 'backoff';
-          this.#safeEmit('error', failure);
-        },
-        end: (state) => this.#end(state),
-      },
-      info,
-    );
-  }
-
-  #end(state: ClientState & { status: 'closed' | 'expired' }): void {
-    this.#phase = 'ended';
-    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The translation client ended: ${state.status}.`));
-    this.#waiters.rejectAll(new RealtimeError('VOXWIRE_ABORTED', 'The translation client was disconnected.'));
-    this.transport.close();
-    this.#setState(state);
-  }
-
-  /** Read through a method: narrowing from before an `await` must not hide a `disconnect()`. */
-  #ended(): boolean {
-    return this.#phase === 'ended';
   }
 
   #send(event: TranslationClientEvent): boolean {
@@ -443,21 +395,6 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   #timeoutMs(): number {
     return this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  }
-
-  #setState(state: ClientState): void {
-    const previous = this.#currentState;
-    this.#currentState = state;
-    this.#safeEmit('state', state, previous);
-  }
-
-  /** A listener that throws must not break the connection's event loop. */
-  #safeEmit<K extends keyof TranslationClientEvents>(name: K, ...args: TranslationClientEvents[K]): void {
-    try {
-      (this.emit as (name: K, ...args: TranslationClientEvents[K]) => boolean)(name, ...args);
-    } catch (error) {
-      this.#logger.error(`A listener for "${String(name)}" threw; the translation client carries on.`, { error });
-    }
   }
 
   #createId(): string {

@@ -45,14 +45,26 @@ describe('SessionLimits', () => {
     expect(clock.pendingDelays()).toEqual([]);
   });
 
-  it('idleOnly leaves the duration disarmed; stop() disarms everything', async () => {
-    const { clock, log, limits } = rig({ maxDurationMs: 1_000, idleMs: 5_000, warningMs: 0 });
-    limits.start({ idleOnly: true });
-    await clock.advance(2_000);
-    expect(log).toEqual([]);
+  it('a resumed start keeps counting the duration from the first start; stop() disarms everything', async () => {
+    const { clock, log, limits } = rig({ maxDurationMs: 10_000, idleMs: 50_000, warningMs: 2_000 });
+    limits.start();
+    await clock.advance(4_000);
     limits.stop();
-    await clock.advance(10_000);
+    // A reconnect: the duration is not disarmed, nor started over.
+    await clock.advance(1_000);
+    limits.start({ resume: true });
+    await clock.advance(2_999);
     expect(log).toEqual([]);
+    await clock.advance(1);
+    expect(log).toEqual([['warning', 'time_limit', 2_000]]);
+    // A second resume after the warning does not warn again, and ends on time.
+    limits.stop();
+    limits.start({ resume: true });
+    await clock.advance(2_000);
+    expect(log).toEqual([['warning', 'time_limit', 2_000], ['end', 'time_limit']]);
+    limits.stop();
+    await clock.advance(100_000);
+    expect(log).toHaveLength(2);
     expect(clock.pendingDelays()).toEqual([]);
   });
 

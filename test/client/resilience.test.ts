@@ -255,6 +255,29 @@ describe('limits', () => {
     expect(client.state).toEqual({ status: 'expired', reason: 'time_limit' });
   });
 
+  it('maxDurationMs still ends the session after a reconnect, counted from the first connect', async () => {
+    const { server, url } = await startMock();
+    const clock = new FakeClock();
+    const client = new RealtimeClient({ url, logger: silentLogger, clock, maxDurationMs: 120_000, sessionEndingWarningMs: 30_000, reconnect: exponentialBackoff({ jitter: 'none' }) });
+    stoppers.push(() => client.disconnect());
+    const endings: unknown[] = [];
+    client.on('sessionEnding', (info) => endings.push(info));
+    await client.connect();
+    await clock.advance(60_000);
+    server.dropConnections();
+    await once<void>((resolve) => client.on('state', (s) => s.status === 'reconnecting' && resolve()), 'reconnecting');
+    const reconnected = once<void>((resolve) => client.on('state', (s) => s.status === 'connected' && resolve()), 'reconnected');
+    await clock.advance(1_000);
+    await reconnected;
+    // 61 s of the 120 s are used: the warning comes 29 s later, the end 30 s after it.
+    await clock.advance(28_999);
+    expect(endings).toEqual([]);
+    await clock.advance(1);
+    expect(endings).toEqual([{ reason: 'time_limit', source: 'client', remainingMs: 30_000 }]);
+    await clock.advance(30_000);
+    expect(client.state).toEqual({ status: 'expired', reason: 'time_limit' });
+  });
+
   it('endAfterIdleMs ends a silent session and activity postpones it', async () => {
     const { url } = await startMock({ audioPace: 'instant' });
     const clock = new FakeClock();

@@ -1,0 +1,244 @@
+/**
+ * The connection lifecycle every voxwire client shares (`RealtimeClient`, `LiveClient`,
+ * `TranslationClient`): its phases, `connect()`, the end of a session for good, what a close
+ * leads to (end, or reconnect under the {@link ReconnectPolicy}), and the reconnect loop. Each client keeps only its own session logic and plugs it
+ * in through {@link ConnectionHooks}.
+ */
+import type { EventEmitter as EventEmitter3 } from 'eventemitter3';
+import type { Clock } from '../base/clock';
+import type { Logger } from '../base/logger';
+import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
+import type { Transport, TransportCloseInfo } from '../transport/transport';
+import { sleep } from './abort';
+import type { ClientState } from './client-events';
+import type { EventWaiters } from './event-waiters';
+import { exponentialBackoff, neverReconnect } from './reconnect';
+import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
+import { expiryReason, finalStateAfter, toRealtimeError } from './session-errors';
+
+/** A state a client ends in. */
+export type EndState = ClientState & { status: 'closed' | 'expired' };
+
+/**
+ * Where a client's connection is: not started, opening a session, live, closing gracefully
+ * (Live, translation), waiting to reconnect, or ended for good.
+ */
+export type ConnectionPhase = 'idle' | 'handshake' | 'live' | 'closing' | 'backoff' | 'ended';
+
+/** The events every client emits about its connection. */
+export type ConnectionEvents = {
+  /** The connection state changed. */
+  state: [state: ClientState, previous: ClientState];
+  /** Something failed; the client carries on. */
+  error: [error: RealtimeError];
+};
+
+/** What a client plugs into its {@link Connection}. */
+export interface ConnectionHooks {
+  /** The client's transport. */
+  readonly transport: Transport;
+  /** Its pending waits (`EventWaiters`): a close rejects them. */
+  readonly waiters: Pick<EventWaiters<never>, 'rejectAll'>;
+  /** Its clock (backoff delays). */
+  readonly clock: Clock;
+  /** Its random source (jitter). */
+  readonly random: () => number;
+  /** Its reconnect policy. */
+  readonly policy: ReconnectPolicy;
+  /** The client in words, for messages: `client`, `Live client`, `translation client`. */
+  readonly label: string;
+  /**
+   * Opens a session (the phase is `handshake`): connects the transport and sets the session up,
+   * then sets the phase `live` and the state `connected`. `restore` after a drop or a rotation.
+   * Rejects when the attempt failed.
+   */
+  open(signal: AbortSignal | undefined, restore: boolean): Promise<void>;
+  /** The client's {@link SafeEmit}: the connection emits `state` and `error` through it. */
+  readonly emit: SafeEmit<ConnectionEvents>;
+  /** A live session dropped (a close, a rotation): mark what was in flight. */
+  dropped?(): void;
+  /** The client ends (`wasLive`: a session was live or closing): release what the session held. */
+  ending?(wasLive: boolean): void;
+  /** The first `connect()` failed: release what the attempt started. */
+  failedToConnect?(): void;
+}
+
+/**
+ * The phases and the lifecycle of one client's connection. The client reads {@link Connection.phase}
+ * and {@link Connection.signal}, and calls `connect`, `disconnect`, `end`, `reconnect` and `reopen`; the
+ * transport's `close` goes to {@link Connection.onClose}.
+ */
+export class Connection {
+  /** Where the connection is. */
+  phase: ConnectionPhase = 'idle';
+  /** The last `error` event of this session was `session_expired`. */
+  sessionExpired = false;
+  /** The reason of the relay's last `voxwire.session.ending` in this session. */
+  relayEnding: string | undefined;
+  readonly #hooks: ConnectionHooks;
+  #state: ClientState = { status: 'idle' };
+  #lifecycle = new AbortController();
+
+  constructor(hooks: ConnectionHooks) {
+    this.#hooks = hooks;
+  }
+
+  /** The connection state the client reports. */
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** Aborted when the client ends; what a connection starts listens to it. */
+  get signal(): AbortSignal {
+    return this.#lifecycle.signal;
+  }
+
+  /** True once the client ended. A method, so narrowing across an `await` cannot hide an end. */
+  ended(): boolean {
+    return this.phase === 'ended' || this.#lifecycle.signal.aborted;
+  }
+
+  /** Sets and emits the state. */
+  setState(state: ClientState): void {
+    const previous = this.#state;
+    this.#state = state;
+    this.#hooks.emit('state', state, previous);
+  }
+
+  /**
+   * Connects: opens the first session. A failure ends the client (`closed`) with nothing left
+   * to settle later, and rejects with the `RealtimeError`.
+   */
+  async connect(signal: AbortSignal | undefined): Promise<void> {
+    if (this.phase !== 'idle' && this.phase !== 'ended') {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `connect(): the ${this.#hooks.label} is already ${this.#state.status}; call disconnect() first.`);
+    }
+    this.#lifecycle = new AbortController();
+    this.sessionExpired = false;
+    this.relayEnding = undefined;
+    this.setState({ status: 'connecting' });
+    try {
+      await this.#open(signal, false);
+    } catch (error) {
+      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+      this.phase = 'ended';
+      // Nothing the attempt started may settle later: its waiters and timers end here.
+      this.#lifecycle.abort(failure);
+      this.#hooks.waiters.rejectAll(failure);
+      this.#hooks.failedToConnect?.();
+      this.#hooks.transport.close();
+      this.setState({ status: 'closed', reason: failure.message, error: failure });
+      throw failure;
+    }
+  }
+
+  /** `disconnect()`: closes for good, no reconnect. Nothing to do before a connect or after the end. */
+  disconnect(): void {
+    if (this.phase === 'idle' || this.phase === 'ended') return;
+    this.end({ status: 'closed', reason: 'disconnect() was called' });
+  }
+
+  /**
+   * Ends the client in `state`: running operations abort (`VOXWIRE_ABORTED`),
+   * pending waits reject, the session's resources are released, the transport closes.
+   */
+  end(state: EndState): void {
+    const { label } = this.#hooks;
+    const wasLive = this.phase === 'live' || this.phase === 'closing';
+    this.phase = 'ended';
+    this.#lifecycle.abort(new RealtimeError('VOXWIRE_ABORTED', `The ${label} ended: ${state.status}.`));
+    this.#hooks.waiters.rejectAll(new RealtimeError('VOXWIRE_ABORTED', `The ${label} was disconnected.`));
+    this.#hooks.ending?.(wasLive);
+    this.#hooks.transport.close();
+    this.setState(state);
+  }
+
+  /** The transport closed: a live session that was not closed on purpose ends or reconnects. */
+  onClose(info: TransportCloseInfo): void {
+    this.#hooks.waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+    if (this.phase !== 'live' || info.initiatedLocally) return;
+    const final = endStateAfterClose(info, this.sessionExpired, this.relayEnding);
+    if (final) this.end(final);
+    else void this.reconnect(info);
+  }
+
+  /**
+   * Reconnects after the drop `info` until an attempt succeeds, the policy gives up
+   * (`VOXWIRE_RECONNECT_FAILED`), a failure no retry can change ends it (authentication, budget,
+   * concurrency, policy), or the client ends.
+   */
+  async reconnect(info: TransportCloseInfo): Promise<void> {
+    const hooks = this.#hooks;
+    this.phase = 'backoff';
+    hooks.dropped?.();
+    let closeCode = info.code;
+    let closeReason = info.reason;
+    for (let attempt = 1; ; attempt += 1) {
+      const delay = hooks.policy({ attempt, closeCode, closeReason, random: hooks.random });
+      if (delay === null) {
+        const error = new RealtimeError('VOXWIRE_RECONNECT_FAILED', `Gave up reconnecting after ${attempt - 1} attempt(s); last close code ${closeCode}.`);
+        this.end({ status: 'closed', reason: error.message, error });
+        return;
+      }
+      this.setState({ status: 'reconnecting', attempt, nextDelayMs: delay, closeCode });
+      if (!(await sleep(hooks.clock, this.#lifecycle.signal, delay)) || this.ended()) return;
+      try {
+        await this.reopen();
+        return;
+      } catch (error) {
+        if (this.ended()) return;
+        const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED');
+        const final = finalStateAfter(failure);
+        if (final) return this.end(final);
+        hooks.transport.close();
+        this.phase = 'backoff';
+        hooks.emit('error', failure);
+        closeCode = CLOSE_CODES.abnormal;
+        closeReason = failure.message;
+      }
+    }
+  }
+
+  /** Opens a session after a drop or a planned rotation (the phase is `handshake` meanwhile). */
+  reopen(): Promise<void> {
+    return this.#open(undefined, true);
+  }
+
+  #open(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
+    this.phase = 'handshake';
+    return this.#hooks.open(signal, restore);
+  }
+}
+
+/**
+ * The end state a close leads to, or undefined when the client should reconnect: expiry and
+ * the relay's time-limit and budget codes expire the session, authentication and policy codes
+ * close it, anything else (1006, 4000 draining) is a drop.
+ */
+export function endStateAfterClose(info: TransportCloseInfo, sessionExpired: boolean, announced?: string): EndState | undefined {
+  const disposition = classifyClose(info.code, sessionExpired);
+  if (disposition === 'expired') return { status: 'expired', reason: expiryReason(info.code, sessionExpired, announced) };
+  if (disposition !== 'closed') return undefined;
+  const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
+  const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
+  return { status: 'closed', reason: error.message, error };
+}
+
+/** The `reconnect` option, resolved: a policy, options for the default backoff, or `false` for none. */
+export function reconnectPolicyOf(option: ReconnectPolicy | ExponentialBackoffOptions | false | undefined): ReconnectPolicy {
+  return option === false ? neverReconnect : typeof option === 'function' ? option : exponentialBackoff(option);
+}
+
+/** `emit`, safe: see {@link safeEmitter}. */
+export type SafeEmit<Events extends EventEmitter3.ValidEventTypes> = <K extends EventEmitter3.EventNames<Events>>(name: K, ...args: EventEmitter3.EventArgs<Events, K>) => void;
+
+/** Emits through `emitter`; a listener that throws is logged, and the client's event loop carries on. */
+export function safeEmitter<Events extends EventEmitter3.ValidEventTypes>(emitter: { emit(name: never, ...args: never[]): boolean }, logger: Logger, label: string): SafeEmit<Events> {
+  return (name, ...args) => {
+    try {
+      (emitter.emit as (name: unknown, ...args: unknown[]) => boolean).call(emitter, name, ...args);
+    } catch (error) {
+      logger.error(`A listener for "${String(name)}" threw; the ${label} carries on.`, { error });
+    }
+  };
+}
