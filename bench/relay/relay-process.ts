@@ -1,12 +1,16 @@
 // One relay under test, alone in its process so `process.cpuUsage()` measures only the relay.
-// `node --expose-gc --import tsx bench/relay/relay-process.ts <voxwire|naive> <upstreamUrl>`;
-// it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`.
+// `node --expose-gc --import tsx bench/relay/relay-process.ts <voxwire|naive> <upstreamUrl> [redisUrl]`;
+// it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`. With a Redis
+// URL the voxwire relay keeps budgets and slots in Redis and joins the session bus, as a node
+// of a multi-node deployment does.
 import { silentLogger } from '../../src/base/logger';
 import { RelayMetrics } from '../../src/server/metrics';
 import { createRelay } from '../../src/server/node/create-relay';
+import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
+import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
 import { startNaiveRelay } from './naive-relay';
 
-const [kind, upstreamUrl] = process.argv.slice(2) as ['voxwire' | 'naive', string];
+const [kind, upstreamUrl, redisUrl] = process.argv.slice(2) as ['voxwire' | 'naive', string, string | undefined];
 const API_KEY = 'sk-bench-key';
 
 let url: string;
@@ -32,8 +36,10 @@ if (kind === 'naive') {
     },
     policy: { session: { instructions: 'You are a helpful assistant.' }, voices: ['marin', 'cedar'], maxOutputTokens: 1024 },
     limits: { maxDurationMs: 10 * 60_000, maxSessionsPerUser: 3 },
-    budget: { dailyLimit: 1e9 },
+    budget: { dailyLimit: 1e9, ...(redisUrl === undefined ? {} : { store: new RedisBudgetStore({ url: redisUrl }) }) },
+    ...(redisUrl === undefined ? {} : { bus: new RedisSessionBus({ url: redisUrl }) }),
     logger: silentLogger,
+    drainOnSignals: false,
   });
   const address = await relay.listen(0, { host: '127.0.0.1' });
   url = address.url;

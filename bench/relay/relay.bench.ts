@@ -12,11 +12,10 @@
 // relay process before and after its sessions opened. The spread over rounds is shown.
 // Targets: CPU per frame ≤ 1.15× the naive pipe, added latency ≤ 1.15×, idle session < 64 KB.
 // Run: npx tsx bench/relay/relay.bench.ts  (or npm run bench -- relay); about 2 minutes.
-import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { startFakeUpstream } from './fake-upstream';
 import { LoadGenerator, quantile } from './load-generator';
+import { startRelayChild, type Memory, type RelayChild } from './relay-child';
 
 type Kind = 'voxwire' | 'naive';
 type Target = Kind | 'direct';
@@ -29,52 +28,8 @@ const HIGH_SESSIONS = 300;
 const ROUNDS_AT_100 = 8;
 const ROUNDS_AT_300 = 6;
 const TOGETHER_ROUNDS = 8;
-const RELAY_SCRIPT = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
 
 const upstream = await startFakeUpstream();
-
-interface Memory {
-  heapUsed: number;
-  external: number;
-  rss: number;
-}
-
-interface RelayChild {
-  url: string;
-  request<Reply>(type: string): Promise<Reply>;
-  exit(): Promise<void>;
-}
-
-async function startRelay(kind: Kind): Promise<RelayChild> {
-  const child: ChildProcess = fork(RELAY_SCRIPT, [kind, upstream.url], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${kind} relay exited with ${code}`)));
-    child.on('message', (message: { type: string; url?: string }) => {
-      if (message.type === 'ready') resolve(message.url as string);
-    });
-  });
-  const replies: Record<string, string> = { mark: 'marked', report: 'report', memory: 'memory' };
-  return {
-    url,
-    request: <Reply>(type: string) =>
-      new Promise<Reply>((resolve) => {
-        const onMessage = (message: { type: string }): void => {
-          if (message.type !== replies[type]) return;
-          child.off('message', onMessage);
-          resolve(message as Reply);
-        };
-        child.on('message', onMessage);
-        child.send({ type });
-      }),
-    exit: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send({ type: 'exit' });
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
-}
 
 interface Histogram {
   bucketsSeconds: number[];
@@ -129,7 +84,7 @@ function orderFor(round: number, targets: readonly Target[]): Target[] {
  * window, so every target is measured under the same conditions many times.
  */
 async function phase(sessions: number, rounds: number, withDirect: boolean): Promise<{ windows: Window[]; together: Window[]; memory: Record<Kind, Memory[]> }> {
-  const relays = { naive: await startRelay('naive'), voxwire: await startRelay('voxwire') };
+  const relays = { naive: await startRelayChild('naive', upstream.url), voxwire: await startRelayChild('voxwire', upstream.url) };
   const generators = new Map<Target, LoadGenerator>();
   const memory: Record<Kind, Memory[]> = { naive: [], voxwire: [] };
   const idle: LoadGenerator[] = [];
