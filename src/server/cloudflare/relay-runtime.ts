@@ -115,9 +115,9 @@ export class RelayRuntime<Identity extends RelayIdentity> {
     const admission = this.#admission;
     if (admission === undefined) return undefined;
     const now = admission.core.metrics.snapshot();
-    const change = metricsChange(now, admission.reported);
+    const change = RelayRuntime.change(now, admission.reported);
     admission.reported = now;
-    return isEmptyChange(change) ? undefined : change;
+    return change;
   }
 
   /** The upstream endpoint, dialed with `fetch` (the session object's core's clock). */
