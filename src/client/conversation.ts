@@ -1,125 +1,9 @@
 import type { ConversationItem, ConversationItemInput } from '../events/items';
 import type { ServerEvent, UnknownServerEvent } from '../events/server-events';
+import { appendedText, createEntry, cutAtWord, joinText, mergeItem, partAt, toReplayItem } from './conversation-entries';
+import type { ConversationChange, ConversationEntry, ConversationUpdate, DeliveryState, TranscriptUpdate } from './conversation-types';
 
-/** Where an item stands. `incomplete`: cut off by a drop or a limit; `cancelled`: interrupted or aborted. */
-export type ConversationEntryStatus = 'in_progress' | 'completed' | 'incomplete' | 'cancelled';
-
-/**
- * Where an item the client sent stands: `pending` until the server acknowledges it
- * (`conversation.item.added`/`done` with its id), `delivered` after, `failed` when the server
- * refused it or the client ended before any session acknowledged it.
- */
-export type DeliveryState = 'pending' | 'delivered' | 'failed';
-
-/** One content part of an entry, text only: audio bytes are never kept, only their duration. */
-export interface ConversationContent {
-  /** The wire content type (`input_text`, `input_audio`, `output_text`, `output_audio`, `input_image`...). */
-  type: string;
-  /** The text, or the transcript of audio (possibly partial while deltas arrive). */
-  text: string;
-  /** Milliseconds of audio received for this part (assistant output audio). */
-  audioMs: number;
-}
-
-/**
- * One item of the conversation as the app sees it: text and figures, no audio bytes, so an
- * hour-long session stays small. Entries outlive connections.
- */
-export interface ConversationEntry {
-  /** The item id (kept across reconnects: replayed items reuse it). */
-  readonly id: string;
-  /**
-   * `message`, `function_call`, `function_call_output`, `reasoning` (a reasoning model's
-   * reasoning: its summary and content text in `content`, never replayed), or an MCP item type.
-   */
-  readonly type: string;
-  /** For messages. */
-  role: 'user' | 'assistant' | 'system' | undefined;
-  /** Where the item stands. */
-  status: ConversationEntryStatus;
-  /** The content parts, text only. */
-  content: ConversationContent[];
-  /** All text of the entry joined: typed text, transcripts, or function arguments/output. */
-  text: string;
-  /** Set when the item was truncated to what the user heard. */
-  truncatedAtMs: number | undefined;
-  /** For function calls and their outputs. */
-  callId: string | undefined;
-  /** For function calls: the tool name. */
-  name: string | undefined;
-  /** For function calls: the JSON arguments (complete once `status` is `completed`). */
-  arguments: string | undefined;
-  /** For function call outputs. */
-  output: string | undefined;
-  /** The response that produced the item, for assistant items. */
-  responseId: string | undefined;
-  /** How many sessions have seen this item; more than 1 after a reconnect replayed it. */
-  sessions: number;
-  /**
-   * The item as the server sent it, for item types this SDK does not know (`reasoning` on
-   * older releases, or whatever the API adds next): such an entry keeps its place, has no text,
-   * and is never replayed. Undefined for known types.
-   */
-  raw: Readonly<Record<string, unknown>> | undefined;
-  /** For items this client sent: whether the server has acknowledged them. Undefined for the server's items. */
-  delivery: DeliveryState | undefined;
-}
-
-/** Item types the conversation model reads; any other type is kept whole in `raw`. */
-const KNOWN_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'mcp_call', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response']);
-
-/** What changed, as emitted by the client's `conversation` event. */
-export type ConversationChange =
-  | {
-      /** A new entry joined the conversation. */
-      kind: 'added';
-      /** The entry. */
-      entry: ConversationEntry;
-    }
-  | {
-      /** An entry's text, status or content changed. */
-      kind: 'updated';
-      /** The entry, as it is now. */
-      entry: ConversationEntry;
-    }
-  | {
-      /** An assistant entry's audio was cut short, as when the user interrupts it. */
-      kind: 'truncated';
-      /** The entry, with its text cut to what was heard. */
-      entry: ConversationEntry;
-      /** Where the audio was cut, in milliseconds from its start. */
-      audioEndMs: number;
-    }
-  | {
-      /** An entry left the conversation (`conversation.item.deleted`). */
-      kind: 'removed';
-      /** The entry that was removed. */
-      entry: ConversationEntry;
-    };
-
-/** A transcript delta or final, as emitted by the client's `transcript` event. */
-export interface TranscriptUpdate {
-  /** Who spoke (or typed). */
-  role: 'user' | 'assistant';
-  /** The item the text belongs to. */
-  itemId: string;
-  /** The content part index. */
-  contentIndex: number;
-  /** The new text (empty for a final without new text). */
-  delta: string;
-  /** The whole text of the part so far. */
-  text: string;
-  /** True when the part's text is complete. */
-  final: boolean;
-}
-
-/** The result of applying one server event. */
-export interface ConversationUpdate {
-  /** The entries that changed, in order. */
-  changes: ConversationChange[];
-  /** The transcript deltas and finals the event carried. */
-  transcripts: TranscriptUpdate[];
-}
+export type { ConversationChange, ConversationContent, ConversationEntry, ConversationEntryStatus, ConversationUpdate, DeliveryState, TranscriptUpdate } from './conversation-types';
 
 const NO_UPDATE: ConversationUpdate = Object.freeze({ changes: [], transcripts: [] }) as ConversationUpdate;
 
@@ -412,8 +296,9 @@ export class Conversation {
     // An item of a type we do not know has no text here, whatever streams into it.
     if (entry.raw !== undefined) return NO_UPDATE;
     const part = partAt(entry, contentIndex, type);
+    const before = part.text;
     part.text += delta;
-    entry.text = joinText(entry);
+    entry.text = appendedText(entry, contentIndex, before, delta);
     return {
       changes: [{ kind: 'updated', entry }],
       transcripts: [{ role, itemId, contentIndex, delta, text: part.text, final: false }],
@@ -450,107 +335,4 @@ export class Conversation {
     this.#byId.set(itemId, entry);
     return entry;
   }
-}
-
-function createEntry(item: ConversationItem, responseId: string | undefined): ConversationEntry {
-  const record = item as { id?: string; type: string; role?: ConversationEntry['role']; call_id?: string; name?: string };
-  return {
-    id: record.id as string,
-    type: record.type,
-    role: record.role,
-    status: 'in_progress',
-    content: [],
-    text: '',
-    truncatedAtMs: undefined,
-    callId: record.call_id,
-    name: record.name,
-    arguments: undefined,
-    output: undefined,
-    responseId,
-    sessions: 1,
-    raw: KNOWN_ITEM_TYPES.has(record.type) ? undefined : (item as Record<string, unknown>),
-    delivery: undefined,
-  };
-}
-
-function mergeItem(entry: ConversationEntry, item: ConversationItem): void {
-  if (entry.raw !== undefined) {
-    // An item type we do not know: keep its latest form whole, read nothing from it.
-    entry.raw = item as Record<string, unknown>;
-    const status = (item as { status?: unknown }).status;
-    if (status === 'completed' || status === 'incomplete') entry.status = status;
-    return;
-  }
-  if (entry.type === 'reasoning') {
-    mergeReasoning(entry, item);
-    return;
-  }
-  const record = item as {
-    status?: string | null;
-    content?: Array<{ type?: string; text?: string | null; transcript?: string | null }> | null;
-    arguments?: string;
-    output?: string;
-    call_id?: string;
-    name?: string;
-  };
-  if (record.status === 'completed' || record.status === 'incomplete') entry.status = record.status;
-  if (record.call_id) entry.callId = record.call_id;
-  if (record.name) entry.name = record.name;
-  if (typeof record.arguments === 'string' && record.arguments.length > 0) entry.arguments = record.arguments;
-  if (typeof record.output === 'string') entry.output = record.output;
-  (record.content ?? []).forEach((incoming, index) => {
-    const part = partAt(entry, index, incoming.type ?? 'unknown');
-    const text = incoming.text ?? incoming.transcript;
-    // Never overwrite assembled deltas with the empty transcript an early event carries.
-    if (typeof text === 'string' && text.length > 0 && entry.truncatedAtMs === undefined) part.text = text;
-  });
-  entry.text = joinText(entry);
-}
-
-/** A reasoning item's text: its summary parts, then its content parts (`reasoning_text`), as the server last sent them. */
-function mergeReasoning(entry: ConversationEntry, item: ConversationItem): void {
-  const record = item as { status?: unknown; summary?: unknown; content?: unknown };
-  if (record.status === 'completed' || record.status === 'incomplete') entry.status = record.status;
-  const parts = [record.summary, record.content].flatMap((list) => (Array.isArray(list) ? (list as Array<{ type?: unknown; text?: unknown } | null>) : []));
-  const content = parts.filter((part) => typeof part?.text === 'string' && part.text.length > 0).map((part) => ({ type: String(part?.type), text: part?.text as string, audioMs: 0 }));
-  // An empty summary on `added` must not wipe the text a later event gave.
-  if (content.length > 0 || entry.content.length === 0) entry.content = content;
-  entry.text = joinText(entry);
-}
-
-function partAt(entry: ConversationEntry, index: number, type: string): ConversationContent {
-  while (entry.content.length <= index) entry.content.push({ type, text: '', audioMs: 0 });
-  return entry.content[index] as ConversationContent;
-}
-
-function joinText(entry: ConversationEntry): string {
-  if (entry.type === 'function_call') return entry.arguments ?? '';
-  if (entry.type === 'function_call_output') return entry.output ?? '';
-  return entry.content
-    .map((part) => part.text)
-    .filter((text) => text.length > 0)
-    .join(' ');
-}
-
-/** Keeps the first `fraction` of `text`, ending on a word boundary. */
-function cutAtWord(text: string, fraction: number): string {
-  if (fraction >= 1) return text;
-  if (fraction <= 0) return '';
-  const cut = Math.round(text.length * fraction);
-  const space = text.lastIndexOf(' ', cut);
-  return (space > 0 ? text.slice(0, space) : text.slice(0, cut)).trimEnd();
-}
-
-function toReplayItem(entry: ConversationEntry, outputs: Set<string | undefined>, calls: Set<string | undefined>): ConversationItemInput | undefined {
-  if (entry.type === 'function_call') {
-    if (!entry.callId || !outputs.has(entry.callId) || !entry.name) return undefined;
-    return { id: entry.id, type: 'function_call', call_id: entry.callId, name: entry.name, arguments: entry.arguments ?? '{}' };
-  }
-  if (entry.type === 'function_call_output') {
-    if (!entry.callId || !calls.has(entry.callId)) return undefined;
-    return { id: entry.id, type: 'function_call_output', call_id: entry.callId, output: entry.output ?? '' };
-  }
-  if (entry.type !== 'message' || !entry.role || entry.text.trim().length === 0) return undefined;
-  if (entry.role === 'assistant') return { id: entry.id, type: 'message', role: 'assistant', content: [{ type: 'output_text', text: entry.text }] };
-  return { id: entry.id, type: 'message', role: entry.role, content: [{ type: 'input_text', text: entry.text }] };
 }

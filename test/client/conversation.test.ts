@@ -43,6 +43,24 @@ describe('Conversation', () => {
     expect(entry?.content[0]?.audioMs).toBe(1000);
   });
 
+  it('keeps an entry of several parts joined as deltas stream into any part, in any order', () => {
+    const conversation = new Conversation();
+    conversation.apply(ev({ type: 'response.output_item.added', response_id: 'r', output_index: 0, item: { id: 'm', type: 'message', role: 'assistant', status: 'in_progress', content: [] } }));
+    const delta = (contentIndex: number, text: string, type = 'response.output_audio_transcript.delta') =>
+      conversation.apply(ev({ type, response_id: 'r', item_id: 'm', output_index: 0, content_index: contentIndex, delta: text }));
+    delta(1, 'spoken');
+    expect(conversation.get('m')?.text).toBe('spoken');
+    delta(0, 'Text', 'response.output_text.delta');
+    expect(conversation.get('m')?.text).toBe('Text spoken');
+    delta(1, ' on');
+    delta(1, '');
+    delta(0, ' first', 'response.output_text.delta');
+    delta(2, 'third');
+    delta(2, ' part');
+    expect(conversation.get('m')?.text).toBe('Text first spoken on third part');
+    expect(conversation.get('m')?.content.map((part) => part.text)).toEqual(['Text first', 'spoken on', 'third part']);
+  });
+
   it('does not let an empty transcript in a later event wipe assembled text', () => {
     const conversation = new Conversation();
     conversation.apply(ev({ type: 'conversation.item.added', previous_item_id: null, item: { id: 'u', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio', transcript: null }] } }));
