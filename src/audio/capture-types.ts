@@ -102,6 +102,20 @@ export interface MicrophoneCaptureOptions {
    */
   workletUrl?: string | URL;
   /**
+   * In a browser, stream the chunks to a `RealtimeClient`'s WebSocket from a dedicated Worker
+   * linked to this capture's worklet, so they never wait for the page's main thread (see
+   * docs/audio.md). While they do, `chunk` events are not emitted on the page. Off, or where the
+   * Worker cannot start, chunks go through the main thread.
+   * @default true
+   */
+  offThread?: boolean;
+  /**
+   * URL of `voxwire/audio/worklets/socket-worker.js` served by your app. Needed for `offThread`
+   * under a Content-Security-Policy that does not allow `blob:` workers.
+   * @default the bundled copy, loaded from a Blob URL
+   */
+  workerUrl?: string | URL;
+  /**
    * Resume a context that the system suspends or interrupts once it may run again. Turn off
    * if your app suspends the context itself on purpose.
    * @default true

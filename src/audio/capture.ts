@@ -23,6 +23,7 @@ import {
 import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice, type MediaDevicesLike } from './devices';
 import { toAudioLevel } from './levels';
 import { SilenceWatch } from './silence-watch';
+import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
 import { loadWorklet } from './worklet-loader';
 import {
   CAPTURE_PROCESSOR_NAME,
@@ -79,6 +80,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   #ducked = false;
   #selectedDeviceId: string | undefined;
   readonly #silence: SilenceWatch;
+  readonly #socketHost: AudioSocketHost | undefined;
   #mediaDevices: MediaDevicesLike | undefined;
   readonly #onDeviceChange = (): void => {
     void this.#refreshDevices();
@@ -131,6 +133,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     this.#silence = new SilenceWatch(silenceTimeoutMs);
     this.#isMuted = options.muted ?? false;
     this.#selectedDeviceId = options.deviceId;
+    this.#socketHost = options.offThread === false ? undefined : registerSocketHost({ workerUrl: options.workerUrl, logger: this.#logger });
   }
 
   /** The current state. */
@@ -166,8 +169,13 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   subscribe(onChunk: (chunk: Int16Array | Uint8Array) => void): () => void {
     const listener = (chunk: Int16Array | Uint8Array): void => onChunk(chunk);
     this.on('chunk', listener);
+    // A subscribed client wants the chunks on the wire: the socket worker may now send them.
+    this.#socketHost?.countInput(1);
+    let subscribed = true;
     return () => {
       this.off('chunk', listener);
+      if (subscribed) this.#socketHost?.countInput(-1);
+      subscribed = false;
     };
   }
 
@@ -310,6 +318,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
       node.port.onmessage = (event: MessageEvent<CaptureProcessorMessage>) => this.#receive(pipeline, event.data);
       this.#watchTrack(stream);
       this.#pipeline = pipeline;
+      this.#socketHost?.linkCapture(node);
       this.#silence.reset();
       this.#mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
       this.#options.duckDuring?.on('playing', this.#onPlaying);
@@ -333,6 +342,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     // The worklet answers from its message handler even while the context is suspended.
     await Promise.race([pipeline.stopped, new Promise((resolve) => setTimeout(resolve, 500))]);
     pipeline.node.port.onmessage = null;
+    this.#socketHost?.unlink(pipeline.node);
     pipeline.source.disconnect();
     pipeline.node.disconnect();
     this.#unwatchTrack(pipeline.stream);

@@ -77,6 +77,19 @@ export interface AudioPlayerOptions {
    */
   workletUrl?: string | URL;
   /**
+   * In a browser, open the WebSocket of a `RealtimeClient` in a dedicated Worker linked to this
+   * player's worklet, so output audio and barge-in never wait for the page's main thread (see
+   * docs/audio.md). Off, or where the Worker cannot start, audio goes through the main thread.
+   * @default true
+   */
+  offThread?: boolean;
+  /**
+   * URL of `voxwire/audio/worklets/socket-worker.js` served by your app. Needed for `offThread`
+   * under a Content-Security-Policy that does not allow `blob:` workers.
+   * @default the bundled copy, loaded from a Blob URL
+   */
+  workerUrl?: string | URL;
+  /**
    * Resume a context that the system suspends or interrupts once it may run again.
    * @default true
    */

@@ -16,6 +16,7 @@ import { MediaElementOutput } from './media-element-output';
 import { applyOutputDevice, closePlaybackGraph, openPlaybackGraph, type PlaybackGraph } from './playback-graph';
 import { ArrivalJitter, flushResultOf, PlayedPositions } from './playback-positions';
 import type { AudioPlayerEvents, AudioPlayerFlushResult, AudioPlayerOptions, AudioPlayerState, PlaybackStats } from './playback-types';
+import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
 import type { PlaybackControlMessage, PlaybackProcessorMessage } from './worklets/messages';
 
 
@@ -46,6 +47,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   readonly #logger: Logger;
   readonly #fadeMs: number;
   readonly #levelHz: number;
+  readonly #socketHost: AudioSocketHost | undefined;
   #currentState: AudioPlayerState = { status: 'idle' };
   #graph: PlaybackGraph | undefined;
   #starting: Promise<void> | undefined;
@@ -95,6 +97,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       );
     }
     this.#outputDeviceId = options.outputDeviceId;
+    this.#socketHost = options.offThread === false ? undefined : registerSocketHost({ workerUrl: options.workerUrl, logger: this.#logger });
   }
 
   /** The current state. */
@@ -262,7 +265,9 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       const timer = setTimeout(() => this.#settleFlushFromReport(id), this.#options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
       this.#pendingFlushes.set(id, { resolve, timer });
       const immediate = graph.lifecycle.context.state !== 'running';
-      this.#post(graph, { type: 'flush', id, immediate });
+      // After a barge-in the socket worker already flushed: learn what it measured.
+      const repeat = this.#socketHost?.isLinked(graph.node) === true;
+      this.#post(graph, { type: 'flush', id, immediate, repeat });
     });
   }
 
@@ -309,7 +314,10 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     this.#queued = [];
     const graph = this.#graph;
     this.#graph = undefined;
-    if (graph !== undefined) await closePlaybackGraph(graph);
+    if (graph !== undefined) {
+      this.#socketHost?.unlink(graph.node);
+      await closePlaybackGraph(graph);
+    }
     this.#setPlaying(false);
     this.#setState({ status: 'closed' });
   }
@@ -332,6 +340,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
         return;
       }
       this.#graph = graph;
+      this.#socketHost?.linkPlayback(graph.node);
       const queued = this.#queued;
       this.#queued = [];
       for (const chunk of queued) this.#postWrite(graph, chunk);

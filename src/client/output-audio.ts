@@ -111,15 +111,18 @@ export class OutputAudio {
   }
 
   #play(event: AudioDelta, decoder: WireAudioDecoder): void {
-    let samples: Int16Array;
+    const { sampleRate } = decoder.info;
+    // voxwire/audio's socket worker played this delta itself and sent only its length.
+    const playedOffThread = (event as { voxwire_samples?: number }).voxwire_samples;
+    let samples: Int16Array | undefined;
     try {
-      samples = decoder.decode(event.delta);
+      if (playedOffThread === undefined) samples = decoder.decode(event.delta);
     } catch (error) {
       this.#host.emitError(toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
       return;
     }
-    const { sampleRate } = decoder.info;
-    this.#host.conversation.addAudio(event.item_id, event.content_index, (samples.length / sampleRate) * 1000);
+    this.#host.conversation.addAudio(event.item_id, event.content_index, ((samples?.length ?? playedOffThread!) / sampleRate) * 1000);
+    if (!samples) return;
     this.#host.emitAudio({ responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
     if (this.#sink && !this.#flushedItems.has(event.item_id)) {
       try {

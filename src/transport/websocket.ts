@@ -123,6 +123,9 @@ interface WsModule {
 
 type GlobalWebSocket = new (url: string, protocols: string[]) => WebSocketLike;
 
+/** Where voxwire/audio registers its socket host (src/audio/worker/socket-host.ts). */
+const SOCKET_HOST = Symbol.for('voxwire.audio-socket-host');
+
 type LoadedWs = (Partial<WsModule> & { default?: Partial<WsModule> }) | undefined;
 let wsLoading: Promise<LoadedWs> | undefined;
 
@@ -153,14 +156,19 @@ async function openDefaultWebSocket(url: string, key: string | undefined, protoc
       return new Ctor(url, protocols, { headers: withAuth, perMessageDeflate: false });
     }
   }
+  const withKey = key === undefined ? protocols : ['realtime', `openai-insecure-api-key.${key}`, ...protocols];
+  // voxwire/audio's player or capture registers a host that opens the socket in a Worker beside
+  // the audio worklets (docs/audio.md); undefined when that Worker cannot start.
+  const hosted = await (globalThis as { [SOCKET_HOST]?: { open(url: string, protocols: string[]): Promise<WebSocketLike | undefined> } })[SOCKET_HOST]?.open(url, withKey);
   const Global = (globalThis as { WebSocket?: GlobalWebSocket }).WebSocket;
+  if (hosted) return hosted;
   if (!Global) {
     throw new RealtimeError(
       'VOXWIRE_NO_WEBSOCKET',
       'No WebSocket implementation found: install the `ws` package (npm install ws) or pass `createWebSocket`.',
     );
   }
-  return new Global(url, key === undefined ? protocols : ['realtime', `openai-insecure-api-key.${key}`, ...protocols]);
+  return new Global(url, withKey);
 }
 
 function textOf(data: unknown): string | ArrayBuffer | ArrayBufferView {

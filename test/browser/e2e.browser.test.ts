@@ -1,5 +1,8 @@
 /**
- * End to end in real Chromium: the page's RealtimeClient talks to the MockRealtimeServer over
+ * End to end in real Chromium, on each audio path: off the main thread (the socket in a Worker
+ * linked to the worklets, from a Blob URL and, under a strict Content-Security-Policy, from
+ * its file), the main-thread path (`offThread: false`), and the fallbacks (no Worker; a strict
+ * CSP without `workerUrl`). The page's RealtimeClient talks to the MockRealtimeServer over
  * the WebSocket transport; the fake microphone asks the question, the mock answers with the
  * long reply, and the user barges in (the interruption clip) while it plays. The server must
  * cancel the response (VAD) and receive a truncate whose audio_end_ms is the worklet's
@@ -18,7 +21,9 @@ import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { createScenario } from '../../src/testing/script/scenario';
 import { bundlePage, chromiumAvailable, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
-import type { BargeInResult } from './pages/e2e-page';
+import type { BargeInOptions, BargeInResult } from './pages/e2e-page';
+import { TAP_SOURCE } from './pages/tap-worklet';
+import { buildSocketWorker } from '../../scripts/build-worklets';
 import { base64ToFloat32 } from './signal';
 
 const enabled = chromiumAvailable();
@@ -38,7 +43,23 @@ async function writeMicrophoneScript(directory: string): Promise<string> {
   return path;
 }
 
-describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeServer + Chromium)', () => {
+/** One way the page runs: its options, its CSP, and which path the audio must take. */
+interface PathCase {
+  name: string;
+  options: BargeInOptions;
+  strictCsp: boolean;
+  offThread: boolean;
+}
+
+const cases: PathCase[] = [
+  { name: 'off the main thread (Worker from a Blob URL)', options: { offThread: true }, strictCsp: false, offThread: true },
+  { name: 'off the main thread under a strict CSP (Worker from workerUrl)', options: { offThread: true, workerUrl: '/worklets/socket-worker.js' }, strictCsp: true, offThread: true },
+  { name: 'main thread (offThread: false)', options: { offThread: false }, strictCsp: false, offThread: false },
+  { name: 'fallback: no Worker in the page', options: { offThread: true, withoutWorker: true }, strictCsp: false, offThread: false },
+  { name: 'fallback: strict CSP without workerUrl (blob: Worker refused)', options: { offThread: true }, strictCsp: true, offThread: false },
+];
+
+describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + MockRealtimeServer + Chromium), $name', (path) => {
   let directory: string;
   let server: TestServer;
   let mock: MockRealtimeServer;
@@ -56,11 +77,14 @@ describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeSer
     await serveAudioPage(server);
     server.serve('/e2e', { type: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><title>e2e</title><script type="module" src="/e2e.js"></script>' });
     server.serve('/e2e.js', { type: 'text/javascript', body: await bundlePage('test/browser/pages/e2e-page.ts') });
+    server.serve('/tap.js', { type: 'text/javascript', body: TAP_SOURCE });
+    server.serve('/worklets/socket-worker.js', { type: 'text/javascript', body: await buildSocketWorker({ minify: false }) });
+    if (path.strictCsp) server.setHeaders('/e2e', { 'content-security-policy': "script-src 'self'; worker-src 'self'" });
     browser = await launchChromium({ fakeMicrophoneWav: microphone });
     await browser.page.goto(`${server.origin}/e2e`);
     await browser.page.waitForFunction(() => document.title === 'ready');
     try {
-      result = (await browser.page.evaluate(`window.vx.bargeIn(${JSON.stringify(url)})`)) as BargeInResult;
+      result = (await browser.page.evaluate(`window.vx.bargeIn(${JSON.stringify(url)}, ${JSON.stringify(path.options)})`)) as BargeInResult;
     } catch (error) {
       throw new Error(`the barge-in page failed: ${String(error)}\n${browser.logs.join('\n')}`);
     }
@@ -78,8 +102,24 @@ describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeSer
     const connection = mock.connections[0]!;
     expect(connection.authVia).toBe('subprotocol');
     expect(connection.apiKey).toBe('ek_browser_test');
-    expect(result.chunksSent).toBeGreaterThan(150);
-    expect(mock.filter('input_audio_buffer.append').length).toBe(result.chunksSent);
+    expect(mock.filter('input_audio_buffer.append').length).toBeGreaterThan(150);
+    if (!path.offThread) expect(mock.filter('input_audio_buffer.append').length).toBe(result.chunksSent);
+  });
+
+  it(path.offThread ? 'kept every audio byte off the main thread' : 'took the main-thread path', () => {
+    const { main } = result;
+    expect(main.deltas).toBeGreaterThan(0);
+    if (path.offThread) {
+      // The socket lives in the Worker; the page saw the deltas without their payload, no
+      // capture chunk, no write to the player, and no Worker message carried audio.
+      expect(main).toMatchObject({ pageSockets: 0, workers: 1, deltaPayloadChars: 0, workerMessagesWithAudio: 0, captureChunks: 0, playerWrites: 0, pageAppends: 0 });
+      expect(result.chunksSent).toBe(0);
+    } else {
+      expect(main.pageSockets).toBe(1);
+      expect(main.deltaPayloadChars).toBeGreaterThan(0);
+      expect(main.playerWrites).toBeGreaterThan(0);
+      expect(main.pageAppends).toBe(mock.filter('input_audio_buffer.append').length);
+    }
   });
 
   it('cancelled the reply when the user barged in', () => {
@@ -137,13 +177,15 @@ describe.skipIf(!enabled)('barge-in end to end (RealtimeClient + MockRealtimeSer
     // The clock runs from the reply's first sample (its leading silence included) to the acknowledgement.
     const gapMs = clockMs - renderedMs;
     process.stdout.write(
-      `[e2e] audio_end_ms ${truncate.audio_end_ms}, rendered ${renderedMs.toFixed(2)}${renderedUpToMs > renderedMs ? `-${renderedUpToMs.toFixed(2)}` : ''} ms (diff ${(truncate.audio_end_ms - renderedMs).toFixed(2)} ms), ` +
+      `[e2e ${path.name}] audio_end_ms ${truncate.audio_end_ms}, rendered ${renderedMs.toFixed(2)}${renderedUpToMs > renderedMs ? `-${renderedUpToMs.toFixed(2)}` : ''} ms (diff ${(truncate.audio_end_ms - renderedMs).toFixed(2)} ms), ` +
         `clock ${clockMs.toFixed(2)} ms, underruns ${result.underruns} (silence in the reply's span ${gapMs.toFixed(1)} ms), ` +
         `output start per recorder vs worklet ${((heardStart - result.started!.contextTime) * 1000).toFixed(2)} ms, ` +
         `speech_started → output silent ${result.speechStartedToSilentMs?.toFixed(1)} ms, received ${result.interrupted!.receivedMs!.toFixed(0)} ms\n`,
     );
-    expect(truncate.audio_end_ms).toBeGreaterThanOrEqual(renderedMs - 20);
-    expect(truncate.audio_end_ms).toBeLessThanOrEqual(renderedUpToMs + 20);
+    // Off the main thread the barge-in never waits for the page: within 3 ms of what was rendered.
+    const toleranceMs = path.offThread ? 3 : 20;
+    expect(truncate.audio_end_ms).toBeGreaterThanOrEqual(renderedMs - toleranceMs);
+    expect(truncate.audio_end_ms).toBeLessThanOrEqual(renderedUpToMs + toleranceMs);
     // No more can have played than the time that passed (underruns only add time).
     expect(truncate.audio_end_ms).toBeLessThanOrEqual(clockMs + 20);
     // The resampler's symmetric filter may start the output ~1.4 ms before the first sample.

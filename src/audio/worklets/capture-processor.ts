@@ -5,7 +5,8 @@
  *
  * It runs on the audio rendering thread: each 128-frame quantum of microphone input is
  * downmixed, resampled to the wire rate with the shared {@link Resampler} and cut into
- * fixed-size chunks whose buffers are transferred (not copied) to the main thread.
+ * fixed-size chunks whose buffers are transferred (not copied) to the main thread, or, while
+ * the socket worker streams them to a live session, straight to that worker.
  */
 
 import { CaptureEngine } from './capture-engine';
@@ -14,12 +15,16 @@ import {
   type CaptureControlMessage,
   type CaptureProcessorMessage,
   type CaptureProcessorOptions,
+  type CaptureRouteMessage,
 } from './messages';
 import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions } from './worklet-scope';
 
 class CaptureProcessor extends workletScope.AudioWorkletProcessor {
   readonly #engine: CaptureEngine;
   #stopped = false;
+  /** The socket worker's port, and whether chunks go there (it streams them) or to the main thread. */
+  #link: MessagePort | undefined;
+  #toLink = false;
 
   constructor(options: ProcessorConstructionOptions) {
     super(options);
@@ -33,7 +38,10 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
       muted: settings.muted,
       gain: settings.gain,
       onChunk: (data, sequence) => {
-        this.#send({ type: 'chunk', data, sequence, contextTime: this.#now() }, [data.buffer as ArrayBuffer]);
+        const chunk: CaptureProcessorMessage = { type: 'chunk', data, sequence, contextTime: this.#now() };
+        const transfer = [data.buffer as ArrayBuffer];
+        if (this.#toLink && this.#link !== undefined) this.#link.postMessage(chunk, transfer);
+        else this.#send(chunk, transfer);
       },
       onLevel: (rms, peak) => this.#send({ type: 'level', rms, peak, contextTime: this.#now() }),
     });
@@ -59,6 +67,13 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
         this.#engine.finish();
         this.#stopped = true;
         this.#send({ type: 'stopped', chunks: this.#engine.chunkCount });
+        return;
+      case 'link':
+        this.#link = message.port;
+        message.port.onmessage = (event) => {
+          const route = event.data as CaptureRouteMessage;
+          if (route.type === 'route') this.#toLink = route.toLink;
+        };
         return;
     }
   }

@@ -33,7 +33,19 @@ export type CaptureControlMessage =
   | { type: 'mute'; muted: boolean }
   | { type: 'gain'; gain: number }
   /** Ends the stream: the processor releases the resampler's tail and a final partial chunk. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /**
+   * A port to the socket worker (off-main-thread audio). Chunks go there while the worker says
+   * `{ type: 'route', toLink: true }` over that port, and to the main thread otherwise.
+   */
+  | { type: 'link'; port: MessagePort };
+
+/** Socket worker → capture processor, over the link port. */
+export interface CaptureRouteMessage {
+  type: 'route';
+  /** True while the worker streams the chunks to a live session itself. */
+  toLink: boolean;
+}
 
 /** Capture processor → main thread. */
 export type CaptureProcessorMessage =
@@ -87,7 +99,18 @@ export type PlaybackControlMessage =
        * (the output is silent already) instead of fading in the next quantum.
        */
       immediate: boolean;
-    };
+      /**
+       * When nothing was written since the last flush, acknowledge with that flush's position
+       * instead of null: the main thread's flush after a barge-in the socket worker already
+       * flushed learns what the worker measured.
+       */
+      repeat?: boolean;
+    }
+  /**
+   * A port to the socket worker: it writes and flushes over it like the main thread, and
+   * receives every `flushed` acknowledgement.
+   */
+  | { type: 'link'; port: MessagePort };
 
 /** Where playback of one `(itemId, contentIndex)` stands. */
 export interface PlayedPosition {

@@ -99,6 +99,8 @@ export class PlaybackEngine {
   #statusSumSquares = 0;
   #statusPeak = 0;
   #reportedPlaying = false;
+  /** The last acknowledgement, until the next write (see `repeat` of {@link flush}). */
+  #previousFlush: { position: PlayedPosition | null; silentAt: number; fadeStartedAt: number } | undefined;
 
   constructor(options: PlaybackEngineOptions) {
     this.#options = options;
@@ -155,6 +157,7 @@ export class PlaybackEngine {
    */
   write(itemId: string, contentIndex: number, samples: Int16Array, sampleRate: number, now: number): void {
     if (samples.length === 0) return;
+    this.#previousFlush = undefined;
     const part = this.#partFor(itemId, contentIndex, sampleRate);
     part.receivedSamples += samples.length;
     const stream = this.#stream;
@@ -184,9 +187,15 @@ export class PlaybackEngine {
   /**
    * Requests a flush. Unless `immediate`, the fade starts in the next rendered quantum and the
    * acknowledgement is posted from the quantum in which output went silent. `immediate` (the
-   * context is not rendering) drops everything now and acknowledges at once.
+   * context is not rendering) drops everything now and acknowledges at once. `repeat`: when
+   * nothing was written since the last acknowledgement, answer at once with that one.
    */
-  flush(id: number, immediate: boolean, now: number): void {
+  flush(id: number, immediate: boolean, now: number, repeat = false): void {
+    const previous = this.#previousFlush;
+    if (repeat && previous !== undefined && this.#pendingFlushIds.length === 0 && this.#fadeRemaining === 0) {
+      this.#options.post({ type: 'flushed', ids: [id], ...previous });
+      return;
+    }
     this.#pendingFlushIds.push(id);
     if (immediate && this.#fadeRemaining === 0) this.#acknowledge(now, now);
   }
@@ -389,6 +398,7 @@ export class PlaybackEngine {
     this.#dryPart = undefined;
     this.#lastPlayedPart = undefined;
     this.#fadeRemaining = 0;
+    this.#previousFlush = { position, silentAt, fadeStartedAt };
     this.#options.post({ type: 'flushed', ids, position, silentAt, fadeStartedAt });
   }
 

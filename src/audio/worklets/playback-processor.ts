@@ -7,7 +7,8 @@
  * is resampled to the context rate into a ring buffer, and is rendered after a small adaptive
  * prebuffer. A flush fades out within the first quantum after the message arrives and is
  * acknowledged from the quantum in which output went silent, with the exact count of samples
- * of the part that were played.
+ * of the part that were played. With off-main-thread audio, the socket worker writes and
+ * flushes over a linked port the same way and hears every acknowledgement.
  */
 
 import {
@@ -21,6 +22,8 @@ import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions 
 
 class PlaybackProcessor extends workletScope.AudioWorkletProcessor {
   readonly #engine: PlaybackEngine;
+  /** The socket worker's port, when audio arrives off the main thread. */
+  #link: MessagePort | undefined;
 
   constructor(options: ProcessorConstructionOptions) {
     super(options);
@@ -31,7 +34,10 @@ class PlaybackProcessor extends workletScope.AudioWorkletProcessor {
       maxPrebufferMs: settings.maxPrebufferMs,
       fadeMs: settings.fadeMs,
       statusIntervalFrames: settings.statusIntervalFrames,
-      post: (message: PlaybackProcessorMessage) => this.port.postMessage(message),
+      post: (message: PlaybackProcessorMessage) => {
+        this.port.postMessage(message);
+        if (message.type === 'flushed') this.#link?.postMessage(message);
+      },
     });
     this.port.onmessage = (event) => this.#receive(event.data as PlaybackControlMessage);
   }
@@ -51,7 +57,11 @@ class PlaybackProcessor extends workletScope.AudioWorkletProcessor {
         this.#engine.write(message.itemId, message.contentIndex, message.samples, message.sampleRate, workletScope.currentTime);
         return;
       case 'flush':
-        this.#engine.flush(message.id, message.immediate, workletScope.currentTime);
+        this.#engine.flush(message.id, message.immediate, workletScope.currentTime, message.repeat === true);
+        return;
+      case 'link':
+        this.#link = message.port;
+        message.port.onmessage = (event) => this.#receive(event.data as PlaybackControlMessage);
         return;
     }
   }

@@ -8,13 +8,42 @@ import { RealtimeClient } from '../../../src/client/client';
 import type { InterruptionInfo } from '../../../src/client/client-events';
 import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStart } from '../../../src/audio/index';
 
-import { TAP_PROCESSOR, TAP_SOURCE } from './tap-worklet';
+import { TAP_PROCESSOR } from './tap-worklet';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 
+/** How the page runs the scenario. */
+export interface BargeInOptions {
+  /** The player's and capture's `offThread`. */
+  offThread: boolean;
+  /** Their `workerUrl`. */
+  workerUrl?: string;
+  /** Remove `Worker` from the page first (the fallback path). */
+  withoutWorker?: boolean;
+}
+
+/** What crossed the page's main thread (the off-thread path must keep audio away from it). */
+export interface MainThreadAudio {
+  /** WebSockets the page itself opened. */
+  pageSockets: number;
+  /** Workers the page started. */
+  workers: number;
+  /** `response.output_audio.delta` events the client saw, and the base64 characters they carried. */
+  deltas: number;
+  deltaPayloadChars: number;
+  /** Messages from the Worker that carried an audio payload. */
+  workerMessagesWithAudio: number;
+  /** Capture chunks delivered on the page, and samples the page wrote to the player. */
+  captureChunks: number;
+  playerWrites: number;
+  /** Appends the client sent from the page. */
+  pageAppends: number;
+}
+
 /** What the barge-in scenario returns. */
 export interface BargeInResult {
+  main: MainThreadAudio;
   contextSampleRate: number;
   /** The first part that started playing (the reply). */
   started: PlaybackStart | undefined;
@@ -33,7 +62,41 @@ export interface BargeInResult {
   errors: string[];
 }
 
-async function bargeIn(url: string): Promise<BargeInResult> {
+/** Counts what crosses the main thread: the page's WebSockets and Workers, before the SDK runs. */
+function instrument(options: BargeInOptions): MainThreadAudio {
+  const main: MainThreadAudio = { pageSockets: 0, workers: 0, deltas: 0, deltaPayloadChars: 0, workerMessagesWithAudio: 0, captureChunks: 0, playerWrites: 0, pageAppends: 0 };
+  const PageWebSocket = window.WebSocket;
+  window.WebSocket = class extends PageWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      main.pageSockets += 1;
+      const send = this.send.bind(this);
+      this.send = (data) => {
+        if (typeof data === 'string' && data.includes('"input_audio_buffer.append"')) main.pageAppends += 1;
+        send(data);
+      };
+    }
+  };
+  const PageWorker = window.Worker;
+  if (options.withoutWorker === true) {
+    delete (window as { Worker?: unknown }).Worker;
+  } else {
+    window.Worker = class extends PageWorker {
+      constructor(url: string | URL, init?: WorkerOptions) {
+        super(url, init);
+        main.workers += 1;
+        this.addEventListener('message', (event: MessageEvent) => {
+          const data = (event.data as { data?: unknown }).data;
+          if (typeof data === 'string' && /"(delta|audio)":"[^"]/.test(data) && /output_audio\.delta"|input_audio_buffer\.append"/.test(data)) main.workerMessagesWithAudio += 1;
+        });
+      }
+    };
+  }
+  return main;
+}
+
+async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInResult> {
+  const main = instrument(options);
   const errors: string[] = [];
   const client = new RealtimeClient({
     url,
@@ -46,12 +109,26 @@ async function bargeIn(url: string): Promise<BargeInResult> {
     noiseSuppression: false,
     autoGainControl: false,
     workletUrl: '/worklets/capture-processor.js',
+    offThread: options.offThread,
+    workerUrl: options.workerUrl,
   });
-  const player = new AudioPlayer({ workletUrl: '/worklets/playback-processor.js' });
+  const player = new AudioPlayer({ workletUrl: '/worklets/playback-processor.js', offThread: options.offThread, workerUrl: options.workerUrl });
+  const write = player.write.bind(player);
+  player.write = (chunk) => {
+    main.playerWrites += 1;
+    write(chunk);
+  };
+  client.on('response.output_audio.delta', (event) => {
+    main.deltas += 1;
+    main.deltaPayloadChars += event.delta.length;
+  });
+  capture.on('chunk', () => {
+    main.captureChunks += 1;
+  });
   await player.start();
   const context = player.context!;
-  const tapUrl = URL.createObjectURL(new Blob([TAP_SOURCE], { type: 'text/javascript' }));
-  await context.audioWorklet.addModule(tapUrl);
+  // Served as a file, so the strict-CSP page can load it too.
+  await context.audioWorklet.addModule('/tap.js');
   const tap = new AudioWorkletNode(context, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
   player.outputNode!.connect(tap);
 
@@ -103,6 +180,7 @@ async function bargeIn(url: string): Promise<BargeInResult> {
   await client.disconnect();
   await player.close();
   return {
+    main,
     contextSampleRate: context.sampleRate,
     started,
     ack,
