@@ -46,17 +46,22 @@ async function writeMicrophoneScript(directory: string): Promise<string> {
 /** One way the page runs: its options, its CSP, and which path the audio must take. */
 interface PathCase {
   name: string;
+  /**
+   * Compare the truncate with the recorded output. The fallbacks take the main-thread path,
+   * whose comparison the `offThread: false` case already makes.
+   */
+  measureRendered: boolean;
   options: BargeInOptions;
   strictCsp: boolean;
   offThread: boolean;
 }
 
 const cases: PathCase[] = [
-  { name: 'off the main thread (Worker from a Blob URL)', options: { offThread: true }, strictCsp: false, offThread: true },
-  { name: 'off the main thread under a strict CSP (Worker from workerUrl)', options: { offThread: true, workerUrl: '/worklets/socket-worker.js' }, strictCsp: true, offThread: true },
-  { name: 'main thread (offThread: false)', options: { offThread: false }, strictCsp: false, offThread: false },
-  { name: 'fallback: no Worker in the page', options: { offThread: true, withoutWorker: true }, strictCsp: false, offThread: false },
-  { name: 'fallback: strict CSP without workerUrl (blob: Worker refused)', options: { offThread: true }, strictCsp: true, offThread: false },
+  { name: 'off the main thread (Worker from a Blob URL)', options: { offThread: true }, strictCsp: false, offThread: true, measureRendered: true },
+  { name: 'off the main thread under a strict CSP (Worker from workerUrl)', options: { offThread: true, workerUrl: '/worklets/socket-worker.js' }, strictCsp: true, offThread: true, measureRendered: true },
+  { name: 'main thread (offThread: false)', options: { offThread: false }, strictCsp: false, offThread: false, measureRendered: true },
+  { name: 'fallback: no Worker in the page', options: { offThread: true, withoutWorker: true }, strictCsp: false, offThread: false, measureRendered: false },
+  { name: 'fallback: strict CSP without workerUrl (blob: Worker refused)', options: { offThread: true }, strictCsp: true, offThread: false, measureRendered: false },
 ];
 
 describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + MockRealtimeServer + Chromium), $name', (path) => {
@@ -146,7 +151,8 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
     expect(mock.filter({ type: 'error' })).toHaveLength(0);
   });
 
-  it('agrees within 20 ms with the reply audio the recorder heard, underrun silence excluded', async () => {
+  // Declared only where it applies (the fallbacks repeat the main-thread case's comparison).
+  if (path.measureRendered) it(`agrees within ${path.offThread ? 3 : 20} ms with the reply audio the recorder heard, underrun silence excluded`, async () => {
     const truncate = mock.filter('conversation.item.truncate')[0]!.event as unknown as { audio_end_ms: number };
     const ack = result.ack!;
     const clockMs = (ack.silentAt - result.started!.contextTime) * 1000;
@@ -188,8 +194,12 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
     expect(truncate.audio_end_ms).toBeLessThanOrEqual(renderedUpToMs + toleranceMs);
     // No more can have played than the time that passed (underruns only add time).
     expect(truncate.audio_end_ms).toBeLessThanOrEqual(clockMs + 20);
-    // The resampler's symmetric filter may start the output ~1.4 ms before the first sample.
-    expect(Math.abs(heardStart - result.started!.contextTime) * 1000).toBeLessThan(3);
+    // The resampler's symmetric filter may start the output ~1.4 ms before the first sample; an
+    // underrun in the reply's leading silence (a loaded machine) delays its first sound by
+    // at most the silence the clock saw.
+    const startOffsetMs = (heardStart - result.started!.contextTime) * 1000;
+    expect(startOffsetMs).toBeGreaterThan(-3);
+    expect(startOffsetMs).toBeLessThan(3 + Math.max(0, gapMs));
     // After the acknowledged moment the output is silent until the next reply starts.
     expect(tap.subarray(silentFrame, silentFrame + Math.round(rate * 0.02)).every((value) => value === 0)).toBe(true);
   });
