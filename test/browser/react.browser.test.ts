@@ -5,8 +5,8 @@
  * fake microphone repeating the question in a loop. The page mutes itself at each utterance's
  * start and the test unmutes when it wants the user to speak, so every turn happens in an order
  * the test decides, however slow the machine: a spoken turn with a tool call, a barge-in, a
- * reconnect that keeps the transcript, and an unmount mid-call that closes the socket and the
- * audio. One client and one upstream socket throughout. UPDATE_SCREENSHOTS=1 refreshes
+ * reconnect that keeps the transcript, hanging up and talking again, and an unmount mid-call
+ * that closes the socket and the audio. One client, and one upstream socket at a time. UPDATE_SCREENSHOTS=1 refreshes
  * docs/react-example.png.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -158,6 +158,25 @@ describe.skipIf(!enabled)('voxwire/react in Chromium (Vite-built page under Stri
     }
     expect(example.mock!.connections.length).toBe(2);
     expect(example.mock!.connections[1]!.open).toBe(true);
+    expect(await lines()).toEqual(before);
+    expect((await probe()).clients).toBe(1);
+  }, 60_000);
+
+  it('hangs up, and Talk starts a new session on the same client, transcript kept', async () => {
+    const { page } = browser;
+    const before = await lines();
+    await page.click('#talk');
+    await page.waitForSelector('#status[data-status="closed"]', { timeout: 20_000 });
+    expect(await page.textContent('#status')).toBe('Press Talk to start again.');
+    await expect.poll(() => example.mock!.openConnections, { timeout: 20_000 }).toBe(0);
+    await page.click('#talk');
+    try {
+      await page.waitForSelector('#status[data-status="connected"]', { timeout: 30_000 });
+    } catch (error) {
+      throw await failure('no second session', error);
+    }
+    expect(example.mock!.connections.length).toBe(3);
+    expect(example.mock!.openConnections).toBe(1);
     expect(await lines()).toEqual(before);
     expect((await probe()).clients).toBe(1);
   }, 60_000);
