@@ -113,6 +113,8 @@ describe.skipIf(!enabled)('voxwire/react in Chromium (Vite-built page under Stri
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
 
     expect((await lines())[0]).toBe(`user: ${QUESTION}`);
+    // useDevices listed Chromium's fake microphones once the capture ran (labels need permission).
+    await page.waitForFunction(() => [...document.querySelectorAll('#microphone option')].some((option) => (option as HTMLOptionElement).value !== '' && option.textContent !== 'microphone'), undefined, { timeout: 15_000 });
     const tool = await page.textContent('#tools li[data-status="done"]');
     expect(tool).toContain('get_weather({"location":"Paris"})');
     expect(tool).toContain('"celsius":18');
