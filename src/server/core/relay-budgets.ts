@@ -171,12 +171,16 @@ export class RelayBudgets<Identity extends RelayIdentity = RelayIdentity> {
   /** Writes what was charged during an outage back to the store, key by key. */
   async #writeBackLedger(): Promise<void> {
     for (const [key, { userId, amount }] of [...this.#ledger]) {
-      this.#ledger.delete(key);
+      // The line stays on the ledger until the store has it: a total handed to the user's
+      // sessions meanwhile must still count it (taken off first, a session's view of the
+      // budget dropped by the outage's charges for as long as the write took, and it spent them again).
       try {
         const total = await this.storeCall(() => this.#settings.store.charge(key, amount, BUDGET_KEY_TTL_MS));
+        const line = this.#ledger.get(key);
+        if (line !== undefined && line.amount === amount) this.#ledger.delete(key);
+        else if (line !== undefined) line.amount -= amount;
         this.#applyTotal(key, userId, total);
       } catch {
-        this.#addToLedger(key, userId, amount);
         return;
       }
     }
