@@ -208,6 +208,8 @@ function beforeDeadline(pending: Promise<UpstreamSocket>, clock: Clock, timeoutM
   });
 }
 
+function ignore(): void {}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -275,7 +277,11 @@ export function createUpstream<Context = unknown>(options: UpstreamOptions<Conte
           settled = true;
           clock.clearTimeout(timer);
           if (error === undefined) {
-            handlers.onError = () => undefined;
+            // The socket's listeners outlive the dial: they must not keep its closures (and the
+            // cleared timer) alive for the whole session.
+            handlers.onOpen = ignore;
+            handlers.onError = ignore;
+            timer = undefined;
             resolve(opened);
             return;
           }

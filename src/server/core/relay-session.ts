@@ -25,7 +25,7 @@ import { peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
 import { nestsDeeperThan } from './json-depth';
 import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from './legacy-bridge';
 import type { FrameRejectReason, RelayMetrics } from '../metrics';
-import { applyPolicy, initialSessionConfig, type RelaySessionType, type ResolvedSessionPolicy } from './policy';
+import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
 import type { RelayIdentity } from './relay-options';
 import type { RelaySessionHooks, RelaySessionInit } from './relay-session-init';
 import type { ResolvedRelaySettings } from './relay-settings';
@@ -33,7 +33,7 @@ import { RelayToolRunner } from './server-tools';
 import { SessionCharges } from './session-charges';
 import { arrival, base64Bytes, CLOSE_MESSAGES, frameLength, lockedTranslationField, MAX_HELD_CLIENT_FRAMES, modelsNamedBy, now, type Json } from './session-frames';
 import { SessionPipe } from './session-pipe';
-import { UpstreamFrames, type UpstreamFramesHost } from './session-upstream';
+import { UpstreamFrames } from './session-upstream';
 import type { RelayFrame } from './socket';
 import { modelDeprecatedFrame, relayErrorFrame, sessionEndingFrame } from './wire-events';
 
@@ -63,52 +63,44 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   readonly #metrics: RelayMetrics;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #maxDurationMs: number;
   readonly #appendAllowed: boolean;
   readonly #tools: RelayToolRunner | undefined;
   /** Translates a beta client both ways (`policy.betaClients: 'translate'`). */
   readonly #bridge: LegacyBridge | undefined;
-  /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported. */
-  readonly #parseOptions: ParseOptions;
+  /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported (made on the first parsed frame). */
+  #parseOptions: ParseOptions | undefined;
   /** Unknown client fields already warned about (once per field and session). */
-  readonly #warnedFields = new Set<string>();
+  #warnedFields: Set<string> | undefined;
 
   #endedReason: RelayEndReason | undefined;
   /** The time and idle limits, when either is finite (armed by {@link start}). */
-  #limits: SessionLimits | undefined;
+  readonly #limits: SessionLimits | undefined;
   #lastWarning: SessionEndingReason | undefined;
   #rejectedFrames = 0;
   readonly #upstreamFrames: UpstreamFrames;
-  #heldClientFrames: RelayFrame[] = [];
+  /** Client events held while a mixed turn's server tools finish (made when first needed). */
+  #heldClientFrames: RelayFrame[] | undefined;
   readonly #models: ReadonlyArray<readonly [model: string, path: string]>;
-  readonly #warnedModels = new Set<string>();
-  /** A conversation, or input transcription only (then response events are refused). */
-  #sessionType: RelaySessionType = 'realtime';
+  /** Models already warned about (made when first needed). */
+  #warnedModels: Set<string> | undefined;
 
   constructor(init: RelaySessionInit<Identity>) {
     this.id = init.id;
     this.identity = init.identity;
     this.userId = init.identity.userId;
-    this.#pipe = new SessionPipe(init.client, init.upstream, init.settings.metrics, init.settings, init.settings.clock);
     this.#policy = init.policy;
     this.#settings = init.settings;
     this.#hooks = init.hooks;
     this.#metrics = init.settings.metrics;
     this.#clock = init.settings.clock;
     this.#logger = init.settings.logger;
-    this.#maxDurationMs = init.maxDurationMs;
     this.#models = init.models ?? [];
-    this.#sessionType = init.sessionType ?? 'realtime';
     this.#appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
     this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
     this.#charges = new SessionCharges(init.settings, init.settings.clock, this.budgetLimit, init.budgetSpent);
     this.startedAt = this.#clock.now();
     this.#bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
-    this.#parseOptions = {
-      maxFrameBytes: init.settings.maxClientFrameBytes,
-      strict: init.settings.strictClientEvents,
-      onWarning: (warning) => this.#warnUnknownField(warning),
-    };
+    this.#pipe = new SessionPipe(init.client, init.upstream, init.settings.metrics, init.settings, init.settings.clock, this.#bridge);
     if (init.settings.serverTools.length > 0) {
       this.#tools = new RelayToolRunner(
         init.settings.serverTools,
@@ -123,21 +115,34 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     } else {
       this.#tools = undefined;
     }
-    const host: UpstreamFramesHost = {
-      id: this.id,
-      isEnded: () => this.#endedReason !== undefined,
-      end: (reason, options) => this.end(reason, options),
-      markActivity: () => this.#markActivity(),
-      toClient: (frame, startedAt) => this.#toClient(frame, startedAt),
-      sendToClient: (frame) => this.#pipe.sendToClient(frame),
-      sendUpstream: (frame) => this.#pipe.upstream.send(frame),
-      sessionTypeSeen: (type) => {
-        this.#sessionType = type;
-      },
-      transcript: (role, itemId, text) => this.#hooks.onTranscript(this, role, itemId, text),
-      usage: (responseId, usage, charged) => this.#hooks.onUsage(this, responseId, usage, charged),
-    };
-    this.#upstreamFrames = new UpstreamFrames(host, init.settings, this.#charges, this.#tools, init.audioInFrames ?? true);
+    const maxDurationMs = init.maxDurationMs;
+    const idleMs = init.settings.idleTimeoutMs;
+    this.#limits =
+      Number.isFinite(maxDurationMs) || Number.isFinite(idleMs)
+        ? new SessionLimits({
+            clock: this.#clock,
+            maxDurationMs,
+            idleMs,
+            warningMs: init.settings.endingWarningMs,
+            // The relay announces its time limit ahead; an idle end is announced as it happens
+            // (activity would make an early idle warning a false alarm for a relayed client).
+            onWarning: (kind, remainingMs) => {
+              if (kind === 'time_limit') this.warnEnding(remainingMs / 1000, kind);
+            },
+            onEnd: (kind) => this.end(kind),
+          })
+        : undefined;
+    this.#upstreamFrames = new UpstreamFrames({
+      session: this,
+      hooks: init.hooks,
+      pipe: this.#pipe,
+      limits: this.#limits,
+      settings: init.settings,
+      charges: this.#charges,
+      tools: this.#tools,
+      audioInFrames: init.audioInFrames ?? true,
+      sessionType: init.sessionType ?? 'realtime',
+    });
   }
 
   /** Why the session ended, or undefined while it runs. */
@@ -177,23 +182,9 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * config upstream (the client's `session.created` waits until it is in force).
    */
   start(): void {
-    if (Number.isFinite(this.#maxDurationMs) || Number.isFinite(this.#settings.idleTimeoutMs)) {
-      this.#limits = new SessionLimits({
-        clock: this.#clock,
-        maxDurationMs: this.#maxDurationMs,
-        idleMs: this.#settings.idleTimeoutMs,
-        warningMs: this.#settings.endingWarningMs,
-        // The relay announces its time limit ahead; an idle end is announced as it happens
-        // (activity would make an early idle warning a false alarm for a relayed client).
-        onWarning: (kind, remainingMs) => {
-          if (kind === 'time_limit') this.warnEnding(remainingMs / 1000, kind);
-        },
-        onEnd: (kind) => this.end(kind),
-      });
-      this.#limits.start();
-    }
+    this.#limits?.start();
     for (const [model, path] of this.#models) this.#checkSessionModel(model, path);
-    const initial = this.#settings.translation ? this.#settings.translation.session : initialSessionConfig(this.#policy, this.#sessionType);
+    const initial = this.#settings.translation ? this.#settings.translation.session : initialSessionConfig(this.#policy, this.#upstreamFrames.sessionType);
     if (initial !== undefined) this.#upstreamFrames.configure(initial);
   }
 
@@ -276,7 +267,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#pipe.stop();
     this.#upstreamFrames.stop();
     this.#tools?.dispose();
-    this.#heldClientFrames = [];
+    this.#heldClientFrames = undefined;
     // A client already warned for this reason knows; anyone else learns why right before the close.
     if (SESSION_END_REASONS[reason].announced && this.#lastWarning !== reason) this.#pipe.sendToClient(sessionEndingFrame(0, reason as SessionEndingReason));
     if (reason !== 'client_closed') this.#pipe.client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
@@ -322,8 +313,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   #checkSessionModel(model: string, path: string): { message: string; path: string } | undefined {
     const check = checkModel(model, this.#clock.now(), 'relay', path);
     if (check.action === 'refuse') return { message: check.error.message, path };
-    if (check.action === 'warn' && !this.#warnedModels.has(model)) {
-      this.#warnedModels.add(model);
+    if (check.action === 'warn' && this.#warnedModels?.has(model) !== true) {
+      (this.#warnedModels ??= new Set()).add(model);
       this.#pipe.sendToClient(modelDeprecatedFrame(check.warning, check.message));
       this.#hooks.onModelWarning?.(this, check.warning, check.message);
     }
@@ -345,13 +336,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
 
   #handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
     let frame = original;
-    let result = parseClientEvent(frame, this.#parseOptions);
+    let result = parseClientEvent(frame, this.#clientParseOptions());
     if (!result.ok && result.error.code === 'VOXWIRE_INVALID_EVENT') {
       const beta = this.#handleBetaFrame(frame);
       if (beta === 'refused') return;
       if (beta !== undefined) {
         frame = beta;
-        result = parseClientEvent(frame, this.#parseOptions);
+        result = parseClientEvent(frame, this.#clientParseOptions());
       }
     }
     if (!result.ok) {
@@ -387,19 +378,20 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     // With server-side tools, the client answers only client-tool calls the relay has seen.
     const tools = this.#tools;
-    const decision = applyPolicy(this.#policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId), this.#sessionType);
+    const decision = applyPolicy(this.#policy, known, tools === undefined ? () => false : (callId) => !tools.isClientCall(callId), this.#upstreamFrames.sessionType);
     if (!decision.ok) {
       this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', decision.message, { param: decision.param, eventId });
       return;
     }
     // From the update on, response events are refused here; the upstream's session.updated confirms it.
-    if (known.type === 'session.update' && known.session.type === 'transcription') this.#sessionType = 'transcription';
+    if (known.type === 'session.update' && known.session.type === 'transcription') this.#upstreamFrames.sessionType = 'transcription';
     // Always the checked view, re-serialised: the original text may hold a duplicated key whose
     // first copy the policy never saw (JSON.parse keeps the last), and an upstream may obey it.
     const outgoing = JSON.stringify(decision.event ?? known);
     if (known.type === 'conversation.item.create') tools?.noteClientCall(known.item);
     if (this.#tools?.holdingClientFrames === true) {
       // A mixed turn: the relay's tool outputs go first, so the client's follow-up sees them.
+      this.#heldClientFrames ??= [];
       if (this.#heldClientFrames.length >= MAX_HELD_CLIENT_FRAMES) {
         this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', 'too many events while the relay finishes its tool calls; wait for them', { eventId });
         return;
@@ -434,9 +426,19 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     return translated.frame === frame ? undefined : translated.frame;
   }
 
+  #clientParseOptions(): ParseOptions {
+    this.#parseOptions ??= {
+      maxFrameBytes: this.#settings.maxClientFrameBytes,
+      strict: this.#settings.strictClientEvents,
+      onWarning: (warning) => this.#warnUnknownField(warning),
+    };
+    return this.#parseOptions;
+  }
+
   /** A field newer than the schemas, forwarded as given: said once per field and session. */
   #warnUnknownField(warning: ClientEventWarning): void {
     const key = `${warning.eventType} ${warning.path}`;
+    this.#warnedFields ??= new Set();
     if (this.#warnedFields.has(key)) return;
     this.#warnedFields.add(key);
     this.#logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
@@ -503,12 +505,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   }
 
   #releaseHeldClientFrames(): void {
-    const held = this.#heldClientFrames;
-    this.#heldClientFrames = [];
+    const held = this.#heldClientFrames ?? [];
+    this.#heldClientFrames = undefined;
     for (const frame of held) this.#pipe.toUpstream(frame, now());
-  }
-
-  #toClient(upstreamFrame: RelayFrame, startedAt: number): void {
-    this.#pipe.toClient(this.#bridge?.active === true ? this.#bridge.toClient(upstreamFrame) : upstreamFrame, startedAt);
   }
 }

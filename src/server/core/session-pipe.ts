@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../base/clock';
 import type { RelayMetrics } from '../metrics';
+import type { LegacyBridge } from './legacy-bridge';
 import type { ResolvedRelaySettings } from './relay-settings';
 import { frameLength, now } from './session-frames';
 import type { RelayFrame, RelaySocket } from './socket';
@@ -32,13 +33,16 @@ export class SessionPipe {
   readonly #metrics: RelayMetrics;
   readonly #settings: PipeSettings;
   readonly #clock: Clock;
+  readonly #bridge: LegacyBridge | undefined;
   #pollTimer: unknown;
   #upstreamPaused = false;
   #clientPaused = false;
   #stopped = false;
 
-  constructor(client: RelaySocket, upstream: RelaySocket, metrics: RelayMetrics, settings: PipeSettings, clock: Clock) {
+  /** `bridge`: translates what goes to a client of the retired beta interface (when it is one). */
+  constructor(client: RelaySocket, upstream: RelaySocket, metrics: RelayMetrics, settings: PipeSettings, clock: Clock, bridge: LegacyBridge | undefined) {
     this.client = client;
+    this.#bridge = bridge;
     this.upstream = upstream;
     this.#metrics = metrics;
     this.#settings = settings;
@@ -56,8 +60,9 @@ export class SessionPipe {
     this.#metrics.upstreamBytes += frame.length;
   }
 
-  /** Forwards a frame to the client; `startedAt` (or -1) times it for the latency histogram. */
-  toClient(frame: RelayFrame, startedAt: number): void {
+  /** Forwards an upstream frame to the client (translated for a beta client); `startedAt` (or -1) times it for the latency histogram. */
+  toClient(upstreamFrame: RelayFrame, startedAt: number): void {
+    const frame = this.#bridge?.active === true ? this.#bridge.toClient(upstreamFrame) : upstreamFrame;
     const client = this.client;
     client.send(frame);
     const metrics = this.#metrics;

@@ -13,9 +13,13 @@ import type { ClientEventInput } from '../../events/client-events';
 import { parseServerEvent } from '../../events/parse';
 import type { ResponseCreateParams, Usage } from '../../events/response';
 import { parseTranslationServerEvent } from '../../events/translation-parse';
-import type { RelayEndReason } from './end-reason';
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
+import type { SessionLimits } from '../../base/session-limits';
 import type { RelaySessionType } from './policy';
+import type { RelayIdentity } from './relay-options';
+import type { RelaySession } from './relay-session';
+import type { RelaySessionHooks } from './relay-session-init';
+import type { SessionPipe } from './session-pipe';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelayToolRunner } from './server-tools';
 import type { SessionCharges } from './session-charges';
@@ -23,28 +27,26 @@ import { INIT_TIMEOUT_MS, INSPECTED_TYPES, INSPECTED_TYPES_WITH_TOOLS, isJson, i
 import type { RelayFrame } from './socket';
 import { relayErrorFrame } from './wire-events';
 
-/** What the upstream side needs from its session. */
-export interface UpstreamFramesHost {
-  /** The session id (for logs). */
-  readonly id: string;
-  /** True once the session has ended. */
-  isEnded(): boolean;
-  /** Ends the session. */
-  end(reason: RelayEndReason, options?: { code?: number; message?: string }): void;
-  /** Counts as activity for the idle limit. */
-  markActivity(): void;
-  /** Forwards an upstream frame to the client (translated for a beta client). */
-  toClient(frame: RelayFrame, startedAt: number): void;
-  /** Sends a frame the relay wrote to the client. */
-  sendToClient(frame: string): void;
-  /** Sends a frame the relay wrote upstream. */
-  sendUpstream(frame: string): void;
-  /** The upstream confirmed the kind of session. */
-  sessionTypeSeen(type: RelaySessionType): void;
-  /** A final transcript of a user or assistant item. */
-  transcript(role: 'user' | 'assistant', itemId: string, text: string): void;
-  /** A response finished with this usage; `charged` is what it added to the budget. */
-  usage(responseId: string | undefined, usage: Usage | null | undefined, charged: number): void;
+/** What the upstream side of a session is made from. */
+export interface UpstreamFramesInit {
+  /** The session (its id, whether it ended, and how to end it). */
+  session: RelaySession<RelayIdentity>;
+  /** Where transcripts and usage are reported. */
+  hooks: RelaySessionHooks;
+  /** The session's sockets. */
+  pipe: SessionPipe;
+  /** The session's time and idle limits (touched on activity), when it has any. */
+  limits: SessionLimits | undefined;
+  /** The relay's settings. */
+  settings: UpstreamSettings;
+  /** The session's charges. */
+  charges: SessionCharges;
+  /** The server-side tools, when the relay has any. */
+  tools: RelayToolRunner | undefined;
+  /** Whether the audio travels in the frames (false for a WebRTC call's sideband). */
+  audioInFrames: boolean;
+  /** The kind of session as far as known when it opens. */
+  sessionType: RelaySessionType;
 }
 
 /** The settings the upstream side reads. */
@@ -52,7 +54,12 @@ type UpstreamSettings = Pick<ResolvedRelaySettings<never>, 'translation' | 'cloc
 
 /** A session's upstream frames and the events the relay sends upstream itself. */
 export class UpstreamFrames {
-  readonly #host: UpstreamFramesHost;
+  /** A conversation, or input transcription only (then response events are refused). */
+  sessionType: RelaySessionType;
+  readonly #session: RelaySession<RelayIdentity>;
+  readonly #hooks: RelaySessionHooks;
+  readonly #pipe: SessionPipe;
+  readonly #limits: SessionLimits | undefined;
   readonly #charges: SessionCharges;
   readonly #tools: RelayToolRunner | undefined;
   readonly #translation: UpstreamSettings['translation'];
@@ -68,8 +75,12 @@ export class UpstreamFrames {
   #queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
   #relayResponseEventId: string | undefined;
 
-  constructor(host: UpstreamFramesHost, settings: UpstreamSettings, charges: SessionCharges, tools: RelayToolRunner | undefined, audioInFrames: boolean) {
-    this.#host = host;
+  constructor({ session, hooks, pipe, limits, settings, charges, tools, audioInFrames, sessionType }: UpstreamFramesInit) {
+    this.sessionType = sessionType;
+    this.#session = session;
+    this.#hooks = hooks;
+    this.#pipe = pipe;
+    this.#limits = limits;
     this.#charges = charges;
     this.#tools = tools;
     this.#translation = settings.translation;
@@ -95,7 +106,7 @@ export class UpstreamFrames {
 
   /** Stops waiting for the config (the session ended). */
   stop(): void {
-    this.#clock.clearTimeout(this.#initTimer);
+    this.#clearInitTimer();
   }
 
   /** Feeds one upstream frame (the session has not ended). */
@@ -105,10 +116,10 @@ export class UpstreamFrames {
       return;
     }
     if (type !== undefined && !this.#inspected.has(type)) {
-      if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#host.markActivity();
+      if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#limits?.touch();
       // Charged before it is forwarded: a client that leaves right after got only what was charged.
       if (this.#charges.streams) this.#charges.chargeStreamed(type, frame);
-      this.#host.toClient(frame, startedAt);
+      this.#pipe.toClient(frame, startedAt);
       return;
     }
     this.#handleParsed(frame, startedAt);
@@ -118,13 +129,13 @@ export class UpstreamFrames {
     const result = parseServerEvent(frame);
     if (!result.ok) {
       // The upstream is the authority on its own protocol: pass the frame on, the client decides.
-      this.#logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.#host.id, error: result.error.message });
-      this.#host.toClient(frame, startedAt);
+      this.#logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.#session.id, error: result.error.message });
+      this.#pipe.toClient(frame, startedAt);
       return;
     }
     const event = result.event as Json;
     const type = event.type as string;
-    if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#host.markActivity();
+    if (SESSION_ACTIVITY_EVENT_TYPES.has(type)) this.#limits?.touch();
 
     switch (type) {
       case 'error':
@@ -158,17 +169,17 @@ export class UpstreamFrames {
         this.#onResponseDone(event);
         break;
       case 'conversation.item.input_audio_transcription.completed':
-        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#host.transcript('user', event.item_id, event.transcript);
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#hooks.onTranscript(this.#session, 'user', event.item_id, event.transcript);
         break;
       case 'response.output_audio_transcript.done':
-        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#host.transcript('assistant', event.item_id, event.transcript);
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string') this.#hooks.onTranscript(this.#session, 'assistant', event.item_id, event.transcript);
         break;
       case 'response.output_text.done':
-        if (typeof event.item_id === 'string' && typeof event.text === 'string') this.#host.transcript('assistant', event.item_id, event.text);
+        if (typeof event.item_id === 'string' && typeof event.text === 'string') this.#hooks.onTranscript(this.#session, 'assistant', event.item_id, event.text);
         break;
       default:
     }
-    if (this.#host.isEnded()) return;
+    if (this.#session.ended) return;
     this.#forwardEvent(type, event, startedAt, frame);
     if (type === 'response.done' && this.#queuedResponse !== undefined && !this.#activeResponse) {
       const queued = this.#queuedResponse;
@@ -184,7 +195,7 @@ export class UpstreamFrames {
   #releaseHeldSessionCreated(event: Json, startedAt: number): boolean {
     if (this.#initEventId === undefined) return false;
     this.#initEventId = undefined;
-    this.#clock.clearTimeout(this.#initTimer);
+    this.#clearInitTimer();
     const held = this.#heldSessionCreated;
     this.#heldSessionCreated = undefined;
     if (held !== undefined) this.#forwardEvent('session.created', { ...held, session: event.session }, startedAt);
@@ -194,9 +205,9 @@ export class UpstreamFrames {
   /** A translation session's upstream frame: deltas pass at once (audio charged), the rest as in a conversation. */
   #handleTranslation(type: string | undefined, frame: RelayFrame, startedAt: number): void {
     if (type !== undefined && TRANSLATION_DELTAS.has(type)) {
-      this.#host.markActivity();
+      this.#limits?.touch();
       if (this.#charges.streams && type === TRANSLATION_AUDIO_DELTA) this.#charges.chargeStreamed(OUTPUT_AUDIO_DELTA, frame);
-      this.#host.toClient(frame, startedAt);
+      this.#pipe.toClient(frame, startedAt);
       return;
     }
     const result = parseTranslationServerEvent(frame);
@@ -209,7 +220,7 @@ export class UpstreamFrames {
       }
       if (event.type === 'session.updated' && this.#releaseHeldSessionCreated(event, startedAt)) return;
     }
-    this.#host.toClient(frame, startedAt);
+    this.#pipe.toClient(frame, startedAt);
   }
 
   /** Sends an upstream event to the client after the tool filter; `original` is sent when unchanged. */
@@ -217,10 +228,10 @@ export class UpstreamFrames {
     const decision = this.#tools?.filter(type, event) ?? 'forward';
     if (decision === 'hide') return;
     if (decision === 'forward') {
-      this.#host.toClient(original ?? JSON.stringify(event), startedAt);
+      this.#pipe.toClient(original ?? JSON.stringify(event), startedAt);
       return;
     }
-    this.#host.toClient(JSON.stringify(decision.rewritten), startedAt);
+    this.#pipe.toClient(JSON.stringify(decision.rewritten), startedAt);
   }
 
   /** Handles an upstream `error`; returns true when it must not reach the client. */
@@ -228,9 +239,9 @@ export class UpstreamFrames {
     const error = isJson(event.error) ? event.error : {};
     if (error.code === 'session_expired') this.#expired = true;
     if (isServerKeyError(error)) {
-      this.#logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.#host.id, error });
-      this.#host.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
-      this.#host.end('upstream_failed', { code: CLOSE_CODES.relayMisconfigured, message: 'relay misconfigured' });
+      this.#logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.#session.id, error });
+      this.#pipe.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
+      this.#session.end('upstream_failed', { code: CLOSE_CODES.relayMisconfigured, message: 'relay misconfigured' });
       return true;
     }
     const about = typeof error.event_id === 'string' ? error.event_id : undefined;
@@ -238,15 +249,15 @@ export class UpstreamFrames {
     const message = typeof error.message === 'string' ? error.message : 'unknown error';
     if (about === this.#initEventId) {
       this.#initEventId = undefined;
-      this.#clock.clearTimeout(this.#initTimer);
-      this.#logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.#host.id, error: message });
-      this.#host.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
-      this.#host.end('policy_violation', { message: 'relay session config refused upstream' });
+      this.#clearInitTimer();
+      this.#logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.#session.id, error: message });
+      this.#pipe.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
+      this.#session.end('policy_violation', { message: 'relay session config refused upstream' });
       return true;
     }
     if (about === this.#relayResponseEventId) this.#activeResponse = false;
     // An answer to the relay's own event (a tool output, a follow-up response): not the client's business.
-    this.#logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.#host.id, error: message });
+    this.#logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.#session.id, error: message });
     return true;
   }
 
@@ -255,18 +266,19 @@ export class UpstreamFrames {
     const usage = (isJson(response?.usage) ? response.usage : undefined) as Usage | undefined;
     const charged = this.#charges.chargeResponse(usage);
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
-    this.#host.usage(responseId, usage ?? null, charged);
+    this.#hooks.onUsage(this.#session, responseId, usage ?? null, charged);
   }
 
   #trackSessionType(session: unknown): void {
     const type = isJson(session) ? session.type : undefined;
-    if (type === 'realtime' || type === 'transcription') this.#host.sessionTypeSeen(type);
+    if (type === 'realtime' || type === 'transcription') this.sessionType = type;
   }
 
   #onInitTimeout(): void {
-    if (this.#initEventId === undefined || this.#host.isEnded()) return;
+    this.#initTimer = undefined;
+    if (this.#initEventId === undefined || this.#session.ended) return;
     this.#initEventId = undefined;
-    this.#logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.#host.id });
+    this.#logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.#session.id });
     const held = this.#heldSessionCreated;
     this.#heldSessionCreated = undefined;
     if (held !== undefined) this.#forwardEvent('session.created', held, now());
@@ -274,9 +286,9 @@ export class UpstreamFrames {
 
   /** Sends an event the relay originates upstream (tool outputs, follow-ups, the session config). */
   sendRelayEvent(event: ClientEventInput): boolean {
-    if (this.#host.isEnded()) return false;
+    if (this.#session.ended) return false;
     const withId = event.event_id === undefined ? { ...event, event_id: relayEventId() } : event;
-    this.#host.sendUpstream(JSON.stringify(withId));
+    this.#pipe.upstream.send(JSON.stringify(withId));
     return true;
   }
 
@@ -291,5 +303,11 @@ export class UpstreamFrames {
     this.#relayResponseEventId = relayEventId();
     const event_id = this.#relayResponseEventId;
     this.sendRelayEvent(params === undefined ? { type: 'response.create', event_id } : { type: 'response.create', event_id, response: params });
+  }
+
+  /** Cleared and let go: a cleared handle still holds its callback (and the session) until dropped. */
+  #clearInitTimer(): void {
+    this.#clock.clearTimeout(this.#initTimer);
+    this.#initTimer = undefined;
   }
 }

@@ -291,14 +291,14 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       this.abandon(ticket);
       return;
     }
-    let upgraded = false;
-    socket.once('close', () => {
-      if (upgraded) return;
+    const onClose = (): void => {
       upstream.socket.terminate();
       this.abandon(ticket);
-    });
+    };
+    socket.once('close', onClose);
     wss.handleUpgrade(request, socket, head, (client) => {
-      upgraded = true;
+      // The session owns the socket from here; the listener would keep this request's closures alive.
+      socket.off('close', onClose);
       this.#wire(ticket, client, upstream);
     });
   }
@@ -307,17 +307,11 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), upstream.socket);
     const record: ClientRecord = { alive: true };
     this.#clients.set(client, record);
-    // The session never throws on any input; a throw here is a relay bug, and it costs this
-    // session (the client reconnects), never the process.
-    const fail = (error: unknown): void => {
-      this.settings.logger.error('relay: a session failed on an internal error; it was closed', { sessionId: session.id, error: messageOf(error) });
-      session.end('upstream_failed', { message: 'relay error' });
-    };
     client.on('message', (data: RawData) => {
       try {
         session.handleClientFrame(data as Buffer);
       } catch (error) {
-        fail(error);
+        this.#fail(session, error);
       }
     });
     client.on('pong', () => {
@@ -333,11 +327,20 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
         try {
           session.handleUpstreamFrame(data);
         } catch (error) {
-          fail(error);
+          this.#fail(session, error);
         }
       },
       (code, reason) => session.handleUpstreamClose(code, reason),
     );
+  }
+
+  /**
+   * The session never throws on any input; a throw is a relay bug, and it costs that session
+   * (the client reconnects), never the process.
+   */
+  #fail(session: RelaySession<Identity>, error: unknown): void {
+    this.settings.logger.error('relay: a session failed on an internal error; it was closed', { sessionId: session.id, error: messageOf(error) });
+    session.end('upstream_failed', { message: 'relay error' });
   }
 
   #startHeartbeat(): void {
