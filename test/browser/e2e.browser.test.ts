@@ -10,38 +10,22 @@
  * measured on the recorded output (underrun silence excluded, so a loaded machine that starves
  * the player still passes: what must hold is that the truncate names what the user heard).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resampler } from '../../src/codec/resampler';
-import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16';
-import { writeWav } from '../../src/codec/wav';
+import { pcm16ToFloat } from '../../src/codec/pcm16';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { createScenario } from '../../src/testing/script/scenario';
-import { bundlePage, chromiumAvailable, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
+import { bundlePage, chromiumAvailable, launchChromium, serveAudioPage, startTestServer, writeBargeInMicrophone, type LaunchedBrowser, type TestServer } from './harness';
 import type { BargeInOptions, BargeInResult } from './pages/e2e-page';
 import { TAP_SOURCE } from './pages/tap-worklet';
 import { buildSocketWorker } from '../../scripts/build-worklets';
 import { base64ToFloat32 } from './signal';
 
 const enabled = chromiumAvailable();
-
-/** The fake microphone's script: the question, then the barge-in clip (1.5 s of quiet, then speech). */
-async function writeMicrophoneScript(directory: string): Promise<string> {
-  const question = await loadFixtureAudio('question-48k');
-  const interruption = await loadFixtureAudio('interruption');
-  const upsampler = new Resampler({ inputRate: interruption.sampleRate, outputRate: 48000 });
-  const input = pcm16ToFloat(interruption.pcm);
-  const interruption48k = floatToPcm16(Float32Array.from([...upsampler.process(input), ...upsampler.flush()]));
-  const samples = new Int16Array(question.pcm.length + interruption48k.length);
-  samples.set(question.pcm, 0);
-  samples.set(interruption48k, question.pcm.length);
-  const path = join(directory, 'question-then-interruption-48k.wav');
-  writeFileSync(path, writeWav({ sampleRate: 48000, channels: 1, samples }));
-  return path;
-}
 
 /** One way the page runs: its options, its CSP, and which path the audio must take. */
 interface PathCase {
@@ -73,7 +57,7 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'voxwire-e2e-'));
-    const microphone = await writeMicrophoneScript(directory);
+    const microphone = await writeBargeInMicrophone(directory);
     mock = new MockRealtimeServer({
       scenario: createScenario('barge-in').turn((turn) => turn.hears("What's the weather like in Paris today?").plays('reply-long')).build(),
     });

@@ -5,13 +5,17 @@
  * fixture WAV, a fresh temporary profile, and bounded lifetimes.
  */
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildWorklet, repositoryRoot } from '../../scripts/build-worklets';
+import { floatToPcm16, pcm16ToFloat } from '../../src/codec/pcm16';
+import { Resampler } from '../../src/codec/resampler';
+import { writeWav } from '../../src/codec/wav';
+import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { findExecutable, requireComponent } from '../helpers/components';
 
 /** Debian's Chromium, or another on PATH. */
@@ -186,4 +190,23 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
 /** The path of a fixture clip. */
 export function fixturePath(file: string): string {
   return join(repositoryRoot, 'fixtures/audio', file);
+}
+
+/**
+ * The fake microphone's barge-in script, written as a 48 kHz WAV into `directory`: the
+ * question, then the interruption clip (1.5 s of quiet, then speech). Used by the e2e test and
+ * bench/audio/offthread.bench.ts.
+ */
+export async function writeBargeInMicrophone(directory: string): Promise<string> {
+  const question = await loadFixtureAudio('question-48k');
+  const interruption = await loadFixtureAudio('interruption');
+  const upsampler = new Resampler({ inputRate: interruption.sampleRate, outputRate: 48000 });
+  const input = pcm16ToFloat(interruption.pcm);
+  const interruption48k = floatToPcm16(Float32Array.from([...upsampler.process(input), ...upsampler.flush()]));
+  const samples = new Int16Array(question.pcm.length + interruption48k.length);
+  samples.set(question.pcm, 0);
+  samples.set(interruption48k, question.pcm.length);
+  const path = join(directory, 'question-then-interruption-48k.wav');
+  writeFileSync(path, writeWav({ sampleRate: 48000, channels: 1, samples }));
+  return path;
 }

@@ -21,6 +21,8 @@ export interface BargeInOptions {
   workerUrl?: string;
   /** Remove `Worker` from the page first (the fallback path). */
   withoutWorker?: boolean;
+  /** Block the main thread for 200 ms every 300 ms once connected (bench/audio: a busy page). */
+  busyMainThread?: boolean;
 }
 
 /** What crossed the page's main thread (the off-thread path must keep audio away from it). */
@@ -44,6 +46,8 @@ export interface MainThreadAudio {
 /** What the barge-in scenario returns. */
 export interface BargeInResult {
   main: MainThreadAudio;
+  /** Wall-clock time (ms since the epoch) at which the output went silent after the barge-in. */
+  silentWallMs: number | undefined;
   contextSampleRate: number;
   /** The first part that started playing (the reply). */
   started: PlaybackStart | undefined;
@@ -162,6 +166,15 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
   client.attachInput(capture);
   client.attachOutput(player);
   await client.connect();
+  let busy: ReturnType<typeof setInterval> | undefined;
+  if (options.busyMainThread === true) {
+    busy = setInterval(() => {
+      const until = performance.now() + 200;
+      while (performance.now() < until) {
+        // A render, a layout, analytics: the page's main thread is not ours.
+      }
+    }, 300);
+  }
   await capture.start();
   const interrupted = await Promise.race([cut, sleep(20_000).then(() => undefined)]);
   const ack = interrupted === undefined ? undefined : acks.find((result) => result.itemId === interrupted.itemId);
@@ -170,6 +183,10 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
   if (ack !== undefined && speechStartedAt !== undefined && stamp.contextTime !== undefined && stamp.performanceTime !== undefined) {
     speechStartedToSilentMs = stamp.performanceTime + (ack.silentAt - stamp.contextTime) * 1000 - speechStartedAt;
   }
+  clearInterval(busy);
+  const silentWallMs = stamp.performanceTime === undefined || stamp.contextTime === undefined || ack === undefined
+    ? undefined
+    : performance.timeOrigin + stamp.performanceTime + (ack.silentAt - stamp.contextTime) * 1000;
   const underruns = player.stats.underruns;
   await sleep(50);
   const dump = await new Promise<{ first: number; last: number; startFrame: number; samples: Float32Array }>((resolve) => {
@@ -181,6 +198,7 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
   await player.close();
   return {
     main,
+    silentWallMs,
     contextSampleRate: context.sampleRate,
     started,
     ack,
