@@ -5,6 +5,7 @@ import type { Logger } from '../base/logger';
 import type { AudioFormatLike } from '../codec/audio-format';
 import type { MicrophoneCapture } from './capture';
 import type { AudioDevice, MediaDevicesLike } from './devices';
+import type { AudioHealthEvent } from './diagnose/problems';
 import type { AudioLevel } from './levels';
 
 /** Something whose playback ducks the microphone (an `AudioPlayer`). */
@@ -73,8 +74,9 @@ export interface MicrophoneCaptureOptions {
   levelHz?: number;
   /**
    * After this many ms of digital silence (peak under -80 dBFS) the capture emits
-   * `silence` with `silent: true` (a muted headset, a dead device, a missing OS permission).
-   * 0 turns detection off.
+   * `silence` with `silent: true` (a muted headset, a dead device, a missing OS permission),
+   * and after this long at one unchanging value a `health` event `MICROPHONE_CONSTANT` (a
+   * stuck driver). 0 turns both off.
    * @default 3000
    */
   silenceTimeoutMs?: number;
@@ -202,4 +204,10 @@ export interface MicrophoneCaptureEvents {
   ];
   /** Something failed after `start()` resolved (a lost device that could not be replaced). */
   error: [error: RealtimeError];
+  /**
+   * A problem began (`active: true`) or ended (`active: false`) during capture: a silent or
+   * stuck microphone, a lost device, a suspended or gesture-bound context. The codes are
+   * `checkAudio()`'s; `capture.health` lists the active ones.
+   */
+  health: [event: AudioHealthEvent];
 }

@@ -22,6 +22,8 @@ import {
 } from './defaults';
 import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice, type MediaDevicesLike } from './devices';
 import { toAudioLevel } from './levels';
+import { HealthTracker, watchCaptureHealth } from './diagnose/health';
+import type { AudioProblem } from './diagnose/problems';
 import { SilenceWatch } from './silence-watch';
 import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
 import { loadWorklet } from './worklet-loader';
@@ -81,6 +83,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   #selectedDeviceId: string | undefined;
   readonly #silence: SilenceWatch;
   readonly #socketHost: AudioSocketHost | undefined;
+  readonly #health = new HealthTracker((event) => this.emit('health', event));
   #mediaDevices: MediaDevicesLike | undefined;
   readonly #onDeviceChange = (): void => {
     void this.#refreshDevices();
@@ -131,6 +134,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: silenceTimeoutMs must be >= 0, got ${String(silenceTimeoutMs)}.`);
     }
     this.#silence = new SilenceWatch(silenceTimeoutMs);
+    watchCaptureHealth(this, this.#health, silenceTimeoutMs);
     this.#isMuted = options.muted ?? false;
     this.#selectedDeviceId = options.deviceId;
     this.#socketHost = options.offThread === false ? undefined : registerSocketHost({ workerUrl: options.workerUrl, logger: this.#logger });
@@ -144,6 +148,11 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   /** True when the browser waits for a user gesture before audio can run (call `resume()` from one). */
   get needsUserGesture(): boolean {
     return this.#currentState.status === 'needsUserGesture';
+  }
+
+  /** The problems active now (each began with a `health` event and has not ended). */
+  get health(): AudioProblem[] {
+    return this.#health.active;
   }
 
   /** True while muted (chunks carry silence; the track stays open). */

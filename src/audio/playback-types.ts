@@ -5,6 +5,7 @@ import type { Logger } from '../base/logger';
 import type { PlaybackPosition } from '../client/audio-io';
 import type { MediaDevicesLike } from './devices';
 import type { CreatePeerConnection } from './echo-loopback';
+import type { AudioHealthEvent } from './diagnose/problems';
 import type { AudioLevel } from './levels';
 import type { AudioPlayer } from './playback';
 
@@ -219,4 +220,10 @@ export interface AudioPlayerEvents {
   flushed: [result: AudioPlayerFlushResult | null];
   /** Something failed in the background (the lazy start from `write`, an output device). */
   error: [error: RealtimeError];
+  /**
+   * A problem began (`active: true`) or ended (`active: false`) during playback: a suspended or
+   * gesture-bound context, a failed output device. The codes are `checkAudio()`'s;
+   * `player.health` lists the active ones.
+   */
+  health: [event: AudioHealthEvent];
 }

@@ -9,6 +9,8 @@ import { RealtimeError } from '../base/errors';
 import { consoleLogger, type Logger } from '../base/logger';
 import type { AudioContextStatus } from './context-lifecycle';
 import { DEFAULT_FADE_MS, DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_LEVEL_HZ, DEFAULT_MAX_PREBUFFER_MS, DEFAULT_PREBUFFER_MS, MAX_FADE_MS } from './defaults';
+import { HealthTracker, watchPlayerHealth } from './diagnose/health';
+import type { AudioProblem } from './diagnose/problems';
 import { listAudioOutputDevices, type AudioDevice } from './devices';
 import { EchoLoopbackRoute } from './echo-loopback';
 import { toAudioLevel } from './levels';
@@ -48,6 +50,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   readonly #fadeMs: number;
   readonly #levelHz: number;
   readonly #socketHost: AudioSocketHost | undefined;
+  readonly #health = new HealthTracker((event) => this.emit('health', event));
   #currentState: AudioPlayerState = { status: 'idle' };
   #graph: PlaybackGraph | undefined;
   #starting: Promise<void> | undefined;
@@ -98,6 +101,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     }
     this.#outputDeviceId = options.outputDeviceId;
     this.#socketHost = options.offThread === false ? undefined : registerSocketHost({ workerUrl: options.workerUrl, logger: this.#logger });
+    watchPlayerHealth(this, this.#health);
   }
 
   /** The current state. */
@@ -108,6 +112,11 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   /** True when the browser waits for a user gesture before audio can play (call `resume()` from one). */
   get needsUserGesture(): boolean {
     return this.#currentState.status === 'needsUserGesture';
+  }
+
+  /** The problems active now (each began with a `health` event and has not ended). */
+  get health(): AudioProblem[] {
+    return this.#health.active;
   }
 
   /** True while audio is rendering. */

@@ -14,7 +14,7 @@ import { writeWav } from '../../src/codec/wav';
 import { buildWorklet, repositoryRoot } from '../../scripts/build-worklets';
 import type { AudioCheckReport } from '../../src/audio/index';
 import { bundlePage, chromiumAvailable, launchChromium, startTestServer, type LaunchOptions, type LaunchedBrowser, type TestServer } from './harness';
-import type { DiagnosePageApi, DiagnoseScenario } from './pages/diagnose-page';
+import type { DiagnoseScenario, HealthResult } from './pages/diagnose-page';
 
 const enabled = chromiumAvailable();
 const directory = mkdtempSync(join(tmpdir(), 'voxwire-diagnose-'));
@@ -166,6 +166,30 @@ describe.skipIf(!enabled)('checkAudio() in Chromium with the default fake device
     expect(echo.recommendation).toBe(recommendation);
     expect(report.problems.find((problem) => problem.code === 'ECHO_DETECTED')?.fix).toContain("echoMitigation: 'loopback'");
   }, 60_000);
+
+  it('emits health events from the capture and the player: stuck, silent, back, suspended, resumed, unplugged and replaced', async () => {
+    const page = await session.browser.context.newPage();
+    try {
+      await page.goto(`${session.server.origin}/`);
+      await page.waitForFunction(() => document.title === 'ready');
+      const result = (await page.evaluate('window.vx.health()')) as HealthResult;
+      expect(result.capture).toEqual([
+        '+MICROPHONE_CONSTANT',
+        '-MICROPHONE_CONSTANT',
+        '+MICROPHONE_SILENT',
+        '-MICROPHONE_SILENT',
+        '+AUDIO_CONTEXT_INTERRUPTED',
+        '-AUDIO_CONTEXT_INTERRUPTED',
+      ]);
+      expect(result.activeWhileStuck).toEqual(['MICROPHONE_CONSTANT']);
+      expect(result.lostDevice).toEqual(['+MICROPHONE_LOST', '-MICROPHONE_LOST']);
+      expect(result.player).toEqual(['+AUDIO_CONTEXT_INTERRUPTED', '-AUDIO_CONTEXT_INTERRUPTED']);
+      expect(result.reasons.some((reason) => /Capturing from "Fake/.test(reason))).toBe(true);
+      expect(session.browser.logs.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
 
   it('hears no echo when the probe does not come back (headphones) and recommends nothing', async () => {
     const report = await session.check({ echoLoopGain: 0 });

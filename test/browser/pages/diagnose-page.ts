@@ -3,7 +3,7 @@
  * scenarios the Chromium tests call with `page.evaluate`, and renders the report with the
  * browser example's view (what the docs' screenshots show). Reports come back as plain JSON.
  */
-import { checkAudio, type AudioCheckReport, type CheckAudioOptions } from '../../../src/audio/index';
+import { AudioPlayer, MicrophoneCapture, checkAudio, type AudioCheckReport, type AudioHealthEvent, type CheckAudioOptions } from '../../../src/audio/index';
 import { AUDIO_REPORT_CSS, renderAudioReport } from '../../../examples/browser/diagnostics-view';
 
 /** Options of {@link DiagnosePageApi.check}. */
@@ -22,9 +22,19 @@ export interface DiagnoseScenario {
   echo?: boolean;
 }
 
+/** What the health scenario saw: each object's health events as `+CODE` / `-CODE`, and the reasons. */
+export interface HealthResult {
+  capture: string[];
+  lostDevice: string[];
+  player: string[];
+  reasons: string[];
+  activeWhileStuck: string[];
+}
+
 /** The page's API, as `window.vx`. */
 export interface DiagnosePageApi {
   check(scenario: DiagnoseScenario): Promise<AudioCheckReport>;
+  health(): Promise<HealthResult>;
 }
 
 const style = document.createElement('style');
@@ -84,6 +94,76 @@ async function check(scenario: DiagnoseScenario): Promise<AudioCheckReport> {
   }
 }
 
-const api: DiagnosePageApi = { check };
+/** Polls until `done()` (bounded: a stalled page fails with what it was waiting for). */
+async function until(done: () => boolean, what: string, log: string[]): Promise<void> {
+  for (let waited = 0; !done(); waited += 50) {
+    if (waited > 30_000) throw new Error(`timed out waiting for ${what}; saw ${JSON.stringify(log)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function recorder(log: string[], reasons: string[]): (event: AudioHealthEvent) => void {
+  return (event) => {
+    log.push(`${event.active ? '+' : '-'}${event.code}`);
+    reasons.push(event.reason);
+  };
+}
+
+/**
+ * Health events from real objects: a capture whose "microphone" is a ConstantSourceNode (stuck
+ * at 0.25, then at 0: silent, then a tone), its context suspended and resumed; a capture on the
+ * fake device whose track ends (unplugged); a player whose context is suspended and resumed.
+ */
+async function health(): Promise<HealthResult> {
+  const result: HealthResult = { capture: [], lostDevice: [], player: [], reasons: [], activeWhileStuck: [] };
+  const context = new AudioContext();
+  const stuck = context.createConstantSource();
+  stuck.offset.value = 0.25;
+  const microphone = context.createMediaStreamDestination();
+  stuck.connect(microphone);
+  stuck.start();
+  const capture = new MicrophoneCapture({ context, stream: microphone.stream, silenceTimeoutMs: 400, autoResume: false });
+  capture.on('health', recorder(result.capture, result.reasons));
+  await capture.start();
+  await until(() => result.capture.includes('+MICROPHONE_CONSTANT'), 'a stuck microphone', result.capture);
+  result.activeWhileStuck = capture.health.map((problem) => problem.code);
+  stuck.offset.value = 0;
+  await until(() => result.capture.includes('+MICROPHONE_SILENT'), 'a silent microphone', result.capture);
+  const voice = context.createOscillator();
+  voice.frequency.value = 220;
+  voice.connect(microphone);
+  voice.start();
+  await until(() => result.capture.includes('-MICROPHONE_SILENT'), 'the sound to come back', result.capture);
+  await context.suspend();
+  await until(() => result.capture.includes('+AUDIO_CONTEXT_INTERRUPTED'), 'the suspended context', result.capture);
+  await capture.resume();
+  await until(() => result.capture.includes('-AUDIO_CONTEXT_INTERRUPTED'), 'the context to run again', result.capture);
+  await capture.stop();
+  voice.stop();
+  stuck.stop();
+  await context.close();
+
+  const unplugged = new MicrophoneCapture({ silenceTimeoutMs: 0 });
+  unplugged.on('health', recorder(result.lostDevice, result.reasons));
+  await unplugged.start();
+  // What the browser fires when a USB microphone is pulled out.
+  unplugged.stream!.getAudioTracks()[0]!.dispatchEvent(new Event('ended'));
+  await until(() => result.lostDevice.includes('-MICROPHONE_LOST'), 'the replacement microphone', result.lostDevice);
+  await unplugged.stop();
+
+  const playerContext = new AudioContext();
+  const player = new AudioPlayer({ context: playerContext, autoResume: false });
+  player.on('health', recorder(result.player, result.reasons));
+  await player.start();
+  await playerContext.suspend();
+  await until(() => result.player.includes('+AUDIO_CONTEXT_INTERRUPTED'), 'the suspended player context', result.player);
+  await player.resume();
+  await until(() => result.player.includes('-AUDIO_CONTEXT_INTERRUPTED'), 'the player context to run again', result.player);
+  await player.close();
+  await playerContext.close();
+  return result;
+}
+
+const api: DiagnosePageApi = { check, health };
 (window as unknown as { vx: DiagnosePageApi }).vx = api;
 document.title = 'ready';
