@@ -151,6 +151,29 @@ describe('PlaybackEngine', () => {
     expect(ofType(messages, 'flushed')).toEqual([{ type: 'flushed', ids: [1], position: null, silentAt: 0, fadeStartedAt: 0 }]);
   });
 
+  it('answers a repeat flush with the previous acknowledgement until audio is written again (the socket worker flushed first)', () => {
+    const { engine, messages, render, now } = makeEngine();
+    engine.write('item_1', 0, constant(4800, 100), 24000, now());
+    render(10);
+    engine.flush(1_000_000_001, false, now());
+    render(2);
+    const first = ofType(messages, 'flushed')[0]!;
+    expect(first.ids).toEqual([1_000_000_001]);
+    expect(first.position!.playedSamples).toBeGreaterThan(0);
+    // The page's flush after the barge-in learns the same figures...
+    engine.flush(2, false, now(), true);
+    expect(ofType(messages, 'flushed')[1]).toEqual({ ...first, ids: [2] });
+    // ...but a plain flush still answers null, and after a write a repeat flush flushes anew.
+    engine.flush(3, false, now());
+    render(1);
+    expect(ofType(messages, 'flushed')[2]!.position).toBeNull();
+    engine.write('item_2', 0, constant(4800, 100), 24000, now());
+    render(4);
+    engine.flush(4, false, now(), true);
+    render(2);
+    expect(ofType(messages, 'flushed')[3]!.position!.itemId).toBe('item_2');
+  });
+
   it('reports a part that was queued but not yet started as 0 played', () => {
     const { engine, messages, render, now } = makeEngine({ prebufferMs: 100 });
     engine.write('item_1', 0, constant(480, 100), 24000, now());
