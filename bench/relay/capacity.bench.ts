@@ -37,6 +37,14 @@ const redisDir = mkdtempSync(join(tmpdir(), 'voxwire-bench-redis-'));
 const redisPort = await freePort();
 const redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir], { stdio: 'ignore' });
 const redisUrl = `redis://127.0.0.1:${redisPort}`;
+// A bench stopped midway (Ctrl-C, a timeout) must not leave its redis-server running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    redisProcess.kill('SIGKILL');
+    rmSync(redisDir, { recursive: true, force: true });
+    process.exit(1);
+  });
+}
 for (let attempt = 0; ; attempt += 1) {
   const open = await new Promise<boolean>((resolve) => {
     const socket = connect(redisPort, '127.0.0.1', () => {

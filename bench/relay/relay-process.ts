@@ -84,4 +84,7 @@ process.on('message', (message: { type: string }) => {
   })();
 });
 
+// A bench stopped midway (Ctrl-C, a timeout) must not leave its relays running.
+process.on('disconnect', () => process.exit(0));
+
 process.send?.({ type: 'ready', url });
