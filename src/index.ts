@@ -66,20 +66,21 @@ export type {
   TransportCloseInfo,
   TransportConnectOptions,
   TransportEvents,
+  TransportMedia,
   ApiKeyProvider,
 } from './transport/transport';
 export { WebSocketTransport } from './transport/websocket';
 export { callIdFromLocation } from './events/call-id';
 export type { WebSocketTransportOptions, WebSocketLike, WebSocketInit, CreateWebSocket } from './transport/websocket';
 export {
-  WebRTCTransport,
   DEFAULT_WEBRTC_CALLS_URL,
   REALTIME_DATA_CHANNEL_LABEL,
   DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS,
   DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS,
   DEFAULT_WEBRTC_AUDIO_CONSTRAINTS,
-} from './transport/webrtc';
-export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/webrtc';
+} from './transport/webrtc-options';
+export { WebRTCTransport } from './transport/webrtc';
+export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/webrtc-options';
 
 // Translation sessions (live speech translation): tree-shaken away when not imported.
 export { TranslationClient } from './translation/translation-client';

@@ -24,6 +24,7 @@ import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice,
 import { toAudioLevel } from './levels';
 import { HealthTracker, watchCaptureHealth } from './diagnose/health';
 import type { AudioProblem } from './diagnose/problems';
+import { CaptureMediaOutput, type MediaStreamListener } from './capture-media';
 import { SilenceWatch } from './silence-watch';
 import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
 import { loadWorklet } from './worklet-loader';
@@ -80,6 +81,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   #stopping: Promise<void> | undefined;
   #isMuted: boolean;
   #ducked = false;
+  readonly #media = new CaptureMediaOutput();
   #selectedDeviceId: string | undefined;
   readonly #silence: SilenceWatch;
   readonly #socketHost: AudioSocketHost | undefined;
@@ -171,6 +173,16 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   }
 
   /**
+   * The captured audio as a media stream, for transports that send media (the
+   * `AudioInputSource` contract `client.attachInput` uses over WebRTC): `listener` gets the
+   * stream now and after every start (`undefined` while stopped). Mute and ducking apply to it,
+   * and a device switch keeps the same track. Returns a function that unsubscribes.
+   */
+  subscribeMedia(listener: MediaStreamListener): () => void {
+    return this.#media.subscribe(listener);
+  }
+
+  /**
    * Receives every chunk (the `AudioInputSource` contract used by `client.attachInput`).
    *
    * @returns A function that unsubscribes.
@@ -238,12 +250,19 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   setMuted(muted: boolean): void {
     this.#isMuted = muted;
     this.#post({ type: 'mute', muted });
+    this.#media.setGain(this.#mediaGain());
   }
 
   /** Lowers the input to `duckingGain` (true) or restores it (false); `duckDuring` calls this. */
   setDucked(ducked: boolean): void {
     this.#ducked = ducked;
     this.#post({ type: 'gain', gain: ducked ? this.#duckingGain : 1 });
+    this.#media.setGain(this.#mediaGain());
+  }
+
+  /** What the media stream carries: silence when muted, `duckingGain` while ducked. */
+  #mediaGain(): number {
+    return this.#isMuted ? 0 : this.#ducked ? this.#duckingGain : 1;
   }
 
   /**
@@ -310,6 +329,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
       });
       const source = context.createMediaStreamSource(stream);
       source.connect(node);
+      this.#media.attach(context, source, this.#mediaGain());
       let resolveStopped = (): void => undefined;
       const stopped = new Promise<void>((resolve) => {
         resolveStopped = resolve;
@@ -352,6 +372,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     await Promise.race([pipeline.stopped, new Promise((resolve) => setTimeout(resolve, 500))]);
     pipeline.node.port.onmessage = null;
     this.#socketHost?.unlink(pipeline.node);
+    this.#media.detach();
     pipeline.source.disconnect();
     pipeline.node.disconnect();
     this.#unwatchTrack(pipeline.stream);
@@ -419,6 +440,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     const context = pipeline.lifecycle.context;
     const source = context.createMediaStreamSource(stream);
     source.connect(pipeline.node);
+    this.#media.swapSource(source);
     pipeline.source.disconnect();
     this.#unwatchTrack(pipeline.stream);
     if (pipeline.ownsStream) for (const track of pipeline.stream.getTracks()) track.stop();

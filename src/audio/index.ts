@@ -28,6 +28,7 @@ export type {
   MicrophoneSilence,
 } from './capture-types';
 export type { CaptureEncoding } from './worklets/messages';
+export type { MediaStreamListener } from './capture-media';
 
 // Playback
 export { AudioPlayer } from './playback';

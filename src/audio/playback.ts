@@ -280,6 +280,31 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     });
   }
 
+  /**
+   * Plays a media stream (the assistant's WebRTC track) through this player's volume and
+   * output device: the `AudioOutputSink` contract `client.attachOutput` uses over WebRTC,
+   * where the server owns the jitter buffer and truncation. Starts the player if needed.
+   * Returns a function that stops playing the stream.
+   */
+  playMedia(stream: MediaStream): () => void {
+    let source: MediaStreamAudioSourceNode | undefined;
+    let stopped = false;
+    this.start().then(
+      () => {
+        const graph = this.#graph;
+        if (stopped || graph === undefined) return;
+        source = graph.lifecycle.context.createMediaStreamSource(stream);
+        source.connect(graph.gain);
+      },
+      (error: unknown) => this.emit('error', toError(error)),
+    );
+    return () => {
+      stopped = true;
+      source?.disconnect();
+      source = undefined;
+    };
+  }
+
   /** Sets the volume (0..1), with a 10 ms glide so it never clicks. */
   setVolume(volume: number): void {
     this.#volumeValue = checkVolume(volume);

@@ -13,6 +13,13 @@ export interface AudioInputSource {
    * function that unregisters it.
    */
   subscribe(onChunk: (chunk: Int16Array | Uint8Array) => void): () => void;
+  /**
+   * Optional, for transports that send media (WebRTC): registers the function that receives
+   * the stream to send, now and whenever it changes (`undefined` while the source is stopped).
+   * Without it, a media transport keeps its own microphone. Returns a function that
+   * unregisters it.
+   */
+  subscribeMedia?(onStream: (stream: MediaStream | undefined) => void): () => void;
 }
 
 /** One chunk of assistant audio for a sink. */
@@ -48,4 +55,10 @@ export interface AudioOutputSink {
    * where playback stood when output went silent, or `null` when nothing was playing.
    */
   flush(): Promise<PlaybackPosition | null>;
+  /**
+   * Optional, for transports that carry media (WebRTC): plays the remote stream through this
+   * sink. Returns a function that stops it. Without it, a media transport plays through its
+   * own audio element.
+   */
+  playMedia?(stream: MediaStream): () => void;
 }

@@ -394,14 +394,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   /**
-   * Streams an audio source into the input buffer (e.g. `MicrophoneCapture`). Returns a
-   * function that detaches it. Replaces a previously attached source.
+   * Streams an audio source (e.g. `MicrophoneCapture`; over WebRTC its `subscribeMedia` track).
+   * Returns a function that detaches it. Replaces a previously attached source.
    */
   attachInput(source: AudioInputSource): () => void {
     this.#input?.unsubscribe();
-    const unsubscribe = source.subscribe((chunk) => {
-      if (this.#connection.phase === 'live') this.appendInputAudio(chunk);
-    });
+    const live = (chunk: Int16Array | Uint8Array): void => void (this.#connection.phase === 'live' && this.appendInputAudio(chunk));
+    const unsubscribe = this.transport.media?.attachInput(source) ?? source.subscribe(live);
     const attached = { source, unsubscribe };
     this.#input = attached;
     return () => {
@@ -414,10 +413,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /**
    * Plays assistant audio through a sink (e.g. `AudioPlayer`). With a sink attached, the
    * user's speech (`input_audio_buffer.speech_started`) interrupts playback and truncates to
-   * what was heard. Returns a function that detaches it.
+   * what was heard; over WebRTC its `playMedia` plays the assistant's track. Returns a
+   * function that detaches it.
    */
   attachOutput(sink: AudioOutputSink): () => void {
-    return this.#output.attach(sink);
+    return this.transport.media?.attachOutput(sink) ?? this.#output.attach(sink);
   }
 
   // ---------------------------------------------------------------------------------------

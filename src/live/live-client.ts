@@ -389,10 +389,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    */
   attachInput(source: AudioInputSource): () => void {
     this.#input?.unsubscribe();
-    if (this.transport.capabilities.audio !== 'events') this.#warnOnce('input-media', 'LiveClient.attachInput(): over WebRTC the microphone travels as the media track; the attached source is not sent.');
-    const unsubscribe = source.subscribe((chunk) => {
-      this.appendInputAudio(chunk);
-    });
+    const media = this.transport.media?.attachInput(source);
+    if (!media && this.transport.capabilities.audio !== 'events') this.#warnOnce('input-media', 'LiveClient.attachInput(): over WebRTC a source without subscribeMedia is not sent.');
+    const unsubscribe = media ?? source.subscribe((chunk) => this.appendInputAudio(chunk));
     const attached = { unsubscribe };
     this.#input = attached;
     return () => {
@@ -408,6 +407,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * (`stopPlaybackOnSpeech`). Returns a function that detaches it.
    */
   attachOutput(sink: AudioOutputSink): () => void {
+    const media = this.transport.media?.attachOutput(sink);
+    if (media) return media;
     this.#sink = sink;
     return () => {
       if (this.#sink === sink) this.#sink = undefined;

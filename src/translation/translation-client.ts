@@ -226,7 +226,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
   attachInput(source: AudioInputSource): () => void {
     this.#input?.unsubscribe();
     let warned = false;
-    const unsubscribe = source.subscribe((chunk) => {
+    const unsubscribe = this.transport.media?.attachInput(source) ?? source.subscribe((chunk) => {
       if (chunk instanceof Int16Array) {
         this.appendAudio(chunk);
       } else if (!warned) {
@@ -245,6 +245,8 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   /** Plays the translated audio through a sink (e.g. `AudioPlayer`). Returns a function that detaches it. */
   attachOutput(sink: AudioOutputSink): () => void {
+    const media = this.transport.media?.attachOutput(sink);
+    if (media !== undefined) return media;
     this.#sink = sink;
     return () => {
       if (this.#sink === sink) this.#sink = undefined;

@@ -65,6 +65,28 @@ export interface Transport extends Pick<EventEmitter<TransportEvents>, 'on' | 'o
   send(event: ClientEventInput): void;
   /** Closes the connection. Safe to call in any state. */
   close(code?: number, reason?: string): void;
+  /**
+   * For `audio: 'media'` transports: where the audio of `client.attachInput` and
+   * `client.attachOutput` goes, so capture and playback are one API on every transport.
+   */
+  readonly media?: TransportMedia;
+}
+
+/**
+ * The audio routing of a transport that carries media (WebRTC). The client hands it what
+ * `attachInput`/`attachOutput` receive; each method returns the detach function, or
+ * `undefined` when the source or sink cannot give or play a media stream (the client then
+ * streams chunks as on WebSocket).
+ */
+export interface TransportMedia {
+  /**
+   * Sends the source's stream as the call's microphone track (replacing the track of a live
+   * call, no renegotiation), following it as it changes; nothing while it gives `undefined`.
+   * Detaching goes back to the transport's own microphone.
+   */
+  attachInput(source: { subscribeMedia?(onStream: (stream: MediaStream | undefined) => void): () => void }): (() => void) | undefined;
+  /** Plays the remote audio through the sink instead of the transport's audio element. */
+  attachOutput(sink: { playMedia?(stream: MediaStream): () => void }): (() => void) | undefined;
 }
 
 /**

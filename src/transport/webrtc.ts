@@ -1,146 +1,24 @@
 import { EventEmitter } from '../base/emitter';
 import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
-import { DEFAULT_API_BASE_URL, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL } from '../base/defaults';
-import { CLOSE_CODES, ERROR_CODES, RealtimeError, isRealtimeError } from '../base/errors';
-import type { RealtimeErrorCode, ServerErrorDetails } from '../base/errors';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../base/defaults';
+import { CLOSE_CODES, RealtimeError, isRealtimeError } from '../base/errors';
 import { parseServerEvent } from '../events/parse';
 import type { ClientEventInput } from '../events/client-events';
 import type { ServerEvent } from '../events/server-events';
-import type { Logger } from '../base/logger';
 import { createClientEventSerializer } from './client-event-serializer';
 import { resolveApiKey } from './transport';
 import { callIdFromLocation } from '../events/call-id';
-import type { ApiKeyProvider, Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportProtocol } from './transport';
-
-/** The WebRTC endpoint of the Realtime API: the browser POSTs its SDP offer here. */
-export const DEFAULT_WEBRTC_CALLS_URL = `${DEFAULT_API_BASE_URL}/realtime/calls`;
-
-/** The label of the data channel that carries the Realtime events. */
-export const REALTIME_DATA_CHANNEL_LABEL = 'oai-events';
-
-/**
- * How long `connect()` waits for ICE gathering before it sends the offer with the candidates
- * found so far. Host candidates take a few ms; a STUN server that does not answer would
- * otherwise hold the offer for many seconds (the API's ICE-lite server does not need them).
- */
-export const DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS = 1000;
-
-/**
- * How long the peer connection may stay `disconnected` before it counts as a drop. Browsers
- * report `disconnected` after a few seconds without ICE consent and often recover by
- * themselves; `failed` counts at once.
- */
-export const DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS = 3000;
-
-/**
- * The microphone constraints used when the transport opens the microphone itself: the same
- * processing the capture engine asks for (`voxwire/audio`), so both transports hear alike.
- */
-export const DEFAULT_WEBRTC_AUDIO_CONSTRAINTS: Readonly<MediaTrackConstraints> = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
-
-/** Extra headers for the SDP request: fixed, or computed on every (re)connect. */
-export type SdpHeadersProvider = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
-
-/** Options of {@link WebRTCTransport}. Give `apiKey` (an ephemeral key), `sdpUrl` (your server), or both. */
-export interface WebRTCTransportOptions {
-  /**
-   * An ephemeral key (`ek_...`, from `createClientSecretHandler` on your server) or a function
-   * returning one, called on every (re)connect: each call needs a fresh key. Sent as
-   * `Authorization: Bearer` with the SDP offer. Leave out when `sdpUrl` is your own endpoint
-   * that authenticates the user by other means (cookies, `headers`).
-   * @default undefined (no Authorization header; `sdpUrl` is then required)
-   */
-  apiKey?: ApiKeyProvider;
-  /**
-   * Where the SDP offer is POSTed: the Realtime API, or your server's endpoint
-   * (`createSdpHandler`), which forwards it with the server's key so no key reaches the browser.
-   * @default 'https://api.openai.com/v1/realtime/calls'
-   */
-  sdpUrl?: string;
-  /**
-   * The model, sent only with a standard API key (local demos), as the `session` part of a
-   * multipart offer. An ephemeral key already carries its session.
-   * @default 'gpt-realtime-2.1'
-   */
-  model?: string;
-  /** Extra headers for the SDP request (e.g. your app's session token). @default {} */
-  headers?: SdpHeadersProvider;
-  /** The `credentials` mode of the SDP request (cookies for your own endpoint). @default 'same-origin' */
-  credentials?: RequestCredentials;
-  /**
-   * The microphone. The transport never stops a stream you pass. Without it, the transport
-   * opens the microphone on connect (with `audioConstraints`) and stops it on `close()`.
-   * @default undefined (the transport opens the microphone)
-   */
-  mediaStream?: MediaStream;
-  /** Constraints used when the transport opens the microphone. @default { echoCancellation: true, noiseSuppression: true, autoGainControl: true } */
-  audioConstraints?: MediaTrackConstraints;
-  /**
-   * Where the assistant's audio plays. An element lets the app switch the output device
-   * (`setOutputDevice`). `false`: play nothing; use `remoteStream` yourself.
-   * @default a detached `<audio autoplay>` element the transport creates
-   */
-  audioElement?: HTMLAudioElement | false;
-  /**
-   * Builds the peer connection (tests, Node peers, wrappers that record stats).
-   * @default (configuration) => new RTCPeerConnection(configuration)
-   */
-  createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
-  /** ICE servers. The Realtime API is reachable without STUN or TURN. @default [] */
-  iceServers?: RTCIceServer[];
-  /** The fetch used for the SDP exchange. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** Opens the microphone. @default navigator.mediaDevices.getUserMedia */
-  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
-  /** How long to wait for ICE gathering before sending the offer. @default 1000 */
-  iceGatheringTimeoutMs?: number;
-  /**
-   * How long a `disconnected` peer connection may take to recover before it counts as a drop
-   * (close 1006: the client's reconnect policy runs). `failed` counts at once.
-   * @default 3000
-   */
-  connectionLostGraceMs?: number;
-  /** How long `connect()` waits for the SDP answer and then `session.created`. @default 15000 */
-  connectTimeoutMs?: number;
-  /**
-   * Allows a standard (non-ephemeral) API key in a browser page. Anyone who opens the page
-   * can read it: for local demos only.
-   * @default false
-   */
-  dangerouslyAllowApiKeyInBrowser?: boolean;
-  /** Largest server event accepted. @default 64 MiB */
-  maxServerFrameBytes?: number;
-  /** Largest client event sent (the data channel's own limit also applies). @default 16 MiB */
-  maxClientFrameBytes?: number;
-  /**
-   * Refuse a client event carrying a field, enum value or `type` the schemas do not know. Off,
-   * it is sent as given and logged once per (event type, field) through `logger.warn`, so a
-   * newer API setting needs no voxwire release. Beta names and known misspellings are refused
-   * either way.
-   * @default false (DEFAULT_STRICT_CLIENT_EVENTS)
-   */
-  strict?: boolean;
-  /** Where warnings go (unknown fields sent as given). @default consoleLogger */
-  logger?: Logger;
-  /**
-   * Called when the assistant's audio track arrives, once per call: feed it to a level meter
-   * (it is also `transport.remoteStream`).
-   * @default undefined
-   */
-  onRemoteStream?: (stream: MediaStream) => void;
-  /** Timers for the grace period and timeouts. @default systemClock */
-  clock?: Clock;
-  /**
-   * The protocol spoken: `translationProtocol` for a translation session (its SDP endpoint,
-   * model and events). @default the Realtime conversation protocol
-   */
-  protocol?: TransportProtocol;
-}
+import { WebRTCMedia, messageOf } from './webrtc-media';
+import { defaultPeerConnectionFactory, offerRequest, redact, sdpExchangeError } from './webrtc-sdp';
+import {
+  DEFAULT_WEBRTC_CALLS_URL,
+  DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS,
+  DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS,
+  REALTIME_DATA_CHANNEL_LABEL,
+  type WebRTCTransportOptions,
+} from './webrtc-options';
+import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportMedia } from './transport';
 
 /** One peer connection: a superseded one is forgotten and stays silent. */
 interface Connection {
@@ -194,9 +72,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
   readonly #serialize: (event: ClientEventInput) => string;
   readonly #clock: Clock;
   #current: Connection | undefined;
-  #microphone: { stream: MediaStream; owned: boolean } | undefined;
-  #element: HTMLAudioElement | undefined;
-  #mutedState = false;
+  readonly #media: WebRTCMedia;
 
   constructor(options: WebRTCTransportOptions = {}) {
     super();
@@ -227,6 +103,12 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     this.#options = { ...options };
     this.#serialize = createClientEventSerializer(options);
     this.#clock = options.clock ?? systemClock;
+    this.#media = new WebRTCMedia(this.#options, (error) => this.emit('error', error));
+  }
+
+  /** Where `client.attachInput`/`attachOutput` route audio on this transport. */
+  get media(): TransportMedia {
+    return this.#media;
   }
 
   /** True between `open` and `close`: the data channel is open. */
@@ -252,17 +134,17 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
   /** The microphone stream in use (yours, or the one the transport opened). */
   get localStream(): MediaStream | undefined {
-    return this.#microphone?.stream ?? this.#options.mediaStream;
+    return this.#media.localStream;
   }
 
   /** The element the assistant's audio plays through, once created. */
   get audioElement(): HTMLAudioElement | undefined {
-    return this.#element;
+    return this.#media.element;
   }
 
   /** True while the microphone is muted (no RTP is sent). Survives reconnects. */
   get muted(): boolean {
-    return this.#mutedState;
+    return this.#media.muted;
   }
 
   /** Bytes queued on the data channel and not yet sent. */
@@ -293,9 +175,9 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     const headers = await this.#resolveHeaders();
     signal?.throwIfAborted();
 
-    const stream = await this.#openMicrophone(signal);
-    const track = stream.getAudioTracks()[0];
-    if (!track) {
+    const stream = await this.#media.openInput(signal);
+    const track = stream?.getAudioTracks()[0];
+    if (stream !== undefined && !track) {
       throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'WebRTCTransport: the microphone stream has no audio track.');
     }
 
@@ -305,7 +187,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     } catch (error) {
       throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', `Could not create the RTCPeerConnection: ${messageOf(error)}`, { cause: error });
     }
-    const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv', streams: [stream] });
+    const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv', streams: stream === undefined ? [] : [stream] });
     const channel = pc.createDataChannel(REALTIME_DATA_CHANNEL_LABEL);
     const connection: Connection = {
       pc,
@@ -381,7 +263,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
   /** Ends the call: closes the data channel and the peer connection, and stops a microphone the transport opened. */
   close(code: number = CLOSE_CODES.normal, reason = ''): void {
     const connection = this.#current;
-    this.#releaseMicrophone();
+    this.#media.close();
     if (!connection) return;
     this.#current = undefined;
     const wasOpen = connection.phase === 'open';
@@ -397,60 +279,27 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
    * a refused `replaceTrack` is reported as an `error` event (`VOXWIRE_AUDIO_DEVICE`).
    */
   setMuted(muted: boolean): void {
-    this.#mutedState = muted;
-    const connection = this.#current;
-    if (!connection || connection.phase === 'ended') return;
-    const track = this.localStream?.getAudioTracks()[0] ?? null;
-    connection.sender.replaceTrack(muted ? null : track).catch((error: unknown) => {
-      this.emit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', `WebRTCTransport: could not ${muted ? 'mute' : 'unmute'} the microphone (replaceTrack failed).`, { cause: error }));
-    });
+    this.#media.setMuted(muted);
   }
 
   /**
    * Switches the microphone (`replaceTrack`, no renegotiation): a device id (opened with
    * `audioConstraints`) or a stream of yours. A microphone the transport opened is stopped.
    */
-  async switchMicrophone(input: string | MediaStream): Promise<void> {
-    let next: { stream: MediaStream; owned: boolean };
-    if (typeof input === 'string') {
-      const constraints = { ...(this.#options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS), deviceId: { exact: input } };
-      next = { stream: await this.#getUserMedia({ audio: constraints }), owned: true };
-    } else if (input && typeof (input as MediaStream).getAudioTracks === 'function') {
-      next = { stream: input, owned: false };
-    } else {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'switchMicrophone(): expected a device id or a MediaStream.');
-    }
-    const track = next.stream.getAudioTracks()[0];
-    if (!track) {
-      if (next.owned) stopStream(next.stream);
-      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'switchMicrophone(): the new stream has no audio track.');
-    }
-    const previous = this.#microphone;
-    this.#microphone = next;
-    const connection = this.#current;
-    if (connection && connection.phase !== 'ended' && !this.#mutedState) await connection.sender.replaceTrack(track);
-    if (previous?.owned && previous.stream !== next.stream) stopStream(previous.stream);
+  switchMicrophone(input: string | MediaStream): Promise<void> {
+    return this.#media.switchMicrophone(input);
   }
 
   /** Plays the assistant on another output device (`HTMLMediaElement.setSinkId`). */
-  async setOutputDevice(deviceId: string): Promise<void> {
-    const element = this.#ensureElement();
-    const setSinkId = (element as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | undefined)?.setSinkId;
-    if (!element || typeof setSinkId !== 'function') {
-      throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', 'setOutputDevice(): this browser cannot choose the output device (no HTMLMediaElement.setSinkId), or `audioElement` is false.');
-    }
-    try {
-      await setSinkId.call(element, deviceId);
-    } catch (error) {
-      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `setOutputDevice(): could not switch to ${JSON.stringify(deviceId)}: ${messageOf(error)}`, { cause: error });
-    }
+  setOutputDevice(deviceId: string): Promise<void> {
+    return this.#media.setOutputDevice(deviceId);
   }
 
   // ---------------------------------------------------------------------------------------
 
   async #negotiate(
     connection: Connection,
-    track: MediaStreamTrack,
+    track: MediaStreamTrack | undefined,
     key: string | undefined,
     standardKey: boolean,
     headers: Record<string, string>,
@@ -458,7 +307,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { pc } = connection;
-    if (!this.#mutedState) await connection.sender.replaceTrack(track);
+    this.#media.bindSender(connection.sender);
+    await this.#media.startSending(connection.sender, track);
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     await this.#waitForGathering(pc);
@@ -466,24 +316,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     const offerSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
     const protocol = this.#options.protocol;
     const url = this.#options.sdpUrl ?? protocol?.callsUrl ?? DEFAULT_WEBRTC_CALLS_URL;
-    const requestHeaders: Record<string, string> = { ...headers };
-    if (key !== undefined) requestHeaders.Authorization = `Bearer ${key}`;
-    let body: string | FormData;
-    const model = this.#options.model ?? protocol?.model ?? DEFAULT_MODEL;
-    if (standardKey && protocol?.callRequest) {
-      const request = protocol.callRequest(offerSdp, model);
-      requestHeaders['Content-Type'] = request.contentType;
-      body = request.body;
-    } else if (standardKey) {
-      // A standard key has no session attached: send one with the offer (multipart), as a server would.
-      const form = new FormData();
-      form.set('sdp', offerSdp);
-      form.set('session', JSON.stringify(protocol ? protocol.callSession(model) : { type: 'realtime', model }));
-      body = form;
-    } else {
-      requestHeaders['Content-Type'] = 'application/sdp';
-      body = offerSdp;
-    }
+    const { body, headers: requestHeaders } = offerRequest(offerSdp, { headers, key, standardKey, protocol, model: this.#options.model });
     let response: Response;
     try {
       response = await fetchImpl(url, { method: 'POST', body, headers: requestHeaders, credentials: this.#options.credentials ?? 'same-origin', ...(signal ? { signal } : {}) });
@@ -563,7 +396,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       if (connection.remoteStream) return;
       const stream = event.streams[0] ?? new MediaStream([event.track]);
       connection.remoteStream = stream;
-      this.#play(stream);
+      this.#media.play(stream);
       try {
         this.#options.onRemoteStream?.(stream);
       } catch (error) {
@@ -635,7 +468,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     } catch {
       // Already closed.
     }
-    if (this.#element && this.#element.srcObject === connection.remoteStream) this.#element.srcObject = null;
+    this.#media.stopPlaying(connection.remoteStream);
+    if (this.#current === undefined) this.#media.bindSender(undefined);
   }
 
   async #resolveHeaders(): Promise<Record<string, string>> {
@@ -647,85 +481,6 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     }
     return { ...resolved };
   }
-
-  async #openMicrophone(signal: AbortSignal | undefined): Promise<MediaStream> {
-    if (this.#microphone) return this.#microphone.stream;
-    if (this.#options.mediaStream) return this.#options.mediaStream;
-    const stream = await this.#getUserMedia({ audio: { ...(this.#options.audioConstraints ?? DEFAULT_WEBRTC_AUDIO_CONSTRAINTS) } });
-    if (signal?.aborted) {
-      stopStream(stream);
-      throw new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal.reason });
-    }
-    this.#microphone = { stream, owned: true };
-    return stream;
-  }
-
-  async #getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
-    const open =
-      this.#options.getUserMedia ??
-      (() => {
-        const devices = (globalThis as { navigator?: { mediaDevices?: MediaDevices } }).navigator?.mediaDevices;
-        return devices?.getUserMedia ? devices.getUserMedia.bind(devices) : undefined;
-      })();
-    if (!open) {
-      throw new RealtimeError('VOXWIRE_AUDIO_UNSUPPORTED', 'WebRTCTransport: no microphone API here (navigator.mediaDevices.getUserMedia); pass `mediaStream` or `getUserMedia`.');
-    }
-    try {
-      return await open(constraints);
-    } catch (error) {
-      const name = (error as { name?: unknown } | null)?.name;
-      const hint = name === 'NotAllowedError' ? ' (permission denied)' : name === 'NotFoundError' ? ' (no microphone)' : '';
-      throw new RealtimeError('VOXWIRE_AUDIO_DEVICE', `Could not open the microphone${hint}: ${messageOf(error)}`, { cause: error });
-    }
-  }
-
-  #releaseMicrophone(): void {
-    const microphone = this.#microphone;
-    this.#microphone = undefined;
-    if (microphone?.owned) stopStream(microphone.stream);
-  }
-
-  #ensureElement(): HTMLAudioElement | undefined {
-    if (this.#options.audioElement === false) return undefined;
-    if (this.#element) return this.#element;
-    if (this.#options.audioElement) {
-      this.#element = this.#options.audioElement;
-      return this.#element;
-    }
-    const doc = (globalThis as { document?: Document }).document;
-    if (!doc) return undefined;
-    const element = doc.createElement('audio');
-    element.autoplay = true;
-    this.#element = element;
-    return element;
-  }
-
-  #play(stream: MediaStream): void {
-    const element = this.#ensureElement();
-    if (!element) return;
-    element.srcObject = stream;
-    const playing = element.play?.();
-    if (playing && typeof playing.catch === 'function') {
-      playing.catch((error: unknown) => {
-        if (element.srcObject !== stream) return;
-        this.emit(
-          'error',
-          new RealtimeError('VOXWIRE_AUDIO_DEVICE', `The assistant's audio could not start playing (${messageOf(error)}); call audioElement.play() after a user gesture.`, { cause: error }),
-        );
-      });
-    }
-  }
-}
-
-function defaultPeerConnectionFactory(): (configuration: RTCConfiguration) => RTCPeerConnection {
-  const Ctor = (globalThis as { RTCPeerConnection?: new (configuration: RTCConfiguration) => RTCPeerConnection }).RTCPeerConnection;
-  if (!Ctor) {
-    throw new RealtimeError(
-      'VOXWIRE_CONNECTION_FAILED',
-      'WebRTCTransport: RTCPeerConnection is not available here. It runs in browsers; elsewhere pass `createPeerConnection` (e.g. a Node WebRTC peer), or use WebSocketTransport.',
-    );
-  }
-  return (configuration) => new Ctor(configuration);
 }
 
 /** Read through a function so narrowing from before an `await` does not hide a teardown. */
@@ -742,44 +497,7 @@ function peerState(pc: RTCPeerConnection): string {
   return pc.connectionState ?? pc.iceConnectionState;
 }
 
-function stopStream(stream: MediaStream): void {
-  for (const track of stream.getTracks()) track.stop();
-}
-
-/** A typed error for a refused SDP exchange, keeping the server's body. */
-async function sdpExchangeError(url: string, response: Response): Promise<RealtimeError> {
-  const body = await response.text().catch(() => '');
-  let serverError: ServerErrorDetails | undefined;
-  let detail = body.trim().slice(0, 500);
-  try {
-    const parsed = JSON.parse(body) as { error?: Partial<ServerErrorDetails> } | null;
-    const error = parsed?.error;
-    if (error && typeof error.message === 'string') {
-      serverError = { type: typeof error.type === 'string' ? error.type : 'error', code: error.code ?? null, message: error.message, param: error.param ?? null };
-      detail = error.message;
-    }
-  } catch {
-    // Not JSON: the text itself is the detail.
-  }
-  const voxwireCode = typeof serverError?.code === 'string' && serverError.code in ERROR_CODES ? (serverError.code as RealtimeErrorCode) : undefined;
-  // A voxwire server (createSdpHandler) names the reason (budget, concurrency, policy); the API's own 401/403 mean the key.
-  const code: RealtimeErrorCode =
-    voxwireCode ?? (response.status === 401 || response.status === 403 ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_UPSTREAM_ERROR');
-  return new RealtimeError(code, `The SDP exchange with ${redact(url)} was refused: HTTP ${response.status}${detail ? `: ${detail}` : ''}.`, {
-    raw: body,
-    ...(serverError ? { serverError } : {}),
-  });
-}
-
 function describeType(event: unknown): string {
   const type = (event as { type?: unknown } | null)?.type;
   return typeof type === 'string' ? type : 'event';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function redact(url: string): string {
-  return url.replace(/([?&](?:key|token|api_key)=)[^&]+/gi, '$1***');
 }

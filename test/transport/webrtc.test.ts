@@ -11,7 +11,7 @@ import { exponentialBackoff } from '../../src/client/reconnect';
 import type { TransportCloseInfo } from '../../src/transport/transport';
 import { callIdFromLocation } from '../../src/events/call-id';
 import { WebRTCTransport } from '../../src/transport/webrtc';
-import type { WebRTCTransportOptions } from '../../src/transport/webrtc';
+import type { WebRTCTransportOptions } from '../../src/transport/webrtc-options';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 import { FakePeerConnection, FakeStream, FakeTrack, SESSION_CREATED, fakeSdpFetch, sdpAnswer } from './webrtc-fakes';
 
@@ -421,6 +421,116 @@ describe('WebRTCTransport: health, closing, media', () => {
     expect(streams).toEqual([remote]);
     rig.transport.close();
     expect(element.srcObject).toBeNull();
+  });
+});
+
+describe('WebRTCTransport: attached audio (transport.media)', () => {
+  /** A source like MicrophoneCapture: it announces its stream, and later a new one or none. */
+  function mediaSource() {
+    let listener: ((stream: MediaStream | undefined) => void) | undefined;
+    let current: FakeStream | undefined = new FakeStream(new FakeTrack('capture'));
+    const chunks: unknown[] = [];
+    return {
+      subscribe: (onChunk: (chunk: Int16Array) => void) => {
+        chunks.push(onChunk);
+        return () => undefined;
+      },
+      subscribeMedia: (onStream: (stream: MediaStream | undefined) => void) => {
+        listener = onStream;
+        onStream(current as unknown as MediaStream | undefined);
+        return () => {
+          listener = undefined;
+        };
+      },
+      announce(stream: FakeStream | undefined) {
+        current = stream;
+        listener?.(stream as unknown as MediaStream | undefined);
+      },
+      get current() {
+        return current;
+      },
+      chunks,
+    };
+  }
+
+  it("a source attached before connect is the call's microphone: no getUserMedia, no chunk subscription", async () => {
+    const rig = setup();
+    const client = new RealtimeClient({ transport: rig.transport, logger: silentLogger });
+    const source = mediaSource();
+    client.attachInput(source);
+    const pc = await connect(rig);
+    expect(rig.opened).toHaveLength(0);
+    expect(pc.sender.replaced).toEqual([source.current!.tracks[0]]);
+    expect(rig.transport.localStream).toBe(source.current);
+    expect(source.chunks).toHaveLength(0);
+    rig.transport.close();
+  });
+
+  it('follows the source: a stopped source sends nothing, a restarted one its new track, detach goes back to the own microphone', async () => {
+    const rig = setup();
+    const pc = await connect(rig);
+    const own = rig.opened[0]!.tracks[0]!;
+    const client = new RealtimeClient({ transport: rig.transport, logger: silentLogger });
+    const source = mediaSource();
+    const detach = client.attachInput(source);
+    const first = source.current!.tracks[0]!;
+    await flushMicrotasks();
+    // The transport's own microphone is released once the source takes over.
+    expect(own.readyState).toBe('ended');
+    source.announce(undefined);
+    const restarted = new FakeStream(new FakeTrack('capture-2'));
+    source.announce(restarted);
+    await flushMicrotasks();
+    expect(pc.sender.replaced).toEqual([own, first, null, restarted.tracks[0]]);
+    detach();
+    await expect.poll(() => pc.sender.replaced.length).toBe(5);
+    expect(rig.opened).toHaveLength(2);
+    expect(pc.sender.replaced[4]).toBe(rig.opened[1]!.tracks[0]);
+    rig.transport.close();
+  });
+
+  it('plays the remote track through an attached sink, keeps the element muted for Chromium, and returns to the element on detach', async () => {
+    const element = { srcObject: null as unknown, muted: false, paused: true, play: async () => undefined };
+    const rig = setup({ audioElement: element as unknown as HTMLAudioElement });
+    const pc = await connect(rig);
+    const client = new RealtimeClient({ transport: rig.transport, logger: silentLogger });
+    const playing: unknown[] = [];
+    const stopped: unknown[] = [];
+    const sink = {
+      write: () => undefined,
+      flush: async () => null,
+      playMedia: (stream: MediaStream) => {
+        playing.push(stream);
+        return () => stopped.push(stream);
+      },
+    };
+    const detach = client.attachOutput(sink);
+    const remote = new FakeStream(new FakeTrack('remote'));
+    pc.remoteTrack(remote);
+    expect(playing).toEqual([remote]);
+    expect(element.srcObject).toBe(remote);
+    expect(element.muted).toBe(true);
+    detach();
+    expect(stopped).toEqual([remote]);
+    expect(element.muted).toBe(false);
+    rig.transport.close();
+    expect(element.srcObject).toBeNull();
+  });
+
+  it('reports a sink that throws as an error event and keeps the call', async () => {
+    const rig = setup();
+    const pc = await connect(rig);
+    const errors: RealtimeError[] = [];
+    rig.transport.on('error', (error) => errors.push(error));
+    rig.transport.media.attachOutput({
+      playMedia: () => {
+        throw new Error('no context');
+      },
+    });
+    pc.remoteTrack(new FakeStream(new FakeTrack('remote')));
+    expect(errors.map((error) => error.code)).toEqual(['VOXWIRE_AUDIO_DEVICE']);
+    expect(rig.transport.isOpen).toBe(true);
+    rig.transport.close();
   });
 });
 

@@ -12,7 +12,7 @@ import { defineTool } from '../../../src/tools/define-tool';
 import type { Transport } from '../../../src/transport/transport';
 import { WebRTCTransport } from '../../../src/transport/webrtc';
 import { WebSocketTransport } from '../../../src/transport/websocket';
-import { MicrophoneCapture } from '../../../src/audio/index';
+import { AudioPlayer, MicrophoneCapture } from '../../../src/audio/index';
 
 /** How the page connects. */
 export interface PageConfig {
@@ -36,6 +36,8 @@ export interface PageConfig {
   manualTurns?: boolean;
   /** A transcription session (input transcription only: no instructions, no tools). */
   transcription?: boolean;
+  /** WebRTC with `client.attachInput(MicrophoneCapture)` and `attachOutput(AudioPlayer)`: the capture's track is sent, the player plays the assistant. */
+  attachAudio?: boolean;
 }
 
 /** What the page recorded. */
@@ -66,7 +68,18 @@ const getWeather = defineTool({
 let client: RealtimeClient | undefined;
 let transport: Transport | undefined;
 let capture: MicrophoneCapture | undefined;
+let player: AudioPlayer | undefined;
 let snapshot: PageSnapshot;
+let captureLevels = 0;
+
+// Counts microphone opens, to tell the capture's from the transport's own.
+let microphoneOpens = 0;
+const devices = navigator.mediaDevices;
+const realGetUserMedia = devices.getUserMedia.bind(devices);
+devices.getUserMedia = (constraints?: MediaStreamConstraints) => {
+  microphoneOpens += 1;
+  return realGetUserMedia(constraints);
+};
 
 async function fetchKey(keyUrl: string): Promise<string> {
   const response = await fetch(keyUrl, { method: 'POST', headers: { authorization: 'Bearer app-user-token', 'content-type': 'application/json' }, body: JSON.stringify({ session: { audio: { output: { voice: 'cedar' } } } }) });
@@ -112,12 +125,23 @@ async function start(config: PageConfig): Promise<void> {
     snapshot.eventTypes.push(event.type);
     if (event.type.startsWith('session.')) snapshot.sessionEventTimes.push({ type: event.type, at: Date.now() });
   });
+  if (config.kind === 'webrtc' && config.attachAudio) {
+    capture = new MicrophoneCapture({ echoCancellation: false, noiseSuppression: false, autoGainControl: false, workletUrl: '/worklets/capture-processor.js' });
+    capture.on('level', () => {
+      captureLevels += 1;
+    });
+    player = new AudioPlayer({ workletUrl: '/worklets/playback-processor.js' });
+    client.attachInput(capture);
+    client.attachOutput(player);
+    await capture.start();
+    await player.start();
+  }
   if (config.kind === 'websocket' && config.microphone) {
     capture = new MicrophoneCapture({ echoCancellation: false, noiseSuppression: false, autoGainControl: false, workletUrl: '/worklets/capture-processor.js' });
     client.attachInput(capture);
   }
   await client.connect();
-  if (capture) await capture.start();
+  if (capture && !config.attachAudio) await capture.start();
 }
 
 function read(): PageSnapshot {
@@ -131,6 +155,8 @@ function read(): PageSnapshot {
 async function stop(): Promise<void> {
   await capture?.stop().catch(() => undefined);
   capture = undefined;
+  await player?.close().catch(() => undefined);
+  player = undefined;
   client?.disconnect();
   client = undefined;
   transport = undefined;
@@ -174,8 +200,48 @@ async function listen(ms: number): Promise<{ peak: number; rms: number }> {
   const context = new AudioContext();
   await context.resume();
   const analyser = context.createAnalyser();
-  analyser.fftSize = 2048;
   context.createMediaStreamSource(stream).connect(analyser);
+  const heard = await measure(analyser, ms);
+  await context.close();
+  return heard;
+}
+
+/** The same, measured on the attached AudioPlayer's output node: the assistant plays through the player. */
+async function listenPlayer(ms: number): Promise<{ peak: number; rms: number }> {
+  const node = player?.outputNode;
+  if (!node) throw new Error('no player output yet');
+  const analyser = node.context.createAnalyser();
+  node.connect(analyser);
+  const heard = await measure(analyser, ms);
+  node.disconnect(analyser);
+  return heard;
+}
+
+/** The energy the call's microphone track carried so far (the sender's media-source stats). */
+async function sentEnergy(): Promise<number> {
+  let energy = 0;
+  (await webrtc().peerConnection?.getStats())?.forEach((report: { type: string; kind?: string; totalAudioEnergy?: number }) => {
+    if (report.type === 'media-source' && report.kind === 'audio') energy += report.totalAudioEnergy ?? 0;
+  });
+  return energy;
+}
+
+/** How the attached audio is wired. */
+function attached(): { sendsCaptureTrack: boolean; microphoneOpens: number; elementMuted: boolean | undefined; captureLevels: number; localTracks: number } {
+  const transport = webrtc();
+  const sent = transport.peerConnection?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track;
+  const local = transport.localStream;
+  return {
+    sendsCaptureTrack: sent !== undefined && sent !== null && local !== undefined && local.getAudioTracks()[0] === sent && capture?.stream?.getAudioTracks()[0] !== sent,
+    microphoneOpens,
+    elementMuted: transport.audioElement?.muted,
+    captureLevels,
+    localTracks: local?.getAudioTracks().length ?? 0,
+  };
+}
+
+async function measure(analyser: AnalyserNode, ms: number): Promise<{ peak: number; rms: number }> {
+  analyser.fftSize = 2048;
   const samples = new Float32Array(analyser.fftSize);
   let peak = 0;
   let sum = 0;
@@ -190,7 +256,6 @@ async function listen(ms: number): Promise<{ peak: number; rms: number }> {
       count += 1;
     }
   }
-  await context.close();
   return { peak, rms: Math.sqrt(sum / Math.max(1, count)) };
 }
 
@@ -204,6 +269,10 @@ const vx = {
   sendText: (text: string) => client!.sendText(text),
   interrupt: async () => JSON.parse(JSON.stringify(await client!.interrupt())) as InterruptionInfo,
   setMuted: (muted: boolean) => webrtc().setMuted(muted),
+  setCaptureMuted: (muted: boolean) => capture!.setMuted(muted),
+  listenPlayer,
+  sentEnergy,
+  attached,
   sendRaw: (event: Parameters<RealtimeClient['send']>[0]) => client!.send(event),
 };
 
