@@ -374,8 +374,10 @@ function eventRow(type, node, table) {
 /**
  * `pureExports`: each export reads the shared object inside a `/* @__PURE__ *\/` call, so a
  * bundler drops the whole module when an app imports the barrel but none of its validators (a
- * plain property read at module level counts as a side effect and would keep it). The
- * translation validators need it: the root barrel re-exports them, conversation apps never use them.
+ * plain property read at module level counts as a side effect and would keep it). Every table
+ * needs it: the root barrel re-exports the translation validators, which conversation apps never
+ * use, and GPT-Live's parse shares the frame parser with the Realtime tables' module, whose
+ * tables a Live app never uses.
  */
 export function generateValidators(exportList = EXPORTS, { pureExports = false } = {}) {
   parentCounts = countParents(exportList.flatMap((entry) => (entry.table ? Object.values(entry.table) : [entry.schema])));
@@ -466,7 +468,7 @@ export function generateValidators(exportList = EXPORTS, { pureExports = false }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  for (const [output, exportList, options] of [[OUTPUT, EXPORTS, {}], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS, { pureExports: true }], [LIVE_OUTPUT, LIVE_EXPORTS, { pureExports: true }]]) {
+  for (const [output, exportList, options] of [[OUTPUT, EXPORTS, { pureExports: true }], [TRANSLATION_OUTPUT, TRANSLATION_EXPORTS, { pureExports: true }], [LIVE_OUTPUT, LIVE_EXPORTS, { pureExports: true }]]) {
     let source;
     try {
       source = generateValidators(exportList, options);

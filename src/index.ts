@@ -81,6 +81,7 @@ export {
 } from './transport/webrtc-options';
 export { WebRTCTransport } from './transport/webrtc';
 export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/webrtc-options';
+export { realtimeProtocol } from './transport/realtime-protocol';
 
 // Translation sessions (live speech translation): tree-shaken away when not imported.
 export { TranslationClient } from './translation/translation-client';

@@ -9,6 +9,9 @@ export const DEFAULT_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
 /** The REST base of the OpenAI API (client secrets, WebRTC calls). */
 export const DEFAULT_API_BASE_URL = 'https://api.openai.com/v1';
 
+/** The WebRTC endpoint of the Realtime API: the browser POSTs its SDP offer here. */
+export const DEFAULT_WEBRTC_CALLS_URL = 'https://api.openai.com/v1/realtime/calls';
+
 /**
  * The model used when none is given: `gpt-realtime-2.1`, the current Realtime model (the
  * `openai` types mark `gpt-realtime` and `gpt-realtime-mini` for shutdown on 2027-01-20, and

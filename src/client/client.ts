@@ -19,6 +19,7 @@ import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../event
 import type { SessionConfigInput } from '../events/session-input';
 import type { DispatcherCore, DispatcherCoreOptions } from '../tools/dispatcher-core';
 import { ToolRegistry } from '../tools/registry';
+import { realtimeProtocol } from '../transport/realtime-protocol';
 import { isKnownEvent } from '../transport/transport';
 import type { Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
@@ -433,7 +434,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const created = this.#waitFor((event) => (event.type === 'session.created' ? 'resolve' : false), timeoutMs, abort, 'session.created');
     created.catch(() => undefined);
     try {
-      await this.transport.connect({ signal: abort });
+      await this.transport.connect({ signal: abort, protocol: realtimeProtocol });
     } catch (error) {
       this.#dropWaiters(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
       throw error;

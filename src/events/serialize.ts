@@ -60,14 +60,15 @@ function invalid(message: string, extra: { cause?: unknown; path?: string } = {}
 }
 
 /**
- * Serializes with a protocol's validators (translation sessions bring their own) and its words
- * for an unknown `type`. Throws a `RealtimeError`, or whatever a getter of the event throws.
+ * Serializes with a protocol's validators and its words for an unknown `type`. Both are
+ * arguments, never defaults, so a protocol that brings its own tables (translation, GPT-Live)
+ * does not load the Realtime ones. Throws a `RealtimeError`, or whatever a getter of the event throws.
  */
 export function serializeWith(
   event: unknown,
   options: SerializeOptions | undefined,
-  validators: ReadonlyMap<string, Check> = clientEventValidators,
-  unknownType: (type: string) => string = unknownTypeMessage,
+  validators: ReadonlyMap<string, Check>,
+  unknownType: (type: string) => string,
 ): string {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw invalid(`client event must be an object, got ${describeValue(event)}`);
@@ -160,7 +161,7 @@ function jsonCopy(event: unknown, type: string): unknown {
  */
 export function serializeClientEvent(event: ClientEventInput, options?: SerializeOptions): string {
   try {
-    return serializeWith(event, options);
+    return serializeWith(event, options, clientEventValidators, unknownTypeMessage);
   } catch (error) {
     if (error instanceof RealtimeError) throw error;
     // A throwing getter or Proxy in the caller's object.

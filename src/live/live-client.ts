@@ -489,7 +489,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     );
     started.catch(() => undefined);
     try {
-      await this.transport.connect({ signal: abort, ...(fork ? { url: fork } : {}) });
+      await this.transport.connect({ signal: abort, protocol: liveProtocol, ...(fork ? { url: fork } : {}) });
       // Over WebRTC the HTTP request started the session; on a WebSocket the first message does.
       if (this.transport.capabilities.audio === 'events') {
         this.transport.send({ type: 'session.start', session: fork ? this.#forkConfig() : this.#startConfig(restore) } as never);

@@ -293,7 +293,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     const created = this.#waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#timeoutMs(), abort, 'session.created');
     created.catch(() => undefined);
     try {
-      await this.transport.connect({ signal: abort });
+      await this.transport.connect({ signal: abort, protocol: translationProtocol });
     } catch (error) {
       this.#waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
       throw error;

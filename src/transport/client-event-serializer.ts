@@ -1,10 +1,10 @@
 /**
- * How a transport turns client events into frames: its frame cap, strict mode, and each field or
- * value the schemas do not know logged once per (event type, path) for the transport's lifetime,
- * so a newer API field in a `session.update` sent on every reconnect warns once, not every time.
+ * How a transport turns client events into frames: its protocol's serialize, its frame cap,
+ * strict mode, and each field or value the schemas do not know logged once per (event type,
+ * path) for the transport's lifetime, so a newer API field in a `session.update` sent on every
+ * reconnect warns once, not every time.
  */
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../base/defaults';
-import { serializeClientEvent } from '../events/serialize';
 import type { ClientEventInput } from '../events/client-events';
 import type { SerializeOptions } from '../events/serialize';
 import type { TransportProtocol } from './transport';
@@ -19,12 +19,10 @@ export interface ClientEventSerializerOptions {
   logger?: Logger;
   /** Largest client frame sent. @default 16 MiB */
   maxClientFrameBytes?: number;
-  /** The protocol whose `serialize` is used. @default the Realtime conversation protocol */
-  protocol?: Pick<TransportProtocol, 'serialize'>;
 }
 
-/** Returns the function a transport serializes every outgoing event with. */
-export function createClientEventSerializer(options: ClientEventSerializerOptions): (event: ClientEventInput) => string {
+/** Returns the function a transport serializes every outgoing event with, given its protocol. */
+export function createClientEventSerializer(options: ClientEventSerializerOptions): (event: ClientEventInput, protocol: Pick<TransportProtocol, 'serialize'>) => string {
   const logger = options.logger ?? consoleLogger;
   const warned = new Set<string>();
   const serializeOptions: SerializeOptions = {
@@ -38,6 +36,5 @@ export function createClientEventSerializer(options: ClientEventSerializerOption
       logger.warn(warning.message, { eventType: warning.eventType, path: warning.path });
     },
   };
-  const serialize = options.protocol?.serialize ?? serializeClientEvent;
-  return (event) => serialize(event, serializeOptions);
+  return (event, protocol) => protocol.serialize(event, serializeOptions);
 }

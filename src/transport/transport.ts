@@ -47,6 +47,12 @@ export interface TransportConnectOptions {
    * (a GPT-Live fork: `…/v1/live/sessions/{id}/fork`). WebSocket only. @default the transport's URL
    */
   url?: string;
+  /**
+   * The protocol to speak when the transport was built without one: the client's
+   * (`RealtimeClient` gives `realtimeProtocol`, `LiveClient` `liveProtocol`). A transport's own
+   * `protocol` option wins. @default the transport's `protocol`
+   */
+  protocol?: TransportProtocol;
 }
 
 /**
@@ -91,8 +97,10 @@ export interface TransportMedia {
 
 /**
  * The wire protocol a transport speaks: how it parses server frames and serializes client
- * events, and where it connects when no URL is given. The Realtime conversation protocol is the
- * default; `translationProtocol` (the translation sessions of `TranslationClient`) is the other.
+ * events, and where it connects when no URL is given: `realtimeProtocol` (conversations),
+ * `translationProtocol` (the translation sessions of `TranslationClient`) or `liveProtocol`
+ * (GPT-Live, from `voxwire/live`). A transport has no built-in protocol, so that an app bundles
+ * only the validators of the protocol it speaks: the client gives its own at `connect()`.
  */
 export interface TransportProtocol {
   /** Parses one server frame. Never throws. */

@@ -9,8 +9,7 @@ import type { ApiKeyProvider, TransportProtocol } from './transport';
 
 export { DEFAULT_WEBRTC_AUDIO_CONSTRAINTS } from './webrtc-media';
 
-/** The WebRTC endpoint of the Realtime API: the browser POSTs its SDP offer here. */
-export const DEFAULT_WEBRTC_CALLS_URL = `${DEFAULT_API_BASE_URL}/realtime/calls`;
+export { DEFAULT_WEBRTC_CALLS_URL } from '../base/defaults';
 
 /** The label of the data channel that carries the Realtime events. */
 export const REALTIME_DATA_CHANNEL_LABEL = 'oai-events';

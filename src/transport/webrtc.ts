@@ -3,7 +3,6 @@ import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../base/defaults';
 import { CLOSE_CODES, RealtimeError, isRealtimeError } from '../base/errors';
-import { parseServerEvent } from '../events/parse';
 import type { ClientEventInput } from '../events/client-events';
 import type { ServerEvent } from '../events/server-events';
 import { createClientEventSerializer } from './client-event-serializer';
@@ -18,7 +17,7 @@ import {
   REALTIME_DATA_CHANNEL_LABEL,
   type WebRTCTransportOptions,
 } from './webrtc-options';
-import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportMedia } from './transport';
+import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportMedia, TransportProtocol } from './transport';
 
 /** One peer connection: a superseded one is forgotten and stays silent. */
 interface Connection {
@@ -69,7 +68,9 @@ function isPositiveOrZero(value: unknown): value is number {
 export class WebRTCTransport extends EventEmitter<TransportEvents> implements Transport {
   readonly capabilities: TransportCapabilities = { audio: 'media' };
   readonly #options: WebRTCTransportOptions;
-  readonly #serialize: (event: ClientEventInput) => string;
+  readonly #serialize: (event: ClientEventInput, protocol: TransportProtocol) => string;
+  /** The protocol spoken: the `protocol` option, else the one the last `connect()` was given. */
+  #protocol: TransportProtocol | undefined;
   readonly #clock: Clock;
   #current: Connection | undefined;
   readonly #media: WebRTCMedia;
@@ -158,6 +159,9 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebRTCTransport.connect(): already connected or connecting; close() first.');
     }
     signal?.throwIfAborted();
+    // No protocol of its own: a client gives its own, so an app bundles one protocol's tables.
+    this.#protocol = this.#options.protocol ?? options.protocol;
+    if (!this.#protocol) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebRTCTransport.connect(): no protocol; pass `protocol` (e.g. realtimeProtocol) or connect through a client.');
     const key = await resolveApiKey(this.#options.apiKey);
     if (key !== undefined && (typeof key !== 'string' || key === '')) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${key === '' ? 'an empty string' : typeof key}, expected a key.`);
@@ -220,7 +224,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     signal?.addEventListener('abort', onAbort, { once: true });
     const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const timer = this.#clock.setTimeout(
-      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (${this.#options.protocol?.confirmation ?? 'session.created'}) within ${timeoutMs} ms.`)),
+      () => connection.fail?.(new RealtimeError('VOXWIRE_TIMEOUT', `The WebRTC call did not confirm a session (${this.#protocol?.confirmation ?? 'session.created'}) within ${timeoutMs} ms.`)),
       timeoutMs,
     );
     try {
@@ -245,7 +249,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     if (!connection || connection.phase === 'ended' || connection.channel.readyState !== 'open') {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the data channel is not open.`);
     }
-    const text = this.#serialize(event);
+    // Set before the peer connection was created.
+    const text = this.#serialize(event, this.#protocol as TransportProtocol);
     const limit = connection.pc.sctp?.maxMessageSize;
     // SCTP refuses a message over the negotiated size by closing the channel: refuse it here instead.
     if (typeof limit === 'number' && limit > 0 && Number.isFinite(limit) && text.length * 3 > limit) {
@@ -314,7 +319,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     await this.#waitForGathering(pc);
     if (isEnded(connection)) return;
     const offerSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
-    const protocol = this.#options.protocol;
+    const protocol = this.#protocol;
     const url = this.#options.sdpUrl ?? protocol?.callsUrl ?? DEFAULT_WEBRTC_CALLS_URL;
     const { body, headers: requestHeaders } = offerRequest(offerSdp, { headers, key, standardKey, protocol, model: this.#options.model });
     let response: Response;
@@ -434,7 +439,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
   #receive(connection: Connection, data: unknown): void {
     const frame = typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data : String(data);
-    const parse = this.#options.protocol?.parse ?? parseServerEvent;
+    // Set before the peer connection was created: a frame cannot arrive without it.
+    const parse = (this.#protocol as TransportProtocol).parse;
     const result = parse(frame, { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
     if (!result.ok) {
       this.emit('error', result.error);
@@ -442,7 +448,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     }
     const event = result.event as ServerEvent;
     this.emit('event', event, result.known);
-    if (event.type === (this.#options.protocol?.confirmation ?? 'session.created')) connection.sessionCreated?.();
+    if (event.type === (this.#protocol?.confirmation ?? 'session.created')) connection.sessionCreated?.();
   }
 
   /** The connection ended without `close()`: tear down and report (a drop keeps the microphone for the reconnect). */

@@ -1,7 +1,6 @@
 import { EventEmitter } from '../base/emitter';
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_REALTIME_URL } from '../base/defaults';
 import { CLOSE_CODES, RealtimeError } from '../base/errors';
-import { parseServerEvent } from '../events/parse';
 import type { ClientEventInput } from '../events/client-events';
 import type { ServerEvent } from '../events/server-events';
 import type { Logger } from '../base/logger';
@@ -86,8 +85,9 @@ export interface WebSocketTransportOptions {
   /** Largest client frame sent. @default 16 MiB */
   maxClientFrameBytes?: number;
   /**
-   * The protocol spoken: `translationProtocol` for a translation session (its endpoint, model
-   * and events). @default the Realtime conversation protocol
+   * The protocol spoken: `realtimeProtocol`, `translationProtocol` (its endpoint, model and
+   * events) or `liveProtocol`. A client gives its own at `connect()`; without a client, pass one.
+   * @default the protocol `connect()` is given
    */
   protocol?: TransportProtocol;
   /**
@@ -189,7 +189,9 @@ function textOf(data: unknown): string | ArrayBuffer | ArrayBufferView {
 export class WebSocketTransport extends EventEmitter<TransportEvents> implements Transport {
   readonly capabilities: TransportCapabilities = { audio: 'events' };
   readonly #options: WebSocketTransportOptions;
-  readonly #serialize: (event: ClientEventInput) => string;
+  readonly #serialize: (event: ClientEventInput, protocol: TransportProtocol) => string;
+  /** The protocol spoken: the `protocol` option, else the one the last `connect()` was given. */
+  #protocol: TransportProtocol | undefined;
   /** The current connection; a superseded one (still closing) is forgotten and stays silent. */
   #current: { socket: WebSocketLike; closingLocally: boolean } | undefined;
 
@@ -220,7 +222,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
 
   /** The URL a connection uses (without credentials). */
   get url(): string {
-    const protocol = this.#options.protocol;
+    const protocol = this.#options.protocol ?? this.#protocol;
     const base = this.#options.url ?? protocol?.url ?? DEFAULT_REALTIME_URL;
     const model = this.#options.url === undefined ? (this.#options.model ?? protocol?.model ?? DEFAULT_MODEL) : this.#options.model;
     if (model === undefined || protocol?.modelInUrl === false) return base;
@@ -235,6 +237,9 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebSocketTransport.connect(): already connected or connecting; close() first.');
     }
     signal?.throwIfAborted();
+    // No protocol of its own: a client gives its own, so an app bundles one protocol's tables.
+    this.#protocol = this.#options.protocol ?? options.protocol;
+    if (!this.#protocol) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebSocketTransport.connect(): no protocol; pass `protocol` (e.g. realtimeProtocol) or connect through a client.');
     const key = await resolveApiKey(this.#options.apiKey);
     if (key !== undefined && typeof key !== 'string') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${typeof key}, expected a string.`);
@@ -325,8 +330,9 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
   }
 
   #receive(data: unknown): void {
-    const parse = this.#options.protocol?.parse ?? parseServerEvent;
-    const result = parse(textOf(data), { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
+    // Set before the socket was opened: a frame cannot arrive without it.
+    const protocol = this.#protocol as TransportProtocol;
+    const result = protocol.parse(textOf(data), { maxFrameBytes: this.#options.maxServerFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES });
     if (result.ok) this.emit('event', result.event as ServerEvent, result.known);
     else this.emit('error', result.error);
   }
@@ -336,7 +342,8 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     if (!socket || socket.readyState !== OPEN) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${describeType(event)}: the WebSocket is not open.`);
     }
-    const text = this.#serialize(event);
+    // Set before the socket was opened.
+    const text = this.#serialize(event, this.#protocol as TransportProtocol);
     socket.send(text);
   }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RealtimeClient } from '../../src/client/client';
 import { RealtimeError } from '../../src/base/errors';
 import { WebSocketTransport } from '../../src/transport/websocket';
+import { realtimeProtocol } from '../../src/transport/realtime-protocol';
 import type { WebSocketLike } from '../../src/transport/websocket';
 import { useCleanup } from '../helpers/cleanup';
 
@@ -44,7 +45,7 @@ describe('no apiKey for the OpenAI API', () => {
 
   it('WebSocketTransport refuses the same way, an explicit api.openai.com url included', async () => {
     for (const options of [{}, { url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1' }]) {
-      const transport = new WebSocketTransport(options);
+      const transport = new WebSocketTransport({ ...options, protocol: realtimeProtocol });
       await expect(transport.connect()).rejects.toMatchObject({ code: 'VOXWIRE_MISSING_API_KEY' });
       expect(transport.isOpen).toBe(false);
     }
@@ -62,7 +63,7 @@ describe('no apiKey for the OpenAI API', () => {
       opened.push(target);
       throw new Error('no network in this test');
     };
-    const custom = new WebSocketTransport({ createWebSocket: refuseToOpen });
+    const custom = new WebSocketTransport({ protocol: realtimeProtocol, createWebSocket: refuseToOpen });
     await expect(custom.connect()).rejects.toThrow('no network in this test');
     expect(opened).toEqual(['wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1']);
   });

@@ -16,6 +16,7 @@ import { azureOpenAI } from '../../src/server/azure';
 import { createClientSecretHandler } from '../../src/server/http/client-secret';
 import { createRelay } from '../../src/server/node/create-relay';
 import { WebSocketTransport } from '../../src/transport/websocket';
+import { realtimeProtocol } from '../../src/transport/realtime-protocol';
 import { useCleanup } from '../helpers/cleanup';
 
 const MOCK_KEY = 'sk-mock';
@@ -159,7 +160,7 @@ describe('Azure OpenAI and GA-compatible servers', () => {
     const { url: mockUrl } = await startMock({ auth: { apiKey: MOCK_KEY } });
     const front = await startAzureFront(mockUrl);
     const client = new RealtimeClient({
-      transport: new WebSocketTransport({ url: `${front.origin.replace(/^http/, 'ws')}/openai/v1/realtime`, model: 'gpt-realtime-2.1', headers: { 'api-key': AZURE_KEY } }),
+      transport: new WebSocketTransport({ protocol: realtimeProtocol, url: `${front.origin.replace(/^http/, 'ws')}/openai/v1/realtime`, model: 'gpt-realtime-2.1', headers: { 'api-key': AZURE_KEY } }),
       logger: silentLogger,
     });
     stoppers.push(() => client.disconnect());

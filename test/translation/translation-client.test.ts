@@ -5,6 +5,7 @@ import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { TranslationClient } from '../../src/translation/translation-client';
 import { WebSocketTransport } from '../../src/transport/websocket';
+import { realtimeProtocol } from '../../src/transport/realtime-protocol';
 import type { ClientState } from '../../src/client/client-events';
 import { useCleanup } from '../helpers/index';
 
@@ -149,10 +150,19 @@ describe('TranslationClient over WebSocket against the mock', () => {
 
   it('names the missing translation protocol when given a conversation transport', async () => {
     const { url } = await startMock();
-    const transport = new WebSocketTransport({ url: translationUrl(url) });
+    const transport = new WebSocketTransport({ url: translationUrl(url), protocol: realtimeProtocol });
     const client = new TranslationClient({ transport, language: 'es', logger: silentLogger, reconnect: false });
     stoppers.push(() => client.disconnect());
     await expect(client.connect()).rejects.toMatchObject({ code: 'VOXWIRE_INVALID_ARGUMENT', message: expect.stringContaining('protocol: translationProtocol') });
     expect(client.state.status).toBe('closed');
+  });
+
+  it('gives the translation protocol to a transport built without one', async () => {
+    const { url } = await startMock();
+    const transport = new WebSocketTransport({ url: translationUrl(url) });
+    const client = new TranslationClient({ transport, language: 'es', logger: silentLogger, reconnect: false });
+    stoppers.push(() => client.disconnect());
+    await client.connect();
+    expect(client.state.status).toBe('connected');
   });
 });

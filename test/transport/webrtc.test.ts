@@ -12,6 +12,7 @@ import type { TransportCloseInfo } from '../../src/transport/transport';
 import { callIdFromLocation } from '../../src/events/call-id';
 import { WebRTCTransport } from '../../src/transport/webrtc';
 import type { WebRTCTransportOptions } from '../../src/transport/webrtc-options';
+import { realtimeProtocol } from '../../src/transport/realtime-protocol';
 import { FakeClock, flushMicrotasks } from '../helpers/fake-clock';
 import { FakePeerConnection, FakeStream, FakeTrack, SESSION_CREATED, fakeSdpFetch, sdpAnswer } from './webrtc-fakes';
 
@@ -22,7 +23,7 @@ function setup(options: Partial<WebRTCTransportOptions> = {}, answer: () => Resp
   const peers: FakePeerConnection[] = [];
   const opened: FakeStream[] = [];
   const sdp = fakeSdpFetch(answer);
-  const transport = new WebRTCTransport({
+  const transport = new WebRTCTransport({ protocol: realtimeProtocol,
     apiKey: 'ek_test_key',
     fetch: sdp.fetch,
     clock,
@@ -73,19 +74,19 @@ describe('WebRTCTransport: construction', () => {
     } catch (error) {
       expect(isRealtimeError(error, 'VOXWIRE_INVALID_ARGUMENT')).toBe(true);
     }
-    expect(() => new WebRTCTransport({ apiKey: 42 as unknown as string })).toThrow(/`apiKey` must be a string or a function/);
-    expect(() => new WebRTCTransport({ sdpUrl: '/sdp', connectionLostGraceMs: -1 })).toThrow(/`connectionLostGraceMs` must be a number ≥ 0/);
+    expect(() => new WebRTCTransport({ protocol: realtimeProtocol, apiKey: 42 as unknown as string })).toThrow(/`apiKey` must be a string or a function/);
+    expect(() => new WebRTCTransport({ protocol: realtimeProtocol, sdpUrl: '/sdp', connectionLostGraceMs: -1 })).toThrow(/`connectionLostGraceMs` must be a number ≥ 0/);
   });
 
   it('touches no DOM global at construction and reports media capabilities', () => {
-    const transport = new WebRTCTransport({ sdpUrl: '/api/sdp' });
+    const transport = new WebRTCTransport({ protocol: realtimeProtocol, sdpUrl: '/api/sdp' });
     expect(transport.capabilities).toEqual({ audio: 'media' });
     expect(transport.isOpen).toBe(false);
     expect(transport.callId).toBeUndefined();
   });
 
   it('explains what to do where there is no RTCPeerConnection (Node without a peer factory)', async () => {
-    const transport = new WebRTCTransport({ sdpUrl: 'http://127.0.0.1:1/sdp', getUserMedia: async () => microphone() as unknown as MediaStream });
+    const transport = new WebRTCTransport({ protocol: realtimeProtocol, sdpUrl: 'http://127.0.0.1:1/sdp', getUserMedia: async () => microphone() as unknown as MediaStream });
     await expect(transport.connect()).rejects.toMatchObject({ code: 'VOXWIRE_CONNECTION_FAILED', message: expect.stringMatching(/RTCPeerConnection is not available here/) });
   });
 

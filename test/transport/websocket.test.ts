@@ -5,6 +5,8 @@ import { WebSocket as WsWebSocket } from 'ws';
 import type { RealtimeError } from '../../src/base/errors';
 import { isRealtimeError } from '../../src/base/errors';
 import { WebSocketTransport } from '../../src/transport/websocket';
+import { realtimeProtocol } from '../../src/transport/realtime-protocol';
+import { liveProtocol } from '../../src/live/live-protocol';
 import type { WebSocketLike } from '../../src/transport/websocket';
 import { until, useCleanup } from '../helpers/index';
 import { sessionCreated, startLoopbackServer } from '../helpers/loopback';
@@ -22,7 +24,7 @@ const browserLike = (url: string, init: { protocols: string[] }): WebSocketLike 
 describe('WebSocketTransport', () => {
   it('authenticates with the Authorization header through ws in Node', async () => {
     const { server, url } = await startMock();
-    const transport = track(new WebSocketTransport({ url, apiKey: 'sk-header' }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url, apiKey: 'sk-header' }));
     await transport.connect();
     expect(transport.isOpen).toBe(true);
     expect(server.connections[0]).toMatchObject({ authVia: 'header', apiKey: 'sk-header' });
@@ -31,15 +33,38 @@ describe('WebSocketTransport', () => {
 
   it('offers the realtime and insecure-key subprotocols through a custom factory', async () => {
     const { server, url } = await startMock({ auth: { apiKey: 'ek_browser' } });
-    const transport = track(new WebSocketTransport({ url, apiKey: 'ek_browser', createWebSocket: browserLike }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url, apiKey: 'ek_browser', createWebSocket: browserLike }));
     await transport.connect();
     expect(server.connections[0]).toMatchObject({ authVia: 'subprotocol', apiKey: 'ek_browser', protocol: 'realtime' });
+  });
+
+  it("speaks its own protocol, else the one connect() is given (the client's); with neither it refuses before dialing", async () => {
+    const { server, url } = await startMock();
+    const bare = new WebSocketTransport({ url });
+    const refused = await bare.connect().catch((error: unknown) => error);
+    expect(isRealtimeError(refused, 'VOXWIRE_INVALID_ARGUMENT')).toBe(true);
+    expect((refused as RealtimeError).message).toBe('WebSocketTransport.connect(): no protocol; pass `protocol` (e.g. realtimeProtocol) or connect through a client.');
+    expect(server.connections).toHaveLength(0);
+
+    const given = track(new WebSocketTransport({ url }));
+    const seen: string[] = [];
+    given.on('event', (event, known) => seen.push(`${event.type} known=${String(known)}`));
+    await given.connect({ protocol: realtimeProtocol });
+    await until(() => seen.includes('session.created known=true'), 'session.created parsed as a Realtime event');
+
+    // A transport built for GPT-Live keeps its protocol whatever a client passes: the Realtime
+    // server's session.created is not a Live event.
+    const own = track(new WebSocketTransport({ url, protocol: liveProtocol }));
+    const ownSeen: string[] = [];
+    own.on('event', (event, known) => ownSeen.push(`${event.type} known=${String(known)}`));
+    await own.connect({ protocol: realtimeProtocol });
+    await until(() => ownSeen.includes('session.created known=false'), 'session.created delivered as an unknown Live event');
   });
 
   it('calls the key provider on every connect', async () => {
     const { server, url } = await startMock();
     let calls = 0;
-    const transport = track(new WebSocketTransport({ url, apiKey: async () => `ek_${++calls}` }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url, apiKey: async () => `ek_${++calls}` }));
     await transport.connect();
     transport.close();
     await new Promise((resolve) => transport.once('close', () => resolve(undefined)));
@@ -50,7 +75,7 @@ describe('WebSocketTransport', () => {
 
   it('connects to a relay URL with a query token and no key at all', async () => {
     const { server, url } = await startMock();
-    const transport = track(new WebSocketTransport({ url: `${url}?token=user-123` }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url: `${url}?token=user-123` }));
     await transport.connect();
     expect(server.connections[0]?.authVia).toBe('none');
     expect(server.connections[0]?.url).toContain('token=user-123');
@@ -69,14 +94,14 @@ describe('WebSocketTransport', () => {
       },
     );
     stoppers.push(server.stop);
-    const transport = track(new WebSocketTransport({ url: server.url, protocols: ['relay-v1', 'token.abc'] }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url, protocols: ['relay-v1', 'token.abc'] }));
     await transport.connect();
     expect(offered).toEqual(['relay-v1', 'token.abc']);
   });
 
   it('builds the default URL with the model', () => {
     expect(new WebSocketTransport().url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1');
-    expect(new WebSocketTransport({ model: 'gpt-realtime-2.1-mini' }).url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1-mini');
+    expect(new WebSocketTransport({ protocol: realtimeProtocol, model: 'gpt-realtime-2.1-mini' }).url).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1-mini');
   });
 
   it('refuses a standard key in a browser page unless explicitly allowed', async () => {
@@ -84,12 +109,12 @@ describe('WebSocketTransport', () => {
     globals.window = {};
     globals.document = {};
     try {
-      const refused = new WebSocketTransport({ url: 'ws://127.0.0.1:9/v1/realtime', apiKey: 'sk-live-secret', createWebSocket: browserLike });
+      const refused = new WebSocketTransport({ protocol: realtimeProtocol, url: 'ws://127.0.0.1:9/v1/realtime', apiKey: 'sk-live-secret', createWebSocket: browserLike });
       await expect(refused.connect()).rejects.toMatchObject({ code: 'VOXWIRE_INSECURE_KEY' });
       const { url } = await startMock();
-      const allowed = track(new WebSocketTransport({ url, apiKey: 'sk-demo', createWebSocket: browserLike, dangerouslyAllowApiKeyInBrowser: true }));
+      const allowed = track(new WebSocketTransport({ protocol: realtimeProtocol, url, apiKey: 'sk-demo', createWebSocket: browserLike, dangerouslyAllowApiKeyInBrowser: true }));
       await allowed.connect();
-      const ephemeral = track(new WebSocketTransport({ url, apiKey: 'ek_ok', createWebSocket: browserLike }));
+      const ephemeral = track(new WebSocketTransport({ protocol: realtimeProtocol, url, apiKey: 'ek_ok', createWebSocket: browserLike }));
       await ephemeral.connect();
     } finally {
       delete globals.window;
@@ -99,7 +124,7 @@ describe('WebSocketTransport', () => {
 
   it('reports a refused upgrade as an authentication failure', async () => {
     const { url } = await startMock({ auth: { apiKey: 'right' } });
-    const transport = track(new WebSocketTransport({ url, apiKey: 'wrong' }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url, apiKey: 'wrong' }));
     const error = await transport.connect().catch((e: unknown) => e);
     expect(isRealtimeError(error, 'VOXWIRE_AUTHENTICATION_FAILED')).toBe(true);
     expect((error as Error).message).not.toContain('wrong');
@@ -115,7 +140,7 @@ describe('WebSocketTransport', () => {
       socket.send(JSON.stringify({ type: 'rate_limits.updated', event_id: 'e', rate_limits: [] }));
     });
     stoppers.push(server.stop);
-    const transport = track(new WebSocketTransport({ url: server.url, maxServerFrameBytes: 1024 }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url, maxServerFrameBytes: 1024 }));
     const errors: RealtimeError[] = [];
     const events: Array<[string, boolean]> = [];
     transport.on('error', (error) => errors.push(error));
@@ -134,7 +159,7 @@ describe('WebSocketTransport', () => {
 
   it('validates before sending and throws when not open', async () => {
     const { url } = await startMock();
-    const transport = track(new WebSocketTransport({ url }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url }));
     expect(() => transport.send({ type: 'response.cancel' })).toThrow(expect.objectContaining({ code: 'VOXWIRE_NOT_CONNECTED' }));
     await transport.connect();
     expect(() => transport.send({ type: 'session.update', session: { type: 'realtime', modalities: ['text'] } } as never)).toThrow(
@@ -145,7 +170,7 @@ describe('WebSocketTransport', () => {
   it('aborts a connection attempt through its signal', async () => {
     const server = await startLoopbackServer(() => undefined);
     stoppers.push(server.stop);
-    const transport = track(new WebSocketTransport({ url: server.url }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url }));
     const controller = new AbortController();
     const reason = new Error('user left');
     controller.abort(reason);
@@ -165,7 +190,7 @@ describe('WebSocketTransport', () => {
       silent.close(() => resolve());
     }));
     const { port } = silent.address() as AddressInfo;
-    const transport = track(new WebSocketTransport({ url: `ws://127.0.0.1:${port}/v1/realtime` }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url: `ws://127.0.0.1:${port}/v1/realtime` }));
     const controller = new AbortController();
     const attempt = transport.connect({ signal: controller.signal });
     await until(() => sockets.size === 1, 'the upgrade request to arrive');
@@ -179,8 +204,8 @@ describe('WebSocketTransport', () => {
   });
 
   it('rejects arguments of the wrong type with a clear error', () => {
-    expect(() => new WebSocketTransport({ url: 42 as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
-    expect(() => new WebSocketTransport({ apiKey: {} as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
+    expect(() => new WebSocketTransport({ protocol: realtimeProtocol, url: 42 as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
+    expect(() => new WebSocketTransport({ protocol: realtimeProtocol, apiKey: {} as never })).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
   });
 });
 
@@ -191,7 +216,7 @@ describe('WebSocketTransport: unknown fields in client events', () => {
     stoppers.push(server.stop);
     const warnings: { message: string; details: unknown }[] = [];
     const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (message: string, details?: unknown) => warnings.push({ message, details }) };
-    const transport = track(new WebSocketTransport({ url: server.url, logger }));
+    const transport = track(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url, logger }));
     await transport.connect();
     const update = { type: 'session.update', session: { type: 'realtime', future_knob: 1 } } as const;
     for (let index = 0; index < 3; index += 1) transport.send(update as never);
@@ -204,7 +229,7 @@ describe('WebSocketTransport: unknown fields in client events', () => {
       { eventType: 'response.create', path: 'response.future_param' },
     ]);
 
-    const strict = track(new WebSocketTransport({ url: server.url, logger, strict: true }));
+    const strict = track(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url, logger, strict: true }));
     await strict.connect();
     expect(() => strict.send(update as never)).toThrow(/unknown field `session.future_knob`/);
     expect(warnings).toHaveLength(2);

@@ -549,22 +549,22 @@ const validators = /* @__PURE__ */ pure(() => {
 });
 
 /** Validators of every GA server event, by `type` (see `serverEventSchemas`). */
-export const serverEventValidators: ReadonlyMap<string, Check> = validators.serverEventValidators;
+export const serverEventValidators: ReadonlyMap<string, Check> = /* @__PURE__ */ pure(() => validators.serverEventValidators);
 
 /** Validators of the relay's own wire events, by `type` (see `voxwireEventSchemas`). */
-export const voxwireEventValidators: ReadonlyMap<string, Check> = validators.voxwireEventValidators;
+export const voxwireEventValidators: ReadonlyMap<string, Check> = /* @__PURE__ */ pure(() => validators.voxwireEventValidators);
 
 /** Validators of every GA client event, by `type` (see `clientEventSchemas`). */
-export const clientEventValidators: ReadonlyMap<string, Check> = validators.clientEventValidators;
+export const clientEventValidators: ReadonlyMap<string, Check> = /* @__PURE__ */ pure(() => validators.clientEventValidators);
 
 /** Validates a GA realtime session config (`realtimeSessionConfigSchema`). */
-export const realtimeSessionConfigValidator: Check = validators.realtimeSessionConfigValidator;
+export const realtimeSessionConfigValidator: Check = /* @__PURE__ */ pure(() => validators.realtimeSessionConfigValidator);
 
 /** Validates a GA transcription session config (`transcriptionSessionConfigSchema`). */
-export const transcriptionSessionConfigValidator: Check = validators.transcriptionSessionConfigValidator;
+export const transcriptionSessionConfigValidator: Check = /* @__PURE__ */ pure(() => validators.transcriptionSessionConfigValidator);
 
 /** Validates what `normalizeSessionConfig` accepts for a realtime session (`sessionConfigInputSchema`). */
-export const sessionConfigInputValidator: Check = validators.sessionConfigInputValidator;
+export const sessionConfigInputValidator: Check = /* @__PURE__ */ pure(() => validators.sessionConfigInputValidator);
 
 /** Validates what `normalizeSessionConfig` accepts for a transcription session (`transcriptionSessionConfigInputSchema`). */
-export const transcriptionSessionConfigInputValidator: Check = validators.transcriptionSessionConfigInputValidator;
+export const transcriptionSessionConfigInputValidator: Check = /* @__PURE__ */ pure(() => validators.transcriptionSessionConfigInputValidator);

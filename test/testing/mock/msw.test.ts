@@ -9,6 +9,7 @@ import { silentLogger } from '../../../src/base/logger';
 import { exponentialBackoff } from '../../../src/client/reconnect';
 import { defineTool } from '../../../src/tools/define-tool';
 import { WebSocketTransport } from '../../../src/transport/websocket';
+import { realtimeProtocol } from '../../../src/transport/realtime-protocol';
 import { expectEvent } from '../../../src/testing/assert/expect';
 import { createGlobalWebSocket, ensureGlobalWebSocket, realtimeHandlers } from '../../../src/testing/mock/msw';
 import { createScenario } from '../../../src/testing/script/scenario';
@@ -51,7 +52,7 @@ afterEach(() => {
 });
 
 function mswClient(options: { url?: string; reconnect?: boolean; tools?: boolean } = {}): RealtimeClient {
-  const transport = new WebSocketTransport({
+  const transport = new WebSocketTransport({ protocol: realtimeProtocol,
     apiKey: 'sk-test-msw',
     ...(options.url === undefined ? {} : { url: options.url, model: 'gpt-realtime-2.1' }),
     createWebSocket: createGlobalWebSocket,

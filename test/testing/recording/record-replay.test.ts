@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/base/logger';
 import { exponentialBackoff } from '../../../src/client/reconnect';
 import { defineTool } from '../../../src/tools/define-tool';
 import { WebSocketTransport } from '../../../src/transport/websocket';
+import { realtimeProtocol } from '../../../src/transport/realtime-protocol';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../../src/testing/mock/server';
 import type { MockRealtimeServerOptions } from '../../../src/testing/mock/server-options';
@@ -82,7 +83,7 @@ async function startMock(options: MockRealtimeServerOptions): Promise<MockRealti
 
 async function record(options: MockRealtimeServerOptions, recordingOptions: RecordingTransportOptions = {}): Promise<{ recorder: RecordingTransport; run: AppRun; server: MockRealtimeServer }> {
   const server = await startMock(options);
-  const recorder = new RecordingTransport(new WebSocketTransport({ url: server.url! }), recordingOptions);
+  const recorder = new RecordingTransport(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url! }), recordingOptions);
   const run = newClient(recorder);
   return { recorder, run, server };
 }
@@ -154,7 +155,7 @@ describe('RecordingTransport', () => {
 
   it('records a failed connect as an error entry and rethrows it', async () => {
     const server = await startMock({ auth: { apiKey: 'right-key' } });
-    const recorder = new RecordingTransport(new WebSocketTransport({ url: server.url!, apiKey: 'wrong-key' }));
+    const recorder = new RecordingTransport(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url!, apiKey: 'wrong-key' }));
     await expect(recorder.connect()).rejects.toMatchObject({ code: 'VOXWIRE_AUTHENTICATION_FAILED' });
     expect(recorder.recording.entries).toEqual([
       { kind: 'connect', t: expect.any(Number), connection: 0 },
@@ -265,7 +266,7 @@ describe('scenarioFromRecording', () => {
     expect(scenario.turns[1]?.reply?.usage).toMatchObject({ outputAudioTokens: expect.any(Number) });
 
     const replayed = await startMock({ scenario });
-    const again = newClient(new WebSocketTransport({ url: replayed.url! }));
+    const again = newClient(new WebSocketTransport({ protocol: realtimeProtocol, url: replayed.url! }));
     await askForWeather(again);
     expect(again.transcripts).toEqual(original.run.transcripts);
     const played = again.audioSamples.flatMap((chunk) => [...chunk]);
