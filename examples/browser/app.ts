@@ -17,6 +17,7 @@ function element<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 const talkButton = element<HTMLButtonElement>('talk');
+const holdButton = element<HTMLButtonElement>('hold');
 const statusText = element('status');
 const statusDot = element('status-dot');
 const reconnecting = element('reconnecting');
@@ -193,7 +194,56 @@ function setTalking(value: boolean): void {
   talking = value;
   talkButton.dataset.talking = String(value);
   talkButton.textContent = value ? 'Hang up' : 'Talk';
+  holdButton.disabled = !value;
+  // A new session starts with voice detection again.
+  if (!value) manualTurns = false;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Push-to-talk, beside voice detection: some microphones never trip the server's VAD (a
+// browser's fake microphone beeps, a noisy room is never quiet). Holding the button (or Space)
+// switches this session to manual turns: the input buffer is cleared on press, and committed
+// with a response request on release.
+
+let manualTurns = false;
+let holding = false;
+
+async function pressHold(): Promise<void> {
+  if (holding || !talking) return;
+  holding = true;
+  holdButton.dataset.holding = 'true';
+  setStatus('Listening: let go to send', 'live');
+  if (!manualTurns) {
+    manualTurns = true;
+    await client.updateSession({ audio: { input: { turn_detection: null } } }).catch((error: unknown) => {
+      setStatus(`Could not switch to push-to-talk: ${(error as Error).message}`, 'warn');
+    });
+    if (!holding) return;
+  }
+  client.clearInputAudio();
+}
+
+function releaseHold(): void {
+  if (!holding) return;
+  holding = false;
+  holdButton.dataset.holding = 'false';
+  if (client.commitInputAudio()) client.createResponse();
+}
+
+holdButton.addEventListener('pointerdown', (event) => {
+  event.preventDefault();
+  void pressHold();
+});
+holdButton.addEventListener('pointerup', releaseHold);
+holdButton.addEventListener('pointerleave', releaseHold);
+window.addEventListener('keydown', (event) => {
+  if (event.code !== 'Space' || event.repeat || event.target instanceof HTMLButtonElement) return;
+  event.preventDefault();
+  void pressHold();
+});
+window.addEventListener('keyup', (event) => {
+  if (event.code === 'Space') releaseHold();
+});
 
 talkButton.addEventListener('click', async () => {
   talkButton.disabled = true;

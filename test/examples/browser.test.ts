@@ -114,3 +114,52 @@ describe.skipIf(!enabled)('examples/browser in Chromium (page + relay + mock ser
     expect(await page.textContent('#status')).toBe('Press Talk to start again.');
   });
 });
+
+describe.skipIf(!enabled)("examples/browser with Chromium's default fake microphone (a beep, no file): push-to-talk answers the first turn", () => {
+  let example: BrowserExample;
+  let browser: LaunchedBrowser;
+
+  beforeAll(async () => {
+    example = await startBrowserExample({ port: 0, apiKey: undefined, audioPace: 'instant' });
+    // No fakeMicrophoneWav: the browser's own fake device, whose periodic beep is what a user
+    // without a real microphone (or a CI machine) gets.
+    browser = await launchChromium({});
+    await browser.page.goto(example.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await example?.close();
+  });
+
+  it('holds the button while the beep plays, sends the turn on release, and the assistant answers', async () => {
+    const { page } = browser;
+    expect(await page.isDisabled('#hold')).toBe(true);
+    await page.click('#talk');
+    await page.waitForFunction(() => document.getElementById('talk')?.textContent === 'Hang up', undefined, { timeout: 20_000 });
+    expect(await page.isDisabled('#hold')).toBe(false);
+    const box = (await page.locator('#hold').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    // The session switched to manual turns, then the buffer is cleared for this turn.
+    await expect.poll(() => example.mock!.filter('input_audio_buffer.clear', { direction: 'received' }).length, { timeout: 10_000 }).toBe(1);
+    const update = example.mock!.filter('session.update', { direction: 'received' }).at(-1)!;
+    expect(update.event).toMatchObject({ session: { audio: { input: { turn_detection: null } } } });
+    // Hold until the capture has streamed well over the 100 ms a commit needs.
+    const appendsAtClear = example.mock!.filter('input_audio_buffer.append', { direction: 'received' }).length;
+    await expect.poll(() => example.mock!.filter('input_audio_buffer.append', { direction: 'received' }).length - appendsAtClear, { timeout: 15_000 }).toBeGreaterThanOrEqual(30);
+    await page.mouse.up();
+    await expect.poll(() => example.mock!.filter('input_audio_buffer.commit', { direction: 'received' }).length, { timeout: 10_000 }).toBe(1);
+    try {
+      await page.waitForSelector('#transcript li.assistant.final', { timeout: 30_000 });
+    } catch (error) {
+      throw new Error(`no answer in the page: ${String(error)}\n${browser.logs.join('\n')}`);
+    }
+    const commit = example.mock!.filter('input_audio_buffer.commit', { direction: 'received' })[0]!;
+    const creates = example.mock!.filter('response.create', { direction: 'received' });
+    expect(creates.some((create) => create.at >= commit.at)).toBe(true);
+    // The tool call and the spoken answer of the scripted weather turn.
+    expect(await page.textContent('#tools li[data-state="done"]')).toContain('get_weather');
+    expect(browser.logs.filter((line) => line.startsWith('[pageerror]'))).toEqual([]);
+  }, 90_000);
+});
