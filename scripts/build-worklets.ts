@@ -143,13 +143,15 @@ export const DIST_WORKLETS_DIR = 'dist/audio/worklets';
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--dist')) {
     // The build's step: dist/ only. The committed src/ file is `npm run generate`'s to write.
+    // Minified like the inline copies: these are the files apps serve to every browser (a third
+    // of the bytes), and they ship without source maps either way.
     mkdirSync(join(repositoryRoot, DIST_WORKLETS_DIR), { recursive: true });
     for (const name of Object.keys(WORKLET_ENTRIES) as WorkletName[]) {
-      const code = await buildWorklet(name, { minify: false });
+      const code = await buildWorklet(name, { minify: true });
       writeFileSync(join(repositoryRoot, DIST_WORKLETS_DIR, `${name}.js`), code);
       process.stdout.write(`build-worklets: wrote ${DIST_WORKLETS_DIR}/${name}.js (${code.length} bytes)\n`);
     }
-    const worker = await buildSocketWorker({ minify: false });
+    const worker = await buildSocketWorker({ minify: true });
     writeFileSync(join(repositoryRoot, DIST_WORKLETS_DIR, 'socket-worker.js'), worker);
     process.stdout.write(`build-worklets: wrote ${DIST_WORKLETS_DIR}/socket-worker.js (${worker.length} bytes)\n`);
   } else {
