@@ -24,7 +24,7 @@ import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice,
 import { toAudioLevel } from './levels';
 import { HealthTracker, watchCaptureHealth } from './diagnose/health';
 import type { AudioProblem } from './diagnose/problems';
-import { CaptureMediaOutput, type MediaStreamListener } from './capture-media';
+import type { CaptureMediaOutput, MediaStreamListener } from './capture-media';
 import { SilenceWatch } from './silence-watch';
 import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
 import { loadWorklet } from './worklet-loader';
@@ -81,7 +81,8 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   #stopping: Promise<void> | undefined;
   #isMuted: boolean;
   #ducked = false;
-  readonly #media = new CaptureMediaOutput();
+  /** Loaded on the first `subscribeMedia` (WebRTC only), so WebSocket apps do not carry it. */
+  #media: CaptureMediaOutput | undefined;
   #selectedDeviceId: string | undefined;
   readonly #silence: SilenceWatch;
   readonly #socketHost: AudioSocketHost | undefined;
@@ -179,7 +180,21 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
    * and a device switch keeps the same track. Returns a function that unsubscribes.
    */
   subscribeMedia(listener: MediaStreamListener): () => void {
-    return this.#media.subscribe(listener);
+    let unsubscribe: (() => void) | undefined;
+    let cancelled = false;
+    void import('./capture-media').then(({ CaptureMediaOutput }) => {
+      if (cancelled) return;
+      if (this.#media === undefined) {
+        this.#media = new CaptureMediaOutput();
+        const pipeline = this.#stopping === undefined ? this.#pipeline : undefined;
+        if (pipeline !== undefined) this.#media.attach(pipeline.lifecycle.context, pipeline.source, this.#mediaGain());
+      }
+      unsubscribe = this.#media.subscribe(listener);
+    });
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+    };
   }
 
   /**
@@ -250,14 +265,14 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   setMuted(muted: boolean): void {
     this.#isMuted = muted;
     this.#post({ type: 'mute', muted });
-    this.#media.setGain(this.#mediaGain());
+    this.#media?.setGain(this.#mediaGain());
   }
 
   /** Lowers the input to `duckingGain` (true) or restores it (false); `duckDuring` calls this. */
   setDucked(ducked: boolean): void {
     this.#ducked = ducked;
     this.#post({ type: 'gain', gain: ducked ? this.#duckingGain : 1 });
-    this.#media.setGain(this.#mediaGain());
+    this.#media?.setGain(this.#mediaGain());
   }
 
   /** What the media stream carries: silence when muted, `duckingGain` while ducked. */
@@ -329,7 +344,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
       });
       const source = context.createMediaStreamSource(stream);
       source.connect(node);
-      this.#media.attach(context, source, this.#mediaGain());
+      this.#media?.attach(context, source, this.#mediaGain());
       let resolveStopped = (): void => undefined;
       const stopped = new Promise<void>((resolve) => {
         resolveStopped = resolve;
@@ -372,7 +387,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     await Promise.race([pipeline.stopped, new Promise((resolve) => setTimeout(resolve, 500))]);
     pipeline.node.port.onmessage = null;
     this.#socketHost?.unlink(pipeline.node);
-    this.#media.detach();
+    this.#media?.detach();
     pipeline.source.disconnect();
     pipeline.node.disconnect();
     this.#unwatchTrack(pipeline.stream);
@@ -440,7 +455,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     const context = pipeline.lifecycle.context;
     const source = context.createMediaStreamSource(stream);
     source.connect(pipeline.node);
-    this.#media.swapSource(source);
+    this.#media?.swapSource(source);
     pipeline.source.disconnect();
     this.#unwatchTrack(pipeline.stream);
     if (pipeline.ownsStream) for (const track of pipeline.stream.getTracks()) track.stop();
