@@ -151,13 +151,20 @@ describe('generated validators agree with zod (verdict, issues, message, copied 
         ),
         fc.constantFrom(...pairs),
         ({ dir, value }, other) => {
-          const own = pairByEvent.get(`${dir} ${String((value as { type?: unknown } | null)?.type)}`);
+          // A mutated `type` may be any value, a null-prototype object included (String() throws on it).
+          const type = (value as { type?: unknown } | null)?.type;
+          const own = typeof type === 'string' ? pairByEvent.get(`${dir} ${type}`) : undefined;
           if (own) agree(own, value);
           agree(other, value);
         },
       ),
       { numRuns: 4000 },
     );
+  });
+
+  it('on the mutation CI found: a `type` that is an object with no prototype', () => {
+    const value = { type: Object.create(null) as object, error: { type: 'invalid_request_error', code: 'unknown_parameter', message: "Unknown parameter: 'session.modalities'.", param: 'session.modalities', event_id: 'evt_ALLc0001' } };
+    for (const pair of pairs) agree(pair, value);
   });
 
   it('on mutations of session configs (GA and beta shapes)', () => {
