@@ -172,10 +172,3 @@ export type ClientWireEvents = { [K in Exclude<ServerEventType, 'error'>]: [even
  * tool events (`toolCall`, `toolResult`, `toolError`, `toolApproval`, `toolOutputs`).
  */
 export type RealtimeClientEvents = ClientLifecycleEvents & ToolEvents & ClientWireEvents;
-
-// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
-// code inside the repository written before the rename; no entry point exports them.
-/** @deprecated Renamed to {@link AudioChunkInfo}. */
-export type AudioChunkEvent = AudioChunkInfo;
-/** @deprecated Renamed to {@link UsageInfo}. */
-export type UsageEvent = UsageInfo;

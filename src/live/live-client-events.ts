@@ -117,8 +117,3 @@ export type LiveClientWireEvents = { [Type in Exclude<LiveServerEventType, 'erro
  * `RealtimeClient`), and every known Live server event by its wire name.
  */
 export type LiveClientEvents = LiveClientLifecycleEvents & ToolEvents & LiveClientWireEvents;
-
-// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
-// code inside the repository written before the rename; no entry point exports them.
-/** @deprecated Renamed to {@link LiveAudioInfo}. */
-export type LiveAudioEvent = LiveAudioInfo;

@@ -119,14 +119,3 @@ export type ToolEventName = keyof ToolEventMap;
 
 /** The tool events in eventemitter3's map shape, for the client's typed event map. */
 export type ToolEvents = { [Name in ToolEventName]: [event: ToolEventMap[Name]] };
-
-// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
-// code inside the repository written before the rename; no entry point exports them.
-/** @deprecated Renamed to {@link ToolCallInfo}. */
-export type ToolCallEvent = ToolCallInfo;
-/** @deprecated Renamed to {@link ToolResultInfo}. */
-export type ToolResultEvent = ToolResultInfo;
-/** @deprecated Renamed to {@link ToolErrorInfo}. */
-export type ToolErrorEvent = ToolErrorInfo;
-/** @deprecated Renamed to {@link ToolOutputsInfo}. */
-export type ToolOutputsEvent = ToolOutputsInfo;

@@ -50,10 +50,3 @@ export type TranslationClientEvents = {
 } & {
   [Type in Exclude<TranslationServerEventType, 'error'>]: [event: TranslationServerEventMap[Type]];
 };
-
-// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
-// code inside the repository written before the rename; no entry point exports them.
-/** @deprecated Renamed to {@link TranslationAudioInfo}. */
-export type TranslationAudioEvent = TranslationAudioInfo;
-/** @deprecated Renamed to {@link TranslationTranscriptInfo}. */
-export type TranslationTranscriptEvent = TranslationTranscriptInfo;

@@ -296,8 +296,3 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
     });
   }
 }
-
-// Payload types end in `Info`, wire messages in `Event` (issue 19). The old names stay for
-// code inside the repository written before the rename; no entry point exports them.
-/** @deprecated Renamed to {@link ReplayReceivedInfo}. */
-export type ReplayReceivedEvent = ReplayReceivedInfo;
