@@ -13,8 +13,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as audio from '../src/events/audio.ts';
 import * as clientEvents from '../src/events/client-events.ts';
+import * as contentParts from '../src/events/content-parts.ts';
 import * as items from '../src/events/items.ts';
+import * as toolItems from '../src/events/tool-items.ts';
 import * as response from '../src/events/response.ts';
+import * as responseEvents from '../src/events/response-events.ts';
 import * as serverEvents from '../src/events/server-events.ts';
 import * as sessionInput from '../src/events/session-input.ts';
 import * as session from '../src/events/session.ts';
@@ -79,7 +82,7 @@ const isSchema = (value) => typeof value === 'object' && value !== null && '_zod
 /** Names for shared schemas, from the modules that export them (`usageSchema` → `usage`). */
 function exportedNames() {
   const names = new Map();
-  for (const module of [audio, tools, items, session, response, serverEvents, clientEvents, sessionInput, translation, liveSession, liveClientEvents, liveServerEvents, voxwireEvents]) {
+  for (const module of [audio, tools, contentParts, toolItems, items, session, response, serverEvents, responseEvents, clientEvents, sessionInput, translation, liveSession, liveClientEvents, liveServerEvents, voxwireEvents]) {
     for (const [name, value] of Object.entries(module)) {
       if (isSchema(value) && !names.has(value)) names.set(value, name.replace(/Schema$/, ''));
     }

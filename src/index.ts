@@ -173,11 +173,8 @@ export type {
   NoiseReduction,
   KnownTranscriptionModel,
 } from './events/audio';
+export type { ConversationItem, UnknownItem, ConversationItemInput, MessageItem, ItemReference } from './events/items';
 export type {
-  ConversationItem,
-  UnknownItem,
-  ConversationItemInput,
-  MessageItem,
   ReasoningItem,
   FunctionCallItem,
   FunctionCallOutputItem,
@@ -185,10 +182,7 @@ export type {
   McpListToolsItem,
   McpApprovalRequestItem,
   McpApprovalResponseItem,
-  ContentPart,
-  UnknownContentPart,
-  ContentPartInput,
-  ItemReference,
-} from './events/items';
+} from './events/tool-items';
+export type { ContentPart, UnknownContentPart, ContentPartInput } from './events/content-parts';
 export type { ResponseCreateParams, ResponseObject, ResponseStatusDetails, Usage } from './events/response';
 export type { FunctionTool } from './events/tools';

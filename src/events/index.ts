@@ -80,18 +80,12 @@ export { toolSchema, functionToolSchema, mcpToolSchema, toolChoiceSchema, MCP_CO
 export type { Tool, FunctionTool, McpTool, ToolChoice } from './tools';
 
 // Items and content parts.
-export {
-  conversationItemSchema,
-  conversationItemInputSchema,
-  contentPartSchema,
-  contentPartInputSchema,
-  itemReferenceSchema,
-  reasoningItemSchema,
-} from './items';
+export { conversationItemSchema, conversationItemInputSchema, itemReferenceSchema } from './items';
+export type { ConversationItem, UnknownItem, MessageItem, ConversationItemInput, ItemReference } from './items';
+export { contentPartSchema, contentPartInputSchema } from './content-parts';
+export type { ContentPart, UnknownContentPart, ContentPartInput } from './content-parts';
+export { reasoningItemSchema } from './tool-items';
 export type {
-  ConversationItem,
-  UnknownItem,
-  MessageItem,
   ReasoningItem,
   FunctionCallItem,
   FunctionCallOutputItem,
@@ -99,12 +93,7 @@ export type {
   McpListToolsItem,
   McpApprovalRequestItem,
   McpApprovalResponseItem,
-  ContentPart,
-  UnknownContentPart,
-  ConversationItemInput,
-  ContentPartInput,
-  ItemReference,
-} from './items';
+} from './tool-items';
 
 export { hasType } from './has-type';
 
