@@ -1,8 +1,9 @@
 /**
- * The options and defaults of `WebRTCTransport`, apart from the transport so each reads on its
- * own.
+ * The options, defaults and option checks of `WebRTCTransport`, apart from the transport so
+ * each reads on its own.
  */
 import { DEFAULT_API_BASE_URL } from '../base/defaults';
+import { RealtimeError } from '../base/errors';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/logger';
 import type { ApiKeyProvider, TransportProtocol } from './transport';
@@ -125,4 +126,36 @@ export interface WebRTCTransportOptions {
    * model and events). @default the Realtime conversation protocol
    */
   protocol?: TransportProtocol;
+}
+
+function isPositiveOrZero(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** Throws `VOXWIRE_INVALID_ARGUMENT` for options `WebRTCTransport` cannot work with, before any network call. */
+export function validateWebRTCTransportOptions(options: WebRTCTransportOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: options must be an object, got ${options === null ? 'null' : typeof options}.`);
+  }
+  if (options.apiKey !== undefined && typeof options.apiKey !== 'string' && typeof options.apiKey !== 'function') {
+    throw new RealtimeError(
+      'VOXWIRE_INVALID_ARGUMENT',
+      `WebRTCTransport: \`apiKey\` must be a string or a function returning one, got ${typeof options.apiKey}.`,
+    );
+  }
+  if (options.sdpUrl !== undefined && typeof options.sdpUrl !== 'string') {
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`sdpUrl\` must be a string, got ${typeof options.sdpUrl}.`);
+  }
+  if (options.apiKey === undefined && options.sdpUrl === undefined) {
+    throw new RealtimeError(
+      'VOXWIRE_INVALID_ARGUMENT',
+      'WebRTCTransport: give `apiKey` (an ephemeral key from your server) or `sdpUrl` (your endpoint that forwards the offer, e.g. createSdpHandler); with neither, nobody can authenticate the call.',
+    );
+  }
+  for (const name of ['iceGatheringTimeoutMs', 'connectionLostGraceMs', 'connectTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !isPositiveOrZero(value)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
+    }
+  }
 }

@@ -15,6 +15,7 @@ import {
   DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS,
   DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS,
   REALTIME_DATA_CHANNEL_LABEL,
+  validateWebRTCTransportOptions,
   type WebRTCTransportOptions,
 } from './webrtc-options';
 import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportMedia, TransportProtocol } from './transport';
@@ -37,10 +38,6 @@ interface Connection {
 
 function isBrowserPage(): boolean {
   return typeof window !== 'undefined' && typeof document !== 'undefined';
-}
-
-function isPositiveOrZero(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 /**
@@ -77,30 +74,7 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
 
   constructor(options: WebRTCTransportOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: options must be an object, got ${options === null ? 'null' : typeof options}.`);
-    }
-    if (options.apiKey !== undefined && typeof options.apiKey !== 'string' && typeof options.apiKey !== 'function') {
-      throw new RealtimeError(
-        'VOXWIRE_INVALID_ARGUMENT',
-        `WebRTCTransport: \`apiKey\` must be a string or a function returning one, got ${typeof options.apiKey}.`,
-      );
-    }
-    if (options.sdpUrl !== undefined && typeof options.sdpUrl !== 'string') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`sdpUrl\` must be a string, got ${typeof options.sdpUrl}.`);
-    }
-    if (options.apiKey === undefined && options.sdpUrl === undefined) {
-      throw new RealtimeError(
-        'VOXWIRE_INVALID_ARGUMENT',
-        'WebRTCTransport: give `apiKey` (an ephemeral key from your server) or `sdpUrl` (your endpoint that forwards the offer, e.g. createSdpHandler); with neither, nobody can authenticate the call.',
-      );
-    }
-    for (const name of ['iceGatheringTimeoutMs', 'connectionLostGraceMs', 'connectTimeoutMs'] as const) {
-      const value = options[name];
-      if (value !== undefined && !isPositiveOrZero(value)) {
-        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `WebRTCTransport: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
-      }
-    }
+    validateWebRTCTransportOptions(options);
     this.#options = { ...options };
     this.#serialize = createClientEventSerializer(options);
     this.#clock = options.clock ?? systemClock;
