@@ -16,33 +16,12 @@ import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { chromiumAvailable, fixturePath, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser } from './harness';
 import type { TranslationPageConfig, TranslationPageSnapshot } from './pages/translation-page';
-import { SERVER_KEY, USER_TOKEN, startAppServer } from './webrtc-harness';
-import { until as untilHolds } from '../helpers/index';
+import { SERVER_KEY, USER_TOKEN, pageDriver, startAppServer } from './webrtc-harness';
 
 const enabled = chromiumAvailable();
 
 /** `window.vx.<name>(...)` in the page, and polling its snapshot (bounded). */
-function driver(browser: () => LaunchedBrowser) {
-  const call = async <T>(name: string, ...args: unknown[]): Promise<T> => {
-    try {
-      return (await browser().page.evaluate(({ name: fn, args: list }) => (window as unknown as { vx: Record<string, (...a: unknown[]) => unknown> }).vx[fn]!(...list), { name, args })) as T;
-    } catch (error) {
-      throw new Error(`page vx.${name} failed: ${error instanceof Error ? error.message : String(error)}\n${browser().logs.slice(-30).join('\n')}`);
-    }
-  };
-  const until = (predicate: (snapshot: TranslationPageSnapshot) => boolean, what: string, timeoutMs = 20_000): Promise<TranslationPageSnapshot> => {
-    let last: TranslationPageSnapshot | undefined;
-    return untilHolds(
-      async () => {
-        last = await call<TranslationPageSnapshot>('read');
-        return predicate(last) && last;
-      },
-      what,
-      { timeoutMs, intervalMs: 100, detail: () => `${JSON.stringify(last)}\n${browser().logs.slice(-20).join('\n')}` },
-    );
-  };
-  return { call, until };
-}
+const driver = (browser: () => LaunchedBrowser) => pageDriver<TranslationPageSnapshot>(browser);
 
 /**
  * The mock, the page server, the app server with the routes `routes` builds, and Chromium with

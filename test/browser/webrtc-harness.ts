@@ -77,6 +77,32 @@ export async function startAppServer(routes: Record<string, (request: Request) =
   };
 }
 
+/**
+ * Drives a test page: `call` runs `window.vx.<name>(...args)` (failures carry the browser's
+ * console), `until` polls the page's `read()` snapshot until `predicate` holds (bounded).
+ */
+export function pageDriver<Snapshot>(browser: () => LaunchedBrowser) {
+  const call = async <T>(name: string, ...args: unknown[]): Promise<T> => {
+    try {
+      return (await browser().page.evaluate(({ name: fn, args: list }) => (window as unknown as { vx: Record<string, (...a: unknown[]) => unknown> }).vx[fn]!(...list), { name, args })) as T;
+    } catch (error) {
+      throw new Error(`page vx.${name} failed: ${error instanceof Error ? error.message : String(error)}\n${browser().logs.slice(-30).join('\n')}`);
+    }
+  };
+  const poll = (predicate: (snapshot: Snapshot) => boolean, what: string, timeoutMs = 20_000): Promise<Snapshot> => {
+    let last: Snapshot | undefined;
+    return until(
+      async () => {
+        last = await call<Snapshot>('read');
+        return predicate(last) && last;
+      },
+      what,
+      { timeoutMs, intervalMs: 100, detail: () => `${JSON.stringify(last)}\n${browser().logs.slice(-20).join('\n')}` },
+    );
+  };
+  return { call, until: poll };
+}
+
 /** Options of {@link startWebRTCRig}. */
 export interface WebRTCRigOptions {
   mock?: MockRealtimeServerOptions;
