@@ -138,6 +138,15 @@ function priceFor<Price>(table: Readonly<Record<string, Price>>, model: string):
   return best === undefined ? undefined : table[best];
 }
 
+/**
+ * US dollars per second of an active GPT-Live session of `model` in a price table
+ * (`DEFAULT_LIVE_PRICES` unless the caller passes its own); 0 for a model the table lacks.
+ */
+export function livePricePerSecond(prices: Readonly<Record<string, LiveModelPrices>>, model: string): number {
+  const price = priceFor(prices, model);
+  return price ? price.activePerMinute / 60 : 0;
+}
+
 /** GPT-Live usage of a client: session seconds across reconnects, with a cost estimate. */
 export interface LiveUsageTotals {
   /** Seconds billed so far, all sessions of the client together. */

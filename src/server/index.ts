@@ -37,9 +37,11 @@ export type {
   RelayPolicy,
   RelayLimits,
   RelayBudget,
+  RelayLiveOptions,
   PerIdentity,
 } from './core/relay-options';
 export type { ResolvedRelaySettings } from './core/relay-settings';
+export type { ResolvedLiveSettings } from './core/live-settings';
 
 // Models and their announced shutdowns (also checked by the relay and RealtimeClient).
 export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../base/models';
@@ -47,6 +49,7 @@ export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudi
 
 // Policy.
 export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from './core/policy';
+export type { RelayLiveLockedSession } from './core/live-policy';
 
 // Frames the relay sends, and how sessions end.
 export { SESSION_ENDING_EVENT_TYPE, MODEL_DEPRECATED_EVENT_TYPE, RELAY_WARNING_EVENT_TYPE } from '../events/voxwire-events';

@@ -143,6 +143,19 @@ export interface RelayMetricsSnapshot {
   connectionsRejected: Record<ConnectionRejectReason, number>;
   /** Server-side tool calls, by outcome. */
   toolCalls: Record<ToolCallOutcome, number>;
+  /** GPT-Live sessions (a relay with `live`), counted apart from the totals above, which include them. */
+  live: {
+    /** Live sessions opened. */
+    sessionsStarted: number;
+    /** Live sessions ended, by reason. */
+    sessionsEnded: Record<RelayEndReason, number>;
+    /** Seconds of Live session the API reported (`session.usage.updated`). */
+    seconds: number;
+    /** Live frames relayed from clients to the upstream. */
+    clientToUpstreamFrames: number;
+    /** Live frames sent to clients. */
+    upstreamToClientFrames: number;
+  };
   /** The relay-added latency histogram (time from a frame's arrival to its forwarding; one frame in 8 is timed). */
   latency: {
     /** Upper bounds of the buckets, in seconds, ascending. */
@@ -196,6 +209,13 @@ export function metricsChange(current: RelayMetricsSnapshot, before: RelayMetric
     budgetRejections: subtractCounts(current.budgetRejections, before.budgetRejections),
     connectionsRejected: subtractCounts(current.connectionsRejected, before.connectionsRejected),
     toolCalls: subtractCounts(current.toolCalls, before.toolCalls),
+    live: {
+      sessionsStarted: current.live.sessionsStarted - before.live.sessionsStarted,
+      sessionsEnded: subtractCounts(current.live.sessionsEnded, before.live.sessionsEnded),
+      seconds: current.live.seconds - before.live.seconds,
+      clientToUpstreamFrames: current.live.clientToUpstreamFrames - before.live.clientToUpstreamFrames,
+      upstreamToClientFrames: current.live.upstreamToClientFrames - before.live.upstreamToClientFrames,
+    },
     latency: {
       bucketsSeconds: current.latency.bucketsSeconds,
       counts: current.latency.counts.map((count, index) => count - (before.latency.counts[index] ?? 0)),
@@ -236,6 +256,14 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   upstreamFrames = 0;
   /** Bytes sent to clients. */
   upstreamBytes = 0;
+  /** GPT-Live sessions opened (also counted in `sessionsStarted`). */
+  liveSessionsStarted = 0;
+  /** Seconds of GPT-Live session the API reported. */
+  liveSeconds = 0;
+  /** GPT-Live frames relayed from clients to the upstream (also counted in `clientFrames`). */
+  liveClientFrames = 0;
+  /** GPT-Live frames sent to clients (also counted in `upstreamFrames`). */
+  liveUpstreamFrames = 0;
 
   readonly #prefix: string;
   readonly #logger: Logger;
@@ -249,6 +277,7 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   readonly #budgetRejections = zeroes(BUDGET_STAGES);
   readonly #rejectedConnections = zeroes(CONNECTION_REJECT_REASONS);
   readonly #toolOutcomes = zeroes(TOOL_OUTCOMES);
+  readonly #liveEnded = zeroes(RELAY_END_REASONS);
 
   constructor(options: RelayMetricsOptions = {}) {
     super();
@@ -322,6 +351,21 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     this.#safeEmit('toolCall', { sessionId, name, outcome, durationMs });
   }
 
+  /** Records a GPT-Live session start (besides {@link recordSessionStarted}). */
+  recordLiveSessionStarted(): void {
+    this.liveSessionsStarted += 1;
+  }
+
+  /** Records a GPT-Live session end (besides {@link recordSessionEnded}). */
+  recordLiveSessionEnded(reason: RelayEndReason): void {
+    this.#liveEnded[reason] += 1;
+  }
+
+  /** Records seconds of GPT-Live session the API reported. */
+  recordLiveSeconds(seconds: number): void {
+    if (Number.isFinite(seconds) && seconds > 0) this.liveSeconds += seconds;
+  }
+
   #safeEmit<Name extends keyof RelayMetricsEvents>(name: Name, ...args: RelayMetricsEvents[Name]): void {
     try {
       (this.emit as (name: string, ...args: unknown[]) => boolean)(name, ...args);
@@ -342,6 +386,13 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       budgetRejections: { ...this.#budgetRejections },
       connectionsRejected: { ...this.#rejectedConnections },
       toolCalls: { ...this.#toolOutcomes },
+      live: {
+        sessionsStarted: this.liveSessionsStarted,
+        sessionsEnded: { ...this.#liveEnded },
+        seconds: this.liveSeconds,
+        clientToUpstreamFrames: this.liveClientFrames,
+        upstreamToClientFrames: this.liveUpstreamFrames,
+      },
       latency: { bucketsSeconds: [...this.#buckets], counts: [...this.#bucketCounts], sumSeconds: this.#latencyTotals[0] as number, count: this.#latencyTotals[1] as number },
     };
   }
@@ -364,6 +415,15 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     addCounts(this.#budgetRejections, change.budgetRejections);
     addCounts(this.#rejectedConnections, change.connectionsRejected);
     addCounts(this.#toolOutcomes, change.toolCalls);
+    // A snapshot from a node that predates Live metrics has none.
+    const live = change.live as RelayMetricsSnapshot['live'] | undefined;
+    if (live !== undefined) {
+      this.liveSessionsStarted += live.sessionsStarted;
+      addCounts(this.#liveEnded, live.sessionsEnded);
+      if (Number.isFinite(live.seconds)) this.liveSeconds += live.seconds;
+      this.liveClientFrames += live.clientToUpstreamFrames;
+      this.liveUpstreamFrames += live.upstreamToClientFrames;
+    }
     const { latency } = change;
     if (latency.bucketsSeconds.length !== this.#buckets.length || latency.bucketsSeconds.some((bound, index) => bound !== this.#buckets[index])) return;
     latency.counts.forEach((count, index) => {
@@ -404,6 +464,13 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
     family('budget_rejections_total', 'counter', 'Users refused or cut off by their budget, by stage.', byLabel('stage', this.#budgetRejections));
     family('connections_rejected_total', 'counter', 'Connections refused, by reason.', byLabel('reason', this.#rejectedConnections));
     family('tool_calls_total', 'counter', 'Server-side tool calls, by outcome.', byLabel('outcome', this.#toolOutcomes));
+    family('live_sessions_started_total', 'counter', 'GPT-Live sessions opened (also in sessions_started_total).', [[labels(''), this.liveSessionsStarted]]);
+    family('live_sessions_ended_total', 'counter', 'GPT-Live sessions ended, by reason (also in sessions_ended_total).', byLabel('reason', this.#liveEnded));
+    family('live_session_seconds_total', 'counter', 'Seconds of GPT-Live session the API reported (session.usage.updated).', [[labels(''), this.liveSeconds]]);
+    family('live_frames_total', 'counter', 'GPT-Live frames relayed, by direction (also in frames_total).', [
+      [labels('direction="client_to_upstream"'), this.liveClientFrames],
+      [labels('direction="upstream_to_client"'), this.liveUpstreamFrames],
+    ]);
 
     const latency = name('added_latency_seconds');
     lines.push(`# HELP ${latency} Time a frame spends in the relay, from arrival to forwarding (one frame in 8 is timed).`, `# TYPE ${latency} histogram`);

@@ -4,7 +4,7 @@
  * dial through it, each with its runtime's socket factory.
  */
 import type { Clock } from '../base/clock';
-import { DEFAULT_MODEL, DEFAULT_REALTIME_URL, DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_MODEL, DEFAULT_TRANSLATION_URL } from '../base/defaults';
+import { DEFAULT_LIVE_MODEL, DEFAULT_LIVE_URL, DEFAULT_MODEL, DEFAULT_REALTIME_URL, DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS, DEFAULT_TRANSLATION_MODEL, DEFAULT_TRANSLATION_URL } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
 import type { ApiKeyProvider } from '../transport/transport';
 import type { RelayIdentity } from './core/relay-options';
@@ -15,7 +15,8 @@ export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIden
   /**
    * The Realtime WebSocket endpoint (`?model=` is added unless the URL has one).
    * @default DEFAULT_REALTIME_URL ('wss://api.openai.com/v1/realtime'); with `translation`,
-   * DEFAULT_TRANSLATION_URL ('wss://api.openai.com/v1/realtime/translations')
+   * DEFAULT_TRANSLATION_URL ('wss://api.openai.com/v1/realtime/translations'); with `live`,
+   * DEFAULT_LIVE_URL ('wss://api.openai.com/v1/live/sessions', never with a query)
    */
   url?: string;
   /**
@@ -33,12 +34,13 @@ export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIden
   /**
    * Adds `?model=` to the URL. `false` for endpoints that take no model in the URL (GPT-Live's
    * `/v1/live/sessions`, an Azure deployment URL).
-   * @default true
+   * @default true (false with `live`: the model goes in `session.start`)
    */
   modelInUrl?: boolean;
   /**
    * The model every session uses; clients cannot change it.
-   * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate')
+   * @default DEFAULT_MODEL ('gpt-realtime-2.1'); with `translation`, DEFAULT_TRANSLATION_MODEL ('gpt-realtime-translate');
+   * with `live`, DEFAULT_LIVE_MODEL ('gpt-live-1')
    */
   model?: string;
   /**
@@ -58,7 +60,7 @@ export interface RelayUpstreamOptions<Identity extends RelayIdentity = RelayIden
  * Checks a relay adapter's `upstream` option (`who` names the adapter in the errors) and
  * returns the model its sessions use. Throws before anything connects.
  */
-export function checkRelayUpstream(who: string, options: { upstream?: RelayUpstreamOptions<never> | undefined; translation?: unknown }): string {
+export function checkRelayUpstream(who: string, options: { upstream?: RelayUpstreamOptions<never> | undefined; translation?: unknown; live?: unknown }): string {
   const { upstream } = options;
   if (typeof upstream !== 'object' || upstream === null) {
     throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${who}: \`upstream\` is required: { apiKey, model?, url? }.`, { path: 'upstream' });
@@ -69,17 +71,21 @@ export function checkRelayUpstream(who: string, options: { upstream?: RelayUpstr
     });
   }
   if (upstream.apiKey === '') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${who}: \`upstream.apiKey\` is empty.`, { path: 'upstream.apiKey' });
-  return upstream.model ?? (options.translation ? DEFAULT_TRANSLATION_MODEL : DEFAULT_MODEL);
+  if (upstream.model !== undefined) return upstream.model;
+  if (options.live) return DEFAULT_LIVE_MODEL;
+  return options.translation ? DEFAULT_TRANSLATION_MODEL : DEFAULT_MODEL;
 }
 
 /** The endpoint of checked `upstream` options ({@link checkRelayUpstream}), dialed with `createSocket`. */
 export function createRelayUpstream<Identity extends RelayIdentity>(
   upstream: RelayUpstreamOptions<Identity>,
-  context: { model: string; translation: boolean; createSocket: UpstreamSocketFactory; clock: Clock },
+  context: { model: string; translation: boolean; live?: boolean; createSocket: UpstreamSocketFactory; clock: Clock },
 ): Upstream<Identity> {
+  const live = context.live === true;
   return createUpstream<Identity>({
-    url: upstream.url ?? (context.translation ? DEFAULT_TRANSLATION_URL : DEFAULT_REALTIME_URL),
-    query: { model: upstream.modelInUrl === false ? undefined : context.model },
+    url: upstream.url ?? (live ? DEFAULT_LIVE_URL : context.translation ? DEFAULT_TRANSLATION_URL : DEFAULT_REALTIME_URL),
+    // GPT-Live takes no query: the model is in session.start, which the relay locks.
+    query: { model: upstream.modelInUrl === false || (live && upstream.modelInUrl !== true) ? undefined : context.model },
     auth: upstream.auth ?? (bearerAuth(upstream.apiKey as ApiKeyProvider) as UpstreamHeaders<Identity>),
     ...(upstream.headers === undefined ? {} : { headers: upstream.headers }),
     createSocket: context.createSocket,

@@ -125,6 +125,7 @@ export class RelayRuntime<Identity extends RelayIdentity> {
     return createRelayUpstream(this.options.upstream, {
       model: this.model,
       translation: Boolean(this.options.translation),
+      live: this.options.live !== undefined,
       createSocket: fetchUpstream(this.options.fetch),
       clock: core.settings.clock,
     });

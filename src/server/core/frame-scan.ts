@@ -84,9 +84,10 @@ const APPEND_TYPE = 'input_audio_buffer.append';
  * non-ASCII, an extra field, unpadded base64) answers -1: the caller runs the full parse.
  *
  * The frame is read, never copied or decoded (a text frame is encoded into a scratch buffer),
- * so the relay forwards its original bytes.
+ * so the relay forwards its original bytes. `appendType` names another protocol's append
+ * (GPT-Live's `session.input_audio.append`, which has the same shape).
  */
-export function scanAudioAppend(frame: RelayFrame): number {
+export function scanAudioAppend(frame: RelayFrame, appendType: string = APPEND_TYPE): number {
   const bytes = typeof frame === 'string' ? bytesOf(frame) : frame;
   let index = skipWhitespace(bytes, 0);
   if (bytes[index] !== OPEN_BRACE) return -1;
@@ -117,7 +118,7 @@ export function scanAudioAppend(frame: RelayFrame): number {
     } else if (spells(bytes, keyStart, keyEnd, 'type')) {
       if (sawType) return -1;
       const valueEnd = plainStringEnd(bytes, valueStart);
-      if (valueEnd < 0 || !spells(bytes, valueStart, valueEnd, APPEND_TYPE)) return -1;
+      if (valueEnd < 0 || !spells(bytes, valueStart, valueEnd, appendType)) return -1;
       sawType = true;
       index = valueEnd + 1;
     } else if (spells(bytes, keyStart, keyEnd, 'event_id')) {

@@ -86,7 +86,7 @@ export type PolicyResult =
 /** A JSON object as the policy handles it: string keys, values of any type. */
 export type Json = Record<string, unknown>;
 
-function isPlainObject(value: unknown): value is Json {
+export function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -119,7 +119,7 @@ function lockedVoice(policy: ResolvedSessionPolicy): unknown {
   return output?.voice;
 }
 
-function checkVoice(policy: ResolvedSessionPolicy, voice: unknown, param: string): PolicyResult | undefined {
+export function checkVoice(policy: ResolvedSessionPolicy, voice: unknown, param: string): PolicyResult | undefined {
   if (voice === undefined || policy.voices === undefined || lockedVoice(policy) !== undefined) return undefined;
   const name = voiceName(voice);
   if (name !== undefined && policy.voices.has(name)) return undefined;
@@ -136,7 +136,7 @@ function toolLabel(tool: Json): string {
 }
 
 /** Checks the client's tools against the policy; returns the refusal or undefined. */
-function checkClientTools(policy: ResolvedSessionPolicy, tools: readonly unknown[], param: string): PolicyResult | undefined {
+export function checkClientTools(policy: ResolvedSessionPolicy, tools: readonly unknown[], param: string): PolicyResult | undefined {
   for (const [index, tool] of tools.entries()) {
     const label = toolLabel(tool as Json);
     if (policy.serverToolNames.has(label)) {

@@ -3,7 +3,8 @@
  * resolved once into a fully-required form by `resolveRelaySettings` (./relay-settings.ts).
  */
 import type { Clock } from '../../base/clock';
-import type { ModelPrices } from '../../base/defaults';
+import type { LiveModelPrices, ModelPrices } from '../../base/defaults';
+import type { LiveClientEventType } from '../../events/live/client-events';
 import type { ClientEventType } from '../../events/client-events';
 import type { SessionConfigInput } from '../../events/session-input';
 import type { TranslationSessionUpdate } from '../../events/translation';
@@ -12,6 +13,7 @@ import type { AnyTool } from '../../tools/define-tool';
 import type { BudgetStore } from '../stores/budget-store';
 import type { BetaClientsMode } from './legacy-bridge';
 import type { RelayMetrics } from '../metrics';
+import type { RelayLiveLockedSession } from './live-policy';
 import type { RelayLockedSession, RelaySessionType } from './policy';
 import type { BudgetUnit, SessionBus } from '../stores/session-bus';
 
@@ -129,6 +131,34 @@ export interface RelayPolicy<Identity extends RelayIdentity = RelayIdentity> {
    * @default DEFAULT_STRICT_CLIENT_EVENTS (false)
    */
   strict?: boolean;
+}
+
+/**
+ * Relay GPT-Live sessions (`wss://api.openai.com/v1/live/sessions`) instead of Realtime
+ * conversations: the relay speaks the Live protocol both ways, locks the config in the client's
+ * `session.start`, budgets seconds of session, and runs `policy.serverTools` through
+ * Responses delegation. `policy.voices`, `clientTools`, `serverTools`, `allowSystemMessages`,
+ * `maxClientFrameBytes`, `maxRejectedFrames` and `strict` apply; `policy.session`,
+ * `allowedClientEvents`, `maxOutputTokens`, `sessionTypes` and `betaClients` are Realtime's.
+ */
+export interface RelayLiveOptions<Identity extends RelayIdentity = RelayIdentity> {
+  /**
+   * Live session fields the operator owns: they replace the client's in `session.start` (`model`
+   * defaults to the relay's model). A function decides per identity.
+   * @default undefined (only the model is locked)
+   */
+  session?: PerIdentity<RelayLiveLockedSession | undefined, Identity>;
+  /**
+   * Live client event types a client may send; others are refused with an `error` event.
+   * @default every Live client event type but the sideband's `transport.dtmf.send`
+   */
+  allowedClientEvents?: readonly LiveClientEventType[];
+  /**
+   * Live prices (US dollars per minute of active session, by model name prefix) for a
+   * `'costUsd'` budget: a second of session costs `activePerMinute / 60`.
+   * @default DEFAULT_LIVE_PRICES (gpt-live-1 and gpt-live-1.1 at $0.05 a minute, as of DEFAULT_LIVE_PRICES_AS_OF)
+   */
+  prices?: Readonly<Record<string, LiveModelPrices>>;
 }
 
 /** Session limits. */
@@ -261,6 +291,13 @@ export interface RelayCoreOptions<Identity extends RelayIdentity = RelayIdentity
     /** Translation settings the operator owns (a fixed target language...). @default undefined */
     session?: TranslationSessionUpdate;
   };
+  /**
+   * Relay **GPT-Live** sessions (`/v1/live/sessions`) instead of Realtime conversations; see
+   * {@link RelayLiveOptions}. One relay speaks one API: serve both from one HTTP server with two
+   * relays on two paths (`relay.attach(server, { path })`).
+   * @default undefined (Realtime sessions)
+   */
+  live?: RelayLiveOptions<Identity>;
   /** Session limits. @default {} */
   limits?: RelayLimits<Identity>;
   /** Per-user budget and the store for budgets and concurrency. @default {} */

@@ -23,6 +23,7 @@ import { checkModel } from '../../base/models';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
 import { peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
 import { nestsDeeperThan } from './json-depth';
+import { LiveFrames, liveRelayErrorFrame } from './live-frames';
 import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from './legacy-bridge';
 import type { FrameRejectReason, RelayMetrics } from '../metrics';
 import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
@@ -65,6 +66,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   readonly #logger: Logger;
   readonly #appendAllowed: boolean;
   readonly #tools: RelayToolRunner | undefined;
+  /** The GPT-Live side of the session, on a relay with `live` (live-frames.ts). */
+  readonly #live: LiveFrames | undefined;
   /** Translates a beta client both ways (`policy.betaClients: 'translate'`). */
   readonly #bridge: LegacyBridge | undefined;
   /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported (made on the first parsed frame). */
@@ -101,7 +104,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.startedAt = this.#clock.now();
     this.#bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
     this.#pipe = new SessionPipe(init.client, init.upstream, init.settings.metrics, init.settings, init.settings.clock, this.#bridge);
-    if (init.settings.serverTools.length > 0) {
+    if (init.settings.serverTools.length > 0 && init.settings.live === undefined) {
       this.#tools = new RelayToolRunner(
         init.settings.serverTools,
         {
@@ -143,6 +146,21 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       audioInFrames: init.audioInFrames ?? true,
       sessionType: init.sessionType ?? 'realtime',
     });
+    this.#live =
+      init.settings.live === undefined
+        ? undefined
+        : new LiveFrames({
+            session: this,
+            identity: init.identity,
+            policy: init.policy,
+            settings: init.settings,
+            pipe: this.#pipe,
+            charges: this.#charges,
+            limits: this.#limits,
+            hooks: init.hooks,
+            parseOptions: () => this.#clientParseOptions(),
+            reject: (reason, code, message, details) => this.#reject(reason, code, message, details),
+          });
   }
 
   /** Why the session ended, or undefined while it runs. */
@@ -184,6 +202,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   start(): void {
     this.#limits?.start();
     for (const [model, path] of this.#models) this.#checkSessionModel(model, path);
+    // A Live session is configured by the client's session.start, which the relay locks.
+    if (this.#live !== undefined) return;
     const initial = this.#settings.translation ? this.#settings.translation.session : initialSessionConfig(this.#policy, this.#upstreamFrames.sessionType);
     if (initial !== undefined) this.#upstreamFrames.configure(initial);
   }
@@ -195,6 +215,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     const max = this.#settings.maxClientFrameBytes;
     if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
       this.#reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
+      return;
+    }
+    if (this.#live !== undefined) {
+      this.#live.handleClient(frame, startedAt);
+      this.#endIfExhausted();
       return;
     }
     if (this.#settings.translation) {
@@ -223,7 +248,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   handleUpstreamFrame(frame: RelayFrame): void {
     if (this.#endedReason !== undefined) return;
     const startedAt = arrival();
-    this.#upstreamFrames.handle(frame, peekEventType(frame), startedAt);
+    if (this.#live !== undefined) this.#live.handleUpstream(frame, startedAt);
+    else this.#upstreamFrames.handle(frame, peekEventType(frame), startedAt);
     this.#endIfExhausted();
   }
 
@@ -239,7 +265,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    */
   handleUpstreamClose(code: number, reason: string): void {
     if (this.#endedReason !== undefined) return;
-    if (code === CLOSE_CODES.normal || this.#upstreamFrames.expired) {
+    if (code === CLOSE_CODES.normal || this.#upstreamFrames.expired || this.#live?.expired === true) {
       this.end('upstream_closed', { code: code === CLOSE_CODES.normal ? CLOSE_CODES.normal : CLOSE_CODES.goingAway, message: 'upstream session ended' });
       return;
     }
@@ -267,6 +293,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#pipe.stop();
     this.#upstreamFrames.stop();
     this.#tools?.dispose();
+    this.#live?.stop(reason);
     this.#heldClientFrames = undefined;
     // A client already warned for this reason knows; anyone else learns why right before the close.
     if (SESSION_END_REASONS[reason].announced && this.#lastWarning !== reason) this.#pipe.sendToClient(sessionEndingFrame(0, reason as SessionEndingReason));
@@ -282,6 +309,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * {@link settleCharge} it still counts in the session's view of the budget.
    */
   takePendingCharge(): number {
+    this.#live?.accrue();
     return this.#charges.take();
   }
 
@@ -496,7 +524,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     details: { param?: string | undefined; eventId?: string | undefined; counted?: boolean } = {},
   ): void {
     this.#metrics.recordFrameRejected(this.id, reason);
-    this.#pipe.sendToClient(relayErrorFrame(code, message, details));
+    this.#pipe.sendToClient(this.#live === undefined ? relayErrorFrame(code, message, details) : liveRelayErrorFrame(code, message, details));
     if (details.counted === false) return;
     this.#rejectedFrames += 1;
     if (this.#rejectedFrames > this.#settings.maxRejectedFrames) {

@@ -43,6 +43,7 @@ import type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from
 import type { BudgetUnit, SessionBus } from '../stores/session-bus';
 
 import type { PerIdentity, RelayAuthenticate, RelayCoreOptions, RelayIdentity } from './relay-options';
+import { resolveLiveSettings, type ResolvedLiveSettings } from './live-settings';
 
 /**
  * The relay-wide settings, resolved once from {@link RelayCoreOptions}: defaults filled in,
@@ -83,6 +84,8 @@ export interface ResolvedRelaySettings<Identity extends RelayIdentity> {
         readonly session: TranslationSessionUpdate | undefined;
       }
     | undefined;
+  /** Set when the relay carries GPT-Live sessions (`RelayCoreOptions.live`). */
+  readonly live: ResolvedLiveSettings<Identity> | undefined;
   /** Largest client frame accepted, in bytes. */
   readonly maxClientFrameBytes: number;
   /** Refused client frames after which the relay ends the session. */
@@ -250,6 +253,8 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     const checked = parseTranslationClientEvent({ type: 'session.update', session: translationSession });
     if (!checked.ok) throw invalid(`relay: \`translation.session\`: ${checked.error.message}`, 'translation.session');
   }
+  if (options.live !== undefined && options.translation !== undefined) throw invalid('relay: `live` and `translation` exclude each other (one relay speaks one API).', 'live');
+  const live = options.live === undefined ? undefined : resolveLiveSettings(options.live, options.model, policy.allowSystemMessages);
   if (typeof limits.maxDurationMs === 'number') positive(limits.maxDurationMs, 1, 'limits.maxDurationMs', true);
   if (typeof limits.maxSessionsPerUser === 'number') positive(limits.maxSessionsPerUser, 1, 'limits.maxSessionsPerUser', true);
   const maxRejectedFrames = policy.maxRejectedFrames ?? DEFAULT_RELAY_MAX_REJECTED_FRAMES;
@@ -276,6 +281,7 @@ export function resolveRelaySettings<Identity extends RelayIdentity>(options: Re
     drainMs,
     allowedClientEvents,
     translation: options.translation === undefined ? undefined : { session: translationSession },
+    live,
     maxClientFrameBytes: positive(policy.maxClientFrameBytes, DEFAULT_RELAY_MAX_CLIENT_FRAME_BYTES, 'policy.maxClientFrameBytes'),
     maxRejectedFrames,
     betaClients: resolveBetaClients(policy.betaClients),

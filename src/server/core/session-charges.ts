@@ -172,6 +172,14 @@ export class SessionCharges {
     return charged;
   }
 
+  /**
+   * A charge worked out elsewhere, in the budget's unit (a Live session's seconds); negative
+   * to reconcile an estimate that ran high.
+   */
+  charge(amount: number): void {
+    this.#addCharge(amount);
+  }
+
   /** Takes the usage accrued since the last take; it counts in {@link spent} until settled. */
   take(): number {
     this.#accruePlayback();

@@ -106,6 +106,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     this.#upstream = createRelayUpstream(options.upstream, {
       model,
       translation: Boolean(options.translation),
+      live: options.live !== undefined,
       createSocket: (socketUrl, init, handlers) => (createSocket as UpstreamSocketFactory)(socketUrl, init, handlers),
       clock: this.settings.clock,
     });
