@@ -5,21 +5,12 @@
 
 import { EventEmitter } from '../base/emitter';
 import type { AudioInputSource } from '../client/audio-io';
-import { describeAudioFormat } from '../codec/audio-format';
 import { RealtimeError } from '../base/errors';
 import { consoleLogger, type Logger } from '../base/logger';
 import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle';
 import type { MicrophoneCaptureEvents, MicrophoneCaptureOptions, MicrophoneCaptureState } from './capture-types';
-import {
-  DEFAULT_CAPTURE_CHUNK_MS,
-  DEFAULT_DUCKING_GAIN,
-  DEFAULT_LEVEL_HZ,
-  DEFAULT_RESUME_TIMEOUT_MS,
-  DEFAULT_SILENCE_TIMEOUT_MS,
-  MAX_CAPTURE_CHUNK_MS,
-  MIN_CAPTURE_CHUNK_MS,
-  WIRE_PCM_RATE,
-} from './defaults';
+import { resolveCaptureSettings } from './capture-options';
+import { DEFAULT_RESUME_TIMEOUT_MS } from './defaults';
 import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice, type MediaDevicesLike } from './devices';
 import { toAudioLevel } from './levels';
 import { HealthTracker, watchCaptureHealth } from './diagnose/health';
@@ -107,35 +98,13 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     super();
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger;
-    const format = describeAudioFormat(options.format ?? { type: 'audio/pcm', rate: WIRE_PCM_RATE });
-    this.sampleRate = format.sampleRate;
-    this.encoding = format.encoding;
-    const chunkMs = options.chunkMs ?? DEFAULT_CAPTURE_CHUNK_MS;
-    if (!Number.isInteger(chunkMs) || chunkMs < MIN_CAPTURE_CHUNK_MS || chunkMs > MAX_CAPTURE_CHUNK_MS) {
-      throw new RealtimeError(
-        'VOXWIRE_INVALID_ARGUMENT',
-        `MicrophoneCapture: chunkMs must be a whole number of ms from ${MIN_CAPTURE_CHUNK_MS} to ${MAX_CAPTURE_CHUNK_MS}, got ${String(chunkMs)}.`,
-      );
-    }
-    this.chunkSamples = (this.sampleRate * chunkMs) / 1000;
-    if (!Number.isInteger(this.chunkSamples)) {
-      throw new RealtimeError(
-        'VOXWIRE_INVALID_ARGUMENT',
-        `MicrophoneCapture: ${chunkMs} ms at ${this.sampleRate} Hz is not a whole number of samples; pick another chunkMs.`,
-      );
-    }
-    this.#levelHz = options.levelHz ?? DEFAULT_LEVEL_HZ;
-    if (!(this.#levelHz >= 1 && this.#levelHz <= 100)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: levelHz must be from 1 to 100, got ${String(this.#levelHz)}.`);
-    }
-    this.#duckingGain = options.duckingGain ?? DEFAULT_DUCKING_GAIN;
-    if (!(this.#duckingGain >= 0 && this.#duckingGain <= 1)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: duckingGain must be from 0 to 1, got ${String(this.#duckingGain)}.`);
-    }
-    const silenceTimeoutMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
-    if (!(silenceTimeoutMs >= 0)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: silenceTimeoutMs must be >= 0, got ${String(silenceTimeoutMs)}.`);
-    }
+    const settings = resolveCaptureSettings(options);
+    this.sampleRate = settings.sampleRate;
+    this.encoding = settings.encoding;
+    this.chunkSamples = settings.chunkSamples;
+    this.#levelHz = settings.levelHz;
+    this.#duckingGain = settings.duckingGain;
+    const { silenceTimeoutMs } = settings;
     this.#silence = new SilenceWatch(silenceTimeoutMs);
     watchCaptureHealth(this, this.#health, silenceTimeoutMs);
     this.#isMuted = options.muted ?? false;
