@@ -21,12 +21,10 @@ import type { AudioPlayerEvents, AudioPlayerFlushResult, AudioPlayerOptions, Aud
 import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
 import type { PlaybackControlMessage, PlaybackProcessorMessage } from './worklets/messages';
 
-
 interface PendingFlush {
   resolve: (result: AudioPlayerFlushResult | null) => void;
   timer: ReturnType<typeof setTimeout>;
 }
-
 
 /**
  * Plays PCM16 chunks (24 kHz from the Realtime API, or 8 kHz decoded G.711) with a small
@@ -204,8 +202,11 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
   }
 
   /**
-   * Queues a chunk. The samples are copied (the caller keeps its array); the copy's buffer is
-   * transferred to the worklet.
+   * Queues a chunk. The caller keeps its array: the samples are copied and the copy's buffer is
+   * transferred to the worklet. With `transfer: true` the caller hands the array over instead
+   * (it will not use it again): its buffer is transferred without a copy, and the array reads
+   * as empty afterwards. The client does that with the samples it decodes when no `audio`
+   * listener saw them.
    *
    * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed chunk.
    */
@@ -224,7 +225,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     if (samples.length === 0) return;
     this.#counters.chunksWritten += 1;
     this.#jitter.update(itemId, contentIndex, (samples.length / sampleRate) * 1000);
-    const copy = { itemId, contentIndex, samples: samples.slice(), sampleRate };
+    const copy = { itemId, contentIndex, samples: chunk.transfer === true && ownsWholeBuffer(samples) ? samples : samples.slice(), sampleRate };
     const graph = this.#graph;
     if (graph === undefined) {
       if (this.#lazyStartFailed) return;
@@ -252,19 +253,9 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     if (graph === undefined) {
       const first = this.#queued[0];
       this.#queued = [];
-      const result: AudioPlayerFlushResult | null =
-        first === undefined
-          ? null
-          : {
-              itemId: first.itemId,
-              contentIndex: first.contentIndex,
-              playedSamples: 0,
-              receivedSamples: 0,
-              sampleRate: first.sampleRate,
-              silentAt: 0,
-              fadeStartedAt: 0,
-              stale: false,
-            };
+      // Nothing played yet: the first queued part, at 0.
+      const position = first === undefined ? null : { itemId: first.itemId, contentIndex: first.contentIndex, playedSamples: 0, receivedSamples: 0, sampleRate: first.sampleRate };
+      const result = flushResultOf(position, 0, 0, false);
       this.emit('flushed', result);
       return Promise.resolve(result);
     }
@@ -484,6 +475,11 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     this.#currentState = state;
     this.emit('state', state, previous);
   }
+}
+
+/** True when the array spans a whole, transferable buffer (a view into a larger or shared one is copied). */
+function ownsWholeBuffer(samples: Int16Array): boolean {
+  return samples.buffer instanceof ArrayBuffer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
 }
 
 function checkVolume(volume: number): number {

@@ -32,6 +32,13 @@ export interface AudioOutputChunk {
   samples: Int16Array;
   /** Their sample rate (24000 for `audio/pcm`, 8000 for G.711). */
   sampleRate: number;
+  /**
+   * True when the caller hands `samples` over: it will not read or change the array again, so
+   * the sink may keep its buffer (transfer it to a worklet) instead of copying it. The client
+   * sets it for the samples it decodes when no `audio` listener saw them.
+   * @default false (the sink copies what it keeps)
+   */
+  transfer?: boolean;
 }
 
 /** Where playback stood when output went silent. */

@@ -19,8 +19,8 @@ type AudioDelta = ServerEventMap['response.output_audio.delta'];
 /** What {@link OutputAudio} needs from the client. */
 export interface OutputAudioHost {
   readonly conversation: Conversation;
-  /** Emits `audio` to the app. */
-  emitAudio(chunk: AudioChunkInfo): void;
+  /** Emits `audio` to the app: false when no listener received it, true when one did (it may keep the samples), undefined when one threw. */
+  emitAudio(chunk: AudioChunkInfo): boolean | undefined;
   /** Reports an error (`error` event) without breaking the connection. */
   emitError(error: RealtimeError): void;
   /** Sends `conversation.item.truncate` and cuts the transcript; false when not connected. */
@@ -123,10 +123,12 @@ export class OutputAudio {
     }
     this.#host.conversation.addAudio(event.item_id, event.content_index, ((samples?.length ?? playedOffThread!) / sampleRate) * 1000);
     if (!samples) return;
-    this.#host.emitAudio({ responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
-    if (this.#sink && !this.#flushedItems.has(event.item_id)) {
+    const chunk: AudioChunkInfo = { responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate };
+    const listened = this.#host.emitAudio(chunk);
+    if (this.#sink && !this.#flushedItems.has(chunk.itemId)) {
       try {
-        this.#sink.write({ itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate });
+        // Freshly decoded: unless an app listener may hold them, the sink keeps them uncopied.
+        this.#sink.write({ ...chunk, transfer: listened === false });
       } catch (error) {
         this.#host.emitError(toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
       }

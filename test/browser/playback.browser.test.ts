@@ -61,6 +61,17 @@ describe.skipIf(!enabled)('AudioPlayer in Chromium', () => {
     expect(result.stats.underruns).toBe(0);
   });
 
+  it('write copies what the caller keeps, and takes a handed-over array without a copy; both play every sample', async () => {
+    const kept = await run((api) => api.toneScenario({ frequency: 600, totalMs: 400, chunkMs: 20 }), 'write copies');
+    expect(kept.written).toEqual({ samples: 9600, intact: true });
+    expect(kept.playedSamples).toBe(9600);
+    const handed = await run((api) => api.toneScenario({ frequency: 600, totalMs: 400, chunkMs: 20, transfer: true }), 'write transfers');
+    // Each array's own buffer went to the worklet: the caller's view is now empty.
+    expect(handed.written).toEqual({ samples: 0, intact: false });
+    expect(handed.playedSamples).toBe(9600);
+    expect(Math.abs(handed.analyserPeakHz - 600)).toBeLessThan(handed.contextSampleRate / 8192 + 1);
+  });
+
   let flushed: ToneResult;
 
   it('flushes with a <= 5 ms fade and acknowledges the exact played count at the moment output went silent', async () => {

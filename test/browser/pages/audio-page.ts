@@ -180,6 +180,8 @@ export interface ToneScenario {
   inlineWorklet?: boolean;
   /** Write the chunks in real time (one per chunkMs) instead of all at once. */
   paced?: boolean;
+  /** Hand the chunks over (`transfer: true`) instead of letting the player copy them. */
+  transfer?: boolean;
 }
 
 /** What {@link toneScenario} returns. */
@@ -199,6 +201,8 @@ export interface ToneResult {
   stats: AudioPlayer['stats'];
   playedSamples: number | undefined;
   events: string[];
+  /** What the written arrays hold afterwards: their total length, and whether each still equals the tone. */
+  written: { samples: number; intact: boolean };
 }
 
 async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
@@ -229,7 +233,7 @@ async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
     for (const [index, chunk] of chunks.entries()) {
       // Paced against absolute times, so timer lateness does not accumulate into drift.
       if (scenario.paced) await sleep(begin + index * scenario.chunkMs - performance.now());
-      player.write({ itemId: 'item_tone', contentIndex: 0, samples: chunk, sampleRate });
+      player.write({ itemId: 'item_tone', contentIndex: 0, samples: chunk, sampleRate, transfer: scenario.transfer === true });
     }
   })();
   await started;
@@ -265,6 +269,11 @@ async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
   }
   await writer;
   await sleep(100);
+  const original = toneChunks(scenario.frequency, scenario.totalMs, scenario.chunkMs, sampleRate, scenario.amplitude ?? 0.5);
+  const written = {
+    samples: chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+    intact: chunks.every((chunk, index) => chunk.length === original[index]!.length && chunk.every((value, i) => value === original[index]![i])),
+  };
   const tap = await dumpTap();
   const stats = player.stats;
   const playedSamples = player.playedSamples('item_tone', 0);
@@ -282,6 +291,7 @@ async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
     stats,
     playedSamples,
     events,
+    written,
   };
 }
 
