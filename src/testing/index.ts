@@ -8,7 +8,7 @@
 
 // The mock server.
 export { MockRealtimeServer } from './mock/server';
-export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress } from './mock/server-options';
+export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, MockServerAddress, MockAttachRequest } from './mock/server-options';
 export type { MockWebRTCEndpoint, MockWebRTCOptions, MockClientSecret } from './mock/webrtc-endpoint';
 export type { MockWebRTCCall, MockCallSession, SidebandSink } from './mock/webrtc-call';
 export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';

@@ -61,7 +61,8 @@ function deepestIssue(issues: readonly Issue[], prefix: readonly PropertyKey[] =
   return { issue: first, path };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** True for a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -191,6 +191,26 @@ export function credentialsOf(request: IncomingMessage): MockCredentials {
   };
 }
 
+/**
+ * Whether a presented key is accepted: without `accepted` every key (or none) is; a list
+ * accepts its members; a function decides (a throw or a non-`true` answer refuses).
+ */
+export async function acceptsKey(
+  accepted: string | readonly string[] | ((key: string | undefined) => boolean | Promise<boolean>) | undefined,
+  key: string | undefined,
+): Promise<boolean> {
+  if (accepted === undefined) return true;
+  if (typeof accepted === 'function') {
+    try {
+      return (await accepted(key)) === true;
+    } catch {
+      return false;
+    }
+  }
+  if (key === undefined) return false;
+  return typeof accepted === 'string' ? key === accepted : accepted.includes(key);
+}
+
 /** The subprotocols a client offered. */
 export function protocolsOf(request: IncomingMessage): string[] {
   return String(request.headers['sec-websocket-protocol'] ?? '')

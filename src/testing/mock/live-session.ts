@@ -20,8 +20,9 @@ import type { LiveCloseReason } from '../../events/live/server-events';
 import type { LiveSessionConfig, LiveSessionUpdate } from '../../events/live/session';
 import type { WireEvent } from '../recording/event-log';
 import type { ScenarioCursor } from '../script/scenario-cursor';
-import type { ScenarioFunctionCall, ScenarioReply, ScenarioTurn } from '../script/scenario';
+import type { ScenarioReply, ScenarioTurn } from '../script/scenario';
 import { resamplePcm16 } from './audio';
+import { LiveDelegations } from './live-delegation';
 import type { ReplyAudioSource } from './reply-audio';
 import { DEFAULT_REPLY_CLIP } from './reply-audio';
 import { EnergyVad } from './vad';
@@ -60,21 +61,10 @@ export interface MockLiveSessionSettings {
   id?: string;
 }
 
-/** A delegation waiting for its answer. */
-interface PendingDelegation {
-  id: string;
-  target: 'client' | 'responses' | 'decisions';
-  responseId?: string;
-  callIds: string[];
-  outputs: Map<string, unknown>;
-}
-
 /** Milliseconds a transcript fragment covers (Live fragments sit on 200 ms frames). */
 const FRAGMENT_MS = 200;
 /** The longest fixture a client may play, in ms. */
 const MAX_FIXTURE_MS = 30_000;
-/** The token cap of an append, estimated at four characters a token. */
-const MAX_APPEND_TOKENS = 500;
 
 /** The Live models the mock accepts (the API refuses Realtime models on `/v1/live/sessions`). */
 const LIVE_MODEL = /^gpt-live-/;
@@ -100,11 +90,9 @@ export class MockLiveSession {
   #speaking: { stop: () => void } | undefined;
   /** The speech playing or queued last (the `ignore` policy queues answers behind it). */
   #speech: Promise<void> = Promise.resolve();
-  #pending: PendingDelegation | undefined;
+  readonly #delegations: LiveDelegations;
   #closed = false;
   #timers: unknown[] = [];
-  /** Function outputs received per call id, for inspection. */
-  readonly functionOutputs = new Map<string, unknown>();
 
   constructor(connection: number, link: MockLiveSessionLink, settings: MockLiveSessionSettings) {
     this.connection = connection;
@@ -112,7 +100,22 @@ export class MockLiveSession {
     this.#settings = settings;
     this.id = settings.id ?? `live_${link.newId('sess').replace(/^sess_/, '')}`;
     this.#openedAt = settings.clock.now();
+    this.#delegations = new LiveDelegations({
+      emit: (fields, clientId) => this.#emit(fields, clientId),
+      error: (type, code, message, param, clientId) => this.error(type, code, message, param, clientId),
+      newId: (prefix) => link.newId(prefix),
+      config: () => this.#config!,
+      timelineMs: () => this.#timelineMs,
+      take: () => settings.cursor.take(),
+      defaultReply: settings.defaultReply,
+      play: (turn) => this.#play(turn),
+    });
     if (settings.startedWith !== undefined) this.#begin(settings.startedWith, undefined);
+  }
+
+  /** Function outputs received per call id, for inspection. */
+  get functionOutputs(): Map<string, unknown> {
+    return this.#delegations.functionOutputs;
   }
 
   /** The config the session started with (after `session.update`s), once started. */
@@ -207,15 +210,15 @@ export class MockLiveSession {
       case 'session.instructions.append':
       case 'session.thinking.append':
       case 'session.commentary.append':
-        return this.#context(event, clientId);
+        return this.#delegations.context(event, clientId);
       case 'response.item.create':
-        return this.#responseItem(event, clientId);
+        return this.#delegations.responseItem(event, clientId);
       case 'response.create':
-        return this.#responseCreate(clientId);
+        return this.#delegations.responseCreate(clientId);
       case 'decision.create':
       case 'decision.item.create':
       case 'decision.item.delete':
-        return this.#decision(event, clientId);
+        return this.#delegations.decision(event, clientId);
       case 'session.close':
         return this.close('close_requested', clientId);
       case 'transport.dtmf.send':
@@ -366,7 +369,7 @@ export class MockLiveSession {
 
   /** An utterance ended: report what was heard on the timeline, then answer with the next turn. */
   #heard(startMs: number, endMs: number): void {
-    if (this.#pending !== undefined) return;
+    if (this.#delegations.waiting) return;
     const taken = this.#settings.cursor.take();
     if (taken.exhaustedStrict) {
       this.error('invalid_request_error', 'scenario_exhausted', 'MockLiveServer: the scenario has no turn left.', null, undefined);
@@ -385,7 +388,7 @@ export class MockLiveSession {
     }
     const reply = turn.reply ?? this.#settings.defaultReply;
     if (reply.functionCalls !== undefined && reply.functionCalls.length > 0) {
-      this.#delegate(reply.functionCalls);
+      this.#delegations.delegate(reply.functionCalls);
       return;
     }
     void this.#speak(reply);
@@ -449,104 +452,6 @@ export class MockLiveSession {
       }
       this.#timers.push(this.#settings.clock.setTimeout(resolve, wait));
     });
-  }
-
-  #delegate(calls: readonly ScenarioFunctionCall[]): void {
-    const target = this.#config!.delegation?.type ?? 'client';
-    const pending: PendingDelegation = { id: `del_${this.#link.newId('call').replace(/^call_/, '')}`, target, callIds: [], outputs: new Map() };
-    this.#pending = pending;
-    const delegation: Record<string, unknown> = { id: pending.id, type: 'delegation', target };
-    if (target === 'responses') {
-      pending.responseId = `resp_${this.#link.newId('call').replace(/^call_/, '')}`;
-      delegation.response_id = pending.responseId;
-    }
-    this.#emit({ type: 'session.delegation.created', delegation, offset_ms: Math.round(this.#timelineMs) }, undefined);
-    if (target === 'responses') {
-      const nested = (event: Record<string, unknown>) => this.#emit({ type: 'response.event', delegation_id: pending.id, event }, undefined);
-      nested({ type: 'response.created', sequence_number: 0, response: { id: pending.responseId, object: 'response', status: 'in_progress', output: [] } });
-      calls.forEach((call, index) => {
-        const callId = call.callId ?? this.#link.newId('call');
-        pending.callIds.push(callId);
-        const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
-        const item = { id: `fc_${callId}`, type: 'function_call', status: 'completed', call_id: callId, name: call.name, arguments: args };
-        nested({ type: 'response.output_item.added', sequence_number: 1 + index * 2, output_index: index, item: { ...item, status: 'in_progress', arguments: '' } });
-        nested({ type: 'response.output_item.done', sequence_number: 2 + index * 2, output_index: index, item });
-      });
-    } else if (target === 'decisions') {
-      const answers = calls.map((call) => ({ name: call.name, value: typeof call.arguments === 'string' ? call.arguments : (call.arguments ?? {}) }));
-      this.#emit({ type: 'decision.event', delegation_id: pending.id, event: { type: 'decision.completed', decision: { id: `dec_${pending.id}`, answers } }, source_event_id: null, source_event_type: null, trigger_id: null }, undefined);
-      this.#pending = undefined;
-      this.#next();
-    }
-  }
-
-  /** The delegation was answered: speak the next turn as its result. */
-  #next(): void {
-    const taken = this.#settings.cursor.take();
-    this.#play(taken.turn ?? { reply: this.#settings.defaultReply });
-  }
-
-  #context(event: LiveClientEventMap['session.commentary.append'] | LiveClientEventMap['session.thinking.append'] | LiveClientEventMap['session.instructions.append'], clientId: string | undefined): void {
-    if (Math.ceil(event.content.length / 4) > MAX_APPEND_TOKENS) {
-      return this.error('invalid_request_error', 'string_above_max_length', `content is limited to ${MAX_APPEND_TOKENS} tokens.`, 'content', clientId);
-    }
-    const delegation = this.#config!.delegation?.type ?? 'client';
-    if (event.delegation_id !== null && delegation === 'responses') {
-      return this.error('invalid_request_error', 'invalid_value', 'delegation_id must be null with Responses delegation.', 'delegation_id', clientId);
-    }
-    const at = Math.round(this.#timelineMs);
-    const acked = event.type.replace(/append$/, 'appended');
-    this.#emit({ type: acked, start_ms: at, end_ms: at }, clientId);
-    const pending = this.#pending;
-    if (event.type === 'session.commentary.append' && pending !== undefined && pending.target === 'client' && event.delegation_id === pending.id) {
-      this.#pending = undefined;
-      const taken = this.#settings.cursor.take();
-      // No scripted turn: the model says the commentary in its own words (here: verbatim).
-      this.#play(taken.turn ?? { reply: { text: event.content } });
-    }
-  }
-
-  #responseItem(event: LiveClientEventMap['response.item.create'], clientId: string | undefined): void {
-    if (this.#config!.delegation?.type !== 'responses') {
-      return this.error('invalid_request_error', 'invalid_request', 'response.item.create requires Responses delegation.', 'type', clientId);
-    }
-    const item = event.item as { type?: unknown; call_id?: unknown; output?: unknown };
-    if (item.type === 'function_call_output' && typeof item.call_id === 'string') {
-      this.functionOutputs.set(item.call_id, item.output);
-      this.#pending?.outputs.set(item.call_id, item.output);
-    }
-  }
-
-  #responseCreate(clientId: string | undefined): void {
-    if (this.#config!.delegation?.type !== 'responses') {
-      return this.error('invalid_request_error', 'invalid_request', 'response.create requires Responses delegation.', 'type', clientId);
-    }
-    const pending = this.#pending;
-    if (pending === undefined) return;
-    const missing = pending.callIds.filter((callId) => !pending.outputs.has(callId));
-    if (missing.length > 0) {
-      return this.error('invalid_request_error', 'missing_tool_output', `No output for function call(s) ${missing.join(', ')}.`, null, clientId);
-    }
-    this.#pending = undefined;
-    const taken = this.#settings.cursor.take();
-    const turn = taken.turn ?? { reply: this.#settings.defaultReply };
-    const text = turn.reply?.text ?? '';
-    const nested = (fields: Record<string, unknown>) => this.#emit({ type: 'response.event', delegation_id: pending.id, event: fields }, undefined);
-    if (text !== '') nested({ type: 'response.output_text.done', sequence_number: 100, output_index: pending.callIds.length, content_index: 0, text });
-    nested({ type: 'response.completed', sequence_number: 101, response: { id: pending.responseId, object: 'response', status: 'completed', usage: { input_tokens: 120, output_tokens: 24, total_tokens: 144 } } });
-    this.#play(turn);
-  }
-
-  #decision(event: LiveClientEvent, clientId: string | undefined): void {
-    if (event.type === 'decision.item.create') {
-      const item = { id: typeof event.item.id === 'string' ? event.item.id : this.#link.newId('item'), ...event.item };
-      return this.#emit({ type: 'decision.item.created', item }, clientId);
-    }
-    if (event.type === 'decision.item.delete') return this.#emit({ type: 'decision.item.deleted', item_id: event.item_id }, clientId);
-    if (this.#config!.delegation?.type !== 'decisions' && (this.#config!.triggers ?? []).length === 0) {
-      return this.error('invalid_request_error', 'invalid_request', 'decision.create requires Decisions delegation or triggers.', 'type', clientId);
-    }
-    this.#emit({ type: 'decision.event', delegation_id: null, event: { type: 'decision.completed', decision: { answers: [] } }, source_event_id: null, source_event_type: null, trigger_id: null }, clientId);
   }
 
   #fixture(audio: string, clientId: string | undefined): void {

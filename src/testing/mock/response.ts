@@ -31,6 +31,10 @@ import type { MockErrorBody } from './errors';
 import type { MockIdPrefix } from './ids';
 import type { MockAudioFormat } from './session-config';
 import type { ScenarioDrop, ScenarioTurn, ScenarioUsage } from '../script/scenario';
+import { rateLimitsEvent, responseUsage } from './usage';
+import type { InputUsage } from './usage';
+
+export type { InputUsage } from './usage';
 
 /** A reply ready to stream: text, audio at the output rate, function calls. */
 export interface ResolvedReply {
@@ -46,14 +50,6 @@ export interface ResolvedReply {
   usage?: ScenarioUsage;
   /** The summary of a reasoning item sent before the reply (a reasoning model). */
   reasoning?: string;
-}
-
-/** Input-side token counts of a response, estimated by the session from the context. */
-export interface InputUsage {
-  textTokens: number;
-  audioTokens: number;
-  cachedTextTokens: number;
-  cachedAudioTokens: number;
 }
 
 /** What a response needs from its session. */
@@ -112,14 +108,7 @@ export type CancelReason = 'turn_detected' | 'client_cancelled';
 
 type FinalStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed';
 
-const TEXT_CHARS_PER_TOKEN = 4;
-/** Output audio tokens per second of audio (about 1 per 50 ms). */
-const OUTPUT_AUDIO_TOKENS_PER_SECOND = 20;
 const ARGUMENT_DELTA_CHARS = 24;
-
-function textTokens(text: string): number {
-  return Math.ceil(text.length / TEXT_CHARS_PER_TOKEN);
-}
 
 /** Splits text into word deltas (`"It's"`, `" 18"`, `" degrees"`). */
 export function splitTextDeltas(text: string): string[] {
@@ -274,9 +263,9 @@ export class MockResponse {
     this.#status = status;
     // Not active from here on: a response.create the client sends on seeing response.done must not conflict.
     this.#finished = true;
-    if (!this.#emit({ type: 'response.done', response: this.#responseObject(status, details, this.#usage(reply.usage)) })) return;
+    if (!this.#emit({ type: 'response.done', response: this.#responseObject(status, details, responseUsage(this.#init.inputUsage, { textChars: this.#outputTextChars, reasoningChars: this.#reasoningChars, audioMs: this.#outputAudioMs }, reply.usage)) })) return;
     // The API reports the rate limits once the response is done (captured traffic and fixtures/events/).
-    this.#emit(this.#rateLimits(reply));
+    this.#emit(rateLimitsEvent(this.#init.inputUsage, reply.text));
   }
 
   #responseObject(status: FinalStatus | 'in_progress', statusDetails: unknown, usage: unknown): Record<string, unknown> {
@@ -295,44 +284,6 @@ export class MockResponse {
       ...(audio ? { audio } : {}),
       usage,
       metadata: this.#init.metadata,
-    };
-  }
-
-  #rateLimits(reply: ResolvedReply): WireEvent {
-    const reserved = this.#init.inputUsage.textTokens + this.#init.inputUsage.audioTokens + textTokens(reply.text) + 200;
-    return {
-      type: 'rate_limits.updated',
-      rate_limits: [
-        { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
-        { name: 'tokens', limit: 400_000, remaining: Math.max(0, 400_000 - reserved), reset_seconds: 0.5 },
-      ],
-    };
-  }
-
-  #usage(override: ScenarioUsage | undefined): Record<string, unknown> {
-    const input = this.#init.inputUsage;
-    const inputText = override?.inputTextTokens ?? input.textTokens;
-    const inputAudio = override?.inputAudioTokens ?? input.audioTokens;
-    const cached = Math.min(inputText + inputAudio, override?.cachedTokens ?? input.cachedTextTokens + input.cachedAudioTokens);
-    const cachedAudio = Math.min(cached, input.cachedAudioTokens);
-    const outputText = override?.outputTextTokens ?? Math.ceil(this.#outputTextChars / TEXT_CHARS_PER_TOKEN);
-    const outputAudio = override?.outputAudioTokens ?? Math.round((this.#outputAudioMs / 1000) * OUTPUT_AUDIO_TOKENS_PER_SECOND);
-    // Reasoning tokens count in output_tokens beside text and audio (billed as text output).
-    const reasoning = Math.ceil(this.#reasoningChars / TEXT_CHARS_PER_TOKEN);
-    const inputTokens = inputText + inputAudio;
-    const outputTokens = outputText + outputAudio + reasoning;
-    return {
-      total_tokens: inputTokens + outputTokens,
-      input_tokens: inputTokens,
-      output_tokens: outputTokens,
-      input_token_details: {
-        text_tokens: inputText,
-        audio_tokens: inputAudio,
-        image_tokens: 0,
-        cached_tokens: cached,
-        cached_tokens_details: { text_tokens: cached - cachedAudio, audio_tokens: cachedAudio, image_tokens: 0 },
-      },
-      output_token_details: { text_tokens: outputText, audio_tokens: outputAudio, ...(reasoning > 0 ? { reasoning_tokens: reasoning } : {}) },
     };
   }
 

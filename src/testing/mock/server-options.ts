@@ -10,6 +10,9 @@ import { summarizeIssues } from '../../events/issues';
 import { realtimeSessionConfigSchema } from '../../events/session';
 import type { AudioPace } from './audio-pace';
 import { paceSpeed } from './audio-pace';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
+import { DEFAULT_REPLY_CLIP } from './reply-audio';
+import type { MockSessionOptions } from './session';
 import type { MockSessionDefaults } from './session-config';
 import type { MockSessionLink } from './session-link';
 import type { MockRealtimeServer } from './server';
@@ -201,4 +204,47 @@ export function checkOptions(options: MockRealtimeServerOptions): void {
     );
     if (!result.success) throw invalid(`sessionDefaults: ${summarizeIssues(result.error.issues).message}.`);
   }
+}
+
+const DEFAULT_OUTPUT_CHUNK_MS = 50;
+/** A client that leaves this much unread is dropped (it stopped reading). */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+const MAX_INPUT_BUFFER_MS = 15 * 60 * 1000;
+const MAX_RETAINED_AUDIO_MS = 10 * 60 * 1000;
+
+/** What {@link MockRealtimeServer.attach} is told about the connection it runs a session for. */
+export interface MockAttachRequest {
+  /** The connection URL (path and query). @default '/v1/realtime' */
+  url?: string;
+  /** The model. @default the SDK's default model */
+  model?: string;
+  /** The call this connection belongs to. */
+  callId?: string;
+  /** The key the client presented. */
+  apiKey?: string;
+  /** The request headers. */
+  headers?: Record<string, string | string[] | undefined>;
+  /** Session fields over the server's `sessionDefaults` (an ephemeral key's, a multipart offer's). */
+  session?: MockSessionDefaults;
+}
+
+/** What every session of a server shares, resolved once from the server's options. */
+export type MockSessionSettings = Pick<
+  MockSessionOptions,
+  'audioPace' | 'outputChunkMs' | 'defaultReply' | 'userTranscript' | 'maxFrameBytes' | 'maxBufferedBytes' | 'maxInputBufferMs' | 'maxRetainedAudioMs'
+> & { expireAfterMs: number };
+
+/** The server's options with their defaults, as its sessions use them. */
+export function resolveSessionSettings(options: MockRealtimeServerOptions): MockSessionSettings {
+  return {
+    audioPace: options.audioPace ?? 'realtime',
+    outputChunkMs: options.outputChunkMs ?? DEFAULT_OUTPUT_CHUNK_MS,
+    expireAfterMs: options.expireAfterMs ?? DEFAULT_UPSTREAM_SESSION_MAX_MS,
+    defaultReply: options.defaultReply ?? { audio: DEFAULT_REPLY_CLIP },
+    userTranscript: options.userTranscript ?? '(speech)',
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
+    maxBufferedBytes: MAX_BUFFERED_BYTES,
+    maxInputBufferMs: MAX_INPUT_BUFFER_MS,
+    maxRetainedAudioMs: MAX_RETAINED_AUDIO_MS,
+  };
 }

@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../../base/clock';
 import { systemClock } from '../../base/clock';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_TRANSLATION_MODEL, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MODEL, DEFAULT_TRANSLATION_MODEL } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
 import type { ClientEventInputMap, ClientEventType } from '../../events/client-events';
 import type { ServerEventMap, ServerEventType } from '../../events/server-events';
@@ -25,14 +25,15 @@ import { defineScenario, isUsableCloseCode } from '../script/scenario';
 import type { Scenario } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import { apiError, mockErrors, speaksBeta } from './errors';
-import { MockHost, nodeYield, onFrames, protocolsOf, webSocketLink } from './host';
+import type { MockErrorBody } from './errors';
+import { MockHost, acceptsKey, nodeYield, onFrames, protocolsOf, webSocketLink } from './host';
 import type { MockCredentials, MockHttpRefusal } from './host';
 import { MockConnections } from './connections';
 import { createIdFactory, obfuscationFor } from './ids';
 import { DEFAULT_REPLY_CLIP, FixtureReplyAudio } from './reply-audio';
 import type { ReplyAudioSource } from './reply-audio';
-import { checkOptions } from './server-options';
-import type { MockAuthOptions, MockConnectionInfo, MockRealtimeServerOptions, MockServerAddress } from './server-options';
+import { checkOptions, resolveSessionSettings } from './server-options';
+import type { MockAttachRequest, MockAuthOptions, MockConnectionInfo, MockRealtimeServerOptions, MockServerAddress, MockSessionSettings } from './server-options';
 import { MockSession } from './session';
 import type { MockSessionDefaults } from './session-config';
 import type { MockSessionLink } from './session-link';
@@ -44,13 +45,6 @@ import { MockWebRTCEndpoint } from './webrtc-endpoint';
 
 const REALTIME_PATH = '/v1/realtime';
 const TRANSLATION_PATH = '/v1/realtime/translations';
-const DEFAULT_OUTPUT_CHUNK_MS = 50;
-const DEFAULT_EXPIRE_AFTER_MS = DEFAULT_UPSTREAM_SESSION_MAX_MS;
-/** A client that leaves this much unread is dropped (it stopped reading). */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-const MAX_INPUT_BUFFER_MS = 15 * 60 * 1000;
-const MAX_RETAINED_AUDIO_MS = 10 * 60 * 1000;
-
 /** What an admitted upgrade carries from the key check to the connection. */
 interface Admission {
   accepted: boolean;
@@ -88,6 +82,7 @@ export class MockRealtimeServer {
   /** The recorded log of every event received and sent. */
   readonly log: EventLog;
   readonly #options: MockRealtimeServerOptions;
+  readonly #settings: MockSessionSettings;
   readonly #clock: Clock;
   readonly #newId: (prefix: Parameters<ReturnType<typeof createIdFactory>>[0]) => string;
   readonly #cursor: ScenarioCursor;
@@ -103,6 +98,7 @@ export class MockRealtimeServer {
   constructor(options: MockRealtimeServerOptions = {}) {
     checkOptions(options);
     this.#options = options;
+    this.#settings = resolveSessionSettings(options);
     this.#clock = options.clock ?? systemClock;
     this.#newId = createIdFactory(options.random);
     this.#cursor = new ScenarioCursor(options.scenario);
@@ -217,7 +213,7 @@ export class MockRealtimeServer {
     this.#address = { url: `ws://127.0.0.1:${port}${REALTIME_PATH}`, apiBaseUrl: `http://127.0.0.1:${port}/v1`, port };
     // Warm the default clip so the first reply does not wait on the file system; a failure
     // shows up on the first reply that needs it.
-    void this.#audio.load(this.#options.defaultReply?.audio ?? DEFAULT_REPLY_CLIP).catch(() => undefined);
+    void this.#audio.load(this.#settings.defaultReply.audio ?? DEFAULT_REPLY_CLIP).catch(() => undefined);
     return this.#address;
   }
 
@@ -316,15 +312,7 @@ export class MockRealtimeServer {
    */
   attach(
     link: MockSessionLink,
-    request: {
-      url?: string;
-      model?: string;
-      callId?: string;
-      apiKey?: string;
-      headers?: Record<string, string | string[] | undefined>;
-      /** Session fields over the server's `sessionDefaults` (an ephemeral key's, a multipart offer's). */
-      session?: MockSessionDefaults;
-    } = {},
+    request: MockAttachRequest = {},
   ): MockSession {
     const info = this.#connections.register(link.kind, { ...request, url: request.url ?? REALTIME_PATH, model: request.model ?? DEFAULT_MODEL });
     return this.#createSession(info.index, link, info, request.session);
@@ -341,8 +329,8 @@ export class MockRealtimeServer {
       session,
       translation: this.#options.translation,
       audio: this.#audio,
-      expireAfterMs: this.#options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
-      maxFrameBytes: this.#options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
+      expireAfterMs: this.#settings.expireAfterMs,
+      maxFrameBytes: this.#settings.maxFrameBytes,
       onClosed: () => this.#connections.markClosed(info),
     });
     this.#connections.setSession(info.index, translation);
@@ -364,17 +352,10 @@ export class MockRealtimeServer {
       kind: new URL(info.url, 'http://127.0.0.1').searchParams.get('intent') === 'transcription' || (overrides as { type?: string } | undefined)?.type === 'transcription' ? 'transcription' : 'realtime',
       model: info.model,
       sessionDefaults: overrides === undefined ? options.sessionDefaults : { ...options.sessionDefaults, ...overrides },
-      audioPace: options.audioPace ?? 'realtime',
-      outputChunkMs: options.outputChunkMs ?? DEFAULT_OUTPUT_CHUNK_MS,
-      expireAfterMs: scenarioExpiry ?? options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
+      ...this.#settings,
+      expireAfterMs: scenarioExpiry ?? this.#settings.expireAfterMs,
       turns: this.#cursor,
       audio: this.#audio,
-      defaultReply: options.defaultReply ?? { audio: DEFAULT_REPLY_CLIP },
-      userTranscript: options.userTranscript ?? '(speech)',
-      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
-      maxBufferedBytes: MAX_BUFFERED_BYTES,
-      maxInputBufferMs: MAX_INPUT_BUFFER_MS,
-      maxRetainedAudioMs: MAX_RETAINED_AUDIO_MS,
       yieldToEventLoop: nodeYield(this.#clock),
       onClosed: () => this.#connections.markClosed(info),
     });
@@ -416,17 +397,14 @@ export class MockRealtimeServer {
   async #checkKey(key: string | undefined): Promise<boolean> {
     // An ephemeral key this server minted is valid until it expires, whatever `auth` says.
     if (key?.startsWith('ek_') && this.#webrtc.clientSecret(key) !== undefined) return true;
-    const expected = this.#options.auth?.apiKey;
-    if (expected === undefined) return true;
-    if (typeof expected === 'function') {
-      try {
-        return (await expected(key)) === true;
-      } catch {
-        return false;
-      }
-    }
-    if (key === undefined) return false;
-    return typeof expected === 'string' ? key === expected : expected.includes(key);
+    return acceptsKey(this.#options.auth?.apiKey, key);
+  }
+
+  /** An `error` sent before any session exists (the connection is refused after the upgrade). */
+  #sendError(ws: WebSocket, index: number, body: Omit<MockErrorBody, 'event_id'>): void {
+    const event: WireEvent = { type: 'error', event_id: this.#newId('event'), error: { ...body, event_id: null } };
+    ws.send(JSON.stringify(event));
+    this.log.recordSent(index, event);
   }
 
   #accept(ws: WebSocket, request: IncomingMessage, url: URL, credentials: MockCredentials, admission: Admission): void {
@@ -460,9 +438,7 @@ export class MockRealtimeServer {
     if (!auth.accepted) {
       // rejectWith: { closeCode }: the upgrade succeeded, the session never starts.
       const close = typeof auth.rejectWith === 'object' ? auth.rejectWith : {};
-      const event: WireEvent = { type: 'error', event_id: this.#newId('event'), error: { ...mockErrors.invalidApiKey(auth.apiKey), event_id: null } };
-      ws.send(JSON.stringify(event));
-      this.log.recordSent(index, event);
+      this.#sendError(ws, index, mockErrors.invalidApiKey(auth.apiKey));
       ws.close(close.closeCode ?? 4003, close.reason ?? 'authentication failed');
       return;
     }
@@ -470,9 +446,7 @@ export class MockRealtimeServer {
     if (speaksBeta(request.headers['openai-beta'], protocolsOf(request))) {
       // The beta interface was switched off upstream in 2026: the API accepts the upgrade, says
       // so in an error event and closes with 4000.
-      const event: WireEvent = { type: 'error', event_id: this.#newId('event'), error: { ...mockErrors.betaShapeDisabled(), event_id: null } };
-      ws.send(JSON.stringify(event));
-      this.log.recordSent(index, event);
+      this.#sendError(ws, index, mockErrors.betaShapeDisabled());
       info.closeCode = 4000;
       info.closeReason = 'invalid_request_error.beta_api_shape_disabled';
       ws.close(4000, 'invalid_request_error.beta_api_shape_disabled');

@@ -10,6 +10,7 @@
  * `silence_duration_ms: 200`; set it through the server's `sessionDefaults` to mimic that.)
  */
 
+import { DEFAULT_TRANSCRIPTION_MODEL } from '../../base/defaults';
 import type { RealtimeSessionConfig } from '../../events/session';
 
 /** Turn detection as the session reports it (both kinds in one shape). */
@@ -299,4 +300,14 @@ export function voiceKey(voice: unknown): string {
   if (typeof voice === 'string') return voice;
   if (isPlainObject(voice) && typeof voice.id === 'string') return `id:${voice.id}`;
   return JSON.stringify(voice);
+}
+
+/** Makes a session a transcription session in place: it always transcribes and never answers. */
+export function becomeTranscription(session: MockSessionObject): void {
+  const input = session.audio.input;
+  if (input.transcription === null) input.transcription = { model: DEFAULT_TRANSCRIPTION_MODEL, language: null, prompt: '' };
+  if (input.turn_detection !== null) {
+    input.turn_detection.create_response = false;
+    input.turn_detection.interrupt_response = false;
+  }
 }
