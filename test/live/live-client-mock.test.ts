@@ -13,6 +13,7 @@ import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockLiveServer } from '../../src/testing/mock/live-server';
 import { createScenario } from '../../src/testing/script/scenario';
 import { defineTool } from '../../src/tools/define-tool';
+import { streamLiveAudio } from '../helpers/live-stream';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -32,21 +33,7 @@ class RecordingSink implements AudioOutputSink {
   }
 }
 
-/** Streams `pcm` then silence in 100 ms chunks, as a microphone would, until stopped (bounded). */
-function stream(client: LiveClient, pcm: Int16Array): { stop: () => void; done: Promise<void> } {
-  let stopped = false;
-  const done = (async () => {
-    for (let offset = 0; offset < pcm.length && !stopped; offset += 2400) {
-      client.appendInputAudio(pcm.subarray(offset, offset + 2400));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    for (let index = 0; index < 400 && !stopped; index += 1) {
-      client.appendInputAudio(new Int16Array(2400));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  return { stop: () => (stopped = true), done };
-}
+const stream = (client: LiveClient, pcm: Int16Array) => streamLiveAudio(client, pcm);
 
 describe('LiveClient against MockLiveServer (WebSocket)', () => {
   it('holds a spoken exchange with a delegated tool call, then the user barges in on the answer', async () => {
