@@ -23,8 +23,8 @@ export type {
 export type { OutOfBandResult, OutOfBandFunctionCall } from './client/out-of-band';
 
 // Conversation.
-export { Conversation } from './client/conversation';
 export type {
+  Conversation,
   ConversationEntry,
   ConversationEntryStatus,
   ConversationContent,
@@ -35,7 +35,7 @@ export type {
 } from './client/conversation';
 
 // Tools.
-export { defineTool, TOOL_NAME_PATTERN } from './tools/define-tool';
+export { defineTool } from './tools/define-tool';
 export type { Tool, AnyTool, ToolDefinition, ToolParameters, InferToolArgs, ToolApprovalPolicy } from './tools/define-tool';
 export type { ToolContext, ToolApprovalContext, ToolConversationView, ToolConversationEntry } from './tools/tool-context';
 export type { StandardSchemaV1 } from './tools/standard-schema';
@@ -70,15 +70,7 @@ export type {
   ApiKeyProvider,
 } from './transport/transport';
 export { WebSocketTransport } from './transport/websocket';
-export { callIdFromLocation } from './events/call-id';
 export type { WebSocketTransportOptions, WebSocketLike, WebSocketInit, CreateWebSocket } from './transport/websocket';
-export {
-  DEFAULT_WEBRTC_CALLS_URL,
-  REALTIME_DATA_CHANNEL_LABEL,
-  DEFAULT_WEBRTC_ICE_GATHERING_TIMEOUT_MS,
-  DEFAULT_WEBRTC_CONNECTION_LOST_GRACE_MS,
-  DEFAULT_WEBRTC_AUDIO_CONSTRAINTS,
-} from './transport/webrtc-options';
 export { WebRTCTransport } from './transport/webrtc';
 export type { WebRTCTransportOptions, SdpHeadersProvider } from './transport/webrtc-options';
 export { realtimeProtocol } from './transport/realtime-protocol';
@@ -99,25 +91,15 @@ export type {
   TranslationSessionUpdate,
   TranslationSessionCreate,
 } from './events/translation';
-export type { TranslationServerEventParseResult, UnknownTranslationServerEvent } from './events/translation-parse';
+export type { UnknownTranslationServerEvent } from './events/translation-parse';
 
 // Reconnection.
 export { exponentialBackoff, neverReconnect } from './client/reconnect';
 export type { ReconnectPolicy, ReconnectContext, ExponentialBackoffOptions } from './client/reconnect';
 
 // Usage and cost.
-export { UsageMeter } from './base/usage';
-export type { UsageTotals } from './base/usage';
-export {
-  DEFAULT_PRICES,
-  DEFAULT_PRICES_AS_OF,
-  DEFAULT_MODEL,
-  DEFAULT_TRANSCRIPTION_MODEL,
-  DEFAULT_REALTIME_URL,
-  DEFAULT_TRANSLATION_MODEL,
-  DEFAULT_TRANSLATION_URL,
-  DEFAULT_TRANSLATION_CALLS_URL,
-} from './base/defaults';
+export type { UsageMeter, UsageTotals } from './base/usage';
+export { DEFAULT_PRICES, DEFAULT_PRICES_AS_OF, DEFAULT_MODEL, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_TRANSLATION_MODEL } from './base/defaults';
 export type { ModelPrices } from './base/defaults';
 
 // Models and their shutdown dates: the types here; the table and its checks are exported by
@@ -125,11 +107,10 @@ export type { ModelPrices } from './base/defaults';
 export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from './base/models';
 
 // Errors.
-export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES, classifyClose } from './base/errors';
-export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, CloseDisposition, SessionEndingReason, SessionExpiredReason } from './base/errors';
+export { RealtimeError, isRealtimeError, ERROR_CODES, CLOSE_CODES } from './base/errors';
+export type { RealtimeErrorCode, RealtimeErrorOptions, ServerErrorDetails, SessionEndingReason, SessionExpiredReason } from './base/errors';
 
 // Time and logging.
-export { systemClock } from './base/clock';
 export type { Clock } from './base/clock';
 export { consoleLogger, silentLogger } from './base/logger';
 export type { Logger } from './base/logger';

@@ -276,7 +276,7 @@ export interface SessionEndRow {
 
 /**
  * The one table: end reason ↔ close code ↔ what the client does (docs/errors.md). The relay
- * closes with `closeCode`; the client classifies the code ({@link classifyClose}) and, for an
+ * closes with `closeCode`; the client classifies the code (`classifyClose`, internal) and, for an
  * announced reason that closed with its own code, expires with that reason (an idle end is
  * `idle`, not `time_limit`, though both close with 4001).
  */

@@ -11,8 +11,18 @@
 export { RelaySession } from './core/relay-session';
 export type { RelaySessionHooks, RelaySessionInit } from './core/relay-session';
 
-// Wrapping a runtime's WebSocket as an upstream socket (for a custom socket factory).
-export { wrapWebSocket } from './upstream';
+// Wrapping a runtime's WebSocket as an upstream socket (for a custom socket factory), and the
+// connection object an `Upstream` dial resolves to.
+export { wrapWebSocket, UpstreamConnection } from './upstream';
+
+// The session policy as the relay resolved it from its options.
+export type { ResolvedSessionPolicy } from './core/policy';
+
+// The messages a SessionBus carries between nodes (for a bus of your own).
+export type { SessionEventBase, RelayControlMessage } from './stores/session-bus';
+
+// Metrics: what changed between two snapshots (an adapter reports its sessions' share).
+export { metricsChange } from './metrics';
 
 // Policy: applying the operator's locked session to what a client sends.
 export { applyPolicy, initialSessionConfig, mergeLocked } from './core/policy';

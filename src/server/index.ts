@@ -14,7 +14,7 @@ export type { RelaySocket, RelayFrame } from './core/socket';
 export type { RelayDrainState, RelayDrainOptions, RelayHealth } from './core/drain';
 
 // Dialing the upstream API on any runtime (the relay's and the sideband's connection).
-export { createUpstream, bearerAuth, webSocketUpstream, defaultUpstreamSocket, UpstreamConnection } from './upstream';
+export { createUpstream, bearerAuth, webSocketUpstream, defaultUpstreamSocket } from './upstream';
 export type {
   Upstream,
   UpstreamOptions,
@@ -44,11 +44,11 @@ export type { ResolvedRelaySettings } from './core/relay-settings';
 export type { ResolvedLiveSettings } from './core/live-settings';
 
 // Models and their announced shutdowns (also checked by the relay and RealtimeClient).
-export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, findModel, modelLifecycle } from '../base/models';
+export { KNOWN_MODELS, MODEL_SHUTDOWN_WARNING_DAYS, checkModel, modelLifecycle } from '../base/models';
 export type { ModelCheck, ModelInfo, ModelLifecycle, ModelSessionKind, ModelAudioFormat, ModelWarning } from '../base/models';
 
 // Policy.
-export type { RelayLockedSession, RelaySessionType, ResolvedSessionPolicy } from './core/policy';
+export type { RelayLockedSession, RelaySessionType } from './core/policy';
 export type { RelayLiveLockedSession } from './core/live-policy';
 
 // Frames the relay sends, and how sessions end.
@@ -65,7 +65,7 @@ export type { MemoryBudgetStoreOptions } from './stores/memory-budget-store';
 export type { BudgetStore, BudgetSlot } from './stores/budget-store';
 
 // Metrics.
-export { RelayMetrics, metricsChange } from './metrics';
+export { RelayMetrics } from './metrics';
 export type {
   RelayMetricsOptions,
   RelayMetricsEvents,
@@ -78,7 +78,7 @@ export type {
 
 // Cross-node control.
 export { MemorySessionBus } from './stores/session-bus';
-export type { SessionBus, RelaySessionEvent, SessionEventBase, RelayControlMessage, BudgetUnit } from './stores/session-bus';
+export type { SessionBus, RelaySessionEvent, BudgetUnit } from './stores/session-bus';
 
 // Browser handlers: ephemeral keys and WebRTC calls (`(Request) => Response`), and the
 // sideband that applies the relay's policy to a WebRTC call.
@@ -103,14 +103,13 @@ export { createSipCallHandler, IncomingSipCall } from './telephony/sip-calls';
 export type { SipCallHandlerOptions, SipAcceptOptions, AcceptedSipCall, IncomingSipCallEvents, SipDtmf, UntrustedSipHeader } from './telephony/sip-calls';
 export { verifyWebhook, signWebhook } from './telephony/webhook-signature';
 export type { WebhookVerifyOptions, VerifiedWebhook } from './telephony/webhook-signature';
-export { postCallAction, callActionUrl, bearerHeaders } from './telephony/call-control';
 export type { CallApi, CallAction, CallControlOptions } from './telephony/call-control';
 
 // Phone calls: provider media streams (Twilio Media Streams, other providers by adapter) bridged in G.711.
 export { MediaStreamCall } from './telephony/media-stream-bridge';
 export type { MediaStreamBridgeOptions, MediaStreamCallEvents, MediaStreamInterruption, MediaStreamStart, TelephonySocket } from './telephony/media-stream-bridge';
 export type { TelephonyAdapter, TelephonyAudioFormat, TelephonyEvent } from './telephony/telephony-adapter';
-export { twilioMediaStreams, createTwilioVoiceHandler, connectStreamTwiml, twilioSignature } from './telephony/twilio';
+export { twilioMediaStreams, createTwilioVoiceHandler } from './telephony/twilio';
 export type { TwilioVoiceHandlerOptions } from './telephony/twilio';
 
 // Azure OpenAI (GA endpoints, api-key or Entra ID) and other GA-compatible servers.
