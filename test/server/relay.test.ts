@@ -317,6 +317,35 @@ describe('upstream failures and shutdown', () => {
     expect(errors).toContain('VOXWIRE_UPSTREAM_ERROR');
   });
 
+  it('pings clients on its heartbeat and cuts off one that stopped answering; one that answers stays', async () => {
+    const mock = await mockUpstream();
+    const clock = new FakeClock(Date.parse('2026-12-01T00:00:00Z'));
+    const { url } = await relayFor(mock, { pingIntervalMs: 1000, clock });
+    const alive = await connect(url, '?token=user:alice');
+    await alive.next('session.created');
+    const silent = new WebSocket(`${url}?token=user:bob`, { autoPong: false });
+    cleanups.push(() => silent.terminate());
+    let silentPings = 0;
+    silent.on('ping', () => (silentPings += 1));
+    const silentClosed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => silent.once('open', resolve));
+    // A round trip after the ping: the relay has read the alive client's pong (same stream, in order).
+    const roundTrip = async (round: number): Promise<void> => {
+      alive.send({ type: `voxwire.test.sync_${round}` });
+      await until(() => alive.all('error').length === round, `the answer to sync ${round}`);
+    };
+    await clock.advance(1000);
+    await until(() => silentPings === 1, 'the first ping');
+    await roundTrip(1);
+    await clock.advance(1000);
+    // The silent client never answered: cut off (no close frame), the other pinged again.
+    expect(await silentClosed).toBe(1006);
+    await roundTrip(2);
+    await clock.advance(1000);
+    await roundTrip(3);
+    expect(alive.closeInfo).toBeUndefined();
+  });
+
   it('drains: stops accepting, warns clients, closes the rest with 4000', async () => {
     const mock = await mockUpstream();
     const { url, port, relay } = await relayFor(mock);

@@ -18,9 +18,11 @@ export function randomId(prefix: string, length = 16): string {
     return `${prefix}${Date.now().toString(36)}${fallbackCounter.toString(36)}`;
   }
   const bytes = source.getRandomValues(new Uint8Array(length));
-  let id = prefix;
-  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length];
-  return id;
+  // Joined, not appended: `+=` builds a chain of cons strings that a session id (held for the
+  // session's life) would keep, several times the bytes of the flat string.
+  const chars = [prefix];
+  for (const byte of bytes) chars.push(ALPHABET[byte % ALPHABET.length] as string);
+  return chars.join('');
 }
 
 /** A fresh `event_id` for an event the relay originates. */

@@ -10,7 +10,6 @@
 import type { Clock } from '../../base/clock';
 import { CLOSE_CODES, type RealtimeErrorCode } from '../../base/errors';
 import type { Logger } from '../../base/logger';
-import type { SessionLimits } from '../../base/session-limits';
 import { DEFAULT_RELAY_MAX_JSON_DEPTH } from '../../base/defaults';
 import { parseLiveClientEvent, parseLiveServerEvent } from '../../events/live/parse';
 import type { ParseOptions } from '../../events/parse';
@@ -33,6 +32,7 @@ import { isJson, isServerKeyError, MAX_HELD_CLIENT_FRAMES, type Json } from './s
 import type { SessionPipe } from './session-pipe';
 import type { RelayFrame } from './socket';
 import type { RelayErrorDetails } from './wire-events';
+import type { SessionDeadline } from './session-deadlines';
 
 const LIVE_APPEND = 'session.input_audio.append';
 
@@ -87,7 +87,7 @@ export interface LiveFramesInit {
   /** The session's charges. */
   charges: SessionCharges;
   /** The time and idle limits (touched on activity), when the session has any. */
-  limits: SessionLimits | undefined;
+  limits: SessionDeadline | undefined;
   /** Where tool events and usage are reported. */
   hooks: RelaySessionHooks;
   /** How client frames are parsed (the session's frame cap, strictness and unknown-field warnings). */
@@ -101,7 +101,7 @@ export class LiveFrames {
   readonly #session: RelaySession<RelayIdentity>;
   readonly #pipe: SessionPipe;
   readonly #charges: SessionCharges;
-  readonly #limits: SessionLimits | undefined;
+  readonly #limits: SessionDeadline | undefined;
   readonly #hooks: RelaySessionHooks;
   readonly #reject: LiveFramesInit['reject'];
   readonly #settings: LiveFrameSettings;

@@ -17,6 +17,7 @@ import type { ResolvedSessionPolicy } from './policy';
 import type { RelayConnectionInfo, RelayCoreOptions, RelayIdentity } from './relay-options';
 import { resolveRelaySettings, type ResolvedRelaySettings } from './relay-settings';
 import { RelaySession, type RelaySessionHooks } from './relay-session';
+import { DeadlineQueue } from './session-deadlines';
 import type { RelaySessionEvent } from '../stores/session-bus';
 import { ALLOWED_END_CODES, RelayBusLink } from './relay-bus-link';
 import type { RelaySocket } from './socket';
@@ -77,12 +78,15 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   #tickTimer: unknown;
   readonly #budgets: RelayBudgets<Identity>;
   readonly #bus: RelayBusLink<Identity>;
+  /** The one timer every session's time and idle limits come due on. */
+  readonly #deadlines: DeadlineQueue;
 
   constructor(options: RelayCoreOptions<Identity>) {
     super();
     this.settings = resolveRelaySettings(options);
     this.metrics = this.settings.metrics;
     this.nodeId = this.settings.nodeId;
+    this.#deadlines = new DeadlineQueue(this.settings.clock);
     this.#drain = new RelayDrain({
       clock: this.settings.clock,
       openSessions: () => [...this.#entries.values()].map((entry) => entry.session),
@@ -340,6 +344,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       budgetSpent: ticket.budgetSpent,
       models: ticket.models ?? [],
       hooks: this.#hooks,
+      deadlines: this.#deadlines,
       betaClient: ticket.betaClient === true,
       audioInFrames: options.audioInFrames ?? true,
       sessionType: ticket.sessionType ?? 'realtime',

@@ -10,6 +10,7 @@ import type { RelaySessionType, ResolvedSessionPolicy } from './policy';
 import type { RelayIdentity } from './relay-options';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelaySession } from './relay-session';
+import type { DeadlineQueue } from './session-deadlines';
 import type { RelaySocket } from './socket';
 
 /** What a session reports to the relay that owns it. */
@@ -52,6 +53,11 @@ export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity
   models?: ReadonlyArray<readonly [model: string, path: string]>;
   /** Where the session reports. */
   hooks: RelaySessionHooks;
+  /**
+   * The relay's one timer, on which the time and idle limits of all its sessions come due.
+   * @default a queue of the session's own
+   */
+  deadlines?: DeadlineQueue;
   /**
    * Whether the audio travels in the frames (WebSocket: appends and deltas); false for a
    * WebRTC call seen through its sideband, whose audio flows as media tracks.

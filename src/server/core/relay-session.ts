@@ -12,7 +12,6 @@
  */
 import type { Clock } from '../../base/clock';
 import { DEFAULT_RELAY_MAX_JSON_DEPTH } from '../../base/defaults';
-import { SessionLimits } from '../../base/session-limits';
 import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
 import { parseClientEvent, type ParseOptions } from '../../events/parse';
 import type { ClientEventWarning } from '../../events/issues';
@@ -33,6 +32,7 @@ import type { ResolvedRelaySettings } from './relay-settings';
 import { RelayToolRunner } from './server-tools';
 import { SessionCharges } from './session-charges';
 import { arrival, base64Bytes, CLOSE_MESSAGES, frameLength, lockedTranslationField, MAX_HELD_CLIENT_FRAMES, modelsNamedBy, now, type Json } from './session-frames';
+import { DeadlineQueue, SessionDeadline } from './session-deadlines';
 import { SessionPipe } from './session-pipe';
 import { UpstreamFrames } from './session-upstream';
 import type { RelayFrame } from './socket';
@@ -76,14 +76,15 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   #warnedFields: Set<string> | undefined;
 
   #endedReason: RelayEndReason | undefined;
-  /** The time and idle limits, when either is finite (armed by {@link start}). */
-  readonly #limits: SessionLimits | undefined;
+  /** The time and idle limits, when either is finite (armed by {@link start}, due on the relay's one timer). */
+  readonly #limits: SessionDeadline | undefined;
   #lastWarning: SessionEndingReason | undefined;
   #rejectedFrames = 0;
   readonly #upstreamFrames: UpstreamFrames;
   /** Client events held while a mixed turn's server tools finish (made when first needed). */
   #heldClientFrames: RelayFrame[] | undefined;
-  readonly #models: ReadonlyArray<readonly [model: string, path: string]>;
+  /** The models the session names, checked by {@link start} (then let go). */
+  #models: ReadonlyArray<readonly [model: string, path: string]> | undefined;
   /** Models already warned about (made when first needed). */
   #warnedModels: Set<string> | undefined;
 
@@ -120,20 +121,11 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     }
     const maxDurationMs = init.maxDurationMs;
     const idleMs = init.settings.idleTimeoutMs;
+    // The relay announces its time limit ahead; an idle end is announced as it happens
+    // (activity would make an early idle warning a false alarm for a relayed client).
     this.#limits =
       Number.isFinite(maxDurationMs) || Number.isFinite(idleMs)
-        ? new SessionLimits({
-            clock: this.#clock,
-            maxDurationMs,
-            idleMs,
-            warningMs: init.settings.endingWarningMs,
-            // The relay announces its time limit ahead; an idle end is announced as it happens
-            // (activity would make an early idle warning a false alarm for a relayed client).
-            onWarning: (kind, remainingMs) => {
-              if (kind === 'time_limit') this.warnEnding(remainingMs / 1000, kind);
-            },
-            onEnd: (kind) => this.end(kind),
-          })
+        ? new SessionDeadline(this, init.deadlines ?? new DeadlineQueue(this.#clock), this.#clock, Number.isFinite(maxDurationMs) ? maxDurationMs : Infinity, Number.isFinite(idleMs) ? idleMs : Infinity, init.settings.endingWarningMs)
         : undefined;
     this.#upstreamFrames = new UpstreamFrames({
       session: this,
@@ -201,7 +193,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    */
   start(): void {
     this.#limits?.start();
-    for (const [model, path] of this.#models) this.#checkSessionModel(model, path);
+    for (const [model, path] of this.#models ?? []) this.#checkSessionModel(model, path);
+    this.#models = undefined;
     // A Live session is configured by the client's session.start, which the relay locks.
     if (this.#live !== undefined) return;
     const initial = this.#settings.translation ? this.#settings.translation.session : initialSessionConfig(this.#policy, this.#upstreamFrames.sessionType);

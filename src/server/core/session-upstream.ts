@@ -14,11 +14,11 @@ import { parseServerEvent } from '../../events/parse';
 import type { ResponseCreateParams, Usage } from '../../events/response';
 import { parseTranslationServerEvent } from '../../events/translation-parse';
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
-import type { SessionLimits } from '../../base/session-limits';
 import type { RelaySessionType } from './policy';
 import type { RelayIdentity } from './relay-options';
 import type { RelaySession } from './relay-session';
 import type { RelaySessionHooks } from './relay-session-init';
+import type { SessionDeadline } from './session-deadlines';
 import type { SessionPipe } from './session-pipe';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelayToolRunner } from './server-tools';
@@ -36,7 +36,7 @@ export interface UpstreamFramesInit {
   /** The session's sockets. */
   pipe: SessionPipe;
   /** The session's time and idle limits (touched on activity), when it has any. */
-  limits: SessionLimits | undefined;
+  limits: SessionDeadline | undefined;
   /** The relay's settings. */
   settings: UpstreamSettings;
   /** The session's charges. */
@@ -59,7 +59,7 @@ export class UpstreamFrames {
   readonly #session: RelaySession<RelayIdentity>;
   readonly #hooks: RelaySessionHooks;
   readonly #pipe: SessionPipe;
-  readonly #limits: SessionLimits | undefined;
+  readonly #limits: SessionDeadline | undefined;
   readonly #charges: SessionCharges;
   readonly #tools: RelayToolRunner | undefined;
   readonly #translation: UpstreamSettings['translation'];

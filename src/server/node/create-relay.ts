@@ -29,10 +29,6 @@ interface WsModule {
 
 
 
-interface ClientRecord {
-  alive: boolean;
-}
-
 /** The only subprotocol the relay selects. */
 const REALTIME_SUBPROTOCOL = 'realtime';
 /** Time clients get to answer the close handshake after a drain before they are cut off. */
@@ -88,7 +84,19 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   readonly #maxClientPayload: number;
   readonly #wsReady: Promise<WebSocketServer>;
   readonly #upstream: Upstream<Identity>;
-  readonly #clients = new Map<WebSocket, ClientRecord>();
+  /** Open client sockets and their sessions. */
+  readonly #clients = new Map<WebSocket, RelaySession<Identity>>();
+  /** Clients pinged by the heartbeat that have not answered yet. */
+  readonly #unanswered = new Set<WebSocket>();
+  /**
+   * The client sockets' `pong`, `error` and `close` listeners: one function each for the whole
+   * relay (`ws` calls them with the socket as `this`), not three closures per session.
+   */
+  readonly #clientListeners: {
+    pong: (this: WebSocket) => void;
+    error: (this: WebSocket, error: Error) => void;
+    close: (this: WebSocket, code: number, reason: Buffer) => void;
+  };
   readonly #pendingUpgrades = new Set<Duplex>();
   readonly #attached: Array<{ server: Server; listener: (...args: never[]) => void }> = [];
   readonly #coreStarted: Promise<void>;
@@ -127,6 +135,23 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       });
     });
     this.#wsReady.catch(() => undefined);
+    const clients = this.#clients;
+    const unanswered = this.#unanswered;
+    const logger = this.settings.logger;
+    this.#clientListeners = {
+      pong(this: WebSocket) {
+        unanswered.delete(this);
+      },
+      error(this: WebSocket, error: Error) {
+        logger.debug('relay: client socket error', { sessionId: clients.get(this)?.id, error: error.message });
+      },
+      close(this: WebSocket, code: number, reason: Buffer) {
+        const session = clients.get(this);
+        clients.delete(this);
+        unanswered.delete(this);
+        session?.handleClientClose(code, reasonText(reason));
+      },
+    };
     this.#coreStarted = this.start().catch((error: unknown) => {
       this.settings.logger.error('relay: subscribing to the session bus failed; remote session control is off', { error: messageOf(error) });
     });
@@ -306,8 +331,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
 
   #wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
     const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), upstream.socket);
-    const record: ClientRecord = { alive: true };
-    this.#clients.set(client, record);
+    this.#clients.set(client, session);
     client.on('message', (data: RawData) => {
       try {
         session.handleClientFrame(data as Buffer);
@@ -315,14 +339,10 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
         this.#fail(session, error);
       }
     });
-    client.on('pong', () => {
-      record.alive = true;
-    });
-    client.on('error', (error) => this.settings.logger.debug('relay: client socket error', { sessionId: session.id, error: error.message }));
-    client.on('close', (code: number, reason: Buffer) => {
-      this.#clients.delete(client);
-      session.handleClientClose(code, reasonText(reason));
-    });
+    const listeners = this.#clientListeners;
+    client.on('pong', listeners.pong);
+    client.on('error', listeners.error);
+    client.on('close', listeners.close);
     upstream.handOver(
       (data) => {
         try {
@@ -347,12 +367,12 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   #startHeartbeat(): void {
     if (this.#stopHeartbeat !== undefined || !Number.isFinite(this.#pingIntervalMs)) return;
     this.#stopHeartbeat = startInterval(this.settings.clock, this.#pingIntervalMs, () => {
-      for (const [client, record] of this.#clients) {
-        if (!record.alive) {
+      for (const client of this.#clients.keys()) {
+        if (this.#unanswered.has(client)) {
           client.terminate();
           continue;
         }
-        record.alive = false;
+        this.#unanswered.add(client);
         client.ping();
       }
     });
@@ -364,6 +384,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     while (this.#clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const client of this.#clients.keys()) client.terminate();
     this.#clients.clear();
+    this.#unanswered.clear();
   }
 }
 
