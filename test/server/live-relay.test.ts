@@ -7,7 +7,11 @@
  * the policy forbids is answered with a Live-shaped `error`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { pcm16ToBase64 } from '../../src/codec/base64';
+import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockLiveServer } from '../../src/testing/mock/live-server';
+import { defineTool } from '../../src/tools/define-tool';
 import { createScenario } from '../../src/testing/script/scenario';
 import { RelayClient, SECRET_KEY, startRelay, type RelayClient as Client } from './harness';
 
@@ -118,5 +122,59 @@ describe('the relay speaking GPT-Live', () => {
     client.send({ type: 'session.instructions.append', event_id: 'evt_dev', content: 'new rules', delegation_id: null });
     const developer = await client.next('error');
     expect(developer.error).toMatchObject({ code: 'VOXWIRE_POLICY_VIOLATION', client_event_id: 'evt_dev' });
+  });
+});
+
+describe('server tools on a Live relay beside the client tools', () => {
+  it("answers its own call and leaves the client's: one output each, the client's response.create after the relay's output (an instant tool too)", async () => {
+    const { server, url: upstreamUrl } = await liveUpstream(
+      createScenario()
+        .turn((t) => t.hears('Refund order 4417 and show me the store.').calls('refund_order', { order: '4417' }, { callId: 'call_srv' }).calls('show_map', { place: 'store' }, { callId: 'call_cli' }))
+        .turn((t) => t.says('Done: refunded, and here is the map.'))
+        .build(),
+    );
+    const refunded: string[] = [];
+    const refundOrder = defineTool({
+      name: 'refund_order',
+      description: 'Refund an order.',
+      parameters: z.object({ order: z.string() }),
+      execute: async ({ order }) => {
+        refunded.push(order);
+        return { order, refunded: true };
+      },
+    });
+    const { relay, url } = await startRelay(upstreamUrl, {
+      upstream: { url: upstreamUrl, apiKey: SECRET_KEY },
+      // The client's delegation stands (nothing locked), so its own tool is declared beside the relay's.
+      live: {},
+      policy: { serverTools: [refundOrder] },
+    });
+    cleanups.push(() => relay.close({ drainMs: 0 }));
+    const client = await connect(url);
+    client.send({ type: 'session.start', session: { audio: { format: { type: 'audio/pcm', rate: 24000 } }, delegation: { type: 'responses', responses: { model: 'gpt-5.2', tools: [{ type: 'function', name: 'show_map' }] } } } });
+    await client.next('session.started');
+    const { pcm } = await loadFixtureAudio('question');
+    const audio = new Int16Array(pcm.length + 24000);
+    audio.set(pcm);
+    for (let offset = 0; offset < audio.length; offset += 2400) client.send({ type: 'session.input_audio.append', audio: pcm16ToBase64(audio.subarray(offset, offset + 2400)) });
+    const clientCall = await client.next((event) => event.type === 'response.event' && (event.event as { type: string }).type === 'response.output_item.done', 15_000);
+    expect((clientCall.event as { item: { name: string } }).item.name).toBe('show_map');
+    // The server tool's call is not the client's to see, nor to answer.
+    expect(JSON.stringify(client.events)).not.toContain('call_srv');
+    client.send({ type: 'response.item.create', event_id: 'evt_fake', item: { type: 'function_call_output', call_id: 'call_srv', output: '{"refunded":false}' } });
+    const fake = await client.next('error');
+    expect(fake.error).toMatchObject({ code: 'VOXWIRE_POLICY_VIOLATION', client_event_id: 'evt_fake', param: 'item.call_id' });
+    client.send({ type: 'response.item.create', item: { type: 'function_call_output', call_id: 'call_cli', output: '{"shown":true}' } });
+    client.send({ type: 'response.create', event_id: 'evt_continue' });
+    await client.next((event) => event.type === 'session.output_transcript.delta', 15_000);
+    expect(refunded).toEqual(['4417']);
+    expect(server.sessions[0]?.functionOutputs.get('call_srv')).toBe('{"order":"4417","refunded":true}');
+    expect(server.sessions[0]?.functionOutputs.get('call_cli')).toBe('{"shown":true}');
+    // The relay's output went first; the only response.create the backend got is the client's, after both outputs.
+    const received = server.filter((entry) => entry.direction === 'received' && ['response.item.create', 'response.create'].includes(entry.event.type));
+    const creates = received.filter((entry) => entry.event.type === 'response.create');
+    expect(creates.map((entry) => (entry.event as { event_id?: string }).event_id)).toEqual(['evt_continue']);
+    expect(received.at(-1)?.event.type).toBe('response.create');
+    expect(client.all('error')).toHaveLength(1);
   });
 });

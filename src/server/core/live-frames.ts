@@ -236,6 +236,12 @@ export class LiveFrames {
       return;
     }
     if (type === 'session.start') this.#started = true;
+    if (tools !== undefined && (type === 'session.start' || type === 'session.update')) {
+      const session = (decision.event ?? event).session;
+      const delegation = isJson(session) && isJson(session.delegation) ? session.delegation : undefined;
+      const declared = isJson(delegation?.responses) ? delegation.responses.tools : undefined;
+      if (Array.isArray(declared)) tools.noteDeclaredTools(declared);
+    }
     // Always the checked event, re-serialised: the original text may hold a duplicated key
     // whose first copy the policy never saw (JSON.parse keeps the last).
     const outgoing = JSON.stringify(decision.event ?? event);

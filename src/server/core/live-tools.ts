@@ -37,6 +37,14 @@ const TERMINAL: Record<string, 'completed' | 'cancelled'> = {
   'response.cancelled': 'cancelled',
 };
 
+/**
+ * How long the relay waits, once its outputs are in, for a call of a client tool in the same
+ * response before it asks for the follow-up itself (only when the session declares client
+ * function tools: the nested stream has no event that says a response's calls are all known,
+ * and a `response.create` sent before the client's output would leave that call unanswered).
+ */
+export const LIVE_MIXED_TURN_WAIT_MS = 250;
+
 /** Call and item ids remembered per session; far above what one session produces. */
 const MAX_REMEMBERED = 4096;
 
@@ -72,9 +80,14 @@ export class LiveRelayTools {
   /** The nested response id of each delegation, from its `response.created`. */
   readonly #responseOf = new Map<string, string>();
   readonly #responses = new Map<string, ResponseCalls>();
+  readonly #clock: Clock;
+  readonly #timers = new Set<unknown>();
+  /** Whether the session declares function tools of the client's (then a response may have calls of both kinds). */
+  #clientTools = false;
 
   constructor(tools: readonly AnyTool[], port: LiveToolsPort, clock: Clock) {
     this.#port = port;
+    this.#clock = clock;
     const byName = new Map(tools.map((tool) => [tool.name, tool] as const));
     this.#names = new Set(byName.keys());
     this.#dispatcher = new ToolDispatcher({
@@ -109,8 +122,15 @@ export class LiveRelayTools {
     return this.#serverCallIds.has(callId);
   }
 
+  /** Notes the session's Responses tools (at start and at each update that sets them). */
+  noteDeclaredTools(tools: readonly unknown[]): void {
+    this.#clientTools = tools.some((tool) => isJson(tool) && tool.type === 'function' && typeof tool.name === 'string' && !this.#names.has(tool.name));
+  }
+
   /** Stops every running call; nothing more is sent. */
   dispose(): void {
+    for (const timer of this.#timers) this.#clock.clearTimeout(timer);
+    this.#timers.clear();
     this.#dispatcher.dispose();
     this.#responses.clear();
   }
@@ -199,8 +219,22 @@ export class LiveRelayTools {
     if (calls?.hasClientCalls === true) {
       // The client asks for the follow-up itself, after its own outputs; its frames were held.
       if (!this.holdingClientFrames) this.#port.releaseHeldClientFrames();
-    } else if (responseRequested) {
+    } else if (responseRequested && !this.#clientTools) {
       this.#port.sendUpstream({ type: 'response.create' });
+    } else if (responseRequested) {
+      // A call of a client tool may still be on its way in this response: wait a little for it.
+      const timer = this.#clock.setTimeout(() => {
+        this.#timers.delete(timer);
+        const now = this.#responses.get(responseId);
+        // Gone: the response already went on (the client's follow-up) and ended.
+        if (now === undefined) return;
+        if (now.hasClientCalls) {
+          if (!this.holdingClientFrames) this.#port.releaseHeldClientFrames();
+          return;
+        }
+        this.#port.sendUpstream({ type: 'response.create' });
+      }, LIVE_MIXED_TURN_WAIT_MS);
+      this.#timers.add(timer);
     }
     return true;
   }
