@@ -95,6 +95,8 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     });
     const toolResults: string[] = [];
     relay.on('toolResult', (event) => toolResults.push(event.name));
+    const usage: Array<{ usage: unknown; unit: string; charged: number }> = [];
+    relay.on('usage', (event) => usage.push(event));
     const { client, events } = liveClient(url);
     const errors: unknown[] = [];
     client.on('error', (error) => errors.push(error));
@@ -127,6 +129,10 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     await vi.waitFor(() => expect(relay.metrics.snapshot().live.sessionsEnded.client_closed + relay.metrics.snapshot().live.sessionsEnded.upstream_closed).toBe(1), { timeout: 10_000 });
     const live = relay.metrics.snapshot().live;
     expect(live.sessionsStarted).toBe(1);
+    // session.closed carried the API's cumulative seconds: counted, and reported on the relay's usage event.
+    expect(live.seconds).toBeGreaterThan(0);
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage.every((event) => event.usage === null && event.unit === 'audioSeconds')).toBe(true);
     expect(live.clientToUpstreamFrames).toBeGreaterThan(10);
     expect(live.upstreamToClientFrames).toBeGreaterThan(10);
     expect(relay.metrics.render()).toContain('voxwire_relay_live_sessions_started_total 1');
@@ -178,6 +184,21 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     await expect(again.connect()).rejects.toThrow();
     await vi.waitFor(() => expect(relay.metrics.snapshot().connectionsRejected.budget).toBe(1), { timeout: 10_000 });
   }, 60_000);
+
+  it('ends an idle session: only silence streams in, nothing is said, so it is announced as idle and closed with 4001', async () => {
+    const { url, relay } = await setup(createScenario().build(), { live: {}, limits: { idleTimeoutMs: 800 } });
+    const { client, events } = liveClient(url);
+    await client.connect();
+    const silence = stream(client, new Int16Array(0));
+    cleanups.push(() => silence.stop());
+    await vi.waitFor(() => expect(client.state.status).not.toBe('connected'), { timeout: 15_000 });
+    silence.stop();
+    await silence.done;
+    // LiveClient classifies the 4001 close (it does not read the announced reason yet); the relay said why.
+    expect(client.state).toMatchObject({ status: 'expired' });
+    expect(events.find((event) => event.type === 'voxwire.session.ending')).toMatchObject({ reason: 'idle', seconds_left: 0 });
+    expect(relay.metrics.snapshot().live.sessionsEnded.idle).toBe(1);
+  }, 30_000);
 
   it('ends the session at its time limit: warned with voxwire.session.ending, then closed with 4001', async () => {
     const { url, relay } = await setup(createScenario().build(), { live: {}, limits: { maxDurationMs: 1500, endingWarningMs: 1000 } });
