@@ -97,8 +97,8 @@ function files(dir, test) {
  */
 const MAX_MODULE_LINES = 600;
 const OVERSIZED_MODULES = {
-  'src/client/client.ts': 870,
-  'src/live/live-client.ts': 830,
+  'src/client/client.ts': 849,
+  'src/live/live-client.ts': 777,
 };
 
 // Lines of src/.

@@ -247,3 +247,22 @@ export function judgeModel(model: string, now: number, source: ModelWarning['sou
     message: `Model \`${model}\` shuts down on ${shutdownDate} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'}, announced by OpenAI): ${move}.`,
   };
 }
+
+/**
+ * A client's check of the models its session names (`[name, path]`, in order), before any
+ * network call: `warn` gets each one within the warning window; the first past its shutdown
+ * throws `VOXWIRE_MODEL_SHUT_DOWN` naming its path (`errorClass` is `RealtimeError`, passed in:
+ * see the module note), and the ones after it are not judged.
+ */
+export function checkModels(
+  named: ReadonlyArray<readonly [string, string]>,
+  now: number,
+  warn: (warning: ModelWarning, message: string) => void,
+  errorClass: new (code: 'VOXWIRE_MODEL_SHUT_DOWN', message: string, options: { path: string }) => Error,
+): void {
+  for (const [model, path] of named) {
+    const check = judgeModel(model, now, 'client');
+    if (check.action === 'refuse') throw new errorClass('VOXWIRE_MODEL_SHUT_DOWN', check.message, { path });
+    if (check.action === 'warn') warn(check.warning, check.message);
+  }
+}

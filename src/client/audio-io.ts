@@ -69,3 +69,22 @@ export interface AudioOutputSink {
    */
   playMedia?(stream: MediaStream): () => void;
 }
+
+/**
+ * One input attached at a time: `attach(subscribe)` detaches the source attached before, then
+ * subscribes the new one; the function it returns detaches that one (only while it is attached).
+ */
+export function inputSlot(): (subscribe: () => () => void) => () => void {
+  let current: (() => void) | undefined;
+  return (subscribe) => {
+    current?.();
+    const unsubscribe = subscribe();
+    const detach = (): void => {
+      if (current !== detach) return;
+      current = undefined;
+      unsubscribe();
+    };
+    current = detach;
+    return detach;
+  };
+}

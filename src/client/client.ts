@@ -24,6 +24,7 @@ import { isKnownEvent } from '../transport/transport';
 import type { Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import { anySignal } from './abort';
+import { inputSlot } from './audio-io';
 import type { AudioInputSource, AudioOutputSink } from './audio-io';
 import type { ClientState, InterruptionInfo, RealtimeClientEvents, SessionEndingInfo } from './client-events';
 import { resolveClientOptions } from './client-options';
@@ -34,6 +35,7 @@ import { Conversation } from './conversation';
 import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
 import { DeliveryJournal } from './delivery-journal';
 import { EventWaiters } from './event-waiters';
+import { idMaker } from './ids';
 import type { WaitVerdict } from './event-waiters';
 import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
 import { OutputAudio, interruption } from './output-audio';
@@ -97,12 +99,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
 
   /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
   #clearRequested = false;
-  #input: { source: AudioInputSource; unsubscribe: () => void } | undefined;
+  readonly #attachInput = inputSlot();
   readonly #output: OutputAudio;
 
   readonly #timers = new Set<unknown>();
   readonly #limits: SessionLimits;
-  #idCounter = 0;
+  readonly #ids: (prefix: string) => string;
   readonly #warnedModels = new Set<string>();
 
   constructor(options: RealtimeClientOptions = {}) {
@@ -112,6 +114,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#logger = config.logger;
     this.#safeEmit = safeEmitter(this, this.#logger, 'client');
     this.#clock = config.clock;
+    this.#ids = idMaker(config.random);
     this.#meter = new UsageMeter(options.prices);
     this.#waiters = new EventWaiters(this.#clock);
     this.#output = new OutputAudio({
@@ -191,8 +194,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       errorClass: RealtimeError,
     };
     this.transport.on('event', (event, known) => this.#receive(event, known));
-    this.transport.on('close', (info) => this.#connection.onClose(info));
-    this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
@@ -314,17 +315,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       const { OutOfBandResponses } = await import('./out-of-band');
       this.#outOfBand ??= new OutOfBandResponses(RealtimeError);
     }
-    if (this.#connection.phase !== 'live' || !this.transport.isOpen) {
-      throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
-    }
-    const started = this.#outOfBand.start(eventId, response);
-    try {
-      this.transport.send({ type: 'response.create', event_id: eventId, response: started.params });
-    } catch (error) {
-      this.#outOfBand.forget(eventId);
-      throw error;
-    }
-    return started.result;
+    return this.#outOfBand.send(eventId, response, this.#connection.phase === 'live' && this.transport.isOpen, (params) =>
+      this.transport.send({ type: 'response.create', event_id: eventId, response: params }),
+    );
   }
 
   /**
@@ -399,16 +392,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * Returns a function that detaches it. Replaces a previously attached source.
    */
   attachInput(source: AudioInputSource): () => void {
-    this.#input?.unsubscribe();
     const live = (chunk: Int16Array | Uint8Array): void => void (this.#connection.phase === 'live' && this.appendInputAudio(chunk));
-    const unsubscribe = this.transport.media?.attachInput(source) ?? source.subscribe(live);
-    const attached = { source, unsubscribe };
-    this.#input = attached;
-    return () => {
-      if (this.#input !== attached) return;
-      attached.unsubscribe();
-      this.#input = undefined;
-    };
+    return this.#attachInput(() => this.transport.media?.attachInput(source) ?? source.subscribe(live));
   }
 
   /**
@@ -807,12 +792,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     // The defaults have no shutdown date (test/models.test.ts), and the model table loads on
     // demand, so an app on the defaults never ships it.
     if (named.length === 0) return;
-    const { judgeModel } = await import('../base/model-lifecycle');
-    for (const [model, path] of named) {
-      const check = judgeModel(model, this.#clock.now(), 'client');
-      if (check.action === 'refuse') throw new RealtimeError('VOXWIRE_MODEL_SHUT_DOWN', check.message, { path });
-      if (check.action === 'warn') this.#warnModel(check.warning, check.message);
-    }
+    const { checkModels } = await import('../base/model-lifecycle');
+    checkModels(named, this.#clock.now(), (warning, message) => this.#warnModel(warning, message), RealtimeError);
   }
 
   /** Logs and emits `modelWarning` once per model, whoever noticed it. */
@@ -858,9 +839,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   #createId(prefix: string): string {
-    this.#idCounter += 1;
-    const random = Math.floor(this.#config.random() * 0xffffffff).toString(36);
-    return `${prefix}_vx${this.#idCounter.toString(36)}${random}`.slice(0, 32);
+    return this.#ids(`${prefix}_vx`);
   }
 }
 

@@ -9,7 +9,7 @@ import type { Clock } from '../base/clock';
 import type { Logger } from '../base/logger';
 import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
 import type { Transport, TransportCloseInfo } from '../transport/transport';
-import { sleep } from './abort';
+import { anySignal, sleep } from './abort';
 import type { ClientState } from './client-events';
 import type { EventWaiters } from './event-waiters';
 import { exponentialBackoff, neverReconnect } from './reconnect';
@@ -79,8 +79,11 @@ export class Connection {
   #state: ClientState = { status: 'idle' };
   #lifecycle = new AbortController();
 
+  /** Listens to the transport's `close` (see {@link Connection.onClose}) and `error` (emitted as the client's). */
   constructor(hooks: ConnectionHooks) {
     this.#hooks = hooks;
+    hooks.transport.on('close', (info) => this.onClose(info));
+    hooks.transport.on('error', (error) => hooks.emit('error', error));
   }
 
   /** The connection state the client reports. */
@@ -207,6 +210,34 @@ export class Connection {
   #open(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
     this.phase = 'handshake';
     return this.#hooks.open(signal, restore);
+  }
+}
+
+/**
+ * Ends a live session gracefully (`LiveClient.close()`, `TranslationClient.finish()`): `send`
+ * writes `session.close`, and the client ends once the server answers `session.closed` (waited
+ * for on `waiters`), in the state `reason` names. Rejects with `VOXWIRE_TIMEOUT` when it does not
+ * come in time (the connection closes anyway). Not live: closes at once. A function, not a
+ * method, so that a client without a graceful close does not ship it.
+ */
+export async function closeSession(
+  connection: Connection,
+  waiters: Pick<EventWaiters<{ type: string }>, 'wait'>,
+  send: () => unknown,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  reason: (event: { reason?: unknown }) => string,
+): Promise<void> {
+  if (connection.phase !== 'live') return connection.disconnect();
+  connection.phase = 'closing';
+  const closed = waiters.wait((event) => (event.type === 'session.closed' ? 'resolve' : false), timeoutMs, anySignal([signal, connection.signal]), 'session.closed');
+  try {
+    send();
+    connection.end({ status: 'closed', reason: reason((await closed) as { reason?: unknown }) });
+  } catch (error) {
+    const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
+    connection.end({ status: 'closed', reason: failure.message, error: failure });
+    throw failure;
   }
 }
 

@@ -71,22 +71,24 @@ export class OutOfBandResponses {
   }
 
   /**
-   * Registers a request: returns the params to send (tagged) and the promise of its result.
-   * Call {@link forget} when sending it throws.
+   * Sends a request (`send` writes the `response.create` with the tagged params) and returns the
+   * promise of its result. Throws, holding nothing, when the session is not `live` (an
+   * out-of-band response is never held for later) or when `send` throws.
    */
-  start(eventId: string, params: ResponseCreateParams): { params: ResponseCreateParams; result: Promise<OutOfBandResult> } {
-    const tagged: ResponseCreateParams = { ...params, metadata: { ...params.metadata, [OUT_OF_BAND_TAG]: eventId } };
+  send(eventId: string, params: ResponseCreateParams, live: boolean, send: (params: ResponseCreateParams) => void): Promise<OutOfBandResult> {
+    if (!live) throw new this.#Error('VOXWIRE_NOT_CONNECTED', 'createResponse(): an out-of-band response needs a live session (it is never held for later).');
     const result = new Promise<OutOfBandResult>((resolve, reject) => {
       this.#byEventId.set(eventId, { eventId, responseId: undefined, text: '', audioTranscript: '', resolve, reject });
     });
     // The caller owns the promise; an ignored failure must not become an unhandled rejection.
     result.catch(() => undefined);
-    return { params: tagged, result };
-  }
-
-  /** Drops a request that was never sent. */
-  forget(eventId: string): void {
-    this.#byEventId.delete(eventId);
+    try {
+      send({ ...params, metadata: { ...params.metadata, [OUT_OF_BAND_TAG]: eventId } });
+    } catch (error) {
+      this.#byEventId.delete(eventId);
+      throw error;
+    }
+    return result;
   }
 
   /**

@@ -21,11 +21,13 @@ import type { ModelWarning } from '../base/model-lifecycle';
 import { LiveUsageMeter } from '../base/usage';
 import type { LiveUsageTotals } from '../base/usage';
 import { anySignal } from '../client/abort';
+import { inputSlot } from '../client/audio-io';
 import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
 import type { ClientState } from '../client/client-events';
 import { EventWaiters } from '../client/event-waiters';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
-import { Connection, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import { Connection, closeSession, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import { idMaker } from '../client/ids';
 import type { SafeEmit } from '../client/connection';
 import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
 import { describeAudioFormat } from '../codec/audio-format';
@@ -44,7 +46,6 @@ import type {
 } from '../events/live';
 import type { AnyTool } from '../tools/define-tool';
 import { ToolRegistry } from '../tools/registry';
-import type { ToolConversationEntry, ToolConversationView } from '../tools/tool-context';
 import type { ApiKeyProvider, Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import type { LiveAppended, LiveClientEvents, LiveDelegationInfo, LiveInterruption } from './live-client-events';
@@ -192,7 +193,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   readonly #options: LiveClientOptions;
   readonly #logger: Logger;
   readonly #clock: Clock;
-  readonly #random: () => number;
   readonly #connection: Connection;
   readonly #safeEmit: SafeEmit<LiveClientEvents>;
   readonly #waiters: EventWaiters<AnyLiveEvent>;
@@ -205,8 +205,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   #previousSessionId: string | undefined;
   #generation = 0;
   #forkRefused = false;
-  #idCounter = 0;
-  #input: { unsubscribe: () => void } | undefined;
+  readonly #createId: (prefix: string) => string;
+  readonly #attachInput = inputSlot();
   #sink: AudioOutputSink | undefined;
   /** Client-clock time until which the assistant's received audio still plays (WebSocket). */
   #playingUntil = 0;
@@ -232,7 +232,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#logger = options.logger ?? consoleLogger;
     this.#safeEmit = safeEmitter(this, this.#logger, 'Live client');
     this.#clock = options.clock ?? systemClock;
-    this.#random = options.random ?? Math.random;
+    this.#createId = idMaker(options.random ?? Math.random);
     this.#waiters = new EventWaiters(this.#clock);
     this.#meter = new LiveUsageMeter(options.prices);
     this.#desired = { ...options.session, model: options.session?.model ?? DEFAULT_LIVE_MODEL } as LiveSessionConfig;
@@ -297,7 +297,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       transport: this.transport,
       waiters: this.#waiters,
       clock: this.#clock,
-      random: this.#random,
+      random: options.random ?? Math.random,
       policy: reconnectPolicyOf(options.reconnect),
       label: 'Live client',
       open: (signal, restore) => this.#openSession(signal, restore),
@@ -309,8 +309,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       },
       failedToConnect: () => this.transcript.endAll('session_end'),
     });
-    this.transport.on('close', (info) => this.#connection.onClose(info));
-    this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
@@ -343,26 +341,14 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * Rejects with `VOXWIRE_TIMEOUT` when it does not come in time (the connection closes anyway).
    */
   async close(options: LiveCloseOptions = {}): Promise<void> {
-    if (this.#connection.phase !== 'live') {
-      this.disconnect();
-      return;
-    }
-    this.#connection.phase = 'closing';
-    const closed = this.#waiters.wait(
-      (event) => (event.type === 'session.closed' ? 'resolve' : false),
+    return closeSession(
+      this.#connection,
+      this.#waiters,
+      () => this.transport.send({ type: 'session.close' } as never),
       options.timeoutMs ?? this.#options.closeTimeoutMs ?? DEFAULT_LIVE_CLOSE_TIMEOUT_MS,
-      this.#connection.signal,
-      'session.closed',
+      undefined,
+      (event) => `close(): the session closed (${event.reason as string})`,
     );
-    try {
-      this.transport.send({ type: 'session.close' } as never);
-      const event = (await closed) as LiveServerEventMap['session.closed'];
-      this.#connection.end({ status: 'closed', reason: `close(): the session closed (${event.reason})` });
-    } catch (error) {
-      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
-      this.#connection.end({ status: 'closed', reason: failure.message, error: failure });
-      throw failure;
-    }
   }
 
   /** Closes the connection at once, without waiting for the server to finish. No reconnect. */
@@ -388,17 +374,11 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * `RealtimeClient.attachInput` does. Returns a function that detaches it.
    */
   attachInput(source: AudioInputSource): () => void {
-    this.#input?.unsubscribe();
-    const media = this.transport.media?.attachInput(source);
-    if (!media && this.transport.capabilities.audio !== 'events') this.#warnOnce('input-media', 'LiveClient.attachInput(): over WebRTC a source without subscribeMedia is not sent.');
-    const unsubscribe = media ?? source.subscribe((chunk) => this.appendInputAudio(chunk));
-    const attached = { unsubscribe };
-    this.#input = attached;
-    return () => {
-      if (this.#input !== attached) return;
-      attached.unsubscribe();
-      this.#input = undefined;
-    };
+    return this.#attachInput(() => {
+      const media = this.transport.media?.attachInput(source);
+      if (!media && this.transport.capabilities.audio !== 'events') this.#warnOnce('input-media', 'LiveClient.attachInput(): over WebRTC a source without subscribeMedia is not sent.');
+      return media ?? source.subscribe((chunk) => this.appendInputAudio(chunk));
+    });
   }
 
   /**
@@ -458,7 +438,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    */
   async updateDelegation(update: LiveSessionUpdate): Promise<LiveSessionResource> {
     if (this.#connection.phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'updateDelegation(): the client is not connected.');
-    const eventId = this.#createId();
+    const eventId = this.#createId('evt_vxl');
     const confirmed = this.#waitForAnswer(eventId, 'session.updated', this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.transport.send({ type: 'session.update', event_id: eventId, session: update } as never);
     return ((await confirmed) as LiveServerEventMap['session.updated']).session;
@@ -575,7 +555,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
           this.#safeEmit(name, event as never);
           return listened;
         },
-        conversation: this.#conversationView(),
+        transcript: this.transcript,
       },
     });
   }
@@ -585,10 +565,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * days, refuses one past its date. The table loads on demand.
    */
   async #checkModel(): Promise<void> {
-    const { judgeModel } = await import('../base/model-lifecycle');
-    const check = judgeModel(this.#desired.model, this.#clock.now(), 'client');
-    if (check.action === 'refuse') throw new RealtimeError('VOXWIRE_MODEL_SHUT_DOWN', check.message, { path: 'session.model' });
-    if (check.action === 'warn') this.#warnModel(check.warning, check.message);
+    const { checkModels } = await import('../base/model-lifecycle');
+    checkModels([[this.#desired.model, 'session.model']], this.#clock.now(), (warning, message) => this.#warnModel(warning, message), RealtimeError);
   }
 
   #warnModel(warning: ModelWarning, message: string): void {
@@ -750,7 +728,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     const type = `session.${kind}.append` as const;
     const acknowledgements: Array<Promise<AnyLiveEvent>> = [];
     for (const content of splitForAppend(text, DEFAULT_LIVE_APPEND_MAX_TOKENS)) {
-      const eventId = this.#createId();
+      const eventId = this.#createId('evt_vxl');
       const acknowledged = this.#waitForAnswer(eventId, `session.${kind}.appended`, this.#options.appendTimeoutMs ?? DEFAULT_LIVE_APPEND_TIMEOUT_MS);
       try {
         this.transport.send({ type, event_id: eventId, content, delegation_id: delegationId } as never);
@@ -791,38 +769,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   // ---------------------------------------------------------------------------------------
   // Helpers
 
-  /** The transcript as tools see a conversation: one message entry per turn. */
-  #conversationView(): ToolConversationView {
-    const entry = (turn: LiveClient['transcript']['turns'][number]): ToolConversationEntry => ({
-      id: turn.id,
-      type: 'message',
-      role: turn.speaker,
-      status: turn.final ? 'completed' : 'in_progress',
-      text: turn.text,
-      callId: undefined,
-      name: undefined,
-      arguments: undefined,
-    });
-    const transcript = this.transcript;
-    return {
-      get entries() {
-        return transcript.turns.map(entry);
-      },
-      get: (id) => {
-        const turn = transcript.turns.find((candidate) => candidate.id === id);
-        return turn ? entry(turn) : undefined;
-      },
-    };
-  }
-
   #warnOnce(key: string, message: string): void {
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
     this.#logger.warn(message);
-  }
-
-  #createId(): string {
-    this.#idCounter += 1;
-    return `evt_vxl${this.#idCounter.toString(36)}${Math.floor(this.#random() * 0xffffffff).toString(36)}`.slice(0, 32);
   }
 }

@@ -12,8 +12,9 @@ import type { LiveClientEvent, LiveServerEventMap } from '../events/live';
 import type { ServerEvent } from '../events/server-events';
 import { DispatcherCore } from '../tools/dispatcher-core';
 import type { CancelledToolCall, PendingToolCall, ToolLookup } from '../tools/tool-host';
-import type { ToolConversationView } from '../tools/tool-context';
+import type { ToolConversationEntry, ToolConversationView } from '../tools/tool-context';
 import type { ToolEventMap, ToolEventName } from '../tools/tool-events';
+import type { LiveTurn } from './live-transcript';
 
 /** What the delegation needs from `LiveClient`. */
 export interface LiveToolDelegationHost {
@@ -21,8 +22,8 @@ export interface LiveToolDelegationHost {
   send(event: LiveClientEvent): boolean;
   /** Emits a tool event to the app; false when nobody listens. */
   emit<Name extends ToolEventName>(name: Name, event: ToolEventMap[Name]): boolean;
-  /** The transcript, read-only, for `context.conversation`. */
-  readonly conversation: ToolConversationView;
+  /** The transcript, read-only: tools see it as `context.conversation`, one message entry per turn. */
+  readonly transcript: { readonly turns: readonly LiveTurn[] };
 }
 
 /** Options of {@link LiveToolDelegation}. */
@@ -79,7 +80,7 @@ export class LiveToolDelegation {
         requestResponse: () => {
           host.send({ type: 'response.create' });
         },
-        conversation: host.conversation,
+        conversation: conversationView(host.transcript),
         emit: (name, event) => host.emit(name, event),
       },
     });
@@ -160,4 +161,27 @@ function toLive(event: ClientEventInput): LiveClientEvent {
   }
   // A tool's own `context.send(...)` of a Live event passes as given (the transport validates it).
   return event as unknown as LiveClientEvent;
+}
+
+/** The transcript as tools see a conversation: one message entry per turn. */
+function conversationView(transcript: { readonly turns: readonly LiveTurn[] }): ToolConversationView {
+  const entry = (turn: LiveTurn): ToolConversationEntry => ({
+    id: turn.id,
+    type: 'message',
+    role: turn.speaker,
+    status: turn.final ? 'completed' : 'in_progress',
+    text: turn.text,
+    callId: undefined,
+    name: undefined,
+    arguments: undefined,
+  });
+  return {
+    get entries() {
+      return transcript.turns.map(entry);
+    },
+    get: (id) => {
+      const turn = transcript.turns.find((candidate) => candidate.id === id);
+      return turn ? entry(turn) : undefined;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from '../base/emitter';
+import { inputSlot } from '../client/audio-io';
 import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
 import type { ClientState } from '../client/client-events';
 import { systemClock } from '../base/clock';
@@ -21,7 +22,8 @@ import type { Logger } from '../base/logger';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
 import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
 import { anySignal } from '../client/abort';
-import { Connection, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import { Connection, closeSession, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import { idMaker } from '../client/ids';
 import type { SafeEmit } from '../client/connection';
 import type { ApiKeyProvider, Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
@@ -98,7 +100,6 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   readonly #options: TranslationClientOptions;
   readonly #logger: Logger;
-  readonly #random: () => number;
   readonly #waiters: EventWaiters<AnyEvent>;
   readonly #connection: Connection;
   readonly #safeEmit: SafeEmit<TranslationClientEvents>;
@@ -107,8 +108,8 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
   #sessionId = '';
   #sourceText = '';
   #translatedText = '';
-  #idCounter = 0;
-  #input: { unsubscribe: () => void } | undefined;
+  readonly #createId: (prefix: string) => string;
+  readonly #attachInput = inputSlot();
   #sink: AudioOutputSink | undefined;
 
   constructor(options: TranslationClientOptions = {}) {
@@ -127,7 +128,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     this.#logger = options.logger ?? consoleLogger;
     this.#safeEmit = safeEmitter(this, this.#logger, 'translation client');
     const clock = options.clock ?? systemClock;
-    this.#random = options.random ?? Math.random;
+    this.#createId = idMaker(options.random ?? Math.random);
     this.#waiters = new EventWaiters(clock);
     this.#desired = withLanguage(options.session ?? {}, options.language);
     // Misconfiguration throws here, before any network call.
@@ -145,7 +146,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
       transport: this.transport,
       waiters: this.#waiters,
       clock,
-      random: this.#random,
+      random: options.random ?? Math.random,
       policy: reconnectPolicyOf(options.reconnect),
       label: 'translation client',
       open: (signal) => this.#openSession(signal),
@@ -153,8 +154,6 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
       // Audio the sink still holds belongs to the session that dropped.
       dropped: () => void this.#sink?.flush().catch(() => undefined),
     });
-    this.transport.on('close', (info) => this.#connection.onClose(info));
-    this.transport.on('error', (error) => this.#safeEmit('error', error));
   }
 
   /** The connection state. */
@@ -224,23 +223,19 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
    * function that detaches it; replaces a source attached before.
    */
   attachInput(source: AudioInputSource): () => void {
-    this.#input?.unsubscribe();
     let warned = false;
-    const unsubscribe = this.transport.media?.attachInput(source) ?? source.subscribe((chunk) => {
-      if (chunk instanceof Int16Array) {
-        this.appendAudio(chunk);
-      } else if (!warned) {
-        warned = true;
-        this.#logger.warn(`TranslationClient: the input source sends encoded bytes; translation takes ${TRANSLATION_SAMPLE_RATE} Hz PCM16 only (capture with format audio/pcm).`);
-      }
-    });
-    const attached = { unsubscribe };
-    this.#input = attached;
-    return () => {
-      if (this.#input !== attached) return;
-      attached.unsubscribe();
-      this.#input = undefined;
-    };
+    return this.#attachInput(
+      () =>
+        this.transport.media?.attachInput(source) ??
+        source.subscribe((chunk) => {
+          if (chunk instanceof Int16Array) {
+            this.appendAudio(chunk);
+          } else if (!warned) {
+            warned = true;
+            this.#logger.warn(`TranslationClient: the input source sends encoded bytes; translation takes ${TRANSLATION_SAMPLE_RATE} Hz PCM16 only (capture with format audio/pcm).`);
+          }
+        }),
+    );
   }
 
   /** Plays the translated audio through a sink (e.g. `AudioPlayer`). Returns a function that detaches it. */
@@ -259,26 +254,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
    * `VOXWIRE_TIMEOUT` when it does not come in time (the connection is closed anyway).
    */
   async finish(options: TranslationFinishOptions = {}): Promise<void> {
-    if (this.#connection.phase !== 'live') {
-      this.disconnect();
-      return;
-    }
-    this.#connection.phase = 'closing';
-    const closed = this.#waiters.wait(
-      (event) => (event.type === 'session.closed' ? 'resolve' : false),
-      options.timeoutMs ?? DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS,
-      anySignal([options.signal, this.#connection.signal]),
-      'session.closed',
-    );
-    try {
-      this.#send({ type: 'session.close' });
-      await closed;
-      this.#connection.end({ status: 'closed', reason: 'finish(): the session closed' });
-    } catch (error) {
-      const failure = toRealtimeError(error, 'VOXWIRE_CONNECTION_CLOSED');
-      this.#connection.end({ status: 'closed', reason: failure.message, error: failure });
-      throw failure;
-    }
+    return closeSession(this.#connection, this.#waiters, () => this.#send({ type: 'session.close' }), options.timeoutMs ?? DEFAULT_TRANSLATION_FINISH_TIMEOUT_MS, options.signal, () => 'finish(): the session closed');
   }
 
   /** Closes the connection at once, without waiting for the last translation. No reconnect. */
@@ -307,7 +283,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
   }
 
   async #applySession(session: TranslationSessionUpdate, signal: AbortSignal): Promise<TranslationSession> {
-    const eventId = this.#createId();
+    const eventId = this.#createId('evt_vxt');
     const confirmed = this.#waiters.wait(
       (event) => {
         if (event.type === 'session.updated') return 'resolve';
@@ -397,11 +373,6 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   #timeoutMs(): number {
     return this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  }
-
-  #createId(): string {
-    this.#idCounter += 1;
-    return `evt_vxt${this.#idCounter.toString(36)}${Math.floor(this.#random() * 0xffffffff).toString(36)}`.slice(0, 32);
   }
 }
 
