@@ -10,6 +10,7 @@
 // The session a RelayCore opens for each client, and the hooks it runs.
 export { RelaySession } from './core/relay-session';
 export type { RelaySessionHooks, RelaySessionInit } from './core/relay-session';
+export type { SessionBuffered } from './core/session-pipe';
 
 // Wrapping a runtime's WebSocket as an upstream socket (for a custom socket factory), and the
 // connection object an `Upstream` dial resolves to.

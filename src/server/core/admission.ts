@@ -108,3 +108,13 @@ export function sessionModels(upstreamModel: string, request: Request | undefine
   if (typeof transcription?.model === 'string') models.push([transcription.model, 'session.audio.input.transcription.model']);
   return models;
 }
+
+/** True when a request with this `Origin` header may connect (no list, or no header: yes). */
+export function originAllowed(origins: ReadonlyArray<string | RegExp> | undefined, origin: string | null | undefined): boolean {
+  if (origins === undefined || origin === null || origin === undefined) return true;
+  return origins.some((allowed) => {
+    if (typeof allowed === 'string') return allowed === origin;
+    allowed.lastIndex = 0;
+    return allowed.test(origin);
+  });
+}

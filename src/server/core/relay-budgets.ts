@@ -55,6 +55,8 @@ export class RelayBudgets<Identity extends RelayIdentity = RelayIdentity> {
   readonly #lastTotals = new Map<string, number>();
   #writingBack: Promise<void> | undefined;
   #storeReachable = true;
+  #ticking = false;
+  #tickTimer: unknown;
 
   constructor(settings: ResolvedRelaySettings<Identity>, host: RelayBudgetsHost<Identity>) {
     this.#settings = settings;
@@ -109,6 +111,28 @@ export class RelayBudgets<Identity extends RelayIdentity = RelayIdentity> {
   refund(userId: string, amount: number): void {
     const key = this.budgetKey(userId);
     this.#host.track(this.storeCall(() => this.#settings.store.charge(key, -amount, BUDGET_KEY_TTL_MS)).then((total) => void this.#lastTotals.set(key, total), () => this.#addToLedger(key, userId, -amount)));
+  }
+
+  /** Runs {@link tick} every `chargeIntervalMs` until {@link stopTicking}. */
+  startTicking(): void {
+    this.#ticking = true;
+    this.#scheduleTick();
+  }
+
+  /** Stops the loop of {@link startTicking}. */
+  stopTicking(): void {
+    this.#ticking = false;
+    this.#settings.clock.clearTimeout(this.#tickTimer);
+  }
+
+  #scheduleTick(): void {
+    this.#tickTimer = this.#settings.clock.setTimeout(() => {
+      if (!this.#ticking) return;
+      this.tick();
+      this.#scheduleTick();
+    }, this.#settings.chargeIntervalMs);
+    // The loop alone must not keep a process alive (Node timers have unref; others need not).
+    (this.#tickTimer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   /** The periodic work: every session's charge stored, slots refreshed, the ledger written back. */

@@ -12,6 +12,26 @@ import type { RelayControlMessage, RelaySessionEvent } from '../stores/session-b
 /** The close codes an operator may end a session with: every `CLOSE_CODES` value but 1006. */
 export const ALLOWED_END_CODES: ReadonlySet<number> = new Set<number>(Object.values(CLOSE_CODES).filter((code) => code !== CLOSE_CODES.abnormal));
 
+/** Options of `RelayCore.endSession` and `RelayCore.endUserSessions`. */
+export interface EndSessionOptions {
+  /**
+   * The close code: one of `CLOSE_CODES` (not 1006).
+   * @default CLOSE_CODES.normal (1000: the client ends the session and does not reconnect)
+   */
+  code?: number;
+  /** Why, for the close frame and logs. @default 'session ended by operator' */
+  message?: string;
+}
+
+/** The close code and message of an operator's end order, checked (throws on a code not allowed). */
+export function endOrderOf(options: EndSessionOptions): { code: number; message: string } {
+  const code = options.code ?? CLOSE_CODES.normal;
+  if (!ALLOWED_END_CODES.has(code)) {
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `endSession(): \`code\` must be one of CLOSE_CODES (${[...ALLOWED_END_CODES].join(', ')}), got ${String(code)}.`);
+  }
+  return { code, message: options.message ?? 'session ended by operator' };
+}
+
 /** An order to end sessions, as another node sent it (checked). */
 export interface EndOrder {
   /** The session to end, when the order names one. */

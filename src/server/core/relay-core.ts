@@ -19,27 +19,16 @@ import { resolveRelaySettings, type ResolvedRelaySettings } from './relay-settin
 import { RelaySession, type RelaySessionHooks } from './relay-session';
 import { DeadlineQueue } from './session-deadlines';
 import type { RelaySessionEvent } from '../stores/session-bus';
-import { ALLOWED_END_CODES, RelayBusLink } from './relay-bus-link';
+import { endOrderOf, RelayBusLink, type EndSessionOptions } from './relay-bus-link';
 import type { RelaySocket } from './socket';
 import { relayErrorFrame } from './wire-events';
 import { RelayBudgets, type SessionEntry } from './relay-budgets';
-import { HTTP_TEXT, REFUSAL_CLOSE_REASONS, sessionModels, type RelayAdmission, type RelayTicket } from './admission';
+import { HTTP_TEXT, originAllowed, REFUSAL_CLOSE_REASONS, sessionModels, type RelayAdmission, type RelayTicket } from './admission';
 import type { RelayEvents, RelaySessionRef } from './relay-events';
 
 export type { RelayAdmission, RelayTicket } from './admission';
 export type { RelayEvents, RelaySessionRef } from './relay-events';
-
-/** Options of {@link RelayCore.endSession} and {@link RelayCore.endUserSessions}. */
-export interface EndSessionOptions {
-  /**
-   * The close code: one of `CLOSE_CODES` (not 1006).
-   * @default CLOSE_CODES.normal (1000: the client ends the session and does not reconnect)
-   */
-  code?: number;
-  /** Why, for the close frame and logs. @default 'session ended by operator' */
-  message?: string;
-}
-
+export type { EndSessionOptions } from './relay-bus-link';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -75,7 +64,6 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   readonly #warnedModels = new Set<string>();
   readonly #drain: RelayDrain;
   #started = false;
-  #tickTimer: unknown;
   readonly #budgets: RelayBudgets<Identity>;
   readonly #bus: RelayBusLink<Identity>;
   /** The one timer every session's time and idle limits come due on. */
@@ -147,7 +135,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.#scheduleTick();
+    this.#budgets.startTicking();
     await this.#bus.listen(({ sessionId, userId, code, message }) => {
       if (sessionId !== undefined) this.#entries.get(sessionId)?.session.end('ended_by_operator', { code, message });
       if (userId !== undefined) this.#endLocalUserSessions(userId, code, message);
@@ -160,7 +148,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    */
   async stop(): Promise<void> {
     this.#started = false;
-    this.settings.clock.clearTimeout(this.#tickTimer);
+    this.#budgets.stopTicking();
     await this.#bus.stop();
     await Promise.allSettled([...this.#settling]);
   }
@@ -175,13 +163,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   /** True when a request with this `Origin` header may connect. */
   checkOrigin(origin: string | null | undefined): boolean {
-    const origins = this.settings.origins;
-    if (origins === undefined || origin === null || origin === undefined) return true;
-    return origins.some((allowed) => {
-      if (typeof allowed === 'string') return allowed === origin;
-      allowed.lastIndex = 0;
-      return allowed.test(origin);
-    });
+    return originAllowed(this.settings.origins, origin);
   }
 
   /**
@@ -363,7 +345,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
    * Resolves to true when it ran here.
    */
   async endSession(sessionId: string, options: EndSessionOptions = {}): Promise<boolean> {
-    const { code, message } = this.#checkEndOptions(options);
+    const { code, message } = endOrderOf(options);
     const entry = this.#entries.get(sessionId);
     if (entry !== undefined) {
       entry.session.end('ended_by_operator', { code, message });
@@ -375,7 +357,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   /** Ends every session of a user, on every node. Resolves to the number ended here. */
   async endUserSessions(userId: string, options: EndSessionOptions = {}): Promise<number> {
-    const { code, message } = this.#checkEndOptions(options);
+    const { code, message } = endOrderOf(options);
     const ended = this.#endLocalUserSessions(userId, code, message);
     await this.#bus.sendControl({ type: 'end', userId, code, message });
     return ended;
@@ -459,16 +441,6 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     this.#drain.sessionEnded(this.#entries.size);
   }
 
-  #scheduleTick(): void {
-    this.#tickTimer = this.settings.clock.setTimeout(() => {
-      if (!this.#started) return;
-      this.#budgets.tick();
-      this.#scheduleTick();
-    }, this.settings.chargeIntervalMs);
-    // The loop alone must not keep a process alive (Node timers have unref; others need not).
-    (this.#tickTimer as { unref?: () => void } | undefined)?.unref?.();
-  }
-
   #reject(reason: ConnectionRejectReason, httpStatus: number, body: string, headers: Record<string, string> = {}): RelayAdmission<Identity> {
     this.metrics.recordConnectionRejected(reason, httpStatus);
     return { status: 'rejected', httpStatus, body, headers: { ...HTTP_TEXT, ...headers }, reason };
@@ -476,14 +448,6 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   #refusal(reason: ConnectionRejectReason, closeCode: number, errorCode: RealtimeErrorCode, message: string): RelayAdmission<Identity> {
     return { status: 'refused', closeCode, errorCode, message, reason };
-  }
-
-  #checkEndOptions(options: EndSessionOptions): { code: number; message: string } {
-    const code = options.code ?? CLOSE_CODES.normal;
-    if (!ALLOWED_END_CODES.has(code)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `endSession(): \`code\` must be one of CLOSE_CODES (${[...ALLOWED_END_CODES].join(', ')}), got ${String(code)}.`);
-    }
-    return { code, message: options.message ?? 'session ended by operator' };
   }
 
   #endLocalUserSessions(userId: string, code: number, message: string): number {

@@ -16,7 +16,6 @@ import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionE
 import { parseClientEvent, type ParseOptions } from '../../events/parse';
 import type { ClientEventWarning } from '../../events/issues';
 import { exceedsUtf8Bytes } from '../../events/frame';
-import { parseTranslationClientEvent } from '../../events/translation-parse';
 import type { Logger } from '../../base/logger';
 import { checkModel } from '../../base/models';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
@@ -31,10 +30,11 @@ import type { RelaySessionHooks, RelaySessionInit } from './relay-session-init';
 import type { ResolvedRelaySettings } from './relay-settings';
 import { RelayToolRunner } from './server-tools';
 import { SessionCharges } from './session-charges';
-import { arrival, base64Bytes, CLOSE_MESSAGES, frameLength, lockedTranslationField, MAX_HELD_CLIENT_FRAMES, modelsNamedBy, now, type Json } from './session-frames';
+import { arrival, base64Bytes, CLOSE_MESSAGES, frameLength, MAX_HELD_CLIENT_FRAMES, modelsNamedBy, now, type Json } from './session-frames';
 import { DeadlineQueue, SessionDeadline } from './session-deadlines';
-import { SessionPipe } from './session-pipe';
+import { SessionPipe, type SessionBuffered } from './session-pipe';
 import { UpstreamFrames } from './session-upstream';
+import { translationClientVerdict } from './translation-frames';
 import type { RelayFrame } from './socket';
 import { modelDeprecatedFrame, relayErrorFrame, sessionEndingFrame } from './wire-events';
 
@@ -169,16 +169,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * Bytes queued in each direction and not yet on the network, and whether reading from the
    * other side is paused because of them (backpressure).
    */
-  get buffered(): {
-    /** Bytes queued on the client socket (its `bufferedAmount`). */
-    toClient: number;
-    /** Bytes queued on the upstream socket (its `bufferedAmount`). */
-    toUpstream: number;
-    /** Whether reading from the upstream is paused because the client socket is backed up. */
-    upstreamPaused: boolean;
-    /** Whether reading from the client is paused because the upstream socket is backed up. */
-    clientPaused: boolean;
-  } {
+  get buffered(): SessionBuffered {
     return this.#pipe.buffered;
   }
 
@@ -216,7 +207,12 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       return;
     }
     if (this.#settings.translation) {
-      this.#handleTranslationClientFrame(frame, startedAt);
+      const verdict = translationClientVerdict(frame, this.#settings);
+      // Input audio is charged in seconds; any other known event is activity.
+      if (verdict.ok && verdict.audioBytes >= 0) this.#charges.chargeInputAudio(verdict.audioBytes);
+      else if (verdict.ok || verdict.activity === true) this.#limits?.touch();
+      if (verdict.ok) this.#pipe.toUpstream(frame, startedAt);
+      else this.#reject(verdict.reason, verdict.code, verdict.message, verdict.details);
       this.#endIfExhausted();
       return;
     }
@@ -351,10 +347,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     return undefined;
   }
 
-  #markActivity(): void {
-    this.#limits?.touch();
-  }
-
   #handleParsedClientFrame(original: RelayFrame, startedAt: number): void {
     let frame = original;
     let result = parseClientEvent(frame, this.#clientParseOptions());
@@ -388,7 +380,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       this.#pipe.toUpstream(frame, startedAt);
       return;
     }
-    this.#markActivity();
+    this.#limits?.touch();
     if (known.type === 'conversation.item.create') this.#charges.chargeItemAudio(known.item);
     if (known.type === 'session.update') {
       const refusal = this.#checkUpdateModels(known.session as Json);
@@ -471,38 +463,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (warning === undefined) return;
     this.#logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
     this.#pipe.sendToClient(warning.frame);
-  }
-
-  /**
-   * A translation session's client frame: its own protocol (`session.update`,
-   * `session.input_audio_buffer.append`, `session.close`), input audio charged in seconds, the
-   * operator's locked settings kept.
-   */
-  #handleTranslationClientFrame(frame: RelayFrame, startedAt: number): void {
-    const result = parseTranslationClientEvent(frame, { maxFrameBytes: this.#settings.maxClientFrameBytes });
-    if (!result.ok) {
-      const code = result.error.code;
-      this.#reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
-      return;
-    }
-    const eventId = typeof result.event.event_id === 'string' ? result.event.event_id : undefined;
-    if (!result.known) {
-      this.#reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', `client event type ${JSON.stringify(result.event.type)} is not part of a translation session`, { param: 'type', eventId });
-      return;
-    }
-    const event = result.event;
-    if (event.type === 'session.input_audio_buffer.append') {
-      this.#charges.chargeInputAudio(base64Bytes(event.audio));
-      this.#pipe.toUpstream(frame, startedAt);
-      return;
-    }
-    this.#markActivity();
-    const changed = lockedTranslationField(this.#settings.translation?.session?.audio, event.type === 'session.update' ? event.session.audio : undefined);
-    if (changed !== undefined) {
-      this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', `${changed} is set by this relay and cannot be changed`, { param: changed, eventId });
-      return;
-    }
-    this.#pipe.toUpstream(frame, startedAt);
   }
 
   /** Ends the session when a charge used up the budget (after the frame that did it went on). */

@@ -158,16 +158,3 @@ export function modelsNamedBy(session: Json): Array<[model: string, path: string
   if (typeof transcription?.model === 'string') named.push([transcription.model, 'session.audio.input.transcription.model']);
   return named;
 }
-
-/**
- * The path of the first translation setting the operator locked that a client's
- * `session.update` asks to change (`session.audio.output.language`, ...), or undefined.
- */
-export function lockedTranslationField(locked: Readonly<Record<string, unknown>> | undefined, asked: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  for (const [section, field] of [['output', 'language'], ['input', 'transcription'], ['input', 'noise_reduction']] as const) {
-    const fixed = (locked?.[section] as Json | undefined)?.[field];
-    const wanted = (asked?.[section] as Json | undefined)?.[field];
-    if (fixed !== undefined && wanted !== undefined && JSON.stringify(fixed) !== JSON.stringify(wanted)) return `session.audio.${section}.${field}`;
-  }
-  return undefined;
-}
