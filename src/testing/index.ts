@@ -12,6 +12,7 @@ export type { MockRealtimeServerOptions, MockAuthOptions, MockConnectionInfo, Mo
 export type { MockWebRTCEndpoint, MockWebRTCOptions, MockClientSecret } from './mock/webrtc-endpoint';
 export type { MockWebRTCCall, MockCallSession, SidebandSink } from './mock/webrtc-call';
 export type { MockSipEndpoint, MockPlaceCallOptions, MockWebhookDelivery } from './mock/sip-endpoint';
+export type { MockWebhookTarget } from './mock/webhook-delivery';
 export type { MockSipCall, MockSipCallState, MockSipInterruption } from './mock/sip-call';
 export { TwilioSimulator } from './mock/twilio-simulator';
 export type { TwilioSimulatorOptions, TwilioOutbound } from './mock/twilio-simulator';
@@ -28,6 +29,7 @@ export type { AudioPace } from './mock/audio-pace';
 export { MockLiveServer } from './mock/live-server';
 export type { MockLiveServerOptions, MockLiveServerAddress, MockLiveConnectionInfo } from './mock/live-server';
 export type { MockLiveSession } from './mock/live-session';
+export type { MockLiveSipEndpoint, MockLivePlaceCallOptions } from './mock/live-sip';
 
 // Scenarios.
 export { createScenario, defineScenario, ScenarioBuilder, ScenarioTurnBuilder } from './script/scenario';

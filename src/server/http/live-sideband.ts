@@ -28,8 +28,14 @@ export interface LiveSidebandOptions {
   baseUrl?: string;
   /** Server-side tools, run when the Responses backend calls them by name; other calls are left alone. @default [] */
   tools?: readonly AnyTool[];
-  /** Closes the session (`session.close`) this long after attaching. @default undefined (no limit) */
+  /** Ends the session this long after attaching (see `onLimit`). @default undefined (no limit) */
   maxDurationMs?: number;
+  /**
+   * How the session ends at `maxDurationMs` (the SIP call handler hangs the call up with
+   * `/hangup`, so the line is released at once instead of after the session drains).
+   * @default sends `session.close`
+   */
+  onLimit?: () => void | Promise<void>;
   /** A tool call that runs longer is answered with an error output. @default 30_000 */
   toolTimeoutMs?: number;
   /** Sees every server event after the sideband handled it. Errors it throws are logged. @default undefined */
@@ -118,7 +124,16 @@ export async function attachLiveSideband(options: LiveSidebandOptions): Promise<
     }
   };
 
-  const limit = options.maxDurationMs === undefined ? undefined : clock.setTimeout(() => send({ type: 'session.close' }), options.maxDurationMs);
+  const atLimit = (): void => {
+    if (options.onLimit === undefined) return send({ type: 'session.close' });
+    Promise.resolve()
+      .then(options.onLimit)
+      .catch((error: unknown) => {
+        logger.warn('attachLiveSideband: ending the session at its time limit failed; sending session.close', { sessionId: options.sessionId, error: error instanceof Error ? error.message : String(error) });
+        send({ type: 'session.close' });
+      });
+  };
+  const limit = options.maxDurationMs === undefined ? undefined : clock.setTimeout(atLimit, options.maxDurationMs);
   let resolveEnded: (reason: string | undefined) => void = () => undefined;
   const endedPromise = new Promise<string | undefined>((resolve) => (resolveEnded = resolve));
 

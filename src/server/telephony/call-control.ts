@@ -5,7 +5,7 @@
  * `openai` package's `realtime.calls` and `live.sessions` resources.
  */
 import { DEFAULT_API_BASE_URL } from '../../base/defaults';
-import { RealtimeError } from '../../base/errors';
+import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 
 /** Which API a call was offered on. */
@@ -28,6 +28,13 @@ export interface CallControlOptions {
    * @default (key) => ({ Authorization: `Bearer ${key}` })
    */
   authHeaders?: (key: string) => Record<string, string>;
+}
+
+/** The SIP status a call refused by the relay is rejected with: 486 Busy Here for concurrency, 403 for a spent budget, else 503. */
+export function rejectStatusFor(code: RealtimeErrorCode): number {
+  if (code === 'VOXWIRE_CONCURRENCY_LIMIT') return 486;
+  if (code === 'VOXWIRE_BUDGET_EXHAUSTED') return 403;
+  return 503;
 }
 
 /** The URL of an action on a call. */

@@ -23,7 +23,10 @@ import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelayFrame } from '../core/socket';
 import { openSideband, type Sideband, type SidebandOptions } from '../http/sideband';
-import { postCallAction, type CallApi, type CallControlOptions } from './call-control';
+import type { UpstreamSocketFactory } from '../upstream';
+import { postCallAction, rejectStatusFor, type CallApi, type CallControlOptions } from './call-control';
+import { acceptLiveSipCall } from './live-sip-call';
+import type { LiveSideband } from '../http/live-sideband';
 import { verifyWebhook } from './webhook-signature';
 
 /** One header of the SIP INVITE. The caller's side wrote it: never trust it for authorization. */
@@ -73,8 +76,15 @@ export interface AcceptedSipCall<Identity extends RelayIdentity = RelayIdentity>
   readonly callId: string;
   /** The session the call was accepted with (the policy applied). */
   readonly session: Record<string, unknown>;
-  /** The sideband that runs the relay's session on the call, when the handler has a relay. */
+  /** The sideband that runs the relay's session on a Realtime call, when the handler has a relay. */
   readonly sideband: Sideband<Identity> | undefined;
+  /**
+   * The sideband beside a GPT-Live call, when the handler has a relay: it runs the relay's
+   * server tools and hangs the call up at its limit.
+   */
+  readonly liveSideband?: LiveSideband | undefined;
+  /** The seconds a GPT-Live call may last (its time limit, or what the budget pays for); undefined for no limit. */
+  readonly limitSeconds?: number | undefined;
 }
 
 /** Options of {@link createSipCallHandler}. */
@@ -85,10 +95,20 @@ export interface SipCallHandlerOptions<Identity extends RelayIdentity = RelayIde
   onCall: (call: IncomingSipCall<Identity>) => void | Promise<void>;
   /**
    * The relay core whose policy (locked session, voices, token cap, server tools), limits,
-   * budgets, concurrency and metrics apply to accepted Realtime calls, through a sideband.
+   * budgets, concurrency and metrics apply to accepted Realtime calls, through a sideband (or,
+   * when it speaks GPT-Live, to Live calls: see `liveRelay`).
    * @default undefined (calls are accepted as asked, without a sideband)
    */
   relay?: RelayCore<Identity>;
+  /** Opens the socket of a GPT-Live call's sideband (Workers, proxies). @default the `ws` package in Node, else the global WebSocket */
+  liveSidebandSocket?: UpstreamSocketFactory;
+  /**
+   * The relay whose Live policy (`live.session`, voices, server tools), limits, budgets and
+   * concurrency apply to accepted GPT-Live calls (a RelayCore with `live` set: one relay speaks
+   * one API). Without one, a Live call is accepted as asked and nothing watches it.
+   * @default `relay`, when it speaks Live
+   */
+  liveRelay?: RelayCore<Identity>;
   /** Sideband settings (`url`, `createWebSocket`, `maxCorrections`). @default {} */
   sideband?: Omit<SidebandOptions<Identity>, 'relay' | 'apiKey' | 'baseUrl' | 'fetch' | 'authHeaders' | 'onServerFrame'>;
   /**
@@ -156,13 +176,6 @@ function dtmfOf(frame: RelayFrame): SipDtmf | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The SIP status a refused admission is answered with. */
-function rejectStatusFor(code: RealtimeErrorCode): number {
-  if (code === 'VOXWIRE_CONCURRENCY_LIMIT') return 486; // Busy Here
-  if (code === 'VOXWIRE_BUDGET_EXHAUSTED') return 403;
-  return 503;
 }
 
 /**
@@ -313,8 +326,10 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
     throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'createSipCallHandler: `webhookSecret` must be the whsec_... secret of the webhook endpoint.', { path: 'webhookSecret' });
   }
   const relay = options.relay;
-  const logger = options.logger ?? relay?.settings.logger ?? consoleLogger;
-  const store = options.store ?? relay?.settings.store ?? new MemoryBudgetStore();
+  // One relay speaks one API: Live calls go to `liveRelay`, or to `relay` when that one speaks Live.
+  const liveRelay = options.liveRelay ?? (relay?.settings.live !== undefined ? relay : undefined);
+  const logger = options.logger ?? relay?.settings.logger ?? liveRelay?.settings.logger ?? consoleLogger;
+  const store = options.store ?? relay?.settings.store ?? liveRelay?.settings.store ?? new MemoryBudgetStore();
   const apis = new Set<CallApi>(options.apis ?? ['realtime']);
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
   // Kept past the replay window: a delivery older than that is refused by its timestamp anyway.
@@ -335,12 +350,21 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
       await postCallAction(control, call.api, call.callId, action, body);
     },
     accept: async (call, acceptOptions) => {
-      if (call.api === 'live') {
-        // GPT-Live: the session is the Live API's own (its sideband is a Live connection).
-        await postCallAction(control, 'live', call.callId, 'accept', { session: acceptOptions.session ?? {} });
-        return { callId: call.callId, session: (acceptOptions.session ?? {}) as Json, sideband: undefined };
-      }
       const identity = acceptOptions.identity ?? (await identify(call));
+      if (call.api === 'live') {
+        // GPT-Live: a Live session under a relay that speaks Live, and a Live sideband (`/attach`) for its tools and limits.
+        if (relay !== undefined && liveRelay === undefined) {
+          throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `call ${call.callId} is a GPT-Live call, and this handler's relay speaks the Realtime API: pass \`liveRelay\` (a RelayCore with \`live\` set) to govern Live calls`, { path: 'liveRelay' });
+        }
+        const live = await acceptLiveSipCall({ control, relay: liveRelay, logger, createSocket: options.liveSidebandSocket }, call.callId, (acceptOptions.session ?? {}) as Json, identity, {
+          dtmf: (digit) => call.emit('dtmf', { digit, receivedAt: undefined }),
+          ended: () => call.markEnded(),
+        });
+        return { callId: call.callId, session: live.session, sideband: undefined, liveSideband: live.sideband, limitSeconds: live.limitSeconds };
+      }
+      if (relay?.settings.live !== undefined) {
+        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `call ${call.callId} is a Realtime call, and this handler's relay speaks GPT-Live: give Realtime calls a Realtime relay (\`relay\`) and Live calls \`liveRelay\``, { path: 'relay' });
+      }
       let ticket: RelayTicket<Identity> | undefined;
       let policy = relay ? undefined : resolveBrowserPolicy({}, identity, logger);
       if (relay) {

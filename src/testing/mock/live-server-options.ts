@@ -88,8 +88,8 @@ export interface MockLiveServerAddress {
 export interface MockLiveConnectionInfo {
   /** Position in the log's `connection` numbering, from 0. */
   index: number;
-  /** `primary` (a `/v1/live/sessions` WebSocket), `webrtc` (a `POST /v1/live/sessions` call) or `sideband` (`/{id}/attach`). */
-  kind: 'primary' | 'webrtc' | 'sideband';
+  /** `primary` (a `/v1/live/sessions` WebSocket), `webrtc` (a `POST /v1/live/sessions` call), `sip` (an accepted phone call) or `sideband` (`/{id}/attach`). */
+  kind: 'primary' | 'webrtc' | 'sip' | 'sideband';
   /** The session it belongs to, once known. */
   sessionId: string;
   /** The key presented. */

@@ -32,6 +32,7 @@ import type { MockIdPrefix } from './ids';
 import { checkLiveServerOptions, resolveLiveSettings } from './live-server-options';
 import type { LiveSharedSettings, MockLiveConnectionInfo, MockLiveServerAddress, MockLiveServerOptions } from './live-server-options';
 import { MockLiveSession } from './live-session';
+import { MockLiveSipEndpoint } from './live-sip';
 import { LiveWebRTCEndpoint } from './live-webrtc';
 import { DEFAULT_REPLY_CLIP, FixtureReplyAudio } from './reply-audio';
 import type { MockSessionLink } from './session-link';
@@ -86,6 +87,8 @@ function bearerKey(credentials: MockCredentials): string | undefined {
 export class MockLiveServer {
   /** The recorded log of every event received and sent. */
   readonly log: EventLog;
+  /** The SIP side: `sip.placeCall()` posts a signed `live.transport.incoming` webhook; `/accept` starts the call's session. */
+  readonly sip: MockLiveSipEndpoint;
   readonly #options: MockLiveServerOptions;
   readonly #settings: LiveSharedSettings;
   readonly #clock: Clock;
@@ -130,6 +133,14 @@ export class MockLiveServer {
       acceptsKey: (key) => acceptsKey(options.apiKey, key),
       register: (info) => this.#register(info),
       open: (index, call) => this.#open(index, call).session,
+    });
+    this.sip = new MockLiveSipEndpoint({
+      clock: this.#clock,
+      checkKey: (key) => acceptsKey(options.apiKey, key),
+      open: (link, config, id) => this.#open(this.#register({ kind: 'sip', sessionId: id, open: true }).index, { link, config, id }).session,
+      toSidebands: (sessionId, event) => {
+        for (const [socket, connection] of this.#sessions.get(sessionId)?.sockets ?? []) this.#send(socket, connection, { event_id: this.#newId('event'), ...event });
+      },
     });
   }
 
@@ -180,6 +191,7 @@ export class MockLiveServer {
 
   /** Plain HTTP: `POST /v1/live/sessions` creates a WebRTC session; anything else is told to upgrade (426) or not found. */
   #onRequest(request: IncomingMessage, response: ServerResponse): void {
+    if (this.sip.handle(request, response)) return;
     if (request.method === 'POST' && request.url === LIVE_PATH) {
       const header = request.headers.authorization;
       const key = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
@@ -304,6 +316,7 @@ export class MockLiveServer {
     }
     this.#host.beginStop();
     this.#webrtc.close();
+    this.sip.close();
     for (const { session } of this.#sessions.values()) session.dispose();
     await this.#host.close();
     this.log.rejectWaiters('MockLiveServer stopped');

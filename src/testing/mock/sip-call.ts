@@ -1,7 +1,8 @@
 /**
  * One phone call placed on the mock's SIP side: it rings (a signed `realtime.call.incoming`
- * webhook was posted to the app), is accepted, rejected or referred through the calls
- * endpoints, and once accepted runs a {@link MockSession} whose media is a phone line: the
+ * webhook was posted to the app, or `live.transport.incoming` on `MockLiveServer`), is
+ * accepted, rejected or referred through the calls endpoints, and once accepted runs a session
+ * (a Realtime {@link MockSession}, or a GPT-Live one) whose media is a phone line: the
  * caller's audio goes in every 20 ms in real time (fixture speech, then the line's silence),
  * and the assistant's audio plays out in real time on the caller's earpiece, which counts what
  * was actually heard, so a barge-in is truncated to it. Sideband connections
@@ -12,7 +13,7 @@ import type { Clock } from '../../base/clock';
 import type { MockSession } from './session';
 import type { MockSessionLink } from './session-link';
 import { Playout } from './playout';
-import type { SidebandSink } from './webrtc-call';
+import type { MockCallSession, SidebandSink } from './webrtc-call';
 
 /** Where a placed call is. */
 export type MockSipCallState = 'ringing' | 'accepted' | 'rejected' | 'ended';
@@ -26,12 +27,16 @@ export interface MockSipInterruption {
 }
 
 /** What the call needs from its endpoint. */
-export interface MockSipCallInit {
+export interface MockSipCallInit<Session extends MockCallSession = MockSession> {
   callId: string;
   clock: Clock;
   /** Creates the call's session when it is accepted (the server's `attach`). */
-  attach: (link: MockSessionLink, session: Record<string, unknown>) => MockSession;
-  onEnded: (call: MockSipCall) => void;
+  attach: (link: MockSessionLink, session: Record<string, unknown>) => Session;
+  /** A key the caller pressed, for the session's API to report. */
+  pressDigit: (session: Session, digit: string) => void;
+  /** Ends the session with the call. @default session.handleClose() */
+  endSession?: (session: Session) => void;
+  onEnded: (call: MockSipCall<Session>) => void;
 }
 
 /** One 20 ms packet, as a phone line carries audio. */
@@ -40,7 +45,7 @@ const PACKET_MS = 20;
 const MAX_CATCH_UP_PACKETS = 50;
 
 /** A placed call. */
-export class MockSipCall {
+export class MockSipCall<Session extends MockCallSession = MockSession> {
   /** The call's id (`rtc_…`), as in the webhook. */
   readonly callId: string;
   /** The SIP status the app rejected with. */
@@ -51,12 +56,12 @@ export class MockSipCall {
   acceptedSession: Record<string, unknown> | undefined;
   /** Every barge-in the earpiece saw, in order. */
   readonly interruptions: MockSipInterruption[] = [];
-  readonly #init: MockSipCallInit;
+  readonly #init: MockSipCallInit<Session>;
   readonly #sidebands = new Set<SidebandSink>();
   /** Server events sent before any sideband joined, given to the first one. */
   #early: string[] = [];
   #state: MockSipCallState = 'ringing';
-  #session: MockSession | undefined;
+  #session: Session | undefined;
   #waiters: Array<{ states: readonly MockSipCallState[]; resolve: () => void }> = [];
   // The caller's side of the line.
   #speech: Array<{ pcm: Int16Array; sampleRate: number; offset: number; done: () => void }> = [];
@@ -66,7 +71,7 @@ export class MockSipCall {
   #startedAt = 0;
   #ticks = 0;
 
-  constructor(init: MockSipCallInit) {
+  constructor(init: MockSipCallInit<Session>) {
     this.#init = init;
     this.callId = init.callId;
   }
@@ -77,7 +82,7 @@ export class MockSipCall {
   }
 
   /** The call's session, once accepted. */
-  get session(): MockSession | undefined {
+  get session(): Session | undefined {
     return this.#session;
   }
 
@@ -101,11 +106,13 @@ export class MockSipCall {
     return new Promise((resolve) => this.#speech.push({ pcm, sampleRate, offset: 0, done: resolve }));
   }
 
-  /** The caller presses a key: the session reports `input_audio_buffer.dtmf_event_received`. */
+  /**
+   * The caller presses a key: the session reports it (Realtime:
+   * `input_audio_buffer.dtmf_event_received`; GPT-Live: `transport.dtmf.received` on its sidebands).
+   */
   pressDigit(digit: string): void {
     if (!/^[0-9*#A-D]$/.test(digit)) throw new Error(`not a DTMF key: ${JSON.stringify(digit)}`);
-    // The API's event has no event_id (the official example's shape).
-    this.#session?.send({ type: 'input_audio_buffer.dtmf_event_received', event: digit, received_at: Math.floor(this.#init.clock.now() / 1000) } as never);
+    if (this.#session !== undefined) this.#init.pressDigit(this.#session, digit);
   }
 
   /** The caller hangs up. */
@@ -156,7 +163,11 @@ export class MockSipCall {
     for (const speech of this.#speech.splice(0)) speech.done();
     for (const sideband of [...this.#sidebands]) sideband.close(1000, 'call ended');
     this.#sidebands.clear();
-    if (wasAccepted) this.#session?.handleClose();
+    const session = this.#session;
+    if (wasAccepted && session !== undefined) {
+      if (this.#init.endSession !== undefined) this.#init.endSession(session);
+      else session.handleClose();
+    }
     this.#init.onEnded(this);
   }
 

@@ -4,11 +4,9 @@
  * INVITE when asked) and answers the calls endpoints the app uses on it:
  * `POST /v1/realtime/calls/{call_id}/accept` (the session, validated strictly as the API does),
  * `/reject` (`status_code`, 603 when omitted), `/refer` (`target_uri`) and `/hangup`. Webhooks
- * are signed the Standard Webhooks way with `node:crypto`, independently of the server kit's
- * verifier.
+ * are signed the Standard Webhooks way (`webhook-delivery.ts`).
  */
 
-import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../base/clock';
 import { DEFAULT_MODEL } from '../../base/defaults';
@@ -18,8 +16,11 @@ import type { MockSession } from './session';
 import type { MockSessionLink } from './session-link';
 import type { MockSessionDefaults } from './session-config';
 import { MockSipCall } from './sip-call';
-import type { SidebandSink } from './webrtc-call';
+import type { MockCallSession, SidebandSink } from './webrtc-call';
+import { deliverWebhook, randomToken, type MockWebhookDelivery, type MockWebhookTarget } from './webhook-delivery';
 import { bearerOf, HttpError } from './webrtc-endpoint';
+
+export type { MockWebhookDelivery } from './webhook-delivery';
 
 /** What the endpoint needs from the server it is mounted on. */
 export interface MockSipEndpointHost {
@@ -31,11 +32,7 @@ export interface MockSipEndpointHost {
 }
 
 /** Options of {@link MockSipEndpoint.placeCall}. */
-export interface MockPlaceCallOptions {
-  /** The app's webhook URL. */
-  webhookUrl: string;
-  /** The webhook endpoint's secret (`whsec_<base64>`) the mock signs with. */
-  webhookSecret: string;
+export interface MockPlaceCallOptions extends MockWebhookTarget {
   /** The caller's `From` header. @default '"Test Caller" <sip:+15550100@example.com>;tag=mock' */
   from?: string;
   /** The `To` header. @default '<sip:+15550199@sip.api.openai.com>' */
@@ -53,26 +50,13 @@ export interface MockPlaceCallOptions {
    * @default false
    */
   alsoLive?: boolean;
-  /** Deliver each webhook this many times (a retry after a lost acknowledgement). @default 1 */
-  deliveries?: number;
-}
-
-/** What the app answered to each webhook delivery. */
-export interface MockWebhookDelivery {
-  /** The webhook event type (`realtime.call.incoming`, `live.transport.incoming`). */
-  type: string;
-  /** Its `webhook-id` header. */
-  webhookId: string;
-  /** The HTTP status the app answered. */
-  status: number;
-  /** The body the app answered. */
-  body: string;
 }
 
 const CALL_PATH = /^\/v1\/realtime\/calls\/([^/]+)\/(accept|reject|refer|hangup)$/;
 const MAX_BODY_BYTES = 1024 * 1024;
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+/** A calls-endpoint request's JSON object body (empty: `{}`), refused as the API does. */
+export async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -92,14 +76,65 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   return body as Record<string, unknown>;
 }
 
-/** Standard Webhooks signing, with node:crypto. */
-function sign(secret: string, id: string, timestamp: number, body: string): string {
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+/** The INVITE's headers a placed call's webhook carries: From, To, a fresh Call-ID, then the extra ones. */
+export function inviteHeaders(options: Pick<MockPlaceCallOptions, 'from' | 'to' | 'sipHeaders'>): Array<{ name: string; value: string }> {
+  return [
+    { name: 'From', value: options.from ?? '"Test Caller" <sip:+15550100@example.com>;tag=mock' },
+    { name: 'To', value: options.to ?? '<sip:+15550199@sip.api.openai.com>' },
+    { name: 'Call-ID', value: `${randomToken(16)}@mock.invalid` },
+    ...(options.sipHeaders ?? []),
+  ];
 }
 
-function randomToken(length: number): string {
-  return randomBytes(length).toString('hex').slice(0, length);
+/** How {@link answerCallAction} finds a call and checks what it is sent. */
+export interface CallActionHost<Session extends MockCallSession> {
+  /** True when a standard key may use the API. */
+  checkKey(key: string | undefined): Promise<boolean> | boolean;
+  /** The call the path names, if any. */
+  find(): MockSipCall<Session> | undefined;
+  /** The error for a call that does not exist or has ended. */
+  notFound(): HttpError;
+  /** The session of an accept body, validated as the API does (throws an HttpError). */
+  validateAccept(body: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * Answers one calls-endpoint request (`accept`, `reject`, `refer`, `hangup`) on a SIP call, as
+ * the API does: a standard key, a JSON body, the call's state checked, the action done.
+ */
+export function answerCallAction<Session extends MockCallSession>(request: IncomingMessage, response: ServerResponse, path: string, action: string, host: CallActionHost<Session>): void {
+  const answer = async (): Promise<void> => {
+    if (request.method !== 'POST') throw new HttpError(405, `Use POST for ${path}.`, 'method_not_allowed');
+    const key = bearerOf(request);
+    if (key?.startsWith('ek_') || !(await host.checkKey(key))) throw new HttpError(401, key === undefined ? "You didn't provide an API key." : 'Incorrect API key provided.', 'invalid_api_key');
+    const body = await readJson(request);
+    const call = host.find();
+    if (!call || call.state === 'ended' || call.state === 'rejected') throw host.notFound();
+    if (action === 'accept') {
+      if (call.state !== 'ringing') throw new HttpError(400, 'The call was already accepted.', 'call_already_accepted');
+      call.accept(host.validateAccept(body));
+    } else if (action === 'reject') {
+      if (call.state !== 'ringing') throw new HttpError(400, 'Only a ringing call can be rejected.', 'call_not_ringing');
+      const status = body.status_code ?? 603;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 699) throw new HttpError(400, "Invalid 'status_code': a SIP status from 300 to 699.", 'invalid_value', 'status_code');
+      call.reject(status);
+    } else if (action === 'refer') {
+      if (call.state !== 'accepted') throw new HttpError(400, 'Only an active call can be transferred.', 'call_not_active');
+      if (typeof body.target_uri !== 'string' || body.target_uri.trim() === '') throw new HttpError(400, "Missing required parameter: 'target_uri'.", 'missing_required_parameter', 'target_uri');
+      call.referTarget = body.target_uri;
+      call.end();
+    } else {
+      call.end();
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end('{}');
+  };
+  answer().catch((error: unknown) => {
+    const failure = error instanceof HttpError ? error : new HttpError(500, `The mock failed: ${error instanceof Error ? error.message : String(error)}`, null, null, 'server_error');
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(failure.status, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } }));
+  });
 }
 
 /** The mock's SIP calls. The server routes `/v1/realtime/calls/{id}/...` requests here first. */
@@ -134,15 +169,12 @@ export class MockSipEndpoint {
       clock: this.#host.clock,
       attach: (link, session) =>
         this.#host.attach(link, { url: '/v1/realtime/calls', model: typeof session.model === 'string' ? session.model : DEFAULT_MODEL, callId, headers: {}, session: session as MockSessionDefaults }),
+      // The API's event has no event_id (the official example's shape).
+      pressDigit: (session, digit) => session.send({ type: 'input_audio_buffer.dtmf_event_received', event: digit, received_at: Math.floor(this.#host.clock.now() / 1000) } as never),
       onEnded: () => undefined,
     });
     this.#calls.set(callId, call);
-    const sipHeaders = [
-      { name: 'From', value: options.from ?? '"Test Caller" <sip:+15550100@example.com>;tag=mock' },
-      { name: 'To', value: options.to ?? '<sip:+15550199@sip.api.openai.com>' },
-      { name: 'Call-ID', value: `${randomToken(16)}@mock.invalid` },
-      ...(options.sipHeaders ?? []),
-    ];
+    const sipHeaders = inviteHeaders(options);
     const nowSeconds = Math.floor(this.#host.clock.now() / 1000);
     const events = [{ id: `evt_${randomToken(24)}`, object: 'event', type: 'realtime.call.incoming', created_at: nowSeconds, data: { call_id: callId, sip_headers: sipHeaders, sip_media_security: 'srtp' } }];
     if (options.alsoLive) {
@@ -154,24 +186,8 @@ export class MockSipEndpoint {
   }
 
   /** Posts one signed webhook `deliveries` times (the same webhook-id each time). */
-  async deliver(options: Pick<MockPlaceCallOptions, 'webhookUrl' | 'webhookSecret' | 'deliveries'>, event: Record<string, unknown>): Promise<void> {
-    const body = JSON.stringify(event);
-    const webhookId = `wh_${randomToken(32)}`;
-    for (let attempt = 0; attempt < (options.deliveries ?? 1); attempt++) {
-      const timestamp = Math.floor(this.#host.clock.now() / 1000);
-      const response = await fetch(options.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)',
-          'webhook-id': webhookId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': sign(options.webhookSecret, webhookId, timestamp, body),
-        },
-        body,
-      });
-      this.deliveries.push({ type: String(event.type), webhookId, status: response.status, body: await response.text() });
-    }
+  async deliver(options: MockWebhookTarget, event: Record<string, unknown>): Promise<void> {
+    this.deliveries.push(...(await deliverWebhook(options, event, this.#host.clock)));
   }
 
   /** Joins a sideband to an accepted call; undefined for an unknown one. */
@@ -197,37 +213,11 @@ export class MockSipEndpoint {
     const action = match[2]!;
     // A WebRTC call's hangup is the WebRTC endpoint's.
     if (action === 'hangup' && !this.#calls.has(callId)) return false;
-    const answer = async (): Promise<void> => {
-      if (request.method !== 'POST') throw new HttpError(405, `Use POST for ${path}.`, 'method_not_allowed');
-      const key = bearerOf(request);
-      if (key?.startsWith('ek_') || !(await this.#host.checkKey(key))) throw new HttpError(401, key === undefined ? "You didn't provide an API key." : 'Incorrect API key provided.', 'invalid_api_key');
-      const body = await readJson(request);
-      const call = this.#calls.get(callId);
-      if (!call || call.state === 'ended' || call.state === 'rejected') throw new HttpError(404, 'No session found for the provided call_id', 'call_id_not_found', 'call_id');
-      if (action === 'accept') {
-        if (call.state !== 'ringing') throw new HttpError(400, 'The call was already accepted.', 'call_already_accepted');
-        call.accept(this.#validateSession(body));
-      } else if (action === 'reject') {
-        if (call.state !== 'ringing') throw new HttpError(400, 'Only a ringing call can be rejected.', 'call_not_ringing');
-        const status = body.status_code ?? 603;
-        if (typeof status !== 'number' || !Number.isInteger(status) || status < 300 || status > 699) throw new HttpError(400, "Invalid 'status_code': a SIP status from 300 to 699.", 'invalid_value', 'status_code');
-        call.reject(status);
-      } else if (action === 'refer') {
-        if (call.state !== 'accepted') throw new HttpError(400, 'Only an active call can be transferred.', 'call_not_active');
-        if (typeof body.target_uri !== 'string' || body.target_uri.trim() === '') throw new HttpError(400, "Missing required parameter: 'target_uri'.", 'missing_required_parameter', 'target_uri');
-        call.referTarget = body.target_uri;
-        call.end();
-      } else {
-        call.end();
-      }
-      response.writeHead(200, { 'Content-Type': 'application/json' });
-      response.end('{}');
-    };
-    answer().catch((error: unknown) => {
-      const failure = error instanceof HttpError ? error : new HttpError(500, `The mock failed: ${error instanceof Error ? error.message : String(error)}`, null, null, 'server_error');
-      if (response.headersSent) return void response.destroy();
-      response.writeHead(failure.status, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } }));
+    answerCallAction(request, response, path, action, {
+      checkKey: (key) => this.#host.checkKey(key),
+      find: () => this.#calls.get(callId),
+      notFound: () => new HttpError(404, 'No session found for the provided call_id', 'call_id_not_found', 'call_id'),
+      validateAccept: (body) => this.#validateSession(body),
     });
     return true;
   }

@@ -6,8 +6,6 @@
  * key, and the app hangs up. Also: retries, the second API's webhook, forged and stale
  * deliveries.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { silentLogger } from '../../../src/base/logger';
@@ -19,30 +17,11 @@ import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { defineTool } from '../../../src/tools/define-tool';
 import { useCleanup } from '../../helpers/cleanup';
+import { serveWebhookHandler } from './webhook-server';
 
 const KEY = 'sk-test-sip';
 const SECRET = `whsec_${Buffer.from('a test webhook secret of 32 byte').toString('base64')}`;
 const { stoppers, startMock } = useCleanup();
-
-/** Serves a Web-standard handler on loopback, body included (as any Node adapter would). */
-async function serve(handler: (request: Request) => Promise<Response>): Promise<string> {
-  const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === 'string') headers.set(name, value);
-      const request = new Request(`http://127.0.0.1${incoming.url ?? '/'}`, { method: incoming.method ?? 'GET', headers, ...(incoming.method === 'POST' ? { body: Buffer.concat(chunks) } : {}) });
-      void handler(request).then(async (response) => {
-        outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-        outgoing.end(await response.text());
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stoppers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/openai`;
-}
 
 async function setup(options: { relay?: Partial<RelayCoreOptions>; handler?: Partial<SipCallHandlerOptions>; scenario?: ReturnType<typeof createScenario> } = {}) {
   const { server, url } = await startMock({ auth: { apiKey: KEY }, ...(options.scenario ? { scenario: options.scenario.build() } : {}) });
@@ -62,7 +41,7 @@ async function setup(options: { relay?: Partial<RelayCoreOptions>; handler?: Par
     },
     ...options.handler,
   });
-  const webhookUrl = await serve(handler);
+  const webhookUrl = await serveWebhookHandler(handler, stoppers);
   return { server, relay, calls, webhookUrl, baseUrl };
 }
 
