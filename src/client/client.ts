@@ -11,9 +11,8 @@ import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import type { ClientEventInput } from '../events/client-events';
 import type { ConversationItemInput } from '../events/items';
 import { normalizeSessionConfig } from '../events/legacy-session';
-import { readVoxwireEvent } from '../events/parse';
+import { readVoxwireEvent } from '../events/voxwire-event-read';
 import type { ResponseCreateParams } from '../events/response';
-import { serializeClientEvent } from '../events/serialize';
 import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
 import type { SessionConfigInput } from '../events/session-input';
@@ -709,7 +708,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * then about fields it does not know), so a wrong request throws now with nothing held.
    */
   #check(event: ClientEventInput): void {
-    serializeClientEvent(event, { strict: this.#config.strict });
+    realtimeProtocol.serialize(event, { strict: this.#config.strict });
   }
 
   /** Writes one `conversation.item.create`; returns its `event_id`. */

@@ -18,9 +18,9 @@
  */
 
 // Parse and serialize.
-export { parseServerEvent, parseClientEvent } from './parse';
+export { parseClientEvent } from './parse';
+export { parseServerEvent, serializeClientEvent } from './realtime-codec';
 export type { ParseOptions, ParseResult, ServerEventParseResult, ClientEventParseResult } from './parse';
-export { serializeClientEvent } from './serialize';
 export type { SerializeOptions } from './serialize';
 export type { ClientEventWarning } from './issues';
 export { createEventId } from './event-id';

@@ -6,20 +6,19 @@
  * assigned through the prototype setter. Validation runs the validators generated from the
  * zod schemas (`./generated/validators.ts`), so parsing never loads zod.
  */
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
 import { runCheck } from './check';
 import type { Check } from './check';
 import type { ClientEventInput, UnknownClientEvent } from './client-events';
 import { decodeUtf8, exceedsUtf8Bytes, isArrayBuffer } from './frame';
 import type { FrameData } from './frame';
-import { clientEventValidators, serverEventValidators, voxwireEventValidators } from './generated/validators';
+import { clientEventValidators } from './generated/validators';
 import { describeError, describeValue, reportWarnings, summarizeIssues, triageIssues } from './issues';
 import type { ClientEventWarning } from './issues';
 import type { ServerEvent, UnknownServerEvent } from './server-events';
-import type { VoxwireEventMap, VoxwireEventType } from './voxwire-events';
 
-/** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
+/** Options of `parseServerEvent` and {@link parseClientEvent}. */
 export interface ParseOptions {
   /**
    * Largest frame accepted, in UTF-8 bytes; a larger one is refused with
@@ -76,7 +75,7 @@ export type ParseResult<Event, Unknown = UnknownServerEvent> =
       error: RealtimeError;
     };
 
-/** The result of {@link parseServerEvent}. */
+/** The result of `parseServerEvent`. */
 export type ServerEventParseResult = ParseResult<ServerEvent, UnknownServerEvent>;
 
 /** The result of {@link parseClientEvent}. */
@@ -198,29 +197,6 @@ export function parseFrame(
 }
 
 /**
- * Parses and validates one frame from the server. Never throws.
- *
- * @param data - a text frame, a binary frame (ArrayBuffer / Uint8Array / Buffer) or an
- * already-parsed object.
- * @returns `{ ok: true, known: true, event }` for a valid GA server event,
- * `{ ok: true, known: false, event }` for a JSON object with an unknown string `type`, and
- * `{ ok: false, error }` otherwise (see {@link ParseResult}).
- *
- * @example
- * ```ts
- * socket.onmessage = (message) => {
- *   const result = parseServerEvent(message.data);
- *   if (!result.ok) return log.warn(result.error.message);
- *   if (result.known && result.event.type === 'response.output_audio.delta') play(result.event.delta);
- * };
- * ```
- */
-export function parseServerEvent(data: FrameData, options?: ParseOptions): ServerEventParseResult {
-  const max = options?.maxFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES;
-  return parseFrame(data, 'server', serverEventValidators, max) as ServerEventParseResult;
-}
-
-/**
  * Parses and validates one frame a client sent (what a relay or the mock server receives).
  * Never throws. What is known to be wrong (beta names, misspellings, wrong types, missing
  * fields) fails with a message naming the field and its GA name; a field, enum value or `type`
@@ -232,15 +208,4 @@ export function parseServerEvent(data: FrameData, options?: ParseOptions): Serve
 export function parseClientEvent(data: FrameData, options?: ParseOptions): ClientEventParseResult {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
   return parseFrame(data, 'client', clientEventValidators, max, options) as ClientEventParseResult;
-}
-
-/**
- * A relay `voxwire.*` event (delivered as an unknown server event: it is not OpenAI's) checked
- * against its schema, or undefined when it is another type or malformed (the caller passes it
- * on whole).
- */
-export function readVoxwireEvent<Type extends VoxwireEventType>(event: { type: string }, type: Type): VoxwireEventMap[Type] | undefined {
-  if (event.type !== type) return undefined;
-  const check = voxwireEventValidators.get(type) as Check;
-  return runCheck(check, event).issues.length === 0 ? (event as unknown as VoxwireEventMap[Type]) : undefined;
 }

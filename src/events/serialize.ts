@@ -10,11 +10,11 @@ import type { ClientEventInput } from './client-events';
 import { createEventId } from './event-id';
 import type { EventIdGenerator } from './event-id';
 import { exceedsUtf8Bytes } from './frame';
-import { clientEventValidators, serverEventValidators } from './generated/validators';
+import { clientEventValidators } from './generated/validators';
 import { describeError, describeValue, reportWarnings, summarizeIssues, triageIssues } from './issues';
 import type { ClientEventWarning } from './issues';
 
-/** Options of {@link serializeClientEvent}. */
+/** Options of `serializeClientEvent`. */
 export interface SerializeOptions {
   /**
    * Generates the `event_id` of an event that has none.
@@ -48,10 +48,11 @@ const CLIENT_TYPE_HINTS: Readonly<Record<string, string>> = {
     "transcription_session.update is not part of the GA protocol; send session.update with session.type 'transcription'",
 };
 
-function unknownTypeMessage(type: string): string {
+/** Why `type` is no client event; `serverTypes` (the server event table, when loaded) tells a server event apart. */
+function unknownTypeMessage(type: string, serverTypes: ReadonlyMap<string, unknown> | undefined): string {
   const hint = Object.hasOwn(CLIENT_TYPE_HINTS, type) ? CLIENT_TYPE_HINTS[type] : undefined;
   if (hint !== undefined) return `unknown client event type '${type}' (${hint})`;
-  if (serverEventValidators.has(type)) return `'${type}' is a server event; clients cannot send it`;
+  if (serverTypes?.has(type)) return `'${type}' is a server event; clients cannot send it`;
   return `unknown client event type ${describeValue(type)} (GA client events: ${[...clientEventValidators.keys()].join(', ')})`;
 }
 
@@ -144,24 +145,13 @@ function jsonCopy(event: unknown, type: string): unknown {
 }
 
 /**
- * Validates an outgoing client event against the GA schema, fills a missing `event_id`, and
- * returns the JSON text to send. What is known to be wrong is refused; what is only new (a field,
- * enum value or `type` the schemas do not know) is sent as given with one `onWarning` call each,
- * unless `strict` is set.
- *
- * @throws `RealtimeError` (from `voxwire`) with code `VOXWIRE_INVALID_CLIENT_EVENT` when the event is
- * invalid (the message names the field and the fix, e.g. "session.update rejected: unknown
- * field `session.modalities` (GA uses `session.output_modalities`)"), or
- * `VOXWIRE_FRAME_TOO_LARGE` when the frame exceeds `maxFrameBytes`. Nothing else.
- *
- * @example
- * ```ts
- * socket.send(serializeClientEvent({ type: 'input_audio_buffer.append', audio: base64Chunk }));
- * ```
+ * `serializeClientEvent` given the server event table, or undefined while it is not loaded
+ * (`realtimeProtocol` loads it with the connection): it only tells a server event's `type` sent
+ * by mistake apart from an unknown one.
  */
-export function serializeClientEvent(event: ClientEventInput, options?: SerializeOptions): string {
+export function serializeRealtimeEvent(event: unknown, options: SerializeOptions | undefined, serverTypes: ReadonlyMap<string, unknown> | undefined): string {
   try {
-    return serializeWith(event, options, clientEventValidators, unknownTypeMessage);
+    return serializeWith(event, options, clientEventValidators, (type) => unknownTypeMessage(type, serverTypes));
   } catch (error) {
     if (error instanceof RealtimeError) throw error;
     // A throwing getter or Proxy in the caller's object.

@@ -103,6 +103,13 @@ export interface TransportMedia {
  * only the validators of the protocol it speaks: the client gives its own at `connect()`.
  */
 export interface TransportProtocol {
+  /**
+   * Loads what `parse` needs, when it loads on demand (the Realtime protocol's server event
+   * tables); a transport awaits it in `connect()` before it opens anything. Rejects with
+   * `VOXWIRE_CONNECTION_FAILED` when it cannot load (retried on the next call).
+   * @default nothing to load
+   */
+  load?(): Promise<void>;
   /** Parses one server frame. Never throws. */
   parse(data: FrameData, options: ParseOptions): ParseResult<unknown, unknown>;
   /** Validates and serializes one client event. Throws `RealtimeError` when it is invalid. */

@@ -136,7 +136,8 @@ export class WebRTCTransport extends EventEmitter<TransportEvents> implements Tr
     // No protocol of its own: a client gives its own, so an app bundles one protocol's tables.
     this.#protocol = this.#options.protocol ?? options.protocol;
     if (!this.#protocol) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebRTCTransport.connect(): no protocol; pass `protocol` (e.g. realtimeProtocol) or connect through a client.');
-    const key = await resolveApiKey(this.#options.apiKey);
+    // The protocol's parser loads (on the first connect) while the key resolves.
+    const [key] = await Promise.all([resolveApiKey(this.#options.apiKey), this.#protocol.load?.()]);
     if (key !== undefined && (typeof key !== 'string' || key === '')) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${key === '' ? 'an empty string' : typeof key}, expected a key.`);
     }

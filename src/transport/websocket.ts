@@ -240,7 +240,8 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     // No protocol of its own: a client gives its own, so an app bundles one protocol's tables.
     this.#protocol = this.#options.protocol ?? options.protocol;
     if (!this.#protocol) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebSocketTransport.connect(): no protocol; pass `protocol` (e.g. realtimeProtocol) or connect through a client.');
-    const key = await resolveApiKey(this.#options.apiKey);
+    // The protocol's parser loads (on the first connect) while the key resolves.
+    const [key] = await Promise.all([resolveApiKey(this.#options.apiKey), this.#protocol.load?.()]);
     if (key !== undefined && typeof key !== 'string') {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${typeof key}, expected a string.`);
     }

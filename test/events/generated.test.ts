@@ -9,12 +9,12 @@ import type { Check } from '../../src/events/check';
 import {
   clientEventValidators,
   realtimeSessionConfigValidator,
-  serverEventValidators,
   voxwireEventValidators,
   sessionConfigInputValidator,
   transcriptionSessionConfigInputValidator,
   transcriptionSessionConfigValidator,
 } from '../../src/events/generated/validators';
+import { serverEventValidators } from '../../src/events/realtime-codec';
 import { liveClientEventValidators, liveServerEventValidators, liveSessionConfigValidator } from '../../src/events/generated/live-validators';
 import { summarizeIssues } from '../../src/events/issues';
 import { liveClientEventSchemas, liveServerEventSchemas, liveSessionConfigSchema } from '../../src/events/live';

@@ -15,7 +15,7 @@ import {
   serializeLiveClientEvent,
 } from '../../src/events/live';
 import type { LiveClientEvent } from '../../src/events/live';
-import { parseServerEvent } from '../../src/events/parse';
+import { parseServerEvent } from '../../src/events/realtime-codec';
 import { repoRoot } from './examples';
 
 interface Example {

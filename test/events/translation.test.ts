@@ -4,8 +4,7 @@ import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/events/check';
 import { translationClientEventValidators, translationServerEventValidators } from '../../src/events/generated/translation-validators';
-import { parseServerEvent } from '../../src/events/parse';
-import { serializeClientEvent } from '../../src/events/serialize';
+import { parseServerEvent, serializeClientEvent } from '../../src/events/realtime-codec';
 import {
   parseTranslationClientEvent,
   parseTranslationServerEvent,

@@ -4,7 +4,7 @@
  * (`invalid`), and lets a test take events in order.
  */
 import WebSocket from 'ws';
-import { parseServerEvent } from '../../src/events/parse';
+import { parseServerEvent } from '../../src/events/realtime-codec';
 
 export type AnyEvent = { type: string; [key: string]: any };
 

@@ -14,11 +14,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const REALTIME_VALIDATORS = 'src/events/generated/validators.ts';
+const REALTIME_SERVER_VALIDATORS = 'src/events/generated/server-validators.ts';
 const LIVE_VALIDATORS = 'src/events/generated/live-validators.ts';
 const TRANSLATION_VALIDATORS = 'src/events/generated/translation-validators.ts';
 
-/** The source modules an app built from `code` runs at start. */
-async function modulesAtLoad(code: string): Promise<Set<string>> {
+/** The source modules an app built from `code` runs at start, and those it loads on demand. */
+async function bundleModules(code: string): Promise<{ atStart: Set<string>; onDemand: Set<string> }> {
   const result = await build({
     stdin: { contents: code, resolveDir: root, loader: 'ts', sourcefile: 'app.ts' },
     bundle: true,
@@ -31,7 +32,8 @@ async function modulesAtLoad(code: string): Promise<Set<string>> {
     logLevel: 'silent',
   });
   const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined);
+  // The app's own chunk (chunks behind a dynamic `import()` are entry points too).
+  const entry = Object.keys(outputs).find((path) => /(^|\/)app\.ts$/.test(outputs[path]?.entryPoint ?? ''));
   const atLoad = new Set<string>();
   const walk = (path: string): void => {
     if (atLoad.has(path)) return;
@@ -39,9 +41,15 @@ async function modulesAtLoad(code: string): Promise<Set<string>> {
     for (const imported of outputs[path]?.imports ?? []) if (!imported.external && imported.kind !== 'dynamic-import') walk(imported.path);
   };
   if (entry !== undefined) walk(entry);
-  const modules = new Set<string>();
-  for (const path of atLoad) for (const input of Object.keys(outputs[path]?.inputs ?? {})) modules.add(input);
-  return modules;
+  const atStart = new Set<string>();
+  const onDemand = new Set<string>();
+  for (const [path, output] of Object.entries(outputs)) for (const input of Object.keys(output.inputs)) (atLoad.has(path) ? atStart : onDemand).add(input);
+  return { atStart, onDemand };
+}
+
+/** The source modules an app built from `code` runs at start. */
+async function modulesAtLoad(code: string): Promise<Set<string>> {
+  return (await bundleModules(code)).atStart;
 }
 
 describe('each app loads the validators of its own protocol only', () => {
@@ -61,8 +69,15 @@ describe('each app loads the validators of its own protocol only', () => {
   it('a Realtime app (RealtimeClient + WebSocketTransport + defineTool) loads no Live validators', async () => {
     const modules = await modulesAtLoad("export { RealtimeClient, WebSocketTransport, defineTool } from './src/index';");
     expect(modules.has(REALTIME_VALIDATORS)).toBe(true);
+    expect(modules.has(REALTIME_SERVER_VALIDATORS)).toBe(false);
     expect(modules.has(LIVE_VALIDATORS)).toBe(false);
     expect(modules.has(TRANSLATION_VALIDATORS)).toBe(false);
+  });
+
+  it('a Realtime app loads the server event tables with the connection, not at start (issue 12)', async () => {
+    const { atStart, onDemand } = await bundleModules("export { RealtimeClient, WebSocketTransport, defineTool } from './src/index';");
+    expect(atStart.has(REALTIME_SERVER_VALIDATORS)).toBe(false);
+    expect(onDemand.has(REALTIME_SERVER_VALIDATORS)).toBe(true);
   });
 
   it('a translation app (TranslationClient + WebRTCTransport) loads neither', async () => {

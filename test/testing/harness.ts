@@ -3,7 +3,7 @@
  * each test, and check that everything the mock sent is a valid GA server event.
  */
 import { afterEach, expect } from 'vitest';
-import { parseServerEvent } from '../../src/events/parse';
+import { parseServerEvent } from '../../src/events/realtime-codec';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import type { MockRealtimeServerOptions } from '../../src/testing/mock/server-options';

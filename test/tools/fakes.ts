@@ -5,7 +5,8 @@
  */
 import type { Clock } from '../../src/base/clock';
 import type { ClientEventInput } from '../../src/events/client-events';
-import { parseClientEvent, parseServerEvent } from '../../src/events/parse';
+import { parseClientEvent } from '../../src/events/parse';
+import { parseServerEvent } from '../../src/events/realtime-codec';
 import type { ResponseCreateParams } from '../../src/events/response';
 import type { ServerEvent } from '../../src/events/server-events';
 import type { ToolChoiceSetting, ToolHost } from '../../src/tools/dispatcher';

@@ -10,7 +10,7 @@ import { SESSION_ACTIVITY_EVENT_TYPES } from '../../base/session-limits';
 import { CLOSE_CODES } from '../../base/errors';
 import type { Logger } from '../../base/logger';
 import type { ClientEventInput } from '../../events/client-events';
-import { parseServerEvent } from '../../events/parse';
+import { parseServerEvent } from '../../events/realtime-codec';
 import type { ResponseCreateParams, Usage } from '../../events/response';
 import { parseTranslationServerEvent } from '../../events/translation-parse';
 import { RELAY_EVENT_ID_PREFIX, relayEventId } from './ids';
