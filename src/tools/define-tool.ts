@@ -3,7 +3,7 @@
  * does the rest: declares it to the model, validates arguments, runs it, answers the model.
  */
 import { RealtimeError } from '../base/errors';
-import { parseToolArguments, type ToolArgumentsResult } from './arguments';
+import type { ToolArgumentsResult } from './arguments';
 import { isDeferredJsonSchema, resolveToolJsonSchema, type DeferredJsonSchema, type JsonSchemaObject } from './json-schema';
 import type { StandardSchemaV1 } from './standard-schema';
 import type { ToolApprovalContext, ToolContext } from './tool-context';
@@ -221,7 +221,9 @@ export function defineTool<Parameters extends ToolParameters>(definition: ToolDe
     prepare: () => (deferred === undefined ? Promise.resolve() : deferred.load()),
     timeoutMs,
     needsApproval: needsApproval as ToolApprovalPolicy<Args>,
-    parseArguments: (argumentsJson) => parseToolArguments(argumentsJson, validator),
+    // Loaded with the first call: an app that declares tools does not ship the parser at start
+    // (the dispatcher that calls it loads on demand too).
+    parseArguments: async (argumentsJson) => (await import('./arguments')).parseToolArguments(argumentsJson, validator),
     execute: execute as (args: Args, context: ToolContext) => unknown,
   };
   if (deferred !== undefined) {

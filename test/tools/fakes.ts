@@ -230,8 +230,13 @@ export function callEvents(call: CallSpec): ServerEvent[] {
   return [outputItemAdded(call), conversationItemAdded({ ...call, arguments: '' }, 'in_progress'), argumentsDone(call), outputItemDone(call)];
 }
 
-/** Lets pending promise callbacks run (validation, execute, approval are async). */
+/**
+ * Lets pending promise callbacks run (validation, execute, approval are async). A tool's argument
+ * parser loads with the first call (src/tools/define-tool.ts): waited for here first, so the
+ * count of turns below holds from the first test on.
+ */
 export async function settle(): Promise<void> {
+  await import('../../src/tools/arguments');
   for (let i = 0; i < 10; i++) await Promise.resolve();
   await new Promise((resolve) => setImmediate(resolve));
 }
