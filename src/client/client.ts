@@ -4,7 +4,6 @@ import { DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE, DEFAULT_TOOL_TIMEOUT_MS, DEFAULT_UP
 import { CLOSE_CODES, RealtimeError } from '../base/errors';
 import type { Logger } from '../base/logger';
 import type { ModelWarning } from '../base/model-lifecycle';
-import { SESSION_ACTIVITY_EVENT_TYPES, SessionLimits } from '../base/session-limits';
 import { UsageMeter } from '../base/usage';
 import type { UsageTotals } from '../base/usage';
 import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
@@ -29,6 +28,7 @@ import type { ClientState, InterruptionInfo, RealtimeClientEvents, SessionEnding
 import { resolveClientOptions } from './client-options';
 import { Connection, safeEmitter } from './connection';
 import type { SafeEmit } from './connection';
+import { LazySessionLimits } from './lazy-session-limits';
 import type { ConnectOptions, RealtimeClientOptions, ResolvedClientOptions, SendTextOptions } from './client-options';
 import { Conversation } from './conversation';
 import type { ConversationChange, ConversationUpdate, DeliveryState } from './conversation';
@@ -102,7 +102,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   readonly #output: OutputAudio;
 
   readonly #timers = new Set<unknown>();
-  readonly #limits: SessionLimits;
+  readonly #limits: LazySessionLimits;
   readonly #ids: (prefix: string) => string;
   readonly #warnedModels = new Set<string>();
 
@@ -122,7 +122,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       emitError: (error) => this.#safeEmit('error', error),
       truncate: (itemId, contentIndex, ms) => this.truncate(itemId, contentIndex, ms),
     });
-    this.#limits = new SessionLimits({
+    this.#limits = new LazySessionLimits({
       clock: this.#clock,
       maxDurationMs: options.maxDurationMs,
       idleMs: options.endAfterIdleMs,
@@ -220,6 +220,9 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
    * session; rejects with a `RealtimeError` (a rejected config names the field).
    */
   async connect(options: ConnectOptions = {}): Promise<void> {
+    // Set limits load on demand (connecting waits for them); none set, nothing is awaited.
+    const limits = this.#limits.load();
+    if (limits) await limits;
     return this.#connection.connect(options.signal);
   }
 
@@ -250,7 +253,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `sendText(): text must be a string, got ${typeof text}.`);
     }
     const id = this.#createId('item');
-    this.#touch();
+    this.#limits.touch();
     this.#createItem({ id, type: 'message', role: options.role ?? 'user', content: [{ type: 'input_text', text }] }, undefined);
     if ((options.respond ?? true) && this.#hasResponses()) this.createResponse();
     return id;
@@ -522,7 +525,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   /** Keeps response, audio and session state in step with the server. */
   #track(event: ServerEvent): void {
     // One rule with the relay for what keeps a session from idling (src/base/session-limits.ts).
-    if (SESSION_ACTIVITY_EVENT_TYPES.has(event.type)) this.#touch();
+    if (this.#limits.isActivity(event.type)) this.#limits.touch();
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
@@ -801,10 +804,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#warnedModels.add(warning.model);
     this.#logger.warn(message, { model: warning.model, source: warning.source });
     this.#safeEmit('modelWarning', warning);
-  }
-
-  #touch(): void {
-    this.#limits.touch();
   }
 
   #schedule(callback: () => void, delayMs: number): void {

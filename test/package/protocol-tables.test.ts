@@ -80,6 +80,14 @@ describe('each app loads the validators of its own protocol only', () => {
     expect(onDemand.has(REALTIME_SERVER_VALIDATORS)).toBe(true);
   });
 
+  it('a Realtime app loads the session limits and the tool argument parser on demand (issue 12)', async () => {
+    const { atStart, onDemand } = await bundleModules("export { RealtimeClient, WebSocketTransport, defineTool } from './src/index';");
+    for (const module of ['src/base/session-limits.ts', 'src/tools/arguments.ts']) {
+      expect(atStart.has(module), module).toBe(false);
+      expect(onDemand.has(module), module).toBe(true);
+    }
+  });
+
   it('a translation app (TranslationClient + WebRTCTransport) loads neither', async () => {
     const modules = await modulesAtLoad("export { TranslationClient, WebRTCTransport, translationProtocol } from './src/index';");
     expect(modules.has(TRANSLATION_VALIDATORS)).toBe(true);
