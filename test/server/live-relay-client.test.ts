@@ -200,6 +200,18 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     expect(relay.metrics.snapshot().live.sessionsEnded.idle).toBe(1);
   }, 30_000);
 
+  it('drains: the Live client is told the relay is draining and closed with 4000 to reconnect elsewhere', async () => {
+    const { server, url, relay } = await setup(createScenario().build(), { live: {} });
+    const { client, events } = liveClient(url);
+    await client.connect();
+    await relay.drain({ drainMs: 0 });
+    await vi.waitFor(() => expect(client.state.status).not.toBe('connected'), { timeout: 10_000 });
+    expect(events.find((event) => event.type === 'voxwire.session.ending')).toMatchObject({ reason: 'draining' });
+    expect(relay.metrics.snapshot().live.sessionsEnded.draining).toBe(1);
+    // The upstream session was closed with it: nothing outlives the client's session.
+    await vi.waitFor(() => expect(server.connections[0]?.open).toBe(false), { timeout: 10_000 });
+  }, 30_000);
+
   it('ends the session at its time limit: warned with voxwire.session.ending, then closed with 4001', async () => {
     const { url, relay } = await setup(createScenario().build(), { live: {}, limits: { maxDurationMs: 1500, endingWarningMs: 1000 } });
     const { client, events } = liveClient(url);
