@@ -47,8 +47,8 @@ export type {
 
 // The recorded log and assertions.
 export { EventLog } from './recording/event-log';
-export { toEventLog } from './recording/read-log';
-export type { WireLogSource, WireLogLine } from './recording/read-log';
+export { toEventLog, toRecording } from './recording/read-log';
+export type { WireLogSource, WireLogLine, RecordingSource } from './recording/read-log';
 export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent, EventLogOptions } from './recording/event-log';
 export { expectEvent, expectNoEvent, waitFor, eventTypes } from './assert/expect';
 export type { ExpectEventOptions, EventLogSource } from './assert/expect';

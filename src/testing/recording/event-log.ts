@@ -151,7 +151,8 @@ interface Waiter {
 
 const DEFAULT_MAX_ENTRIES = 100_000;
 const DEFAULT_WAIT_TIMEOUT_MS = 5000;
-const AUDIO_PLACEHOLDER = '(audio omitted from the log; set log.keepAudio to keep it)';
+/** What replaces audio in an entry of a log that does not keep audio. */
+export const AUDIO_PLACEHOLDER = '(audio omitted from the log; set log.keepAudio to keep it)';
 
 /**
  * An append-only log of wire events with waiting. Used by {@link MockRealtimeServer}; usable on

@@ -1,18 +1,26 @@
 /**
- * One log format for assertions: whatever a log of wire events was written as, it is read into
- * an {@link EventLog} (`{ seq, at, direction, connection, event }`) on the way in. Three shapes
+ * One log format: whatever a log of wire events was written as, it is read into an
+ * {@link EventLog} (`{ seq, at, direction, connection, event }`) on the way in. Three shapes
  * exist in the repository and in users' hands: the mock's `EventLog`, a recording of
  * `RecordingTransport` (`voxwire-recording` JSONL, `{ t, kind }` from the app's side), and the
  * fixture files of `fixtures/events/` (`{ dir, event }` lines). Directions are the server's:
  * what the client sent is `received`, what the server sent is `sent`.
+ *
+ * The `EventLog` entry is the one record shape: the mock writes it, the assertions read it, and
+ * it is the only one that orders events across connections (`seq`) and can be waited on. The
+ * other two are converted at the edges: a recording stays the file format on disk (its
+ * `connect`/`open`/`close` lines carry the connection's life, which a log of events has no
+ * place for), and {@link toRecording} turns any log into one for what replays a recording
+ * (`ReplayTransport`, `scenarioFromRecording`).
  */
 
 import { RealtimeError } from '../../base/errors';
 import type { Clock } from '../../base/clock';
-import { EventLog } from './event-log';
+import { AUDIO_PLACEHOLDER, EventLog } from './event-log';
 import type { WireEvent } from './event-log';
-import { parseRecording, RECORDING_FORMAT } from './format';
-import type { Recording } from './format';
+import { AUDIO_FIELDS, parseRecording, RECORDING_FORMAT, RECORDING_VERSION } from './format';
+import type { Recording, RecordingEntry } from './format';
+import { SERVER_EVENT_TYPES } from '../../events/server-events';
 
 /** One line of a fixture file: who sent the event, and the event. */
 export interface WireLogLine {
@@ -122,4 +130,69 @@ function fromText(text: string): EventLog {
     'VOXWIRE_INVALID_ARGUMENT',
     `toEventLog: the text is neither a voxwire recording (a "${RECORDING_FORMAT}" header line) nor fixture lines ({"dir":...,"event":...}).`,
   );
+}
+
+/** What {@link toRecording} reads: any wire-log source, or the lines of a JSONL file. */
+export type RecordingSource = WireLogSource | readonly string[];
+
+function isRecording(source: object): source is Recording {
+  return 'header' in source && 'entries' in source;
+}
+
+/**
+ * Reads any log of wire events as a {@link Recording}, for what replays one. A recording (its
+ * text, its lines or parsed) is returned as it is; any other log becomes the recording the app's
+ * side would have written: per connection a `connect` and an `open` line where its first event
+ * is, then its events (`received` as `client` lines, `sent` as `server` lines), audio left out
+ * where the log left it out. There are no `close` lines: a log of events does not say how a
+ * connection ended.
+ *
+ * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` when the source is none of the log shapes.
+ *
+ * @example
+ * ```ts
+ * const scenario = scenarioFromRecording(toRecording(server)); // what the mock just played, as a scenario
+ * ```
+ */
+export function toRecording(source: RecordingSource): Recording {
+  if (Array.isArray(source) && source.length > 0 && source.every((line) => typeof line === 'string')) return toRecording((source as readonly string[]).join('\n'));
+  if (typeof source === 'string') {
+    const firstLine = source.split('\n').find((line) => line.trim() !== '') ?? '';
+    let first: unknown;
+    try {
+      first = JSON.parse(firstLine);
+    } catch {
+      first = undefined;
+    }
+    if (typeof first === 'object' && first !== null && (first as { format?: unknown }).format === RECORDING_FORMAT) return parseRecording(source);
+  } else if (!Array.isArray(source) && !(source instanceof EventLog) && isRecording(source)) {
+    return source;
+  }
+  return recordingOf(toEventLog(source as WireLogSource));
+}
+
+function recordingOf(log: EventLog): Recording {
+  const logged = log.entries;
+  const startedAt = logged[0]?.at ?? 0;
+  const known = new Set<string>(SERVER_EVENT_TYPES);
+  const opened = new Set<number>();
+  const entries: RecordingEntry[] = [];
+  for (const entry of logged) {
+    const t = Math.max(0, entry.at - startedAt);
+    const connection = entry.connection;
+    if (!opened.has(connection)) {
+      opened.add(connection);
+      entries.push({ t, connection, kind: 'connect' }, { t, connection, kind: 'open' });
+    }
+    const field = AUDIO_FIELDS[entry.event.type];
+    const omitted = field !== undefined && entry.event[field] === AUDIO_PLACEHOLDER;
+    const event = omitted ? { ...entry.event, [field]: '' } : entry.event;
+    const audio = entry.audioBytes === undefined ? {} : { audioBytes: entry.audioBytes, ...(omitted ? { audioOmitted: true } : {}) };
+    if (entry.direction === 'received') entries.push({ t, connection, kind: 'client', event, ...audio });
+    else entries.push({ t, connection, kind: 'server', event, known: known.has(event.type), ...audio });
+  }
+  return {
+    header: { kind: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, startedAt: startedAt > 0 ? new Date(startedAt).toISOString() : '', keepAudio: !logged.some((entry) => Object.values(entry.event).includes(AUDIO_PLACEHOLDER)), audio: 'events' },
+    entries,
+  };
 }

@@ -17,7 +17,9 @@ import { parseServerEvent, serializeClientEvent } from '../../events/realtime-co
 import type { ClientEventInput } from '../../events/client-events';
 import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from '../../transport/transport';
 import type { WireEvent } from './event-log';
-import { AUDIO_FIELDS, parseRecording } from './format';
+import { AUDIO_FIELDS } from './format';
+import { toRecording } from './read-log';
+import type { RecordingSource } from './read-log';
 import type { Recording, RecordingEntry, RecordingServerEntry } from './format';
 
 /** Options of {@link ReplayTransport}. */
@@ -114,13 +116,14 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
   #current: ReplayConnection | undefined;
 
   /**
-   * @param recording - The JSONL text, its lines, or a parsed {@link Recording}.
+   * @param recording - The recording (its JSONL text, its lines, or parsed), or any other log of
+   *   wire events `toRecording` reads (a mock server's log, fixture lines): the server's side is replayed.
    * @param options - See {@link ReplayTransportOptions}.
    * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed recording or options.
    */
-  constructor(recording: string | readonly string[] | Recording, options: ReplayTransportOptions = {}) {
+  constructor(recording: RecordingSource, options: ReplayTransportOptions = {}) {
     super();
-    this.recording = typeof recording === 'string' || Array.isArray(recording) ? parseRecording(recording as string | readonly string[]) : (recording as Recording);
+    this.recording = toRecording(recording);
     const pace = options.pace ?? 'instant';
     if (pace !== 'instant' && pace !== 'recorded' && !(typeof pace === 'number' && Number.isFinite(pace) && pace > 0)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `ReplayTransport: pace must be 'instant', 'recorded' or a speed-up factor > 0, got ${JSON.stringify(pace)}.`);

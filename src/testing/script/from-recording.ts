@@ -9,8 +9,9 @@
 import { base64ToPcm16, decodeBase64 } from '../../codec/base64';
 import { decodeAlaw, decodeMulaw } from '../../codec/g711';
 import type { WireEvent } from '../recording/event-log';
-import { parseRecording } from '../recording/format';
-import type { Recording, RecordingEntry } from '../recording/format';
+import type { RecordingEntry } from '../recording/format';
+import { toRecording } from '../recording/read-log';
+import type { RecordingSource } from '../recording/read-log';
 import { defineScenario, isUsableCloseCode } from './scenario';
 import type { Scenario, ScenarioDrop, ScenarioFunctionCall, ScenarioTurn, ScenarioUsage } from './scenario';
 
@@ -121,7 +122,8 @@ function responseIdOf(event: WireEvent): string | undefined {
  * server events the mock produces by itself (rate limits, VAD events, errors about the app's own
  * mistakes, which the mock raises again if the app repeats them).
  *
- * @param recording - The JSONL text, its lines, or a parsed {@link Recording}.
+ * @param recording - The recording (its JSONL text, its lines, or parsed), or any other log of
+ *   wire events `toRecording` reads: a mock server or its `EventLog`, fixture lines or their text.
  * @param options - See {@link ScenarioFromRecordingOptions}.
  * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed recording.
  *
@@ -131,8 +133,8 @@ function responseIdOf(event: WireEvent): string | undefined {
  * const server = new MockRealtimeServer({ scenario, audioPace: 'instant' });
  * ```
  */
-export function scenarioFromRecording(recording: string | readonly string[] | Recording, options: ScenarioFromRecordingOptions = {}): Scenario {
-  const parsed = typeof recording === 'string' || Array.isArray(recording) ? parseRecording(recording as string | readonly string[]) : (recording as Recording);
+export function scenarioFromRecording(recording: RecordingSource, options: ScenarioFromRecordingOptions = {}): Scenario {
+  const parsed = toRecording(recording);
   const chunkMs = options.outputChunkMs ?? 50;
   const turns: ScenarioTurn[] = [];
   const transcriptions = new Map<string, string>();

@@ -399,10 +399,15 @@ function copyTurn(turn: ScenarioTurn): ScenarioTurn {
   return copy;
 }
 
-/** Fluent builder for a {@link Scenario}; see {@link createScenario}. */
+/**
+ * Fluent builder for a {@link Scenario}; see {@link createScenario}. Sugar only: `build()`
+ * returns the plain data every other path produces (`defineScenario`, `scenarioFromRecording`,
+ * the flows) and both mocks consume.
+ */
 export class ScenarioBuilder {
   readonly #scenario: Scenario;
 
+  /** @deprecated Start one with {@link createScenario}: the builder is sugar over the {@link Scenario} data, and that is its one door. */
   constructor(name?: string) {
     this.#scenario = name === undefined ? { turns: [] } : { name, turns: [] };
   }

@@ -2,6 +2,9 @@
  * One log format for assertions: a fixture file ({dir, event} lines), a recording
  * (voxwire-recording JSONL, {t, kind} from the app's side) and the mock's EventLog are all read
  * into an EventLog, so expectEvent / expectNoEvent / eventTypes / waitFor take any of them.
+ * The other way, converted at the edge (issue 19, "What was seen 3"), toRecording turns any of
+ * them into a recording, so what replays one (scenarioFromRecording, ReplayTransport) takes them
+ * all too.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,12 +12,21 @@ import { expectEvent, expectNoEvent, eventTypes, waitFor } from '../../../src/te
 import { EventLog } from '../../../src/testing/recording/event-log';
 import { RECORDING_FORMAT, RECORDING_VERSION, stringifyRecording } from '../../../src/testing/recording/format';
 import type { Recording } from '../../../src/testing/recording/format';
-import { toEventLog } from '../../../src/testing/recording/read-log';
+import { toEventLog, toRecording } from '../../../src/testing/recording/read-log';
+import { ReplayTransport } from '../../../src/testing/recording/replay';
+import { scenarioFromRecording } from '../../../src/testing/script/from-recording';
+import type { ServerEvent } from '../../../src/events/server-events';
 import type { WireLogLine } from '../../../src/testing/recording/read-log';
 import { thrown } from '../../helpers/index';
 
 const textTurn = readFileSync(new URL('../../../fixtures/events/text-turn.jsonl', import.meta.url), 'utf8');
 const textTurnLines = textTurn
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as WireLogLine);
+
+const functionCallTurn = readFileSync(new URL('../../../fixtures/events/function-call-turn.jsonl', import.meta.url), 'utf8');
+const functionCallLines = functionCallTurn
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as WireLogLine);
@@ -93,5 +105,72 @@ describe('the assertions take any of them', () => {
     expectEvent(stringifyRecording(recording), 'session.created', { count: 2 });
     const entry = await waitFor(recording, 'session.created', { connection: 1, timeoutMs: 10 });
     expect(entry.seq).toBe(3);
+  });
+});
+
+describe('toRecording: any log of wire events, as a recording', () => {
+  it('returns a recording as it is, and parses its text and its lines', () => {
+    expect(toRecording(recording)).toBe(recording);
+    const text = stringifyRecording(recording);
+    expect(toRecording(text)).toEqual(recording);
+    expect(toRecording(text.split('\n'))).toEqual(recording);
+  });
+
+  it('turns fixture lines (objects, text or text lines) into one connection: connect, open, then client and server lines in order', () => {
+    const fromLines = toRecording(functionCallLines);
+    expect(toRecording(functionCallTurn)).toEqual(fromLines);
+    expect(toRecording(functionCallTurn.split('\n'))).toEqual(fromLines);
+    expect(fromLines.header).toEqual({ kind: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, startedAt: '', keepAudio: true, audio: 'events' });
+    expect(fromLines.entries.slice(0, 2)).toEqual([
+      { t: 0, connection: 0, kind: 'connect' },
+      { t: 0, connection: 0, kind: 'open' },
+    ]);
+    const events = fromLines.entries.slice(2);
+    expect(events).toHaveLength(functionCallLines.length);
+    events.forEach((entry, index) => {
+      const line = functionCallLines[index]!;
+      expect(entry.kind).toBe(line.dir);
+      expect('event' in entry && entry.event).toEqual(line.event);
+    });
+    expect(events.find((entry) => entry.kind === 'server')).toMatchObject({ known: true });
+  });
+
+  it('keeps what a log without audio left out: audio as omitted, its size, and each connection opened where it first speaks', () => {
+    let now = 1_000;
+    const log = new EventLog({ clock: { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined } });
+    log.recordReceived(0, { type: 'input_audio_buffer.append', audio: 'AAAAAA==' }, { valid: true, bytes: 60 });
+    now = 1_250;
+    log.recordSent(1, { type: 'vendor.custom', event_id: 'event_x' });
+    const converted = toRecording(log);
+    expect(converted.header.keepAudio).toBe(false);
+    expect(converted.header.startedAt).toBe(new Date(1_000).toISOString());
+    expect(converted.entries).toEqual([
+      { t: 0, connection: 0, kind: 'connect' },
+      { t: 0, connection: 0, kind: 'open' },
+      { t: 0, connection: 0, kind: 'client', event: { type: 'input_audio_buffer.append', audio: '' }, audioBytes: 4, audioOmitted: true },
+      { t: 250, connection: 1, kind: 'connect' },
+      { t: 250, connection: 1, kind: 'open' },
+      { t: 250, connection: 1, kind: 'server', event: { type: 'vendor.custom', event_id: 'event_x' }, known: false },
+    ]);
+  });
+});
+
+describe('what replays a recording takes any log', () => {
+  it('scenarioFromRecording reads fixture lines: the recorded function call becomes the scenario turn', () => {
+    const call = functionCallLines.find((line) => line.event.type === 'response.function_call_arguments.done')!.event;
+    const scenario = scenarioFromRecording(functionCallLines);
+    expect(scenario.turns[0]?.reply?.functionCalls).toEqual([{ name: call.name, arguments: call.arguments, callId: call.call_id }]);
+    expect(scenarioFromRecording(functionCallTurn)).toEqual(scenario);
+  });
+
+  it('ReplayTransport replays the server side of fixture lines', async () => {
+    const replay = new ReplayTransport(functionCallLines, { followClient: false });
+    const received: string[] = [];
+    replay.on('event', (event: ServerEvent | { type: string }) => received.push(event.type));
+    await replay.connect();
+    const serverTypes = functionCallLines.filter((line) => line.dir === 'server').map((line) => line.event.type);
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(serverTypes.length);
+    expect(received).toEqual(serverTypes);
+    replay.close();
   });
 });
