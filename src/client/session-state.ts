@@ -53,7 +53,7 @@ export class SessionState {
     if (voice !== undefined && this.modelHasSpoken && JSON.stringify(voice) !== JSON.stringify(currentVoice)) {
       throw new RealtimeError(
         'VOXWIRE_VOICE_LOCKED',
-        `updateSession(): cannot change the voice to ${JSON.stringify(voice)}: the model has already spoken in this session with ${JSON.stringify(currentVoice)}. Set the voice before the first response, or start a new session.`,
+        `updateSession(): the model already spoke with ${JSON.stringify(currentVoice)}, so the voice cannot become ${JSON.stringify(voice)}; set it before the first response, or start a new session.`,
         { path: 'session.audio.output.voice' },
       );
     }

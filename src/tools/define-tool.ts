@@ -190,7 +190,7 @@ export function defineTool<Parameters extends ToolParameters>(definition: ToolDe
   }
   const where = `defineTool(${JSON.stringify(name)})`;
   if (typeof description !== 'string') {
-    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${where}: \`description\` must be a string (the model reads it to decide when to call the tool).`, {
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${where}: \`description\` must be a string (the model reads it to choose the tool).`, {
       path: 'description',
     });
   }

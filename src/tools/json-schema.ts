@@ -188,7 +188,7 @@ function checkObjectSchema(where: string, schema: unknown, field: string): JsonS
   if (type !== 'object') {
     throw new RealtimeError(
       'VOXWIRE_INVALID_ARGUMENT',
-      `${where}: ${field} must describe an object (JSON Schema \`type: 'object'\`), got type ${JSON.stringify(type)}. Function arguments are always a JSON object: wrap the value in an object schema.`,
+      `${where}: ${field} must describe an object (JSON Schema \`type: 'object'\`), got type ${JSON.stringify(type)}; arguments are a JSON object, so wrap the value in an object schema.`,
     );
   }
   // `$schema` is metadata for validators, not for the model; the declaration stays minimal.

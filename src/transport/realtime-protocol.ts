@@ -50,7 +50,7 @@ export const realtimeProtocol: TransportProtocol = {
   parse: (data, options) =>
     serverTable
       ? parseFrame(data, 'server', serverTable, options.maxFrameBytes ?? DEFAULT_MAX_SERVER_FRAME_BYTES)
-      : { ok: false, error: new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'realtimeProtocol.parse(): await realtimeProtocol.load() first (a transport does so in connect())') },
+      : { ok: false, error: new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'realtimeProtocol.parse(): await realtimeProtocol.load() first') },
   serialize: (event, options) => serializeRealtimeEvent(event, options, serverTable),
   url: DEFAULT_REALTIME_URL,
   callsUrl: DEFAULT_WEBRTC_CALLS_URL,

@@ -165,7 +165,7 @@ async function openDefaultWebSocket(url: string, key: string | undefined, protoc
   if (!Global) {
     throw new RealtimeError(
       'VOXWIRE_NO_WEBSOCKET',
-      'No WebSocket implementation found: install the `ws` package (npm install ws) or pass `createWebSocket`.',
+      'No WebSocket implementation: install `ws` (npm install ws) or pass `createWebSocket`.',
     );
   }
   return new Global(url, withKey);
@@ -248,7 +248,7 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     if (key !== undefined && isBrowserPage() && !key.startsWith('ek_') && !this.#options.dangerouslyAllowApiKeyInBrowser) {
       throw new RealtimeError(
         'VOXWIRE_INSECURE_KEY',
-        'Refusing to send a standard API key from a browser page: anyone can read it. Use an ephemeral key (ek_...) from your server, a relay URL, or set `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
+        'A standard API key in a browser page is readable by anyone: use an ephemeral key (ek_...) from your server, a relay URL, or `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
       );
     }
 
