@@ -126,6 +126,119 @@ describe('the Buffer path', () => {
     expect(from).toHaveBeenCalled();
   });
 
+  /**
+   * Decodes `input` and says whether the Buffer fast path took it (true) or it went to the
+   * portable decoder, which calls `atob` (false). Throws what decodeBase64 throws.
+   */
+  function takesFastPath(input: string): { fast: boolean; bytes: Uint8Array } {
+    const realAtob = globalThis.atob;
+    let calls = 0;
+    vi.stubGlobal('atob', (text: string) => {
+      calls += 1;
+      return realAtob(text);
+    });
+    try {
+      const bytes = decodeBase64(input);
+      return { fast: calls === 0, bytes };
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  }
+
+  /** The definition the check must keep: the input is exactly the padded encoding of its bytes. */
+  function isCanonical(input: string): boolean {
+    const decoded = Buffer.from(input, 'base64');
+    return decoded.toString('base64') === input;
+  }
+
+  it('decodes canonical input on the fast path, for every length 0..300 and a 50 ms delta', () => {
+    if (hasNativeBase64) return; // the native path wins here; covered below
+    for (const length of [...Array.from({ length: 301 }, (_, i) => i), 2400]) {
+      const bytes = randomBytes(length, length + 11);
+      const { fast, bytes: decoded } = takesFastPath(referenceEncode(bytes));
+      expect(fast, `length ${length}`).toBe(true);
+      expect(decoded).toEqual(bytes);
+    }
+  });
+
+  it.each<[string, string]>([
+    ['a missing padding character', 'QUI'],
+    ['missing padding, two characters', 'QQ'],
+    ['an extra padding character', 'QQ==='],
+    ['padding in the middle', 'QQ==QUJD'],
+    ['data after padding', 'QUI=QUJD'],
+    ['whitespace', 'QUJD QUJD'],
+    ['a line break at the end', 'QUJD\n'],
+  ])('sends non-canonical padding or length to the portable decoder: %s', (_name, input) => {
+    if (hasNativeBase64) return;
+    expect(isCanonical(input)).toBe(false);
+    let fast: boolean | undefined;
+    try {
+      fast = takesFastPath(input).fast;
+    } catch (error) {
+      expect(isRealtimeError(error, 'VOXWIRE_INVALID_ARGUMENT')).toBe(true);
+      return; // refused by the portable decoder: not decoded on the fast path either
+    }
+    expect(fast).toBe(false);
+  });
+
+  it.each<[string, string]>([
+    ['one = after a character whose 2 low bits are 11', 'QUD='],
+    ['one = after a character whose 2 low bits are 01', 'QUF='],
+    ['one = after a character whose 2 low bits are 10', 'QUG='],
+    ['two = after a character whose 4 low bits are 1111', 'QP=='],
+    ['two = after a character whose 4 low bits are 0001', 'QR=='],
+    ['two = after a character whose 4 low bits are 1000', 'QY=='],
+  ])('sends non-zero bits after the last byte to the portable decoder: %s', (_name, input) => {
+    if (hasNativeBase64) return;
+    expect(isCanonical(input)).toBe(false);
+    const { fast, bytes } = takesFastPath(input);
+    expect(fast).toBe(false);
+    // The portable decoder drops those bits, as Uint8Array.fromBase64 does by default.
+    expect(bytes).toEqual(new Uint8Array(Buffer.from(input, 'base64')));
+  });
+
+  it.each<[string, string]>([
+    ['a character outside the alphabet', 'QUJ*'],
+    ['a character outside the alphabet in the first group', '*UJDQUJD'],
+    ['the URL-safe -', 'QU-D'],
+    ['the URL-safe _', 'QU_D'],
+    ['a non-ASCII character whose low byte is a base64 letter', 'QUJ\u0141'],
+    ['a Latin-1 letter', 'QUJ\u00e9'],
+    ['a lone surrogate', 'QUJ\ud800'],
+    ['a NUL character', 'QU\u0000D'],
+  ])('never decodes a bad character on the fast path: %s', (_name, input) => {
+    if (hasNativeBase64) return;
+    expectInvalidArgument(() => takesFastPath(input));
+  });
+
+  it('agrees with decode-re-encode-compare on every single-character change of a delta', () => {
+    if (hasNativeBase64) return;
+    // Each ASCII character and a few above U+007F, put in place of or before the characters
+    // at both ends of padded deltas (1 and 2 padding characters) and a whole one.
+    const characters = [...Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)), '\u00e9', '\u0141', '\u0100', '\ud800', '\u2f41'];
+    let compared = 0;
+    for (const length of [1, 2, 3, 4, 5, 2400]) {
+      const good = referenceEncode(randomBytes(length, length));
+      const positions = [...new Set([0, 1, 2, 3, good.length - 4, good.length - 3, good.length - 2, good.length - 1].filter((index) => index >= 0))];
+      for (const index of positions) {
+        for (const character of characters) {
+          for (const input of [good.slice(0, index) + character + good.slice(index + 1), good.slice(0, index) + character + good.slice(index)]) {
+            let fast = false;
+            try {
+              fast = takesFastPath(input).fast;
+            } catch {
+              fast = false;
+            }
+            expect(fast, JSON.stringify(input.length > 24 ? `${input.slice(0, 8)}…${input.slice(-8)}` : input)).toBe(isCanonical(input));
+            compared += 1;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
+  });
+
   it('falls back to the strict decoder for input Buffer would decode leniently', () => {
     // Buffer alone would skip '*', accept '-', and read U+0141 as 'A'.
     for (const input of ['QUJ*', 'QU-D', 'QUJ\u0141', 'QQ==QUJD']) {
