@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -233,5 +234,25 @@ describe('WebSocketTransport: unknown fields in client events', () => {
     await strict.connect();
     expect(() => strict.send(update as never)).toThrow(/unknown field `session.future_knob`/);
     expect(warnings).toHaveLength(2);
+  });
+});
+
+describe('WebSocketTransport: loading ws', () => {
+  it('starts importing ws when the transport is created, not at import and not at the first connect()', () => {
+    // A fresh process: this one loaded ws long ago. ws is CommonJS (its ESM wrapper imports
+    // lib/*.js), so once imported its lib/websocket.js is in the CommonJS module cache.
+    const script = [
+      "import { createRequire } from 'node:module';",
+      'const cache = createRequire(import.meta.url).cache;',
+      "const wsLoaded = () => Object.keys(cache).some((path) => /[\\\\/]node_modules[\\\\/]ws[\\\\/]lib[\\\\/]websocket\\.js$/.test(path));",
+      `const { WebSocketTransport } = await import(${JSON.stringify(new URL('../../src/transport/websocket.ts', import.meta.url).href)});`,
+      'const atImport = wsLoaded();',
+      "new WebSocketTransport({ apiKey: 'sk-test' });",
+      'const deadline = Date.now() + 20_000;',
+      'while (!wsLoaded() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));',
+      'process.stdout.write(JSON.stringify({ atImport, afterCreate: wsLoaded() }));',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ atImport: false, afterCreate: true });
   });
 });
