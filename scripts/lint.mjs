@@ -98,7 +98,7 @@ function files(dir, test) {
 const MAX_MODULE_LINES = 600;
 const OVERSIZED_MODULES = {
   'src/client/client.ts': 849,
-  'src/live/live-client.ts': 777,
+  'src/live/live-client.ts': 600,
 };
 
 // Lines of src/.

@@ -65,7 +65,7 @@ export type {
 
 // The client: a GPT-Live conversation on the shared transports, audio engine, tools and reconnect policy.
 export { LiveClient } from './live-client';
-export type { LiveAppendOptions, LiveClientOptions, LiveClientSession, LiveCloseOptions } from './live-client';
+export type { LiveAppendOptions, LiveClientOptions, LiveClientSession, LiveCloseOptions } from './live-client-options';
 export type {
   LiveAppended,
   LiveAudioInfo,

@@ -13,7 +13,6 @@ import {
   DEFAULT_STRICT_CLIENT_EVENTS,
   DEFAULT_TOOL_TIMEOUT_MS,
 } from '../base/defaults';
-import type { LiveModelPrices } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
 import { consoleLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
@@ -25,18 +24,16 @@ import { inputSlot } from '../client/audio-io';
 import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
 import type { ClientState } from '../client/client-events';
 import { EventWaiters } from '../client/event-waiters';
-import type { ExponentialBackoffOptions, ReconnectPolicy } from '../client/reconnect';
 import { Connection, closeSession, reconnectPolicyOf, safeEmitter } from '../client/connection';
 import { idMaker } from '../client/ids';
 import type { SafeEmit } from '../client/connection';
-import { serverErrorFromEvent, toRealtimeError } from '../client/session-errors';
+import { toRealtimeError } from '../client/session-errors';
 import { describeAudioFormat } from '../codec/audio-format';
 import type { AudioFormatLike } from '../codec/audio-format';
 import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import { decodeAlaw, decodeMulaw } from '../codec/g711';
 import type {
   LiveClientEvent,
-  LiveForkSessionConfig,
   LiveServerEvent,
   LiveServerEventMap,
   LiveSessionConfig,
@@ -44,114 +41,22 @@ import type {
   LiveSessionUpdate,
   UnknownLiveServerEvent,
 } from '../events/live';
-import type { AnyTool } from '../tools/define-tool';
 import { ToolRegistry } from '../tools/registry';
-import type { ApiKeyProvider, Transport } from '../transport/transport';
+import type { Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
 import type { LiveAppended, LiveClientEvents, LiveDelegationInfo, LiveInterruption } from './live-client-events';
 import { LiveDelegateRunner, splitForAppend } from './live-delegate';
-import type { LiveDelegateHandler, LiveOrphanedResults } from './live-delegate';
+import { checkLiveDelegation, checkLiveOptions } from './live-client-options';
+import type { LiveAppendOptions, LiveClientOptions, LiveCloseOptions } from './live-client-options';
+import { liveServerError, waitForAnswer } from './live-answers';
 import { liveProtocol } from './live-protocol';
+import { delegationTools, forkConfig, forkUrl, startConfig } from './live-session-config';
 import type { LiveToolDelegation } from './live-tool-delegation';
 import { LiveTranscript } from './live-transcript';
 import type { LiveTranscriptMarker } from './live-transcript';
 
-/** The session a `LiveClient` starts: a Live startup config whose `model` may be left out. */
-export type LiveClientSession = Omit<LiveSessionConfig, 'model'> & {
-  /** The Live model. @default 'gpt-live-1' */
-  model?: LiveSessionConfig['model'];
-};
-
-/** Options of {@link LiveClient}. */
-export interface LiveClientOptions {
-  /**
-   * The transport, built with `protocol: liveProtocol`: a `WebRTCTransport` whose `sdpUrl` is
-   * your server (it creates the session with its key; GPT-Live has no ephemeral keys). When left
-   * out, a `WebSocketTransport` speaking Live is built from `url` and `apiKey`.
-   */
-  transport?: Transport;
-  /** Where the default WebSocket transport connects: the API or your relay. @default 'wss://api.openai.com/v1/live/sessions' */
-  url?: string;
-  /** API key, or a provider called on every (re)connect (default transport only; Node or a relay). */
-  apiKey?: ApiKeyProvider;
-  /**
-   * The startup config, fixed for the session's life (`session.start` on a WebSocket; over
-   * WebRTC your server sends it). Only `delegation` and `triggers` can change later
-   * ({@link LiveClient.updateDelegation}). @default { model: 'gpt-live-1' }
-   */
-  session?: LiveClientSession;
-  /**
-   * Function tools for Responses delegation (made with `defineTool`, as for `RealtimeClient`):
-   * declared in `session.delegation.responses.tools`, run here when the Responses model calls
-   * them. Needs `session.delegation: { type: 'responses', responses: { model } }`. @default []
-   */
-  tools?: AnyTool[];
-  /** Works out client delegations (`delegation` omitted or `{ type: 'client' }`): returns text to speak or to think. */
-  delegate?: LiveDelegateHandler;
-  /**
-   * A client delegation's answer that arrives after its session ended (a reconnect happened
-   * meanwhile): `drop` it, or append it to the new session as `thinking` (no delegation id).
-   * @default 'drop'
-   */
-  orphanedResults?: LiveOrphanedResults;
-  /**
-   * How a reconnect continues the conversation (GPT-Live has no resume): `history` starts a new
-   * session seeded with the transcript as `input`; `fork` forks the stored session (needs
-   * `session.store: true`; falls back to `history` when the fork is refused).
-   * @default 'fork' with `session.store: true`, else 'history'
-   */
-  resume?: 'history' | 'fork';
-  /** Characters of transcript a `history` reconnect seeds the new session with. @default 24000 */
-  historyBudgetChars?: number;
-  /**
-   * How to reconnect after an unexpected close: a policy, options for the default exponential
-   * backoff, or `false`. @default exponentialBackoff()
-   */
-  reconnect?: ReconnectPolicy | ExponentialBackoffOptions | false;
-  /**
-   * Stop local playback when the user speaks over the assistant (a user transcript fragment
-   * while its audio still plays). GPT-Live decides itself whether to yield; this only drops what
-   * the client still had queued. @default true
-   */
-  stopPlaybackOnSpeech?: boolean;
-  /** A timeline gap between fragments of one speaker that starts a new turn. @default 800 */
-  turnSilenceGapMs?: number;
-  /** With no transcript fragment for this long, open turns end. @default 2000 */
-  turnInactivityMs?: number;
-  /** How long `connect()` waits for `session.started`. @default 15000 */
-  connectTimeoutMs?: number;
-  /** How long `close()` waits for `session.closed`. @default 10000 */
-  closeTimeoutMs?: number;
-  /** How long an append waits for its acknowledgement. @default 10000 */
-  appendTimeoutMs?: number;
-  /** Time limit for tools that set no `timeoutMs`. @default 30000 */
-  toolTimeoutMs?: number;
-  /** Per-minute price table for the cost estimate, by model name prefix. @default DEFAULT_LIVE_PRICES */
-  prices?: Readonly<Record<string, LiveModelPrices>>;
-  /**
-   * Refuse an outgoing event with a field or `type` voxwire does not know (default transport).
-   * Off, it is sent with one warning. @default false
-   */
-  strict?: boolean;
-  /** Where warnings go. @default consoleLogger */
-  logger?: Logger;
-  /** Time source for backoff, timeouts and turn inactivity. @default systemClock */
-  clock?: Clock;
-  /** Random source in [0, 1) for jitter and event ids. @default Math.random */
-  random?: () => number;
-}
-
-/** Options of {@link LiveClient.close}. */
-export interface LiveCloseOptions {
-  /** How long to wait for `session.closed`. @default the client's `closeTimeoutMs` */
-  timeoutMs?: number;
-}
-
-/** Options of the append methods. */
-export interface LiveAppendOptions {
-  /** The delegation the text answers (required by the server for commentary and thinking). @default null */
-  delegationId?: string | null;
-}
+/** The option types, also importable from here. */
+export type { LiveAppendOptions, LiveClientOptions, LiveClientSession, LiveCloseOptions } from './live-client-options';
 
 type AnyLiveEvent = LiveServerEvent | UnknownLiveServerEvent;
 
@@ -216,18 +121,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
 
   constructor(options: LiveClientOptions = {}) {
     super();
-    if (typeof options !== 'object' || options === null) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `LiveClient: options must be an object, got ${options === null ? 'null' : typeof options}.`);
-    }
-    for (const name of ['connectTimeoutMs', 'closeTimeoutMs', 'appendTimeoutMs', 'historyBudgetChars', 'turnSilenceGapMs', 'turnInactivityMs'] as const) {
-      const value = options[name];
-      if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
-        throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `LiveClient: \`${name}\` must be a number ≥ 0, got ${String(value)}.`);
-      }
-    }
-    if (options.delegate !== undefined && typeof options.delegate !== 'function') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `LiveClient: \`delegate\` must be a function, got ${typeof options.delegate}.`);
-    }
+    checkLiveOptions(options);
     this.#options = options;
     this.#logger = options.logger ?? consoleLogger;
     this.#safeEmit = safeEmitter(this, this.#logger, 'Live client');
@@ -237,18 +131,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#meter = new LiveUsageMeter(options.prices);
     this.#desired = { ...options.session, model: options.session?.model ?? DEFAULT_LIVE_MODEL } as LiveSessionConfig;
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
-    const delegationType = this.#desired.delegation?.type ?? 'client';
     // Misconfiguration throws here, before any network call.
-    if (this.tools.size > 0 && delegationType !== 'responses') {
-      throw new RealtimeError(
-        'VOXWIRE_INVALID_ARGUMENT',
-        `LiveClient: tools run under Responses delegation; set \`session.delegation: { type: 'responses', responses: { model } }\` (this session delegates to ${JSON.stringify(delegationType)}, which has no tool channel: run tools in your \`delegate\` handler).`,
-        { path: 'session.delegation' },
-      );
-    }
-    if (options.delegate && delegationType !== 'client') {
-      this.#logger.warn(`LiveClient: \`delegate\` is only called for client delegations; this session delegates to ${JSON.stringify(delegationType)}.`);
-    }
+    checkLiveDelegation(this.#desired.delegation?.type ?? 'client', this.tools.size > 0, options.delegate !== undefined, this.#logger);
     liveProtocol.serialize({ type: 'session.start', session: this.#desired }, { strict: options.strict ?? DEFAULT_STRICT_CLIENT_EVENTS, onWarning: (warning) => this.#logger.warn(warning.message) });
     this.transcript = new LiveTranscript({
       silenceGapMs: options.turnSilenceGapMs ?? DEFAULT_LIVE_TURN_SILENCE_GAP_MS,
@@ -277,7 +161,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.tools.onChange(
       () => {
         if (this.#connection.phase !== 'live') return;
-        this.updateDelegation({ delegation: { type: 'responses', responses: { tools: this.#delegationTools() } } }).catch((error: unknown) =>
+        this.updateDelegation({ delegation: { type: 'responses', responses: { tools: delegationTools(this.#desired, this.tools) } } }).catch((error: unknown) =>
           this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT')),
         );
       },
@@ -439,7 +323,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   async updateDelegation(update: LiveSessionUpdate): Promise<LiveSessionResource> {
     if (this.#connection.phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', 'updateDelegation(): the client is not connected.');
     const eventId = this.#createId('evt_vxl');
-    const confirmed = this.#waitForAnswer(eventId, 'session.updated', this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const confirmed = waitForAnswer(this.#waiters, eventId, 'session.updated', this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, this.#connection.signal);
     this.transport.send({ type: 'session.update', event_id: eventId, session: update } as never);
     return ((await confirmed) as LiveServerEventMap['session.updated']).session;
   }
@@ -459,7 +343,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     if (!restore) await this.#checkModel();
     await this.tools.prepare();
     const abort = anySignal([signal, this.#connection.signal]);
-    const fork = restore && this.#resume() === 'fork' && !this.#forkRefused && this.#previousSessionId !== undefined ? this.#forkUrl(this.#previousSessionId) : undefined;
+    const fork = restore && this.#resume() === 'fork' && !this.#forkRefused && this.#previousSessionId !== undefined ? forkUrl(this.transport, this.#previousSessionId) : undefined;
     const started = this.#waiters.wait(
       // A startup error means `session.started` never comes.
       (event) => (event.type === 'session.started' ? 'resolve' : event.type === 'error' ? 'reject' : false),
@@ -472,7 +356,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       await this.transport.connect({ signal: abort, protocol: liveProtocol, ...(fork ? { url: fork } : {}) });
       // Over WebRTC the HTTP request started the session; on a WebSocket the first message does.
       if (this.transport.capabilities.audio === 'events') {
-        this.transport.send({ type: 'session.start', session: fork ? this.#forkConfig() : this.#startConfig(restore) } as never);
+        const history = () => this.transcript.toInput(this.#options.historyBudgetChars ?? DEFAULT_LIVE_HISTORY_BUDGET_CHARS, this.#desired.input ?? []);
+        const session = fork ? forkConfig(this.#desired, this.tools) : startConfig(this.#desired, this.tools, restore ? history() : undefined);
+        this.transport.send({ type: 'session.start', session } as never);
       }
     } catch (error) {
       this.#waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
@@ -497,47 +383,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#connection.setState({ status: 'connected', sessionId: this.#sessionId });
   }
 
-  /** The startup config: the app's, with the registry's tools and, after a drop, the transcript as history. */
-  #startConfig(restore: boolean): LiveSessionConfig {
-    const config: LiveSessionConfig = { ...this.#desired };
-    const delegation = config.delegation;
-    if (delegation?.type === 'responses') config.delegation = { ...delegation, responses: { ...delegation.responses, tools: this.#delegationTools() } };
-    if (restore) {
-      const input = this.transcript.toInput(this.#options.historyBudgetChars ?? DEFAULT_LIVE_HISTORY_BUDGET_CHARS, this.#desired.input ?? []);
-      if (input.length > 0) config.input = input;
-    }
-    return config;
-  }
-
-  /** A fork inherits the stored session; only what may differ is sent. */
-  #forkConfig(): LiveForkSessionConfig {
-    const config: LiveForkSessionConfig = { store: true };
-    const format = this.#desired.audio?.format;
-    if (format) config.audio = { format };
-    if (this.#desired.delegation?.type === 'responses') config.delegation = { type: 'responses', responses: { tools: this.#delegationTools() } };
-    return config;
-  }
-
   #resume(): 'history' | 'fork' {
     return this.#options.resume ?? (this.#desired.store === true ? 'fork' : 'history');
-  }
-
-  /** `…/v1/live/sessions/{id}/fork` beside the transport's endpoint (WebSocket only). */
-  #forkUrl(sessionId: string): string | undefined {
-    const base = (this.transport as { url?: unknown }).url;
-    if (typeof base !== 'string') return undefined;
-    const url = new URL(base);
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(sessionId)}/fork`;
-    return url.toString();
-  }
-
-  /** The session's tools: others the config declares (hosted tools), then the registry's function tools. */
-  #delegationTools(): NonNullable<Extract<LiveSessionConfig['delegation'], { type: 'responses' }>['responses']['tools']> {
-    const registered = this.tools.toSessionTools().map(({ type, name, description, parameters }) => ({ type, name, description, parameters }));
-    const names = new Set(registered.map((tool) => tool.name));
-    const delegation = this.#desired.delegation;
-    const declared = delegation?.type === 'responses' ? (delegation.responses.tools ?? []) : [];
-    return [...declared.filter((tool) => !('name' in tool && typeof tool.name === 'string' && names.has(tool.name))), ...registered];
   }
 
   async #loadToolDelegation(): Promise<void> {
@@ -591,7 +438,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#safeEmit('*', event);
     if (known) this.#track(event as LiveServerEvent);
     if (known && event.type !== 'error') this.#safeEmit(event.type as 'info', event as never);
-    this.#waiters.offer(event, (error) => this.#serverError(error as LiveServerEventMap['error']));
+    this.#waiters.offer(event, (error) => liveServerError(error as LiveServerEventMap['error']));
   }
 
   #track(event: LiveServerEvent): void {
@@ -625,7 +472,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
         this.#onSessionClosed(event.reason);
         return;
       case 'error': {
-        const error = this.#serverError(event);
+        const error = liveServerError(event);
         this.#safeEmit('error', error);
         if (FATAL_ERROR_CODES.has(event.error.code) && this.#connection.phase === 'live') this.#connection.end({ status: 'closed', reason: error.message, error });
         return;
@@ -729,7 +576,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     const acknowledgements: Array<Promise<AnyLiveEvent>> = [];
     for (const content of splitForAppend(text, DEFAULT_LIVE_APPEND_MAX_TOKENS)) {
       const eventId = this.#createId('evt_vxl');
-      const acknowledged = this.#waitForAnswer(eventId, `session.${kind}.appended`, this.#options.appendTimeoutMs ?? DEFAULT_LIVE_APPEND_TIMEOUT_MS);
+      const acknowledged = waitForAnswer(this.#waiters, eventId, `session.${kind}.appended`, this.#options.appendTimeoutMs ?? DEFAULT_LIVE_APPEND_TIMEOUT_MS, this.#connection.signal);
       try {
         this.transport.send({ type, event_id: eventId, content, delegation_id: delegationId } as never);
       } catch (error) {
@@ -740,30 +587,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     }
     const events = (await Promise.all(acknowledgements)) as Array<LiveServerEventMap['session.thinking.appended']>;
     return events.map((event) => ({ startMs: event.start_ms, endMs: event.end_ms }));
-  }
-
-  /** Waits for `type` answering `eventId`, or the `error` that names it. */
-  #waitForAnswer(eventId: string, type: string, timeoutMs: number): Promise<AnyLiveEvent> {
-    const answer = this.#waiters.wait(
-      (event) => {
-        if (event.type === 'error') {
-          const error = event as LiveServerEventMap['error'];
-          return (error.error.client_event_id ?? error.client_event_id) === eventId ? 'reject' : false;
-        }
-        return event.type === type && (event as { client_event_id?: unknown }).client_event_id === eventId ? 'resolve' : false;
-      },
-      timeoutMs,
-      this.#connection.signal,
-      type,
-    );
-    return answer;
-  }
-
-  #serverError(event: LiveServerEventMap['error']): RealtimeError {
-    const { error } = event;
-    return serverErrorFromEvent({
-      error: { type: error.type, code: error.code, message: error.message, param: error.param ?? null, event_id: error.client_event_id ?? event.client_event_id ?? null },
-    });
   }
 
   // ---------------------------------------------------------------------------------------
