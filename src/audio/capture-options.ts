@@ -4,6 +4,7 @@ import { RealtimeError } from '../base/errors';
 import { describeAudioFormat } from '../codec/audio-format';
 import type { MicrophoneCapture } from './capture';
 import type { MicrophoneCaptureOptions } from './capture-types';
+import type { MicrophoneConstraints } from './devices';
 import {
   DEFAULT_CAPTURE_CHUNK_MS,
   DEFAULT_DUCKING_GAIN,
@@ -60,4 +61,13 @@ export function resolveCaptureSettings(options: MicrophoneCaptureOptions): Captu
     throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `MicrophoneCapture: silenceTimeoutMs must be >= 0, got ${String(silenceTimeoutMs)}.`);
   }
   return { sampleRate: format.sampleRate, encoding: format.encoding, chunkSamples, levelHz, duckingGain, silenceTimeoutMs };
+}
+
+/** The processing the microphone is opened with: each option, `true` unless set. */
+export function microphoneConstraints(options: MicrophoneCaptureOptions): MicrophoneConstraints {
+  return {
+    echoCancellation: options.echoCancellation ?? true,
+    noiseSuppression: options.noiseSuppression ?? true,
+    autoGainControl: options.autoGainControl ?? true,
+  };
 }

@@ -9,7 +9,7 @@ import { RealtimeError } from '../base/errors';
 import { consoleLogger, type Logger } from '../base/logger';
 import { AudioContextLifecycle, type AudioContextStatus } from './context-lifecycle';
 import type { MicrophoneCaptureEvents, MicrophoneCaptureOptions, MicrophoneCaptureState } from './capture-types';
-import { resolveCaptureSettings } from './capture-options';
+import { microphoneConstraints, resolveCaptureSettings } from './capture-options';
 import { DEFAULT_RESUME_TIMEOUT_MS } from './defaults';
 import { describeError, listAudioInputDevices, openMicrophone, type AudioDevice, type MediaDevicesLike } from './devices';
 import { toAudioLevel } from './levels';
@@ -75,6 +75,10 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   /** Loaded on the first `subscribeMedia` (WebRTC only), so WebSocket apps do not carry it. */
   #media: CaptureMediaOutput | undefined;
   #selectedDeviceId: string | undefined;
+  /** The clients' (`subscribe`): unlike `chunk` listeners, they do not get the chunks the socket worker sends itself. */
+  readonly #subscribers = new Set<(chunk: Int16Array | Uint8Array) => void>();
+  /** Whether the worklet copies the chunks the socket worker streams to the page (while `chunk` has listeners). */
+  #tapped = false;
   readonly #silence: SilenceWatch;
   readonly #socketHost: AudioSocketHost | undefined;
   readonly #health = new HealthTracker((event) => this.emit('health', event));
@@ -167,20 +171,18 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   }
 
   /**
-   * Receives every chunk (the `AudioInputSource` contract used by `client.attachInput`).
+   * Receives the chunks to send (the `AudioInputSource` contract used by `client.attachInput`);
+   * none while the socket worker sends them itself (`chunk` listeners still get them).
    *
    * @returns A function that unsubscribes.
    */
   subscribe(onChunk: (chunk: Int16Array | Uint8Array) => void): () => void {
     const listener = (chunk: Int16Array | Uint8Array): void => onChunk(chunk);
-    this.on('chunk', listener);
+    this.#subscribers.add(listener);
     // A subscribed client wants the chunks on the wire: the socket worker may now send them.
     this.#socketHost?.countInput(1);
-    let subscribed = true;
     return () => {
-      this.off('chunk', listener);
-      if (subscribed) this.#socketHost?.countInput(-1);
-      subscribed = false;
+      if (this.#subscribers.delete(listener)) this.#socketHost?.countInput(-1);
     };
   }
 
@@ -331,6 +333,8 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
       node.port.onmessage = (event: MessageEvent<CaptureProcessorMessage>) => this.#receive(pipeline, event.data);
       this.#watchTrack(stream);
       this.#pipeline = pipeline;
+      this.#tapped = false;
+      this.#syncTap();
       this.#socketHost?.linkCapture(node);
       this.#silence.reset();
       this.#mediaDevices?.addEventListener('devicechange', this.#onDeviceChange);
@@ -359,7 +363,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     this.#media?.detach();
     pipeline.source.disconnect();
     pipeline.node.disconnect();
-    this.#unwatchTrack(pipeline.stream);
+    this.#watchTrack(pipeline.stream, false);
     if (pipeline.ownsStream) for (const track of pipeline.stream.getTracks()) track.stop();
     this.#mediaDevices?.removeEventListener('devicechange', this.#onDeviceChange);
     this.#options.duckDuring?.off('playing', this.#onPlaying);
@@ -372,8 +376,10 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     switch (message.type) {
       case 'chunk':
         this.emit('chunk', message.data);
+        if (message.streamed !== true) for (const subscriber of this.#subscribers) subscriber(message.data);
         return;
       case 'level':
+        this.#syncTap();
         this.emit('level', toAudioLevel(message.rms, message.peak, message.contextTime));
         this.#announceSilence(message.peak, message.contextTime);
         return;
@@ -409,15 +415,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
   }
 
   #acquireStream(deviceId: string | undefined): Promise<MediaStream> {
-    return openMicrophone(
-      this.#options.mediaDevices,
-      {
-        echoCancellation: this.#options.echoCancellation ?? true,
-        noiseSuppression: this.#options.noiseSuppression ?? true,
-        autoGainControl: this.#options.autoGainControl ?? true,
-      },
-      deviceId,
-    );
+    return openMicrophone(this.#options.mediaDevices, microphoneConstraints(this.#options), deviceId);
   }
 
   #swapStream(pipeline: Pipeline, stream: MediaStream, ownsStream: boolean, deviceId: string | undefined): void {
@@ -426,7 +424,7 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     source.connect(pipeline.node);
     this.#media?.swapSource(source);
     pipeline.source.disconnect();
-    this.#unwatchTrack(pipeline.stream);
+    this.#watchTrack(pipeline.stream, false);
     if (pipeline.ownsStream) for (const track of pipeline.stream.getTracks()) track.stop();
     pipeline.source = source;
     pipeline.stream = stream;
@@ -470,17 +468,21 @@ export class MicrophoneCapture extends EventEmitter<MicrophoneCaptureEvents> imp
     }
   }
 
-  #watchTrack(stream: MediaStream): void {
-    for (const track of stream.getAudioTracks()) track.addEventListener('ended', this.#onTrackEnded);
-  }
-
-  #unwatchTrack(stream: MediaStream): void {
-    for (const track of stream.getAudioTracks()) track.removeEventListener('ended', this.#onTrackEnded);
+  #watchTrack(stream: MediaStream, watch = true): void {
+    for (const track of stream.getAudioTracks()) track[watch ? 'addEventListener' : 'removeEventListener']('ended', this.#onTrackEnded);
   }
 
   #deviceIdOf(stream: MediaStream): string | undefined {
     if (stream === this.#options.stream) return undefined;
     return stream.getAudioTracks()[0]?.getSettings().deviceId ?? this.#selectedDeviceId;
+  }
+
+  /** Copies of the chunks the socket worker streams reach the page only while `chunk` has listeners (checked at start and with each level report). */
+  #syncTap(): void {
+    const tap = this.listenerCount('chunk') > 0;
+    if (tap === this.#tapped) return;
+    this.#tapped = tap;
+    this.#post({ type: 'tap', enabled: tap });
   }
 
   #post(message: CaptureControlMessage): void {

@@ -18,7 +18,7 @@ import { MediaElementOutput } from './media-element-output';
 import { applyOutputDevice, closePlaybackGraph, openPlaybackGraph, type PlaybackGraph } from './playback-graph';
 import { ArrivalJitter, flushResultOf, PlayedPositions } from './playback-positions';
 import type { AudioPlayerEvents, AudioPlayerFlushResult, AudioPlayerOptions, AudioPlayerState, PlaybackStats } from './playback-types';
-import { registerSocketHost, type AudioSocketHost } from './worker/socket-host';
+import { registerSocketHost, type AudioListeners, type AudioSocketHost } from './worker/socket-host';
 import type { PlaybackControlMessage, PlaybackProcessorMessage } from './worklets/messages';
 
 interface PendingFlush {
@@ -222,7 +222,8 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
     if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 384000) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `AudioPlayer.write: sampleRate must be an integer from 1000 to 384000 Hz, got ${String(sampleRate)}.`);
     }
-    if (samples.length === 0) return;
+    // The socket worker played this item: the client decoded it only for its `audio` listeners.
+    if (samples.length === 0 || this.#socketHost?.playedOffThread(itemId) === true) return;
     this.#counters.chunksWritten += 1;
     this.#jitter.update(itemId, contentIndex, (samples.length / sampleRate) * 1000);
     const copy = { itemId, contentIndex, samples: chunk.transfer === true && ownsWholeBuffer(samples) ? samples : samples.slice(), sampleRate };
@@ -239,6 +240,11 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       return;
     }
     this.#postWrite(graph, copy);
+  }
+
+  /** Called by `client.attachOutput`: the socket worker sends the audio it plays to the page too while the client has `audio` listeners. */
+  attachedTo(client: AudioListeners): void {
+    this.#socketHost?.watchAudio(client);
   }
 
   /**
@@ -267,7 +273,7 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       const immediate = graph.lifecycle.context.state !== 'running';
       // After a barge-in the socket worker already flushed: learn what it measured.
       const repeat = this.#socketHost?.isLinked(graph.node) === true;
-      this.#post(graph, { type: 'flush', id, immediate, repeat });
+      graph.node.port.postMessage({ type: 'flush', id, immediate, repeat } satisfies PlaybackControlMessage);
     });
   }
 
@@ -391,10 +397,6 @@ export class AudioPlayer extends EventEmitter<AudioPlayerEvents> implements Audi
       sampleRate: chunk.sampleRate,
     };
     graph.node.port.postMessage(message, [chunk.samples.buffer as ArrayBuffer]);
-  }
-
-  #post(graph: PlaybackGraph, message: PlaybackControlMessage): void {
-    graph.node.port.postMessage(message);
   }
 
   #receive(message: PlaybackProcessorMessage): void {

@@ -68,6 +68,15 @@ export interface AudioOutputSink {
    * own audio element.
    */
   playMedia?(stream: MediaStream): () => void;
+  /**
+   * Optional: `client.attachOutput(sink)` calls it with the client, for a sink that may receive
+   * the audio another way (voxwire/audio's socket worker) and must know whether the app listens
+   * to the client's `audio` event.
+   */
+  attachedTo?(client: {
+    /** How many listeners the client's `audio` event has now. */
+    listenerCount(event: 'audio'): number;
+  }): void;
 }
 
 /**

@@ -399,12 +399,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   }
 
   /**
-   * Plays assistant audio through a sink (e.g. `AudioPlayer`). With a sink attached, the
-   * user's speech (`input_audio_buffer.speech_started`) interrupts playback and truncates to
-   * what was heard; over WebRTC its `playMedia` plays the assistant's track. Returns a
-   * function that detaches it.
+   * Plays assistant audio through a sink (e.g. `AudioPlayer`). With a sink attached, the user's
+   * speech (`input_audio_buffer.speech_started`) interrupts playback and truncates to what was
+   * heard; over WebRTC its `playMedia` plays the assistant's track. Returns a function that detaches it.
    */
   attachOutput(sink: AudioOutputSink): () => void {
+    sink.attachedTo?.(this);
     return this.transport.media?.attachOutput(sink) ?? this.#output.attach(sink);
   }
 

@@ -260,17 +260,17 @@ export function reconnectPolicyOf(option: ReconnectPolicy | ExponentialBackoffOp
   return option === false ? neverReconnect : typeof option === 'function' ? option : exponentialBackoff(option);
 }
 
-/** `emit`, safe: see {@link safeEmitter}. True when listeners received the event, false when none did, undefined when one threw. */
-export type SafeEmit<Events extends EventEmitter3.ValidEventTypes> = <K extends EventEmitter3.EventNames<Events>>(name: K, ...args: EventEmitter3.EventArgs<Events, K>) => boolean | undefined;
+/** `emit`, safe: see {@link safeEmitter}. True when listeners received the event (even one that threw). */
+export type SafeEmit<Events extends EventEmitter3.ValidEventTypes> = <K extends EventEmitter3.EventNames<Events>>(name: K, ...args: EventEmitter3.EventArgs<Events, K>) => boolean;
 
 /** Emits through `emitter`; a listener that throws is logged, and the client's event loop carries on. */
 export function safeEmitter<Events extends EventEmitter3.ValidEventTypes>(emitter: { emit(name: never, ...args: never[]): boolean }, logger: Logger, label: string): SafeEmit<Events> {
   return (name, ...args) => {
     try {
-      return (emitter.emit as (name: unknown, ...args: unknown[]) => boolean).call(emitter, name, ...args);
+      return emitter.emit(name as never, ...(args as never[]));
     } catch (error) {
       logger.error(`A listener for "${String(name)}" threw; the ${label} carries on.`, { error });
-      return undefined;
+      return true;
     }
   };
 }

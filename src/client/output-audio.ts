@@ -19,8 +19,8 @@ type AudioDelta = ServerEventMap['response.output_audio.delta'];
 /** What {@link OutputAudio} needs from the client. */
 export interface OutputAudioHost {
   readonly conversation: Conversation;
-  /** Emits `audio` to the app: false when no listener received it, true when one did (it may keep the samples), undefined when one threw. */
-  emitAudio(chunk: AudioChunkInfo): boolean | undefined;
+  /** Emits `audio` to the app; true when a listener received it (it may keep the samples). */
+  emitAudio(chunk: AudioChunkInfo): boolean;
   /** Reports an error (`error` event) without breaking the connection. */
   emitError(error: RealtimeError): void;
   /** Sends `conversation.item.truncate` and cuts the transcript; false when not connected. */
@@ -128,7 +128,7 @@ export class OutputAudio {
     if (this.#sink && !this.#flushedItems.has(chunk.itemId)) {
       try {
         // Freshly decoded: unless an app listener may hold them, the sink keeps them uncopied.
-        this.#sink.write({ ...chunk, transfer: listened === false });
+        this.#sink.write({ ...chunk, transfer: !listened });
       } catch (error) {
         this.#host.emitError(toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
       }

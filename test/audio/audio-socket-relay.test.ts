@@ -9,9 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { pcm16ToBase64 } from '../../src/codec/base64';
 import { AudioSocketRelay, type RelayPort, type RelaySocket } from '../../src/audio/worker/audio-socket-relay';
 import type { WorkerToPageMessage } from '../../src/audio/worker/protocol';
+import { until } from '../helpers/index';
 
 class FakeSocket implements RelaySocket {
   readyState = 0;
+  bufferedAmount = 0;
   binaryType = 'blob';
   sent: string[] = [];
   onopen: (() => void) | null = null;
@@ -124,6 +126,43 @@ describe('AudioSocketRelay', () => {
     // A different truncate from the page goes out.
     relay.receive({ type: 'send', id: 1, text: JSON.stringify({ ...truncate, audio_end_ms: 100 }) });
     expect(socket.sent).toHaveLength(2);
+  });
+
+  it('while the page listens to audio, plays each delta and forwards it whole, marked with the item it played', () => {
+    const { relay, page, socket, playback } = setUp();
+    relay.receive({ type: 'audio', wanted: true });
+    socket.frame(delta(480));
+    relay.receive({ type: 'audio', wanted: false });
+    socket.frame(delta(480));
+    expect(playback.posted.filter((message) => (message as { type: string }).type === 'write')).toHaveLength(2);
+    const frames = page.filter((message) => message.type === 'message') as { data: string; played?: string }[];
+    expect(frames[0]!.played).toBe('item_1');
+    expect(JSON.parse(frames[0]!.data)).toEqual(delta(480));
+    expect(frames[1]!.played).toBeUndefined();
+    expect(JSON.parse(frames[1]!.data)).toEqual({ ...delta(480), delta: '', voxwire_samples: 480 });
+  });
+
+  it('reports bufferedAmount after each send from the page, and while bytes wait, until they left', async () => {
+    const { relay, page, socket, capture } = setUp();
+    const buffered = () => page.filter((message) => message.type === 'buffered').map((message) => (message as { bytes: number }).bytes);
+    socket.bufferedAmount = 5000;
+    relay.receive({ type: 'send', id: 1, text: '{"type":"response.create"}' });
+    expect(buffered()).toEqual([5000]);
+    socket.bufferedAmount = 1200;
+    await until(() => buffered().length === 2, 'the watch posting the smaller figure');
+    socket.bufferedAmount = 0;
+    await until(() => buffered().length === 3, 'the watch posting 0');
+    expect(buffered()).toEqual([5000, 1200, 0]);
+    // The worker's own appends do not post a message each: only a change, on the cadence.
+    relay.receive({ type: 'input', enabled: true });
+    socket.frame({ type: 'session.updated', event_id: 'e', session: { type: 'realtime' } });
+    for (let i = 0; i < 5; i++) capture.onmessage?.({ data: { type: 'chunk', data: new Int16Array(480), sequence: i, contextTime: 0 } });
+    expect(socket.sent).toHaveLength(6);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(buffered()).toEqual([5000, 1200, 0]);
+    // A page send always hears the real figure (the page counted its frame in at once).
+    relay.receive({ type: 'send', id: 1, text: '{"type":"response.create"}' });
+    expect(buffered()).toEqual([5000, 1200, 0, 0]);
   });
 
   it('forwards a malformed delta whole, for the client to report', () => {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resampler } from '../../src/codec/resampler';
 import { pcm16ToFloat } from '../../src/codec/pcm16';
+import { base64ToPcm16 } from '../../src/codec/base64';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import { createScenario } from '../../src/testing/script/scenario';
@@ -40,9 +41,18 @@ interface PathCase {
   offThread: boolean;
 }
 
+const appListens = (path: PathCase): boolean => path.options.appListens === true;
+
 const cases: PathCase[] = [
   { name: 'off the main thread (Worker from a Blob URL)', options: { offThread: true }, strictCsp: false, offThread: true, measureRendered: true },
   { name: 'off the main thread under a strict CSP (Worker from workerUrl)', options: { offThread: true, workerUrl: '/worklets/socket-worker.js' }, strictCsp: true, offThread: true, measureRendered: true },
+  {
+    name: 'off the main thread, the app listening to chunk and audio',
+    options: { offThread: true, appListens: true },
+    strictCsp: false,
+    offThread: true,
+    measureRendered: true,
+  },
   { name: 'main thread (offThread: false)', options: { offThread: false }, strictCsp: false, offThread: false, measureRendered: true },
   { name: 'fallback: no Worker in the page', options: { offThread: true, withoutWorker: true }, strictCsp: false, offThread: false, measureRendered: false },
   { name: 'fallback: strict CSP without workerUrl (blob: Worker refused)', options: { offThread: true }, strictCsp: true, offThread: false, measureRendered: false },
@@ -60,6 +70,8 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
     const microphone = await writeBargeInMicrophone(directory);
     mock = new MockRealtimeServer({
       scenario: createScenario('barge-in').turn((turn) => turn.hears("What's the weather like in Paris today?").plays('reply-long')).build(),
+      // The app-listening case compares the appends with the chunk events.
+      log: { keepAudio: appListens(path) },
     });
     const { url } = await mock.start();
     server = await startTestServer();
@@ -98,7 +110,14 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
   it(path.offThread ? 'kept every audio byte off the main thread' : 'took the main-thread path', () => {
     const { main } = result;
     expect(main.deltas).toBeGreaterThan(0);
-    if (path.offThread) {
+    if (path.offThread && appListens(path)) {
+      // The app asked for the audio: the deltas reach the page whole (the client decodes them
+      // for its `audio` event; the player does not play them twice), and copies of the chunks
+      // come for `chunk`, but the Worker still sends the appends.
+      expect(main).toMatchObject({ pageSockets: 0, workers: 1, captureChunks: 0, pageAppends: 0 });
+      expect(main.deltaPayloadChars).toBeGreaterThan(0);
+      expect(main.workerMessagesWithAudio).toBe(main.deltas);
+    } else if (path.offThread) {
       // The socket lives in the Worker; the page saw the deltas without their payload, no
       // capture chunk, no write to the player, and no Worker message carried audio.
       expect(main).toMatchObject({ pageSockets: 0, workers: 1, deltaPayloadChars: 0, workerMessagesWithAudio: 0, captureChunks: 0, playerWrites: 0, pageAppends: 0 });
@@ -110,6 +129,44 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
       expect(main.pageAppends).toBe(mock.filter('input_audio_buffer.append').length);
     }
   });
+
+  if (appListens(path)) {
+    it('delivered the chunk and audio events the app listens to, with the samples that went on the wire and came off it', async () => {
+      const listened = result.listened!;
+      // Every append the Worker sent is a run of the chunk events' samples, in order.
+      // The captured chunks (480 samples each), not the page's own large append at the end.
+      const appended = mock
+        .filter('input_audio_buffer.append')
+        .map((entry) => base64ToPcm16((entry.event as unknown as { audio: string }).audio))
+        .filter((chunk) => chunk.length === 480);
+      const chunkStream = base64ToPcm16(listened.chunkSamplesBase64);
+      expect(appended.length).toBeGreaterThan(150);
+      expect(listened.chunkEvents).toBeGreaterThanOrEqual(appended.length);
+      // Aligned on the first loud chunk (silence would match anywhere).
+      const loud = appended.findIndex((chunk) => chunk.some((value) => Math.abs(value) > 1000));
+      let offset = -1;
+      for (let start = 0; start + 480 <= chunkStream.length && offset < 0; start += 480) {
+        if (appended[loud]!.every((value, i) => value === chunkStream[start + i])) offset = start - loud * 480;
+      }
+      expect(offset).toBeGreaterThanOrEqual(0);
+      const sent = new Int16Array(appended.reduce((sum, chunk) => sum + chunk.length, 0));
+      appended.reduce((at, chunk) => (sent.set(chunk, at), at + chunk.length), 0);
+      expect(chunkStream.subarray(offset, offset + sent.length)).toEqual(sent);
+      // One audio event per delta, carrying the reply from its first sample: what the client counted.
+      expect(listened.audioEvents).toBe(result.main.deltas);
+      const heard = base64ToPcm16(listened.audioSamplesBase64);
+      const reply = await loadFixtureAudio('reply-long');
+      expect(heard.length).toBeGreaterThan(0);
+      expect(heard).toEqual(reply.pcm.subarray(0, heard.length));
+      expect(result.interrupted!.receivedMs).toBeCloseTo((heard.length / 24000) * 1000, 6);
+    });
+
+    it('reports the socket\u2019s bufferedAmount from the Worker: the large frame at once, then 0 once it left', () => {
+      const listened = result.listened!;
+      expect(listened.bufferedAfterSend).toBeGreaterThanOrEqual(listened.appendChars);
+      expect(listened.drained).toBe(true);
+    });
+  }
 
   it('cancelled the reply when the user barged in', () => {
     const cancelledByClient = mock.filter('response.cancel').length > 0;

@@ -15,6 +15,7 @@ import { OFF_THREAD_SAMPLES, type PageToWorkerMessage, type WorkerToPageMessage 
 /** The WHATWG WebSocket slice the relay uses. */
 export interface RelaySocket {
   readonly readyState: number;
+  readonly bufferedAmount: number;
   binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -43,6 +44,8 @@ const OPEN = 1;
 const REMEMBERED = 64;
 /** Flush ids of the worker, far above the page's own sequence. */
 const FIRST_FLUSH_ID = 1_000_000_000;
+/** How often a socket's `bufferedAmount` is read again while bytes wait to leave. */
+const BUFFERED_POLL_MS = 50;
 
 /** One relay per worker: any number of sockets, the latest one carries the audio. */
 export class AudioSocketRelay {
@@ -66,6 +69,11 @@ export class AudioSocketRelay {
   readonly #sentTruncates = new Set<string>();
   #flushId = FIRST_FLUSH_ID;
   readonly #bargeInFlushes = new Set<number>();
+  /** True while the page listens to the client's `audio` event. */
+  #audioWanted = false;
+  /** The `bufferedAmount` last posted, per socket. */
+  readonly #buffered = new Map<number, number>();
+  #bufferedTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: AudioSocketRelayOptions) {
     this.#options = options;
@@ -79,6 +87,8 @@ export class AudioSocketRelay {
         return;
       case 'send':
         this.#send(message.id, message.text);
+        // The page counted the frame into its bufferedAmount: it always hears the real figure.
+        this.#reportBuffered(message.id);
         return;
       case 'close': {
         const socket = this.#sockets.get(message.id);
@@ -107,6 +117,9 @@ export class AudioSocketRelay {
         this.#inputEnabled = message.enabled;
         this.#route();
         return;
+      case 'audio':
+        this.#audioWanted = message.wanted;
+        return;
     }
   }
 
@@ -129,6 +142,7 @@ export class AudioSocketRelay {
     socket.onerror = () => this.#options.post({ type: 'error', id, message: 'WebSocket error' });
     socket.onclose = (event) => {
       this.#sockets.delete(id);
+      this.#buffered.delete(id);
       if (this.#audioSocketId === id) {
         this.#audioSocketId = undefined;
         this.#live = false;
@@ -157,9 +171,10 @@ export class AudioSocketRelay {
     }
     if (id === this.#audioSocketId) {
       if (this.#playback !== undefined && data.includes('"response.output_audio.delta"')) {
-        const stripped = this.#playDelta(data);
-        if (stripped !== undefined) {
-          this.#options.post({ type: 'message', id, data: stripped });
+        const played = this.#playDelta(data);
+        if (played !== undefined) {
+          // An `audio` listener on the page wants the samples: the frame goes whole, marked as played.
+          this.#options.post(this.#audioWanted ? { type: 'message', id, data, played: played.itemId } : { type: 'message', id, data: played.stripped() });
           return;
         }
       } else if (data.includes('"input_audio_buffer.speech_started"')) {
@@ -171,8 +186,8 @@ export class AudioSocketRelay {
     this.#options.post({ type: 'message', id, data });
   }
 
-  /** Plays a delta; returns the frame to forward without its audio, or undefined to forward it whole. */
-  #playDelta(text: string): string | undefined {
+  /** Plays a delta; returns its item and the frame without its audio, or undefined to forward it whole, unplayed. */
+  #playDelta(text: string): { itemId: string; stripped: () => string } | undefined {
     const event = parseObject(text);
     if (event?.type !== 'response.output_audio.delta') return undefined;
     const { item_id: itemId, content_index: contentIndex, delta } = event;
@@ -193,9 +208,14 @@ export class AudioSocketRelay {
       const write: PlaybackControlMessage = { type: 'write', itemId, contentIndex, samples, sampleRate: this.#decoder.info.sampleRate };
       this.#playback?.postMessage(write, [samples.buffer as ArrayBuffer]);
     }
-    const forwarded: Record<string, unknown> = { ...event, delta: '' };
-    forwarded[OFF_THREAD_SAMPLES] = count;
-    return JSON.stringify(forwarded);
+    return {
+      itemId,
+      stripped: () => {
+        const forwarded: Record<string, unknown> = { ...event, delta: '' };
+        forwarded[OFF_THREAD_SAMPLES] = count;
+        return JSON.stringify(forwarded);
+      },
+    };
   }
 
   /** The user spoke over the assistant: fade out now; the acknowledgement truncates. */
@@ -222,6 +242,7 @@ export class AudioSocketRelay {
     const socket = this.#audioSocketId === undefined ? undefined : this.#sockets.get(this.#audioSocketId);
     if (socket === undefined || socket.readyState !== OPEN) return;
     socket.send(JSON.stringify({ type: 'conversation.item.truncate', item_id: position.itemId, content_index: position.contentIndex, audio_end_ms: playedMs }));
+    this.#watchBuffered();
     const key = `${position.itemId}|${position.contentIndex}|${playedMs}`;
     this.#sentTruncates.add(key);
     if (this.#sentTruncates.size > REMEMBERED) this.#sentTruncates.delete(this.#sentTruncates.values().next().value as string);
@@ -233,6 +254,35 @@ export class AudioSocketRelay {
     if (!this.#live || !this.#inputEnabled || socket === undefined || socket.readyState !== OPEN) return;
     const audio = message.data instanceof Int16Array ? pcm16ToBase64(message.data) : encodeBase64(message.data);
     socket.send(`{"type":"input_audio_buffer.append","audio":"${audio}"}`);
+    this.#watchBuffered();
+  }
+
+  /** Posts a socket's `bufferedAmount` now (even unchanged), and watches it while bytes wait. */
+  #reportBuffered(id: number): void {
+    const bytes = this.#sockets.get(id)?.bufferedAmount ?? 0;
+    this.#buffered.set(id, bytes);
+    this.#options.post({ type: 'buffered', id, bytes });
+    if (bytes > 0) this.#watchBuffered();
+  }
+
+  /**
+   * Reads every socket's `bufferedAmount` shortly, posting those that changed, and again while
+   * any bytes wait: a cadence, so the worker's own appends do not post a message each.
+   */
+  #watchBuffered(): void {
+    if (this.#bufferedTimer !== undefined) return;
+    this.#bufferedTimer = setTimeout(() => {
+      this.#bufferedTimer = undefined;
+      let waiting = false;
+      for (const [id, socket] of this.#sockets) {
+        const bytes = socket.bufferedAmount;
+        if (bytes > 0) waiting = true;
+        if (bytes === (this.#buffered.get(id) ?? 0)) continue;
+        this.#buffered.set(id, bytes);
+        this.#options.post({ type: 'buffered', id, bytes });
+      }
+      if (waiting) this.#watchBuffered();
+    }, BUFFERED_POLL_MS);
   }
 
   #readSession(event: Record<string, unknown> | undefined): void {

@@ -19,14 +19,24 @@ export type PageToWorkerMessage =
   /** The playback worklet's link port (null: unlinked). */
   | { type: 'playback'; port: MessagePort | null }
   /** Whether a client is subscribed to the linked capture (its chunks are wanted on the wire). */
-  | { type: 'input'; enabled: boolean };
+  | { type: 'input'; enabled: boolean }
+  /**
+   * Whether the page listens to the client's `audio` event: output deltas the worker plays then
+   * reach the page whole (marked `played`), so the client can emit their samples.
+   */
+  | { type: 'audio'; wanted: boolean };
 
 /** Socket worker → page. */
 export type WorkerToPageMessage =
   | { type: 'ready' }
   | { type: 'open'; id: number }
-  /** A frame: text as received, except audio deltas already played (see {@link OFF_THREAD_SAMPLES}). */
-  | { type: 'message'; id: number; data: string | ArrayBuffer }
+  /**
+   * A frame: text as received, except audio deltas already played (see {@link OFF_THREAD_SAMPLES}),
+   * or, while the page wants their audio, whole with `played` naming the item the worker played.
+   */
+  | { type: 'message'; id: number; data: string | ArrayBuffer; played?: string }
+  /** The socket's `bufferedAmount`: after each send from the page, and while bytes wait to leave. */
+  | { type: 'buffered'; id: number; bytes: number }
   | { type: 'error'; id: number; message: string }
   | { type: 'close'; id: number; code: number; reason: string };
 

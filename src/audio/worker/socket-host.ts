@@ -8,82 +8,16 @@
  */
 
 import type { Logger } from '../../base/logger';
-import type { PageToWorkerMessage, WorkerToPageMessage } from './protocol';
+import type { PageToWorkerMessage } from './protocol';
+import type { WorkerSocket } from './worker-socket';
 
 /** The global symbol under which the page's host is registered (read by src/transport/websocket.ts). */
 export const SOCKET_HOST_KEY = Symbol.for('voxwire.audio-socket-host');
 
-/** How long the Worker may take to start before the page's own WebSocket is used. */
-const WORKER_START_TIMEOUT_MS = 5000;
-
-type Listener = (event: never) => void;
-
-/**
- * A WebSocket living in the Worker, seen from the page: the shape of the transport's
- * `WebSocketLike` (which audio/ may not import).
- */
-export class WorkerSocket {
-  /** `0` connecting, `1` open, `2` closing, `3` closed. */
-  readyState = 0;
-  /** Not measured across the thread boundary: always 0. */
-  readonly bufferedAmount = 0;
-  readonly #id: number;
-  readonly #worker: Worker;
-  readonly #listeners = new Map<string, Listener[]>();
-
-  constructor(id: number, worker: Worker) {
-    this.#id = id;
-    this.#worker = worker;
-  }
-
-  /** Sends one text frame (from the Worker). */
-  send(data: string): void {
-    if (this.readyState !== 1) return;
-    this.#post({ type: 'send', id: this.#id, text: data });
-  }
-
-  /** Starts the closing handshake. */
-  close(code?: number, reason?: string): void {
-    if (this.readyState >= 2) return;
-    this.readyState = 2;
-    this.#post({ type: 'close', id: this.#id, code, reason });
-  }
-
-  /** Listens for `open`, `message`, `error` or `close`, as on a WebSocket. */
-  addEventListener(type: string, listener: Listener): void {
-    const list = this.#listeners.get(type) ?? [];
-    list.push(listener);
-    this.#listeners.set(type, list);
-  }
-
-  /** @internal A message from the Worker about this socket. */
-  deliver(message: WorkerToPageMessage): void {
-    switch (message.type) {
-      case 'open':
-        this.readyState = 1;
-        this.#emit('open', undefined);
-        return;
-      case 'message':
-        this.#emit('message', { data: message.data });
-        return;
-      case 'error':
-        this.#emit('error', { message: message.message });
-        return;
-      case 'close':
-        this.readyState = 3;
-        this.#emit('close', { code: message.code, reason: message.reason });
-        return;
-      default:
-    }
-  }
-
-  #emit(type: string, event: unknown): void {
-    for (const listener of this.#listeners.get(type) ?? []) (listener as (event: unknown) => void)(event);
-  }
-
-  #post(message: PageToWorkerMessage): void {
-    this.#worker.postMessage(message);
-  }
+/** What the host reads of a client: whether the app listens to its `audio` event. */
+export interface AudioListeners {
+  /** The number of `audio` listeners. */
+  listenerCount(event: 'audio'): number;
 }
 
 /** What a player or capture tells the host when it registers. */
@@ -104,6 +38,12 @@ export class AudioSocketHost {
   #playback: AudioWorkletNode | undefined;
   #linkedPlayback: AudioWorkletNode | undefined;
   #inputSubscribers = 0;
+  #createSocket: ((id: number) => WorkerSocket) | undefined;
+  /** The client the linked player is attached to: its `audio` listeners decide whether deltas reach the page whole. */
+  #audioListeners: AudioListeners | undefined;
+  #audioWanted = false;
+  /** Items whose audio the Worker played (their deltas reach the page too when `audio` is listened to). */
+  readonly #playedItems = new Set<string>();
 
   constructor(user: SocketHostUser) {
     this.#workerUrl = user.workerUrl;
@@ -127,10 +67,11 @@ export class AudioSocketHost {
    */
   async open(url: string, protocols: string[]): Promise<WorkerSocket | undefined> {
     const worker = await this.#start();
-    if (worker === undefined) return undefined;
+    if (worker === undefined || this.#createSocket === undefined) return undefined;
     const id = this.#nextSocketId++;
-    const socket = new WorkerSocket(id, worker);
+    const socket = this.#createSocket(id);
     this.#sockets.set(id, socket);
+    this.#syncAudio();
     worker.postMessage({ type: 'open', id, url, protocols } satisfies PageToWorkerMessage);
     return socket;
   }
@@ -151,6 +92,21 @@ export class AudioSocketHost {
   unlink(node: AudioWorkletNode): void {
     if (this.#capture === node) this.linkCapture(undefined);
     if (this.#playback === node) this.linkPlayback(undefined);
+  }
+
+  /**
+   * The client a player was attached to (or undefined): while it has `audio` listeners, the
+   * Worker lets the deltas it plays reach the page whole, so the client can emit them. Checked
+   * when a socket opens and with every frame.
+   */
+  watchAudio(listeners: AudioListeners | undefined): void {
+    this.#audioListeners = listeners;
+    this.#syncAudio();
+  }
+
+  /** True when the Worker played this item's audio: the client's writes of it are not played again. */
+  playedOffThread(itemId: string): boolean {
+    return this.#playedItems.has(itemId);
   }
 
   /** A client subscribed to (+1) or left (-1) a capture: the Worker streams input only while one is. */
@@ -174,9 +130,19 @@ export class AudioSocketHost {
   }
 
   #start(): Promise<Worker | undefined> {
-    this.#worker ??= this.#launch().then((worker) => {
+    this.#worker ??= import('./worker-socket').then(async ({ launchSocketWorker, WorkerSocket }) => {
+      const worker = await launchSocketWorker(this.#workerUrl, this.#logger, (message) => {
+        if (message.type === 'message') {
+          if (message.played !== undefined) remember(this.#playedItems, message.played);
+          this.#syncAudio();
+        }
+        this.#sockets.get(message.id)?.deliver(message);
+        if (message.type === 'close') this.#sockets.delete(message.id);
+      });
       if (worker !== undefined) {
+        this.#createSocket = (id) => new WorkerSocket(id, worker);
         worker.postMessage({ type: 'input', enabled: this.#inputSubscribers > 0 } satisfies PageToWorkerMessage);
+        worker.postMessage({ type: 'audio', wanted: this.#audioWanted } satisfies PageToWorkerMessage);
         void this.#link('capture', this.#capture);
         void this.#link('playback', this.#playback);
       }
@@ -185,58 +151,20 @@ export class AudioSocketHost {
     return this.#worker;
   }
 
-  async #launch(): Promise<Worker | undefined> {
-    const WorkerClass = (globalThis as { Worker?: typeof Worker }).Worker;
-    if (WorkerClass === undefined) return undefined;
-    let url = this.#workerUrl === undefined ? undefined : String(this.#workerUrl);
-    let blobUrl: string | undefined;
-    if (url === undefined) {
-      const { SOCKET_WORKER_SOURCE } = await import('./source.generated');
-      blobUrl = URL.createObjectURL(new Blob([SOCKET_WORKER_SOURCE], { type: 'text/javascript' }));
-      url = blobUrl;
-    }
-    let worker: Worker;
-    try {
-      worker = new WorkerClass(url, { name: 'voxwire-socket' });
-    } catch (error) {
-      this.#fallBack(url, error);
-      return undefined;
-    }
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), WORKER_START_TIMEOUT_MS);
-      worker.onmessage = (event: MessageEvent<WorkerToPageMessage>) => {
-        if (event.data.type !== 'ready') return;
-        clearTimeout(timer);
-        resolve(true);
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        clearTimeout(timer);
-        resolve(false);
-      };
-    });
-    if (blobUrl !== undefined) URL.revokeObjectURL(blobUrl);
-    if (!ready) {
-      worker.terminate();
-      this.#fallBack(url, undefined);
-      return undefined;
-    }
-    worker.onerror = null;
-    worker.onmessage = (event: MessageEvent<WorkerToPageMessage>) => {
-      const message = event.data;
-      if (message.type === 'ready') return;
-      this.#sockets.get(message.id)?.deliver(message);
-      if (message.type === 'close') this.#sockets.delete(message.id);
-    };
-    return worker;
+  /** Tells the Worker whether the page listens to the client's `audio` event, when that changed. */
+  #syncAudio(): void {
+    const wanted = (this.#audioListeners?.listenerCount('audio') ?? 0) > 0;
+    if (wanted === this.#audioWanted) return;
+    this.#audioWanted = wanted;
+    void this.#worker?.then((worker) => worker?.postMessage({ type: 'audio', wanted } satisfies PageToWorkerMessage));
   }
+}
 
-  #fallBack(url: string, error: unknown): void {
-    this.#logger.warn(
-      `the socket worker could not start from ${url.startsWith('blob:') ? 'an inline blob: URL (a Content-Security-Policy without blob: in worker-src blocks it; serve voxwire/audio/worklets/socket-worker.js and pass its URL as workerUrl)' : url}; audio goes through the main thread`,
-      { error },
-    );
-  }
+/** Remembers an item id (the newest 64). */
+function remember(items: Set<string>, itemId: string): void {
+  if (items.has(itemId)) return;
+  items.add(itemId);
+  if (items.size > 64) items.delete(items.values().next().value as string);
 }
 
 /**

@@ -6,7 +6,8 @@
  * It runs on the audio rendering thread: each 128-frame quantum of microphone input is
  * downmixed, resampled to the wire rate with the shared {@link Resampler} and cut into
  * fixed-size chunks whose buffers are transferred (not copied) to the main thread, or, while
- * the socket worker streams them to a live session, straight to that worker.
+ * the socket worker streams them to a live session, straight to that worker (and a copy to the
+ * main thread only while the page listens to `chunk`).
  */
 
 import { CaptureEngine } from './capture-engine';
@@ -25,6 +26,8 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
   /** The socket worker's port, and whether chunks go there (it streams them) or to the main thread. */
   #link: MessagePort | undefined;
   #toLink = false;
+  /** True while the page listens to `chunk`: streamed chunks are copied to it. */
+  #tap = false;
 
   constructor(options: ProcessorConstructionOptions) {
     super(options);
@@ -40,8 +43,15 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
       onChunk: (data, sequence) => {
         const chunk: CaptureProcessorMessage = { type: 'chunk', data, sequence, contextTime: this.#now() };
         const transfer = [data.buffer as ArrayBuffer];
-        if (this.#toLink && this.#link !== undefined) this.#link.postMessage(chunk, transfer);
-        else this.#send(chunk, transfer);
+        if (this.#toLink && this.#link !== undefined) {
+          if (this.#tap) {
+            const copy = data.slice();
+            this.#send({ ...chunk, data: copy, streamed: true }, [copy.buffer as ArrayBuffer]);
+          }
+          this.#link.postMessage(chunk, transfer);
+        } else {
+          this.#send(chunk, transfer);
+        }
       },
       onLevel: (rms, peak) => this.#send({ type: 'level', rms, peak, contextTime: this.#now() }),
     });
@@ -67,6 +77,9 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
         this.#engine.finish();
         this.#stopped = true;
         this.#send({ type: 'stopped', chunks: this.#engine.chunkCount });
+        return;
+      case 'tap':
+        this.#tap = message.enabled;
         return;
       case 'link':
         this.#link = message.port;

@@ -38,7 +38,9 @@ export type CaptureControlMessage =
    * A port to the socket worker (off-main-thread audio). Chunks go there while the worker says
    * `{ type: 'route', toLink: true }` over that port, and to the main thread otherwise.
    */
-  | { type: 'link'; port: MessagePort };
+  | { type: 'link'; port: MessagePort }
+  /** While true, a copy of each chunk the socket worker streams comes to the main thread too (for `chunk` listeners). */
+  | { type: 'tap'; enabled: boolean };
 
 /** Socket worker → capture processor, over the link port. */
 export interface CaptureRouteMessage {
@@ -57,6 +59,8 @@ export type CaptureProcessorMessage =
       sequence: number;
       /** Context time in seconds at the end of the input quantum that completed the chunk. */
       contextTime: number;
+      /** True for a copy of a chunk the socket worker sends itself: for `chunk` listeners only. */
+      streamed?: boolean;
     }
   | {
       type: 'level';

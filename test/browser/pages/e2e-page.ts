@@ -6,6 +6,7 @@
  */
 import { RealtimeClient } from '../../../src/client/client';
 import type { InterruptionInfo } from '../../../src/client/client-events';
+import type { WebSocketTransport } from '../../../src/transport/websocket';
 import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStart } from '../../../src/audio/index';
 
 import { TAP_PROCESSOR } from './tap-worklet';
@@ -23,6 +24,39 @@ export interface BargeInOptions {
   withoutWorker?: boolean;
   /** Block the main thread for 200 ms every 300 ms once connected (bench/audio: a busy page). */
   busyMainThread?: boolean;
+  /**
+   * bench/audio: capture and player share one AudioContext, and a recorder on the microphone's
+   * own stream finds the barge-in's speech onset on that clock (see {@link BargeInResult.onset}).
+   */
+  measureOnset?: boolean;
+  /**
+   * The app listens to the capture's `chunk` and the client's `audio` events (recording what
+   * they carry), and, after the barge-in, sends a large append and watches
+   * `transport.bufferedAmount` (see {@link BargeInResult.listened}).
+   */
+  appListens?: boolean;
+}
+
+/** With `appListens`: what the app's listeners received, and what `bufferedAmount` read. */
+export interface AppListened {
+  /** `chunk` events, and their samples end to end (PCM16, base64). */
+  chunkEvents: number;
+  chunkSamplesBase64: string;
+  /** `audio` events, and their samples end to end (PCM16 at 24 kHz, base64). */
+  audioEvents: number;
+  audioSamplesBase64: string;
+  /** The size of the large append's frame, `bufferedAmount` right after sending it, and whether it read 0 again within 10 s. */
+  appendChars: number;
+  bufferedAfterSend: number;
+  drained: boolean;
+}
+
+/** Where the user's barge-in starts in the microphone signal, on the shared context's clock. */
+export interface SpeechOnset {
+  /** Context time (s) of the first frame of the barge-in's speech, found in the recorded microphone input. */
+  contextTime: number;
+  /** From that frame to the first silent output frame after the flush (ack.silentAt), in ms. */
+  toSilentMs: number | undefined;
 }
 
 /** What crossed the page's main thread (the off-thread path must keep audio away from it). */
@@ -63,7 +97,39 @@ export interface BargeInResult {
   chunksSent: number;
   /** Underruns of the player during the reply. */
   underruns: number;
+  /** With `measureOnset`: the barge-in's onset in the microphone signal. */
+  onset: SpeechOnset | undefined;
+  /** With `appListens`. */
+  listened: AppListened | undefined;
   errors: string[];
+}
+
+/**
+ * The last speech onset before `beforeFrame` in a recording: the start of the first 5 ms window
+ * above -40 dBFS after at least 200 ms below it (the fixture's phrases are separated by pauses).
+ */
+function lastOnset(samples: Float32Array, startFrame: number, sampleRate: number, beforeFrame: number): number | undefined {
+  const window = Math.round(sampleRate * 0.005);
+  const quietWindows = Math.round(0.2 / 0.005);
+  const threshold = 0.01;
+  let quiet = 0;
+  let onset: number | undefined;
+  for (let begin = 0; begin + window <= samples.length && startFrame + begin < beforeFrame; begin += window) {
+    let energy = 0;
+    for (let i = begin; i < begin + window; i++) energy += samples[i]! * samples[i]!;
+    if (Math.sqrt(energy / window) < threshold) {
+      quiet += 1;
+      continue;
+    }
+    if (quiet >= quietWindows) {
+      // Refine to the first sample of the window over the threshold's amplitude.
+      let first = begin;
+      while (first < begin + window - 1 && Math.abs(samples[first]!) < threshold) first += 1;
+      onset = startFrame + first;
+    }
+    quiet = 0;
+  }
+  return onset;
 }
 
 /** Counts what crosses the main thread: the page's WebSockets and Workers, before the SDK runs. */
@@ -99,9 +165,21 @@ function instrument(options: BargeInOptions): MainThreadAudio {
   return main;
 }
 
+/** Arrays end to end, as base64 of their bytes. */
+function joinBase64(arrays: Int16Array[]): string {
+  const joined = new Int16Array(arrays.reduce((sum, array) => sum + array.length, 0));
+  let offset = 0;
+  for (const array of arrays) {
+    joined.set(array, offset);
+    offset += array.length;
+  }
+  return encodeBase64(new Uint8Array(joined.buffer));
+}
+
 async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInResult> {
   const main = instrument(options);
   const errors: string[] = [];
+  const shared = options.measureOnset === true ? new AudioContext() : undefined;
   const client = new RealtimeClient({
     url,
     apiKey: 'ek_browser_test',
@@ -115,8 +193,9 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     workletUrl: '/worklets/capture-processor.js',
     offThread: options.offThread,
     workerUrl: options.workerUrl,
+    context: shared,
   });
-  const player = new AudioPlayer({ workletUrl: '/worklets/playback-processor.js', offThread: options.offThread, workerUrl: options.workerUrl });
+  const player = new AudioPlayer({ workletUrl: '/worklets/playback-processor.js', offThread: options.offThread, workerUrl: options.workerUrl, context: shared });
   const write = player.write.bind(player);
   player.write = (chunk) => {
     main.playerWrites += 1;
@@ -126,9 +205,12 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     main.deltas += 1;
     main.deltaPayloadChars += event.delta.length;
   });
-  capture.on('chunk', () => {
-    main.captureChunks += 1;
-  });
+  const chunks: Int16Array[] = [];
+  const audio: Int16Array[] = [];
+  if (options.appListens === true) {
+    capture.on('chunk', (chunk) => chunks.push((chunk as Int16Array).slice()));
+    client.on('audio', (chunk) => audio.push(chunk.samples.slice()));
+  }
   await player.start();
   const context = player.context!;
   // Served as a file, so the strict-CSP page can load it too.
@@ -158,9 +240,11 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
   client.on('error', (error) => errors.push(`${error.code}: ${error.message}`));
   capture.on('error', (error) => errors.push(`capture ${error.code}: ${error.message}`));
   player.on('error', (error) => errors.push(`player ${error.code}: ${error.message}`));
+  // A second subscriber, as the client is one: it counts the chunks delivered to subscribers on the page.
   let chunksSent = 0;
   capture.subscribe(() => {
     chunksSent += 1;
+    main.captureChunks += 1;
   });
 
   client.attachInput(capture);
@@ -176,6 +260,11 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     }, 300);
   }
   await capture.start();
+  let inputTap: AudioWorkletNode | undefined;
+  if (shared !== undefined) {
+    inputTap = new AudioWorkletNode(shared, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+    shared.createMediaStreamSource(capture.stream!).connect(inputTap);
+  }
   const interrupted = await Promise.race([cut, sleep(20_000).then(() => undefined)]);
   const ack = interrupted === undefined ? undefined : acks.find((result) => result.itemId === interrupted.itemId);
   let speechStartedToSilentMs: number | undefined;
@@ -193,9 +282,39 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     tap.port.onmessage = (event) => resolve(event.data);
     tap.port.postMessage('dump');
   });
+  let onset: SpeechOnset | undefined;
+  if (inputTap !== undefined && ack !== undefined) {
+    const input = await new Promise<{ startFrame: number; samples: Float32Array }>((resolve) => {
+      inputTap.port.onmessage = (event) => resolve(event.data);
+      inputTap.port.postMessage('dump');
+    });
+    const frame = lastOnset(input.samples, input.startFrame, context.sampleRate, Math.round(ack.silentAt * context.sampleRate));
+    if (frame !== undefined) onset = { contextTime: frame / context.sampleRate, toSilentMs: (ack.silentAt - frame / context.sampleRate) * 1000 };
+  }
+  // Stopped first, so every chunk the Worker sent has reached the `chunk` listener too.
   await capture.stop();
+  let listened: AppListened | undefined;
+  if (options.appListens === true) {
+    // 30 s of silence in one append: far more than loopback moves at once.
+    const transport = client.transport as WebSocketTransport;
+    const append = JSON.stringify({ type: 'input_audio_buffer.append', audio: encodeBase64(new Uint8Array(24000 * 60)) });
+    client.send(JSON.parse(append) as { type: 'input_audio_buffer.append'; audio: string });
+    const bufferedAfterSend = transport.bufferedAmount;
+    const deadline = performance.now() + 10_000;
+    while ((transport.bufferedAmount) > 0 && performance.now() < deadline) await sleep(10);
+    listened = {
+      chunkEvents: chunks.length,
+      chunkSamplesBase64: joinBase64(chunks),
+      audioEvents: audio.length,
+      audioSamplesBase64: joinBase64(audio),
+      appendChars: append.length,
+      bufferedAfterSend,
+      drained: (transport.bufferedAmount) === 0,
+    };
+  }
   await client.disconnect();
   await player.close();
+  await shared?.close();
   return {
     main,
     silentWallMs,
@@ -213,6 +332,8 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     },
     chunksSent,
     underruns,
+    onset,
+    listened,
     errors,
   };
 }
