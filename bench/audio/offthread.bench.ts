@@ -2,9 +2,11 @@
 // Chromium against the MockRealtimeServer on loopback, with the socket in the Worker
 // (default) and on the page (`offThread: false`), on an idle page and on a busy one (the main
 // thread blocked 200 ms every 300 ms), in one run. Per variant: speech onset → output silent
-// (the mock sends `speech_started` → the first silent output frame, both on the wall clock),
-// playback dropouts during the reply, and the truncate against the clock (ms of the reply's
-// span the truncate does not cover: underrun silence plus any error).
+// (the first frame of the barge-in's speech in the microphone signal → the first silent output
+// frame, both on the one AudioContext clock the capture and player share), the mock sending
+// `speech_started` → silent (wall clock), playback dropouts during the reply, and the truncate
+// against the clock (ms of the reply's span the truncate does not cover: underrun silence plus
+// any error).
 // Run: npx tsx bench/audio/offthread.bench.ts [rounds]   (or npm run bench -- audio)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -29,14 +31,15 @@ interface Variant {
 }
 
 const variants: Variant[] = [
-  { name: 'off the main thread, idle page', options: { offThread: true } },
-  { name: 'main thread (today), idle page', options: { offThread: false } },
-  { name: 'off the main thread, busy page', options: { offThread: true, busyMainThread: true } },
-  { name: 'main thread (today), busy page', options: { offThread: false, busyMainThread: true } },
+  { name: 'off the main thread, idle page', options: { offThread: true, measureOnset: true } },
+  { name: 'main thread, idle page', options: { offThread: false, measureOnset: true } },
+  { name: 'off the main thread, busy page', options: { offThread: true, busyMainThread: true, measureOnset: true } },
+  { name: 'main thread, busy page', options: { offThread: false, busyMainThread: true, measureOnset: true } },
 ];
 
 interface Figures {
   onsetToSilentMs: number | undefined;
+  eventToSilentMs: number | undefined;
   underruns: number;
   uncoveredMs: number | undefined;
   appends: number;
@@ -73,7 +76,8 @@ try {
         const audioEndMs = (truncate?.event as { audio_end_ms?: number } | undefined)?.audio_end_ms;
         const clockMs = result.ack === undefined || result.started === undefined ? undefined : (result.ack.silentAt - result.started.contextTime) * 1000;
         const figures: Figures = {
-          onsetToSilentMs: onset === undefined || result.silentWallMs === undefined ? undefined : result.silentWallMs - onset.at,
+          onsetToSilentMs: result.onset?.toSilentMs,
+          eventToSilentMs: onset === undefined || result.silentWallMs === undefined ? undefined : result.silentWallMs - onset.at,
           underruns: result.underruns,
           uncoveredMs: audioEndMs === undefined || clockMs === undefined ? undefined : clockMs - audioEndMs,
           appends: mock.filter('input_audio_buffer.append').length,
@@ -95,12 +99,12 @@ const format = (values: (number | undefined)[], digits = 0): string =>
   values.map((value) => (value === undefined ? 'n/a' : value.toFixed(digits))).join(', ');
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`Headless Chromium, ${rounds} rounds per variant in rotating order; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (2 cores shared with other agents).\n`);
-console.log('| variant | speech onset → output silent, ms (each round) | dropouts in the reply | reply span not in audio_end_ms, ms | appends |');
-console.log('|---|---:|---:|---:|---:|');
+console.log('| variant | speech onset in the microphone → output silent, ms (each round) | `speech_started` sent → silent, ms | dropouts in the reply | reply span not in audio_end_ms, ms | appends |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const variant of variants) {
   const figures = results.get(variant.name) ?? [];
   console.log(
-    `| ${variant.name} | ${format(figures.map((f) => f.onsetToSilentMs))} | ${format(figures.map((f) => f.underruns))} | ${format(figures.map((f) => f.uncoveredMs), 1)} | ${format(figures.map((f) => f.appends))} |`,
+    `| ${variant.name} | ${format(figures.map((f) => f.onsetToSilentMs))} | ${format(figures.map((f) => f.eventToSilentMs))} | ${format(figures.map((f) => f.underruns))} | ${format(figures.map((f) => f.uncoveredMs), 1)} | ${format(figures.map((f) => f.appends))} |`,
   );
 }
 const onsetOf = (name: string): number[] => (results.get(name) ?? []).map((f) => f.onsetToSilentMs).filter((v): v is number => v !== undefined);
