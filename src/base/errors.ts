@@ -169,6 +169,20 @@ export class RealtimeError extends Error {
   }
 }
 
+/**
+ * What went wrong, in words, whatever was thrown: an `Error`'s message, a string as it is,
+ * anything else as JSON (or `String()` when it has none). For logs and for messages that wrap a cause.
+ */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
 /** True when `value` is a {@link RealtimeError}, optionally with the given code. */
 export function isRealtimeError(value: unknown, code?: RealtimeErrorCode): value is RealtimeError {
   if (!(value instanceof Error) || value.name !== 'RealtimeError') return false;

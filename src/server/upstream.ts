@@ -10,7 +10,7 @@
  */
 import { systemClock, type Clock } from '../base/clock';
 import { DEFAULT_RELAY_UPSTREAM_CONNECT_TIMEOUT_MS } from '../base/defaults';
-import { RealtimeError } from '../base/errors';
+import { RealtimeError, messageOf } from '../base/errors';
 import { resolveApiKey, type ApiKeyProvider } from '../transport/transport';
 import type { WebSocketLike } from '../transport/websocket';
 import type { RelayFrame, RelaySocket } from './core/socket';
@@ -209,10 +209,6 @@ function beforeDeadline(pending: Promise<UpstreamSocket>, clock: Clock, timeoutM
 }
 
 function ignore(): void {}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * An upstream endpoint (URL, auth, timeout, socket factory), checked once; dial it per session.

@@ -4,7 +4,7 @@
  * track plays (the transport's audio element, or an attached `AudioPlayer`). Every change to a
  * live call is a `replaceTrack`, never a renegotiation.
  */
-import { RealtimeError } from '../base/errors';
+import { RealtimeError, messageOf } from '../base/errors';
 import type { TransportMedia } from './transport';
 
 /**
@@ -282,7 +282,3 @@ function toDeviceError(error: unknown, what: string): RealtimeError {
   return new RealtimeError('VOXWIRE_AUDIO_DEVICE', `WebRTCTransport: could not ${what} the attached audio: ${messageOf(error)}`, { cause: error });
 }
 
-/** The message of a thrown value. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

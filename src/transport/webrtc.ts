@@ -2,13 +2,13 @@ import { EventEmitter } from '../base/emitter';
 import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../base/defaults';
-import { CLOSE_CODES, RealtimeError, isRealtimeError } from '../base/errors';
+import { CLOSE_CODES, RealtimeError, isRealtimeError, messageOf } from '../base/errors';
 import type { ClientEventInput } from '../events/client-events';
 import type { ServerEvent } from '../events/server-events';
 import { createClientEventSerializer } from './client-event-serializer';
 import { resolveApiKey } from './transport';
 import { callIdFromLocation } from '../events/call-id';
-import { WebRTCMedia, messageOf } from './webrtc-media';
+import { WebRTCMedia } from './webrtc-media';
 import { defaultPeerConnectionFactory, offerRequest, redact, sdpExchangeError } from './webrtc-sdp';
 import {
   DEFAULT_WEBRTC_CALLS_URL,

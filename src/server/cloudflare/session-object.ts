@@ -5,7 +5,7 @@
  * time limit runs on the object's alarm; drain and metrics go through the hub object.
  */
 import { SessionLimits } from '../../base/session-limits';
-import { RealtimeError } from '../../base/errors';
+import { RealtimeError, messageOf } from '../../base/errors';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
@@ -40,10 +40,6 @@ export function carryTicket<Identity extends RelayIdentity>(ticket: RelayTicket<
     betaClient: ticket.betaClient === true,
   };
   return JSON.stringify(carrier);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The class of the session objects of one relay (`createCloudflareRelay` makes it). */

@@ -4,7 +4,7 @@
  * a store outage is bridged by a local ledger written back when it returns, and concurrency
  * slots are taken, refreshed and released. Every store call is bounded by `storeTimeoutMs`.
  */
-import { RealtimeError } from '../../base/errors';
+import { RealtimeError, messageOf } from '../../base/errors';
 import { budgetKeyOf } from '../stores/budget-store';
 import type { RelayIdentity } from './relay-options';
 import type { ResolvedRelaySettings } from './relay-settings';
@@ -39,10 +39,6 @@ export interface UpfrontTicket {
   readonly budgetLimit: number | undefined;
   readonly slotHeld: boolean;
   readonly maxDurationMs: number;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Budget charging, the outage ledger and concurrency slots of one relay node. */

@@ -4,7 +4,7 @@
  * every node publishes for `observe()`. Without a bus each call does nothing (or, for
  * `observe()`, says what is missing).
  */
-import { CLOSE_CODES, RealtimeError } from '../../base/errors';
+import { CLOSE_CODES, RealtimeError, messageOf } from '../../base/errors';
 import type { RelayIdentity } from './relay-options';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelayControlMessage, RelaySessionEvent } from '../stores/session-bus';
@@ -42,10 +42,6 @@ export interface EndOrder {
   code: number;
   /** Why, for the close frame (at most 100 characters). */
   message: string;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The bus side of a relay node. */

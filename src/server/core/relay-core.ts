@@ -5,7 +5,7 @@
  * Workers or Durable Objects adapter can reuse it unchanged.
  */
 import { EventEmitter } from '../../base/emitter';
-import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode } from '../../base/errors';
+import { CLOSE_CODES, RealtimeError, type RealtimeErrorCode, messageOf } from '../../base/errors';
 import { checkModel } from '../../base/models';
 import type { ToolErrorInfo, ToolResultInfo } from '../../tools/tool-events';
 import { healthOf, RelayDrain, type RelayDrainOptions, type RelayDrainState, type RelayHealth } from './drain';
@@ -29,10 +29,6 @@ import type { RelayEvents, RelaySessionRef } from './relay-events';
 export type { RelayAdmission, RelayTicket } from './admission';
 export type { RelayEvents, RelaySessionRef } from './relay-events';
 export type { EndSessionOptions } from './relay-bus-link';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The relay core. Most apps use `createRelay` from `voxwire/server/node`, which wraps it;

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_RELAY_DRAIN_SIGNALS, DEFAULT_RELAY_PATH, DEFAULT_RELAY_PING_INTERVAL_MS } from '../../base/defaults';
 import type { Clock } from '../../base/clock';
-import { RealtimeError } from '../../base/errors';
+import { RealtimeError, messageOf } from '../../base/errors';
 import { RelayCore, type RelayTicket } from '../core/relay-core';
 import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
@@ -66,10 +66,6 @@ function startInterval(clock: Clock, intervalMs: number, tick: () => void): () =
     stopped = true;
     clock.clearTimeout(handle);
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import { DEFAULT_MEDIA_STREAM_MARK_INTERVAL_MS } from '../../base/defaults';
 import { EventEmitter } from '../../base/emitter';
-import { RealtimeError } from '../../base/errors';
+import { RealtimeError, messageOf } from '../../base/errors';
 import type { ClientEventInput } from '../../events/client-events';
 import type { SessionConfigInput } from '../../events/session-input';
 import { decodeBase64, encodeBase64 } from '../../codec/base64';
@@ -120,10 +120,6 @@ interface PlayingItem {
   contentIndex: number;
   sentMs: number;
   playedMs: number;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function textOf(frame: RelayFrame): string {

@@ -11,7 +11,7 @@
  */
 import { DEFAULT_MODEL, DEFAULT_SIP_REJECT_STATUS, DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from '../../base/defaults';
 import { EventEmitter } from '../../base/emitter';
-import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
+import { RealtimeError, type RealtimeErrorCode, messageOf } from '../../base/errors';
 import type { SessionConfigInput } from '../../events/session-input';
 import { consoleLogger, type Logger } from '../../base/logger';
 import type { ApiKeyProvider } from '../../transport/transport';
@@ -153,10 +153,6 @@ type Json = Record<string, unknown>;
 
 function isJson(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** `sip:+15551234567@host` from `"Ann" <sip:+15551234567@host>;tag=1`. */
