@@ -339,7 +339,8 @@ describe('server-side tools', () => {
     session.handleUpstreamFrame(frame({ type: 'response.function_call_arguments.done', event_id: 'e5', response_id: 'r1', item_id: 'item_call', output_index: 0, call_id: 'call_1', name: 'lookup_order', arguments: '{"id":"A1"}' }));
     session.handleUpstreamFrame(frame({ type: 'response.output_item.done', event_id: 'e6', response_id: 'r1', output_index: 0, item }));
     session.handleUpstreamFrame(frame({ type: 'response.done', event_id: 'e7', response: { id: 'r1', status: 'completed', output: [item] } }));
-    await flushMicrotasks();
+    // The tool's argument parser loads with the first call (issue 12): wait for the answer itself.
+    await expect.poll(() => upstream.events().length).toBe(3);
 
     expect(client.types()).toEqual(['session.created', 'response.created', 'response.done']);
     expect(client.ofType('response.done')[0]).toMatchObject({ response: { output: [] } });
