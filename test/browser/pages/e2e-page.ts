@@ -42,7 +42,7 @@ export interface AppListened {
   /** `chunk` events, and their samples end to end (PCM16, base64). */
   chunkEvents: number;
   chunkSamplesBase64: string;
-  /** `audio` events, and their samples end to end (PCM16 at 24 kHz, base64). */
+  /** `audio` events, and the cut reply's samples end to end (PCM16 at 24 kHz, base64). */
   audioEvents: number;
   audioSamplesBase64: string;
   /** The size of the large append's frame, `bufferedAmount` right after sending it, and whether it read 0 again within 10 s. */
@@ -206,10 +206,10 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     main.deltaPayloadChars += event.delta.length;
   });
   const chunks: Int16Array[] = [];
-  const audio: Int16Array[] = [];
+  const audio: { itemId: string; samples: Int16Array }[] = [];
   if (options.appListens === true) {
     capture.on('chunk', (chunk) => chunks.push((chunk as Int16Array).slice()));
-    client.on('audio', (chunk) => audio.push(chunk.samples.slice()));
+    client.on('audio', (chunk) => audio.push({ itemId: chunk.itemId, samples: chunk.samples.slice() }));
   }
   await player.start();
   const context = player.context!;
@@ -306,7 +306,8 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
       chunkEvents: chunks.length,
       chunkSamplesBase64: joinBase64(chunks),
       audioEvents: audio.length,
-      audioSamplesBase64: joinBase64(audio),
+      // The cut reply's only: the mock may already answer the interruption.
+      audioSamplesBase64: joinBase64(audio.filter((chunk) => chunk.itemId === interrupted?.itemId).map((chunk) => chunk.samples)),
       appendChars: append.length,
       bufferedAfterSend,
       drained: (transport.bufferedAmount) === 0,
