@@ -145,7 +145,7 @@ describe.skipIf(!enabled)('LiveClient over WebRTC in Chromium (createLiveSession
     expect(received.filter((type) => type === 'response.create')).toHaveLength(1);
     expect(received.indexOf('response.item.create')).toBeLessThan(received.indexOf('response.create'));
     expect(mock.log.entries.filter((entry) => entry.direction === 'sent' && entry.event.type === 'error')).toEqual([]);
-  });
+  }, 90_000);
 
   it('plays the answer, then the user barges in: the mock yields and the rendered answer stops, cut short', async () => {
     // The answer is being rendered by the player.
@@ -197,7 +197,7 @@ describe.skipIf(!enabled)('LiveClient over WebRTC in Chromium (createLiveSession
     expect(turns.filter((turn) => turn.speaker === 'user').map((turn) => turn.text)).toEqual([QUESTION, 'Wait, sorry, stop. What about Berlin instead?']);
     expect(turns.at(-1)).toEqual({ speaker: 'assistant', text: AFTER_BARGE_IN });
     expect(snapshot.errors).toEqual([]);
-  });
+  }, 120_000);
 
   it('closes: session.close on the data channel (allowed), session.closed with the usage', async () => {
     await call('close');

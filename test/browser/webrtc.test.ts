@@ -69,7 +69,7 @@ describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium â†
     expect(rig.mock.filter('input_audio_buffer.speech_started').length).toBeGreaterThanOrEqual(1);
     const outputs = rig.mock.filter({ type: 'conversation.item.create', item: { type: 'function_call_output' } }, { direction: 'received' });
     expect(outputs).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('plays the assistant through the remote track: an AnalyserNode hears it', async () => {
     rig.mock.setScenario(createScenario('speak').turn((turn) => turn.plays('reply-greeting')).build());
@@ -82,7 +82,7 @@ describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium â†
     const done = await rig.mock.waitFor({ type: 'response.done' }, { timeoutMs: 10_000, nth: 3 });
     const stopped = await rig.mock.waitFor('output_audio_buffer.stopped', { timeoutMs: 10_000, nth: 2 });
     expect(stopped.at).toBeGreaterThanOrEqual(done.at);
-  });
+  }, 60_000);
 
   it('mute stops outbound RTP (replaceTrack(null)); unmute resumes it', async () => {
     await rig.call('setMuted', true);
@@ -113,7 +113,7 @@ describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium â†
     const replayed = rig.mock.filter('conversation.item.create', { direction: 'received', connection: 1 });
     expect(replayed.length).toBeGreaterThan(0);
     expect(JSON.stringify(replayed.map((entry) => entry.event))).toContain('18 degrees');
-  });
+  }, 60_000);
 });
 
 describe.skipIf(!enabled)('WebRTCTransport with an ephemeral key from createClientSecretHandler', () => {
