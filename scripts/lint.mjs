@@ -97,7 +97,7 @@ function files(dir, test) {
  */
 const MAX_MODULE_LINES = 600;
 const OVERSIZED_MODULES = {
-  'src/client/client.ts': 849,
+  'src/client/client.ts': 842,
   'src/live/live-client.ts': 600,
 };
 

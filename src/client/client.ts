@@ -10,7 +10,6 @@ import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import type { ClientEventInput } from '../events/client-events';
 import type { ConversationItemInput } from '../events/items';
 import { normalizeSessionConfig } from '../events/legacy-session';
-import { readVoxwireEvent } from '../events/voxwire-event-read';
 import type { ResponseCreateParams } from '../events/response';
 import type { ServerEvent, ServerEventMap, UnknownServerEvent } from '../events/server-events';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
@@ -24,9 +23,9 @@ import { WebSocketTransport } from '../transport/websocket';
 import { anySignal } from './abort';
 import { inputSlot } from './audio-io';
 import type { AudioInputSource, AudioOutputSink } from './audio-io';
-import type { ClientState, InterruptionInfo, RealtimeClientEvents, SessionEndingInfo } from './client-events';
+import type { ClientState, InterruptionInfo, RealtimeClientEvents } from './client-events';
 import { resolveClientOptions } from './client-options';
-import { Connection, safeEmitter } from './connection';
+import { Connection, relayEndingOf, safeEmitter } from './connection';
 import type { SafeEmit } from './connection';
 import { LazySessionLimits } from './lazy-session-limits';
 import type { ConnectOptions, RealtimeClientOptions, ResolvedClientOptions, SendTextOptions } from './client-options';
@@ -615,12 +614,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         return;
       }
       case 'voxwire.session.ending': {
-        const ending = readVoxwireEvent(event, 'voxwire.session.ending');
-        if (ending === undefined) return;
-        // Kept for the close that follows: an idle end closes 4001 like a time limit.
-        this.#connection.relayEnding = ending.reason;
-        const info: SessionEndingInfo = { reason: ending.reason, source: 'relay', remainingMs: ending.seconds_left * 1000 };
-        this.#safeEmit('sessionEnding', info);
+        const ending = relayEndingOf(this.#connection, event);
+        if (ending) this.#safeEmit('sessionEnding', ending);
         return;
       }
       default:

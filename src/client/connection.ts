@@ -10,7 +10,7 @@ import type { Logger } from '../base/logger';
 import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
 import type { Transport, TransportCloseInfo } from '../transport/transport';
 import { anySignal, sleep } from './abort';
-import type { ClientState } from './client-events';
+import type { ClientState, SessionEndingInfo } from './client-events';
 import type { EventWaiters } from './event-waiters';
 import { exponentialBackoff, neverReconnect } from './reconnect';
 import type { ExponentialBackoffOptions, ReconnectPolicy } from './reconnect';
@@ -253,6 +253,19 @@ export function endStateAfterClose(info: TransportCloseInfo, sessionExpired: boo
   const code = info.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_POLICY_VIOLATION';
   const error = new RealtimeError(code, `The server closed the session (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`);
   return { status: 'closed', reason: error.message, error };
+}
+
+/**
+ * The relay's `voxwire.session.ending`, kept on the connection for the close that follows (an
+ * idle end closes 4001 like a time limit); what to tell the app, or undefined for another event.
+ */
+export function relayEndingOf(connection: Connection, event: { type: string; reason?: unknown; seconds_left?: unknown }): SessionEndingInfo | undefined {
+  // The fields its schema (src/events/voxwire-events.ts) requires, checked here so that neither
+  // client loads the relay's validator tables for one event.
+  const { reason, seconds_left: secondsLeft } = event;
+  if (event.type !== 'voxwire.session.ending' || typeof reason !== 'string' || typeof secondsLeft !== 'number') return undefined;
+  connection.relayEnding = reason;
+  return { reason, source: 'relay', remainingMs: secondsLeft * 1000 };
 }
 
 /** The `reconnect` option, resolved: a policy, options for the default backoff, or `false` for none. */

@@ -1,7 +1,7 @@
 import type { RealtimeError } from '../base/errors';
 import type { ModelWarning } from '../base/models';
 import type { LiveUsageTotals } from '../base/usage';
-import type { ClientState } from '../client/client-events';
+import type { ClientState, SessionEndingInfo } from '../client/client-events';
 import type { LiveServerEvent, LiveServerEventMap, LiveServerEventType, LiveSessionResource, UnknownLiveServerEvent } from '../events/live';
 import type { ToolEvents } from '../tools/tool-events';
 import type { LiveTurn } from './live-transcript';
@@ -102,6 +102,8 @@ export interface LiveClientLifecycleEvents {
   usage: [usage: LiveUsageTotals];
   /** The session's model shuts down within 60 days (OpenAI's announced date). */
   modelWarning: [warning: ModelWarning];
+  /** The relay announced the end of the session (`voxwire.session.ending`: time limit, idle, budget, drain). */
+  sessionEnding: [info: SessionEndingInfo];
   /** A server `error`, a frame that did not parse, or a transport error. The session goes on unless `state` says otherwise. */
   error: [error: RealtimeError];
   /** Every server event, known or not, as it arrived (nested `response.event` types included). */

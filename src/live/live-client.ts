@@ -24,7 +24,7 @@ import { inputSlot } from '../client/audio-io';
 import type { AudioInputSource, AudioOutputSink } from '../client/audio-io';
 import type { ClientState } from '../client/client-events';
 import { EventWaiters } from '../client/event-waiters';
-import { Connection, closeSession, reconnectPolicyOf, safeEmitter } from '../client/connection';
+import { Connection, closeSession, reconnectPolicyOf, relayEndingOf, safeEmitter } from '../client/connection';
 import { idMaker } from '../client/ids';
 import type { SafeEmit } from '../client/connection';
 import { toRealtimeError } from '../client/session-errors';
@@ -437,6 +437,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   #receive(event: AnyLiveEvent, known: boolean): void {
     this.#safeEmit('*', event);
     if (known) this.#track(event as LiveServerEvent);
+    const ending = known ? undefined : relayEndingOf(this.#connection, event);
+    if (ending) this.#safeEmit('sessionEnding', ending);
     if (known && event.type !== 'error') this.#safeEmit(event.type as 'info', event as never);
     this.#waiters.offer(event, (error) => liveServerError(error as LiveServerEventMap['error']));
   }
@@ -588,9 +590,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     const events = (await Promise.all(acknowledgements)) as Array<LiveServerEventMap['session.thinking.appended']>;
     return events.map((event) => ({ startMs: event.start_ms, endMs: event.end_ms }));
   }
-
-  // ---------------------------------------------------------------------------------------
-  // Helpers
 
   #warnOnce(key: string, message: string): void {
     if (this.#warned.has(key)) return;

@@ -188,14 +188,17 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
   it('ends an idle session: only silence streams in, nothing is said, so it is announced as idle and closed with 4001', async () => {
     const { url, relay } = await setup(createScenario().build(), { live: {}, limits: { idleTimeoutMs: 800 } });
     const { client, events } = liveClient(url);
+    const endings: unknown[] = [];
+    client.on('sessionEnding', (info) => endings.push(info));
     await client.connect();
     const silence = stream(client, new Int16Array(0));
     cleanups.push(() => silence.stop());
     await vi.waitFor(() => expect(client.state.status).not.toBe('connected'), { timeout: 15_000 });
     silence.stop();
     await silence.done;
-    // LiveClient classifies the 4001 close (it does not read the announced reason yet); the relay said why.
-    expect(client.state).toMatchObject({ status: 'expired' });
+    // A 4001 close is a time limit or an idle end: LiveClient tells them apart by the relay's announcement.
+    expect(client.state).toMatchObject({ status: 'expired', reason: 'idle' });
+    expect(endings).toEqual([{ reason: 'idle', source: 'relay', remainingMs: 0 }]);
     expect(events.find((event) => event.type === 'voxwire.session.ending')).toMatchObject({ reason: 'idle', seconds_left: 0 });
     expect(relay.metrics.snapshot().live.sessionsEnded.idle).toBe(1);
   }, 30_000);
