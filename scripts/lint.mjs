@@ -92,13 +92,13 @@ function files(dir, test) {
 /**
  * No module in src/ over MAX_MODULE_LINES lines, generated files aside (issue 19: a module a
  * newcomer reads whole). The modules still over it when the rule came in are listed with a
- * ceiling (their length then, rounded up to the next 50 lines): they may shrink, not grow past
- * it; split them and drop the line.
+ * ceiling (their length then): they may shrink, not grow past it; split them and drop the line.
+ * The rule was 600 lines until every other module was under 500 (issue 19's target).
  */
-const MAX_MODULE_LINES = 600;
+const MAX_MODULE_LINES = 500;
 const OVERSIZED_MODULES = {
   'src/client/client.ts': 842,
-  'src/live/live-client.ts': 600,
+  'src/live/live-client.ts': 599,
 };
 
 // Lines of src/.
