@@ -92,7 +92,10 @@ export interface LiveClientLifecycleEvents {
   turn: [turn: LiveTurn];
   /** Model speech, decoded (WebSocket; over WebRTC it plays from the remote track). */
   audio: [chunk: LiveAudioInfo];
-  /** Local playback was stopped: the user spoke over the assistant, or `interrupt()`. */
+  /**
+   * The user spoke over the assistant (local playback flushed over WebSocket; over WebRTC, once
+   * per assistant turn the user's speech overlaps on the timeline), or `interrupt()`.
+   */
   interrupted: [info: LiveInterruption];
   /** The model delegated work. */
   delegation: [info: LiveDelegationInfo];

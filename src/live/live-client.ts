@@ -29,7 +29,6 @@ import { idMaker } from '../client/ids';
 import type { SafeEmit } from '../client/connection';
 import { toRealtimeError } from '../client/session-errors';
 import { describeAudioFormat } from '../codec/audio-format';
-import type { AudioFormatLike } from '../codec/audio-format';
 import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import { decodeAlaw, decodeMulaw } from '../codec/g711';
 import type {
@@ -50,7 +49,7 @@ import { checkLiveDelegation, checkLiveOptions } from './live-client-options';
 import type { LiveAppendOptions, LiveClientOptions, LiveCloseOptions } from './live-client-options';
 import { liveServerError, waitForAnswer } from './live-answers';
 import { liveProtocol } from './live-protocol';
-import { delegationTools, forkConfig, forkUrl, startConfig } from './live-session-config';
+import { delegationTools, forkConfig, forkUrl, outputFormat, startConfig } from './live-session-config';
 import type { LiveToolDelegation } from './live-tool-delegation';
 import { LiveTranscript } from './live-transcript';
 import type { LiveTranscriptMarker } from './live-transcript';
@@ -115,6 +114,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   #sink: AudioOutputSink | undefined;
   /** Client-clock time until which the assistant's received audio still plays (WebSocket). */
   #playingUntil = 0;
+  /** The assistant turn the user last spoke over (WebRTC), so that one barge-in is one `interrupted`. */
+  #cutTurn: string | undefined;
   #speechSegment = 0;
   #delegationMarker: LiveTranscriptMarker = { length: 0, open: new Map() };
   readonly #warned = new Set<string>();
@@ -431,9 +432,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     if (this.#sink) void this.#sink.flush().catch(() => undefined);
   }
 
-  // ---------------------------------------------------------------------------------------
-  // Incoming events
-
   #receive(event: AnyLiveEvent, known: boolean): void {
     this.#safeEmit('*', event);
     if (known) this.#track(event as LiveServerEvent);
@@ -453,10 +451,16 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       case 'session.output_audio.delta':
         this.#receiveAudio(event.delta);
         return;
-      case 'session.input_transcript.delta':
-        this.transcript.add('user', event, this.#sessionId);
-        if (event.delta.trim() !== '' && this.#clock.now() < this.#playingUntil && (this.#options.stopPlaybackOnSpeech ?? true)) void this.#stopPlayback('speech');
+      case 'session.input_transcript.delta': {
+        // The user spoke over the assistant: its audio still playing here (WebSocket), or over
+        // WebRTC (the server plays it) its open turn on the timeline, once per turn.
+        const over = this.transcript.add('user', event, this.#sessionId);
+        const media = this.transport.capabilities.audio !== 'events';
+        if (event.delta.trim() === '' || !(media ? over !== undefined && over !== this.#cutTurn : this.#clock.now() < this.#playingUntil)) return;
+        this.#cutTurn = over;
+        if (this.#options.stopPlaybackOnSpeech ?? true) void this.#stopPlayback('speech');
         return;
+      }
       case 'session.output_transcript.delta':
         this.transcript.add('assistant', event, this.#sessionId);
         return;
@@ -515,7 +519,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     let samples: Int16Array;
     let sampleRate: number;
     try {
-      const format = describeAudioFormat(this.#outputFormat());
+      const format = describeAudioFormat(outputFormat(this.#confirmed, this.#desired));
       sampleRate = format.sampleRate;
       samples = format.encoding === 'pcm16' ? base64ToPcm16(delta) : format.encoding === 'mulaw' ? decodeMulaw(decodeBase64(delta)) : decodeAlaw(decodeBase64(delta));
     } catch (cause) {
@@ -530,13 +534,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     } catch (cause) {
       this.#safeEmit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'The audio sink refused a chunk of model speech.', { cause }));
     }
-  }
-
-  /** The session's WebSocket audio format: the server's word, else what was asked for, else 24 kHz PCM16. */
-  #outputFormat(): AudioFormatLike {
-    const confirmed = this.#confirmed?.audio?.format;
-    if (confirmed && typeof confirmed.type === 'string') return { type: confirmed.type, rate: confirmed.rate ?? undefined };
-    return this.#desired.audio?.format ?? { type: 'audio/pcm', rate: 24000 };
   }
 
   async #stopPlayback(reason: LiveInterruption['reason']): Promise<LiveInterruption> {

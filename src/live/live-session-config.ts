@@ -3,7 +3,8 @@
  * session either starts from the app's config seeded with the transcript as `input` (history), or
  * forks the stored session, which inherits everything but what a fork may change.
  */
-import type { LiveForkSessionConfig, LiveSessionConfig } from '../events/live';
+import type { AudioFormatLike } from '../codec/audio-format';
+import type { LiveForkSessionConfig, LiveSessionConfig, LiveSessionResource } from '../events/live';
 import type { ToolRegistry } from '../tools/registry';
 
 type DelegationTools = NonNullable<Extract<LiveSessionConfig['delegation'], { type: 'responses' }>['responses']['tools']>;
@@ -42,4 +43,11 @@ export function forkUrl(transport: object, sessionId: string): string | undefine
   const url = new URL(base);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(sessionId)}/fork`;
   return url.toString();
+}
+
+/** The session's WebSocket audio format: the server's word, else what was asked for, else 24 kHz PCM16. */
+export function outputFormat(confirmed: LiveSessionResource | undefined, desired: LiveSessionConfig): AudioFormatLike {
+  const format = confirmed?.audio?.format;
+  if (format && typeof format.type === 'string') return { type: format.type, rate: format.rate ?? undefined };
+  return desired.audio?.format ?? { type: 'audio/pcm', rate: 24000 };
 }

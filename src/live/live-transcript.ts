@@ -153,13 +153,18 @@ export class LiveTranscript {
     return turns;
   }
 
-  /** Adds one fragment of `speaker` in session `sessionId`. */
-  add(speaker: LiveSpeaker, fragment: LiveTranscriptFragment, sessionId: string): void {
-    if (fragment.delta === '') return;
+  /**
+   * Adds one fragment of `speaker` in session `sessionId`. Returns the id of the other speaker's
+   * open turn when this fragment overlaps it on the audio timeline (speech over the other: a
+   * barge-in or a backchannel), else undefined.
+   */
+  add(speaker: LiveSpeaker, fragment: LiveTranscriptFragment, sessionId: string): string | undefined {
+    if (fragment.delta === '') return undefined;
     const other = this.#open.get(speaker === 'user' ? 'assistant' : 'user');
     // The other speaker's turn ends when this one starts after it; overlapping speech (full
     // duplex: a barge-in, a backchannel) leaves both open.
-    if (other && (other.sessionId !== sessionId || fragment.start_ms >= other.endMs)) this.#end(other, 'speaker_change');
+    const overlaps = other !== undefined && other.sessionId === sessionId && fragment.start_ms < other.endMs;
+    if (other && !overlaps) this.#end(other, 'speaker_change');
     let turn = this.#open.get(speaker);
     if (turn && (turn.sessionId !== sessionId || fragment.start_ms - turn.endMs > this.#silenceGapMs || fragment.end_ms < turn.startMs)) {
       this.#end(turn, turn.sessionId !== sessionId ? 'session_end' : 'silence');
@@ -175,6 +180,7 @@ export class LiveTranscript {
     turn.endMs = Math.max(turn.endMs, fragment.end_ms);
     this.#onChange({ kind: 'delta', turn: snapshot(turn), delta: fragment.delta });
     this.#armInactivity();
+    return overlaps ? other.id : undefined;
   }
 
   /** Ends every open turn (the session ended, or the app asks). */

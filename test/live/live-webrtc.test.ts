@@ -82,4 +82,33 @@ describe('LiveClient over WebRTC', () => {
     expect(pc.remoteDescription).toEqual({ type: 'answer', sdp: ANSWER_SDP });
     expect((client.transport as WebRTCTransport).callId).toBe('live_rtc2');
   });
+
+  it('emits interrupted once when the user speaks over the assistant on the timeline (the server plays the audio), never for speech after its turn', async () => {
+    const { client, peers } = setup(() => new Response(ANSWER_SDP, { status: 201, headers: { 'content-type': 'application/sdp' } }), { sdpUrl: '/api/live/session' });
+    clients.push(client);
+    const interruptions: unknown[] = [];
+    client.on('interrupted', (info) => interruptions.push(info));
+    const connecting = client.connect();
+    const pc = await open(peers);
+    pc.channel!.receive(SESSION_STARTED);
+    await connecting;
+    const say = (type: 'input' | 'output', delta: string, start: number, end: number) =>
+      pc.channel!.receive({ type: `session.${type}_transcript.delta`, event_id: `e_${type}_${start}`, delta, start_ms: start, end_ms: end });
+    // A first turn with nothing playing, then the answer, then the user after it: no interruption.
+    say('input', 'Hi there.', 0, 800);
+    say('output', 'Hello! How can I help?', 1000, 2400);
+    say('input', 'Tell me about Paris.', 2600, 3600);
+    expect(interruptions).toEqual([]);
+    // The answer runs to 9000 ms; the user speaks at 5000 ms, in two fragments: one interruption.
+    say('output', 'Paris is the capital of France, and its museums are many and famous.', 3800, 9000);
+    say('input', 'Wait,', 5000, 5400);
+    say('input', ' stop.', 5400, 5900);
+    expect(interruptions).toEqual([{ reason: 'speech', flushed: false, playedMs: undefined }]);
+    // The user after the answer's end, then a new answer spoken over: one more.
+    say('input', 'And Berlin?', 9200, 10_000);
+    expect(interruptions).toHaveLength(1);
+    say('output', 'Berlin is the capital of Germany, with a long and busy history.', 10_200, 14_000);
+    say('input', 'No,', 11_000, 11_300);
+    expect(interruptions).toHaveLength(2);
+  });
 });
