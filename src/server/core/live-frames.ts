@@ -28,7 +28,7 @@ import type { RelaySession } from './relay-session';
 import type { RelaySessionHooks } from './relay-session-init';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { SessionCharges } from './session-charges';
-import { isJson, isServerKeyError, MAX_HELD_CLIENT_FRAMES, type Json } from './session-frames';
+import { isJson, isServerKeyError, MAX_HELD_CLIENT_FRAMES, parseRefusal, type Json } from './session-frames';
 import type { SessionPipe } from './session-pipe';
 import type { RelayFrame } from './socket';
 import type { RelayErrorDetails } from './wire-events';
@@ -197,8 +197,7 @@ export class LiveFrames {
     // The model is the relay's (locked in session.start): a client may leave it out.
     if (!result.ok && !this.#started && result.error.path === 'session.model') result = this.#parseWithModel(frame) ?? result;
     if (!result.ok) {
-      const code = result.error.code;
-      this.#reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
+      this.#reject(...parseRefusal(result.error, frame));
       return;
     }
     const event = result.event as Json;

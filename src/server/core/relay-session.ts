@@ -30,7 +30,7 @@ import type { RelaySessionHooks, RelaySessionInit } from './relay-session-init';
 import type { ResolvedRelaySettings } from './relay-settings';
 import { RelayToolRunner } from './server-tools';
 import { SessionCharges } from './session-charges';
-import { arrival, base64Bytes, CLOSE_MESSAGES, frameLength, MAX_HELD_CLIENT_FRAMES, modelsNamedBy, now, type Json } from './session-frames';
+import { arrival, base64Bytes, CLOSE_MESSAGES, frameLength, MAX_HELD_CLIENT_FRAMES, modelsNamedBy, now, parseRefusal, type Json } from './session-frames';
 import { DeadlineQueue, SessionDeadline } from './session-deadlines';
 import { SessionPipe, type SessionBuffered } from './session-pipe';
 import { UpstreamFrames } from './session-upstream';
@@ -359,8 +359,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
       }
     }
     if (!result.ok) {
-      const code = result.error.code;
-      this.#reject(code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', code, result.error.message, { param: result.error.path, eventId: scanEventId(frame) });
+      this.#reject(...parseRefusal(result.error, frame));
       return;
     }
     const event = result.event as Json;

@@ -4,7 +4,10 @@
  * key, the close texts, and the small byte-counting helpers of the hot path.
  */
 import { describeAudioFormat } from '../../codec/audio-format';
+import type { RealtimeError, RealtimeErrorCode } from '../../base/errors';
+import type { FrameRejectReason } from '../metrics';
 import type { RelayEndReason } from './end-reason';
+import { scanEventId } from './frame-scan';
 import type { RelayFrame } from './socket';
 
 /** A JSON object as the relay reads it. */
@@ -157,4 +160,12 @@ export function modelsNamedBy(session: Json): Array<[model: string, path: string
   if (typeof session.model === 'string') named.push([session.model, 'session.model']);
   if (typeof transcription?.model === 'string') named.push([transcription.model, 'session.audio.input.transcription.model']);
   return named;
+}
+
+/**
+ * How a session refuses a client frame that did not parse (Realtime and Live alike): the reject
+ * reason, the error's code and message, the field it names and the frame's `event_id`.
+ */
+export function parseRefusal(error: RealtimeError, frame: RelayFrame): [FrameRejectReason, RealtimeErrorCode, string, { param: string | undefined; eventId: string | undefined }] {
+  return [error.code === 'VOXWIRE_FRAME_TOO_LARGE' ? 'too_large' : 'invalid', error.code, error.message, { param: error.path, eventId: scanEventId(frame) }];
 }
