@@ -105,6 +105,25 @@ describe('AudioSocketRelay', () => {
     expect(socket.sent).toHaveLength(1);
   });
 
+  it('takes the route the page gave the capture worklet at link time, and corrects it when it disagrees', () => {
+    const { relay } = setUp();
+    relay.receive({ type: 'input', enabled: true });
+    // Linked while a client is subscribed and the socket is open: the page already routed it here.
+    const agreed = new FakePort();
+    relay.receive({ type: 'capture', port: agreed as unknown as MessagePort, routed: true });
+    expect(agreed.posted).toEqual([]);
+    // The page believed so, but no client wants input any more: the worker routes it back.
+    relay.receive({ type: 'input', enabled: false });
+    const stale = new FakePort();
+    relay.receive({ type: 'capture', port: stale as unknown as MessagePort, routed: true });
+    expect(stale.posted).toEqual([{ type: 'route', toLink: false }]);
+    // Linked without a route while input is wanted: routed here at once.
+    relay.receive({ type: 'input', enabled: true });
+    const fresh = new FakePort();
+    relay.receive({ type: 'capture', port: fresh as unknown as MessagePort });
+    expect(fresh.posted).toEqual([{ type: 'route', toLink: true }]);
+  });
+
   it('on speech_started flushes playback, truncates to the acknowledged count, and sends the client\u2019s identical truncate once', () => {
     const { relay, page, socket, playback } = setUp();
     socket.frame(delta(24000));

@@ -81,6 +81,40 @@ describe('capture processor', () => {
     expect(last).toEqual({ type: 'stopped', chunks: 6 });
     expect(processor.process([[block]], [])).toBe(false);
   });
+
+  it('linked with the route already known, sends its first chunk to the socket worker; otherwise to the page until the worker routes it', () => {
+    const Capture = registered.get('voxwire-capture')!;
+    const options = { processorOptions: { targetRate: 24000, chunkSamples: 480, encoding: 'pcm16', levelIntervalFrames: 1600, muted: false, gain: 1 } };
+    const block = new Float32Array(128).fill(0.25);
+    const chunksOf = (port: FakePort) => port.posted.filter((posted) => (posted.message as CaptureProcessorMessage).type === 'chunk');
+    const run = (processor: ProcessorInstance, quanta: number) => {
+      for (let i = 0; i < quanta; i++) processor.process([[block]], []);
+    };
+
+    // The page knew the route when it linked: no chunk ever reaches the page.
+    const routed = new Capture(options);
+    const routedLink = new FakePort();
+    routed.port.deliver({ type: 'link', port: routedLink, toLink: true });
+    run(routed, 40);
+    expect(chunksOf(routed.port)).toHaveLength(0);
+    expect(chunksOf(routedLink)).toHaveLength(5);
+    // The worker still decides: it routes back to the page.
+    routedLink.deliver({ type: 'route', toLink: false });
+    run(routed, 20);
+    expect(chunksOf(routed.port).length).toBeGreaterThan(0);
+
+    // Linked without a route: chunks go to the page until the worker says otherwise.
+    const unrouted = new Capture(options);
+    const link = new FakePort();
+    unrouted.port.deliver({ type: 'link', port: link });
+    run(unrouted, 40);
+    expect(chunksOf(unrouted.port)).toHaveLength(5);
+    expect(chunksOf(link)).toHaveLength(0);
+    link.deliver({ type: 'route', toLink: true });
+    run(unrouted, 20);
+    expect(chunksOf(unrouted.port)).toHaveLength(5);
+    expect(chunksOf(link).length).toBeGreaterThan(0);
+  });
 });
 
 describe('playback processor', () => {

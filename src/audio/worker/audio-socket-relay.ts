@@ -104,7 +104,7 @@ export class AudioSocketRelay {
       case 'capture':
         if (this.#capture !== undefined) this.#capture.onmessage = null;
         this.#capture = (message.port ?? undefined) as RelayPort | undefined;
-        this.#routedToWorker = false;
+        this.#routedToWorker = message.routed === true;
         if (this.#capture !== undefined) this.#capture.onmessage = (event) => this.#onCapture(event.data as CaptureProcessorMessage);
         this.#route();
         return;

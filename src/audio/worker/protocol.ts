@@ -14,8 +14,11 @@ export type PageToWorkerMessage =
     }
   | { type: 'send'; id: number; text: string }
   | { type: 'close'; id: number; code: number | undefined; reason: string | undefined }
-  /** The capture worklet's link port (null: unlinked). */
-  | { type: 'capture'; port: MessagePort | null }
+  /**
+   * The capture worklet's link port (null: unlinked), and the route the page gave the worklet
+   * with it (the worker corrects it with a `route` message if it disagrees).
+   */
+  | { type: 'capture'; port: MessagePort | null; routed?: boolean }
   /** The playback worklet's link port (null: unlinked). */
   | { type: 'playback'; port: MessagePort | null }
   /** Whether a client is subscribed to the linked capture (its chunks are wanted on the wire). */

@@ -125,8 +125,16 @@ export class AudioSocketHost {
       return;
     }
     const channel = new MessageChannel();
-    node.port.postMessage({ type: 'link', port: channel.port1 }, [channel.port1]);
-    worker.postMessage({ type: kind, port: channel.port2 } satisfies PageToWorkerMessage, [channel.port2]);
+    if (kind === 'playback') {
+      node.port.postMessage({ type: 'link', port: channel.port1 }, [channel.port1]);
+      worker.postMessage({ type: kind, port: channel.port2 } satisfies PageToWorkerMessage, [channel.port2]);
+      return;
+    }
+    // The route the Worker will take (a subscribed client, a socket of the Worker's), given to
+    // the worklet with its port: its first chunks go straight to the Worker.
+    const toLink = this.#inputSubscribers > 0 && this.#sockets.size > 0;
+    node.port.postMessage({ type: 'link', port: channel.port1, toLink }, [channel.port1]);
+    worker.postMessage({ type: kind, port: channel.port2, routed: toLink } satisfies PageToWorkerMessage, [channel.port2]);
   }
 
   #start(): Promise<Worker | undefined> {

@@ -83,6 +83,7 @@ class CaptureProcessor extends workletScope.AudioWorkletProcessor {
         return;
       case 'link':
         this.#link = message.port;
+        this.#toLink = message.toLink === true;
         message.port.onmessage = (event) => {
           const route = event.data as CaptureRouteMessage;
           if (route.type === 'route') this.#toLink = route.toLink;

@@ -37,8 +37,11 @@ export type CaptureControlMessage =
   /**
    * A port to the socket worker (off-main-thread audio). Chunks go there while the worker says
    * `{ type: 'route', toLink: true }` over that port, and to the main thread otherwise.
+   * `toLink` is the route from the start, as the page knows it when it links (a client
+   * subscribed, the worker's socket open): the first chunks then do not wait for the worker's
+   * first `route`, which a loaded machine delays past a chunk or two.
    */
-  | { type: 'link'; port: MessagePort }
+  | { type: 'link'; port: MessagePort; toLink?: boolean }
   /** While true, a copy of each chunk the socket worker streams comes to the main thread too (for `chunk` listeners). */
   | { type: 'tap'; enabled: boolean };
 
