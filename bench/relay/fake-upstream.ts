@@ -4,8 +4,10 @@
 // the send time), so a client sees 50 frames a second back for 50 sent. The relay's fault
 // suite (test/server/fault-suite.test.ts) also uses it, with per-user accounting of the audio
 // that went through (by the `x-voxwire-user` header its relays send) and dropped connections.
+// With `protocol: 'live'` it speaks GPT-Live instead (live-upstream.ts).
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
+import { answerLiveFrame } from './live-upstream';
 
 /** Audio that went through the upstream for one user, in base64 characters. */
 export interface UpstreamAccount {
@@ -28,7 +30,8 @@ export interface FakeUpstream {
   stop(): Promise<void>;
 }
 
-export async function startFakeUpstream(options: { accounting?: boolean } = {}): Promise<FakeUpstream> {
+export async function startFakeUpstream(options: { accounting?: boolean; protocol?: 'realtime' | 'live' } = {}): Promise<FakeUpstream> {
+  const live = options.protocol === 'live';
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   const accounts = new Map<string, UpstreamAccount>();
   const open = new Set<WebSocket>();
@@ -44,6 +47,11 @@ export async function startFakeUpstream(options: { accounting?: boolean } = {}):
       account = accounts.get(user) ?? { appendedChars: 0, sentChars: 0, connections: 0 };
       account.connections += 1;
       accounts.set(user, account);
+    }
+    if (live) {
+      const answer = answerLiveFrame(sessions);
+      socket.on('message', (data) => answer(socket, data.toString()));
+      return;
     }
     const session = { type: 'realtime', object: 'realtime.session', id: `sess_${sessions}`, model: 'gpt-realtime-2.1', instructions: '' };
     socket.send(JSON.stringify({ type: 'session.created', event_id: `evt_c${sessions}`, session }));
@@ -70,7 +78,7 @@ export async function startFakeUpstream(options: { accounting?: boolean } = {}):
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `ws://127.0.0.1:${port}/v1/realtime`,
+    url: `ws://127.0.0.1:${port}${live ? '/v1/live/sessions' : '/v1/realtime'}`,
     accounts,
     get openConnections() {
       return open.size;

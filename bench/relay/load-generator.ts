@@ -1,6 +1,8 @@
 // The load generator of bench/relay: N WebSocket clients, each streaming 24 kHz PCM16 in
 // 20 ms chunks (50 `input_audio_buffer.append` a second) and timing the echo that comes back
-// through the relay (the append's `event_id` carries its send time in microseconds).
+// through the relay (the append's `event_id` carries its send time in microseconds). With
+// `'live'` the clients speak GPT-Live: `session.start` first, then `session.input_audio.append`
+// as LiveClient sends it (no event id); Live audio deltas carry none either, so nothing is timed.
 import { WebSocket } from 'ws';
 
 const CHUNK_MS = 20;
@@ -15,6 +17,8 @@ function chunkBase64(seed: number): string {
 
 const CHUNKS = Array.from({ length: 8 }, (_, index) => chunkBase64(index * 480));
 
+const LIVE_START = JSON.stringify({ type: 'session.start', session: { model: 'gpt-live-1', audio: { format: { type: 'audio/pcm', rate: 24000 } } } });
+
 export class LoadGenerator {
   private readonly sockets: WebSocket[] = [];
   private readonly timers: Array<ReturnType<typeof setInterval> | ReturnType<typeof setTimeout>> = [];
@@ -22,6 +26,8 @@ export class LoadGenerator {
   private recording = false;
   sent = 0;
   received = 0;
+
+  constructor(private readonly protocol: 'realtime' | 'live' = 'realtime') {}
 
   /** Opens `count` sessions (one user each) and waits for each one's `session.created`. */
   async connect(url: string, count: number, userPrefix = 'bench-user', batch = 50): Promise<void> {
@@ -38,8 +44,9 @@ export class LoadGenerator {
       let sequence = 0;
       const send = (): void => {
         if (socket.readyState !== socket.OPEN) return;
-        const sentAtUs = Math.round(performance.now() * 1000);
-        socket.send(`{"type":"input_audio_buffer.append","event_id":"t${sentAtUs}","audio":"${CHUNKS[(index + sequence) % CHUNKS.length]}"}`);
+        const audio = CHUNKS[(index + sequence) % CHUNKS.length] as string;
+        if (this.protocol === 'live') socket.send(`{"type":"session.input_audio.append","audio":"${audio}"}`);
+        else socket.send(`{"type":"input_audio_buffer.append","event_id":"t${Math.round(performance.now() * 1000)}","audio":"${audio}"}`);
         sequence += 1;
         this.sent += 1;
       };
@@ -93,10 +100,17 @@ export class LoadGenerator {
   private open(url: string): Promise<void> {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     this.sockets.push(socket);
+    const live = this.protocol === 'live';
     return new Promise((resolve, reject) => {
       socket.on('error', reject);
+      if (live) socket.on('open', () => socket.send(LIVE_START));
       socket.on('message', (data) => {
         const text = data.toString();
+        if (live) {
+          if (text.startsWith('{"type":"session.output_audio.delta"')) this.received += 1;
+          else if (text.includes('"type":"session.started"')) resolve();
+          return;
+        }
         if (text.startsWith('{"type":"response.output_audio.delta","event_id":"t')) {
           this.received += 1;
           if (this.recording) {

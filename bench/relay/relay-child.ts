@@ -19,9 +19,13 @@ export interface RelayChild {
   exit(): Promise<void>;
 }
 
-/** Starts a relay child; `redisUrl` gives the voxwire relay a RedisBudgetStore and RedisSessionBus. */
-export async function startRelayChild(kind: RelayKind, upstreamUrl: string, redisUrl?: string): Promise<RelayChild> {
-  const child: ChildProcess = fork(RELAY_SCRIPT, [kind, upstreamUrl, ...(redisUrl === undefined ? [] : [redisUrl])], {
+/**
+ * Starts a relay child; `redisUrl` gives the voxwire relay a RedisBudgetStore and RedisSessionBus;
+ * `'live'` makes it relay GPT-Live sessions (the naive pipe pipes whatever comes).
+ */
+export async function startRelayChild(kind: RelayKind, upstreamUrl: string, redisUrl?: string, protocol: 'realtime' | 'live' = 'realtime'): Promise<RelayChild> {
+  const args = [kind, upstreamUrl, ...(redisUrl === undefined ? [] : [redisUrl]), ...(protocol === 'live' ? ['--live'] : [])];
+  const child: ChildProcess = fork(RELAY_SCRIPT, args, {
     execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

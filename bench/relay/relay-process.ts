@@ -1,8 +1,8 @@
 // One relay under test, alone in its process so `process.cpuUsage()` measures only the relay.
-// `node --expose-gc --import tsx bench/relay/relay-process.ts <voxwire|naive> <upstreamUrl> [redisUrl]`;
+// `node --expose-gc --import tsx bench/relay/relay-process.ts <voxwire|naive> <upstreamUrl> [redisUrl] [--live]`;
 // it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`. With a Redis
 // URL the voxwire relay keeps budgets and slots in Redis and joins the session bus, as a node
-// of a multi-node deployment does.
+// of a multi-node deployment does. With `--live` the voxwire relay speaks GPT-Live (`live`).
 import { silentLogger } from '../../src/base/logger';
 import { RelayMetrics } from '../../src/server/metrics';
 import { createRelay } from '../../src/server/node/create-relay';
@@ -10,7 +10,8 @@ import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
 import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
 import { startNaiveRelay } from './naive-relay';
 
-const [kind, upstreamUrl, redisUrl] = process.argv.slice(2) as ['voxwire' | 'naive', string, string | undefined];
+const live = process.argv.includes('--live');
+const [kind, upstreamUrl, redisUrl] = process.argv.slice(2).filter((arg) => arg !== '--live') as ['voxwire' | 'naive', string, string | undefined];
 const API_KEY = 'sk-bench-key';
 
 let url: string;
@@ -27,14 +28,17 @@ if (kind === 'naive') {
   // Everything on: authentication, locked fields, a voice allowlist, a token cap, limits,
   // a per-user budget (charged every 5 s), metrics (with fine latency buckets for the report).
   const metrics = new RelayMetrics({ latencyBucketsSeconds: [1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 500, 1000].map((us) => us / 1e6) });
+  // With `--live` the same, for GPT-Live: the operator's instructions and voice locked in
+  // `session.start`, the budget charged by the second of session as it streams.
   const relay = createRelay({
     metrics,
-    upstream: { url: upstreamUrl, apiKey: API_KEY, model: 'gpt-realtime-2.1' },
+    upstream: { url: upstreamUrl, apiKey: API_KEY, model: live ? 'gpt-live-1' : 'gpt-realtime-2.1' },
+    ...(live ? { live: { session: { instructions: 'You are a helpful assistant.', audio: { output: { voice: 'marin' } } } } } : {}),
     authenticate: (request) => {
       const token = new URL(request.url).searchParams.get('token');
       return token === null ? null : { userId: token };
     },
-    policy: { session: { instructions: 'You are a helpful assistant.' }, voices: ['marin', 'cedar'], maxOutputTokens: 1024 },
+    policy: live ? { voices: ['marin', 'cedar'] } : { session: { instructions: 'You are a helpful assistant.' }, voices: ['marin', 'cedar'], maxOutputTokens: 1024 },
     limits: { maxDurationMs: 10 * 60_000, maxSessionsPerUser: 3 },
     budget: { dailyLimit: 1e9, ...(redisUrl === undefined ? {} : { store: new RedisBudgetStore({ url: redisUrl }) }) },
     ...(redisUrl === undefined ? {} : { bus: new RedisSessionBus({ url: redisUrl }) }),

@@ -1,0 +1,182 @@
+// The measuring core of bench/relay, shared by the Realtime relay bench (relay.bench.ts) and
+// the GPT-Live one (live-relay.bench.ts): both relays in child processes with their sessions
+// open, the load alternating between them in windows of balanced order, CPU per relayed frame
+// from each child's own `process.cpuUsage()`, and memory before and after the sessions opened.
+import { LoadGenerator, quantile } from './load-generator';
+import { startRelayChild, type Memory, type RelayChild } from './relay-child';
+
+export type Kind = 'voxwire' | 'naive';
+export type Target = Kind | 'direct';
+export type Protocol = 'realtime' | 'live';
+
+export const WARMUP_MS = 500;
+export const MEASURE_MS = 2500;
+const SETTLE_MS = 200;
+const TOGETHER_ROUNDS = 8;
+const WARM_SESSIONS = 50;
+
+/** What one phase measured: CPU windows, latency windows (with `withDirect`), memory before/after per relay. */
+export interface Phase {
+  windows: Window[];
+  together: Window[];
+  memory: Record<Kind, Memory[]>;
+}
+
+export interface Histogram {
+  bucketsSeconds: number[];
+  counts: number[];
+}
+
+export interface Window {
+  target: Target;
+  inRelay: Histogram | undefined;
+  round: number;
+  cpuUsPerFrame: number;
+  cpuCores: number;
+  framesPerSecond: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Streams on one set of open sessions for one window and measures it. */
+async function streamWindow(target: Target, round: number, generator: LoadGenerator, relay: RelayChild | undefined): Promise<Window> {
+  generator.start();
+  await sleep(WARMUP_MS);
+  await relay?.request('mark');
+  generator.record();
+  await sleep(MEASURE_MS);
+  const report = relay === undefined ? undefined : await relay.request<{ cpuUs: number; frames: number; wallMs: number; inRelay?: Histogram }>('report');
+  const latencies = generator.stopRecording();
+  generator.stop();
+  await sleep(SETTLE_MS);
+  return {
+    target,
+    inRelay: report?.inRelay,
+    round,
+    cpuUsPerFrame: report ? report.cpuUs / report.frames : Number.NaN,
+    cpuCores: report ? report.cpuUs / 1000 / report.wallMs : Number.NaN,
+    framesPerSecond: report ? (report.frames / report.wallMs) * 1000 : Number.NaN,
+    p50Us: quantile(latencies, 0.5),
+    p99Us: quantile(latencies, 0.99),
+  };
+}
+
+/** Balanced orders, so drift over the run favours no target. */
+function orderFor(round: number, targets: readonly Target[]): Target[] {
+  const rotated = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)];
+  return Math.floor(round / targets.length) % 2 === 0 ? rotated : rotated.reverse();
+}
+
+/**
+ * One phase: both relays running, `sessions` sessions open on each (and directly on the
+ * upstream when latency is measured); the load moves from one set to the next, window by
+ * window, so every target is measured under the same conditions many times.
+ */
+export async function phase(upstreamUrl: string, sessions: number, rounds: number, withDirect: boolean, protocol: Protocol = 'realtime'): Promise<Phase> {
+  const relays = { naive: await startRelayChild('naive', upstreamUrl, undefined, protocol), voxwire: await startRelayChild('voxwire', upstreamUrl, undefined, protocol) };
+  const generators = new Map<Target, LoadGenerator>();
+  const memory: Record<Kind, Memory[]> = { naive: [], voxwire: [] };
+  const idle: LoadGenerator[] = [];
+  try {
+    for (const kind of ['naive', 'voxwire'] as const) {
+      // Idle sessions first, so what is made once is not counted per session: timers and caches,
+      // and the code and feedback V8 compiles as the same paths run again. With 5 warm sessions
+      // that landed in the measured ones (heap-snapshot diff of 200, 2026-12-07: 0.76 MB for
+      // the voxwire relay, 0.49 MB for the naive pipe), though a further session costs none.
+      const warm = new LoadGenerator(protocol);
+      await warm.connect(relays[kind].url, WARM_SESSIONS, 'warm');
+      idle.push(warm);
+      memory[kind].push(await relays[kind].request<Memory>('memory'));
+      const generator = new LoadGenerator(protocol);
+      await generator.connect(relays[kind].url, sessions);
+      await sleep(300);
+      memory[kind].push(await relays[kind].request<Memory>('memory'));
+      generators.set(kind, generator);
+    }
+    if (withDirect) {
+      const generator = new LoadGenerator(protocol);
+      await generator.connect(upstreamUrl, sessions);
+      generators.set('direct', generator);
+    }
+    // CPU: one relay streams at a time, alternating, so each has the cores it would have alone.
+    const targets: Target[] = ['naive', 'voxwire'];
+    const windows: Window[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      for (const target of orderFor(round, targets)) {
+        const window = await streamWindow(target, round, generators.get(target) as LoadGenerator, target === 'direct' ? undefined : relays[target]);
+        windows.push(window);
+      }
+      const line = targets.map((target) => {
+        const window = windows.find((candidate) => candidate.round === round && candidate.target === target) as Window;
+        const cpu = target === 'direct' ? '' : `${window.cpuUsPerFrame.toFixed(1)} µs/frame ${(window.cpuCores * 100).toFixed(0)}% core, `;
+        // Live audio deltas carry no event id: nothing is timed on a Live stream.
+        const rtt = Number.isNaN(window.p50Us) ? '' : `RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`;
+        return `${target} ${cpu}${rtt}`;
+      });
+      console.log(`  ${sessions} sessions, round ${round + 1}: ${line.join(' | ')}`);
+    }
+    const together: Window[] = [];
+    if (withDirect) {
+      targets.unshift('direct');
+      // Latency: all three sets stream at once, so every window sees the same machine (the
+      // relays' own cost is a few µs a frame; the rest of a round trip is scheduling, which
+      // differs far more between windows than between relays).
+      for (let round = 0; round < TOGETHER_ROUNDS; round += 1) {
+        for (const target of targets) generators.get(target)?.start();
+        await sleep(WARMUP_MS);
+        for (const target of targets) generators.get(target)?.record();
+        await sleep(MEASURE_MS);
+        for (const target of targets) {
+          const latencies = (generators.get(target) as LoadGenerator).stopRecording();
+          together.push({ target, round, inRelay: undefined, cpuUsPerFrame: Number.NaN, cpuCores: Number.NaN, framesPerSecond: Number.NaN, p50Us: quantile(latencies, 0.5), p99Us: quantile(latencies, 0.99) });
+        }
+        for (const target of targets) generators.get(target)?.stop();
+        await sleep(SETTLE_MS);
+        const line = targets.map((target) => {
+          const window = together.find((candidate) => candidate.round === round && candidate.target === target) as Window;
+          return `${target} RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`;
+        });
+        console.log(`  ${sessions} sessions each, all streaming together, round ${round + 1}: ${line.join(' | ')}`);
+      }
+    }
+    return { windows, together, memory };
+  } finally {
+    for (const generator of [...generators.values(), ...idle]) await generator.close();
+    await relays.naive.exit();
+    await relays.voxwire.exit();
+  }
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+export const range = (values: number[], digits = 1): string => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+export const windowsOf = (windows: Window[], target: Target): Window[] => windows.filter((window) => window.target === target);
+export const ratioLine = (label: string, naive: number[], voxwire: number[], unit: string, digits: number, target: string): void => {
+  const perRound = naive.map((value, index) => (voxwire[index] as number) / value);
+  console.log(
+    `| ${label} | ${median(naive).toFixed(digits)} ${unit} (${range(naive, digits)}) | ${median(voxwire).toFixed(digits)} ${unit} (${range(voxwire, digits)}) | ${(median(voxwire) / median(naive)).toFixed(2)}× (rounds ${range(perRound, 2)}) | ${target} |`,
+  );
+};
+
+
+/** The CPU rows of one phase: per relayed frame (ratio per round) and the share of a core. */
+export function printCpuRows(sessions: number, windows: Window[], target: string): void {
+  ratioLine(`relay CPU per relayed frame, ${sessions} sessions`, windowsOf(windows, 'naive').map((w) => w.cpuUsPerFrame), windowsOf(windows, 'voxwire').map((w) => w.cpuUsPerFrame), 'µs', 1, target);
+  const cores = (kind: Kind): string => `${(median(windowsOf(windows, kind).map((w) => w.cpuCores)) * 100).toFixed(0)}%`;
+  console.log(`| relay CPU, ${sessions} sessions (share of one core) | ${cores('naive')} | ${cores('voxwire')} | | |`);
+}
+
+/** The memory row of one phase: heap + external (and RSS) per idle session, as a ratio. */
+export function printMemoryRow(sessions: number, memory: Record<Kind, Memory[]>, target: string): void {
+  const per = (kind: Kind, pick: (m: Memory) => number): number => (pick(memory[kind][1] as Memory) - pick(memory[kind][0] as Memory)) / sessions / 1024;
+  const heap = (m: Memory): number => m.heapUsed + m.external;
+  console.log(
+    `| memory per idle session (${sessions} open): heap + external; RSS | ${per('naive', heap).toFixed(1)} KB; ${per('naive', (m) => m.rss).toFixed(1)} KB | ${per('voxwire', heap).toFixed(1)} KB; ${per('voxwire', (m) => m.rss).toFixed(1)} KB | ${(per('voxwire', heap) / per('naive', heap)).toFixed(2)}× | ${target} |`,
+  );
+}
