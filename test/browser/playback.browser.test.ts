@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, serveAudioPage, startTestServer, type LaunchedBrowser, type TestServer } from './harness';
 import type { AudioPageApi, ToneResult } from './pages/audio-page';
 import { base64ToFloat32 } from './signal';
+import { assertRecorded } from './pages/tap-worklet';
 
 const enabled = chromiumAvailable();
 
@@ -111,6 +112,7 @@ describe.skipIf(!enabled)('AudioPlayer in Chromium', () => {
     const fadeStart = Math.round(flushed.flush!.fadeStartedAt * rate) - flushed.tap.startFrame;
     const silentFrom = Math.round(flushed.flush!.silentAt * rate) - flushed.tap.startFrame;
     expect(silentFrom - fadeStart).toBe(Math.round(0.005 * rate));
+    assertRecorded({ ...flushed.tap, length: samples.length }, flushed.tap.startFrame + fadeStart - 500, flushed.tap.startFrame + silentFrom + 1);
     // Before the fade: the tone at full amplitude, sample steps bounded by the tone's slope.
     const maxStep = 2 * Math.PI * 440 * 0.5 / rate * 1.05;
     for (let i = fadeStart - 500; i < silentFrom; i++) expect(Math.abs(samples[i + 1]! - samples[i]!)).toBeLessThan(maxStep);

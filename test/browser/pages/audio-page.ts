@@ -17,17 +17,10 @@ import {
 const CAPTURE_URL = '/worklets/capture-processor.js';
 const PLAYBACK_URL = '/worklets/playback-processor.js';
 
-import { TAP_PROCESSOR, TAP_SOURCE } from './tap-worklet';
+import { TAP_PROCESSOR, TAP_SOURCE, type TapDump } from './tap-worklet';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-
-interface TapDump {
-  startFrame: number;
-  first: number;
-  last: number;
-  samples: Float32Array;
-}
 
 async function createTap(context: AudioContext, source: AudioNode): Promise<() => Promise<TapDump>> {
   const url = URL.createObjectURL(new Blob([TAP_SOURCE], { type: 'text/javascript' }));
@@ -197,7 +190,7 @@ export interface ToneResult {
   flushToSilentMs: number | undefined;
   analyserPeakHz: number;
   analyserRms: number;
-  tap: { startFrame: number; first: number; last: number; samplesBase64: string };
+  tap: { startFrame: number; first: number; last: number; gaps: TapDump['gaps']; samplesBase64: string };
   stats: AudioPlayer['stats'];
   playedSamples: number | undefined;
   events: string[];
@@ -287,7 +280,7 @@ async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
     flushToSilentMs,
     analyserPeakHz: (peakBin * context.sampleRate) / analyser.fftSize,
     analyserRms,
-    tap: { startFrame: tap.startFrame, first: tap.first, last: tap.last, samplesBase64: floatsToBase64(tap.samples) },
+    tap: { startFrame: tap.startFrame, first: tap.first, last: tap.last, gaps: tap.gaps, samplesBase64: floatsToBase64(tap.samples) },
     stats,
     playedSamples,
     events,

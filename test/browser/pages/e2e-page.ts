@@ -9,7 +9,7 @@ import type { InterruptionInfo } from '../../../src/client/client-events';
 import type { WebSocketTransport } from '../../../src/transport/websocket';
 import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStart } from '../../../src/audio/index';
 
-import { TAP_PROCESSOR } from './tap-worklet';
+import { TAP_PROCESSOR, type TapDump } from './tap-worklet';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -93,7 +93,7 @@ export interface BargeInResult {
   interruptions: InterruptionInfo[];
   /** performance.now() when speech_started arrived, and when output went silent (via the output timestamp). */
   speechStartedToSilentMs: number | undefined;
-  tap: { first: number; last: number; startFrame: number; samplesBase64: string };
+  tap: { first: number; last: number; startFrame: number; gaps: TapDump['gaps']; samplesBase64: string };
   chunksSent: number;
   /** Underruns of the player during the reply. */
   underruns: number;
@@ -277,14 +277,16 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
     ? undefined
     : performance.timeOrigin + stamp.performanceTime + (ack.silentAt - stamp.contextTime) * 1000;
   const underruns = player.stats.underruns;
-  await sleep(50);
-  const dump = await new Promise<{ first: number; last: number; startFrame: number; samples: Float32Array }>((resolve) => {
+  // The recorder must have heard the output past the acknowledged silence (the test checks 20 ms
+  // of it): wait on the context's clock, not the page's, which a loaded machine slows down.
+  for (let polls = 0; ack !== undefined && context.currentTime < ack.silentAt + 0.05 && polls < 500; polls += 1) await sleep(10);
+  const dump = await new Promise<TapDump>((resolve) => {
     tap.port.onmessage = (event) => resolve(event.data);
     tap.port.postMessage('dump');
   });
   let onset: SpeechOnset | undefined;
   if (inputTap !== undefined && ack !== undefined) {
-    const input = await new Promise<{ startFrame: number; samples: Float32Array }>((resolve) => {
+    const input = await new Promise<TapDump>((resolve) => {
       inputTap.port.onmessage = (event) => resolve(event.data);
       inputTap.port.postMessage('dump');
     });
@@ -329,6 +331,7 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
       first: dump.first,
       last: dump.last,
       startFrame: dump.startFrame,
+      gaps: dump.gaps,
       samplesBase64: encodeBase64(new Uint8Array(dump.samples.buffer, dump.samples.byteOffset, dump.samples.byteLength)),
     },
     chunksSent,
