@@ -11,6 +11,7 @@
  * test holds every generated validator equal to zod on random values.
  */
 import type { Issue } from './issues';
+import { isRecord } from '../base/is-record';
 
 /**
  * The state of one validation: what it found, and whether it builds an output. Paths are built
@@ -56,17 +57,13 @@ export function runCheck(check: Check, value: unknown, copy = false): CheckResul
 
 type Fields = Record<string, unknown>;
 
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** zod's `isPlainObject`: records accept plain objects and `Object.create(null)` only. */
 function isPlainObject(value: unknown): value is Fields {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   const ctor: unknown = value.constructor;
   if (ctor === undefined || typeof ctor !== 'function') return true;
   const prototype: unknown = ctor.prototype;
-  return isObject(prototype) && Object.prototype.hasOwnProperty.call(prototype, 'isPrototypeOf');
+  return isRecord(prototype) && Object.prototype.hasOwnProperty.call(prototype, 'isPrototypeOf');
 }
 
 /** What a probing run records for every issue. */
@@ -218,7 +215,7 @@ function object(shape: Readonly<Record<string, Check>>, extra: Extra): Check {
   const optional = checks.map((check) => check.optional === true);
   const known = new Set(keys);
   return (value, run) => {
-    if (!isObject(value)) return invalidType(run, 'object', value);
+    if (!isRecord(value)) return invalidType(run, 'object', value);
     const issues = run.issues;
     const output: Fields | undefined = run.copy ? {} : undefined;
     for (let index = 0; index < keys.length; index += 1) {
@@ -315,7 +312,7 @@ export function discriminated(
   );
   const tags = [...options.keys()];
   return (value, run) => {
-    if (!isObject(value)) return invalidType(run, 'object', value);
+    if (!isRecord(value)) return invalidType(run, 'object', value);
     const option = options.get(value[key]);
     if (option !== undefined) return option(value, run);
     return fail(run, { code: 'invalid_union', errors: [], discriminator: key, options: tags, input: value }, value, key);

@@ -7,6 +7,8 @@
  * zod config.
  */
 
+import { isRecord } from '../base/is-record';
+
 type PathSegment = PropertyKey;
 
 /**
@@ -149,10 +151,6 @@ export function describeValue(value: unknown): string {
 function quoteValues(values: readonly unknown[]): string {
   const shown = values.map((value) => (typeof value === 'string' ? `'${value}'` : String(value)));
   return shown.length === 1 ? (shown[0] ?? '') : `one of ${shown.join(', ')}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 /** True for a key known to be wrong under `parentPath`: a beta name, a known misspelling, a prototype key. */

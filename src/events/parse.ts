@@ -8,6 +8,7 @@
  */
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
+import { isRecord } from '../base/is-record';
 import { runCheck } from './check';
 import type { Check } from './check';
 import type { ClientEventInput, UnknownClientEvent } from './client-events';
@@ -130,7 +131,7 @@ export function parseFrame(
       } catch (cause) {
         return failure('VOXWIRE_INVALID_JSON', `${direction} frame is not valid UTF-8`, undefined, { cause });
       }
-    } else if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    } else if (isRecord(data)) {
       value = data;
     } else {
       return failure(

@@ -6,6 +6,7 @@
  * (audio deltas without their payload) and keeps the conversation.
  */
 
+import { parseRecord } from '../../base/is-record';
 import { encodeBase64, pcm16ToBase64 } from '../../codec/base64';
 import type { AudioFormatLike } from '../../codec/audio-format';
 import { wireAudioDecoder, type WireAudioDecoder } from '../../codec/wire-audio';
@@ -157,7 +158,7 @@ export class AudioSocketRelay {
     if (socket === undefined || socket.readyState !== OPEN) return;
     // The client truncates after its own flush to the same figure the worker already sent.
     if (id === this.#audioSocketId && text.includes('"conversation.item.truncate"')) {
-      const key = truncateKey(parseObject(text));
+      const key = truncateKey(parseRecord(text));
       if (key !== undefined && this.#sentTruncates.delete(key)) return;
     }
     socket.send(text);
@@ -178,9 +179,9 @@ export class AudioSocketRelay {
           return;
         }
       } else if (data.includes('"input_audio_buffer.speech_started"')) {
-        if (parseObject(data)?.type === 'input_audio_buffer.speech_started') this.#bargeIn();
+        if (parseRecord(data)?.type === 'input_audio_buffer.speech_started') this.#bargeIn();
       } else if (data.includes('"session.updated"') || data.includes('"session.created"')) {
-        this.#readSession(parseObject(data));
+        this.#readSession(parseRecord(data));
       }
     }
     this.#options.post({ type: 'message', id, data });
@@ -188,7 +189,7 @@ export class AudioSocketRelay {
 
   /** Plays a delta; returns its item and the frame without its audio, or undefined to forward it whole, unplayed. */
   #playDelta(text: string): { itemId: string; stripped: () => string } | undefined {
-    const event = parseObject(text);
+    const event = parseRecord(text);
     if (event?.type !== 'response.output_audio.delta') return undefined;
     const { item_id: itemId, content_index: contentIndex, delta } = event;
     if (typeof itemId !== 'string' || typeof contentIndex !== 'number' || !Number.isInteger(contentIndex) || typeof delta !== 'string') return undefined;
@@ -306,15 +307,6 @@ export class AudioSocketRelay {
     if (this.#capture === undefined || toWorker === this.#routedToWorker) return;
     this.#routedToWorker = toWorker;
     this.#capture.postMessage({ type: 'route', toLink: toWorker });
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

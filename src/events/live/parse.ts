@@ -9,6 +9,7 @@
  */
 import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES, DEFAULT_STRICT_CLIENT_EVENTS } from '../../base/defaults';
 import { RealtimeError } from '../../base/errors';
+import { isRecord } from '../../base/is-record';
 import { runCheck } from '../check';
 import { createEventId } from '../event-id';
 import { exceedsUtf8Bytes } from '../frame';
@@ -132,8 +133,8 @@ export function parseLiveClientEvent(data: FrameData, options?: ParseOptions): L
  */
 export function serializeLiveClientEvent(event: LiveClientEvent | UnknownLiveClientEvent, options?: SerializeOptions): string {
   try {
-    if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
-      const wrong = knownWrong(event as Record<string, unknown>);
+    if (isRecord(event)) {
+      const wrong = knownWrong(event);
       if (wrong !== undefined) throw invalid(wrong.message, wrong.path);
       const type = (event as { type?: unknown }).type;
       if (typeof type === 'string' && !liveClientEventValidators.has(type)) return serializeUnknown(event, type, options);

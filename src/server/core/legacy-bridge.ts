@@ -23,6 +23,7 @@ import { peekEventType } from './frame-scan';
 import { relayEventId } from './ids';
 import type { Json } from './policy';
 import type { RelayFrame } from './socket';
+import { isRecord } from '../../base/is-record';
 
 /** What the relay does with a beta-shaped client: refuse its beta fields, or translate both ways. */
 export type BetaClientsMode = 'refuse' | 'translate';
@@ -61,19 +62,15 @@ const GA_CONTENT_TYPES: Readonly<Record<string, string>> = { text: 'output_text'
 
 /** GA audio formats as beta format names. */
 function betaFormat(format: unknown): unknown {
-  if (!isJson(format)) return format;
+  if (!isRecord(format)) return format;
   if (format.type === 'audio/pcm') return 'pcm16';
   if (format.type === 'audio/pcmu') return 'g711_ulaw';
   if (format.type === 'audio/pcma') return 'g711_alaw';
   return format;
 }
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function fieldsIn(object: unknown, renames: Readonly<Record<string, string | null>>, prefix: string): BetaField[] {
-  if (!isJson(object)) return [];
+  if (!isRecord(object)) return [];
   return Object.keys(object)
     .filter((key) => Object.hasOwn(renames, key) && object[key] !== undefined)
     .map((key) => ({ path: `${prefix}.${key}`, ga: renames[key] === null ? null : `${prefix}.${renames[key]}` }));
@@ -88,9 +85,9 @@ export function betaFieldsOf(event: Json): BetaField[] {
       return fieldsIn(event.response, BETA_RESPONSE_FIELDS, 'response');
     case 'conversation.item.create': {
       const item = event.item;
-      if (!isJson(item) || item.role !== 'assistant' || !Array.isArray(item.content)) return [];
+      if (!isRecord(item) || item.role !== 'assistant' || !Array.isArray(item.content)) return [];
       return item.content.flatMap((part, index) =>
-        isJson(part) && typeof part.type === 'string' && Object.hasOwn(GA_CONTENT_TYPES, part.type)
+        isRecord(part) && typeof part.type === 'string' && Object.hasOwn(GA_CONTENT_TYPES, part.type)
           ? [{ path: `item.content[${index}].type '${part.type}'`, ga: `'${GA_CONTENT_TYPES[part.type]}'` }]
           : [],
       );
@@ -120,7 +117,7 @@ export function parseTypedObject(frame: RelayFrame): (Json & { type: string }) |
   } catch {
     return undefined;
   }
-  return isJson(event) && typeof event.type === 'string' ? (event as Json & { type: string }) : undefined;
+  return isRecord(event) && typeof event.type === 'string' ? (event as Json & { type: string }) : undefined;
 }
 
 /** Whether a connection request declares the beta interface: `OpenAI-Beta: realtime=v1` or the `openai-beta.realtime-v1` subprotocol. */
@@ -173,7 +170,7 @@ export class LegacyBridge {
    */
   toUpstream(frame: RelayFrame, event: Json): BridgeClientResult {
     const fields = betaFieldsOf(event);
-    const sessionWithoutType = event.type === 'session.update' && isJson(event.session) && event.session.type === undefined;
+    const sessionWithoutType = event.type === 'session.update' && isRecord(event.session) && event.session.type === undefined;
     if (fields.length === 0 && !(this.#active && sessionWithoutType)) return { ok: true, frame };
     this.#active = true;
     for (const field of fields) this.#migrate.add(`${field.path} → ${field.ga ?? '(removed)'}`);
@@ -187,11 +184,11 @@ export class LegacyBridge {
   }
 
   #translateClientEvent(event: Json): Json {
-    if (event.type === 'session.update' && isJson(event.session)) {
+    if (event.type === 'session.update' && isRecord(event.session)) {
       const { session } = normalizeSessionConfig(event.session as Parameters<typeof normalizeSessionConfig>[0]);
       return { ...event, session };
     }
-    if (event.type === 'response.create' && isJson(event.response)) {
+    if (event.type === 'response.create' && isRecord(event.response)) {
       const beta: Json = {};
       const rest: Json = {};
       for (const [key, value] of Object.entries(event.response)) {
@@ -200,16 +197,16 @@ export class LegacyBridge {
       }
       const { session } = normalizeSessionConfig(beta);
       const { type: _type, ...ga } = session as Json;
-      const restAudio = isJson(rest.audio) ? rest.audio : {};
-      const gaAudio = isJson(ga.audio) ? ga.audio : undefined;
-      const audio = gaAudio === undefined ? rest.audio : { ...restAudio, output: { ...(isJson(restAudio.output) ? restAudio.output : {}), ...(isJson(gaAudio.output) ? gaAudio.output : {}) } };
+      const restAudio = isRecord(rest.audio) ? rest.audio : {};
+      const gaAudio = isRecord(ga.audio) ? ga.audio : undefined;
+      const audio = gaAudio === undefined ? rest.audio : { ...restAudio, output: { ...(isRecord(restAudio.output) ? restAudio.output : {}), ...(isRecord(gaAudio.output) ? gaAudio.output : {}) } };
       const response: Json = { ...rest, ...ga };
       if (audio !== undefined) response.audio = audio;
       return { ...event, response };
     }
-    if (event.type === 'conversation.item.create' && isJson(event.item) && Array.isArray(event.item.content)) {
+    if (event.type === 'conversation.item.create' && isRecord(event.item) && Array.isArray(event.item.content)) {
       const content = event.item.content.map((part) =>
-        isJson(part) && typeof part.type === 'string' && Object.hasOwn(GA_CONTENT_TYPES, part.type) ? { ...part, type: GA_CONTENT_TYPES[part.type] } : part,
+        isRecord(part) && typeof part.type === 'string' && Object.hasOwn(GA_CONTENT_TYPES, part.type) ? { ...part, type: GA_CONTENT_TYPES[part.type] } : part,
       );
       return { ...event, item: { ...event.item, content } };
     }
@@ -254,15 +251,15 @@ export class LegacyBridge {
 
 function toBetaContent(content: unknown): unknown {
   if (!Array.isArray(content)) return content;
-  return content.map((part) => (isJson(part) && typeof part.type === 'string' && Object.hasOwn(BETA_CONTENT_TYPES, part.type) ? { ...part, type: BETA_CONTENT_TYPES[part.type] } : part));
+  return content.map((part) => (isRecord(part) && typeof part.type === 'string' && Object.hasOwn(BETA_CONTENT_TYPES, part.type) ? { ...part, type: BETA_CONTENT_TYPES[part.type] } : part));
 }
 
 function toBetaItem(item: unknown): unknown {
-  return isJson(item) && Array.isArray(item.content) ? { ...item, content: toBetaContent(item.content) } : item;
+  return isRecord(item) && Array.isArray(item.content) ? { ...item, content: toBetaContent(item.content) } : item;
 }
 
 function toBetaResponse(response: unknown): unknown {
-  if (!isJson(response)) return response;
+  if (!isRecord(response)) return response;
   const { output_modalities: modalities, ...rest } = response;
   const beta: Json = { ...rest, output: Array.isArray(rest.output) ? rest.output.map(toBetaItem) : rest.output };
   // Beta audio responses listed text too (the transcript); GA's ['audio'] means the same.
@@ -272,10 +269,10 @@ function toBetaResponse(response: unknown): unknown {
 
 /** A GA session as the flat beta session object a beta client reads. */
 function toBetaSession(session: unknown): unknown {
-  if (!isJson(session) || session.type !== 'realtime') return session;
+  if (!isRecord(session) || session.type !== 'realtime') return session;
   const { type: _type, output_modalities: modalities, audio, max_output_tokens: maxTokens, ...rest } = session;
-  const input = isJson(audio) && isJson(audio.input) ? audio.input : {};
-  const output = isJson(audio) && isJson(audio.output) ? audio.output : {};
+  const input = isRecord(audio) && isRecord(audio.input) ? audio.input : {};
+  const output = isRecord(audio) && isRecord(audio.output) ? audio.output : {};
   const beta: Json = { ...rest };
   if (Array.isArray(modalities)) beta.modalities = modalities.includes('audio') ? ['text', 'audio'] : modalities;
   if (output.voice !== undefined) beta.voice = output.voice;
@@ -294,7 +291,7 @@ export function toBetaEvent(event: Json): Json {
   const type = event.type as string;
   const renamed: Json = Object.hasOwn(BETA_EVENT_NAMES, type) ? { ...event, type: BETA_EVENT_NAMES[type] } : { ...event };
   if ('item' in renamed) renamed.item = toBetaItem(renamed.item);
-  if (isJson(renamed.part) && typeof renamed.part.type === 'string' && Object.hasOwn(BETA_CONTENT_TYPES, renamed.part.type)) {
+  if (isRecord(renamed.part) && typeof renamed.part.type === 'string' && Object.hasOwn(BETA_CONTENT_TYPES, renamed.part.type)) {
     renamed.part = { ...renamed.part, type: BETA_CONTENT_TYPES[renamed.part.type] };
   }
   if (type === 'response.created' || type === 'response.done') renamed.response = toBetaResponse(renamed.response);

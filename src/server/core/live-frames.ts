@@ -28,11 +28,12 @@ import type { RelaySession } from './relay-session';
 import type { RelaySessionHooks } from './relay-session-init';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { SessionCharges } from './session-charges';
-import { isJson, isServerKeyError, MAX_HELD_CLIENT_FRAMES, parseRefusal, type Json } from './session-frames';
+import { isServerKeyError, MAX_HELD_CLIENT_FRAMES, parseRefusal, type Json } from './session-frames';
 import type { SessionPipe } from './session-pipe';
 import type { RelayFrame } from './socket';
 import type { RelayErrorDetails } from './wire-events';
 import type { SessionDeadline } from './session-deadlines';
+import { isRecord } from '../../base/is-record';
 
 const LIVE_APPEND = 'session.input_audio.append';
 
@@ -237,8 +238,8 @@ export class LiveFrames {
     if (type === 'session.start') this.#started = true;
     if (tools !== undefined && (type === 'session.start' || type === 'session.update')) {
       const session = (decision.event ?? event).session;
-      const delegation = isJson(session) && isJson(session.delegation) ? session.delegation : undefined;
-      const declared = isJson(delegation?.responses) ? delegation.responses.tools : undefined;
+      const delegation = isRecord(session) && isRecord(session.delegation) ? session.delegation : undefined;
+      const declared = isRecord(delegation?.responses) ? delegation.responses.tools : undefined;
       if (Array.isArray(declared)) tools.noteDeclaredTools(declared);
     }
     // Always the checked event, re-serialised: the original text may hold a duplicated key
@@ -276,17 +277,17 @@ export class LiveFrames {
     if (LIVE_ACTIVITY_EVENT_TYPES.has(type)) this.#limits?.touch();
     switch (type) {
       case 'error':
-        if (this.#onUpstreamError(isJson(event.error) ? event.error : {})) return;
+        if (this.#onUpstreamError(isRecord(event.error) ? event.error : {})) return;
         break;
       case 'session.started':
         this.#seconds.start(this.#clock.now());
         break;
       case 'session.usage.updated':
-        this.#onUsage(isJson(event.usage) ? event.usage : {});
+        this.#onUsage(isRecord(event.usage) ? event.usage : {});
         break;
       case 'session.closed':
         if (event.reason === 'expired') this.#expired = true;
-        if (isJson(event.usage)) this.#onUsage(event.usage);
+        if (isRecord(event.usage)) this.#onUsage(event.usage);
         this.#charges.charge(this.#seconds.stop(this.#clock.now()));
         break;
       case 'response.event':
@@ -301,7 +302,7 @@ export class LiveFrames {
   /** A `session.start` without a model, parsed with the relay's model filled in (undefined when it is not one). */
   #parseWithModel(frame: RelayFrame): ReturnType<typeof parseLiveClientEvent> | undefined {
     const event = parseTypedObject(frame);
-    if (event?.type !== 'session.start' || !isJson(event.session) || event.session.model !== undefined) return undefined;
+    if (event?.type !== 'session.start' || !isRecord(event.session) || event.session.model !== undefined) return undefined;
     return parseLiveClientEvent(JSON.stringify({ ...event, session: { ...event.session, model: this.#settings.model } }), this.#parseOptions());
   }
 

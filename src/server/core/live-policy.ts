@@ -10,7 +10,8 @@
  */
 import { checkLiveSessionConfig } from '../../events/live/parse';
 import type { LiveSessionConfig } from '../../events/live/session';
-import { checkClientTools, checkVoice, isPlainObject, mergeLocked, type Json, type ResolvedSessionPolicy } from './policy';
+import { checkClientTools, checkVoice, mergeLocked, type Json, type ResolvedSessionPolicy } from './policy';
+import { isRecord } from '../../base/is-record';
 
 /**
  * Live session fields the operator owns (`RelayCoreOptions.live.session`): whatever the client
@@ -60,8 +61,8 @@ function refuse(message: string, param?: string): LivePolicyResult {
 
 /** The Responses tools of a delegation, or undefined when it has none. */
 function responsesOf(delegation: unknown): Json | undefined {
-  if (!isPlainObject(delegation) || delegation.type !== 'responses') return undefined;
-  return isPlainObject(delegation.responses) ? delegation.responses : undefined;
+  if (!isRecord(delegation) || delegation.type !== 'responses') return undefined;
+  return isRecord(delegation.responses) ? delegation.responses : undefined;
 }
 
 /** A delegation with the relay's server tools declared after the tools it has. */
@@ -83,7 +84,7 @@ function checkDelegationTools(input: LivePolicyInput, delegation: unknown, param
 /** Developer messages in the startup history act as instructions. */
 function checkStartupInput(input: LivePolicyInput, history: unknown): LivePolicyResult | undefined {
   if (input.allowDeveloperContext || !Array.isArray(history)) return undefined;
-  const index = history.findIndex((item) => isPlainObject(item) && (item.role === 'developer' || item.role === 'system'));
+  const index = history.findIndex((item) => isRecord(item) && (item.role === 'developer' || item.role === 'system'));
   if (index < 0) return undefined;
   return refuse('developer messages in the startup input are not allowed on this relay (the operator owns the instructions)', `session.input[${index}].role`);
 }
@@ -94,13 +95,13 @@ function checkStartupInput(input: LivePolicyInput, history: unknown): LivePolicy
  * voice or a tool the policy does not allow, or when the result is not a valid Live config.
  */
 export function applyLiveStart(input: LivePolicyInput, event: Json): LivePolicyResult {
-  const session = isPlainObject(event.session) ? event.session : {};
+  const session = isRecord(event.session) ? event.session : {};
   const locked = (input.locked ?? {}) as Json;
-  const lockedAudio = isPlainObject(locked.audio) ? locked.audio : undefined;
-  const lockedVoice = isPlainObject(lockedAudio?.output) ? lockedAudio.output.voice : undefined;
+  const lockedAudio = isRecord(locked.audio) ? locked.audio : undefined;
+  const lockedVoice = isRecord(lockedAudio?.output) ? lockedAudio.output.voice : undefined;
   if (lockedVoice === undefined) {
-    const audio = isPlainObject(session.audio) ? session.audio : undefined;
-    const voice = isPlainObject(audio?.output) ? audio.output.voice : undefined;
+    const audio = isRecord(session.audio) ? session.audio : undefined;
+    const voice = isRecord(audio?.output) ? audio.output.voice : undefined;
     const refusal = checkVoice(input.policy, voice, 'session.audio.output.voice');
     if (refusal !== undefined && !refusal.ok) return refuse(refusal.message, refusal.param);
   }
@@ -138,7 +139,7 @@ export function applyLiveStart(input: LivePolicyInput, event: Json): LivePolicyR
  * tools are checked, and the server tools stay declared whenever the tools are replaced.
  */
 export function applyLiveUpdate(input: LivePolicyInput, event: Json): LivePolicyResult {
-  const session = isPlainObject(event.session) ? event.session : {};
+  const session = isRecord(event.session) ? event.session : {};
   const locked = (input.locked ?? {}) as Json;
   if (session.triggers !== undefined && locked.triggers !== undefined) {
     return refuse('session.triggers are set by this relay and cannot be changed', 'session.triggers');
@@ -150,7 +151,7 @@ export function applyLiveUpdate(input: LivePolicyInput, event: Json): LivePolicy
     return { ok: true, event: undefined };
   }
   const asked = session.delegation as Json;
-  const lockedDelegation = isPlainObject(locked.delegation) ? locked.delegation : undefined;
+  const lockedDelegation = isRecord(locked.delegation) ? locked.delegation : undefined;
   if (lockedDelegation !== undefined && asked.type !== lockedDelegation.type) {
     return refuse(`session.delegation.type is set by this relay (${JSON.stringify(lockedDelegation.type)}) and cannot be changed`, 'session.delegation.type');
   }
@@ -179,7 +180,7 @@ export function applyLiveEvent(input: LivePolicyInput, event: Json, isServerCall
   if (INSTRUCTION_EVENT_TYPES.has(type) && !input.allowDeveloperContext) {
     return refuse(`${type} is not allowed on this relay (the operator owns the instructions)`, 'type');
   }
-  if (type !== 'response.item.create' || !isPlainObject(event.item)) return { ok: true, event: undefined };
+  if (type !== 'response.item.create' || !isRecord(event.item)) return { ok: true, event: undefined };
   const item = event.item;
   if ((item.role === 'system' || item.role === 'developer') && !input.allowDeveloperContext) {
     return refuse(`${String(item.role)} messages are not allowed on this relay (the operator owns the instructions)`, 'item.role');

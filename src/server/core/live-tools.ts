@@ -14,7 +14,8 @@ import type { AnyTool } from '../../tools/define-tool';
 import { ToolDispatcher } from '../../tools/dispatcher';
 import type { ToolConversationView } from '../../tools/tool-context';
 import type { ToolEventMap, ToolEventName } from '../../tools/tool-events';
-import { isJson, type Json } from './session-frames';
+import type { Json } from './session-frames';
+import { isRecord } from '../../base/is-record';
 
 /** What the Live tools need from their session. */
 export interface LiveToolsPort {
@@ -124,7 +125,7 @@ export class LiveRelayTools {
 
   /** Notes the session's Responses tools (at start and at each update that sets them). */
   noteDeclaredTools(tools: readonly unknown[]): void {
-    this.#clientTools = tools.some((tool) => isJson(tool) && tool.type === 'function' && typeof tool.name === 'string' && !this.#names.has(tool.name));
+    this.#clientTools = tools.some((tool) => isRecord(tool) && tool.type === 'function' && typeof tool.name === 'string' && !this.#names.has(tool.name));
   }
 
   /** Stops every running call; nothing more is sent. */
@@ -137,14 +138,14 @@ export class LiveRelayTools {
 
   /** Looks at one `response.event`: runs server calls, and says whether the client may see it. */
   handle(event: Json): 'forward' | 'hide' {
-    const nested = isJson(event.event) ? event.event : undefined;
+    const nested = isRecord(event.event) ? event.event : undefined;
     if (nested === undefined || typeof nested.type !== 'string') return 'forward';
     const delegationId = typeof event.delegation_id === 'string' ? event.delegation_id : '';
-    const response = isJson(nested.response) ? nested.response : undefined;
+    const response = isRecord(nested.response) ? nested.response : undefined;
     const ownId = typeof response?.id === 'string' ? response.id : typeof nested.response_id === 'string' ? nested.response_id : undefined;
     if (nested.type === 'response.created' && ownId !== undefined) this.#responseOf.set(delegationId, ownId);
     const responseId = ownId ?? this.#responseOf.get(delegationId) ?? (delegationId || 'response');
-    const item = isJson(nested.item) ? nested.item : undefined;
+    const item = isRecord(nested.item) ? nested.item : undefined;
     switch (nested.type) {
       case 'response.output_item.added':
         return this.#onItem(responseId, item, false, nested);
@@ -243,7 +244,7 @@ export class LiveRelayTools {
 /** The dispatcher's Realtime-shaped answer in Live terms: a call output becomes `response.item.create`. */
 function toLive(event: ClientEventInput): Json {
   const item = (event as { item?: unknown }).item;
-  if (event.type === 'conversation.item.create' && isJson(item) && item.type === 'function_call_output') {
+  if (event.type === 'conversation.item.create' && isRecord(item) && item.type === 'function_call_output') {
     return { type: 'response.item.create', item: { type: 'function_call_output', call_id: item.call_id, output: item.output } };
   }
   // A tool's own `context.send(...)` passes as given (the upstream validates it).

@@ -8,6 +8,7 @@
 import type { ClientEventInput, ClientEventInputMap } from '../../events/client-events';
 import type { RealtimeSessionConfig } from '../../events/session';
 import type { SessionFunctionTool } from '../../tools/registry';
+import { isRecord } from '../../base/is-record';
 
 /**
  * Session fields the operator owns. Whatever the client sends for these is replaced (nested
@@ -86,10 +87,6 @@ export type PolicyResult =
 /** A JSON object as the policy handles it: string keys, values of any type. */
 export type Json = Record<string, unknown>;
 
-export function isPlainObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function setOwn(target: Json, key: string, value: unknown): void {
   // A key from configuration could be `__proto__`; define it as data, never through the setter.
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
@@ -102,14 +99,14 @@ export function mergeLocked(base: Json, locked: Json): Json {
     const lockedValue = locked[key];
     if (lockedValue === undefined) continue;
     const baseValue = merged[key];
-    setOwn(merged, key, isPlainObject(lockedValue) && isPlainObject(baseValue) ? mergeLocked(baseValue, lockedValue) : lockedValue);
+    setOwn(merged, key, isRecord(lockedValue) && isRecord(baseValue) ? mergeLocked(baseValue, lockedValue) : lockedValue);
   }
   return merged;
 }
 
 function voiceName(voice: unknown): string | undefined {
   if (typeof voice === 'string') return voice;
-  if (isPlainObject(voice) && typeof voice.id === 'string') return voice.id;
+  if (isRecord(voice) && typeof voice.id === 'string') return voice.id;
   return undefined;
 }
 
@@ -169,7 +166,7 @@ function capTokens(policy: ResolvedSessionPolicy, value: unknown): unknown {
 }
 
 function checkItem(policy: ResolvedSessionPolicy, item: unknown, param: string, isServerCall: (callId: string) => boolean): PolicyResult | undefined {
-  if (!isPlainObject(item)) return undefined;
+  if (!isRecord(item)) return undefined;
   // By role, whatever the item's type: an item type or role newer than the schemas (a
   // `developer` message, a future message kind) must not be a way around the locked instructions.
   if ((item.role === 'system' || item.role === 'developer') && !policy.allowSystemMessages) {
@@ -248,7 +245,7 @@ function applySessionUpdate(policy: ResolvedSessionPolicy, event: ClientEventInp
 /** The locked fields a transcription session has: `audio.input` and `include`. */
 export function transcriptionLocked(policy: ResolvedSessionPolicy): Json {
   const locked = policy.locked as Json | undefined;
-  const lockedAudio = isPlainObject(locked?.audio) ? locked.audio : undefined;
+  const lockedAudio = isRecord(locked?.audio) ? locked.audio : undefined;
   const fields: Json = {};
   if (lockedAudio?.input !== undefined) fields.audio = { input: lockedAudio.input };
   if (locked?.include !== undefined) fields.include = locked.include;
@@ -267,7 +264,7 @@ function applyTranscriptionUpdate(policy: ResolvedSessionPolicy, event: ClientEv
       return { ok: false, message: `a transcription session has no responses: \`${field}\` is not allowed (transcription sessions take audio.input and include)`, param: `session.${field}` };
     }
   }
-  const audio = isPlainObject(session.audio) ? session.audio : undefined;
+  const audio = isRecord(session.audio) ? session.audio : undefined;
   if (audio?.output !== undefined) {
     return { ok: false, message: 'a transcription session has no output audio: `audio.output` is not allowed', param: 'session.audio.output' };
   }

@@ -13,6 +13,7 @@ import type { AnyTool } from '../../tools/define-tool';
 import { ToolDispatcher, type ToolHost } from '../../tools/dispatcher';
 import type { ToolConversationView } from '../../tools/tool-context';
 import type { ToolEventMap, ToolEventName } from '../../tools/tool-events';
+import { isRecord } from '../../base/is-record';
 
 type Json = Record<string, unknown>;
 
@@ -41,10 +42,6 @@ const EMPTY_CONVERSATION: ToolConversationView = { entries: [], get: () => undef
 
 /** Hidden item ids remembered per session; far above what one session produces. */
 const MAX_HIDDEN_ITEMS = 4096;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The server-side tools of one relay session. */
 export class RelayToolRunner {
@@ -97,7 +94,7 @@ export class RelayToolRunner {
 
   /** Notes a `function_call` item the client created itself (of a client tool: the policy checked). */
   noteClientCall(item: unknown): void {
-    if (isJson(item) && item.type === 'function_call' && typeof item.call_id === 'string' && !this.isServerTool(item.name)) this.#rememberClientCall(item.call_id);
+    if (isRecord(item) && item.type === 'function_call' && typeof item.call_id === 'string' && !this.isServerTool(item.name)) this.#rememberClientCall(item.call_id);
   }
 
   /** True when `name` is a server-side tool. */
@@ -132,7 +129,7 @@ export class RelayToolRunner {
       case 'input_audio_buffer.committed':
         return this.#rewritePrevious(event);
       case 'conversation.item.retrieved':
-        return isJson(event.item) && this.#hiddenItems.has(event.item.id as string) ? 'hide' : 'forward';
+        return isRecord(event.item) && this.#hiddenItems.has(event.item.id as string) ? 'hide' : 'forward';
       case 'conversation.item.truncated':
       case 'conversation.item.deleted':
         return this.#hiddenItems.has(event.item_id as string) ? 'hide' : 'forward';
@@ -167,7 +164,7 @@ export class RelayToolRunner {
 
   /** Marks an item hidden when it is a server call or its output; returns whether it is. */
   #claimItem(item: unknown, previousItemId: unknown): boolean {
-    if (!isJson(item)) return false;
+    if (!isRecord(item)) return false;
     const id = typeof item.id === 'string' ? item.id : undefined;
     let hidden = id !== undefined && this.#hiddenItems.has(id);
     if (item.type === 'function_call' && this.isServerTool(item.name)) {
@@ -201,14 +198,14 @@ export class RelayToolRunner {
   }
 
   #onResponseDone(event: Json): ToolFilterResult {
-    const response = isJson(event.response) ? event.response : undefined;
+    const response = isRecord(event.response) ? event.response : undefined;
     const output = Array.isArray(response?.output) ? (response.output as unknown[]) : [];
     let serverCalls = 0;
     let clientCalls = 0;
     const visible: unknown[] = [];
     const serverItems: unknown[] = [];
     for (const item of output) {
-      if (isJson(item) && item.type === 'function_call') {
+      if (isRecord(item) && item.type === 'function_call') {
         if (this.isServerTool(item.name)) {
           serverCalls += 1;
           this.#claimItem(item, undefined);
@@ -218,7 +215,7 @@ export class RelayToolRunner {
         clientCalls += 1;
         if (typeof item.call_id === 'string') this.#rememberClientCall(item.call_id);
       }
-      if (isJson(item) && typeof item.id === 'string' && this.#hiddenItems.has(item.id)) continue;
+      if (isRecord(item) && typeof item.id === 'string' && this.#hiddenItems.has(item.id)) continue;
       visible.push(item);
     }
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
@@ -236,10 +233,10 @@ export class RelayToolRunner {
   }
 
   #stripDeclarations(event: Json): ToolFilterResult {
-    const session = isJson(event.session) ? event.session : undefined;
+    const session = isRecord(event.session) ? event.session : undefined;
     if (!Array.isArray(session?.tools)) return 'forward';
     const tools = session.tools as unknown[];
-    const visible = tools.filter((tool) => !(isJson(tool) && tool.type !== 'mcp' && this.isServerTool(tool.name)));
+    const visible = tools.filter((tool) => !(isRecord(tool) && tool.type !== 'mcp' && this.isServerTool(tool.name)));
     if (visible.length === tools.length) return 'forward';
     return { rewritten: { ...event, session: { ...session, tools: visible } } };
   }

@@ -12,8 +12,9 @@ import { UsageMeter } from '../../base/usage';
 import type { Usage } from '../../events/response';
 import { base64ByteLength, deltaLength } from './frame-scan';
 import type { ResolvedRelaySettings } from './relay-settings';
-import { base64Bytes, bytesPerSecondOf, frameLength, isJson, OUTPUT_AUDIO_DELTA, OUTPUT_TEXT_DELTAS, PCM_24K_BYTES_PER_SECOND, type Json } from './session-frames';
+import { base64Bytes, bytesPerSecondOf, frameLength, OUTPUT_AUDIO_DELTA, OUTPUT_TEXT_DELTAS, PCM_24K_BYTES_PER_SECOND, type Json } from './session-frames';
 import type { RelayFrame } from './socket';
+import { isRecord } from '../../base/is-record';
 
 /** US dollars per token, for the running estimate of a `'costUsd'` budget. */
 interface TokenRates {
@@ -82,9 +83,9 @@ export class SessionCharges {
 
   /** Notes the session's audio formats (`session.created|updated`), which set the bytes a second. */
   trackFormats(session: unknown): void {
-    const audio = isJson(session) && isJson(session.audio) ? session.audio : undefined;
-    this.#inputBytesPerSecond = bytesPerSecondOf(isJson(audio?.input) ? audio.input.format : undefined, this.#inputBytesPerSecond);
-    this.#outputBytesPerSecond = bytesPerSecondOf(isJson(audio?.output) ? audio.output.format : undefined, this.#outputBytesPerSecond);
+    const audio = isRecord(session) && isRecord(session.audio) ? session.audio : undefined;
+    this.#inputBytesPerSecond = bytesPerSecondOf(isRecord(audio?.input) ? audio.input.format : undefined, this.#inputBytesPerSecond);
+    this.#outputBytesPerSecond = bytesPerSecondOf(isRecord(audio?.output) ? audio.output.format : undefined, this.#outputBytesPerSecond);
   }
 
   chargeInputAudio(bytes: number): void {
@@ -147,9 +148,9 @@ export class SessionCharges {
 
   /** The input audio of a `conversation.item.create` (its `input_audio` parts). */
   chargeItemAudio(item: unknown): void {
-    if (!isJson(item) || !Array.isArray(item.content)) return;
+    if (!isRecord(item) || !Array.isArray(item.content)) return;
     for (const part of item.content) {
-      if (isJson(part) && part.type === 'input_audio' && typeof part.audio === 'string') this.chargeInputAudio(base64Bytes(part.audio));
+      if (isRecord(part) && part.type === 'input_audio' && typeof part.audio === 'string') this.chargeInputAudio(base64Bytes(part.audio));
     }
   }
 

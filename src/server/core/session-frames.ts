@@ -9,6 +9,7 @@ import type { FrameRejectReason } from '../metrics';
 import type { RelayEndReason } from './end-reason';
 import { scanEventId } from './frame-scan';
 import type { RelayFrame } from './socket';
+import { isRecord } from '../../base/is-record';
 
 /** A JSON object as the relay reads it. */
 export type Json = Record<string, unknown>;
@@ -123,10 +124,6 @@ export function arrival(): number {
   return frameSerial === 0 ? now() : -1;
 }
 
-export function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function frameLength(frame: RelayFrame): number {
   return typeof frame === 'string' ? frame.length : frame.byteLength;
 }
@@ -141,7 +138,7 @@ export function base64Bytes(base64: string): number {
 
 /** The bytes a second of an audio `format` object, or `fallback` when it is absent or unknown. */
 export function bytesPerSecondOf(format: unknown, fallback: number): number {
-  if (!isJson(format) || typeof format.type !== 'string') return fallback;
+  if (!isRecord(format) || typeof format.type !== 'string') return fallback;
   try {
     const info = describeAudioFormat({ type: format.type, rate: typeof format.rate === 'number' ? format.rate : undefined });
     return info.sampleRate * info.bytesPerSample;
@@ -153,9 +150,9 @@ export function bytesPerSecondOf(format: unknown, fallback: number): number {
 
 /** The models a client's `session.update` names, with where (`session.model`, the transcription model). */
 export function modelsNamedBy(session: Json): Array<[model: string, path: string]> {
-  const audio = isJson(session.audio) ? session.audio : undefined;
-  const input = isJson(audio?.input) ? audio.input : undefined;
-  const transcription = isJson(input?.transcription) ? input.transcription : undefined;
+  const audio = isRecord(session.audio) ? session.audio : undefined;
+  const input = isRecord(audio?.input) ? audio.input : undefined;
+  const transcription = isRecord(input?.transcription) ? input.transcription : undefined;
   const named: Array<[string, string]> = [];
   if (typeof session.model === 'string') named.push([session.model, 'session.model']);
   if (typeof transcription?.model === 'string') named.push([transcription.model, 'session.audio.input.transcription.model']);

@@ -23,9 +23,10 @@ import type { SessionPipe } from './session-pipe';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelayToolRunner } from './server-tools';
 import type { SessionCharges } from './session-charges';
-import { INIT_TIMEOUT_MS, INSPECTED_TYPES, INSPECTED_TYPES_WITH_TOOLS, isJson, isServerKeyError, MEDIA_TRACK_TYPES, now, OUTPUT_AUDIO_DELTA, TRANSLATION_AUDIO_DELTA, TRANSLATION_DELTAS, type Json } from './session-frames';
+import { INIT_TIMEOUT_MS, INSPECTED_TYPES, INSPECTED_TYPES_WITH_TOOLS, isServerKeyError, MEDIA_TRACK_TYPES, now, OUTPUT_AUDIO_DELTA, TRANSLATION_AUDIO_DELTA, TRANSLATION_DELTAS, type Json } from './session-frames';
 import type { RelayFrame } from './socket';
 import { relayErrorFrame } from './wire-events';
+import { isRecord } from '../../base/is-record';
 
 /** What the upstream side of a session is made from. */
 export interface UpstreamFramesInit {
@@ -236,7 +237,7 @@ export class UpstreamFrames {
 
   /** Handles an upstream `error`; returns true when it must not reach the client. */
   #onUpstreamError(event: Json): boolean {
-    const error = isJson(event.error) ? event.error : {};
+    const error = isRecord(event.error) ? event.error : {};
     if (error.code === 'session_expired') this.#expired = true;
     if (isServerKeyError(error)) {
       this.#logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.#session.id, error });
@@ -262,15 +263,15 @@ export class UpstreamFrames {
   }
 
   #onResponseDone(event: Json): void {
-    const response = isJson(event.response) ? event.response : undefined;
-    const usage = (isJson(response?.usage) ? response.usage : undefined) as Usage | undefined;
+    const response = isRecord(event.response) ? event.response : undefined;
+    const usage = (isRecord(response?.usage) ? response.usage : undefined) as Usage | undefined;
     const charged = this.#charges.chargeResponse(usage);
     const responseId = typeof response?.id === 'string' ? response.id : undefined;
     this.#hooks.onUsage(this.#session, responseId, usage ?? null, charged);
   }
 
   #trackSessionType(session: unknown): void {
-    const type = isJson(session) ? session.type : undefined;
+    const type = isRecord(session) ? session.type : undefined;
     if (type === 'realtime' || type === 'transcription') this.sessionType = type;
   }
 

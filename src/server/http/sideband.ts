@@ -26,6 +26,7 @@ import type { RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
 import type { RelayFrame, RelaySocket } from '../core/socket';
 import { bearerAuth, createUpstream, defaultUpstreamSocket, wrapWebSocket, type UpstreamConnection, type UpstreamSocketFactory } from '../upstream';
+import { isRecord } from '../../base/is-record';
 
 /** Session corrections in a row after which a drifting call is hung up (close 4004). */
 export const DEFAULT_SIDEBAND_MAX_CORRECTIONS = 3;
@@ -92,14 +93,10 @@ export interface Sideband<Identity extends RelayIdentity = RelayIdentity> {
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** True when every field of `expected` has the same value in `actual` (objects compared field by field). */
 function contains(actual: unknown, expected: unknown): boolean {
-  if (isJson(expected)) {
-    if (!isJson(actual)) return false;
+  if (isRecord(expected)) {
+    if (!isRecord(actual)) return false;
     return Object.keys(expected).every((key) => expected[key] === undefined || contains(actual[key], expected[key]));
   }
   return JSON.stringify(actual) === JSON.stringify(expected);
@@ -107,7 +104,7 @@ function contains(actual: unknown, expected: unknown): boolean {
 
 function voiceName(voice: unknown): string | undefined {
   if (typeof voice === 'string') return voice;
-  if (isJson(voice) && typeof voice.id === 'string') return voice.id;
+  if (isRecord(voice) && typeof voice.id === 'string') return voice.id;
   return undefined;
 }
 
@@ -118,7 +115,7 @@ function voiceName(voice: unknown): string | undefined {
  * lock are the browser's business here (the sideband cannot see `response.create` either).
  */
 export function sessionCorrection(policy: ResolvedSessionPolicy, observed: unknown): RealtimeSessionConfig | undefined {
-  if (!isJson(observed)) return undefined;
+  if (!isRecord(observed)) return undefined;
   let correction: Json = {};
   // A transcription call has only the input settings of the locked session (and no voice or cap).
   const transcription = observed.type === 'transcription';
@@ -128,8 +125,8 @@ export function sessionCorrection(policy: ResolvedSessionPolicy, observed: unkno
       if (locked[key] !== undefined && !contains(observed[key], locked[key])) correction = mergeLocked(correction, { [key]: locked[key] });
     }
   }
-  const lockedVoice = isJson(locked?.audio) && isJson((locked.audio as Json).output) ? ((locked.audio as Json).output as Json).voice : undefined;
-  const observedVoice = isJson(observed.audio) && isJson(observed.audio.output) ? observed.audio.output.voice : undefined;
+  const lockedVoice = isRecord(locked?.audio) && isRecord((locked.audio as Json).output) ? ((locked.audio as Json).output as Json).voice : undefined;
+  const observedVoice = isRecord(observed.audio) && isRecord(observed.audio.output) ? observed.audio.output.voice : undefined;
   const voices = policy.voices;
   if (lockedVoice === undefined && voices !== undefined && observedVoice !== undefined) {
     const name = voiceName(observedVoice);
@@ -151,7 +148,7 @@ const textDecoder = new TextDecoder();
 function sessionOf(frame: RelayFrame): unknown {
   try {
     const event: unknown = JSON.parse(typeof frame === 'string' ? frame : textDecoder.decode(frame));
-    return isJson(event) ? event.session : undefined;
+    return isRecord(event) ? event.session : undefined;
   } catch {
     return undefined;
   }

@@ -19,6 +19,7 @@ import { applyLiveStart } from '../core/live-policy';
 import { attachLiveSideband, type LiveSideband } from '../http/live-sideband';
 import type { UpstreamSocketFactory } from '../upstream';
 import { postCallAction, rejectStatusFor, type CallControlOptions } from './call-control';
+import { isRecord } from '../../base/is-record';
 
 type Json = Record<string, unknown>;
 
@@ -55,10 +56,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The Live session a call is accepted with: the app's, with a model, under the Live relay's
  * policy when there is one (`applyLiveStart`, as for a relayed `session.start`: the operator's
@@ -77,9 +74,9 @@ export function liveSipSession<Identity extends RelayIdentity>(requested: Json, 
     const allowDeveloperContext = live.allowSystemMessages ?? (locked?.instructions === undefined || locked.instructions === null);
     const result = applyLiveStart({ policy: ticket.policy, locked, model: relay.settings.model, allowDeveloperContext }, { type: 'session.start', session: fields });
     if (!result.ok) throw new RealtimeError(result.invalid === true ? 'VOXWIRE_INVALID_SESSION_CONFIG' : 'VOXWIRE_POLICY_VIOLATION', result.message, result.param === undefined ? {} : { path: result.param });
-    if (result.event !== undefined && isJson(result.event.session)) session = result.event.session;
+    if (result.event !== undefined && isRecord(result.event.session)) session = result.event.session;
   }
-  const audio = isJson(session.audio) ? session.audio : undefined;
+  const audio = isRecord(session.audio) ? session.audio : undefined;
   if (audio?.format !== undefined) throw new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', 'SIP negotiates the media format: omit session.audio.format', { path: 'session.audio.format' });
   const problem = checkLiveSessionConfig(session);
   if (problem !== undefined) throw new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', `the Live session is invalid: ${problem.message}`, { path: `session.${problem.path}` });

@@ -28,6 +28,7 @@ import { postCallAction, rejectStatusFor, type CallApi, type CallControlOptions 
 import { acceptLiveSipCall } from './live-sip-call';
 import type { LiveSideband } from '../http/live-sideband';
 import { verifyWebhook } from './webhook-signature';
+import { isRecord } from '../../base/is-record';
 
 /** One header of the SIP INVITE. The caller's side wrote it: never trust it for authorization. */
 export interface UntrustedSipHeader {
@@ -151,10 +152,6 @@ const INCOMING_TYPES: Readonly<Record<string, CallApi>> = {
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `sip:+15551234567@host` from `"Ann" <sip:+15551234567@host>;tag=1`. */
 function uriOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -203,9 +200,9 @@ export class IncomingSipCall<Identity extends RelayIdentity = RelayIdentity> ext
     this.callId = callId;
     this.webhookId = webhookId;
     this.event = event;
-    const data = isJson(event.data) ? event.data : {};
+    const data = isRecord(event.data) ? event.data : {};
     this.untrustedSipHeaders = (Array.isArray(data.sip_headers) ? data.sip_headers : [])
-      .filter((entry): entry is { name: string; value: string } => isJson(entry) && typeof entry.name === 'string' && typeof entry.value === 'string')
+      .filter((entry): entry is { name: string; value: string } => isRecord(entry) && typeof entry.name === 'string' && typeof entry.value === 'string')
       .map((entry) => Object.freeze({ name: entry.name, value: entry.value }));
     this.mediaSecurity = typeof data.sip_media_security === 'string' ? data.sip_media_security : undefined;
   }
@@ -450,7 +447,7 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
     } catch {
       return jsonError(400, 'VOXWIRE_INVALID_JSON', 'the webhook body is not JSON');
     }
-    if (!isJson(event)) return jsonError(400, 'VOXWIRE_INVALID_JSON', 'the webhook body is not a JSON object');
+    if (!isRecord(event)) return jsonError(400, 'VOXWIRE_INVALID_JSON', 'the webhook body is not a JSON object');
     const ok = (status: string): Response => new Response(JSON.stringify({ status }), { status: 200, headers: { 'content-type': 'application/json' } });
     try {
       // A retry repeats its webhook-id: acted on once. (A store outage answers 500: OpenAI retries.)
@@ -460,7 +457,7 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
       return jsonError(503, 'VOXWIRE_UPSTREAM_ERROR', 'store unavailable');
     }
     const api = typeof event.type === 'string' ? INCOMING_TYPES[event.type] : undefined;
-    const data = isJson(event.data) ? event.data : {};
+    const data = isRecord(event.data) ? event.data : {};
     const callId = api === 'live' ? data.session_id : data.call_id;
     if (api === undefined || typeof callId !== 'string' || callId === '') {
       try {

@@ -8,15 +8,12 @@
  */
 import { RealtimeError } from '../../base/errors';
 import type { TelephonyAdapter, TelephonyAudioFormat, TelephonyEvent } from './telephony-adapter';
+import { isRecord } from '../../base/is-record';
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function formatOf(mediaFormat: unknown): TelephonyAudioFormat | undefined {
-  if (!isJson(mediaFormat)) return undefined;
+  if (!isRecord(mediaFormat)) return undefined;
   const encoding = String(mediaFormat.encoding ?? '').toLowerCase();
   if (mediaFormat.sampleRate !== undefined && mediaFormat.sampleRate !== 8000) return undefined;
   if (encoding === 'audio/x-mulaw') return 'audio/pcmu';
@@ -34,28 +31,28 @@ export const twilioMediaStreams: TelephonyAdapter = {
     } catch {
       return undefined;
     }
-    if (!isJson(message) || typeof message.event !== 'string') return undefined;
+    if (!isRecord(message) || typeof message.event !== 'string') return undefined;
     switch (message.event) {
       case 'start': {
-        const start = isJson(message.start) ? message.start : {};
+        const start = isRecord(message.start) ? message.start : {};
         const streamId = typeof message.streamSid === 'string' ? message.streamSid : typeof start.streamSid === 'string' ? start.streamSid : undefined;
         if (streamId === undefined) return { type: 'other', event: message };
         const parameters: Record<string, string> = {};
-        if (isJson(start.customParameters)) for (const [key, value] of Object.entries(start.customParameters)) if (typeof value === 'string') parameters[key] = value;
+        if (isRecord(start.customParameters)) for (const [key, value] of Object.entries(start.customParameters)) if (typeof value === 'string') parameters[key] = value;
         return { type: 'start', streamId, callId: typeof start.callSid === 'string' ? start.callSid : undefined, parameters, format: formatOf(start.mediaFormat) };
       }
       case 'media': {
-        const media = isJson(message.media) ? message.media : {};
+        const media = isRecord(message.media) ? message.media : {};
         // A bidirectional stream carries the caller's track only; skip anything else.
         if (typeof media.payload !== 'string' || (media.track !== undefined && media.track !== 'inbound')) return { type: 'other', event: message };
         return { type: 'media', payload: media.payload };
       }
       case 'mark': {
-        const mark = isJson(message.mark) ? message.mark : {};
+        const mark = isRecord(message.mark) ? message.mark : {};
         return typeof mark.name === 'string' ? { type: 'mark', name: mark.name } : { type: 'other', event: message };
       }
       case 'dtmf': {
-        const dtmf = isJson(message.dtmf) ? message.dtmf : {};
+        const dtmf = isRecord(message.dtmf) ? message.dtmf : {};
         return typeof dtmf.digit === 'string' ? { type: 'dtmf', digit: dtmf.digit } : { type: 'other', event: message };
       }
       case 'stop':

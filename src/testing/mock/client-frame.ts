@@ -9,8 +9,9 @@ import { exceedsUtf8Bytes } from '../../events/frame';
 import { parseClientEvent } from '../../events/parse';
 import type { ClientEventInputMap } from '../../events/client-events';
 import type { WireEvent } from '../recording/event-log';
-import { isRecord, mockErrors, validationError } from './errors';
+import { mockErrors, validationError } from './errors';
 import type { MockErrorBody } from './errors';
+import { isRecord } from '../../base/is-record';
 
 /** A client event the session can dispatch. */
 export type KnownClientEvent = ClientEventInputMap[keyof ClientEventInputMap];

@@ -11,6 +11,7 @@
 import * as z from 'zod/mini';
 import { clientEventSchemas } from '../../events/client-events';
 import type { RealtimeError } from '../../base/errors';
+import { isRecord } from '../../base/is-record';
 
 /** The `error` object of an `error` server event. */
 export interface MockErrorBody {
@@ -59,11 +60,6 @@ function deepestIssue(issues: readonly Issue[], prefix: readonly PropertyKey[] =
     if (best) return deepestIssue(best, path);
   }
   return { issue: first, path };
-}
-
-/** True for a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function formatParam(path: readonly PropertyKey[]): string {

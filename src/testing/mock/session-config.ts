@@ -12,6 +12,7 @@
 
 import { DEFAULT_TRANSCRIPTION_MODEL } from '../../base/defaults';
 import type { RealtimeSessionConfig } from '../../events/session';
+import { isRecord } from '../../base/is-record';
 
 /** Turn detection as the session reports it (both kinds in one shape). */
 export interface MockTurnDetection {
@@ -137,30 +138,26 @@ const SEMANTIC_VAD_KEYS = Object.keys(SEMANTIC_VAD_DEFAULTS);
  */
 const REPLACED_KEYS = new Set(['format', 'voice', 'tools', 'tool_choice', 'prompt', 'tracing', 'include', 'noise_reduction', 'truncation']);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function deepMerge(base: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(update)) {
     if (value === undefined) continue;
     const current = out[key];
     const sameKind =
-      isPlainObject(current) && isPlainObject(value) && (key !== 'turn_detection' || current.type === value.type || value.type === undefined);
+      isRecord(current) && isRecord(value) && (key !== 'turn_detection' || current.type === value.type || value.type === undefined);
     out[key] = sameKind && !REPLACED_KEYS.has(key) ? deepMerge(current, value) : structuredClone(value);
   }
   return out;
 }
 
 function normalizeFormat(format: unknown): MockAudioFormat {
-  if (isPlainObject(format) && format.type === 'audio/pcm') return { type: 'audio/pcm', rate: typeof format.rate === 'number' ? format.rate : 24000 };
-  if (isPlainObject(format) && (format.type === 'audio/pcmu' || format.type === 'audio/pcma')) return { type: format.type };
+  if (isRecord(format) && format.type === 'audio/pcm') return { type: 'audio/pcm', rate: typeof format.rate === 'number' ? format.rate : 24000 };
+  if (isRecord(format) && (format.type === 'audio/pcmu' || format.type === 'audio/pcma')) return { type: format.type };
   return { type: 'audio/pcm', rate: 24000 };
 }
 
 function normalizeTurnDetection(value: unknown): MockTurnDetection | null {
-  if (!isPlainObject(value)) return null;
+  if (!isRecord(value)) return null;
   if (value.type === 'semantic_vad') {
     const picked = Object.fromEntries(Object.entries(value).filter(([key]) => SEMANTIC_VAD_KEYS.includes(key)));
     return { ...SEMANTIC_VAD_DEFAULTS, ...picked } as MockTurnDetection;
@@ -175,9 +172,9 @@ function withTranscriptionDefaults(transcription: Record<string, unknown>): Reco
 }
 
 function normalize(session: Record<string, unknown>): MockSessionObject {
-  const audio = isPlainObject(session.audio) ? session.audio : {};
-  const input = isPlainObject(audio.input) ? audio.input : {};
-  const output = isPlainObject(audio.output) ? audio.output : {};
+  const audio = isRecord(session.audio) ? session.audio : {};
+  const input = isRecord(audio.input) ? audio.input : {};
+  const output = isRecord(audio.output) ? audio.output : {};
   return {
     ...session,
     audio: {
@@ -185,8 +182,8 @@ function normalize(session: Record<string, unknown>): MockSessionObject {
       input: {
         ...input,
         format: normalizeFormat(input.format),
-        transcription: isPlainObject(input.transcription) ? withTranscriptionDefaults(input.transcription) : null,
-        noise_reduction: isPlainObject(input.noise_reduction) ? input.noise_reduction : null,
+        transcription: isRecord(input.transcription) ? withTranscriptionDefaults(input.transcription) : null,
+        noise_reduction: isRecord(input.noise_reduction) ? input.noise_reduction : null,
         turn_detection: normalizeTurnDetection(input.turn_detection),
       },
       output: {
@@ -298,7 +295,7 @@ export function transcriptionSessionView(session: MockSessionObject): MockTransc
 /** The voice of a session, as a comparable string (`{ id }` voices by id). */
 export function voiceKey(voice: unknown): string {
   if (typeof voice === 'string') return voice;
-  if (isPlainObject(voice) && typeof voice.id === 'string') return `id:${voice.id}`;
+  if (isRecord(voice) && typeof voice.id === 'string') return `id:${voice.id}`;
   return JSON.stringify(voice);
 }
 

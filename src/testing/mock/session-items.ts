@@ -8,11 +8,12 @@
 import { decodeWireAudio, encodeWireAudio } from '../../codec/wire-audio';
 import type { ClientEventInputMap } from '../../events/client-events';
 import type { MockConversation, InsertPosition, MockItem, StoredItem } from './conversation';
-import { isRecord, mockErrors } from './errors';
+import { mockErrors } from './errors';
 import type { MockIdPrefix } from './ids';
 import { splitTextDeltas } from './response';
 import type { MockChannel } from './session-channel';
 import type { MockAudioFormat } from './session-config';
+import { isRecord } from '../../base/is-record';
 
 type ClientEventOf<Type extends keyof ClientEventInputMap> = ClientEventInputMap[Type];
 

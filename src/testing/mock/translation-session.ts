@@ -13,6 +13,7 @@
  */
 
 import type { Clock } from '../../base/clock';
+import { parseRecord } from '../../base/is-record';
 import { base64ToPcm16, pcm16ToBase64 } from '../../codec/base64';
 import { TRANSLATION_SAMPLE_RATE, parseTranslationClientEvent } from '../../events/translation-parse';
 import type { TranslationClientEventMap, TranslationSessionUpdate } from '../../events/translation';
@@ -257,7 +258,7 @@ export class MockTranslationSession {
       this.#dispatch(result.event);
       return;
     }
-    const raw = result.ok ? (result.event as Record<string, unknown>) : parseObject(typeof data === 'string' ? data : new TextDecoder().decode(data));
+    const raw = result.ok ? (result.event as Record<string, unknown>) : parseRecord(typeof data === 'string' ? data : new TextDecoder().decode(data));
     const clientEventId = typeof raw?.event_id === 'string' ? raw.event_id : null;
     let error: Omit<MockErrorBody, 'event_id'>;
     if (result.ok) error = mockErrors.unknownType(result.event.type);
@@ -362,13 +363,4 @@ function rms(samples: Int16Array): number {
   let sum = 0;
   for (const sample of samples) sum += sample * sample;
   return Math.sqrt(sum / Math.max(1, samples.length));
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,7 @@
 import type { WireEvent } from '../recording/event-log';
 import type { ScenarioUsage } from '../script/scenario';
 import type { MockConversation, StoredItem } from './conversation';
-import { isRecord } from './errors';
+import { isRecord } from '../../base/is-record';
 
 const TEXT_CHARS_PER_TOKEN = 4;
 /** Input audio tokens per second (about 1 per 100 ms). */

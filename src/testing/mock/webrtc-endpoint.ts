@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../base/clock';
 import { DEFAULT_MODEL, DEFAULT_UPSTREAM_SESSION_MAX_MS } from '../../base/defaults';
+import { isRecord } from '../../base/is-record';
 import { parseClientEvent } from '../../events/parse';
 import type { MockSession } from './session';
 import type { MockSessionLink } from './session-link';
@@ -116,7 +117,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
  * required, and `audio`), validated with the translation schema: a key's or a call's.
  */
 function translationCreateRequest(raw: unknown): { model: string; session: TranslationSessionUpdate } {
-  const { model, ...update } = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  const { model, ...update } = isRecord(raw) ? raw : {};
   if (typeof model !== 'string') throw new HttpError(400, "Missing required parameter: 'session.model'.", 'missing_required_parameter', 'session.model');
   const result = parseTranslationClientEvent(JSON.stringify({ type: 'session.update', session: update }));
   if (!result.ok || !result.known) {

@@ -23,6 +23,7 @@
 
 import { RealtimeError } from '../../base/errors';
 import type { WireEvent } from './event-log';
+import { isRecord } from '../../base/is-record';
 
 /** The value of {@link RecordingHeader.format}. */
 export const RECORDING_FORMAT = 'voxwire-recording';
@@ -138,10 +139,6 @@ export const AUDIO_FIELDS: Readonly<Record<string, 'audio' | 'delta'>> = {
   'input_audio_buffer.append': 'audio',
   'response.output_audio.delta': 'delta',
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(line: number, message: string): RealtimeError {
   return new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `recording line ${line}: ${message}`);

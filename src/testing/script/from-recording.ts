@@ -14,6 +14,7 @@ import { toRecording } from '../recording/read-log';
 import type { RecordingSource } from '../recording/read-log';
 import { defineScenario, isUsableCloseCode } from './scenario';
 import type { Scenario, ScenarioDrop, ScenarioFunctionCall, ScenarioTurn, ScenarioUsage } from './scenario';
+import { isRecord } from '../../base/is-record';
 
 /** Options of {@link scenarioFromRecording}. */
 export interface ScenarioFromRecordingOptions {
@@ -58,10 +59,6 @@ interface ResponseBuilder {
   counts: Map<string, number>;
   lastStructural: { type: string; count: number } | undefined;
   lastWasAudio: boolean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function formatOf(session: unknown): { encoding: Encoding; sampleRate: number } | undefined {

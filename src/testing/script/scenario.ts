@@ -11,6 +11,7 @@
  */
 
 import { RealtimeError } from '../../base/errors';
+import { isRecord } from '../../base/is-record';
 
 /**
  * Reply audio: the name of a fixture clip (see `loadFixtureAudio`, e.g. `'reply-weather'`), raw
@@ -184,10 +185,6 @@ export interface Scenario {
 
 function invalid(message: string): RealtimeError {
   return new RealtimeError('VOXWIRE_INVALID_ARGUMENT', message);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkNonNegative(value: unknown, where: string): void {
