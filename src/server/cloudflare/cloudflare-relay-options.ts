@@ -44,8 +44,9 @@ export interface CloudflareRelayRoute {
 export interface CloudflareRelayOptions<Identity extends RelayIdentity = RelayIdentity>
   extends Omit<RelayCoreOptions<Identity>, 'model' | 'budget' | 'metrics' | 'clock' | 'logger' | 'bus' | 'publishSessionEvents' | 'busPrefix' | 'nodeId'> {
   /**
-   * The upstream Realtime API: `apiKey` (from a secret: `env.OPENAI_API_KEY`), `model`, `url`.
-   * Dialed from the session's object with `fetch` and `Upgrade: websocket`.
+   * The upstream Realtime API (GPT-Live with `live`): `apiKey` (from a secret:
+   * `env.OPENAI_API_KEY`), `model`, `url`. Dialed from the session's object with `fetch` and
+   * `Upgrade: websocket`.
    */
   upstream: RelayUpstreamOptions<Identity>;
   /**

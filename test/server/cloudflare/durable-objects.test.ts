@@ -16,15 +16,11 @@ import { base64ToPcm16 } from '../../../src/codec/base64';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockRealtimeServer } from '../../../src/testing/mock/server';
 import { defineTool } from '../../../src/tools/define-tool';
-import { requireComponent } from '../../helpers/components';
 import { RawClient, until, useCleanup } from '../../helpers/index';
 import { pcmChunk, SECRET_KEY } from '../harness';
-import { startWorker, workerdPresent, type RunningWorker } from './workerd';
+import { ADMIN_TOKEN, metricSample, requireWorkerd, startPlanWorker, startWorker, type RunningWorker } from './workerd';
 
-const METRICS_TOKEN = 'metrics-token-0123';
-const ADMIN_TOKEN = 'admin-token-4567';
-
-const present = requireComponent('workerd (through miniflare)', workerdPresent(), 'npm install (miniflare 3 ships workerd as an npm binary)');
+const present = requireWorkerd();
 
 const { stoppers } = useCleanup();
 
@@ -62,22 +58,13 @@ function sessionsGone(userId: string): Promise<true> {
 }
 
 /** One sample of the Prometheus text (0 when absent). */
-async function sample(name: string): Promise<number> {
-  const response = await route('/metrics', { token: METRICS_TOKEN });
-  expect(response.status).toBe(200);
-  const line = (await response.text()).split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.slice(name.length + 1));
-}
+const sample = (name: string): Promise<number> => metricSample(worker as RunningWorker, name);
 
 describe.skipIf(!present)('the relay on Durable Objects (workerd)', () => {
   beforeAll(async () => {
     mock = new MockRealtimeServer({ audioPace: 'instant', auth: { apiKey: SECRET_KEY } });
     await mock.start();
-    worker = await startWorker(fileURLToPath(new URL('relay-worker.ts', import.meta.url)), {
-      compatibilityDate: '2025-07-01',
-      durableObjects: { VOXWIRE_SESSIONS: 'VoxwireSession', VOXWIRE_USERS: 'VoxwireUser', VOXWIRE_HUB: 'VoxwireHub' },
-      bindings: { OPENAI_API_KEY: SECRET_KEY, UPSTREAM_URL: mock.url as string, METRICS_TOKEN, ADMIN_TOKEN },
-    });
+    worker = await startPlanWorker('relay-worker.ts', mock.url as string);
     baseUrl = worker.url;
   }, 120_000);
 

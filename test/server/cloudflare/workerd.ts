@@ -8,8 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Miniflare } from 'miniflare';
+import { requireComponent } from '../../helpers/components';
+import { SECRET_KEY } from '../harness';
+
+/** The tokens of the metrics and admin routes of the plan Workers (worker-plan.ts). */
+export const METRICS_TOKEN = 'metrics-token-0123';
+export const ADMIN_TOKEN = 'admin-token-4567';
 
 /** Whether Miniflare's workerd binary is installed. */
 export function workerdPresent(): boolean {
@@ -21,6 +28,11 @@ export function workerdPresent(): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether workerd can run here (in CI a missing one fails; on a laptop the tests skip loudly). */
+export function requireWorkerd(): boolean {
+  return requireComponent('workerd (through miniflare)', workerdPresent(), 'npm install (miniflare 3 ships workerd as an npm binary)');
 }
 
 /** A Worker running on workerd. */
@@ -87,4 +99,24 @@ export async function startWorker(entry: string, options: StartWorkerOptions): P
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Starts a plan Worker (relay-worker.ts, live-relay-worker.ts: `entry` beside this file) in front
+ * of `upstreamUrl`, with the server's key, the route tokens and the three object bindings.
+ */
+export function startPlanWorker(entry: string, upstreamUrl: string): Promise<RunningWorker> {
+  return startWorker(fileURLToPath(new URL(entry, import.meta.url)), {
+    compatibilityDate: '2025-07-01',
+    durableObjects: { VOXWIRE_SESSIONS: 'VoxwireSession', VOXWIRE_USERS: 'VoxwireUser', VOXWIRE_HUB: 'VoxwireHub' },
+    bindings: { OPENAI_API_KEY: SECRET_KEY, UPSTREAM_URL: upstreamUrl, METRICS_TOKEN, ADMIN_TOKEN },
+  });
+}
+
+/** One sample of a plan Worker's Prometheus text (0 when absent). */
+export async function metricSample(worker: RunningWorker, name: string): Promise<number> {
+  const response = await fetch(new URL('/metrics', worker.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+  const line = (await response.text()).split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(name.length + 1));
 }
