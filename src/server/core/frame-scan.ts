@@ -14,10 +14,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const EQUALS = 0x3d;
 
-/** 1 for the 64 characters of standard base64, 0 for every other byte. */
-const BASE64 = new Uint8Array(256);
-for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64[char.charCodeAt(0)] = 1;
-
 /** 1 for a byte allowed as is in a plain JSON string here: printable ASCII but `"` and `\`. */
 const PLAIN = new Uint8Array(256);
 for (let code = 0x20; code <= 0x7e; code += 1) PLAIN[code] = code === QUOTE || code === BACKSLASH ? 0 : 1;
@@ -61,27 +57,76 @@ function plainStringEnd(bytes: Uint8Array, start: number): number {
   return bytes[index] === QUOTE ? index : -1;
 }
 
-/** Index of the closing quote of a canonical (padded) base64 string body, or -1. */
-function base64End(bytes: Uint8Array, start: number): number {
+/**
+ * The word test of {@link audioStringEnd}: for a 32-bit word `w`, `(w - BELOW_SPACE) | (w +
+ * ABOVE_TILDE) | w` has a byte's high bit set when that byte is below 0x20, above 0x7e, or
+ * (through a borrow or carry) next to such a byte; with every byte in 0x20..0x7e no borrow or
+ * carry happens and no high bit is set. So "any high bit" is exact for the word.
+ */
+const HIGH_BITS = 0x80808080;
+const BELOW_SPACE = 0x20202020;
+const ABOVE_TILDE = 0x01010101;
+
+/**
+ * Index of the closing quote of the audio string whose body starts at `start`, or -1 unless the
+ * body is printable ASCII without `"` or `\` (so its bytes are its characters, and it is the
+ * string `JSON.parse` would read). Base64 holds no quote: two native `indexOf` calls find the
+ * end and rule out escapes; the body is then checked four bytes at a time (an exact "any byte
+ * below 0x20 or above 0x7e" word test), not byte by byte against a table. Which characters
+ * the string holds is not the relay's concern: the full parse accepts any string as `audio`
+ * and charges it by its length too, so the fast path answers exactly what the full path would.
+ */
+function audioStringEnd(bytes: Uint8Array, start: number): number {
+  const end = bytes.indexOf(QUOTE, start);
+  if (end < 0) return -1;
+  const backslash = bytes.indexOf(BACKSLASH, start);
+  if (backslash >= 0 && backslash < end) return -1;
   let index = start;
-  // Four at a time: this loop is most of the cost of the fast path.
-  const last = bytes.length - 4;
-  while (index <= last && (BASE64[bytes[index] as number]! & BASE64[bytes[index + 1] as number]! & BASE64[bytes[index + 2] as number]! & BASE64[bytes[index + 3] as number]!) === 1) index += 4;
-  while (index < bytes.length && BASE64[bytes[index] as number] === 1) index += 1;
-  if (bytes[index] === EQUALS) index += 1;
-  if (bytes[index] === EQUALS) index += 1;
-  if (bytes[index] !== QUOTE || (index - start) % 4 !== 0) return -1;
-  return index;
+  let outside = 0;
+  // Bytes up to the first 4-byte boundary of the underlying buffer, one by one.
+  const head = Math.min(end, index + ((4 - ((bytes.byteOffset + index) & 3)) & 3));
+  for (; index < head; index += 1) outside |= PLAIN[bytes[index] as number]! ^ 1;
+  const words = (end - index) >> 2;
+  if (words > 0) {
+    const view = new Int32Array(bytes.buffer, bytes.byteOffset + index, words);
+    let high = 0;
+    let word = 0;
+    for (const last = words - 4; word <= last; word += 4) {
+      const a = view[word]! | 0;
+      const b = view[word + 1]! | 0;
+      const c = view[word + 2]! | 0;
+      const d = view[word + 3]! | 0;
+      high |= ((a - BELOW_SPACE) | 0) | ((a + ABOVE_TILDE) | 0) | a | ((b - BELOW_SPACE) | 0) | ((b + ABOVE_TILDE) | 0) | b;
+      high |= ((c - BELOW_SPACE) | 0) | ((c + ABOVE_TILDE) | 0) | c | ((d - BELOW_SPACE) | 0) | ((d + ABOVE_TILDE) | 0) | d;
+    }
+    for (; word < words; word += 1) {
+      const w = view[word]! | 0;
+      high |= ((w - BELOW_SPACE) | 0) | ((w + ABOVE_TILDE) | 0) | w;
+    }
+    outside |= high & HIGH_BITS;
+    index += words * 4;
+  }
+  for (; index < end; index += 1) outside |= PLAIN[bytes[index] as number]! ^ 1;
+  return outside === 0 ? end : -1;
+}
+
+/**
+ * Decoded bytes of `length` characters of base64 ending in `padding` `=` signs, as the relay
+ * charges an `audio` string (its length alone; never decoded).
+ */
+export function paddedBase64Bytes(length: number, padding: number): number {
+  return Math.max(0, Math.floor((length * 3) / 4) - padding);
 }
 
 const APPEND_TYPE = 'input_audio_buffer.append';
 
 /**
- * The fast path for `input_audio_buffer.append`. Answers the decoded audio byte count when
- * `frame` is certainly a valid append: one JSON object whose only fields are `type` (exactly
- * `input_audio_buffer.append`), `audio` (canonical padded base64) and optionally `event_id`
- * (printable ASCII), in any order, each once. Anything else (another type, escapes,
- * non-ASCII, an extra field, unpadded base64) answers -1: the caller runs the full parse.
+ * The fast path for `input_audio_buffer.append`. Answers the audio byte count the full parse
+ * would charge ({@link paddedBase64Bytes} of the `audio` string) when `frame` is certainly a
+ * valid append: one JSON object whose only fields are `type` (exactly
+ * `input_audio_buffer.append`), `audio` and optionally `event_id` (both printable ASCII
+ * without escapes), in any order, each once. Anything else (another type, escapes,
+ * non-ASCII, an extra field) answers -1: the caller runs the full parse.
  *
  * The frame is read, never copied or decoded (a text frame is encoded into a scratch buffer),
  * so the relay forwards its original bytes. `appendType` names another protocol's append
@@ -108,12 +153,11 @@ export function scanAudioAppend(frame: RelayFrame, appendType: string = APPEND_T
     const valueStart = index + 1;
     if (spells(bytes, keyStart, keyEnd, 'audio')) {
       if (audioBytes >= 0) return -1;
-      const valueEnd = base64End(bytes, valueStart);
+      const valueEnd = audioStringEnd(bytes, valueStart);
       if (valueEnd < 0) return -1;
       let padding = 0;
-      if (valueEnd > valueStart && bytes[valueEnd - 1] === EQUALS) padding += 1;
-      if (valueEnd - 1 > valueStart && bytes[valueEnd - 2] === EQUALS) padding += 1;
-      audioBytes = ((valueEnd - valueStart) / 4) * 3 - padding;
+      if (valueEnd > valueStart && bytes[valueEnd - 1] === EQUALS) padding = valueEnd - 1 > valueStart && bytes[valueEnd - 2] === EQUALS ? 2 : 1;
+      audioBytes = paddedBase64Bytes(valueEnd - valueStart, padding);
       index = valueEnd + 1;
     } else if (spells(bytes, keyStart, keyEnd, 'type')) {
       if (sawType) return -1;

@@ -7,7 +7,7 @@ import { describeAudioFormat } from '../../codec/audio-format';
 import type { RealtimeError, RealtimeErrorCode } from '../../base/errors';
 import type { FrameRejectReason } from '../metrics';
 import type { RelayEndReason } from './end-reason';
-import { scanEventId } from './frame-scan';
+import { paddedBase64Bytes, scanEventId } from './frame-scan';
 import type { RelayFrame } from './socket';
 import { isRecord } from '../../base/is-record';
 
@@ -130,10 +130,7 @@ export function frameLength(frame: RelayFrame): number {
 
 /** Decoded bytes of a base64 string (its length alone; padding counted off). */
 export function base64Bytes(base64: string): number {
-  let padding = 0;
-  if (base64.endsWith('==')) padding = 2;
-  else if (base64.endsWith('=')) padding = 1;
-  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
+  return paddedBase64Bytes(base64.length, base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
 }
 
 /** The bytes a second of an audio `format` object, or `fallback` when it is absent or unknown. */

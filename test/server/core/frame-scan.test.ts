@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClientEvent } from '../../../src/events';
 import { deltaLength, peekEventType, scanAudioAppend } from '../../../src/server/core/frame-scan';
+import { base64Bytes } from '../../../src/server/core/session-frames';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const both = (text: string): [number, number] => [scanAudioAppend(text), scanAudioAppend(bytes(text))];
@@ -26,9 +27,9 @@ describe('scanAudioAppend (the append fast path)', () => {
     ['no audio', '{"type":"input_audio_buffer.append"}'],
     ['no type', '{"audio":"AAAA"}'],
     ['an escaped slash in base64', '{"type":"input_audio_buffer.append","audio":"AA\\/A"}'],
-    ['unpadded base64', '{"type":"input_audio_buffer.append","audio":"AAA"}'],
-    ['a bad base64 character', '{"type":"input_audio_buffer.append","audio":"AA*A"}'],
-    ['padding in the middle', '{"type":"input_audio_buffer.append","audio":"AA==AAAA"}'],
+    ['non-ASCII audio', '{"type":"input_audio_buffer.append","audio":"AAé="}'],
+    ['a raw control character in audio (not JSON)', '{"type":"input_audio_buffer.append","audio":"AA\u0001A"}'],
+    ['a raw DEL in audio', '{"type":"input_audio_buffer.append","audio":"AA\u007fA"}'],
     ['audio that is not a string', '{"type":"input_audio_buffer.append","audio":12}'],
     ['a non-ASCII event_id', '{"type":"input_audio_buffer.append","audio":"AAAA","event_id":"é"}'],
     ['an escaped key', '{"t\\u0079pe":"input_audio_buffer.append","audio":"AAAA"}'],
@@ -41,7 +42,38 @@ describe('scanAudioAppend (the append fast path)', () => {
     expect(both(frame)).toEqual([-1, -1]);
   });
 
-  it('never accepts a frame the schema refuses, and agrees with JSON.parse on what it accepts', () => {
+  it('answers what the full parse charges for audio that is printable but not canonical base64 (the schema takes any string)', () => {
+    for (const audio of ['AAA', 'AA*A', 'AA==AAAA', 'A', '=', 'A B=']) {
+      const text = JSON.stringify({ type: 'input_audio_buffer.append', audio });
+      const parsed = parseClientEvent(text);
+      expect(parsed.ok && parsed.known && parsed.event.type === 'input_audio_buffer.append').toBe(true);
+      expect(both(text)).toEqual([base64Bytes(audio), base64Bytes(audio)]);
+    }
+  });
+
+  it('checks every byte of the audio wherever the frame sits in its buffer (the word-at-a-time check)', () => {
+    const audio = Buffer.alloc(300, 9).toString('base64');
+    const text = `{"type":"input_audio_buffer.append","audio":"${audio}"}`;
+    const at = text.indexOf(audio);
+    for (let offset = 0; offset < 8; offset += 1) {
+      const holder = new Uint8Array(offset + text.length + 8);
+      holder.set(bytes(text), offset);
+      const view = holder.subarray(offset, offset + text.length);
+      expect(scanAudioAppend(view)).toBe(300);
+      // One byte outside printable ASCII anywhere in the audio (head, words, tail) sends the frame to the full parse.
+      for (const position of [0, 1, 2, 3, 5, 17, 200, audio.length - 3, audio.length - 2, audio.length - 1]) {
+        for (const bad of [0x00, 0x1f, 0x7f, 0x80, 0xff]) {
+          const copy = view.slice();
+          const shifted = new Uint8Array(offset + copy.length);
+          shifted.set(copy, offset);
+          shifted[offset + at + position] = bad;
+          expect(scanAudioAppend(shifted.subarray(offset))).toBe(-1);
+        }
+      }
+    }
+  });
+
+  it('never accepts a frame the schema refuses, and agrees with the full parse on what it accepts', () => {
     const base64Char = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=*"\\é '.split(''));
     const frames = fc.oneof(
       fc.record({
@@ -60,7 +92,9 @@ describe('scanAudioAppend (the append fast path)', () => {
         const parsed = parseClientEvent(frame);
         expect(parsed.ok && parsed.known && parsed.event.type === 'input_audio_buffer.append').toBe(true);
         const audio = (JSON.parse(frame) as { audio: string }).audio;
-        expect(Buffer.from(audio, 'base64').length).toBe(fast);
+        // The full path charges base64Bytes(audio); for canonical base64 that is the decoded length.
+        expect(fast).toBe(base64Bytes(audio));
+        if (/^[A-Za-z0-9+/]*={0,2}$/.test(audio) && audio.length % 4 === 0) expect(Buffer.from(audio, 'base64').length).toBe(fast);
       }),
       { numRuns: 2000 },
     );
