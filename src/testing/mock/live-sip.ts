@@ -13,6 +13,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../base/clock';
+import { isRecord } from '../../base/is-record';
 import { checkLiveSessionConfig } from '../../events/live/parse';
 import type { LiveSessionConfig } from '../../events/live/session';
 import type { LiveCloseReason } from '../../events/live/server-events';
@@ -21,7 +22,7 @@ import type { MockSessionLink } from './session-link';
 import { MockSipCall } from './sip-call';
 import { answerCallAction, inviteHeaders, type MockPlaceCallOptions } from './sip-endpoint';
 import { deliverWebhook, randomToken, type MockWebhookDelivery } from './webhook-delivery';
-import { HttpError } from './webrtc-endpoint';
+import { HttpError } from './http-request';
 
 /** What the endpoint needs from `MockLiveServer`. */
 export interface MockLiveSipHost {
@@ -113,8 +114,8 @@ function validateAccept(body: Record<string, unknown>): Record<string, unknown> 
   const extra = Object.keys(body).find((field) => field !== 'session');
   if (extra !== undefined) throw new HttpError(400, `Unknown parameter: '${extra}'.`, 'unknown_parameter', extra);
   const session = body.session;
-  if (typeof session !== 'object' || session === null || Array.isArray(session)) throw new HttpError(400, "Missing required parameter: 'session'.", 'missing_required_parameter', 'session');
-  const { type, ...config } = session as Record<string, unknown>;
+  if (!isRecord(session)) throw new HttpError(400, "Missing required parameter: 'session'.", 'missing_required_parameter', 'session');
+  const { type, ...config } = session;
   if (type !== 'live') throw new HttpError(400, "Invalid value for 'session.type': expected 'live'.", 'invalid_value', 'session.type');
   const problem = checkLiveSessionConfig(config);
   if (problem !== undefined) {

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../base/clock';
 import { checkLiveSessionConfig } from '../../events/live/parse';
 import type { LiveSessionConfig } from '../../events/live/session';
+import { HttpError, readBody } from './http-request';
 import type { MockIdPrefix } from './ids';
 import type { MockLiveConnectionInfo } from './live-server-options';
 import type { MockLiveSession } from './live-session';
@@ -60,12 +61,11 @@ export class LiveWebRTCEndpoint {
     };
     const host = this.#host;
     if (!(await host.acceptsKey(key))) return fail(401, 'invalid_api_key', 'Incorrect API key provided.');
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
     let body: { session?: unknown; transport?: { type?: unknown; sdp?: unknown }; [field: string]: unknown };
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
-    } catch {
+      body = JSON.parse((await readBody(request)).toString('utf8')) as typeof body;
+    } catch (error) {
+      if (error instanceof HttpError) return fail(error.status, error.code ?? 'invalid_request', error.message);
       return fail(400, 'invalid_json', 'The request body is not valid JSON.');
     }
     const extra = Object.keys(body).find((field) => field !== 'session' && field !== 'transport');

@@ -18,7 +18,7 @@ import type { MockSessionDefaults } from './session-config';
 import { MockSipCall } from './sip-call';
 import type { MockCallSession, SidebandSink } from './webrtc-call';
 import { deliverWebhook, randomToken, type MockWebhookDelivery, type MockWebhookTarget } from './webhook-delivery';
-import { bearerOf, HttpError } from './webrtc-endpoint';
+import { answerError, bearerOf, HttpError, readJson } from './http-request';
 
 export type { MockWebhookDelivery } from './webhook-delivery';
 
@@ -53,28 +53,6 @@ export interface MockPlaceCallOptions extends MockWebhookTarget {
 }
 
 const CALL_PATH = /^\/v1\/realtime\/calls\/([^/]+)\/(accept|reject|refer|hangup)$/;
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** A calls-endpoint request's JSON object body (empty: `{}`), refused as the API does. */
-export async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).byteLength;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'payload_too_large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'The body is not valid JSON.', 'invalid_json');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'The body must be a JSON object.', 'invalid_type');
-  return body as Record<string, unknown>;
-}
 
 /** The INVITE's headers a placed call's webhook carries: From, To, a fresh Call-ID, then the extra ones. */
 export function inviteHeaders(options: Pick<MockPlaceCallOptions, 'from' | 'to' | 'sipHeaders'>): Array<{ name: string; value: string }> {
@@ -129,12 +107,7 @@ export function answerCallAction<Session extends MockCallSession>(request: Incom
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end('{}');
   };
-  answer().catch((error: unknown) => {
-    const failure = error instanceof HttpError ? error : new HttpError(500, `The mock failed: ${error instanceof Error ? error.message : String(error)}`, null, null, 'server_error');
-    if (response.headersSent) return void response.destroy();
-    response.writeHead(failure.status, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } }));
-  });
+  answer().catch((error: unknown) => answerError(response, error));
 }
 
 /** The mock's SIP calls. The server routes `/v1/realtime/calls/{id}/...` requests here first. */

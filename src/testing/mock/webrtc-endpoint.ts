@@ -21,6 +21,7 @@ import type { TranslationSessionUpdate } from '../../events/translation';
 import { createMockSession } from './session-config';
 import type { MockSessionDefaults, MockSessionObject } from './session-config';
 import { validationError } from './errors';
+import { answerError, bearerOf, HttpError, readBody, readJson } from './http-request';
 import { MockWebRTCCall, OfferError, loadWerift } from './webrtc-call';
 import type { SidebandSink, WeriftModule } from './webrtc-call';
 import { loadOpusCodecFactory } from './webrtc-opus';
@@ -70,46 +71,12 @@ export interface MockWebRTCOptions {
 }
 
 const PREFIX = '/v1/realtime';
-const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_SETUP_TIMEOUT_MS = 30_000;
 const DEFAULT_SECRET_SECONDS = 600;
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** An HTTP error answer of the mock's REST endpoints, in the API's `error` shape. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: string | null = null,
-    readonly param: string | null = null,
-    readonly type = 'invalid_request_error',
-  ) {
-    super(message);
-  }
-}
-
-/** The bearer key of a request, if any. */
-export function bearerOf(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string' || !/^Bearer\s+/i.test(header)) return undefined;
-  const key = header.replace(/^Bearer\s+/i, '').trim();
-  return key === '' ? undefined : key;
-}
-
 function redact(key: string): string {
   return key.length <= 8 ? '****' : `${key.slice(0, 3)}****${key.slice(-4)}`;
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.byteLength;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'payload_too_large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -202,15 +169,7 @@ export class MockWebRTCEndpoint {
       if (hangup) return this.#hangup(request, response, cors, decodeURIComponent(hangup[1]!));
       return this.#createCall(request, response, cors, url, translation);
     };
-    answer().catch((error: unknown) => {
-      const failure = error instanceof HttpError ? error : new HttpError(500, `The mock failed: ${error instanceof Error ? error.message : String(error)}`, null, null, 'server_error');
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      response.writeHead(failure.status, { ...cors, 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } }));
-    });
+    answer().catch((error: unknown) => answerError(response, error, cors));
     return true;
   }
 
@@ -226,14 +185,7 @@ export class MockWebRTCEndpoint {
 
   async #clientSecrets(request: IncomingMessage, response: ServerResponse, cors: Record<string, string>, translation = false): Promise<void> {
     await this.#requireServerKey(request);
-    const text = (await readBody(request)).toString('utf8');
-    let body: Record<string, unknown>;
-    try {
-      body = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-    } catch {
-      throw new HttpError(400, 'The body is not valid JSON.', 'invalid_json');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'The body must be a JSON object.', 'invalid_type');
+    const body = await readJson(request);
     const expiresAfter = body.expires_after as { anchor?: unknown; seconds?: unknown } | undefined;
     let seconds = DEFAULT_SECRET_SECONDS;
     if (expiresAfter !== undefined) {
