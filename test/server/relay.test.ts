@@ -72,6 +72,21 @@ describe('authentication before the upgrade', () => {
     const client = await connect(url, '?token=user:a');
     await client.next('session.created');
   });
+
+  it("gives authenticate the peer's address (read when asked, even after an await)", async () => {
+    const mock = await mockUpstream();
+    const seen: Array<string | undefined> = [];
+    const { url } = await relayFor(mock, {
+      authenticate: async (_request, info) => {
+        await Promise.resolve();
+        seen.push(info.remoteAddress);
+        return { userId: 'peer' };
+      },
+    });
+    const client = await connect(url, '?token=peer');
+    await client.next('session.created');
+    expect(seen).toEqual(['127.0.0.1']);
+  });
 });
 
 describe('the server key', () => {

@@ -15,7 +15,7 @@ import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
 import type { Upstream, UpstreamConnection, UpstreamSocketFactory } from '../upstream';
 import { checkRelayUpstream, createRelayUpstream } from '../relay-upstream';
-import { toWebRequest } from './node-request';
+import { connectionInfoOf, toWebRequest } from './node-request';
 import { WsRelaySocket } from './ws-socket';
 import { wsUpstream } from './ws-upstream';
 import type { CreateRelayOptions, RelayAddress, RelayCloseOptions, RelayListenOptions } from './create-relay-options';
@@ -282,7 +282,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
       writeHttp(socket, 400, 'bad WebSocket handshake');
       return;
     }
-    const admission = await this.admit(toWebRequest(request), { remoteAddress: request.socket.remoteAddress });
+    const admission = await this.admit(toWebRequest(request), connectionInfoOf(request));
     if (admission.status === 'rejected') {
       writeHttp(socket, admission.httpStatus, admission.body, admission.headers);
       return;

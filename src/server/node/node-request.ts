@@ -4,6 +4,7 @@
  * body).
  */
 import type { IncomingMessage } from 'node:http';
+import type { RelayConnectionInfo } from '../core/relay-options';
 
 /** Builds a `Request` (method, URL, headers) from an upgrade request. */
 export function toWebRequest(incoming: IncomingMessage): Request {
@@ -25,4 +26,19 @@ export function toWebRequest(incoming: IncomingMessage): Request {
     url = new URL(incoming.url ?? '/', 'http://localhost').href;
   }
   return new Request(url, { method: incoming.method ?? 'GET', headers });
+}
+
+/**
+ * The connection info of an upgrade request. `remoteAddress` is read when asked for: Node
+ * caches the peer's address on the socket at the first read (an object and a string that
+ * live as long as the session's socket), which a relay whose `authenticate` never asks
+ * need not hold for every session.
+ */
+export function connectionInfoOf(incoming: IncomingMessage): RelayConnectionInfo {
+  const socket = incoming.socket;
+  return {
+    get remoteAddress() {
+      return socket.remoteAddress;
+    },
+  };
 }

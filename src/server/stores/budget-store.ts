@@ -44,9 +44,19 @@ export interface BudgetStore {
   close?(): Promise<void>;
 }
 
-/** The store key of a user's spend on the UTC day of `now` (epoch milliseconds). */
+const DAY_MS = 86_400_000;
+/** The last UTC day a key was made for: its first millisecond and its `YYYY-MM-DD`. */
+let lastDay = { start: Number.NaN, text: '' };
+
+/**
+ * The store key of a user's spend on the UTC day of `now` (epoch milliseconds). The relay
+ * keeps one per user: the day's text is made once a day and shared, and the key is joined
+ * flat (a template would keep a chain of three concatenations per key).
+ */
 export function budgetKeyOf(userId: string, now: number): string {
-  return `budget:${userId}:${new Date(now).toISOString().slice(0, 10)}`;
+  const start = now - (((now % DAY_MS) + DAY_MS) % DAY_MS);
+  if (start !== lastDay.start) lastDay = { start, text: new Date(start).toISOString().slice(0, 10) };
+  return ['budget', userId, lastDay.text].join(':');
 }
 
 const BUDGET_KEY = /^budget:([\s\S]*):\d{4}-\d{2}-\d{2}$/;

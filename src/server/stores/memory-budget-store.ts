@@ -16,6 +16,18 @@ interface Total {
   expiresAt: number;
 }
 
+/** One concurrency slot: the session that holds it and when it lapses. */
+interface Slot {
+  sessionId: string;
+  expiresAt: number;
+}
+
+/**
+ * A user's slots: most users hold one, kept inline (a `Map` per user cost about 200 bytes
+ * per idle session); a second slot moves them into a `Map` of session id to expiry.
+ */
+type HeldSlots = Slot | Map<string, number>;
+
 /** Charges between two sweeps of expired totals. */
 const SWEEP_EVERY = 1024;
 
@@ -31,7 +43,7 @@ const SWEEP_EVERY = 1024;
 export class MemoryBudgetStore implements BudgetStore {
   readonly #clock: Clock;
   readonly #totals = new Map<string, Total>();
-  readonly #slots = new Map<string, Map<string, number>>();
+  readonly #slots = new Map<string, HeldSlots>();
   #chargesSinceSweep = 0;
 
   constructor(options: MemoryBudgetStoreOptions = {}) {
@@ -61,45 +73,74 @@ export class MemoryBudgetStore implements BudgetStore {
   async acquireSlot(userId: string, sessionId: string, limit: number, ttlMs: number): Promise<boolean> {
     const now = this.#clock.now();
     const held = this.#liveSlots(userId, now);
-    if (!held.has(sessionId) && held.size >= limit) return false;
-    held.set(sessionId, now + ttlMs);
-    this.#slots.set(userId, held);
+    if (!holds(held, sessionId) && sizeOf(held) >= limit) return false;
+    this.#slots.set(userId, withSlot(held, sessionId, now + ttlMs));
     return true;
   }
 
   /** See {@link BudgetStore.refreshSlots}. */
   async refreshSlots(slots: readonly BudgetSlot[], ttlMs: number): Promise<void> {
     const expiresAt = this.#clock.now() + ttlMs;
-    for (const { userId, sessionId } of slots) {
-      const held = this.#slots.get(userId) ?? new Map<string, number>();
-      held.set(sessionId, expiresAt);
-      this.#slots.set(userId, held);
-    }
+    for (const { userId, sessionId } of slots) this.#slots.set(userId, withSlot(this.#slots.get(userId), sessionId, expiresAt));
   }
 
   /** See {@link BudgetStore.releaseSlot}. */
   async releaseSlot(userId: string, sessionId: string): Promise<void> {
     const held = this.#slots.get(userId);
-    if (!held) return;
-    held.delete(sessionId);
-    if (held.size === 0) this.#slots.delete(userId);
+    if (held === undefined) return;
+    if (held instanceof Map) {
+      held.delete(sessionId);
+      if (held.size === 0) this.#slots.delete(userId);
+    } else if (held.sessionId === sessionId) {
+      this.#slots.delete(userId);
+    }
   }
 
   /** See {@link BudgetStore.countSlots}. */
   async countSlots(userId: string): Promise<number> {
-    const held = this.#liveSlots(userId, this.#clock.now());
-    if (held.size === 0) this.#slots.delete(userId);
-    return held.size;
+    return sizeOf(this.#liveSlots(userId, this.#clock.now()));
   }
 
-  #liveSlots(userId: string, now: number): Map<string, number> {
-    const held = this.#slots.get(userId) ?? new Map<string, number>();
-    for (const [sessionId, expiresAt] of held) if (expiresAt <= now) held.delete(sessionId);
-    return held;
+  /** The user's slots that have not lapsed (lapsed ones are forgotten). */
+  #liveSlots(userId: string, now: number): HeldSlots | undefined {
+    const held = this.#slots.get(userId);
+    if (held === undefined) return undefined;
+    if (held instanceof Map) {
+      for (const [sessionId, expiresAt] of held) if (expiresAt <= now) held.delete(sessionId);
+      if (held.size > 0) return held;
+    } else if (held.expiresAt > now) {
+      return held;
+    }
+    this.#slots.delete(userId);
+    return undefined;
   }
 
   #sweep(now: number): void {
     this.#chargesSinceSweep = 0;
     for (const [key, total] of this.#totals) if (total.expiresAt <= now) this.#totals.delete(key);
   }
+}
+
+function sizeOf(held: HeldSlots | undefined): number {
+  if (held === undefined) return 0;
+  return held instanceof Map ? held.size : 1;
+}
+
+function holds(held: HeldSlots | undefined, sessionId: string): boolean {
+  if (held === undefined) return false;
+  return held instanceof Map ? held.has(sessionId) : held.sessionId === sessionId;
+}
+
+/** `held` with `sessionId`'s slot set to lapse at `expiresAt`. */
+function withSlot(held: HeldSlots | undefined, sessionId: string, expiresAt: number): HeldSlots {
+  if (held === undefined) return { sessionId, expiresAt };
+  if (held instanceof Map) return held.set(sessionId, expiresAt);
+  if (held.sessionId === sessionId) {
+    held.expiresAt = expiresAt;
+    return held;
+  }
+  return new Map([
+    [held.sessionId, held.expiresAt],
+    [sessionId, expiresAt],
+  ]);
 }

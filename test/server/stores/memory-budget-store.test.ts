@@ -40,4 +40,26 @@ describe('MemoryBudgetStore', () => {
     expect(await store.countSlots('u')).toBe(2);
     expect(await store.acquireSlot('u', 's3', 2, 100)).toBe(false);
   });
+
+  it('keeps a lone slot as well as several: lapse, refresh, release of another session, then a second slot', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryBudgetStore({ clock });
+    expect(await store.acquireSlot('u', 's1', 1, 100)).toBe(true);
+    await store.releaseSlot('u', 'other');
+    expect(await store.countSlots('u')).toBe(1);
+    expect(await store.acquireSlot('u', 's2', 1, 100)).toBe(false);
+    await clock.advance(60);
+    await store.refreshSlots([{ userId: 'u', sessionId: 's1' }], 100);
+    await clock.advance(60);
+    expect(await store.countSlots('u')).toBe(1);
+    await clock.advance(40);
+    expect(await store.countSlots('u')).toBe(0);
+    expect(await store.acquireSlot('u', 's2', 1, 100)).toBe(true);
+    expect(await store.acquireSlot('u', 's3', 2, 100)).toBe(true);
+    expect(await store.countSlots('u')).toBe(2);
+    await store.releaseSlot('u', 's2');
+    await store.releaseSlot('u', 's3');
+    expect(await store.countSlots('u')).toBe(0);
+    expect(await store.acquireSlot('u', 's4', 1, 100)).toBe(true);
+  });
 });
