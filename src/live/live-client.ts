@@ -3,15 +3,12 @@ import { systemClock } from '../base/clock';
 import type { Clock } from '../base/clock';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_LIVE_APPEND_MAX_TOKENS,
-  DEFAULT_LIVE_APPEND_TIMEOUT_MS,
   DEFAULT_LIVE_CLOSE_TIMEOUT_MS,
   DEFAULT_LIVE_HISTORY_BUDGET_CHARS,
   DEFAULT_LIVE_MODEL,
   DEFAULT_LIVE_TURN_INACTIVITY_MS,
   DEFAULT_LIVE_TURN_SILENCE_GAP_MS,
   DEFAULT_STRICT_CLIENT_EVENTS,
-  DEFAULT_TOOL_TIMEOUT_MS,
 } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
 import { consoleLogger } from '../base/logger';
@@ -28,9 +25,7 @@ import { Connection, closeSession, reconnectPolicyOf, relayEndingOf, safeEmitter
 import { idMaker } from '../client/ids';
 import type { SafeEmit } from '../client/connection';
 import { toRealtimeError } from '../client/session-errors';
-import { describeAudioFormat } from '../codec/audio-format';
-import { base64ToPcm16, decodeBase64, encodeBase64, pcm16ToBase64 } from '../codec/base64';
-import { decodeAlaw, decodeMulaw } from '../codec/g711';
+import { encodeBase64, pcm16ToBase64 } from '../codec/base64';
 import type {
   LiveClientEvent,
   LiveServerEvent,
@@ -43,16 +38,18 @@ import type {
 import { ToolRegistry } from '../tools/registry';
 import type { Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
-import type { LiveAppended, LiveClientEvents, LiveDelegationInfo, LiveInterruption } from './live-client-events';
-import { LiveDelegateRunner, splitForAppend } from './live-delegate';
+import type { LiveAppended, LiveClientEvents, LiveInterruption } from './live-client-events';
 import { checkLiveDelegation, checkLiveOptions } from './live-client-options';
 import type { LiveAppendOptions, LiveClientOptions, LiveCloseOptions } from './live-client-options';
+import type { LiveContext } from './live-context';
+import { liveAppender, liveDelegations } from './live-delegate';
+import type { LiveAppend, LiveDelegations } from './live-delegate';
 import { liveServerError, waitForAnswer } from './live-answers';
+import { liveOutputAudio } from './live-output-audio';
+import type { LiveOutputAudio } from './live-output-audio';
 import { liveProtocol } from './live-protocol';
 import { delegationTools, forkConfig, forkUrl, outputFormat, startConfig } from './live-session-config';
-import type { LiveToolDelegation } from './live-tool-delegation';
 import { LiveTranscript } from './live-transcript';
-import type { LiveTranscriptMarker } from './live-transcript';
 
 /** The option types, also importable from here. */
 export type { LiveAppendOptions, LiveClientOptions, LiveClientSession, LiveCloseOptions } from './live-client-options';
@@ -102,22 +99,16 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   readonly #waiters: EventWaiters<AnyLiveEvent>;
   readonly #meter: LiveUsageMeter;
   readonly #desired: LiveSessionConfig;
-  readonly #delegate: LiveDelegateRunner | undefined;
-  #toolDelegation: LiveToolDelegation | undefined;
+  /** What the plain-function parts below share (the session id and generation are written here). */
+  readonly #context: LiveContext;
+  readonly #output: LiveOutputAudio;
+  readonly #append: LiveAppend;
+  readonly #delegations: LiveDelegations;
   #confirmed: LiveSessionResource | undefined;
-  #sessionId = '';
   #previousSessionId: string | undefined;
-  #generation = 0;
   #forkRefused = false;
   readonly #createId: (prefix: string) => string;
   readonly #attachInput = inputSlot();
-  #sink: AudioOutputSink | undefined;
-  /** Client-clock time until which the assistant's received audio still plays (WebSocket). */
-  #playingUntil = 0;
-  /** The assistant turn the user last spoke over (WebRTC), so that one barge-in is one `interrupted`. */
-  #cutTurn: string | undefined;
-  #speechSegment = 0;
-  #delegationMarker: LiveTranscriptMarker = { length: 0, open: new Map() };
   readonly #warned = new Set<string>();
 
   constructor(options: LiveClientOptions = {}) {
@@ -144,21 +135,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
         else this.#safeEmit('turn', change.turn);
       },
     });
-    this.#delegate = options.delegate
-      ? new LiveDelegateRunner(
-          options.delegate,
-          {
-            generation: () => this.#generation,
-            append: (kind, text, delegationId) => this.#append(kind, text, delegationId),
-            report: (result) => {
-              if (result.error && result.status === 'failed') this.#safeEmit('error', result.error);
-              this.#safeEmit('delegationResult', result);
-            },
-          },
-          this.#clock,
-          options.orphanedResults ?? 'drop',
-        )
-      : undefined;
     this.tools.onChange(
       () => {
         if (this.#connection.phase !== 'live') return;
@@ -194,6 +170,22 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       },
       failedToConnect: () => this.transcript.endAll('session_end'),
     });
+    this.#context = {
+      options,
+      transport: this.transport,
+      connection: this.#connection,
+      waiters: this.#waiters,
+      clock: this.#clock,
+      emit: this.#safeEmit,
+      transcript: this.transcript,
+      send: (event) => this.#send(event),
+      createId: this.#createId,
+      sessionId: '',
+      generation: 0,
+    };
+    this.#output = liveOutputAudio(this.#context);
+    this.#append = liveAppender(this.#context);
+    this.#delegations = liveDelegations(this.#context, this.tools, this.#append);
   }
 
   /** The connection state. */
@@ -272,12 +264,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * (`stopPlaybackOnSpeech`). Returns a function that detaches it.
    */
   attachOutput(sink: AudioOutputSink): () => void {
-    const media = this.transport.media?.attachOutput(sink);
-    if (media) return media;
-    this.#sink = sink;
-    return () => {
-      if (this.#sink === sink) this.#sink = undefined;
-    };
+    return this.#output.attach(sink);
   }
 
   /**
@@ -285,7 +272,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * not told (GPT-Live has no cancel or truncate); it decides itself whether to keep talking.
    */
   async interrupt(): Promise<LiveInterruption> {
-    return this.#stopPlayback('client');
+    return this.#output.stop('client');
   }
 
   /** Mutes the microphone on the server side (`session.input_audio.mute`). Returns false when not connected. */
@@ -343,6 +330,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
     if (!restore) await this.#checkModel();
     await this.tools.prepare();
+    // What the delegations need loads while the session starts (one may come with the first events).
+    const delegations = this.#delegations.load(this.tools.size > 0 || this.#desired.delegation?.type === 'responses');
+    delegations.catch(() => undefined);
     const abort = anySignal([signal, this.#connection.signal]);
     const fork = restore && this.#resume() === 'fork' && !this.#forkRefused && this.#previousSessionId !== undefined ? forkUrl(this.transport, this.#previousSessionId) : undefined;
     const started = this.#waiters.wait(
@@ -373,39 +363,20 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       if (fork && toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').code === 'VOXWIRE_SERVER_ERROR') this.#forkRefused = true;
       throw error;
     }
-    this.#sessionId = typeof event.session.id === 'string' ? event.session.id : '';
-    this.#previousSessionId = this.#sessionId || undefined;
-    this.#generation += 1;
+    const sessionId = typeof event.session.id === 'string' ? event.session.id : '';
+    this.#context.sessionId = sessionId;
+    this.#previousSessionId = sessionId || undefined;
+    this.#context.generation += 1;
     this.#connection.sessionExpired = false;
-    this.#playingUntil = 0;
+    this.#output.reset(false);
     this.#meter.startSession(typeof event.session.model === 'string' ? event.session.model : this.#desired.model);
-    if (this.tools.size > 0 || this.#desired.delegation?.type === 'responses') await this.#loadToolDelegation();
+    await delegations;
     this.#connection.phase = 'live';
-    this.#connection.setState({ status: 'connected', sessionId: this.#sessionId });
+    this.#connection.setState({ status: 'connected', sessionId });
   }
 
   #resume(): 'history' | 'fork' {
     return this.#options.resume ?? (this.#desired.store === true ? 'fork' : 'history');
-  }
-
-  async #loadToolDelegation(): Promise<void> {
-    if (this.#toolDelegation) return;
-    const { LiveToolDelegation } = await import('./live-tool-delegation');
-    this.#toolDelegation ??= new LiveToolDelegation({
-      tools: this.tools,
-      clock: this.#clock,
-      defaultTimeoutMs: this.#options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-      errorClass: RealtimeError,
-      host: {
-        send: (event) => this.#send(event),
-        emit: (name, event) => {
-          const listened = this.listenerCount(name) > 0;
-          this.#safeEmit(name, event as never);
-          return listened;
-        },
-        transcript: this.transcript,
-      },
-    });
   }
 
   /**
@@ -427,9 +398,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   /** A session is over: its turns end, its tool calls stop, queued speech is dropped. */
   #afterSession(): void {
     this.transcript.endAll('session_end');
-    this.#toolDelegation?.onSessionEnd();
-    this.#playingUntil = 0;
-    if (this.#sink) void this.#sink.flush().catch(() => undefined);
+    this.#delegations.ended();
+    this.#output.reset(true);
   }
 
   #receive(event: AnyLiveEvent, known: boolean): void {
@@ -449,26 +419,19 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
         this.#safeEmit('session', event.session);
         return;
       case 'session.output_audio.delta':
-        this.#receiveAudio(event.delta);
+        this.#output.receive(event.delta, outputFormat(this.#confirmed, this.#desired));
         return;
-      case 'session.input_transcript.delta': {
-        // The user spoke over the assistant: its audio still playing here (WebSocket), or over
-        // WebRTC (the server plays it) its open turn on the timeline, once per turn.
-        const over = this.transcript.add('user', event, this.#sessionId);
-        const media = this.transport.capabilities.audio !== 'events';
-        if (event.delta.trim() === '' || !(media ? over !== undefined && over !== this.#cutTurn : this.#clock.now() < this.#playingUntil)) return;
-        this.#cutTurn = over;
-        if (this.#options.stopPlaybackOnSpeech ?? true) void this.#stopPlayback('speech');
+      case 'session.input_transcript.delta':
+        this.#output.userSpoke(event.delta, this.transcript.add('user', event, this.#context.sessionId));
         return;
-      }
       case 'session.output_transcript.delta':
-        this.transcript.add('assistant', event, this.#sessionId);
+        this.transcript.add('assistant', event, this.#context.sessionId);
         return;
       case 'session.delegation.created':
-        this.#onDelegation(event);
+        this.#delegations.created(event);
         return;
       case 'response.event':
-        this.#toolDelegation?.handle(event);
+        this.#delegations.response(event);
         return;
       case 'session.usage.updated':
         this.#safeEmit('usage', this.#meter.report(event.usage.seconds, event.context_window?.usage_ratio ?? undefined));
@@ -500,62 +463,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     this.#connection.end({ status: 'closed', reason: `The server closed the session (${reason}).` });
   }
 
-  #onDelegation(event: LiveServerEventMap['session.delegation.created']): void {
-    const info: LiveDelegationInfo = {
-      id: event.delegation.id,
-      target: event.delegation.target,
-      responseId: event.delegation.response_id ?? undefined,
-      offsetMs: event.offset_ms,
-      sessionId: this.#sessionId,
-    };
-    const marker = this.#delegationMarker;
-    this.#delegationMarker = this.transcript.mark();
-    this.#safeEmit('delegation', info);
-    if (info.target !== 'client' || !this.#delegate) return;
-    void this.#delegate.run(info, this.transcript.since(marker), this.#connection.signal);
-  }
-
-  #receiveAudio(delta: string): void {
-    let samples: Int16Array;
-    let sampleRate: number;
-    try {
-      const format = describeAudioFormat(outputFormat(this.#confirmed, this.#desired));
-      sampleRate = format.sampleRate;
-      samples = format.encoding === 'pcm16' ? base64ToPcm16(delta) : format.encoding === 'mulaw' ? decodeMulaw(decodeBase64(delta)) : decodeAlaw(decodeBase64(delta));
-    } catch (cause) {
-      this.#safeEmit('error', new RealtimeError('VOXWIRE_INVALID_EVENT', 'session.output_audio.delta: `delta` is not audio in the session format.', { cause, raw: delta }));
-      return;
-    }
-    const now = this.#clock.now();
-    this.#playingUntil = Math.max(this.#playingUntil, now) + (samples.length / sampleRate) * 1000;
-    this.#safeEmit('audio', { samples, sampleRate });
-    try {
-      this.#sink?.write({ itemId: `${this.#sessionId}:${this.#speechSegment}`, contentIndex: 0, samples, sampleRate });
-    } catch (cause) {
-      this.#safeEmit('error', new RealtimeError('VOXWIRE_AUDIO_DEVICE', 'The audio sink refused a chunk of model speech.', { cause }));
-    }
-  }
-
-  async #stopPlayback(reason: LiveInterruption['reason']): Promise<LiveInterruption> {
-    this.#playingUntil = 0;
-    // Later audio is a new stretch of speech for the sink (its position restarts).
-    this.#speechSegment += 1;
-    let flushed = false;
-    let playedMs: number | undefined;
-    if (this.#sink && this.transport.capabilities.audio === 'events') {
-      try {
-        const position = await this.#sink.flush();
-        flushed = true;
-        if (position) playedMs = Math.floor((position.playedSamples / position.sampleRate) * 1000);
-      } catch (cause) {
-        this.#safeEmit('error', toRealtimeError(cause, 'VOXWIRE_AUDIO_DEVICE'));
-      }
-    }
-    const info: LiveInterruption = { reason, flushed, playedMs };
-    this.#safeEmit('interrupted', info);
-    return info;
-  }
-
   // ---------------------------------------------------------------------------------------
   // Sending
 
@@ -565,27 +472,6 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     if (!this.transport.isOpen) return false;
     this.transport.send(event as never);
     return true;
-  }
-
-  /** Appends text in ≤ 500-token pieces and resolves with every acknowledgement. */
-  async #append(kind: 'instructions' | 'thinking' | 'commentary', text: string, delegationId: string | null): Promise<LiveAppended[]> {
-    if (typeof text !== 'string') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `append ${kind}: text must be a string, got ${typeof text}.`);
-    if (this.#connection.phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot append ${kind}: the client is not connected.`);
-    const type = `session.${kind}.append` as const;
-    const acknowledgements: Array<Promise<AnyLiveEvent>> = [];
-    for (const content of splitForAppend(text, DEFAULT_LIVE_APPEND_MAX_TOKENS)) {
-      const eventId = this.#createId('evt_vxl');
-      const acknowledged = waitForAnswer(this.#waiters, eventId, `session.${kind}.appended`, this.#options.appendTimeoutMs ?? DEFAULT_LIVE_APPEND_TIMEOUT_MS, this.#connection.signal);
-      try {
-        this.transport.send({ type, event_id: eventId, content, delegation_id: delegationId } as never);
-      } catch (error) {
-        acknowledged.catch(() => undefined);
-        throw error;
-      }
-      acknowledgements.push(acknowledged);
-    }
-    const events = (await Promise.all(acknowledgements)) as Array<LiveServerEventMap['session.thinking.appended']>;
-    return events.map((event) => ({ startMs: event.start_ms, endMs: event.end_ms }));
   }
 
   #warnOnce(key: string, message: string): void {

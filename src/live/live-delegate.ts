@@ -1,15 +1,21 @@
 /**
- * Client delegation: GPT-Live hands a task to the app (`session.delegation.created`, metadata
- * only), the app works it out from what was said since the last delegation and answers with
- * text to speak (`session.commentary.append`) or to think (`session.thinking.append`), each at
- * most 500 tokens, acknowledged by `*.appended`. Speech interrupted meanwhile does not cancel
- * the work; a session that ended does (its delegation ids die with it), so a late answer is
- * orphaned, never sent under a dead id.
+ * A `LiveClient`'s delegations and the appends that answer them. GPT-Live hands tasks to a
+ * backend: with `client` delegation the app works the task out (`session.delegation.created`,
+ * metadata only; the app's handler runs in live-delegate-runner.ts) and answers with text to
+ * speak (`session.commentary.append`) or to think (`session.thinking.append`); with `responses`
+ * delegation function calls arrive nested in `response.event` (live-tool-delegation.ts). Both
+ * modules load on demand. An append is at most 500 tokens (longer text is split here) and is
+ * acknowledged by `*.appended`; the client's own `append*` calls go the same way.
  */
-import type { Clock } from '../base/clock';
+import { DEFAULT_LIVE_APPEND_MAX_TOKENS, DEFAULT_LIVE_APPEND_TIMEOUT_MS, DEFAULT_TOOL_TIMEOUT_MS } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
-import type { LiveAppended, LiveDelegationInfo, LiveDelegationResult } from './live-client-events';
-import type { LiveTurn } from './live-transcript';
+import type { LiveServerEventMap } from '../events/live';
+import type { ToolRegistry } from '../tools/registry';
+import { waitForAnswer } from './live-answers';
+import type { LiveAppended, LiveDelegationInfo } from './live-client-events';
+import type { LiveContext } from './live-context';
+import type { LiveToolDelegation, LiveToolDelegationHost } from './live-tool-delegation';
+import type { LiveTranscriptMarker, LiveTurn } from './live-transcript';
 
 /** What a {@link LiveDelegateHandler} receives. */
 export interface LiveDelegationRequest {
@@ -44,91 +50,97 @@ export type LiveDelegateHandler = (request: LiveDelegationRequest) => LiveDelega
 /** What becomes of an answer that arrives after its session ended. */
 export type LiveOrphanedResults = 'drop' | 'thinking';
 
-/** What the runner needs from `LiveClient`. */
-export interface LiveDelegateHost {
-  /** The session generation now (it changes when a new session starts). */
-  generation(): number;
-  /** Appends text of `kind` for `delegationId` (null: no delegation) and resolves with its acknowledgements. */
-  append(kind: 'commentary' | 'thinking', text: string, delegationId: string | null): Promise<LiveAppended[]>;
-  /** Reports the outcome. */
-  report(result: LiveDelegationResult): void;
-}
+/** Appends text of `kind` for `delegationId` (null: no delegation) in ≤ 500-token pieces; resolves with every acknowledgement. */
+export type LiveAppend = (kind: 'instructions' | 'thinking' | 'commentary', text: string, delegationId: string | null) => Promise<LiveAppended[]>;
 
-/** Runs the app's handler for each client delegation. */
-export class LiveDelegateRunner {
-  readonly #handler: LiveDelegateHandler;
-  readonly #host: LiveDelegateHost;
-  readonly #clock: Clock;
-  readonly #orphaned: LiveOrphanedResults;
-
-  constructor(handler: LiveDelegateHandler, host: LiveDelegateHost, clock: Clock, orphaned: LiveOrphanedResults) {
-    this.#handler = handler;
-    this.#host = host;
-    this.#clock = clock;
-    this.#orphaned = orphaned;
-  }
-
-  /** Runs the handler for `delegation` (never rejects: the outcome is reported). */
-  async run(delegation: LiveDelegationInfo, transcript: LiveTurn[], signal: AbortSignal): Promise<void> {
-    const generation = this.#host.generation();
-    const startedAt = this.#clock.now();
-    const result = (status: LiveDelegationResult['status'], reply: { speak?: string | undefined; think?: string | undefined }, appended: LiveAppended[], error?: RealtimeError): void =>
-      this.#host.report({ delegation, status, speak: reply.speak, think: reply.think, appended, durationMs: Math.max(0, this.#clock.now() - startedAt), error });
-    let reply: { speak?: string | undefined; think?: string | undefined };
-    try {
-      const text = transcript.map((turn) => `${turn.speaker}: ${turn.text}`).join('\n');
-      reply = normalizeReply(await this.#handler({ delegation, transcript, text, signal }));
-    } catch (cause) {
-      if (signal.aborted) return;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      return result('failed', {}, [], new RealtimeError('VOXWIRE_DELEGATION_FAILED', `The delegate handler of delegation ${delegation.id} threw: ${message}`, { cause }));
-    }
-    if (signal.aborted) return;
-    if (reply.speak === undefined && reply.think === undefined) return result('empty', reply, []);
-    const orphaned = this.#host.generation() !== generation;
-    try {
-      if (orphaned) {
-        const error = new RealtimeError(
-          'VOXWIRE_DELEGATION_ORPHANED',
-          `The answer to delegation ${delegation.id} came after its session ${delegation.sessionId} ended; ${this.#orphaned === 'thinking' ? 'it was appended to the new session as thinking.' : 'it was dropped.'}`,
-        );
-        const appended = this.#orphaned === 'thinking' ? await this.#host.append('thinking', [reply.think, reply.speak].filter(Boolean).join('\n'), null) : [];
-        return result('orphaned', reply, appended, error);
+/** The client's `session.{instructions,thinking,commentary}.append`, acknowledged by `*.appended`. */
+export function liveAppender(context: LiveContext): LiveAppend {
+  return async (kind, text, delegationId) => {
+    const { connection } = context;
+    if (typeof text !== 'string') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `append ${kind}: text must be a string, got ${typeof text}.`);
+    if (connection.phase !== 'live') throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot append ${kind}: the client is not connected.`);
+    const type = `session.${kind}.append` as const;
+    const acknowledgements: Array<Promise<{ type: string }>> = [];
+    for (const content of splitForAppend(text, DEFAULT_LIVE_APPEND_MAX_TOKENS)) {
+      const eventId = context.createId('evt_vxl');
+      const acknowledged = waitForAnswer(context.waiters, eventId, `session.${kind}.appended`, context.options.appendTimeoutMs ?? DEFAULT_LIVE_APPEND_TIMEOUT_MS, connection.signal);
+      try {
+        context.transport.send({ type, event_id: eventId, content, delegation_id: delegationId } as never);
+      } catch (error) {
+        acknowledged.catch(() => undefined);
+        throw error;
       }
-      // Silent context first, so the spoken answer can lean on it.
-      const appended = [
-        ...(reply.think === undefined ? [] : await this.#host.append('thinking', reply.think, delegation.id)),
-        ...(reply.speak === undefined ? [] : await this.#host.append('commentary', reply.speak, delegation.id)),
-      ];
-      result('delivered', reply, appended);
-    } catch (cause) {
-      if (signal.aborted) return;
-      const error =
-        cause instanceof RealtimeError && cause.code !== 'VOXWIRE_SERVER_ERROR'
-          ? cause
-          : new RealtimeError('VOXWIRE_DELEGATION_FAILED', `The answer to delegation ${delegation.id} was refused: ${cause instanceof Error ? cause.message : String(cause)}`, {
-              cause,
-              ...(cause instanceof RealtimeError && cause.serverError ? { serverError: cause.serverError } : {}),
-            });
-      result('failed', reply, [], error);
+      acknowledgements.push(acknowledged);
     }
-  }
+    const events = (await Promise.all(acknowledgements)) as Array<LiveServerEventMap['session.thinking.appended']>;
+    return events.map((event) => ({ startMs: event.start_ms, endMs: event.end_ms }));
+  };
 }
 
-function normalizeReply(reply: LiveDelegationReply): { speak?: string; think?: string } {
-  if (typeof reply === 'string') return reply.trim() === '' ? {} : { speak: reply };
-  if (reply === undefined || reply === null) return {};
-  if (typeof reply !== 'object') {
-    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `A delegate handler must return a string, { speak?, think? } or nothing, got ${typeof reply}.`);
-  }
-  const out: { speak?: string; think?: string } = {};
-  for (const key of ['speak', 'think'] as const) {
-    const value = reply[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `A delegate handler's \`${key}\` must be a string, got ${typeof value}.`);
-    if (value.trim() !== '') out[key] = value;
-  }
-  return out;
+/** A `LiveClient`'s delegations, of both kinds. */
+export interface LiveDelegations {
+  /**
+   * Loads, before a session goes live, what its delegations need: the tool delegation when
+   * `tools` (function tools, or `responses` delegation), the delegate runner when the app has a
+   * `delegate`. Both load on demand, so an app without them does not carry them.
+   */
+  load(tools: boolean): Promise<void>;
+  /** Takes a `session.delegation.created`: reports it (`delegation`) and runs a client delegation's handler. */
+  created(event: LiveServerEventMap['session.delegation.created']): void;
+  /** Takes a `response.event` (the nested Responses stream of `responses` delegation). */
+  response(event: LiveServerEventMap['response.event']): void;
+  /** The session ended: its tool calls stop (the next session never saw them). */
+  ended(): void;
+}
+
+/** The delegations of a `LiveClient` whose function tools are `tools` and whose appends are `append`. */
+export function liveDelegations(context: LiveContext, tools: ToolRegistry, append: LiveAppend): LiveDelegations {
+  const { transcript, clock, emit } = context;
+  let toolDelegation: LiveToolDelegation | undefined;
+  let runner: Promise<typeof import('./live-delegate-runner')> | undefined;
+  /** Where the transcript stood at the previous delegation: a handler receives what came since. */
+  let marker: LiveTranscriptMarker = { length: 0, open: new Map() };
+  return {
+    async load(needsTools) {
+      // Set before the first await, so a delegation that comes while this loads waits for it.
+      const loadingRunner = context.options.delegate ? (runner ??= import('./live-delegate-runner')) : undefined;
+      // A failed load is tried again by the next session.
+      loadingRunner?.catch(() => (runner = undefined));
+      if (needsTools && !toolDelegation) {
+        const { LiveToolDelegation } = await import('./live-tool-delegation');
+        toolDelegation ??= new LiveToolDelegation({
+          tools,
+          clock,
+          defaultTimeoutMs: context.options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+          errorClass: RealtimeError,
+          // `emit` returns whether a listener received the event, as the dispatcher expects.
+          host: { send: context.send, emit: emit as LiveToolDelegationHost['emit'], transcript },
+        });
+      }
+      await loadingRunner;
+    },
+    created(event) {
+      const delegation: LiveDelegationInfo = {
+        id: event.delegation.id,
+        target: event.delegation.target,
+        responseId: event.delegation.response_id ?? undefined,
+        offsetMs: event.offset_ms,
+        sessionId: context.sessionId,
+      };
+      const since = marker;
+      marker = transcript.mark();
+      emit('delegation', delegation);
+      if (delegation.target !== 'client' || !runner) return;
+      const job = { delegation, transcript: transcript.since(since), generation: context.generation, signal: context.connection.signal };
+      void runner.then(({ runDelegate }) => runDelegate(context, append, job, RealtimeError));
+    },
+    response(event) {
+      toolDelegation?.handle(event);
+    },
+    ended() {
+      toolDelegation?.onSessionEnd();
+    },
+  };
 }
 
 /**
