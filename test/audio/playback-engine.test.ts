@@ -300,6 +300,26 @@ describe('PlaybackEngine', () => {
     expect(ofType(messages, 'started')[0]!.contextTime).toBeCloseTo(0.04, 2);
   });
 
+  it('plays a stream of 40 ms chunks each up to 20 ms behind its real-time schedule without an underrun', () => {
+    // The browser test (test/browser/playback.browser.test.ts) relies on this margin: a write
+    // more than 20 ms late there is the page's lateness, not the player's.
+    const { engine, render, now } = makeEngine({ outputRate: 44100, prebufferMs: 40 });
+    const lateMs = (chunk: number): number => [0, 20, 20, 5, 20, 0, 13, 20, 20, 20][chunk % 10]!;
+    let written = 0;
+    for (let quantum = 0; quantum < 600 && written < 38; quantum++) {
+      const timeMs = (quantum * QUANTUM * 1000) / 44100;
+      while (written < 38 && timeMs >= written * 40 + lateMs(written)) {
+        engine.write('item_1', 0, constant(960, 300), 24000, now());
+        written += 1;
+      }
+      render(1);
+    }
+    render(200);
+    expect(written).toBe(38);
+    expect(engine.underruns).toBe(0);
+    expect(engine.positionOf('item_1', 0)?.playedSamples).toBe(38 * 960);
+  });
+
   it('holds a whole reply that arrives faster than real time', () => {
     const { engine, render, now } = makeEngine();
     for (let i = 0; i < 300; i++) engine.write('item_1', 0, constant(2400, 50), 24000, now()); // 30 s

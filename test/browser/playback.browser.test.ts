@@ -130,11 +130,29 @@ describe.skipIf(!enabled)('AudioPlayer in Chromium', () => {
     expect(result.playedSamples).toBe(6400);
   });
 
-  it('plays chunks written in real time without underruns', async () => {
+  it('plays chunks written in real time: every sample, and an underrun only after a write more than 20 ms late', async () => {
+    // The page's timers pace the writes, and a loaded machine delays them (65 ms at load 20)
+    // or stalls the audio clock and then renders ahead. What the player must do is start with
+    // enough margin that a write up to 20 ms behind its schedule never starves it (test/audio
+    // pins the margin exactly), count each starvation once, and still play every sample. A
+    // write later than that, on the page's clock or on the audio clock, may starve it, once.
     const result = await run((api) => api.toneScenario({ frequency: 500, totalMs: 1500, chunkMs: 40, paced: true }), 'paced');
-    process.stdout.write(`[playback] paced writes: jitter ${result.stats.jitterMs.toFixed(2)} ms, underruns ${result.stats.underruns}, prebuffer ${result.stats.prebufferMs} ms\n`);
+    const { underruns } = result.stats;
+    const { page, audio } = result.writeLateMs;
+    const lateMs = page.map((ms, index) => Math.max(ms, audio[index]!));
+    const lateWrites = lateMs.filter((ms) => ms > 20).length;
+    process.stdout.write(
+      `[playback] paced writes: jitter ${result.stats.jitterMs.toFixed(2)} ms, underruns ${underruns}, prebuffer ${result.stats.prebufferMs} ms, ` +
+        `writes more than 20 ms late ${lateWrites} (latest ${Math.max(...lateMs).toFixed(1)} ms)\n`,
+    );
+    expect(lateMs).toHaveLength(38);
     expect(result.playedSamples).toBe(36000);
-    expect(result.stats.underruns).toBe(0);
+    expect(underruns).toBeLessThanOrEqual(lateWrites);
+    // Each underrun grew the prebuffer one 20 ms step, and was a silence the recorder heard.
+    expect(result.stats.prebufferMs).toBe(40 + 20 * underruns);
+    const samples = base64ToFloat32(result.tap.samplesBase64);
+    assertRecorded({ ...result.tap, length: samples.length }, result.tap.first, result.tap.last + 1);
+    expect(silences(samples.subarray(result.tap.first - result.tap.startFrame, result.tap.last - result.tap.startFrame))).toBe(underruns);
   });
 
   it('counts an underrun, adapts the prebuffer and keeps the played count', async () => {
@@ -196,3 +214,18 @@ describe.skipIf(!enabled)('AudioPlayer in Chromium', () => {
     expect(result.played).toBe(4800);
   });
 });
+
+/**
+ * Stretches of exact silence inside a tone: an underrun's silence runs from the frame the
+ * queue ran dry to the quantum in which the late write arrived, which may be a single frame;
+ * the resampled tone itself never reads exactly 0.
+ */
+function silences(samples: Float32Array): number {
+  let count = 0;
+  let previous = Number.NaN;
+  for (const sample of samples) {
+    if (sample === 0 && previous !== 0) count += 1;
+    previous = sample;
+  }
+  return count;
+}

@@ -196,6 +196,12 @@ export interface ToneResult {
   events: string[];
   /** What the written arrays hold afterwards: their total length, and whether each still equals the tone. */
   written: { samples: number; intact: boolean };
+  /**
+   * With `paced`: how late each write came after its real-time schedule, ms: on the page's
+   * clock (its timers) and on the audio clock (`currentTime`, which a loaded machine also
+   * stalls and then renders ahead), each from the first write.
+   */
+  writeLateMs: { page: number[]; audio: number[] };
 }
 
 async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
@@ -221,11 +227,17 @@ async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
     }),
   );
   const chunks = toneChunks(scenario.frequency, scenario.totalMs, scenario.chunkMs, sampleRate, scenario.amplitude ?? 0.5);
+  const writeLateMs: ToneResult['writeLateMs'] = { page: [], audio: [] };
   const writer = (async () => {
     const begin = performance.now();
+    const beginContext = context.currentTime;
     for (const [index, chunk] of chunks.entries()) {
       // Paced against absolute times, so timer lateness does not accumulate into drift.
-      if (scenario.paced) await sleep(begin + index * scenario.chunkMs - performance.now());
+      if (scenario.paced) {
+        await sleep(begin + index * scenario.chunkMs - performance.now());
+        writeLateMs.page.push(performance.now() - begin - index * scenario.chunkMs);
+        writeLateMs.audio.push((context.currentTime - beginContext) * 1000 - index * scenario.chunkMs);
+      }
       player.write({ itemId: 'item_tone', contentIndex: 0, samples: chunk, sampleRate, transfer: scenario.transfer === true });
     }
   })();
@@ -285,6 +297,7 @@ async function toneScenario(scenario: ToneScenario): Promise<ToneResult> {
     playedSamples,
     events,
     written,
+    writeLateMs,
   };
 }
 
