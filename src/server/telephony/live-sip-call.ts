@@ -9,7 +9,7 @@
  * and settles the budget from the session's own usage when the call ends.
  */
 import { DEFAULT_LIVE_MODEL, DEFAULT_LIVE_PRICES } from '../../base/defaults';
-import { RealtimeError, type RealtimeErrorCode } from '../../base/errors';
+import { messageOf, RealtimeError } from '../../base/errors';
 import type { Logger } from '../../base/logger';
 import { livePricePerSecond } from '../../base/usage';
 import { checkLiveSessionConfig } from '../../events/live/parse';
@@ -18,7 +18,7 @@ import type { RelayIdentity } from '../core/relay-options';
 import { applyLiveStart } from '../core/live-policy';
 import { attachLiveSideband, type LiveSideband } from '../http/live-sideband';
 import type { UpstreamSocketFactory } from '../upstream';
-import { postCallAction, rejectStatusFor, type CallControlOptions } from './call-control';
+import { acceptCall, admitCall, postCallAction, rejectRefusedCall, type CallControlOptions, type RingingCall } from './call-control';
 import { isRecord } from '../../base/is-record';
 
 type Json = Record<string, unknown>;
@@ -50,10 +50,6 @@ export interface AcceptedLiveSipCall {
   sideband: LiveSideband | undefined;
   /** The seconds the call may last: its time limit or what the budget pays for; undefined for no limit. */
   limitSeconds: number | undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -99,18 +95,8 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
   hooks: LiveSipCallHooks,
 ): Promise<AcceptedLiveSipCall> {
   const { control, relay, logger } = context;
-  const reject = async (code: RealtimeErrorCode, message: string): Promise<never> => {
-    await postCallAction(control, 'live', callId, 'reject', { status_code: rejectStatusFor(code) }).catch((error: unknown) => logger.warn('sip: rejecting a refused call failed', { callId, error: messageOf(error) }));
-    throw new RealtimeError(code, `call ${callId}: ${message}`);
-  };
-  let ticket: RelayTicket<Identity> | undefined;
-  if (relay) {
-    const admission = await relay.admitIdentity(identity);
-    if (admission.status !== 'accepted') {
-      return reject(admission.status === 'refused' ? admission.errorCode : 'VOXWIRE_CONNECTION_FAILED', admission.status === 'refused' ? admission.message : `the relay refused the call (${admission.httpStatus}: ${admission.body})`);
-    }
-    ticket = admission.ticket;
-  }
+  const ringing: RingingCall = { control, api: 'live', callId, logger };
+  const ticket = relay ? await admitCall(relay, identity, ringing) : undefined;
   let session: Json;
   try {
     session = liveSipSession(requested, relay, ticket);
@@ -119,8 +105,7 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
     throw error instanceof RealtimeError ? new RealtimeError(error.code, `call ${callId}: ${error.message}`, error.path === undefined ? {} : { path: error.path }) : error;
   }
   if (!relay || !ticket) {
-    const found = await postCallAction(control, 'live', callId, 'accept', { session });
-    if (!found) throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `call ${callId} is no longer ringing (the API answered 404 to accept)`);
+    await acceptCall(ringing, { session });
     return { session, sideband: undefined, limitSeconds: undefined };
   }
 
@@ -135,14 +120,14 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
     limitSeconds = Math.min(limitSeconds ?? Infinity, affordable);
     if (!(limitSeconds >= 1)) {
       relay.abandon(ticket);
-      return reject('VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${identity.userId} cannot pay for one second of a call`);
+      return rejectRefusedCall(ringing, 'VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${identity.userId} cannot pay for one second of a call`);
     }
     reserved = limitSeconds * unitPerSecond;
   }
   const charged = await relay.chargeUpfront(ticket, reserved);
   if (charged !== 'charged') {
     relay.abandon(ticket);
-    return charged === 'exhausted' ? reject('VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${identity.userId} is used up`) : reject('VOXWIRE_UPSTREAM_ERROR', 'the budget store is unavailable');
+    return charged === 'exhausted' ? rejectRefusedCall(ringing, 'VOXWIRE_BUDGET_EXHAUSTED', `the daily budget of user ${identity.userId} is used up`) : rejectRefusedCall(ringing, 'VOXWIRE_UPSTREAM_ERROR', 'the budget store is unavailable');
   }
   let settled = false;
   const startedAt = relay.settings.clock.now();
@@ -157,8 +142,7 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
   };
 
   try {
-    const found = await postCallAction(control, 'live', callId, 'accept', { session });
-    if (!found) throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `call ${callId} is no longer ringing (the API answered 404 to accept)`);
+    await acceptCall(ringing, { session });
   } catch (error) {
     relay.refundUpfront(ticket, reserved);
     throw error;

@@ -11,7 +11,7 @@
  */
 import { DEFAULT_MODEL, DEFAULT_SIP_REJECT_STATUS, DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from '../../base/defaults';
 import { EventEmitter } from '../../base/emitter';
-import { RealtimeError, type RealtimeErrorCode, messageOf } from '../../base/errors';
+import { RealtimeError, messageOf } from '../../base/errors';
 import type { SessionConfigInput } from '../../events/session-input';
 import { consoleLogger, type Logger } from '../../base/logger';
 import type { ApiKeyProvider } from '../../transport/transport';
@@ -19,12 +19,12 @@ import { browserSession, jsonError } from '../http/browser-request';
 import type { BudgetStore } from '../stores/budget-store';
 import { MemoryBudgetStore } from '../stores/memory-budget-store';
 import { resolveBrowserPolicy } from '../http/browser-request';
-import type { RelayCore, RelayTicket } from '../core/relay-core';
+import type { RelayCore } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelayFrame } from '../core/socket';
 import { openSideband, type Sideband, type SidebandOptions } from '../http/sideband';
 import type { UpstreamSocketFactory } from '../upstream';
-import { postCallAction, rejectStatusFor, type CallApi, type CallControlOptions } from './call-control';
+import { acceptCall, admitCall, postCallAction, type CallApi, type CallControlOptions, type RingingCall } from './call-control';
 import { acceptLiveSipCall } from './live-sip-call';
 import type { LiveSideband } from '../http/live-sideband';
 import { verifyWebhook } from './webhook-signature';
@@ -358,31 +358,20 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
       if (relay?.settings.live !== undefined) {
         throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `call ${call.callId} is a Realtime call, and this handler's relay speaks GPT-Live: give Realtime calls a Realtime relay (\`relay\`) and Live calls \`liveRelay\``, { path: 'relay' });
       }
-      let ticket: RelayTicket<Identity> | undefined;
-      let policy = relay ? undefined : resolveBrowserPolicy({}, identity, logger);
-      if (relay) {
-        const admission = await relay.admitIdentity(identity);
-        if (admission.status !== 'accepted') {
-          const code: RealtimeErrorCode = admission.status === 'refused' ? admission.errorCode : 'VOXWIRE_CONNECTION_FAILED';
-          const message = admission.status === 'refused' ? admission.message : `the relay refused the call (${admission.httpStatus}: ${admission.body})`;
-          await postCallAction(control, 'realtime', call.callId, 'reject', { status_code: rejectStatusFor(code) }).catch((error: unknown) => logger.warn('sip: rejecting a refused call failed', { callId: call.callId, error: messageOf(error) }));
-          throw new RealtimeError(code, `call ${call.callId}: ${message}`);
-        }
-        ticket = admission.ticket;
-        policy = ticket.policy;
-      }
+      const ringing: RingingCall = { control, api: 'realtime', callId: call.callId, logger };
+      const ticket = relay ? await admitCall(relay, identity, ringing) : undefined;
+      const policy = ticket ? ticket.policy : resolveBrowserPolicy({}, identity, logger);
       const giveBack = (): void => {
         if (ticket) relay?.abandon(ticket);
       };
-      const decided = browserSession(policy!, acceptOptions.session ?? {}, options.model ?? relay?.settings.model ?? DEFAULT_MODEL, 'realtime');
+      const decided = browserSession(policy, acceptOptions.session ?? {}, options.model ?? relay?.settings.model ?? DEFAULT_MODEL, 'realtime');
       if (!decided.ok) {
         giveBack();
         throw new RealtimeError(decided.code, `call ${call.callId}: ${decided.message}`, decided.param === undefined ? {} : { path: decided.param });
       }
       const session = decided.session as unknown as Json;
       try {
-        const found = await postCallAction(control, 'realtime', call.callId, 'accept', session);
-        if (!found) throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `call ${call.callId} is no longer ringing (the API answered 404 to accept)`);
+        await acceptCall(ringing, session);
       } catch (error) {
         giveBack();
         throw error;
