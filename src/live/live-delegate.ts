@@ -102,7 +102,7 @@ export function liveDelegations(context: LiveContext, tools: ToolRegistry, appen
   let marker: LiveTranscriptMarker = { length: 0, open: new Map() };
   return {
     async load(needsTools) {
-      // Set before the first await, so a delegation that comes while this loads waits for it.
+      // Set before the first await: a delegation that comes while this loads waits for the runner.
       const loadingRunner = context.options.delegate ? (runner ??= import('./live-delegate-runner')) : undefined;
       // A failed load is tried again by the next session.
       loadingRunner?.catch(() => (runner = undefined));

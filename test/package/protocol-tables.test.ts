@@ -88,6 +88,14 @@ describe('each app loads the validators of its own protocol only', () => {
     }
   });
 
+  it('a Live app loads the tool delegation and the client-delegate runner on demand (issue 19)', async () => {
+    const { atStart, onDemand } = await bundleModules("export { LiveClient } from './src/live/index'; export { WebSocketTransport, defineTool } from './src/index';");
+    for (const module of ['src/live/live-tool-delegation.ts', 'src/live/live-delegate-runner.ts']) {
+      expect(atStart.has(module), module).toBe(false);
+      expect(onDemand.has(module), module).toBe(true);
+    }
+  });
+
   it('a translation app (TranslationClient + WebRTCTransport) loads neither', async () => {
     const modules = await modulesAtLoad("export { TranslationClient, WebRTCTransport, translationProtocol } from './src/index';");
     expect(modules.has(TRANSLATION_VALIDATORS)).toBe(true);
