@@ -110,10 +110,10 @@ export async function phase(upstreamUrl: string, sessions: number, rounds: numbe
       }
       const line = targets.map((target) => {
         const window = windows.find((candidate) => candidate.round === round && candidate.target === target) as Window;
-        const cpu = target === 'direct' ? '' : `${window.cpuUsPerFrame.toFixed(1)} µs/frame ${(window.cpuCores * 100).toFixed(0)}% core, `;
+        const cpu = target === 'direct' ? [] : [`${window.cpuUsPerFrame.toFixed(1)} µs/frame ${(window.cpuCores * 100).toFixed(0)}% core`];
         // Live audio deltas carry no event id: nothing is timed on a Live stream.
-        const rtt = Number.isNaN(window.p50Us) ? '' : `RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`;
-        return `${target} ${cpu}${rtt}`;
+        const rtt = Number.isNaN(window.p50Us) ? [] : [`RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`];
+        return `${target} ${[...cpu, ...rtt].join(', ')}`;
       });
       console.log(`  ${sessions} sessions, round ${round + 1}: ${line.join(' | ')}`);
     }
