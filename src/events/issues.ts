@@ -8,6 +8,8 @@
  */
 
 import { isRecord } from '../base/is-record';
+import type { AudioFormat } from './audio';
+import type { LegacyAudioFormat } from './session-input';
 
 type PathSegment = PropertyKey;
 
@@ -98,11 +100,11 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 /** Beta content part types and their GA names. */
 const BETA_CONTENT_TYPES: Readonly<Record<string, string>> = { text: 'output_text', audio: 'output_audio' };
 
-/** Beta audio format strings and the GA format objects that replace them. */
-const BETA_AUDIO_FORMATS: Readonly<Record<string, string>> = {
-  pcm16: "{ type: 'audio/pcm', rate: 24000 }",
-  g711_ulaw: "{ type: 'audio/pcmu' }",
-  g711_alaw: "{ type: 'audio/pcma' }",
+/** Beta audio format names and the GA format objects that replace them. */
+export const BETA_AUDIO_FORMATS: Readonly<Record<LegacyAudioFormat, AudioFormat>> = {
+  pcm16: { type: 'audio/pcm', rate: 24000 },
+  g711_ulaw: { type: 'audio/pcmu' },
+  g711_alaw: { type: 'audio/pcma' },
 };
 
 const EXPECTED_WORDS: Readonly<Record<string, string>> = {
@@ -148,9 +150,20 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** A value as TypeScript would write it: `'pcm16'`, `['text', 'audio']`, `{ type: 'audio/pcmu' }`. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{ ${Object.entries(value)
+      .map(([key, inner]) => `${key}: ${formatValue(inner)}`)
+      .join(', ')} }`;
+  }
+  return String(value);
+}
+
 function quoteValues(values: readonly unknown[]): string {
-  const shown = values.map((value) => (typeof value === 'string' ? `'${value}'` : String(value)));
-  return shown.length === 1 ? (shown[0] ?? '') : `one of ${shown.join(', ')}`;
+  return values.length === 1 ? formatValue(values[0]) : `one of ${values.map(formatValue).join(', ')}`;
 }
 
 /** True for a key known to be wrong under `parentPath`: a beta name, a known misspelling, a prototype key. */
@@ -209,7 +222,7 @@ function valueHint(path: readonly PathSegment[], received: unknown): string {
   const key = lastKey(path);
   const contentType = path.length >= 3 && key === 'type' && path[path.length - 3] === 'content';
   if (contentType && Object.hasOwn(BETA_CONTENT_TYPES, received)) return ` (GA uses '${BETA_CONTENT_TYPES[received]}')`;
-  if (key === 'format' && Object.hasOwn(BETA_AUDIO_FORMATS, received)) return ` (GA uses ${BETA_AUDIO_FORMATS[received]})`;
+  if (key === 'format' && Object.hasOwn(BETA_AUDIO_FORMATS, received)) return ` (GA uses ${formatValue(BETA_AUDIO_FORMATS[received as LegacyAudioFormat])})`;
   return '';
 }
 

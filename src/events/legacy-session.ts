@@ -5,7 +5,6 @@
  * fields to their GA places, drops what GA no longer has, and reports both in one warning.
  */
 import { RealtimeError } from '../base/errors';
-import type { AudioFormat } from './audio';
 import { runCheck } from './check';
 import type { Check } from './check';
 import {
@@ -14,20 +13,13 @@ import {
   transcriptionSessionConfigInputValidator,
   transcriptionSessionConfigValidator,
 } from './generated/validators';
-import { BETA_FIELD_RENAMES, describeError, describeValue, summarizeIssues, triageIssues } from './issues';
+import { BETA_AUDIO_FORMATS, BETA_FIELD_RENAMES, describeError, describeValue, formatValue, summarizeIssues, triageIssues } from './issues';
 import type { Issue } from './issues';
 import { DEFAULT_STRICT_CLIENT_EVENTS } from '../base/defaults';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from './session';
 import type { LegacyAudioFormat, SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
 
 export type { SessionConfigInput, TranscriptionSessionConfigInput } from './session-input';
-
-/** Beta audio format names and the GA formats they became. */
-const LEGACY_AUDIO_FORMATS: Readonly<Record<LegacyAudioFormat, AudioFormat>> = {
-  pcm16: { type: 'audio/pcm', rate: 24000 },
-  g711_ulaw: { type: 'audio/pcmu' },
-  g711_alaw: { type: 'audio/pcma' },
-};
 
 /** The result of {@link normalizeSessionConfig}. */
 export interface NormalizedSessionConfig<Session> {
@@ -43,94 +35,42 @@ function configError(message: string, path?: string): RealtimeError {
   return new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', message, path === undefined ? {} : { path });
 }
 
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) {
-    return `{ ${Object.entries(value)
-      .map(([key, inner]) => `${key}: ${formatValue(inner)}`)
-      .join(', ')} }`;
-  }
-  return String(value);
-}
-
-/** Moves beta fields into a fresh GA-shaped object; never mutates the caller's config. */
+/**
+ * Moves beta fields to their GA places (`BETA_FIELD_RENAMES`) in a fresh GA-shaped object; never
+ * mutates the caller's config.
+ */
 function translate(config: Fields): { session: Fields; translated: string[]; dropped: string[] } {
   const session: Fields = {};
   const translated: string[] = [];
   const dropped: string[] = [];
-  const audio: { input?: Fields; output?: Fields } = {};
   const gaAudio = config.audio as { input?: Fields; output?: Fields } | undefined;
+  const audio: { input?: Fields; output?: Fields } = {};
   if (gaAudio?.input !== undefined) audio.input = { ...gaAudio.input };
   if (gaAudio?.output !== undefined) audio.output = { ...gaAudio.output };
 
-  const place = (legacyKey: string, target: readonly string[], value: unknown, note?: string): void => {
-    const [first = '', side, last = ''] = target;
-    let parent: Fields;
-    let key: string;
-    let taken: boolean;
-    if (first === 'audio') {
-      const audioSide = side === 'input' ? 'input' : 'output';
-      parent = audio[audioSide] ??= {};
-      key = last;
-      taken = parent[key] !== undefined;
-    } else {
-      parent = session;
-      key = first;
-      taken = config[key] !== undefined;
-    }
-    if (taken) {
-      throw configError(
-        `session config rejected: it sets both \`${legacyKey}\` (beta) and \`${target.join('.')}\` (GA); keep only the GA field`,
-        legacyKey,
-      );
-    }
-    parent[key] = value;
-    translated.push(note ?? `${legacyKey} → ${target.join('.')}`);
-  };
-
   for (const [key, value] of Object.entries(config)) {
-    if (value === undefined) continue;
-    switch (key) {
-      case 'modalities': {
-        // GA cannot mix: ['audio'] already carries a transcript, so ['text', 'audio'] means audio.
-        const modalities = (value as string[]).includes('audio') ? ['audio'] : ['text'];
-        place(key, ['output_modalities'], modalities, `modalities ${formatValue(value)} → output_modalities ${formatValue(modalities)}`);
-        break;
-      }
-      case 'voice':
-        place(key, ['audio', 'output', 'voice'], value);
-        break;
-      case 'speed':
-        place(key, ['audio', 'output', 'speed'], value);
-        break;
-      case 'input_audio_format':
-      case 'output_audio_format': {
-        const format = LEGACY_AUDIO_FORMATS[value as keyof typeof LEGACY_AUDIO_FORMATS];
-        const side = key === 'input_audio_format' ? 'input' : 'output';
-        place(key, ['audio', side, 'format'], { ...format }, `${key} ${formatValue(value)} → audio.${side}.format ${formatValue(format)}`);
-        break;
-      }
-      case 'input_audio_transcription':
-        place(key, ['audio', 'input', 'transcription'], value);
-        break;
-      case 'input_audio_noise_reduction':
-        place(key, ['audio', 'input', 'noise_reduction'], value);
-        break;
-      case 'turn_detection':
-        place(key, ['audio', 'input', 'turn_detection'], value);
-        break;
-      case 'max_response_output_tokens':
-        place(key, ['max_output_tokens'], value);
-        break;
-      case 'temperature':
-        dropped.push('temperature (GA has no temperature setting)');
-        break;
-      case 'audio':
-        break;
-      default:
-        session[key] = value;
+    if (value === undefined || key === 'audio') continue;
+    const target = Object.hasOwn(BETA_FIELD_RENAMES, key) ? BETA_FIELD_RENAMES[key] : undefined;
+    if (target === undefined) {
+      session[key] = value;
+      continue;
     }
+    if (target === null) {
+      dropped.push(`${key} (GA has no ${key} setting)`);
+      continue;
+    }
+    // `audio.output.voice` goes into the `output` object, `max_output_tokens` into the session.
+    const [side, field = target] = target.startsWith('audio.') ? (target.slice(6).split('.') as ['input' | 'output', string]) : [];
+    const parent = side === undefined ? session : (audio[side] ??= {});
+    if ((side === undefined ? config : parent)[field] !== undefined) {
+      throw configError(`session config rejected: it sets both \`${key}\` (beta) and \`${target}\` (GA); keep only the GA field`, key);
+    }
+    // GA cannot mix modalities: ['audio'] already carries a transcript, so ['text', 'audio'] means audio.
+    let moved = value;
+    if (key === 'modalities') moved = (value as string[]).includes('audio') ? ['audio'] : ['text'];
+    else if (key.endsWith('_audio_format')) moved = { ...BETA_AUDIO_FORMATS[value as LegacyAudioFormat] };
+    parent[field] = moved;
+    translated.push(moved === value ? `${key} → ${target}` : `${key} ${formatValue(value)} → ${target} ${formatValue(moved)}`);
   }
   if (gaAudio !== undefined || audio.input !== undefined || audio.output !== undefined) session.audio = audio;
   return { session, translated, dropped };
