@@ -5,6 +5,7 @@ import type { ClientEventInput } from '../events/client-events';
 import type { ServerEvent } from '../events/server-events';
 import type { Logger } from '../base/logger';
 import { createClientEventSerializer } from './client-event-serializer';
+import type { WsConstructor } from './websocket-open';
 import { resolveApiKey } from './transport';
 import type {
   ApiKeyProvider,
@@ -113,62 +114,27 @@ function isNode(): boolean {
   return typeof process?.versions?.node === 'string' && !isBrowserPage();
 }
 
-interface WsModule {
-  WebSocket: new (
-    url: string,
-    protocols: string[],
-    options: { headers: Record<string, string>; perMessageDeflate: boolean },
-  ) => WebSocketLike;
-}
-
-type GlobalWebSocket = new (url: string, protocols: string[]) => WebSocketLike;
-
-/** Where voxwire/audio registers its socket host (src/audio/worker/socket-host.ts). */
-const SOCKET_HOST = Symbol.for('voxwire.audio-socket-host');
-
-type LoadedWs = (Partial<WsModule> & { default?: Partial<WsModule> }) | undefined;
+type LoadedWs = { WebSocket?: WsConstructor; default?: { WebSocket?: WsConstructor } } | undefined;
 let wsLoading: Promise<LoadedWs> | undefined;
 
 /**
- * Loads the `ws` package once per process (undefined when it is not installed). Started when a
- * transport is created, so the first `connect()` does not wait for the import (~40 ms in Node).
+ * Loads the `ws` package once per process and returns its constructor (undefined when it is not
+ * installed). Started when a transport is created, so the first `connect()` does not wait for the
+ * import (~40 ms in Node).
  */
-function loadWs(): Promise<LoadedWs> {
+async function loadWs(): Promise<WsConstructor | undefined> {
   const moduleName = 'ws';
   // `ws` is an optional peer: without it the global WebSocket is used.
   wsLoading ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ moduleName) as Promise<LoadedWs>).catch(() => undefined);
-  return wsLoading;
+  const ws = await wsLoading;
+  return ws?.WebSocket ?? ws?.default?.WebSocket;
 }
 
-/**
- * Opens a socket the way DESIGN.md orders it: in Node, the `ws` package when installed, with
- * the key in the Authorization header; otherwise the global WebSocket, with the key in the
- * `openai-insecure-api-key.` subprotocol (a browser cannot set headers). Looked up on every
- * connect, never at module load, so msw can patch the global and bundlers never pull `ws`
- * into a browser build.
- */
-async function openDefaultWebSocket(url: string, key: string | undefined, protocols: string[], headers: Record<string, string>): Promise<WebSocketLike> {
-  if (isNode()) {
-    const ws = await loadWs();
-    const Ctor = ws?.WebSocket ?? ws?.default?.WebSocket;
-    if (Ctor) {
-      const withAuth = key === undefined ? headers : { ...headers, Authorization: `Bearer ${key}` };
-      return new Ctor(url, protocols, { headers: withAuth, perMessageDeflate: false });
-    }
-  }
-  const withKey = key === undefined ? protocols : ['realtime', `openai-insecure-api-key.${key}`, ...protocols];
-  // voxwire/audio's player or capture registers a host that opens the socket in a Worker beside
-  // the audio worklets (docs/audio.md); undefined when that Worker cannot start.
-  const hosted = await (globalThis as { [SOCKET_HOST]?: { open(url: string, protocols: string[]): Promise<WebSocketLike | undefined> } })[SOCKET_HOST]?.open(url, withKey);
-  const Global = (globalThis as { WebSocket?: GlobalWebSocket }).WebSocket;
-  if (hosted) return hosted;
-  if (!Global) {
-    throw new RealtimeError(
-      'VOXWIRE_NO_WEBSOCKET',
-      'No WebSocket implementation: install `ws` (npm install ws) or pass `createWebSocket`.',
-    );
-  }
-  return new Global(url, withKey);
+/** The socket opener, loaded by the first connect (see `websocket-open.ts`). */
+function loadOpener(): Promise<typeof import('./websocket-open')> {
+  return import('./websocket-open').catch((cause: unknown) => {
+    throw new RealtimeError('VOXWIRE_CONNECTION_FAILED', 'WebSocketTransport: the code that opens sockets could not be loaded', { cause });
+  });
 }
 
 function textOf(data: unknown): string | ArrayBuffer | ArrayBufferView {
@@ -240,38 +206,17 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     // No protocol of its own: a client gives its own, so an app bundles one protocol's tables.
     this.#protocol = this.#options.protocol ?? options.protocol;
     if (!this.#protocol) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'WebSocketTransport.connect(): no protocol; pass `protocol` (e.g. realtimeProtocol) or connect through a client.');
-    // The protocol's parser loads (on the first connect) while the key resolves.
-    const [key] = await Promise.all([resolveApiKey(this.#options.apiKey), this.#protocol.load?.()]);
-    if (key !== undefined && typeof key !== 'string') {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `The apiKey provider returned ${typeof key}, expected a string.`);
-    }
-    if (key !== undefined && isBrowserPage() && !key.startsWith('ek_') && !this.#options.dangerouslyAllowApiKeyInBrowser) {
-      throw new RealtimeError(
-        'VOXWIRE_INSECURE_KEY',
-        'A standard API key in a browser page is readable by anyone: use an ephemeral key (ek_...) from your server, a relay URL, or `dangerouslyAllowApiKeyInBrowser: true` for a local demo.',
-      );
-    }
-
-    const headers: Record<string, string> = { ...this.#options.headers };
-    const protocols = [...(this.#options.protocols ?? [])];
+    // The protocol's parser and the socket opener load (on the first connect) while the key resolves.
+    const [key, , opener] = await Promise.all([resolveApiKey(this.#options.apiKey), this.#protocol.load?.(), loadOpener()]);
     const url = options.url ?? this.url;
-    // Without a key the API can only refuse (401). A caller who builds the socket or sets the
-    // upgrade's headers or subprotocols may carry credentials there: that is left alone.
-    const { createWebSocket, headers: ownHeaders, protocols: ownProtocols } = this.#options;
-    if (key === undefined && !createWebSocket && !ownHeaders && !ownProtocols && url.startsWith('wss://api.openai.com/')) {
-      throw new RealtimeError('VOXWIRE_MISSING_API_KEY', `No apiKey for ${url}. Use your API key in Node, an ephemeral key (ek_...) from your server, or a relay URL.`);
-    }
-    let socket: WebSocketLike;
-    if (this.#options.createWebSocket) {
-      // A custom factory may or may not send headers, so it is given both forms of auth.
-      if (key !== undefined) {
-        headers.Authorization = `Bearer ${key}`;
-        protocols.unshift('realtime', `openai-insecure-api-key.${key}`);
-      }
-      socket = await this.#options.createWebSocket(url, { protocols, headers });
-    } else {
-      socket = await openDefaultWebSocket(url, key, protocols, headers);
-    }
+    const socket = await opener.openWebSocket({
+      options: this.#options,
+      key,
+      url,
+      browserPage: isBrowserPage(),
+      loadWs: this.#options.createWebSocket === undefined && isNode() ? loadWs : undefined,
+      errors: RealtimeError,
+    });
     const connection = { socket, closingLocally: false };
     this.#current = connection;
     await this.#awaitOpen(connection, signal, url);

@@ -11,7 +11,7 @@ import type { Logger } from '../../base/logger';
 import type { PageToWorkerMessage } from './protocol';
 import type { WorkerSocket } from './worker-socket';
 
-/** The global symbol under which the page's host is registered (read by src/transport/websocket.ts). */
+/** The global symbol under which the page's host is registered (read by src/transport/websocket-open.ts). */
 export const SOCKET_HOST_KEY = Symbol.for('voxwire.audio-socket-host');
 
 /** What the host reads of a client: whether the app listens to its `audio` event. */
