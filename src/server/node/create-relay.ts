@@ -85,10 +85,12 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   /** Clients pinged by the heartbeat that have not answered yet. */
   readonly #unanswered = new Set<WebSocket>();
   /**
-   * The client sockets' `pong`, `error` and `close` listeners: one function each for the whole
-   * relay (`ws` calls them with the socket as `this`), not three closures per session.
+   * The client sockets' `message`, `pong`, `error` and `close` listeners: one function each for
+   * the whole relay (`ws` calls them with the socket as `this`, its session is in `#clients`),
+   * not closures per session.
    */
   readonly #clientListeners: {
+    message: (this: WebSocket, data: RawData) => void;
     pong: (this: WebSocket) => void;
     error: (this: WebSocket, error: Error) => void;
     close: (this: WebSocket, code: number, reason: Buffer) => void;
@@ -134,7 +136,17 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const clients = this.#clients;
     const unanswered = this.#unanswered;
     const logger = this.settings.logger;
+    const fail = (session: RelaySession<Identity>, error: unknown): void => this.#fail(session, error);
     this.#clientListeners = {
+      message(this: WebSocket, data: RawData) {
+        const session = clients.get(this);
+        if (session === undefined) return;
+        try {
+          session.handleClientFrame(data as Buffer);
+        } catch (error) {
+          fail(session, error);
+        }
+      },
       pong(this: WebSocket) {
         unanswered.delete(this);
       },
@@ -328,14 +340,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   #wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
     const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), upstream.socket);
     this.#clients.set(client, session);
-    client.on('message', (data: RawData) => {
-      try {
-        session.handleClientFrame(data as Buffer);
-      } catch (error) {
-        this.#fail(session, error);
-      }
-    });
     const listeners = this.#clientListeners;
+    client.on('message', listeners.message);
     client.on('pong', listeners.pong);
     client.on('error', listeners.error);
     client.on('close', listeners.close);

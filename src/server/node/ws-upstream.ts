@@ -5,8 +5,27 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { DEFAULT_MAX_SERVER_FRAME_BYTES } from '../../base/defaults';
-import type { UpstreamSocketFactory } from '../upstream';
+import type { UpstreamSocketFactory, UpstreamSocketHandlers } from '../upstream';
 import { WsRelaySocket } from './ws-socket';
+
+/** Where an upstream `ws` socket keeps its dial's handlers, for the shared listeners below. */
+const HANDLERS = Symbol('voxwire.upstreamHandlers');
+type HandledSocket = WebSocket & { [HANDLERS]: UpstreamSocketHandlers };
+
+// One function per event for every upstream socket (`ws` calls them with the socket as `this`),
+// not four closures per session.
+function onOpen(this: WebSocket): void {
+  (this as HandledSocket)[HANDLERS].onOpen();
+}
+function onMessage(this: WebSocket, data: RawData): void {
+  (this as HandledSocket)[HANDLERS].onMessage(data as Buffer);
+}
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as HandledSocket)[HANDLERS].onClose(code, reason.toString('utf8'));
+}
+function onError(this: WebSocket, error: Error): void {
+  (this as HandledSocket)[HANDLERS].onError(error);
+}
 
 /** The `WebSocket` class of the `ws` package. */
 export type WsWebSocketClass = typeof WebSocket;
@@ -14,11 +33,12 @@ export type WsWebSocketClass = typeof WebSocket;
 /** Opens upstream sockets with `ws`. `maxPayload`: the largest frame accepted from the upstream. */
 export function wsUpstream(WebSocketClass: WsWebSocketClass, maxPayload = DEFAULT_MAX_SERVER_FRAME_BYTES): UpstreamSocketFactory {
   return (url, init, handlers) => {
-    const socket = new WebSocketClass(url, [...init.protocols], { headers: { ...init.headers }, perMessageDeflate: false, maxPayload });
-    socket.on('open', () => handlers.onOpen());
-    socket.on('message', (data: RawData) => handlers.onMessage(data as Buffer));
-    socket.on('close', (code: number, reason: Buffer) => handlers.onClose(code, reason.toString('utf8')));
-    socket.on('error', (error: Error) => handlers.onError(error));
+    const socket = new WebSocketClass(url, [...init.protocols], { headers: { ...init.headers }, perMessageDeflate: false, maxPayload }) as HandledSocket;
+    socket[HANDLERS] = handlers;
+    socket.on('open', onOpen);
+    socket.on('message', onMessage);
+    socket.on('close', onClose);
+    socket.on('error', onError);
     return new WsRelaySocket(socket);
   };
 }
