@@ -4,7 +4,6 @@
  * `defineTool` registry, and the user then barges in on the spoken answer.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { silentLogger } from '../../src/base/logger';
 import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
 import { LiveClient } from '../../src/live/live-client';
@@ -14,6 +13,7 @@ import { MockLiveServer } from '../../src/testing/mock/live-server';
 import { createScenario } from '../../src/testing/script/scenario';
 import { defineTool } from '../../src/tools/define-tool';
 import { streamLiveAudio } from '../helpers/live-stream';
+import { weatherTool } from '../helpers/weather-tool';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -50,15 +50,7 @@ describe('LiveClient against MockLiveServer (WebSocket)', () => {
     cleanups.push(() => server.stop());
 
     const calls: unknown[] = [];
-    const getWeather = defineTool({
-      name: 'get_weather',
-      description: 'Current weather for a city.',
-      parameters: z.object({ location: z.string() }),
-      execute: async ({ location }) => {
-        calls.push(location);
-        return { location, sky: 'sunny', celsius: 18 };
-      },
-    });
+    const getWeather = weatherTool((location) => calls.push(location));
     const client = new LiveClient({
       url,
       apiKey: 'sk-live-test',

@@ -6,7 +6,6 @@
  * and a lock the client's own session config cannot get around.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { silentLogger } from '../../src/base/logger';
 import { CLOSE_CODES } from '../../src/base/errors';
 import { LiveClient, type LiveClientOptions } from '../../src/live/live-client';
@@ -20,11 +19,11 @@ import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockLiveServer } from '../../src/testing/mock/live-server';
 import { createScenario } from '../../src/testing/script/scenario';
 import type { Scenario } from '../../src/testing/script/scenario';
-import { defineTool } from '../../src/tools/define-tool';
 import type { CreateRelayOptions } from '../../src/server/node/create-relay-options';
 import type { RelayIdentity } from '../../src/server/core/relay-options';
 import { streamLiveAudio, type LiveAudioStream } from '../helpers/live-stream';
 import { SECRET_KEY, startRelay } from './harness';
+import { weatherTool } from '../helpers/weather-tool';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -80,15 +79,7 @@ const WEATHER_SCENARIO = () =>
 describe('LiveClient through the Live relay against MockLiveServer', () => {
   it('holds a spoken exchange whose delegated function call the relay runs as a server tool, hidden from the client', async () => {
     const calls: string[] = [];
-    const getWeather = defineTool({
-      name: 'get_weather',
-      description: 'Current weather for a city.',
-      parameters: z.object({ location: z.string() }),
-      execute: async ({ location }) => {
-        calls.push(location);
-        return { location, sky: 'sunny', celsius: 18 };
-      },
-    });
+    const getWeather = weatherTool((location) => calls.push(location));
     const { server, url, relay } = await setup(WEATHER_SCENARIO(), {
       live: { session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } } },
       policy: { serverTools: [getWeather] },

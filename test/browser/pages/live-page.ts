@@ -6,15 +6,14 @@
  * comes from Chromium's fake microphone (the fixture clip); the barge-in is the interruption
  * clip, switched in as the call's microphone (`attachInput`, a `replaceTrack`) on the test's cue.
  */
-import { z } from 'zod';
 import type { ClientState } from '../../../src/client/client-events';
 import { LiveClient } from '../../../src/live/live-client';
 import type { LiveInterruption } from '../../../src/live/live-client-events';
 import { liveProtocol } from '../../../src/live/live-protocol';
-import { defineTool } from '../../../src/tools/define-tool';
 import { WebRTCTransport } from '../../../src/transport/webrtc';
 import { AudioPlayer } from '../../../src/audio/index';
 import { TAP_PROCESSOR } from './tap-worklet';
+import { weatherTool } from '../../helpers/weather-tool';
 
 /** How the page connects. */
 export interface LivePageConfig {
@@ -48,15 +47,7 @@ export interface RenderedAudio {
 }
 
 const toolCalls: LivePageSnapshot['toolCalls'] = [];
-const getWeather = defineTool({
-  name: 'get_weather',
-  description: 'Current weather for a city.',
-  parameters: z.object({ location: z.string() }),
-  execute: async ({ location }) => {
-    toolCalls.push({ name: 'get_weather', args: { location } });
-    return { location, sky: 'sunny', celsius: 18 };
-  },
-});
+const getWeather = weatherTool((location) => toolCalls.push({ name: 'get_weather', args: { location } }));
 
 let client: LiveClient | undefined;
 let transport: WebRTCTransport | undefined;

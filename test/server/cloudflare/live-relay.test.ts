@@ -6,19 +6,18 @@
  * relay core's own (live-frames.ts and friends): the object runs it as the Node relay does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { silentLogger } from '../../../src/base/logger';
 import type { LiveServerEvent, UnknownLiveServerEvent } from '../../../src/events/live/server-events';
 import { LiveClient } from '../../../src/live/live-client';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import { createScenario } from '../../../src/testing/script/scenario';
-import { defineTool } from '../../../src/tools/define-tool';
 import { until, useCleanup } from '../../helpers/index';
 import { streamLiveAudio } from '../../helpers/live-stream';
 import { SECRET_KEY } from '../harness';
 import { LIVE_INSTRUCTIONS } from './worker-plan';
 import { metricSample, requireWorkerd, startPlanWorker, type RunningWorker } from './workerd';
+import { weatherTool } from '../../helpers/weather-tool';
 
 const present = requireWorkerd();
 
@@ -68,15 +67,7 @@ describe.skipIf(!present)('the GPT-Live relay on Durable Objects (workerd)', () 
 
   it("holds a LiveClient session through the Worker and a session object: the operator's lock, a spoken question, the client's delegated tool, the spoken answer", async () => {
     const calls: string[] = [];
-    const getWeather = defineTool({
-      name: 'get_weather',
-      description: 'Current weather for a city.',
-      parameters: z.object({ location: z.string() }),
-      execute: ({ location }) => {
-        calls.push(location);
-        return { location, sky: 'sunny', celsius: 18 };
-      },
-    });
+    const getWeather = weatherTool((location) => calls.push(location));
     const { client } = liveClient('alice;budget=600', { tools: [getWeather], session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } } });
     const errors: unknown[] = [];
     client.on('error', (error) => errors.push(error));
