@@ -2,7 +2,8 @@
  * `voxwire/server/adapter`: the relay's inner pieces, for people writing their own relay
  * adapter on a runtime voxwire has none for (the Node one is `createRelay` in
  * `voxwire/server/node`). Most apps never need this entry: `RelayCore` from `voxwire/server`
- * plus {@link dialUpstream} run a relay anywhere. Explicit names only, grouped by topic.
+ * plus `createUpstream` (dialing the API with the runtime's WebSocket, also in `voxwire/server`;
+ * see docs/server.md) run a relay anywhere. Explicit names only, grouped by topic.
  * These names follow the relay's internals more closely than `voxwire/server` does; they may
  * change in a minor release (the changelog says so when they do).
  */
