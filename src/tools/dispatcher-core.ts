@@ -471,6 +471,11 @@ function describe(call: CallRecord): CancelledToolCall {
   return { callId: call.info.callId, itemId: call.info.itemId, responseId: call.info.responseId, name: call.info.name };
 }
 
+/**
+ * base/errors' `messageOf`, kept as a copy on purpose: this module loads on demand, and a value
+ * import from base/errors (in the root's chunk at start) re-splits the build and costs the root
+ * app 0.27 KB gzip (25.39 -> 25.66 KB, over its budget).
+ */
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;

@@ -104,7 +104,8 @@ export function mergeLocked(base: Json, locked: Json): Json {
   return merged;
 }
 
-function voiceName(voice: unknown): string | undefined {
+/** The name of a session's voice: the string, or a custom voice's `id`. */
+export function voiceName(voice: unknown): string | undefined {
   if (typeof voice === 'string') return voice;
   if (isRecord(voice) && typeof voice.id === 'string') return voice.id;
   return undefined;

@@ -20,7 +20,7 @@ import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 import type { CreateWebSocket } from '../../transport/websocket';
 import { peekEventType } from '../core/frame-scan';
 import { postCallAction } from '../telephony/call-control';
-import { mergeLocked, transcriptionLocked, type ResolvedSessionPolicy } from '../core/policy';
+import { mergeLocked, transcriptionLocked, voiceName, type ResolvedSessionPolicy } from '../core/policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
@@ -100,12 +100,6 @@ function contains(actual: unknown, expected: unknown): boolean {
     return Object.keys(expected).every((key) => expected[key] === undefined || contains(actual[key], expected[key]));
   }
   return JSON.stringify(actual) === JSON.stringify(expected);
-}
-
-function voiceName(voice: unknown): string | undefined {
-  if (typeof voice === 'string') return voice;
-  if (isRecord(voice) && typeof voice.id === 'string') return voice.id;
-  return undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import * as z from 'zod/mini';
 import { clientEventSchemas } from '../../events/client-events';
 import type { RealtimeError } from '../../base/errors';
 import { isRecord } from '../../base/is-record';
+import { formatPath } from '../../events/issues';
 
 /** The `error` object of an `error` server event. */
 export interface MockErrorBody {
@@ -62,15 +63,6 @@ function deepestIssue(issues: readonly Issue[], prefix: readonly PropertyKey[] =
   return { issue: first, path };
 }
 
-function formatParam(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
-}
-
 /**
  * Maps a client event that failed our schemas to the API's error: `unknown_parameter`,
  * `missing_required_parameter`, `invalid_type` or `invalid_value`, with `param` naming the
@@ -86,19 +78,19 @@ export function validationError(event: Record<string, unknown>, failure: Realtim
   if (!found) return invalidRequest('invalid_value', `Invalid event: ${explanation}`, failure.path ?? null);
   const { issue } = found;
   if (issue.code === 'unrecognized_keys') {
-    const param = formatParam([...found.path, issue.keys[0] ?? '']);
+    const param = formatPath([...found.path, issue.keys[0] ?? '']);
     return invalidRequest('unknown_parameter', `Unknown parameter: '${param}'. (${explanation})`, param);
   }
   if (issue.code === 'invalid_union' && issue.errors.length === 0 && typeof issue.discriminator === 'string') {
     // A discriminated union whose tag is absent or unknown: name the tag itself.
     const endsWithTag = found.path[found.path.length - 1] === issue.discriminator;
-    const param = formatParam(endsWithTag ? found.path : [...found.path, issue.discriminator]);
+    const param = formatPath(endsWithTag ? found.path : [...found.path, issue.discriminator]);
     // zod reports the union's input (the object) even when the path already names the tag.
     const tag = isRecord(issue.input) ? issue.input[issue.discriminator] : endsWithTag ? issue.input : undefined;
     if (tag === undefined) return invalidRequest('missing_required_parameter', `Missing required parameter: '${param}'.`, param);
     return invalidRequest('invalid_value', `Invalid value for '${param}': ${explanation}`, param);
   }
-  const param = formatParam(found.path);
+  const param = formatPath(found.path);
   const missing =
     ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined) ||
     (issue.code === 'invalid_union' && issue.input === undefined);
