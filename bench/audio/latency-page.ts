@@ -28,7 +28,7 @@ export interface LatencyRunOptions {
   minQuietMs: number;
 }
 
-/** A tap's onset with the wall clock the Worker read on its arrival. */
+/** A tap's onset with the wall clock the Worker read on its arrival (bounded, see `Stamper.dump`). */
 export interface StampedOnset extends TapOnset {
   /** ms since the epoch (Worker's performance.timeOrigin + performance.now(), aligned to Date.now, see `skewMs`). */
   wallMs: number;
@@ -47,6 +47,8 @@ export interface LatencyRunResult {
   outputLatencyMs: number;
   /** Player underruns (voxwire) or queue restarts after the queue ran dry (tutorial). */
   underruns: number;
+  /** Stamps the Worker received later than the clock readings allow, clamped (see `Stamper.dump`). */
+  clampedStamps: number;
   errors: string[];
 }
 
@@ -74,6 +76,8 @@ function clockSkew(): number {
 class Stamper {
   readonly #worker = new Worker(URL.createObjectURL(new Blob([STAMP_WORKER], { type: 'text/javascript' })));
   readonly #taps = new Map<string, AudioWorkletNode>();
+  /** Per tap, its context's render callback (baseLatency, at least one quantum), ms. */
+  readonly #callbackMs = new Map<string, number>();
 
   /** A tap in `context`, fed by `source`, stamping through the Worker. */
   async tap(context: AudioContext, source: AudioNode, name: string, options: LatencyRunOptions): Promise<AudioWorkletNode> {
@@ -85,6 +89,7 @@ class Stamper {
     node.port.postMessage({ stamps: channel.port1 }, [channel.port1]);
     source.connect(node);
     this.#taps.set(name, node);
+    this.#callbackMs.set(name, Math.max(context.baseLatency, 128 / context.sampleRate) * 1000);
     return node;
   }
 
@@ -98,13 +103,33 @@ class Stamper {
     });
   }
 
-  async dump(): Promise<StampedOnset[]> {
+  /**
+   * Every onset with its stamp. The Worker's arrival time is when the quantum was processed
+   * plus the message's delay, which a loaded machine can stretch. The clock readings bound it:
+   * the smallest (arrival − context time) within a second of the onset is the context→wall
+   * offset of a reading that arrived at once (for the last quantum of its render callback), so
+   * a quantum was processed no later than its context time + that offset + one callback. A
+   * later arrival is clamped to that bound (and counted in `clamped`).
+   */
+  async dump(): Promise<{ onsets: StampedOnset[]; clamped: number }> {
     const { stamps, skewMs } = await new Promise<{ stamps: StampedOnset[]; skewMs: number }>((resolve) => {
       this.#worker.onmessage = (event) => resolve(event.data);
       this.#worker.postMessage('dump');
     });
     this.#worker.terminate();
-    return stamps.map((stamp) => ({ ...stamp, wallMs: stamp.wallMs - skewMs }));
+    let clamped = 0;
+    const onsets = stamps
+      .filter((stamp) => stamp.kind === 'onset')
+      .map((onset) => {
+        let offset = Number.POSITIVE_INFINITY;
+        for (const stamp of stamps) {
+          if (stamp.name === onset.name && Math.abs(stamp.contextMs - onset.contextMs) <= 1000) offset = Math.min(offset, stamp.wallMs - stamp.contextMs);
+        }
+        const bound = onset.contextMs + offset + this.#callbackMs.get(onset.name)!;
+        if (onset.wallMs > bound) clamped += 1;
+        return { ...onset, wallMs: Math.min(onset.wallMs, bound) - skewMs };
+      });
+    return { onsets, clamped };
   }
 }
 
@@ -239,7 +264,7 @@ async function run(url: string, options: LatencyRunOptions): Promise<LatencyRunR
   stopBusy();
   // The last append may still be on its way (a 4096-frame buffer is 171 ms).
   await sleep(500);
-  const stamps = await stamper.dump();
+  const { onsets: stamps, clamped } = await stamper.dump();
   const player = pipeline.playerContext;
   const stamp = player.getOutputTimestamp();
   const output = stamps.filter((onset) => onset.name === 'output');
@@ -256,6 +281,7 @@ async function run(url: string, options: LatencyRunOptions): Promise<LatencyRunR
     baseLatencyMs: player.baseLatency * 1000,
     outputLatencyMs: player.outputLatency * 1000,
     underruns: pipeline.underruns(),
+    clampedStamps: clamped,
     errors,
   };
   await pipeline.close();

@@ -11,11 +11,18 @@ export interface LatencyTapOptions extends OnsetOptions {
   name: string;
 }
 
-/** An onset, as posted to the stamping port. */
+/** The tap posts a `clock` message every this many quanta, besides its onsets. */
+export const CLOCK_EVERY_QUANTA = 4;
+
+/**
+ * What the tap posts to the stamping port: an onset, in the quantum that carries it, or a
+ * `clock` reading (a quantum's context time, for relating the context's clock to the wall clock).
+ */
 export interface TapOnset {
   name: string;
-  /** Context frame of the onset sample. */
+  kind: 'onset' | 'clock';
+  /** Context frame of the onset sample (of the quantum's first frame for `clock`). */
   frame: number;
-  /** Context frame of the quantum that carried it. */
-  quantumFrame: number;
+  /** Context time of the quantum that carried it, in ms. */
+  contextMs: number;
 }

@@ -3,9 +3,10 @@
 // quantum that carries one, posts the onset's context frame to the port it was given, which
 // belongs to the page's stamping Worker: the Worker reads the wall clock when the message
 // arrives, so "the marker was processed by the audio graph" is stamped without the page's
-// main thread. Every onset is also kept and posted back on request.
+// main thread. Every few quanta it also posts a clock reading (see latency-page.ts for how the
+// page bounds a late stamp with them). Every onset is also kept and posted back on request.
 import { registerProcessorOnce, workletScope, type ProcessorConstructionOptions } from '../../src/audio/worklets/worklet-scope';
-import { LATENCY_TAP, type LatencyTapOptions, type TapOnset } from './latency-protocol';
+import { CLOCK_EVERY_QUANTA, LATENCY_TAP, type LatencyTapOptions, type TapOnset } from './latency-protocol';
 import { OnsetDetector } from './markers';
 
 class LatencyTap extends workletScope.AudioWorkletProcessor {
@@ -14,6 +15,7 @@ class LatencyTap extends workletScope.AudioWorkletProcessor {
   #stamps: MessagePort | undefined;
   /** Context frame of the first quantum seen. */
   #first = -1;
+  #quanta = 0;
   readonly #onsets: TapOnset[] = [];
 
   constructor(options: ProcessorConstructionOptions) {
@@ -32,13 +34,15 @@ class LatencyTap extends workletScope.AudioWorkletProcessor {
     const channel = inputs[0]?.[0];
     if (channel === undefined) return true;
     const quantumFrame = workletScope.currentFrame;
+    const contextMs = workletScope.currentTime * 1000;
     if (this.#first < 0) this.#first = quantumFrame;
     const pushed = this.#detector.position;
     for (const index of this.#detector.push(channel)) {
-      const onset: TapOnset = { name: this.#name, frame: quantumFrame + index - pushed, quantumFrame };
+      const onset: TapOnset = { name: this.#name, kind: 'onset', frame: quantumFrame + index - pushed, contextMs };
       this.#stamps?.postMessage(onset);
       this.#onsets.push(onset);
     }
+    if (++this.#quanta % CLOCK_EVERY_QUANTA === 0) this.#stamps?.postMessage({ name: this.#name, kind: 'clock', frame: quantumFrame, contextMs } satisfies TapOnset);
     return true;
   }
 }

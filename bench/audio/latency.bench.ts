@@ -44,8 +44,12 @@ const MARKERS = 24;
 const THRESHOLD = 0.1;
 const MIN_QUIET_MS = 200;
 const WIRE_RATE = 24000;
+/** How negative a pair may be (clock alignment error) before the pairing looks for another shift. */
+const PAIR_TOLERANCE_MS = 2;
 const OUTPUT_CHUNK_MS = 50;
-const microphoneTrain: MarkerTrainOptions = { sampleRate: 48000, count: MARKERS, leadMs: 2500, periodMs: 500, burstMs: 10, tailMs: 2000 };
+// 507 ms apart: not a multiple of a capture chunk (20 ms), a render callback (10 ms) or the
+// tutorial's 4096 frames at 24 kHz (170.7 ms), so the markers fall at every phase of them.
+const microphoneTrain: MarkerTrainOptions = { sampleRate: 48000, count: MARKERS, leadMs: 2500, periodMs: 507, burstMs: 10, tailMs: 2000 };
 // Markers on delta boundaries (lead and period are multiples of 50 ms): each one is the first sample of the frame that carries it.
 const replyTrain: MarkerTrainOptions = { sampleRate: WIRE_RATE, count: MARKERS, leadMs: 500, periodMs: 500, burstMs: 10, tailMs: 300 };
 
@@ -102,6 +106,9 @@ interface Figures {
   /** Presentation time (getOutputTimestamp) − the tap's stamp, per output marker. */
   presentedAfterMs: number[];
   underruns: number;
+  clampedStamps: number;
+  /** Onsets the page's taps stamped. */
+  onsets: number;
   baseLatencyMs: number;
   outputLatencyMs: number;
   sent: { input: number; output: number };
@@ -140,16 +147,18 @@ try {
         const arrived = markerTimes(appends);
         const sent = markerTimes(deltas);
         const figures: Figures = {
-          mouthToWire: pairLatencies(result.input.map((onset) => onset.wallMs), arrived),
-          wireToEar: pairLatencies(sent, result.output.map((onset) => onset.wallMs)),
+          mouthToWire: pairLatencies(result.input.map((onset) => onset.wallMs), arrived, PAIR_TOLERANCE_MS),
+          wireToEar: pairLatencies(sent, result.output.map((onset) => onset.wallMs), PAIR_TOLERANCE_MS),
           presentedAfterMs: result.outputPresentedMs.map((presented, index) => presented - result.output[index]!.wallMs),
           underruns: result.underruns,
+          clampedStamps: result.clampedStamps,
+          onsets: result.input.length + result.output.length,
           baseLatencyMs: result.baseLatencyMs,
           outputLatencyMs: result.outputLatencyMs,
           sent: { input: arrived.length, output: sent.length },
         };
         results.set(variant.name, [...(results.get(variant.name) ?? []), figures]);
-        if (process.env.LATENCY_VERBOSE === '1') console.log(`${variant.name}: mouth ${figures.mouthToWire.map((v) => v.toFixed(0)).join(' ')} | ear ${figures.wireToEar.map((v) => v.toFixed(0)).join(' ')}`);
+        if (process.env.LATENCY_VERBOSE === '1') console.log(`${variant.name}: ${result.clampedStamps} stamps clamped; mouth ${figures.mouthToWire.map((v) => v.toFixed(0)).join(' ')} | ear ${figures.wireToEar.map((v) => v.toFixed(0)).join(' ')}`);
         if (result.errors.length > 0) console.log(`(${variant.name}: ${result.errors.join('; ')})`);
         if (figures.mouthToWire.length < MARKERS - 4 || figures.wireToEar.length < MARKERS - 4) {
           const pageIn = result.input.map((onset) => onset.wallMs);
@@ -199,5 +208,5 @@ for (const variant of variants) {
 const device = [...results.values()].flat();
 const presented = device.flatMap((f) => f.presentedAfterMs);
 console.log(
-  `\nOutput device, not in wire-to-ear: baseLatency ${[...new Set(device.map((f) => ms(f.baseLatencyMs)))].join('/')} ms, outputLatency ${[...new Set(device.map((f) => ms(f.outputLatencyMs)))].join('/')} ms; getOutputTimestamp puts a rendered sample's presentation ${ms(percentile(presented, 50))} ms (median; p95 ${ms(percentile(presented, 95))}) after the tap processed it.`,
+  `\nOutput device, not in wire-to-ear: baseLatency ${[...new Set(device.map((f) => ms(f.baseLatencyMs)))].join('/')} ms, outputLatency ${[...new Set(device.map((f) => ms(f.outputLatencyMs)))].join('/')} ms; getOutputTimestamp puts a rendered sample's presentation ${ms(percentile(presented, 50))} ms (median; p95 ${ms(percentile(presented, 95))}) after the tap processed it. Page stamps clamped to the clock readings' bound: ${device.reduce((sum, f) => sum + f.clampedStamps, 0)} of ${device.reduce((sum, f) => sum + f.onsets, 0)}.`,
 );

@@ -96,13 +96,14 @@ export class OnsetDetector {
  * later one (`later`), where either side may lack the first few (a socket not live yet, a tap
  * attached late): pairs `later[k]` with `earlier[k + shift]`, taking the largest `shift` for
  * which no marker arrives before it left (right as long as every latency is below the markers'
- * period). Returns `later - earlier` per pair, in order.
+ * period). `toleranceMs` lets a pair be that much negative (the two clocks' alignment error).
+ * Returns `later - earlier` per pair, in order.
  */
-export function pairLatencies(earlier: readonly number[], later: readonly number[]): number[] {
+export function pairLatencies(earlier: readonly number[], later: readonly number[], toleranceMs = 0): number[] {
   for (let shift = earlier.length - 1; shift > -later.length; shift--) {
     const latencies: number[] = [];
     for (let k = Math.max(0, -shift); k < later.length && k + shift < earlier.length; k++) latencies.push(later[k]! - earlier[k + shift]!);
-    if (latencies.length > 0 && latencies.every((latency) => latency >= 0)) return latencies;
+    if (latencies.length > 0 && latencies.every((latency) => latency >= -toleranceMs)) return latencies;
   }
   return [];
 }

@@ -36,6 +36,10 @@ describe('latency bench markers', () => {
     expect(pairLatencies(sent.slice(1), [1020, 1530, 2010, 2540])).toEqual([30, 10, 40]);
     expect(pairLatencies(sent, [])).toEqual([]);
     expect(pairLatencies([2000], [1000])).toEqual([]);
+    // One pair a little negative (clock alignment): within the tolerance the right shift still wins.
+    expect(pairLatencies(sent, [1020, 1499, 2010], 2)).toEqual([20, -1, 10]);
+    // Without it, the pairing slips by a marker.
+    expect(pairLatencies(sent, [1020, 1499, 2010])).toEqual([499, 510]);
   });
 
   it('takes nearest-rank percentiles', () => {
