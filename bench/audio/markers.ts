@@ -91,18 +91,36 @@ export class OnsetDetector {
   }
 }
 
+/** A marker seen at one point: where it is in that point's audio stream, and when it was seen. */
+export interface SeenMarker {
+  /** Seconds from the stream's start (its frame or sample index over the rate). */
+  position: number;
+  /** Wall clock, ms. */
+  at: number;
+}
+
 /**
- * The same markers seen first at one point (`earlier`, times in ms, ascending) and then at a
- * later one (`later`), where either side may lack the first few (a socket not live yet, a tap
- * attached late): pairs `later[k]` with `earlier[k + shift]`, taking the largest `shift` for
- * which no marker arrives before it left (right as long as every latency is below the markers'
- * period). `toleranceMs` lets a pair be that much negative (the two clocks' alignment error).
- * Returns `later - earlier` per pair, in order.
+ * The same train of markers, `periodMs` apart, seen first at one point (`earlier`) and then at
+ * a later one (`later`), either of which may lack some (a socket not live yet, a tap attached
+ * late, a buffer the page dropped). Each side numbers its markers by their distance in its own
+ * stream from its first one, so a gap costs no pairs; the two numberings differ by one shift,
+ * the largest for which no marker arrives before it left, within `toleranceMs` (the clocks'
+ * alignment error). Returns `later.at - earlier.at` per pair, in `later`'s order.
  */
-export function pairLatencies(earlier: readonly number[], later: readonly number[], toleranceMs = 0): number[] {
-  for (let shift = earlier.length - 1; shift > -later.length; shift--) {
+export function pairLatencies(earlier: readonly SeenMarker[], later: readonly SeenMarker[], periodMs: number, toleranceMs = 0): number[] {
+  const numbered = (markers: readonly SeenMarker[]): Map<number, number> =>
+    new Map(markers.map((marker) => [Math.round(((marker.position - markers[0]!.position) * 1000) / periodMs), marker.at]));
+  if (earlier.length === 0 || later.length === 0) return [];
+  const left = numbered(earlier);
+  const right = numbered(later);
+  const lastLeft = Math.max(...left.keys());
+  const lastRight = Math.max(...right.keys());
+  for (let shift = lastLeft; shift >= -lastRight; shift--) {
     const latencies: number[] = [];
-    for (let k = Math.max(0, -shift); k < later.length && k + shift < earlier.length; k++) latencies.push(later[k]! - earlier[k + shift]!);
+    for (const [index, at] of right) {
+      const sent = left.get(index + shift);
+      if (sent !== undefined) latencies.push(at - sent);
+    }
     if (latencies.length > 0 && latencies.every((latency) => latency >= -toleranceMs)) return latencies;
   }
   return [];

@@ -27,19 +27,23 @@ describe('latency bench markers', () => {
     expect(new OnsetDetector({ threshold: 0.1, minQuietSamples: 3 }).push(close)).toEqual([3, 11]);
   });
 
-  it('pairs the markers two points saw, when either missed the first ones', () => {
-    const sent = [1000, 1500, 2000, 2500];
-    expect(pairLatencies(sent, [1020, 1530, 2010, 2540])).toEqual([20, 30, 10, 40]);
+  it('pairs the markers two points saw, when either missed some', () => {
+    // Markers 500 ms apart; positions in seconds in each side's own stream.
+    const seen = (positions: number[], at: number[]) => positions.map((position, index) => ({ position, at: at[index]! }));
+    const sent = seen([1, 1.5, 2, 2.5], [1000, 1500, 2000, 2500]);
+    expect(pairLatencies(sent, seen([0.2, 0.7, 1.2, 1.7], [1020, 1530, 2010, 2540]), 500)).toEqual([20, 30, 10, 40]);
     // The later point missed the first marker.
-    expect(pairLatencies(sent, [1530, 2010, 2540])).toEqual([30, 10, 40]);
+    expect(pairLatencies(sent, seen([0.7, 1.2, 1.7], [1530, 2010, 2540]), 500)).toEqual([30, 10, 40]);
     // The earlier point missed the first marker.
-    expect(pairLatencies(sent.slice(1), [1020, 1530, 2010, 2540])).toEqual([30, 10, 40]);
-    expect(pairLatencies(sent, [])).toEqual([]);
-    expect(pairLatencies([2000], [1000])).toEqual([]);
+    expect(pairLatencies(sent.slice(1), seen([0.2, 0.7, 1.2, 1.7], [1020, 1530, 2010, 2540]), 500)).toEqual([30, 10, 40]);
+    // The later point lost the second marker (and its stream the 170 ms buffer that held it): no pair slips.
+    expect(pairLatencies(sent, seen([0.2, 1.03, 1.53], [1020, 2010, 2540]), 500)).toEqual([20, 10, 40]);
+    expect(pairLatencies(sent, [], 500)).toEqual([]);
+    expect(pairLatencies(seen([0], [2000]), seen([0], [1000]), 500)).toEqual([]);
     // One pair a little negative (clock alignment): within the tolerance the right shift still wins.
-    expect(pairLatencies(sent, [1020, 1499, 2010], 2)).toEqual([20, -1, 10]);
+    expect(pairLatencies(sent, seen([0, 0.5, 1], [1020, 1499, 2010]), 500, 2)).toEqual([20, -1, 10]);
     // Without it, the pairing slips by a marker.
-    expect(pairLatencies(sent, [1020, 1499, 2010])).toEqual([499, 510]);
+    expect(pairLatencies(sent, seen([0, 0.5, 1], [1020, 1499, 2010]), 500)).toEqual([499, 510]);
   });
 
   it('takes nearest-rank percentiles', () => {
