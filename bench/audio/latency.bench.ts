@@ -9,8 +9,9 @@
 //   own AudioContext, posts each marker's onset to a Worker in the render quantum that carries
 //   it; the Worker reads the wall clock on arrival: that is when the sample entered the page's
 //   audio graph. In Node, the mock (its clock is the same wall clock) records when each
-//   `input_audio_buffer.append` arrived; the bench finds the markers in the appended audio, in
-//   order; latency = arrival of the append carrying the marker's first sample − the page's stamp.
+//   `input_audio_buffer.append` arrived; the bench finds the markers in the appended audio and
+//   pairs them with the page's by their position in each stream (markers.ts `pairLatencies`);
+//   latency = arrival of the append carrying the marker's first sample − the page's stamp.
 // - Wire-to-ear: the mock's reply is a train of markers, each at the first sample of a 50 ms
 //   delta, sent in real time; latency = the tap after the player (voxwire's output node, or the
 //   tutorial's gain node the sources play into) processing the marker's quantum − the mock
@@ -44,8 +45,8 @@ const MARKERS = 24;
 const THRESHOLD = 0.1;
 const MIN_QUIET_MS = 200;
 const WIRE_RATE = 24000;
-/** How negative a pair may be (clock alignment error) before the pairing looks for another shift. */
-const PAIR_TOLERANCE_MS = 5;
+/** How negative a pair may be (the page stamp's error on a loaded machine, see latency-page.ts) before the pairing tries another shift; far below the period. */
+const PAIR_TOLERANCE_MS = 25;
 const OUTPUT_CHUNK_MS = 50;
 // 507 ms apart: not a multiple of a capture chunk (20 ms), a render callback (10 ms) or the
 // tutorial's 4096 frames at 24 kHz (170.7 ms), so the markers fall at every phase of them.
