@@ -61,6 +61,21 @@ export interface LiveSideband {
 const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
 /**
+ * The sideband URL of a Live session: the REST base's WebSocket form plus
+ * `/live/sessions/{id}/attach`.
+ *
+ * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` when `sessionId` is not a session id.
+ */
+export function attachUrlOf(caller: string, baseUrl: string | undefined, sessionId: unknown): string {
+  if (typeof sessionId !== 'string' || !/^[A-Za-z0-9_-]+$/.test(sessionId)) {
+    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `${caller}: \`sessionId\` must be a Live session id (live_…).`, { path: 'sessionId' });
+  }
+  const base = new URL((baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''));
+  base.protocol = base.protocol === 'http:' ? 'ws:' : 'wss:';
+  return `${base.toString().replace(/\/+$/, '')}/live/sessions/${sessionId}/attach`;
+}
+
+/**
  * Attaches to a running Live session as a trusted server.
  *
  * @example
@@ -69,14 +84,9 @@ const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
  * ```
  */
 export async function attachLiveSideband(options: LiveSidebandOptions): Promise<LiveSideband> {
-  if (typeof options?.sessionId !== 'string' || !/^[A-Za-z0-9_-]+$/.test(options.sessionId)) {
-    throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'attachLiveSideband: `sessionId` must be a Live session id (live_…).', { path: 'sessionId' });
-  }
+  const url = attachUrlOf('attachLiveSideband', options?.baseUrl, options?.sessionId);
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
-  const base = new URL((options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''));
-  base.protocol = base.protocol === 'http:' ? 'ws:' : 'wss:';
-  const url = `${base.toString().replace(/\/+$/, '')}/live/sessions/${options.sessionId}/attach`;
   const connection = await createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }).dial(undefined);
   const socket = connection.socket;
   const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));

@@ -14,7 +14,7 @@
  * (`voxwire.session.ending`) cannot reach the browser: it sees the call end.
  */
 import { DEFAULT_API_BASE_URL, DEFAULT_REALTIME_URL } from '../../base/defaults';
-import { CLOSE_CODES, RealtimeError } from '../../base/errors';
+import { CLOSE_CODES, messageOf, RealtimeError } from '../../base/errors';
 import type { RealtimeSessionConfig } from '../../events/session';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 import type { CreateWebSocket } from '../../transport/websocket';
@@ -169,6 +169,41 @@ export async function hangupCall(options: { apiKey: ApiKeyProvider; callId: stri
   return postCallAction(control, 'realtime', options.callId, 'hangup', undefined, options.signal);
 }
 
+/** A call standing in for the relay's client socket on a sideband, and how it is ended. */
+export interface CallStandIn {
+  /** The socket: it cannot be written to (the caller hears the API directly), and closing it ends the call, unless the sideband already closed. */
+  readonly socket: RelaySocket;
+  /** Ends the call (once; a failure is reported to `onFailure`). */
+  hangup(): Promise<void>;
+  /** The hangup once one started (closing the socket starts it), else undefined. */
+  readonly hangingUp: Promise<void> | undefined;
+  /** The sideband closed: the call ended on its own, closing the socket no longer ends it. */
+  upstreamClosed(): void;
+}
+
+/** The call of a sideband as the relay's client socket (Realtime and GPT-Live sidebands alike); `end` ends it (`/hangup`). */
+export function callStandIn(end: () => Promise<unknown>, onFailure: (error: unknown) => void): CallStandIn {
+  let closed = false;
+  let hangingUp: Promise<void> | undefined;
+  const hangup = (): Promise<void> => (hangingUp ??= end().then(() => undefined, onFailure));
+  return {
+    socket: {
+      send: () => undefined,
+      close: () => {
+        if (!closed) void hangup();
+      },
+      bufferedAmount: 0,
+      pause: () => undefined,
+      resume: () => undefined,
+    },
+    hangup,
+    get hangingUp() {
+      return hangingUp;
+    },
+    upstreamClosed: () => void (closed = true),
+  };
+}
+
 /**
  * Joins a call through a sideband WebSocket and runs the relay's session policy on it. Call
  * it right after the SDP answer came back (`createSdpHandler` does, when given `sideband`).
@@ -203,28 +238,10 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   };
-  let upstreamClosed = false;
-  let hangingUp: Promise<void> | undefined;
-  const hangup = (): Promise<void> => {
-    hangingUp ??= hangupCall(hangupOptions).then(
-      () => undefined,
-      (error: unknown) => options.relay.settings.logger.warn('sideband: hanging up the call failed', { callId, error: error instanceof Error ? error.message : String(error) }),
-    );
-    return hangingUp;
-  };
-  // The call stands in for the relay's client socket: it cannot be written to (the browser
-  // reads the API directly), and closing it hangs the call up.
-  const call: RelaySocket = {
-    send: () => undefined,
-    close: () => {
-      if (!upstreamClosed) void hangup();
-    },
-    bufferedAmount: 0,
-    pause: () => undefined,
-    resume: () => undefined,
-  };
+  const call = callStandIn(() => hangupCall(hangupOptions), (error) => options.relay.settings.logger.warn('sideband: hanging up the call failed', { callId, error: messageOf(error) }));
+  const hangup = call.hangup;
   // The call's audio flows as media tracks: the budget is charged from the speech and playback events.
-  const session = options.relay.open(ticket, call, upstream, { audioInFrames: false });
+  const session = options.relay.open(ticket, call.socket, upstream, { audioInFrames: false });
   const maxCorrections = options.maxCorrections ?? DEFAULT_SIDEBAND_MAX_CORRECTIONS;
   let corrections = 0;
   connection.handOver(
@@ -254,7 +271,7 @@ export async function openSideband<Identity extends RelayIdentity>(options: Side
       }
     },
     (code, reason) => {
-      upstreamClosed = true;
+      call.upstreamClosed();
       session.handleUpstreamClose(code, reason);
     },
   );

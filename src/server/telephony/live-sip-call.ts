@@ -16,7 +16,7 @@ import { checkLiveSessionConfig } from '../../events/live/parse';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import { applyLiveStart } from '../core/live-policy';
-import { attachLiveSideband, type LiveSideband } from '../http/live-sideband';
+import { openLiveRelaySideband, type LiveRelaySideband } from '../http/live-relay-sideband';
 import type { UpstreamSocketFactory } from '../upstream';
 import { acceptCall, admitCall, postCallAction, rejectRefusedCall, type CallControlOptions, type RingingCall } from './call-control';
 import { isRecord } from '../../base/is-record';
@@ -43,11 +43,11 @@ export interface LiveSipCallHooks {
 }
 
 /** An accepted Live call. */
-export interface AcceptedLiveSipCall {
+export interface AcceptedLiveSipCall<Identity extends RelayIdentity> {
   /** The session the call was accepted with (the policy applied). */
   session: Json;
-  /** The sideband running the relay's tools and limits, when the handler has a relay. */
-  sideband: LiveSideband | undefined;
+  /** The sideband running the relay's session (tools, limits, metrics), when the handler has a relay. */
+  sideband: LiveRelaySideband<Identity> | undefined;
   /** The seconds the call may last: its time limit or what the budget pays for; undefined for no limit. */
   limitSeconds: number | undefined;
 }
@@ -93,7 +93,7 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
   requested: Json,
   identity: Identity,
   hooks: LiveSipCallHooks,
-): Promise<AcceptedLiveSipCall> {
+): Promise<AcceptedLiveSipCall<Identity>> {
   const { control, relay, logger } = context;
   const ringing: RingingCall = { control, api: 'live', callId, logger };
   const ticket = relay ? await admitCall(relay, identity, ringing) : undefined;
@@ -132,13 +132,13 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
   let settled = false;
   const startedAt = relay.settings.clock.now();
   let reportedSeconds: number | undefined;
-  /** Gives back the reserved seconds the call did not use (its own usage, else the time it lasted). */
+  /** Gives back the reserved seconds the call did not use (its own usage, else the time it lasted); the relay session frees the slot. */
   const settle = (): void => {
     if (settled) return;
     settled = true;
     const usedSeconds = reportedSeconds ?? (relay.settings.clock.now() - startedAt) / 1000;
     const refund = reserved === 0 ? 0 : Math.max(0, reserved - Math.min(limitSeconds ?? Infinity, usedSeconds) * unitPerSecond);
-    relay.refundUpfront(ticket, refund);
+    relay.refundUpfront({ ...ticket, slotHeld: false }, refund);
   };
 
   try {
@@ -148,26 +148,26 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
     throw error;
   }
   const hangup = (): Promise<void> => postCallAction(control, 'live', callId, 'hangup').then(() => undefined);
-  let sideband: LiveSideband;
+  let sideband: LiveRelaySideband<Identity>;
   try {
-    sideband = await attachLiveSideband({
-      apiKey: control.apiKey,
-      sessionId: callId,
-      ...(control.baseUrl === undefined ? {} : { baseUrl: control.baseUrl }),
-      ...(context.createSocket === undefined ? {} : { createSocket: context.createSocket }),
-      tools: relay.settings.serverTools,
-      ...(limitSeconds === undefined ? {} : { maxDurationMs: Math.floor(limitSeconds * 1000), onLimit: hangup }),
-      logger,
-      clock: relay.settings.clock,
-      onEvent: (event) => {
-        const usage = (event as { usage?: { seconds?: unknown } }).usage;
-        if ((event.type === 'session.usage.updated' || event.type === 'session.closed') && typeof usage?.seconds === 'number' && Number.isFinite(usage.seconds)) {
-          reportedSeconds = Math.max(reportedSeconds ?? 0, usage.seconds);
-        }
-        const digit = (event as { event?: unknown }).event;
-        if (event.type === 'transport.dtmf.received' && typeof digit === 'string') hooks.dtmf(digit);
+    // The relay's session on the sideband: its tools, time and idle limits, drain and metrics.
+    // The seconds were charged up front, so it charges nothing itself (no budgetLimit).
+    sideband = await openLiveRelaySideband(
+      {
+        relay,
+        apiKey: control.apiKey,
+        sessionId: callId,
+        baseUrl: control.baseUrl,
+        createSocket: context.createSocket,
+        hangup,
+        onServerEvent: (event) => {
+          const usage = isRecord(event.usage) ? event.usage.seconds : undefined;
+          if ((event.type === 'session.usage.updated' || event.type === 'session.closed') && typeof usage === 'number' && Number.isFinite(usage)) reportedSeconds = Math.max(reportedSeconds ?? 0, usage);
+          if (event.type === 'transport.dtmf.received' && typeof event.event === 'string') hooks.dtmf(event.event);
+        },
       },
-    });
+      { ...ticket, budgetLimit: undefined },
+    );
   } catch (error) {
     // Without its sideband the call would run outside the limits: end it.
     logger.error('sip: the sideband could not attach to the Live call; hanging it up', { callId, error: messageOf(error) });
@@ -175,7 +175,11 @@ export async function acceptLiveSipCall<Identity extends RelayIdentity>(
     settle();
     throw new RealtimeError('VOXWIRE_UPSTREAM_ERROR', `call ${callId}: the sideband could not attach, so the call was hung up: ${messageOf(error)}`, { cause: error });
   }
+  // The budget pays for less than the time limit: the call ends when the reserved seconds run out.
+  const clock = relay.settings.clock;
+  const budgetTimer = limitSeconds !== undefined && limitSeconds * 1000 < ticket.maxDurationMs ? clock.setTimeout(() => sideband.session.end('budget_exhausted'), Math.floor(limitSeconds * 1000)) : undefined;
   void sideband.ended.then(() => {
+    if (budgetTimer !== undefined) clock.clearTimeout(budgetTimer);
     settle();
     hooks.ended();
   });

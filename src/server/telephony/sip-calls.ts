@@ -20,6 +20,7 @@ import type { BudgetStore } from '../stores/budget-store';
 import { MemoryBudgetStore } from '../stores/memory-budget-store';
 import { resolveBrowserPolicy } from '../http/browser-request';
 import type { RelayCore } from '../core/relay-core';
+import type { RelaySession } from '../core/relay-session';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelayFrame } from '../core/socket';
 import { openSideband, type Sideband, type SidebandOptions } from '../http/sideband';
@@ -80,10 +81,12 @@ export interface AcceptedSipCall<Identity extends RelayIdentity = RelayIdentity>
   /** The sideband that runs the relay's session on a Realtime call, when the handler has a relay. */
   readonly sideband: Sideband<Identity> | undefined;
   /**
-   * The sideband beside a GPT-Live call, when the handler has a relay: it runs the relay's
-   * server tools and hangs the call up at its limit.
+   * The sideband beside a GPT-Live call, when the handler has a relay: the relay's session runs
+   * on it (its server tools, limits, drain, metrics) and hangs the call up when it ends.
    */
   readonly liveSideband?: LiveSideband | undefined;
+  /** The relay session of a GPT-Live call, when the handler has a relay (also in `relay.sessions()`; `relay.endSession(id)` hangs the call up). */
+  readonly liveSession?: RelaySession<Identity> | undefined;
   /** The seconds a GPT-Live call may last (its time limit, or what the budget pays for); undefined for no limit. */
   readonly limitSeconds?: number | undefined;
 }
@@ -273,8 +276,13 @@ export class IncomingSipCall<Identity extends RelayIdentity = RelayIdentity> ext
   async hangup(): Promise<void> {
     if (this.#state === 'ended') return;
     const sideband = this.#accepted?.sideband;
+    const live = this.#accepted?.liveSession;
     if (sideband) await sideband.hangup();
-    else await this.#handler.action(this, 'hangup', undefined);
+    else if (live !== undefined && !live.ended) {
+      // The relay session's end hangs the call up (`/hangup`); `ended` resolves once it did.
+      live.end('ended_by_operator');
+      await this.#accepted?.liveSideband?.ended;
+    } else await this.#handler.action(this, 'hangup', undefined);
     this.markEnded();
   }
 
@@ -353,7 +361,7 @@ export function createSipCallHandler<Identity extends RelayIdentity = RelayIdent
           dtmf: (digit) => call.emit('dtmf', { digit, receivedAt: undefined }),
           ended: () => call.markEnded(),
         });
-        return { callId: call.callId, session: live.session, sideband: undefined, liveSideband: live.sideband, limitSeconds: live.limitSeconds };
+        return { callId: call.callId, session: live.session, sideband: undefined, liveSideband: live.sideband, liveSession: live.sideband?.session, limitSeconds: live.limitSeconds };
       }
       if (relay?.settings.live !== undefined) {
         throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `call ${call.callId} is a Realtime call, and this handler's relay speaks GPT-Live: give Realtime calls a Realtime relay (\`relay\`) and Live calls \`liveRelay\``, { path: 'relay' });

@@ -65,6 +65,14 @@ async function setup(options: { relay?: Partial<RelayCoreOptions>; handler?: Par
   return { server, relay, calls, accepted, webhookUrl };
 }
 
+/** Places a call from FROM and waits until the handler answered it. */
+async function answeredCall({ server, calls, accepted, webhookUrl }: Awaited<ReturnType<typeof setup>>) {
+  const phone = await server.sip.placeCall({ webhookUrl, webhookSecret: SECRET, from: FROM });
+  await phone.waitFor('accepted');
+  await Promise.all(accepted);
+  return { phone, call: calls.at(-1)! };
+}
+
 const today = () => `budget:${USER}:${new Date().toISOString().slice(0, 10)}`;
 
 describe('GPT-Live SIP calls', () => {
@@ -138,9 +146,83 @@ describe('GPT-Live SIP calls', () => {
     await expect.poll(() => budgetStore.countSlots(USER), { timeout: 5000 }).toBe(0);
   }, 60_000);
 
+  it('is a relay session: listed, counted in the Live metrics, its server tool calls are the relay\'s tool events, and the caller\'s hangup ends it', async () => {
+    lookups.length = 0;
+    const scenario = createScenario('live-phone')
+      .turn((t) => t.hears('Where is order 4417?').calls('lookup_order', { order: '4417' }, { callId: 'call_4417' }))
+      .turn((t) => t.plays('reply-weather', 'Order 4417 shipped yesterday.'));
+    const setUp = await setup({ scenario, relay: { policy: { serverTools: [lookupOrder] }, limits: { maxDurationMs: 60_000 } } });
+    const { server, relay } = setUp;
+    const started: string[] = [];
+    const endedSessions: Array<{ sessionId: string; reason: string }> = [];
+    const toolEvents: Array<[string, string, string]> = [];
+    relay.on('sessionStarted', ({ sessionId }) => started.push(sessionId));
+    relay.on('sessionEnded', ({ sessionId, reason }) => endedSessions.push({ sessionId, reason }));
+    relay.on('toolCall', ({ sessionId, name }) => toolEvents.push(['toolCall', sessionId, name]));
+    relay.on('toolResult', ({ sessionId, name }) => toolEvents.push(['toolResult', sessionId, name]));
+    const { phone, call } = await answeredCall(setUp);
+    const session = call.accepted?.liveSession;
+    expect(session).toBeDefined();
+    expect(relay.sessions().map((listed) => listed.id)).toEqual([session!.id]);
+    expect(session!.userId).toBe(USER);
+    expect(started).toEqual([session!.id]);
+    expect(relay.metrics.snapshot().sessionsStarted).toBe(1);
+    expect(relay.metrics.snapshot().live.sessionsStarted).toBe(1);
+    expect(relay.metrics.render()).toContain('voxwire_relay_live_sessions_started_total 1');
+
+    // The backend calls the relay's tool: the relay runs it on the sideband and reports it as for any session.
+    const question = await loadFixtureAudio('question');
+    await phone.say(question.pcm, question.sampleRate);
+    await server.log.waitFor({ type: 'response.event', event: { type: 'response.completed' } }, { timeoutMs: 20_000 });
+    expect(lookups).toEqual(['4417']);
+    expect(server.session(0)!.functionOutputs.get('call_4417')).toBe('{"order":"4417","status":"shipped"}');
+    expect(toolEvents).toEqual([
+      ['toolCall', session!.id, 'lookup_order'],
+      ['toolResult', session!.id, 'lookup_order'],
+    ]);
+    expect(relay.metrics.snapshot().toolCalls.ok).toBe(1);
+
+    const ended = new Promise<void>((resolve) => call.once('ended', resolve));
+    phone.hangup();
+    await ended;
+    expect(endedSessions).toEqual([{ sessionId: session!.id, reason: 'upstream_closed' }]);
+    expect(relay.sessions()).toEqual([]);
+    expect(relay.metrics.snapshot().live.sessionsEnded.upstream_closed).toBe(1);
+    // The session.closed usage reached the Live seconds series.
+    expect(relay.metrics.snapshot().live.seconds).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('relay.endSession() and relay.drain() hang the call up through /hangup, and the budget keeps only the seconds used', async () => {
+    const store = new MemoryBudgetStore();
+    const setUp = await setup({ relay: { limits: { maxDurationMs: 60_000 }, budget: { store, dailyLimit: 100 } } });
+    const { server, relay, calls } = setUp;
+    const { phone, call } = await answeredCall(setUp);
+    // The call's 60 s are reserved up front, as before.
+    expect(await store.charge(today(), 0, 60_000)).toBe(60);
+    const ended = new Promise<void>((resolve) => call.once('ended', resolve));
+    expect(await relay.endSession(call.accepted!.liveSession!.id)).toBe(true);
+    await phone.waitFor('ended');
+    await ended;
+    const closed = server.log.entries.find((entry) => entry.direction === 'sent' && entry.event.type === 'session.closed')!.event as unknown as { reason: string };
+    // Closed by the app's /hangup, not by the caller.
+    expect(closed.reason).toBe('close_requested');
+    expect(relay.metrics.snapshot().live.sessionsEnded.ended_by_operator).toBe(1);
+    await expect.poll(() => store.charge(today(), 0, 60_000), { timeout: 5000 }).toBeLessThan(60);
+
+    // A drain ends the next call the same way.
+    const { phone: second } = await answeredCall(setUp);
+    await expect.poll(() => relay.sessions().length).toBe(1);
+    await relay.drain({ drainMs: 0 });
+    await second.waitFor('ended');
+    await expect.poll(() => calls[1]!.state, { timeout: 5000 }).toBe('ended');
+    expect(relay.metrics.snapshot().live.sessionsEnded.draining).toBe(1);
+    const reasons = server.log.entries.filter((entry) => entry.direction === 'sent' && entry.event.type === 'session.closed').map((entry) => (entry.event as unknown as { reason: string }).reason);
+    expect(reasons).toEqual(['close_requested', 'close_requested']);
+  }, 30_000);
+
   it('hangs the call up when the seconds its budget pays for run out, then refuses the next call (403)', async () => {
     const store = new MemoryBudgetStore();
-    const { server, calls, accepted, webhookUrl } = await setup({ relay: { limits: { maxDurationMs: 60_000 }, budget: { store, dailyLimit: 2.5 } } });
+    const { server, relay, calls, accepted, webhookUrl } = await setup({ relay: { limits: { maxDurationMs: 60_000 }, budget: { store, dailyLimit: 2.5 } } });
     const phone = await server.sip.placeCall({ webhookUrl, webhookSecret: SECRET, from: FROM });
     await phone.waitFor('accepted');
     await Promise.all(accepted);
@@ -152,6 +234,8 @@ describe('GPT-Live SIP calls', () => {
     await ended;
     const closed = server.log.entries.find((entry) => entry.direction === 'sent' && entry.event.type === 'session.closed')!.event as unknown as { reason: string; usage: { seconds: number } };
     expect(closed.reason).toBe('close_requested');
+    // The relay session ended for the budget (its metrics say so), which hung the call up.
+    expect(relay.metrics.snapshot().live.sessionsEnded.budget_exhausted).toBe(1);
     await expect.poll(() => store.charge(today(), 0, 60_000), { timeout: 5000 }).toBeCloseTo(Math.min(2.5, closed.usage.seconds), 6);
 
     // What is left cannot pay for a second of another call: rejected with 403, nothing accepted.
@@ -165,7 +249,7 @@ describe('GPT-Live SIP calls', () => {
 
   it('hangs up at the time limit, and refuses a second concurrent call from the same caller (486)', async () => {
     // No grace for a slot to come free: the second call is refused at once, not when the first ends.
-    const { server, calls, accepted, webhookUrl } = await setup({ relay: { limits: { maxDurationMs: 1500, maxSessionsPerUser: 1, concurrencyGraceMs: 0 } } });
+    const { server, relay, calls, accepted, webhookUrl } = await setup({ relay: { limits: { maxDurationMs: 1500, maxSessionsPerUser: 1, concurrencyGraceMs: 0 } } });
     const first = await server.sip.placeCall({ webhookUrl, webhookSecret: SECRET, from: FROM });
     await first.waitFor('accepted');
     const busy = await server.sip.placeCall({ webhookUrl, webhookSecret: SECRET, from: FROM });
@@ -175,6 +259,7 @@ describe('GPT-Live SIP calls', () => {
     await expect.poll(() => calls[0]!.state, { timeout: 5000 }).toBe('ended');
     const closed = server.log.entries.find((entry) => entry.direction === 'sent' && entry.event.type === 'session.closed')!.event as unknown as { reason: string };
     expect(closed.reason).toBe('close_requested');
+    expect(relay.metrics.snapshot().live.sessionsEnded.time_limit).toBe(1);
     // The slot came back with the hangup: the caller may call again.
     const again = await server.sip.placeCall({ webhookUrl, webhookSecret: SECRET, from: FROM });
     await again.waitFor('accepted');
