@@ -3,7 +3,8 @@
  * in Chromium, posting its offer to the app server (`createLiveSessionHandler`), a function
  * tool of Responses delegation run here, and the assistant played through an `AudioPlayer`
  * whose output a recorder worklet keeps, so the test sees what was rendered. The question
- * comes from Chromium's fake microphone (the fixture clip); the barge-in is the interruption
+ * comes from Chromium's fake microphone (the fixture clip, started once connected: see
+ * gated-microphone.ts); the barge-in is the interruption
  * clip, switched in as the call's microphone (`attachInput`, a `replaceTrack`) on the test's cue.
  */
 import type { ClientState } from '../../../src/client/client-events';
@@ -14,6 +15,7 @@ import { WebRTCTransport } from '../../../src/transport/webrtc';
 import { AudioPlayer } from '../../../src/audio/index';
 import { TAP_PROCESSOR } from './tap-worklet';
 import { weatherTool } from '../../helpers/weather-tool';
+import { gateMicrophone } from './gated-microphone';
 
 /** How the page connects. */
 export interface LivePageConfig {
@@ -55,6 +57,7 @@ let player: AudioPlayer | undefined;
 let tap: AudioWorkletNode | undefined;
 let speaker: { context: AudioContext; stream: MediaStream; detach: () => void } | undefined;
 let snapshot: LivePageSnapshot;
+const microphone = gateMicrophone();
 
 async function start(config: LivePageConfig): Promise<void> {
   snapshot = { states: [], state: { status: 'idle' }, turns: [], endedTurns: [], toolCalls, toolResults: [], interruptions: [], errors: [], eventTypes: [], sessionId: undefined };
@@ -78,7 +81,9 @@ async function start(config: LivePageConfig): Promise<void> {
   tap = new AudioWorkletNode(context, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
   player.outputNode!.connect(tap);
   client.attachOutput(player);
+  microphone.gate();
   await client.connect();
+  await microphone.open();
   snapshot.sessionId = transport.callId;
 }
 

@@ -13,6 +13,7 @@ import type { Transport } from '../../../src/transport/transport';
 import { WebRTCTransport } from '../../../src/transport/webrtc';
 import { WebSocketTransport } from '../../../src/transport/websocket';
 import { AudioPlayer, MicrophoneCapture } from '../../../src/audio/index';
+import { gateMicrophone } from './gated-microphone';
 
 /** How the page connects. */
 export interface PageConfig {
@@ -74,45 +75,9 @@ let captureLevels = 0;
 
 // Counts microphone opens, to tell the capture's from the transport's own.
 let microphoneOpens = 0;
-const devices = navigator.mediaDevices;
-const realGetUserMedia = devices.getUserMedia.bind(devices);
-/**
- * The WebRTC transport opens its microphone before the offer, and the fake microphone plays its
- * file from that moment, while ICE, DTLS and SCTP still run: on a loaded machine the connect
- * outlasted the 3 s question, which then went nowhere. While `gated`, the transport gets a
- * track fed by the fake microphone through Web Audio, and the fake microphone itself is opened
- * (its file starts) once the client is connected; later opens (a reconnect) are direct.
- */
-let gated = false;
-const gates: Array<() => Promise<void>> = [];
-devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+const microphone = gateMicrophone(() => {
   microphoneOpens += 1;
-  if (!gated) return realGetUserMedia(constraints);
-  const context = new AudioContext();
-  const destination = context.createMediaStreamDestination();
-  let microphone: MediaStream | undefined;
-  let stopped = false;
-  // Stopping the transport's track closes the fake microphone too, so the next open replays the file.
-  const track = destination.stream.getAudioTracks()[0]!;
-  const stopTrack = track.stop.bind(track);
-  track.stop = () => {
-    stopped = true;
-    stopTrack();
-    for (const source of microphone?.getTracks() ?? []) source.stop();
-    void context.close();
-  };
-  gates.push(async () => {
-    if (stopped) return;
-    microphone = await realGetUserMedia(constraints);
-    context.createMediaStreamSource(microphone).connect(destination);
-  });
-  return destination.stream;
-};
-
-async function openGates(): Promise<void> {
-  gated = false;
-  for (const open of gates.splice(0)) await open();
-}
+});
 
 async function fetchKey(keyUrl: string): Promise<string> {
   const response = await fetch(keyUrl, { method: 'POST', headers: { authorization: 'Bearer app-user-token', 'content-type': 'application/json' }, body: JSON.stringify({ session: { audio: { output: { voice: 'cedar' } } } }) });
@@ -169,13 +134,13 @@ async function start(config: PageConfig): Promise<void> {
     await capture.start();
     await player.start();
   }
-  gated = config.kind === 'webrtc' && config.attachAudio !== true;
+  if (config.kind === 'webrtc' && config.attachAudio !== true) microphone.gate();
   if (config.kind === 'websocket' && config.microphone) {
     capture = new MicrophoneCapture({ echoCancellation: false, noiseSuppression: false, autoGainControl: false, workletUrl: '/worklets/capture-processor.js' });
     client.attachInput(capture);
   }
   await client.connect();
-  await openGates();
+  await microphone.open();
   if (capture && !config.attachAudio) await capture.start();
 }
 
