@@ -122,7 +122,7 @@ const APPEND_TYPE = 'input_audio_buffer.append';
 
 /**
  * The fast path for `input_audio_buffer.append`. Answers the audio byte count the full parse
- * would charge ({@link paddedBase64Bytes} of the `audio` string) when `frame` is certainly a
+ * would charge (the padded base64 byte count of the `audio` string) when `frame` is certainly a
  * valid append: one JSON object whose only fields are `type` (exactly
  * `input_audio_buffer.append`), `audio` and optionally `event_id` (both printable ASCII
  * without escapes), in any order, each once. Anything else (another type, escapes,
