@@ -97,7 +97,7 @@ function files(dir, test) {
  */
 const MAX_MODULE_LINES = 500;
 const OVERSIZED_MODULES = {
-  'src/client/client.ts': 842,
+  'src/client/client.ts': 596,
 };
 
 // Lines of src/.

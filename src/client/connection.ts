@@ -1,12 +1,14 @@
 /**
  * The connection lifecycle every voxwire client shares (`RealtimeClient`, `LiveClient`,
  * `TranslationClient`): its phases, `connect()`, the end of a session for good, what a close
- * leads to (end, or reconnect under the {@link ReconnectPolicy}), and the reconnect loop. Each client keeps only its own session logic and plugs it
- * in through {@link ConnectionHooks}.
+ * leads to (end, or reconnect under the {@link ReconnectPolicy}), the reconnect loop, a planned
+ * rotation, and what the relay says about the session (its `voxwire.*` events). Each client
+ * keeps only its own session logic and plugs it in through {@link ConnectionHooks}.
  */
 import type { EventEmitter as EventEmitter3 } from 'eventemitter3';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/logger';
+import type { ModelWarning } from '../base/model-lifecycle';
 import { CLOSE_CODES, RealtimeError, classifyClose } from '../base/errors';
 import type { Transport, TransportCloseInfo } from '../transport/transport';
 import { anySignal, sleep } from './abort';
@@ -242,6 +244,25 @@ export async function closeSession(
 }
 
 /**
+ * A planned move to a fresh session before the upstream cap (`rotateBeforeMs`), with context
+ * restored: what the live session held is dropped (`dropped`), the transport closes normally and
+ * a new session opens; one that fails to open goes to the reconnect loop.
+ */
+export async function rotateSession(connection: Connection, transport: Transport, dropped: () => void): Promise<void> {
+  if (connection.phase !== 'live') return;
+  connection.phase = 'backoff';
+  dropped();
+  connection.setState({ status: 'reconnecting', attempt: 0, nextDelayMs: 0, closeCode: CLOSE_CODES.normal });
+  transport.close(CLOSE_CODES.normal, 'voxwire: rotating session');
+  try {
+    await connection.reopen();
+  } catch (error) {
+    if (connection.ended()) return;
+    void connection.reconnect({ code: CLOSE_CODES.abnormal, reason: toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').message, initiatedLocally: false });
+  }
+}
+
+/**
  * The end state a close leads to, or undefined when the client should reconnect: expiry and
  * the relay's time-limit and budget codes expire the session, authentication and policy codes
  * close it, anything else (1006, 4000 draining) is a drop.
@@ -266,6 +287,28 @@ export function relayEndingOf(connection: Connection, event: { type: string; rea
   if (event.type !== 'voxwire.session.ending' || typeof reason !== 'string' || typeof secondsLeft !== 'number') return undefined;
   connection.relayEnding = reason;
   return { reason, source: 'relay', remainingMs: secondsLeft * 1000 };
+}
+
+/**
+ * The relay's own events (`voxwire.*`), which the Realtime schemas do not describe: a
+ * `voxwire.session.ending` is kept for the close that follows and reported as `sessionEnding`;
+ * a `voxwire.model.deprecated` goes to `warnModel`. Other unknown events are left alone.
+ */
+export function trackRelayEvent(
+  connection: Connection,
+  event: { type: string },
+  emit: SafeEmit<{ sessionEnding: [info: SessionEndingInfo] }>,
+  warnModel: (warning: ModelWarning, message: string) => void,
+): void {
+  if (event.type === 'voxwire.model.deprecated') {
+    const notice = event as { model?: unknown; shutdown_date?: unknown; days_left?: unknown; replacement?: unknown; message?: unknown };
+    if (typeof notice.model !== 'string') return;
+    const { model, replacement } = notice;
+    warnModel({ model, shutdownDate: String(notice.shutdown_date), daysLeft: Number(notice.days_left) || 0, replacement: typeof replacement === 'string' ? replacement : undefined, source: 'relay' }, String(notice.message));
+    return;
+  }
+  const ending = relayEndingOf(connection, event);
+  if (ending) emit('sessionEnding', ending);
 }
 
 /** The `reconnect` option, resolved: a policy, options for the default backoff, or `false` for none. */

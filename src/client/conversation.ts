@@ -1,5 +1,6 @@
 import type { ConversationItem, ConversationItemInput } from '../events/items';
 import type { ServerEvent, UnknownServerEvent } from '../events/server-events';
+import type { SafeEmit } from './connection';
 import { appendedText, createEntry, cutAtWord, joinText, mergeItem, partAt, toReplayItem } from './conversation-entries';
 import type { ConversationChange, ConversationEntry, ConversationUpdate, DeliveryState, TranscriptUpdate } from './conversation-types';
 
@@ -335,4 +336,10 @@ export class Conversation {
     this.#byId.set(itemId, entry);
     return entry;
   }
+}
+
+/** Reports an update as the client's `conversation` (each change) and `transcript` (each update) events. */
+export function emitUpdate(emit: SafeEmit<{ conversation: [change: ConversationChange]; transcript: [update: TranscriptUpdate] }>, update: ConversationUpdate): void {
+  for (const change of update.changes) emit('conversation', change);
+  for (const transcript of update.transcripts) emit('transcript', transcript);
 }

@@ -2,6 +2,8 @@
  * The assistant's audio on its way to the user: wire audio decoded by the session's output
  * format, counted into the conversation, handed to the app (`audio`) and to an attached sink;
  * and, when the user cuts in, the sink flushed and the item truncated to what was really heard.
+ * Over WebRTC and SIP the server plays it instead, and reports its playback buffer
+ * (`output_audio_buffer.*`).
  */
 
 import type { AudioFormat } from '../events/audio';
@@ -10,7 +12,8 @@ import type { RealtimeError } from '../base/errors';
 import { wireAudioDecoder } from '../codec/wire-audio';
 import type { WireAudioDecoder } from '../codec/wire-audio';
 import type { AudioOutputSink } from './audio-io';
-import type { AudioChunkInfo, InterruptionInfo } from './client-events';
+import type { AudioChunkInfo, InterruptionInfo, SpeakingInfo } from './client-events';
+import type { SafeEmit } from './connection';
 import type { Conversation } from './conversation';
 import { toRealtimeError } from './session-errors';
 
@@ -19,11 +22,12 @@ type AudioDelta = ServerEventMap['response.output_audio.delta'];
 /** What {@link OutputAudio} needs from the client. */
 export interface OutputAudioHost {
   readonly conversation: Conversation;
-  /** Emits `audio` to the app; true when a listener received it (it may keep the samples). */
-  emitAudio(chunk: AudioChunkInfo): boolean;
-  /** Reports an error (`error` event) without breaking the connection. */
-  emitError(error: RealtimeError): void;
-  /** Sends `conversation.item.truncate` and cuts the transcript; false when not connected. */
+  /** Emits `audio` (true when a listener received it: it may keep the samples) and `error` (reported without breaking the connection). */
+  readonly emit: SafeEmit<{ audio: [chunk: AudioChunkInfo]; error: [error: RealtimeError]; speaking: [info: SpeakingInfo] }>;
+}
+
+/** Sends `conversation.item.truncate` and cuts the transcript; false when not connected (`RealtimeClient.truncate`). */
+export interface Truncator {
   truncate(itemId: string, contentIndex: number, audioEndMs: number): boolean;
 }
 
@@ -35,14 +39,20 @@ export function interruption(reason: InterruptionInfo['reason'], cancelled: bool
 /** Decodes, routes and, on interruption, flushes and truncates the assistant's audio. */
 export class OutputAudio {
   readonly #host: OutputAudioHost;
+  readonly #client: Truncator;
   #sink: AudioOutputSink | undefined;
   /** Items flushed by an interruption: their remaining audio is not played. */
   readonly #flushedItems = new Set<string>();
+  /** Server-owned playback (WebRTC, SIP): true between `output_audio_buffer.started` and its stop or clear. */
+  #serverPlaying = false;
+  /** Set while our own `output_audio_buffer.clear` is in flight, so its `cleared` echo is not a second interruption. */
+  clearing = false;
   /** The decoder of the current output format (described once per format, not per delta). */
   #decoder: { format: AudioFormat; decoder: WireAudioDecoder } | undefined;
 
-  constructor(host: OutputAudioHost) {
+  constructor(host: OutputAudioHost, client: Truncator) {
     this.#host = host;
+    this.#client = client;
   }
 
   /** True while a sink is attached. */
@@ -64,7 +74,7 @@ export class OutputAudio {
       try {
         this.#decoder = { format, decoder: wireAudioDecoder(format) };
       } catch (error) {
-        this.#host.emitError(toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
+        this.#host.emit('error', toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
         return;
       }
     }
@@ -84,7 +94,7 @@ export class OutputAudio {
     try {
       position = await this.#sink.flush();
     } catch (error) {
-      this.#host.emitError(toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+      this.#host.emit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
       position = null;
     }
     if (position) {
@@ -97,12 +107,27 @@ export class OutputAudio {
       info.playedMs = playedMs;
       info.receivedMs = receivedMs;
       // Only cut when something unheard would remain; a fully played item needs no truncate.
-      if (playedMs < Math.floor(receivedMs)) info.truncated = this.#host.truncate(position.itemId, position.contentIndex, playedMs);
+      if (playedMs < Math.floor(receivedMs)) info.truncated = this.#client.truncate(position.itemId, position.contentIndex, playedMs);
     }
     // Nothing was playing and nothing was being generated: the user simply took their turn.
     if (onlyIfUnplayed && !info.truncated) return info;
     emit(info);
     return info;
+  }
+
+  /**
+   * Server-owned playback (WebRTC, SIP): one `output_audio_buffer.started|stopped|cleared`,
+   * tracked and emitted as `speaking`. True when the server cut playback because the user spoke:
+   * a clear we did not ask for (ours was reported by `interrupt()`) while audio played or the
+   * client's response was being generated (`responseActive`, read last).
+   */
+  serverBuffer(event: { type: string; response_id: string }, client: { readonly responseActive: boolean }): boolean {
+    const wasPlaying = this.#serverPlaying;
+    this.#serverPlaying = event.type === 'output_audio_buffer.started';
+    this.#host.emit('speaking', { speaking: this.#serverPlaying, responseId: event.response_id });
+    if (event.type !== 'output_audio_buffer.cleared') return false;
+    if (this.clearing) return (this.clearing = false);
+    return wasPlaying || client.responseActive;
   }
 
   /** The connection dropped or ended: what is queued is dropped (nothing measures it any more). */
@@ -118,20 +143,21 @@ export class OutputAudio {
     try {
       if (playedOffThread === undefined) samples = decoder.decode(event.delta);
     } catch (error) {
-      this.#host.emitError(toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
+      this.#host.emit('error', toRealtimeError(error, 'VOXWIRE_INVALID_EVENT'));
       return;
     }
     this.#host.conversation.addAudio(event.item_id, event.content_index, ((samples?.length ?? playedOffThread!) / sampleRate) * 1000);
     if (!samples) return;
     const chunk: AudioChunkInfo = { responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, samples, sampleRate };
-    const listened = this.#host.emitAudio(chunk);
+    const listened = this.#host.emit('audio', chunk);
     if (this.#sink && !this.#flushedItems.has(chunk.itemId)) {
       try {
         // Freshly decoded: unless an app listener may hold them, the sink keeps them uncopied.
         this.#sink.write({ ...chunk, transfer: !listened });
       } catch (error) {
-        this.#host.emitError(toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
+        this.#host.emit('error', toRealtimeError(error, 'VOXWIRE_AUDIO_DEVICE'));
       }
     }
   }
 }
+

@@ -1,16 +1,39 @@
 /**
  * The session as the app wants it (desired: every `updateSession` merged in, re-applied after a
- * reconnect) and as the server last confirmed it, and the rules that read them: the voice lock,
- * the output format, whether the session kind has responses and tools.
+ * reconnect) and as the server last confirmed it, the rules that read them (the voice lock, the
+ * output format, whether the session kind has responses and tools, the models it names), and
+ * setting a session up: the transport connected, `session.created` awaited, the config applied
+ * and confirmed.
  */
 
+import type { Clock } from '../base/clock';
 import { DEFAULT_AUDIO_FORMAT } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
+import type { ModelWarning } from '../base/model-lifecycle';
 import type { AudioFormat } from '../events/audio';
+import type { ServerEvent, ServerEventMap } from '../events/server-events';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
 import type { SessionFunctionTool } from '../tools/registry';
+import { realtimeProtocol } from '../transport/realtime-protocol';
+import type { Transport } from '../transport/transport';
+import type { Connection } from './connection';
+import type { EventWaiters } from './event-waiters';
+import { anySignal } from './abort';
+import { toRealtimeError } from './session-errors';
 
-/** Desired and confirmed session config of one client. */
+/** What {@link SessionState} sets sessions up with. */
+export interface SessionLink {
+  readonly transport: Transport;
+  readonly waiters: EventWaiters<ServerEvent>;
+  readonly connection: Connection;
+  readonly clock: Clock;
+  /** How long to wait for `session.created` and for each `session.updated`. */
+  readonly timeoutMs: number;
+  /** A new id: `id('evt_vx')`. */
+  id(prefix: string): string;
+}
+
+/** Desired and confirmed session config of one client, and its setup. */
 export class SessionState {
   /** What the app asked for, merged; applied on every (re)connect. */
   desired: RealtimeSessionConfig | TranscriptionSessionConfig;
@@ -18,9 +41,11 @@ export class SessionState {
   confirmed: RealtimeSessionConfig | undefined;
   /** True once the model produced audio in this session: the voice is fixed from then on. */
   modelHasSpoken = false;
+  readonly #link: SessionLink;
 
-  constructor(initial: RealtimeSessionConfig | TranscriptionSessionConfig) {
+  constructor(initial: RealtimeSessionConfig | TranscriptionSessionConfig, link: SessionLink) {
     this.desired = initial;
+    this.#link = link;
   }
 
   /** Only a realtime session has responses and tools (a transcription session has neither). */
@@ -70,6 +95,73 @@ export class SessionState {
   /** The config a new session is opened with: a realtime one gets the current tools. */
   opening(registered: SessionFunctionTool[]): RealtimeSessionConfig | TranscriptionSessionConfig {
     return this.desired.type === 'realtime' ? { ...this.desired, tools: this.tools(registered) } : this.desired;
+  }
+
+  /**
+   * The models this session names (`model`, `session.model`, the transcription model) against
+   * OpenAI's announced shutdowns: `warn` once within 60 days, refuses one past its date before
+   * any network call. Unknown names pass.
+   */
+  async checkModels(model: string | undefined, warn: (warning: ModelWarning, message: string) => void): Promise<void> {
+    const session = this.desired as { model?: unknown; audio?: { input?: { transcription?: { model?: unknown } | null } } };
+    const named = [
+      [model, 'model'],
+      [session.model, 'session.model'],
+      [session.audio?.input?.transcription?.model, 'session.audio.input.transcription.model'],
+    ].filter((entry): entry is [string, string] => typeof entry[0] === 'string');
+    // The defaults have no shutdown date (test/models.test.ts), and the model table loads on
+    // demand, so an app on the defaults never ships it.
+    if (named.length === 0) return;
+    const { checkModels } = await import('../base/model-lifecycle');
+    checkModels(named, this.#link.clock.now(), warn, RealtimeError);
+  }
+
+  /**
+   * Connects the transport and waits for the new session (`session.created`), whose model has
+   * not spoken yet; resolves with its id (empty when it has none). A failed connect ends every wait.
+   */
+  async connect(signal: AbortSignal): Promise<string> {
+    const { transport, waiters } = this.#link;
+    const created = waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#link.timeoutMs, signal, 'session.created');
+    created.catch(() => undefined);
+    try {
+      await transport.connect({ signal, protocol: realtimeProtocol });
+    } catch (error) {
+      waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
+      throw error;
+    }
+    const { id } = ((await created) as ServerEventMap['session.created']).session;
+    this.modelHasSpoken = false;
+    return typeof id === 'string' ? id : '';
+  }
+
+  /**
+   * Sends `session.update` and resolves with the session the server confirms (`session.updated`);
+   * rejects with the `error` that refuses it, or at once when the transport refuses the send.
+   */
+  async apply(session: RealtimeSessionConfig | TranscriptionSessionConfig, signal = this.#link.connection.signal): Promise<RealtimeSessionConfig> {
+    const { transport, waiters } = this.#link;
+    const eventId = this.#link.id('evt_vx');
+    // Ends the wait at once when the send is refused, so nothing is left to reject later.
+    const refused = new AbortController();
+    const confirmed = waiters.wait(
+      (event) => {
+        if (event.type === 'session.updated') return 'resolve';
+        if (event.type === 'error' && event.error.event_id === eventId) return 'reject';
+        return false;
+      },
+      this.#link.timeoutMs,
+      anySignal([signal, refused.signal]),
+      'session.updated',
+    );
+    confirmed.catch(() => undefined);
+    try {
+      transport.send({ type: 'session.update', event_id: eventId, session });
+    } catch (error) {
+      refused.abort(error);
+      throw error;
+    }
+    return ((await confirmed) as ServerEventMap['session.updated']).session as RealtimeSessionConfig;
   }
 }
 
