@@ -91,14 +91,14 @@ function files(dir, test) {
 
 /**
  * No module in src/ over MAX_MODULE_LINES lines, generated files aside (issue 19: a module a
- * newcomer reads whole). The modules still over it when the rule came in are listed with a
- * ceiling (their length then): they may shrink, not grow past it; split them and drop the line.
+ * newcomer reads whole). A module over it may be listed with a ceiling (its length then): it may
+ * shrink, not grow past it; split it and drop the line. None is listed: client.ts and
+ * live-client.ts, the last two, are compositions under 500 lines now.
  * The rule was 600 lines until every other module was under 500 (issue 19's target).
  */
 const MAX_MODULE_LINES = 500;
-const OVERSIZED_MODULES = {
-  'src/client/client.ts': 596,
-};
+/** @type {Record<string, number>} */
+const OVERSIZED_MODULES = {};
 
 // Lines of src/.
 const sourceFiles = files(join(root, 'src'), (path) => path.endsWith('.ts'));

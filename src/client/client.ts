@@ -1,5 +1,4 @@
 import type { Clock } from '../base/clock';
-import { DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE, DEFAULT_TOOL_TIMEOUT_MS } from '../base/defaults';
 import { EventEmitter } from '../base/emitter';
 import { RealtimeError, type RealtimeErrorCode } from '../base/errors';
 import type { Logger } from '../base/logger';
@@ -21,18 +20,19 @@ import { anySignal } from './abort';
 import { inputSlot, type AudioInputSource, type AudioOutputSink } from './audio-io';
 import type { ClientState, InterruptionInfo, RealtimeClientEvents } from './client-events';
 import { resolveClientOptions, type ConnectOptions, type RealtimeClientOptions, type ResolvedClientOptions, type SendTextOptions } from './client-options';
-import { Connection, rotateSession, safeEmitter, trackRelayEvent, type SafeEmit } from './connection';
+import { Connection, modelWarner, rotateSession, safeEmitter, trackRelayEvent, type SafeEmit } from './connection';
 import { Conversation, emitUpdate } from './conversation';
 import { DeliveryJournal } from './delivery-journal';
 import { EventWaiters } from './event-waiters';
 import { idMaker } from './ids';
 import { LazySessionLimits } from './lazy-session-limits';
 import type { OutOfBandResponses, OutOfBandResult } from './out-of-band';
-import { acknowledge, checkHeld, createItem, flushOutbox, refuse, releaseOutbox, sendLive, sendOrHold, type Outbox } from './outbox';
+import { acknowledge, checkHeld, createItem, flushOutbox, refuse, releaseOutbox, sendEvent, sendLive, type Outbox } from './outbox';
 import { OutputAudio, interruption } from './output-audio';
 import { ResponseQueue } from './response-queue';
 import { serverErrorFromEvent, toRealtimeError } from './session-errors';
 import { SessionState, type SessionLink } from './session-state';
+import { dispatcherOptions } from './tool-calls';
 
 /**
  * A conversation with a Realtime model over a swappable transport: typed events, a
@@ -64,30 +64,26 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #meter: UsageMeter;
-  /**
-   * Loaded while the first session is set up (no tool call can arrive before it is live): the
-   * dispatcher is the biggest part of the tool runtime, and the root bundle is budgeted.
-   */
+  /** Loaded while the first session is set up (no tool call can arrive before it is live): the root bundle is budgeted. */
   #dispatcher: DispatcherCore | undefined;
   readonly #dispatcherOptions: DispatcherCoreOptions;
-
   readonly #connection: Connection;
   readonly #safeEmit: SafeEmit<RealtimeClientEvents>;
   readonly #session: SessionState;
   readonly #waiters: EventWaiters<ServerEvent>;
-
-  readonly #responses = new ResponseQueue((eventId, response) => this.#sendResponseCreate(eventId, response));
+  readonly #responses = new ResponseQueue((eventId, response) =>
+    this.transport.send({ type: 'response.create', event_id: eventId, ...(response && Object.keys(response).length > 0 && { response }) }),
+  );
   /** Loaded on the first out-of-band request: most apps never make one, and the root bundle is budgeted. */
   #outOfBand: OutOfBandResponses | undefined;
   readonly #out: Outbox & SessionLink;
-
   readonly #attachInput = inputSlot();
   readonly #output: OutputAudio;
-
   readonly #limits: LazySessionLimits;
   /** Ids of what the client sends: `evt_vx…`, `item_vx…`. */
   readonly #createId: (prefix: string) => string;
-  readonly #warnedModels = new Set<string>();
+  /** Logs and emits `modelWarning` once per model, whoever noticed it. */
+  readonly #warnModel: (warning: ModelWarning, message: string) => void;
 
   constructor(options: RealtimeClientOptions = {}) {
     super();
@@ -97,6 +93,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#safeEmit = safeEmitter(this, this.#logger, 'client');
     this.#clock = config.clock;
     this.#createId = idMaker(config.random);
+    this.#warnModel = modelWarner(this.#logger, this.#safeEmit);
     this.#meter = new UsageMeter(options.prices);
     this.#waiters = new EventWaiters(this.#clock);
     this.#limits = new LazySessionLimits({
@@ -136,6 +133,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       emit: this.#safeEmit,
       id: this.#createId,
       strict: config.strict,
+      logger: this.#logger,
       held: [],
       journal: new DeliveryJournal(),
       waiters: this.#waiters,
@@ -146,37 +144,11 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#output = new OutputAudio(this.#out, this);
     this.tools = new ToolRegistry({ tools: options.tools ?? [], clock: this.#clock });
     this.tools.onChange(
-      () => {
-        if (this.#connection.phase !== 'live' || !this.#session.hasResponses) return;
-        this.#session.apply({ type: 'realtime', tools: this.#session.tools(this.tools.toSessionTools()) }).catch((error: unknown) =>
-          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
-        );
-      },
+      () => this.#session.retool(this.tools),
       // A tool's zod mini schema that cannot be converted: the session keeps its tools.
       (error) => this.#safeEmit('error', error),
     );
-    const host: DispatcherCoreOptions['host'] = {
-      sendEvent: (event) => sendLive(this.#out, event),
-      requestResponse: (params) => {
-        if (this.#connection.phase === 'live') this.createResponse(params);
-      },
-      conversation: this.conversation,
-      emit: (name, event) => {
-        const listened = this.listenerCount(name) > 0;
-        this.#safeEmit(name, event as never);
-        return listened;
-      },
-      getToolChoice: () => this.#session.toolChoice,
-    };
-    this.#dispatcherOptions = {
-      tools: this.tools,
-      host,
-      clock: this.#clock,
-      autoRespond: options.autoRespond ?? true,
-      followUpToolChoice: DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE,
-      defaultTimeoutMs: options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-      errorClass: RealtimeError,
-    };
+    this.#dispatcherOptions = dispatcherOptions(this.#out, this, this.#session, this.tools, this.#clock, options);
     this.transport.on('event', (event, known) => this.#receive(event, known));
   }
 
@@ -344,33 +316,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       this.#safeEmit('interrupted', info);
       return info;
     }
-    return this.#flushAndTruncate('client', cancelled);
+    return this.#output.flushAndTruncate(interruption('client', cancelled));
   }
 
   /** Sends any client event, validated. Sequencing rules still apply to responses. */
   send(event: ClientEventInput): void {
-    if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
-      throw new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', 'send(): expected a client event object with a string `type`.');
-    }
-    switch (event.type) {
-      case 'response.create':
-        // An out-of-band one (`conversation: 'none'`) returns its promise, which send() drops.
-        this.createResponse(event.response as ResponseCreateParams);
-        return;
-      case 'response.cancel':
-        this.cancelResponse();
-        return;
-      case 'session.update':
-        this.updateSession(event.session as SessionConfigInput).catch((error: unknown) =>
-          this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
-        );
-        return;
-      case 'conversation.item.create':
-        createItem(this.#out, { ...event.item, id: event.item.id ?? this.#createId('item_vx') } as ConversationItemInput, event.previous_item_id ?? undefined);
-        return;
-      default:
-        sendOrHold(this.#out, event, (message) => this.#logger.warn(message));
-    }
+    sendEvent(this.#out, this, event);
   }
 
   /**
@@ -392,25 +343,12 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     return this.transport.media?.attachOutput(sink) ?? this.#output.attach(sink);
   }
 
-  // ---------------------------------------------------------------------------------------
-  // Connection and session
-
   async #openSession(signal: AbortSignal | undefined, restore: boolean): Promise<void> {
     this.#out.journal.newSession();
     // Tool schemas converted on demand (zod mini) are ready, or fail, before any network call.
     await this.tools.prepare();
     if (!restore) await this.#session.checkModels(this.#config.options.model, this.#warnModel);
-    const abort = anySignal([signal, this.#connection.signal]);
-    const sessionId = await this.#session.connect(abort);
-    this.#connection.sessionExpired = false;
-    this.#connection.relayEnding = undefined;
-    // Only a realtime session has tools and responses; a transcription session refuses them.
-    await this.#session.apply(this.#session.opening(this.tools.toSessionTools()), abort);
-    if (restore) {
-      for (const item of this.conversation.replayItems(this.#config.replayBudgetChars)) {
-        this.transport.send({ type: 'conversation.item.create', item });
-      }
-    }
+    const sessionId = await this.#session.open(anySignal([signal, this.#connection.signal]), restore && this.#config.replayBudgetChars, this.tools);
     if (!this.#dispatcher) {
       const { DispatcherCore } = await import('../tools/dispatcher-core');
       this.#dispatcher ??= new DispatcherCore(this.#dispatcherOptions);
@@ -450,17 +388,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     this.#responses.dropQueued();
     this.#afterSession('VOXWIRE_ABORTED', `The client ended (${this.#connection.state.status}) before the out-of-band response finished.`);
   }
-
-  /** Logs and emits `modelWarning` once per model, whoever noticed it. */
-  readonly #warnModel = (warning: ModelWarning, message: string): void => {
-    if (this.#warnedModels.has(warning.model)) return;
-    this.#warnedModels.add(warning.model);
-    this.#logger.warn(message, { model: warning.model, source: warning.source });
-    this.#safeEmit('modelWarning', warning);
-  };
-
-  // ---------------------------------------------------------------------------------------
-  // Incoming events
 
   #receive(event: ServerEvent | UnknownServerEvent, known: boolean): void {
     this.#safeEmit('*', event);
@@ -519,9 +446,13 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
         this.#session.modelHasSpoken = true;
         this.#output.receive(event, this.#session.outputFormat);
         return;
-      case 'input_audio_buffer.speech_started':
-        if (this.transport.capabilities.audio === 'events') void this.#onSpeechStarted();
+      case 'input_audio_buffer.speech_started': {
+        if (this.transport.capabilities.audio !== 'events') return;
+        // The server cancels the response itself when `interrupt_response` is on.
+        const serverInterrupts = this.#session.confirmed?.audio?.input?.turn_detection?.interrupt_response !== false;
+        void this.#output.speechStarted(this.responseActive, serverInterrupts, () => this.#dispatcher?.onInterrupt(), () => this.cancelResponse());
         return;
+      }
       case 'output_audio_buffer.started':
         this.#session.modelHasSpoken = true;
       // falls through
@@ -546,40 +477,8 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     }
   }
 
-  /**
-   * The user started speaking. It interrupts only when a response was in progress or audio was
-   * still playing: a first turn, or a turn after the reply finished playing, is not an
-   * interruption. The server cancels the response itself when `interrupt_response` is on.
-   */
-  async #onSpeechStarted(): Promise<void> {
-    const responding = this.responseActive;
-    if (!responding && !this.#output.attached) return;
-    const serverInterrupts = this.#session.confirmed?.audio?.input?.turn_detection?.interrupt_response !== false;
-    if (serverInterrupts && responding) this.#dispatcher?.onInterrupt();
-    const cancelled = serverInterrupts ? false : this.cancelResponse();
-    await this.#flushAndTruncate('speech', cancelled, !responding);
-  }
-
-  #flushAndTruncate(reason: InterruptionInfo['reason'], cancelled: boolean, onlyIfUnplayed = false): Promise<InterruptionInfo> {
-    return this.#output.flushAndTruncate(interruption(reason, cancelled), (info) => this.#safeEmit('interrupted', info), onlyIfUnplayed);
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Responses
-
-  #sendResponseCreate(eventId: string, response: ResponseCreateParams | undefined): void {
-    this.transport.send({ type: 'response.create', event_id: eventId, ...(response && Object.keys(response).length > 0 && { response }) });
-  }
-
-  /** Sends the held in-band request, if any; a held request the transport refuses is reported, not retried. */
   #sendQueuedResponse(): void {
-    if (this.#responses.active || !this.#responses.hasQueued) return;
-    const queued = this.#responses.takeQueued();
-    try {
-      this.#responses.request(queued, this.#createId('evt_vx'), true, () => undefined);
-    } catch (error) {
-      this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT'));
-    }
+    this.#responses.sendQueued(() => this.#createId('evt_vx'), (error) => this.#safeEmit('error', toRealtimeError(error, 'VOXWIRE_INVALID_CLIENT_EVENT')));
   }
 
   #countUsage(usage: ServerEventMap['response.done']['response']['usage'] | undefined): void {
@@ -587,7 +486,6 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
     const total = this.#meter.add(usage, this.#config.model);
     this.#safeEmit('usage', { response: usage, total });
   }
-
 }
 
 /** A wait rejected by an event: only an `error` event rejects one. */

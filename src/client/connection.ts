@@ -311,6 +311,17 @@ export function trackRelayEvent(
   if (ending) emit('sessionEnding', ending);
 }
 
+/** Logs and emits `modelWarning` once per model, whoever noticed it (the client, the relay). */
+export function modelWarner(logger: Logger, emit: SafeEmit<{ modelWarning: [warning: ModelWarning] }>): (warning: ModelWarning, message: string) => void {
+  const warned = new Set<string>();
+  return (warning, message) => {
+    if (warned.has(warning.model)) return;
+    warned.add(warning.model);
+    logger.warn(message, { model: warning.model, source: warning.source });
+    emit('modelWarning', warning);
+  };
+}
+
 /** The `reconnect` option, resolved: a policy, options for the default backoff, or `false` for none. */
 export function reconnectPolicyOf(option: ReconnectPolicy | ExponentialBackoffOptions | false | undefined): ReconnectPolicy {
   return option === false ? neverReconnect : typeof option === 'function' ? option : exponentialBackoff(option);

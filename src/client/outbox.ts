@@ -7,8 +7,11 @@
  * bundle is budgeted.
  */
 import { RealtimeError } from '../base/errors';
+import type { Logger } from '../base/logger';
 import type { ClientEventInput } from '../events/client-events';
 import type { ConversationItemInput } from '../events/items';
+import type { ResponseCreateParams } from '../events/response';
+import type { SessionConfigInput } from '../events/session-input';
 import { realtimeProtocol } from '../transport/realtime-protocol';
 import type { Transport } from '../transport/transport';
 import type { RealtimeClientEvents } from './client-events';
@@ -16,6 +19,7 @@ import type { Connection, SafeEmit } from './connection';
 import { emitUpdate } from './conversation';
 import type { Conversation, DeliveryState } from './conversation';
 import type { DeliveryJournal } from './delivery-journal';
+import { toRealtimeError } from './session-errors';
 
 /** Events the client may hold while disconnected and send once after the session is restored. */
 const QUEUEABLE = new Set(['conversation.item.delete', 'conversation.item.retrieve']);
@@ -30,6 +34,7 @@ export interface Outbox {
   readonly id: (prefix: string) => string;
   /** Strict client events (`strict`): refuse fields the protocol does not know. */
   readonly strict: boolean;
+  readonly logger: Logger;
   /** Queueable events waiting for the restored session. */
   readonly held: ClientEventInput[];
   /** The items sent and not acknowledged yet. */
@@ -43,14 +48,41 @@ export function sendLive(out: Outbox, event: ClientEventInput): boolean {
   return live;
 }
 
+/** The client's requests that keep their own rules when they come through `send()`. */
+export interface SendRules {
+  createResponse(response?: ResponseCreateParams): unknown;
+  cancelResponse(): unknown;
+  updateSession(session: SessionConfigInput): Promise<unknown>;
+}
+
 /**
- * `send()` for an event without a rule of its own: a queueable one is sent now when live and
- * otherwise held for the restored session (sent once); any other is sent when live, or dropped
- * with a warning.
+ * `send()`: any client event. Responses, cancels and session updates keep the client's rules; an
+ * item enters the conversation and the journal ({@link createItem}); a queueable event is sent
+ * now when live and otherwise held for the restored session (sent once); any other is sent when
+ * live, or dropped with a warning.
  */
-export function sendOrHold(out: Outbox, event: ClientEventInput, warn: (message: string) => void): void {
+export function sendEvent(out: Outbox, client: SendRules, event: ClientEventInput): void {
+  if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
+    throw new RealtimeError('VOXWIRE_INVALID_CLIENT_EVENT', 'send(): expected a client event object with a string `type`.');
+  }
+  switch (event.type) {
+    case 'response.create':
+      // An out-of-band one (`conversation: 'none'`) returns its promise, which send() drops.
+      client.createResponse(event.response as ResponseCreateParams);
+      return;
+    case 'response.cancel':
+      client.cancelResponse();
+      return;
+    case 'session.update':
+      client.updateSession(event.session as SessionConfigInput).catch((error: unknown) => out.emit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')));
+      return;
+    case 'conversation.item.create':
+      createItem(out, { ...event.item, id: event.item.id ?? out.id('item_vx') } as ConversationItemInput, event.previous_item_id ?? undefined);
+      return;
+    default:
+  }
   if (!QUEUEABLE.has(event.type)) {
-    if (!sendLive(out, event)) warn(`send(): dropped ${event.type} while not connected (stale events are not sent late).`);
+    if (!sendLive(out, event)) out.logger.warn(`send(): dropped ${event.type} while not connected (stale events are not sent late).`);
     return;
   }
   assertConnected(out, event.type);

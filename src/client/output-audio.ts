@@ -23,7 +23,7 @@ type AudioDelta = ServerEventMap['response.output_audio.delta'];
 export interface OutputAudioHost {
   readonly conversation: Conversation;
   /** Emits `audio` (true when a listener received it: it may keep the samples) and `error` (reported without breaking the connection). */
-  readonly emit: SafeEmit<{ audio: [chunk: AudioChunkInfo]; error: [error: RealtimeError]; speaking: [info: SpeakingInfo] }>;
+  readonly emit: SafeEmit<{ audio: [chunk: AudioChunkInfo]; error: [error: RealtimeError]; speaking: [info: SpeakingInfo]; interrupted: [info: InterruptionInfo] }>;
 }
 
 /** Sends `conversation.item.truncate` and cuts the transcript; false when not connected (`RealtimeClient.truncate`). */
@@ -55,11 +55,6 @@ export class OutputAudio {
     this.#client = client;
   }
 
-  /** True while a sink is attached. */
-  get attached(): boolean {
-    return this.#sink !== undefined;
-  }
-
   /** Attaches a sink (replacing the previous one); returns a function that detaches it. */
   attach(sink: AudioOutputSink): () => void {
     this.#sink = sink;
@@ -85,9 +80,9 @@ export class OutputAudio {
    * Stops playback and truncates the playing item to what the user heard. With
    * `onlyIfUnplayed`, returns without a truncate when everything received was already played.
    */
-  async flushAndTruncate(info: InterruptionInfo, emit: (info: InterruptionInfo) => void, onlyIfUnplayed = false): Promise<InterruptionInfo> {
+  async flushAndTruncate(info: InterruptionInfo, onlyIfUnplayed = false): Promise<InterruptionInfo> {
     if (!this.#sink) {
-      emit(info);
+      this.#host.emit('interrupted', info);
       return info;
     }
     let position;
@@ -111,7 +106,7 @@ export class OutputAudio {
     }
     // Nothing was playing and nothing was being generated: the user simply took their turn.
     if (onlyIfUnplayed && !info.truncated) return info;
-    emit(info);
+    this.#host.emit('interrupted', info);
     return info;
   }
 
@@ -128,6 +123,18 @@ export class OutputAudio {
     if (event.type !== 'output_audio_buffer.cleared') return false;
     if (this.clearing) return (this.clearing = false);
     return wasPlaying || client.responseActive;
+  }
+
+  /**
+   * The user started speaking (audio over events). It interrupts only when a response was in
+   * progress (`responding`) or audio was still playing: a first turn, or a turn after the reply
+   * finished playing, is not an interruption. When the server interrupts (`interrupt_response`)
+   * a running response's tool calls stop (`stopTools`); otherwise `cancel` cancels it.
+   */
+  async speechStarted(responding: boolean, serverInterrupts: boolean, stopTools: () => void, cancel: () => boolean): Promise<void> {
+    if (!responding && !this.#sink) return;
+    if (serverInterrupts && responding) stopTools();
+    await this.flushAndTruncate(interruption('speech', serverInterrupts ? false : cancel()), !responding);
   }
 
   /** The connection dropped or ended: what is queued is dropped (nothing measures it any more). */

@@ -33,11 +33,6 @@ export class ResponseQueue {
     return this.#activeId;
   }
 
-  /** Whether a request waits for the active response to end. */
-  get hasQueued(): boolean {
-    return this.#queued !== undefined;
-  }
-
   /**
    * Sends the request now when `canSend` and nothing is active, otherwise holds it (merged
    * with any request already held). `validate` runs first, so an invalid request throws with
@@ -52,6 +47,20 @@ export class ResponseQueue {
     this.#send(eventId, params);
     this.#requested = eventId;
     this.#inFlight = params ?? {};
+  }
+
+  /**
+   * Sends the held request when nothing is active (after `response.done`, once a session is
+   * restored); one the transport refuses goes to `report`, not retried.
+   */
+  sendQueued(eventId: () => string, report: (error: unknown) => void): void {
+    if (this.active || this.#queued === undefined) return;
+    const queued = this.takeQueued();
+    try {
+      this.request(queued, eventId(), true, () => undefined);
+    } catch (error) {
+      report(error);
+    }
   }
 
   /** `response.created` for an in-band response. */

@@ -16,7 +16,8 @@ import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../event
 import type { SessionFunctionTool } from '../tools/registry';
 import { realtimeProtocol } from '../transport/realtime-protocol';
 import type { Transport } from '../transport/transport';
-import type { Connection } from './connection';
+import type { Connection, SafeEmit } from './connection';
+import type { Conversation } from './conversation';
 import type { EventWaiters } from './event-waiters';
 import { anySignal } from './abort';
 import { toRealtimeError } from './session-errors';
@@ -26,6 +27,8 @@ export interface SessionLink {
   readonly transport: Transport;
   readonly waiters: EventWaiters<ServerEvent>;
   readonly connection: Connection;
+  readonly conversation: Conversation;
+  readonly emit: SafeEmit<{ error: [error: RealtimeError] }>;
   readonly clock: Clock;
   /** How long to wait for `session.created` and for each `session.updated`. */
   readonly timeoutMs: number;
@@ -117,11 +120,14 @@ export class SessionState {
   }
 
   /**
-   * Connects the transport and waits for the new session (`session.created`), whose model has
-   * not spoken yet; resolves with its id (empty when it has none). A failed connect ends every wait.
+   * Sets a session up: connects the transport, waits for the new session (`session.created`,
+   * whose model has not spoken yet), applies the desired config (a realtime one with the
+   * registry's tools then) and, restoring after a drop or a rotation, replays the conversation
+   * within `replayBudgetChars` (false for a first session). Resolves with the session id (empty
+   * when it has none). A failed connect ends every wait.
    */
-  async connect(signal: AbortSignal): Promise<string> {
-    const { transport, waiters } = this.#link;
+  async open(signal: AbortSignal, replayBudgetChars: number | false, registry: { toSessionTools(): SessionFunctionTool[] }): Promise<string> {
+    const { transport, waiters, connection } = this.#link;
     const created = waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#link.timeoutMs, signal, 'session.created');
     created.catch(() => undefined);
     try {
@@ -132,7 +138,25 @@ export class SessionState {
     }
     const { id } = ((await created) as ServerEventMap['session.created']).session;
     this.modelHasSpoken = false;
+    connection.sessionExpired = false;
+    connection.relayEnding = undefined;
+    // Only a realtime session has tools and responses; a transcription session refuses them.
+    await this.apply(this.opening(registry.toSessionTools()), signal);
+    if (replayBudgetChars !== false) {
+      for (const item of this.#link.conversation.replayItems(replayBudgetChars)) transport.send({ type: 'conversation.item.create', item });
+    }
     return typeof id === 'string' ? id : '';
+  }
+
+  /**
+   * The tool registry changed: a live realtime session gets its tools again (the session keeps
+   * any others the config declares). A refusal is reported as `error`.
+   */
+  retool(registry: { toSessionTools(): SessionFunctionTool[] }): void {
+    if (this.#link.connection.phase !== 'live' || !this.hasResponses) return;
+    this.apply({ type: 'realtime', tools: this.tools(registry.toSessionTools()) }).catch((error: unknown) =>
+      this.#link.emit('error', toRealtimeError(error, 'VOXWIRE_INVALID_SESSION_CONFIG')),
+    );
   }
 
   /**
