@@ -180,7 +180,14 @@ describe.skipIf(!enabled).each(cases)('barge-in end to end (RealtimeClient + Moc
     const cancelledByClient = mock.filter('response.cancel').length > 0;
     const cancelledByVad = mock.filter({ type: 'response.done', response: { status: 'cancelled' } }).length > 0;
     expect(cancelledByClient || cancelledByVad).toBe(true);
-    expect(result.interrupted).toMatchObject({ reason: 'speech', truncated: true });
+    // A failure says what the page measured and what the mock sent when (seen once at load 20:
+    // truncated false, which means the player had played everything the client had received).
+    const timeline = mock
+      .filter({})
+      .map((entry) => `${entry.direction === 'received' ? '<' : '>'}${(entry.event as { type: string }).type}@${Math.round(entry.at)}`)
+      .filter((line) => !line.includes('append') && !line.includes('transcript.delta'));
+    const detail = JSON.stringify({ interruptions: result.interruptions, ack: result.ack, started: result.started, underruns: result.underruns, timeline });
+    expect(result.interrupted, detail).toMatchObject({ reason: 'speech', truncated: true });
   });
 
   it('truncated at exactly the played count the worklet acknowledged', () => {
