@@ -148,7 +148,7 @@ export class RealtimeClient extends EventEmitter<RealtimeClientEvents> {
       // A tool's zod mini schema that cannot be converted: the session keeps its tools.
       (error) => this.#safeEmit('error', error),
     );
-    this.#dispatcherOptions = dispatcherOptions(this.#out, this, this.#session, this.tools, this.#clock, options);
+    this.#dispatcherOptions = dispatcherOptions(this.#out, this, this.#session, options);
     this.transport.on('event', (event, known) => this.#receive(event, known));
   }
 

@@ -15,25 +15,24 @@ import { sendLive, type Outbox } from './outbox';
 
 /** What the dispatcher's host asks of the client itself. */
 export interface ToolClient {
+  readonly tools: ToolRegistry;
   createResponse(response?: ResponseCreateParams): unknown;
   listenerCount(name: string): number;
 }
 
 /**
- * The dispatcher's options: `tools` on `clock`, `autoRespond` and `toolTimeoutMs` from the
+ * The dispatcher's options: the client's tools on the outbox's clock, `autoRespond` and `toolTimeoutMs` from the
  * client's options; a follow-up response is asked for only while live, and the tool choice in
  * force is the session's.
  */
 export function dispatcherOptions(
-  out: Outbox,
+  out: Outbox & { readonly clock: Clock },
   client: ToolClient,
   session: { readonly toolChoice: RealtimeSessionConfig['tool_choice'] },
-  tools: ToolRegistry,
-  clock: Clock,
   options: RealtimeClientOptions,
 ): DispatcherCoreOptions {
   return {
-    tools,
+    tools: client.tools,
     host: {
       sendEvent: (event) => sendLive(out, event),
       requestResponse: (params) => {
@@ -47,7 +46,7 @@ export function dispatcherOptions(
       },
       getToolChoice: () => session.toolChoice,
     },
-    clock,
+    clock: out.clock,
     autoRespond: options.autoRespond ?? true,
     followUpToolChoice: DEFAULT_TOOL_FOLLOW_UP_TOOL_CHOICE,
     defaultTimeoutMs: options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
