@@ -1,10 +1,11 @@
 /**
- * How WebSocketTransport gets its socket: the key checked, the auth placed (the Authorization
- * header or the `openai-insecure-api-key.` subprotocol), and the socket built by the
- * `createWebSocket` hook, `ws` in Node, voxwire/audio's socket Worker or the global WebSocket.
- * `connect()` loads it on demand while the key resolves (issue 12: an app does not ship it at
- * start). It imports nothing at run time: what it needs comes in {@link WebSocketOpening}, so its
- * chunk splits no shared code into a second chunk loaded at start.
+ * How WebSocketTransport gets its socket open: the key checked, the auth placed (the
+ * Authorization header or the `openai-insecure-api-key.` subprotocol), the socket built by the
+ * `createWebSocket` hook, `ws` in Node, voxwire/audio's socket Worker or the global WebSocket, and
+ * its events wired to the transport. `connect()` loads it on demand while the key resolves (issue
+ * 12: an app does not ship it at start). It imports nothing at run time: what it needs is handed
+ * in ({@link WebSocketOpening}, {@link SocketWatch}), so its chunk splits no shared code into a
+ * second chunk loaded at start.
  */
 import type { RealtimeError } from '../base/errors';
 import type { WebSocketLike, WebSocketTransportOptions } from './websocket';
@@ -84,4 +85,82 @@ export async function openWebSocket(opening: WebSocketOpening): Promise<WebSocke
     throw new Errors('VOXWIRE_NO_WEBSOCKET', 'No WebSocket implementation: install `ws` (npm install ws) or pass `createWebSocket`.');
   }
   return new Global(url, withKey);
+}
+
+/** What {@link awaitOpen} reports a socket's events to (the transport), and what it needs. */
+export interface SocketWatch {
+  /** Aborts the attempt. */
+  readonly signal: AbortSignal | undefined;
+  /** Where the socket connects (named, redacted, in a failure). */
+  readonly url: string;
+  /** The error class (passed in, not imported: see above). */
+  readonly errors: typeof RealtimeError;
+  /** `CLOSE_CODES.authenticationFailed`. */
+  readonly authenticationFailedCode: number;
+  /** True while the socket is the transport's current one: a superseded one stays silent. */
+  current(): boolean;
+  /** The socket opened. */
+  opened(): void;
+  /** A frame arrived. */
+  receive(data: unknown): void;
+  /** The open socket failed. */
+  error(error: RealtimeError): void;
+  /** The open socket closed (it is no longer the current one). */
+  closed(code: number, reason: string): void;
+  /** The attempt was aborted: the socket is closed locally. */
+  abort(): void;
+}
+
+/**
+ * Resolves when `socket` opens; rejects, naming the URL (credentials redacted), when it closes
+ * first (`VOXWIRE_AUTHENTICATION_FAILED` for a 401/403 or a 4003 close) or when the signal
+ * aborts. Then reports the socket's frames, errors and close to the transport.
+ */
+export function awaitOpen(socket: WebSocketLike, watch: SocketWatch): Promise<void> {
+  const { signal, errors: Errors } = watch;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let lastError: string | undefined;
+    const fail = (error: RealtimeError): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    };
+    const onAbort = (): void => {
+      fail(new Errors('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal?.reason }));
+      watch.abort();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    socket.addEventListener('open', () => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      watch.opened();
+      resolve();
+    });
+    socket.addEventListener('message', (event) => {
+      if (watch.current()) watch.receive(event.data);
+    });
+    socket.addEventListener('error', (event) => {
+      lastError = event.message ?? (event.error instanceof Error ? event.error.message : undefined);
+      if (settled && watch.current()) {
+        watch.error(new Errors('VOXWIRE_CONNECTION_FAILED', `WebSocket error: ${lastError ?? 'unknown'}`, { cause: event.error }));
+      }
+    });
+    socket.addEventListener('close', (event) => {
+      if (!settled) {
+        const status = /\b(401|403)\b/.exec(lastError ?? '');
+        const code = status || event.code === watch.authenticationFailedCode ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_CONNECTION_FAILED';
+        fail(new Errors(code, `Could not connect to ${redact(watch.url)}: ${lastError ?? `closed with code ${event.code}${event.reason ? ` (${event.reason})` : ''}`}.`));
+        return;
+      }
+      if (watch.current()) watch.closed(event.code, event.reason);
+    });
+  });
+}
+
+function redact(url: string): string {
+  return url.replace(/([?&](?:key|token|api_key)=)[^&]+/gi, '$1***');
 }

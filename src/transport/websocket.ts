@@ -219,59 +219,23 @@ export class WebSocketTransport extends EventEmitter<TransportEvents> implements
     });
     const connection = { socket, closingLocally: false };
     this.#current = connection;
-    await this.#awaitOpen(connection, signal, url);
-  }
-
-  #awaitOpen(connection: { socket: WebSocketLike; closingLocally: boolean }, signal: AbortSignal | undefined, url: string): Promise<void> {
-    const { socket } = connection;
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let lastError: string | undefined;
-      const fail = (error: RealtimeError): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        reject(error);
-      };
-      const onAbort = (): void => {
-        fail(new RealtimeError('VOXWIRE_ABORTED', 'Connection attempt aborted.', { cause: signal?.reason }));
+    await opener.awaitOpen(socket, {
+      signal,
+      url,
+      errors: RealtimeError,
+      authenticationFailedCode: CLOSE_CODES.authenticationFailed,
+      current: () => this.#current === connection,
+      opened: () => this.emit('open'),
+      receive: (data) => this.#receive(data),
+      error: (error) => this.emit('error', error),
+      closed: (code, reason) => {
+        this.#current = undefined;
+        this.emit('close', { code, reason, initiatedLocally: connection.closingLocally });
+      },
+      abort: () => {
         connection.closingLocally = true;
         safeClose(socket);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-
-      socket.addEventListener('open', () => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        this.emit('open');
-        resolve();
-      });
-      socket.addEventListener('message', (event) => {
-        if (this.#current === connection) this.#receive(event.data);
-      });
-      socket.addEventListener('error', (event) => {
-        lastError = event.message ?? (event.error instanceof Error ? event.error.message : undefined);
-        if (settled && this.#current === connection) {
-          this.emit('error', new RealtimeError('VOXWIRE_CONNECTION_FAILED', `WebSocket error: ${lastError ?? 'unknown'}`, { cause: event.error }));
-        }
-      });
-      socket.addEventListener('close', (event) => {
-        if (!settled) {
-          const status = /\b(401|403)\b/.exec(lastError ?? '');
-          const code = status || event.code === CLOSE_CODES.authenticationFailed ? 'VOXWIRE_AUTHENTICATION_FAILED' : 'VOXWIRE_CONNECTION_FAILED';
-          fail(
-            new RealtimeError(
-              code,
-              `Could not connect to ${redact(url)}: ${lastError ?? `closed with code ${event.code}${event.reason ? ` (${event.reason})` : ''}`}.`,
-            ),
-          );
-          return;
-        }
-        if (this.#current !== connection) return;
-        this.#current = undefined;
-        this.emit('close', { code: event.code, reason: event.reason, initiatedLocally: connection.closingLocally });
-      });
+      },
     });
   }
 
@@ -313,8 +277,4 @@ function safeClose(socket: WebSocketLike, code?: number, reason?: string): void 
 function describeType(event: unknown): string {
   const type = (event as { type?: unknown } | null)?.type;
   return typeof type === 'string' ? type : 'event';
-}
-
-function redact(url: string): string {
-  return url.replace(/([?&](?:key|token|api_key)=)[^&]+/gi, '$1***');
 }
