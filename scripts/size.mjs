@@ -33,9 +33,9 @@ const scenarios = [
     // while the key resolves; generated as a factory that imports nothing, since a lazy chunk
     // importing shared code splits that code into a second chunk at start), a tool's argument
     // parser (parseArguments is async), the session limits when none is set, and the code that
-    // gets the WebSocket (websocket-open.ts, loaded by connect() beside the tables: 0.45 KB, the Live app too);
-    // and by translating the beta session config with the table that names beta fields in
-    // refusals (0.21 KB): 24.71 KB. Left: the error messages (about 3 KB of gzip, pinned word for
+    // opens the WebSocket and wires its events (websocket-open.ts, loaded by connect() beside the
+    // tables: 0.72 KB, as much for the Live app); and by translating the beta session config with
+    // the table that names beta fields in refusals (0.21 KB): 24.47 KB. Left: the error messages (about 3 KB of gzip, pinned word for
     // word by many tests), issues.ts (2 KB, needed synchronously: a bad session config throws in
     // the constructor) and client.ts.
     budgetKb: 25,
