@@ -216,10 +216,13 @@ export function peekEventType(frame: RelayFrame): string | undefined {
   for (let offset = 0; offset < TYPE_PREFIX_LENGTH; offset += 1) {
     if (frame[offset] !== TYPE_PREFIX.charCodeAt(offset)) return undefined;
   }
+  // A frequent type is matched where its closing quote must be, without scanning for it first.
+  for (const type of FREQUENT_TYPES) {
+    const typeEnd = TYPE_PREFIX_LENGTH + type.length;
+    if (frame[typeEnd] === QUOTE && spells(frame, TYPE_PREFIX_LENGTH, typeEnd, type)) return type;
+  }
   const end = plainStringEnd(frame, TYPE_PREFIX_LENGTH);
   if (end < 0 || end - TYPE_PREFIX_LENGTH > MAX_TYPE_LENGTH) return undefined;
-  // The frequent types are answered with a constant: no string is made per frame.
-  for (const type of FREQUENT_TYPES) if (spells(frame, TYPE_PREFIX_LENGTH, end, type)) return type;
   return String.fromCharCode.apply(null, frame.subarray(TYPE_PREFIX_LENGTH, end) as unknown as number[]);
 }
 
