@@ -1,0 +1,73 @@
+// bench/relay/relay-core: the relay core's own CPU per frame, without `ws` or sockets. One
+// process, 100 sessions of a RelayCore with the policy, limits, budget and metrics of
+// relay.bench.ts, no-op sockets; the frames of relay.bench.ts (a 20 ms append with an
+// event_id, the fake upstream's audio delta) fed round-robin over the sessions. It isolates
+// what voxwire adds per frame (the append check, the delta's type and charge, limits, metrics)
+// from the `ws` framing and socket writes both relays pay, which dominate relay.bench.ts.
+// Run: npx tsx bench/relay/relay-core.bench.ts  (or npm run bench -- relay-core); about 15 s.
+import { loadavg } from 'node:os';
+import { silentLogger } from '../../src/base/logger';
+import { RelayCore } from '../../src/server/core/relay-core';
+import type { RelaySession } from '../../src/server/core/relay-session';
+import type { RelaySocket } from '../../src/server/core/socket';
+import { RelayMetrics } from '../../src/server/metrics';
+
+const SESSIONS = 100;
+const FRAMES = 200_000;
+const REPEATS = 7;
+
+const noSocket: RelaySocket = { send() {}, close() {}, bufferedAmount: 0, pause() {}, resume() {} };
+const core = new RelayCore({
+  model: 'gpt-realtime-2.1',
+  metrics: new RelayMetrics({ latencyBucketsSeconds: [1, 2, 5, 10, 20, 50, 100].map((us) => us / 1e6) }),
+  authenticate: (request: Request) => ({ userId: new URL(request.url).searchParams.get('token') ?? 'anonymous' }),
+  policy: { session: { instructions: 'You are a helpful assistant.' }, voices: ['marin', 'cedar'], maxOutputTokens: 1024 },
+  limits: { maxDurationMs: 10 * 60_000, maxSessionsPerUser: 3 },
+  budget: { dailyLimit: 1e9 },
+  logger: silentLogger,
+});
+const bytes = (text: string): Buffer => Buffer.from(text);
+const sessions: RelaySession[] = [];
+for (let index = 0; index < SESSIONS; index += 1) {
+  const admission = await core.admit(new Request(`http://relay.bench/realtime?token=user-${index}`), { remoteAddress: undefined });
+  if (admission.status !== 'accepted') throw new Error(`session ${index} was not admitted`);
+  const session = core.open(admission.ticket, noSocket, noSocket);
+  const config = { type: 'realtime', object: 'realtime.session', id: `sess_${index}`, model: 'gpt-realtime-2.1', instructions: '' };
+  session.handleUpstreamFrame(bytes(JSON.stringify({ type: 'session.created', event_id: 'evt_c', session: config })));
+  session.handleUpstreamFrame(bytes(JSON.stringify({ type: 'session.updated', event_id: 'evt_u', session: config })));
+  sessions.push(session);
+}
+// 20 ms of 24 kHz PCM16 (960 bytes, 1280 base64 characters), as relay.bench.ts streams.
+const audio = Buffer.from(Array.from({ length: 960 }, (_, index) => Math.round(300 * Math.sin(index / 9)) & 0xff)).toString('base64');
+const appends = Array.from({ length: 64 }, (_, index) => bytes(`{"type":"input_audio_buffer.append","event_id":"t${1_000_000 + index}","audio":"${audio}"}`));
+const deltas = Array.from({ length: 64 }, (_, index) =>
+  bytes(`{"type":"response.output_audio.delta","event_id":"t${1_000_000 + index}","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"${audio}"}`),
+);
+
+/** CPU per frame (ns) of `count` frames of one kind, round-robin over the sessions. */
+function run(kind: 'append' | 'delta', count: number): number {
+  const frames = kind === 'append' ? appends : deltas;
+  const started = process.cpuUsage();
+  for (let index = 0; index < count; index += 1) {
+    const session = sessions[index % SESSIONS] as RelaySession;
+    if (kind === 'append') session.handleClientFrame(frames[index & 63] as Buffer);
+    else session.handleUpstreamFrame(frames[index & 63] as Buffer);
+  }
+  const used = process.cpuUsage(started);
+  return ((used.user + used.system) * 1000) / count;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+console.log(`bench/relay-core: ${SESSIONS} sessions, no sockets, load average ${(loadavg()[0] as number).toFixed(2)} before`);
+run('append', FRAMES / 10);
+run('delta', FRAMES / 10);
+const results = { append: [] as number[], delta: [] as number[] };
+for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+  results.append.push(run('append', FRAMES));
+  results.delta.push(run('delta', FRAMES));
+}
+for (const kind of ['append', 'delta'] as const) {
+  console.log(`| relay core CPU per ${kind === 'append' ? 'client append (1280 base64 chars)' : 'upstream audio delta'} | ${median(results[kind]).toFixed(0)} ns (${Math.min(...results[kind]).toFixed(0)}–${Math.max(...results[kind]).toFixed(0)}) |`);
+}
+console.log(`load average ${(loadavg()[0] as number).toFixed(2)} after`);
+process.exit(0);
