@@ -31,8 +31,8 @@ export interface LiveSidebandOptions {
   /** Ends the session this long after attaching (see `onLimit`). @default undefined (no limit) */
   maxDurationMs?: number;
   /**
-   * How the session ends at `maxDurationMs` (the SIP call handler hangs the call up with
-   * `/hangup`, so the line is released at once instead of after the session drains).
+   * How the session ends at `maxDurationMs` (for a SIP call, `/hangup` releases the line at
+   * once instead of after the session drains).
    * @default sends `session.close`
    */
   onLimit?: () => void | Promise<void>;
