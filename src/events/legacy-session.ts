@@ -5,6 +5,7 @@
  * fields to their GA places, drops what GA no longer has, and reports both in one warning.
  */
 import { RealtimeError } from '../base/errors';
+import { isRecord } from '../base/is-record';
 import { runCheck } from './check';
 import type { Check } from './check';
 import {
@@ -43,10 +44,12 @@ function translate(config: Fields): { session: Fields; translated: string[]; dro
   const session: Fields = {};
   const translated: string[] = [];
   const dropped: string[] = [];
-  const gaAudio = config.audio as { input?: Fields; output?: Fields } | undefined;
-  const audio: { input?: Fields; output?: Fields } = {};
-  if (gaAudio?.input !== undefined) audio.input = { ...gaAudio.input };
-  if (gaAudio?.output !== undefined) audio.output = { ...gaAudio.output };
+  const gaAudio = config.audio;
+  // Every key of a GA `audio` object is kept (a newer one included); `input` and `output` are
+  // copied, since beta fields are merged into them.
+  const audio: { input?: Fields; output?: Fields } & Fields = isRecord(gaAudio) ? { ...gaAudio } : {};
+  if (isRecord(audio.input)) audio.input = { ...audio.input };
+  if (isRecord(audio.output)) audio.output = { ...audio.output };
 
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined || key === 'audio') continue;
@@ -72,7 +75,9 @@ function translate(config: Fields): { session: Fields; translated: string[]; dro
     parent[field] = moved;
     translated.push(moved === value ? `${key} → ${target}` : `${key} ${formatValue(value)} → ${target} ${formatValue(moved)}`);
   }
-  if (gaAudio !== undefined || audio.input !== undefined || audio.output !== undefined) session.audio = audio;
+  // An `audio` that is not an object is left for the schema to refuse, unless beta fields needed one.
+  if (gaAudio !== undefined && !isRecord(gaAudio) && audio.input === undefined && audio.output === undefined) session.audio = gaAudio;
+  else if (gaAudio !== undefined || audio.input !== undefined || audio.output !== undefined) session.audio = audio;
   return { session, translated, dropped };
 }
 

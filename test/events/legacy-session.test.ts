@@ -136,6 +136,11 @@ describe('normalizeSessionConfig', () => {
     expect(audio).toEqual({ input: { noise_reduction: { type: 'near_field' } }, output: { speed: 1.1 } });
   });
 
+  it('keeps every key of a GA audio object next to beta fields, a newer one included', () => {
+    const { session } = normalizeSessionConfig({ voice: 'cedar', audio: { input: { format: { type: 'audio/pcm', rate: 24000 } }, spatial: { mode: 'binaural' } } } as never);
+    expect(session.audio).toEqual({ input: { format: { type: 'audio/pcm', rate: 24000 } }, output: { voice: 'cedar' }, spatial: { mode: 'binaural' } });
+  });
+
   it('refuses a beta field next to its GA replacement, naming both', () => {
     expect(rejected({ voice: 'sage', audio: { output: { voice: 'marin' } } }).message).toBe(
       'session config rejected: it sets both `voice` (beta) and `audio.output.voice` (GA); keep only the GA field',
