@@ -65,7 +65,11 @@ describe('LiveClient against MockLiveServer (WebSocket)', () => {
     client.on('interrupted', (info) => interruptions.push(info));
     const errors: unknown[] = [];
     client.on('error', (error) => errors.push(error));
+    // The mock counts the session's seconds on the wall clock from its opening to session.closed
+    // (rounded to 10 ms); the test brackets both instants with its own clock readings.
+    const beforeConnect = Date.now();
     await client.connect();
+    const connectedAt = Date.now();
     expect(client.state.status).toBe('connected');
 
     const { pcm: question } = await loadFixtureAudio('question');
@@ -96,8 +100,17 @@ describe('LiveClient against MockLiveServer (WebSocket)', () => {
     expect(answer?.text).not.toBe('In Paris it is sunny and eighteen degrees, a fine day for a long walk along the river.');
     expect(errors).toEqual([]);
 
+    const closingAt = Date.now();
     await client.close();
+    const closedAt = Date.now();
     expect(client.state).toMatchObject({ status: 'closed' });
-    expect(client.usage.seconds).toBeGreaterThan(0);
+    // The client's total is the one session's final report, as sent.
+    const closed = server.filter('session.closed', { direction: 'sent' });
+    expect(closed).toHaveLength(1);
+    const reported = (closed[0]!.event as unknown as { usage: { seconds: number } }).usage.seconds;
+    expect(client.usage).toMatchObject({ seconds: reported, sessionSeconds: reported, sessions: 1 });
+    const centiseconds = (ms: number) => Math.round(ms / 10) / 100;
+    expect(reported).toBeGreaterThanOrEqual(centiseconds(closingAt - connectedAt));
+    expect(reported).toBeLessThanOrEqual(centiseconds(closedAt - beforeConnect));
   }, 60_000);
 });

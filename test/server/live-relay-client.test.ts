@@ -120,11 +120,20 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     await vi.waitFor(() => expect(relay.metrics.snapshot().live.sessionsEnded.client_closed + relay.metrics.snapshot().live.sessionsEnded.upstream_closed).toBe(1), { timeout: 10_000 });
     const live = relay.metrics.snapshot().live;
     expect(live.sessionsStarted).toBe(1);
-    // session.closed carried the API's cumulative seconds: counted, and reported on the relay's usage event.
-    expect(live.seconds).toBeGreaterThan(0);
-    expect(usage.length).toBeGreaterThan(0);
+    // The API's cumulative seconds (usage updates, then session.closed) are counted as the last
+    // total it sent, and each report is one usage event of the relay.
+    const reports = server.log.entries
+      .filter((entry) => entry.direction === 'sent' && (entry.event.type === 'session.usage.updated' || entry.event.type === 'session.closed'))
+      .map((entry) => (entry.event as unknown as { usage: { seconds: number } }).usage.seconds);
+    expect(reports.at(-1)).toBeGreaterThan(0);
+    expect(live.seconds).toBeCloseTo(reports.at(-1)!, 9);
+    expect(usage).toHaveLength(reports.length);
     expect(usage.every((event) => event.usage === null && event.unit === 'audioSeconds')).toBe(true);
-    expect(live.clientToUpstreamFrames).toBeGreaterThan(10);
+    // Every frame counted crossed: the client's (all but the relay's own two tool events) reached
+    // the API, and the API's (all but the hidden tool call) reached the client.
+    const received = server.log.entries.filter((entry) => entry.direction === 'received').length;
+    expect(live.clientToUpstreamFrames).toBe(received - 2);
+    expect(live.upstreamToClientFrames).toBe(events.length);
     expect(live.upstreamToClientFrames).toBeGreaterThan(10);
     expect(relay.metrics.render()).toContain('voxwire_relay_live_sessions_started_total 1');
   }, 60_000);

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { RealtimeError } from '../../../src/base/errors';
 import { silentLogger } from '../../../src/base/logger';
 import { pcm16ToBase64 } from '../../../src/codec/base64';
 import { attachLiveSideband } from '../../../src/server/http/live-sideband';
@@ -89,6 +90,9 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
     const server = new MockLiveServer({ apiKey: KEY });
     stops.push(() => server.stop());
     const { apiBaseUrl } = await server.start();
-    await expect(attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: 'live_missing', logger: silentLogger })).rejects.toBeDefined();
+    // The API refuses the attach upgrade with 404 (session_not_found): a failed connection, naming the status.
+    const missing = attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: 'live_missing', logger: silentLogger });
+    await expect(missing).rejects.toThrow(RealtimeError);
+    await expect(missing).rejects.toMatchObject({ code: 'VOXWIRE_CONNECTION_FAILED', message: expect.stringContaining('404') });
   });
 });

@@ -91,9 +91,13 @@ describe('GPT-Live SIP calls', () => {
       },
     });
     const digits: string[] = [];
+    // The mock counts the session's seconds on the wall clock from the accept to session.closed
+    // (rounded to 10 ms); the test brackets both instants with its own clock readings.
+    const beforeDial = Date.now();
     const phone = await server.sip.placeCall({ webhookUrl, webhookSecret: SECRET, from: FROM });
     expect(server.sip.deliveries.map((delivery) => [delivery.type, delivery.status, JSON.parse(delivery.body)])).toEqual([['live.transport.incoming', 200, { status: 'handled' }]]);
     await phone.waitFor('accepted');
+    const acceptedAt = Date.now();
     const [result] = await Promise.all(accepted);
     expect(result).not.toBeInstanceOf(Error);
     const call = calls[0]!;
@@ -134,14 +138,18 @@ describe('GPT-Live SIP calls', () => {
 
     // The caller hangs up: the session closes, the sideband ends, the call is over for the app.
     const ended = new Promise<void>((resolve) => call.once('ended', resolve));
+    const hangingUpAt = Date.now();
     phone.hangup();
     await ended;
+    const endedAt = Date.now();
     expect(call.state).toBe('ended');
     const closed = server.log.entries.find((entry) => entry.direction === 'sent' && entry.event.type === 'session.closed')!.event as unknown as { reason: string; usage: { seconds: number } };
     expect(closed.reason).toBe('remote_hangup');
+    const centiseconds = (ms: number) => Math.round(ms / 10) / 100;
+    expect(closed.usage.seconds).toBeGreaterThanOrEqual(centiseconds(hangingUpAt - acceptedAt));
+    expect(closed.usage.seconds).toBeLessThanOrEqual(centiseconds(endedAt - beforeDial));
     // Charged what the session reported, the rest of the reservation given back; the slot is free.
     await expect.poll(() => budgetStore.charge(today(), 0, 60_000), { timeout: 5000 }).toBeCloseTo(closed.usage.seconds, 6);
-    expect(closed.usage.seconds).toBeGreaterThan(0);
     expect(closed.usage.seconds).toBeLessThan(30);
     await expect.poll(() => budgetStore.countSlots(USER), { timeout: 5000 }).toBe(0);
   }, 60_000);
