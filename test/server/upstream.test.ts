@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { RealtimeError } from '../../src/base/errors';
 import { bearerAuth, createUpstream, webSocketUpstream, type UpstreamSocket, type WebStandardWebSocketConstructor } from '../../src/server/upstream';
 import { FakeClock } from '../helpers/fake-clock';
+import { until } from '../helpers/index';
 import { startLoopbackServer } from '../helpers/loopback';
 
 const WebStandard = WsWebSocket as unknown as WebStandardWebSocketConstructor;
@@ -41,15 +42,18 @@ async function startApi(options: { greeting?: string[]; handleProtocols?: (proto
   return { url: server.url, seen };
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300 && !predicate(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!predicate()) throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('createUpstream', () => {
   it('dials a Web-standard WebSocket: the bearer key as the OpenAI subprotocol, ?model= added, early frames queued until the hand-over', async () => {
     const api = await startApi({ handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false) });
-    const upstream = createUpstream({ url: api.url, query: { model: 'gpt-realtime-2.1' }, auth: bearerAuth(async () => 'sk-server'), createSocket: webSocketUpstream({ WebSocket: WebStandard }) });
+    // Counts the frames the socket received, so the test knows the greeting waits in the queue.
+    let arrived = 0;
+    class Counting extends WsWebSocket {
+      constructor(...args: ConstructorParameters<typeof WsWebSocket>) {
+        super(...args);
+        this.addEventListener('message', () => (arrived += 1));
+      }
+    }
+    const upstream = createUpstream({ url: api.url, query: { model: 'gpt-realtime-2.1' }, auth: bearerAuth(async () => 'sk-server'), createSocket: webSocketUpstream({ WebSocket: Counting as unknown as WebStandardWebSocketConstructor }) });
     expect(upstream.url.searchParams.get('model')).toBe('gpt-realtime-2.1');
     const connection = await upstream.dial(undefined);
     stoppers.push(() => connection.socket.close(1000, 'done'));
@@ -60,7 +64,7 @@ describe('createUpstream', () => {
     expect(seen?.request.headers.authorization).toBeUndefined();
 
     // The greeting arrived before anyone listened: it waits for the hand-over, then comes first.
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await until(() => arrived === 1, 'the greeting to arrive');
     const frames: string[] = [];
     connection.handOver(
       (frame) => frames.push(typeof frame === 'string' ? frame : new TextDecoder().decode(frame)),

@@ -33,7 +33,8 @@ const open: Array<{ close: () => unknown }> = [];
 
 const day = (): string => new Date().toISOString().slice(0, 10);
 
-async function rawClient(url: string, user: string): Promise<RawClient> {
+/** The shared raw client, authenticated as `user` through the node's token scheme, closed after the test. */
+async function connectAs(url: string, user: string): Promise<RawClient> {
   const client = await RawClient.connect(url, { query: `?token=${tokenFor(user)}` });
   open.push(client);
   return client;
@@ -117,30 +118,30 @@ describe.skipIf(!available)('relay nodes behind HAProxy and nginx with one Redis
   it('spreads sessions over the nodes and keeps a token on its node (HAProxy leastconn + stick table, nginx consistent hash)', async () => {
     const haproxyNodes: number[] = [];
     for (let user = 0; user < 6; user += 1) {
-      const { value: client, node } = await nodeOf(() => rawClient(topology.balancerUrl('haproxy'), `spread-${user}`));
+      const { value: client, node } = await nodeOf(() => connectAs(topology.balancerUrl('haproxy'), `spread-${user}`));
       await client.next('session.created', 15_000);
       haproxyNodes.push(node);
     }
     expect(new Set(haproxyNodes)).toEqual(new Set([1, 2, 3]));
     // The same token again: the same node.
-    const again = await nodeOf(() => rawClient(topology.balancerUrl('haproxy'), 'spread-0'));
+    const again = await nodeOf(() => connectAs(topology.balancerUrl('haproxy'), 'spread-0'));
     expect(again.node).toBe(haproxyNodes[0]);
 
     const nginxNodes: number[] = [];
     for (let user = 0; user < 6; user += 1) {
-      const { node } = await nodeOf(() => rawClient(topology.balancerUrl('nginx'), `hash-${user}`));
+      const { node } = await nodeOf(() => connectAs(topology.balancerUrl('nginx'), `hash-${user}`));
       nginxNodes.push(node);
     }
     expect(new Set(nginxNodes).size).toBeGreaterThanOrEqual(2);
-    const sticky = await nodeOf(() => rawClient(topology.balancerUrl('nginx'), 'hash-0'));
+    const sticky = await nodeOf(() => connectAs(topology.balancerUrl('nginx'), 'hash-0'));
     expect(sticky.node).toBe(nginxNodes[0]);
     expect((await activeCounts()).reduce((sum, count) => sum + count, 0)).toBe(14);
     await closeAll();
   }, 120_000);
 
   it('an operator ends one user on every node through the Redis bus; other users go on', async () => {
-    const doomed = [await rawClient(topology.nodeUrl(1), 'ops-u'), await rawClient(topology.nodeUrl(2), 'ops-u')];
-    const bystander = await rawClient(topology.nodeUrl(1), 'ops-v');
+    const doomed = [await connectAs(topology.nodeUrl(1), 'ops-u'), await connectAs(topology.nodeUrl(2), 'ops-u')];
+    const bystander = await connectAs(topology.nodeUrl(1), 'ops-v');
     for (const client of [...doomed, bystander]) await client.next('session.created', 15_000);
 
     // The operator is a process of its own (an admin service): a core with the bus, no sockets.
@@ -202,7 +203,7 @@ describe.skipIf(!available)('relay nodes behind HAProxy and nginx with one Redis
   it('a node killed hard: clients reconnect, the budget loses at most what was not charged yet, slots lapse', async () => {
     const user = 'kill-u';
     const budgetKey = `budget:${user}:${day()}`;
-    const { value: streamer, node } = await nodeOf(() => rawClient(topology.balancerUrl('haproxy'), user));
+    const { value: streamer, node } = await nodeOf(() => connectAs(topology.balancerUrl('haproxy'), user));
     await streamer.next('session.created', 15_000);
     const connection = mock.connections.length - 1;
     // A RealtimeClient of another user on the same node (the stick table sends its token there once known).
@@ -227,8 +228,8 @@ describe.skipIf(!available)('relay nodes behind HAProxy and nginx with one Redis
     expect(total).toBeLessThanOrEqual(6 + 1e-6);
     // The dead node's slot lapses, so the user may open the most sessions again.
     await until(async () => (await store.countSlots(user)) === 0, 'the dead slot to lapse', LONG);
-    const first = await rawClient(topology.balancerUrl('haproxy'), user);
-    const second = await rawClient(topology.balancerUrl('haproxy'), user);
+    const first = await connectAs(topology.balancerUrl('haproxy'), user);
+    const second = await connectAs(topology.balancerUrl('haproxy'), user);
     await first.next('session.created', 15_000);
     await second.next('session.created', 15_000);
     expect(await store.countSlots(user)).toBe(2);
@@ -258,7 +259,7 @@ describe.skipIf(!available)('relay nodes behind HAProxy and nginx with one Redis
   it('Redis restarted mid-load: live sessions go on, connects get 503 meanwhile, nothing crashes, the ledger is written back', async () => {
     const clients: RawClient[] = [];
     for (let user = 0; user < 6; user += 1) {
-      const client = await rawClient(topology.balancerUrl('haproxy'), `load-${user}`);
+      const client = await connectAs(topology.balancerUrl('haproxy'), `load-${user}`);
       await client.next('session.created', 15_000);
       clients.push(client);
     }

@@ -19,7 +19,7 @@ import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { TwilioSimulator } from '../../../src/testing/mock/twilio-simulator';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { defineTool } from '../../../src/tools/define-tool';
-import { useCleanup } from '../../helpers/cleanup';
+import { until, useCleanup } from '../../helpers/index';
 
 const KEY = 'sk-test-twilio';
 const { stoppers, startMock } = useCleanup();
@@ -39,13 +39,8 @@ async function setup(scenario: ReturnType<typeof createScenario>, relayOptions: 
   return { mock, relay, calls, streamUrl };
 }
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** The phone line runs in real time: waits are generous so a loaded machine only makes them slower. */
+const LINE = { timeoutMs: 15_000, intervalMs: 20 };
 
 const getWeather = (lookups: string[]) =>
   defineTool({
@@ -66,7 +61,7 @@ describe('Twilio Media Streams bridge', () => {
       .turn((t) => t.plays('reply-long'));
     const { mock, relay, calls, streamUrl } = await setup(scenario, { policy: { serverTools: [getWeather(lookups)] } });
     const twilio = await TwilioSimulator.connect({ url: streamUrl, parameters: { from: '+15550123' } });
-    await until(() => relay.sessionCount === 1);
+    await until(() => relay.sessionCount === 1, 'the call to open a relay session', LINE);
     expect(relay.sessions()[0]!.userId).toBe('phone:+15550123');
     const call = calls[0]!;
     const interruptions: MediaStreamInterruption[] = [];
@@ -83,12 +78,12 @@ describe('Twilio Media Streams bridge', () => {
     await mock.log.waitFor({ type: 'conversation.item.create', item: { type: 'function_call_output' } }, { timeoutMs: 15_000 });
     expect(lookups).toEqual(['Paris']);
     // The reply plays on the phone; after a second of it the caller barges in.
-    await until(() => twilio.heardMs >= 1000);
+    await until(() => twilio.heardMs >= 1000, 'a second of the reply to play', LINE);
     const interruption = await loadFixtureAudio('interruption');
     void twilio.say(interruption.pcm, interruption.sampleRate);
     const truncate = await mock.log.waitFor({ type: 'conversation.item.truncate' }, { timeoutMs: 15_000 });
     const audioEndMs = (truncate.event as unknown as { audio_end_ms: number }).audio_end_ms;
-    await until(() => twilio.clears.length === 1);
+    await until(() => twilio.clears.length === 1, 'the clear', LINE);
     const played = twilio.clears[0]!.playedMs;
     // Never beyond what Twilio played; behind it by at most one 100 ms chunk (+ one 20 ms packet for the mark's trip).
     expect(audioEndMs).toBeLessThanOrEqual(played);
@@ -101,23 +96,23 @@ describe('Twilio Media Streams bridge', () => {
     await mock.log.waitFor('conversation.item.truncated', { timeoutMs: 5000 });
 
     twilio.pressDigit('7');
-    await until(() => digits.length === 1);
+    await until(() => digits.length === 1, 'the digit', LINE);
     expect(digits).toEqual(['7']);
 
     twilio.hangup();
-    await until(() => relay.sessionCount === 0);
+    await until(() => relay.sessionCount === 0, 'the relay session to end', LINE);
   }, 60_000);
 
   it('sends no clear and truncates nothing when the reply had fully played (agents SDK issue #1173)', async () => {
     const scenario = createScenario('played').turn((t) => t.hears('question').plays('reply-weather')).turn((t) => t.says('Berlin it is.'));
     const { mock, calls, streamUrl } = await setup(scenario);
     const twilio = await TwilioSimulator.connect({ url: streamUrl });
-    await until(() => calls.length === 1);
+    await until(() => calls.length === 1, 'the call', LINE);
     const question = await loadFixtureAudio('question');
     await twilio.say(question.pcm, question.sampleRate);
     await mock.log.waitFor('response.done', { timeoutMs: 15_000 });
     // Every mark back: the whole reply was heard.
-    await until(() => twilio.heardMs >= 2600 && twilio.received.filter((message) => message.event === 'mark').length === twilio.echoedMarks.length);
+    await until(() => twilio.heardMs >= 2600 && twilio.received.filter((message) => message.event === 'mark').length === twilio.echoedMarks.length, 'the whole reply to play, every mark echoed', LINE);
     const interruption = await loadFixtureAudio('interruption');
     await twilio.say(interruption.pcm, interruption.sampleRate);
     await mock.log.waitFor('input_audio_buffer.speech_started', { timeoutMs: 15_000, nth: 2 });
