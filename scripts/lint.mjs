@@ -1,5 +1,6 @@
-// Rules the type checker cannot see (ARCHITECTURE.md, DESIGN.md "Dependency rules", STYLE.md
-// 2, 3 and 13). Run by `npm run lint` after tsc; each rule names what it protects.
+// Rules the type checker cannot see, as ARCHITECTURE.md states them ("Folders and the one-way
+// imports", "Also checked", "Names"). Run by `npm run lint` after tsc; each rule names what it
+// protects.
 //
 // Lines of src/: no default exports, no console in library code, zod only as
 //   `import * as z from 'zod/mini'`.
@@ -10,9 +11,15 @@
 //   - folders depend one way (FOLDER_RULES below), so base knows nothing of events, codec
 //     nothing of transports, tools nothing of the client; audio plugs in through
 //     client/audio-io only; server and testing never import client/;
+//   - inside a folder, its parts (subfolders and loose modules) depend one way too
+//     (PART_RULES): server/core knows nothing of http/, node/ or the runtimes, testing/recording
+//     nothing of the mock;
+//   - which packages each part may import (PACKAGE_RULES): Node built-ins, `ws` and `ioredis`
+//     only in server/node/ and the mock;
 //   - no module imports the events barrel (src/events/index.ts is the `voxwire/events` entry);
 //   - no cycles between modules (type-only imports are erased and do not count);
-//   - per entry point (package.json `exports`): what its load-time graph must not reach.
+//   - per entry point (package.json `exports`): what its load-time graph must not reach
+//     (ENTRY_RULES; every entry has one).
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -51,7 +58,82 @@ const ALLOWED_EDGES = [
   ['src/base/usage.ts', 'src/events/response.ts', 'type'],
 ];
 
-/** Per entry point: modules and packages its load-time graph (static imports) must not reach. */
+/**
+ * Inside a folder, the same one-way rule between its parts. A part is a subfolder (`core`) or a
+ * module directly in the folder (`metrics` is server/metrics.ts); `.` stands for every module
+ * directly in the folder that has no line of its own. A part may import only the parts on its
+ * line (and itself); a `part/file` item allows that one module only. The folder's entry barrels
+ * (ENTRY_FILES) are governed by ENTRY_RULES instead. Every part of a listed folder needs a line.
+ */
+const PART_RULES = {
+  server: {
+    // The layers, bottom up: the relay's metrics and its stores (interfaces, memory versions),
+    // the Web-standard core, upstream dialing, the HTTP handlers, telephony, then the runtimes.
+    // core/end-reason is the relay's name for the one end-reason table of base/errors (a leaf
+    // that imports nothing of server/): what the metrics count and the bus publishes.
+    metrics: ['core/end-reason'],
+    stores: ['core/end-reason'],
+    core: ['stores', 'metrics'],
+    upstream: ['core'],
+    'relay-upstream': ['core', 'upstream'],
+    http: ['core', 'stores', 'upstream'],
+    telephony: ['core', 'stores', 'metrics', 'upstream', 'http'],
+    azure: ['upstream', 'http'],
+    // The runtimes never import each other.
+    cloudflare: ['core', 'stores', 'metrics', 'upstream', 'relay-upstream'],
+    node: ['core', 'stores', 'metrics', 'upstream', 'relay-upstream', 'http', 'telephony'],
+  },
+  testing: {
+    // One log format at the bottom; scripts and assertions read it; the mock plays scripts and
+    // writes the log; flows drive the mock.
+    recording: [],
+    fixtures: [],
+    script: ['recording', 'fixtures'],
+    assert: ['recording'],
+    mock: ['recording', 'script', 'fixtures'],
+    flows: ['mock', 'script', 'recording', 'assert', 'fixtures'],
+  },
+  events: {
+    // GPT-Live's wire (events/live/) builds on the shared parse and check machinery; the
+    // Realtime modules never import it (the root must not reach it, not even on demand).
+    '.': ['generated'],
+    generated: ['check', 'pure'],
+    live: ['.', 'generated'],
+  },
+  audio: {
+    // The AudioWorklet processors and the socket Worker run in their own scopes, bundled on
+    // their own (scripts/build-worklets.ts): they import nothing of the main-thread engine.
+    '.': ['diagnose', 'worker', 'worklets'],
+    diagnose: ['.'],
+    worker: ['worklets'],
+    worklets: [],
+  },
+};
+
+/**
+ * Which packages each part of src/ may import, type-only and on-demand imports included. The
+ * longest matching key wins (`testing/mock` before `testing`); a part no key matches imports no
+ * package. `node:` stands for every Node built-in. Everything but server/node/ and the mock runs
+ * in browsers, Workers, Deno and Bun, so no other part names `node:*`, `ws` or `ioredis`.
+ */
+const PACKAGE_RULES = {
+  base: ['eventemitter3'],
+  events: ['zod/mini'],
+  transport: ['eventemitter3'],
+  tools: ['zod/mini'],
+  client: ['eventemitter3'],
+  react: ['react'],
+  'server/node': ['node:', 'ws', 'ioredis'],
+  // Reads the fixture clips from disk, imported on demand so a browser can load voxwire/testing.
+  'testing/fixtures': ['node:'],
+  'testing/mock': ['node:', 'ws', 'zod/mini', 'werift'],
+};
+
+/**
+ * Per entry point: the modules and packages its load-time graph (static imports) must not reach
+ * (`forbid`), and those it must not import even on demand (`forbidAnywhere`). Every entry of
+ * package.json `exports` needs a line.
+ */
 const ENTRY_RULES = {
   '.': {
     forbid: [/^src\/(audio|server|testing|live)\//, /^(node:|ws$|ioredis$|zod(\/|$))/],
@@ -59,6 +141,24 @@ const ENTRY_RULES = {
     // not even behind a dynamic import.
     forbidAnywhere: [/^src\/(live|events\/live)\//, /^src\/events\/generated\/live-validators\.ts$/],
     why: 'the root runs in browsers, Workers and Node, and never loads zod at import',
+  },
+  './events': {
+    forbid: [],
+    forbidAnywhere: [/^src\/(?!(base|events)\/)/, /^src\/(events\/live|events\/generated\/live-validators)/, /^(node:|ws$|ioredis$)/],
+    why: 'voxwire/events is the Realtime wire protocol alone (zod schemas, parse, serialize over base/): no client, transport, server or GPT-Live code, no Node module',
+  },
+  './live': {
+    // `ws` only on demand: the shared WebSocket transport imports it when a Node app connects.
+    forbid: [/^ws$/],
+    // Of events/, only the shared parse and check machinery: the Realtime schemas (session,
+    // items, server events...) are the root's and voxwire/events'.
+    forbidAnywhere: [
+      /^src\/(audio|server|testing|translation)\//,
+      /^src\/client\/client\.ts$/,
+      /^src\/events\/(?!live\/|generated\/(live-)?validators\.ts$|(call-id|check|event-id|frame|issues|parse|primitives|pure|serialize)\.ts$)/,
+      /^(node:|ioredis$)/,
+    ],
+    why: 'GPT-Live sits beside the Realtime client: it never loads the Realtime schemas or RealtimeClient, plugs audio in through client/audio-io, carries no server or testing code and no Node module, and loads `ws` only on demand',
   },
   './audio': { forbid: [/^src\/(server|testing|live)\//, /^(node:|ws$|ioredis$|zod(\/|$))/], why: 'browser audio and pure codecs only' },
   './server': { forbid: [/^src\/(audio|client)\//, /^(node:|ws$|ioredis$)/], why: 'the Web-standard server core runs on Deno, Bun and Workers' },
@@ -197,12 +297,43 @@ const folderOf = (rel) => {
   const parts = rel.split('/');
   return parts.length > 2 ? parts[1] : undefined;
 };
-const ENTRY_FILES = new Set(['src/index.ts', 'src/audio/index.ts', 'src/events/index.ts', 'src/server/index.ts', 'src/server/node.ts', 'src/server/adapter.ts', 'src/testing/index.ts', 'src/live/index.ts', 'src/react/index.ts']);
+/** How a message names a part. */
+const partLabel = (folder, part) => (part === '.' ? `src/${folder}/ (its loose modules)` : `src/${folder}/${part}`);
+/** The part of a module inside its folder (PART_RULES): its subfolder, or its own name when it sits directly in the folder. */
+const partOf = (rel) => {
+  const parts = rel.split('/');
+  if (parts.length > 3) return { name: parts[2], loose: false };
+  const name = parts[2].replace(/\.ts$/, '');
+  // A loose module without a line of its own belongs to the folder's `.` part.
+  return { name: PART_RULES[parts[1]]?.[name] === undefined && PART_RULES[parts[1]]?.['.'] !== undefined ? '.' : name, loose: true };
+};
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** The source file of an export entry (`./dist/server/node.d.ts` → `src/server/node.ts`). */
+export function sourceOfEntry(target) {
+  const types = typeof target === 'string' ? undefined : target.import?.types;
+  return types?.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts');
+}
+/** The entry barrels, one per package.json `exports` entry. */
+const ENTRY_FILES = new Set(Object.values(packageJson.exports).map(sourceOfEntry).filter((entry) => entry !== undefined));
 const graph = new Map();
+/** The packages each module imports (bare specifiers), for PACKAGE_RULES. */
+const packageImports = new Map();
 for (const file of sourceFiles) {
   const from = srcRel(file);
   const { imports } = importsOf(file);
   graph.set(from, imports.filter((entry) => entry.target).map((entry) => ({ ...entry, to: srcRel(entry.target) })));
+  packageImports.set(from, imports.filter((entry) => !/^[./]/.test(entry.specifier)));
+}
+for (const [from, imports] of packageImports) {
+  const folder = folderOf(from) ?? '';
+  const keys = folder === '' ? [] : [`${folder}/${partOf(from).name}`, folder];
+  const key = keys.find((candidate) => candidate in PACKAGE_RULES);
+  const label = folder === '' ? from : partLabel(folder, partOf(from).name);
+  const allowed = key === undefined ? [] : PACKAGE_RULES[key];
+  for (const { specifier, line } of imports) {
+    if (allowed.some((name) => (name.endsWith(':') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`)))) continue;
+    problems.push(`${from}:${line}: imports the package '${specifier}' (${key === undefined ? `${label} may import no package` : `${label} may import: ${allowed.join(', ')}`}; PACKAGE_RULES in scripts/lint.mjs)`);
+  }
 }
 for (const [from, edges] of graph) {
   const fromFolder = folderOf(from);
@@ -210,7 +341,24 @@ for (const [from, edges] of graph) {
     const at = `${from}:${edge.line}`;
     if (edge.to === 'src/events/index.ts') problems.push(`${at}: imports the events barrel (import from the module that owns the name)`);
     const toFolder = folderOf(edge.to);
-    if (ENTRY_FILES.has(from) || fromFolder === undefined || toFolder === undefined || toFolder === fromFolder) continue;
+    if (ENTRY_FILES.has(from) || fromFolder === undefined || toFolder === undefined) continue;
+    if (toFolder === fromFolder) {
+      const parts = PART_RULES[fromFolder];
+      if (parts === undefined) continue;
+      const fromPart = partOf(from);
+      const toPart = partOf(edge.to);
+      if (toPart.name === fromPart.name) continue;
+      const allowedParts = parts[fromPart.name];
+      if (allowedParts === undefined) {
+        problems.push(`${at}: ${partLabel(fromFolder, fromPart.name)} has no rule in PART_RULES.${fromFolder} (scripts/lint.mjs; add one, and to ARCHITECTURE.md)`);
+        continue;
+      }
+      const moduleName = edge.to.split('/').at(-1).replace(/\.ts$/, '');
+      const targetModule = `${toPart.name}/${moduleName}`;
+      if (allowedParts.includes(toPart.name) || allowedParts.includes(targetModule) || (toPart.loose && (allowedParts.includes('.') || allowedParts.includes(moduleName)))) continue;
+      problems.push(`${at}: ${partLabel(fromFolder, fromPart.name)} must not import ${edge.to} (inside ${fromFolder}/, it may import: ${allowedParts.join(', ') || 'nothing but itself'})`);
+      continue;
+    }
     const allowed = FOLDER_RULES[fromFolder];
     if (allowed === undefined) {
       problems.push(`${at}: folder src/${fromFolder}/ has no dependency rule in scripts/lint.mjs (add one, and to ARCHITECTURE.md)`);
@@ -260,26 +408,16 @@ for (const [from, edges] of graph) {
 }
 
 // Per entry point, as a bundler sees its load-time graph.
-const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-/** The source file of an export entry (`./dist/server/node.d.ts` → `src/server/node.ts`). */
-export function sourceOfEntry(target) {
-  const types = typeof target === 'string' ? undefined : target.import?.types;
-  return types?.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts');
-}
 let rootModules = 0;
 for (const [subpath, target] of Object.entries(packageJson.exports)) {
   const entry = sourceOfEntry(target);
   if (entry === undefined) continue;
   let rules = ENTRY_RULES[subpath];
-  if (rules === undefined && subpath !== './events' && subpath !== './live') {
+  if (rules === undefined) {
     problems.push(`entry ${subpath}: no rule in ENTRY_RULES (scripts/lint.mjs) says what it must not load`);
     continue;
   }
-  if (subpath !== REACT_ONLY.entry) {
-    const own = rules ?? { forbid: [], why: '' };
-    rules = { ...own, forbid: [...own.forbid, ...REACT_ONLY.forbid], forbidAnywhere: [...(own.forbidAnywhere ?? []), ...REACT_ONLY.forbid] };
-    rules.why = own.why === '' ? REACT_ONLY.why : `${own.why}; ${REACT_ONLY.why}`;
-  }
+  const ruleSets = subpath === REACT_ONLY.entry ? [rules] : [rules, { forbid: REACT_ONLY.forbid, forbidAnywhere: REACT_ONLY.forbid, why: REACT_ONLY.why }];
   const result = await build({
     entryPoints: [join(root, entry)],
     bundle: true,
@@ -308,15 +446,20 @@ for (const [subpath, target] of Object.entries(packageJson.exports)) {
     for (const imported of inputs[input]?.imports ?? []) {
       if (imported.kind === 'dynamic-import') continue;
       if (imported.external) {
-        if (rules.forbid.some((pattern) => pattern.test(imported.path))) problems.push(`entry ${subpath}: ${input} imports ${imported.path} at load (${rules.why})`);
+        for (const { forbid, why } of ruleSets) if (forbid.some((pattern) => pattern.test(imported.path))) problems.push(`entry ${subpath}: ${input} imports ${imported.path} at load (${why})`);
       } else pending.push(imported.path);
     }
   }
-  for (const input of Object.keys(inputs)) {
-    if (rules.forbidAnywhere?.some((pattern) => pattern.test(input))) problems.push(`entry ${subpath} imports ${input}, even if on demand (${rules.why})`);
-  }
-  for (const input of reached) {
-    if (rules.forbid.some((pattern) => pattern.test(input))) problems.push(`entry ${subpath} loads ${input} (${rules.why})`);
+  for (const { forbid, forbidAnywhere = [], why } of ruleSets) {
+    for (const [input, { imports }] of Object.entries(inputs)) {
+      if (forbidAnywhere.some((pattern) => pattern.test(input))) problems.push(`entry ${subpath} imports ${input}, even if on demand (${why})`);
+      for (const imported of imports) {
+        if (imported.external && forbidAnywhere.some((pattern) => pattern.test(imported.path))) problems.push(`entry ${subpath}: ${input} imports ${imported.path}, even if on demand (${why})`);
+      }
+    }
+    for (const input of reached) {
+      if (forbid.some((pattern) => pattern.test(input))) problems.push(`entry ${subpath} loads ${input} (${why})`);
+    }
   }
   if (subpath === '.') rootModules = reached.size;
 }

@@ -12,7 +12,7 @@
  */
 import { RealtimeError } from '../base/errors';
 import { resolveApiKey, type ApiKeyProvider } from '../transport/transport';
-import { bearerHeaders } from './telephony/call-control';
+import { bearerHeaders } from './http/call-actions';
 import type { UpstreamHeaders } from './upstream';
 
 /** Options of {@link azureOpenAI}: the resource, the deployment, and one credential. */

@@ -103,7 +103,7 @@ export { createSipCallHandler, IncomingSipCall } from './telephony/sip-calls';
 export type { SipCallHandlerOptions, SipAcceptOptions, AcceptedSipCall, IncomingSipCallEvents, SipDtmf, UntrustedSipHeader } from './telephony/sip-calls';
 export { verifyWebhook, signWebhook } from './telephony/webhook-signature';
 export type { WebhookVerifyOptions, VerifiedWebhook } from './telephony/webhook-signature';
-export type { CallApi, CallAction, CallControlOptions } from './telephony/call-control';
+export type { CallApi, CallAction, CallControlOptions } from './http/call-actions';
 
 // Phone calls: provider media streams (Twilio Media Streams, other providers by adapter) bridged in G.711.
 export { MediaStreamCall } from './telephony/media-stream-bridge';

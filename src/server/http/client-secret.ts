@@ -24,7 +24,7 @@ import {
   type BrowserHandlerOptions,
 } from './browser-request';
 import type { RelayIdentity } from '../core/relay-options';
-import { bearerHeaders } from '../telephony/call-control';
+import { bearerHeaders } from './call-actions';
 
 /** How long an ephemeral key stays valid, in seconds (the API accepts 10 to 7200). */
 export const DEFAULT_CLIENT_SECRET_EXPIRES_AFTER_SECONDS = 600;

@@ -25,7 +25,7 @@ import type { ResolvedSessionPolicy } from '../core/policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import { openSideband, type Sideband, type SidebandOptions } from './sideband';
-import { bearerHeaders, postCallAction } from '../telephony/call-control';
+import { bearerHeaders, postCallAction } from './call-actions';
 
 /** A call the handler created. */
 export interface SdpCall<Identity extends RelayIdentity = RelayIdentity> {

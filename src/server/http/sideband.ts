@@ -19,7 +19,7 @@ import type { RealtimeSessionConfig } from '../../events/session';
 import { resolveApiKey, type ApiKeyProvider } from '../../transport/transport';
 import type { CreateWebSocket } from '../../transport/websocket';
 import { peekEventType } from '../core/frame-scan';
-import { postCallAction } from '../telephony/call-control';
+import { postCallAction } from './call-actions';
 import { mergeLocked, transcriptionLocked, voiceName, type ResolvedSessionPolicy } from '../core/policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';

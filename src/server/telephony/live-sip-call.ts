@@ -18,7 +18,8 @@ import type { RelayIdentity } from '../core/relay-options';
 import { applyLiveStart } from '../core/live-policy';
 import { openLiveRelaySideband, type LiveRelaySideband } from '../http/live-relay-sideband';
 import type { UpstreamSocketFactory } from '../upstream';
-import { acceptCall, admitCall, postCallAction, rejectRefusedCall, type CallControlOptions, type RingingCall } from './call-control';
+import { postCallAction, type CallControlOptions } from '../http/call-actions';
+import { acceptCall, admitCall, rejectRefusedCall, type RingingCall } from './call-control';
 import { isRecord } from '../../base/is-record';
 
 type Json = Record<string, unknown>;
