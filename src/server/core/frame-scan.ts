@@ -58,23 +58,23 @@ function plainStringEnd(bytes: Uint8Array, start: number): number {
 }
 
 /**
- * The word test of {@link audioStringEnd}: for a 32-bit word `w`, `(w - BELOW_SPACE) | (w +
- * ABOVE_TILDE) | w` has a byte's high bit set when that byte is below 0x20, above 0x7e, or
- * (through a borrow or carry) next to such a byte; with every byte in 0x20..0x7e no borrow or
- * carry happens and no high bit is set. So "any high bit" is exact for the word.
+ * The word test of {@link audioStringEnd}: for a 32-bit word `w`, `(w - BELOW_SPACE) | w` has a
+ * byte's high bit set when that byte is below 0x20 or above 0x7f, or (through a borrow) next
+ * above such a byte; with every byte in 0x20..0x7f no borrow happens and no high bit is set.
+ * So "any high bit" is exact for the word.
  */
 const HIGH_BITS = 0x80808080;
 const BELOW_SPACE = 0x20202020;
-const ABOVE_TILDE = 0x01010101;
 
 /**
  * Index of the closing quote of the audio string whose body starts at `start`, or -1 unless the
- * body is printable ASCII without `"` or `\` (so its bytes are its characters, and it is the
- * string `JSON.parse` would read). Base64 holds no quote: two native `indexOf` calls find the
- * end and rule out escapes; the body is then checked four bytes at a time (an exact "any byte
- * below 0x20 or above 0x7e" word test), not byte by byte against a table. Which characters
- * the string holds is not the relay's concern: the full parse accepts any string as `audio`
- * and charges it by its length too, so the fast path answers exactly what the full path would.
+ * body is ASCII from 0x20 to 0x7f without `"` or `\` (so its bytes are its characters, and it is
+ * the string `JSON.parse` would read: JSON forbids only control characters below 0x20 in a
+ * string). Base64 holds no quote: two native `indexOf` calls find the end and rule out escapes;
+ * the body is then checked four bytes at a time (the exact word test above), not byte by byte.
+ * Which characters the string holds is not the relay's concern: the full parse accepts any
+ * string as `audio` and charges it by its length too, so the fast path answers exactly what
+ * the full path would.
  */
 function audioStringEnd(bytes: Uint8Array, start: number): number {
   const end = bytes.indexOf(QUOTE, start);
@@ -85,29 +85,32 @@ function audioStringEnd(bytes: Uint8Array, start: number): number {
   let outside = 0;
   // Bytes up to the first 4-byte boundary of the underlying buffer, one by one.
   const head = Math.min(end, index + ((4 - ((bytes.byteOffset + index) & 3)) & 3));
-  for (; index < head; index += 1) outside |= PLAIN[bytes[index] as number]! ^ 1;
+  for (; index < head; index += 1) {
+    const byte = bytes[index] as number;
+    outside |= (byte - 0x20) | byte;
+  }
   const words = (end - index) >> 2;
   if (words > 0) {
     const view = new Int32Array(bytes.buffer, bytes.byteOffset + index, words);
-    let high = 0;
     let word = 0;
     for (const last = words - 4; word <= last; word += 4) {
-      const a = view[word]! | 0;
-      const b = view[word + 1]! | 0;
-      const c = view[word + 2]! | 0;
-      const d = view[word + 3]! | 0;
-      high |= ((a - BELOW_SPACE) | 0) | ((a + ABOVE_TILDE) | 0) | a | ((b - BELOW_SPACE) | 0) | ((b + ABOVE_TILDE) | 0) | b;
-      high |= ((c - BELOW_SPACE) | 0) | ((c + ABOVE_TILDE) | 0) | c | ((d - BELOW_SPACE) | 0) | ((d + ABOVE_TILDE) | 0) | d;
+      const a = view[word] as number;
+      const b = view[word + 1] as number;
+      const c = view[word + 2] as number;
+      const d = view[word + 3] as number;
+      outside |= ((a - BELOW_SPACE) | a) | ((b - BELOW_SPACE) | b) | ((c - BELOW_SPACE) | c) | ((d - BELOW_SPACE) | d);
     }
     for (; word < words; word += 1) {
-      const w = view[word]! | 0;
-      high |= ((w - BELOW_SPACE) | 0) | ((w + ABOVE_TILDE) | 0) | w;
+      const w = view[word] as number;
+      outside |= (w - BELOW_SPACE) | w;
     }
-    outside |= high & HIGH_BITS;
     index += words * 4;
   }
-  for (; index < end; index += 1) outside |= PLAIN[bytes[index] as number]! ^ 1;
-  return outside === 0 ? end : -1;
+  for (; index < end; index += 1) {
+    const byte = bytes[index] as number;
+    outside |= (byte - 0x20) | byte;
+  }
+  return (outside & HIGH_BITS) === 0 ? end : -1;
 }
 
 /**
@@ -134,6 +137,69 @@ const APPEND_TYPE = 'input_audio_buffer.append';
  */
 export function scanAudioAppend(frame: RelayFrame, appendType: string = APPEND_TYPE): number {
   const bytes = typeof frame === 'string' ? bytesOf(frame) : frame;
+  const written = scanWrittenAppend(bytes, appendType);
+  return written === NOT_AS_WRITTEN ? scanAnyAppend(bytes, appendType) : written;
+}
+
+/** {@link scanWrittenAppend}'s answer for a frame not laid out as clients write appends. */
+const NOT_AS_WRITTEN = -2;
+const EVENT_ID_FIELD = ascii('event_id":"');
+const AUDIO_FIELD = ascii('audio":"');
+const AUDIO_AFTER_EVENT_ID = ascii('","audio":"');
+/** `{"type":"<append type>","` per append type (two protocols: a tiny cache). */
+const appendPrefixes = new Map<string, Uint8Array>();
+
+function ascii(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** True when `bytes` holds `literal` at `at`. */
+function holdsAt(bytes: Uint8Array, at: number, literal: Uint8Array): boolean {
+  if (at + literal.length > bytes.length) return false;
+  for (let offset = 0; offset < literal.length; offset += 1) {
+    if (bytes[at + offset] !== literal[offset]) return false;
+  }
+  return true;
+}
+
+/**
+ * The append as every client writes it (voxwire's, `JSON.stringify` of `{type, event_id?,
+ * audio}`): `{"type":"<type>","event_id":"<id>","audio":"<base64>"}` or without the event id,
+ * no whitespace. Checked by comparing fixed bytes instead of reading keys; the same answer as
+ * {@link scanAnyAppend} for such a frame, or NOT_AS_WRITTEN for any other layout (including a
+ * malformed frame), which the general scan then decides.
+ */
+function scanWrittenAppend(bytes: Uint8Array, appendType: string): number {
+  let prefix = appendPrefixes.get(appendType);
+  if (prefix === undefined) {
+    prefix = ascii(`{"type":"${appendType}","`);
+    appendPrefixes.set(appendType, prefix);
+  }
+  if (!holdsAt(bytes, 0, prefix)) return NOT_AS_WRITTEN;
+  let index = prefix.length;
+  if (holdsAt(bytes, index, EVENT_ID_FIELD)) {
+    const idEnd = plainStringEnd(bytes, index + EVENT_ID_FIELD.length);
+    if (idEnd < 0 || !holdsAt(bytes, idEnd, AUDIO_AFTER_EVENT_ID)) return NOT_AS_WRITTEN;
+    index = idEnd + AUDIO_AFTER_EVENT_ID.length;
+  } else if (holdsAt(bytes, index, AUDIO_FIELD)) {
+    index += AUDIO_FIELD.length;
+  } else {
+    return NOT_AS_WRITTEN;
+  }
+  const end = audioStringEnd(bytes, index);
+  if (end < 0 || end + 2 !== bytes.length || bytes[end + 1] !== CLOSE_BRACE) return NOT_AS_WRITTEN;
+  return audioBytesOf(bytes, index, end);
+}
+
+/** The padded base64 byte count of the audio string `bytes[start..end)`. */
+function audioBytesOf(bytes: Uint8Array, start: number, end: number): number {
+  let padding = 0;
+  if (end > start && bytes[end - 1] === EQUALS) padding = end - 1 > start && bytes[end - 2] === EQUALS ? 2 : 1;
+  return paddedBase64Bytes(end - start, padding);
+}
+
+/** The general scan of {@link scanAudioAppend}: any field order, whitespace between tokens. */
+function scanAnyAppend(bytes: Uint8Array, appendType: string): number {
   let index = skipWhitespace(bytes, 0);
   if (bytes[index] !== OPEN_BRACE) return -1;
   index += 1;
@@ -155,9 +221,7 @@ export function scanAudioAppend(frame: RelayFrame, appendType: string = APPEND_T
       if (audioBytes >= 0) return -1;
       const valueEnd = audioStringEnd(bytes, valueStart);
       if (valueEnd < 0) return -1;
-      let padding = 0;
-      if (valueEnd > valueStart && bytes[valueEnd - 1] === EQUALS) padding = valueEnd - 1 > valueStart && bytes[valueEnd - 2] === EQUALS ? 2 : 1;
-      audioBytes = paddedBase64Bytes(valueEnd - valueStart, padding);
+      audioBytes = audioBytesOf(bytes, valueStart, valueEnd);
       index = valueEnd + 1;
     } else if (spells(bytes, keyStart, keyEnd, 'type')) {
       if (sawType) return -1;
