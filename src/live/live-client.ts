@@ -342,7 +342,10 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       abort,
       'session.started',
     );
-    started.catch(() => undefined);
+    // A server that refuses the connection (a relay's budget or concurrency `error`, then a
+    // close) may do so before `session.start` can go out: its reason is the one to report.
+    let refusal: unknown;
+    started.catch((reason: unknown) => (refusal = reason));
     try {
       await this.transport.connect({ signal: abort, protocol: liveProtocol, ...(fork ? { url: fork } : {}) });
       // Over WebRTC the HTTP request started the session; on a WebSocket the first message does.
@@ -352,8 +355,9 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
         this.transport.send({ type: 'session.start', session } as never);
       }
     } catch (error) {
-      this.#waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
-      throw error;
+      const failure = refusal ?? error;
+      this.#waiters.rejectAll(toRealtimeError(failure, 'VOXWIRE_CONNECTION_FAILED'));
+      throw failure;
     }
     let event: LiveServerEventMap['session.started'];
     try {

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
-import { CLOSE_CODES } from '../../src/base/errors';
+import { CLOSE_CODES, RealtimeError } from '../../src/base/errors';
 import { LiveClient, type LiveClientOptions } from '../../src/live/live-client';
 import type { LiveServerEvent, UnknownLiveServerEvent } from '../../src/events/live/server-events';
 import { budgetKeyOf } from '../../src/server/stores/budget-store';
@@ -161,7 +161,11 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     await client.connect();
     // A second session of the same user finds its one slot taken.
     const { client: second } = liveClient(url, {}, userId);
-    await expect(second.connect()).rejects.toThrow();
+    // The relay's refusal (an `error`, then a close) is the reason connect() gives, even when it
+    // came before session.start could be sent.
+    const crowded = second.connect();
+    await expect(crowded).rejects.toThrow(RealtimeError);
+    await expect(crowded).rejects.toMatchObject({ code: 'VOXWIRE_SERVER_ERROR', serverError: { code: 'VOXWIRE_CONCURRENCY_LIMIT' } });
     expect(relay.metrics.snapshot().connectionsRejected.concurrency).toBe(1);
 
     const talking = stream(client, new Int16Array(2400));
@@ -181,7 +185,9 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     expect(await store.charge(budgetKeyOf(userId, Date.now()), 0, 60_000)).toBeLessThan(3);
     // The slot was given back; the next connection of the user is refused by its budget instead.
     const { client: again } = liveClient(url, {}, userId);
-    await expect(again.connect()).rejects.toThrow();
+    const broke = again.connect();
+    await expect(broke).rejects.toThrow(RealtimeError);
+    await expect(broke).rejects.toMatchObject({ code: 'VOXWIRE_SERVER_ERROR', serverError: { code: 'VOXWIRE_BUDGET_EXHAUSTED' } });
     await vi.waitFor(() => expect(relay.metrics.snapshot().connectionsRejected.budget).toBe(1), { timeout: 10_000 });
   }, 60_000);
 

@@ -5,7 +5,7 @@
  * `openai` package's own verifier (`webhooks.verifySignature`) as a second, independent reader.
  */
 import { createHmac } from 'node:crypto';
-import OpenAI from 'openai';
+import OpenAI, { InvalidWebhookSignatureError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../../../src/server/telephony/webhook-signature';
 
@@ -42,7 +42,9 @@ describe('webhook signatures', () => {
     const body = JSON.stringify({ id: 'evt_1', type: 'realtime.call.incoming', data: { call_id: 'rtc_1', sip_headers: [] } });
     const ours = await signWebhook(VECTOR.secret, 'wh_1', now, body);
     await expect(openai.webhooks.verifySignature(body, headersOf('wh_1', now, ours))).resolves.toBeUndefined();
-    await expect(openai.webhooks.verifySignature(body.replace('rtc_1', 'rtc_2'), headersOf('wh_1', now, ours))).rejects.toThrow();
+    const tampered = openai.webhooks.verifySignature(body.replace('rtc_1', 'rtc_2'), headersOf('wh_1', now, ours));
+    await expect(tampered).rejects.toThrow(InvalidWebhookSignatureError);
+    await expect(tampered).rejects.toThrow('The given webhook signature does not match the expected signature');
     await expect(verifyWebhook(body, new Headers(headersOf('wh_1', now, ours)), { secret: VECTOR.secret })).resolves.toMatchObject({ id: 'wh_1' });
   });
 
@@ -67,7 +69,7 @@ describe('webhook signatures', () => {
   it('refuse deliveries outside the replay window, either way, and at its edge accept them', async () => {
     const headers = headersOf(VECTOR.id, VECTOR.timestamp, VECTOR.signature);
     const window = { code: 'VOXWIRE_WEBHOOK_INVALID', path: 'webhook-timestamp' };
-    await expect(verifyWebhook(VECTOR.body, headers, { secret: VECTOR.secret, now: at(VECTOR.timestamp + 300) })).resolves.toBeDefined();
+    await expect(verifyWebhook(VECTOR.body, headers, { secret: VECTOR.secret, now: at(VECTOR.timestamp + 300) })).resolves.toEqual({ id: VECTOR.id, timestamp: VECTOR.timestamp });
     await expect(verifyWebhook(VECTOR.body, headers, { secret: VECTOR.secret, now: at(VECTOR.timestamp + 301) })).rejects.toMatchObject(window);
     await expect(verifyWebhook(VECTOR.body, headers, { secret: VECTOR.secret, now: at(VECTOR.timestamp - 301) })).rejects.toMatchObject(window);
     await expect(verifyWebhook(VECTOR.body, headers, { secret: VECTOR.secret, now: at(VECTOR.timestamp + 61), toleranceSeconds: 60 })).rejects.toMatchObject(window);
