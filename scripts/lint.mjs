@@ -3,7 +3,7 @@
 // protects.
 //
 // Lines of src/: no default exports, no console in library code, zod only as
-//   `import * as z from 'zod/mini'`.
+//   `import * as z from 'zod/mini'`, `WebRTC` spelled one way in names.
 // Style, everywhere TypeScript lives (src, test, bench, examples, scripts): relative imports
 //   carry no `.js` suffix; class members are `#private`, never TypeScript `private`; examples
 //   import `voxwire` and its subpaths (a tsconfig `paths` alias), never ../src.
@@ -218,6 +218,7 @@ for (const file of sourceFiles) {
     if (rel !== 'src/base/logger.ts' && /\bconsole\.(log|warn|error|info|debug)\(/.test(line)) problems.push(`${at}: console in library code (use the logger)`);
     if (/from\s+['"]zod(\/v4)?['"]/.test(line)) problems.push(`${at}: classic zod import (use \`import * as z from 'zod/mini'\`)`);
     if (/import\s*\{[^}]*\bz\b[^}]*\}\s*from\s+['"]zod\/mini['"]/.test(line)) problems.push(`${at}: named { z } import defeats tree-shaking`);
+    if (/\w(WebRtc|Webrtc)|\b(WebRtc|Webrtc)/.test(line)) problems.push(`${at}: spell it \`WebRTC\` in names (ARCHITECTURE.md "Names")`);
   });
 }
 

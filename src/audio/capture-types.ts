@@ -5,7 +5,7 @@ import type { Logger } from '../base/logger';
 import type { AudioFormatLike } from '../codec/audio-format';
 import type { MicrophoneCapture } from './capture';
 import type { AudioDevice, MediaDevicesLike } from './devices';
-import type { AudioHealthEvent } from './diagnose/problems';
+import type { AudioHealthInfo } from './diagnose/problems';
 import type { AudioLevel } from './levels';
 
 /** Something whose playback ducks the microphone (an `AudioPlayer`). */
@@ -174,12 +174,15 @@ export type MicrophoneCaptureState =
     };
 
 /** Reported by the `silence` event. */
-export interface MicrophoneSilence {
+export interface MicrophoneSilenceInfo {
   /** True when the input has been digitally silent for `silenceTimeoutMs`; false when sound returns. */
   silent: boolean;
   /** How long the input had been silent, in ms. */
   durationMs: number;
 }
+
+/** @deprecated Renamed {@link MicrophoneSilenceInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type MicrophoneSilence = MicrophoneSilenceInfo;
 
 /** Events of {@link MicrophoneCapture}. */
 export interface MicrophoneCaptureEvents {
@@ -190,7 +193,7 @@ export interface MicrophoneCaptureEvents {
   /** The input level, about `levelHz` times a second (measured before mute and ducking). */
   level: [level: AudioLevel];
   /** The microphone went digitally silent, or came back. */
-  silence: [info: MicrophoneSilence];
+  silence: [info: MicrophoneSilenceInfo];
   /** The list of microphones changed (a device was plugged in or out). */
   devices: [devices: AudioDevice[]];
   /** The capture switched to another microphone (by `setDevice` or after a device was lost). */
@@ -209,5 +212,5 @@ export interface MicrophoneCaptureEvents {
    * stuck microphone, a lost device, a suspended or gesture-bound context. The codes are
    * `checkAudio()`'s; `capture.health` lists the active ones.
    */
-  health: [event: AudioHealthEvent];
+  health: [event: AudioHealthInfo];
 }

@@ -25,7 +25,7 @@ export type {
   MicrophoneCaptureEvents,
   MicrophoneCaptureOptions,
   MicrophoneCaptureState,
-  MicrophoneSilence,
+  MicrophoneSilenceInfo, MicrophoneSilence,
 } from './capture-types';
 export type { CaptureEncoding } from './worklets/messages';
 export type { MediaStreamListener } from './capture-media';
@@ -37,9 +37,9 @@ export type {
   AudioPlayerFlushResult,
   AudioPlayerOptions,
   AudioPlayerState,
-  PlaybackStart,
+  PlaybackStartInfo, PlaybackStart,
   PlaybackStats,
-  PlaybackUnderrun,
+  PlaybackUnderrunInfo, PlaybackUnderrun,
 } from './playback-types';
 export type { CreatePeerConnection } from './echo-loopback';
 
@@ -54,7 +54,7 @@ export type { AudioLevel } from './levels';
 export { checkAudio } from './diagnose/check-audio';
 export type { AudioCheckReport, CaptureCheck, CheckAudioOptions, MicrophonePermission, PermissionsLike } from './diagnose/check-audio';
 export { AUDIO_PROBLEM_CODES } from './diagnose/problems';
-export type { AudioHealthEvent, AudioProblem, AudioProblemCode, AudioProblemSeverity } from './diagnose/problems';
+export type { AudioHealthInfo, AudioHealthEvent, AudioProblem, AudioProblemCode, AudioProblemSeverity } from './diagnose/problems';
 export type { WorkletCheck, WorkletLoadResult, WorkletUrls } from './diagnose/worklet-check';
 export type { EchoCheckResult } from './diagnose/echo-check';
 export { analyzeInputSignal, createEchoProbe, measureEcho, recommendEchoMitigation } from './diagnose/signal';

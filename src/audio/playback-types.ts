@@ -5,7 +5,7 @@ import type { Logger } from '../base/logger';
 import type { PlaybackPosition } from '../client/audio-io';
 import type { MediaDevicesLike } from './devices';
 import type { CreatePeerConnection } from './echo-loopback';
-import type { AudioHealthEvent } from './diagnose/problems';
+import type { AudioHealthInfo } from './diagnose/problems';
 import type { AudioLevel } from './levels';
 import type { AudioPlayer } from './playback';
 
@@ -162,7 +162,7 @@ export interface AudioPlayerFlushResult extends PlaybackPosition {
 }
 
 /** A part that began to play (the `started` event). */
-export interface PlaybackStart {
+export interface PlaybackStartInfo {
   /** The item the audio belongs to. */
   itemId: string;
   /** The content part index within the item. */
@@ -171,8 +171,11 @@ export interface PlaybackStart {
   contextTime: number;
 }
 
+/** @deprecated Renamed {@link PlaybackStartInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type PlaybackStart = PlaybackStartInfo;
+
 /** An underrun (the `underrun` event). */
-export interface PlaybackUnderrun {
+export interface PlaybackUnderrunInfo {
   /** The item whose part ran dry mid-stream. */
   itemId: string;
   /** The content part index within the item. */
@@ -182,6 +185,9 @@ export interface PlaybackUnderrun {
   /** The prebuffer after adapting, in ms. */
   prebufferMs: number;
 }
+
+/** @deprecated Renamed {@link PlaybackUnderrunInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type PlaybackUnderrun = PlaybackUnderrunInfo;
 
 /** Counters of {@link AudioPlayer.stats}. */
 export interface PlaybackStats {
@@ -211,11 +217,11 @@ export interface AudioPlayerEvents {
   /** Playback started (true) or stopped: ran out of audio or was flushed (false). */
   playing: [playing: boolean];
   /** A part's first frame was rendered. */
-  started: [start: PlaybackStart];
+  started: [start: PlaybackStartInfo];
   /** The output level, about `levelHz` times a second while playing. */
   level: [level: AudioLevel];
   /** The queue ran dry in the middle of a part. */
-  underrun: [underrun: PlaybackUnderrun];
+  underrun: [underrun: PlaybackUnderrunInfo];
   /** A flush completed. */
   flushed: [result: AudioPlayerFlushResult | null];
   /** Something failed in the background (the lazy start from `write`, an output device). */
@@ -225,5 +231,5 @@ export interface AudioPlayerEvents {
    * gesture-bound context, a failed output device. The codes are `checkAudio()`'s;
    * `player.health` lists the active ones.
    */
-  health: [event: AudioHealthEvent];
+  health: [event: AudioHealthInfo];
 }

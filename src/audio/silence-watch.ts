@@ -4,7 +4,7 @@
  */
 
 import { SILENT_MICROPHONE_PEAK } from './defaults';
-import type { MicrophoneSilence } from './capture-types';
+import type { MicrophoneSilenceInfo } from './capture-types';
 
 /** Turns level reports into `silence` changes. */
 export class SilenceWatch {
@@ -24,7 +24,7 @@ export class SilenceWatch {
   }
 
   /** One level report; returns a change to announce, or undefined. */
-  observe(peak: number, contextTime: number): MicrophoneSilence | undefined {
+  observe(peak: number, contextTime: number): MicrophoneSilenceInfo | undefined {
     if (this.#timeoutMs === 0) return undefined;
     if (peak < SILENT_MICROPHONE_PEAK) {
       this.#silentSince ??= contextTime;

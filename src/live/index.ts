@@ -74,7 +74,7 @@ export type {
   LiveClientWireEvents,
   LiveDelegationInfo,
   LiveDelegationResult,
-  LiveInterruption,
+  LiveInterruptionInfo, LiveInterruption,
   LiveTranscriptDelta,
 } from './live-client-events';
 export { liveProtocol, readLiveAnswer } from './live-protocol';

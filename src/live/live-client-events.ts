@@ -27,7 +27,7 @@ export interface LiveAudioInfo {
  * cancel: the model decides itself whether to yield; the client only stops what it still had
  * to play, so the user does not hear speech the model already abandoned.
  */
-export interface LiveInterruption {
+export interface LiveInterruptionInfo {
   /** `speech`: the user spoke over the assistant; `client`: `client.interrupt()`. */
   reason: 'speech' | 'client';
   /** True when queued audio was dropped from an attached sink (WebSocket). */
@@ -35,6 +35,9 @@ export interface LiveInterruption {
   /** Milliseconds of the interrupted speech the sink had played, when it could tell. */
   playedMs: number | undefined;
 }
+
+/** @deprecated Renamed {@link LiveInterruptionInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type LiveInterruption = LiveInterruptionInfo;
 
 /** The model delegated work (the `delegation` event), from `session.delegation.created`. */
 export interface LiveDelegationInfo {
@@ -96,7 +99,7 @@ export interface LiveClientLifecycleEvents {
    * The user spoke over the assistant (local playback flushed over WebSocket; over WebRTC, once
    * per assistant turn the user's speech overlaps on the timeline), or `interrupt()`.
    */
-  interrupted: [info: LiveInterruption];
+  interrupted: [info: LiveInterruptionInfo];
   /** The model delegated work. */
   delegation: [info: LiveDelegationInfo];
   /** A client delegation was answered, found nothing to say, came too late, or failed. */

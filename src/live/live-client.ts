@@ -38,7 +38,7 @@ import type {
 import { ToolRegistry } from '../tools/registry';
 import type { Transport } from '../transport/transport';
 import { WebSocketTransport } from '../transport/websocket';
-import type { LiveAppended, LiveClientEvents, LiveInterruption } from './live-client-events';
+import type { LiveAppended, LiveClientEvents, LiveInterruptionInfo } from './live-client-events';
 import { checkLiveDelegation, checkLiveOptions } from './live-client-options';
 import type { LiveAppendOptions, LiveClientOptions, LiveCloseOptions } from './live-client-options';
 import type { LiveContext } from './live-context';
@@ -271,7 +271,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
    * Stops local playback now: what an attached sink still had queued is dropped. The model is
    * not told (GPT-Live has no cancel or truncate); it decides itself whether to keep talking.
    */
-  async interrupt(): Promise<LiveInterruption> {
+  async interrupt(): Promise<LiveInterruptionInfo> {
     return this.#output.stop('client');
   }
 

@@ -11,7 +11,7 @@ import { describeAudioFormat } from '../codec/audio-format';
 import type { AudioFormatLike } from '../codec/audio-format';
 import { base64ToPcm16, decodeBase64 } from '../codec/base64';
 import { decodeAlaw, decodeMulaw } from '../codec/g711';
-import type { LiveInterruption } from './live-client-events';
+import type { LiveInterruptionInfo } from './live-client-events';
 import type { LiveContext } from './live-context';
 
 /** The model's speech for one `LiveClient`, across its sessions. */
@@ -23,7 +23,7 @@ export interface LiveOutputAudio {
   /** A user transcript fragment that overlapped the assistant's turn `over` (if any): a barge-in stops playback. */
   userSpoke(delta: string, over: string | undefined): void;
   /** Stops local playback now and reports it as `interrupted`. */
-  stop(reason: LiveInterruption['reason']): Promise<LiveInterruption>;
+  stop(reason: LiveInterruptionInfo['reason']): Promise<LiveInterruptionInfo>;
   /** A session started (nothing plays yet) or, with `drop`, ended: what the sink had queued is dropped. */
   reset(drop: boolean): void;
 }
@@ -40,7 +40,7 @@ export function liveOutputAudio(context: LiveContext): LiveOutputAudio {
   /** The assistant turn the user last spoke over (WebRTC), so that one barge-in is one `interrupted`. */
   let cutTurn: string | undefined;
 
-  const stop = async (reason: LiveInterruption['reason']): Promise<LiveInterruption> => {
+  const stop = async (reason: LiveInterruptionInfo['reason']): Promise<LiveInterruptionInfo> => {
     playingUntil = 0;
     segment += 1;
     let flushed = false;
@@ -54,7 +54,7 @@ export function liveOutputAudio(context: LiveContext): LiveOutputAudio {
         emit('error', toRealtimeError(cause, 'VOXWIRE_AUDIO_DEVICE'));
       }
     }
-    const info: LiveInterruption = { reason, flushed, playedMs };
+    const info: LiveInterruptionInfo = { reason, flushed, playedMs };
     emit('interrupted', info);
     return info;
   };

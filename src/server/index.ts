@@ -100,14 +100,14 @@ export type { BrowserSessionPolicy, BrowserHandlerOptions } from './http/browser
 
 // Phone calls: SIP on the Realtime API (webhooks, call control, a sideband per call).
 export { createSipCallHandler, IncomingSipCall } from './telephony/sip-calls';
-export type { SipCallHandlerOptions, SipAcceptOptions, AcceptedSipCall, IncomingSipCallEvents, SipDtmf, UntrustedSipHeader } from './telephony/sip-calls';
+export type { SipCallHandlerOptions, SipAcceptOptions, AcceptedSipCall, IncomingSipCallEvents, SipDtmfInfo, SipDtmf, UntrustedSipHeader } from './telephony/sip-calls';
 export { verifyWebhook, signWebhook } from './telephony/webhook-signature';
 export type { WebhookVerifyOptions, VerifiedWebhook } from './telephony/webhook-signature';
 export type { CallApi, CallAction, CallControlOptions } from './http/call-actions';
 
 // Phone calls: provider media streams (Twilio Media Streams, other providers by adapter) bridged in G.711.
 export { MediaStreamCall } from './telephony/media-stream-bridge';
-export type { MediaStreamBridgeOptions, MediaStreamCallEvents, MediaStreamInterruption, MediaStreamStart, TelephonySocket } from './telephony/media-stream-bridge';
+export type { MediaStreamBridgeOptions, MediaStreamCallEvents, MediaStreamInterruptionInfo, MediaStreamInterruption, MediaStreamStartInfo, MediaStreamStart, TelephonySocket } from './telephony/media-stream-bridge';
 export type { TelephonyAdapter, TelephonyAudioFormat, TelephonyEvent } from './telephony/telephony-adapter';
 export { twilioMediaStreams, createTwilioVoiceHandler } from './telephony/twilio';
 export type { TwilioVoiceHandlerOptions } from './telephony/twilio';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
 import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../src/client/audio-io';
 import { LiveClient } from '../../src/live/live-client';
-import type { LiveInterruption } from '../../src/live/live-client-events';
+import type { LiveInterruptionInfo } from '../../src/live/live-client-events';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockLiveServer } from '../../src/testing/mock/live-server';
 import { createScenario } from '../../src/testing/script/scenario';
@@ -61,7 +61,7 @@ describe('LiveClient against MockLiveServer (WebSocket)', () => {
     cleanups.push(() => client.disconnect());
     const sink = new RecordingSink();
     client.attachOutput(sink);
-    const interruptions: LiveInterruption[] = [];
+    const interruptions: LiveInterruptionInfo[] = [];
     client.on('interrupted', (info) => interruptions.push(info));
     const errors: unknown[] = [];
     client.on('error', (error) => errors.push(error));

@@ -4,7 +4,7 @@ import type { LiveUsageTotals } from '../../src/base/usage';
 import type { ClientState } from '../../src/client/client-events';
 import type { LiveServerEventMap, LiveSessionResource } from '../../src/events/live';
 import type { ToolCallInfo } from '../../src/tools/tool-events';
-import type { LiveAppended, LiveDelegationResult, LiveInterruption, LiveTranscriptDelta, LiveTurn } from '../../src/live/index';
+import type { LiveAppended, LiveDelegationResult, LiveInterruptionInfo, LiveTranscriptDelta, LiveTurn } from '../../src/live/index';
 import { LiveClient } from '../../src/live/index';
 
 describe('LiveClient public types', () => {
@@ -18,7 +18,7 @@ describe('LiveClient public types', () => {
     client.on('session', (session) => expectTypeOf(session).toEqualTypeOf<LiveSessionResource>());
     client.on('transcript', (update) => expectTypeOf(update).toEqualTypeOf<LiveTranscriptDelta>());
     client.on('turn', (turn) => expectTypeOf(turn).toEqualTypeOf<LiveTurn>());
-    client.on('interrupted', (info) => expectTypeOf(info).toEqualTypeOf<LiveInterruption>());
+    client.on('interrupted', (info) => expectTypeOf(info).toEqualTypeOf<LiveInterruptionInfo>());
     client.on('delegationResult', (result) => expectTypeOf(result).toEqualTypeOf<LiveDelegationResult>());
     client.on('usage', (usage) => expectTypeOf(usage).toEqualTypeOf<LiveUsageTotals>());
     client.on('error', (error) => expectTypeOf(error).toEqualTypeOf<RealtimeError>());

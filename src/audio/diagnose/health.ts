@@ -8,7 +8,7 @@
 import type { RealtimeError } from '../../base/errors';
 import { SILENT_MICROPHONE_PEAK } from '../defaults';
 import type { AudioLevel } from '../levels';
-import { audioProblem, DEAD_MICROPHONE_FIX, type AudioHealthEvent, type AudioProblem, type AudioProblemCode } from './problems';
+import { audioProblem, DEAD_MICROPHONE_FIX, type AudioHealthInfo, type AudioProblem, type AudioProblemCode } from './problems';
 
 /** A level report's peak and RMS this close (relative) count as one unchanging value. */
 const CONSTANT_RMS_TO_PEAK = 0.99;
@@ -16,9 +16,9 @@ const CONSTANT_RMS_TO_PEAK = 0.99;
 /** The active problems of one object, announced on change. @internal */
 export class HealthTracker {
   readonly #active = new Map<AudioProblemCode, AudioProblem>();
-  readonly #emit: (event: AudioHealthEvent) => void;
+  readonly #emit: (event: AudioHealthInfo) => void;
 
-  constructor(emit: (event: AudioHealthEvent) => void) {
+  constructor(emit: (event: AudioHealthInfo) => void) {
     this.#emit = emit;
   }
 

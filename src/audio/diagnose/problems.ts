@@ -76,10 +76,13 @@ export interface AudioProblem {
  * A `health` event of `MicrophoneCapture` or `AudioPlayer`: a problem that began during a call
  * (`active: true`) or ended (`active: false`, the same code again).
  */
-export interface AudioHealthEvent extends AudioProblem {
+export interface AudioHealthInfo extends AudioProblem {
   /** True when the problem begins, false when it is over. */
   active: boolean;
 }
+
+/** @deprecated Renamed {@link AudioHealthInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type AudioHealthEvent = AudioHealthInfo;
 
 const SEVERITY: Record<AudioProblemCode, AudioProblemSeverity> = {
   MEDIA_DEVICES_UNAVAILABLE: 'error',

@@ -36,7 +36,7 @@ export interface TelephonySocket {
 }
 
 /** What the stream's `start` said, as the bridge hands it to `identify`. */
-export interface MediaStreamStart {
+export interface MediaStreamStartInfo {
   /** The provider's stream id (Twilio `streamSid`). */
   streamId: string;
   /** The provider's call id (Twilio `CallSid`). */
@@ -45,8 +45,11 @@ export interface MediaStreamStart {
   parameters: Readonly<Record<string, string>>;
 }
 
+/** @deprecated Renamed {@link MediaStreamStartInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type MediaStreamStart = MediaStreamStartInfo;
+
 /** A barge-in, as the bridge handled it. */
-export interface MediaStreamInterruption {
+export interface MediaStreamInterruptionInfo {
   /** The assistant item that was cut. */
   itemId: string;
   /** Where it was truncated: the audio the provider confirmed played, in ms. */
@@ -55,10 +58,13 @@ export interface MediaStreamInterruption {
   sentMs: number;
 }
 
+/** @deprecated Renamed {@link MediaStreamInterruptionInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type MediaStreamInterruption = MediaStreamInterruptionInfo;
+
 /** Events of a {@link MediaStreamCall}. */
 export interface MediaStreamCallEvents {
   /** The stream started and the relay session is open. */
-  started: [start: MediaStreamStart];
+  started: [start: MediaStreamStartInfo];
   /** The caller pressed a key. */
   dtmf: [
     dtmf: {
@@ -67,7 +73,7 @@ export interface MediaStreamCallEvents {
     },
   ];
   /** The caller barged in over queued audio: cleared and truncated. */
-  interrupted: [interruption: MediaStreamInterruption];
+  interrupted: [interruption: MediaStreamInterruptionInfo];
   /** The call's session ended (stop, hangup, limits, refusal). */
   ended: [
     ended: {
@@ -90,7 +96,7 @@ export interface MediaStreamBridgeOptions<Identity extends RelayIdentity = Relay
    * come from your own voice webhook; the caller's number in them is the phone network's word.
    * @default `{ userId: 'phone:' + (parameters.from ?? callId ?? streamId) }`
    */
-  identify?: (start: MediaStreamStart) => Identity | Promise<Identity>;
+  identify?: (start: MediaStreamStartInfo) => Identity | Promise<Identity>;
   /**
    * The session the call asks for (the relay's locked fields win). The audio formats are set
    * to the stream's G.711 whatever this says.
@@ -225,7 +231,7 @@ export class MediaStreamCall<Identity extends RelayIdentity = RelayIdentity> ext
     else this.#finish('client_closed');
   }
 
-  async #start(start: MediaStreamStart, format: TelephonyAudioFormat): Promise<void> {
+  async #start(start: MediaStreamStartInfo, format: TelephonyAudioFormat): Promise<void> {
     const { relay, upstream } = this.#options;
     const logger = relay.settings.logger;
     let identity: Identity;

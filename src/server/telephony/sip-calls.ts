@@ -41,17 +41,20 @@ export interface UntrustedSipHeader {
 }
 
 /** A DTMF digit the caller pressed (`input_audio_buffer.dtmf_event_received`). */
-export interface SipDtmf {
+export interface SipDtmfInfo {
   /** The key: `0`-`9`, `*`, `#`, `A`-`D`. */
   digit: string;
   /** When the API received it, Unix seconds. */
   receivedAt: number | undefined;
 }
 
+/** @deprecated Renamed {@link SipDtmfInfo} (the payload of an SDK event ends in `Info`); this alias goes in the next minor release. */
+export type SipDtmf = SipDtmfInfo;
+
 /** Events of an {@link IncomingSipCall}. */
 export interface IncomingSipCallEvents {
   /** The caller pressed a key (after `accept`, with a relay: seen through the sideband). */
-  dtmf: [dtmf: SipDtmf];
+  dtmf: [dtmf: SipDtmfInfo];
   /** The call's session ended (hangup by either side, time limit, budget, policy). */
   ended: [];
 }
@@ -165,7 +168,7 @@ function uriOf(value: string | undefined): string | undefined {
 }
 
 /** The digit of an `input_audio_buffer.dtmf_event_received` frame (its `event` field), if well formed. */
-function dtmfOf(frame: RelayFrame): SipDtmf | undefined {
+function dtmfOf(frame: RelayFrame): SipDtmfInfo | undefined {
   try {
     const parsed = JSON.parse(typeof frame === 'string' ? frame : new TextDecoder().decode(frame)) as { event?: unknown; received_at?: unknown };
     if (typeof parsed.event !== 'string') return undefined;

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { EventEmitter } from '../../../src/base/emitter';
 import { RealtimeError } from '../../../src/base/errors';
 import { ConstantWatch, HealthTracker, watchCaptureHealth, watchPlayerHealth } from '../../../src/audio/diagnose/health';
-import { audioProblem, type AudioHealthEvent } from '../../../src/audio/diagnose/problems';
+import { audioProblem, type AudioHealthInfo } from '../../../src/audio/diagnose/problems';
 import { toAudioLevel } from '../../../src/audio/levels';
 
-function tracked(): { health: HealthTracker; events: AudioHealthEvent[] } {
-  const events: AudioHealthEvent[] = [];
+function tracked(): { health: HealthTracker; events: AudioHealthInfo[] } {
+  const events: AudioHealthInfo[] = [];
   return { health: new HealthTracker((event) => events.push(event)), events };
 }
 

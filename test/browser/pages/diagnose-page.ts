@@ -3,7 +3,7 @@
  * scenarios the Chromium tests call with `page.evaluate`, and renders the report with the
  * browser example's view (what the docs' screenshots show). Reports come back as plain JSON.
  */
-import { AudioPlayer, MicrophoneCapture, checkAudio, type AudioCheckReport, type AudioHealthEvent, type CheckAudioOptions } from '../../../src/audio/index';
+import { AudioPlayer, MicrophoneCapture, checkAudio, type AudioCheckReport, type AudioHealthInfo, type CheckAudioOptions } from '../../../src/audio/index';
 import { AUDIO_REPORT_CSS, renderAudioReport } from '../../../examples/browser/diagnostics-view';
 
 /** Options of {@link DiagnosePageApi.check}. */
@@ -102,7 +102,7 @@ async function until(done: () => boolean, what: string, log: string[]): Promise<
   }
 }
 
-function recorder(log: string[], reasons: string[]): (event: AudioHealthEvent) => void {
+function recorder(log: string[], reasons: string[]): (event: AudioHealthInfo) => void {
   return (event) => {
     log.push(`${event.active ? '+' : '-'}${event.code}`);
     reasons.push(event.reason);

@@ -7,7 +7,7 @@
 import { RealtimeClient } from '../../../src/client/client';
 import type { InterruptionInfo } from '../../../src/client/client-events';
 import type { WebSocketTransport } from '../../../src/transport/websocket';
-import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStart } from '../../../src/audio/index';
+import { AudioPlayer, MicrophoneCapture, encodeBase64, type AudioPlayerFlushResult, type PlaybackStartInfo } from '../../../src/audio/index';
 
 import { TAP_PROCESSOR, type TapDump } from './tap-worklet';
 
@@ -84,7 +84,7 @@ export interface BargeInResult {
   silentWallMs: number | undefined;
   contextSampleRate: number;
   /** The first part that started playing (the reply). */
-  started: PlaybackStart | undefined;
+  started: PlaybackStartInfo | undefined;
   /** The flush acknowledgement that cut the reply. */
   ack: AudioPlayerFlushResult | undefined;
   /** The client's `interrupted` event for it. */
@@ -218,7 +218,7 @@ async function bargeIn(url: string, options: BargeInOptions): Promise<BargeInRes
   const tap = new AudioWorkletNode(context, TAP_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
   player.outputNode!.connect(tap);
 
-  let started: PlaybackStart | undefined;
+  let started: PlaybackStartInfo | undefined;
   player.on('started', (start) => {
     started ??= start;
   });

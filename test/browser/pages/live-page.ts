@@ -9,7 +9,7 @@
  */
 import type { ClientState } from '../../../src/client/client-events';
 import { LiveClient } from '../../../src/live/live-client';
-import type { LiveInterruption } from '../../../src/live/live-client-events';
+import type { LiveInterruptionInfo } from '../../../src/live/live-client-events';
 import { liveProtocol } from '../../../src/live/live-protocol';
 import { WebRTCTransport } from '../../../src/transport/webrtc';
 import { AudioPlayer } from '../../../src/audio/index';
@@ -35,7 +35,7 @@ export interface LivePageSnapshot {
   endedTurns: Array<{ speaker: string; text: string; endReason: string | undefined }>;
   toolCalls: Array<{ name: string; args: unknown }>;
   toolResults: Array<{ name: string; output: string }>;
-  interruptions: LiveInterruption[];
+  interruptions: LiveInterruptionInfo[];
   errors: string[];
   eventTypes: string[];
   sessionId: string | undefined;

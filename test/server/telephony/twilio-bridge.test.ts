@@ -13,7 +13,7 @@ import { silentLogger } from '../../../src/base/logger';
 import { RelayCore } from '../../../src/server/core/relay-core';
 import type { RelayCoreOptions } from '../../../src/server/core/relay-options';
 import { createMediaStreamServer } from '../../../src/server/node/media-stream-server';
-import type { MediaStreamCall, MediaStreamInterruption } from '../../../src/server/telephony/media-stream-bridge';
+import type { MediaStreamCall, MediaStreamInterruptionInfo } from '../../../src/server/telephony/media-stream-bridge';
 import { connectStreamTwiml, createTwilioVoiceHandler, twilioSignature } from '../../../src/server/telephony/twilio';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { TwilioSimulator } from '../../../src/testing/mock/twilio-simulator';
@@ -64,7 +64,7 @@ describe('Twilio Media Streams bridge', () => {
     await until(() => relay.sessionCount === 1, 'the call to open a relay session', LINE);
     expect(relay.sessions()[0]!.userId).toBe('phone:+15550123');
     const call = calls[0]!;
-    const interruptions: MediaStreamInterruption[] = [];
+    const interruptions: MediaStreamInterruptionInfo[] = [];
     const digits: string[] = [];
     call.on('interrupted', (interruption) => interruptions.push(interruption));
     call.on('dtmf', ({ digit }) => digits.push(digit));
