@@ -45,11 +45,13 @@ export type {
   ScenarioAudio,
 } from './script/scenario';
 
-// The recorded log and assertions.
+// The one log format (written by the mock, the recorder and fixture files; read by everything) and assertions.
 export { EventLog } from './recording/event-log';
 export { toEventLog, toRecording } from './recording/read-log';
 export type { WireLogSource, WireLogLine, RecordingSource } from './recording/read-log';
-export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent, EventLogOptions } from './recording/event-log';
+export type { LogEntry, ReceivedEntry, SentEntry, EventMatcher, LogQuery, WaitForOptions, WireEvent, EventLogOptions, LifecycleChange } from './recording/event-log';
+export { RECORDING_FORMAT, RECORDING_VERSION } from './recording/format';
+export type { LogHeader, LogLine, LifecycleEntry } from './recording/format';
 export { expectEvent, expectNoEvent, waitFor, eventTypes } from './assert/expect';
 export type { ExpectEventOptions, EventLogSource } from './assert/expect';
 
@@ -79,7 +81,8 @@ export { ReplayTransport } from './recording/replay';
 export type { ReplayTransportOptions, ReplayReceivedInfo } from './recording/replay';
 export { scenarioFromRecording } from './script/from-recording';
 export type { ScenarioFromRecordingOptions } from './script/from-recording';
-export { parseRecording, stringifyRecording, RECORDING_FORMAT, RECORDING_VERSION } from './recording/format';
+// The version 1 recording shape, read forever (deprecated: the one log format replaces it).
+export { parseRecording, stringifyRecording } from './recording/read-log';
 export type {
   Recording,
   RecordingHeader,
@@ -90,7 +93,7 @@ export type {
   RecordingServerEntry,
   RecordingCloseEntry,
   RecordingErrorEntry,
-} from './recording/format';
+} from './recording/legacy-recording';
 
 // Ready flows every voice app must get right.
 export { sessionSetupFlow, functionCallFlow, interruptionFlow, dropAndRecoveryFlow, sessionExpiryFlow, FLOW_CALL_ID } from './flows/flows';

@@ -1,13 +1,18 @@
 /**
- * The mock server's record of the conversation on the wire: every client event it received
- * (parsed, or the raw text when it was not valid) and every server event it sent, each with the
- * connection it belongs to, a timestamp and a sequence number. Tests assert on it directly
+ * The log of wire events, voxwire's one log format in memory: every client event (parsed, or the
+ * raw text when it was not valid) and every server event, each with the connection it belongs
+ * to, a timestamp and a sequence number, plus the connections' lives when the writer saw them.
+ * The mock server writes it (`server.log`), `RecordingTransport` writes it (`recorder.log`),
+ * {@link EventLog.toJsonl} saves it (one entry per line, see `format.ts`), `toEventLog` reads it
+ * back (and the older shapes), and the assertions read it. Tests assert on it directly
  * (`server.received`, `server.sent`) or wait on it ({@link EventLog.waitFor}).
  */
 
 import type { Clock } from '../../base/clock';
 import { systemClock } from '../../base/clock';
 import { RealtimeError } from '../../base/errors';
+import { AUDIO_FIELDS, RECORDING_FORMAT, RECORDING_VERSION } from './format';
+import type { LifecycleEntry, LogHeader, LogLine } from './format';
 
 /** Any wire event: an object with a dotted `type`. */
 export interface WireEvent {
@@ -19,10 +24,23 @@ export interface WireEvent {
 interface LogEntryBase {
   /** Position in the log, from 0, across both directions (see {@link EventLog.mark}). */
   seq: number;
-  /** Index of the connection in `server.connections` (0 for the first connection). */
+  /**
+   * Which connection, from 0: the index in `server.connections` for the mock, the n-th
+   * `connect()` for a recorder.
+   */
   connection: number;
-  /** When it was recorded, by the server's clock (ms since the epoch by default). */
+  /** When it was recorded, by the writer's clock (ms since the epoch by default). */
   at: number;
+  /**
+   * For an audio event (`input_audio_buffer.append`, `response.output_audio.delta` and Live's
+   * `session.*_audio.*`): size of the decoded audio in bytes, kept when the audio itself is not.
+   */
+  audioBytes?: number;
+  /**
+   * True when the log left the audio out: the event's `audio`/`delta` then holds a short
+   * placeholder, and a replay stands in silence of `audioBytes`.
+   */
+  audioOmitted?: true;
 }
 
 /** A client event the mock received. */
@@ -38,13 +56,8 @@ export interface ReceivedEntry<Event extends WireEvent = WireEvent> extends LogE
   valid: boolean;
   /** The `error.code` the server answered an invalid event with. */
   errorCode?: string;
-  /** Size of the frame in bytes. */
+  /** Size of the frame in bytes (a recorder, which does not see the frame, counts the event's JSON). */
   bytes: number;
-  /**
-   * For `input_audio_buffer.append`: size of the decoded audio in bytes. Unless the server keeps
-   * audio in its log, the event's `audio` field is replaced by a short placeholder.
-   */
-  audioBytes?: number;
 }
 
 /** A server event the mock sent. */
@@ -53,11 +66,17 @@ export interface SentEntry<Event extends WireEvent = WireEvent> extends LogEntry
   direction: 'sent';
   /** The event as sent. */
   event: Event;
-  /** For `response.output_audio.delta`: size of the audio in bytes (see {@link ReceivedEntry.audioBytes}). */
-  audioBytes?: number;
+  /**
+   * Whether the SDK's protocol knew the event's type (a recorder writes what the transport said;
+   * the mock leaves it out).
+   */
+  known?: boolean;
 }
 
-/** One entry of the log. */
+/**
+ * One event of the log. `direction` is always as the server sees it, whoever wrote the log:
+ * `received` is what the client sent, `sent` what the server sent.
+ */
 export type LogEntry = ReceivedEntry | SentEntry;
 
 /**
@@ -111,6 +130,17 @@ export interface EventLogOptions {
   maxEntries?: number;
   /** Timestamps and timeouts. @default the system clock */
   clock?: Clock;
+  /**
+   * How the logged connection carried audio (the header's `audio`): as events (WebSocket), or as
+   * media (WebRTC: no audio events in the log).
+   * @default 'events'
+   */
+  audio?: 'events' | 'media';
+  /**
+   * When the log started (ISO 8601; the header's `startedAt`).
+   * @default the clock's time when the log is created
+   */
+  startedAt?: string;
 }
 
 /** True when `actual` contains everything `expected` describes (objects partially, the rest exactly). */
@@ -152,7 +182,7 @@ interface Waiter {
 const DEFAULT_MAX_ENTRIES = 100_000;
 const DEFAULT_WAIT_TIMEOUT_MS = 5000;
 /** What replaces audio in an entry of a log that does not keep audio. */
-export const AUDIO_PLACEHOLDER = '(audio omitted from the log; set log.keepAudio to keep it)';
+export const AUDIO_PLACEHOLDER = '(audio omitted from the log; keepAudio: true keeps it)';
 
 /**
  * An append-only log of wire events with waiting. Used by {@link MockRealtimeServer}; usable on
@@ -169,7 +199,10 @@ export class EventLog {
   readonly #keepAudio: boolean;
   readonly #maxEntries: number;
   readonly #clock: Clock;
+  readonly #audio: 'events' | 'media';
+  readonly #startedAt: string;
   #entries: LogEntry[] = [];
+  #lifecycle: LifecycleEntry[] = [];
   #nextSeq = 0;
   readonly #waiters = new Set<Waiter>();
 
@@ -177,6 +210,41 @@ export class EventLog {
     this.#keepAudio = options.keepAudio ?? false;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#clock = options.clock ?? systemClock;
+    this.#audio = options.audio ?? 'events';
+    this.#startedAt = options.startedAt ?? isoTime(this.#clock.now());
+  }
+
+  /** The first line of the log's file: format, version, start, whether audio is kept, how audio travelled. */
+  get header(): LogHeader {
+    return { kind: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, startedAt: this.#startedAt, keepAudio: this.#keepAudio, audio: this.#audio };
+  }
+
+  /**
+   * The connections' lives (connect, open, close, error), oldest first, as a recorder saw them.
+   * The mock's log has none (`server.connections` says how each connection went).
+   */
+  get lifecycle(): readonly LifecycleEntry[] {
+    return this.#lifecycle;
+  }
+
+  /** Every line of the log in order: the events and the connections' lives between them. */
+  timeline(): LogLine[] {
+    const lines: LogLine[] = [];
+    let next = 0;
+    for (const entry of this.#entries) {
+      while (next < this.#lifecycle.length && this.#lifecycle[next]!.before <= entry.seq) lines.push(this.#lifecycle[next++]!);
+      lines.push(entry);
+    }
+    while (next < this.#lifecycle.length) lines.push(this.#lifecycle[next++]!);
+    return lines;
+  }
+
+  /**
+   * The log as a file in the one log format: the {@link EventLog.header} line, then one JSON
+   * line per entry of the {@link EventLog.timeline} (trailing newline). `toEventLog` reads it back.
+   */
+  toJsonl(): string {
+    return [this.header, ...this.timeline()].map((line) => `${JSON.stringify(line)}\n`).join('');
   }
 
   /** Every entry still kept, oldest first. */
@@ -206,33 +274,55 @@ export class EventLog {
     details: { valid: boolean; bytes: number; errorCode?: string },
   ): ReceivedEntry {
     const entry: ReceivedEntry = {
-      direction: 'received',
       seq: this.#nextSeq++,
-      connection,
       at: this.#clock.now(),
+      connection,
+      direction: 'received',
       event,
       valid: details.valid,
       bytes: details.bytes,
     };
     if (details.errorCode !== undefined) entry.errorCode = details.errorCode;
-    // Live (issue 14) streams input as `session.input_audio.append`.
-    if ((event.type === 'input_audio_buffer.append' || event.type === 'session.input_audio.append') && typeof event.audio === 'string') {
-      entry.audioBytes = base64ByteLength(event.audio);
-      if (!this.#keepAudio) entry.event = { ...event, audio: AUDIO_PLACEHOLDER };
-    }
+    this.#omitAudio(entry);
     this.#append(entry);
     return entry;
   }
 
-  /** Records a sent server event. */
-  recordSent(connection: number, event: WireEvent): SentEntry {
-    const entry: SentEntry = { direction: 'sent', seq: this.#nextSeq++, connection, at: this.#clock.now(), event };
-    if ((event.type === 'response.output_audio.delta' || event.type === 'session.output_audio.delta') && typeof event.delta === 'string') {
-      entry.audioBytes = base64ByteLength(event.delta);
-      if (!this.#keepAudio) entry.event = { ...event, delta: AUDIO_PLACEHOLDER };
-    }
+  /** Records a sent server event (`known`: what the SDK's protocol said of its type, when a recorder knows it). */
+  recordSent(connection: number, event: WireEvent, details: { known?: boolean } = {}): SentEntry {
+    const entry: SentEntry = { seq: this.#nextSeq++, at: this.#clock.now(), connection, direction: 'sent', event };
+    if (details.known !== undefined) entry.known = details.known;
+    this.#omitAudio(entry);
     this.#append(entry);
     return entry;
+  }
+
+  /**
+   * Records a moment of a connection's life (a recorder's `connect()`, open, close, or an error),
+   * placed before the next event.
+   */
+  recordLifecycle(connection: number, change: LifecycleChange): LifecycleEntry {
+    const entry = { before: this.#nextSeq, at: this.#clock.now(), connection, ...change } as LifecycleEntry;
+    this.#pushLifecycle(entry);
+    return entry;
+  }
+
+  /**
+   * Appends a line read from a saved log as it is (its `seq`, time and details), for readers of
+   * the format (`toEventLog`). Lines must come in order: an event's `seq` must not go back.
+   *
+   * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` when an event's `seq` is below the log's mark.
+   */
+  restore(line: LogLine): void {
+    if ('lifecycle' in line) {
+      this.#pushLifecycle({ ...line, before: this.#nextSeq });
+      return;
+    }
+    if (!Number.isInteger(line.seq) || line.seq < this.#nextSeq) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `EventLog.restore: seq ${line.seq} comes after seq ${this.#nextSeq - 1}; lines must be in order.`);
+    }
+    this.#nextSeq = line.seq + 1;
+    this.#append(line);
   }
 
   /** Entries matching `matcher` within `query`, oldest first. */
@@ -310,6 +400,7 @@ export class EventLog {
   /** Forgets every entry (sequence numbers keep counting). Pending waits keep waiting. */
   clear(): void {
     this.#entries = [];
+    this.#lifecycle = [];
   }
 
   /** Rejects every pending {@link EventLog.waitFor}; used when the server stops. */
@@ -326,6 +417,23 @@ export class EventLog {
       (query.direction === undefined || entry.direction === query.direction) &&
       (query.connection === undefined || entry.connection === query.connection) &&
       predicate(entry);
+  }
+
+  #omitAudio(entry: LogEntry): void {
+    const field = AUDIO_FIELDS[entry.event.type];
+    const audio = field === undefined ? undefined : entry.event[field];
+    if (typeof audio !== 'string' || field === undefined) return;
+    entry.audioBytes = base64ByteLength(audio);
+    if (this.#keepAudio) return;
+    entry.event = { ...entry.event, [field]: AUDIO_PLACEHOLDER };
+    entry.audioOmitted = true;
+  }
+
+  #pushLifecycle(entry: LifecycleEntry): void {
+    this.#lifecycle.push(entry);
+    if (this.#lifecycle.length > this.#maxEntries + Math.ceil(this.#maxEntries / 4)) {
+      this.#lifecycle = this.#lifecycle.slice(this.#lifecycle.length - this.#maxEntries);
+    }
   }
 
   #append(entry: LogEntry): void {
@@ -345,6 +453,14 @@ export class EventLog {
       if (matched && --waiter.remaining === 0) waiter.resolve(entry);
     }
   }
+}
+
+/** What {@link EventLog.recordLifecycle} records: a {@link LifecycleEntry} without its place and time. */
+export type LifecycleChange = LifecycleEntry extends infer Entry ? (Entry extends LifecycleEntry ? Omit<Entry, 'before' | 'at' | 'connection'> : never) : never;
+
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }
 
 function base64ByteLength(base64: string): number {

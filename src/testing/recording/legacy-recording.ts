@@ -1,13 +1,9 @@
 /**
- * The recording format: one JSON object per line (JSONL). {@link RecordingTransport} writes it,
- * {@link ReplayTransport} and {@link scenarioFromRecording} read it, so a session seen in
- * production becomes a test fixture.
- *
- * The first line is a {@link RecordingHeader}; every other line is a {@link RecordingEntry}: a
- * client event the app sent, a server event it received, or a connection's open, close or
- * error. Times are milliseconds since the recording started. Audio is left out unless asked
- * for: the event keeps an empty `audio`/`delta` and the entry says how many bytes it held, so
- * a replay can stand in silence of the same length.
+ * The recording lines of voxwire before the one log format (format version 1): a header line,
+ * then `{ kind, t, connection, ... }` lines written from the app's side (`client`: the app sent
+ * it, `server`: it received it; `t`: ms since the recording started). `RecordingTransport` wrote
+ * them; it now writes the one log format (`format.ts`). Files of this shape stay readable forever:
+ * `toEventLog` reads them, and `toRecording` still gives this shape to code that expects it.
  *
  * @example
  * ```jsonl
@@ -22,29 +18,16 @@
  */
 
 import { RealtimeError } from '../../base/errors';
-import type { WireEvent } from './event-log';
+import { RECORDING_FORMAT, RECORDING_VERSION } from './format';
+import type { LifecycleEntry, LogHeader } from './format';
+import type { EventLog, LogEntry, WireEvent } from './event-log';
 import { isRecord } from '../../base/is-record';
 
-/** The value of {@link RecordingHeader.format}. */
-export const RECORDING_FORMAT = 'voxwire-recording';
-/** The format version this SDK writes and reads. */
-export const RECORDING_VERSION = 1;
-
-/** The first line of a recording. */
-export interface RecordingHeader {
-  /** Always `'header'`. */
-  kind: 'header';
-  /** Always `'voxwire-recording'`. */
-  format: typeof RECORDING_FORMAT;
-  /** Format version (1). */
-  version: typeof RECORDING_VERSION;
-  /** When the recording started (ISO 8601). */
-  startedAt: string;
-  /** Whether audio payloads were kept. */
-  keepAudio: boolean;
-  /** How the recorded transport carried audio: as events (WebSocket) or as media (WebRTC). */
-  audio: 'events' | 'media';
-}
+/**
+ * The first line of a recording, as {@link Recording} holds it: the same as a log's header.
+ * @deprecated Use {@link LogHeader} (`log.header`).
+ */
+export type RecordingHeader = LogHeader;
 
 interface EntryBase {
   /** Milliseconds since the recording started. */
@@ -53,19 +36,28 @@ interface EntryBase {
   connection: number;
 }
 
-/** `connect()` was called. */
+/**
+ * `connect()` was called.
+ * @deprecated A line of the version 1 recording format; the one log format has {@link LogEntry} and {@link LifecycleEntry}.
+ */
 export interface RecordingConnectEntry extends EntryBase {
   /** What the line records: `'connect'`. */
   kind: 'connect';
 }
 
-/** The connection opened. */
+/**
+ * The connection opened.
+ * @deprecated A line of the version 1 recording format; the one log format has {@link LogEntry} and {@link LifecycleEntry}.
+ */
 export interface RecordingOpenEntry extends EntryBase {
   /** What the line records: `'open'`. */
   kind: 'open';
 }
 
-/** A client event the app sent. */
+/**
+ * A client event the app sent.
+ * @deprecated A line of the version 1 recording format; the one log format has {@link LogEntry} and {@link LifecycleEntry}.
+ */
 export interface RecordingClientEntry extends EntryBase {
   /** What the line records: `'client'`. */
   kind: 'client';
@@ -77,7 +69,10 @@ export interface RecordingClientEntry extends EntryBase {
   audioOmitted?: boolean;
 }
 
-/** A server event the app received. */
+/**
+ * A server event the app received.
+ * @deprecated A line of the version 1 recording format; the one log format has {@link LogEntry} and {@link LifecycleEntry}.
+ */
 export interface RecordingServerEntry extends EntryBase {
   /** What the line records: `'server'`. */
   kind: 'server';
@@ -91,7 +86,10 @@ export interface RecordingServerEntry extends EntryBase {
   audioOmitted?: boolean;
 }
 
-/** The connection closed. */
+/**
+ * The connection closed.
+ * @deprecated A line of the version 1 recording format; the one log format has {@link LogEntry} and {@link LifecycleEntry}.
+ */
 export interface RecordingCloseEntry extends EntryBase {
   /** What the line records: `'close'`. */
   kind: 'close';
@@ -103,7 +101,10 @@ export interface RecordingCloseEntry extends EntryBase {
   initiatedLocally: boolean;
 }
 
-/** The transport reported an error (a malformed frame, a socket error), or `connect()` failed. */
+/**
+ * The transport reported an error (a malformed frame, a socket error), or `connect()` failed.
+ * @deprecated A line of the version 1 recording format; the one log format has {@link LogEntry} and {@link LifecycleEntry}.
+ */
 export interface RecordingErrorEntry extends EntryBase {
   /** What the line records: `'error'`. */
   kind: 'error';
@@ -115,7 +116,10 @@ export interface RecordingErrorEntry extends EntryBase {
   connectFailed?: boolean;
 }
 
-/** One line of a recording after the header. */
+/**
+ * One line of a version 1 recording after the header.
+ * @deprecated Read logs with `toEventLog`: its entries ({@link LogEntry}, {@link LifecycleEntry}) are the one log format.
+ */
 export type RecordingEntry =
   | RecordingConnectEntry
   | RecordingOpenEntry
@@ -124,7 +128,10 @@ export type RecordingEntry =
   | RecordingCloseEntry
   | RecordingErrorEntry;
 
-/** A parsed recording. */
+/**
+ * A recording in the version 1 shape (`toRecording` gives one from any log).
+ * @deprecated Use an {@link EventLog} (`toEventLog(source)`, `recorder.log`): the one log format.
+ */
 export interface Recording {
   /** The first line. */
   header: RecordingHeader;
@@ -133,12 +140,6 @@ export interface Recording {
 }
 
 const ENTRY_KINDS = new Set(['connect', 'open', 'client', 'server', 'close', 'error']);
-
-/** The client and server event fields that carry base64 audio. */
-export const AUDIO_FIELDS: Readonly<Record<string, 'audio' | 'delta'>> = {
-  'input_audio_buffer.append': 'audio',
-  'response.output_audio.delta': 'delta',
-};
 
 function invalid(line: number, message: string): RealtimeError {
   return new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `recording line ${line}: ${message}`);
@@ -165,17 +166,11 @@ function checkEntry(value: Record<string, unknown>, line: number): RecordingEntr
 }
 
 /**
- * Parses a recording (the JSONL text, or already-split lines). Blank lines are skipped.
+ * Parses the lines of a version 1 recording (the header first; blank lines skipped).
  *
  * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` naming the first bad line.
- *
- * @example
- * ```ts
- * const recording = parseRecording(await readFile('bug-1234.jsonl', 'utf8'));
- * recording.entries.filter((entry) => entry.kind === 'server').length;
- * ```
  */
-export function parseRecording(jsonl: string | readonly string[]): Recording {
+export function parseRecordingV1(jsonl: string | readonly string[]): Recording {
   if (typeof jsonl !== 'string' && !Array.isArray(jsonl)) {
     throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `parseRecording: expected the JSONL text or an array of lines, got ${typeof jsonl}.`);
   }
@@ -196,8 +191,8 @@ export function parseRecording(jsonl: string | readonly string[]): Recording {
       if (value.kind !== 'header' || value.format !== RECORDING_FORMAT) {
         throw invalid(line, `a recording starts with a header line {"kind":"header","format":"${RECORDING_FORMAT}",...}; is this a voxwire recording?`);
       }
-      if (value.version !== RECORDING_VERSION) {
-        throw invalid(line, `format version ${JSON.stringify(value.version)} is not supported; this SDK reads version ${RECORDING_VERSION}.`);
+      if (value.version !== 1) {
+        throw invalid(line, `format version ${JSON.stringify(value.version)} is not supported; this SDK reads versions 1 and ${RECORDING_VERSION}.`);
       }
       header = {
         kind: 'header',
@@ -215,9 +210,4 @@ export function parseRecording(jsonl: string | readonly string[]): Recording {
     throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'parseRecording: the recording is empty (no header line).');
   }
   return { header, entries };
-}
-
-/** Serialises a recording back to JSONL (one line per entry, header first, trailing newline). */
-export function stringifyRecording(recording: Recording): string {
-  return [recording.header, ...recording.entries].map((line) => `${JSON.stringify(line)}\n`).join('');
 }

@@ -1,9 +1,9 @@
 /**
  * `RecordingTransport`: wraps any {@link Transport} and writes down everything that crosses it,
- * both ways, in the JSONL recording format (see `recording.ts`). Put it between the client and
- * its transport in production (behind a flag) or in a manual test, and a session that went
- * wrong becomes a file that {@link ReplayTransport} or {@link scenarioFromRecording} plays
- * back.
+ * both ways, in voxwire's one log format (an {@link EventLog}, saved as JSONL: see `format.ts`),
+ * the same the mock server writes. Put it between the client and its transport in production
+ * (behind a flag) or in a manual test, and a session that went wrong becomes a file that
+ * {@link ReplayTransport} or {@link scenarioFromRecording} plays back and the assertions read.
  */
 
 import { EventEmitter } from '../../base/emitter';
@@ -13,9 +13,11 @@ import { RealtimeError } from '../../base/errors';
 import type { ClientEventInput } from '../../events/client-events';
 import type { ServerEvent, UnknownServerEvent } from '../../events/server-events';
 import type { Transport, TransportCapabilities, TransportCloseInfo, TransportConnectOptions, TransportEvents } from '../../transport/transport';
-import type { WireEvent } from './event-log';
-import { AUDIO_FIELDS, RECORDING_FORMAT, RECORDING_VERSION, stringifyRecording } from './format';
-import type { Recording, RecordingEntry, RecordingHeader } from './format';
+import { EventLog } from './event-log';
+import type { LogEntry, WireEvent } from './event-log';
+import type { LifecycleEntry } from './format';
+import type { Recording } from './legacy-recording';
+import { toRecording } from './read-log';
 
 /** Options of {@link RecordingTransport}. */
 export interface RecordingTransportOptions {
@@ -34,24 +36,20 @@ export interface RecordingTransportOptions {
    */
   onLine?: (line: string) => void;
   /**
-   * Keep the entries in memory for {@link RecordingTransport.recording} and
+   * Keep the entries in memory for {@link RecordingTransport.log} and
    * {@link RecordingTransport.toJsonl}. Turn off when streaming a long session to `onLine`.
    * @default true
    */
   keepInMemory?: boolean;
   /**
    * Replace values before they are written, e.g. to strip personal data from transcripts. Gets
-   * each event (a copy) and returns the event to record.
+   * each event (a copy, audio included) and returns the event to record; audio is then left out
+   * unless `keepAudio`.
    * @default undefined (events are recorded as they are)
    */
   redact?: (event: WireEvent, direction: 'client' | 'server') => WireEvent;
   /** Timestamps. @default systemClock */
   clock?: Clock;
-}
-
-function base64Bytes(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return Math.max(0, Math.floor((base64.length * 3) / 4) - padding);
 }
 
 /** A deep copy that is plain JSON (what the line will hold), so later mutation cannot change it. */
@@ -60,9 +58,11 @@ function toWire(event: unknown): WireEvent {
 }
 
 /**
- * A transport that records every event both ways to JSONL while passing everything through
- * unchanged. It has the wrapped transport's capabilities; reconnects are recorded as further
- * connections of the same recording.
+ * A transport that records every event both ways in the one log format while passing everything
+ * through unchanged: events as {@link LogEntry} lines (`direction` as the server sees it:
+ * `received` is what the app sent), each `connect()`, open, close and error as a
+ * {@link LifecycleEntry}. It has the wrapped transport's capabilities; reconnects are recorded as
+ * further connections of the same log.
  *
  * @example
  * ```ts
@@ -81,11 +81,12 @@ function toWire(event: unknown): WireEvent {
 export class RecordingTransport extends EventEmitter<TransportEvents> implements Transport {
   /** The transport being recorded. */
   readonly inner: Transport;
+  /**
+   * What was recorded, in the one log format (the assertions take it, or the transport itself, as
+   * they take a mock server). Only the last entries when `keepInMemory` is false.
+   */
+  readonly log: EventLog;
   readonly #options: RecordingTransportOptions;
-  readonly #clock: Clock;
-  readonly #startedAt: number;
-  readonly #header: RecordingHeader;
-  readonly #entries: RecordingEntry[] = [];
   #connection = -1;
 
   /**
@@ -99,25 +100,23 @@ export class RecordingTransport extends EventEmitter<TransportEvents> implements
     }
     this.inner = inner;
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
-    this.#startedAt = this.#clock.now();
-    this.#header = {
-      kind: 'header',
-      format: RECORDING_FORMAT,
-      version: RECORDING_VERSION,
-      startedAt: new Date().toISOString(),
+    const clock: Clock = options.clock ?? systemClock;
+    this.log = new EventLog({
+      clock,
       keepAudio: options.keepAudio ?? false,
       audio: inner.capabilities.audio,
-    };
-    options.onLine?.(`${JSON.stringify(this.#header)}\n`);
+      // Without keepInMemory the log holds only the newest entry or two: the lines go to onLine.
+      ...(options.keepInMemory ?? true ? { maxEntries: Number.MAX_SAFE_INTEGER } : { maxEntries: 1 }),
+    });
+    options.onLine?.(`${JSON.stringify(this.log.header)}\n`);
     inner.on('open', () => {
-      this.#record({ kind: 'open', t: this.#now(), connection: this.#connection });
+      this.#write(this.log.recordLifecycle(this.#connection, { lifecycle: 'open' }));
       this.emit('open');
     });
     inner.on('event', (event, known) => this.#onEvent(event, known));
     inner.on('close', (info) => this.#onClose(info));
     inner.on('error', (error) => {
-      this.#record({ kind: 'error', t: this.#now(), connection: this.#connection, code: error.code, message: error.message });
+      this.#write(this.log.recordLifecycle(this.#connection, { lifecycle: 'error', code: error.code, message: error.message }));
       this.emit('error', error);
     });
   }
@@ -132,25 +131,28 @@ export class RecordingTransport extends EventEmitter<TransportEvents> implements
     return this.inner.isOpen;
   }
 
-  /** The recording so far (empty entries when `keepInMemory` is false). */
+  /**
+   * The recording so far in the version 1 `Recording` shape (only the newest entries when `keepInMemory` is false).
+   * @deprecated Read {@link RecordingTransport.log}, the one log format (or pass the transport to the assertions).
+   */
   get recording(): Recording {
-    return { header: { ...this.#header }, entries: [...this.#entries] };
+    return toRecording(this.log);
   }
 
-  /** The recording so far as JSONL text (header line first). */
+  /** The recording so far as a file in the one log format (header line first): `log.toJsonl()`. */
   toJsonl(): string {
-    return stringifyRecording(this.recording);
+    return this.log.toJsonl();
   }
 
   /** Opens the next connection of the wrapped transport; a failure is recorded, then rethrown. */
   async connect(options?: TransportConnectOptions): Promise<void> {
     this.#connection += 1;
-    this.#record({ kind: 'connect', t: this.#now(), connection: this.#connection });
+    this.#write(this.log.recordLifecycle(this.#connection, { lifecycle: 'connect' }));
     try {
       await this.inner.connect(options);
     } catch (error) {
       const failure = error instanceof RealtimeError ? error : new RealtimeError('VOXWIRE_CONNECTION_FAILED', String(error), { cause: error });
-      this.#record({ kind: 'error', t: this.#now(), connection: this.#connection, code: failure.code, message: failure.message, connectFailed: true });
+      this.#write(this.log.recordLifecycle(this.#connection, { lifecycle: 'error', code: failure.code, message: failure.message, connectFailed: true }));
       throw error;
     }
   }
@@ -158,7 +160,8 @@ export class RecordingTransport extends EventEmitter<TransportEvents> implements
   /** Sends through the wrapped transport; only events that were sent are recorded. */
   send(event: ClientEventInput): void {
     this.inner.send(event);
-    this.#record({ kind: 'client', t: this.#now(), connection: this.#connection, ...this.#payload(event, 'client') });
+    const wire = this.#redacted(event, 'client');
+    this.#write(this.log.recordReceived(this.#connection, wire, { valid: true, bytes: JSON.stringify(wire).length }));
   }
 
   /** Closes the wrapped transport. */
@@ -167,37 +170,21 @@ export class RecordingTransport extends EventEmitter<TransportEvents> implements
   }
 
   #onEvent(event: ServerEvent | UnknownServerEvent, known: boolean): void {
-    this.#record({ kind: 'server', t: this.#now(), connection: this.#connection, known, ...this.#payload(event, 'server') });
+    this.#write(this.log.recordSent(this.#connection, this.#redacted(event, 'server'), { known }));
     this.emit('event', event, known);
   }
 
   #onClose(info: TransportCloseInfo): void {
-    this.#record({ kind: 'close', t: this.#now(), connection: this.#connection, code: info.code, reason: info.reason, initiatedLocally: info.initiatedLocally });
+    this.#write(this.log.recordLifecycle(this.#connection, { lifecycle: 'close', code: info.code, reason: info.reason, initiatedLocally: info.initiatedLocally }));
     this.emit('close', info);
   }
 
-  #payload(event: unknown, direction: 'client' | 'server'): { event: WireEvent; audioBytes?: number; audioOmitted?: boolean } {
-    let wire = toWire(event);
-    const field = AUDIO_FIELDS[wire.type];
-    const audio = field === undefined ? undefined : wire[field];
-    const out: { event: WireEvent; audioBytes?: number; audioOmitted?: boolean } = { event: wire };
-    if (typeof audio === 'string' && field !== undefined) {
-      out.audioBytes = base64Bytes(audio);
-      if (!this.#header.keepAudio) {
-        wire = { ...wire, [field]: '' };
-        out.audioOmitted = true;
-      }
-    }
-    out.event = this.#options.redact ? this.#options.redact(wire, direction) : wire;
-    return out;
+  #redacted(event: unknown, direction: 'client' | 'server'): WireEvent {
+    const wire = toWire(event);
+    return this.#options.redact ? this.#options.redact(wire, direction) : wire;
   }
 
-  #record(entry: RecordingEntry): void {
-    if (this.#options.keepInMemory ?? true) this.#entries.push(entry);
-    this.#options.onLine?.(`${JSON.stringify(entry)}\n`);
-  }
-
-  #now(): number {
-    return Math.max(0, this.#clock.now() - this.#startedAt);
+  #write(line: LogEntry | LifecycleEntry): void {
+    this.#options.onLine?.(`${JSON.stringify(line)}\n`);
   }
 }

@@ -1,5 +1,7 @@
 /**
- * `ReplayTransport`: plays a recorded session back to an app, with no server at all. The app's
+ * `ReplayTransport`: plays a recorded session back to an app, with no server at all. It reads the
+ * one log format (any log `toEventLog` reads: a recorder's file, a mock server's log, fixture
+ * lines, an older recording). The app's
  * client connects to it as to any transport; it sends the recorded server events in order, and
  * where the recording shows the app sending something it waits until the app sends an event of
  * that type, so the replay keeps step with the app's own timing. Drops and closes happen where
@@ -16,11 +18,12 @@ import type { RealtimeErrorCode } from '../../base/errors';
 import { parseServerEvent, serializeClientEvent } from '../../events/realtime-codec';
 import type { ClientEventInput } from '../../events/client-events';
 import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from '../../transport/transport';
-import type { WireEvent } from './event-log';
+import type { EventLog, SentEntry, WireEvent } from './event-log';
 import { AUDIO_FIELDS } from './format';
-import { toRecording } from './read-log';
+import type { LogLine } from './format';
+import { toEventLog, toRecording } from './read-log';
 import type { RecordingSource } from './read-log';
-import type { Recording, RecordingEntry, RecordingServerEntry } from './format';
+import type { Recording } from './legacy-recording';
 
 /** Options of {@link ReplayTransport}. */
 export interface ReplayTransportOptions {
@@ -80,9 +83,9 @@ function recordedGapMs(pace: ReplayTransportOptions['pace'], gap: number): numbe
 }
 
 /** An event with its omitted audio replaced by silence of the recorded length. */
-function withAudio(entry: RecordingServerEntry): WireEvent {
+function withAudio(entry: SentEntry): WireEvent {
   const field = AUDIO_FIELDS[entry.event.type];
-  if (field === undefined || !entry.audioOmitted) return entry.event;
+  if (field === undefined || entry.audioOmitted !== true) return entry.event;
   const samples = new Int16Array(Math.floor((entry.audioBytes ?? 0) / 2));
   return { ...entry.event, [field]: pcm16ToBase64(samples) };
 }
@@ -103,40 +106,49 @@ function withAudio(entry: RecordingServerEntry): WireEvent {
  * ```
  */
 export class ReplayTransport extends EventEmitter<TransportEvents> implements Transport {
-  /** The recording being played. */
-  readonly recording: Recording;
+  /** The log being played, in the one log format. */
+  readonly log: EventLog;
   /** What the app sent, in order, across connections. */
   readonly received: ReplayReceivedInfo[] = [];
   readonly capabilities: TransportCapabilities;
   readonly #options: ReplayTransportOptions;
   readonly #clock: Clock;
   /** The recorded connections, by index. */
-  readonly #connections: Map<number, RecordingEntry[]>;
+  readonly #connections: Map<number, LogLine[]>;
   #nextConnection = 0;
   #current: ReplayConnection | undefined;
 
   /**
-   * @param recording - The recording (its JSONL text, its lines, or parsed), or any other log of
-   *   wire events `toRecording` reads (a mock server's log, fixture lines): the server's side is replayed.
+   * @param recording - Any log of wire events `toEventLog` reads: a recorder's file (its JSONL
+   *   text or lines) or `log`, a mock server's log, fixture lines, an older recording. The
+   *   server's side is replayed.
    * @param options - See {@link ReplayTransportOptions}.
-   * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed recording or options.
+   * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed log or options.
    */
   constructor(recording: RecordingSource, options: ReplayTransportOptions = {}) {
     super();
-    this.recording = toRecording(recording);
+    this.log = toEventLog(recording);
     const pace = options.pace ?? 'instant';
     if (pace !== 'instant' && pace !== 'recorded' && !(typeof pace === 'number' && Number.isFinite(pace) && pace > 0)) {
       throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `ReplayTransport: pace must be 'instant', 'recorded' or a speed-up factor > 0, got ${JSON.stringify(pace)}.`);
     }
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.capabilities = { audio: this.recording.header.audio };
+    this.capabilities = { audio: this.log.header.audio };
     this.#connections = new Map();
-    for (const entry of this.recording.entries) {
-      const list = this.#connections.get(entry.connection) ?? [];
-      list.push(entry);
-      this.#connections.set(entry.connection, list);
+    for (const line of this.log.timeline()) {
+      const list = this.#connections.get(line.connection) ?? [];
+      list.push(line);
+      this.#connections.set(line.connection, list);
     }
+  }
+
+  /**
+   * The log in the version 1 `Recording` shape.
+   * @deprecated Read {@link ReplayTransport.log}, the one log format.
+   */
+  get recording(): Recording {
+    return toRecording(this.log);
   }
 
   /** True while a replayed connection is open. */
@@ -167,12 +179,14 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
       );
     }
     this.#nextConnection += 1;
-    const opened = entries.findIndex((entry) => entry.kind === 'open');
-    if (opened === OPEN_CONNECTION_MISSING) {
-      const failure = entries.find((entry) => entry.kind === 'error');
+    // A log without lifecycle lines (a mock's, fixture lines) opened where its first event is.
+    const hasLifecycle = entries.some((entry) => 'lifecycle' in entry);
+    const opened = hasLifecycle ? entries.findIndex((entry) => 'lifecycle' in entry && entry.lifecycle === 'open') : -1;
+    if (hasLifecycle && opened === OPEN_CONNECTION_MISSING) {
+      const failure = entries.find((entry) => 'lifecycle' in entry && entry.lifecycle === 'error');
       throw new RealtimeError(
-        failure?.kind === 'error' ? errorCode(failure.code, 'VOXWIRE_CONNECTION_FAILED') : 'VOXWIRE_CONNECTION_FAILED',
-        failure?.kind === 'error' ? `${failure.message} (replayed)` : `Recorded connection ${index} never opened (replayed).`,
+        failure && 'lifecycle' in failure && failure.lifecycle === 'error' ? errorCode(failure.code, 'VOXWIRE_CONNECTION_FAILED') : 'VOXWIRE_CONNECTION_FAILED',
+        failure && 'lifecycle' in failure && failure.lifecycle === 'error' ? `${failure.message} (replayed)` : `Recorded connection ${index} never opened (replayed).`,
       );
     }
     const current: ReplayConnection = { connection: index, sent: new Map(), stop: new AbortController(), wake: undefined };
@@ -210,29 +224,29 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
     this.#clock.setTimeout(() => this.emit('close', info), 0);
   }
 
-  async #play(current: ReplayConnection, entries: RecordingEntry[]): Promise<void> {
+  async #play(current: ReplayConnection, entries: LogLine[]): Promise<void> {
     const followClient = this.#options.followClient ?? true;
     const expected = new Map<string, number>();
-    let previousT = entries[0]?.t ?? 0;
+    let previousAt = entries[0]?.at ?? 0;
     for (const entry of entries) {
       if (current.stop.signal.aborted) return;
-      const gap = Math.max(0, entry.t - previousT);
-      previousT = entry.t;
-      switch (entry.kind) {
-        case 'client': {
+      const gap = Math.max(0, entry.at - previousAt);
+      previousAt = entry.at;
+      if (!('lifecycle' in entry)) {
+        if (entry.direction === 'received') {
           const count = (expected.get(entry.event.type) ?? 0) + 1;
           expected.set(entry.event.type, count);
-          if (followClient && entry.event.type !== 'input_audio_buffer.append') await this.#awaitClient(current, entry.event.type, count);
-          break;
+          if (followClient && AUDIO_FIELDS[entry.event.type] === undefined) await this.#awaitClient(current, entry.event.type, count);
+          continue;
         }
-        case 'server': {
-          await this.#wait(current, recordedGapMs(this.#options.pace, gap));
-          if (current.stop.signal.aborted) return;
-          const result = parseServerEvent(JSON.stringify(withAudio(entry)));
-          if (result.ok) this.emit('event', result.event, result.known);
-          else this.emit('error', result.error);
-          break;
-        }
+        await this.#wait(current, recordedGapMs(this.#options.pace, gap));
+        if (current.stop.signal.aborted) return;
+        const result = parseServerEvent(JSON.stringify(withAudio(entry)));
+        if (result.ok) this.emit('event', result.event, result.known);
+        else this.emit('error', result.error);
+        continue;
+      }
+      switch (entry.lifecycle) {
         case 'error':
           if (!entry.connectFailed) this.emit('error', new RealtimeError(errorCode(entry.code, 'VOXWIRE_CONNECTION_FAILED'), `${entry.message} (replayed)`));
           break;

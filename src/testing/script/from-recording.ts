@@ -1,5 +1,6 @@
 /**
- * `scenarioFromRecording`: turns a recorded session into a {@link Scenario} for the mock
+ * `scenarioFromRecording`: turns a recorded session (any log in the one log format, or an older
+ * shape `toEventLog` reads) into a {@link Scenario}, the one scenario format, for the mock
  * server. Where {@link ReplayTransport} plays the recorded server events verbatim, a scenario
  * makes the mock *behave* like the recorded server: the same replies, tool calls, errors, drops
  * and expiry, produced by the mock's own protocol state machine, so the app under test may do
@@ -9,8 +10,7 @@
 import { base64ToPcm16, decodeBase64 } from '../../codec/base64';
 import { decodeAlaw, decodeMulaw } from '../../codec/g711';
 import type { WireEvent } from '../recording/event-log';
-import type { RecordingEntry } from '../recording/format';
-import { toRecording } from '../recording/read-log';
+import { toEventLog } from '../recording/read-log';
 import type { RecordingSource } from '../recording/read-log';
 import { defineScenario, isUsableCloseCode } from './scenario';
 import type { Scenario, ScenarioDrop, ScenarioFunctionCall, ScenarioTurn, ScenarioUsage } from './scenario';
@@ -119,8 +119,8 @@ function responseIdOf(event: WireEvent): string | undefined {
  * server events the mock produces by itself (rate limits, VAD events, errors about the app's own
  * mistakes, which the mock raises again if the app repeats them).
  *
- * @param recording - The recording (its JSONL text, its lines, or parsed), or any other log of
- *   wire events `toRecording` reads: a mock server or its `EventLog`, fixture lines or their text.
+ * @param recording - Any log of wire events `toEventLog` reads: a recorder's file (its JSONL text
+ *   or lines) or `log`, a mock server or its `EventLog`, fixture lines, an older recording.
  * @param options - See {@link ScenarioFromRecordingOptions}.
  * @throws {RealtimeError} `VOXWIRE_INVALID_ARGUMENT` for a malformed recording.
  *
@@ -131,7 +131,7 @@ function responseIdOf(event: WireEvent): string | undefined {
  * ```
  */
 export function scenarioFromRecording(recording: RecordingSource, options: ScenarioFromRecordingOptions = {}): Scenario {
-  const parsed = toRecording(recording);
+  const log = toEventLog(recording);
   const chunkMs = options.outputChunkMs ?? 50;
   const turns: ScenarioTurn[] = [];
   const transcriptions = new Map<string, string>();
@@ -155,18 +155,20 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
     if (!isDelta) builder.lastStructural = { type, count: seen };
   };
 
-  for (const entry of parsed.entries as RecordingEntry[]) {
+  for (const entry of log.timeline()) {
     const state = stateOf(entry.connection);
-    if (entry.kind === 'open') {
-      state.openedAt = entry.t;
+    // A log without lifecycle lines (a mock's, fixture lines): the connection opened where it first speaks.
+    state.openedAt ??= 'lifecycle' in entry ? undefined : entry.at;
+    if ('lifecycle' in entry && entry.lifecycle === 'open') {
+      state.openedAt = entry.at;
       continue;
     }
-    if (entry.kind === 'client') {
+    if (!('lifecycle' in entry) && entry.direction === 'received') {
       const eventId = entry.event.event_id;
       if (entry.event.type === 'response.create' && typeof eventId === 'string') state.pendingCreates.add(eventId);
       continue;
     }
-    if (entry.kind === 'close') {
+    if ('lifecycle' in entry && entry.lifecycle === 'close') {
       const active = state.active;
       if (active && !entry.initiatedLocally) {
         const drop: ScenarioDrop = active.lastWasAudio
@@ -181,7 +183,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
       state.active = undefined;
       continue;
     }
-    if (entry.kind !== 'server') continue;
+    if ('lifecycle' in entry) continue;
 
     const event = entry.event;
     switch (event.type) {
@@ -200,7 +202,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
       case 'error': {
         const error = isRecord(event.error) ? event.error : {};
         if (error.code === 'session_expired' && state.openedAt !== undefined) {
-          const after = Math.round(entry.t - state.openedAt);
+          const after = Math.round(entry.at - state.openedAt);
           expireAfterMs = expireAfterMs === undefined ? after : Math.min(expireAfterMs, after);
           continue;
         }
@@ -310,7 +312,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
     if (heard !== undefined) builder.turn.user = heard;
   }
 
-  const scenario: Scenario = { name: options.name ?? `recording of ${parsed.header.startedAt || 'a session'}`, turns };
+  const scenario: Scenario = { name: options.name ?? `recording of ${log.header.startedAt || 'a session'}`, turns };
   if (expireAfterMs !== undefined) scenario.expireAfterMs = expireAfterMs;
   return defineScenario(scenario);
 }

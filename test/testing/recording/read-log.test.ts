@@ -1,22 +1,22 @@
 /**
- * One log format for assertions: a fixture file ({dir, event} lines), a recording
- * (voxwire-recording JSONL, {t, kind} from the app's side) and the mock's EventLog are all read
- * into an EventLog, so expectEvent / expectNoEvent / eventTypes / waitFor take any of them.
- * The other way, converted at the edge (issue 19, "What was seen 3"), toRecording turns any of
- * them into a recording, so what replays one (scenarioFromRecording, ReplayTransport) takes them
- * all too.
+ * One log format (issue 19, "What was seen 3"): the EventLog entry, saved one per line after a
+ * version 2 header, written by the mock's log, the recorder and fixture files, and read by the
+ * assertions, ReplayTransport and scenarioFromRecording. The older shapes stay readable: a
+ * version 1 recording ({t, kind} lines from the app's side) and fixture lines ({dir, event}) are
+ * converted on read, nothing dropped; toRecording still gives the version 1 shape (deprecated).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectEvent, expectNoEvent, eventTypes, waitFor } from '../../../src/testing/assert/expect';
-import { EventLog } from '../../../src/testing/recording/event-log';
-import { RECORDING_FORMAT, RECORDING_VERSION, stringifyRecording } from '../../../src/testing/recording/format';
-import type { Recording } from '../../../src/testing/recording/format';
-import { toEventLog, toRecording } from '../../../src/testing/recording/read-log';
+import { AUDIO_PLACEHOLDER, EventLog } from '../../../src/testing/recording/event-log';
+import { RECORDING_FORMAT, RECORDING_VERSION } from '../../../src/testing/recording/format';
+import type { Recording } from '../../../src/testing/recording/legacy-recording';
+import { stringifyRecording, toEventLog, toRecording } from '../../../src/testing/recording/read-log';
 import { ReplayTransport } from '../../../src/testing/recording/replay';
 import { scenarioFromRecording } from '../../../src/testing/script/from-recording';
 import type { ServerEvent } from '../../../src/events/server-events';
 import type { WireLogLine } from '../../../src/testing/recording/read-log';
+import type { LogLine } from '../../../src/testing/recording/format';
 import { thrown } from '../../helpers/index';
 
 const textTurn = readFileSync(new URL('../../../fixtures/events/text-turn.jsonl', import.meta.url), 'utf8');
@@ -58,16 +58,32 @@ describe('toEventLog: every log of wire events read into one format', () => {
     expect(fromText.entries.map((entry) => entry.event)).toEqual(textTurnLines.map((line) => line.event));
   });
 
-  it('reads a recording (object or JSONL): events only, with their connection and time', () => {
+  it('reads a version 1 recording (object or JSONL): its events with their connection and time, its connect/open/close lines as the lifecycle', () => {
     const startedAt = Date.parse('2026-12-06T20:00:00.000Z');
-    for (const log of [toEventLog(recording), toEventLog(stringifyRecording(recording))]) {
+    const version1 = [{ ...recording.header, version: 1 }, ...recording.entries].map((line) => JSON.stringify(line)).join('\n');
+    for (const log of [toEventLog(recording), toEventLog(version1), toEventLog(stringifyRecording(recording))]) {
       expect(log.entries.map(({ seq, direction, connection, at, event }) => ({ seq, direction, connection, at, type: event.type }))).toEqual([
         { seq: 0, direction: 'sent', connection: 0, at: startedAt + 15, type: 'session.created' },
         { seq: 1, direction: 'received', connection: 0, at: startedAt + 20, type: 'response.create' },
         { seq: 2, direction: 'sent', connection: 0, at: startedAt + 31, type: 'response.done' },
         { seq: 3, direction: 'sent', connection: 1, at: startedAt + 60, type: 'session.created' },
       ]);
+      expect(log.lifecycle).toEqual([
+        { before: 0, at: startedAt, connection: 0, lifecycle: 'connect' },
+        { before: 0, at: startedAt + 12, connection: 0, lifecycle: 'open' },
+        { before: 3, at: startedAt + 40, connection: 0, lifecycle: 'close', code: 1006, reason: '', initiatedLocally: false },
+        { before: 3, at: startedAt + 41, connection: 1, lifecycle: 'connect' },
+      ]);
+      expect(log.sent.every((entry) => entry.known === true)).toBe(true);
+      expect(log.header).toEqual({ kind: 'header', format: RECORDING_FORMAT, version: 2, startedAt: '2026-12-06T20:00:00.000Z', keepAudio: false, audio: 'events' });
     }
+  });
+
+  it('a fixture file converted to the one format reads the same: same entries, same scenario', () => {
+    const converted = toEventLog(functionCallTurn).toJsonl();
+    expect(JSON.parse(converted.split('\n')[0]!)).toMatchObject({ format: RECORDING_FORMAT, version: 2, startedAt: '' });
+    expect(toEventLog(converted).entries).toEqual(toEventLog(functionCallTurn).entries);
+    expect(scenarioFromRecording(converted)).toEqual(scenarioFromRecording(functionCallTurn));
   });
 
   it('returns an EventLog, or the one a server holds, as it is', () => {
@@ -79,7 +95,7 @@ describe('toEventLog: every log of wire events read into one format', () => {
   it('refuses text that is neither, naming both shapes', () => {
     const error = thrown(() => toEventLog('{"hello":1}\n'), 'VOXWIRE_INVALID_ARGUMENT');
     expect(error.message).toBe(
-      'toEventLog: the text is neither a voxwire recording (a "voxwire-recording" header line) nor fixture lines ({"dir":...,"event":...}).',
+      'toEventLog: the text is neither a voxwire log (a "voxwire-recording" header line, or lines {"direction":...,"event":...}) nor fixture lines ({"dir":...,"event":...}).',
     );
     expect(thrown(() => toEventLog([{ dir: 'up', event: { type: 'x' } } as never]), 'VOXWIRE_INVALID_ARGUMENT').message).toBe(
       'toEventLog: line 1 is not {"dir":"client"|"server","event":{"type":...}}.',
@@ -172,5 +188,104 @@ describe('what replays a recording takes any log', () => {
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(serverTypes.length);
     expect(received).toEqual(serverTypes);
     replay.close();
+  });
+});
+
+describe('the one log format: written by EventLog.toJsonl, read by toEventLog', () => {
+  function mockLike(): EventLog {
+    let now = 1_764_000_000_000;
+    const log = new EventLog({ clock: { now: () => now++, setTimeout: () => 0, clearTimeout: () => undefined } });
+    log.recordReceived(0, { type: 'session.update', session: { type: 'realtime' } }, { valid: true, bytes: 48 });
+    log.recordSent(0, { type: 'session.updated', event_id: 'event_1', session: { id: 'sess_1' } });
+    log.recordReceived(0, { type: 'input_audio_buffer.append', audio: 'AAAAAA==' }, { valid: true, bytes: 60 });
+    log.recordReceived(0, { type: 'response.create', bogus: 1 }, { valid: false, bytes: 40, errorCode: 'unknown_parameter' });
+    log.recordSent(1, { type: 'vendor.custom', event_id: 'event_2', extra: { nested: [1, 2] } }, { known: false });
+    return log;
+  }
+
+  it('writes a header line, then one line per entry in order, and reads it back as it was (text identity)', () => {
+    const log = mockLike();
+    const text = log.toJsonl();
+    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toEqual({ kind: 'header', format: 'voxwire-recording', version: 2, startedAt: new Date(1_764_000_000_000).toISOString(), keepAudio: false, audio: 'events' });
+    expect(lines.slice(1)).toEqual(JSON.parse(JSON.stringify(log.entries)));
+    expect(lines[3]).toEqual({
+      seq: 2,
+      at: 1_764_000_000_003,
+      connection: 0,
+      direction: 'received',
+      event: { type: 'input_audio_buffer.append', audio: AUDIO_PLACEHOLDER },
+      valid: true,
+      bytes: 60,
+      audioBytes: 4,
+      audioOmitted: true,
+    });
+    const read = toEventLog(text);
+    expect(read.entries).toEqual(log.entries);
+    expect(read.header).toEqual(log.header);
+    expect(read.mark()).toBe(log.mark());
+    expect(read.toJsonl()).toBe(text);
+    expect(toEventLog(text.split('\n')).toJsonl()).toBe(text);
+  });
+
+  it('keeps the lifecycle between the events, in order', () => {
+    const log = new EventLog();
+    log.recordLifecycle(0, { lifecycle: 'connect' });
+    log.recordLifecycle(0, { lifecycle: 'open' });
+    log.recordSent(0, { type: 'session.created' });
+    log.recordLifecycle(0, { lifecycle: 'error', code: 'VOXWIRE_INVALID_EVENT', message: 'bad frame' });
+    log.recordSent(0, { type: 'response.done' });
+    log.recordLifecycle(0, { lifecycle: 'close', code: 1006, reason: '', initiatedLocally: false });
+    const order = (lines: readonly LogLine[]): string[] => lines.map((line) => ('lifecycle' in line ? line.lifecycle : line.event.type));
+    expect(order(log.timeline())).toEqual(['connect', 'open', 'session.created', 'error', 'response.done', 'close']);
+    const read = toEventLog(log.toJsonl());
+    expect(order(read.timeline())).toEqual(order(log.timeline()));
+    expect(read.lifecycle).toEqual(log.lifecycle);
+  });
+
+  it('reads hand-written lines: seq counted, at and connection defaulted, unknown fields and events kept whole', () => {
+    const text = [
+      '{"direction":"received","event":{"type":"session.update","session":{"type":"realtime"}}}',
+      '',
+      '{"direction":"sent","at":250,"event":{"type":"session.updated","session":{"id":"s"}},"note":"hand-written"}',
+      '{"direction":"sent","connection":2,"event":{"type":"vendor.new_event","payload":{"x":[1]}}}',
+    ].join('\n');
+    const log = toEventLog(text);
+    expect(log.entries).toEqual([
+      { direction: 'received', event: { type: 'session.update', session: { type: 'realtime' } }, connection: 0, at: 0, seq: 0, valid: true, bytes: '{"type":"session.update","session":{"type":"realtime"}}'.length },
+      { direction: 'sent', at: 250, event: { type: 'session.updated', session: { id: 's' } }, note: 'hand-written', connection: 0, seq: 1 },
+      { direction: 'sent', connection: 2, event: { type: 'vendor.new_event', payload: { x: [1] } }, at: 250, seq: 2 },
+    ]);
+    expect(log.header).toMatchObject({ startedAt: '', keepAudio: true });
+    // The same as objects.
+    expect(toEventLog(text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine)).entries).toEqual(log.entries);
+  });
+
+  it('names the line it cannot read, counting blank lines, and refuses a version it does not know', () => {
+    const header = JSON.stringify(new EventLog().header);
+    expect(thrown(() => toEventLog(`${header}\n\n{"direction":"up","event":{"type":"x"}}\n`), 'VOXWIRE_INVALID_ARGUMENT').message).toBe(
+      "toEventLog: line 3: `direction` must be 'received' (the client sent it) or 'sent' (the server sent it), got \"up\".",
+    );
+    expect(thrown(() => toEventLog(`${header}\n{"lifecycle":"close","code":1000}\n`), 'VOXWIRE_INVALID_ARGUMENT').message).toBe(
+      'toEventLog: line 2: a close line needs a whole-number `code`, a string `reason` and a boolean `initiatedLocally`.',
+    );
+    expect(thrown(() => toEventLog(`${header}\n{"seq":5,"direction":"sent","event":{"type":"a"}}\n{"seq":4,"direction":"sent","event":{"type":"b"}}\n`), 'VOXWIRE_INVALID_ARGUMENT').message).toBe(
+      'toEventLog: line 3: EventLog.restore: seq 4 comes after seq 5; lines must be in order.',
+    );
+    expect(thrown(() => toEventLog(header.replace('"version":2', '"version":3')), 'VOXWIRE_INVALID_ARGUMENT').message).toBe(
+      'toEventLog: format version 3 is not supported; this SDK reads versions 1 and 2.',
+    );
+    expect(thrown(() => toEventLog('\n\n'), 'VOXWIRE_INVALID_ARGUMENT').message).toBe('toEventLog: the text is empty (no log lines).');
+  });
+
+  it('the assertions read it: text, lines, the log', async () => {
+    const log = mockLike();
+    const text = log.toJsonl();
+    for (const source of [text, log.timeline(), log]) {
+      expect(expectEvent(source, 'response.create', { direction: 'received', count: 1 })).toMatchObject({ valid: false, errorCode: 'unknown_parameter' });
+      expect(eventTypes(source, () => true, { connection: 0 })).toEqual(['session.update', 'session.updated', 'input_audio_buffer.append', 'response.create']);
+      expectNoEvent(source, 'error');
+      await expect(waitFor(source, { type: 'vendor.custom', extra: { nested: [1, 2] } }, { timeoutMs: 10 })).resolves.toMatchObject({ seq: 4, connection: 1, known: false });
+    }
   });
 });

@@ -14,8 +14,10 @@ import { MockRealtimeServer } from '../../../src/testing/mock/server';
 import type { MockRealtimeServerOptions } from '../../../src/testing/mock/server-options';
 import { RecordingTransport } from '../../../src/testing/recording/record';
 import type { RecordingTransportOptions } from '../../../src/testing/recording/record';
-import { parseRecording, stringifyRecording } from '../../../src/testing/recording/format';
-import type { RecordingClientEntry, RecordingServerEntry } from '../../../src/testing/recording/format';
+import { parseRecording, toEventLog } from '../../../src/testing/recording/read-log';
+import { AUDIO_PLACEHOLDER } from '../../../src/testing/recording/event-log';
+import type { RecordingClientEntry, RecordingServerEntry } from '../../../src/testing/recording/legacy-recording';
+import { eventTypes, expectEvent } from '../../../src/testing/assert/expect';
 import { ReplayTransport } from '../../../src/testing/recording/replay';
 import { createScenario } from '../../../src/testing/script/scenario';
 import type { Scenario } from '../../../src/testing/script/scenario';
@@ -93,44 +95,68 @@ function samplesOf(chunks: Int16Array[]): number {
 }
 
 describe('RecordingTransport', () => {
-  it('records every event both ways as JSONL, leaves audio out by default, and passes everything through', async () => {
+  it('records every event both ways in the one log format, leaves audio out by default, and passes everything through', async () => {
     const lines: string[] = [];
     const { recorder, run, server } = await record({ scenario: weatherScenario() }, { onLine: (line) => lines.push(line) });
     await askForWeather(run);
     run.client.disconnect();
     await until(() => run.states.at(-1)?.status === 'closed', 'the close', statesOf(run));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => recorder.log.lifecycle.some((entry) => entry.lifecycle === 'close'), 'the recorded close');
 
-    const recording = recorder.recording;
-    expect(recording.header).toMatchObject({ kind: 'header', format: 'voxwire-recording', version: 1, keepAudio: false, audio: 'events' });
+    const log = recorder.log;
+    expect(log.header).toMatchObject({ kind: 'header', format: 'voxwire-recording', version: 2, keepAudio: false, audio: 'events' });
+    // What was streamed is the file; reading it back and writing it again gives the same text.
     expect(lines.join('')).toBe(recorder.toJsonl());
-    expect(parseRecording(recorder.toJsonl())).toEqual(recording);
-    expect(stringifyRecording(parseRecording(lines))).toBe(recorder.toJsonl());
+    expect(toEventLog(lines.join('')).toJsonl()).toBe(recorder.toJsonl());
+    expect(JSON.parse(lines[0]!)).toEqual(log.header);
 
-    const kinds = recording.entries.map((entry) => entry.kind);
-    expect(kinds[0]).toBe('connect');
-    expect(kinds[1]).toBe('open');
-    expect(kinds.at(-1)).toBe('close');
-    expect(recording.entries.at(-1)).toMatchObject({ kind: 'close', code: 1000, initiatedLocally: true });
+    const timeline = log.timeline();
+    expect(timeline[0]).toMatchObject({ lifecycle: 'connect', connection: 0, before: 0 });
+    expect(timeline[1]).toMatchObject({ lifecycle: 'open', connection: 0, before: 0 });
+    expect(timeline.at(-1)).toMatchObject({ lifecycle: 'close', code: 1000, reason: '', initiatedLocally: true, before: log.mark() });
 
-    // Both directions, exactly what crossed the wire: the mock's log agrees event for event.
-    const client = recording.entries.filter((entry): entry is RecordingClientEntry => entry.kind === 'client');
-    const serverSide = recording.entries.filter((entry): entry is RecordingServerEntry => entry.kind === 'server');
-    expect(client.map((entry) => entry.event.type)).toEqual(server.received.map((entry) => entry.event.type));
-    expect(serverSide.map((entry) => entry.event.type)).toEqual(server.sent.map((entry) => entry.event.type));
-    expect(client.find((entry) => entry.event.type === 'conversation.item.create' && (entry.event.item as { type: string }).type === 'function_call_output')?.event).toMatchObject({
+    // Both directions, exactly what crossed the wire, in the mock's vocabulary: the mock's log agrees event for event.
+    expect(log.received.map((entry) => entry.event.type)).toEqual(server.received.map((entry) => entry.event.type));
+    expect(log.sent.map((entry) => entry.event.type)).toEqual(server.sent.map((entry) => entry.event.type));
+    expect(log.sent.every((entry) => entry.known === true)).toBe(true);
+    expect(log.received.every((entry) => entry.valid && entry.bytes === JSON.stringify(entry.event).length)).toBe(true);
+    // The assertions take the recorder as they take the mock.
+    expect(expectEvent(recorder, { type: 'conversation.item.create', item: { type: 'function_call_output' } }, { direction: 'received', count: 1 }).event).toMatchObject({
       item: { call_id: 'call_rec_1', output: '{"location":"Paris","celsius":18,"sky":"sunny"}' },
     });
 
-    const deltas = serverSide.filter((entry) => entry.event.type === 'response.output_audio.delta');
+    const deltas = log.sent.filter((entry) => entry.event.type === 'response.output_audio.delta');
     expect(deltas.length).toBeGreaterThan(0);
     for (const delta of deltas) {
-      expect(delta.event.delta).toBe('');
+      expect(delta.event.delta).toBe(AUDIO_PLACEHOLDER);
       expect(delta.audioOmitted).toBe(true);
     }
     expect(deltas.reduce((sum, delta) => sum + (delta.audioBytes ?? 0), 0)).toBe(samplesOf(run.audioSamples) * 2);
-    // The times are non-decreasing milliseconds from the start.
+    // The times are non-decreasing milliseconds of the recorder's clock.
+    const times = timeline.map((entry) => entry.at);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('still gives the version 1 Recording shape to code written against it (deprecated)', async () => {
+    const { recorder, run } = await record({ scenario: weatherScenario() });
+    await askForWeather(run);
+    run.client.disconnect();
+    await until(() => recorder.log.lifecycle.some((entry) => entry.lifecycle === 'close'), 'the recorded close');
+
+    const recording = recorder.recording;
+    expect(parseRecording(recorder.toJsonl())).toEqual(recording);
+    const kinds = recording.entries.map((entry) => entry.kind);
+    expect(kinds.slice(0, 2)).toEqual(['connect', 'open']);
+    expect(recording.entries.at(-1)).toMatchObject({ kind: 'close', code: 1000, initiatedLocally: true });
+    const client = recording.entries.filter((entry): entry is RecordingClientEntry => entry.kind === 'client');
+    const serverSide = recording.entries.filter((entry): entry is RecordingServerEntry => entry.kind === 'server');
+    expect(client.map((entry) => entry.event.type)).toEqual(recorder.log.received.map((entry) => entry.event.type));
+    expect(serverSide.map((entry) => entry.event.type)).toEqual(recorder.log.sent.map((entry) => entry.event.type));
+    const deltas = serverSide.filter((entry) => entry.event.type === 'response.output_audio.delta');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.every((delta) => delta.event.delta === '' && delta.audioOmitted === true)).toBe(true);
     const times = recording.entries.map((entry) => entry.t);
+    expect(times[0]).toBeGreaterThanOrEqual(0);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
@@ -143,24 +169,26 @@ describe('RecordingTransport', () => {
       },
     );
     await askForWeather(run);
-    const deltas = recorder.recording.entries.filter((entry): entry is RecordingServerEntry => entry.kind === 'server' && entry.event.type === 'response.output_audio.delta');
+    const deltas = recorder.log.sent.filter((entry) => entry.event.type === 'response.output_audio.delta');
     const kept = deltas.flatMap((delta) => [...base64ToPcm16(delta.event.delta as string)]);
     const played = run.audioSamples.flatMap((chunk) => [...chunk]);
     expect(kept).toEqual(played);
-    expect(deltas.every((delta) => delta.audioOmitted === undefined)).toBe(true);
-    const created = recorder.recording.entries.filter((entry) => entry.kind === 'client' && entry.event.type === 'conversation.item.create');
+    expect(deltas.every((delta) => delta.audioOmitted === undefined && delta.audioBytes === base64ToPcm16(delta.event.delta as string).length * 2)).toBe(true);
+    const created = recorder.log.received.filter((entry) => entry.event.type === 'conversation.item.create');
     expect(created.length).toBeGreaterThan(0);
-    expect(created.every((entry) => ((entry as RecordingClientEntry).event.item as { redacted?: boolean }).redacted)).toBe(true);
+    expect(created.every((entry) => (entry.event.item as { redacted?: boolean }).redacted)).toBe(true);
   });
 
   it('records a failed connect as an error entry and rethrows it', async () => {
     const server = await startMock({ auth: { apiKey: 'right-key' } });
     const recorder = new RecordingTransport(new WebSocketTransport({ protocol: realtimeProtocol, url: server.url!, apiKey: 'wrong-key' }));
     await expect(recorder.connect()).rejects.toMatchObject({ code: 'VOXWIRE_AUTHENTICATION_FAILED' });
-    expect(recorder.recording.entries).toEqual([
-      { kind: 'connect', t: expect.any(Number), connection: 0 },
-      { kind: 'error', t: expect.any(Number), connection: 0, code: 'VOXWIRE_AUTHENTICATION_FAILED', message: expect.any(String), connectFailed: true },
+    expect(recorder.log.timeline()).toEqual([
+      { before: 0, at: expect.any(Number), connection: 0, lifecycle: 'connect' },
+      { before: 0, at: expect.any(Number), connection: 0, lifecycle: 'error', code: 'VOXWIRE_AUTHENTICATION_FAILED', message: expect.any(String), connectFailed: true },
     ]);
+    // Replayed, the connect fails as it failed.
+    await expect(new ReplayTransport(recorder.toJsonl()).connect()).rejects.toMatchObject({ code: 'VOXWIRE_AUTHENTICATION_FAILED', message: expect.stringMatching(/\(replayed\)$/) });
   });
 });
 
@@ -197,10 +225,10 @@ describe('record → replay', () => {
     await until(() => original.run.client.state.status === 'connected', 'the reconnect', statesOf(original.run));
     original.run.client.sendText('Still there?');
     await until(() => original.run.transcripts.includes('Welcome back.'), 'the second answer', statesOf(original.run));
-    const recording = original.recorder.recording;
-    expect(recording.entries.filter((entry) => entry.kind === 'close').map((entry) => (entry as { code: number }).code)).toEqual([1006]);
+    const recorded = original.recorder.log;
+    expect(recorded.lifecycle.filter((entry) => entry.lifecycle === 'close').map((entry) => (entry as { code: number }).code)).toEqual([1006]);
 
-    const replay = new ReplayTransport(recording, { pace: 'instant' });
+    const replay = new ReplayTransport(recorded, { pace: 'instant' });
     expect(replay.remainingConnections).toBe(2);
     const again = newClient(replay);
     await again.client.connect();
@@ -230,7 +258,7 @@ describe('record → replay', () => {
     expect(errors[0]).toMatch(/^VOXWIRE_TIMEOUT: ReplayTransport: the recording shows the app sending conversation\.item\.create/);
   });
 
-  it('fails a connect beyond the recorded connections, and parses only voxwire recordings', async () => {
+  it('fails a connect beyond the recorded connections, and reads only voxwire logs', async () => {
     const original = await record({});
     await original.run.client.connect();
     original.run.client.disconnect();
@@ -240,9 +268,12 @@ describe('record → replay', () => {
     replay.close();
     await expect(replay.connect()).rejects.toMatchObject({ code: 'VOXWIRE_CONNECTION_FAILED', message: expect.stringContaining('all were replayed') });
 
-    expect(() => parseRecording('{"type":"session.created"}\n')).toThrow(/recording line 1: a recording starts with a header line/);
-    expect(() => parseRecording(`${original.recorder.toJsonl()}{"kind":"server","t":1,"connection":0}\n`)).toThrow(/recording line \d+: a server entry needs an `event` object/);
-    expect(() => parseRecording(`${original.recorder.toJsonl()}not json\n`)).toThrow(/recording line \d+: not valid JSON/);
+    expect(() => parseRecording('{"type":"session.created"}\n')).toThrow(/toEventLog: the text is neither a voxwire log/);
+    const lineCount = original.recorder.toJsonl().split('\n').length;
+    expect(() => parseRecording(`${original.recorder.toJsonl()}{"direction":"sent","event":{}}\n`)).toThrow(
+      new RegExp(`toEventLog: line ${lineCount}: an event line needs an \`event\` object with a string \`type\``),
+    );
+    expect(() => parseRecording(`${original.recorder.toJsonl()}not json\n`)).toThrow(new RegExp(`toEventLog: line ${lineCount}: not valid JSON`));
     let thrown: unknown;
     try {
       parseRecording('');
@@ -292,7 +323,8 @@ describe('scenarioFromRecording', () => {
     await until(() => original.run.transcripts.includes('Welcome back.'), 'the second answer', statesOf(original.run));
     await until(() => original.run.client.state.status === 'expired', 'the expiry', { ...statesOf(original.run), timeoutMs: 4000 });
 
-    const converted = scenarioFromRecording(original.recorder.recording);
+    const converted = scenarioFromRecording(original.recorder.log);
+    expect(scenarioFromRecording(original.recorder.recording)).toEqual(converted);
     expect(converted.turns).toHaveLength(2);
     expect(converted.turns[0]?.user).toBe("What's the weather like in Paris today?");
     // Ten 50 ms deltas of audio were received before the drop: the mock drops after as many.
@@ -301,6 +333,25 @@ describe('scenarioFromRecording', () => {
     expect(converted.turns[1]?.reply?.text).toBe('Welcome back.');
     expect(converted.expireAfterMs).toBeGreaterThanOrEqual(1400);
     expect(converted.expireAfterMs).toBeLessThan(2500);
+  });
+
+  it('round trip: the mock log saved in the one format → scenario → a new mock → the same conversation in its log', async () => {
+    const original = await record({ scenario: weatherScenario() });
+    await askForWeather(original.run);
+    const saved = original.server.log.toJsonl();
+    // The file a mock writes is the file a recorder writes: same header, same entry shape.
+    expect(JSON.parse(saved.split('\n')[0]!)).toMatchObject({ format: 'voxwire-recording', version: 2 });
+
+    const scenario = scenarioFromRecording(saved);
+    expect(scenario.turns.map((turn) => turn.reply?.functionCalls?.[0]?.callId ?? turn.reply?.text)).toEqual(['call_rec_1', "It's 18 degrees and sunny in Paris."]);
+    const replayed = await startMock({ scenario });
+    const again = newClient(new WebSocketTransport({ protocol: realtimeProtocol, url: replayed.url! }));
+    await askForWeather(again);
+    expect(again.transcripts).toEqual(original.run.transcripts);
+    const conversation = (log: string): string[] =>
+      eventTypes(log, (entry) => !entry.event.type.startsWith('rate_limits') && entry.event.type !== 'input_audio_buffer.append');
+    expect(conversation(replayed.log.toJsonl())).toEqual(conversation(saved));
+    expectEvent(replayed.log.toJsonl(), { type: 'response.function_call_arguments.done', call_id: 'call_rec_1', arguments: '{"location":"Paris"}' }, { direction: 'sent', count: 1 });
   });
 
   it('turns a response.create answered with an error into an error turn', () => {
