@@ -23,6 +23,7 @@ import type { CreateRelayOptions } from '../../src/server/node/create-relay-opti
 import type { RelayIdentity } from '../../src/server/core/relay-options';
 import { streamLiveAudio, type LiveAudioStream } from '../helpers/live-stream';
 import { SECRET_KEY, startRelay } from './harness';
+import { reportedLiveSeconds } from '../helpers/live-usage';
 import { weatherTool } from '../helpers/weather-tool';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -122,9 +123,7 @@ describe('LiveClient through the Live relay against MockLiveServer', () => {
     expect(live.sessionsStarted).toBe(1);
     // The API's cumulative seconds (usage updates, then session.closed) are counted as the last
     // total it sent, and each report is one usage event of the relay.
-    const reports = server.log.entries
-      .filter((entry) => entry.direction === 'sent' && (entry.event.type === 'session.usage.updated' || entry.event.type === 'session.closed'))
-      .map((entry) => (entry.event as unknown as { usage: { seconds: number } }).usage.seconds);
+    const reports = reportedLiveSeconds(server.log);
     expect(reports.at(-1)).toBeGreaterThan(0);
     expect(live.seconds).toBeCloseTo(reports.at(-1)!, 9);
     expect(usage).toHaveLength(reports.length);

@@ -14,6 +14,7 @@ import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { until, useCleanup } from '../../helpers/index';
 import { streamLiveAudio } from '../../helpers/live-stream';
+import { reportedLiveSeconds } from '../../helpers/live-usage';
 import { SECRET_KEY } from '../harness';
 import { LIVE_INSTRUCTIONS } from './worker-plan';
 import { metricSample, requireWorkerd, startPlanWorker, type RunningWorker } from './workerd';
@@ -68,7 +69,7 @@ describe.skipIf(!present)('the GPT-Live relay on Durable Objects (workerd)', () 
   it("holds a LiveClient session through the Worker and a session object: the operator's lock, a spoken question, the client's delegated tool, the spoken answer", async () => {
     const calls: string[] = [];
     const getWeather = weatherTool((location) => calls.push(location));
-    const { client } = liveClient('alice;budget=600', { tools: [getWeather], session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } } });
+    const { client, events } = liveClient('alice;budget=600', { tools: [getWeather], session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } } });
     const errors: unknown[] = [];
     client.on('error', (error) => errors.push(error));
     await client.connect();
@@ -96,9 +97,14 @@ describe.skipIf(!present)('the GPT-Live relay on Durable Objects (workerd)', () 
     // The hub adds up the objects' Live series with the rest.
     await until(async () => (await sample('voxwire_relay_live_sessions_ended_total{reason="client_closed"}')) + (await sample('voxwire_relay_live_sessions_ended_total{reason="upstream_closed"}')) === 1, 'the Live session counted as ended', { timeoutMs: 20_000, intervalMs: 100 });
     expect(await sample('voxwire_relay_live_sessions_started_total')).toBe(1);
-    expect(await sample('voxwire_relay_live_frames_total{direction="client_to_upstream"}')).toBeGreaterThan(10);
-    expect(await sample('voxwire_relay_live_frames_total{direction="upstream_to_client"}')).toBeGreaterThan(10);
-    expect(await sample('voxwire_relay_live_session_seconds_total')).toBeGreaterThan(0);
+    // Every frame counted crossed (the tool runs in the client, so the relay added none), and the
+    // seconds are the API's last cumulative report (usage updates, then session.closed).
+    expect(await sample('voxwire_relay_live_frames_total{direction="client_to_upstream"}')).toBe(mock.log.filter(() => true, { direction: 'received', connection: 0 }).length);
+    expect(await sample('voxwire_relay_live_frames_total{direction="upstream_to_client"}')).toBe(events.length);
+    expect(events.length).toBeGreaterThan(10);
+    const reports = reportedLiveSeconds(mock.log, 0);
+    expect(reports.at(-1)).toBeGreaterThan(0);
+    expect(await sample('voxwire_relay_live_session_seconds_total')).toBeCloseTo(reports.at(-1)!, 9);
   }, 60_000);
 
   it("ends a Live session at its time limit on the object's alarm: voxwire.session.ending, then 4001, and LiveClient expires", async () => {

@@ -19,6 +19,7 @@ import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { defineTool } from '../../../src/tools/define-tool';
 import { useCleanup } from '../../helpers/cleanup';
+import { reportedLiveSeconds } from '../../helpers/live-usage';
 import { serveWebhookHandler } from './webhook-server';
 
 const KEY = 'sk-test-live-sip';
@@ -196,8 +197,10 @@ describe('GPT-Live SIP calls', () => {
     expect(endedSessions).toEqual([{ sessionId: session!.id, reason: 'upstream_closed' }]);
     expect(relay.sessions()).toEqual([]);
     expect(relay.metrics.snapshot().live.sessionsEnded.upstream_closed).toBe(1);
-    // The session.closed usage reached the Live seconds series.
-    expect(relay.metrics.snapshot().live.seconds).toBeGreaterThan(0);
+    // The session.closed usage reached the Live seconds series: the API's last cumulative count.
+    const reports = reportedLiveSeconds(server.log);
+    expect(reports.at(-1)).toBeGreaterThan(0);
+    expect(relay.metrics.snapshot().live.seconds).toBeCloseTo(reports.at(-1)!, 9);
   }, 60_000);
 
   it('relay.endSession() and relay.drain() hang the call up through /hangup, and the budget keeps only the seconds used', async () => {
