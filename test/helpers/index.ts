@@ -1,7 +1,8 @@
 /**
  * The helpers every test folder shares, one of each: `thrown` (the RealtimeError a call
  * throws), `until` (wait for a condition, bounded), `once` (wait for a callback, bounded),
- * `useCleanup` (stop what a test started, and start a mock), and the raw WebSocket client.
+ * `useCleanup` (stop what a test started, and start a mock), the raw WebSocket client, and the
+ * event inbox it takes events from (for any other source of events too).
  */
 import { expect } from 'vitest';
 import { RealtimeError } from '../../src/base/errors';
@@ -9,6 +10,8 @@ import { RealtimeError } from '../../src/base/errors';
 export { useCleanup } from './cleanup';
 export { RawClient } from './raw-client';
 export type { AnyEvent, RawClientOptions } from './raw-client';
+export { EventInbox } from './event-inbox';
+export type { EventMatch } from './event-inbox';
 
 /**
  * Runs `run`, expects it to throw a {@link RealtimeError} (with `code` when given) and returns

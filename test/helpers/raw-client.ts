@@ -5,43 +5,49 @@
  */
 import WebSocket from 'ws';
 import { parseServerEvent } from '../../src/events/realtime-codec';
+import { EventInbox, type AnyEvent, type EventMatch } from './event-inbox';
 
-export type AnyEvent = { type: string; [key: string]: any };
+export type { AnyEvent } from './event-inbox';
 
 export interface RawClientOptions {
   headers?: Record<string, string>;
   protocols?: string[];
   /** Appended to the URL, e.g. `?model=gpt-realtime`. Default `?model=gpt-realtime-2.1`. */
   query?: string;
+  /** How long `next()` waits unless told. Default 5000. */
+  timeoutMs?: number;
 }
 
 export class RawClient {
   /** Every text frame received, as sent. */
   readonly frames: string[] = [];
-  readonly events: AnyEvent[] = [];
   /** Frames that did not parse as known, valid server events. */
   readonly invalid: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   closeInfo: { code: number; reason: string } | undefined;
-  #cursor = 0;
-  #waiters = new Set<() => void>();
+  readonly #inbox: EventInbox;
 
-  private constructor(readonly socket: WebSocket) {
+  private constructor(readonly socket: WebSocket, timeoutMs: number | undefined) {
+    this.#inbox = new EventInbox(timeoutMs);
     socket.on('message', (data) => {
       const text = data.toString();
       this.frames.push(text);
       const parsed = parseServerEvent(text);
       if (!parsed.ok || !parsed.known) this.invalid.push(text);
-      this.events.push(JSON.parse(text) as AnyEvent);
-      for (const wake of [...this.#waiters]) wake();
+      this.#inbox.push(JSON.parse(text) as AnyEvent);
     });
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         this.closeInfo = { code, reason: reason.toString() };
         resolve(this.closeInfo);
-        for (const wake of [...this.#waiters]) wake();
+        this.#inbox.end(`closed (${code} ${this.closeInfo.reason})`);
       });
     });
+  }
+
+  /** Every event received (each frame parsed as JSON). */
+  get events(): AnyEvent[] {
+    return this.#inbox.events;
   }
 
   /** Connects; rejects with `statusCode` (and the response `body`) when the upgrade is refused. */
@@ -50,7 +56,7 @@ export class RawClient {
       headers: options.headers ?? {},
       perMessageDeflate: false,
     });
-    const client = new RawClient(socket);
+    const client = new RawClient(socket, options.timeoutMs);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
       socket.once('error', reject);
@@ -78,51 +84,23 @@ export class RawClient {
 
   /** Events of a type received so far. */
   all(type: string): AnyEvent[] {
-    return this.events.filter((event) => event.type === type);
+    return this.#inbox.all(type);
   }
 
   /**
-   * Takes the next event (after the previous one taken) matching `match`. Rejects when the
-   * socket closes first or after `timeoutMs`, naming what came instead.
+   * Takes the next event (after the previous one taken) matching `match` (a type, or a
+   * predicate), or of `type` for which `where` holds. Rejects when the socket closes first or
+   * after `timeoutMs`, naming what came instead.
    */
-  next(match: string | ((event: AnyEvent) => boolean), timeoutMs = 5000): Promise<AnyEvent> {
-    const predicate = typeof match === 'string' ? (event: AnyEvent) => event.type === match : match;
-    const what = typeof match === 'string' ? match : 'a matching event';
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        for (let index = this.#cursor; index < this.events.length; index++) {
-          const event = this.events[index]!;
-          if (predicate(event)) {
-            this.#cursor = index + 1;
-            resolve(event);
-            return true;
-          }
-        }
-        return false;
-      };
-      if (check()) return;
-      const seen = (): string => this.events.slice(this.#cursor).map((event) => event.type).join(', ') || '(none)';
-      const timer = setTimeout(() => {
-        this.#waiters.delete(wake);
-        reject(new Error(`timed out waiting for ${what}; after cursor: ${seen()}`));
-      }, timeoutMs);
-      const wake = (): void => {
-        if (check()) {
-          clearTimeout(timer);
-          this.#waiters.delete(wake);
-        } else if (this.closeInfo !== undefined) {
-          clearTimeout(timer);
-          this.#waiters.delete(wake);
-          reject(new Error(`closed (${this.closeInfo.code} ${this.closeInfo.reason}) while waiting for ${what}; after cursor: ${seen()}`));
-        }
-      };
-      this.#waiters.add(wake);
-    });
+  next(match: EventMatch, timeoutMs?: number): Promise<AnyEvent>;
+  next(type: string, where: (event: AnyEvent) => boolean, timeoutMs?: number): Promise<AnyEvent>;
+  next(match: EventMatch, whereOrTimeout?: ((event: AnyEvent) => boolean) | number, timeoutMs?: number): Promise<AnyEvent> {
+    return typeof whereOrTimeout === 'function' && typeof match === 'string' ? this.#inbox.next(match, whereOrTimeout, timeoutMs) : this.#inbox.next(match, whereOrTimeout as number | undefined);
   }
 
   /** Types of the events received since the given index. */
   typesSince(index: number): string[] {
-    return this.events.slice(index).map((event) => event.type);
+    return this.#inbox.typesSince(index);
   }
 
   /** Closes with 1000 (a peer that does not answer the close handshake within a second is cut off). */

@@ -9,7 +9,6 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { silentLogger } from '../../src/base/logger';
 import { RealtimeClient } from '../../src/client/client';
 import { azureOpenAI } from '../../src/server/azure';
@@ -17,7 +16,7 @@ import { createClientSecretHandler } from '../../src/server/http/client-secret';
 import { createRelay } from '../../src/server/node/create-relay';
 import { WebSocketTransport } from '../../src/transport/websocket';
 import { realtimeProtocol } from '../../src/transport/realtime-protocol';
-import { useCleanup } from '../helpers/cleanup';
+import { RawClient, useCleanup } from '../helpers/index';
 
 const MOCK_KEY = 'sk-mock';
 const AZURE_KEY = 'azure-resource-key';
@@ -89,16 +88,9 @@ async function startAzureFront(mockUrl: string): Promise<{ origin: string; seen:
 
 /** Connects a raw client to the relay and waits for the session to be created upstream. */
 async function sessionThrough(relayUrl: string): Promise<Record<string, unknown>> {
-  const socket = new WebSocket(relayUrl);
-  stoppers.push(() => socket.terminate());
-  return new Promise((resolve, reject) => {
-    socket.on('message', (data) => {
-      const event = JSON.parse(String(data)) as Record<string, unknown>;
-      if (event.type === 'session.created') resolve(event);
-    });
-    socket.on('error', reject);
-    socket.on('close', (code) => reject(new Error(`closed ${code}`)));
-  });
+  const client = await RawClient.connect(relayUrl, { query: '' });
+  stoppers.push(() => client.terminate());
+  return client.next('session.created');
 }
 
 describe('Azure OpenAI and GA-compatible servers', () => {

@@ -9,12 +9,12 @@
 import OpenAI from 'openai';
 import { LiveWS } from 'openai/resources/live/ws';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { pcm16ToBase64 } from '../../src/codec/base64';
-import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockLiveServer } from '../../src/testing/mock/live-server';
 import { createScenario } from '../../src/testing/script/scenario';
 import type { RelayLiveOptions } from '../../src/server/core/relay-options';
 import { SECRET_KEY, startRelay, type AnyEvent } from './harness';
+import { spokenQuestionChunks } from '../helpers/live-stream';
+import { EventInbox } from '../helpers/index';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -54,24 +54,15 @@ describe('the openai package LiveWS client through the Live relay', () => {
 
     const live = new LiveWS(new OpenAI({ apiKey: APP_TOKEN, baseURL: `http://127.0.0.1:${port}/v1` }));
     cleanups.push(() => live.close());
-    const events: AnyEvent[] = [];
-    live.on('event', (event) => events.push(event as AnyEvent));
-    live.on('error', (error) => events.push({ type: 'client.error', error }));
+    const inbox = new EventInbox(15_000);
+    const { events } = inbox;
+    live.on('event', (event) => inbox.push(event as AnyEvent));
+    live.on('error', (error) => inbox.push({ type: 'client.error', error }));
     await new Promise<void>((resolve, reject) => {
       live.socket.once('open', () => resolve());
       live.socket.once('error', reject);
     });
-    const next = async (type: string, match: (event: AnyEvent) => boolean = () => true): Promise<AnyEvent> => {
-      let found: AnyEvent | undefined;
-      await vi.waitFor(
-        () => {
-          found = events.find((event) => event.type === type && match(event));
-          expect(found, `waiting for ${type}; got ${events.map((event) => event.type).join(', ')}`).toBeDefined();
-        },
-        { timeout: 15_000 },
-      );
-      return found!;
-    };
+    const next = inbox.next.bind(inbox);
 
     live.send({
       type: 'session.start',
@@ -82,10 +73,7 @@ describe('the openai package LiveWS client through the Live relay', () => {
     expect(started).toMatchObject({ client_event_id: 'evt_start', session: { model: 'gpt-live-1', status: 'active', id: expect.stringMatching(/^live_/) } });
     expect(server.sessions[0]?.config?.instructions).toBe('You are the order desk of ACME.');
 
-    const { pcm } = await loadFixtureAudio('question');
-    const audio = new Int16Array(pcm.length + 24000);
-    audio.set(pcm);
-    for (let offset = 0; offset < audio.length; offset += 2400) live.send({ type: 'session.input_audio.append', audio: pcm16ToBase64(audio.subarray(offset, offset + 2400)) });
+    for (const audio of await spokenQuestionChunks()) live.send({ type: 'session.input_audio.append', audio });
     const heard = await next('session.input_transcript.delta');
     expect(heard.end_ms).toBeGreaterThan(heard.start_ms);
     const delegation = await next('session.delegation.created');

@@ -8,12 +8,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { pcm16ToBase64 } from '../../src/codec/base64';
-import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { MockLiveServer } from '../../src/testing/mock/live-server';
 import { defineTool } from '../../src/tools/define-tool';
 import { createScenario } from '../../src/testing/script/scenario';
 import { RelayClient, SECRET_KEY, startRelay, type RelayClient as Client } from './harness';
+import { spokenQuestionChunks } from '../helpers/live-stream';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -153,10 +152,7 @@ describe('server tools on a Live relay beside the client tools', () => {
     const client = await connect(url);
     client.send({ type: 'session.start', session: { audio: { format: { type: 'audio/pcm', rate: 24000 } }, delegation: { type: 'responses', responses: { model: 'gpt-5.2', tools: [{ type: 'function', name: 'show_map' }] } } } });
     await client.next('session.started');
-    const { pcm } = await loadFixtureAudio('question');
-    const audio = new Int16Array(pcm.length + 24000);
-    audio.set(pcm);
-    for (let offset = 0; offset < audio.length; offset += 2400) client.send({ type: 'session.input_audio.append', audio: pcm16ToBase64(audio.subarray(offset, offset + 2400)) });
+    for (const audio of await spokenQuestionChunks()) client.send({ type: 'session.input_audio.append', audio });
     const clientCall = await client.next((event) => event.type === 'response.event' && (event.event as { type: string }).type === 'response.output_item.done', 15_000);
     expect((clientCall.event as { item: { name: string } }).item.name).toBe('show_map');
     // The server tool's call is not the client's to see, nor to answer.

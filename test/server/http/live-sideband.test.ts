@@ -5,42 +5,31 @@
  * time limit closes the session.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { RealtimeError } from '../../../src/base/errors';
 import { silentLogger } from '../../../src/base/logger';
-import { pcm16ToBase64 } from '../../../src/codec/base64';
 import { attachLiveSideband } from '../../../src/server/http/live-sideband';
 import { defineTool } from '../../../src/tools/define-tool';
-import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import { createScenario } from '../../../src/testing/script/scenario';
+import { RawClient } from '../../helpers/index';
+import { spokenQuestionChunks } from '../../helpers/live-stream';
 
 const KEY = 'sk-live-sideband';
-type AnyEvent = { type: string; [key: string]: any };
 const stops: Array<() => unknown> = [];
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-/** A primary WebSocket session on the mock, delegating to Responses; returns its id and its events. */
-async function primary(server: MockLiveServer, url: string) {
-  const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${KEY}` } });
-  stops.push(() => socket.close());
-  const events: AnyEvent[] = [];
-  socket.on('message', (data) => events.push(JSON.parse(data.toString()) as AnyEvent));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  socket.send(JSON.stringify({ type: 'session.start', session: { model: 'gpt-live-1', delegation: { type: 'responses', responses: { model: 'gpt-5.2', tools: [{ type: 'function', name: 'lookup_order' }] } } } }));
-  await expect.poll(() => events.find((event) => event.type === 'session.started'), { timeout: 10_000 }).toBeDefined();
+/** A primary WebSocket session on the mock (the shared raw client), delegating to Responses; returns its id and its events. */
+async function primary(url: string) {
+  const client = await RawClient.connect(url, { headers: { Authorization: `Bearer ${KEY}` }, query: '', timeoutMs: 10_000 });
+  stops.push(() => client.close());
+  client.send({ type: 'session.start', session: { model: 'gpt-live-1', delegation: { type: 'responses', responses: { model: 'gpt-5.2', tools: [{ type: 'function', name: 'lookup_order' }] } } } });
+  const started = await client.next('session.started');
   const speak = async () => {
-    const { pcm } = await loadFixtureAudio('question');
-    const audio = new Int16Array(pcm.length + 24000);
-    audio.set(pcm);
-    for (let offset = 0; offset < audio.length; offset += 2400) socket.send(JSON.stringify({ type: 'session.input_audio.append', audio: pcm16ToBase64(audio.subarray(offset, offset + 2400)) }));
+    for (const audio of await spokenQuestionChunks()) client.send({ type: 'session.input_audio.append', audio });
   };
-  return { id: events.find((event) => event.type === 'session.started')!.session.id as string, events, speak };
+  return { id: started.session.id as string, events: client.events, speak };
 }
 
 describe('attachLiveSideband (server tools and limits on a Live session)', () => {
@@ -52,7 +41,7 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
     });
     stops.push(() => server.stop());
     const { url, apiBaseUrl } = await server.start();
-    const session = await primary(server, url);
+    const session = await primary(url);
     const seen: string[] = [];
     const lookupOrder = defineTool({
       name: 'lookup_order',
@@ -79,7 +68,7 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
     const server = new MockLiveServer({ apiKey: KEY, audioPace: 'instant' });
     stops.push(() => server.stop());
     const { url, apiBaseUrl } = await server.start();
-    const session = await primary(server, url);
+    const session = await primary(url);
     const sideband = await attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: session.id, maxDurationMs: 200, logger: silentLogger });
     expect(await sideband.ended).toBe('close_requested');
     expect(session.events.find((event) => event.type === 'session.closed')).toMatchObject({ reason: 'close_requested' });

@@ -8,15 +8,15 @@ import OpenAI from 'openai';
 import { LiveWS } from 'openai/resources/live/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { pcm16ToBase64 } from '../../../src/codec/base64';
 import { parseLiveServerEvent } from '../../../src/events/live/parse';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import type { MockLiveServerOptions } from '../../../src/testing/mock/live-server';
 import { createScenario } from '../../../src/testing/script/scenario';
+import { EventInbox, RawClient, type AnyEvent } from '../../helpers/index';
+import { spokenQuestionChunks } from '../../helpers/live-stream';
 
 const KEY = 'sk-live-mock-key';
-type AnyEvent = { type: string; [key: string]: any };
 
 const servers: MockLiveServer[] = [];
 const sockets: Array<{ close(): void }> = [];
@@ -39,45 +39,6 @@ async function start(options: MockLiveServerOptions = {}): Promise<{ server: Moc
   return { server, ...address };
 }
 
-/** Collects events and waits for the next one of a type (after the last one waited for). */
-function inbox() {
-  const events: AnyEvent[] = [];
-  let cursor = 0;
-  let wake: (() => void) | undefined;
-  return {
-    events,
-    push(event: AnyEvent): void {
-      events.push(event);
-      wake?.();
-    },
-    async next(type: string, match: (event: AnyEvent) => boolean = () => true, timeoutMs = 15_000): Promise<AnyEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const index = events.findIndex((event, at) => at >= cursor && event.type === type && match(event));
-        if (index >= 0) {
-          cursor = index + 1;
-          return events[index]!;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${type}; got ${events.map((event) => event.type).join(', ')}`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 50);
-        });
-      }
-    },
-  };
-}
-
-/** The question fixture followed by a second of silence, as 100 ms base64 chunks of 24 kHz PCM16. */
-async function spokenQuestion(): Promise<string[]> {
-  const { pcm } = await loadFixtureAudio('question');
-  const audio = new Int16Array(pcm.length + 24000);
-  audio.set(pcm);
-  const chunks: string[] = [];
-  for (let offset = 0; offset < audio.length; offset += 2400) chunks.push(pcm16ToBase64(audio.subarray(offset, offset + 2400)));
-  return chunks;
-}
-
 const lookupTool = { type: 'function', name: 'lookup_order', description: 'Find an order.', parameters: { type: 'object', properties: { order: { type: 'string' } } } } as const;
 
 describe('MockLiveServer with the openai package LiveWS client', () => {
@@ -91,7 +52,7 @@ describe('MockLiveServer with the openai package LiveWS client', () => {
     const client = new OpenAI({ apiKey: KEY, baseURL: apiBaseUrl });
     const live = new LiveWS(client);
     sockets.push(live);
-    const box = inbox();
+    const box = new EventInbox(15_000);
     live.on('event', (event) => box.push(event as AnyEvent));
     live.on('error', (error) => box.push({ type: 'client.error', error }));
     await new Promise<void>((resolve, reject) => {
@@ -106,7 +67,7 @@ describe('MockLiveServer with the openai package LiveWS client', () => {
     const started = await box.next('session.started');
     expect(started).toMatchObject({ client_event_id: 'evt_start', session: { model: 'gpt-live-1', status: 'active', id: expect.stringMatching(/^live_/) } });
 
-    for (const chunk of await spokenQuestion()) live.send({ type: 'session.input_audio.append', audio: chunk });
+    for (const chunk of await spokenQuestionChunks()) live.send({ type: 'session.input_audio.append', audio: chunk });
     const heard = await box.next('session.input_transcript.delta');
     expect(heard.start_ms).toBeGreaterThanOrEqual(0);
     expect(heard.end_ms).toBeGreaterThan(heard.start_ms);
@@ -135,17 +96,11 @@ describe('MockLiveServer with the openai package LiveWS client', () => {
   });
 });
 
-/** A raw `ws` client: what the mock's strictness tests need. */
+/** The shared raw client on a Live URL (no query), closed after the test: what the mock's strictness tests need. */
 async function raw(url: string, headers: Record<string, string> = { Authorization: `Bearer ${KEY}` }) {
-  const socket = new WebSocket(url, { headers });
-  sockets.push(socket);
-  const box = inbox();
-  socket.on('message', (data) => box.push(JSON.parse(data.toString()) as AnyEvent));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  return { socket, box, send: (event: object) => socket.send(JSON.stringify(event)) };
+  const box = await RawClient.connect(url, { headers, query: '', timeoutMs: 15_000 });
+  sockets.push(box);
+  return { box, send: (event: AnyEvent) => box.send(event) };
 }
 
 function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
@@ -195,11 +150,15 @@ describe('MockLiveServer strictness and lifecycle', () => {
     const { box, send } = await raw(url);
     send({ type: 'session.start', session: { model: 'gpt-live-1' } });
     await box.next('session.started');
-    for (const chunk of await spokenQuestion()) send({ type: 'session.input_audio.append', audio: chunk });
+    for (const chunk of await spokenQuestionChunks()) send({ type: 'session.input_audio.append', audio: chunk });
     const created = await box.next('session.delegation.created');
     expect(created.delegation).toMatchObject({ target: 'client' });
     expect(created.delegation.response_id).toBeUndefined();
-    expect(created.offset_ms).toBeGreaterThan(0);
+    // The delegation sits on the timeline at the end of the 100 ms chunk in which the VAD decided
+    // speech had stopped: the heard transcript's end plus the detector's 500 ms of silence.
+    const heardEndMs = Math.max(...box.all('session.input_transcript.delta').map((delta) => delta.end_ms as number));
+    expect(heardEndMs).toBeGreaterThan(0);
+    expect(created.offset_ms).toBe(Math.ceil((heardEndMs + 500) / 100) * 100);
     send({ type: 'session.commentary.append', event_id: 'c1', content: 'Your table for two is booked at eight.', delegation_id: created.delegation.id });
     const appended = await box.next('session.commentary.appended');
     expect(appended).toMatchObject({ client_event_id: 'c1' });
@@ -214,7 +173,7 @@ describe('MockLiveServer strictness and lifecycle', () => {
     const { box, send } = await raw(url);
     send({ type: 'session.start', session: { model: 'gpt-live-1', delegation: { type: 'decisions', decisions: { model: 'gpt-5.2-mini', questions: [{ type: 'predicate', instructions: 'Does the caller want a refund?' }] } } } });
     await box.next('session.started');
-    for (const chunk of await spokenQuestion()) send({ type: 'session.input_audio.append', audio: chunk });
+    for (const chunk of await spokenQuestionChunks()) send({ type: 'session.input_audio.append', audio: chunk });
     expect((await box.next('session.delegation.created')).delegation.target).toBe('decisions');
     expect(await box.next('decision.event')).toMatchObject({ event: { type: 'decision.completed', decision: { answers: [{ name: 'wants_refund', value: { value: true } }] } } });
     expect((await box.next('session.output_transcript.delta')).delta).toBe('I ');
@@ -227,7 +186,7 @@ describe('MockLiveServer strictness and lifecycle', () => {
       const { box, send } = await raw(url);
       send({ type: 'session.start', session: { model: 'gpt-live-1' } });
       await box.next('session.started');
-      const question = await spokenQuestion();
+      const question = await spokenQuestionChunks();
       for (const chunk of question) send({ type: 'session.input_audio.append', audio: chunk });
       await box.next('session.output_audio.delta');
       // The user speaks again over the reply.

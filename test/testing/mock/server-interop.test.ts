@@ -17,7 +17,7 @@ import type { MockRealtimeServer } from '../../../src/testing/mock/server';
 import type { MockRealtimeServerOptions } from '../../../src/testing/mock/server-options';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { startServer, useMockServerCleanup } from '../harness';
-import { useCleanup } from '../../helpers/index';
+import { EventInbox, useCleanup, type AnyEvent } from '../../helpers/index';
 
 useMockServerCleanup();
 
@@ -25,7 +25,6 @@ const KEY = 'sk-interop-upstream-key';
 const { stoppers } = useCleanup();
 
 type Target = 'mock' | 'relay';
-type AnyEvent = { type: string; [key: string]: any };
 
 /** The mock, and what a client connects to: the mock itself or a relay in front of it. */
 async function serve(target: Target, options: MockRealtimeServerOptions): Promise<{ server: MockRealtimeServer; host: string; path: string; query: string }> {
@@ -43,49 +42,9 @@ async function serve(target: Target, options: MockRealtimeServerOptions): Promis
   return { server, host: new URL(url).host, path: new URL(url).pathname, query: '?token=interop' };
 }
 
-/** Records a client's events and waits for the next one of a kind. */
-function recorder() {
-  const events: AnyEvent[] = [];
-  const waiters = new Set<() => void>();
-  let cursor = 0;
-  return {
-    events,
-    push(event: AnyEvent): void {
-      events.push(event);
-      for (const wake of [...waiters]) wake();
-    },
-    next(type: string, match: (event: AnyEvent) => boolean = () => true, timeoutMs = 10_000): Promise<AnyEvent> {
-      return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          for (let index = cursor; index < events.length; index++) {
-            const event = events[index]!;
-            if (event.type === type && match(event)) {
-              cursor = index + 1;
-              resolve(event);
-              return true;
-            }
-          }
-          return false;
-        };
-        if (check()) return;
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(new Error(`timed out waiting for ${type}; got ${events.map((event) => event.type).join(', ')}`));
-        }, timeoutMs);
-        const wake = (): void => {
-          if (!check()) return;
-          clearTimeout(timer);
-          waiters.delete(wake);
-        };
-        waiters.add(wake);
-      });
-    },
-  };
-}
-
 /** One vendor client behind a common face: raw events in, raw events out. */
 interface VendorClient {
-  record: ReturnType<typeof recorder>;
+  record: EventInbox;
   send(event: AnyEvent): void;
   /** What the vendor's own barge-in handling does when the user starts speaking (nothing, for a plain client). */
   close(): void;
@@ -93,7 +52,7 @@ interface VendorClient {
 
 async function agentsClient(host: string, path: string, query: string): Promise<VendorClient> {
   const transport = new OpenAIRealtimeWebSocket({ url: `ws://${host}${path}${query}` });
-  const record = recorder();
+  const record = new EventInbox(10_000);
   transport.on('*', (event: AnyEvent) => record.push(event));
   transport.on('error', () => undefined);
   await transport.connect({
@@ -108,7 +67,7 @@ async function openaiClient(host: string, path: string, query: string): Promise<
   // The `openai` package always dials wss://; a plain TCP connection keeps the test on loopback without TLS.
   const client = new OpenAI({ apiKey: KEY, baseURL: `http://${host}${path.replace(/\/realtime$/, '')}${query}` });
   const rt = new OpenAIRealtimeWS({ model: 'gpt-realtime-2.1', options: { createConnection: (options: any) => createConnection(options) } as never }, client);
-  const record = recorder();
+  const record = new EventInbox(10_000);
   rt.on('event', (event) => record.push(event as AnyEvent));
   rt.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
@@ -144,7 +103,7 @@ function userText(text: string): AnyEvent {
   return { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } };
 }
 
-function errorsOf(record: ReturnType<typeof recorder>): AnyEvent[] {
+function errorsOf(record: EventInbox): AnyEvent[] {
   return record.events.filter((event) => event.type === 'error');
 }
 
