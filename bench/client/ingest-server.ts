@@ -1,7 +1,7 @@
 // The loopback Realtime server of bench/client/ingest.bench.ts, alone in a child process so the
 // parent's `process.cpuUsage()` is the clients' own CPU. `node --import tsx ingest-server.ts <turns>`:
 // it reports `{ type: 'ready', url, frames, ... }` over IPC, then answers `stream` (send one round
-// of the stream to the client named `?client=`), `sent` and `exit`.
+// of the stream to the client named `?client=`, at `pace`), `sent` and `exit`.
 //
 // Each connection gets `session.created`; every `session.update` gets `session.updated` with the
 // recorded session; other client events (a tool's output, `response.create`, a truncate) are
@@ -43,22 +43,29 @@ function send(peer: Peer, frame: string): void {
   peer.socket.send(frame);
 }
 
-/** Sends one round as fast as the socket takes it (the API sends audio faster than real time), never more than ~1 MB ahead. */
-async function streamTo(peer: Peer): Promise<void> {
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends one round. `pace` 0: as fast as the socket takes it (never more than ~1 MB ahead), so a
+ * client slower than the server reads many frames per socket read; `pace` n: n frames, then a
+ * 1 ms timer, so every client keeps up and reads a frame or two at a time, as from the API.
+ */
+async function streamTo(peer: Peer, pace: number): Promise<void> {
   peer.rounds += 1;
-  for (const frame of stream.frames) {
+  for (const [index, frame] of stream.frames.entries()) {
     send(peer, roundFrame(frame, peer.rounds));
-    while (peer.socket.bufferedAmount > 1 << 20) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (pace > 0 && (index + 1) % pace === 0) await sleep(1);
+    while (peer.socket.bufferedAmount > 1 << 20) await sleep(1);
   }
 }
 
-process.on('message', (message: { type: string; client?: string }) => {
+process.on('message', (message: { type: string; client?: string; pace?: number }) => {
   void (async () => {
     const peer = message.client === undefined ? undefined : peers.get(message.client);
     switch (message.type) {
       case 'stream':
         if (!peer) throw new Error(`no client named ${String(message.client)}`);
-        await streamTo(peer);
+        await streamTo(peer, message.pace ?? 0);
         process.send?.({ type: 'streamed', client: message.client });
         return;
       case 'sent':

@@ -22,7 +22,11 @@
 // VOXWIRE_SRC=<dir>: measure the voxwire of another checkout (its src/, e.g. a `git worktree`)
 // instead of this one. VOXWIRE_BEFORE=<dir>: add it as a second voxwire row (labelled with its
 // commit), measured in the same rounds. INGEST_TURNS (24) and INGEST_ROUNDS (9) size the run.
-// Run: npx tsx bench/client/ingest.bench.ts  (or npm run bench -- client/ingest); about a minute.
+// INGEST_PACE=n paces the server (n frames, then a 1 ms timer): by default it sends as fast as the
+// socket takes, and a client slower than the server then reads many frames per socket read, a
+// faster one few, so the fast clients' figures depend on how much CPU the server got; paced,
+// every client reads a frame or two at a time, as a live session does (slower: ~3 s a window).
+// Run: npx tsx bench/client/ingest.bench.ts  (or npm run bench -- client/ingest); about 30 s.
 import { execFileSync, fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -33,7 +37,9 @@ import { agentsSessionClient, agentsTransportClient, bareClient, openaiClient, v
 
 const TURNS = Number(process.env.INGEST_TURNS ?? 24);
 const ROUNDS = Number(process.env.INGEST_ROUNDS ?? 9);
-const WARMUP_ROUNDS = 2;
+const WARMUP_ROUNDS = 3;
+/** Frames per 1 ms timer of the server; 0 sends as fast as the socket takes them. */
+const PACE = Number(process.env.INGEST_PACE ?? 0);
 
 interface Ready {
   url: string;
@@ -124,7 +130,9 @@ console.log(`bench/client/ingest on ${cpus().length} cores, Node ${process.versi
 console.log(
   `stream per round: ${ready.frames} frames in ${TURNS} turns, ${(ready.chars / 1024 / 1024).toFixed(1)} MiB, ${ready.audioSeconds.toFixed(1)} s of assistant audio (${mix})`,
 );
-console.log(`${WARMUP_ROUNDS} warm-up + ${ROUNDS} measured rounds; each round streams the whole stream to every client in turn`);
+console.log(
+  `${WARMUP_ROUNDS} warm-up + ${ROUNDS} measured rounds; each round streams the whole stream to every client in turn, ${PACE === 0 ? 'as fast as the socket takes it' : `paced: ${PACE} frames, then a 1 ms timer`}`,
+);
 
 for (const candidate of candidates) candidate.client = await candidate.open(`${ready.url}/v1/realtime?client=${candidate.name}`);
 
@@ -135,13 +143,22 @@ async function window(candidate: Candidate): Promise<number> {
   await new Promise((resolveSettle) => setTimeout(resolveSettle, 20));
   const target = client.events + ready.frames;
   const cpu = process.cpuUsage();
-  const streamed = server.request({ type: 'stream', client: candidate.name }, 'streamed');
+  const streamed = server.request({ type: 'stream', client: candidate.name, pace: PACE }, 'streamed');
   await client.whenEvents(target);
   const used = process.cpuUsage(cpu);
   await streamed;
   return used.user + used.system;
 }
 
+// What the process spends with every client connected and nothing arriving (timers, threads):
+// paced windows last seconds, and this runs in them too.
+{
+  const cpu = process.cpuUsage();
+  const at = performance.now();
+  await new Promise((resolveIdle) => setTimeout(resolveIdle, 1000));
+  const used = process.cpuUsage(cpu);
+  console.log(`idle, every client connected: ${((used.user + used.system) / (performance.now() - at)).toFixed(1)} µs CPU per ms`);
+}
 for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round += 1) {
   const line: string[] = [];
   for (const candidate of orderFor(round, candidates)) {
