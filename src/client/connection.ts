@@ -232,7 +232,7 @@ export async function closeSession(
 ): Promise<void> {
   if (connection.phase !== 'live') return connection.disconnect();
   connection.phase = 'closing';
-  const closed = waiters.wait((event) => (event.type === 'session.closed' ? 'resolve' : false), timeoutMs, anySignal([signal, connection.signal]), 'session.closed');
+  const closed = waiters.wait((event) => event.type === 'session.closed' && event, timeoutMs, anySignal([signal, connection.signal]), 'session.closed');
   try {
     send();
     connection.end({ status: 'closed', reason: reason((await closed) as { reason?: unknown }) });

@@ -7,12 +7,15 @@
 import type { Clock } from '../base/clock';
 import { RealtimeError } from '../base/errors';
 
-/** What a waiter makes of an event: resolve with it, reject with it (an `error`), or keep waiting. */
-export type WaitVerdict = 'resolve' | 'reject' | false;
+/**
+ * What a wait's `match` makes of an event: the event to resolve with (narrowed by the match,
+ * `event.type === 'session.created' && event`), `'reject'` to reject with it (an `error`), or
+ * false to keep waiting. Returning the event itself is what types the wait's result.
+ */
+export type WaitVerdict<Resolved> = Resolved | 'reject' | false;
 
 interface Waiter<Event> {
-  match: (event: Event) => WaitVerdict;
-  resolve: (event: Event) => void;
+  offer: (event: Event, toError: (event: Event) => RealtimeError) => void;
   reject: (error: RealtimeError) => void;
 }
 
@@ -26,7 +29,7 @@ export class EventWaiters<Event> {
   }
 
   /** Waits for the first event `match` settles on; `what` names it in the timeout and abort errors. */
-  wait(match: (event: Event) => WaitVerdict, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<Event> {
+  wait<Resolved extends Event>(match: (event: Event) => WaitVerdict<Resolved>, timeoutMs: number, signal: AbortSignal | undefined, what: string): Promise<Resolved> {
     return new Promise((resolve, reject) => {
       const settle = (): void => {
         this.#clock.clearTimeout(timer);
@@ -34,10 +37,12 @@ export class EventWaiters<Event> {
         this.#waiters.delete(waiter);
       };
       const waiter: Waiter<Event> = {
-        match,
-        resolve: (event) => {
+        offer: (event, toError) => {
+          const verdict = match(event);
+          if (verdict === false) return;
           settle();
-          resolve(event);
+          if (verdict === 'reject') reject(toError(event));
+          else resolve(verdict);
         },
         reject: (error) => {
           settle();
@@ -57,11 +62,7 @@ export class EventWaiters<Event> {
 
   /** Offers an arrived event to every wait; a `reject` verdict rejects with `toError(event)`. */
   offer(event: Event, toError: (event: Event) => RealtimeError): void {
-    for (const waiter of [...this.#waiters]) {
-      const verdict = waiter.match(event);
-      if (verdict === 'resolve') waiter.resolve(event);
-      else if (verdict === 'reject') waiter.reject(toError(event));
-    }
+    for (const waiter of [...this.#waiters]) waiter.offer(event, toError);
   }
 
   /** Ends every wait with `error` (the connection closed, the client was disconnected). */

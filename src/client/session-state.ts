@@ -11,7 +11,7 @@ import { DEFAULT_AUDIO_FORMAT } from '../base/defaults';
 import { RealtimeError } from '../base/errors';
 import type { ModelWarning } from '../base/model-lifecycle';
 import type { AudioFormat } from '../events/audio';
-import type { ServerEvent, ServerEventMap } from '../events/server-events';
+import type { ServerEvent } from '../events/server-events';
 import type { RealtimeSessionConfig, TranscriptionSessionConfig } from '../events/session';
 import type { SessionFunctionTool } from '../tools/registry';
 import { realtimeProtocol } from '../transport/realtime-protocol';
@@ -128,7 +128,7 @@ export class SessionState {
    */
   async open(signal: AbortSignal, replayBudgetChars: number | false, registry: { toSessionTools(): SessionFunctionTool[] }): Promise<string> {
     const { transport, waiters, connection } = this.#link;
-    const created = waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#link.timeoutMs, signal, 'session.created');
+    const created = waiters.wait((event) => event.type === 'session.created' && event, this.#link.timeoutMs, signal, 'session.created');
     created.catch(() => undefined);
     try {
       await transport.connect({ signal, protocol: realtimeProtocol });
@@ -136,7 +136,7 @@ export class SessionState {
       waiters.rejectAll(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'));
       throw error;
     }
-    const { id } = ((await created) as ServerEventMap['session.created']).session;
+    const { id } = (await created).session;
     this.modelHasSpoken = false;
     connection.sessionExpired = false;
     connection.relayEnding = undefined;
@@ -170,7 +170,7 @@ export class SessionState {
     const refused = new AbortController();
     const confirmed = waiters.wait(
       (event) => {
-        if (event.type === 'session.updated') return 'resolve';
+        if (event.type === 'session.updated') return event;
         if (event.type === 'error' && event.error.event_id === eventId) return 'reject';
         return false;
       },
@@ -185,7 +185,7 @@ export class SessionState {
       refused.abort(error);
       throw error;
     }
-    return ((await confirmed) as ServerEventMap['session.updated']).session as RealtimeSessionConfig;
+    return (await confirmed).session as RealtimeSessionConfig;
   }
 }
 

@@ -16,7 +16,7 @@ export function waitForAnswer<Event extends { type: string }>(waiters: EventWait
         const error = event as unknown as LiveServerEventMap['error'];
         return (error.error.client_event_id ?? error.client_event_id) === eventId ? 'reject' : false;
       }
-      return event.type === type && (event as { client_event_id?: unknown }).client_event_id === eventId ? 'resolve' : false;
+      return event.type === type && (event as { client_event_id?: unknown }).client_event_id === eventId && event;
     },
     timeoutMs,
     signal,

@@ -337,7 +337,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     const fork = restore && this.#resume() === 'fork' && !this.#forkRefused && this.#previousSessionId !== undefined ? forkUrl(this.transport, this.#previousSessionId) : undefined;
     const started = this.#waiters.wait(
       // A startup error means `session.started` never comes.
-      (event) => (event.type === 'session.started' ? 'resolve' : event.type === 'error' ? 'reject' : false),
+      (event) => (event.type === 'session.started' ? event : event.type === 'error' ? 'reject' : false),
       this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       abort,
       'session.started',

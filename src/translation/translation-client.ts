@@ -266,7 +266,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
 
   async #openSession(signal: AbortSignal | undefined): Promise<void> {
     const abort = anySignal([signal, this.#connection.signal]);
-    const created = this.#waiters.wait((event) => (event.type === 'session.created' ? 'resolve' : false), this.#timeoutMs(), abort, 'session.created');
+    const created = this.#waiters.wait((event) => event.type === 'session.created' && event, this.#timeoutMs(), abort, 'session.created');
     created.catch(() => undefined);
     try {
       await this.transport.connect({ signal: abort, protocol: translationProtocol });
@@ -286,7 +286,7 @@ export class TranslationClient extends EventEmitter<TranslationClientEvents> {
     const eventId = this.#createId('evt_vxt');
     const confirmed = this.#waiters.wait(
       (event) => {
-        if (event.type === 'session.updated') return 'resolve';
+        if (event.type === 'session.updated') return event;
         if (event.type === 'error' && (event as TranslationServerEventMap['error']).error.event_id === eventId) return 'reject';
         return false;
       },
