@@ -5,6 +5,7 @@
 import { afterEach, expect } from 'vitest';
 import { parseServerEvent } from '../../src/events/realtime-codec';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
+import { splitTextDeltas } from '../../src/testing/mock/response';
 import { MockRealtimeServer } from '../../src/testing/mock/server';
 import type { MockRealtimeServerOptions } from '../../src/testing/mock/server-options';
 import { RawClient } from '../helpers/raw-client';
@@ -57,4 +58,17 @@ export function useMockServerCleanup(): void {
 export async function updateSession(client: RawClient, session: Record<string, unknown>): Promise<Record<string, any>> {
   client.send({ type: 'session.update', session: { type: 'realtime', ...session } });
   return (await client.next('session.updated')).session;
+}
+
+/**
+ * The transcript the mock keeps for a reply cut at `audioEndMs` (`conversation.item.truncate`):
+ * the reply's words in proportion to the audio kept, whole words, rounded down.
+ */
+export function transcriptCutAt(clip: { transcript?: string; pcm: Int16Array; sampleRate: number }, audioEndMs: number): string {
+  const words = splitTextDeltas(clip.transcript ?? '');
+  const plannedMs = (clip.pcm.length * 1000) / clip.sampleRate;
+  return words
+    .slice(0, Math.floor((words.length * audioEndMs) / plannedMs))
+    .join('')
+    .trimEnd();
 }
