@@ -140,7 +140,7 @@ describe('Live client events (what a relay or the mock receives)', () => {
     expect(checkLiveSessionConfig({ model: 'gpt-live-1', voice: 'marin' })).toMatchObject({ path: 'voice' });
     expect(checkLiveSessionConfig({ model: 'gpt-live-1', audio: { format: { type: 'audio/pcm', rate: 44100 } } })).toMatchObject({ path: 'audio.format.rate' });
     expect(checkLiveSessionConfig({ instructions: 'no model' })).toMatchObject({ path: 'model' });
-    expect(checkLiveSessionConfig(null)).toBeDefined();
+    expect(checkLiveSessionConfig(null)).toEqual({ path: '', message: expect.stringContaining('must be an object, got null') });
   });
 });
 

@@ -49,13 +49,16 @@ describe('charging as the audio streams (issue 13, 1)', () => {
     for (let index = 0; index < 21; index += 1) connection.send(outputAudioDelta(500));
     await until(() => client.all('response.output_audio.delta').length + (client.closeInfo ? 21 : 0) >= 21 || client.closeInfo !== undefined, 'the deltas', { timeoutMs: 5000 });
     await client.close();
-    let total = 0;
-    for (let poll = 0; poll < 100 && total < 10; poll += 1) {
-      total = await store.charge(DAY_KEY('streamer'), 0, 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
     const received = client.all('response.output_audio.delta').length * 0.5;
     // Everything the client received is charged (and no budget is left for a new session).
+    const total = await until(
+      async () => {
+        const charged = await store.charge(DAY_KEY('streamer'), 0, 60_000);
+        return charged >= Math.min(received, 10) && charged;
+      },
+      'the received audio to be charged',
+      { timeoutMs: 5000, intervalMs: 20 },
+    );
     expect(total).toBeGreaterThanOrEqual(Math.min(received, 10));
     const next = await connect(url, '?token=user:streamer');
     expect((await next.closed).code).toBe(CLOSE_CODES.budgetExhausted);

@@ -7,7 +7,7 @@ import type { CreateRelayOptions } from '../../src/server/node/create-relay-opti
 import { loadFixtureAudio } from '../../src/testing/fixtures';
 import { DEFAULT_MOCK_TRANSLATION } from '../../src/testing/mock/translation-session';
 import { TranslationClient } from '../../src/translation/translation-client';
-import { useCleanup } from '../helpers/index';
+import { until, useCleanup } from '../helpers/index';
 
 const { stoppers, startMock } = useCleanup();
 
@@ -57,10 +57,14 @@ describe('a translation session through the relay', () => {
     const expected = question.durationMs / 1000 + reply.durationMs / 1000;
     // The final charge is stored when the session ends.
     let total = 0;
-    for (let attempt = 0; attempt < 100 && Math.abs(total - expected) > 0.01; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      total = await store.charge(`budget:alice:${today()}`, 0, 60_000);
-    }
+    await until(
+      async () => {
+        total = await store.charge(`budget:alice:${today()}`, 0, 60_000);
+        return Math.abs(total - expected) <= 0.01;
+      },
+      'the final charge',
+      { timeoutMs: 5000, intervalMs: 20, detail: () => `stored ${total}, expected ${expected}` },
+    );
     expect(total).toBeCloseTo(expected, 2);
   });
 

@@ -143,11 +143,14 @@ describe.skipIf(!available)('two relay processes sharing one Redis', () => {
     expect(client.all('voxwire.session.ending')).toEqual([expect.objectContaining({ reason: 'ended_by_operator' })]);
     await until(() => two.events.some((event) => event.type === 'sessionEnded' && event.reason === 'ended_by_operator'), 'node two to end it', { timeoutMs: 2000 });
 
-    let observed: RelaySessionEvent[] = [];
-    for (let poll = 0; poll < 30 && !observed.some((event) => event.type === 'session.ended'); poll += 1) {
-      observed = await one.request<RelaySessionEvent[]>('observed');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const observed = await until(
+      async () => {
+        const seen = await one.request<RelaySessionEvent[]>('observed');
+        return seen.some((event) => event.type === 'session.ended') && seen;
+      },
+      'node one to observe the end',
+      { timeoutMs: 5000, intervalMs: 50 },
+    );
     const mine = observed.filter((event) => event.sessionId === sessionId);
     expect(mine.map((event) => event.type)).toEqual(['session.started', 'transcript', 'usage', 'session.ended']);
     expect(mine.every((event) => event.nodeId === 'two' && event.userId === 'remote-user')).toBe(true);

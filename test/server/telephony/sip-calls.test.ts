@@ -16,7 +16,7 @@ import { signWebhook } from '../../../src/server/telephony/webhook-signature';
 import { loadFixtureAudio } from '../../../src/testing/fixtures';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { defineTool } from '../../../src/tools/define-tool';
-import { useCleanup } from '../../helpers/cleanup';
+import { until, useCleanup } from '../../helpers/index';
 import { serveWebhookHandler } from './webhook-server';
 
 const KEY = 'sk-test-sip';
@@ -94,7 +94,7 @@ describe('SIP calls', () => {
     await server.log.waitFor('output_audio_buffer.started', { timeoutMs: 15_000, nth: 1 });
     // Let some of the reply be heard, then barge in.
     const heardBefore = phone.heardMs;
-    while (phone.heardMs - heardBefore < 1000) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => phone.heardMs - heardBefore >= 1000, 'a second of the reply to be heard', { timeoutMs: 15_000, intervalMs: 50 });
     const interruption = await loadFixtureAudio('interruption');
     void phone.say(interruption.pcm, interruption.sampleRate);
     const truncated = await server.log.waitFor('conversation.item.truncated', { timeoutMs: 15_000 });
