@@ -14,7 +14,7 @@
 // Run: npx tsx bench/relay/live-relay.bench.ts  (or npm run bench -- live-relay); about 2 minutes.
 import { cpus, loadavg } from 'node:os';
 import { startFakeUpstream } from './fake-upstream';
-import { MEASURE_MS, phase, printCpuRows, printMemoryRow, WARMUP_MS } from './paired-relays';
+import { MEASURE_MS, memorySamples, phase, printCpuRows, printMemoryRow, WARMUP_MS } from './paired-relays';
 
 const PHASES = [
   { sessions: 100, rounds: 8 },
@@ -29,6 +29,12 @@ if (loadBefore > cpus().length * 0.5) console.log(`!!! load average ${loadBefore
 
 const results = [];
 for (const { sessions, rounds } of PHASES) results.push({ sessions, ...(await phase(upstream.url, sessions, rounds, false, 'live')) });
+// Memory per idle session: each phase's processes, and two more fresh pairs (paired-relays.ts).
+for (const { sessions, memory } of results) {
+  const more = await memorySamples(upstream.url, sessions, 2, 'live');
+  memory.naive.push(...more.naive);
+  memory.voxwire.push(...more.voxwire);
+}
 await upstream.stop();
 
 console.log('\n| measure, GPT-Live (median over rounds; range) | naive `ws` pipe | voxwire relay with `live` | voxwire ÷ naive | target |');

@@ -12,14 +12,22 @@ export type Protocol = 'realtime' | 'live';
 export const WARMUP_MS = 500;
 export const MEASURE_MS = 2500;
 const SETTLE_MS = 200;
+/** Unmeasured streaming per relay before the first window (see `phase`). */
+const JIT_WARMUP_MS = 3000;
 const TOGETHER_ROUNDS = 8;
 const WARM_SESSIONS = 50;
 
-/** What one phase measured: CPU windows, latency windows (with `withDirect`), memory before/after per relay. */
+/** What one phase measured: CPU windows, latency windows (with `withDirect`), memory per idle session per relay. */
 export interface Phase {
   windows: Window[];
   together: Window[];
-  memory: Record<Kind, Memory[]>;
+  memory: Record<Kind, MemorySample[]>;
+}
+
+/** Memory per idle session of one relay process, in KB: heap + external, and RSS. */
+export interface MemorySample {
+  heapKb: number;
+  rssKb: number;
 }
 
 export interface Histogram {
@@ -70,6 +78,53 @@ function orderFor(round: number, targets: readonly Target[]): Target[] {
 }
 
 /**
+ * Opens `sessions` sessions on a relay after WARM_SESSIONS idle ones, and reads its memory per
+ * session from before and after.
+ */
+async function openIdle(relay: RelayChild, sessions: number, protocol: Protocol): Promise<{ warm: LoadGenerator; generator: LoadGenerator; sample: MemorySample }> {
+  // Idle sessions first, so what is made once is not counted per session: timers and caches,
+  // and the code and feedback V8 compiles as the same paths run again. With 5 warm sessions
+  // that landed in the measured ones (heap-snapshot diff of 200, 2026-12-07: 0.76 MB for
+  // the voxwire relay, 0.49 MB for the naive pipe), though a further session costs none.
+  const warm = new LoadGenerator(protocol);
+  await warm.connect(relay.url, WARM_SESSIONS, 'warm');
+  const before = await relay.request<Memory>('memory');
+  const generator = new LoadGenerator(protocol);
+  await generator.connect(relay.url, sessions);
+  await sleep(300);
+  const after = await relay.request<Memory>('memory');
+  const sample = {
+    heapKb: (after.heapUsed + after.external - before.heapUsed - before.external) / sessions / 1024,
+    rssKb: (after.rss - before.rss) / sessions / 1024,
+  };
+  return { warm, generator, sample };
+}
+
+/**
+ * More memory samples, each from a fresh pair of relay processes: one process's figure moves
+ * by up to ±2 KB a session at 100 sessions (a lump of a few hundred KB landing before or after
+ * the sessions opened: seen 3.4 against 5.6-5.9 KB for the naive pipe), so the row takes the
+ * median of several.
+ */
+export async function memorySamples(upstreamUrl: string, sessions: number, repeats: number, protocol: Protocol = 'realtime'): Promise<Record<Kind, MemorySample[]>> {
+  const samples: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
+  for (let repeat = 0; repeat < repeats; repeat += 1) {
+    for (const kind of repeat % 2 === 0 ? (['naive', 'voxwire'] as const) : (['voxwire', 'naive'] as const)) {
+      const relay = await startRelayChild(kind, upstreamUrl, undefined, protocol);
+      try {
+        const { warm, generator, sample } = await openIdle(relay, sessions, protocol);
+        samples[kind].push(sample);
+        await generator.close();
+        await warm.close();
+      } finally {
+        await relay.exit();
+      }
+    }
+  }
+  return samples;
+}
+
+/**
  * One phase: both relays running, `sessions` sessions open on each (and directly on the
  * upstream when latency is measured); the load moves from one set to the next, window by
  * window, so every target is measured under the same conditions many times.
@@ -77,28 +132,29 @@ function orderFor(round: number, targets: readonly Target[]): Target[] {
 export async function phase(upstreamUrl: string, sessions: number, rounds: number, withDirect: boolean, protocol: Protocol = 'realtime'): Promise<Phase> {
   const relays = { naive: await startRelayChild('naive', upstreamUrl, undefined, protocol), voxwire: await startRelayChild('voxwire', upstreamUrl, undefined, protocol) };
   const generators = new Map<Target, LoadGenerator>();
-  const memory: Record<Kind, Memory[]> = { naive: [], voxwire: [] };
+  const memory: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
   const idle: LoadGenerator[] = [];
   try {
     for (const kind of ['naive', 'voxwire'] as const) {
-      // Idle sessions first, so what is made once is not counted per session: timers and caches,
-      // and the code and feedback V8 compiles as the same paths run again. With 5 warm sessions
-      // that landed in the measured ones (heap-snapshot diff of 200, 2026-12-07: 0.76 MB for
-      // the voxwire relay, 0.49 MB for the naive pipe), though a further session costs none.
-      const warm = new LoadGenerator(protocol);
-      await warm.connect(relays[kind].url, WARM_SESSIONS, 'warm');
-      idle.push(warm);
-      memory[kind].push(await relays[kind].request<Memory>('memory'));
-      const generator = new LoadGenerator(protocol);
-      await generator.connect(relays[kind].url, sessions);
-      await sleep(300);
-      memory[kind].push(await relays[kind].request<Memory>('memory'));
-      generators.set(kind, generator);
+      const opened = await openIdle(relays[kind], sessions, protocol);
+      idle.push(opened.warm);
+      memory[kind].push(opened.sample);
+      generators.set(kind, opened.generator);
     }
     if (withDirect) {
       const generator = new LoadGenerator(protocol);
       await generator.connect(upstreamUrl, sessions);
       generators.set('direct', generator);
+    }
+    // Each relay first streams unmeasured for a while: V8 compiles the hot paths of a fresh
+    // process in its first seconds (on helper threads that `process.cpuUsage()` counts), and the
+    // relay with more code would otherwise pay that in its first measured windows.
+    for (const kind of ['naive', 'voxwire'] as const) {
+      const generator = generators.get(kind) as LoadGenerator;
+      generator.start();
+      await sleep(JIT_WARMUP_MS);
+      generator.stop();
+      await sleep(SETTLE_MS);
     }
     // CPU: one relay streams at a time, alternating, so each has the cores it would have alone.
     const targets: Target[] = ['naive', 'voxwire'];
@@ -172,11 +228,11 @@ export function printCpuRows(sessions: number, windows: Window[], target: string
   console.log(`| relay CPU, ${sessions} sessions (share of one core) | ${cores('naive')} | ${cores('voxwire')} | | |`);
 }
 
-/** The memory row of one phase: heap + external (and RSS) per idle session, as a ratio. */
-export function printMemoryRow(sessions: number, memory: Record<Kind, Memory[]>, target: string): void {
-  const per = (kind: Kind, pick: (m: Memory) => number): number => (pick(memory[kind][1] as Memory) - pick(memory[kind][0] as Memory)) / sessions / 1024;
-  const heap = (m: Memory): number => m.heapUsed + m.external;
+/** The memory row: heap + external (and RSS) per idle session, median over the samples, as a ratio. */
+export function printMemoryRow(sessions: number, memory: Record<Kind, MemorySample[]>, target: string): void {
+  const heap = (kind: Kind): number[] => memory[kind].map((sample) => sample.heapKb);
+  const rss = (kind: Kind): number => median(memory[kind].map((sample) => sample.rssKb));
   console.log(
-    `| memory per idle session (${sessions} open): heap + external; RSS | ${per('naive', heap).toFixed(1)} KB; ${per('naive', (m) => m.rss).toFixed(1)} KB | ${per('voxwire', heap).toFixed(1)} KB; ${per('voxwire', (m) => m.rss).toFixed(1)} KB | ${(per('voxwire', heap) / per('naive', heap)).toFixed(2)}× | ${target} |`,
+    `| memory per idle session (${sessions} open; median of ${memory.naive.length} processes each; range): heap + external; RSS | ${median(heap('naive')).toFixed(1)} KB (${range(heap('naive'))}); ${rss('naive').toFixed(1)} KB | ${median(heap('voxwire')).toFixed(1)} KB (${range(heap('voxwire'))}); ${rss('voxwire').toFixed(1)} KB | ${(median(heap('voxwire')) / median(heap('naive'))).toFixed(2)}× | ${target} |`,
   );
 }

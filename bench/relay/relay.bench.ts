@@ -4,23 +4,28 @@
 // `process.cpuUsage()` there is the relay's own CPU. Sessions stream 24 kHz PCM16 in 20 ms
 // chunks (50 frames a second each way).
 //
-// CPU per relayed frame (100 and 300 sessions): both relays hold their sessions open, and the
-// load alternates between them in short windows, in balanced orders, over several rounds.
+// CPU per relayed frame (100 and 300 sessions): both relays hold their sessions open, stream
+// 3 s each unmeasured first (V8 compiles a fresh process's hot paths then, on threads
+// `process.cpuUsage()` counts), then the load alternates between them in short windows, in
+// balanced orders, over several rounds.
 // Relay-added latency (100 sessions): the round trip through each relay minus the round trip
 // of direct connections to the upstream, with all three sets streaming in the same windows
 // (so they see the same machine). Memory per idle session: heap + external, and RSS, of each
-// relay process before and after its sessions opened. The spread over rounds is shown.
+// relay process before and after its sessions opened, the median over three processes of each
+// relay (one process's figure can be off by a lump of a few hundred KB). The spread is shown.
 // Targets (issue 19): CPU per frame ≤ 1.05× the naive pipe in the same windows, idle memory per
 // session ≤ 1.3× the naive pipe's; added latency ≤ 1.15× (the relay's own earlier goal).
-// Run: npx tsx bench/relay/relay.bench.ts  (or npm run bench -- relay); about 2 minutes.
+// Run: npx tsx bench/relay/relay.bench.ts  (or npm run bench -- relay); about 3 minutes.
 import { cpus, loadavg } from 'node:os';
 import { startFakeUpstream } from './fake-upstream';
-import { median, MEASURE_MS, phase, printCpuRows, printMemoryRow, range, WARMUP_MS, windowsOf, type Kind, type Target, type Window } from './paired-relays';
+import { median, MEASURE_MS, memorySamples, phase, printCpuRows, printMemoryRow, range, WARMUP_MS, windowsOf, type Kind, type Target, type Window } from './paired-relays';
 
 const LATENCY_SESSIONS = 100;
 const HIGH_SESSIONS = 300;
 const ROUNDS_AT_100 = 8;
-const ROUNDS_AT_300 = 6;
+const ROUNDS_AT_300 = 8;
+/** Memory per idle session: each phase's processes, and this many more fresh pairs. */
+const MORE_MEMORY_SAMPLES = 2;
 
 const upstream = await startFakeUpstream();
 
@@ -33,6 +38,14 @@ if (loadBefore > cpus().length * 0.5) console.log(`!!! load average ${loadBefore
 
 const at100 = await phase(upstream.url, LATENCY_SESSIONS, ROUNDS_AT_100, true);
 const at300 = await phase(upstream.url, HIGH_SESSIONS, ROUNDS_AT_300, false);
+for (const [sessions, memory] of [
+  [LATENCY_SESSIONS, at100.memory],
+  [HIGH_SESSIONS, at300.memory],
+] as const) {
+  const more = await memorySamples(upstream.url, sessions, MORE_MEMORY_SAMPLES);
+  memory.naive.push(...more.naive);
+  memory.voxwire.push(...more.voxwire);
+}
 await upstream.stop();
 
 console.log('\n| measure (median over rounds; range) | naive `ws` pipe | voxwire relay | voxwire ÷ naive | target |');
