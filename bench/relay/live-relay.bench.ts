@@ -39,6 +39,6 @@ await upstream.stop();
 
 console.log('\n| measure, GPT-Live (median over rounds; range) | naive `ws` pipe | voxwire relay with `live` | voxwire ÷ naive | target |');
 console.log('|---|---:|---:|---:|---:|');
-for (const { sessions, windows } of results) printCpuRows(sessions, windows, '≤ 1.05×');
+for (const result of results) printCpuRows(result.sessions, result, '≤ 1.05×');
 for (const { sessions, memory } of results) printMemoryRow(sessions, memory, '≤ 1.3×');
 console.log(`\nbench/relay (GPT-Live) took ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] as number).toFixed(2)} after`);

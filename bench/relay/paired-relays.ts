@@ -173,29 +173,43 @@ export async function phase(upstreamUrl: string, sessions: number, rounds: numbe
       });
       console.log(`  ${sessions} sessions, round ${round + 1}: ${line.join(' | ')}`);
     }
+    // Both relays streaming in the same windows (with the direct sessions too when latency is
+    // measured), so every window sees the same machine: the relays' round trips (their own cost
+    // is a few µs a frame; the rest of a round trip is scheduling, which differs far more between
+    // windows than between relays), and their CPU per frame in a paired run. The order the sets
+    // start in rotates, so no relay always gets the first timers of a round.
     const together: Window[] = [];
-    if (withDirect) {
-      targets.unshift('direct');
-      // Latency: all three sets stream at once, so every window sees the same machine (the
-      // relays' own cost is a few µs a frame; the rest of a round trip is scheduling, which
-      // differs far more between windows than between relays).
-      for (let round = 0; round < TOGETHER_ROUNDS; round += 1) {
-        for (const target of targets) generators.get(target)?.start();
-        await sleep(WARMUP_MS);
-        for (const target of targets) generators.get(target)?.record();
-        await sleep(MEASURE_MS);
-        for (const target of targets) {
-          const latencies = (generators.get(target) as LoadGenerator).stopRecording();
-          together.push({ target, round, inRelay: undefined, cpuUsPerFrame: Number.NaN, cpuCores: Number.NaN, framesPerSecond: Number.NaN, p50Us: quantile(latencies, 0.5), p99Us: quantile(latencies, 0.99) });
-        }
-        for (const target of targets) generators.get(target)?.stop();
-        await sleep(SETTLE_MS);
-        const line = targets.map((target) => {
-          const window = together.find((candidate) => candidate.round === round && candidate.target === target) as Window;
-          return `${target} RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`;
+    const streams: Target[] = withDirect ? ['direct', ...targets] : [...targets];
+    for (let round = 0; round < TOGETHER_ROUNDS; round += 1) {
+      const order = [...streams.slice(round % streams.length), ...streams.slice(0, round % streams.length)];
+      for (const target of order) generators.get(target)?.start();
+      await sleep(WARMUP_MS);
+      for (const kind of targets) await relays[kind as Kind].request('mark');
+      for (const target of streams) generators.get(target)?.record();
+      await sleep(MEASURE_MS);
+      for (const target of streams) {
+        const latencies = (generators.get(target) as LoadGenerator).stopRecording();
+        const report = target === 'direct' ? undefined : await relays[target].request<{ cpuUs: number; frames: number; wallMs: number }>('report');
+        together.push({
+          target,
+          round,
+          inRelay: undefined,
+          cpuUsPerFrame: report ? report.cpuUs / report.frames : Number.NaN,
+          cpuCores: report ? report.cpuUs / 1000 / report.wallMs : Number.NaN,
+          framesPerSecond: report ? (report.frames / report.wallMs) * 1000 : Number.NaN,
+          p50Us: quantile(latencies, 0.5),
+          p99Us: quantile(latencies, 0.99),
         });
-        console.log(`  ${sessions} sessions each, all streaming together, round ${round + 1}: ${line.join(' | ')}`);
       }
+      for (const target of streams) generators.get(target)?.stop();
+      await sleep(SETTLE_MS);
+      const line = streams.map((target) => {
+        const window = together.find((candidate) => candidate.round === round && candidate.target === target) as Window;
+        const cpu = target === 'direct' ? [] : [`${window.cpuUsPerFrame.toFixed(1)} µs/frame`];
+        const rtt = Number.isNaN(window.p50Us) ? [] : [`RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`];
+        return `${target} ${[...cpu, ...rtt].join(', ')}`;
+      });
+      console.log(`  ${sessions} sessions each, streaming in the same windows, round ${round + 1}: ${line.join(' | ')}`);
     }
     return { windows, together, memory };
   } finally {
@@ -221,11 +235,17 @@ export const ratioLine = (label: string, naive: number[], voxwire: number[], uni
 };
 
 
-/** The CPU rows of one phase: per relayed frame (ratio per round) and the share of a core. */
-export function printCpuRows(sessions: number, windows: Window[], target: string): void {
-  ratioLine(`relay CPU per relayed frame, ${sessions} sessions`, windowsOf(windows, 'naive').map((w) => w.cpuUsPerFrame), windowsOf(windows, 'voxwire').map((w) => w.cpuUsPerFrame), 'µs', 1, target);
+/**
+ * The CPU rows of one phase: per relayed frame with the load alternating (each relay alone in
+ * its windows), per relayed frame with both relays streaming in the same windows (the paired
+ * run; ratio per round), and the share of a core.
+ */
+export function printCpuRows(sessions: number, phaseResult: Pick<Phase, 'windows' | 'together'>, target: string): void {
+  const { windows, together } = phaseResult;
+  ratioLine(`relay CPU per relayed frame, ${sessions} sessions, one relay streaming at a time`, windowsOf(windows, 'naive').map((w) => w.cpuUsPerFrame), windowsOf(windows, 'voxwire').map((w) => w.cpuUsPerFrame), 'µs', 1, target);
+  ratioLine(`relay CPU per relayed frame, ${sessions} sessions each, both streaming in the same windows`, windowsOf(together, 'naive').map((w) => w.cpuUsPerFrame), windowsOf(together, 'voxwire').map((w) => w.cpuUsPerFrame), 'µs', 1, target);
   const cores = (kind: Kind): string => `${(median(windowsOf(windows, kind).map((w) => w.cpuCores)) * 100).toFixed(0)}%`;
-  console.log(`| relay CPU, ${sessions} sessions (share of one core) | ${cores('naive')} | ${cores('voxwire')} | | |`);
+  console.log(`| relay CPU, ${sessions} sessions (share of one core, streaming alone) | ${cores('naive')} | ${cores('voxwire')} | | |`);
 }
 
 /** The memory row: heap + external (and RSS) per idle session, median over the samples, as a ratio. */
