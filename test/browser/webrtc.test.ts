@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
 import { RelayCore } from '../../src/server/core/relay-core';
 import { createScenario } from '../../src/testing/script/scenario';
+import { until } from '../helpers/index';
 import { chromiumAvailable } from './harness';
 import { SERVER_KEY, startWebRTCRig, type WebRTCRig } from './webrtc-harness';
 
@@ -86,16 +87,33 @@ describe.skipIf(!enabled)('WebRTCTransport through createSdpHandler (Chromium �
 
   it('mute stops outbound RTP (replaceTrack(null)); unmute resumes it', async () => {
     await rig.call('setMuted', true);
-    await sleep(300);
-    const mutedFrom = await rig.call<number>('packetsSent');
+    // Packets already on their way still count: muted once two readings 200 ms apart agree.
+    let previous = -1;
+    const mutedFrom = await until(
+      async () => {
+        const sent = await rig.call<number>('packetsSent');
+        const settled = sent === previous;
+        previous = sent;
+        return settled && sent;
+      },
+      'outbound RTP to stop',
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    // Then a second without a packet.
     await sleep(1000);
     const mutedTo = await rig.call<number>('packetsSent');
     await rig.call('setMuted', false);
-    await sleep(1000);
-    const unmuted = await rig.call<number>('packetsSent');
+    // Resumed: more than half a second of 20 ms Opus packets, however slowly the machine sends them.
+    const unmuted = await until(
+      async () => {
+        const sent = await rig.call<number>('packetsSent');
+        return sent - mutedTo > 25 && sent;
+      },
+      'outbound RTP to resume',
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     process.stdout.write(`[webrtc] packetsSent muted ${mutedFrom} → ${mutedTo}, unmuted → ${unmuted}\n`);
     expect(mutedTo).toBe(mutedFrom);
-    expect(unmuted - mutedTo).toBeGreaterThan(25);
   });
 
   it('reconnects after the Node peer is killed and keeps the transcript', async () => {

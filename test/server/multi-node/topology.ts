@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable, requireComponent } from '../../helpers/components';
+import { until } from '../../helpers/index';
 import { freePort, redisServerPath } from '../node/redis-server';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -89,14 +90,17 @@ export class Proc {
   }
 }
 
+/** The shared `until`, giving up at once when `proc` exits, and naming its output. */
 async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs: number, proc?: Proc): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (proc !== undefined && !proc.alive) throw new Error(`${what}: the process exited: ${proc.output}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${proc === undefined ? '' : `: ${proc.output}`}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until(
+    async () => {
+      if (await check()) return true;
+      if (proc !== undefined && !proc.alive) throw new Error(`${what}: the process exited: ${proc.output}`);
+      return false;
+    },
+    what,
+    { timeoutMs, intervalMs: 50, ...(proc === undefined ? {} : { detail: () => proc.output }) },
+  );
 }
 
 function tcpOpen(host: string, port: number): Promise<boolean> {
