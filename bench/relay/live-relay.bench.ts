@@ -15,6 +15,7 @@
 import { cpus, loadavg } from 'node:os';
 import { startFakeUpstream } from './fake-upstream';
 import { MEASURE_MS, memorySamples, phase, printCpuRows, printMemoryRow, WARMUP_MS } from './paired-relays';
+import { pinForBench } from './relay-child';
 
 const PHASES = [
   { sessions: 100, rounds: 8 },
@@ -23,7 +24,8 @@ const PHASES = [
 
 const upstream = await startFakeUpstream({ protocol: 'live' });
 const started = performance.now();
-console.log(`bench/relay (GPT-Live) on ${cpus().length} cores, Node ${process.version}: windows of ${WARMUP_MS} ms warm-up + ${MEASURE_MS} ms measured`);
+const pinning = pinForBench();
+console.log(`bench/relay (GPT-Live) on ${cpus().length} cores, Node ${process.version}: windows of ${WARMUP_MS} ms warm-up + ${MEASURE_MS} ms measured; ${pinning}`);
 const loadBefore = loadavg()[0] as number;
 if (loadBefore > cpus().length * 0.5) console.log(`!!! load average ${loadBefore.toFixed(2)} before the run: other processes are busy; read the ratios, not the µs`);
 

@@ -1,7 +1,9 @@
 // bench/relay: the voxwire Node relay (authentication, policy, limits, budgets and metrics on)
 // side by side with the naive `ws` pipe of the tutorials, in one run. The load generator and a
 // fake upstream share this process; each relay runs alone in a child process, so
-// `process.cpuUsage()` there is the relay's own CPU. Sessions stream 24 kHz PCM16 in 20 ms
+// `process.cpuUsage()` there is the relay's own CPU. With `taskset` this process is pinned to
+// the first CPU(s) and the relays to the last (relay-child.ts `pinForBench`: unpinned, the
+// scheduler's placement alone moved two copies of one relay 13% apart). Sessions stream 24 kHz PCM16 in 20 ms
 // chunks (50 frames a second each way).
 //
 // CPU per relayed frame (100 and 300 sessions): both relays hold their sessions open, stream
@@ -20,6 +22,7 @@
 import { cpus, loadavg } from 'node:os';
 import { startFakeUpstream } from './fake-upstream';
 import { median, MEASURE_MS, memorySamples, phase, printCpuRows, printMemoryRow, range, WARMUP_MS, windowsOf, type Kind, type Target, type Window } from './paired-relays';
+import { pinForBench } from './relay-child';
 
 const LATENCY_SESSIONS = 100;
 const HIGH_SESSIONS = 300;
@@ -31,7 +34,8 @@ const MORE_MEMORY_SAMPLES = 2;
 const upstream = await startFakeUpstream();
 
 const started = performance.now();
-console.log(`bench/relay on ${cpus().length} cores, Node ${process.version}: windows of ${WARMUP_MS} ms warm-up + ${MEASURE_MS} ms measured`);
+const pinning = pinForBench();
+console.log(`bench/relay on ${cpus().length} cores, Node ${process.version}: windows of ${WARMUP_MS} ms warm-up + ${MEASURE_MS} ms measured; ${pinning}`);
 const loadBefore = loadavg()[0] as number;
 // The relay, the load generator and the upstream share the cores: anything else running skews
 // latency far more than CPU per frame.
