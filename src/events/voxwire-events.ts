@@ -1,5 +1,5 @@
 /**
- * The relay's own wire events (`voxwire.*`, never OpenAI's namespaces: DESIGN.md), as loose
+ * The relay's own wire events (`voxwire.*`, never OpenAI's namespaces), as loose
  * zod/mini schemas keyed by `type`, like the GA server events: the relay writes them
  * (src/server/core/wire-events.ts), the client reads them through the generated validators.
  * Unknown fields are kept, and a reason or code a newer relay adds passes as a string.

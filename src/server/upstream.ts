@@ -416,7 +416,7 @@ function isNode(): boolean {
 }
 
 /**
- * The upstream socket DESIGN.md's lookup order gives: in Node the `ws` package when installed
+ * The upstream socket, looked up in this order: in Node the `ws` package when installed
  * (headers sent as given), otherwise the global `WebSocket` ({@link webSocketUpstream}'s
  * subprotocol auth). `ws` is imported on the first dial, never at module load.
  */

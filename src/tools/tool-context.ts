@@ -1,6 +1,6 @@
 /**
  * What a running tool sees of the session: a narrow, read-only view, never the client itself
- * (DESIGN.md: tools depend on an interface they define).
+ * (tools depend on an interface they define; ARCHITECTURE.md).
  */
 import type { ClientEventInput } from '../events/client-events';
 

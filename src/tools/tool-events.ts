@@ -1,5 +1,5 @@
 /**
- * The tool lifecycle events (short camelCase names, DESIGN.md): the dispatcher hands them to
+ * The tool lifecycle events (short camelCase names, like every SDK-side event): the dispatcher hands them to
  * its host, and the client re-emits them. For every call that is dispatched, exactly one
  * `toolResult` or `toolError` follows; `toolCall` marks the start of `execute` (after
  * validation and approval), so a call refused before it starts has only a `toolError`.

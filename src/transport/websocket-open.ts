@@ -39,7 +39,7 @@ type GlobalWebSocket = new (url: string, protocols: string[]) => WebSocketLike;
 const SOCKET_HOST = Symbol.for('voxwire.audio-socket-host');
 
 /**
- * Checks the key and opens a socket the way DESIGN.md orders it: the `createWebSocket` hook when
+ * Checks the key and opens a socket, looked up in this order: the `createWebSocket` hook when
  * given (with both forms of auth); in Node, the `ws` package when installed, with the key in the
  * Authorization header; otherwise the global WebSocket, with the key in a subprotocol (a browser
  * cannot set headers). Looked up on every connect, never at module load, so msw can patch the

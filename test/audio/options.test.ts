@@ -1,6 +1,6 @@
 /**
  * Misconfiguration throws from the constructors, before any device or network is touched
- * (STYLE.md 11), with the code and a message that names the value.
+ * (a RealtimeError with a stable code), with the code and a message that names the value.
  */
 import { describe, expect, it } from 'vitest';
 import { AudioPlayer, MicrophoneCapture } from '../../src/audio/index';

@@ -62,7 +62,7 @@ afterEach(() => {
  * Reads of browser globals made from voxwire's sources. The traps return undefined, as Node
  * does, so any use of one would throw and fail the render; what is left to catch are reads.
  * Two are expected, and only as `typeof` probes: the WebSocket transport's `isBrowserPage()`
- * (it decides whether a standard key may be used, DESIGN.md) reads `window` and `document`.
+ * (it decides whether a standard key may be used) reads `window` and `document`.
  * React itself may probe too; only voxwire's frames count.
  */
 const touchedByVoxwire = (): string[] =>

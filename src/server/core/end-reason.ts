@@ -1,6 +1,6 @@
 /**
  * Why a relay session ended, and the close code the client gets for each reason: both from the
- * one table in `src/base/errors.ts` (DESIGN.md "Close codes").
+ * one table in `src/base/errors.ts` (its close codes, docs/errors.md).
  */
 import { SESSION_END_REASONS, type SessionEndReason } from '../../base/errors';
 

@@ -1,7 +1,7 @@
 /**
  * The frames the relay itself sends to a client: an `error` event (the GA shape, so every
  * client parses it) when it refuses a frame, and `voxwire.session.ending` before it ends a
- * session. Relay events use the `voxwire.` prefix, never OpenAI's namespaces (DESIGN.md); their
+ * session. Relay events use the `voxwire.` prefix, never OpenAI's namespaces; their
  * schemas are in src/events/voxwire-events.ts, which the client reads them with.
  */
 import type { RealtimeErrorCode, SessionEndingReason } from '../../base/errors';
