@@ -166,6 +166,11 @@ export class MockResponse {
     return !this.#finished;
   }
 
+  /** True from a cancel until `response.done`: the response is winding down and starts nothing more. */
+  get cancelling(): boolean {
+    return this.#cancelled && !this.#finished;
+  }
+
   /** When the client will have finished playing the audio sent so far (session clock), if any was sent. */
   get playbackEndsAt(): number | undefined {
     return this.#firstAudioAt === undefined ? undefined : this.#firstAudioAt + this.#outputAudioMs;

@@ -118,6 +118,8 @@ export class MockSession {
   #playing: { responseId: string; itemId: string } | undefined;
   #lastAudioItemId: string | undefined;
   #previousInputTokens = 0;
+  /** The cancelled response whose `response.done` a committed turn waits for before its own response starts. */
+  #answerAfter: MockResponse | undefined;
   #started = false;
   readonly #channel: MockChannel;
   #idleTimer: unknown;
@@ -148,10 +150,11 @@ export class MockSession {
         session: () => this.#session,
         kind: () => this.#kind,
         onSpeechStarted: (interrupt) => this.#onSpeechStarted(interrupt),
-        // With a response still running (interrupt_response off) the API may not start another; the
-        // mock skips it rather than sending conversation_already_has_active_response.
+        // A reply the turn cancelled sends its response.done first, then the turn is answered. With one still
+        // running (interrupt_response off) the API may not start another: the mock skips it rather than erring.
         onSpeechCommitted: (createResponse) => {
-          if (createResponse && !this.#response?.active) this.#startResponse(undefined, null);
+          if (createResponse && this.#response?.cancelling) this.#answerAfter = this.#response;
+          else if (createResponse && !this.#response?.active) this.#startResponse(undefined, null);
         },
       },
       options.maxInputBufferMs,
@@ -436,12 +439,7 @@ export class MockSession {
   /** The input side of usage, with the previous response's tokens counted as cached. */
   #estimateInput(params: ClientEventOf<'response.create'>['response']): ReturnType<typeof estimateInputUsage>['usage'] {
     const session = this.#session;
-    const context = {
-      instructions: params?.instructions ?? session.instructions,
-      tools: params?.tools ?? session.tools,
-      conversation: params?.conversation,
-      input: params?.input,
-    };
+    const context = { instructions: params?.instructions ?? session.instructions, tools: params?.tools ?? session.tools, conversation: params?.conversation, input: params?.input };
     const { usage, total } = estimateInputUsage(context, this.#conversation, this.#previousInputTokens);
     this.#previousInputTokens = total;
     return usage;
@@ -450,8 +448,9 @@ export class MockSession {
   #onResponseDone(response: MockResponse): void {
     this.#outOfBand.delete(response);
     this.#input.responseDone(response);
-    if (this.#channel.closed || response !== this.#response || response.status !== 'completed') return;
-    this.#armIdleTimer(response);
+    if (this.#channel.closed || response !== this.#response) return;
+    if (response === this.#answerAfter) this.#startResponse(undefined, null);
+    else if (response.status === 'completed') this.#armIdleTimer(response);
   }
 
   // --- idle timeout -------------------------------------------------------------------------

@@ -375,6 +375,33 @@ describe('interruption and truncation', () => {
     expect(next.response.id).not.toBe(created.response.id);
   });
 
+  it('answers a barge-in heard within one append: the interrupted reply ends first, then the turn gets its response', async () => {
+    const { url } = await startServer({ audioPace: 'realtime', scenario: createScenario().turn((t) => t.plays('reply-long')).turn((t) => t.says('Berlin: 15 degrees.')).build() });
+    const client = await connect(url);
+    client.send({ type: 'response.create' });
+    const created = await client.next('response.created');
+    await client.next('response.output_audio.delta');
+    // The whole clip in one frame: the VAD hears the speech start and stop within the same append.
+    const clip = await loadFixtureAudio('interruption', { chunkMs: 10_000 });
+    expect(clip.chunks).toHaveLength(1);
+    client.sendAudio(clip.chunks);
+    const committed = await client.next('input_audio_buffer.committed');
+    const next = await client.next('response.created');
+    expect(next.response.id).not.toBe(created.response.id);
+    const done = await client.next((event) => event.type === 'response.done' && event.response.id === next.response.id);
+    expect(done.response.status).toBe('completed');
+    expect(done.response.output[0].content[0].transcript).toBe('Berlin: 15 degrees.');
+    // In the API's order: the cancelled reply's response.done before the turn's response.created, one of each.
+    const order = client.events.filter((event) => event.type === 'response.created' || event.type === 'response.done').map((event) => [event.type, event.response.id, event.response.status]);
+    expect(order).toEqual([
+      ['response.created', created.response.id, 'in_progress'],
+      ['response.done', created.response.id, 'cancelled'],
+      ['response.created', next.response.id, 'in_progress'],
+      ['response.done', next.response.id, 'completed'],
+    ]);
+    expect(client.events.indexOf(committed)).toBeLessThan(client.events.indexOf(next));
+  });
+
   it('interrupts a function call mid-arguments: no arguments.done, the item ends incomplete', async () => {
     const { url } = await startServer({
       scenario: createScenario()
