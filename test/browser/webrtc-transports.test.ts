@@ -6,9 +6,11 @@
  * transcript.
  */
 import { expect } from 'vitest';
-import type { ClientEventMap } from '../../src/events';
+import type { ClientEventMap, ServerEventMap } from '../../src/events';
 import { loadFixtureAudio } from '../../src/testing/fixtures';
+import { detectSpeech } from '../../src/testing/mock/vad';
 import { createScenario } from '../../src/testing/script/scenario';
+import { until } from '../helpers/index';
 import { describeTransportSuite } from '../helpers/transport-suite';
 import { chromiumAvailable } from './harness';
 import type { PageConfig, PageSnapshot } from './pages/webrtc-page';
@@ -131,21 +133,51 @@ describeTransportSuite<Environment, Partial<PageConfig>>('one scenario suite, tw
       options: { manualTurns: true },
       timeoutMs: 40_000,
       async run({ rig, since }, name) {
+        // The user's speech is the injected clip alone, on both transports. Over WebRTC the page's
+        // fake microphone (the question clip, opened at connect) still speaks when the reply
+        // starts and reaches the same VAD: depending on load it barged in before the clip, or
+        // spoke again after it and cancelled the turn's own answer. So the call is muted first
+        // (no RTP leaves once the sender has no track; what was sent before precedes the
+        // text turn on the same 5-tuple).
+        if (name === 'webrtc') {
+          await rig.call('setMuted', true);
+          await until(async () => !(await rig.call<boolean>('sendsAudio')), 'the muted sender to drop its track');
+        }
+        const speech = await loadFixtureAudio('interruption');
+        const [heard, ...more] = detectSpeech(speech.pcm, { sampleRate: speech.sampleRate });
+        expect(more).toEqual([]);
         await rig.call('sendText', 'Tell me the forecast for the week.');
         await rig.until((s) => s.eventTypes.includes('response.output_audio_transcript.delta'), 'the reply to start');
         await new Promise((resolve) => setTimeout(resolve, 500));
-        // The user speaks: injected where the microphone's audio lands in the mock, with server VAD turned on.
+        const reply = rig.mock.filter('response.created', { since })[0]!.event as unknown as ServerEventMap['response.created'];
+        // The user speaks: injected where the microphone's audio lands in the mock, in the same
+        // synchronous step as server VAD is turned on, so nothing else reaches the VAD in between.
         const session = rig.mock.session(rig.mock.connections.length - 1)!;
         session.receive(JSON.stringify({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad' } } } } }));
-        const speech = await loadFixtureAudio('interruption');
         session.appendAudio(speech.pcm, speech.sampleRate);
         const snapshot = await rig.until((s) => s.interruptions.length >= 1, 'the interruption', 15_000);
         expect(snapshot.interruptions[0]).toMatchObject({ reason: 'speech' });
-        expect(rig.mock.filter({ type: 'response.done', response: { status: 'cancelled' } }, { since })).toHaveLength(1);
+        // The barge-in's turn is answered with the scenario's second turn, after the reply it cut.
+        await rig.until(assistantSaid('Berlin: 15 degrees.'), 'the answer to the barge-in', 20_000);
+        const done = rig.mock.filter('response.done', { since }).map((entry) => (entry.event as unknown as ServerEventMap['response.done']).response);
+        expect(done.map((response) => [response.id === reply.response.id, response.status, response.status_details?.reason ?? null])).toEqual([
+          [true, 'cancelled', 'turn_detected'],
+          [false, 'completed', null],
+        ]);
+        // One utterance reached the VAD, exactly the clip's.
+        const started = rig.mock.filter('input_audio_buffer.speech_started', { since }).map((entry) => entry.event as unknown as ServerEventMap['input_audio_buffer.speech_started']);
+        const stopped = rig.mock.filter('input_audio_buffer.speech_stopped', { since }).map((entry) => entry.event as unknown as ServerEventMap['input_audio_buffer.speech_stopped']);
+        expect(started).toHaveLength(1);
+        expect(stopped).toHaveLength(1);
+        expect(stopped[0]!.audio_end_ms - started[0]!.audio_start_ms).toBe(heard!.audioEndMs - heard!.audioStartMs);
         if (name === 'webrtc') {
-          // Over WebRTC the server plays the reply: it clears the buffer and truncates by itself, as the API does.
-          expect(rig.mock.filter('output_audio_buffer.cleared', { since })).toHaveLength(1);
-          expect(rig.mock.filter('conversation.item.truncated', { since })).toHaveLength(1);
+          // Over WebRTC the server plays the reply: it clears the buffer and truncates the cut
+          // reply's item to what was played, as the API does.
+          const cut = done[0]!.output?.[0]?.id;
+          expect(rig.mock.filter('output_audio_buffer.cleared', { since }).map((entry) => entry.event.response_id)).toEqual([reply.response.id]);
+          const truncated = rig.mock.filter('conversation.item.truncated', { since }).map((entry) => entry.event as unknown as ServerEventMap['conversation.item.truncated']);
+          expect(truncated.map((event) => event.item_id)).toEqual([cut]);
+          expect(truncated[0]!.audio_end_ms).toBeGreaterThan(0);
           await rig.until((s) => s.eventTypes.includes('conversation.item.truncated'), 'conversation.item.truncated in the page');
         }
       },

@@ -269,6 +269,8 @@ const vx = {
   sendText: (text: string) => client!.sendText(text),
   interrupt: async () => JSON.parse(JSON.stringify(await client!.interrupt())) as InterruptionInfo,
   setMuted: (muted: boolean) => webrtc().setMuted(muted),
+  /** Whether the call's sender has an audio track (false once a mute's `replaceTrack(null)` is done: no RTP leaves). */
+  sendsAudio: () => webrtc().peerConnection?.getSenders().some((sender) => sender.track?.kind === 'audio') ?? false,
   setCaptureMuted: (muted: boolean) => capture!.setMuted(muted),
   listenPlayer,
   sentEnergy,
