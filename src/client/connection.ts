@@ -158,13 +158,18 @@ export class Connection {
     this.setState(state);
   }
 
-  /** The transport closed: a live session that was not closed on purpose ends or reconnects. */
+  /**
+   * The transport closed: a live session that was not closed on purpose ends or reconnects. A
+   * reconnect the server refuses with a code that ends a session (a relay's budget end, 4002,
+   * after its `error` event) ends the client there too, rather than at the policy's last retry.
+   */
   onClose(info: TransportCloseInfo): void {
+    const { phase } = this;
     this.#hooks.waiters.rejectAll(new RealtimeError('VOXWIRE_CONNECTION_CLOSED', `The connection closed (code ${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
-    if (this.phase !== 'live' || info.initiatedLocally) return;
+    if (info.initiatedLocally || (phase !== 'live' && this.#state.status !== 'reconnecting')) return;
     const final = endStateAfterClose(info, this.sessionExpired, this.relayEnding);
     if (final) this.end(final);
-    else void this.reconnect(info);
+    else if (phase === 'live') void this.reconnect(info);
   }
 
   /**
