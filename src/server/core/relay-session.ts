@@ -10,20 +10,18 @@
  * first bytes ({@link peekEventType}) and forwarded as is. Everything else is parsed with the
  * SDK's schemas and passes the policy.
  */
-import type { Clock } from '../../base/clock';
 import { DEFAULT_RELAY_MAX_JSON_DEPTH } from '../../base/defaults';
 import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
 import { parseClientEvent, type ParseOptions } from '../../events/parse';
 import type { ClientEventWarning } from '../../events/issues';
 import { exceedsUtf8Bytes } from '../../events/frame';
-import type { Logger } from '../../base/logger';
 import { checkModel } from '../../base/models';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
 import { peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
 import { nestsDeeperThan } from './json-depth';
 import { LiveFrames, liveRelayErrorFrame } from './live-frames';
 import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from './legacy-bridge';
-import type { FrameRejectReason, RelayMetrics } from '../metrics';
+import type { FrameRejectReason } from '../metrics';
 import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
 import type { RelayIdentity } from './relay-options';
 import type { RelaySessionHooks, RelaySessionInit } from './relay-session-init';
@@ -61,9 +59,6 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   readonly #policy: ResolvedSessionPolicy;
   readonly #settings: ResolvedRelaySettings<Identity>;
   readonly #hooks: RelaySessionHooks;
-  readonly #metrics: RelayMetrics;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
   readonly #appendAllowed: boolean;
   readonly #tools: RelayToolRunner | undefined;
   /** The GPT-Live side of the session, on a relay with `live` (live-frames.ts). */
@@ -95,16 +90,13 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#policy = init.policy;
     this.#settings = init.settings;
     this.#hooks = init.hooks;
-    this.#metrics = init.settings.metrics;
-    this.#clock = init.settings.clock;
-    this.#logger = init.settings.logger;
     this.#models = init.models ?? [];
     this.#appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
     this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
-    this.#charges = new SessionCharges(init.settings, init.settings.clock, this.budgetLimit, init.budgetSpent);
-    this.startedAt = this.#clock.now();
+    this.#charges = new SessionCharges(init.settings, this.budgetLimit, init.budgetSpent);
+    this.startedAt = this.#settings.clock.now();
     this.#bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
-    this.#pipe = new SessionPipe(init.client, init.upstream, init.settings.metrics, init.settings, init.settings.clock, this.#bridge);
+    this.#pipe = new SessionPipe(init.client, init.upstream, init.settings, this.#bridge);
     if (init.settings.serverTools.length > 0 && init.settings.live === undefined) {
       this.#tools = new RelayToolRunner(
         init.settings.serverTools,
@@ -114,7 +106,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
           releaseHeldClientFrames: () => this.#releaseHeldClientFrames(),
           emit: (name, event) => this.#hooks.onToolEvent(this, name, event),
         },
-        this.#clock,
+        this.#settings.clock,
       );
     } else {
       this.#tools = undefined;
@@ -125,7 +117,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     // (activity would make an early idle warning a false alarm for a relayed client).
     this.#limits =
       Number.isFinite(maxDurationMs) || Number.isFinite(idleMs)
-        ? new SessionDeadline(this, init.deadlines ?? new DeadlineQueue(this.#clock), this.#clock, Number.isFinite(maxDurationMs) ? maxDurationMs : Infinity, Number.isFinite(idleMs) ? idleMs : Infinity, init.settings.endingWarningMs)
+        ? new SessionDeadline(this, init.deadlines ?? new DeadlineQueue(this.#settings.clock), this.#settings.clock, Number.isFinite(maxDurationMs) ? maxDurationMs : Infinity, Number.isFinite(idleMs) ? idleMs : Infinity, init.settings.endingWarningMs)
         : undefined;
     this.#upstreamFrames = new UpstreamFrames({
       session: this,
@@ -328,7 +320,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    * caller answers), warned about once per model within 60 days (`voxwire.model.deprecated`).
    */
   #checkSessionModel(model: string, path: string): { message: string; path: string } | undefined {
-    const check = checkModel(model, this.#clock.now(), 'relay', path);
+    const check = checkModel(model, this.#settings.clock.now(), 'relay', path);
     if (check.action === 'refuse') return { message: check.error.message, path };
     if (check.action === 'warn' && this.#warnedModels?.has(model) !== true) {
       (this.#warnedModels ??= new Set()).add(model);
@@ -453,14 +445,14 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#warnedFields ??= new Set();
     if (this.#warnedFields.has(key)) return;
     this.#warnedFields.add(key);
-    this.#logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
+    this.#settings.logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
   }
 
   /** Tells a beta client, once, that it is translated and what to migrate. */
   #sendBetaWarning(): void {
     const warning = this.#bridge?.takeWarning();
     if (warning === undefined) return;
-    this.#logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
+    this.#settings.logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
     this.#pipe.sendToClient(warning.frame);
   }
 
@@ -475,7 +467,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     message: string,
     details: { param?: string | undefined; eventId?: string | undefined; counted?: boolean } = {},
   ): void {
-    this.#metrics.recordFrameRejected(this.id, reason);
+    this.#settings.metrics.recordFrameRejected(this.id, reason);
     this.#pipe.sendToClient(this.#live === undefined ? relayErrorFrame(code, message, details) : liveRelayErrorFrame(code, message, details));
     if (details.counted === false) return;
     this.#rejectedFrames += 1;

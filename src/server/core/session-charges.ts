@@ -5,7 +5,6 @@
  * `response.done`. The relay core takes the pending charge to the store now and then
  * ({@link SessionCharges.take}) and hands back the user's total.
  */
-import type { Clock } from '../../base/clock';
 import type { ModelPrices } from '../../base/defaults';
 import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../../base/defaults';
 import { UsageMeter } from '../../base/usage';
@@ -35,7 +34,7 @@ function tokenRates(prices: Readonly<Record<string, ModelPrices>>, model: string
 }
 
 /** The settings a session's charges read. */
-type ChargeSettings = Pick<ResolvedRelaySettings<never>, 'budgetUnit' | 'prices' | 'model' | 'outputAudioTokensPerSecond'>;
+type ChargeSettings = Pick<ResolvedRelaySettings<never>, 'budgetUnit' | 'prices' | 'model' | 'outputAudioTokensPerSecond' | 'clock'>;
 
 /** One session's running charge against its user's budget. */
 export class SessionCharges {
@@ -45,7 +44,6 @@ export class SessionCharges {
   readonly streams: boolean;
 
   readonly #settings: ChargeSettings;
-  readonly #clock: Clock;
   readonly #usageMeter: UsageMeter | undefined;
   readonly #rates: TokenRates | undefined;
   #inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
@@ -61,9 +59,8 @@ export class SessionCharges {
   #inFlightCharge = 0;
   #spent: number;
 
-  constructor(settings: ChargeSettings, clock: Clock, limit: number | undefined, spent: number) {
+  constructor(settings: ChargeSettings, limit: number | undefined, spent: number) {
     this.#settings = settings;
-    this.#clock = clock;
     this.limit = limit;
     this.#spent = spent;
     this.streams = limit !== undefined;
@@ -138,7 +135,7 @@ export class SessionCharges {
       }
       case 'output_audio_buffer.started':
         this.#accruePlayback();
-        this.#playingSince = this.#clock.now();
+        this.#playingSince = this.#settings.clock.now();
         return;
       default:
         this.#accruePlayback();
@@ -203,7 +200,7 @@ export class SessionCharges {
   /** Charges the output audio played since the last accrual (media-track sessions). */
   #accruePlayback(): void {
     if (this.#playingSince === undefined) return;
-    const now = this.#clock.now();
+    const now = this.#settings.clock.now();
     const seconds = (now - this.#playingSince) / 1000;
     this.#playingSince = now;
     const rates = this.#rates;

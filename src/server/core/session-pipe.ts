@@ -4,15 +4,13 @@
  * reading from the other side pauses until it drains below the low-water mark (polled, since
  * a {@link RelaySocket} has no drain event).
  */
-import type { Clock } from '../../base/clock';
-import type { RelayMetrics } from '../metrics';
 import type { LegacyBridge } from './legacy-bridge';
 import type { ResolvedRelaySettings } from './relay-settings';
 import { frameLength, now } from './session-frames';
 import type { RelayFrame, RelaySocket } from './socket';
 
 /** The settings the pipe reads. */
-type PipeSettings = Pick<ResolvedRelaySettings<never>, 'highWaterMarkBytes' | 'lowWaterMarkBytes' | 'backpressurePollMs'>;
+type PipeSettings = Pick<ResolvedRelaySettings<never>, 'highWaterMarkBytes' | 'lowWaterMarkBytes' | 'backpressurePollMs' | 'metrics' | 'clock'>;
 
 /** Bytes queued in each direction and whether reading is paused because of them. */
 export interface SessionBuffered {
@@ -30,9 +28,8 @@ export interface SessionBuffered {
 export class SessionPipe {
   readonly client: RelaySocket;
   readonly upstream: RelaySocket;
-  readonly #metrics: RelayMetrics;
+  /** The relay's settings (water marks, metrics, clock): one reference, not a copy of each. */
   readonly #settings: PipeSettings;
-  readonly #clock: Clock;
   readonly #bridge: LegacyBridge | undefined;
   #pollTimer: unknown;
   #upstreamPaused = false;
@@ -40,13 +37,11 @@ export class SessionPipe {
   #stopped = false;
 
   /** `bridge`: translates what goes to a client of the retired beta interface (when it is one). */
-  constructor(client: RelaySocket, upstream: RelaySocket, metrics: RelayMetrics, settings: PipeSettings, clock: Clock, bridge: LegacyBridge | undefined) {
+  constructor(client: RelaySocket, upstream: RelaySocket, settings: PipeSettings, bridge: LegacyBridge | undefined) {
     this.client = client;
     this.#bridge = bridge;
     this.upstream = upstream;
-    this.#metrics = metrics;
     this.#settings = settings;
-    this.#clock = clock;
   }
 
   get buffered(): SessionBuffered {
@@ -56,8 +51,8 @@ export class SessionPipe {
   /** Sends a frame the relay wrote itself to the client. */
   sendToClient(frame: string): void {
     this.client.send(frame);
-    this.#metrics.upstreamFrames += 1;
-    this.#metrics.upstreamBytes += frame.length;
+    this.#settings.metrics.upstreamFrames += 1;
+    this.#settings.metrics.upstreamBytes += frame.length;
   }
 
   /** Forwards an upstream frame to the client (translated for a beta client); `startedAt` (or -1) times it for the latency histogram. */
@@ -65,7 +60,7 @@ export class SessionPipe {
     const frame = this.#bridge?.active === true ? this.#bridge.toClient(upstreamFrame) : upstreamFrame;
     const client = this.client;
     client.send(frame);
-    const metrics = this.#metrics;
+    const metrics = this.#settings.metrics;
     metrics.upstreamFrames += 1;
     metrics.upstreamBytes += frameLength(frame);
     if (startedAt >= 0) metrics.observeLatency((now() - startedAt) / 1000);
@@ -80,7 +75,7 @@ export class SessionPipe {
   toUpstream(frame: RelayFrame, startedAt: number): void {
     const upstream = this.upstream;
     upstream.send(frame);
-    const metrics = this.#metrics;
+    const metrics = this.#settings.metrics;
     metrics.clientFrames += 1;
     metrics.clientBytes += frameLength(frame);
     if (startedAt >= 0) metrics.observeLatency((now() - startedAt) / 1000);
@@ -94,13 +89,13 @@ export class SessionPipe {
   /** Stops polling for drained buffers (the session ended). */
   stop(): void {
     this.#stopped = true;
-    this.#clock.clearTimeout(this.#pollTimer);
+    this.#settings.clock.clearTimeout(this.#pollTimer);
   }
 
   /** While a direction is paused, checks now and then whether the slow side has drained. */
   #schedulePoll(): void {
-    this.#clock.clearTimeout(this.#pollTimer);
-    this.#pollTimer = this.#clock.setTimeout(() => {
+    this.#settings.clock.clearTimeout(this.#pollTimer);
+    this.#pollTimer = this.#settings.clock.setTimeout(() => {
       if (this.#stopped) return;
       const low = this.#settings.lowWaterMarkBytes;
       if (this.#upstreamPaused && this.client.bufferedAmount <= low) {

@@ -5,10 +5,8 @@
  * events the relay itself sends upstream (the operator's session config, server-tool outputs
  * and follow-up responses). Frames whose type needs nothing from the relay pass untouched.
  */
-import type { Clock } from '../../base/clock';
 import { SESSION_ACTIVITY_EVENT_TYPES } from '../../base/session-limits';
 import { CLOSE_CODES } from '../../base/errors';
-import type { Logger } from '../../base/logger';
 import type { ClientEventInput } from '../../events/client-events';
 import { parseServerEvent } from '../../events/realtime-codec';
 import type { ResponseCreateParams, Usage } from '../../events/response';
@@ -55,6 +53,8 @@ type UpstreamSettings = Pick<ResolvedRelaySettings<never>, 'translation' | 'cloc
 
 /** A session's upstream frames and the events the relay sends upstream itself. */
 export class UpstreamFrames {
+  /** The relay's settings (translation, clock, logger): one reference, not a copy of each. */
+  readonly #settings: UpstreamSettings;
   /** A conversation, or input transcription only (then response events are refused). */
   sessionType: RelaySessionType;
   readonly #session: RelaySession<RelayIdentity>;
@@ -63,9 +63,6 @@ export class UpstreamFrames {
   readonly #limits: SessionDeadline | undefined;
   readonly #charges: SessionCharges;
   readonly #tools: RelayToolRunner | undefined;
-  readonly #translation: UpstreamSettings['translation'];
-  readonly #clock: Clock;
-  readonly #logger: Logger;
   readonly #audioInFrames: boolean;
   readonly #inspected: ReadonlySet<string>;
   #initEventId: string | undefined;
@@ -84,9 +81,7 @@ export class UpstreamFrames {
     this.#limits = limits;
     this.#charges = charges;
     this.#tools = tools;
-    this.#translation = settings.translation;
-    this.#clock = settings.clock;
-    this.#logger = settings.logger;
+    this.#settings = settings;
     this.#audioInFrames = audioInFrames;
     const inspected = tools === undefined ? INSPECTED_TYPES : INSPECTED_TYPES_WITH_TOOLS;
     this.#inspected = !audioInFrames && charges.streams ? new Set([...inspected, ...MEDIA_TRACK_TYPES]) : inspected;
@@ -102,7 +97,7 @@ export class UpstreamFrames {
     this.#initEventId = relayEventId();
     this.sendRelayEvent({ type: 'session.update', event_id: this.#initEventId, session } as ClientEventInput);
     // An upstream that never answers must not keep the client from its session.created.
-    this.#initTimer = this.#clock.setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
+    this.#initTimer = this.#settings.clock.setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
   }
 
   /** Stops waiting for the config (the session ended). */
@@ -112,7 +107,7 @@ export class UpstreamFrames {
 
   /** Feeds one upstream frame (the session has not ended). */
   handle(frame: RelayFrame, type: string | undefined, startedAt: number): void {
-    if (this.#translation) {
+    if (this.#settings.translation) {
       this.#handleTranslation(type, frame, startedAt);
       return;
     }
@@ -130,7 +125,7 @@ export class UpstreamFrames {
     const result = parseServerEvent(frame);
     if (!result.ok) {
       // The upstream is the authority on its own protocol: pass the frame on, the client decides.
-      this.#logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.#session.id, error: result.error.message });
+      this.#settings.logger.debug('relay: upstream frame did not parse; forwarded as is', { sessionId: this.#session.id, error: result.error.message });
       this.#pipe.toClient(frame, startedAt);
       return;
     }
@@ -240,7 +235,7 @@ export class UpstreamFrames {
     const error = isRecord(event.error) ? event.error : {};
     if (error.code === 'session_expired') this.#expired = true;
     if (isServerKeyError(error)) {
-      this.#logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.#session.id, error });
+      this.#settings.logger.error("relay: the upstream refused the relay's own API key or account; the client was closed with 4005 (fix the key or the quota)", { sessionId: this.#session.id, error });
       this.#pipe.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', 'the relay cannot use the Realtime API right now (its own credentials or quota were refused); this is not your fault, and reconnecting will not help until the operator fixes it'));
       this.#session.end('upstream_failed', { code: CLOSE_CODES.relayMisconfigured, message: 'relay misconfigured' });
       return true;
@@ -251,14 +246,14 @@ export class UpstreamFrames {
     if (about === this.#initEventId) {
       this.#initEventId = undefined;
       this.#clearInitTimer();
-      this.#logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.#session.id, error: message });
+      this.#settings.logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.#session.id, error: message });
       this.#pipe.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
       this.#session.end('policy_violation', { message: 'relay session config refused upstream' });
       return true;
     }
     if (about === this.#relayResponseEventId) this.#activeResponse = false;
     // An answer to the relay's own event (a tool output, a follow-up response): not the client's business.
-    this.#logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.#session.id, error: message });
+    this.#settings.logger.warn('relay: the upstream refused an event the relay sent', { sessionId: this.#session.id, error: message });
     return true;
   }
 
@@ -279,7 +274,7 @@ export class UpstreamFrames {
     this.#initTimer = undefined;
     if (this.#initEventId === undefined || this.#session.ended) return;
     this.#initEventId = undefined;
-    this.#logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.#session.id });
+    this.#settings.logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.#session.id });
     const held = this.#heldSessionCreated;
     this.#heldSessionCreated = undefined;
     if (held !== undefined) this.#forwardEvent('session.created', held, now());
@@ -308,7 +303,7 @@ export class UpstreamFrames {
 
   /** Cleared and let go: a cleared handle still holds its callback (and the session) until dropped. */
   #clearInitTimer(): void {
-    this.#clock.clearTimeout(this.#initTimer);
+    this.#settings.clock.clearTimeout(this.#initTimer);
     this.#initTimer = undefined;
   }
 }
