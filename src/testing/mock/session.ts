@@ -150,8 +150,7 @@ export class MockSession {
         session: () => this.#session,
         kind: () => this.#kind,
         onSpeechStarted: (interrupt) => this.#onSpeechStarted(interrupt),
-        // A reply the turn cancelled sends its response.done first, then the turn is answered. With one still
-        // running (interrupt_response off) the API may not start another: the mock skips it rather than erring.
+        // A cancelled reply ends (response.done) before the turn is answered; a running one (interrupt_response off) gets no second.
         onSpeechCommitted: (createResponse) => {
           if (createResponse && this.#response?.cancelling) this.#answerAfter = this.#response;
           else if (createResponse && !this.#response?.active) this.#startResponse(undefined, null);
@@ -449,8 +448,10 @@ export class MockSession {
     this.#outOfBand.delete(response);
     this.#input.responseDone(response);
     if (this.#channel.closed || response !== this.#response) return;
-    if (response === this.#answerAfter) this.#startResponse(undefined, null);
-    else if (response.status === 'completed') this.#armIdleTimer(response);
+    if (response === this.#answerAfter) {
+      this.#answerAfter = undefined;
+      this.#startResponse(undefined, null);
+    } else if (response.status === 'completed') this.#armIdleTimer(response);
   }
 
   // --- idle timeout -------------------------------------------------------------------------
