@@ -6,6 +6,7 @@
 // from the `ws` framing and socket writes both relays pay, which dominate relay.bench.ts.
 // Run: npx tsx bench/relay/relay-core.bench.ts  (or npm run bench -- relay-core); about 15 s.
 import { loadavg } from 'node:os';
+import type { Clock } from '../../src/base/clock';
 import { silentLogger } from '../../src/base/logger';
 import { RelayCore } from '../../src/server/core/relay-core';
 import type { RelaySession } from '../../src/server/core/relay-session';
@@ -68,6 +69,61 @@ for (let repeat = 0; repeat < REPEATS; repeat += 1) {
 }
 for (const kind of ['append', 'delta'] as const) {
   console.log(`| relay core CPU per ${kind === 'append' ? 'client append (1280 base64 chars)' : 'upstream audio delta'} | ${median(results[kind]).toFixed(0)} ns (${Math.min(...results[kind]).toFixed(0)}–${Math.max(...results[kind]).toFixed(0)}) |`);
+}
+
+// The budget's charge tick (every 5 s by default): every session's pending charge stored, the
+// user's total handed back to the user's sessions on this node. A relay of its own per size, on
+// a manual clock, every session (one user each) with a charge pending.
+class ManualClock implements Clock {
+  #now = Date.now();
+  #timers = new Map<number, { at: number; callback: () => void }>();
+  #next = 1;
+  now(): number {
+    return this.#now;
+  }
+  setTimeout(callback: () => void, delayMs: number): unknown {
+    this.#timers.set(this.#next, { at: this.#now + delayMs, callback });
+    return this.#next++;
+  }
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+  /** Fires the timers due within `ms`. */
+  advance(ms: number): void {
+    this.#now += ms;
+    for (const [handle, timer] of [...this.#timers]) {
+      if (timer.at > this.#now) continue;
+      this.#timers.delete(handle);
+      timer.callback();
+    }
+  }
+}
+const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+async function tickMs(sessionCount: number): Promise<number[]> {
+  const clock = new ManualClock();
+  const relay = new RelayCore({ model: 'gpt-realtime-2.1', clock, authenticate: (request: Request) => ({ userId: new URL(request.url).searchParams.get('token') ?? 'anonymous' }), budget: { dailyLimit: 1e9 }, logger: silentLogger });
+  relay.start();
+  const opened: RelaySession[] = [];
+  for (let index = 0; index < sessionCount; index += 1) {
+    const admission = await relay.admit(new Request(`http://relay.bench/realtime?token=tick-${index}`), { remoteAddress: undefined });
+    if (admission.status !== 'accepted') throw new Error(`session ${index} was not admitted`);
+    opened.push(relay.open(admission.ticket, noSocket, noSocket));
+  }
+  const times: number[] = [];
+  for (let repeat = 0; repeat < 3; repeat += 1) {
+    for (const session of opened) session.handleClientFrame(appends[0] as Buffer);
+    const started = process.cpuUsage();
+    clock.advance(5000);
+    await settled();
+    const used = process.cpuUsage(started);
+    times.push((used.user + used.system) / 1000);
+  }
+  await relay.stop();
+  return times;
+}
+for (const count of [1000, 5000]) {
+  const times = await tickMs(count);
+  console.log(`| budget charge tick, ${count} sessions (one user each) | ${median(times).toFixed(1)} ms (${Math.min(...times).toFixed(1)}–${Math.max(...times).toFixed(1)}) |`);
 }
 console.log(`load average ${(loadavg()[0] as number).toFixed(2)} after`);
 process.exit(0);

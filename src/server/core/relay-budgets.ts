@@ -26,6 +26,8 @@ export interface SessionEntry<Identity extends RelayIdentity> {
 export interface RelayBudgetsHost<Identity extends RelayIdentity> {
   /** The sessions open on this node. */
   entries(): Iterable<SessionEntry<Identity>>;
+  /** The sessions of one user open on this node (kept by user: a charge tick asks once per session). */
+  entriesOf(userId: string): Iterable<SessionEntry<Identity>>;
   /** Keeps a promise until it settles (`stop()` and `drain()` wait for it). */
   track(promise: Promise<void>): void;
   /** True once the relay drains (a slot is then no longer waited for). */
@@ -254,7 +256,7 @@ export class RelayBudgets<Identity extends RelayIdentity = RelayIdentity> {
   /** The sessions of a user on this node. */
   sessionsOf(userId: string): RelaySession<Identity>[] {
     const found: RelaySession<Identity>[] = [];
-    for (const { session } of this.#host.entries()) if (session.userId === userId && !session.ended) found.push(session);
+    for (const { session } of this.#host.entriesOf(userId)) if (!session.ended) found.push(session);
     return found;
   }
 

@@ -30,6 +30,9 @@ export type { RelayAdmission, RelayTicket } from './admission';
 export type { RelayEvents, RelaySessionRef } from './relay-events';
 export type { EndSessionOptions } from './relay-bus-link';
 
+/** A user with no session on this node. */
+const NO_ENTRIES: ReadonlySet<never> = new Set();
+
 /**
  * The relay core. Most apps use `createRelay` from `voxwire/server/node`, which wraps it;
  * use the core directly to write an adapter for another runtime.
@@ -56,6 +59,8 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
   readonly settings: ResolvedRelaySettings<Identity>;
 
   readonly #entries = new Map<string, SessionEntry<Identity>>();
+  /** The same entries by user: the charge tick and admission look up a user's sessions. */
+  readonly #entriesByUser = new Map<string, Set<SessionEntry<Identity>>>();
   readonly #settling = new Set<Promise<void>>();
   readonly #warnedModels = new Set<string>();
   readonly #drain: RelayDrain;
@@ -83,6 +88,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     this.#bus = new RelayBusLink(this.settings, (promise) => this.#track(promise));
     this.#budgets = new RelayBudgets(this.settings, {
       entries: () => this.#entries.values(),
+      entriesOf: (userId) => this.#entriesByUser.get(userId) ?? NO_ENTRIES,
       track: (promise) => this.#track(promise),
       draining: () => this.#drain.draining,
     });
@@ -327,7 +333,11 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
       audioInFrames: options.audioInFrames ?? true,
       sessionType: ticket.sessionType ?? 'realtime',
     });
-    this.#entries.set(session.id, { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false });
+    const entry: SessionEntry<Identity> = { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false };
+    this.#entries.set(session.id, entry);
+    const ofUser = this.#entriesByUser.get(session.userId);
+    if (ofUser === undefined) this.#entriesByUser.set(session.userId, new Set([entry]));
+    else ofUser.add(entry);
     this.metrics.recordSessionStarted(session.id, session.userId);
     this.#safeEmit('sessionStarted', this.#ref(session));
     this.#bus.publish({ type: 'session.started', ...this.#eventBase(session) });
@@ -423,6 +433,9 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const entry = this.#entries.get(session.id);
     if (entry === undefined) return;
     this.#entries.delete(session.id);
+    const ofUser = this.#entriesByUser.get(session.userId);
+    ofUser?.delete(entry);
+    if (ofUser?.size === 0) this.#entriesByUser.delete(session.userId);
     const durationMs = this.settings.clock.now() - session.startedAt;
     this.metrics.recordSessionEnded(session.id, session.userId, reason, durationMs);
     if (reason === 'budget_exhausted') this.metrics.recordBudgetRejection(session.userId, 'session');
@@ -448,8 +461,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   #endLocalUserSessions(userId: string, code: number, message: string): number {
     let ended = 0;
-    for (const { session } of [...this.#entries.values()]) {
-      if (session.userId !== userId) continue;
+    for (const { session } of [...(this.#entriesByUser.get(userId) ?? NO_ENTRIES)]) {
       session.end('ended_by_operator', { code, message });
       ended += 1;
     }

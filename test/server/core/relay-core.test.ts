@@ -239,6 +239,37 @@ describe('a relayed session', () => {
     await core.stop();
   });
 
+  it("hands a user's stored total to that user's sessions only, and ends only the user's sessions when told", async () => {
+    const store = new MemoryBudgetStore();
+    const { core, clock } = makeCore({ authenticate: (req) => ({ userId: req.headers.get('x-user') ?? 'nobody' }), budget: { store, dailyLimit: 2, chargeIntervalMs: 1000 } });
+    await core.start();
+    const a1 = await openSession(core, { 'x-user': 'a' });
+    const a2 = await openSession(core, { 'x-user': 'a' });
+    const b = await openSession(core, { 'x-user': 'b' });
+    a1.session.handleClientFrame(appendFrame(1500));
+    b.session.handleClientFrame(appendFrame(600));
+    await clock.advance(1000);
+    expect(a2.session.budgetSpent).toBeCloseTo(1.5);
+    expect(b.session.budgetSpent).toBeCloseTo(0.6);
+    // a2 knows what a1 spent: 0.6 s more crosses user a's budget, not user b's.
+    a2.session.handleClientFrame(appendFrame(600));
+    b.session.handleClientFrame(appendFrame(600));
+    expect(a2.session.endReason).toBe('budget_exhausted');
+    expect(b.session.ended).toBe(false);
+    expect(await core.endUserSessions('a')).toBe(1);
+    expect(a1.session.endReason).toBe('ended_by_operator');
+    expect(b.session.ended).toBe(false);
+    expect(await core.endUserSessions('a')).toBe(0);
+    // A user whose sessions all ended opens a new one as before, and is found again.
+    expect(await core.endUserSessions('b')).toBe(1);
+    expect(core.sessions()).toEqual([]);
+    const b2 = await openSession(core, { 'x-user': 'b' });
+    expect(b2.session.budgetSpent).toBeCloseTo(1.2);
+    expect(await core.endUserSessions('b')).toBe(1);
+    expect(b2.session.endReason).toBe('ended_by_operator');
+    await core.stop();
+  });
+
   it('stops reading upstream while the client is slow, and resumes once it drains', async () => {
     const { core, clock } = makeCore({ limits: { highWaterMarkBytes: 1000, lowWaterMarkBytes: 100 } });
     const { client, upstream, session } = await openSession(core);
