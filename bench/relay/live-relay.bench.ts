@@ -6,15 +6,17 @@
 // answers each append with a `session.output_audio.delta`, and every 200 ms with an input and an
 // output transcript fragment, every second with the cumulative `session.usage.updated`
 // (live-upstream.ts). Same method as relay.bench.ts (paired-relays.ts): the load alternates
-// between the relays in windows of balanced order; CPU per relayed frame from each relay's own
-// process, memory per idle session from before and after its sessions opened. Live audio
+// between the relays in windows of balanced order, then both stream in the same windows on five
+// fresh pairs of relay processes (the ratio is the median over pairs); CPU per relayed frame
+// from each relay's own process, memory per idle session from before and after its sessions
+// opened (the median over the five processes of each relay). Live audio
 // deltas carry no event id, so no round trip is timed.
 // Targets: those of the Realtime relay (issue 19): CPU per frame ≤ 1.05× the naive pipe, idle
 // memory ≤ 1.3×.
 // Run: npx tsx bench/relay/live-relay.bench.ts  (or npm run bench -- live-relay); about 2 minutes.
 import { cpus, loadavg } from 'node:os';
 import { startFakeUpstream } from './fake-upstream';
-import { MEASURE_MS, memorySamples, phase, printCpuRows, printMemoryRow, WARMUP_MS } from './paired-relays';
+import { MEASURE_MS, phase, printCpuRows, printMemoryRow, WARMUP_MS } from './paired-relays';
 import { pinForBench } from './relay-child';
 
 const PHASES = [
@@ -31,12 +33,6 @@ if (loadBefore > cpus().length * 0.5) console.log(`!!! load average ${loadBefore
 
 const results = [];
 for (const { sessions, rounds } of PHASES) results.push({ sessions, ...(await phase(upstream.url, sessions, rounds, false, 'live')) });
-// Memory per idle session: each phase's processes, and two more fresh pairs (paired-relays.ts).
-for (const { sessions, memory } of results) {
-  const more = await memorySamples(upstream.url, sessions, 2, 'live');
-  memory.naive.push(...more.naive);
-  memory.voxwire.push(...more.voxwire);
-}
 await upstream.stop();
 
 console.log('\n| measure, GPT-Live (median over rounds; range) | naive `ws` pipe | voxwire relay with `live` | voxwire ÷ naive | target |');

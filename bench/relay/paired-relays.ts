@@ -14,7 +14,9 @@ export const MEASURE_MS = 2500;
 const SETTLE_MS = 200;
 /** Unmeasured streaming per relay before the first window (see `phase`). */
 const JIT_WARMUP_MS = 3000;
-const TOGETHER_ROUNDS = 8;
+/** Fresh pairs of relay processes per phase, and paired rounds per pair (see `phase`). */
+const PAIRS = 5;
+const TOGETHER_ROUNDS = 5;
 const WARM_SESSIONS = 50;
 
 /** What one phase measured: CPU windows, latency windows (with `withDirect`), memory per idle session per relay. */
@@ -39,6 +41,8 @@ export interface Window {
   target: Target;
   inRelay: Histogram | undefined;
   round: number;
+  /** Which pair of relay processes streamed (paired rounds only). */
+  pair?: number;
   cpuUsPerFrame: number;
   cpuCores: number;
   framesPerSecond: number;
@@ -100,123 +104,151 @@ async function openIdle(relay: RelayChild, sessions: number, protocol: Protocol)
   return { warm, generator, sample };
 }
 
-/**
- * More memory samples, each from a fresh pair of relay processes: one process's figure moves
- * by up to ±2 KB a session at 100 sessions (a lump of a few hundred KB landing before or after
- * the sessions opened: seen 3.4 against 5.6-5.9 KB for the naive pipe), so the row takes the
- * median of several.
- */
-export async function memorySamples(upstreamUrl: string, sessions: number, repeats: number, protocol: Protocol = 'realtime'): Promise<Record<Kind, MemorySample[]>> {
-  const samples: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
-  for (let repeat = 0; repeat < repeats; repeat += 1) {
-    for (const kind of repeat % 2 === 0 ? (['naive', 'voxwire'] as const) : (['voxwire', 'naive'] as const)) {
-      const relay = await startRelayChild(kind, upstreamUrl, undefined, protocol);
-      try {
-        const { warm, generator, sample } = await openIdle(relay, sessions, protocol);
-        samples[kind].push(sample);
-        await generator.close();
-        await warm.close();
-      } finally {
-        await relay.exit();
-      }
-    }
-  }
-  return samples;
+/** Two relay processes with their sessions open and warmed up (one pair of a phase). */
+interface Pair {
+  relays: Record<Kind, RelayChild>;
+  generators: Map<Target, LoadGenerator>;
+  idle: LoadGenerator[];
 }
 
 /**
- * One phase: both relays running, `sessions` sessions open on each (and directly on the
- * upstream when latency is measured); the load moves from one set to the next, window by
- * window, so every target is measured under the same conditions many times.
+ * Starts a fresh pair of relays (in `order`), opens the idle and the measured sessions on each
+ * (a memory sample per relay), and the direct sessions when latency is measured; then each
+ * relay streams unmeasured for a while: V8 compiles the hot paths of a fresh process in its
+ * first seconds (on helper threads that `process.cpuUsage()` counts), and the relay with more
+ * code would otherwise pay that in its first measured windows.
  */
-export async function phase(upstreamUrl: string, sessions: number, rounds: number, withDirect: boolean, protocol: Protocol = 'realtime'): Promise<Phase> {
-  const relays = { naive: await startRelayChild('naive', upstreamUrl, undefined, protocol), voxwire: await startRelayChild('voxwire', upstreamUrl, undefined, protocol) };
-  const generators = new Map<Target, LoadGenerator>();
-  const memory: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
-  const idle: LoadGenerator[] = [];
+async function startPair(upstreamUrl: string, sessions: number, withDirect: boolean, protocol: Protocol, order: readonly Kind[], memory: Record<Kind, MemorySample[]>): Promise<Pair> {
+  const relays = {} as Record<Kind, RelayChild>;
+  for (const kind of order) relays[kind] = await startRelayChild(kind, upstreamUrl, undefined, protocol);
+  const pair: Pair = { relays, generators: new Map(), idle: [] };
   try {
-    for (const kind of ['naive', 'voxwire'] as const) {
+    for (const kind of order) {
       const opened = await openIdle(relays[kind], sessions, protocol);
-      idle.push(opened.warm);
+      pair.idle.push(opened.warm);
       memory[kind].push(opened.sample);
-      generators.set(kind, opened.generator);
+      pair.generators.set(kind, opened.generator);
     }
     if (withDirect) {
       const generator = new LoadGenerator(protocol);
       await generator.connect(upstreamUrl, sessions);
-      generators.set('direct', generator);
+      pair.generators.set('direct', generator);
     }
-    // Each relay first streams unmeasured for a while: V8 compiles the hot paths of a fresh
-    // process in its first seconds (on helper threads that `process.cpuUsage()` counts), and the
-    // relay with more code would otherwise pay that in its first measured windows.
-    for (const kind of ['naive', 'voxwire'] as const) {
-      const generator = generators.get(kind) as LoadGenerator;
+    for (const kind of order) {
+      const generator = pair.generators.get(kind) as LoadGenerator;
       generator.start();
       await sleep(JIT_WARMUP_MS);
       generator.stop();
       await sleep(SETTLE_MS);
     }
-    // CPU: one relay streams at a time, alternating, so each has the cores it would have alone.
-    const targets: Target[] = ['naive', 'voxwire'];
-    const windows: Window[] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      for (const target of orderFor(round, targets)) {
-        const window = await streamWindow(target, round, generators.get(target) as LoadGenerator, target === 'direct' ? undefined : relays[target]);
-        windows.push(window);
-      }
-      const line = targets.map((target) => {
-        const window = windows.find((candidate) => candidate.round === round && candidate.target === target) as Window;
-        const cpu = target === 'direct' ? [] : [`${window.cpuUsPerFrame.toFixed(1)} µs/frame ${(window.cpuCores * 100).toFixed(0)}% core`];
-        // Live audio deltas carry no event id: nothing is timed on a Live stream.
-        const rtt = Number.isNaN(window.p50Us) ? [] : [`RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`];
-        return `${target} ${[...cpu, ...rtt].join(', ')}`;
-      });
-      console.log(`  ${sessions} sessions, round ${round + 1}: ${line.join(' | ')}`);
-    }
-    // Both relays streaming in the same windows (with the direct sessions too when latency is
-    // measured), so every window sees the same machine: the relays' round trips (their own cost
-    // is a few µs a frame; the rest of a round trip is scheduling, which differs far more between
-    // windows than between relays), and their CPU per frame in a paired run. The order the sets
-    // start in rotates, so no relay always gets the first timers of a round.
-    const together: Window[] = [];
-    const streams: Target[] = withDirect ? ['direct', ...targets] : [...targets];
-    for (let round = 0; round < TOGETHER_ROUNDS; round += 1) {
-      const order = [...streams.slice(round % streams.length), ...streams.slice(0, round % streams.length)];
-      for (const target of order) generators.get(target)?.start();
-      await sleep(WARMUP_MS);
-      for (const kind of targets) await relays[kind as Kind].request('mark');
-      for (const target of streams) generators.get(target)?.record();
-      await sleep(MEASURE_MS);
-      for (const target of streams) {
-        const latencies = (generators.get(target) as LoadGenerator).stopRecording();
-        const report = target === 'direct' ? undefined : await relays[target].request<{ cpuUs: number; frames: number; wallMs: number }>('report');
-        together.push({
-          target,
-          round,
-          inRelay: undefined,
-          cpuUsPerFrame: report ? report.cpuUs / report.frames : Number.NaN,
-          cpuCores: report ? report.cpuUs / 1000 / report.wallMs : Number.NaN,
-          framesPerSecond: report ? (report.frames / report.wallMs) * 1000 : Number.NaN,
-          p50Us: quantile(latencies, 0.5),
-          p99Us: quantile(latencies, 0.99),
-        });
-      }
-      for (const target of streams) generators.get(target)?.stop();
-      await sleep(SETTLE_MS);
-      const line = streams.map((target) => {
-        const window = together.find((candidate) => candidate.round === round && candidate.target === target) as Window;
-        const cpu = target === 'direct' ? [] : [`${window.cpuUsPerFrame.toFixed(1)} µs/frame`];
-        const rtt = Number.isNaN(window.p50Us) ? [] : [`RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`];
-        return `${target} ${[...cpu, ...rtt].join(', ')}`;
-      });
-      console.log(`  ${sessions} sessions each, streaming in the same windows, round ${round + 1}: ${line.join(' | ')}`);
-    }
-    return { windows, together, memory };
-  } finally {
-    for (const generator of [...generators.values(), ...idle]) await generator.close();
-    await relays.naive.exit();
-    await relays.voxwire.exit();
+    return pair;
+  } catch (error) {
+    await closePair(pair);
+    throw error;
   }
+}
+
+async function closePair(pair: Pair): Promise<void> {
+  for (const generator of [...pair.generators.values(), ...pair.idle]) await generator.close();
+  for (const relay of Object.values(pair.relays)) await relay.exit();
+}
+
+/** One relay streams at a time, alternating, so each has the cores it would have alone. */
+async function alternatingWindows(pair: Pair, sessions: number, rounds: number): Promise<Window[]> {
+  const targets: Target[] = ['naive', 'voxwire'];
+  const windows: Window[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    for (const target of orderFor(round, targets)) {
+      const window = await streamWindow(target, round, pair.generators.get(target) as LoadGenerator, target === 'direct' ? undefined : pair.relays[target]);
+      windows.push(window);
+    }
+    const line = targets.map((target) => {
+      const window = windows.find((candidate) => candidate.round === round && candidate.target === target) as Window;
+      const cpu = target === 'direct' ? [] : [`${window.cpuUsPerFrame.toFixed(1)} µs/frame ${(window.cpuCores * 100).toFixed(0)}% core`];
+      // Live audio deltas carry no event id: nothing is timed on a Live stream.
+      const rtt = Number.isNaN(window.p50Us) ? [] : [`RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`];
+      return `${target} ${[...cpu, ...rtt].join(', ')}`;
+    });
+    console.log(`  ${sessions} sessions, round ${round + 1}: ${line.join(' | ')}`);
+  }
+  return windows;
+}
+
+/**
+ * Both relays streaming in the same windows (with the direct sessions too when latency is
+ * measured), so every window sees the same machine: the relays' round trips (their own cost is
+ * a few µs a frame; the rest of a round trip is scheduling, which differs far more between
+ * windows than between relays), and their CPU per frame in a paired run. The order the sets
+ * start in rotates, so no relay always gets the first timers of a round. `firstRound` numbers
+ * the rounds on from the pairs before.
+ */
+async function togetherRounds(pair: Pair, pairIndex: number, sessions: number, firstRound: number): Promise<Window[]> {
+  const together: Window[] = [];
+  const targets: Kind[] = ['naive', 'voxwire'];
+  const streams: Target[] = pair.generators.has('direct') ? ['direct', ...targets] : [...targets];
+  for (let index = 0; index < TOGETHER_ROUNDS; index += 1) {
+    const round = firstRound + index;
+    const order = [...streams.slice(round % streams.length), ...streams.slice(0, round % streams.length)];
+    for (const target of order) pair.generators.get(target)?.start();
+    await sleep(WARMUP_MS);
+    for (const kind of targets) await pair.relays[kind].request('mark');
+    for (const target of streams) pair.generators.get(target)?.record();
+    await sleep(MEASURE_MS);
+    for (const target of streams) {
+      const latencies = (pair.generators.get(target) as LoadGenerator).stopRecording();
+      const report = target === 'direct' ? undefined : await pair.relays[target].request<{ cpuUs: number; frames: number; wallMs: number }>('report');
+      together.push({
+        target,
+        round,
+        pair: pairIndex,
+        inRelay: undefined,
+        cpuUsPerFrame: report ? report.cpuUs / report.frames : Number.NaN,
+        cpuCores: report ? report.cpuUs / 1000 / report.wallMs : Number.NaN,
+        framesPerSecond: report ? (report.frames / report.wallMs) * 1000 : Number.NaN,
+        p50Us: quantile(latencies, 0.5),
+        p99Us: quantile(latencies, 0.99),
+      });
+    }
+    for (const target of streams) pair.generators.get(target)?.stop();
+    await sleep(SETTLE_MS);
+    const line = streams.map((target) => {
+      const window = together.find((candidate) => candidate.round === round && candidate.target === target) as Window;
+      const cpu = target === 'direct' ? [] : [`${window.cpuUsPerFrame.toFixed(1)} µs/frame`];
+      const rtt = Number.isNaN(window.p50Us) ? [] : [`RTT p50 ${(window.p50Us / 1000).toFixed(2)} p99 ${(window.p99Us / 1000).toFixed(2)} ms`];
+      return `${target} ${[...cpu, ...rtt].join(', ')}`;
+    });
+    console.log(`  ${sessions} sessions each, same windows, pair ${pairIndex + 1}, round ${index + 1}: ${line.join(' | ')}`);
+  }
+  return together;
+}
+
+/**
+ * One phase at `sessions` sessions per relay: {@link PAIRS} fresh pairs of relay processes, one
+ * after the other. The first pair also runs the alternating windows (`rounds` rounds); every
+ * pair runs the paired rounds and gives a memory sample per relay. A pair of processes keeps
+ * an offset of its own for its whole life (where the kernel put its pages and how its
+ * sessions' timers fell against the other relay's): two processes of the same relay read
+ * 0.99-1.02x each other over six fresh pairs, and one ablated voxwire relay read 1.15x the
+ * naive pipe in one pair against 1.01-1.02x in three others (2026-12-07), with every round
+ * of a pair within a few percent of the pair's median. So the paired ratio is the median over
+ * pairs, not over the rounds of one pair.
+ */
+export async function phase(upstreamUrl: string, sessions: number, rounds: number, withDirect: boolean, protocol: Protocol = 'realtime'): Promise<Phase> {
+  const memory: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
+  let windows: Window[] = [];
+  const together: Window[] = [];
+  for (let pairIndex = 0; pairIndex < PAIRS; pairIndex += 1) {
+    // The start order alternates too: which process came first decides nothing either.
+    const order: Kind[] = pairIndex % 2 === 0 ? ['naive', 'voxwire'] : ['voxwire', 'naive'];
+    const pair = await startPair(upstreamUrl, sessions, withDirect, protocol, order, memory);
+    try {
+      if (pairIndex === 0) windows = await alternatingWindows(pair, sessions, rounds);
+      together.push(...(await togetherRounds(pair, pairIndex, sessions, pairIndex * TOGETHER_ROUNDS)));
+    } finally {
+      await closePair(pair);
+    }
+  }
+  return { windows, together, memory };
 }
 
 export const median = (values: number[]): number => {
@@ -236,14 +268,36 @@ export const ratioLine = (label: string, naive: number[], voxwire: number[], uni
 
 
 /**
+ * The paired ratio of a phase: for each pair of processes the median of its per-round ratios
+ * (voxwire ÷ naive in the same window), and the median over pairs.
+ */
+export function pairedRatio(together: Window[]): { ratio: number; perPair: number[]; perRound: number[] } {
+  const perPair: number[] = [];
+  const perRound: number[] = [];
+  for (const pair of [...new Set(together.map((window) => window.pair))]) {
+    const ofPair = together.filter((window) => window.pair === pair);
+    const ratios = windowsOf(ofPair, 'naive').map((naive) => (ofPair.find((window) => window.target === 'voxwire' && window.round === naive.round) as Window).cpuUsPerFrame / naive.cpuUsPerFrame);
+    perRound.push(...ratios);
+    perPair.push(median(ratios));
+  }
+  return { ratio: median(perPair), perPair, perRound };
+}
+
+/**
  * The CPU rows of one phase: per relayed frame with the load alternating (each relay alone in
- * its windows), per relayed frame with both relays streaming in the same windows (the paired
- * run; ratio per round), and the share of a core.
+ * its windows, one pair of processes), per relayed frame with both relays streaming in the
+ * same windows (the paired run: ratio per round, median per pair of processes, median over
+ * pairs), and the share of a core.
  */
 export function printCpuRows(sessions: number, phaseResult: Pick<Phase, 'windows' | 'together'>, target: string): void {
   const { windows, together } = phaseResult;
   ratioLine(`relay CPU per relayed frame, ${sessions} sessions, one relay streaming at a time`, windowsOf(windows, 'naive').map((w) => w.cpuUsPerFrame), windowsOf(windows, 'voxwire').map((w) => w.cpuUsPerFrame), 'µs', 1, target);
-  ratioLine(`relay CPU per relayed frame, ${sessions} sessions each, both streaming in the same windows`, windowsOf(together, 'naive').map((w) => w.cpuUsPerFrame), windowsOf(together, 'voxwire').map((w) => w.cpuUsPerFrame), 'µs', 1, target);
+  const naive = windowsOf(together, 'naive').map((w) => w.cpuUsPerFrame);
+  const voxwire = windowsOf(together, 'voxwire').map((w) => w.cpuUsPerFrame);
+  const paired = pairedRatio(together);
+  console.log(
+    `| relay CPU per relayed frame, ${sessions} sessions each, both streaming in the same windows (${paired.perPair.length} pairs of processes × ${TOGETHER_ROUNDS} rounds) | ${median(naive).toFixed(1)} µs (${range(naive)}) | ${median(voxwire).toFixed(1)} µs (${range(voxwire)}) | ${paired.ratio.toFixed(2)}× (pairs ${paired.perPair.map((ratio) => ratio.toFixed(3)).join(', ')}; rounds ${range(paired.perRound, 2)}) | ${target} |`,
+  );
   const cores = (kind: Kind): string => `${(median(windowsOf(windows, kind).map((w) => w.cpuCores)) * 100).toFixed(0)}%`;
   console.log(`| relay CPU, ${sessions} sessions (share of one core, streaming alone) | ${cores('naive')} | ${cores('voxwire')} | | |`);
 }

@@ -10,26 +10,26 @@
 // 3 s each unmeasured first (V8 compiles a fresh process's hot paths then, on threads
 // `process.cpuUsage()` counts), then the load alternates between them in short windows, in
 // balanced orders, over several rounds; then both stream in the same windows (the paired run
-// issue 19 names: every window sees the same machine for both), 8 rounds.
+// issue 19 names: every window sees the same machine for both). The paired run is repeated on
+// five fresh pairs of relay processes, 5 rounds each, and its ratio is the median over pairs: a
+// pair keeps an offset of its own for its whole life (paired-relays.ts `phase`).
 // Relay-added latency (100 sessions): the round trip through each relay minus the round trip
 // of direct connections to the upstream, with all three sets streaming in the same windows
 // (so they see the same machine). Memory per idle session: heap + external, and RSS, of each
-// relay process before and after its sessions opened, the median over three processes of each
-// relay (one process's figure can be off by a lump of a few hundred KB). The spread is shown.
+// relay process before and after its sessions opened, the median over the five processes of
+// each relay (one process's figure can be off by a lump of a few hundred KB). The spread is shown.
 // Targets (issue 19): CPU per frame ≤ 1.05× the naive pipe in the same windows, idle memory per
 // session ≤ 1.3× the naive pipe's; added latency ≤ 1.15× (the relay's own earlier goal).
-// Run: npx tsx bench/relay/relay.bench.ts  (or npm run bench -- relay); about 3.5 minutes.
+// Run: npx tsx bench/relay/relay.bench.ts  (or npm run bench -- relay); about 8 minutes.
 import { cpus, loadavg } from 'node:os';
 import { startFakeUpstream } from './fake-upstream';
-import { median, MEASURE_MS, memorySamples, phase, printCpuRows, printMemoryRow, range, WARMUP_MS, windowsOf, type Kind, type Target, type Window } from './paired-relays';
+import { median, MEASURE_MS, phase, printCpuRows, printMemoryRow, range, WARMUP_MS, windowsOf, type Kind, type Target, type Window } from './paired-relays';
 import { pinForBench } from './relay-child';
 
 const LATENCY_SESSIONS = 100;
 const HIGH_SESSIONS = 300;
 const ROUNDS_AT_100 = 8;
 const ROUNDS_AT_300 = 8;
-/** Memory per idle session: each phase's processes, and this many more fresh pairs. */
-const MORE_MEMORY_SAMPLES = 2;
 
 const upstream = await startFakeUpstream();
 
@@ -43,14 +43,6 @@ if (loadBefore > cpus().length * 0.5) console.log(`!!! load average ${loadBefore
 
 const at100 = await phase(upstream.url, LATENCY_SESSIONS, ROUNDS_AT_100, true);
 const at300 = await phase(upstream.url, HIGH_SESSIONS, ROUNDS_AT_300, false);
-for (const [sessions, memory] of [
-  [LATENCY_SESSIONS, at100.memory],
-  [HIGH_SESSIONS, at300.memory],
-] as const) {
-  const more = await memorySamples(upstream.url, sessions, MORE_MEMORY_SAMPLES);
-  memory.naive.push(...more.naive);
-  memory.voxwire.push(...more.voxwire);
-}
 await upstream.stop();
 
 console.log('\n| measure (median over rounds; range) | naive `ws` pipe | voxwire relay | voxwire ÷ naive | target |');
