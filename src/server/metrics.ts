@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from '../base/emitter';
 import { DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS } from '../base/defaults';
+import { DOUBLE_ZERO } from '../base/double-field';
 import { consoleLogger, type Logger } from '../base/logger';
 import { RELAY_END_REASONS, type RelayEndReason } from './core/end-reason';
 
@@ -250,12 +251,13 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   draining: 0 | 1 = 0;
   /** Frames relayed from clients to the upstream. */
   clientFrames = 0;
+  // The byte counts pass 2^30 within minutes: laid out for doubles from the start (double-field.ts).
   /** Bytes relayed from clients to the upstream. */
-  clientBytes = 0;
+  clientBytes = DOUBLE_ZERO;
   /** Frames sent to clients. */
   upstreamFrames = 0;
   /** Bytes sent to clients. */
-  upstreamBytes = 0;
+  upstreamBytes = DOUBLE_ZERO;
   /** GPT-Live sessions opened (also counted in `sessionsStarted`). */
   liveSessionsStarted = 0;
   /** Seconds of GPT-Live session the API reported. */
@@ -380,8 +382,8 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       activeSessions: this.activeSessions,
       sessionsStarted: this.sessionsStarted,
       sessionsEnded: { ...this.#ended },
-      clientToUpstream: { frames: this.clientFrames, bytes: this.clientBytes },
-      upstreamToClient: { frames: this.upstreamFrames, bytes: this.upstreamBytes },
+      clientToUpstream: { frames: this.clientFrames, bytes: this.clientBytes + 0 },
+      upstreamToClient: { frames: this.upstreamFrames, bytes: this.upstreamBytes + 0 },
       framesRejected: { ...this.#rejectedFrames },
       budgetRejections: { ...this.#budgetRejections },
       connectionsRejected: { ...this.#rejectedConnections },

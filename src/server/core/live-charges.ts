@@ -9,6 +9,7 @@
  */
 import type { LiveModelPrices } from '../../base/defaults';
 import { livePricePerSecond } from '../../base/usage';
+import { DOUBLE_ZERO } from '../../base/double-field';
 import type { BudgetUnit } from '../stores/session-bus';
 
 /** One Live session's seconds, estimated between the API's reports. */
@@ -16,9 +17,9 @@ export class LiveSeconds {
   /** The budget's price of one second (1 for an `'audioSeconds'` budget). */
   readonly perSecond: number;
   /** Seconds charged so far (estimate and reports together). */
-  #chargedSeconds = 0;
+  #chargedSeconds = DOUBLE_ZERO;
   /** The API's last cumulative count, and when it came (relay clock, ms). */
-  #reportedSeconds = 0;
+  #reportedSeconds = DOUBLE_ZERO;
   #reportedAt: number | undefined;
   #stopped = false;
 

@@ -7,6 +7,7 @@
  */
 import type { ModelPrices } from '../../base/defaults';
 import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../../base/defaults';
+import { DOUBLE_ZERO } from '../../base/double-field';
 import { UsageMeter } from '../../base/usage';
 import type { Usage } from '../../events/response';
 import { base64ByteLength, deltaLength } from './frame-scan';
@@ -49,14 +50,15 @@ export class SessionCharges {
   #inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   #outputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   /** What was charged from streamed deltas since the last `response.done` reconciled them. */
-  #streamedSinceDone = 0;
+  #streamedSinceDone = DOUBLE_ZERO;
   #exhausted = false;
   /** Where the current detected speech began in the input audio (media-track sessions). */
   #speechStartMs: number | undefined;
   /** Since when (relay clock) output audio has played and not yet been charged (media-track sessions). */
   #playingSince: number | undefined;
-  #pendingCharge = 0;
-  #inFlightCharge = 0;
+  /** Running sums of fractions, laid out for doubles from the start (double-field.ts). */
+  #pendingCharge = DOUBLE_ZERO;
+  #inFlightCharge = DOUBLE_ZERO;
   #spent: number;
 
   constructor(settings: ChargeSettings, limit: number | undefined, spent: number) {
@@ -181,7 +183,7 @@ export class SessionCharges {
   /** Takes the usage accrued since the last take; it counts in {@link spent} until settled. */
   take(): number {
     this.#accruePlayback();
-    const amount = this.#pendingCharge;
+    const amount = this.#pendingCharge + 0;
     this.#pendingCharge = 0;
     this.#inFlightCharge += amount;
     return amount;

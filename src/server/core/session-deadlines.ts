@@ -12,6 +12,7 @@
  * it happens, never ahead: activity would make an early warning a false alarm).
  */
 import type { Clock } from '../../base/clock';
+import { DOUBLE_ZERO } from '../../base/double-field';
 import type { SessionLimitKind } from '../../base/session-limits';
 
 /** An entry of a {@link DeadlineQueue}: when it is due, and what runs then. */
@@ -174,7 +175,8 @@ export class SessionDeadline implements Deadline {
   readonly #warningMs: number;
   #endAt = Infinity;
   #warnAt = Infinity;
-  #lastActivityAt = 0;
+  /** A clock reading: laid out for doubles from the start (double-field.ts). */
+  #lastActivityAt = DOUBLE_ZERO;
   #running = false;
 
   /**
