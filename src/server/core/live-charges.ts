@@ -9,7 +9,6 @@
  */
 import type { LiveModelPrices } from '../../base/defaults';
 import { livePricePerSecond } from '../../base/usage';
-import { DOUBLE_ZERO } from '../../base/double-field';
 import type { BudgetUnit } from '../stores/session-bus';
 
 /** One Live session's seconds, estimated between the API's reports. */
@@ -17,9 +16,9 @@ export class LiveSeconds {
   /** The budget's price of one second (1 for an `'audioSeconds'` budget). */
   readonly perSecond: number;
   /** Seconds charged so far (estimate and reports together). */
-  #chargedSeconds = DOUBLE_ZERO;
+  #chargedSeconds = 0;
   /** The API's last cumulative count, and when it came (relay clock, ms). */
-  #reportedSeconds = DOUBLE_ZERO;
+  #reportedSeconds = 0;
   #reportedAt: number | undefined;
   #stopped = false;
 

@@ -50,21 +50,27 @@ export class SessionCharges {
   #inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   #outputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   /** What was charged from streamed deltas since the last `response.done` reconciled them. */
-  #streamedSinceDone = DOUBLE_ZERO;
+  #streamedSinceDone = 0;
   #exhausted = false;
   /** Where the current detected speech began in the input audio (media-track sessions). */
   #speechStartMs: number | undefined;
   /** Since when (relay clock) output audio has played and not yet been charged (media-track sessions). */
   #playingSince: number | undefined;
-  /** Running sums of fractions, laid out for doubles from the start (double-field.ts). */
-  #pendingCharge = DOUBLE_ZERO;
-  #inFlightCharge = DOUBLE_ZERO;
+  #pendingCharge = 0;
+  /** Changed only by the charge tick (see the constructor). */
+  #inFlightCharge: number;
   #spent: number;
 
   constructor(settings: ChargeSettings, limit: number | undefined, spent: number) {
     this.#settings = settings;
     this.limit = limit;
+    // Both change only at the charge tick, seconds into a stream, when the per-frame path that
+    // reads them is long optimised. Stored here a second time (after the field's own undefined
+    // start), and the in-flight sum as a double (double-field.ts), V8 never takes them for
+    // constants or small integers; otherwise the first tick deoptimises handleClientFrame,
+    // handleUpstreamFrame and five more (--trace-deopt: "wrong map", "code dependencies").
     this.#spent = spent;
+    this.#inFlightCharge = DOUBLE_ZERO;
     this.streams = limit !== undefined;
     this.#usageMeter = settings.budgetUnit === 'costUsd' ? new UsageMeter(settings.prices) : undefined;
     this.#rates = this.#usageMeter !== undefined && this.streams ? tokenRates(settings.prices, settings.model) : undefined;
@@ -183,7 +189,7 @@ export class SessionCharges {
   /** Takes the usage accrued since the last take; it counts in {@link spent} until settled. */
   take(): number {
     this.#accruePlayback();
-    const amount = this.#pendingCharge + 0;
+    const amount = this.#pendingCharge;
     this.#pendingCharge = 0;
     this.#inFlightCharge += amount;
     return amount;

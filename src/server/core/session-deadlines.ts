@@ -12,7 +12,6 @@
  * it happens, never ahead: activity would make an early warning a false alarm).
  */
 import type { Clock } from '../../base/clock';
-import { DOUBLE_ZERO } from '../../base/double-field';
 import type { SessionLimitKind } from '../../base/session-limits';
 
 /** An entry of a {@link DeadlineQueue}: when it is due, and what runs then. */
@@ -175,8 +174,7 @@ export class SessionDeadline implements Deadline {
   readonly #warningMs: number;
   #endAt = Infinity;
   #warnAt = Infinity;
-  /** A clock reading: laid out for doubles from the start (double-field.ts). */
-  #lastActivityAt = DOUBLE_ZERO;
+  #lastActivityAt = 0;
   #running = false;
 
   /**
