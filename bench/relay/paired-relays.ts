@@ -104,6 +104,35 @@ async function openIdle(relay: RelayChild, sessions: number, protocol: Protocol)
   return { warm, generator, sample };
 }
 
+/**
+ * Memory per idle session, each sample from a fresh relay process of each kind that measures
+ * nothing else: one process's figure moves by up to ±2 KB a session at 100 sessions (a lump of
+ * a few hundred KB landing before or after the sessions opened: seen 3.4 against 5.6-5.9 KB for
+ * the naive pipe), so the row takes the median of several. Apart from the CPU pairs because
+ * reading memory forces full collections (`gc()`), which can leave V8 marking the old
+ * generation every 0.5-1.5 s for the rest of the process's life (`--trace-incremental-marking`,
+ * "Start (task)" at 16 of 40 MB, 2026-12-07: in 2 of 5 voxwire relay processes with the
+ * forced collections, 0 of 5 without; 4-8 major collections per 2.5 s window, 15-43 ms): no
+ * relay in production is ever made to collect, and the pairs so affected read 1.12-1.26x.
+ */
+export async function memorySamples(upstreamUrl: string, sessions: number, repeats: number, protocol: Protocol = 'realtime'): Promise<Record<Kind, MemorySample[]>> {
+  const samples: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
+  for (let repeat = 0; repeat < repeats; repeat += 1) {
+    for (const kind of repeat % 2 === 0 ? (['naive', 'voxwire'] as const) : (['voxwire', 'naive'] as const)) {
+      const relay = await startRelayChild(kind, upstreamUrl, undefined, protocol);
+      try {
+        const { warm, generator, sample } = await openIdle(relay, sessions, protocol);
+        samples[kind].push(sample);
+        await generator.close();
+        await warm.close();
+      } finally {
+        await relay.exit();
+      }
+    }
+  }
+  return samples;
+}
+
 /** Two relay processes with their sessions open and warmed up (one pair of a phase). */
 interface Pair {
   relays: Record<Kind, RelayChild>;
@@ -112,22 +141,25 @@ interface Pair {
 }
 
 /**
- * Starts a fresh pair of relays (in `order`), opens the idle and the measured sessions on each
- * (a memory sample per relay), and the direct sessions when latency is measured; then each
+ * Starts a fresh pair of relays (in `order`), opens the idle and the measured sessions on each,
+ * and the direct sessions when latency is measured; then each
  * relay streams unmeasured for a while: V8 compiles the hot paths of a fresh process in its
  * first seconds (on helper threads that `process.cpuUsage()` counts), and the relay with more
  * code would otherwise pay that in its first measured windows.
  */
-async function startPair(upstreamUrl: string, sessions: number, withDirect: boolean, protocol: Protocol, order: readonly Kind[], memory: Record<Kind, MemorySample[]>): Promise<Pair> {
+async function startPair(upstreamUrl: string, sessions: number, withDirect: boolean, protocol: Protocol, order: readonly Kind[]): Promise<Pair> {
   const relays = {} as Record<Kind, RelayChild>;
   for (const kind of order) relays[kind] = await startRelayChild(kind, upstreamUrl, undefined, protocol);
   const pair: Pair = { relays, generators: new Map(), idle: [] };
   try {
+    // The same idle and measured sessions as a memory sample opens, but no forced collection.
     for (const kind of order) {
-      const opened = await openIdle(relays[kind], sessions, protocol);
-      pair.idle.push(opened.warm);
-      memory[kind].push(opened.sample);
-      pair.generators.set(kind, opened.generator);
+      const warm = new LoadGenerator(protocol);
+      await warm.connect(relays[kind].url, WARM_SESSIONS, 'warm');
+      pair.idle.push(warm);
+      const generator = new LoadGenerator(protocol);
+      await generator.connect(relays[kind].url, sessions);
+      pair.generators.set(kind, generator);
     }
     if (withDirect) {
       const generator = new LoadGenerator(protocol);
@@ -225,7 +257,8 @@ async function togetherRounds(pair: Pair, pairIndex: number, sessions: number, f
 /**
  * One phase at `sessions` sessions per relay: {@link PAIRS} fresh pairs of relay processes, one
  * after the other. The first pair also runs the alternating windows (`rounds` rounds); every
- * pair runs the paired rounds and gives a memory sample per relay. A pair of processes keeps
+ * pair runs the paired rounds. Memory is sampled after, in processes of its own
+ * ({@link memorySamples}). A pair of processes keeps
  * an offset of its own for its whole life (where the kernel put its pages and how its
  * sessions' timers fell against the other relay's): two processes of the same relay read
  * 0.99-1.02x each other over six fresh pairs, and one ablated voxwire relay read 1.15x the
@@ -234,13 +267,12 @@ async function togetherRounds(pair: Pair, pairIndex: number, sessions: number, f
  * pairs, not over the rounds of one pair.
  */
 export async function phase(upstreamUrl: string, sessions: number, rounds: number, withDirect: boolean, protocol: Protocol = 'realtime'): Promise<Phase> {
-  const memory: Record<Kind, MemorySample[]> = { naive: [], voxwire: [] };
   let windows: Window[] = [];
   const together: Window[] = [];
   for (let pairIndex = 0; pairIndex < PAIRS; pairIndex += 1) {
     // The start order alternates too: which process came first decides nothing either.
     const order: Kind[] = pairIndex % 2 === 0 ? ['naive', 'voxwire'] : ['voxwire', 'naive'];
-    const pair = await startPair(upstreamUrl, sessions, withDirect, protocol, order, memory);
+    const pair = await startPair(upstreamUrl, sessions, withDirect, protocol, order);
     try {
       if (pairIndex === 0) windows = await alternatingWindows(pair, sessions, rounds);
       together.push(...(await togetherRounds(pair, pairIndex, sessions, pairIndex * TOGETHER_ROUNDS)));
@@ -248,6 +280,7 @@ export async function phase(upstreamUrl: string, sessions: number, rounds: numbe
       await closePair(pair);
     }
   }
+  const memory = await memorySamples(upstreamUrl, sessions, PAIRS, protocol);
   return { windows, together, memory };
 }
 
