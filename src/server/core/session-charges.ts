@@ -66,9 +66,9 @@ export class SessionCharges {
     this.limit = limit;
     // Both change only at the charge tick, seconds into a stream, when the per-frame path that
     // reads them is long optimised. Stored here a second time (after the field's own undefined
-    // start), and the in-flight sum as a double (double-field.ts), V8 never takes them for
-    // constants or small integers; otherwise the first tick deoptimises handleClientFrame,
-    // handleUpstreamFrame and five more (--trace-deopt: "wrong map", "code dependencies").
+    // start), they are laid out for any number and never taken for constants; as a `= 0` field
+    // the first tick changed that layout and deoptimised handleClientFrame, handleUpstreamFrame
+    // and five more (--trace-deopt: "wrong map", "code dependencies"; see double-field.ts).
     this.#spent = spent;
     this.#inFlightCharge = DOUBLE_ZERO;
     this.streams = limit !== undefined;
