@@ -73,7 +73,9 @@ for (const kind of ['append', 'delta'] as const) {
 
 // The budget's charge tick (every 5 s by default): every session's pending charge stored, the
 // user's total handed back to the user's sessions on this node. A relay of its own per size, on
-// a manual clock, every session (one user each) with a charge pending.
+// a manual clock, every session (one user each) with a charge pending. (Not the tests'
+// FakeClock: it sorts every pending timer for each one it fires, and a tick leaves a store
+// timeout pending per session, so it would measure itself.)
 class ManualClock implements Clock {
   #now = Date.now();
   #timers = new Map<number, { at: number; callback: () => void }>();

@@ -25,7 +25,8 @@ export type {
   MicrophoneCaptureEvents,
   MicrophoneCaptureOptions,
   MicrophoneCaptureState,
-  MicrophoneSilenceInfo, MicrophoneSilence,
+  MicrophoneSilenceInfo,
+  MicrophoneSilence,
 } from './capture-types';
 export type { CaptureEncoding } from './worklets/messages';
 export type { MediaStreamListener } from './capture-media';
@@ -37,9 +38,11 @@ export type {
   AudioPlayerFlushResult,
   AudioPlayerOptions,
   AudioPlayerState,
-  PlaybackStartInfo, PlaybackStart,
+  PlaybackStartInfo,
+  PlaybackStart,
   PlaybackStats,
-  PlaybackUnderrunInfo, PlaybackUnderrun,
+  PlaybackUnderrunInfo,
+  PlaybackUnderrun,
 } from './playback-types';
 export type { CreatePeerConnection } from './echo-loopback';
 

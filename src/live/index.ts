@@ -74,7 +74,8 @@ export type {
   LiveClientWireEvents,
   LiveDelegationInfo,
   LiveDelegationResult,
-  LiveInterruptionInfo, LiveInterruption,
+  LiveInterruptionInfo,
+  LiveInterruption,
   LiveTranscriptDelta,
 } from './live-client-events';
 export { liveProtocol, readLiveAnswer } from './live-protocol';

@@ -5,7 +5,6 @@
  */
 import { EventEmitter } from '../base/emitter';
 import { DEFAULT_RELAY_LATENCY_BUCKETS_SECONDS } from '../base/defaults';
-import { DOUBLE_ZERO } from '../base/double-field';
 import { consoleLogger, type Logger } from '../base/logger';
 import { RELAY_END_REASONS, type RelayEndReason } from './core/end-reason';
 
@@ -251,13 +250,12 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
   draining: 0 | 1 = 0;
   /** Frames relayed from clients to the upstream. */
   clientFrames = 0;
-  // The byte counts pass 2^30 within minutes: laid out for doubles from the start (double-field.ts).
   /** Bytes relayed from clients to the upstream. */
-  clientBytes = DOUBLE_ZERO;
+  clientBytes = 0;
   /** Frames sent to clients. */
   upstreamFrames = 0;
   /** Bytes sent to clients. */
-  upstreamBytes = DOUBLE_ZERO;
+  upstreamBytes = 0;
   /** GPT-Live sessions opened (also counted in `sessionsStarted`). */
   liveSessionsStarted = 0;
   /** Seconds of GPT-Live session the API reported. */
@@ -382,8 +380,8 @@ export class RelayMetrics extends EventEmitter<RelayMetricsEvents> {
       activeSessions: this.activeSessions,
       sessionsStarted: this.sessionsStarted,
       sessionsEnded: { ...this.#ended },
-      clientToUpstream: { frames: this.clientFrames, bytes: this.clientBytes + 0 },
-      upstreamToClient: { frames: this.upstreamFrames, bytes: this.upstreamBytes + 0 },
+      clientToUpstream: { frames: this.clientFrames, bytes: this.clientBytes },
+      upstreamToClient: { frames: this.upstreamFrames, bytes: this.upstreamBytes },
       framesRejected: { ...this.#rejectedFrames },
       budgetRejections: { ...this.#budgetRejections },
       connectionsRejected: { ...this.#rejectedConnections },

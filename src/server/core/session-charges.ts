@@ -7,7 +7,6 @@
  */
 import type { ModelPrices } from '../../base/defaults';
 import { DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND, DEFAULT_TEXT_CHARS_PER_TOKEN } from '../../base/defaults';
-import { DOUBLE_ZERO } from '../../base/double-field';
 import { UsageMeter } from '../../base/usage';
 import type { Usage } from '../../events/response';
 import { base64ByteLength, deltaLength } from './frame-scan';
@@ -65,12 +64,13 @@ export class SessionCharges {
     this.#settings = settings;
     this.limit = limit;
     // Both change only at the charge tick, seconds into a stream, when the per-frame path that
-    // reads them is long optimised. Stored here a second time (after the field's own undefined
-    // start), they are laid out for any number and never taken for constants; as a `= 0` field
-    // the first tick changed that layout and deoptimised handleClientFrame, handleUpstreamFrame
-    // and five more (--trace-deopt: "wrong map", "code dependencies"; see double-field.ts).
+    // reads them is long optimised. Assigned here (after the field's own undefined start), V8
+    // lays them out for any number and never takes them for constants. As an `= 0` field the
+    // in-flight sum was a small-integer constant to V8 until the first tick stored a fraction,
+    // which deoptimised handleClientFrame, handleUpstreamFrame and five more mid-stream
+    // (`node --trace-deopt`: "wrong map", then "code dependencies").
     this.#spent = spent;
-    this.#inFlightCharge = DOUBLE_ZERO;
+    this.#inFlightCharge = 0;
     this.streams = limit !== undefined;
     this.#usageMeter = settings.budgetUnit === 'costUsd' ? new UsageMeter(settings.prices) : undefined;
     this.#rates = this.#usageMeter !== undefined && this.streams ? tokenRates(settings.prices, settings.model) : undefined;
