@@ -12,12 +12,13 @@ import { EventEmitter } from '../../base/emitter';
 import type { Clock } from '../../base/clock';
 import { systemClock } from '../../base/clock';
 import { pcm16ToBase64 } from '../../codec/base64';
-import { DEFAULT_MAX_CLIENT_FRAME_BYTES } from '../../base/defaults';
+import { DEFAULT_MAX_CLIENT_FRAME_BYTES, DEFAULT_MAX_SERVER_FRAME_BYTES } from '../../base/defaults';
 import { ERROR_CODES, RealtimeError } from '../../base/errors';
 import type { RealtimeErrorCode } from '../../base/errors';
 import { parseServerEvent, serializeClientEvent } from '../../events/realtime-codec';
 import type { ClientEventInput } from '../../events/client-events';
-import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents } from '../../transport/transport';
+import type { ServerEvent } from '../../events/server-events';
+import type { Transport, TransportCapabilities, TransportConnectOptions, TransportEvents, TransportProtocol } from '../../transport/transport';
 import type { EventLog, SentEntry, WireEvent } from './event-log';
 import { AUDIO_FIELDS } from './format';
 import type { LogLine } from './format';
@@ -49,6 +50,13 @@ export interface ReplayTransportOptions {
   clientTimeoutMs?: number;
   /** Timers for pacing and timeouts. @default systemClock */
   clock?: Clock;
+  /**
+   * The protocol of the recording: how the app's events are validated and the recorded server
+   * events parsed. A client gives its own at `connect()` (`LiveClient` gives `liveProtocol`), so
+   * this is needed only for a replay used without a client.
+   * @default the protocol `connect()` is given, else the Realtime conversation protocol
+   */
+  protocol?: TransportProtocol;
 }
 
 /** A client event the app sent during a replay. */
@@ -117,6 +125,8 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
   readonly #connections: Map<number, LogLine[]>;
   #nextConnection = 0;
   #current: ReplayConnection | undefined;
+  /** The protocol spoken: the `protocol` option, else the one the last `connect()` was given. */
+  #protocol: TransportProtocol | undefined;
 
   /**
    * @param recording - Any log of wire events `toEventLog` reads: a recorder's file (its JSONL
@@ -179,6 +189,8 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
       );
     }
     this.#nextConnection += 1;
+    this.#protocol = this.#options.protocol ?? options.protocol;
+    await this.#protocol?.load?.();
     // A log without lifecycle lines (a mock's, fixture lines) opened where its first event is.
     const hasLifecycle = entries.some((entry) => 'lifecycle' in entry);
     const opened = hasLifecycle ? entries.findIndex((entry) => 'lifecycle' in entry && entry.lifecycle === 'open') : -1;
@@ -202,7 +214,8 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
     if (!current) {
       throw new RealtimeError('VOXWIRE_NOT_CONNECTED', `Cannot send ${typeof type === 'string' ? type : 'event'}: the replayed connection is not open.`);
     }
-    serializeClientEvent(event, { maxFrameBytes: DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    if (this.#protocol) this.#protocol.serialize(event, { maxFrameBytes: DEFAULT_MAX_CLIENT_FRAME_BYTES });
+    else serializeClientEvent(event, { maxFrameBytes: DEFAULT_MAX_CLIENT_FRAME_BYTES });
     this.received.push({ connection: current.connection, event });
     current.sent.set(event.type, (current.sent.get(event.type) ?? 0) + 1);
     current.wake?.();
@@ -241,8 +254,10 @@ export class ReplayTransport extends EventEmitter<TransportEvents> implements Tr
         }
         await this.#wait(current, recordedGapMs(this.#options.pace, gap));
         if (current.stop.signal.aborted) return;
-        const result = parseServerEvent(JSON.stringify(withAudio(entry)));
-        if (result.ok) this.emit('event', result.event, result.known);
+        const frame = JSON.stringify(withAudio(entry));
+        const result = this.#protocol ? this.#protocol.parse(frame, { maxFrameBytes: DEFAULT_MAX_SERVER_FRAME_BYTES }) : parseServerEvent(frame);
+        // Events of another protocol (GPT-Live) travel as the transports carry them, typed by the client.
+        if (result.ok) this.emit('event', result.event as ServerEvent, result.known);
         else this.emit('error', result.error);
         continue;
       }
