@@ -60,6 +60,9 @@ export interface LiveSideband {
 
 const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
+/** Nested Responses events that end a delegated response. */
+const RESPONSE_ENDS: ReadonlySet<string> = new Set(['response.completed', 'response.done', 'response.failed', 'response.incomplete', 'response.cancelled']);
+
 /**
  * The sideband URL of a Live session: the REST base's WebSocket form plus
  * `/live/sessions/{id}/attach`.
@@ -91,8 +94,23 @@ export async function attachLiveSideband(options: LiveSidebandOptions): Promise<
   const socket = connection.socket;
   const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-  /** Calls still running, per delegation. */
-  const pending = new Map<string, Set<string>>();
+  /**
+   * The server tools' calls of each delegation: those running, and those still streaming their
+   * arguments (added, not done). The one `response.create` goes out when neither is left: a call
+   * answered at once must not continue the response while the next call is still streaming.
+   */
+  const pending = new Map<string, { running: Set<string>; streaming: Set<string> }>();
+  const callsOf = (delegation: string): { running: Set<string>; streaming: Set<string> } => {
+    let calls = pending.get(delegation);
+    if (!calls) pending.set(delegation, (calls = { running: new Set(), streaming: new Set() }));
+    return calls;
+  };
+  const continueIfAnswered = (delegation: string): void => {
+    const calls = pending.get(delegation);
+    if (calls === undefined || calls.running.size > 0 || calls.streaming.size > 0) return;
+    pending.delete(delegation);
+    send({ type: 'response.create' });
+  };
   const controllers = new Set<AbortController>();
   let closedReason: string | undefined;
   let ended = false;
@@ -126,12 +144,8 @@ export async function attachLiveSideband(options: LiveSidebandOptions): Promise<
       controllers.delete(controller);
     }
     send({ type: 'response.item.create', item: { type: 'function_call_output', call_id: item.call_id, output } });
-    const calls = pending.get(delegation);
-    calls?.delete(item.call_id);
-    if (calls !== undefined && calls.size === 0) {
-      pending.delete(delegation);
-      send({ type: 'response.create' });
-    }
+    pending.get(delegation)?.running.delete(item.call_id);
+    continueIfAnswered(delegation);
   };
 
   const atLimit = (): void => {
@@ -157,15 +171,22 @@ export async function attachLiveSideband(options: LiveSidebandOptions): Promise<
       const event = result.event;
       const known = result.known ? (result.event as LiveServerEvent) : undefined;
       if (known?.type === 'session.closed') closedReason = known.reason;
-      if (known?.type === 'response.event' && known.event.type === 'response.output_item.done') {
-        const item = (known.event as { item?: { type?: unknown; call_id?: unknown; name?: unknown } }).item;
+      const nestedType = known?.type === 'response.event' ? known.event.type : undefined;
+      // A response that ended (or failed) waits for nothing more: a call that never finished streaming is forgotten.
+      if (known?.type === 'response.event' && nestedType !== undefined && RESPONSE_ENDS.has(nestedType)) pending.delete(typeof known.delegation_id === 'string' ? known.delegation_id : '');
+      if (known?.type === 'response.event' && (nestedType === 'response.output_item.added' || nestedType === 'response.output_item.done')) {
+        const item = (known.event as { item?: { type?: unknown; id?: unknown; call_id?: unknown; name?: unknown } }).item;
         if (item?.type === 'function_call' && typeof item.call_id === 'string' && typeof item.name === 'string' && tools.has(item.name)) {
           const delegation = typeof known.delegation_id === 'string' ? known.delegation_id : '';
-          const calls = pending.get(delegation) ?? new Set<string>();
-          calls.add(item.call_id);
-          pending.set(delegation, calls);
-          const responseId = (known.event as { response_id?: unknown }).response_id;
-          void run(delegation, item as { call_id: string; name: string }, typeof responseId === 'string' ? responseId : '');
+          const calls = callsOf(delegation);
+          if (nestedType === 'response.output_item.added') {
+            calls.streaming.add(item.call_id);
+          } else if (!calls.running.has(item.call_id)) {
+            calls.streaming.delete(item.call_id);
+            calls.running.add(item.call_id);
+            const responseId = (known.event as { response_id?: unknown }).response_id;
+            void run(delegation, item as { call_id: string; name: string }, typeof responseId === 'string' ? responseId : '');
+          }
         }
       }
       try {

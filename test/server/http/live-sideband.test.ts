@@ -13,6 +13,7 @@ import { MockLiveServer } from '../../../src/testing/mock/live-server';
 import { createScenario } from '../../../src/testing/script/scenario';
 import { RawClient } from '../../helpers/index';
 import { spokenQuestionChunks } from '../../helpers/live-stream';
+import { startScriptedLiveServer } from '../../live/scripted-live-server';
 
 const KEY = 'sk-live-sideband';
 const stops: Array<() => unknown> = [];
@@ -62,6 +63,48 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
     expect(server.connections.map((connection) => connection.kind)).toEqual(['primary', 'sideband']);
     sideband.close();
     expect(await sideband.ended).toBe('close_requested');
+  });
+
+  it('answers parallel calls with one response.create after the last, even when the first is answered before the second has streamed', async () => {
+    const server = await startScriptedLiveServer();
+    stops.push(() => server.stop());
+    const lookupOrder = defineTool({
+      name: 'lookup_order',
+      description: 'Find an order.',
+      parameters: { type: 'object', properties: { order: { type: 'string' } }, required: ['order'] },
+      execute: (args) => ({ order: args.order, status: 'shipped' }),
+    });
+    const sideband = await attachLiveSideband({ apiKey: KEY, baseUrl: server.url.replace(/^ws/, 'http').replace('/live/sessions', ''), sessionId: 'live_scripted', tools: [lookupOrder], logger: silentLogger });
+    stops.push(() => sideband.close());
+    const nested = (event: Record<string, unknown>) => server.send({ type: 'response.event', delegation_id: 'del_1', event: { response_id: 'resp_1', ...event } });
+    const call = (index: number, status: 'in_progress' | 'completed') => ({
+      type: 'function_call',
+      id: `fc_${index}`,
+      call_id: `call_${index}`,
+      name: 'lookup_order',
+      arguments: status === 'completed' ? JSON.stringify({ order: `44${index}` }) : '',
+      status,
+    });
+    // The Responses stream of a delegation with two calls, as it arrives: the first call is done
+    // (and answered at once) while the second is still streaming its arguments.
+    nested({ type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } });
+    nested({ type: 'response.output_item.added', output_index: 0, item: call(0, 'in_progress') });
+    nested({ type: 'response.output_item.done', output_index: 0, item: call(0, 'completed') });
+    nested({ type: 'response.output_item.added', output_index: 1, item: call(1, 'in_progress') });
+    await server.waitFor('response.item.create');
+    nested({ type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 1, delta: '{"order":"441"}' });
+    nested({ type: 'response.output_item.done', output_index: 1, item: call(1, 'completed') });
+    await server.waitFor('response.create');
+    // A marker after everything the sideband sent so far (one socket keeps the order).
+    sideband.send({ type: 'session.input_audio.mute', event_id: 'marker' });
+    await server.waitFor('session.input_audio.mute');
+    expect(server.received.map((event) => (event.type === 'response.item.create' ? `${event.type} ${(event.item as { call_id: string }).call_id}` : event.type))).toEqual([
+      'response.item.create call_0',
+      'response.item.create call_1',
+      'response.create',
+      'session.input_audio.mute',
+    ]);
+    expect(server.received[0]?.path).toBe('/v1/live/sessions/live_scripted/attach');
   });
 
   it('closes the session at its time limit', async () => {
