@@ -81,7 +81,13 @@ export class LiveToolDelegation {
           host.send({ type: 'response.create' });
         },
         conversation: conversationView(host.transcript),
-        emit: (name, event) => host.emit(name, event),
+        emit: (name, event) => {
+          const listened = host.emit(name, event);
+          // A call settled: its response may now be answered (see #endIfAnswered).
+          const { responseId } = event as { responseId?: unknown };
+          if ((name === 'toolResult' || name === 'toolError') && typeof responseId === 'string') this.#endIfAnswered(responseId);
+          return listened;
+        },
       },
     });
   }
@@ -113,12 +119,8 @@ export class LiveToolDelegation {
         item: nested.item,
       } as ServerEvent);
       if (callKey === undefined) return;
-      const streaming = this.#streaming(responseId);
-      streaming.delete(callKey);
-      // The delegated response waits for the outputs (it completes only after response.create):
-      // once no call of it is still streaming, its calls are all known, so the outputs go out
-      // (and the one response.create) as soon as every call has its answer.
-      if (streaming.size === 0) this.#end(responseId, 'completed', []);
+      this.#streaming(responseId).delete(callKey);
+      this.#endIfAnswered(responseId);
       return;
     }
     const status = TERMINAL[nested.type];
@@ -133,6 +135,20 @@ export class LiveToolDelegation {
     let calls = this.#calls.get(responseId);
     if (!calls) this.#calls.set(responseId, (calls = new Set()));
     return calls;
+  }
+
+  /**
+   * The delegated response waits for the outputs (it completes only after `response.create`),
+   * and nothing says how many calls it makes. Its calls count as all known once none is still
+   * streaming AND none is still running: a call answered at once must not send the outputs (and
+   * the one `response.create`) while the next call, added meanwhile, is still streaming. So the
+   * dispatcher hears the response is done only then, and answers them all together.
+   */
+  #endIfAnswered(responseId: string): void {
+    if ((this.#calls.get(responseId)?.size ?? 0) > 0) return;
+    if (this.#dispatcher.pendingCalls.some((call) => call.responseId === responseId && call.state === 'running')) return;
+    this.#calls.delete(responseId);
+    this.#end(responseId, 'completed', []);
   }
 
   /** Tells the dispatcher a response's calls are all known (`status` completed) or that it stopped. */

@@ -130,6 +130,41 @@ describe('LiveClient over WebSocket', () => {
     expect(client.usage.seconds).toBe(42);
   });
 
+  it('answers parallel calls with one response.create after the last, even when the first is answered before the second has streamed', async () => {
+    const getWeather = defineTool({ name: 'get_weather', description: 'Weather for a city.', parameters: z.object({ city: z.string() }), execute: ({ city }) => ({ city, sky: 'clear' }) });
+    const { server, client } = await setup({ session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } }, tools: [getWeather] });
+    await client.connect();
+    const nested = (event: Record<string, unknown>) => server.send({ type: 'response.event', delegation_id: 'del_1', event: { response_id: 'resp_1', ...event } });
+    const call = (index: number, city: string, done: boolean) => ({
+      type: 'function_call',
+      id: `fc_${index}`,
+      call_id: `call_${city}`,
+      name: 'get_weather',
+      arguments: done ? JSON.stringify({ city }) : '',
+      status: done ? 'completed' : 'in_progress',
+    });
+    // The first call is done and answered here while the second is still streaming its arguments.
+    const firstAnswered = next<{ callId: string }>(client, 'toolResult');
+    nested({ type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } });
+    nested({ type: 'response.output_item.added', output_index: 0, item: call(0, 'Paris', false) });
+    nested({ type: 'response.output_item.done', output_index: 0, item: call(0, 'Paris', true) });
+    nested({ type: 'response.output_item.added', output_index: 1, item: call(1, 'Rome', false) });
+    expect(await firstAnswered).toMatchObject({ callId: 'call_Paris' });
+    nested({ type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 1, delta: '{"city":"Rome"}' });
+    nested({ type: 'response.output_item.done', output_index: 1, item: call(1, 'Rome', true) });
+    await server.waitFor('response.create');
+    // A marker after everything the client sent so far (one socket keeps the order).
+    client.mute();
+    await server.waitFor('session.input_audio.mute');
+    const sent = server.received.filter((event) => event.type.startsWith('response.') || event.type === 'session.input_audio.mute');
+    expect(sent.map((event) => (event.type === 'response.item.create' ? `${event.type} ${(event.item as { call_id: string }).call_id}` : event.type))).toEqual([
+      'response.item.create call_Paris',
+      'response.item.create call_Rome',
+      'response.create',
+      'session.input_audio.mute',
+    ]);
+  });
+
   it('passes unknown events and unknown nested response.event types through', async () => {
     const { server, client } = await setup();
     const seen: unknown[] = [];
