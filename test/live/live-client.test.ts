@@ -165,6 +165,60 @@ describe('LiveClient over WebSocket', () => {
     ]);
   });
 
+  it('keeps a delegated tool call running through a barge-in and answers it; a session that ends stops it and nothing goes to the next', async () => {
+    const gates: Array<{ city: string; signal: AbortSignal; release: () => void }> = [];
+    const getWeather = defineTool({
+      name: 'get_weather',
+      description: 'Weather for a city.',
+      parameters: z.object({ city: z.string() }),
+      execute: ({ city }, { signal }) => new Promise((resolve) => gates.push({ city, signal, release: () => resolve({ city, sky: 'clear' }) })),
+    });
+    const { server, client } = await setup({ session: { delegation: { type: 'responses', responses: { model: 'gpt-5.2' } } }, tools: [getWeather] });
+    const toolErrors: Array<{ callId: string; error: { code: string } }> = [];
+    client.on('toolError', (event) => toolErrors.push(event as never));
+    client.attachOutput(new RecordingSink());
+    await client.connect();
+    const delegate = (delegation: string, city: string) =>
+      server.send({
+        type: 'response.event',
+        delegation_id: delegation,
+        event: { type: 'response.output_item.done', response_id: `resp_${delegation}`, output_index: 0, item: { type: 'function_call', id: `fc_${city}`, call_id: `call_${city}`, name: 'get_weather', arguments: JSON.stringify({ city }), status: 'completed' } },
+      });
+
+    // The call runs while the model talks, and the user speaks over the model.
+    delegate('del_1', 'Paris');
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    const interrupted = next(client, 'interrupted');
+    server.send({ type: 'session.output_transcript.delta', delta: 'Let me check the weather for you, one moment please.', start_ms: 1000, end_ms: 4000 });
+    // Two seconds of speech still playing here when the user's words arrive.
+    for (let index = 0; index < 200; index += 1) server.send({ type: 'session.output_audio.delta', delta: tenMsOfSpeech });
+    server.send({ type: 'session.input_transcript.delta', delta: 'Actually, hurry up.', start_ms: 1100, end_ms: 1600 });
+    await interrupted;
+    // GPT-Live does not cancel backend work on barge-in: the call goes on and is answered.
+    expect(gates[0]!.signal.aborted).toBe(false);
+    gates[0]!.release();
+    await server.waitFor('response.create');
+    expect(server.received.filter((event) => event.type === 'response.item.create').map((event) => event.item)).toEqual([
+      { type: 'function_call_output', call_id: 'call_Paris', output: '{"city":"Paris","sky":"clear"}' },
+    ]);
+    expect(toolErrors).toEqual([]);
+
+    // A second call is running when the session drops: it is stopped, and its late result goes nowhere.
+    delegate('del_2', 'Rome');
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+    server.drop();
+    await reconnected;
+    expect(gates[1]!.signal.aborted).toBe(true);
+    expect(toolErrors).toMatchObject([{ callId: 'call_Rome', error: { code: 'VOXWIRE_ABORTED' } }]);
+    gates[1]!.release();
+    // A marker on the new session after anything the late result could have sent.
+    client.mute();
+    await server.waitFor('session.input_audio.mute');
+    expect(server.received.filter((event) => event.type === 'response.item.create')).toHaveLength(1);
+    expect(server.received.filter((event) => event.type === 'response.create')).toHaveLength(1);
+  });
+
   it('passes unknown events and unknown nested response.event types through', async () => {
     const { server, client } = await setup();
     const seen: unknown[] = [];
