@@ -102,6 +102,13 @@ export const DEFAULT_LIVE_APPEND_MAX_TOKENS = 450;
 export const DEFAULT_LIVE_APPEND_TIMEOUT_MS = 10_000;
 
 /**
+ * How long `createLiveSessionHandler` with a relay keeps trying to attach the relay's sideband
+ * to a browser's WebRTC session after answering its offer: the session can be attached to once
+ * the browser's peer has connected.
+ */
+export const DEFAULT_LIVE_ATTACH_TIMEOUT_MS = 30_000;
+
+/**
  * GPT-Live list prices in US dollars per minute of session, for cost *estimates*: OpenAI's model
  * pages as checked on 2026-12-06 (`gpt-live-1`: $0.05/min billed per second; `gpt-live-1.1`:
  * $0.05/min active, $0.02/min standby while inference is paused). Delegated backend work

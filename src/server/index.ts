@@ -87,8 +87,8 @@ export type { CreateClientSecretOptions, ClientSecret, ClientSecretHandlerOption
 export { createTranslationClientSecret, createTranslationClientSecretHandler } from './http/translation-client-secret';
 export type { CreateTranslationClientSecretOptions, TranslationClientSecretHandlerOptions } from './http/translation-client-secret';
 export { createSdpHandler } from './http/sdp';
-export { createLiveSessionHandler, DEFAULT_LIVE_BROWSER_CLIENT_EVENTS } from './http/live-session';
-export type { LiveSessionHandlerOptions, LiveWebRTCSession } from './http/live-session';
+export { createLiveSessionHandler, DEFAULT_LIVE_BROWSER_CLIENT_EVENTS, liveBrowserClientEvents } from './http/live-session';
+export type { LiveSessionHandlerOptions, LiveSessionRequest, LiveWebRTCSession } from './http/live-session';
 export { attachLiveSideband } from './http/live-sideband';
 export type { LiveSideband, LiveSidebandOptions } from './http/live-sideband';
 export type { SdpCall, SdpHandlerOptions } from './http/sdp';

@@ -95,6 +95,12 @@ export interface LiveFramesInit {
   parseOptions(): ParseOptions;
   /** Refuses a client frame the session's way (metrics, the `error` event, the 4004 count). */
   reject(reason: FrameRejectReason, code: RealtimeErrorCode, message: string, details?: { param?: string | undefined; eventId?: string | undefined }): void;
+  /**
+   * The session runs already (a sideband attached to it, which sees no `session.started`): its
+   * seconds accrue from now.
+   * @default false
+   */
+  running?: boolean;
 }
 
 /** The Live protocol of one relayed session. */
@@ -145,6 +151,7 @@ export class LiveFrames {
     this.#policy = policy;
     const model = 'locked' in policy && typeof policy.locked?.model === 'string' ? policy.locked.model : init.settings.model;
     this.#seconds = new LiveSeconds(init.settings.budgetUnit, live.prices, model);
+    if (init.running === true) this.#seconds.start(this.#clock.now());
     this.#tools =
       init.settings.serverTools.length === 0
         ? undefined

@@ -144,6 +144,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
             hooks: init.hooks,
             parseOptions: () => this.#clientParseOptions(),
             reject: (reason, code, message, details) => this.#reject(reason, code, message, details),
+            // A Live session seen through its sideband (audio outside the frames) is running already.
+            running: init.audioInFrames === false,
           });
   }
 

@@ -1,25 +1,50 @@
 /**
  * The relay's own session on a GPT-Live sideband (`wss://…/v1/live/sessions/{id}/attach`), as
- * `openSideband` runs one on a Realtime call's: the Live session (a SIP call's) stands in for
- * the relay's client. It is listed in `relay.sessions()` and counted in the relay's session and
- * `voxwire_relay_live_*` metrics; the relay's server tools run on it (the backend's calls are
- * answered on the sideband, with the relay's tool events and metrics); its time and idle limits,
- * `relay.drain()` and `relay.endSession()` end it, and "closing the client" ends the Live
- * session by the given `hangup` (a SIP call's `/hangup`). Budgets are the caller's business:
- * open it with a ticket without `budgetLimit` when the seconds were charged up front.
+ * `openSideband` runs one on a Realtime call's: the Live session (a SIP call's, a browser's
+ * WebRTC session) stands in for the relay's client. It is listed in `relay.sessions()` and
+ * counted in the relay's session and `voxwire_relay_live_*` metrics; the relay's server tools
+ * run on it (the backend's calls are answered on the sideband, with the relay's tool events and
+ * metrics); its time and idle limits, `relay.drain()` and `relay.endSession()` end it, and
+ * "closing the client" ends the Live session by the given `hangup` (a SIP call's `/hangup`) or
+ * `session.close`. A ticket with `budgetLimit` is charged by the second as for a relayed Live
+ * WebSocket; open it with a ticket without `budgetLimit` when the seconds were charged up front.
  */
 import { messageOf, RealtimeError } from '../../base/errors';
-import { parseRecord } from '../../base/is-record';
+import { isRecord, parseRecord } from '../../base/is-record';
 import { serializeLiveClientEvent } from '../../events/live/parse';
 import type { LiveCloseReason } from '../../events/live/server-events';
 import { peekEventType } from '../core/frame-scan';
+import { applyLiveStart, type RelayLiveLockedSession } from '../core/live-policy';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
 import type { ApiKeyProvider } from '../../transport/transport';
 import { bearerAuth, createUpstream, defaultUpstreamSocket, type UpstreamConnection, type UpstreamSocketFactory } from '../upstream';
-import { attachUrlOf, type LiveSideband } from './live-sideband';
+import { attachUrlOf, dialWhenActive, type LiveSideband } from './live-sideband';
 import { callStandIn } from './sideband';
+
+/**
+ * A Live session the relay governs outside its WebSocket (a SIP call, a browser's WebRTC
+ * session): `requested` under the relay's Live policy, as for a relayed `session.start` (the
+ * operator's locked fields win, voices and client tools are checked, the server tools are
+ * declared in the Responses delegation), with the relay's model when none is named.
+ *
+ * @throws {RealtimeError} `VOXWIRE_POLICY_VIOLATION` for what the policy refuses,
+ * `VOXWIRE_INVALID_SESSION_CONFIG` for what the Live API would refuse.
+ */
+export function liveRelaySession<Identity extends RelayIdentity>(requested: Readonly<Record<string, unknown>>, relay: RelayCore<Identity>, ticket: RelayTicket<Identity>): Record<string, unknown> {
+  const live = relay.settings.live;
+  if (live === undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'the relay speaks the Realtime API; a Live session needs a RelayCore with `live` set.', { path: 'relay' });
+  const locked = live.lockedSession(ticket.identity);
+  const result = applyLiveStart({ policy: ticket.policy, locked, model: relay.settings.model, allowDeveloperContext: liveDeveloperContext(relay, locked) }, { type: 'session.start', session: requested });
+  if (!result.ok) throw new RealtimeError(result.invalid === true ? 'VOXWIRE_INVALID_SESSION_CONFIG' : 'VOXWIRE_POLICY_VIOLATION', result.message, result.param === undefined ? {} : { path: result.param });
+  return result.event !== undefined && isRecord(result.event.session) ? result.event.session : { ...requested, model: typeof requested.model === 'string' ? requested.model : relay.settings.model };
+}
+
+/** Whether a client of the relay may add developer context (`policy.allowSystemMessages`, else unless the operator locked the instructions). */
+export function liveDeveloperContext<Identity extends RelayIdentity>(relay: RelayCore<Identity>, locked: RelayLiveLockedSession | undefined): boolean {
+  return relay.settings.live?.allowSystemMessages ?? (locked?.instructions === undefined || locked.instructions === null);
+}
 
 /** Options of {@link openLiveRelaySideband}. */
 export interface LiveRelaySidebandOptions<Identity extends RelayIdentity = RelayIdentity> {
@@ -33,11 +58,23 @@ export interface LiveRelaySidebandOptions<Identity extends RelayIdentity = Relay
   baseUrl?: string | undefined;
   /** Opens the socket (Workers, proxies). @default the `ws` package in Node, else the global WebSocket */
   createSocket?: UpstreamSocketFactory | undefined;
-  /** Ends the Live session when the relay ends its session (limits, drain, `endSession`): a SIP call's `/hangup`. */
-  hangup: () => Promise<void>;
+  /**
+   * Ends the Live session when the relay ends its session (limits, drain, `endSession`): a SIP
+   * call's `/hangup`.
+   * @default sends `session.close` on the sideband (a WebRTC session: the browser is told by `session.closed`)
+   */
+  hangup?: (() => Promise<void>) | undefined;
   /** Sees every server event but audio deltas, parsed, after the relay's session did. Errors it throws are logged. @default undefined */
   onServerEvent?: ((event: Readonly<Record<string, unknown>>) => void) | undefined;
+  /**
+   * A browser's WebRTC session can be attached to only once its peer has connected (the API
+   * announces it with `live.transport.connected`): a failed attach is tried again every
+   * 250 ms for this long.
+   * @default 0 (one attempt: a SIP call's session is active once accepted)
+   */
+  activationTimeoutMs?: number | undefined;
 }
+
 
 /** A relay session on a Live sideband; also a {@link LiveSideband}. */
 export interface LiveRelaySideband<Identity extends RelayIdentity = RelayIdentity> extends LiveSideband {
@@ -62,7 +99,8 @@ export async function openLiveRelaySideband<Identity extends RelayIdentity>(opti
   try {
     if (relay.settings.live === undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'openLiveRelaySideband: the relay speaks the Realtime API; a Live sideband needs a RelayCore with `live` set.', { path: 'relay' });
     const url = attachUrlOf('openLiveRelaySideband', options.baseUrl, sessionId);
-    connection = await createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock: relay.settings.clock }).dial(undefined);
+    const clock = relay.settings.clock;
+    connection = await dialWhenActive(createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }), clock, options.activationTimeoutMs ?? 0);
   } catch (error) {
     relay.abandon(ticket);
     throw error;
@@ -70,7 +108,9 @@ export async function openLiveRelaySideband<Identity extends RelayIdentity>(opti
   const upstream = connection.socket;
   const logger = relay.settings.logger;
   // The Live session stands in for the relay's client; closing it ends the session.
-  const call = callStandIn(options.hangup, (error) => logger.warn('live sideband: ending the Live session failed', { sessionId, error: messageOf(error) }));
+  // The relay closes its client (this stand-in) before the upstream, so the sideband is still open here.
+  const closeSession = async (): Promise<void> => upstream.send(serializeLiveClientEvent({ type: 'session.close' }));
+  const call = callStandIn(options.hangup ?? closeSession, (error) => logger.warn('live sideband: ending the Live session failed', { sessionId, error: messageOf(error) }));
   const session = relay.open(ticket, call.socket, upstream, { audioInFrames: false });
   let closedReason: string | undefined;
   let resolveEnded: (reason: LiveCloseReason | string | undefined) => void = () => undefined;

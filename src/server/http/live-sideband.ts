@@ -16,7 +16,7 @@ import type { AnyTool } from '../../tools/define-tool';
 import { errorToolOutput, serializeToolResult } from '../../tools/tool-output';
 import { DEFAULT_API_BASE_URL } from '../../base/defaults';
 import type { ApiKeyProvider } from '../../transport/transport';
-import { bearerAuth, createUpstream, defaultUpstreamSocket, type UpstreamSocketFactory } from '../upstream';
+import { bearerAuth, createUpstream, defaultUpstreamSocket, type Upstream, type UpstreamConnection, type UpstreamSocketFactory } from '../upstream';
 
 /** Options of {@link attachLiveSideband}. */
 export interface LiveSidebandOptions {
@@ -46,6 +46,34 @@ export interface LiveSidebandOptions {
   logger?: Logger;
   /** Timers. @default the system clock */
   clock?: Clock;
+  /**
+   * A browser's WebRTC session can be attached to only once its peer has connected (the API
+   * announces it with `live.transport.connected`): a failed attach is tried again every
+   * 250 ms for this long. Do not await such an attach in
+   * `createLiveSessionHandler`'s `onSession`: the browser gets its answer after it.
+   * @default 0 (one attempt)
+   */
+  activationTimeoutMs?: number;
+}
+
+/** How often an attach to a Live session that is not active yet is tried again, in ms. */
+const LIVE_ATTACH_RETRY_MS = 250;
+
+/**
+ * Dials a sideband, trying a failed connection again every 250 ms
+ * until `activationTimeoutMs` has passed (a WebRTC session is attachable once its peer connected).
+ */
+export async function dialWhenActive(upstream: Upstream<undefined>, clock: Clock, activationTimeoutMs: number): Promise<UpstreamConnection> {
+  const deadline = clock.now() + activationTimeoutMs;
+  for (;;) {
+    try {
+      return await upstream.dial(undefined);
+    } catch (error) {
+      const retry = error instanceof RealtimeError && error.code === 'VOXWIRE_CONNECTION_FAILED' && clock.now() + LIVE_ATTACH_RETRY_MS <= deadline;
+      if (!retry) throw error;
+      await new Promise<void>((resolve) => clock.setTimeout(() => resolve(), LIVE_ATTACH_RETRY_MS));
+    }
+  }
 }
 
 /** An attached sideband. */
@@ -90,7 +118,7 @@ export async function attachLiveSideband(options: LiveSidebandOptions): Promise<
   const url = attachUrlOf('attachLiveSideband', options?.baseUrl, options?.sessionId);
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
-  const connection = await createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }).dial(undefined);
+  const connection = await dialWhenActive(createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }), clock, options.activationTimeoutMs ?? 0);
   const socket = connection.socket;
   const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;

@@ -15,8 +15,7 @@ import { livePricePerSecond } from '../../base/usage';
 import { checkLiveSessionConfig } from '../../events/live/parse';
 import type { RelayCore, RelayTicket } from '../core/relay-core';
 import type { RelayIdentity } from '../core/relay-options';
-import { applyLiveStart } from '../core/live-policy';
-import { openLiveRelaySideband, type LiveRelaySideband } from '../http/live-relay-sideband';
+import { liveRelaySession, openLiveRelaySideband, type LiveRelaySideband } from '../http/live-relay-sideband';
 import type { UpstreamSocketFactory } from '../upstream';
 import { postCallAction, type CallControlOptions } from '../http/call-actions';
 import { acceptCall, admitCall, rejectRefusedCall, type RingingCall } from './call-control';
@@ -64,15 +63,7 @@ export interface AcceptedLiveSipCall<Identity extends RelayIdentity> {
 export function liveSipSession<Identity extends RelayIdentity>(requested: Json, relay: RelayCore<Identity> | undefined, ticket: RelayTicket<Identity> | undefined): Json {
   const { type, ...fields } = requested;
   if (type !== undefined && type !== 'live') throw new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', `a GPT-Live call is accepted with a Live session (type 'live'), got type ${JSON.stringify(type)}`, { path: 'session.type' });
-  let session: Json = { ...fields, model: typeof fields.model === 'string' ? fields.model : DEFAULT_LIVE_MODEL };
-  const live = relay?.settings.live;
-  if (relay && live && ticket) {
-    const locked = live.lockedSession(ticket.identity);
-    const allowDeveloperContext = live.allowSystemMessages ?? (locked?.instructions === undefined || locked.instructions === null);
-    const result = applyLiveStart({ policy: ticket.policy, locked, model: relay.settings.model, allowDeveloperContext }, { type: 'session.start', session: fields });
-    if (!result.ok) throw new RealtimeError(result.invalid === true ? 'VOXWIRE_INVALID_SESSION_CONFIG' : 'VOXWIRE_POLICY_VIOLATION', result.message, result.param === undefined ? {} : { path: result.param });
-    if (result.event !== undefined && isRecord(result.event.session)) session = result.event.session;
-  }
+  const session: Json = relay?.settings.live !== undefined && ticket ? liveRelaySession(fields, relay, ticket) : { ...fields, model: typeof fields.model === 'string' ? fields.model : DEFAULT_LIVE_MODEL };
   const audio = isRecord(session.audio) ? session.audio : undefined;
   if (audio?.format !== undefined) throw new RealtimeError('VOXWIRE_INVALID_SESSION_CONFIG', 'SIP negotiates the media format: omit session.audio.format', { path: 'session.audio.format' });
   const problem = checkLiveSessionConfig(session);

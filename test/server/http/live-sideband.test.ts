@@ -14,6 +14,7 @@ import { createScenario } from '../../../src/testing/script/scenario';
 import { RawClient } from '../../helpers/index';
 import { spokenQuestionChunks } from '../../helpers/live-stream';
 import { startScriptedLiveServer } from '../../live/scripted-live-server';
+import { gatheredOffer } from '../../helpers/werift-peer';
 
 const KEY = 'sk-live-sideband';
 const stops: Array<() => unknown> = [];
@@ -105,6 +106,36 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
       'session.input_audio.mute',
     ]);
     expect(server.received[0]?.path).toBe('/v1/live/sessions/live_scripted/attach');
+  });
+
+  it("attaches to a browser's WebRTC session once its peer has connected (activationTimeoutMs), and closes it for the browser", async () => {
+    const server = new MockLiveServer({ apiKey: KEY, audioPace: 'instant' });
+    stops.push(() => server.stop());
+    const { apiBaseUrl } = await server.start();
+    const offer = await gatheredOffer();
+    stops.push(() => offer.close());
+    const received: Array<{ type: string; [key: string]: unknown }> = [];
+    offer.channel.onMessage.subscribe((data) => received.push(JSON.parse(String(data)) as { type: string }));
+    // The app server creates the session (as createLiveSessionHandler does) and starts attaching
+    // before the browser has the answer: the session is not active yet.
+    const created = await fetch(`${apiBaseUrl}/live/sessions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ session: { model: 'gpt-live-1' }, transport: { type: 'webrtc', sdp: offer.sdp } }),
+    });
+    const { session, transport } = (await created.json()) as { session: { id: string }; transport: { sdp: string } };
+    const attaching = attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: session.id, activationTimeoutMs: 15_000, logger: silentLogger });
+    await offer.pc.setRemoteDescription({ type: 'answer', sdp: transport.sdp });
+    const sideband = await attaching;
+    expect(server.connections.map((connection) => [connection.kind, connection.sessionId])).toEqual([
+      ['webrtc', session.id],
+      ['sideband', session.id],
+    ]);
+    sideband.close();
+    expect(await sideband.ended).toBe('close_requested');
+    await expect.poll(() => received.find((event) => event.type === 'session.closed'), { timeout: 15_000 }).toMatchObject({ reason: 'close_requested' });
+    // Without the wait, an attach before the peer connected is refused (404).
+    await expect(attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: 'live_notyet', logger: silentLogger })).rejects.toMatchObject({ message: expect.stringContaining('404') });
   });
 
   it('closes the session at its time limit', async () => {
