@@ -48,7 +48,7 @@ import { liveServerError, waitForAnswer } from './live-answers';
 import { liveOutputAudio } from './live-output-audio';
 import type { LiveOutputAudio } from './live-output-audio';
 import { liveProtocol } from './live-protocol';
-import { delegationTools, forkConfig, forkUrl, outputFormat, startConfig } from './live-session-config';
+import { delegationTools, forkConfig, forkRefused, forkUrl, outputFormat, startConfig } from './live-session-config';
 import { LiveTranscript } from './live-transcript';
 
 /** The option types, also importable from here. */
@@ -107,6 +107,7 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
   #confirmed: LiveSessionResource | undefined;
   #previousSessionId: string | undefined;
   #forkRefused = false;
+  #forkFailures = 0;
   readonly #createId: (prefix: string) => string;
   readonly #attachInput = inputSlot();
   readonly #warned = new Set<string>();
@@ -357,16 +358,17 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     } catch (error) {
       const failure = refusal ?? error;
       this.#waiters.rejectAll(toRealtimeError(failure, 'VOXWIRE_CONNECTION_FAILED'));
+      this.#forkFailed(fork, failure);
       throw failure;
     }
     let event: LiveServerEventMap['session.started'];
     try {
       event = (await started) as LiveServerEventMap['session.started'];
     } catch (error) {
-      // A refused fork (stored session gone, not stored): the next attempt seeds history instead.
-      if (fork && toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED').code === 'VOXWIRE_SERVER_ERROR') this.#forkRefused = true;
+      this.#forkFailed(fork, error);
       throw error;
     }
+    this.#forkFailures = 0;
     const sessionId = typeof event.session.id === 'string' ? event.session.id : '';
     this.#context.sessionId = sessionId;
     this.#previousSessionId = sessionId || undefined;
@@ -377,6 +379,11 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     await delegations;
     this.#connection.phase = 'live';
     this.#connection.setState({ status: 'connected', sessionId });
+  }
+
+  /** A refused fork (stored session gone, not stored): the next attempt seeds history instead. */
+  #forkFailed(fork: string | undefined, error: unknown): void {
+    if (fork !== undefined && forkRefused(toRealtimeError(error, 'VOXWIRE_CONNECTION_FAILED'), (this.#forkFailures += 1))) this.#forkRefused = true;
   }
 
   #resume(): 'history' | 'fork' {

@@ -3,6 +3,7 @@
  * session either starts from the app's config seeded with the transcript as `input` (history), or
  * forks the stored session, which inherits everything but what a fork may change.
  */
+import type { RealtimeError } from '../base/errors';
 import type { AudioFormatLike } from '../codec/audio-format';
 import type { LiveForkSessionConfig, LiveSessionConfig, LiveSessionResource } from '../events/live';
 import type { ToolRegistry } from '../tools/registry';
@@ -50,4 +51,14 @@ export function outputFormat(confirmed: LiveSessionResource | undefined, desired
   const format = confirmed?.audio?.format;
   if (format && typeof format.type === 'string') return { type: format.type, rate: format.rate ?? undefined };
   return desired.audio?.format ?? { type: 'audio/pcm', rate: 24000 };
+}
+
+/**
+ * Whether a failed fork attempt means the fork will not work (so the next attempt seeds history
+ * instead): the server answered it with an `error` (not stored, gone), refused its upgrade with
+ * an HTTP 4xx (as `ws` reports it), or it failed `attempts` times in a row (a browser's
+ * WebSocket gives no status).
+ */
+export function forkRefused(error: RealtimeError, attempts: number): boolean {
+  return error.code === 'VOXWIRE_SERVER_ERROR' || (error.code === 'VOXWIRE_CONNECTION_FAILED' && /\b4\d\d\b/.test(error.message)) || attempts >= 2;
 }

@@ -8,9 +8,26 @@ import type { IncomingMessage } from 'node:http';
  */
 export async function startLoopbackServer(
   onConnection: (socket: WebSocket, request: IncomingMessage) => void,
-  options: { handleProtocols?: (protocols: Set<string>) => string | false } = {},
+  options: {
+    handleProtocols?: (protocols: Set<string>) => string | false;
+    /** Refuses an upgrade: return an HTTP status to answer instead of 101 (ws `verifyClient`). */
+    refuseUpgrade?: (request: IncomingMessage) => number | undefined;
+  } = {},
 ): Promise<{ url: string; stop: () => Promise<void> }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
+  const { refuseUpgrade, ...serverOptions } = options;
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    ...serverOptions,
+    ...(refuseUpgrade === undefined
+      ? {}
+      : {
+          verifyClient: (info: { req: IncomingMessage }, done: (result: boolean, code?: number) => void) => {
+            const status = refuseUpgrade(info.req);
+            done(status === undefined, status);
+          },
+        }),
+  });
   server.on('connection', onConnection);
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as { port: number };

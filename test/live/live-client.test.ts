@@ -330,6 +330,32 @@ describe('LiveClient over WebSocket', () => {
     expect(starts[1]?.session).toEqual({ store: true });
   });
 
+  it('after a drop, seeds a new session with the transcript when the fork of the stored session is refused (an error, or an HTTP 404 upgrade)', async () => {
+    for (const refusal of ['error', '404'] as const) {
+      const server = await startScriptedLiveServer({
+        refuseUpgrade: (path) => (refusal === '404' && path.endsWith('/fork') ? 404 : undefined),
+        onEvent: (event, reply) => {
+          if (refusal !== 'error' || event.type !== 'session.start' || !event.path.endsWith('/fork')) return false;
+          reply({ type: 'error', error: { type: 'invalid_request_error', code: 'session_not_found', message: 'The session was not stored.', client_event_id: event.event_id } });
+          return true;
+        },
+      });
+      stoppers.push(() => server.stop());
+      const { client } = await setup({ session: { store: true }, reconnect: { initialDelayMs: 10, maxDelayMs: 10, jitter: 'none', maxAttempts: 5 } }, server);
+      await client.connect();
+      server.send({ type: 'session.input_transcript.delta', delta: 'My name is Ada.', start_ms: 0, end_ms: 300 });
+      await vi.waitFor(() => expect(client.transcript.length).toBe(1));
+      const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+      server.drop();
+      await reconnected;
+      const starts = server.received.filter((event) => event.type === 'session.start');
+      // The fork was tried once (refused), then a plain session seeded with the transcript.
+      expect(starts.map((event) => event.path), refusal).toEqual(refusal === 'error' ? ['/v1/live/sessions', '/v1/live/sessions/live_scripted1/fork', '/v1/live/sessions'] : ['/v1/live/sessions', '/v1/live/sessions']);
+      expect((starts.at(-1)?.session as { input: unknown }).input, refusal).toEqual([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'My name is Ada.' }] }]);
+      client.disconnect();
+    }
+  });
+
   it('does not send a late client-delegation answer under the id of a session that ended; appends it as thinking when asked', async () => {
     let release: (() => void) | undefined;
     const { server, client } = await setup({

@@ -24,6 +24,8 @@ export interface ScriptedLiveServer {
 export interface ScriptedLiveServerOptions {
   /** Answers a client event; return true when handled (no default answer). */
   onEvent?: (event: ReceivedLiveEvent, reply: (frame: Record<string, unknown>) => void) => boolean | void;
+  /** Refuses the WebSocket upgrade to a path with this HTTP status (e.g. a fork of a session that was not stored). */
+  refuseUpgrade?: (path: string) => number | undefined;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function startScriptedLiveServer(options: ScriptedLiveServerOptions
         socket.close(1000);
       }
     });
-  });
+  }, options.refuseUpgrade === undefined ? {} : { refuseUpgrade: (request) => options.refuseUpgrade?.(request.url ?? '') });
   return {
     url: url.replace('/v1/realtime', '/v1/live/sessions'),
     received,
