@@ -40,7 +40,8 @@ export interface MockLiveServerOptions {
    */
   bargeIn?: 'yield' | 'ignore';
   /**
-   * A session ends with `session.closed` reason `expired` this long after it started.
+   * A session ends with `session.closed` reason `expired` this long after it started, unless
+   * the scenario sets its own `expireAfterMs`.
    * @default 3_600_000
    */
   expireAfterMs?: number;
@@ -124,7 +125,8 @@ export function resolveLiveSettings(options: MockLiveServerOptions): LiveSharedS
   return {
     speed: paceSpeed(options.audioPace ?? 'realtime'),
     outputChunkMs: options.outputChunkMs ?? DEFAULT_OUTPUT_CHUNK_MS,
-    expireAfterMs: options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
+    // A scenario's own expiry wins, as on MockRealtimeServer (a recorded session's, from scenarioFromRecording).
+    expireAfterMs: options.scenario?.expireAfterMs ?? options.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS,
     usageIntervalMs: options.usageIntervalMs ?? DEFAULT_USAGE_INTERVAL_MS,
     bargeIn: options.bargeIn ?? 'yield',
     userTranscript: options.userTranscript ?? '(speech)',

@@ -7,8 +7,8 @@
  * things slightly differently (other ids, other timing) and still get a faithful conversation.
  */
 
-import { base64ToPcm16, decodeBase64 } from '../../codec/base64';
-import { decodeAlaw, decodeMulaw } from '../../codec/g711';
+import { concat, decodeAudio, type Encoding } from './recorded-audio';
+import { isLiveLog, liveScenarioFromLog } from './from-live-recording';
 import type { WireEvent } from '../recording/event-log';
 import { toEventLog } from '../recording/read-log';
 import type { RecordingSource } from '../recording/read-log';
@@ -34,7 +34,6 @@ export interface ScenarioFromRecordingOptions {
 /** Codes of errors the mock raises by itself in the same situation (they are not scripted). */
 const SELF_RAISED_ERRORS = new Set(['conversation_already_has_active_response', 'response_cancel_not_active']);
 
-type Encoding = 'pcm16' | 'mulaw' | 'alaw';
 
 interface ConnectionState {
   openedAt: number | undefined;
@@ -69,21 +68,6 @@ function formatOf(session: unknown): { encoding: Encoding; sampleRate: number } 
   return { encoding: 'pcm16', sampleRate: typeof format.rate === 'number' ? format.rate : 24000 };
 }
 
-function decodeAudio(delta: string, encoding: Encoding): Int16Array {
-  if (encoding === 'pcm16') return base64ToPcm16(delta);
-  const bytes = decodeBase64(delta);
-  return encoding === 'mulaw' ? decodeMulaw(bytes) : decodeAlaw(bytes);
-}
-
-function concat(parts: Int16Array[], length: number): Int16Array {
-  const out = new Int16Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 function usageOf(usage: unknown): ScenarioUsage | undefined {
   if (!isRecord(usage)) return undefined;
@@ -132,6 +116,8 @@ function responseIdOf(event: WireEvent): string | undefined {
  */
 export function scenarioFromRecording(recording: RecordingSource, options: ScenarioFromRecordingOptions = {}): Scenario {
   const log = toEventLog(recording);
+  // A GPT-Live session (for MockLiveServer) reads differently: see from-live-recording.ts.
+  if (isLiveLog(log)) return liveScenarioFromLog(log, options.name);
   const chunkMs = options.outputChunkMs ?? 50;
   const turns: ScenarioTurn[] = [];
   const transcriptions = new Map<string, string>();
