@@ -206,6 +206,48 @@ describe('MockLiveServer strictness and lifecycle', () => {
     expect(ignored.spoken).toBeGreaterThanOrEqual(ignored.clip - 1);
   });
 
+  it('places transcript fragments on the audio timeline: the words heard over the utterance, the words spoken over the reply audio as it goes out', async () => {
+    const { url, server } = await start({ scenario: createScenario().turn((t) => t.hears('Where is order 4417?').plays('reply-weather', 'It is sunny in Paris today.')).build() });
+    const { box, send } = await raw(url);
+    send({ type: 'session.start', session: { model: 'gpt-live-1', audio: { format: { type: 'audio/pcm', rate: 24000 } } } });
+    await box.next('session.started');
+    const chunks = await spokenQuestionChunks();
+    for (const chunk of chunks) send({ type: 'session.input_audio.append', audio: chunk });
+    await box.next('session.output_transcript.delta', (event) => (event.end_ms as number) > 0 && box.all('session.output_transcript.delta').map((delta) => delta.delta).join('') === 'It is sunny in Paris today.');
+    const clip = await loadFixtureAudio('reply-weather');
+    const clipMs = (clip.pcm.length * 1000) / clip.sampleRate;
+    const tiles = (type: string) => server.log.sent.filter((entry) => entry.event.type === type).map((entry) => entry.event as unknown as { delta: string; start_ms: number; end_ms: number });
+    const contiguous = (fragments: Array<{ start_ms: number; end_ms: number }>) => fragments.every((fragment, index) => fragment.end_ms > fragment.start_ms && (index === 0 || fragment.start_ms === fragments[index - 1]!.end_ms));
+
+    // Heard: the words, in fragments tiling the utterance, within the audio sent (100 ms a chunk).
+    const heard = tiles('session.input_transcript.delta');
+    expect(heard.map((fragment) => fragment.delta).join('')).toBe('Where is order 4417?');
+    expect(contiguous(heard)).toBe(true);
+    expect(heard[0]!.start_ms).toBeGreaterThanOrEqual(0);
+    expect(heard.at(-1)!.end_ms).toBeLessThanOrEqual(chunks.length * 100);
+
+    // Spoken: fragments tiling exactly the reply's audio, after the utterance.
+    const spoken = tiles('session.output_transcript.delta');
+    expect(spoken.map((fragment) => fragment.delta).join('')).toBe('It is sunny in Paris today.');
+    expect(contiguous(spoken)).toBe(true);
+    expect(spoken[0]!.start_ms).toBeGreaterThanOrEqual(heard.at(-1)!.end_ms);
+    expect(Math.abs(spoken.at(-1)!.end_ms - spoken[0]!.start_ms - clipMs)).toBeLessThanOrEqual(1);
+    // Each fragment goes out with the audio chunk that reaches its start: before it, no more
+    // audio than leads up to that point of the timeline.
+    let audioMs = 0;
+    let fragment = 0;
+    for (const entry of server.log.sent) {
+      if (entry.event.type === 'session.output_audio.delta') audioMs += (entry.audioBytes ?? 0) / 48;
+      if (entry.event.type !== 'session.output_transcript.delta') continue;
+      const offsetMs = spoken[fragment]!.start_ms - spoken[0]!.start_ms;
+      expect(audioMs, `audio before fragment ${fragment}`).toBeLessThanOrEqual(offsetMs + 1);
+      expect(audioMs + 100, `audio before fragment ${fragment}`).toBeGreaterThan(offsetMs);
+      fragment += 1;
+    }
+    expect(fragment).toBe(spoken.length);
+    expect(audioMs).toBeCloseTo(clipMs, 0);
+  });
+
   it('reports cumulative usage, ends expired sessions with session.closed, and lets a sideband attach', async () => {
     const { url, server } = await start({ usageIntervalMs: 40, expireAfterMs: 400 });
     const { box, send } = await raw(url);
