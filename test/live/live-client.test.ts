@@ -219,6 +219,40 @@ describe('LiveClient over WebSocket', () => {
     expect(server.received.filter((event) => event.type === 'response.create')).toHaveLength(1);
   });
 
+  it('streams an attached audio source (a microphone) over the WebSocket, continuously, until it is detached; one source at a time', async () => {
+    const { server, client } = await setup();
+    /** A microphone: whoever subscribed gets each chunk. */
+    const microphone = () => {
+      let listener: ((chunk: Int16Array | Uint8Array) => void) | undefined;
+      return { subscribe: (onChunk: (chunk: Int16Array | Uint8Array) => void) => ((listener = onChunk), () => (listener = undefined)), push: (chunk: Int16Array) => listener?.(chunk), get attached() { return listener !== undefined; } };
+    };
+    const first = microphone();
+    const detachFirst = client.attachInput(first);
+    // Before the session is live nothing is sent (GPT-Live listens from session.started on).
+    first.push(new Int16Array(240).fill(7));
+    await client.connect();
+    const speech = new Int16Array(2400).fill(1000);
+    first.push(speech);
+    first.push(new Int16Array(2400));
+    await vi.waitFor(() => expect(server.received.filter((event) => event.type === 'session.input_audio.append')).toHaveLength(2));
+    expect(server.received.filter((event) => event.type === 'session.input_audio.append').map((event) => event.audio)).toEqual([pcm16ToBase64(speech), pcm16ToBase64(new Int16Array(2400))]);
+    // A second source replaces the first.
+    const second = microphone();
+    client.attachInput(second);
+    expect(first.attached).toBe(false);
+    second.push(new Int16Array(240).fill(5));
+    detachFirst(); // detaching a replaced source does nothing
+    expect(second.attached).toBe(true);
+    await vi.waitFor(() => expect(server.received.filter((event) => event.type === 'session.input_audio.append')).toHaveLength(3));
+    client.attachInput(second)();
+    expect(second.attached).toBe(false);
+    // A marker after anything the detached source could have sent.
+    second.push(new Int16Array(240).fill(9));
+    client.mute();
+    await server.waitFor('session.input_audio.mute');
+    expect(server.received.filter((event) => event.type === 'session.input_audio.append').map((event) => event.audio)).toEqual([pcm16ToBase64(speech), pcm16ToBase64(new Int16Array(2400)), pcm16ToBase64(new Int16Array(240).fill(5))]);
+  });
+
   it('passes unknown events and unknown nested response.event types through', async () => {
     const { server, client } = await setup();
     const seen: unknown[] = [];
