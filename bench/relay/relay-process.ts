@@ -3,6 +3,7 @@
 // it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`. With a Redis
 // URL the voxwire relay keeps budgets and slots in Redis and joins the session bus, as a node
 // of a multi-node deployment does. With `--live` the voxwire relay speaks GPT-Live (`live`).
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { silentLogger } from '../../src/base/logger';
 import { RelayMetrics } from '../../src/server/metrics';
 import { createRelay } from '../../src/server/node/create-relay';
@@ -54,6 +55,18 @@ if (kind === 'naive') {
 
 let mark = { cpu: process.cpuUsage(), frames: 0, at: performance.now() };
 
+// Collections of the old generation since the mark (count and pause): a process V8 keeps
+// marking reads far above its pair, and the report says so (see paired-relays.ts).
+let majorGcs = { count: 0, ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if ((entry as { detail?: { kind?: number } }).detail?.kind !== perfConstants.NODE_PERFORMANCE_GC_MINOR) {
+      majorGcs.count += 1;
+      majorGcs.ms += entry.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
+
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
   collect?.();
@@ -65,11 +78,12 @@ process.on('message', (message: { type: string }) => {
     switch (message.type) {
       case 'mark':
         mark = { cpu: process.cpuUsage(), frames: frames(), at: performance.now() };
+        majorGcs = { count: 0, ms: 0 };
         process.send?.({ type: 'marked' });
         return;
       case 'report': {
         const cpu = process.cpuUsage(mark.cpu);
-        process.send?.({ type: 'report', cpuUs: cpu.user + cpu.system, frames: frames() - mark.frames, wallMs: performance.now() - mark.at, inRelay: inRelay() });
+        process.send?.({ type: 'report', cpuUs: cpu.user + cpu.system, frames: frames() - mark.frames, wallMs: performance.now() - mark.at, inRelay: inRelay(), majorGcs });
         return;
       }
       case 'memory': {
