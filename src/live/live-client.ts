@@ -369,10 +369,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       throw error;
     }
     this.#forkFailures = 0;
-    const sessionId = typeof event.session.id === 'string' ? event.session.id : '';
-    this.#context.sessionId = sessionId;
-    this.#previousSessionId = sessionId || undefined;
-    this.#context.generation += 1;
+    if (this.#previousSessionId !== (event.session.id || undefined)) this.#sessionStarted(event.session); // else #track did
+    const sessionId = this.#context.sessionId;
     this.#connection.sessionExpired = false;
     this.#output.reset(false);
     this.#meter.startSession(typeof event.session.model === 'string' ? event.session.model : this.#desired.model);
@@ -426,6 +424,8 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
     switch (event.type) {
       case 'session.started':
       case 'session.updated':
+        // A start at once: events of the same network chunk belong to the new session already.
+        if (event.type === 'session.started') this.#sessionStarted(event.session);
         this.#confirmed = event.session;
         this.#safeEmit('session', event.session);
         return;
@@ -459,6 +459,13 @@ export class LiveClient extends EventEmitter<LiveClientEvents> {
       }
       default:
     }
+  }
+
+  /** A new session runs: what arrives from now on is stamped with its id and generation. */
+  #sessionStarted(session: LiveSessionResource): void {
+    this.#context.sessionId = typeof session.id === 'string' ? session.id : '';
+    this.#previousSessionId = this.#context.sessionId || undefined;
+    this.#context.generation += 1;
   }
 
   /** The server ended the session (our own `session.close` is awaited in `close()`). */

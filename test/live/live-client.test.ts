@@ -5,6 +5,7 @@ import type { AudioOutputChunk, AudioOutputSink, PlaybackPosition } from '../../
 import { pcm16ToBase64 } from '../../src/codec/base64';
 import { LiveClient } from '../../src/live/live-client';
 import type { LiveClientOptions } from '../../src/live/live-client';
+import type { LiveDelegationResult } from '../../src/live/live-client-events';
 import { defineTool } from '../../src/tools/define-tool';
 import { startScriptedLiveServer } from './scripted-live-server';
 import type { ScriptedLiveServer } from './scripted-live-server';
@@ -299,6 +300,27 @@ describe('LiveClient over WebSocket', () => {
       { text: 'user: Where is my order?', delegationId: 'del_a' },
       { text: 'assistant: It shipped Monday.\nuser: And the invoice?', delegationId: 'del_b' },
     ]);
+  });
+
+  it('stamps events that come in the same network chunk as session.started with the new session (a delegation there is answered, not orphaned)', async () => {
+    const server = await startScriptedLiveServer({
+      onEvent: (event, reply, together) => {
+        if (event.type !== 'session.start') return false;
+        together(() => {
+          reply({ type: 'session.started', client_event_id: event.event_id, session: { model: 'gpt-live-1', id: 'live_chunked', status: 'active', expires_at: 2_000_000_000 } });
+          reply({ type: 'session.output_transcript.delta', delta: 'Welcome back.', start_ms: 0, end_ms: 300 });
+          reply({ type: 'session.delegation.created', delegation: { id: 'del_chunked', type: 'delegation', target: 'client' }, offset_ms: 300 });
+        });
+        return true;
+      },
+    });
+    stoppers.push(() => server.stop());
+    const { client } = await setup({ delegate: () => ({ speak: 'Your order shipped on Monday.' }) }, server);
+    const result = next<LiveDelegationResult>(client, 'delegationResult');
+    await client.connect();
+    expect(await result).toMatchObject({ status: 'delivered', delegation: { id: 'del_chunked', sessionId: 'live_chunked' } });
+    expect(server.received.find((event) => event.type === 'session.commentary.append')).toMatchObject({ content: 'Your order shipped on Monday.', delegation_id: 'del_chunked' });
+    expect(client.transcript.turns.map((turn) => [turn.text, turn.sessionId])).toEqual([['Welcome back.', 'live_chunked']]);
   });
 
   it('splits long appends into pieces of at most 450 estimated tokens', async () => {

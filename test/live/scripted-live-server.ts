@@ -22,8 +22,11 @@ export interface ScriptedLiveServer {
 
 /** Options of {@link startScriptedLiveServer}. */
 export interface ScriptedLiveServerOptions {
-  /** Answers a client event; return true when handled (no default answer). */
-  onEvent?: (event: ReceivedLiveEvent, reply: (frame: Record<string, unknown>) => void) => boolean | void;
+  /**
+   * Answers a client event; return true when handled (no default answer). Frames replied inside
+   * `together` leave in one TCP write, so the client reads them in one network chunk.
+   */
+  onEvent?: (event: ReceivedLiveEvent, reply: (frame: Record<string, unknown>) => void, together: (send: () => void) => void) => boolean | void;
   /** Refuses the WebSocket upgrade to a path with this HTTP status (e.g. a fork of a session that was not stored). */
   refuseUpgrade?: (path: string) => number | undefined;
 }
@@ -50,11 +53,21 @@ export async function startScriptedLiveServer(options: ScriptedLiveServerOptions
       counter += 1;
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event_id: `event_s${counter}`, ...frame }));
     };
+    const together = (send: () => void): void => {
+      // `ws` corks around each frame; corked around both, they go out in one write.
+      const raw = (socket as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      raw.cork();
+      try {
+        send();
+      } finally {
+        raw.uncork();
+      }
+    };
     socket.on('message', (data) => {
       const event: ReceivedLiveEvent = { ...(JSON.parse(String(data)) as ReceivedLiveEvent), path };
       received.push(event);
       for (const listener of [...listeners]) listener();
-      if (options.onEvent?.(event, reply) === true) return;
+      if (options.onEvent?.(event, reply, together) === true) return;
       const answer = { client_event_id: event.event_id };
       if (event.type === 'session.start') {
         const id = `live_scripted${sessions.length + 1}`;
