@@ -34,20 +34,6 @@ export function resamplePcm16(pcm: Int16Array, fromRate: number, toRate: number)
   return output;
 }
 
-/** Concatenates PCM16 chunks. */
-export function concatPcm16(chunks: readonly Int16Array[]): Int16Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const output = new Int16Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return output;
-}
-
 /** Milliseconds of `samples` samples at `sampleRate`. */
 export function durationMs(samples: number, sampleRate: number): number {
   return (samples * 1000) / sampleRate;

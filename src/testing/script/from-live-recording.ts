@@ -12,7 +12,9 @@ import { isRecord } from '../../base/is-record';
 import type { EventLog, SentEntry, WireEvent } from '../recording/event-log';
 import { defineScenario } from './scenario';
 import type { Scenario, ScenarioFunctionCall, ScenarioTurn } from './scenario';
-import { concat, decodeAudio, type Encoding } from './recorded-audio';
+import type { WireAudioDecoder } from '../../codec/wire-audio';
+import { concatPcm16 } from '../../codec/pcm16';
+import { DEFAULT_RECORDED_AUDIO, deltaSamples, recordedAudioDecoder } from './recorded-audio';
 
 /** Server events only a Live session sends. */
 const LIVE_EVENTS: ReadonlySet<string> = new Set(['session.started', 'session.input_transcript.delta', 'session.output_transcript.delta', 'session.output_audio.delta', 'session.delegation.created', 'session.closed']);
@@ -35,20 +37,12 @@ interface Speech {
 
 interface LiveConnection {
   openedAt: number | undefined;
-  encoding: Encoding;
-  sampleRate: number;
+  /** The session's output audio format, as its `session.started` gave it. */
+  audio: WireAudioDecoder;
   /** What the user said since the last turn. */
   heard: string;
   /** The assistant's speech being recorded. */
   speech: Speech | undefined;
-}
-
-function formatOf(session: unknown): { encoding: Encoding; sampleRate: number } | undefined {
-  const format = isRecord(session) && isRecord(session.audio) ? session.audio.format : undefined;
-  if (!isRecord(format)) return undefined;
-  if (format.type === 'audio/pcmu') return { encoding: 'mulaw', sampleRate: 8000 };
-  if (format.type === 'audio/pcma') return { encoding: 'alaw', sampleRate: 8000 };
-  return { encoding: 'pcm16', sampleRate: typeof format.rate === 'number' ? format.rate : 24000 };
 }
 
 function argumentsOf(value: unknown): ScenarioFunctionCall['arguments'] {
@@ -77,7 +71,7 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
 
   for (const line of log.timeline()) {
     let state = connections.get(line.connection);
-    if (state === undefined) connections.set(line.connection, (state = { openedAt: undefined, encoding: 'pcm16', sampleRate: 24000, heard: '', speech: undefined }));
+    if (state === undefined) connections.set(line.connection, (state = { openedAt: undefined, audio: DEFAULT_RECORDED_AUDIO, heard: '', speech: undefined }));
     if ('lifecycle' in line) {
       if (line.lifecycle === 'open') state.openedAt = line.at;
       continue;
@@ -87,7 +81,7 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
     const event: WireEvent = line.event;
     switch (event.type) {
       case 'session.started':
-        Object.assign(state, formatOf(event.session));
+        state.audio = recordedAudioDecoder(isRecord(event.session) && isRecord(event.session.audio) ? event.session.audio.format : undefined) ?? state.audio;
         break;
       case 'session.input_transcript.delta':
         // The user speaks: the assistant's speech so far is a turn of its own.
@@ -99,7 +93,7 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
         if (state.speech === undefined) {
           const turn = turnOf(state);
           turn.reply = {};
-          state.speech = { turn, text: '', audio: [], samples: 0, sampleRate: state.sampleRate };
+          state.speech = { turn, text: '', audio: [], samples: 0, sampleRate: state.audio.info.sampleRate };
           speeches.push(state.speech);
         }
         const speech = state.speech;
@@ -108,7 +102,7 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
           break;
         }
         const entry = line as SentEntry;
-        const samples = entry.audioOmitted === true ? new Int16Array(Math.floor((entry.audioBytes ?? 0) / (state.encoding === 'pcm16' ? 2 : 1))) : decodeAudio(typeof event.delta === 'string' ? event.delta : '', state.encoding);
+        const samples = deltaSamples(entry, event.delta, state.audio);
         speech.audio.push(samples);
         speech.samples += samples.length;
         break;
@@ -149,7 +143,7 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
   for (const speech of speeches) {
     const reply = speech.turn.reply!;
     reply.text = speech.text.trim();
-    if (speech.samples > 0) reply.audio = { pcm: concat(speech.audio, speech.samples), sampleRate: speech.sampleRate };
+    if (speech.samples > 0) reply.audio = { pcm: concatPcm16(speech.audio), sampleRate: speech.sampleRate };
   }
   for (const calls of delegations.values()) if (calls.length === 0) calls.push({ name: CLIENT_DELEGATION_CALL, arguments: {} });
   const scenario: Scenario = { name: name ?? `recording of ${log.header.startedAt || 'a GPT-Live session'}`, turns };

@@ -7,7 +7,9 @@
  * things slightly differently (other ids, other timing) and still get a faithful conversation.
  */
 
-import { concat, decodeAudio, type Encoding } from './recorded-audio';
+import type { WireAudioDecoder } from '../../codec/wire-audio';
+import { concatPcm16 } from '../../codec/pcm16';
+import { DEFAULT_RECORDED_AUDIO, deltaSamples, recordedAudioDecoder } from './recorded-audio';
 import { isLiveLog, liveScenarioFromLog } from './from-live-recording';
 import type { WireEvent } from '../recording/event-log';
 import { toEventLog } from '../recording/read-log';
@@ -37,8 +39,8 @@ const SELF_RAISED_ERRORS = new Set(['conversation_already_has_active_response', 
 
 interface ConnectionState {
   openedAt: number | undefined;
-  encoding: Encoding;
-  sampleRate: number;
+  /** The session's output audio format, as the last session event gave it. */
+  audio: WireAudioDecoder;
   lastCommittedItem: string | undefined;
   active: ResponseBuilder | undefined;
   /** `event_id`s of the app's `response.create` events still unanswered. */
@@ -60,12 +62,9 @@ interface ResponseBuilder {
   lastWasAudio: boolean;
 }
 
-function formatOf(session: unknown): { encoding: Encoding; sampleRate: number } | undefined {
-  const format = isRecord(session) && isRecord(session.audio) && isRecord(session.audio.output) ? session.audio.output.format : undefined;
-  if (!isRecord(format)) return undefined;
-  if (format.type === 'audio/pcmu') return { encoding: 'mulaw', sampleRate: 8000 };
-  if (format.type === 'audio/pcma') return { encoding: 'alaw', sampleRate: 8000 };
-  return { encoding: 'pcm16', sampleRate: typeof format.rate === 'number' ? format.rate : 24000 };
+/** The output audio format a Realtime session event names. */
+function outputFormatOf(session: unknown): unknown {
+  return isRecord(session) && isRecord(session.audio) && isRecord(session.audio.output) ? session.audio.output.format : undefined;
 }
 
 
@@ -128,7 +127,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
   const stateOf = (connection: number): ConnectionState => {
     let state = connections.get(connection);
     if (state === undefined) {
-      state = { openedAt: undefined, encoding: 'pcm16', sampleRate: 24000, lastCommittedItem: undefined, active: undefined, pendingCreates: new Set() };
+      state = { openedAt: undefined, audio: DEFAULT_RECORDED_AUDIO, lastCommittedItem: undefined, active: undefined, pendingCreates: new Set() };
       connections.set(connection, state);
     }
     return state;
@@ -175,8 +174,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
-        const format = formatOf(event.session);
-        if (format) Object.assign(state, format);
+        state.audio = recordedAudioDecoder(outputFormatOf(event.session)) ?? state.audio;
         continue;
       }
       case 'input_audio_buffer.committed':
@@ -215,7 +213,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
           finalTexts: new Map(),
           audio: [],
           audioSamples: 0,
-          sampleRate: state.sampleRate,
+          sampleRate: state.audio.info.sampleRate,
           calls: [],
           counts: new Map(),
           lastStructural: undefined,
@@ -243,10 +241,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
     const itemKey = `${String(event.item_id)}:${String(event.content_index)}`;
     switch (event.type) {
       case 'response.output_audio.delta': {
-        const samples =
-          entry.audioOmitted === true
-            ? new Int16Array(Math.floor((entry.audioBytes ?? 0) / (state.encoding === 'pcm16' ? 2 : 1)))
-            : decodeAudio(typeof event.delta === 'string' ? event.delta : '', state.encoding);
+        const samples = deltaSamples(entry, event.delta, state.audio);
         builder.audio.push(samples);
         builder.audioSamples += samples.length;
         break;
@@ -288,7 +283,7 @@ export function scenarioFromRecording(recording: RecordingSource, options: Scena
     const keys = new Set([...builder.texts.keys(), ...builder.finalTexts.keys()]);
     const text = [...keys].map((key) => builder.finalTexts.get(key) ?? builder.texts.get(key) ?? '').join(' ').trim();
     if (builder.audioSamples > 0) {
-      reply.audio = { pcm: concat(builder.audio, builder.audioSamples), sampleRate: builder.sampleRate };
+      reply.audio = { pcm: concatPcm16(builder.audio), sampleRate: builder.sampleRate };
       reply.text = text;
     } else if (text !== '' || builder.calls.length === 0) {
       reply.text = text;

@@ -1,27 +1,27 @@
 /**
- * Recorded reply audio, as the scenario builders read it from a log: base64 deltas in the
- * session's format (PCM16, or G.711 at 8 kHz) decoded to PCM16 samples, and joined.
+ * Recorded reply audio, as the scenario builders read it from a log: the decoder of the
+ * session's output format (`codec/wire-audio`) and the samples of each delta.
  */
-import { base64ToPcm16, decodeBase64 } from '../../codec/base64';
-import { decodeAlaw, decodeMulaw } from '../../codec/g711';
+import { isRecord } from '../../base/is-record';
+import { wireAudioDecoder, type WireAudioDecoder } from '../../codec/wire-audio';
 
-/** How a session's audio deltas are encoded. */
-export type Encoding = 'pcm16' | 'mulaw' | 'alaw';
+/** Reply audio before the log names a format: PCM16 at 24 kHz, the API's default. */
+export const DEFAULT_RECORDED_AUDIO: WireAudioDecoder = wireAudioDecoder({ type: 'audio/pcm' });
 
-/** One base64 audio delta as PCM16 samples. */
-export function decodeAudio(delta: string, encoding: Encoding): Int16Array {
-  if (encoding === 'pcm16') return base64ToPcm16(delta);
-  const bytes = decodeBase64(delta);
-  return encoding === 'mulaw' ? decodeMulaw(bytes) : decodeAlaw(bytes);
+/**
+ * The decoder of a session's output `format` as the log recorded it (undefined when it is not a
+ * format object): G.711 for `audio/pcmu` and `audio/pcma`, else PCM16 at its `rate` (24 kHz
+ * when absent or not a positive integer), so a format this reader does not know still yields audio.
+ */
+export function recordedAudioDecoder(format: unknown): WireAudioDecoder | undefined {
+  if (!isRecord(format)) return undefined;
+  if (format.type === 'audio/pcmu' || format.type === 'audio/pcma') return wireAudioDecoder({ type: format.type });
+  const rate = typeof format.rate === 'number' && Number.isInteger(format.rate) && format.rate > 0 ? format.rate : undefined;
+  return wireAudioDecoder({ type: 'audio/pcm', rate });
 }
 
-/** The parts, `length` samples in all, joined. */
-export function concat(parts: Int16Array[], length: number): Int16Array {
-  const out = new Int16Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+/** The samples of one recorded audio delta: decoded, or silence of its length when the log left the audio out. */
+export function deltaSamples(entry: { audioOmitted?: boolean | undefined; audioBytes?: number | undefined }, delta: unknown, decoder: WireAudioDecoder): Int16Array {
+  if (entry.audioOmitted === true) return new Int16Array(Math.floor((entry.audioBytes ?? 0) / decoder.info.bytesPerSample));
+  return decoder.decode(typeof delta === 'string' ? delta : '');
 }

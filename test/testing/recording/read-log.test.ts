@@ -18,6 +18,8 @@ import type { ServerEvent } from '../../../src/events/server-events';
 import type { WireLogLine } from '../../../src/testing/recording/read-log';
 import type { LogLine } from '../../../src/testing/recording/format';
 import { thrown } from '../../helpers/index';
+import { encodeBase64 } from '../../../src/codec/base64';
+import { decodeAlaw, decodeMulaw } from '../../../src/codec/g711';
 
 const textTurn = readFileSync(new URL('../../../fixtures/events/text-turn.jsonl', import.meta.url), 'utf8');
 const textTurnLines = textTurn
@@ -172,6 +174,23 @@ describe('toRecording: any log of wire events, as a recording', () => {
 });
 
 describe('what replays a recording takes any log', () => {
+  it('scenarioFromRecording decodes reply audio in the session\'s output format (G.711 at 8 kHz), and an omitted delta as silence of its length', () => {
+    const codes = new Uint8Array([0x00, 0x7f, 0x80, 0xff]);
+    const lines = (format: Record<string, unknown>, delta: Record<string, unknown>): WireLogLine[] => [
+      { dir: 'server', event: { type: 'session.created', event_id: 'e1', session: { audio: { output: { format } } } } },
+      { dir: 'client', event: { type: 'response.create' } },
+      { dir: 'server', event: { type: 'response.created', event_id: 'e2', response: { id: 'resp_1' } } },
+      { dir: 'server', event: { type: 'response.output_audio.delta', event_id: 'e3', response_id: 'resp_1', item_id: 'item_1', delta: encodeBase64(codes) }, ...delta } as WireLogLine,
+      { dir: 'server', event: { type: 'response.done', event_id: 'e4', response: { id: 'resp_1', status: 'completed' } } },
+    ];
+    expect(scenarioFromRecording(lines({ type: 'audio/pcmu' }, {})).turns[0]?.reply?.audio).toEqual({ pcm: decodeMulaw(codes), sampleRate: 8000 });
+    expect(scenarioFromRecording(lines({ type: 'audio/pcma' }, {})).turns[0]?.reply?.audio).toEqual({ pcm: decodeAlaw(codes), sampleRate: 8000 });
+    // A format this reader does not know still reads as PCM16 at its rate.
+    expect(scenarioFromRecording(lines({ type: 'audio/new', rate: 16000 }, {})).turns[0]?.reply?.audio).toEqual({ pcm: new Int16Array(codes.buffer), sampleRate: 16000 });
+    const omitted = toEventLog(lines({ type: 'audio/pcmu' }, {})).entries.map((entry) => (entry.event.type === 'response.output_audio.delta' ? { ...entry, event: { ...entry.event, delta: AUDIO_PLACEHOLDER }, audioOmitted: true, audioBytes: 6 } : entry));
+    expect(scenarioFromRecording(omitted).turns[0]?.reply?.audio).toEqual({ pcm: new Int16Array(6), sampleRate: 8000 });
+  });
+
   it('scenarioFromRecording reads fixture lines: the recorded function call becomes the scenario turn', () => {
     const call = functionCallLines.find((line) => line.event.type === 'response.function_call_arguments.done')!.event;
     const scenario = scenarioFromRecording(functionCallLines);
