@@ -87,17 +87,3 @@ export function pcm16ToFloat(input: Int16Array, output?: Float32Array): Float32A
   for (let i = 0; i < length; i++) target[i] = input[i]! * INVERSE_SCALE;
   return target;
 }
-
-/** PCM16 chunks joined into one array (the one chunk itself when there is only one). */
-export function concatPcm16(chunks: readonly Int16Array[]): Int16Array {
-  if (chunks.length === 1) return chunks[0] as Int16Array;
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const output = new Int16Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    output.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return output;
-}

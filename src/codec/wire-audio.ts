@@ -84,3 +84,17 @@ export function decodeWireAudio(base64: string, format: AudioFormatLike): PcmAud
 export function encodeWireAudio(pcm: Int16Array, format: AudioFormatLike): string {
   return wireAudioEncoder(format).encode(pcm);
 }
+
+/** PCM16 chunks joined into one array (the one chunk itself when there is only one). */
+export function concatPcm16(chunks: readonly Int16Array[]): Int16Array {
+  if (chunks.length === 1) return chunks[0] as Int16Array;
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const output = new Int16Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    output.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return output;
+}

@@ -4,7 +4,7 @@
  * API's `audio_start_ms` / `audio_end_ms` use).
  */
 
-import { concatPcm16 } from '../../codec/pcm16';
+import { concatPcm16 } from '../../codec/wire-audio';
 
 interface Chunk {
   /** Absolute sample index (at the current rate) of the chunk's first sample. */

@@ -13,7 +13,7 @@ import type { EventLog, SentEntry, WireEvent } from '../recording/event-log';
 import { defineScenario } from './scenario';
 import type { Scenario, ScenarioFunctionCall, ScenarioTurn } from './scenario';
 import type { WireAudioDecoder } from '../../codec/wire-audio';
-import { concatPcm16 } from '../../codec/pcm16';
+import { concatPcm16 } from '../../codec/wire-audio';
 import { DEFAULT_RECORDED_AUDIO, deltaSamples, recordedAudioDecoder } from './recorded-audio';
 
 /** Server events only a Live session sends. */

@@ -8,7 +8,7 @@
  */
 
 import type { WireAudioDecoder } from '../../codec/wire-audio';
-import { concatPcm16 } from '../../codec/pcm16';
+import { concatPcm16 } from '../../codec/wire-audio';
 import { DEFAULT_RECORDED_AUDIO, deltaSamples, recordedAudioDecoder } from './recorded-audio';
 import { isLiveLog, liveScenarioFromLog } from './from-live-recording';
 import type { WireEvent } from '../recording/event-log';
