@@ -15,7 +15,7 @@ import type { RelayCoreOptions, RelayIdentity } from '../core/relay-options';
 import type { RelaySession } from '../core/relay-session';
 import type { Upstream, UpstreamConnection, UpstreamSocketFactory } from '../upstream';
 import { checkRelayUpstream, createRelayUpstream } from '../relay-upstream';
-import { connectionInfoOf, toWebRequest } from './node-request';
+import { connectionInfoOf, loadFetchApi, toWebRequest } from './node-request';
 import { WsRelaySocket } from './ws-socket';
 import { wsUpstream } from './ws-upstream';
 import type { CreateRelayOptions, RelayAddress, RelayCloseOptions, RelayListenOptions } from './create-relay-options';
@@ -123,6 +123,8 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     this.#maxClientPayload = this.settings.maxClientFrameBytes * 2;
     this.#wsReady = loadWs().then((module) => {
       createSocket = wsUpstream(module.WebSocket);
+      // `authenticate` gets a Web `Request`: its implementation loads before the first upgrade.
+      loadFetchApi();
       return new module.WebSocketServer({
         noServer: true,
         perMessageDeflate: false,
