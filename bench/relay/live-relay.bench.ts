@@ -6,7 +6,7 @@
 // answers each append with a `session.output_audio.delta`, and every 200 ms with an input and an
 // output transcript fragment, every second with the cumulative `session.usage.updated`
 // (live-upstream.ts). Same method as relay.bench.ts (paired-relays.ts): the load alternates
-// between the relays in windows of balanced order, then both stream in the same windows on five
+// between the relays in windows of balanced order, then both stream in the same windows on nine
 // fresh pairs of relay processes (the ratio is the median over pairs); CPU per relayed frame
 // from each relay's own process, memory per idle session from before and after its sessions
 // opened (the median over the five processes of each relay). Live audio

@@ -11,7 +11,7 @@
 // `process.cpuUsage()` counts), then the load alternates between them in short windows, in
 // balanced orders, over several rounds; then both stream in the same windows (the paired run
 // issue 19 names: every window sees the same machine for both). The paired run is repeated on
-// five fresh pairs of relay processes, 5 rounds each, and its ratio is the median over pairs: a
+// nine fresh pairs of relay processes, 5 rounds each, and its ratio is the median over pairs: a
 // pair keeps an offset of its own for its whole life (paired-relays.ts `phase`).
 // Relay-added latency (100 sessions): the round trip through each relay minus the round trip
 // of direct connections to the upstream, with all three sets streaming in the same windows
