@@ -330,14 +330,13 @@ export function pairedRatio(together: Window[]): { ratio: number; perPair: numbe
 
 /**
  * The relay of a pair that V8 kept collecting its old generation in most of the measured
- * windows, if one did. V8 (Node 20) can settle into starting incremental marking after every
- * scavenge for the rest of a process's life: a mark-compact every ~0.6 s, 4-8 per window
- * (`--trace-gc --trace-incremental-marking`: "Start (task)" with the old generation at 16 of
- * 40 MB, 2026-12-07). Which process falls into it follows from heap sizes at start and has
- * nothing to do with the frames: in 4 of 19 voxwire relay processes and 0 of 19 naive pipes
- * with default flags, and in every naive pipe and no voxwire relay of 4 pairs run with
- * `--max-semi-space-size=8` (and a forced full collection after start). Such a pair reads 1.10-1.25x; a relay in production may fall into
- * it as well, so the headline keeps every pair and the row names the pairs so affected.
+ * windows, if one did. On Node 20, a mark-compact after start-up in a process streaming this
+ * steadily sets the next limit at the old generation + 8 MB + the 16 MB semi-space, and V8
+ * then starts marking after every scavenge: a mark-compact every ~0.6 s, 4-8 per window
+ * (`--trace-gc --trace-gc-verbose`, 2026-12-07; docs/server.md). Whether a process gets that
+ * second mark-compact depends on how much its old generation grows after the start-up one, not
+ * on the frames; both relays fall into it. Such a pair reads 1.10-1.25x; a relay in production
+ * may fall into it as well, so the headline keeps every pair and the row names the pairs so affected.
  */
 function markingKind(ofPair: Window[]): Kind | undefined {
   for (const kind of ['voxwire', 'naive'] as const) {

@@ -37,6 +37,13 @@ class RecordingSink implements AudioOutputSink {
   }
 }
 
+/** Drops the server's connection and waits until the client is connected again. */
+async function dropAndReconnect(server: ScriptedLiveServer, client: LiveClient): Promise<void> {
+  const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
+  server.drop();
+  await reconnected;
+}
+
 function next<T>(client: LiveClient, name: Parameters<LiveClient['once']>[0]): Promise<T> {
   return new Promise((resolve) => client.once(name, ((value: T) => resolve(value)) as never));
 }
@@ -207,9 +214,7 @@ describe('LiveClient over WebSocket', () => {
     // A second call is running when the session drops: it is stopped, and its late result goes nowhere.
     delegate('del_2', 'Rome');
     await vi.waitFor(() => expect(gates).toHaveLength(2));
-    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
-    server.drop();
-    await reconnected;
+    await dropAndReconnect(server, client);
     expect(gates[1]!.signal.aborted).toBe(true);
     expect(toolErrors).toMatchObject([{ callId: 'call_Rome', error: { code: 'VOXWIRE_ABORTED' } }]);
     gates[1]!.release();
@@ -361,9 +366,7 @@ describe('LiveClient over WebSocket', () => {
     server.send({ type: 'session.input_transcript.delta', delta: 'My name is Ada.', start_ms: 0, end_ms: 300 });
     server.send({ type: 'session.output_transcript.delta', delta: 'Hello Ada!', start_ms: 500, end_ms: 800 });
     await vi.waitFor(() => expect(client.transcript.length).toBe(2));
-    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
-    server.drop();
-    await reconnected;
+    await dropAndReconnect(server, client);
     const starts = server.received.filter((event) => event.type === 'session.start');
     expect(starts).toHaveLength(2);
     expect((starts[1]?.session as { input: unknown }).input).toEqual([
@@ -378,9 +381,7 @@ describe('LiveClient over WebSocket', () => {
   it('after a drop, forks the stored session when the app asked for store: true', async () => {
     const { server, client } = await setup({ session: { store: true } });
     await client.connect();
-    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
-    server.drop();
-    await reconnected;
+    await dropAndReconnect(server, client);
     const starts = server.received.filter((event) => event.type === 'session.start');
     expect(starts.map((event) => event.path)).toEqual(['/v1/live/sessions', '/v1/live/sessions/live_scripted1/fork']);
     expect(starts[1]?.session).toEqual({ store: true });
@@ -401,9 +402,7 @@ describe('LiveClient over WebSocket', () => {
       await client.connect();
       server.send({ type: 'session.input_transcript.delta', delta: 'My name is Ada.', start_ms: 0, end_ms: 300 });
       await vi.waitFor(() => expect(client.transcript.length).toBe(1));
-      const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
-      server.drop();
-      await reconnected;
+      await dropAndReconnect(server, client);
       const starts = server.received.filter((event) => event.type === 'session.start');
       // The fork was tried once (refused), then a plain session seeded with the transcript.
       expect(starts.map((event) => event.path), refusal).toEqual(refusal === 'error' ? ['/v1/live/sessions', '/v1/live/sessions/live_scripted1/fork', '/v1/live/sessions'] : ['/v1/live/sessions', '/v1/live/sessions']);
@@ -421,9 +420,7 @@ describe('LiveClient over WebSocket', () => {
     await client.connect();
     server.send({ type: 'session.delegation.created', delegation: { id: 'del_old', type: 'delegation', target: 'client' }, offset_ms: 0 });
     await vi.waitFor(() => expect(release).toBeDefined());
-    const reconnected = new Promise<void>((resolve) => client.on('state', (state) => state.status === 'connected' && resolve()));
-    server.drop();
-    await reconnected;
+    await dropAndReconnect(server, client);
     release?.();
     const result = await next<{ status: string; error: { code: string } }>(client, 'delegationResult');
     expect(result).toMatchObject({ status: 'orphaned', error: { code: 'VOXWIRE_DELEGATION_ORPHANED' } });

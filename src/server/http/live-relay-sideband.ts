@@ -72,9 +72,8 @@ export interface LiveRelaySidebandOptions<Identity extends RelayIdentity = Relay
    * 250 ms for this long.
    * @default 0 (one attempt: a SIP call's session is active once accepted)
    */
-  activationTimeoutMs?: number | undefined;
+  attachTimeoutMs?: number | undefined;
 }
-
 
 /** A relay session on a Live sideband; also a {@link LiveSideband}. */
 export interface LiveRelaySideband<Identity extends RelayIdentity = RelayIdentity> extends LiveSideband {
@@ -100,7 +99,7 @@ export async function openLiveRelaySideband<Identity extends RelayIdentity>(opti
     if (relay.settings.live === undefined) throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', 'openLiveRelaySideband: the relay speaks the Realtime API; a Live sideband needs a RelayCore with `live` set.', { path: 'relay' });
     const url = attachUrlOf('openLiveRelaySideband', options.baseUrl, sessionId);
     const clock = relay.settings.clock;
-    connection = await dialWhenActive(createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }), clock, options.activationTimeoutMs ?? 0);
+    connection = await dialWhenActive(createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }), clock, options.attachTimeoutMs ?? 0);
   } catch (error) {
     relay.abandon(ticket);
     throw error;

@@ -239,7 +239,7 @@ export function createLiveSessionHandler<Identity extends RelayIdentity = RelayI
     };
     if (relay && ticket) {
       // The session can be attached to once the browser's peer has connected, which needs the answer first.
-      void openLiveRelaySideband({ relay, apiKey: options.apiKey, sessionId, baseUrl: base, createSocket: options.createSocket, activationTimeoutMs: options.attachTimeoutMs ?? DEFAULT_LIVE_ATTACH_TIMEOUT_MS }, ticket).then(reported, (error: unknown) =>
+      void openLiveRelaySideband({ relay, apiKey: options.apiKey, sessionId, baseUrl: base, createSocket: options.createSocket, attachTimeoutMs: options.attachTimeoutMs ?? DEFAULT_LIVE_ATTACH_TIMEOUT_MS }, ticket).then(reported, (error: unknown) =>
         // The ticket was given back; the session runs without the relay's limits and budget.
         logger.error('createLiveSessionHandler: the relay sideband could not attach to the Live session', { sessionId, userId: identity.userId, error: error instanceof Error ? error.message : String(error) }),
       );

@@ -53,7 +53,7 @@ export interface LiveSidebandOptions {
    * `createLiveSessionHandler`'s `onSession`: the browser gets its answer after it.
    * @default 0 (one attempt)
    */
-  activationTimeoutMs?: number;
+  attachTimeoutMs?: number;
 }
 
 /** How often an attach to a Live session that is not active yet is tried again, in ms. */
@@ -61,10 +61,10 @@ const LIVE_ATTACH_RETRY_MS = 250;
 
 /**
  * Dials a sideband, trying a failed connection again every 250 ms
- * until `activationTimeoutMs` has passed (a WebRTC session is attachable once its peer connected).
+ * until `attachTimeoutMs` has passed (a WebRTC session is attachable once its peer connected).
  */
-export async function dialWhenActive(upstream: Upstream<undefined>, clock: Clock, activationTimeoutMs: number): Promise<UpstreamConnection> {
-  const deadline = clock.now() + activationTimeoutMs;
+export async function dialWhenActive(upstream: Upstream<undefined>, clock: Clock, attachTimeoutMs: number): Promise<UpstreamConnection> {
+  const deadline = clock.now() + attachTimeoutMs;
   for (;;) {
     try {
       return await upstream.dial(undefined);
@@ -118,7 +118,7 @@ export async function attachLiveSideband(options: LiveSidebandOptions): Promise<
   const url = attachUrlOf('attachLiveSideband', options?.baseUrl, options?.sessionId);
   const logger = options.logger ?? consoleLogger;
   const clock = options.clock ?? systemClock;
-  const connection = await dialWhenActive(createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }), clock, options.activationTimeoutMs ?? 0);
+  const connection = await dialWhenActive(createUpstream({ url, auth: bearerAuth(options.apiKey), createSocket: options.createSocket ?? defaultUpstreamSocket, clock }), clock, options.attachTimeoutMs ?? 0);
   const socket = connection.socket;
   const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;

@@ -8,12 +8,11 @@
  * or one `delegation` placeholder for a client delegation), and the speech after it the next
  * turn, as the mock plays the result; a session that closed `expired` sets `expireAfterMs`.
  */
-import { isRecord } from '../../base/is-record';
+import { isRecord, parseRecord } from '../../base/is-record';
 import type { EventLog, SentEntry, WireEvent } from '../recording/event-log';
 import { defineScenario } from './scenario';
 import type { Scenario, ScenarioFunctionCall, ScenarioTurn } from './scenario';
-import type { WireAudioDecoder } from '../../codec/wire-audio';
-import { concatPcm16 } from '../../codec/wire-audio';
+import { concatPcm16, type WireAudioDecoder } from '../../codec/wire-audio';
 import { DEFAULT_RECORDED_AUDIO, deltaSamples, recordedAudioDecoder } from './recorded-audio';
 
 /** Server events only a Live session sends. */
@@ -121,7 +120,7 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
         if (calls === undefined) break;
         const item = isRecord(nested.item) ? nested.item : undefined;
         if (nested.type === 'response.output_item.done' && item?.type === 'function_call' && typeof item.name === 'string' && !calls.some((call) => call.callId === item.call_id)) {
-          calls.push({ name: item.name, arguments: argumentsOf(typeof item.arguments === 'string' ? safeJson(item.arguments) : item.arguments), ...(typeof item.call_id === 'string' ? { callId: item.call_id } : {}) });
+          calls.push({ name: item.name, arguments: argumentsOf(typeof item.arguments === 'string' ? (parseRecord(item.arguments) ?? item.arguments) : item.arguments), ...(typeof item.call_id === 'string' ? { callId: item.call_id } : {}) });
         }
         const decision = isRecord(nested.decision) ? nested.decision : undefined;
         if (nested.type === 'decision.completed' && Array.isArray(decision?.answers)) {
@@ -149,14 +148,4 @@ export function liveScenarioFromLog(log: EventLog, name: string | undefined): Sc
   const scenario: Scenario = { name: name ?? `recording of ${log.header.startedAt || 'a GPT-Live session'}`, turns };
   if (expireAfterMs !== undefined) scenario.expireAfterMs = expireAfterMs;
   return defineScenario(scenario);
-}
-
-/** JSON arguments as an object; text that is not an object's JSON stays text (sent verbatim). */
-function safeJson(text: string): unknown {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isRecord(parsed) ? parsed : text;
-  } catch {
-    return text;
-  }
 }

@@ -7,8 +7,7 @@
  * things slightly differently (other ids, other timing) and still get a faithful conversation.
  */
 
-import type { WireAudioDecoder } from '../../codec/wire-audio';
-import { concatPcm16 } from '../../codec/wire-audio';
+import { concatPcm16, type WireAudioDecoder } from '../../codec/wire-audio';
 import { DEFAULT_RECORDED_AUDIO, deltaSamples, recordedAudioDecoder } from './recorded-audio';
 import { isLiveLog, liveScenarioFromLog } from './from-live-recording';
 import type { WireEvent } from '../recording/event-log';
@@ -35,7 +34,6 @@ export interface ScenarioFromRecordingOptions {
 
 /** Codes of errors the mock raises by itself in the same situation (they are not scripted). */
 const SELF_RAISED_ERRORS = new Set(['conversation_already_has_active_response', 'response_cancel_not_active']);
-
 
 interface ConnectionState {
   openedAt: number | undefined;
@@ -66,7 +64,6 @@ interface ResponseBuilder {
 function outputFormatOf(session: unknown): unknown {
   return isRecord(session) && isRecord(session.audio) && isRecord(session.audio.output) ? session.audio.output.format : undefined;
 }
-
 
 function usageOf(usage: unknown): ScenarioUsage | undefined {
   if (!isRecord(usage)) return undefined;

@@ -108,7 +108,7 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
     expect(server.received[0]?.path).toBe('/v1/live/sessions/live_scripted/attach');
   });
 
-  it("attaches to a browser's WebRTC session once its peer has connected (activationTimeoutMs), and closes it for the browser", async () => {
+  it("attaches to a browser's WebRTC session once its peer has connected (attachTimeoutMs), and closes it for the browser", async () => {
     const server = new MockLiveServer({ apiKey: KEY, audioPace: 'instant' });
     stops.push(() => server.stop());
     const { apiBaseUrl } = await server.start();
@@ -124,7 +124,7 @@ describe('attachLiveSideband (server tools and limits on a Live session)', () =>
       body: JSON.stringify({ session: { model: 'gpt-live-1' }, transport: { type: 'webrtc', sdp: offer.sdp } }),
     });
     const { session, transport } = (await created.json()) as { session: { id: string }; transport: { sdp: string } };
-    const attaching = attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: session.id, activationTimeoutMs: 15_000, logger: silentLogger });
+    const attaching = attachLiveSideband({ apiKey: KEY, baseUrl: apiBaseUrl, sessionId: session.id, attachTimeoutMs: 15_000, logger: silentLogger });
     await offer.pc.setRemoteDescription({ type: 'answer', sdp: transport.sdp });
     const sideband = await attaching;
     expect(server.connections.map((connection) => [connection.kind, connection.sessionId])).toEqual([

@@ -70,16 +70,7 @@ describe('GPT-Live sessions recorded and replayed', () => {
     const { url } = await server.start();
     stoppers.push(() => server.stop());
 
-    const recorder = new RecordingTransport(new WebSocketTransport({ protocol: liveProtocol, url, apiKey: KEY }));
-    const calls: string[] = [];
-    const original = liveClient(recorder, calls);
-    await original.connect();
-    const { pcm } = await loadFixtureAudio('question');
-    const speaking = streamLiveAudio(original, pcm, { pauseMs: 1 });
-    stoppers.push(() => speaking.stop());
-    await until(() => original.transcript.text.includes(ANSWER), 'the spoken answer', { timeoutMs: 20_000 });
-    speaking.stop();
-    await speaking.done;
+    const { recorder, client: original, calls } = await recordSession(server, url, (client) => client.transcript.text.includes(ANSWER));
     await original.close();
     expect(calls).toEqual(['Paris']);
     const turns = said(original);
