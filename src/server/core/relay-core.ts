@@ -23,6 +23,7 @@ import { endOrderOf, RelayBusLink, type EndSessionOptions } from './relay-bus-li
 import type { RelaySocket } from './socket';
 import { relayErrorFrame } from './wire-events';
 import { RelayBudgets, type SessionEntry } from './relay-budgets';
+import { UserIndex } from './user-index';
 import { HTTP_TEXT, originAllowed, REFUSAL_CLOSE_REASONS, sessionModels, type RelayAdmission, type RelayTicket } from './admission';
 import type { RelayEvents, RelaySessionRef } from './relay-events';
 
@@ -31,7 +32,6 @@ export type { RelayEvents, RelaySessionRef } from './relay-events';
 export type { EndSessionOptions } from './relay-bus-link';
 
 /** A user with no session on this node. */
-const NO_ENTRIES: ReadonlySet<never> = new Set();
 
 /**
  * The relay core. Most apps use `createRelay` from `voxwire/server/node`, which wraps it;
@@ -60,7 +60,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   readonly #entries = new Map<string, SessionEntry<Identity>>();
   /** The same entries by user: the charge tick and admission look up a user's sessions. */
-  readonly #entriesByUser = new Map<string, Set<SessionEntry<Identity>>>();
+  readonly #entriesByUser = new UserIndex<SessionEntry<Identity>>();
   readonly #settling = new Set<Promise<void>>();
   readonly #warnedModels = new Set<string>();
   readonly #drain: RelayDrain;
@@ -88,7 +88,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     this.#bus = new RelayBusLink(this.settings, (promise) => this.#track(promise));
     this.#budgets = new RelayBudgets(this.settings, {
       entries: () => this.#entries.values(),
-      entriesOf: (userId) => this.#entriesByUser.get(userId) ?? NO_ENTRIES,
+      entriesOf: (userId) => this.#entriesByUser.of(userId),
       track: (promise) => this.#track(promise),
       draining: () => this.#drain.draining,
     });
@@ -335,9 +335,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     });
     const entry: SessionEntry<Identity> = { session, slotHeld: ticket.slotHeld, flushing: undefined, flushAgain: false };
     this.#entries.set(session.id, entry);
-    const ofUser = this.#entriesByUser.get(session.userId);
-    if (ofUser === undefined) this.#entriesByUser.set(session.userId, new Set([entry]));
-    else ofUser.add(entry);
+    this.#entriesByUser.add(session.userId, entry);
     this.metrics.recordSessionStarted(session.id, session.userId);
     this.#safeEmit('sessionStarted', this.#ref(session));
     this.#bus.publish({ type: 'session.started', ...this.#eventBase(session) });
@@ -433,9 +431,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
     const entry = this.#entries.get(session.id);
     if (entry === undefined) return;
     this.#entries.delete(session.id);
-    const ofUser = this.#entriesByUser.get(session.userId);
-    ofUser?.delete(entry);
-    if (ofUser?.size === 0) this.#entriesByUser.delete(session.userId);
+    this.#entriesByUser.delete(session.userId, entry);
     const durationMs = this.settings.clock.now() - session.startedAt;
     this.metrics.recordSessionEnded(session.id, session.userId, reason, durationMs);
     if (reason === 'budget_exhausted') this.metrics.recordBudgetRejection(session.userId, 'session');
@@ -461,7 +457,7 @@ export class RelayCore<Identity extends RelayIdentity = RelayIdentity> extends E
 
   #endLocalUserSessions(userId: string, code: number, message: string): number {
     let ended = 0;
-    for (const { session } of [...(this.#entriesByUser.get(userId) ?? NO_ENTRIES)]) {
+    for (const { session } of this.#entriesByUser.of(userId)) {
       session.end('ended_by_operator', { code, message });
       ended += 1;
     }
