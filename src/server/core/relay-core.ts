@@ -31,8 +31,6 @@ export type { RelayAdmission, RelayTicket } from './admission';
 export type { RelayEvents, RelaySessionRef } from './relay-events';
 export type { EndSessionOptions } from './relay-bus-link';
 
-/** A user with no session on this node. */
-
 /**
  * The relay core. Most apps use `createRelay` from `voxwire/server/node`, which wraps it;
  * use the core directly to write an adapter for another runtime.
