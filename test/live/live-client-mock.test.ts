@@ -1,7 +1,8 @@
 /**
  * LiveClient against MockLiveServer over a real loopback WebSocket: a spoken exchange in which
  * the model delegates to the Responses backend, whose function call runs through the same
- * `defineTool` registry, and the user then barges in on the spoken answer.
+ * `defineTool` registry, and the user then barges in on the spoken answer; and a reconnect
+ * that forks the stored session.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/base/logger';
@@ -112,5 +113,57 @@ describe('LiveClient against MockLiveServer (WebSocket)', () => {
     const centiseconds = (ms: number) => Math.round(ms / 10) / 100;
     expect(reported).toBeGreaterThanOrEqual(centiseconds(closingAt - connectedAt));
     expect(reported).toBeLessThanOrEqual(centiseconds(closedAt - beforeConnect));
+  }, 60_000);
+
+  it('reconnects after a drop by forking its stored session (session.store: true): the fork inherits the instructions and voice, no transcript is re-sent, and it answers', async () => {
+    const server = new MockLiveServer({
+      apiKey: 'sk-live-test',
+      audioPace: 'instant',
+      scenario: createScenario()
+        .turn((t) => t.hears("What's the weather like in Paris today?").says('Sunny.'))
+        .turn((t) => t.says('Still sunny.'))
+        .build(),
+    });
+    const { url } = await server.start();
+    cleanups.push(() => server.stop());
+    const client = new LiveClient({
+      url,
+      apiKey: 'sk-live-test',
+      logger: silentLogger,
+      reconnect: { initialDelayMs: 10, maxDelayMs: 10, jitter: 'none' },
+      session: { store: true, instructions: 'Be brief.', audio: { format: { type: 'audio/pcm', rate: 24000 }, output: { voice: 'cedar' } } },
+    });
+    cleanups.push(() => client.disconnect());
+    client.attachOutput(new RecordingSink());
+    await client.connect();
+    const storedId = server.sessions[0]!.id;
+    expect(client.state).toEqual({ status: 'connected', sessionId: storedId });
+
+    const { pcm: question } = await loadFixtureAudio('question');
+    const said = (text: string) => client.transcript.turns.some((turn) => turn.speaker === 'assistant' && turn.text === text);
+    const asking = stream(client, question);
+    cleanups.push(() => asking.stop());
+    await vi.waitFor(() => expect(said('Sunny.')).toBe(true), { timeout: 20_000 });
+    asking.stop();
+    await asking.done;
+
+    expect(server.dropConnections()).toBe(1);
+    await vi.waitFor(() => expect(client.state).toEqual({ status: 'connected', sessionId: server.sessions[1]?.id }), { timeout: 10_000 });
+    const fork = server.sessions[1]!;
+    expect(fork.forkedFrom).toBe(storedId);
+    // What a fork may change, and nothing else: no model, no instructions, no transcript as `input`.
+    const starts = server.filter('session.start', { direction: 'received' });
+    expect(starts.map((entry) => (entry.event as unknown as { session: unknown }).session)).toEqual([
+      { model: 'gpt-live-1', store: true, instructions: 'Be brief.', audio: { format: { type: 'audio/pcm', rate: 24000 }, output: { voice: 'cedar' } } },
+      { store: true, audio: { format: { type: 'audio/pcm', rate: 24000 } } },
+    ]);
+    expect(fork.config).toMatchObject({ model: 'gpt-live-1', instructions: 'Be brief.', store: true, audio: { output: { voice: 'cedar' } } });
+    // The client kept its transcript across the reconnect, and the fork answers the next question.
+    expect(said('Sunny.')).toBe(true);
+    const again = stream(client, question);
+    cleanups.push(() => again.stop());
+    await vi.waitFor(() => expect(said('Still sunny.')).toBe(true), { timeout: 20_000 });
+    again.stop();
+    await again.done;
   }, 60_000);
 });

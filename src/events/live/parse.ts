@@ -109,8 +109,24 @@ export function parseLiveServerEvent(data: FrameData, options?: ParseOptions): L
  * back as `known: false`.
  */
 export function parseLiveClientEvent(data: FrameData, options?: ParseOptions): LiveClientEventParseResult {
+  return parseClientWith(data, liveClientEventValidators, options);
+}
+
+/** The client events of a fork's WebSocket: `session.start` carries the fork's overrides (no model). */
+const liveForkClientEventValidators: typeof liveClientEventValidators = /* @__PURE__ */ new Map([...liveClientEventValidators, ['session.start', liveForkStartEventValidator]]);
+
+/**
+ * {@link parseLiveClientEvent} for a frame received on a fork's WebSocket
+ * (`…/v1/live/sessions/{id}/fork`): its `session.start` is the fork's (`ForkSessionStartEvent`:
+ * overrides of the stored session, no model), every other event as on a new session.
+ */
+export function parseLiveForkClientEvent(data: FrameData, options?: ParseOptions): LiveClientEventParseResult {
+  return parseClientWith(data, liveForkClientEventValidators, options);
+}
+
+function parseClientWith(data: FrameData, validators: typeof liveClientEventValidators, options: ParseOptions | undefined): LiveClientEventParseResult {
   const max = options?.maxFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES;
-  const result = parseFrame(data, 'client', liveClientEventValidators, max, options) as LiveClientEventParseResult;
+  const result = parseFrame(data, 'client', validators, max, options) as LiveClientEventParseResult;
   if (!result.ok) return result;
   const wrong = knownWrong(result.event as Record<string, unknown>);
   if (wrong === undefined) return result;

@@ -2,7 +2,8 @@
  * `MockLiveServer`: a stand-in for OpenAI's GPT-Live API (`/v1/live/sessions`) on loopback, for
  * tests and offline development. WebSocket sessions as the API runs them (bearer key, no query,
  * `session.start` first, unknown session fields refused with `unknown_parameter`), sideband
- * attachment (`/v1/live/sessions/{id}/attach`), WebRTC sessions (`POST /v1/live/sessions`), one
+ * attachment (`/v1/live/sessions/{id}/attach`), forks of stored sessions over WebSocket
+ * (`/v1/live/sessions/{id}/fork`), WebRTC sessions (`POST /v1/live/sessions`), one
  * {@link MockLiveSession} per session playing the same {@link Scenario} format as
  * `MockRealtimeServer`, and the same recorded log.
  *
@@ -23,6 +24,7 @@ import type { LiveServerEventMap, LiveServerEventType } from '../../events/live/
 import type { LiveSessionConfig } from '../../events/live/session';
 import { EventLog } from '../recording/event-log';
 import type { EventMatcher, LogEntry, LogQuery, ReceivedEntry, SentEntry, WaitForOptions, WireEvent } from '../recording/event-log';
+import { isUsableCloseCode } from '../script/scenario';
 import type { Scenario } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import { MockHost, acceptsKey, onFrames } from './host';
@@ -31,6 +33,7 @@ import { createIdFactory } from './ids';
 import type { MockIdPrefix } from './ids';
 import { checkLiveServerOptions, resolveLiveSettings } from './live-server-options';
 import type { LiveSharedSettings, MockLiveConnectionInfo, MockLiveServerAddress, MockLiveServerOptions } from './live-server-options';
+import { forkUnavailable } from './live-config';
 import { MockLiveSession } from './live-session';
 import { MockLiveSipEndpoint } from './live-sip';
 import { LiveWebRTCEndpoint } from './live-webrtc';
@@ -45,14 +48,16 @@ interface SessionEntry {
   sockets: Map<WebSocket, number>;
 }
 
-/** What an admitted upgrade carries to the connection: the key, and the session a sideband attaches to. */
+/** What an admitted upgrade carries to the connection: the key, the session a sideband attaches to or a fork inherits from. */
 interface LiveAdmission {
   key: string | undefined;
   attachTo: string | undefined;
+  forkOf: string | undefined;
 }
 
 const LIVE_PATH = '/v1/live/sessions';
 const ATTACH_PATH = /^\/v1\/live\/sessions\/(live_[A-Za-z0-9_-]+)\/attach$/;
+const FORK_PATH = /^\/v1\/live\/sessions\/(live_[A-Za-z0-9_-]+)\/fork$/;
 
 /** An upgrade refused with the API's error body. */
 function refusal(status: number, statusText: string, error: Record<string, unknown>): { refuse: MockHttpRefusal } {
@@ -202,10 +207,11 @@ export class MockLiveServer {
     response.end(JSON.stringify({ error: { type: 'invalid_request_error', code: null, param: null, message: 'Live WebSocket sessions need an Upgrade request.' } }));
   }
 
-  /** An upgrade, as the Live API decides it: the path, no query, the key, the session a sideband names. */
+  /** An upgrade, as the Live API decides it: the path, no query, the key, the session a sideband or a fork names. */
   async #admit(url: URL, credentials: MockCredentials): Promise<{ refuse: MockHttpRefusal } | { admit: LiveAdmission }> {
     const attach = ATTACH_PATH.exec(url.pathname);
-    if (url.pathname !== LIVE_PATH && attach === null) return refusal(404, 'Not Found', { code: 'not_found', message: `No Live endpoint at ${url.pathname}.` });
+    const fork = FORK_PATH.exec(url.pathname);
+    if (url.pathname !== LIVE_PATH && attach === null && fork === null) return refusal(404, 'Not Found', { code: 'not_found', message: `No Live endpoint at ${url.pathname}.` });
     if (url.pathname === LIVE_PATH && url.search !== '') {
       return refusal(400, 'Bad Request', { code: 'unknown_parameter', message: 'The Live WebSocket takes no query parameters: put the model in session.start.', param: url.searchParams.keys().next().value ?? null });
     }
@@ -217,7 +223,10 @@ export class MockLiveServer {
     if (attachTo !== undefined && !this.#sessions.has(attachTo)) {
       return refusal(404, 'Not Found', { code: 'session_not_found', message: `Live session ${attachTo} does not exist or has ended.`, param: 'session_id' });
     }
-    return { admit: { key, attachTo } };
+    const forkOf = fork?.[1];
+    const unavailable = forkOf === undefined ? undefined : forkUnavailable(forkOf, this.#sessions.get(forkOf)?.session);
+    if (unavailable !== undefined) return refusal(404, 'Not Found', { code: 'session_not_found', message: unavailable, param: 'session_id' });
+    return { admit: { key, attachTo, forkOf } };
   }
 
   #register(info: Omit<MockLiveConnectionInfo, 'index'>): MockLiveConnectionInfo {
@@ -230,7 +239,7 @@ export class MockLiveServer {
    * A new session: over WebSocket (its sockets, sidebands included, get every event), or over a
    * WebRTC call (events on the data channel, audio on the track; sidebands as well).
    */
-  #open(index: number, call?: { link: MockSessionLink; config: LiveSessionConfig; id: string }): SessionEntry {
+  #open(index: number, call?: { link: MockSessionLink; config: LiveSessionConfig; id: string }, forkOf?: MockLiveSession): SessionEntry {
     const sockets = new Map<WebSocket, number>();
     const link = call?.link;
     const session = new MockLiveSession(
@@ -258,6 +267,7 @@ export class MockLiveServer {
         cursor: this.#cursor,
         audio: this.#audio,
         ...(call === undefined ? {} : { startedWith: call.config, id: call.id }),
+        ...(forkOf?.config === undefined ? {} : { forkOf: { id: forkOf.id, config: forkOf.config } }),
       },
     );
     const entry = { session, sockets };
@@ -265,10 +275,10 @@ export class MockLiveServer {
     return entry;
   }
 
-  #accept(socket: WebSocket, { key, attachTo }: LiveAdmission): void {
+  #accept(socket: WebSocket, { key, attachTo, forkOf }: LiveAdmission): void {
     const info = this.#register({ kind: attachTo === undefined ? 'primary' : 'sideband', sessionId: attachTo ?? '', open: true, ...(key === undefined ? {} : { apiKey: key }) });
     const index = info.index;
-    const entry = attachTo === undefined ? this.#open(index) : this.#sessions.get(attachTo)!;
+    const entry = attachTo === undefined ? this.#open(index, undefined, forkOf === undefined ? undefined : this.#sessions.get(forkOf)?.session) : this.#sessions.get(attachTo)!;
     info.sessionId = entry.session.id;
     entry.sockets.set(socket, index);
     const session = entry.session;
@@ -287,6 +297,29 @@ export class MockLiveServer {
     if (socket.readyState !== 1) return;
     this.log.recordSent(connection, event);
     socket.send(JSON.stringify(event));
+  }
+
+  /**
+   * Drops every open WebSocket, primary and sideband: code 1006 (default) terminates them
+   * without a close frame, as a network failure does; another code closes them with it. A
+   * primary connection's session ends as when its client goes away.
+   *
+   * @returns How many connections were dropped.
+   */
+  dropConnections(code = 1006, reason = ''): number {
+    if (!isUsableCloseCode(code)) {
+      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `dropConnections: ${code} is not a close code a server may send; use 1006 (terminate), 1000-1003, 1007-1014 or 3000-4999.`);
+    }
+    let dropped = 0;
+    for (const { sockets } of this.#sessions.values()) {
+      for (const socket of sockets.keys()) {
+        if (socket.readyState !== 1) continue;
+        if (code === 1006) socket.terminate();
+        else socket.close(code, reason);
+        dropped += 1;
+      }
+    }
+    return dropped;
   }
 
   /** Waits for an event in the log (typed by Live event name). */

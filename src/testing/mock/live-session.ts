@@ -14,15 +14,16 @@
 import type { Clock } from '../../base/clock';
 import { wireAudioDecoder, wireAudioEncoder } from '../../codec/wire-audio';
 import type { WireAudioDecoder, WireAudioEncoder } from '../../codec/wire-audio';
-import { checkLiveSessionConfig, parseLiveClientEvent } from '../../events/live/parse';
+import { checkLiveSessionConfig, parseLiveClientEvent, parseLiveForkClientEvent } from '../../events/live/parse';
 import type { LiveClientEvent, LiveClientEventMap } from '../../events/live/client-events';
 import type { LiveCloseReason } from '../../events/live/server-events';
-import type { LiveSessionConfig, LiveSessionUpdate } from '../../events/live/session';
+import type { LiveForkSessionConfig, LiveSessionConfig, LiveSessionUpdate } from '../../events/live/session';
 import type { WireEvent } from '../recording/event-log';
 import type { ScenarioCursor } from '../script/scenario-cursor';
 import type { ScenarioReply, ScenarioTurn } from '../script/scenario';
 import { resamplePcm16 } from './audio';
 import { LiveDelegations } from './live-delegation';
+import { forkedConfig, updatedDelegation } from './live-config';
 import type { ReplyAudioSource } from './reply-audio';
 import { DEFAULT_REPLY_CLIP } from './reply-audio';
 import { EnergyVad } from './vad';
@@ -59,6 +60,8 @@ export interface MockLiveSessionSettings {
   startedWith?: LiveSessionConfig;
   /** The session id, when the server gave it out before the session started (WebRTC). */
   id?: string;
+  /** A fork's session: the stored session it inherits from (its `session.start` carries overrides). */
+  forkOf?: { id: string; config: LiveSessionConfig };
 }
 
 /** Milliseconds a transcript fragment covers (Live fragments sit on 200 ms frames). */
@@ -75,6 +78,8 @@ export class MockLiveSession {
   readonly connection: number;
   /** The session id (`live_…`). */
   readonly id: string;
+  /** The stored session this one is a fork of. */
+  readonly forkedFrom: string | undefined;
   readonly #link: MockLiveSessionLink;
   readonly #settings: MockLiveSessionSettings;
   readonly #openedAt: number;
@@ -99,6 +104,7 @@ export class MockLiveSession {
     this.#link = link;
     this.#settings = settings;
     this.id = settings.id ?? `live_${link.newId('sess').replace(/^sess_/, '')}`;
+    this.forkedFrom = settings.forkOf?.id;
     this.#openedAt = settings.clock.now();
     this.#delegations = new LiveDelegations({
       emit: (fields, clientId) => this.#emit(fields, clientId),
@@ -145,7 +151,7 @@ export class MockLiveSession {
    */
   receive(data: string | Uint8Array, isBinary = false, sideband = false, connection?: number): void {
     const bytes = typeof data === 'string' ? data.length : data.byteLength;
-    const result = parseLiveClientEvent(isBinary || typeof data !== 'string' ? data : data, { strict: true });
+    const result = (this.#settings.forkOf === undefined ? parseLiveClientEvent : parseLiveForkClientEvent)(data, { strict: true });
     if (!result.ok) {
       const parsed = readLoosely(data);
       const clientId = typeof parsed?.event_id === 'string' ? parsed.event_id : undefined;
@@ -280,6 +286,12 @@ export class MockLiveSession {
   }
 
   #start(event: LiveClientEventMap['session.start'], clientId: string | undefined): void {
+    const fork = this.#settings.forkOf;
+    if (fork !== undefined) {
+      const forked = forkedConfig(fork.config, event.session as LiveForkSessionConfig);
+      if ('refusal' in forked) return this.error('invalid_request_error', forked.refusal.code, forked.refusal.message, forked.refusal.param, clientId);
+      return this.#begin(forked.config, clientId);
+    }
     const problem = checkLiveSessionConfig(event.session);
     if (problem !== undefined) {
       const unknown = /^unknown field/.test(problem.message);
@@ -328,16 +340,7 @@ export class MockLiveSession {
       this.error('invalid_request_error', 'invalid_value', `The delegation type cannot change (the session delegates to '${current}').`, 'session.delegation.type', clientId);
       return;
     }
-    if (update.delegation != null && config.delegation != null) {
-      const merged = { ...config.delegation, ...update.delegation } as Record<string, unknown>;
-      const nested = current === 'responses' ? 'responses' : current === 'decisions' ? 'decisions' : undefined;
-      const before = config.delegation as unknown as Record<string, object | undefined>;
-      const after = update.delegation as unknown as Record<string, object | undefined>;
-      if (nested !== undefined) merged[nested] = { ...before[nested], ...after[nested] };
-      config.delegation = merged as LiveSessionConfig['delegation'];
-    } else if (update.delegation != null) {
-      config.delegation = update.delegation as LiveSessionConfig['delegation'];
-    }
+    if (update.delegation != null) config.delegation = updatedDelegation(config.delegation, update.delegation);
     if (update.triggers !== undefined) config.triggers = update.triggers;
     this.#emit({ type: 'session.updated', session: this.#resource() }, clientId);
   }

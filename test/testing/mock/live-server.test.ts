@@ -2,9 +2,11 @@
  * MockLiveServer (issue 14) over real loopback WebSockets. The `openai` package's own `LiveWS`
  * client holds a session against it (third-party conformance): start, a spoken question, a
  * Responses delegation answered with `response.item.create` + `response.create`, the spoken
- * result, close. Every event the mock sent must be a valid known Live server event.
+ * result, close; and its `ForksWS` client forks a stored session. Every event the mock sent
+ * must be a valid known Live server event.
  */
 import OpenAI from 'openai';
+import { ForksWS } from 'openai/resources/live/forks/ws';
 import { LiveWS } from 'openai/resources/live/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -39,6 +41,19 @@ async function start(options: MockLiveServerOptions = {}): Promise<{ server: Moc
   return { server, ...address };
 }
 
+/** An `openai` package Live socket client (`LiveWS`, `ForksWS`): its events in an inbox, once its socket is open; closed after the test. */
+async function openedInbox(client: LiveWS | ForksWS): Promise<EventInbox> {
+  sockets.push(client);
+  const box = new EventInbox(15_000);
+  client.on('event', (event: unknown) => box.push(event as AnyEvent));
+  client.on('error', (error: unknown) => box.push({ type: 'client.error', error }));
+  await new Promise<void>((resolve, reject) => {
+    client.socket.once('open', () => resolve());
+    client.socket.once('error', reject);
+  });
+  return box;
+}
+
 const lookupTool = { type: 'function', name: 'lookup_order', description: 'Find an order.', parameters: { type: 'object', properties: { order: { type: 'string' } } } } as const;
 
 describe('MockLiveServer with the openai package LiveWS client', () => {
@@ -49,16 +64,8 @@ describe('MockLiveServer with the openai package LiveWS client', () => {
         .turn((t) => t.says('Order 4417 shipped yesterday.'))
         .build(),
     });
-    const client = new OpenAI({ apiKey: KEY, baseURL: apiBaseUrl });
-    const live = new LiveWS(client);
-    sockets.push(live);
-    const box = new EventInbox(15_000);
-    live.on('event', (event) => box.push(event as AnyEvent));
-    live.on('error', (error) => box.push({ type: 'client.error', error }));
-    await new Promise<void>((resolve, reject) => {
-      live.socket.once('open', () => resolve());
-      live.socket.once('error', reject);
-    });
+    const live = new LiveWS(new OpenAI({ apiKey: KEY, baseURL: apiBaseUrl }));
+    const box = await openedInbox(live);
     live.send({
       type: 'session.start',
       event_id: 'evt_start',
@@ -266,5 +273,92 @@ describe('MockLiveServer strictness and lifecycle', () => {
     expect(closed.usage.seconds).toBeGreaterThanOrEqual(second.usage.seconds);
     expect(await sideband.box.next('session.closed')).toMatchObject({ reason: 'expired' });
     expect(server.connections.map((connection) => connection.kind)).toEqual(['primary', 'sideband']);
+  });
+});
+
+describe('MockLiveServer forks a stored session (/v1/live/sessions/{id}/fork)', () => {
+  const STORED = { model: 'gpt-live-1', instructions: 'Be brief.', store: true, audio: { format: { type: 'audio/pcm', rate: 24000 }, output: { voice: 'cedar' } } } as const;
+
+  /** A session started with `session` and closed; its id. */
+  async function closedSession(url: string, session: Record<string, unknown>): Promise<string> {
+    const { box, send } = await raw(url);
+    send({ type: 'session.start', session });
+    const started = await box.next('session.started');
+    send({ type: 'session.close' });
+    await box.next('session.closed');
+    return started.session.id as string;
+  }
+
+  it('for the openai package ForksWS client: an empty session.start inherits the model, instructions, voice and store; the fork holds a session', async () => {
+    const { server, url, apiBaseUrl } = await start({ scenario: createScenario().turn((t) => t.hears('Where is order 4417?').says('It shipped yesterday.')).build() });
+    const storedId = await closedSession(url, STORED);
+    const fork = new ForksWS(new OpenAI({ apiKey: KEY, baseURL: apiBaseUrl }), { session_id: storedId });
+    const box = await openedInbox(fork);
+    fork.send({ type: 'session.start', event_id: 'evt_fork', session: {} });
+    const started = await box.next('session.started');
+    expect(started).toMatchObject({ client_event_id: 'evt_fork', session: { model: 'gpt-live-1', instructions: 'Be brief.', store: true, status: 'active', audio: { output: { voice: 'cedar' } } } });
+    expect(started.session.id).toMatch(/^live_/);
+    expect(started.session.id).not.toBe(storedId);
+    const forked = server.sessions.find((session) => session.id === started.session.id);
+    expect(forked?.forkedFrom).toBe(storedId);
+    expect(server.sessions.find((session) => session.id === storedId)?.forkedFrom).toBeUndefined();
+    // The fork is a session like any other: it hears and answers.
+    for (const chunk of await spokenQuestionChunks()) fork.send({ type: 'session.input_audio.append', audio: chunk });
+    expect(await box.next('session.output_transcript.delta')).toMatchObject({ delta: expect.any(String) });
+  });
+
+  it('takes the overrides a fork may change, refuses a model, WebRTC permissions and a second start, and forks a fork', async () => {
+    const { url } = await start();
+    const storedId = await closedSession(url, STORED);
+    const { box, send } = await raw(`${url}/${storedId}/fork`);
+    send({ type: 'session.start', event_id: 'm', session: { model: 'gpt-live-2' } });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'unknown_parameter', param: 'session.model', client_event_id: 'm' } });
+    send({ type: 'session.start', event_id: 'c', session: { client: { data_channel: { allowed_client_events: 'all' } } } });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'invalid_value', param: 'session.client', client_event_id: 'c' } });
+    send({ type: 'session.start', event_id: 'd', session: { delegation: { type: 'responses', responses: { model: 'gpt-5.4' } } } });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'invalid_value', param: 'session.delegation.type', client_event_id: 'd' } });
+    send({ type: 'session.start', event_id: 'o', session: { audio: { format: { type: 'audio/pcmu', rate: 8000 } } } });
+    const started = await box.next('session.started');
+    expect(started).toMatchObject({ client_event_id: 'o', session: { model: 'gpt-live-1', instructions: 'Be brief.', store: true, audio: { format: { type: 'audio/pcmu', rate: 8000 }, output: { voice: 'cedar' } } } });
+    send({ type: 'session.start', event_id: 'again', session: {} });
+    expect(await box.next('error')).toMatchObject({ error: { code: 'session_already_started', client_event_id: 'again' } });
+    send({ type: 'session.close' });
+    await box.next('session.closed');
+    // The fork was stored too (inherited): it can be forked in turn, with store turned off.
+    const { box: second, send: sendSecond } = await raw(`${url}/${started.session.id as string}/fork`);
+    sendSecond({ type: 'session.start', session: { store: false } });
+    expect(await second.next('session.started')).toMatchObject({ session: { store: false, audio: { format: { type: 'audio/pcmu', rate: 8000 } } } });
+  });
+
+  it('refuses the upgrade for a bad key, an unknown session, and a session that was not stored', async () => {
+    const { url } = await start();
+    const storedId = await closedSession(url, STORED);
+    const unstoredId = await closedSession(url, { model: 'gpt-live-1' });
+    const auth = { Authorization: `Bearer ${KEY}` };
+    expect(await upgradeStatus(`${url}/${storedId}/fork`, { Authorization: 'Bearer sk-wrong' })).toBe(401);
+    expect(await upgradeStatus(`${url}/live_unknown/fork`, auth)).toBe(404);
+    expect(await upgradeStatus(`${url}/${unstoredId}/fork`, auth)).toBe(404);
+    expect(await upgradeStatus(`${url}/${storedId}/fork`, auth)).toBe(101);
+  });
+
+  it('dropConnections terminates every open connection (1006) or closes it with a code; refuses a code a server may not send', async () => {
+    const { server, url } = await start();
+    const first = await raw(url);
+    first.send({ type: 'session.start', session: { model: 'gpt-live-1' } });
+    await first.box.next('session.started');
+    const second = await raw(url);
+    second.send({ type: 'session.start', session: { model: 'gpt-live-1' } });
+    await second.box.next('session.started');
+    expect(() => server.dropConnections(1005)).toThrow(expect.objectContaining({ code: 'VOXWIRE_INVALID_ARGUMENT' }));
+    expect(server.dropConnections(4000, 'draining')).toBe(2);
+    expect(await first.box.closed).toMatchObject({ code: 4000, reason: 'draining' });
+    expect(await second.box.closed).toMatchObject({ code: 4000 });
+    expect(server.dropConnections()).toBe(0);
+    const third = await raw(url);
+    third.send({ type: 'session.start', session: { model: 'gpt-live-1' } });
+    await third.box.next('session.started');
+    expect(server.dropConnections()).toBe(1);
+    expect(await third.box.closed).toMatchObject({ code: 1006 });
+    expect(server.sessions.every((session) => session.closed)).toBe(true);
   });
 });
