@@ -36,7 +36,7 @@ export function toWebRequest(incoming: IncomingMessage): Request {
  */
 export function loadFetchApi(): void {
   try {
-    toWebRequest({ method: 'GET', url: '/', headers: { host: 'localhost' }, socket: {} } as unknown as IncomingMessage);
+    new Request('http://localhost/', { headers: new Headers() });
   } catch {
     // Reported by the first upgrade instead.
   }

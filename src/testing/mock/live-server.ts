@@ -24,7 +24,7 @@ import type { LiveServerEventMap, LiveServerEventType } from '../../events/live/
 import type { LiveSessionConfig } from '../../events/live/session';
 import { EventLog } from '../recording/event-log';
 import type { EventMatcher, LogEntry, LogQuery, ReceivedEntry, SentEntry, WaitForOptions, WireEvent } from '../recording/event-log';
-import { isUsableCloseCode } from '../script/scenario';
+import { checkDropCode } from '../script/scenario';
 import type { Scenario } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import { MockHost, acceptsKey, onFrames } from './host';
@@ -307,9 +307,7 @@ export class MockLiveServer {
    * @returns How many connections were dropped.
    */
   dropConnections(code = 1006, reason = ''): number {
-    if (!isUsableCloseCode(code)) {
-      throw new RealtimeError('VOXWIRE_INVALID_ARGUMENT', `dropConnections: ${code} is not a close code a server may send; use 1006 (terminate), 1000-1003, 1007-1014 or 3000-4999.`);
-    }
+    checkDropCode(code);
     let dropped = 0;
     for (const { sockets } of this.#sessions.values()) {
       for (const socket of sockets.keys()) {

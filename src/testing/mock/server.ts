@@ -21,7 +21,7 @@ import type { ServerEventMap, ServerEventType } from '../../events/server-events
 import type { TranslationSessionUpdate } from '../../events/translation';
 import { EventLog } from '../recording/event-log';
 import type { EventMatcher, LogEntry, LogQuery, ReceivedEntry, SentEntry, WaitForOptions, WireEvent } from '../recording/event-log';
-import { defineScenario, isUsableCloseCode } from '../script/scenario';
+import { checkDropCode, defineScenario } from '../script/scenario';
 import type { Scenario } from '../script/scenario';
 import { ScenarioCursor } from '../script/scenario-cursor';
 import { apiError, mockErrors, speaksBeta } from './errors';
@@ -275,12 +275,7 @@ export class MockRealtimeServer {
    * @returns How many connections were dropped.
    */
   dropConnections(code = 1006, reason = ''): number {
-    if (!isUsableCloseCode(code)) {
-      throw new RealtimeError(
-        'VOXWIRE_INVALID_ARGUMENT',
-        `dropConnections: ${code} is not a close code a server may send; use 1006 (terminate), 1000-1003, 1007-1014 or 3000-4999.`,
-      );
-    }
+    checkDropCode(code);
     return this.#connections.dropAll(code, reason);
   }
 

@@ -264,6 +264,11 @@ export function isUsableCloseCode(code: number): boolean {
   );
 }
 
+/** A mock's `dropConnections(code)`: throws `VOXWIRE_INVALID_ARGUMENT` unless {@link isUsableCloseCode}. */
+export function checkDropCode(code: number): void {
+  if (!isUsableCloseCode(code)) throw invalid(`dropConnections: ${code} is not a close code a server may send; use 1006 (terminate), 1000-1003, 1007-1014 or 3000-4999.`);
+}
+
 /**
  * Checks a scenario written as plain objects and returns it unchanged (typed).
  *
