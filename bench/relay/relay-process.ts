@@ -3,13 +3,22 @@
 // it reports its URL over IPC and answers `mark` / `report` / `memory` / `exit`. With a Redis
 // URL the voxwire relay keeps budgets and slots in Redis and joins the session bus, as a node
 // of a multi-node deployment does. With `--live` the voxwire relay speaks GPT-Live (`live`).
+//
+// Each process loads only the relay it runs, and the voxwire relay comes from the build
+// (`dist/`, what `npm install voxwire` gives; relay-child.ts checks it is newer than `src/`).
+// Until 2026-12-07 both processes imported both relays (the naive one, and with it `ws`, at
+// start-up) and the voxwire one ran from `src/` under tsx. In that voxwire process `ws`'s
+// `Sender.send` built its frame options on V8's generic runtime path on every frame
+// (`Runtime_DefineKeyedOwnPropertyInLiteral`: 315 of 6,110 perf samples, 5%; none in the naive
+// process, none with the relay from `dist/`, none from `src/` without the naive relay's
+// import). That cost came from how the bench loaded the code, not from the relay
+// (bench/README.md, "Issue 19, sixth session").
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
-import { silentLogger } from '../../src/base/logger';
-import { RelayMetrics } from '../../src/server/metrics';
-import { createRelay } from '../../src/server/node/create-relay';
-import { RedisBudgetStore } from '../../src/server/node/redis-budget-store';
-import { RedisSessionBus } from '../../src/server/node/redis-session-bus';
-import { startNaiveRelay } from './naive-relay';
+
+/** The built package's entry points, typed by their sources (which the build compiles). */
+type ServerEntry = typeof import('../../src/server/index');
+type NodeEntry = typeof import('../../src/server/node');
+const distEntry = (path: string): string => new URL(`../../dist/${path}`, import.meta.url).href;
 
 const live = process.argv.includes('--live');
 const [kind, upstreamUrl, redisUrl] = process.argv.slice(2).filter((arg) => arg !== '--live') as ['voxwire' | 'naive', string, string | undefined];
@@ -21,11 +30,15 @@ let inRelay: () => { bucketsSeconds: number[]; counts: number[] } | undefined = 
 let close: () => Promise<void>;
 
 if (kind === 'naive') {
+  const { startNaiveRelay } = await import('./naive-relay');
   const relay = await startNaiveRelay(upstreamUrl, API_KEY);
   url = relay.url;
   frames = relay.frames;
   close = relay.close;
 } else {
+  const { RelayMetrics } = (await import(distEntry('server/index.js'))) as ServerEntry;
+  const { createRelay, RedisBudgetStore, RedisSessionBus } = (await import(distEntry('server/node.js'))) as NodeEntry;
+  const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   // Everything on: authentication, locked fields, a voice allowlist, a token cap, limits,
   // a per-user budget (charged every 5 s), metrics (with fine latency buckets for the report).
   const metrics = new RelayMetrics({ latencyBucketsSeconds: [1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 500, 1000].map((us) => us / 1e6) });
