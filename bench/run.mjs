@@ -1,6 +1,5 @@
 // Runs every benchmark under bench/ (files named *.bench.ts), one after another, with tsx.
-// `npm run bench -- events` runs only the benchmarks whose path contains "events". Builds the
-// package first: the relay and import-time benches measure the build, as users run it.
+// `npm run bench -- events` runs only the benchmarks whose path contains "events".
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,9 +15,6 @@ function find(dir) {
     return name.endsWith('.bench.ts') ? [path] : [];
   });
 }
-
-const build = spawnSync('npm', ['run', 'build'], { cwd: join(root, '..'), stdio: 'inherit' });
-if (build.status !== 0) process.exit(1);
 
 let failed = 0;
 for (const file of find(root).sort()) {

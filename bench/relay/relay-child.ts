@@ -1,33 +1,20 @@
 // One relay of bench/relay in a child process (relay-process.ts), so `process.cpuUsage()` there
 // is the relay's own CPU; driven over IPC (`mark`, `report`, `memory`, `exit`).
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsFresh } from '../../scripts/build-freshness';
 
 const RELAY_SCRIPT = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The build the voxwire relay process imports (relay-process.ts). */
-const BUILT_RELAY = join(ROOT, 'dist/server/node.js');
-
-/** The newest modification time of a file under `dir`. */
-function newestUnder(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /**
- * Throws unless `dist/` holds a build of the current `src/`: the voxwire relay is benched as
- * users run it, from the build, so a missing or stale one would measure other code.
+ * Builds the package unless `dist/` is a build of the current sources: the voxwire relay is
+ * benched as users run it, from the build (relay-process.ts), so a stale one would measure
+ * other code.
  */
-export function checkBuild(): void {
-  if (!existsSync(BUILT_RELAY)) throw new Error(`bench/relay runs the voxwire relay from the build: ${BUILT_RELAY} is missing; run \`npm run build\` first`);
-  if (statSync(BUILT_RELAY).mtimeMs < newestUnder(join(ROOT, 'src'))) throw new Error('bench/relay runs the voxwire relay from the build, and src/ changed after it: run `npm run build` first');
+function ensureBuild(): void {
+  if (!buildIsFresh(ROOT)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
 export type RelayKind = 'voxwire' | 'naive';
@@ -72,7 +59,7 @@ export function pinForBench(): string {
  * `'live'` makes it relay GPT-Live sessions (the naive pipe pipes whatever comes).
  */
 export async function startRelayChild(kind: RelayKind, upstreamUrl: string, redisUrl?: string, protocol: 'realtime' | 'live' = 'realtime'): Promise<RelayChild> {
-  if (kind === 'voxwire') checkBuild();
+  if (kind === 'voxwire') ensureBuild();
   const args = [kind, upstreamUrl, ...(redisUrl === undefined ? [] : [redisUrl]), ...(protocol === 'live' ? ['--live'] : [])];
   const child: ChildProcess = fork(RELAY_SCRIPT, args, {
     execArgv: ['--expose-gc', '--import', 'tsx'],

@@ -5,7 +5,7 @@
 // of a multi-node deployment does. With `--live` the voxwire relay speaks GPT-Live (`live`).
 //
 // Each process loads only the relay it runs, and the voxwire relay comes from the build
-// (`dist/`, what `npm install voxwire` gives; relay-child.ts checks it is newer than `src/`).
+// (`dist/`, what `npm install voxwire` gives; relay-child.ts rebuilds it when `src/` is newer).
 // Until 2026-12-07 both processes imported both relays (the naive one, and with it `ws`, at
 // start-up) and the voxwire one ran from `src/` under tsx. In that voxwire process `ws`'s
 // `Sender.send` built its frame options on V8's generic runtime path on every frame
@@ -18,6 +18,7 @@ import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks
 /** The built package's entry points, typed by their sources (which the build compiles). */
 type ServerEntry = typeof import('../../src/server/index');
 type NodeEntry = typeof import('../../src/server/node');
+type RootEntry = typeof import('../../src/index');
 const distEntry = (path: string): string => new URL(`../../dist/${path}`, import.meta.url).href;
 
 const live = process.argv.includes('--live');
@@ -38,7 +39,7 @@ if (kind === 'naive') {
 } else {
   const { RelayMetrics } = (await import(distEntry('server/index.js'))) as ServerEntry;
   const { createRelay, RedisBudgetStore, RedisSessionBus } = (await import(distEntry('server/node.js'))) as NodeEntry;
-  const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const { silentLogger } = (await import(distEntry('index.js'))) as RootEntry;
   // Everything on: authentication, locked fields, a voice allowlist, a token cap, limits,
   // a per-user budget (charged every 5 s), metrics (with fine latency buckets for the report).
   const metrics = new RelayMetrics({ latencyBucketsSeconds: [1, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 500, 1000].map((us) => us / 1e6) });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIsFresh } from '../../scripts/build-freshness';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,22 +39,9 @@ interface Packed {
   files: PackedFile[];
 }
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
 /** dist/ as the sources are now: rebuilt when missing or older than src/, tsup's config or package.json. */
 async function freshBuild(): Promise<void> {
-  let built = 0;
-  try {
-    built = statSync(join(root, 'dist', 'index.js')).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  const sources = Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'tsup.config.ts')), newestMtime(join(root, 'package.json')));
-  if (built > sources) return;
+  if (buildIsFresh(root)) return;
   await run('npm', ['run', 'build'], { cwd: root, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
