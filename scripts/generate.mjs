@@ -3,6 +3,7 @@
 //   scripts/build-worklets.ts    src/audio/worklets/sources.generated.ts from the processors
 //   scripts/errors-doc.mjs       docs/errors.md from the error and close-code tables
 //   scripts/types-versions.ts    package.json `typesVersions` from `exports`
+//   scripts/build-wasm.mjs       src/server/core/plain-body-wasm.generated.ts from plain-body.wat
 // `npm run generate` writes them; `npm run generate:check` (in `npm test`) exits 1 when any is
 // stale. `npm run build` writes only dist/, never these files.
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ const generators = [
   ['scripts/build-worklets.ts', [], ['--check']],
   ['scripts/errors-doc.mjs', [], ['--check']],
   ['scripts/types-versions.ts', ['--write'], []],
+  ['scripts/build-wasm.mjs', [], ['--check']],
 ];
 
 let failed = 0;

@@ -4,6 +4,7 @@
  * from the upstream. Both functions only ever answer "certainly" or "not decided here"; on
  * "not decided" the relay parses the frame fully, so an odd but valid frame is never lost.
  */
+import { isPlainBody } from './plain-body';
 import type { RelayFrame } from './socket';
 
 const QUOTE = 0x22;
@@ -58,59 +59,15 @@ function plainStringEnd(bytes: Uint8Array, start: number): number {
 }
 
 /**
- * The word test of {@link audioStringEnd}: for a 32-bit word `w`, `(w - BELOW_SPACE) | w` has a
- * byte's high bit set when that byte is below 0x20 or above 0x7f, or (through a borrow) next
- * above such a byte; with every byte in 0x20..0x7f no borrow happens and no high bit is set.
- * So "any high bit" is exact for the word.
- */
-const HIGH_BITS = 0x80808080;
-const BELOW_SPACE = 0x20202020;
-
-/**
  * Index of the closing quote of the audio string whose body starts at `start`, or -1 unless the
- * body is ASCII from 0x20 to 0x7f without `"` or `\` (so its bytes are its characters, and it is
- * the string `JSON.parse` would read: JSON forbids only control characters below 0x20 in a
- * string). Base64 holds no quote: two native `indexOf` calls find the end and rule out escapes;
- * the body is then checked four bytes at a time (the exact word test above), not byte by byte.
- * Which characters the string holds is not the relay's concern: the full parse accepts any
- * string as `audio` and charges it by its length too, so the fast path answers exactly what
- * the full path would.
+ * body is plain ({@link isPlainBody}: printable ASCII without escapes, so its bytes are the
+ * characters `JSON.parse` would read). Base64 holds no quote: the first one ends it. Which
+ * characters the string holds is not the relay's concern: the full parse accepts any string as
+ * `audio` and charges it by its length too, so the fast path answers what the full path would.
  */
 function audioStringEnd(bytes: Uint8Array, start: number): number {
   const end = bytes.indexOf(QUOTE, start);
-  if (end < 0) return -1;
-  const backslash = bytes.indexOf(BACKSLASH, start);
-  if (backslash >= 0 && backslash < end) return -1;
-  let index = start;
-  let outside = 0;
-  // Bytes up to the first 4-byte boundary of the underlying buffer, one by one.
-  const head = Math.min(end, index + ((4 - ((bytes.byteOffset + index) & 3)) & 3));
-  for (; index < head; index += 1) {
-    const byte = bytes[index] as number;
-    outside |= (byte - 0x20) | byte;
-  }
-  const words = (end - index) >> 2;
-  if (words > 0) {
-    const view = new Int32Array(bytes.buffer, bytes.byteOffset + index, words);
-    let word = 0;
-    for (const last = words - 4; word <= last; word += 4) {
-      const a = view[word] as number;
-      const b = view[word + 1] as number;
-      const c = view[word + 2] as number;
-      const d = view[word + 3] as number;
-      outside |= ((a - BELOW_SPACE) | a) | ((b - BELOW_SPACE) | b) | ((c - BELOW_SPACE) | c) | ((d - BELOW_SPACE) | d);
-    }
-    for (; word < words; word += 1) {
-      const w = view[word] as number;
-      outside |= (w - BELOW_SPACE) | w;
-    }
-    index += words * 4;
-  }
-  for (; index < end; index += 1) {
-    const byte = bytes[index] as number;
-    outside |= (byte - 0x20) | byte;
-  }
-  return (outside & HIGH_BITS) === 0 ? end : -1;
+  return end >= 0 && isPlainBody(bytes, start, end) ? end : -1;
 }
 
 /**
@@ -137,7 +94,7 @@ const APPEND_TYPE = 'input_audio_buffer.append';
  */
 export function scanAudioAppend(frame: RelayFrame, appendType: string = APPEND_TYPE): number {
   const bytes = typeof frame === 'string' ? bytesOf(frame) : frame;
-  const written = scanWrittenAppend(bytes, appendType);
+  const written = scanWrittenAppend(bytes, appendType === APPEND_TYPE ? APPEND_PREFIX : appendPrefix(appendType));
   return written === NOT_AS_WRITTEN ? scanAnyAppend(bytes, appendType) : written;
 }
 
@@ -153,6 +110,18 @@ function ascii(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+function appendPrefix(appendType: string): Uint8Array {
+  let prefix = appendPrefixes.get(appendType);
+  if (prefix === undefined) {
+    prefix = ascii(`{"type":"${appendType}","`);
+    appendPrefixes.set(appendType, prefix);
+  }
+  return prefix;
+}
+
+/** The Realtime append's prefix, without the cache's lookup on every frame. */
+const APPEND_PREFIX = appendPrefix(APPEND_TYPE);
+
 /** True when `bytes` holds `literal` at `at`. */
 function holdsAt(bytes: Uint8Array, at: number, literal: Uint8Array): boolean {
   if (at + literal.length > bytes.length) return false;
@@ -165,17 +134,14 @@ function holdsAt(bytes: Uint8Array, at: number, literal: Uint8Array): boolean {
 /**
  * The append as every client writes it (voxwire's, `JSON.stringify` of `{type, event_id?,
  * audio}`): `{"type":"<type>","event_id":"<id>","audio":"<base64>"}` or without the event id,
- * no whitespace. Checked by comparing fixed bytes instead of reading keys; the same answer as
- * {@link scanAnyAppend} for such a frame, or NOT_AS_WRITTEN for any other layout (including a
- * malformed frame), which the general scan then decides.
+ * no whitespace. Checked by comparing fixed bytes instead of reading keys, the audio string
+ * known to end right before the closing `}`; the same answer as {@link scanAnyAppend} for
+ * such a frame, or NOT_AS_WRITTEN for any other layout (including a malformed frame), which
+ * the general scan then decides. `prefix`: `{"type":"<type>","`.
  */
-function scanWrittenAppend(bytes: Uint8Array, appendType: string): number {
-  let prefix = appendPrefixes.get(appendType);
-  if (prefix === undefined) {
-    prefix = ascii(`{"type":"${appendType}","`);
-    appendPrefixes.set(appendType, prefix);
-  }
-  if (!holdsAt(bytes, 0, prefix)) return NOT_AS_WRITTEN;
+function scanWrittenAppend(bytes: Uint8Array, prefix: Uint8Array): number {
+  const length = bytes.length;
+  if (bytes[length - 1] !== CLOSE_BRACE || bytes[length - 2] !== QUOTE || !holdsAt(bytes, 0, prefix)) return NOT_AS_WRITTEN;
   let index = prefix.length;
   if (holdsAt(bytes, index, EVENT_ID_FIELD)) {
     const idEnd = plainStringEnd(bytes, index + EVENT_ID_FIELD.length);
@@ -186,8 +152,9 @@ function scanWrittenAppend(bytes: Uint8Array, appendType: string): number {
   } else {
     return NOT_AS_WRITTEN;
   }
-  const end = audioStringEnd(bytes, index);
-  if (end < 0 || end + 2 !== bytes.length || bytes[end + 1] !== CLOSE_BRACE) return NOT_AS_WRITTEN;
+  // The audio string ends right before the `}`: its closing quote is the first one after its opening.
+  const end = length - 2;
+  if (index > end || !isPlainBody(bytes, index, end)) return NOT_AS_WRITTEN;
   return audioBytesOf(bytes, index, end);
 }
 
@@ -331,6 +298,24 @@ export function deltaLength(frame: RelayFrame): number {
     quote = frame.indexOf(QUOTE, quote + 1);
   }
   return -1;
+}
+
+const AUDIO_DELTA_PREFIX = ascii('{"type":"response.output_audio.delta",');
+
+/**
+ * The length, in characters, of the `delta` string of a `response.output_audio.delta` frame
+ * as the API writes it, type first and `delta` last (`{"type":"response.output_audio.delta",
+ * ...,"delta":"<base64>"}`): the bulk of a spoken reply, recognised from its two ends with one
+ * native `lastIndexOf`. The same length {@link deltaLength} reads, for the same frame; -1 for
+ * any other frame (and for text frames), which the caller then peeks at and charges the
+ * general way. Like {@link peekEventType}, it vouches only for what it reads.
+ */
+export function audioDeltaLength(frame: RelayFrame): number {
+  if (typeof frame === 'string') return -1;
+  const length = frame.length;
+  if (frame[length - 1] !== CLOSE_BRACE || frame[length - 2] !== QUOTE || !holdsAt(frame, 0, AUDIO_DELTA_PREFIX)) return -1;
+  const opening = frame.lastIndexOf(QUOTE, length - 3);
+  return opening >= 0 && deltaKeyEndsAt(frame, opening + 1) ? length - 3 - opening : -1;
 }
 
 /** Decoded bytes of `length` characters of canonical base64 (padding assumed absent: at most 2 bytes over). */

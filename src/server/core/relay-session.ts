@@ -5,10 +5,13 @@
  *
  * Hot path (about 50 frames a second each way per session): an `input_audio_buffer.append`
  * is checked by a scan of the frame ({@link scanAudioAppend}: type, a base64 string within
- * the cap, no other fields) and forwarded as the original bytes; an upstream frame whose
- * `type` needs nothing from the relay (audio and transcript deltas) is recognised from its
- * first bytes ({@link peekEventType}) and forwarded as is. Everything else is parsed with the
- * SDK's schemas and passes the policy.
+ * the cap, no other fields) and forwarded as the original bytes; an output audio delta is
+ * recognised from its two ends ({@link audioDeltaLength}), charged by its length and forwarded;
+ * any other upstream frame whose `type` needs nothing from the relay (transcript deltas) is
+ * recognised from its first bytes ({@link peekEventType}) and forwarded as is. Everything else
+ * is parsed with the SDK's schemas and passes the policy. With hundreds of sessions streaming,
+ * a frame's code and session are rarely in cache, so these paths are kept short: few calls,
+ * few objects, no lookups they can do without (bench/README.md, "Relay").
  */
 import { DEFAULT_RELAY_MAX_JSON_DEPTH } from '../../base/defaults';
 import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
@@ -17,7 +20,7 @@ import type { ClientEventWarning } from '../../events/issues';
 import { exceedsUtf8Bytes } from '../../events/frame';
 import { checkModel } from '../../base/models';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
-import { peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
+import { audioDeltaLength, peekEventType, scanAudioAppend, scanEventId } from './frame-scan';
 import { nestsDeeperThan } from './json-depth';
 import { LiveFrames, liveRelayErrorFrame } from './live-frames';
 import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from './legacy-bridge';
@@ -76,6 +79,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   #lastWarning: SessionEndingReason | undefined;
   #rejectedFrames = 0;
   readonly #upstreamFrames: UpstreamFrames;
+  /** Whether output audio deltas take their own path ({@link UpstreamFrames.handleAudioDelta}). */
+  readonly #audioDeltas: boolean;
   /** Client events held while a mixed turn's server tools finish (made when first needed). */
   #heldClientFrames: RelayFrame[] | undefined;
   /** The models the session names, checked by {@link start} (then let go). */
@@ -147,6 +152,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
             // A Live session seen through its sideband (audio outside the frames) is running already.
             running: init.audioInFrames === false,
           });
+    this.#audioDeltas = this.#live === undefined && this.#upstreamFrames.takesAudioDeltas;
   }
 
   /** Why the session ended, or undefined while it runs. */
@@ -231,7 +237,9 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   handleUpstreamFrame(frame: RelayFrame): void {
     if (this.#endedReason !== undefined) return;
     const startedAt = arrival();
-    if (this.#live !== undefined) this.#live.handleUpstream(frame, startedAt);
+    const deltaChars = this.#audioDeltas ? audioDeltaLength(frame) : -1;
+    if (deltaChars >= 0) this.#upstreamFrames.handleAudioDelta(frame, deltaChars, startedAt);
+    else if (this.#live !== undefined) this.#live.handleUpstream(frame, startedAt);
     else this.#upstreamFrames.handle(frame, peekEventType(frame), startedAt);
     this.#endIfExhausted();
   }

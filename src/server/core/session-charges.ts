@@ -111,15 +111,20 @@ export class SessionCharges {
   chargeStreamed(type: string, frame: RelayFrame): void {
     if (type === OUTPUT_AUDIO_DELTA) {
       const length = deltaLength(frame);
-      const seconds = base64ByteLength(length < 0 ? frameLength(frame) : length) / this.#outputBytesPerSecond;
-      const rates = this.#rates;
-      this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
+      this.chargeOutputAudio(length < 0 ? frameLength(frame) : length);
       return;
     }
     const rates = this.#rates;
     if (rates === undefined || !OUTPUT_TEXT_DELTAS.has(type)) return;
     const length = deltaLength(frame);
     this.#addStreamed(((length < 0 ? frameLength(frame) : length) / DEFAULT_TEXT_CHARS_PER_TOKEN) * rates.textOutput);
+  }
+
+  /** Output audio of `chars` characters of base64 (an audio delta's `delta`), in seconds or their price. */
+  chargeOutputAudio(chars: number): void {
+    const seconds = base64ByteLength(chars) / this.#outputBytesPerSecond;
+    const rates = this.#rates;
+    this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
   }
 
   /**

@@ -26,6 +26,9 @@ import type { RelayFrame } from './socket';
 import { relayErrorFrame } from './wire-events';
 import { isRecord } from '../../base/is-record';
 
+/** Output audio counts as activity for the idle limit (base/session-limits.ts), as the general path reads it. */
+const AUDIO_DELTA_IS_ACTIVITY = SESSION_ACTIVITY_EVENT_TYPES.has(OUTPUT_AUDIO_DELTA);
+
 /** What the upstream side of a session is made from. */
 export interface UpstreamFramesInit {
   /** The session (its id, whether it ended, and how to end it). */
@@ -103,6 +106,27 @@ export class UpstreamFrames {
   /** Stops waiting for the config (the session ended). */
   stop(): void {
     this.#clearInitTimer();
+  }
+
+  /**
+   * Whether {@link handleAudioDelta} may take output audio deltas: not in a translation session
+   * (its own events), and only where such a delta needs nothing but the general path's steps
+   * for an uninspected activity type.
+   */
+  get takesAudioDeltas(): boolean {
+    return this.#settings.translation === undefined && !this.#inspected.has(OUTPUT_AUDIO_DELTA);
+  }
+
+  /**
+   * Feeds one `response.output_audio.delta` whose `delta` holds `chars` characters (the session
+   * recognised it, {@link audioDeltaLength}): what {@link handle} does for it, without looking
+   * its type up again.
+   */
+  handleAudioDelta(frame: RelayFrame, chars: number, startedAt: number): void {
+    if (AUDIO_DELTA_IS_ACTIVITY) this.#limits?.touch();
+    // Charged before it is forwarded: a client that leaves right after got only what was charged.
+    if (this.#charges.streams) this.#charges.chargeOutputAudio(chars);
+    this.#pipe.toClient(frame, startedAt);
   }
 
   /** Feeds one upstream frame (the session has not ended). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClientEvent } from '../../../src/events';
-import { deltaLength, peekEventType, scanAudioAppend } from '../../../src/server/core/frame-scan';
+import { audioDeltaLength, deltaLength, peekEventType, scanAudioAppend } from '../../../src/server/core/frame-scan';
 import { base64Bytes } from '../../../src/server/core/session-frames';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -146,5 +146,48 @@ describe('deltaLength', () => {
     // A value that merely contains the words is not the key.
     expect(deltaLength(bytes('{"type":"x","note":"say \\"delta\\":\\"no"}'))).toBe(-1);
     expect(deltaLength('{"type":"x"}')).toBe(-1);
+  });
+});
+
+describe('audioDeltaLength (the audio delta fast path)', () => {
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const delta = (tail: string): string => `{"type":"response.output_audio.delta","event_id":"e","response_id":"r","item_id":"i","output_index":0,"content_index":0,${tail}}`;
+
+  it('reads the delta of an audio delta as the API writes it, the same length the general path reads', () => {
+    for (const audio of ['', 'AAAABBBB', 'AAAABBBBCC==', 'A'.repeat(1280)]) {
+      const frame = bytes(delta(`"delta":"${audio}"`));
+      expect(audioDeltaLength(frame)).toBe(audio.length);
+      expect(audioDeltaLength(frame)).toBe(deltaLength(frame));
+      expect(peekEventType(frame)).toBe('response.output_audio.delta');
+    }
+  });
+
+  it('leaves every other frame to the general path (-1)', () => {
+    const others = [
+      // text frames, other types, the delta not last, a last string that is not the delta, truncations
+      delta('"delta":"AAAA"'),
+      '{"type":"response.output_audio_transcript.delta","event_id":"e","delta":"hi"}',
+      '{"type":"response.output_audio.delta","event_id":"e","delta":"AAAA","obfuscation":"xyz"}',
+      '{"type":"response.output_audio.delta","event_id":"e","note":"AAAA"}',
+      '{"type":"response.output_audio.delta","event_id":"e","delta":"AAAA"',
+      '{"type":"response.output_audio.delta"}',
+      '{"type":"response.output_audio.delta","delta":"AAAA"} ',
+      '"}',
+      '',
+    ];
+    expect(audioDeltaLength(others[0] as string)).toBe(-1);
+    for (const text of others.slice(1)) expect(audioDeltaLength(bytes(text)), text).toBe(-1);
+  });
+
+  it('agrees with the general path on every frame it answers', () => {
+    const piece = fc.constantFrom('"delta":"', '"', '\\"', 'AAAA', '}', ',', '"x":1', '==');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const frame = bytes(`{"type":"response.output_audio.delta",${pieces.join('')}`);
+        const fast = audioDeltaLength(frame);
+        if (fast >= 0) expect(fast).toBe(deltaLength(frame));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
