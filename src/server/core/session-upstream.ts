@@ -114,12 +114,12 @@ export class UpstreamFrames {
    * for an uninspected activity type.
    */
   get takesAudioDeltas(): boolean {
-    return this.#settings.translation === undefined && !this.#inspected.has(OUTPUT_AUDIO_DELTA);
+    return !this.#settings.translation && !this.#inspected.has(OUTPUT_AUDIO_DELTA);
   }
 
   /**
    * Feeds one `response.output_audio.delta` whose `delta` holds `chars` characters (the session
-   * recognised it, {@link audioDeltaLength}): what {@link handle} does for it, without looking
+   * recognised it with frame-scan.ts's `audioDeltaLength`): what {@link handle} does for it, without looking
    * its type up again.
    */
   handleAudioDelta(frame: RelayFrame, chars: number, startedAt: number): void {

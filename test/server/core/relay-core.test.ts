@@ -201,6 +201,40 @@ describe('a relayed session', () => {
     expect(core.metrics.snapshot().sessionsEnded.time_limit).toBe(1);
   });
 
+  it('handles an audio delta as the API writes it (its own fast path) exactly as the same delta in any other layout', async () => {
+    // Bytes with `type` first and `delta` last take audioDeltaLength's path; the same event as text,
+    // or with another field last, takes peekEventType's. Charges, activity and the bytes sent on agree.
+    const delta = 'QUJD'.repeat(320);
+    const layouts = [
+      (id: number) => frame({ type: 'response.output_audio.delta', event_id: `e${id}`, response_id: 'r', item_id: 'i', output_index: 0, content_index: 0, delta }),
+      (id: number) => JSON.stringify({ type: 'response.output_audio.delta', event_id: `e${id}`, response_id: 'r', item_id: 'i', output_index: 0, content_index: 0, delta }),
+      (id: number) => frame({ type: 'response.output_audio.delta', delta, event_id: `e${id}` }),
+    ];
+    for (const budget of [{ dailyLimit: 100 }, { dailyLimit: 100, unit: 'costUsd' as const }]) {
+      const spent: number[] = [];
+      for (const layout of layouts) {
+        const { core, clock } = makeCore({ limits: { idleTimeoutMs: 10_000, maxDurationMs: Infinity }, budget });
+        const { client, session } = await openSession(core);
+        for (let id = 0; id < 10; id += 1) {
+          const sent = layout(id);
+          session.handleUpstreamFrame(sent);
+          expect(client.sent.at(-1)).toBe(sent);
+          await clock.advance(5000);
+        }
+        // The assistant speaking is activity: 50 s of deltas 5 s apart, still open; 10 s after the last, idle.
+        expect(client.closed).toBeUndefined();
+        spent.push(session.budgetSpent);
+        await clock.advance(5000);
+        expect(session.endReason).toBe('idle');
+        await core.stop();
+      }
+      expect(spent[0]).toBeGreaterThan(0);
+      expect(spent).toEqual([spent[0], spent[0], spent[0]]);
+      // 10 deltas of 960 bytes each (20 ms of 24 kHz PCM16): 0.2 s, or its price.
+      if (budget.unit === undefined) expect(spent[0]).toBeCloseTo(0.2, 10);
+    }
+  });
+
   it('ends an idle session with 4001; speech or text keeps it alive, streamed silence does not', async () => {
     const { core, clock } = makeCore({ limits: { idleTimeoutMs: 10_000, maxDurationMs: Infinity } });
     const { client, session } = await openSession(core);
