@@ -94,7 +94,7 @@ const APPEND_TYPE = 'input_audio_buffer.append';
  */
 export function scanAudioAppend(frame: RelayFrame, appendType: string = APPEND_TYPE): number {
   const bytes = typeof frame === 'string' ? bytesOf(frame) : frame;
-  const written = scanWrittenAppend(bytes, appendType === APPEND_TYPE ? APPEND_PREFIX : appendPrefix(appendType));
+  const written = scanWrittenAppend(bytes, appendPrefix(appendType));
   return written === NOT_AS_WRITTEN ? scanAnyAppend(bytes, appendType) : written;
 }
 
@@ -110,17 +110,21 @@ function ascii(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** The append type asked for last and its prefix: a relay asks for the same type frame after frame. */
+let lastAppendType = '';
+let lastAppendPrefix: Uint8Array = new Uint8Array(0);
+
 function appendPrefix(appendType: string): Uint8Array {
+  if (appendType === lastAppendType) return lastAppendPrefix;
   let prefix = appendPrefixes.get(appendType);
   if (prefix === undefined) {
     prefix = ascii(`{"type":"${appendType}","`);
     appendPrefixes.set(appendType, prefix);
   }
+  lastAppendType = appendType;
+  lastAppendPrefix = prefix;
   return prefix;
 }
-
-/** The Realtime append's prefix, without the cache's lookup on every frame. */
-const APPEND_PREFIX = appendPrefix(APPEND_TYPE);
 
 /** True when `bytes` holds `literal` at `at`. */
 function holdsAt(bytes: Uint8Array, at: number, literal: Uint8Array): boolean {
@@ -269,6 +273,16 @@ function deltaKeyEndsAt(frame: Uint8Array, end: number): boolean {
 }
 
 /**
+ * The length of the string whose closing quote is at `closing`, when it is the value of a
+ * `"delta":"` key (one native `lastIndexOf` back to its opening quote); -1 otherwise.
+ */
+function deltaEndingAt(frame: Uint8Array, closing: number): number {
+  if (closing <= 0) return -1;
+  const opening = frame.lastIndexOf(QUOTE, closing - 1);
+  return opening >= 0 && deltaKeyEndsAt(frame, opening + 1) ? closing - opening - 1 : -1;
+}
+
+/**
  * The length, in characters, of the `delta` string of an upstream delta event, found without
  * parsing. The API writes `delta` last (`...,"delta":"<base64>"}`): two native `lastIndexOf`
  * calls find it from the end. Otherwise `indexOf` hops from quote to quote to the `"delta":"`
@@ -283,11 +297,8 @@ export function deltaLength(frame: RelayFrame): number {
     const end = frame.indexOf('"', at + DELTA_KEY.length);
     return end < 0 ? -1 : end - at - DELTA_KEY.length;
   }
-  const closing = frame.lastIndexOf(QUOTE);
-  if (closing > 0) {
-    const opening = frame.lastIndexOf(QUOTE, closing - 1);
-    if (opening >= 0 && deltaKeyEndsAt(frame, opening + 1)) return closing - opening - 1;
-  }
+  const last = deltaEndingAt(frame, frame.lastIndexOf(QUOTE));
+  if (last >= 0) return last;
   let quote = frame.indexOf(QUOTE, TYPE_PREFIX_LENGTH);
   while (quote >= 0) {
     const start = quote + DELTA_KEY_BYTES.length;
@@ -314,8 +325,7 @@ export function audioDeltaLength(frame: RelayFrame): number {
   if (typeof frame === 'string') return -1;
   const length = frame.length;
   if (frame[length - 1] !== CLOSE_BRACE || frame[length - 2] !== QUOTE || !holdsAt(frame, 0, AUDIO_DELTA_PREFIX)) return -1;
-  const opening = frame.lastIndexOf(QUOTE, length - 3);
-  return opening >= 0 && deltaKeyEndsAt(frame, opening + 1) ? length - 3 - opening : -1;
+  return deltaEndingAt(frame, length - 2);
 }
 
 /** Decoded bytes of `length` characters of canonical base64 (padding assumed absent: at most 2 bytes over). */
