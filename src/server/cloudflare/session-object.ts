@@ -138,21 +138,12 @@ export function sessionObjectClass<Identity extends RelayIdentity>(resolve: (env
       const [client, server] = newWebSocketPair();
       server.accept();
       const session = core.open(ticket, clientSocketOf(server), connection.socket);
-      const fail = (error: unknown): void => {
-        runtime.logger.error('relay: a session failed on an internal error; it was closed', { sessionId: session.id, error: messageOf(error) });
-        session.end('upstream_failed', { message: 'relay error' });
-      };
+      // The session guards itself: a relay bug in a frame costs that session, never the object.
       connection.handOver(
-        (frame) => {
-          try {
-            session.handleUpstreamFrame(frame);
-          } catch (error) {
-            fail(error);
-          }
-        },
+        (frame) => session.handleUpstreamFrame(frame),
         (code, reason) => session.handleUpstreamClose(code, reason),
       );
-      this.#wireClient(server, session, fail);
+      this.#wireClient(server, session);
       limits = new SessionLimits({
         clock,
         maxDurationMs,
@@ -166,14 +157,8 @@ export function sessionObjectClass<Identity extends RelayIdentity>(resolve: (env
       return upgradeResponse(client);
     }
 
-    #wireClient(server: WorkersWebSocket, session: RelaySession<Identity>, fail: (error: unknown) => void): void {
-      server.addEventListener('message', (event) => {
-        try {
-          session.handleClientFrame(frameOf(event.data));
-        } catch (error) {
-          fail(error);
-        }
-      });
+    #wireClient(server: WorkersWebSocket, session: RelaySession<Identity>): void {
+      server.addEventListener('message', (event) => session.handleClientFrame(frameOf(event.data)));
       server.addEventListener('close', (event) => {
         session.handleClientClose(event.code, event.reason);
         try {

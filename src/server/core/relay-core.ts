@@ -44,7 +44,7 @@ export type { EndSessionOptions } from './relay-bus-link';
  *   const upstream = await connectUpstream();              // your runtime's WebSocket
  *   const session = core.open(admission.ticket, clientSocket, upstream);
  *   clientSocket.onmessage = (m) => session.handleClientFrame(m.data);
- *   upstream.onmessage = (m) => session.handleUpstreamFrame(m.data);
+ *   upstream.onmessage = (m) => session.handleUpstreamFrame(m.data); // neither throws
  * }
  * ```
  */

@@ -11,7 +11,9 @@ import type { RelayIdentity } from './relay-options';
 import type { ResolvedRelaySettings } from './relay-settings';
 import type { RelaySession } from './relay-session';
 import type { DeadlineQueue } from './session-deadlines';
-import type { RelaySocket } from './socket';
+import type { RelayFrame, RelaySocket } from './socket';
+import type { ParseOptions } from '../../events/parse';
+import type { SessionEndingReason } from '../../base/errors';
 
 /** What a session reports to the relay that owns it. */
 export interface RelaySessionHooks {
@@ -66,4 +68,46 @@ export interface RelaySessionInit<Identity extends RelayIdentity = RelayIdentity
   audioInFrames?: boolean;
   /** The connection declared the retired beta interface (header or subprotocol). */
   betaClient?: boolean;
+}
+
+/**
+ * The part of a session's state that most sessions never use, kept out of the session object
+ * (an idle session is mostly its fields: bench/README.md, "Relay").
+ */
+export interface SessionRare {
+  /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported (made on the first parsed frame). */
+  parseOptions: ParseOptions | undefined;
+  /** Unknown client fields already warned about (once per field and session). */
+  warnedFields: Set<string> | undefined;
+  /** The last `voxwire.session.ending` sent. */
+  lastWarning: SessionEndingReason | undefined;
+  /** Client frames refused so far (the session ends past the relay's maximum). */
+  rejectedFrames: number;
+  /** Client events held while a mixed turn's server tools finish. */
+  heldClientFrames: RelayFrame[] | undefined;
+  /** Models already warned about. */
+  warnedModels: Set<string> | undefined;
+}
+
+/** A session's rare state when it first needs it. */
+export function newSessionRare(): SessionRare {
+  return { parseOptions: undefined, warnedFields: undefined, lastWarning: undefined, rejectedFrames: 0, heldClientFrames: undefined, warnedModels: undefined };
+}
+
+/**
+ * How a session's client frames are parsed: the relay's frame cap and strictness; a field newer
+ * than the schemas is forwarded as given and logged once per field and session.
+ */
+export function sessionParseOptions(settings: Pick<ResolvedRelaySettings<never>, 'maxClientFrameBytes' | 'strictClientEvents' | 'logger'>, sessionId: string, rare: SessionRare): ParseOptions {
+  return {
+    maxFrameBytes: settings.maxClientFrameBytes,
+    strict: settings.strictClientEvents,
+    onWarning: (warning) => {
+      const key = `${warning.eventType} ${warning.path}`;
+      const warned = (rare.warnedFields ??= new Set());
+      if (warned.has(key)) return;
+      warned.add(key);
+      settings.logger.warn(`relay: ${warning.message}`, { sessionId, eventType: warning.eventType, path: warning.path });
+    },
+  };
 }

@@ -14,9 +14,8 @@
  * few objects, no lookups they can do without (bench/README.md, "Relay").
  */
 import { DEFAULT_RELAY_MAX_JSON_DEPTH } from '../../base/defaults';
-import { CLOSE_CODES, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
+import { CLOSE_CODES, messageOf, SESSION_END_REASONS, type RealtimeErrorCode, type SessionEndingReason } from '../../base/errors';
 import { parseClientEvent, type ParseOptions } from '../../events/parse';
-import type { ClientEventWarning } from '../../events/issues';
 import { exceedsUtf8Bytes } from '../../events/frame';
 import { checkModel } from '../../base/models';
 import { closeCodeFor, type RelayEndReason } from './end-reason';
@@ -27,7 +26,7 @@ import { betaFieldsOf, betaRefusalMessage, LegacyBridge, parseTypedObject } from
 import type { FrameRejectReason } from '../metrics';
 import { applyPolicy, initialSessionConfig, type ResolvedSessionPolicy } from './policy';
 import type { RelayIdentity } from './relay-options';
-import type { RelaySessionHooks, RelaySessionInit } from './relay-session-init';
+import { newSessionRare, sessionParseOptions, type RelaySessionHooks, type RelaySessionInit, type SessionRare } from './relay-session-init';
 import type { ResolvedRelaySettings } from './relay-settings';
 import { RelayToolRunner } from './server-tools';
 import { SessionCharges } from './session-charges';
@@ -50,12 +49,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   readonly id: string;
   /** Who the session belongs to. */
   readonly identity: Identity;
-  /** The session's user. */
-  readonly userId: string;
   /** When the session opened, on the relay's clock. */
   readonly startedAt: number;
-  /** The user's budget for today, or undefined for none. */
-  readonly budgetLimit: number | undefined;
 
   readonly #pipe: SessionPipe;
   readonly #charges: SessionCharges;
@@ -68,37 +63,27 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   readonly #live: LiveFrames | undefined;
   /** Translates a beta client both ways (`policy.betaClients: 'translate'`). */
   readonly #bridge: LegacyBridge | undefined;
-  /** How client frames are parsed: the frame cap, strict or not, and where unknown fields are reported (made on the first parsed frame). */
-  #parseOptions: ParseOptions | undefined;
-  /** Unknown client fields already warned about (once per field and session). */
-  #warnedFields: Set<string> | undefined;
+  /** What few sessions need (a refused frame, a warning, held frames): made when first needed. */
+  #rare: SessionRare | undefined;
 
   #endedReason: RelayEndReason | undefined;
   /** The time and idle limits, when either is finite (armed by {@link start}, due on the relay's one timer). */
   readonly #limits: SessionDeadline | undefined;
-  #lastWarning: SessionEndingReason | undefined;
-  #rejectedFrames = 0;
   readonly #upstreamFrames: UpstreamFrames;
   /** Whether output audio deltas take their own path ({@link UpstreamFrames.handleAudioDelta}). */
   readonly #audioDeltas: boolean;
-  /** Client events held while a mixed turn's server tools finish (made when first needed). */
-  #heldClientFrames: RelayFrame[] | undefined;
   /** The models the session names, checked by {@link start} (then let go). */
   #models: ReadonlyArray<readonly [model: string, path: string]> | undefined;
-  /** Models already warned about (made when first needed). */
-  #warnedModels: Set<string> | undefined;
 
   constructor(init: RelaySessionInit<Identity>) {
     this.id = init.id;
     this.identity = init.identity;
-    this.userId = init.identity.userId;
     this.#policy = init.policy;
     this.#settings = init.settings;
     this.#hooks = init.hooks;
     this.#models = init.models ?? [];
     this.#appendAllowed = init.settings.allowedClientEvents.has('input_audio_buffer.append');
-    this.budgetLimit = init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined;
-    this.#charges = new SessionCharges(init.settings, this.budgetLimit, init.budgetSpent);
+    this.#charges = new SessionCharges(init.settings, init.budgetLimit !== undefined && Number.isFinite(init.budgetLimit) ? init.budgetLimit : undefined, init.budgetSpent);
     this.startedAt = this.#settings.clock.now();
     this.#bridge = init.settings.betaClients === 'translate' ? new LegacyBridge(init.betaClient === true) : undefined;
     this.#pipe = new SessionPipe(init.client, init.upstream, init.settings, this.#bridge);
@@ -122,7 +107,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     // (activity would make an early idle warning a false alarm for a relayed client).
     this.#limits =
       Number.isFinite(maxDurationMs) || Number.isFinite(idleMs)
-        ? new SessionDeadline(this, init.deadlines ?? new DeadlineQueue(this.#settings.clock), this.#settings.clock, Number.isFinite(maxDurationMs) ? maxDurationMs : Infinity, Number.isFinite(idleMs) ? idleMs : Infinity, init.settings.endingWarningMs)
+        ? new SessionDeadline(this, init.deadlines ?? new DeadlineQueue(this.#settings.clock), Number.isFinite(maxDurationMs) ? maxDurationMs : Infinity, Number.isFinite(idleMs) ? idleMs : Infinity, init.settings.endingWarningMs)
         : undefined;
     this.#upstreamFrames = new UpstreamFrames({
       session: this,
@@ -155,6 +140,16 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#audioDeltas = this.#live === undefined && this.#upstreamFrames.takesAudioDeltas;
   }
 
+  /** The session's user. */
+  get userId(): string {
+    return this.identity.userId;
+  }
+
+  /** The user's budget for today, or undefined for none. */
+  get budgetLimit(): number | undefined {
+    return this.#charges.limit;
+  }
+
   /** Why the session ended, or undefined while it runs. */
   get endReason(): RelayEndReason | undefined {
     return this.#endedReason;
@@ -184,7 +179,8 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
    */
   start(): void {
     this.#limits?.start();
-    for (const [model, path] of this.#models ?? []) this.#checkSessionModel(model, path);
+    // Refusals were answered at admission: here the session only warns.
+    for (const named of this.#models ?? []) this.#checkModels([named]);
     this.#models = undefined;
     // A Live session is configured by the client's session.start, which the relay locks.
     if (this.#live !== undefined) return;
@@ -192,56 +188,67 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (initial !== undefined) this.#upstreamFrames.configure(initial);
   }
 
-  /** Feeds one frame the client sent. */
+  /**
+   * Feeds one frame the client sent. Never throws: a throw here is a relay bug, and it costs
+   * this session (closed with `upstream_failed`, logged), never the caller.
+   */
   handleClientFrame(frame: RelayFrame): void {
     if (this.#endedReason !== undefined) return;
-    const startedAt = arrival();
-    const max = this.#settings.maxClientFrameBytes;
-    if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
-      this.#reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
-      return;
-    }
-    if (this.#live !== undefined) {
-      this.#live.handleClient(frame, startedAt);
-      this.#endIfExhausted();
-      return;
-    }
-    if (this.#settings.translation) {
-      const verdict = translationClientVerdict(frame, this.#settings);
-      // Input audio is charged in seconds; any other known event is activity.
-      if (verdict.ok && verdict.audioBytes >= 0) this.#charges.chargeInputAudio(verdict.audioBytes);
-      else if (verdict.ok || verdict.activity === true) this.#limits?.touch();
-      if (verdict.ok) this.#pipe.toUpstream(frame, startedAt);
-      else this.#reject(verdict.reason, verdict.code, verdict.message, verdict.details);
-      this.#endIfExhausted();
-      return;
-    }
-    const audioBytes = scanAudioAppend(frame);
-    if (audioBytes >= 0) {
-      if (!this.#appendAllowed) {
-        this.#reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay', { eventId: scanEventId(frame) });
+    try {
+      const startedAt = arrival();
+      const max = this.#settings.maxClientFrameBytes;
+      if (typeof frame === 'string' ? exceedsUtf8Bytes(frame, max) : frame.byteLength > max) {
+        this.#reject('too_large', 'VOXWIRE_FRAME_TOO_LARGE', `client frame of ${frameLength(frame)} bytes exceeds this relay's limit of ${max} bytes`, { eventId: scanEventId(frame) });
         return;
       }
-      this.#charges.chargeInputAudio(audioBytes);
-      this.#pipe.toUpstream(frame, startedAt);
+      if (this.#live !== undefined) {
+        this.#live.handleClient(frame, startedAt);
+        this.#endIfExhausted();
+        return;
+      }
+      if (this.#settings.translation) {
+        const verdict = translationClientVerdict(frame, this.#settings);
+        // Input audio is charged in seconds; any other known event is activity.
+        if (verdict.ok && verdict.audioBytes >= 0) this.#charges.chargeInputAudio(verdict.audioBytes);
+        else if (verdict.ok || verdict.activity === true) this.#limits?.touch();
+        if (verdict.ok) this.#pipe.toUpstream(frame, startedAt);
+        else this.#reject(verdict.reason, verdict.code, verdict.message, verdict.details);
+        this.#endIfExhausted();
+        return;
+      }
+      const audioBytes = scanAudioAppend(frame);
+      if (audioBytes >= 0) {
+        if (!this.#appendAllowed) {
+          this.#reject('not_allowed', 'VOXWIRE_POLICY_VIOLATION', 'client event type input_audio_buffer.append is not allowed on this relay', { eventId: scanEventId(frame) });
+          return;
+        }
+        this.#charges.chargeInputAudio(audioBytes);
+        this.#pipe.toUpstream(frame, startedAt);
+        this.#endIfExhausted();
+        return;
+      }
+      this.#handleParsedClientFrame(frame, startedAt);
+      // A client that declared the beta interface is warned after its first event (so the warning can name what to migrate).
+      if (this.#bridge?.active === true) this.#sendBetaWarning();
       this.#endIfExhausted();
-      return;
+    } catch (error) {
+      this.#failInternally(error);
     }
-    this.#handleParsedClientFrame(frame, startedAt);
-    // A client that declared the beta interface is warned after its first event (so the warning can name what to migrate).
-    if (this.#bridge?.active === true) this.#sendBetaWarning();
-    this.#endIfExhausted();
   }
 
-  /** Feeds one frame the upstream sent. */
+  /** Feeds one frame the upstream sent. Never throws (see {@link handleClientFrame}). */
   handleUpstreamFrame(frame: RelayFrame): void {
     if (this.#endedReason !== undefined) return;
-    const startedAt = arrival();
-    const deltaChars = this.#audioDeltas ? audioDeltaLength(frame) : -1;
-    if (deltaChars >= 0) this.#upstreamFrames.handleAudioDelta(frame, deltaChars, startedAt);
-    else if (this.#live !== undefined) this.#live.handleUpstream(frame, startedAt);
-    else this.#upstreamFrames.handle(frame, peekEventType(frame), startedAt);
-    this.#endIfExhausted();
+    try {
+      const startedAt = arrival();
+      const deltaChars = this.#audioDeltas ? audioDeltaLength(frame) : -1;
+      if (deltaChars >= 0) this.#upstreamFrames.handleAudioDelta(frame, deltaChars, startedAt);
+      else if (this.#live !== undefined) this.#live.handleUpstream(frame, startedAt);
+      else this.#upstreamFrames.handle(frame, peekEventType(frame), startedAt);
+      this.#endIfExhausted();
+    } catch (error) {
+      this.#failInternally(error);
+    }
   }
 
   /** The client's socket closed. */
@@ -268,7 +275,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   /** Tells the client the session ends in `secondsLeft` seconds (`voxwire.session.ending`). */
   warnEnding(secondsLeft: number, reason: SessionEndingReason): void {
     if (this.#endedReason !== undefined) return;
-    this.#lastWarning = reason;
+    this.#rareState().lastWarning = reason;
     this.#pipe.sendToClient(sessionEndingFrame(secondsLeft, reason));
   }
 
@@ -285,9 +292,9 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#upstreamFrames.stop();
     this.#tools?.dispose();
     this.#live?.stop(reason);
-    this.#heldClientFrames = undefined;
+    if (this.#rare !== undefined) this.#rare.heldClientFrames = undefined;
     // A client already warned for this reason knows; anyone else learns why right before the close.
-    if (SESSION_END_REASONS[reason].announced && this.#lastWarning !== reason) this.#pipe.sendToClient(sessionEndingFrame(0, reason as SessionEndingReason));
+    if (SESSION_END_REASONS[reason].announced && this.#rare?.lastWarning !== reason) this.#pipe.sendToClient(sessionEndingFrame(0, reason as SessionEndingReason));
     if (reason !== 'client_closed') this.#pipe.client.close(options.code ?? closeCodeFor(reason), options.message ?? CLOSE_MESSAGES[reason]);
     // Always (closing a closed socket does nothing): an upstream that is still open after an
     // internal error or a refused key must not outlive its session.
@@ -326,25 +333,18 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   }
 
   /**
-   * OpenAI's announced shutdowns, for a model the session names: refused past the date (the
-   * caller answers), warned about once per model within 60 days (`voxwire.model.deprecated`).
+   * OpenAI's announced shutdowns, for the models the session names: the first refused past the
+   * date (the caller answers), each warned about once within 60 days (`voxwire.model.deprecated`).
    */
-  #checkSessionModel(model: string, path: string): { message: string; path: string } | undefined {
-    const check = checkModel(model, this.#settings.clock.now(), 'relay', path);
-    if (check.action === 'refuse') return { message: check.error.message, path };
-    if (check.action === 'warn' && this.#warnedModels?.has(model) !== true) {
-      (this.#warnedModels ??= new Set()).add(model);
-      this.#pipe.sendToClient(modelDeprecatedFrame(check.warning, check.message));
-      this.#hooks.onModelWarning?.(this, check.warning, check.message);
-    }
-    return undefined;
-  }
-
-  /** The models a client's `session.update` names (`session.model`, the transcription model). */
-  #checkUpdateModels(session: Json): { message: string; path: string } | undefined {
-    for (const [model, path] of modelsNamedBy(session)) {
-      const refusal = this.#checkSessionModel(model, path);
-      if (refusal !== undefined) return refusal;
+  #checkModels(models: Iterable<readonly [model: string, path: string]>): { message: string; path: string } | undefined {
+    for (const [model, path] of models) {
+      const check = checkModel(model, this.#settings.clock.now(), 'relay', path);
+      if (check.action === 'refuse') return { message: check.error.message, path };
+      if (check.action === 'warn' && this.#rare?.warnedModels?.has(model) !== true) {
+        (this.#rareState().warnedModels ??= new Set()).add(model);
+        this.#pipe.sendToClient(modelDeprecatedFrame(check.warning, check.message));
+        this.#hooks.onModelWarning?.(this, check.warning, check.message);
+      }
     }
     return undefined;
   }
@@ -384,7 +384,7 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#limits?.touch();
     if (known.type === 'conversation.item.create') this.#charges.chargeItemAudio(known.item);
     if (known.type === 'session.update') {
-      const refusal = this.#checkUpdateModels(known.session as Json);
+      const refusal = this.#checkModels(modelsNamedBy(known.session as Json));
       if (refusal !== undefined) {
         this.#reject('policy', 'VOXWIRE_MODEL_SHUT_DOWN', refusal.message, { param: refusal.path, eventId });
         return;
@@ -405,12 +405,12 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (known.type === 'conversation.item.create') tools?.noteClientCall(known.item);
     if (this.#tools?.holdingClientFrames === true) {
       // A mixed turn: the relay's tool outputs go first, so the client's follow-up sees them.
-      this.#heldClientFrames ??= [];
-      if (this.#heldClientFrames.length >= MAX_HELD_CLIENT_FRAMES) {
+      const held = (this.#rareState().heldClientFrames ??= []);
+      if (held.length >= MAX_HELD_CLIENT_FRAMES) {
         this.#reject('policy', 'VOXWIRE_POLICY_VIOLATION', 'too many events while the relay finishes its tool calls; wait for them', { eventId });
         return;
       }
-      this.#heldClientFrames.push(outgoing);
+      held.push(outgoing);
       return;
     }
     this.#pipe.toUpstream(outgoing, startedAt);
@@ -441,21 +441,9 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
   }
 
   #clientParseOptions(): ParseOptions {
-    this.#parseOptions ??= {
-      maxFrameBytes: this.#settings.maxClientFrameBytes,
-      strict: this.#settings.strictClientEvents,
-      onWarning: (warning) => this.#warnUnknownField(warning),
-    };
-    return this.#parseOptions;
-  }
-
-  /** A field newer than the schemas, forwarded as given: said once per field and session. */
-  #warnUnknownField(warning: ClientEventWarning): void {
-    const key = `${warning.eventType} ${warning.path}`;
-    this.#warnedFields ??= new Set();
-    if (this.#warnedFields.has(key)) return;
-    this.#warnedFields.add(key);
-    this.#settings.logger.warn(`relay: ${warning.message}`, { sessionId: this.id, eventType: warning.eventType, path: warning.path });
+    const rare = this.#rareState();
+    rare.parseOptions ??= sessionParseOptions(this.#settings, this.id, rare);
+    return rare.parseOptions;
   }
 
   /** Tells a beta client, once, that it is translated and what to migrate. */
@@ -464,6 +452,17 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     if (warning === undefined) return;
     this.#settings.logger.warn(`relay: ${warning.message}`, { sessionId: this.id });
     this.#pipe.sendToClient(warning.frame);
+  }
+
+  /** A relay bug met while handling a frame: logged, and the session (only) is closed. */
+  #failInternally(error: unknown): void {
+    this.#settings.logger.error('relay: a session failed on an internal error; it was closed', { sessionId: this.id, error: messageOf(error) });
+    this.end('upstream_failed', { message: 'relay error' });
+  }
+
+  #rareState(): SessionRare {
+    this.#rare ??= newSessionRare();
+    return this.#rare;
   }
 
   /** Ends the session when a charge used up the budget (after the frame that did it went on). */
@@ -480,15 +479,16 @@ export class RelaySession<Identity extends RelayIdentity = RelayIdentity> {
     this.#settings.metrics.recordFrameRejected(this.id, reason);
     this.#pipe.sendToClient(this.#live === undefined ? relayErrorFrame(code, message, details) : liveRelayErrorFrame(code, message, details));
     if (details.counted === false) return;
-    this.#rejectedFrames += 1;
-    if (this.#rejectedFrames > this.#settings.maxRejectedFrames) {
+    const rare = this.#rareState();
+    rare.rejectedFrames += 1;
+    if (rare.rejectedFrames > this.#settings.maxRejectedFrames) {
       this.end('policy_violation', { message: 'too many refused frames' });
     }
   }
 
   #releaseHeldClientFrames(): void {
-    const held = this.#heldClientFrames ?? [];
-    this.#heldClientFrames = undefined;
+    const held = this.#rare?.heldClientFrames ?? [];
+    if (this.#rare !== undefined) this.#rare.heldClientFrames = undefined;
     for (const frame of held) this.#pipe.toUpstream(frame, now());
   }
 }

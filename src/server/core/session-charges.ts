@@ -36,25 +36,36 @@ function tokenRates(prices: Readonly<Record<string, ModelPrices>>, model: string
 /** The settings a session's charges read. */
 type ChargeSettings = Pick<ResolvedRelaySettings<never>, 'budgetUnit' | 'prices' | 'model' | 'outputAudioTokensPerSecond' | 'clock'>;
 
-/** One session's running charge against its user's budget. */
+/** A `'costUsd'` budget's meter (exact usage) and the price of each token streamed (with a limit). */
+interface CostBudget {
+  readonly meter: UsageMeter;
+  readonly rates: TokenRates | undefined;
+}
+
+/** A WebRTC call's speech and playback, as its sideband's events tell them. */
+interface MediaTrack {
+  /** Where the current detected speech began in the input audio. */
+  speechStartMs: number | undefined;
+  /** Since when (relay clock) output audio has played and not yet been charged. */
+  playingSince: number | undefined;
+}
+
+/**
+ * One session's running charge against its user's budget. What only some sessions need (a
+ * cost budget, a call's media events) is in objects of its own, made for those sessions.
+ */
 export class SessionCharges {
   /** The user's budget for today, or undefined for none. */
   readonly limit: number | undefined;
-  /** Whether deltas are charged as they pass (only when the session has a budget). */
-  readonly streams: boolean;
 
   readonly #settings: ChargeSettings;
-  readonly #usageMeter: UsageMeter | undefined;
-  readonly #rates: TokenRates | undefined;
+  readonly #cost: CostBudget | undefined;
+  #media: MediaTrack | undefined;
   #inputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   #outputBytesPerSecond = PCM_24K_BYTES_PER_SECOND;
   /** What was charged from streamed deltas since the last `response.done` reconciled them. */
   #streamedSinceDone = 0;
   #exhausted = false;
-  /** Where the current detected speech began in the input audio (media-track sessions). */
-  #speechStartMs: number | undefined;
-  /** Since when (relay clock) output audio has played and not yet been charged (media-track sessions). */
-  #playingSince: number | undefined;
   #pendingCharge = 0;
   /** Changed only by the charge tick (see the constructor). */
   #inFlightCharge: number;
@@ -71,9 +82,12 @@ export class SessionCharges {
     // (`node --trace-deopt`: "wrong map", then "code dependencies").
     this.#spent = spent;
     this.#inFlightCharge = 0;
-    this.streams = limit !== undefined;
-    this.#usageMeter = settings.budgetUnit === 'costUsd' ? new UsageMeter(settings.prices) : undefined;
-    this.#rates = this.#usageMeter !== undefined && this.streams ? tokenRates(settings.prices, settings.model) : undefined;
+    this.#cost = settings.budgetUnit === 'costUsd' ? { meter: new UsageMeter(settings.prices), rates: limit !== undefined ? tokenRates(settings.prices, settings.model) : undefined } : undefined;
+  }
+
+  /** Whether deltas are charged as they pass (only when the session has a budget). */
+  get streams(): boolean {
+    return this.limit !== undefined;
   }
 
   /** The user's spend today as the session last learned it, plus what it has not charged yet. */
@@ -94,11 +108,13 @@ export class SessionCharges {
   }
 
   chargeInputAudio(bytes: number): void {
-    const rates = this.#rates;
-    if (rates === undefined) {
-      if (this.#usageMeter === undefined) this.#addCharge(bytes / this.#inputBytesPerSecond);
+    const cost = this.#cost;
+    if (cost === undefined) {
+      this.#addCharge(bytes / this.#inputBytesPerSecond);
       return;
     }
+    const rates = cost.rates;
+    if (rates === undefined) return;
     // A 'costUsd' budget: an estimate now, replaced by the exact usage at the next response.done.
     this.#addStreamed((bytes / this.#inputBytesPerSecond) * DEFAULT_AUDIO_INPUT_TOKENS_PER_SECOND * rates.audioInput);
   }
@@ -114,7 +130,7 @@ export class SessionCharges {
       this.chargeOutputAudio(length < 0 ? frameLength(frame) : length);
       return;
     }
-    const rates = this.#rates;
+    const rates = this.#cost?.rates;
     if (rates === undefined || !OUTPUT_TEXT_DELTAS.has(type)) return;
     const length = deltaLength(frame);
     this.#addStreamed(((length < 0 ? frameLength(frame) : length) / DEFAULT_TEXT_CHARS_PER_TOKEN) * rates.textOutput);
@@ -123,7 +139,7 @@ export class SessionCharges {
   /** Output audio of `chars` characters of base64 (an audio delta's `delta`), in seconds or their price. */
   chargeOutputAudio(chars: number): void {
     const seconds = base64ByteLength(chars) / this.#outputBytesPerSecond;
-    const rates = this.#rates;
+    const rates = this.#cost?.rates;
     this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
   }
 
@@ -134,13 +150,14 @@ export class SessionCharges {
    * with `response.done` like streamed deltas.
    */
   chargeMediaEvent(type: string, event: Json): void {
+    const media = (this.#media ??= { speechStartMs: undefined, playingSince: undefined });
     switch (type) {
       case 'input_audio_buffer.speech_started':
-        this.#speechStartMs = typeof event.audio_start_ms === 'number' ? event.audio_start_ms : undefined;
+        media.speechStartMs = typeof event.audio_start_ms === 'number' ? event.audio_start_ms : undefined;
         return;
       case 'input_audio_buffer.speech_stopped': {
-        const start = this.#speechStartMs;
-        this.#speechStartMs = undefined;
+        const start = media.speechStartMs;
+        media.speechStartMs = undefined;
         if (start !== undefined && typeof event.audio_end_ms === 'number' && event.audio_end_ms > start) {
           this.chargeInputAudio(((event.audio_end_ms - start) / 1000) * this.#inputBytesPerSecond);
         }
@@ -148,11 +165,11 @@ export class SessionCharges {
       }
       case 'output_audio_buffer.started':
         this.#accruePlayback();
-        this.#playingSince = this.#settings.clock.now();
+        media.playingSince = this.#settings.clock.now();
         return;
       default:
         this.#accruePlayback();
-        this.#playingSince = undefined;
+        media.playingSince = undefined;
     }
   }
 
@@ -171,9 +188,10 @@ export class SessionCharges {
   chargeResponse(usage: Usage | undefined): number {
     if (usage === undefined) return 0;
     let charged: number;
-    if (this.#usageMeter !== undefined) {
-      const before = this.#usageMeter.snapshot().estimatedCostUsd;
-      charged = this.#usageMeter.add(usage, this.#settings.model).estimatedCostUsd - before;
+    const meter = this.#cost?.meter;
+    if (meter !== undefined) {
+      const before = meter.snapshot().estimatedCostUsd;
+      charged = meter.add(usage, this.#settings.model).estimatedCostUsd - before;
     } else {
       const audioTokens = usage.output_token_details?.audio_tokens ?? 0;
       charged = audioTokens / this.#settings.outputAudioTokensPerSecond;
@@ -212,11 +230,12 @@ export class SessionCharges {
 
   /** Charges the output audio played since the last accrual (media-track sessions). */
   #accruePlayback(): void {
-    if (this.#playingSince === undefined) return;
+    const media = this.#media;
+    if (media?.playingSince === undefined) return;
     const now = this.#settings.clock.now();
-    const seconds = (now - this.#playingSince) / 1000;
-    this.#playingSince = now;
-    const rates = this.#rates;
+    const seconds = (now - media.playingSince) / 1000;
+    media.playingSince = now;
+    const rates = this.#cost?.rates;
     this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
   }
 

@@ -10,13 +10,18 @@
  * the time limit is announced `warningMs` ahead and ends the session at the maximum duration;
  * the idle limit ends it `idleMs` after the last activity (the relay announces an idle end as
  * it happens, never ahead: activity would make an early warning a false alarm).
+ *
+ * Times are milliseconds since the queue was made ({@link DeadlineQueue.now}), not the clock's
+ * own reading: with the platform clock they are small whole numbers, which V8 keeps in the
+ * session's object itself, where `Date.now()`'s 13-digit values each took a boxed number of
+ * 16 bytes per field and session (a heap snapshot of idle relay sessions, 2026-12-07).
  */
 import type { Clock } from '../../base/clock';
 import type { SessionLimitKind } from '../../base/session-limits';
 
 /** An entry of a {@link DeadlineQueue}: when it is due, and what runs then. */
 export interface Deadline {
-  /** When it is next due, on the queue's clock (`Infinity`: not queued). */
+  /** When it is next due, in the queue's time ({@link DeadlineQueue.now}); read only while it is queued. */
   at: number;
   /** Its place in the queue's heap (-1: not queued). Owned by the queue. */
   index: number;
@@ -27,6 +32,8 @@ export interface Deadline {
 /** Many deadlines on one timer of `clock`, armed for the earliest. */
 export class DeadlineQueue {
   readonly #clock: Clock;
+  /** The clock's reading when the queue was made: its time 0. */
+  readonly #epoch: number;
   readonly #heap: Deadline[] = [];
   #timer: unknown;
   /** When the armed timer fires (`Infinity`: none armed). */
@@ -34,6 +41,17 @@ export class DeadlineQueue {
 
   constructor(clock: Clock) {
     this.#clock = clock;
+    this.#epoch = clock.now();
+  }
+
+  /**
+   * The queue's time: whole milliseconds since it was made, on its clock (a clock with fractions
+   * is read to the millisecond below). Deadlines are in this time. `Math.floor` also hands V8 a
+   * small integer where the subtraction alone gives a boxed number, which would widen every
+   * session's time fields to boxes.
+   */
+  now(): number {
+    return Math.floor(this.#clock.now() - this.#epoch);
   }
 
   /** Deadlines queued. */
@@ -65,7 +83,6 @@ export class DeadlineQueue {
     const heap = this.#heap;
     const last = heap.pop() as Deadline;
     entry.index = -1;
-    entry.at = Infinity;
     if (last !== entry) {
       heap[index] = last;
       last.index = index;
@@ -77,10 +94,7 @@ export class DeadlineQueue {
 
   /** Stops the timer and forgets every entry. */
   clear(): void {
-    for (const entry of this.#heap) {
-      entry.index = -1;
-      entry.at = Infinity;
-    }
+    for (const entry of this.#heap) entry.index = -1;
     this.#heap.length = 0;
     this.#disarm();
   }
@@ -88,7 +102,7 @@ export class DeadlineQueue {
   readonly #fire = (): void => {
     this.#timer = undefined;
     this.#armedFor = Infinity;
-    const now = this.#clock.now();
+    const now = this.now();
     const heap = this.#heap;
     // Entries re-queued for now or earlier run in the next round, so a loop cannot spin here.
     const due: Deadline[] = [];
@@ -107,7 +121,7 @@ export class DeadlineQueue {
     if (first.at >= this.#armedFor) return;
     this.#disarm();
     this.#armedFor = first.at;
-    this.#timer = this.#clock.setTimeout(this.#fire, Math.max(0, first.at - this.#clock.now()));
+    this.#timer = this.#clock.setTimeout(this.#fire, Math.max(0, first.at - this.now()));
     // The queue alone must not keep a process alive (Node timers have unref; others need not).
     (this.#timer as { unref?: () => void } | undefined)?.unref?.();
   }
@@ -162,19 +176,23 @@ export interface SessionDeadlineOwner {
   end(reason: SessionLimitKind): void;
 }
 
-/** One session's time and idle limits, due on the relay's {@link DeadlineQueue}. */
+/**
+ * One session's time and idle limits, due on the relay's {@link DeadlineQueue}. Its numbers
+ * are whole milliseconds of the queue's time, no `Infinity` among them (a limit that is off is
+ * left out when the next deadline is worked out), so V8 keeps each in the object.
+ */
 export class SessionDeadline implements Deadline {
-  at = Infinity;
+  at = 0;
   index = -1;
   readonly #owner: SessionDeadlineOwner;
   readonly #queue: DeadlineQueue;
-  readonly #clock: Clock;
   readonly #maxDurationMs: number;
   readonly #idleMs: number;
   readonly #warningMs: number;
-  #endAt = Infinity;
-  #warnAt = Infinity;
+  /** When {@link start} ran. */
+  #startedAt = 0;
   #lastActivityAt = 0;
+  #warned = false;
   #running = false;
 
   /**
@@ -182,10 +200,9 @@ export class SessionDeadline implements Deadline {
    * without {@link touch}; `warningMs`: the time limit is announced this long ahead.
    * `Infinity` turns a limit off.
    */
-  constructor(owner: SessionDeadlineOwner, queue: DeadlineQueue, clock: Clock, maxDurationMs: number, idleMs: number, warningMs: number) {
+  constructor(owner: SessionDeadlineOwner, queue: DeadlineQueue, maxDurationMs: number, idleMs: number, warningMs: number) {
     this.#owner = owner;
     this.#queue = queue;
-    this.#clock = clock;
     this.#maxDurationMs = maxDurationMs;
     this.#idleMs = idleMs;
     this.#warningMs = warningMs;
@@ -193,18 +210,16 @@ export class SessionDeadline implements Deadline {
 
   /** Starts counting both limits from now. */
   start(): void {
-    const now = this.#clock.now();
-    const maxDurationMs = this.#maxDurationMs;
+    const now = this.#queue.now();
     this.#running = true;
+    this.#startedAt = now;
     this.#lastActivityAt = now;
-    this.#endAt = now + maxDurationMs;
-    this.#warnAt = Number.isFinite(maxDurationMs) ? now + Math.max(0, maxDurationMs - this.#warningMs) : Infinity;
     this.#schedule();
   }
 
   /** Activity: the idle limit counts from now. */
   touch(): void {
-    this.#lastActivityAt = this.#clock.now();
+    this.#lastActivityAt = this.#queue.now();
   }
 
   /** Disarms both limits. */
@@ -215,15 +230,21 @@ export class SessionDeadline implements Deadline {
 
   fire(now: number): void {
     if (!this.#running) return;
-    if (now >= this.#warnAt) {
-      this.#warnAt = Infinity;
+    if (now >= this.#warnAt()) {
+      this.#warned = true;
       // What SessionLimits announces: the warning's lead, or the whole limit when it is shorter.
       this.#owner.warnEnding(Math.min(this.#warningMs, this.#maxDurationMs) / 1000, 'time_limit');
       if (!this.#running) return;
     }
-    if (now >= this.#endAt) return this.#reach('time_limit');
+    if (now >= this.#startedAt + this.#maxDurationMs) return this.#reach('time_limit');
     if (now - this.#lastActivityAt >= this.#idleMs) return this.#reach('idle');
     this.#schedule();
+  }
+
+  /** When the time limit is announced (`Infinity`: never, or done). */
+  #warnAt(): number {
+    const maxDurationMs = this.#maxDurationMs;
+    return this.#warned || !Number.isFinite(maxDurationMs) ? Infinity : this.#startedAt + Math.max(0, maxDurationMs - this.#warningMs);
   }
 
   #reach(kind: SessionLimitKind): void {
@@ -233,7 +254,7 @@ export class SessionDeadline implements Deadline {
 
   /** Due at the earliest of the warning, the time limit and the idle limit as it stands now. */
   #schedule(): void {
-    const at = Math.min(this.#warnAt, this.#endAt, this.#lastActivityAt + this.#idleMs);
+    const at = Math.min(this.#warnAt(), this.#startedAt + this.#maxDurationMs, this.#lastActivityAt + this.#idleMs);
     if (at === Infinity) return;
     this.#queue.schedule(this, at);
   }

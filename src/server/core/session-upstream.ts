@@ -54,6 +54,13 @@ export interface UpstreamFramesInit {
 /** The settings the upstream side reads. */
 type UpstreamSettings = Pick<ResolvedRelaySettings<never>, 'translation' | 'clock' | 'logger'>;
 
+/** The operator's session config on its way: the relay's event id, the timer that stops waiting, the client's `session.created` held until then. */
+interface PendingInit {
+  readonly eventId: string;
+  timer: unknown;
+  heldSessionCreated: Json | undefined;
+}
+
 /** A session's upstream frames and the events the relay sends upstream itself. */
 export class UpstreamFrames {
   /** The relay's settings (translation, clock, logger): one reference, not a copy of each. */
@@ -68,9 +75,8 @@ export class UpstreamFrames {
   readonly #tools: RelayToolRunner | undefined;
   readonly #audioInFrames: boolean;
   readonly #inspected: ReadonlySet<string>;
-  #initEventId: string | undefined;
-  #initTimer: unknown;
-  #heldSessionCreated: Json | undefined;
+  /** While the operator's config awaits the upstream's confirmation (then let go). */
+  #init: PendingInit | undefined;
   #expired = false;
   #activeResponse = false;
   #queuedResponse: { params: ResponseCreateParams | undefined } | undefined;
@@ -97,15 +103,16 @@ export class UpstreamFrames {
 
   /** Sends the operator's session config; the client's `session.created` waits until it is in force. */
   configure(session: unknown): void {
-    this.#initEventId = relayEventId();
-    this.sendRelayEvent({ type: 'session.update', event_id: this.#initEventId, session } as ClientEventInput);
+    const init: PendingInit = { eventId: relayEventId(), timer: undefined, heldSessionCreated: undefined };
+    this.#init = init;
+    this.sendRelayEvent({ type: 'session.update', event_id: init.eventId, session } as ClientEventInput);
     // An upstream that never answers must not keep the client from its session.created.
-    this.#initTimer = this.#settings.clock.setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
+    init.timer = this.#settings.clock.setTimeout(() => this.#onInitTimeout(), INIT_TIMEOUT_MS);
   }
 
   /** Stops waiting for the config (the session ended). */
   stop(): void {
-    this.#clearInitTimer();
+    this.#endInit();
   }
 
   /**
@@ -164,8 +171,8 @@ export class UpstreamFrames {
       case 'session.created':
         this.#charges.trackFormats(event.session);
         this.#trackSessionType(event.session);
-        if (this.#initEventId !== undefined) {
-          this.#heldSessionCreated = event;
+        if (this.#init !== undefined) {
+          this.#init.heldSessionCreated = event;
           return;
         }
         break;
@@ -213,11 +220,8 @@ export class UpstreamFrames {
    * client sees one `session.created` that already carries it. False when nothing was held.
    */
   #releaseHeldSessionCreated(event: Json, startedAt: number): boolean {
-    if (this.#initEventId === undefined) return false;
-    this.#initEventId = undefined;
-    this.#clearInitTimer();
-    const held = this.#heldSessionCreated;
-    this.#heldSessionCreated = undefined;
+    if (this.#init === undefined) return false;
+    const held = this.#endInit();
     if (held !== undefined) this.#forwardEvent('session.created', { ...held, session: event.session }, startedAt);
     return true;
   }
@@ -234,8 +238,8 @@ export class UpstreamFrames {
     if (result.ok && result.known) {
       const event = result.event as Json;
       if (event.type === 'error' && this.#onUpstreamError(event)) return;
-      if (event.type === 'session.created' && this.#initEventId !== undefined) {
-        this.#heldSessionCreated = event;
+      if (event.type === 'session.created' && this.#init !== undefined) {
+        this.#init.heldSessionCreated = event;
         return;
       }
       if (event.type === 'session.updated' && this.#releaseHeldSessionCreated(event, startedAt)) return;
@@ -267,9 +271,8 @@ export class UpstreamFrames {
     const about = typeof error.event_id === 'string' ? error.event_id : undefined;
     if (about === undefined || !about.startsWith(RELAY_EVENT_ID_PREFIX)) return false;
     const message = typeof error.message === 'string' ? error.message : 'unknown error';
-    if (about === this.#initEventId) {
-      this.#initEventId = undefined;
-      this.#clearInitTimer();
+    if (about === this.#init?.eventId) {
+      this.#endInit();
       this.#settings.logger.error("relay: the upstream refused the operator's session config (policy.session / serverTools)", { sessionId: this.#session.id, error: message });
       this.#pipe.sendToClient(relayErrorFrame('VOXWIRE_UPSTREAM_ERROR', `the relay could not configure the session: ${message}`));
       this.#session.end('policy_violation', { message: 'relay session config refused upstream' });
@@ -295,12 +298,9 @@ export class UpstreamFrames {
   }
 
   #onInitTimeout(): void {
-    this.#initTimer = undefined;
-    if (this.#initEventId === undefined || this.#session.ended) return;
-    this.#initEventId = undefined;
+    if (this.#init === undefined || this.#session.ended) return;
+    const held = this.#endInit();
     this.#settings.logger.warn("relay: the upstream did not confirm the operator's session config in time; the session goes on", { sessionId: this.#session.id });
-    const held = this.#heldSessionCreated;
-    this.#heldSessionCreated = undefined;
     if (held !== undefined) this.#forwardEvent('session.created', held, now());
   }
 
@@ -325,9 +325,16 @@ export class UpstreamFrames {
     this.sendRelayEvent(params === undefined ? { type: 'response.create', event_id } : { type: 'response.create', event_id, response: params });
   }
 
-  /** Cleared and let go: a cleared handle still holds its callback (and the session) until dropped. */
-  #clearInitTimer(): void {
-    this.#settings.clock.clearTimeout(this.#initTimer);
-    this.#initTimer = undefined;
+  /**
+   * Stops waiting for the config: its timer cleared and everything let go (a cleared handle
+   * still holds its callback, and the session, until dropped). Returns the client's held
+   * `session.created`, if one came.
+   */
+  #endInit(): Json | undefined {
+    const init = this.#init;
+    if (init === undefined) return undefined;
+    this.#init = undefined;
+    this.#settings.clock.clearTimeout(init.timer);
+    return init.heldSessionCreated;
   }
 }

@@ -29,6 +29,23 @@ interface WsModule {
 
 
 
+/** Where a client socket keeps its session, from the upgrade on (see {@link clientSocketClass}). */
+const SESSION = Symbol('voxwire.session');
+type ClientSocket = WebSocket & { [SESSION]?: RelaySession<RelayIdentity> | undefined };
+
+/**
+ * The class `ws` makes the relay's client sockets with (its `WebSocket` option): `ws`'s own,
+ * with a slot for the socket's session, so the relay's shared listeners find the session in
+ * the socket itself (one property read per frame, in the object: no map lookup, no property
+ * array added later). A `ws` older than 8.5 ignores the option; the slot is then added to each
+ * socket as it opens, which works the same.
+ */
+function clientSocketClass(Base: typeof WebSocket): typeof WebSocket {
+  return class RelayClientSocket extends Base {
+    [SESSION]: RelaySession<RelayIdentity> | undefined = undefined;
+  };
+}
+
 /** The only subprotocol the relay selects. */
 const REALTIME_SUBPROTOCOL = 'realtime';
 /** Time clients get to answer the close handshake after a drain before they are cut off. */
@@ -80,20 +97,20 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
   readonly #maxClientPayload: number;
   readonly #wsReady: Promise<WebSocketServer>;
   readonly #upstream: Upstream<Identity>;
-  /** Open client sockets and their sessions. */
-  readonly #clients = new Map<WebSocket, RelaySession<Identity>>();
+  /** Open client sockets (each holds its session: {@link clientSocketClass}). */
+  readonly #clients = new Set<WebSocket>();
   /** Clients pinged by the heartbeat that have not answered yet. */
   readonly #unanswered = new Set<WebSocket>();
   /**
    * The client sockets' `message`, `pong`, `error` and `close` listeners: one function each for
-   * the whole relay (`ws` calls them with the socket as `this`, its session is in `#clients`),
-   * not closures per session.
+   * the whole relay (`ws` calls them with the socket as `this`, which holds its session), not
+   * closures per session.
    */
   readonly #clientListeners: {
-    message: (this: WebSocket, data: RawData) => void;
-    pong: (this: WebSocket) => void;
-    error: (this: WebSocket, error: Error) => void;
-    close: (this: WebSocket, code: number, reason: Buffer) => void;
+    message: (this: ClientSocket, data: RawData) => void;
+    pong: (this: ClientSocket) => void;
+    error: (this: ClientSocket, error: Error) => void;
+    close: (this: ClientSocket, code: number, reason: Buffer) => void;
   };
   readonly #pendingUpgrades = new Set<Duplex>();
   readonly #attached: Array<{ server: Server; listener: (...args: never[]) => void }> = [];
@@ -130,6 +147,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
         perMessageDeflate: false,
         maxPayload: this.#maxClientPayload,
         clientTracking: false,
+        WebSocket: clientSocketClass(module.WebSocket),
         // `realtime` or nothing: never echo `openai-insecure-api-key.<key>` back in the 101.
         handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
       });
@@ -138,25 +156,20 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     const clients = this.#clients;
     const unanswered = this.#unanswered;
     const logger = this.settings.logger;
-    const fail = (session: RelaySession<Identity>, error: unknown): void => this.#fail(session, error);
+    // The session guards itself: a relay bug in a frame costs that session, never the process.
     this.#clientListeners = {
-      message(this: WebSocket, data: RawData) {
-        const session = clients.get(this);
-        if (session === undefined) return;
-        try {
-          session.handleClientFrame(data as Buffer);
-        } catch (error) {
-          fail(session, error);
-        }
+      message(this: ClientSocket, data: RawData) {
+        this[SESSION]?.handleClientFrame(data as Buffer);
       },
-      pong(this: WebSocket) {
+      pong(this: ClientSocket) {
         unanswered.delete(this);
       },
-      error(this: WebSocket, error: Error) {
-        logger.debug('relay: client socket error', { sessionId: clients.get(this)?.id, error: error.message });
+      error(this: ClientSocket, error: Error) {
+        logger.debug('relay: client socket error', { sessionId: this[SESSION]?.id, error: error.message });
       },
-      close(this: WebSocket, code: number, reason: Buffer) {
-        const session = clients.get(this);
+      close(this: ClientSocket, code: number, reason: Buffer) {
+        const session = this[SESSION];
+        this[SESSION] = undefined;
         clients.delete(this);
         unanswered.delete(this);
         session?.handleClientClose(code, reasonText(reason));
@@ -341,37 +354,21 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
 
   #wire(ticket: RelayTicket<Identity>, client: WebSocket, upstream: UpstreamConnection): void {
     const session: RelaySession<Identity> = this.open(ticket, new WsRelaySocket(client), upstream.socket);
-    this.#clients.set(client, session);
+    (client as ClientSocket)[SESSION] = session;
+    this.#clients.add(client);
     const listeners = this.#clientListeners;
     client.on('message', listeners.message);
     client.on('pong', listeners.pong);
     client.on('error', listeners.error);
     client.on('close', listeners.close);
-    upstream.handOver(
-      (data) => {
-        try {
-          session.handleUpstreamFrame(data);
-        } catch (error) {
-          this.#fail(session, error);
-        }
-      },
-      (code, reason) => session.handleUpstreamClose(code, reason),
-    );
-  }
-
-  /**
-   * The session never throws on any input; a throw is a relay bug, and it costs that session
-   * (the client reconnects), never the process.
-   */
-  #fail(session: RelaySession<Identity>, error: unknown): void {
-    this.settings.logger.error('relay: a session failed on an internal error; it was closed', { sessionId: session.id, error: messageOf(error) });
-    session.end('upstream_failed', { message: 'relay error' });
+    // Bound methods, not closures: no context object per session.
+    upstream.handOver(session.handleUpstreamFrame.bind(session), session.handleUpstreamClose.bind(session));
   }
 
   #startHeartbeat(): void {
     if (this.#stopHeartbeat !== undefined || !Number.isFinite(this.#pingIntervalMs)) return;
     this.#stopHeartbeat = startInterval(this.settings.clock, this.#pingIntervalMs, () => {
-      for (const client of this.#clients.keys()) {
+      for (const client of this.#clients) {
         if (this.#unanswered.has(client)) {
           client.terminate();
           continue;
@@ -386,7 +383,7 @@ export class NodeRelay<Identity extends RelayIdentity = RelayIdentity> extends R
     if (this.#clients.size === 0) return;
     const deadline = Date.now() + CLOSE_HANDSHAKE_GRACE_MS;
     while (this.#clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    for (const client of this.#clients.keys()) client.terminate();
+    for (const client of this.#clients) client.terminate();
     this.#clients.clear();
     this.#unanswered.clear();
   }

@@ -32,8 +32,13 @@ export type WsWebSocketClass = typeof WebSocket;
 
 /** Opens upstream sockets with `ws`. `maxPayload`: the largest frame accepted from the upstream. */
 export function wsUpstream(WebSocketClass: WsWebSocketClass, maxPayload = DEFAULT_MAX_SERVER_FRAME_BYTES): UpstreamSocketFactory {
+  // `ws`'s class with a slot for the handlers: kept in the object, not in a property array
+  // added to each socket after it was made.
+  const HandledWebSocket = class extends WebSocketClass {
+    [HANDLERS]: UpstreamSocketHandlers | undefined = undefined;
+  };
   return (url, init, handlers) => {
-    const socket = new WebSocketClass(url, [...init.protocols], { headers: { ...init.headers }, perMessageDeflate: false, maxPayload }) as HandledSocket;
+    const socket = new HandledWebSocket(url, [...init.protocols], { headers: { ...init.headers }, perMessageDeflate: false, maxPayload }) as HandledSocket;
     socket[HANDLERS] = handlers;
     socket.on('open', onOpen);
     socket.on('message', onMessage);

@@ -83,9 +83,44 @@ describe('session limits on one relay-wide timer', () => {
   });
 });
 
+describe('the queue\'s time', () => {
+  it('counts whole milliseconds from the queue\'s making, whatever the clock reads (a date, fractions)', async () => {
+    const clock = new FakeClock(1_765_000_000_123.75);
+    const queue = new DeadlineQueue(clock);
+    expect(queue.now()).toBe(0);
+    await clock.advance(2_500.5);
+    expect(queue.now()).toBe(2_500);
+    expect(Number.isInteger(queue.now())).toBe(true);
+  });
+
+  it('ends sessions on a date-valued clock exactly as on one that starts at 0', async () => {
+    const clock = new FakeClock(1_765_000_000_000);
+    const core = coreWith(clock, { maxDurationMs: 60_000, idleTimeoutMs: 10_000, endingWarningMs: 5_000 });
+    const [idle, busy] = (await openSessions(core, 2)) as Array<{ session: ReturnType<RelayCore['open']>; client: FakeSocket }> as [{ session: ReturnType<RelayCore['open']>; client: FakeSocket }, { session: ReturnType<RelayCore['open']>; client: FakeSocket }];
+    const speak = (): void => busy.session.handleUpstreamFrame(frame({ type: 'input_audio_buffer.speech_started', event_id: 'e', audio_start_ms: 0, item_id: 'i' }));
+    await clock.advance(5_000);
+    speak();
+    await clock.advance(4_999);
+    expect(idle.session.ended).toBe(false);
+    await clock.advance(1);
+    expect(idle.session.endReason).toBe('idle');
+    for (let at = 14_000; at <= 50_000; at += 9_000) {
+      await clock.advance(1_765_000_000_000 + at - clock.now());
+      speak();
+    }
+    await clock.advance(1_765_000_000_000 + 54_999 - clock.now());
+    expect(busy.client.ofType('voxwire.session.ending')).toEqual([]);
+    await clock.advance(1);
+    expect(busy.client.ofType('voxwire.session.ending')).toEqual([expect.objectContaining({ seconds_left: 5, reason: 'time_limit' })]);
+    await clock.advance(5_000);
+    expect(busy.session.endReason).toBe('time_limit');
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+});
+
 describe('DeadlineQueue', () => {
   class Entry implements Deadline {
-    at = Infinity;
+    at = 0;
     index = -1;
     constructor(
       readonly name: number,
