@@ -138,7 +138,11 @@ export class SessionCharges {
 
   /** Output audio of `chars` characters of base64 (an audio delta's `delta`), in seconds or their price. */
   chargeOutputAudio(chars: number): void {
-    const seconds = base64ByteLength(chars) / this.#outputBytesPerSecond;
+    this.#chargeOutputSeconds(base64ByteLength(chars) / this.#outputBytesPerSecond);
+  }
+
+  /** Seconds of output audio, streamed: in seconds, or their price for a cost budget. */
+  #chargeOutputSeconds(seconds: number): void {
     const rates = this.#cost?.rates;
     this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
   }
@@ -235,8 +239,7 @@ export class SessionCharges {
     const now = this.#settings.clock.now();
     const seconds = (now - media.playingSince) / 1000;
     media.playingSince = now;
-    const rates = this.#cost?.rates;
-    this.#addStreamed(rates === undefined ? seconds : seconds * this.#settings.outputAudioTokensPerSecond * rates.audioOutput);
+    this.#chargeOutputSeconds(seconds);
   }
 
   #addStreamed(amount: number): void {
